@@ -1,0 +1,342 @@
+package model
+
+import (
+	"encoding"
+	"fmt"
+	"net/netip"
+	"reflect"
+	"strconv"
+	"strings"
+	"sync"
+
+	"gopkg.in/yaml.v3"
+)
+
+// The decoder walks a yaml.Node tree against the Go types of this package,
+// strictly: unknown keys, duplicate keys, wrong YAML types and missing
+// required fields are all errors, each with its position and field path, and
+// decoding goes on after an error so that one pass reports everything.
+// Struct tags drive it:
+//
+//	yaml:"key"        the YAML key ("-" skips the field, ",inline" flattens an embedded struct)
+//	required:"true"   the key must be present
+//	default:"-1"      value of an int field whose key is absent
+//
+// A field named Source of type Source receives the position, the path and
+// the positions of the struct's scalar fields.
+
+type fieldInfo struct {
+	key      string
+	index    []int
+	required bool
+	def      string
+}
+
+type structInfo struct {
+	fields   []*fieldInfo
+	byKey    map[string]*fieldInfo
+	keys     []string
+	source   []int // index of the Source field, nil if none
+	hasDefer bool  // some field has a default
+}
+
+var (
+	structInfos         sync.Map // reflect.Type -> *structInfo
+	textUnmarshalerType = reflect.TypeFor[encoding.TextUnmarshaler]()
+	sourceType          = reflect.TypeFor[Source]()
+	addrType            = reflect.TypeFor[netip.Addr]()
+	prefixType          = reflect.TypeFor[netip.Prefix]()
+)
+
+func infoOf(t reflect.Type) *structInfo {
+	if v, ok := structInfos.Load(t); ok {
+		return v.(*structInfo)
+	}
+	si := &structInfo{byKey: map[string]*fieldInfo{}}
+	collectFields(t, nil, si)
+	structInfos.Store(t, si)
+	return si
+}
+
+func collectFields(t reflect.Type, prefix []int, si *structInfo) {
+	for i := 0; i < t.NumField(); i++ {
+		f := t.Field(i)
+		idx := append(append([]int(nil), prefix...), i)
+		tag := f.Tag.Get("yaml")
+		if f.Type == sourceType && f.Name == "Source" {
+			if prefix == nil {
+				si.source = idx
+			}
+			continue
+		}
+		if tag == "-" || !f.IsExported() {
+			continue
+		}
+		name, opts, _ := strings.Cut(tag, ",")
+		if opts == "inline" && f.Anonymous && f.Type.Kind() == reflect.Struct {
+			collectFields(f.Type, idx, si)
+			continue
+		}
+		if name == "" {
+			panic("model: field " + t.Name() + "." + f.Name + " has no yaml key")
+		}
+		fi := &fieldInfo{key: name, index: idx, required: f.Tag.Get("required") == "true", def: f.Tag.Get("default")}
+		if fi.def != "" && f.Type.Kind() == reflect.Int {
+			si.hasDefer = true
+		}
+		si.fields = append(si.fields, fi)
+		si.byKey[name] = fi
+		si.keys = append(si.keys, name)
+	}
+}
+
+// maxAliasNodes bounds the nodes visited through YAML aliases, so that a
+// small file cannot expand into an enormous one.
+const maxAliasNodes = 1 << 20
+
+type decoder struct {
+	file       string
+	diags      diagnoser
+	aliasDepth int
+	aliasNodes int
+}
+
+func (d *decoder) pos(n *yaml.Node) Position {
+	return Position{File: d.file, Line: n.Line, Column: n.Column}
+}
+
+func (d *decoder) fail(n *yaml.Node, path string, sentinel error, format string, args ...any) {
+	d.diags.list = append(d.diags.list, Diagnostic{
+		Severity: SeverityError, Pos: d.pos(n), Path: path,
+		Message: fmt.Sprintf(format, args...), Err: sentinel,
+	})
+}
+
+// resolve follows aliases, counting what they expand to.
+func (d *decoder) resolve(n *yaml.Node, path string) *yaml.Node {
+	for n != nil && n.Kind == yaml.AliasNode {
+		n = n.Alias
+	}
+	if d.aliasDepth > 0 {
+		d.aliasNodes++
+	}
+	return n
+}
+
+func kindName(n *yaml.Node) string {
+	switch n.Kind {
+	case yaml.MappingNode:
+		return "a mapping"
+	case yaml.SequenceNode:
+		return "a list"
+	case yaml.ScalarNode:
+		if n.Tag == "!!null" {
+			return "null"
+		}
+		return fmt.Sprintf("%q", n.Value)
+	}
+	return "a document"
+}
+
+// decode sets v from n. owner receives the positions of scalar values under
+// key (index -1 for a field, else the list index).
+func (d *decoder) decode(n *yaml.Node, v reflect.Value, path string, owner *Source, key string, index int) {
+	if n.Kind == yaml.AliasNode {
+		d.aliasDepth++
+		defer func() { d.aliasDepth-- }()
+	}
+	n = d.resolve(n, path)
+	if n == nil {
+		return
+	}
+	if d.aliasNodes > maxAliasNodes {
+		if d.aliasNodes == maxAliasNodes+1 {
+			d.fail(n, path, ErrInvalidValue, "YAML aliases expand to more than %d nodes", maxAliasNodes)
+		}
+		return
+	}
+	if owner != nil && (n.Kind == yaml.ScalarNode || index < 0) {
+		owner.record(key, index, n.Line, n.Column)
+	}
+	t := v.Type()
+	if t.Kind() == reflect.Pointer {
+		if n.Kind == yaml.ScalarNode && n.Tag == "!!null" {
+			return
+		}
+		nv := reflect.New(t.Elem())
+		d.decode(n, nv.Elem(), path, nil, key, -1)
+		v.Set(nv)
+		return
+	}
+	switch {
+	case t == addrType:
+		if s, ok := d.scalar(n, path, "an IPv4 address"); ok {
+			a, err := netip.ParseAddr(strings.TrimSpace(s))
+			if err != nil || !a.Is4() {
+				if strings.Contains(s, "/") {
+					d.fail(n, path, ErrInvalidValue, "%q is a CIDR, not an address", s)
+				} else {
+					d.fail(n, path, ErrInvalidValue, "%q is not an IPv4 address", s)
+				}
+				return
+			}
+			v.Set(reflect.ValueOf(a))
+		}
+		return
+	case t == prefixType:
+		if s, ok := d.scalar(n, path, "a CIDR"); ok {
+			p, err := ParseCIDR(s)
+			if err != nil {
+				d.fail(n, path, ErrInvalidValue, "%s", err)
+				return
+			}
+			v.Set(reflect.ValueOf(p))
+		}
+		return
+	case reflect.PointerTo(t).Implements(textUnmarshalerType):
+		if s, ok := d.scalar(n, path, "a scalar"); ok {
+			if strings.TrimSpace(s) == "" {
+				d.fail(n, path, ErrInvalidValue, "empty value")
+				return
+			}
+			if err := v.Addr().Interface().(encoding.TextUnmarshaler).UnmarshalText([]byte(s)); err != nil {
+				d.fail(n, path, ErrInvalidValue, "%s", err)
+			}
+		}
+		return
+	}
+	switch t.Kind() {
+	case reflect.Struct:
+		d.decodeStruct(n, v, path)
+	case reflect.Slice:
+		if n.Kind == yaml.ScalarNode && n.Tag == "!!null" {
+			return
+		}
+		if n.Kind != yaml.SequenceNode {
+			d.fail(n, path, ErrType, "expected a list, got %s", kindName(n))
+			return
+		}
+		s := reflect.MakeSlice(t, len(n.Content), len(n.Content))
+		elemIsStruct := t.Elem().Kind() == reflect.Struct && !reflect.PointerTo(t.Elem()).Implements(textUnmarshalerType) && t.Elem() != addrType && t.Elem() != prefixType
+		for i, c := range n.Content {
+			ep := path + "[" + strconv.Itoa(i) + "]"
+			if elemIsStruct {
+				d.decode(c, s.Index(i), ep, nil, "", 0)
+			} else {
+				d.decode(c, s.Index(i), ep, owner, key, i)
+			}
+		}
+		v.Set(s)
+	case reflect.String:
+		if s, ok := d.scalar(n, path, "a string"); ok {
+			v.SetString(s)
+		}
+	case reflect.Bool:
+		if n.Kind != yaml.ScalarNode || n.Tag != "!!bool" {
+			d.fail(n, path, ErrType, "expected true or false, got %s", kindName(n))
+			return
+		}
+		b, _ := strconv.ParseBool(strings.ToLower(n.Value))
+		v.SetBool(b)
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		if n.Kind != yaml.ScalarNode || n.Tag != "!!int" {
+			d.fail(n, path, ErrType, "expected a whole number, got %s", kindName(n))
+			return
+		}
+		i, err := strconv.ParseInt(strings.ReplaceAll(n.Value, "_", ""), 0, t.Bits())
+		if err != nil {
+			d.fail(n, path, ErrInvalidValue, "%s is out of range", n.Value)
+			return
+		}
+		v.SetInt(i)
+	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		if n.Kind != yaml.ScalarNode || n.Tag != "!!int" {
+			d.fail(n, path, ErrType, "expected a whole number, got %s", kindName(n))
+			return
+		}
+		u, err := strconv.ParseUint(strings.ReplaceAll(n.Value, "_", ""), 0, t.Bits())
+		if err != nil {
+			d.fail(n, path, ErrInvalidValue, "%s is out of range (0 to %d)", n.Value, uint64(1)<<t.Bits()-1)
+			return
+		}
+		v.SetUint(u)
+	default:
+		panic("model: decoder cannot handle " + t.String())
+	}
+}
+
+// scalar returns the text of a non-null scalar, or reports what was found.
+func (d *decoder) scalar(n *yaml.Node, path, want string) (string, bool) {
+	if n.Kind != yaml.ScalarNode || n.Tag == "!!null" {
+		d.fail(n, path, ErrType, "expected %s, got %s", want, kindName(n))
+		return "", false
+	}
+	return n.Value, true
+}
+
+func (d *decoder) decodeStruct(n *yaml.Node, v reflect.Value, path string) {
+	if n.Kind != yaml.MappingNode {
+		d.fail(n, path, ErrType, "expected a mapping, got %s", kindName(n))
+		return
+	}
+	si := infoOf(v.Type())
+	var src *Source
+	if si.source != nil {
+		src = v.FieldByIndex(si.source).Addr().Interface().(*Source)
+		src.Position = d.pos(n)
+		src.Path = path
+	}
+	if si.hasDefer {
+		for _, f := range si.fields {
+			if f.def != "" && v.FieldByIndex(f.index).Kind() == reflect.Int {
+				if i, err := strconv.Atoi(f.def); err == nil {
+					v.FieldByIndex(f.index).SetInt(int64(i))
+				}
+			}
+		}
+	}
+	seen := make(map[string]bool, len(n.Content)/2)
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k := d.resolve(n.Content[i], path)
+		val := n.Content[i+1]
+		if k.Kind != yaml.ScalarNode {
+			d.fail(k, path, ErrType, "expected a key, got %s", kindName(k))
+			continue
+		}
+		fp := joinPath(path, k.Value)
+		if k.Value == "<<" {
+			d.fail(k, path, ErrUnknownField, "YAML merge keys (<<) are not supported; write the fields out")
+			continue
+		}
+		f := si.byKey[k.Value]
+		if f == nil {
+			if s := Suggest(k.Value, si.keys); s != "" {
+				d.fail(k, fp, ErrUnknownField, "unknown field %q (did you mean %q?)", k.Value, s)
+			} else {
+				d.fail(k, fp, ErrUnknownField, "unknown field %q (known: %s)", k.Value, strings.Join(si.keys, ", "))
+			}
+			continue
+		}
+		if seen[f.key] {
+			d.fail(k, fp, ErrDuplicateID, "field %q given twice", k.Value)
+			continue
+		}
+		seen[f.key] = true
+		if isNull(val) {
+			continue
+		}
+		d.decode(val, v.FieldByIndex(f.index), fp, src, f.key, -1)
+	}
+	for _, f := range si.fields {
+		if f.required && !seen[f.key] {
+			d.fail(n, joinPath(path, f.key), ErrMissingField, "required field is missing")
+		}
+	}
+}
+
+func isNull(n *yaml.Node) bool {
+	for n != nil && n.Kind == yaml.AliasNode {
+		n = n.Alias
+	}
+	return n != nil && n.Kind == yaml.ScalarNode && n.Tag == "!!null"
+}

@@ -1,0 +1,294 @@
+package model
+
+import (
+	"slices"
+	"sync"
+)
+
+// Kind is the kind of a resource in a model. The zero value is KindUnknown.
+type Kind uint8
+
+// Resource kinds.
+const (
+	KindUnknown Kind = iota
+	KindAccount
+	KindVPC
+	KindSubnet
+	KindRouteTable
+	KindNetworkACL
+	KindSecurityGroup
+	KindInstance
+	KindNetworkInterface
+	KindNATGateway
+	KindEndpoint
+	KindLoadBalancer
+	KindTargetGroup
+	KindInternetGateway
+	KindVPNGateway
+	KindPeeringConnection
+	KindTransitGateway
+	KindTGWRouteTable
+	KindTGWAttachment
+	KindPrefixList
+	KindEndpointService
+	KindHostedZone
+	KindExternalNetwork
+)
+
+var kindNames = []string{"unknown", "account", "vpc", "subnet", "route table", "network ACL",
+	"security group", "instance", "network interface", "NAT gateway", "endpoint", "load balancer",
+	"target group", "internet gateway", "virtual private gateway", "peering connection",
+	"transit gateway", "transit gateway route table", "transit gateway attachment", "prefix list",
+	"endpoint service", "hosted zone", "external network"}
+
+// String returns the kind in words, as messages use it ("route table").
+func (k Kind) String() string { return enumString(kindNames, int(k)) }
+
+// entry locates a resource: owner is the index of its VPC or transit gateway
+// (-1 for top-level resources), i its index in its list.
+type entry struct {
+	kind     Kind
+	owner, i int32
+}
+
+// Index finds resources by id. Build it with NewIndex after loading; it
+// reads the model and must be rebuilt if the model changes. It is safe for
+// concurrent use.
+type Index struct {
+	m      *Model
+	byID   map[ID]entry
+	byKind map[Kind][]string
+	once   sync.Once
+}
+
+// NewIndex indexes every id in m and reports duplicate ids.
+func NewIndex(m *Model) (*Index, Diagnostics) {
+	x := &Index{m: m, byID: make(map[ID]entry, 64)}
+	var d diagnoser
+	first := make(map[ID]Source)
+	add := func(id ID, k Kind, owner, i int, src Source) {
+		if id == "" {
+			return
+		}
+		if prev, dup := first[id]; dup {
+			d.errorf(src, ErrDuplicateID, "duplicate id %q (first defined at %s)", id, prev.Position)
+			return
+		}
+		first[id] = src
+		x.byID[id] = entry{k, int32(owner), int32(i)}
+	}
+	for i := range m.Accounts {
+		a := &m.Accounts[i]
+		add(a.ID, KindAccount, -1, i, a.Source.Field("id"))
+	}
+	for vi := range m.VPCs {
+		v := &m.VPCs[vi]
+		add(v.ID, KindVPC, -1, vi, v.Source.Field("id"))
+		add(v.InternetGateway, KindInternetGateway, vi, vi, v.Source.Field("internet_gateway"))
+		add(v.VPNGateway, KindVPNGateway, vi, vi, v.Source.Field("vpn_gateway"))
+		for i := range v.Subnets {
+			add(v.Subnets[i].ID, KindSubnet, vi, i, v.Subnets[i].Source.Field("id"))
+		}
+		for i := range v.RouteTables {
+			add(v.RouteTables[i].ID, KindRouteTable, vi, i, v.RouteTables[i].Source.Field("id"))
+		}
+		for i := range v.NetworkACLs {
+			add(v.NetworkACLs[i].ID, KindNetworkACL, vi, i, v.NetworkACLs[i].Source.Field("id"))
+		}
+		for i := range v.SecurityGroups {
+			add(v.SecurityGroups[i].ID, KindSecurityGroup, vi, i, v.SecurityGroups[i].Source.Field("id"))
+		}
+		for i := range v.NATGateways {
+			add(v.NATGateways[i].ID, KindNATGateway, vi, i, v.NATGateways[i].Source.Field("id"))
+		}
+		for i := range v.Endpoints {
+			add(v.Endpoints[i].ID, KindEndpoint, vi, i, v.Endpoints[i].Source.Field("id"))
+		}
+		for i := range v.Instances {
+			in := &v.Instances[i]
+			add(in.ID, KindInstance, vi, i, in.Source.Field("id"))
+			add(in.ENI, KindInstance, vi, i, in.Source.Field("eni"))
+		}
+		for i := range v.NetworkInterfaces {
+			add(v.NetworkInterfaces[i].ID, KindNetworkInterface, vi, i, v.NetworkInterfaces[i].Source.Field("id"))
+		}
+		for i := range v.LoadBalancers {
+			add(v.LoadBalancers[i].ID, KindLoadBalancer, vi, i, v.LoadBalancers[i].Source.Field("id"))
+		}
+		for i := range v.TargetGroups {
+			add(v.TargetGroups[i].ID, KindTargetGroup, vi, i, v.TargetGroups[i].Source.Field("id"))
+		}
+	}
+	for i := range m.PeeringConnections {
+		add(m.PeeringConnections[i].ID, KindPeeringConnection, -1, i, m.PeeringConnections[i].Source.Field("id"))
+	}
+	for ti := range m.TransitGateways {
+		t := &m.TransitGateways[ti]
+		add(t.ID, KindTransitGateway, -1, ti, t.Source.Field("id"))
+		for i := range t.RouteTables {
+			add(t.RouteTables[i].ID, KindTGWRouteTable, ti, i, t.RouteTables[i].Source.Field("id"))
+		}
+		for i := range t.Attachments {
+			add(t.Attachments[i].ID, KindTGWAttachment, ti, i, t.Attachments[i].Source.Field("id"))
+		}
+	}
+	for i := range m.PrefixLists {
+		add(m.PrefixLists[i].ID, KindPrefixList, -1, i, m.PrefixLists[i].Source.Field("id"))
+	}
+	for i := range m.EndpointServices {
+		add(m.EndpointServices[i].ID, KindEndpointService, -1, i, m.EndpointServices[i].Source.Field("id"))
+	}
+	for i := range m.HostedZones {
+		add(m.HostedZones[i].ID, KindHostedZone, -1, i, m.HostedZones[i].Source.Field("id"))
+	}
+	for i := range m.ExternalNetworks {
+		add(m.ExternalNetworks[i].ID, KindExternalNetwork, -1, i, m.ExternalNetworks[i].Source.Field("id"))
+	}
+	return x, d.list
+}
+
+// Kind returns the kind of the resource with the given id, or KindUnknown.
+func (x *Index) Kind(id ID) Kind { return x.byID[id].kind }
+
+// OwnerVPC returns the VPC that holds the resource (subnets, route tables,
+// gateways, instances, ... and the VPC itself), or nil.
+func (x *Index) OwnerVPC(id ID) *VPC {
+	e, ok := x.byID[id]
+	if !ok {
+		return nil
+	}
+	if e.kind == KindVPC {
+		return &x.m.VPCs[e.i]
+	}
+	if e.owner < 0 || e.kind == KindTGWRouteTable || e.kind == KindTGWAttachment {
+		return nil
+	}
+	return &x.m.VPCs[e.owner]
+}
+
+// OwnerTransitGateway returns the transit gateway of a transit gateway route
+// table or attachment, or nil.
+func (x *Index) OwnerTransitGateway(id ID) *TransitGateway {
+	e, ok := x.byID[id]
+	if !ok || (e.kind != KindTGWRouteTable && e.kind != KindTGWAttachment) {
+		return nil
+	}
+	return &x.m.TransitGateways[e.owner]
+}
+
+func get[T any](x *Index, id ID, k Kind, list func(e entry) []T) *T {
+	e, ok := x.byID[id]
+	if !ok || e.kind != k {
+		return nil
+	}
+	return &list(e)[e.i]
+}
+
+// VPC returns the VPC with the id, or nil.
+func (x *Index) VPC(id ID) *VPC {
+	return get(x, id, KindVPC, func(entry) []VPC { return x.m.VPCs })
+}
+
+// Subnet returns the subnet with the id, or nil.
+func (x *Index) Subnet(id ID) *Subnet {
+	return get(x, id, KindSubnet, func(e entry) []Subnet { return x.m.VPCs[e.owner].Subnets })
+}
+
+// RouteTable returns the route table with the id, or nil.
+func (x *Index) RouteTable(id ID) *RouteTable {
+	return get(x, id, KindRouteTable, func(e entry) []RouteTable { return x.m.VPCs[e.owner].RouteTables })
+}
+
+// NetworkACL returns the network ACL with the id, or nil.
+func (x *Index) NetworkACL(id ID) *NetworkACL {
+	return get(x, id, KindNetworkACL, func(e entry) []NetworkACL { return x.m.VPCs[e.owner].NetworkACLs })
+}
+
+// SecurityGroup returns the security group with the id, or nil.
+func (x *Index) SecurityGroup(id ID) *SecurityGroup {
+	return get(x, id, KindSecurityGroup, func(e entry) []SecurityGroup { return x.m.VPCs[e.owner].SecurityGroups })
+}
+
+// Instance returns the instance with the id (or whose primary interface has
+// the id), or nil.
+func (x *Index) Instance(id ID) *Instance {
+	return get(x, id, KindInstance, func(e entry) []Instance { return x.m.VPCs[e.owner].Instances })
+}
+
+// NetworkInterface returns the network interface with the id, or nil.
+func (x *Index) NetworkInterface(id ID) *NetworkInterface {
+	return get(x, id, KindNetworkInterface, func(e entry) []NetworkInterface { return x.m.VPCs[e.owner].NetworkInterfaces })
+}
+
+// NATGateway returns the NAT gateway with the id, or nil.
+func (x *Index) NATGateway(id ID) *NATGateway {
+	return get(x, id, KindNATGateway, func(e entry) []NATGateway { return x.m.VPCs[e.owner].NATGateways })
+}
+
+// Endpoint returns the VPC endpoint with the id, or nil.
+func (x *Index) Endpoint(id ID) *Endpoint {
+	return get(x, id, KindEndpoint, func(e entry) []Endpoint { return x.m.VPCs[e.owner].Endpoints })
+}
+
+// LoadBalancer returns the load balancer with the id, or nil.
+func (x *Index) LoadBalancer(id ID) *LoadBalancer {
+	return get(x, id, KindLoadBalancer, func(e entry) []LoadBalancer { return x.m.VPCs[e.owner].LoadBalancers })
+}
+
+// TargetGroup returns the target group with the id, or nil.
+func (x *Index) TargetGroup(id ID) *TargetGroup {
+	return get(x, id, KindTargetGroup, func(e entry) []TargetGroup { return x.m.VPCs[e.owner].TargetGroups })
+}
+
+// PeeringConnection returns the peering connection with the id, or nil.
+func (x *Index) PeeringConnection(id ID) *PeeringConnection {
+	return get(x, id, KindPeeringConnection, func(entry) []PeeringConnection { return x.m.PeeringConnections })
+}
+
+// TransitGateway returns the transit gateway with the id, or nil.
+func (x *Index) TransitGateway(id ID) *TransitGateway {
+	return get(x, id, KindTransitGateway, func(entry) []TransitGateway { return x.m.TransitGateways })
+}
+
+// TGWRouteTable returns the transit gateway route table with the id, or nil.
+func (x *Index) TGWRouteTable(id ID) *TGWRouteTable {
+	return get(x, id, KindTGWRouteTable, func(e entry) []TGWRouteTable { return x.m.TransitGateways[e.owner].RouteTables })
+}
+
+// TGWAttachment returns the transit gateway attachment with the id, or nil.
+func (x *Index) TGWAttachment(id ID) *TGWAttachment {
+	return get(x, id, KindTGWAttachment, func(e entry) []TGWAttachment { return x.m.TransitGateways[e.owner].Attachments })
+}
+
+// PrefixList returns the prefix list with the id, or nil.
+func (x *Index) PrefixList(id ID) *PrefixList {
+	return get(x, id, KindPrefixList, func(entry) []PrefixList { return x.m.PrefixLists })
+}
+
+// EndpointService returns the endpoint service with the id, or nil.
+func (x *Index) EndpointService(id ID) *EndpointService {
+	return get(x, id, KindEndpointService, func(entry) []EndpointService { return x.m.EndpointServices })
+}
+
+// ExternalNetwork returns the external network with the id, or nil.
+func (x *Index) ExternalNetwork(id ID) *ExternalNetwork {
+	return get(x, id, KindExternalNetwork, func(entry) []ExternalNetwork { return x.m.ExternalNetworks })
+}
+
+// IDs returns the ids of every resource of the given kinds, sorted.
+func (x *Index) IDs(kinds ...Kind) []string {
+	x.once.Do(func() {
+		x.byKind = map[Kind][]string{}
+		for id, e := range x.byID {
+			x.byKind[e.kind] = append(x.byKind[e.kind], string(id))
+		}
+		for _, ids := range x.byKind {
+			slices.Sort(ids)
+		}
+	})
+	var out []string
+	for _, k := range kinds {
+		out = append(out, x.byKind[k]...)
+	}
+	return out
+}

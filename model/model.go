@@ -1,0 +1,761 @@
+package model
+
+import (
+	"fmt"
+	"net/netip"
+	"strings"
+)
+
+// ID names a resource. Every resource in a model has an id unique across all
+// loaded files; other resources refer to it by that id. AWS ids
+// (vpc-0a1b2c3d, subnet-...) and readable ones (vpc-shared) are both fine.
+type ID string
+
+// Model is a whole network topology: the top level of a topology file, or of
+// several merged. It is plain data; solver.New compiles it for queries.
+type Model struct {
+	// Version is the format version; 1 is the only one so far.
+	Version int `yaml:"version" required:"true"`
+	// Accounts lists the AWS accounts. When the list is not empty, every
+	// account a resource names must be on it.
+	Accounts []Account `yaml:"accounts"`
+	// VPCs holds the VPCs, each with the resources that live inside it.
+	VPCs []VPC `yaml:"vpcs"`
+	// PeeringConnections joins pairs of VPCs (S-40..S-44).
+	PeeringConnections []PeeringConnection `yaml:"peering_connections"`
+	// TransitGateways are regional routers with attachments and route
+	// tables (S-50..S-55).
+	TransitGateways []TransitGateway `yaml:"transit_gateways"`
+	// PrefixLists are named sets of CIDRs, used by routes and security
+	// group rules (S-12).
+	PrefixLists []PrefixList `yaml:"prefix_lists"`
+	// EndpointServices are PrivateLink services offered by a provider
+	// through load balancers (S-73..S-75).
+	EndpointServices []EndpointService `yaml:"endpoint_services"`
+	// HostedZones are Route 53 hosted zones (S-90..S-92).
+	HostedZones []HostedZone `yaml:"hosted_zones"`
+	// ExternalNetworks are address ranges outside AWS (on premises, a
+	// partner) reached through a VPN or Direct Connect.
+	ExternalNetworks []ExternalNetwork `yaml:"external_networks"`
+	// Expectations state what must and must not be reachable.
+	Expectations []Expectation `yaml:"expectations"`
+
+	Source Source `yaml:"-"`
+}
+
+// Account is an AWS account.
+type Account struct {
+	// ID is the 12-digit account number. Quote it in YAML if it starts
+	// with 0.
+	ID ID `yaml:"id" required:"true" example:"111111111111"`
+	// Name is a readable name, used only in output.
+	Name string `yaml:"name"`
+
+	Source Source `yaml:"-"`
+}
+
+// VPC is a virtual private cloud and the resources that live in it.
+type VPC struct {
+	// ID names the VPC.
+	ID ID `yaml:"id" required:"true" example:"vpc-a"`
+	// Name is a readable name, used only in output.
+	Name string `yaml:"name"`
+	// Account is the owning account's 12-digit id.
+	Account ID `yaml:"account" example:"111111111111"`
+	// Region is the AWS region, such as ap-southeast-1.
+	Region string `yaml:"region" required:"true" example:"ap-southeast-1"`
+	// CIDRBlocks are the VPC's IPv4 blocks, primary first (S-01).
+	CIDRBlocks []netip.Prefix `yaml:"cidr_blocks" required:"true" example:"[10.0.0.0/16]"`
+	// DNS holds the VPC's DNS attributes.
+	DNS DNSSettings `yaml:"dns"`
+	// InternetGateway is the id of the internet gateway attached to the
+	// VPC, if any (S-60).
+	InternetGateway ID `yaml:"internet_gateway" example:"igw-a"`
+	// VPNGateway is the id of the virtual private gateway attached to the
+	// VPC, if any.
+	VPNGateway ID `yaml:"vpn_gateway" example:"vgw-a"`
+
+	Subnets           []Subnet           `yaml:"subnets"`
+	RouteTables       []RouteTable       `yaml:"route_tables"`
+	NetworkACLs       []NetworkACL       `yaml:"network_acls"`
+	SecurityGroups    []SecurityGroup    `yaml:"security_groups"`
+	NATGateways       []NATGateway       `yaml:"nat_gateways"`
+	Endpoints         []Endpoint         `yaml:"endpoints"`
+	Instances         []Instance         `yaml:"instances"`
+	NetworkInterfaces []NetworkInterface `yaml:"network_interfaces"`
+	LoadBalancers     []LoadBalancer     `yaml:"load_balancers"`
+	TargetGroups      []TargetGroup      `yaml:"target_groups"`
+
+	Source Source `yaml:"-"`
+}
+
+// DNSSettings are a VPC's DNS attributes. A nil field takes AWS's default for
+// a VPC you create: support on, hostnames off.
+type DNSSettings struct {
+	// Support is enableDnsSupport: the Route 53 Resolver answers at the
+	// VPC base address + 2.
+	Support *bool `yaml:"support" default:"true"`
+	// Hostnames is enableDnsHostnames: instances with public addresses get
+	// public DNS names; interface endpoint private DNS needs it (S-72).
+	Hostnames *bool `yaml:"hostnames" default:"false"`
+
+	Source Source `yaml:"-"`
+}
+
+// SupportEnabled reports enableDnsSupport, applying AWS's default (true).
+func (d DNSSettings) SupportEnabled() bool { return d.Support == nil || *d.Support }
+
+// HostnamesEnabled reports enableDnsHostnames, applying AWS's default
+// (false).
+func (d DNSSettings) HostnamesEnabled() bool { return d.Hostnames != nil && *d.Hostnames }
+
+// Subnet is a range of a VPC's addresses in one availability zone.
+type Subnet struct {
+	ID   ID     `yaml:"id" required:"true" example:"subnet-a-app-1a"`
+	Name string `yaml:"name"`
+	// AZ is the availability zone name, such as ap-southeast-1a.
+	AZ string `yaml:"az" required:"true" example:"ap-southeast-1a"`
+	// AZID is the zone's account-independent id, such as apse1-az1. When
+	// set, PrivateLink matches zones across accounts by it (S-74); else by
+	// AZ.
+	AZID string `yaml:"az_id" example:"apse1-az1"`
+	// CIDRBlock lies inside one of the VPC's blocks, /16 to /28 (S-01).
+	CIDRBlock netip.Prefix `yaml:"cidr_block" required:"true" example:"10.0.1.0/24"`
+	// RouteTable is the explicitly associated route table; empty means the
+	// VPC's main table (S-10).
+	RouteTable ID `yaml:"route_table" example:"rtb-a-private"`
+	// NetworkACL is the associated network ACL; empty means the VPC's
+	// default ACL (S-30).
+	NetworkACL ID `yaml:"network_acl" example:"acl-a-app"`
+	// Account is the account that owns the subnet when it is shared with
+	// another account (S-04); empty means the VPC's account.
+	Account ID `yaml:"account"`
+
+	Source Source `yaml:"-"`
+}
+
+// RouteTable is a VPC route table (S-10..S-15).
+type RouteTable struct {
+	ID ID `yaml:"id" required:"true" example:"rtb-a-private"`
+	// Main marks the VPC's main route table, used by subnets with no
+	// explicit association. Exactly one per VPC (S-10).
+	Main   bool    `yaml:"main"`
+	Routes []Route `yaml:"routes"`
+	// Propagations lists virtual private gateways whose routes propagate
+	// into this table.
+	Propagations []ID `yaml:"propagations"`
+
+	Source Source `yaml:"-"`
+}
+
+// Route sends a destination to a target. The local routes of the VPC's CIDR
+// blocks are implicit (S-11).
+type Route struct {
+	// Destination is a CIDR or a prefix list id (S-12).
+	Destination Destination `yaml:"destination" required:"true" example:"0.0.0.0/0"`
+	// Target is "local", or the id of an internet gateway, NAT gateway,
+	// peering connection, transit gateway, gateway endpoint (or gateway load
+	// balancer endpoint), network interface, instance or virtual private
+	// gateway (S-13).
+	Target ID `yaml:"target" example:"nat-a"`
+	// State is active (the default) or blackhole. A blackhole route drops
+	// what it matches; its target may name a resource that no longer exists.
+	State RouteState `yaml:"state"`
+
+	Source Source `yaml:"-"`
+}
+
+// Destination is a route or rule destination: a CIDR or a prefix list id.
+// Exactly one of CIDR and PrefixList is set.
+type Destination struct {
+	CIDR       netip.Prefix
+	PrefixList ID
+}
+
+// String returns the CIDR or the prefix list id.
+func (d Destination) String() string {
+	if d.PrefixList != "" {
+		return string(d.PrefixList)
+	}
+	if d.CIDR.IsValid() {
+		return d.CIDR.String()
+	}
+	return ""
+}
+
+// IsZero reports whether the destination is unset.
+func (d Destination) IsZero() bool { return d.PrefixList == "" && !d.CIDR.IsValid() }
+
+// UnmarshalText parses a CIDR (with its host bits zero) or takes the text as
+// a prefix list id.
+func (d *Destination) UnmarshalText(b []byte) error {
+	p, isCIDR, err := parseCIDROrID(string(b))
+	if err != nil {
+		return err
+	}
+	if isCIDR {
+		*d = Destination{CIDR: p}
+	} else {
+		*d = Destination{PrefixList: ID(strings.TrimSpace(string(b)))}
+	}
+	return nil
+}
+
+// MarshalText implements encoding.TextMarshaler.
+func (d Destination) MarshalText() ([]byte, error) { return []byte(d.String()), nil }
+
+// parseCIDROrID tells CIDRs from ids. Text that starts with a digit must be
+// a CIDR; an address without a length is refused with a hint.
+func parseCIDROrID(s string) (netip.Prefix, bool, error) {
+	t := strings.TrimSpace(s)
+	if t == "" {
+		return netip.Prefix{}, false, fmt.Errorf("empty value")
+	}
+	if t[0] < '0' || t[0] > '9' {
+		if strings.ContainsAny(t, " \t") {
+			return netip.Prefix{}, false, fmt.Errorf("%q is neither a CIDR nor an id", s)
+		}
+		return netip.Prefix{}, false, nil
+	}
+	p, err := ParseCIDR(t)
+	return p, true, err
+}
+
+// ParseCIDR parses an IPv4 CIDR such as 10.0.0.0/16 and insists that its
+// host bits are zero, as AWS does.
+func ParseCIDR(s string) (netip.Prefix, error) {
+	t := strings.TrimSpace(s)
+	if !strings.Contains(t, "/") {
+		if a, err := netip.ParseAddr(t); err == nil {
+			return netip.Prefix{}, fmt.Errorf("%q is an address, not a CIDR (write %s/%d)", s, a, a.BitLen())
+		}
+		return netip.Prefix{}, fmt.Errorf("%q is not a CIDR", s)
+	}
+	p, err := netip.ParsePrefix(t)
+	if err != nil {
+		return netip.Prefix{}, fmt.Errorf("%q is not a CIDR", s)
+	}
+	if !p.Addr().Is4() {
+		return netip.Prefix{}, fmt.Errorf("%q is not an IPv4 CIDR (vpcreach models IPv4 only)", s)
+	}
+	if p.Masked() != p {
+		return netip.Prefix{}, fmt.Errorf("%q has host bits set (did you mean %s?)", s, p.Masked())
+	}
+	return p, nil
+}
+
+// NetworkACL is a stateless subnet filter (S-30..S-35).
+type NetworkACL struct {
+	ID ID `yaml:"id" required:"true" example:"acl-a-app"`
+	// Default marks the VPC's default ACL, used by subnets with no explicit
+	// one. A VPC that marks none has an implicit default ACL that allows
+	// all traffic both ways. A custom ACL with no rules denies everything.
+	Default bool      `yaml:"default"`
+	Ingress []ACLRule `yaml:"ingress"`
+	Egress  []ACLRule `yaml:"egress"`
+
+	Source Source `yaml:"-"`
+}
+
+// ACLRule is one numbered network ACL rule (S-31).
+type ACLRule struct {
+	// Rule is the rule number, 1 to 32766; lower numbers are evaluated
+	// first.
+	Rule     int      `yaml:"rule" required:"true" example:"100"`
+	Protocol Protocol `yaml:"protocol" required:"true" example:"tcp"`
+	// Ports is required for tcp and udp, and not allowed otherwise.
+	Ports *PortRange `yaml:"ports" example:"1024-65535"`
+	// ICMP selects ICMP type and code for icmp rules; omitted means all.
+	ICMP   *ICMPMatch   `yaml:"icmp"`
+	CIDR   netip.Prefix `yaml:"cidr" required:"true" example:"0.0.0.0/0"`
+	Action ACLAction    `yaml:"action" required:"true" example:"allow"`
+
+	Source Source `yaml:"-"`
+}
+
+// SecurityGroup is a stateful filter on network interfaces (S-20..S-23).
+type SecurityGroup struct {
+	ID   ID     `yaml:"id" required:"true" example:"sg-a-app"`
+	Name string `yaml:"name"`
+	// Description says what the group is for. AWS requires one; the
+	// linter flags groups without.
+	Description string `yaml:"description"`
+	// Default marks the VPC's default group, which network interfaces with
+	// no groups get. A VPC that marks none has an implicit default group
+	// that allows inbound from itself and all outbound (S-20).
+	Default bool          `yaml:"default"`
+	Ingress []IngressRule `yaml:"ingress"`
+	// Egress rules. Omitted in YAML: AWS's default rule allowing all
+	// outbound traffic. An empty list: no outbound traffic.
+	Egress []EgressRule `yaml:"egress"`
+
+	Source Source `yaml:"-"`
+}
+
+// SGRule holds the fields that ingress and egress rules share (S-21).
+type SGRule struct {
+	Protocol Protocol `yaml:"protocol" required:"true" example:"tcp"`
+	// Ports is required for tcp and udp, and not allowed otherwise.
+	Ports *PortRange `yaml:"ports" example:"443"`
+	// ICMP selects ICMP type and code for icmp rules; omitted means all.
+	ICMP        *ICMPMatch `yaml:"icmp"`
+	Description string     `yaml:"description"`
+}
+
+// IngressRule allows inbound traffic from its sources.
+type IngressRule struct {
+	SGRule `yaml:",inline"`
+	// Sources are CIDRs, security group ids or prefix list ids.
+	Sources []Peer `yaml:"sources" required:"true" example:"[10.0.0.0/16, sg-b-nlb]"`
+
+	Source Source `yaml:"-"`
+}
+
+// EgressRule allows outbound traffic to its destinations.
+type EgressRule struct {
+	SGRule `yaml:",inline"`
+	// Destinations are CIDRs, security group ids or prefix list ids.
+	Destinations []Peer `yaml:"destinations" required:"true" example:"[0.0.0.0/0]"`
+
+	Source Source `yaml:"-"`
+}
+
+// Peer is the other side of a security group rule: a CIDR, or the id of a
+// security group or prefix list (S-21). Exactly one of CIDR and Ref is set.
+type Peer struct {
+	CIDR netip.Prefix
+	Ref  ID
+}
+
+// String returns the CIDR or the id.
+func (p Peer) String() string {
+	if p.Ref != "" {
+		return string(p.Ref)
+	}
+	return p.CIDR.String()
+}
+
+// UnmarshalText parses a CIDR or takes the text as an id.
+func (p *Peer) UnmarshalText(b []byte) error {
+	c, isCIDR, err := parseCIDROrID(string(b))
+	if err != nil {
+		return err
+	}
+	if isCIDR {
+		*p = Peer{CIDR: c}
+	} else {
+		*p = Peer{Ref: ID(strings.TrimSpace(string(b)))}
+	}
+	return nil
+}
+
+// MarshalText implements encoding.TextMarshaler.
+func (p Peer) MarshalText() ([]byte, error) { return []byte(p.String()), nil }
+
+// Interface holds what every network interface has (S-03).
+type Interface struct {
+	Subnet ID `yaml:"subnet" required:"true" example:"subnet-a-app-1a"`
+	// PrivateIP is the primary private address, inside the subnet and not
+	// one of its five reserved addresses (S-02).
+	PrivateIP netip.Addr `yaml:"private_ip" required:"true" example:"10.0.1.10"`
+	// SecondaryIPs are further private addresses in the same subnet.
+	SecondaryIPs []netip.Addr `yaml:"secondary_ips"`
+	// PublicIP is an auto-assigned public IPv4 address.
+	PublicIP netip.Addr `yaml:"public_ip" example:"203.0.113.7"`
+	// ElasticIP is an Elastic IP associated with the primary address.
+	// Give at most one of public_ip and elastic_ip.
+	ElasticIP netip.Addr `yaml:"elastic_ip" example:"198.51.100.7"`
+	// SecurityGroups are 1 to 5 groups of the same VPC (quota 16); none
+	// means the VPC's default group.
+	SecurityGroups []ID `yaml:"security_groups" example:"[sg-a-app]"`
+	// SourceDestCheck drops traffic not addressed to or from the
+	// interface; a middlebox needs it off (S-15). Default true.
+	SourceDestCheck *bool `yaml:"source_dest_check" default:"true"`
+	// Account owns the interface when it differs from the VPC's (VPC
+	// sharing, S-04).
+	Account ID `yaml:"account"`
+}
+
+// SourceDestCheckEnabled applies AWS's default (true).
+func (i Interface) SourceDestCheckEnabled() bool {
+	return i.SourceDestCheck == nil || *i.SourceDestCheck
+}
+
+// PublicAddress returns the Elastic IP, else the public IP, else the zero
+// Addr.
+func (i Interface) PublicAddress() netip.Addr {
+	if i.ElasticIP.IsValid() {
+		return i.ElasticIP
+	}
+	return i.PublicIP
+}
+
+// Instance is an EC2 instance with its primary network interface written
+// inline. More interfaces are network_interfaces that name the instance.
+type Instance struct {
+	ID   ID     `yaml:"id" required:"true" example:"i-a-app"`
+	Name string `yaml:"name"`
+	// ENI is the id of the primary network interface, for routes that
+	// target it; default: the instance id stands for it.
+	ENI       ID `yaml:"eni" example:"eni-0a1b2c"`
+	Interface `yaml:",inline"`
+	// State is the EC2 state; only running instances carry traffic.
+	State InstanceState `yaml:"state"`
+
+	Source Source `yaml:"-"`
+}
+
+// NetworkInterface is an elastic network interface that is not an
+// instance's inline primary one: a secondary interface, or a standalone one.
+type NetworkInterface struct {
+	ID          ID     `yaml:"id" required:"true" example:"eni-0a1b2c"`
+	Description string `yaml:"description"`
+	// Instance is the instance the interface is attached to, if any.
+	Instance  ID `yaml:"instance"`
+	Interface `yaml:",inline"`
+
+	Source Source `yaml:"-"`
+}
+
+// NATGateway translates private sources to its own address (S-61).
+type NATGateway struct {
+	ID ID `yaml:"id" required:"true" example:"nat-a"`
+	// Subnet is where the gateway's interface lives; a public gateway's
+	// subnet routes to an internet gateway.
+	Subnet       ID              `yaml:"subnet" required:"true" example:"subnet-a-public-1a"`
+	Connectivity NATConnectivity `yaml:"connectivity"`
+	PrivateIP    netip.Addr      `yaml:"private_ip" required:"true" example:"10.0.0.10"`
+	// PublicIP is the Elastic IP of a public gateway.
+	PublicIP netip.Addr `yaml:"public_ip" example:"203.0.113.10"`
+
+	Source Source `yaml:"-"`
+}
+
+// PeeringConnection joins two VPCs, non-transitively (S-40..S-44).
+type PeeringConnection struct {
+	ID        ID `yaml:"id" required:"true" example:"pcx-ab"`
+	Requester ID `yaml:"requester" required:"true" example:"vpc-b"`
+	Accepter  ID `yaml:"accepter" required:"true" example:"vpc-a"`
+	// Status is the AWS status code; only active passes traffic. Default
+	// active.
+	Status PeeringStatus `yaml:"status"`
+
+	Source Source `yaml:"-"`
+}
+
+// Joins reports whether the peering connects VPC v.
+func (p PeeringConnection) Joins(v ID) bool { return p.Requester == v || p.Accepter == v }
+
+// Other returns the VPC at the other end from v.
+func (p PeeringConnection) Other(v ID) ID {
+	if p.Requester == v {
+		return p.Accepter
+	}
+	return p.Requester
+}
+
+// TransitGateway is a regional router (S-50..S-55).
+type TransitGateway struct {
+	ID      ID     `yaml:"id" required:"true" example:"tgw-hub"`
+	Account ID     `yaml:"account"`
+	Region  string `yaml:"region" required:"true" example:"ap-southeast-1"`
+	// SecurityGroupReferencing lets security group rules reference groups
+	// across this gateway's VPC attachments in the region (S-22).
+	SecurityGroupReferencing bool            `yaml:"security_group_referencing"`
+	RouteTables              []TGWRouteTable `yaml:"route_tables"`
+	Attachments              []TGWAttachment `yaml:"attachments"`
+
+	Source Source `yaml:"-"`
+}
+
+// TGWRouteTable is a transit gateway route table. Routes propagated by
+// attachments are computed; only static and blackhole routes are written.
+type TGWRouteTable struct {
+	ID     ID         `yaml:"id" required:"true" example:"tgw-rtb-spokes"`
+	Routes []TGWRoute `yaml:"routes"`
+
+	Source Source `yaml:"-"`
+}
+
+// TGWRoute is a static transit gateway route: to an attachment, or a
+// blackhole (S-52).
+type TGWRoute struct {
+	// Destination is a CIDR or a prefix list id.
+	Destination Destination `yaml:"destination" required:"true" example:"10.0.0.0/8"`
+	// Attachment is the egress attachment; give it or blackhole.
+	Attachment ID   `yaml:"attachment" example:"tgw-attach-egress"`
+	Blackhole  bool `yaml:"blackhole"`
+
+	Source Source `yaml:"-"`
+}
+
+// TGWAttachment attaches a VPC, a peer transit gateway, a VPN or a Direct
+// Connect gateway to a transit gateway (S-50, S-51, S-54).
+type TGWAttachment struct {
+	ID   ID             `yaml:"id" required:"true" example:"tgw-attach-a"`
+	Type AttachmentType `yaml:"type" required:"true" example:"vpc"`
+	// VPC is the attached VPC (type vpc).
+	VPC ID `yaml:"vpc" example:"vpc-a"`
+	// Subnets are the attachment subnets of a vpc attachment, one per
+	// availability zone (S-51).
+	Subnets []ID `yaml:"subnets" example:"[subnet-a-tgw-1a]"`
+	// Peer is the attachment id on the other transit gateway (type
+	// peering).
+	Peer ID `yaml:"peer" example:"tgw-attach-peer-b"`
+	// State is the AWS state; only available passes traffic. Default
+	// available.
+	State AttachmentState `yaml:"state"`
+	// Association is the route table that routes traffic arriving from
+	// this attachment; none means that traffic is dropped (S-50).
+	Association ID `yaml:"association" example:"tgw-rtb-spokes"`
+	// Propagations are the route tables into which this attachment's
+	// routes propagate (a VPC's CIDRs; an external network's prefixes).
+	// Peering attachments do not propagate (S-54).
+	Propagations []ID `yaml:"propagations" example:"[tgw-rtb-spokes]"`
+	// Account owns the attached resource when it differs from the
+	// gateway's (a shared gateway).
+	Account ID `yaml:"account"`
+
+	Source Source `yaml:"-"`
+}
+
+// PrefixList is a named set of CIDRs (S-12).
+type PrefixList struct {
+	ID ID `yaml:"id" required:"true" example:"pl-s3-apse1"`
+	// Name is the list's name; AWS-managed lists are named after their
+	// service, such as com.amazonaws.ap-southeast-1.s3.
+	Name  string         `yaml:"name"`
+	CIDRs []netip.Prefix `yaml:"cidrs" example:"[52.219.0.0/16]"`
+	// MaxEntries is the size the list was created with; quotas count a
+	// referenced list at this size. Default: its number of CIDRs.
+	MaxEntries int `yaml:"max_entries"`
+
+	Source Source `yaml:"-"`
+}
+
+// Endpoint is a VPC endpoint: gateway (S-70), interface (S-71, S-72) or
+// gateway load balancer.
+type Endpoint struct {
+	ID   ID           `yaml:"id" required:"true" example:"vpce-a-s3"`
+	Type EndpointType `yaml:"type" required:"true" example:"gateway"`
+	// Service is an AWS service name (com.amazonaws.REGION.s3), or an
+	// endpoint service's id or service name.
+	Service string `yaml:"service" required:"true" example:"com.amazonaws.ap-southeast-1.s3"`
+	// RouteTables get a route from the service's prefix list to a gateway
+	// endpoint.
+	RouteTables []ID `yaml:"route_tables" example:"[rtb-a-private]"`
+	// Subnets hold an interface endpoint's network interfaces, one subnet
+	// per availability zone.
+	Subnets []ID `yaml:"subnets" example:"[subnet-a-app-1a]"`
+	// PrivateIPs are the addresses of the interface endpoint's network
+	// interfaces, one per subnet in the same order. Optional.
+	PrivateIPs []netip.Addr `yaml:"private_ips" example:"[10.0.1.50]"`
+	// SecurityGroups filter traffic to an interface endpoint; none means
+	// the VPC's default group.
+	SecurityGroups []ID `yaml:"security_groups" example:"[sg-a-endpoints]"`
+	// PrivateDNS makes the service's default name resolve to the endpoint
+	// inside this VPC (S-72). Needs the VPC's DNS support and hostnames.
+	PrivateDNS bool `yaml:"private_dns"`
+	// State is the endpoint's state; default: available, or
+	// pending-acceptance for an endpoint service that requires acceptance
+	// and lists no accepted connection.
+	State EndpointState `yaml:"state"`
+	// Account owns the endpoint when it differs from the VPC's.
+	Account ID `yaml:"account"`
+
+	Source Source `yaml:"-"`
+}
+
+// EndpointService is a PrivateLink service a provider offers through load
+// balancers (S-73..S-75).
+type EndpointService struct {
+	ID      ID     `yaml:"id" required:"true" example:"vpce-svc-0123456789abcdef0"`
+	Account ID     `yaml:"account"`
+	Region  string `yaml:"region" required:"true" example:"ap-southeast-1"`
+	// Name is the service name consumers use; default
+	// com.amazonaws.vpce.REGION.ID.
+	Name string `yaml:"name"`
+	// LoadBalancers are the network (or gateway) load balancers in front
+	// of the service.
+	LoadBalancers []ID `yaml:"load_balancers" required:"true" example:"[nlb-provider]"`
+	// AcceptanceRequired keeps new endpoint connections pending until the
+	// provider accepts them.
+	AcceptanceRequired bool `yaml:"acceptance_required"`
+	// AllowedPrincipals may create endpoints: account ids, ARNs, or "*".
+	// Empty: nobody but the owner.
+	AllowedPrincipals []string `yaml:"allowed_principals" example:"[\"arn:aws:iam::111111111111:root\"]"`
+	// SupportedRegions are the regions consumers may connect from
+	// (cross-region PrivateLink, S-75); the service's own region always.
+	SupportedRegions []string `yaml:"supported_regions"`
+	// PrivateDNSName is the verified private DNS name consumers' endpoints
+	// may enable.
+	PrivateDNSName string `yaml:"private_dns_name"`
+	// Connections are the endpoint connections and their states.
+	Connections []EndpointConnection `yaml:"connections"`
+
+	Source Source `yaml:"-"`
+}
+
+// EndpointConnection is a consumer endpoint's connection to a service.
+type EndpointConnection struct {
+	Endpoint ID            `yaml:"endpoint" required:"true" example:"vpce-consumer"`
+	State    EndpointState `yaml:"state" required:"true" example:"available"`
+
+	Source Source `yaml:"-"`
+}
+
+// LoadBalancer is an Elastic Load Balancing v2 load balancer (S-80, S-82).
+type LoadBalancer struct {
+	ID     ID               `yaml:"id" required:"true" example:"nlb-b-redis"`
+	Name   string           `yaml:"name"`
+	Type   LoadBalancerType `yaml:"type"`
+	Scheme Scheme           `yaml:"scheme"`
+	// Subnets hold the load balancer's nodes, one per availability zone.
+	Subnets []ID `yaml:"subnets" required:"true" example:"[subnet-b-1a]"`
+	// PrivateIPs are the nodes' addresses, one per subnet in the same
+	// order. Optional.
+	PrivateIPs []netip.Addr `yaml:"private_ips" example:"[10.1.1.5]"`
+	// PublicIPs are an internet-facing load balancer's addresses, one per
+	// subnet.
+	PublicIPs []netip.Addr `yaml:"public_ips"`
+	// SecurityGroups: a network load balancer may have none; then clients
+	// are filtered only by the targets' groups (S-80).
+	SecurityGroups []ID `yaml:"security_groups" example:"[sg-b-nlb]"`
+	// EnforceSGOnPrivateLink applies the load balancer's security group
+	// ingress to PrivateLink traffic. Default true (S-80).
+	EnforceSGOnPrivateLink *bool `yaml:"enforce_security_group_inbound_rules_on_private_link_traffic" default:"true"`
+	// CrossZone lets each node send to targets in every zone.
+	CrossZone bool       `yaml:"cross_zone"`
+	Listeners []Listener `yaml:"listeners"`
+	// DNSName is the load balancer's DNS name; default
+	// ID.elb.REGION.amazonaws.com.
+	DNSName string `yaml:"dns_name"`
+
+	Source Source `yaml:"-"`
+}
+
+// EnforcesSGOnPrivateLink applies AWS's default (true).
+func (lb LoadBalancer) EnforcesSGOnPrivateLink() bool {
+	return lb.EnforceSGOnPrivateLink == nil || *lb.EnforceSGOnPrivateLink
+}
+
+// Listener forwards a protocol and port to a target group.
+type Listener struct {
+	Protocol    ListenerProtocol `yaml:"protocol" required:"true" example:"tcp"`
+	Port        uint16           `yaml:"port" required:"true" example:"6379"`
+	TargetGroup ID               `yaml:"target_group" required:"true" example:"tg-b-redis"`
+
+	Source Source `yaml:"-"`
+}
+
+// TargetGroup is a set of targets behind listeners (S-81).
+type TargetGroup struct {
+	ID         ID               `yaml:"id" required:"true" example:"tg-b-redis"`
+	TargetType TargetType       `yaml:"target_type"`
+	Protocol   ListenerProtocol `yaml:"protocol" required:"true" example:"tcp"`
+	// Port is the default port targets receive traffic on.
+	Port    uint16   `yaml:"port" example:"6379"`
+	Targets []Target `yaml:"targets"`
+	// PreserveClientIP keeps the client's address as the source targets
+	// see. Default: on for instance targets, and for ip targets over udp and
+	// tcp_udp; never for PrivateLink traffic (S-81).
+	PreserveClientIP *bool `yaml:"preserve_client_ip"`
+
+	Source Source `yaml:"-"`
+}
+
+// PreservesClientIP applies AWS's default for the target type and protocol.
+func (tg TargetGroup) PreservesClientIP() bool {
+	if tg.PreserveClientIP != nil {
+		return *tg.PreserveClientIP
+	}
+	switch tg.TargetType {
+	case TargetInstance:
+		return true
+	case TargetIP:
+		return tg.Protocol == ListenerUDP || tg.Protocol == ListenerTCPUDP
+	}
+	return false
+}
+
+// Target is a registered target: an instance (or ALB) by id, or an address.
+type Target struct {
+	// ID is the instance or load balancer id (target types instance, alb).
+	ID ID `yaml:"id" example:"i-b-redis"`
+	// IP is the target address (target type ip).
+	IP netip.Addr `yaml:"ip" example:"10.1.1.20"`
+	// Port overrides the target group's port.
+	Port   uint16       `yaml:"port"`
+	Health TargetHealth `yaml:"health"`
+	// AZ is the zone of an ip target outside the VPC ("all"); default the
+	// zone of the subnet holding the address.
+	AZ string `yaml:"az"`
+
+	Source Source `yaml:"-"`
+}
+
+// HostedZone is a Route 53 hosted zone (S-90, S-91).
+type HostedZone struct {
+	ID ID `yaml:"id" required:"true" example:"Z0123456789"`
+	// Name is the zone's domain, such as ap-southeast-1.amazonaws.com.
+	Name string `yaml:"name" required:"true" example:"ap-southeast-1.amazonaws.com"`
+	// Private zones answer only inside their associated VPCs. Default true.
+	Private *bool `yaml:"private" default:"true"`
+	// VPCs are the VPCs a private zone is associated with, possibly of
+	// other accounts.
+	VPCs    []ID     `yaml:"vpcs" example:"[vpc-a]"`
+	Records []Record `yaml:"records"`
+	Account ID       `yaml:"account"`
+
+	Source Source `yaml:"-"`
+}
+
+// IsPrivate applies the default (true).
+func (z HostedZone) IsPrivate() bool { return z.Private == nil || *z.Private }
+
+// Record is a DNS record in a hosted zone.
+type Record struct {
+	// Name is the full name, or a name relative to the zone.
+	Name string     `yaml:"name" required:"true" example:"ec2.ap-southeast-1.amazonaws.com"`
+	Type RecordType `yaml:"type" required:"true" example:"CNAME"`
+	// Values are the addresses of an A record, or the one name of a CNAME.
+	Values []string `yaml:"values" example:"[10.0.1.50]"`
+	// Target is an ALIAS record's target: a load balancer id or DNS name, an
+	// endpoint id or DNS name, or another record's name.
+	Target string `yaml:"target" example:"vpce-a-ec2"`
+
+	Source Source `yaml:"-"`
+}
+
+// ExternalNetwork is an address range outside AWS, reached through a
+// virtual private gateway or a transit gateway VPN or Direct Connect
+// attachment.
+type ExternalNetwork struct {
+	ID    ID             `yaml:"id" required:"true" example:"onprem-dc1"`
+	Name  string         `yaml:"name"`
+	CIDRs []netip.Prefix `yaml:"cidrs" required:"true" example:"[192.168.0.0/16]"`
+	// Via is the virtual private gateway or the transit gateway attachment
+	// (vpn or direct-connect-gateway) the network is reached through.
+	Via ID `yaml:"via" required:"true" example:"vgw-a"`
+
+	Source Source `yaml:"-"`
+}
+
+// Expectation is an intent: a flow that must be, or must not be, reachable.
+type Expectation struct {
+	Name string `yaml:"name"`
+	// From is the source: an instance or interface id, an address, internet
+	// or an external network id.
+	From string `yaml:"from" required:"true" example:"i-a-app"`
+	// To is the destination, in the same forms, or a load balancer,
+	// endpoint, service or DNS name.
+	To       string   `yaml:"to" required:"true" example:"nlb-b-redis"`
+	Protocol Protocol `yaml:"protocol" required:"true" example:"tcp"`
+	// Port is the destination port (tcp, udp).
+	Port *uint16 `yaml:"port" example:"6379"`
+	// ICMP is the ICMP type and code (icmp).
+	ICMP   *ICMPMatch `yaml:"icmp"`
+	Expect Expect     `yaml:"expect" required:"true" example:"reachable"`
+
+	Source Source `yaml:"-"`
+}

@@ -1,0 +1,957 @@
+package model
+
+import (
+	"cmp"
+	"fmt"
+	"net/netip"
+	"regexp"
+	"slices"
+	"strings"
+
+	"go4.org/netipx"
+)
+
+// Validate checks the meaning of a parsed model: addressing rules (S-01,
+// S-02), references that resolve to the right kind in the right place, rule
+// numbers and ranges, peering and transit gateway constraints (S-41, S-51).
+// It returns every error and warning found, sorted. Errors mean the model
+// cannot be analysed; warnings do not stop a run.
+func Validate(m *Model) Diagnostics {
+	x, dups := NewIndex(m)
+	v := &validator{m: m, x: x}
+	v.list = append(v.list, dups...)
+	v.accounts()
+	for i := range m.VPCs {
+		v.vpc(i)
+	}
+	v.peerings()
+	v.transitGateways()
+	v.prefixLists()
+	v.endpointServices()
+	v.hostedZones()
+	v.externalNetworks()
+	v.expectations()
+	v.list.Sort()
+	return v.list
+}
+
+type validator struct {
+	diagnoser
+	m *Model
+	x *Index
+}
+
+var accountPattern = regexp.MustCompile(`^[0-9]{12}$`)
+
+func (v *validator) accounts() {
+	for _, a := range v.m.Accounts {
+		if !accountPattern.MatchString(string(a.ID)) {
+			v.errorf(a.Source.Field("id"), ErrInvalidValue, "account id %q is not 12 digits", a.ID)
+		}
+	}
+}
+
+// account checks a reference to an account: 12 digits, and listed when the
+// model lists accounts.
+func (v *validator) account(src Source, id ID) {
+	if id == "" {
+		return
+	}
+	if !accountPattern.MatchString(string(id)) {
+		v.errorf(src, ErrInvalidValue, "account id %q is not 12 digits", id)
+		return
+	}
+	if len(v.m.Accounts) > 0 && v.x.Kind(id) != KindAccount {
+		v.unknown(src, id, "account", KindAccount)
+	}
+}
+
+// ref resolves a reference that must be of one of kinds. It reports an
+// unknown id (with a suggestion) or a wrong kind, and returns whether the
+// reference is good.
+func (v *validator) ref(src Source, id ID, what string, kinds ...Kind) bool {
+	if id == "" {
+		return false
+	}
+	k := v.x.Kind(id)
+	if k == KindUnknown {
+		v.unknown(src, id, what, kinds...)
+		return false
+	}
+	if !slices.Contains(kinds, k) {
+		v.errorf(src, ErrWrongRef, "%q is a %s, not a %s", id, k, what)
+		return false
+	}
+	return true
+}
+
+func (v *validator) unknown(src Source, id ID, what string, kinds ...Kind) {
+	if s := Suggest(string(id), v.x.IDs(kinds...)); s != "" {
+		v.errorf(src, ErrUnknownRef, "unknown %s %q (did you mean %q?)", what, id, s)
+	} else {
+		v.errorf(src, ErrUnknownRef, "unknown %s %q", what, id)
+	}
+}
+
+// inVPC resolves a reference that must be of one of kinds and live in vpc.
+func (v *validator) inVPC(src Source, id ID, vpc *VPC, what string, kinds ...Kind) bool {
+	if !v.ref(src, id, what, kinds...) {
+		return false
+	}
+	if owner := v.x.OwnerVPC(id); owner != nil && owner.ID != vpc.ID {
+		v.errorf(src, ErrWrongRef, "%s %q belongs to %s, not %s", what, id, owner.ID, vpc.ID)
+		return false
+	}
+	return true
+}
+
+// vpc checks one VPC and everything in it.
+func (v *validator) vpc(vi int) {
+	vpc := &v.m.VPCs[vi]
+	src := vpc.Source
+	v.account(src.Field("account"), vpc.Account)
+	if len(vpc.CIDRBlocks) > 50 {
+		v.add(SeverityError, src.Field("cidr_blocks"), ErrQuota, "S-01", "%d CIDR blocks; a VPC has at most 50", len(vpc.CIDRBlocks))
+	}
+	for i, c := range vpc.CIDRBlocks {
+		if c.Bits() < 16 || c.Bits() > 28 {
+			v.add(SeverityError, src.Elem("cidr_blocks", i), ErrAddress, "S-01", "VPC block %s is /%d; VPC blocks are /16 to /28", c, c.Bits())
+		}
+	}
+	v.overlapsWithin(vpc.CIDRBlocks, func(i, j int) {
+		v.add(SeverityError, src.Elem("cidr_blocks", j), ErrAddress, "S-01", "VPC block %s overlaps block %s of the same VPC", vpc.CIDRBlocks[j], vpc.CIDRBlocks[i])
+	})
+
+	mains := 0
+	for i := range vpc.RouteTables {
+		rt := &vpc.RouteTables[i]
+		if rt.Main {
+			mains++
+			if mains > 1 {
+				v.add(SeverityError, rt.Source.Field("main"), ErrConflict, "S-10", "second main route table in %s; a VPC has exactly one", vpc.ID)
+			}
+		}
+		v.routeTable(vpc, rt)
+	}
+	defaultACLs, defaultSGs := 0, 0
+	for i := range vpc.NetworkACLs {
+		acl := &vpc.NetworkACLs[i]
+		if acl.Default {
+			defaultACLs++
+			if defaultACLs > 1 {
+				v.add(SeverityError, acl.Source.Field("default"), ErrConflict, "S-30", "second default network ACL in %s; a VPC has exactly one", vpc.ID)
+			}
+		}
+		v.networkACL(acl)
+	}
+	for i := range vpc.SecurityGroups {
+		sg := &vpc.SecurityGroups[i]
+		if sg.Default {
+			defaultSGs++
+			if defaultSGs > 1 {
+				v.add(SeverityError, sg.Source.Field("default"), ErrConflict, "S-20", "second default security group in %s; a VPC has exactly one", vpc.ID)
+			}
+		}
+		v.securityGroup(sg)
+	}
+	v.subnets(vpc, mains)
+	addrs := newAddrBook(v, vpc)
+	for i := range vpc.Instances {
+		in := &vpc.Instances[i]
+		v.iface(vpc, &in.Interface, in.Source, in.ID, addrs)
+	}
+	for i := range vpc.NetworkInterfaces {
+		ni := &vpc.NetworkInterfaces[i]
+		v.iface(vpc, &ni.Interface, ni.Source, ni.ID, addrs)
+		if ni.Instance != "" {
+			v.inVPC(ni.Source.Field("instance"), ni.Instance, vpc, "instance", KindInstance)
+		}
+	}
+	for i := range vpc.NATGateways {
+		v.natGateway(vpc, &vpc.NATGateways[i], addrs)
+	}
+	for i := range vpc.Endpoints {
+		v.endpoint(vpc, &vpc.Endpoints[i], addrs)
+	}
+	for i := range vpc.LoadBalancers {
+		v.loadBalancer(vpc, &vpc.LoadBalancers[i], addrs)
+	}
+	for i := range vpc.TargetGroups {
+		v.targetGroup(vpc, &vpc.TargetGroups[i])
+	}
+}
+
+// overlapsWithin calls f(i, j) for each pair i < j of overlapping prefixes,
+// found by sorting and sweeping.
+func (v *validator) overlapsWithin(ps []netip.Prefix, f func(i, j int)) {
+	order := make([]int, len(ps))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortFunc(order, func(a, b int) int {
+		return cmp.Or(ps[a].Addr().Compare(ps[b].Addr()), cmp.Compare(ps[a].Bits(), ps[b].Bits()), cmp.Compare(a, b))
+	})
+	// open holds the indexes whose range may still cover later starts.
+	var open []int
+	for _, j := range order {
+		kept := open[:0]
+		for _, i := range open {
+			if netipx.PrefixLastIP(ps[i]).Compare(ps[j].Addr()) >= 0 {
+				kept = append(kept, i)
+			}
+		}
+		open = kept
+		for _, i := range open {
+			a, b := min(i, j), max(i, j)
+			f(a, b)
+		}
+		open = append(open, j)
+	}
+}
+
+func (v *validator) subnets(vpc *VPC, mains int) {
+	azs := map[string]string{}
+	cidrs := make([]netip.Prefix, len(vpc.Subnets))
+	for i := range vpc.Subnets {
+		sn := &vpc.Subnets[i]
+		cidrs[i] = sn.CIDRBlock
+		v.account(sn.Source.Field("account"), sn.Account)
+		c := sn.CIDRBlock
+		if c.IsValid() {
+			if c.Bits() < 16 || c.Bits() > 28 {
+				v.add(SeverityError, sn.Source.Field("cidr_block"), ErrAddress, "S-01", "subnet %s is /%d; subnets are /16 to /28", c, c.Bits())
+			}
+			if !slices.ContainsFunc(vpc.CIDRBlocks, func(b netip.Prefix) bool { return b.Bits() <= c.Bits() && b.Contains(c.Addr()) }) {
+				v.add(SeverityError, sn.Source.Field("cidr_block"), ErrAddress, "S-01", "subnet %s is not inside any CIDR block of %s (%s)", c, vpc.ID, joinPrefixes(vpc.CIDRBlocks))
+			}
+		}
+		if sn.AZ != "" && vpc.Region != "" && !strings.HasPrefix(sn.AZ, vpc.Region) {
+			v.errorf(sn.Source.Field("az"), ErrInvalidValue, "availability zone %q is not in %s's region %s", sn.AZ, vpc.ID, vpc.Region)
+		}
+		if sn.AZID != "" {
+			if prev, ok := azs[sn.AZ]; ok && prev != sn.AZID {
+				v.errorf(sn.Source.Field("az_id"), ErrConflict, "zone %s has az_id %q here and %q elsewhere in %s", sn.AZ, sn.AZID, prev, vpc.ID)
+			}
+			azs[sn.AZ] = sn.AZID
+		}
+		if sn.RouteTable != "" {
+			v.inVPC(sn.Source.Field("route_table"), sn.RouteTable, vpc, "route table", KindRouteTable)
+		} else if mains == 0 && len(vpc.RouteTables) > 0 {
+			v.add(SeverityWarning, sn.Source, ErrMissingField, "S-10", "subnet %s has no route_table and %s marks no main table: it gets an implicit main table with only local routes", sn.ID, vpc.ID)
+		}
+		if sn.NetworkACL != "" {
+			v.inVPC(sn.Source.Field("network_acl"), sn.NetworkACL, vpc, "network ACL", KindNetworkACL)
+		}
+	}
+	v.overlapsWithin(cidrs, func(i, j int) {
+		if cidrs[i].IsValid() && cidrs[j].IsValid() {
+			v.add(SeverityError, vpc.Subnets[j].Source.Field("cidr_block"), ErrAddress, "S-01", "subnet %s (%s) overlaps subnet %s (%s)",
+				vpc.Subnets[j].ID, cidrs[j], vpc.Subnets[i].ID, cidrs[i])
+		}
+	})
+}
+
+func joinPrefixes(ps []netip.Prefix) string {
+	s := make([]string, len(ps))
+	for i, p := range ps {
+		s[i] = p.String()
+	}
+	return strings.Join(s, ", ")
+}
+
+// routeTargetKinds are the kinds a VPC route may target (S-13).
+var routeTargetKinds = []Kind{KindInternetGateway, KindNATGateway, KindPeeringConnection, KindTransitGateway,
+	KindEndpoint, KindNetworkInterface, KindInstance, KindVPNGateway}
+
+func (v *validator) routeTable(vpc *VPC, rt *RouteTable) {
+	for i := range rt.Routes {
+		r := &rt.Routes[i]
+		v.destination(r.Source.Field("destination"), r.Destination)
+		tsrc := r.Source.Field("target")
+		switch {
+		case r.Target == "" && r.State != RouteBlackhole:
+			v.errorf(tsrc, ErrMissingField, "a route needs a target (or state: blackhole)")
+		case r.Target == "local":
+			if r.Destination.PrefixList != "" || !slices.ContainsFunc(vpc.CIDRBlocks, func(b netip.Prefix) bool {
+				return b.Bits() <= r.Destination.CIDR.Bits() && b.Contains(r.Destination.CIDR.Addr())
+			}) {
+				v.add(SeverityError, tsrc, ErrWrongRef, "S-11", "a local route's destination must lie inside the VPC's CIDR blocks")
+			}
+		case r.Target == "":
+		case r.State == RouteBlackhole && v.x.Kind(r.Target) == KindUnknown:
+			// A blackhole route may name a deleted target.
+		default:
+			if !v.ref(tsrc, r.Target, "route target", routeTargetKinds...) {
+				break
+			}
+			v.routeTarget(vpc, r, tsrc)
+		}
+	}
+	for i, p := range rt.Propagations {
+		if v.ref(rt.Source.Elem("propagations", i), p, "virtual private gateway", KindVPNGateway) && vpc.VPNGateway != p {
+			v.errorf(rt.Source.Elem("propagations", i), ErrWrongRef, "virtual private gateway %q is not attached to %s", p, vpc.ID)
+		}
+	}
+}
+
+// routeTarget checks that a route's target is one this VPC can use.
+func (v *validator) routeTarget(vpc *VPC, r *Route, src Source) {
+	switch v.x.Kind(r.Target) {
+	case KindInternetGateway:
+		if vpc.InternetGateway != r.Target {
+			v.add(SeverityError, src, ErrWrongRef, "S-60", "internet gateway %q is not attached to %s", r.Target, vpc.ID)
+		}
+	case KindVPNGateway:
+		if vpc.VPNGateway != r.Target {
+			v.errorf(src, ErrWrongRef, "virtual private gateway %q is not attached to %s", r.Target, vpc.ID)
+		}
+	case KindPeeringConnection:
+		if p := v.x.PeeringConnection(r.Target); !p.Joins(vpc.ID) {
+			v.add(SeverityError, src, ErrWrongRef, "S-43", "peering connection %q joins %s and %s, not %s", r.Target, p.Requester, p.Accepter, vpc.ID)
+		}
+	case KindTransitGateway:
+		if !v.attachedTo(vpc.ID, r.Target) {
+			v.add(SeverityError, src, ErrWrongRef, "S-50", "%s has no attachment to transit gateway %q", vpc.ID, r.Target)
+		}
+	case KindEndpoint:
+		e := v.x.Endpoint(r.Target)
+		if v.inVPC(src, r.Target, vpc, "endpoint", KindEndpoint) && e.Type == EndpointInterface {
+			v.add(SeverityError, src, ErrWrongRef, "S-13", "endpoint %q is an interface endpoint; routes target gateway and gateway load balancer endpoints", r.Target)
+		}
+	case KindNATGateway, KindNetworkInterface, KindInstance:
+		v.inVPC(src, r.Target, vpc, v.x.Kind(r.Target).String(), v.x.Kind(r.Target))
+	}
+}
+
+func (v *validator) attachedTo(vpc, tgw ID) bool {
+	t := v.x.TransitGateway(tgw)
+	return t != nil && slices.ContainsFunc(t.Attachments, func(a TGWAttachment) bool { return a.Type == AttachmentVPC && a.VPC == vpc })
+}
+
+func (v *validator) destination(src Source, d Destination) {
+	if d.PrefixList != "" {
+		v.ref(src, d.PrefixList, "prefix list", KindPrefixList)
+	}
+}
+
+func (v *validator) networkACL(acl *NetworkACL) {
+	for _, dir := range []struct {
+		key   string
+		rules []ACLRule
+	}{{"ingress", acl.Ingress}, {"egress", acl.Egress}} {
+		seen := map[int]Source{}
+		for i := range dir.rules {
+			r := &dir.rules[i]
+			rs := r.Source.Field("rule")
+			if r.Rule < 1 || r.Rule > 32766 {
+				v.add(SeverityError, rs, ErrInvalidValue, "S-31", "rule number %d is outside 1..32766", r.Rule)
+			} else if prev, dup := seen[r.Rule]; dup {
+				v.add(SeverityError, rs, ErrConflict, "S-31", "rule number %d is used twice in %s (first at %s)", r.Rule, dir.key, prev.Position)
+			} else {
+				seen[r.Rule] = rs
+			}
+			v.portsAndICMP(r.Source, r.Protocol, r.Ports, r.ICMP)
+		}
+	}
+}
+
+// portsAndICMP checks that ports go with tcp and udp only (and are given
+// there), and ICMP matches with icmp only.
+func (v *validator) portsAndICMP(src Source, p Protocol, ports *PortRange, icmp *ICMPMatch) {
+	switch {
+	case p.HasPorts() && ports == nil:
+		v.errorf(src.Field("ports"), ErrMissingField, "%s rules need ports (use ports: all for every port)", p)
+	case !p.HasPorts() && ports != nil && p != 0:
+		v.errorf(src.Field("ports"), ErrInvalidValue, "ports apply only to tcp and udp, not %s", p)
+	}
+	if icmp != nil {
+		if !p.IsICMP() {
+			v.errorf(src.Field("icmp"), ErrInvalidValue, "icmp applies only to icmp and icmpv6, not %s", p)
+		}
+		for _, f := range []struct {
+			name string
+			val  int
+		}{{"type", icmp.Type}, {"code", icmp.Code}} {
+			if f.val < -1 || f.val > 255 {
+				v.errorf(src.Field("icmp"), ErrInvalidValue, "ICMP %s %d is outside -1..255", f.name, f.val)
+			}
+		}
+	}
+}
+
+func (v *validator) securityGroup(sg *SecurityGroup) {
+	for i := range sg.Ingress {
+		r := &sg.Ingress[i]
+		v.portsAndICMP(r.Source, r.Protocol, r.Ports, r.ICMP)
+		v.peers(r.Source, "sources", r.Sources)
+	}
+	for i := range sg.Egress {
+		r := &sg.Egress[i]
+		v.portsAndICMP(r.Source, r.Protocol, r.Ports, r.ICMP)
+		v.peers(r.Source, "destinations", r.Destinations)
+	}
+}
+
+func (v *validator) peers(src Source, key string, peers []Peer) {
+	if len(peers) == 0 {
+		v.errorf(src.Field(key), ErrMissingField, "a rule needs at least one entry in %s", key)
+	}
+	for i, p := range peers {
+		if p.Ref != "" {
+			v.ref(src.Elem(key, i), p.Ref, "security group or prefix list", KindSecurityGroup, KindPrefixList)
+		}
+	}
+}
+
+// addrBook finds addresses used twice in one VPC.
+type addrBook struct {
+	v    *validator
+	vpc  *VPC
+	used map[netip.Addr]string
+}
+
+func newAddrBook(v *validator, vpc *VPC) *addrBook {
+	return &addrBook{v: v, vpc: vpc, used: map[netip.Addr]string{}}
+}
+
+// claim checks that a is a usable address of subnet (S-02) and not taken.
+func (b *addrBook) claim(src Source, a netip.Addr, subnet ID, owner ID) {
+	if !a.IsValid() {
+		return
+	}
+	if sn := b.v.x.Subnet(subnet); sn != nil && sn.CIDRBlock.IsValid() && b.v.x.OwnerVPC(subnet) == b.vpc {
+		c := sn.CIDRBlock
+		switch {
+		case !c.Contains(a):
+			b.v.add(SeverityError, src, ErrAddress, "S-03", "%s is not inside subnet %s (%s)", a, subnet, c)
+		case isReserved(c, a):
+			b.v.add(SeverityError, src, ErrAddress, "S-02", "%s is reserved in subnet %s (%s): AWS keeps the first four and the last address", a, subnet, c)
+		}
+	}
+	if prev, dup := b.used[a]; dup {
+		b.v.errorf(src, ErrAddress, "%s is already used by %s in %s", a, prev, b.vpc.ID)
+		return
+	}
+	b.used[a] = string(owner)
+}
+
+// isReserved reports whether a is one of the five addresses AWS reserves in
+// subnet c (S-02).
+func isReserved(c netip.Prefix, a netip.Addr) bool {
+	base := c.Addr()
+	for range 4 {
+		if a == base {
+			return true
+		}
+		base = base.Next()
+	}
+	return a == netipx.PrefixLastIP(c)
+}
+
+// ReservedAddresses returns the five addresses AWS reserves in a subnet
+// (S-02): network, VPC router, DNS, future use, broadcast.
+func ReservedAddresses(subnet netip.Prefix) []netip.Addr {
+	out := make([]netip.Addr, 0, 5)
+	a := subnet.Masked().Addr()
+	for range 4 {
+		out = append(out, a)
+		a = a.Next()
+	}
+	return append(out, netipx.PrefixLastIP(subnet.Masked()))
+}
+
+func (v *validator) iface(vpc *VPC, in *Interface, src Source, owner ID, addrs *addrBook) {
+	v.account(src.Field("account"), in.Account)
+	if v.inVPC(src.Field("subnet"), in.Subnet, vpc, "subnet", KindSubnet) {
+		addrs.claim(src.Field("private_ip"), in.PrivateIP, in.Subnet, owner)
+		for i, a := range in.SecondaryIPs {
+			addrs.claim(src.Elem("secondary_ips", i), a, in.Subnet, owner)
+		}
+	}
+	if in.PublicIP.IsValid() && in.ElasticIP.IsValid() {
+		v.errorf(src.Field("elastic_ip"), ErrConflict, "give public_ip or elastic_ip, not both")
+	}
+	for _, f := range []struct {
+		key string
+		a   netip.Addr
+	}{{"public_ip", in.PublicIP}, {"elastic_ip", in.ElasticIP}} {
+		if f.a.IsValid() && f.a.IsPrivate() {
+			v.add(SeverityWarning, src.Field(f.key), ErrAddress, "S-60", "%s %s is a private (RFC 1918) address", f.key, f.a)
+		}
+	}
+	v.groups(src, vpc, in.SecurityGroups, 16)
+}
+
+// groups checks a list of security groups: in the VPC, no repeats, at most
+// max.
+func (v *validator) groups(src Source, vpc *VPC, ids []ID, max int) {
+	if len(ids) > max {
+		v.add(SeverityError, src.Field("security_groups"), ErrQuota, "S-03", "%d security groups; at most %d", len(ids), max)
+	}
+	seen := map[ID]bool{}
+	for i, g := range ids {
+		if seen[g] {
+			v.errorf(src.Elem("security_groups", i), ErrConflict, "security group %q is listed twice", g)
+		}
+		seen[g] = true
+		v.inVPC(src.Elem("security_groups", i), g, vpc, "security group", KindSecurityGroup)
+	}
+}
+
+func (v *validator) natGateway(vpc *VPC, n *NATGateway, addrs *addrBook) {
+	if v.inVPC(n.Source.Field("subnet"), n.Subnet, vpc, "subnet", KindSubnet) {
+		addrs.claim(n.Source.Field("private_ip"), n.PrivateIP, n.Subnet, n.ID)
+	}
+	switch {
+	case n.Connectivity == NATPublic && !n.PublicIP.IsValid():
+		v.add(SeverityError, n.Source.Field("public_ip"), ErrMissingField, "S-61", "a public NAT gateway needs public_ip (its Elastic IP)")
+	case n.Connectivity == NATPrivate && n.PublicIP.IsValid():
+		v.add(SeverityError, n.Source.Field("public_ip"), ErrConflict, "S-61", "a private NAT gateway has no public_ip")
+	}
+}
+
+// subnetsOnePerAZ checks a list of subnets of vpc holding one interface per
+// availability zone, and that addresses, when given, match them.
+func (v *validator) subnetsOnePerAZ(src Source, vpc *VPC, subnets []ID, ips []netip.Addr, ipKey string, owner ID, addrs *addrBook, rule string) {
+	azs := map[string]ID{}
+	for i, s := range subnets {
+		es := src.Elem("subnets", i)
+		if !v.inVPC(es, s, vpc, "subnet", KindSubnet) {
+			continue
+		}
+		az := v.x.Subnet(s).AZ
+		if prev, dup := azs[az]; dup {
+			v.add(SeverityError, es, ErrConflict, rule, "subnets %s and %s are both in %s; give one subnet per availability zone", prev, s, az)
+		}
+		azs[az] = s
+	}
+	if len(ips) > 0 && len(ips) != len(subnets) {
+		v.errorf(src.Field(ipKey), ErrConflict, "%d addresses for %d subnets; give one per subnet, in the same order", len(ips), len(subnets))
+		return
+	}
+	for i, a := range ips {
+		if i < len(subnets) && v.x.Subnet(subnets[i]) != nil && v.x.OwnerVPC(subnets[i]) == vpc {
+			addrs.claim(src.Elem(ipKey, i), a, subnets[i], owner)
+		}
+	}
+}
+
+// awsServiceName matches com.amazonaws.REGION.SERVICE.
+var awsServiceName = regexp.MustCompile(`^com\.amazonaws\.([a-z0-9-]+)\.([a-z0-9.-]+)$`)
+
+func (v *validator) endpoint(vpc *VPC, e *Endpoint, addrs *addrBook) {
+	src := e.Source
+	v.account(src.Field("account"), e.Account)
+	svc := v.endpointTarget(src.Field("service"), e.Service)
+	switch e.Type {
+	case EndpointGateway:
+		if m := awsServiceName.FindStringSubmatch(e.Service); m == nil || (m[2] != "s3" && m[2] != "dynamodb") {
+			v.add(SeverityError, src.Field("service"), ErrInvalidValue, "S-70", "gateway endpoints serve only com.amazonaws.REGION.s3 and com.amazonaws.REGION.dynamodb, not %q", e.Service)
+		} else if m[1] != vpc.Region {
+			v.add(SeverityError, src.Field("service"), ErrInvalidValue, "S-70", "gateway endpoint service %s is in region %s; %s is in %s (gateway endpoints are same-region only)", e.Service, m[1], vpc.ID, vpc.Region)
+		}
+		if len(e.Subnets) > 0 || len(e.SecurityGroups) > 0 || len(e.PrivateIPs) > 0 || e.PrivateDNS {
+			v.errorf(src, ErrConflict, "a gateway endpoint has route_tables only (no subnets, security_groups, private_ips or private_dns)")
+		}
+		for i, rt := range e.RouteTables {
+			v.inVPC(src.Elem("route_tables", i), rt, vpc, "route table", KindRouteTable)
+		}
+	case EndpointInterface, EndpointGatewayLoadBalancer:
+		if len(e.RouteTables) > 0 {
+			v.errorf(src.Field("route_tables"), ErrConflict, "only gateway endpoints take route_tables")
+		}
+		if len(e.Subnets) == 0 {
+			v.add(SeverityError, src.Field("subnets"), ErrMissingField, "S-71", "an %s endpoint needs subnets", e.Type)
+		}
+		v.subnetsOnePerAZ(src, vpc, e.Subnets, e.PrivateIPs, "private_ips", e.ID, addrs, "S-71")
+		v.groups(src, vpc, e.SecurityGroups, 16)
+		if e.Type == EndpointGatewayLoadBalancer && svc == nil {
+			v.errorf(src.Field("service"), ErrWrongRef, "a gateway load balancer endpoint connects to an endpoint service of this model")
+		}
+		if e.PrivateDNS && !(vpc.DNS.SupportEnabled() && vpc.DNS.HostnamesEnabled()) {
+			v.add(SeverityWarning, src.Field("private_dns"), ErrConflict, "S-72", "private DNS needs the VPC's DNS support and DNS hostnames; %s has support=%t hostnames=%t, so the name will not resolve to the endpoint",
+				vpc.ID, vpc.DNS.SupportEnabled(), vpc.DNS.HostnamesEnabled())
+		}
+	}
+}
+
+// endpointTarget resolves an endpoint's service: an AWS service name, or an
+// endpoint service by id or name. It returns the endpoint service, if any.
+func (v *validator) endpointTarget(src Source, s string) *EndpointService {
+	if s == "" {
+		return nil
+	}
+	if es := v.x.EndpointService(ID(s)); es != nil {
+		return es
+	}
+	for i := range v.m.EndpointServices {
+		if es := &v.m.EndpointServices[i]; es.ServiceName() == s {
+			return es
+		}
+	}
+	if strings.HasPrefix(s, "vpce-svc-") || strings.HasPrefix(s, "com.amazonaws.vpce.") {
+		names := v.x.IDs(KindEndpointService)
+		if sug := Suggest(s, names); sug != "" {
+			v.errorf(src, ErrUnknownRef, "unknown endpoint service %q (did you mean %q?)", s, sug)
+		} else {
+			v.errorf(src, ErrUnknownRef, "unknown endpoint service %q", s)
+		}
+		return nil
+	}
+	if !awsServiceName.MatchString(s) {
+		v.errorf(src, ErrInvalidValue, "%q is neither an AWS service name (com.amazonaws.REGION.SERVICE) nor an endpoint service of this model", s)
+	}
+	return nil
+}
+
+// ServiceName returns the service's name, or the default
+// com.amazonaws.vpce.REGION.ID.
+func (s EndpointService) ServiceName() string {
+	if s.Name != "" {
+		return s.Name
+	}
+	return fmt.Sprintf("com.amazonaws.vpce.%s.%s", s.Region, s.ID)
+}
+
+func (v *validator) loadBalancer(vpc *VPC, lb *LoadBalancer, addrs *addrBook) {
+	src := lb.Source
+	if len(lb.Subnets) == 0 {
+		v.add(SeverityError, src.Field("subnets"), ErrMissingField, "S-80", "a load balancer needs at least one subnet")
+	}
+	v.subnetsOnePerAZ(src, vpc, lb.Subnets, lb.PrivateIPs, "private_ips", lb.ID, addrs, "S-80")
+	if len(lb.PublicIPs) > 0 {
+		if lb.Scheme != SchemeInternetFacing {
+			v.add(SeverityError, src.Field("public_ips"), ErrConflict, "S-82", "an internal load balancer has no public addresses")
+		} else if len(lb.PublicIPs) != len(lb.Subnets) {
+			v.errorf(src.Field("public_ips"), ErrConflict, "%d public addresses for %d subnets; give one per subnet", len(lb.PublicIPs), len(lb.Subnets))
+		}
+	}
+	v.groups(src, vpc, lb.SecurityGroups, 5)
+	ports := map[uint16]bool{}
+	for i := range lb.Listeners {
+		l := &lb.Listeners[i]
+		if ports[l.Port] {
+			v.errorf(l.Source.Field("port"), ErrConflict, "two listeners on port %d", l.Port)
+		}
+		ports[l.Port] = true
+		if l.Port == 0 {
+			v.errorf(l.Source.Field("port"), ErrInvalidValue, "listener port must be 1-65535")
+		}
+		if v.inVPC(l.Source.Field("target_group"), l.TargetGroup, vpc, "target group", KindTargetGroup) {
+			if tg := v.x.TargetGroup(l.TargetGroup); lb.Type == LBNetwork && tg.Protocol != 0 && l.Protocol != tg.Protocol && !(l.Protocol == ListenerTLS && tg.Protocol == ListenerTCP) {
+				v.add(SeverityWarning, l.Source.Field("protocol"), ErrConflict, "S-80", "listener protocol %s forwards to target group %s of protocol %s", l.Protocol, tg.ID, tg.Protocol)
+			}
+		}
+	}
+}
+
+func (v *validator) targetGroup(vpc *VPC, tg *TargetGroup) {
+	for i := range tg.Targets {
+		t := &tg.Targets[i]
+		switch tg.TargetType {
+		case TargetInstance:
+			if t.IP.IsValid() || t.ID == "" {
+				v.add(SeverityError, t.Source, ErrConflict, "S-81", "targets of an instance target group are given by id")
+				continue
+			}
+			v.inVPC(t.Source.Field("id"), t.ID, vpc, "instance", KindInstance)
+		case TargetIP:
+			if !t.IP.IsValid() || t.ID != "" {
+				v.add(SeverityError, t.Source, ErrConflict, "S-81", "targets of an ip target group are given by ip")
+				continue
+			}
+			inVPC := slices.ContainsFunc(vpc.CIDRBlocks, func(b netip.Prefix) bool { return b.Contains(t.IP) })
+			if !inVPC && t.AZ != "all" {
+				v.add(SeverityError, t.Source.Field("ip"), ErrAddress, "S-81", "ip target %s is outside %s; a target outside the VPC needs az: all", t.IP, vpc.ID)
+			}
+		case TargetALB:
+			if t.ID == "" {
+				v.add(SeverityError, t.Source, ErrMissingField, "S-81", "targets of an alb target group are given by id")
+				continue
+			}
+			if v.inVPC(t.Source.Field("id"), t.ID, vpc, "load balancer", KindLoadBalancer) && v.x.LoadBalancer(t.ID).Type != LBApplication {
+				v.errorf(t.Source.Field("id"), ErrWrongRef, "%q is not an application load balancer", t.ID)
+			}
+		case TargetLambda:
+			v.errorf(tg.Source.Field("target_type"), ErrInvalidValue, "lambda targets are not modelled")
+		}
+	}
+}
+
+func (v *validator) peerings() {
+	pairs := map[[2]ID]ID{}
+	for i := range v.m.PeeringConnections {
+		p := &v.m.PeeringConnections[i]
+		okR := v.ref(p.Source.Field("requester"), p.Requester, "VPC", KindVPC)
+		okA := v.ref(p.Source.Field("accepter"), p.Accepter, "VPC", KindVPC)
+		if !okR || !okA {
+			continue
+		}
+		if p.Requester == p.Accepter {
+			v.errorf(p.Source.Field("accepter"), ErrConflict, "a peering connection joins two different VPCs")
+			continue
+		}
+		key := [2]ID{min(p.Requester, p.Accepter), max(p.Requester, p.Accepter)}
+		if prev, dup := pairs[key]; dup && p.Status == PeeringActive {
+			v.add(SeverityError, p.Source, ErrConflict, "S-44", "%s and %s are already peered by %s; two VPCs have at most one active peering", p.Requester, p.Accepter, prev)
+		} else if p.Status == PeeringActive {
+			pairs[key] = p.ID
+		}
+		r, a := v.x.VPC(p.Requester), v.x.VPC(p.Accepter)
+		if c1, c2, ok := firstOverlap(r.CIDRBlocks, a.CIDRBlocks); ok {
+			v.add(SeverityError, p.Source, ErrAddress, "S-41", "%s (%s) and %s (%s) overlap; overlapping VPCs cannot be peered", r.ID, c1, a.ID, c2)
+		}
+	}
+}
+
+// firstOverlap returns the first pair of overlapping prefixes of a and b.
+func firstOverlap(a, b []netip.Prefix) (netip.Prefix, netip.Prefix, bool) {
+	for _, x := range a {
+		for _, y := range b {
+			if x.Overlaps(y) {
+				return x, y, true
+			}
+		}
+	}
+	return netip.Prefix{}, netip.Prefix{}, false
+}
+
+func (v *validator) transitGateways() {
+	for ti := range v.m.TransitGateways {
+		t := &v.m.TransitGateways[ti]
+		v.account(t.Source.Field("account"), t.Account)
+		own := func(src Source, id ID, what string, k Kind) bool {
+			if !v.ref(src, id, what, k) {
+				return false
+			}
+			if o := v.x.OwnerTransitGateway(id); o != nil && o.ID != t.ID {
+				v.errorf(src, ErrWrongRef, "%s %q belongs to transit gateway %s, not %s", what, id, o.ID, t.ID)
+				return false
+			}
+			return true
+		}
+		for i := range t.RouteTables {
+			for j := range t.RouteTables[i].Routes {
+				r := &t.RouteTables[i].Routes[j]
+				v.destination(r.Source.Field("destination"), r.Destination)
+				switch {
+				case r.Blackhole && r.Attachment != "":
+					v.add(SeverityError, r.Source.Field("blackhole"), ErrConflict, "S-52", "a route has an attachment or is a blackhole, not both")
+				case !r.Blackhole && r.Attachment == "":
+					v.add(SeverityError, r.Source.Field("attachment"), ErrMissingField, "S-52", "a route needs an attachment (or blackhole: true)")
+				case r.Attachment != "":
+					own(r.Source.Field("attachment"), r.Attachment, "attachment", KindTGWAttachment)
+				}
+			}
+		}
+		for i := range t.Attachments {
+			a := &t.Attachments[i]
+			v.account(a.Source.Field("account"), a.Account)
+			if a.Association != "" {
+				own(a.Source.Field("association"), a.Association, "transit gateway route table", KindTGWRouteTable)
+			}
+			for j, p := range a.Propagations {
+				own(a.Source.Elem("propagations", j), p, "transit gateway route table", KindTGWRouteTable)
+			}
+			v.attachment(t, a)
+		}
+	}
+}
+
+func (v *validator) attachment(t *TransitGateway, a *TGWAttachment) {
+	src := a.Source
+	switch a.Type {
+	case AttachmentVPC:
+		if a.VPC == "" {
+			v.errorf(src.Field("vpc"), ErrMissingField, "a vpc attachment names its vpc")
+			return
+		}
+		if !v.ref(src.Field("vpc"), a.VPC, "VPC", KindVPC) {
+			return
+		}
+		vpc := v.x.VPC(a.VPC)
+		if vpc.Region != t.Region {
+			v.add(SeverityError, src.Field("vpc"), ErrWrongRef, "S-50", "%s is in %s; transit gateway %s is in %s (attach VPCs of the gateway's region)", vpc.ID, vpc.Region, t.ID, t.Region)
+		}
+		if len(a.Subnets) == 0 {
+			v.add(SeverityError, src.Field("subnets"), ErrMissingField, "S-51", "a vpc attachment needs at least one subnet")
+		}
+		v.subnetsOnePerAZ(src, vpc, a.Subnets, nil, "", a.ID, nil, "S-51")
+	case AttachmentPeering:
+		if len(a.Propagations) > 0 {
+			v.add(SeverityError, src.Field("propagations"), ErrConflict, "S-54", "peering attachments do not propagate routes; add static routes")
+		}
+		if a.Peer == "" {
+			v.errorf(src.Field("peer"), ErrMissingField, "a peering attachment names its peer attachment on the other transit gateway")
+			return
+		}
+		if !v.ref(src.Field("peer"), a.Peer, "transit gateway attachment", KindTGWAttachment) {
+			return
+		}
+		peer := v.x.TGWAttachment(a.Peer)
+		if o := v.x.OwnerTransitGateway(a.Peer); o.ID == t.ID {
+			v.errorf(src.Field("peer"), ErrWrongRef, "peer attachment %q is on the same transit gateway", a.Peer)
+		} else if peer.Type != AttachmentPeering {
+			v.errorf(src.Field("peer"), ErrWrongRef, "peer attachment %q is a %s attachment, not peering", a.Peer, peer.Type)
+		} else if peer.Peer != a.ID {
+			v.errorf(src.Field("peer"), ErrConflict, "peer attachment %q names %q as its peer, not %q", a.Peer, peer.Peer, a.ID)
+		}
+	}
+	if a.Type != AttachmentVPC && (a.VPC != "" || len(a.Subnets) > 0) {
+		v.errorf(src.Field("vpc"), ErrConflict, "only vpc attachments take vpc and subnets")
+	}
+}
+
+func (v *validator) prefixLists() {
+	for i := range v.m.PrefixLists {
+		pl := &v.m.PrefixLists[i]
+		if pl.MaxEntries != 0 && pl.MaxEntries < len(pl.CIDRs) {
+			v.errorf(pl.Source.Field("max_entries"), ErrConflict, "max_entries %d is less than the %d CIDRs listed", pl.MaxEntries, len(pl.CIDRs))
+		}
+	}
+}
+
+func (v *validator) endpointServices() {
+	for i := range v.m.EndpointServices {
+		s := &v.m.EndpointServices[i]
+		v.account(s.Source.Field("account"), s.Account)
+		for j, lb := range s.LoadBalancers {
+			es := s.Source.Elem("load_balancers", j)
+			if !v.ref(es, lb, "load balancer", KindLoadBalancer) {
+				continue
+			}
+			l := v.x.LoadBalancer(lb)
+			if l.Type == LBApplication {
+				v.add(SeverityError, es, ErrWrongRef, "S-73", "%q is an application load balancer; endpoint services use network or gateway load balancers", lb)
+			}
+			if vpc := v.x.OwnerVPC(lb); vpc.Region != s.Region {
+				v.add(SeverityError, es, ErrWrongRef, "S-75", "load balancer %q is in %s; the service is in %s", lb, vpc.Region, s.Region)
+			}
+		}
+		for j := range s.Connections {
+			c := &s.Connections[j]
+			if !v.ref(c.Source.Field("endpoint"), c.Endpoint, "endpoint", KindEndpoint) {
+				continue
+			}
+			e := v.x.Endpoint(c.Endpoint)
+			if e.Service != string(s.ID) && e.Service != s.ServiceName() {
+				v.errorf(c.Source.Field("endpoint"), ErrWrongRef, "endpoint %q connects to %q, not to this service", c.Endpoint, e.Service)
+			}
+		}
+	}
+}
+
+func (v *validator) hostedZones() {
+	for i := range v.m.HostedZones {
+		z := &v.m.HostedZones[i]
+		v.account(z.Source.Field("account"), z.Account)
+		zone := normName(z.Name)
+		for j, id := range z.VPCs {
+			v.ref(z.Source.Elem("vpcs", j), id, "VPC", KindVPC)
+		}
+		if z.IsPrivate() && len(z.VPCs) == 0 {
+			v.add(SeverityWarning, z.Source.Field("vpcs"), ErrMissingField, "S-90", "private zone %s is associated with no VPC: it answers nowhere", z.Name)
+		}
+		for j := range z.Records {
+			r := &z.Records[j]
+			name := normName(r.Name)
+			if name != zone && !strings.HasSuffix(name, "."+zone) {
+				v.add(SeverityError, r.Source.Field("name"), ErrInvalidValue, "S-90", "record %s is not inside zone %s", r.Name, z.Name)
+			}
+			switch r.Type {
+			case RecordA:
+				if len(r.Values) == 0 {
+					v.errorf(r.Source.Field("values"), ErrMissingField, "an A record needs values (addresses)")
+				}
+				for k, s := range r.Values {
+					if a, err := netip.ParseAddr(s); err != nil || !a.Is4() {
+						v.errorf(r.Source.Elem("values", k), ErrInvalidValue, "%q is not an IPv4 address", s)
+					}
+				}
+			case RecordCNAME:
+				if len(r.Values) != 1 {
+					v.add(SeverityError, r.Source.Field("values"), ErrInvalidValue, "S-91", "a CNAME record has exactly one value (a name)")
+				}
+			case RecordAlias:
+				if r.Target == "" {
+					v.add(SeverityError, r.Source.Field("target"), ErrMissingField, "S-91", "an ALIAS record needs a target")
+				}
+			}
+			if r.Type != RecordAlias && r.Target != "" {
+				v.errorf(r.Source.Field("target"), ErrConflict, "only ALIAS records take a target; use values")
+			}
+		}
+	}
+}
+
+// normName lowercases a DNS name and drops the final dot.
+func normName(s string) string { return strings.TrimSuffix(strings.ToLower(strings.TrimSpace(s)), ".") }
+
+func (v *validator) externalNetworks() {
+	for i := range v.m.ExternalNetworks {
+		n := &v.m.ExternalNetworks[i]
+		src := n.Source.Field("via")
+		if !v.ref(src, n.Via, "virtual private gateway or transit gateway attachment", KindVPNGateway, KindTGWAttachment) {
+			continue
+		}
+		if a := v.x.TGWAttachment(n.Via); a != nil && a.Type != AttachmentVPN && a.Type != AttachmentDirectConnect {
+			v.errorf(src, ErrWrongRef, "attachment %q is a %s attachment; external networks are reached through vpn or direct-connect-gateway attachments", n.Via, a.Type)
+		}
+	}
+}
+
+// Endpoint spellings that are not ids.
+const (
+	// Internet names the public internet as a source or destination.
+	Internet = "internet"
+)
+
+func (v *validator) expectations() {
+	for i := range v.m.Expectations {
+		e := &v.m.Expectations[i]
+		v.endpointSpec(e.Source.Field("from"), e.From, false)
+		v.endpointSpec(e.Source.Field("to"), e.To, true)
+		switch {
+		case e.Protocol.HasPorts() && e.Port == nil:
+			v.errorf(e.Source.Field("port"), ErrMissingField, "a %s expectation needs a port", e.Protocol)
+		case !e.Protocol.HasPorts() && e.Port != nil:
+			v.errorf(e.Source.Field("port"), ErrInvalidValue, "port applies only to tcp and udp, not %s", e.Protocol)
+		}
+		if e.ICMP != nil && !e.Protocol.IsICMP() {
+			v.errorf(e.Source.Field("icmp"), ErrInvalidValue, "icmp applies only to icmp expectations")
+		}
+	}
+}
+
+// ServiceShortNames are the AWS service names a query may use without the
+// com.amazonaws.REGION. prefix.
+var ServiceShortNames = []string{"s3", "dynamodb", "ec2", "ec2messages", "ecr.api", "ecr.dkr", "sts", "logs",
+	"elasticloadbalancing", "autoscaling", "monitoring", "ssm", "ssmmessages", "kms", "secretsmanager",
+	"sqs", "sns", "lambda", "ecs", "eks", "eks-auth", "rds", "execute-api", "xray", "events", "states"}
+
+// endpointSpec checks the spelling of an expectation endpoint: an address
+// (optionally ADDRESS@VPC), internet, a known id, a DNS or service name
+// (anything with a dot), or, as a destination, a service short name.
+func (v *validator) endpointSpec(src Source, s string, dest bool) {
+	t := strings.TrimSpace(s)
+	addr, vpc, qualified := strings.Cut(t, "@")
+	if _, err := netip.ParseAddr(addr); err == nil {
+		if qualified {
+			v.ref(src, ID(vpc), "VPC", KindVPC)
+		}
+		return
+	}
+	if t == Internet || v.x.Kind(ID(t)) != KindUnknown {
+		return
+	}
+	if dest && (strings.Contains(t, ".") || slices.Contains(ServiceShortNames, t)) {
+		return
+	}
+	cands := append(v.x.IDs(KindInstance, KindNetworkInterface, KindExternalNetwork, KindLoadBalancer,
+		KindEndpoint, KindEndpointService, KindNATGateway), Internet)
+	if sug := Suggest(t, cands); sug != "" {
+		v.errorf(src, ErrUnknownRef, "%q is not an id, address or name this model knows (did you mean %q?)", s, sug)
+	} else {
+		v.errorf(src, ErrUnknownRef, "%q is not an id, address or name this model knows", s)
+	}
+}
