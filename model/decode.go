@@ -99,6 +99,8 @@ type decoder struct {
 	diags      diagnoser
 	aliasDepth int
 	aliasNodes int
+	// aliasOverflow is set once the alias budget is spent and reported.
+	aliasOverflow bool
 }
 
 func (d *decoder) pos(n *yaml.Node) Position {
@@ -150,7 +152,8 @@ func (d *decoder) decode(n *yaml.Node, v reflect.Value, path string, owner *Sour
 		return
 	}
 	if d.aliasNodes > maxAliasNodes {
-		if d.aliasNodes == maxAliasNodes+1 {
+		if !d.aliasOverflow {
+			d.aliasOverflow = true
 			d.fail(n, path, ErrInvalidValue, "YAML aliases expand to more than %d nodes", maxAliasNodes)
 		}
 		return

@@ -34,23 +34,27 @@ var (
 	ErrQuota = errors.New("quota exceeded")
 )
 
-// Severity ranks a Diagnostic. Errors stop a run; warnings are reported and
-// do not.
+// Severity ranks a finding. In validation, errors stop a run; warnings are
+// reported and do not. Analyses also report notes, for information.
 type Severity uint8
 
 // Severities, most severe first.
 const (
 	SeverityError Severity = iota + 1
 	SeverityWarning
+	// SeverityNote is for information that needs no action.
+	SeverityNote
 )
 
-// String returns "error" or "warning".
+// String returns "error", "warning" or "note".
 func (s Severity) String() string {
 	switch s {
 	case SeverityError:
 		return "error"
 	case SeverityWarning:
 		return "warning"
+	case SeverityNote:
+		return "note"
 	}
 	return "unknown"
 }

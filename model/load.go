@@ -124,6 +124,15 @@ func Merge(models ...*Model) *Model {
 // reports every mistake. Checks that would only repeat a decoding error
 // about the same resource are left out.
 func LoadFiles(paths ...string) (m *Model, warnings Diagnostics, err error) {
+	m, diags := ReadFiles(paths...)
+	return split(m, diags)
+}
+
+// ReadFiles is LoadFiles for callers that inspect the errors themselves: it
+// returns the merged model even when it has errors (nil only when no file
+// parsed at all), with every diagnostic, sorted. A model with errors may be
+// incomplete; analyse it only if the errors allow.
+func ReadFiles(paths ...string) (*Model, Diagnostics) {
 	var all Diagnostics
 	var models []*Model
 	for _, p := range paths {
@@ -138,7 +147,12 @@ func LoadFiles(paths ...string) (m *Model, warnings Diagnostics, err error) {
 			models = append(models, pm)
 		}
 	}
-	return finish(Merge(models...), all)
+	if len(models) == 0 {
+		all.Sort()
+		return nil, all
+	}
+	m := Merge(models...)
+	return m, check(m, all)
 }
 
 // LoadBytes parses and validates one topology held in memory, as LoadFiles
@@ -148,17 +162,22 @@ func LoadBytes(name string, data []byte) (*Model, Diagnostics, error) {
 	if pm == nil {
 		return nil, nil, diags.Err()
 	}
-	return finish(pm, diags)
+	return split(pm, check(pm, diags))
 }
 
-// finish validates a merged model and joins the result with the decoding
-// diagnostics.
-func finish(m *Model, decoding Diagnostics) (*Model, Diagnostics, error) {
+// check validates a merged model and joins the result with the decoding
+// diagnostics, sorted.
+func check(m *Model, decoding Diagnostics) Diagnostics {
 	diags := Validate(m)
 	if len(decoding) > 0 {
 		diags = append(suppressRepeats(diags, decoding), decoding...)
 	}
 	diags.Sort()
+	return diags
+}
+
+// split returns the model and its warnings, or the errors.
+func split(m *Model, diags Diagnostics) (*Model, Diagnostics, error) {
 	if err := diags.Err(); err != nil {
 		return nil, diags.Warnings(), err
 	}

@@ -15,14 +15,18 @@ type Position struct {
 // IsValid reports whether p names a place in a file.
 func (p Position) IsValid() bool { return p.Line > 0 }
 
-// String returns "file:line:column", "file" or "-".
+// String returns "file:line:column", "file:line" when the column is not
+// known (YAML syntax errors), "file", or "-".
 func (p Position) String() string {
 	s := p.File
 	if p.IsValid() {
 		if s != "" {
 			s += ":"
 		}
-		s += strconv.Itoa(p.Line) + ":" + strconv.Itoa(p.Column)
+		s += strconv.Itoa(p.Line)
+		if p.Column > 0 {
+			s += ":" + strconv.Itoa(p.Column)
+		}
 	}
 	if s == "" {
 		s = "-"

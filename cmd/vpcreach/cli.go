@@ -1,0 +1,145 @@
+package main
+
+import (
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"strings"
+)
+
+// Exit codes: a public contract, documented in the README.
+const (
+	exitOK       = 0 // clean
+	exitFindings = 1 // findings at or above the threshold
+	exitInvalid  = 2 // invalid input or usage
+)
+
+// command is one subcommand.
+type command struct {
+	name, args, summary string
+	// run parses its own flags and returns the exit code.
+	run func(args []string, out, errOut io.Writer) int
+}
+
+func commands() []command {
+	return []command{
+		{"validate", "FILE...", "check topology files against the format and AWS's rules", runValidate},
+		{"overlaps", "FILE...", "list overlapping CIDRs and classify how each pair is connected", runOverlaps},
+		{"example", "", "print an example topology to start from", runExample},
+		{"schema", "", "print the JSON Schema of the topology format (for editors)", runSchema},
+		{"version", "", "print the version", runVersion},
+	}
+}
+
+func run(args []string, out, errOut io.Writer) int {
+	if len(args) == 0 {
+		usage(errOut)
+		return exitInvalid
+	}
+	name := args[0]
+	switch name {
+	case "help", "-h", "-help", "--help":
+		usage(out)
+		return exitOK
+	}
+	for _, c := range commands() {
+		if c.name == name {
+			return c.run(args[1:], out, errOut)
+		}
+	}
+	fmt.Fprintf(errOut, "vpcreach: unknown command %q\n\n", name)
+	usage(errOut)
+	return exitInvalid
+}
+
+func usage(w io.Writer) {
+	fmt.Fprintln(w, "vpcreach checks AWS VPC network topologies offline.")
+	fmt.Fprintln(w, "\nUsage:")
+	for _, c := range commands() {
+		fmt.Fprintf(w, "  vpcreach %-22s %s\n", strings.TrimSpace(c.name+" "+c.args), c.summary)
+	}
+	fmt.Fprintln(w, "\nRun 'vpcreach COMMAND -h' for a command's flags.")
+	fmt.Fprintln(w, "Exit codes: 0 clean, 1 findings, 2 invalid input or usage.")
+}
+
+// outputFlag is the --output flag shared by every command with a result.
+type outputFlag string
+
+func (o *outputFlag) String() string { return string(*o) }
+
+func (o *outputFlag) Set(s string) error {
+	switch s {
+	case "text", "json":
+		*o = outputFlag(s)
+		return nil
+	}
+	return fmt.Errorf("must be text or json")
+}
+
+// newFlags returns a flag set for a command, with --output when withOutput.
+func newFlags(name, args string, errOut io.Writer, output *outputFlag) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(errOut)
+	fs.Usage = func() {
+		fmt.Fprintf(errOut, "Usage: vpcreach %s [flags] %s\n", name, args)
+		fs.PrintDefaults()
+	}
+	if output != nil {
+		*output = "text"
+		fs.Var(output, "output", "output format: text or json")
+	}
+	return fs
+}
+
+// parseArgs parses flags wherever they stand among the arguments, so that
+// both "validate --output json a.yaml" and "validate a.yaml --output json"
+// work, and returns the positional arguments. "--" ends the flags.
+func parseArgs(fs *flag.FlagSet, args []string) ([]string, error) {
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, err
+		}
+		rest := fs.Args()
+		if len(rest) == 0 {
+			return pos, nil
+		}
+		if len(args) > 0 && len(rest) < len(args) && args[len(args)-len(rest)-1] == "--" {
+			return append(pos, rest...), nil
+		}
+		pos = append(pos, rest[0])
+		args = rest[1:]
+	}
+}
+
+// parseCommand parses a command's arguments and reports usage errors. ok is
+// false when the caller should return code.
+func parseCommand(fs *flag.FlagSet, args []string, minPos, maxPos int) (pos []string, code int, ok bool) {
+	pos, err := parseArgs(fs, args)
+	if errors.Is(err, flag.ErrHelp) {
+		return nil, exitOK, false
+	}
+	if err != nil {
+		return nil, exitInvalid, false
+	}
+	if len(pos) < minPos || (maxPos >= 0 && len(pos) > maxPos) {
+		if minPos > 0 && len(pos) < minPos {
+			fmt.Fprintf(fs.Output(), "vpcreach %s: missing FILE argument\n", fs.Name())
+		} else {
+			fmt.Fprintf(fs.Output(), "vpcreach %s: unexpected argument %q\n", fs.Name(), pos[maxPos])
+		}
+		fs.Usage()
+		return nil, exitInvalid, false
+	}
+	return pos, exitOK, true
+}
+
+// writeJSON prints v as indented JSON.
+func writeJSON(w io.Writer, v any) {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	_ = enc.Encode(v)
+}

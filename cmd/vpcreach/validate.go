@@ -1,0 +1,105 @@
+package main
+
+import (
+	"fmt"
+	"io"
+
+	"github.com/vpcreach/vpcreach/model"
+)
+
+// diagnosticJSON is the JSON form of a model.Diagnostic.
+type diagnosticJSON struct {
+	Severity string `json:"severity"`
+	File     string `json:"file"`
+	Line     int    `json:"line"`
+	Column   int    `json:"column"`
+	Path     string `json:"path,omitempty"`
+	Message  string `json:"message"`
+	Rule     string `json:"rule,omitempty"`
+}
+
+func toDiagnosticsJSON(ds model.Diagnostics) []diagnosticJSON {
+	out := make([]diagnosticJSON, 0, len(ds))
+	for _, d := range ds {
+		out = append(out, diagnosticJSON{d.Severity.String(), d.Pos.File, d.Pos.Line, d.Pos.Column, d.Path, d.Message, d.Rule})
+	}
+	return out
+}
+
+// summaryJSON counts what a model holds.
+type summaryJSON struct {
+	Accounts           int `json:"accounts"`
+	VPCs               int `json:"vpcs"`
+	Subnets            int `json:"subnets"`
+	Instances          int `json:"instances"`
+	NetworkInterfaces  int `json:"network_interfaces"`
+	PeeringConnections int `json:"peering_connections"`
+	TransitGateways    int `json:"transit_gateways"`
+	EndpointServices   int `json:"endpoint_services"`
+	HostedZones        int `json:"hosted_zones"`
+	ExternalNetworks   int `json:"external_networks"`
+	Expectations       int `json:"expectations"`
+}
+
+func summarize(m *model.Model) summaryJSON {
+	s := summaryJSON{
+		Accounts: len(m.Accounts), VPCs: len(m.VPCs), PeeringConnections: len(m.PeeringConnections),
+		TransitGateways: len(m.TransitGateways), EndpointServices: len(m.EndpointServices),
+		HostedZones: len(m.HostedZones), ExternalNetworks: len(m.ExternalNetworks), Expectations: len(m.Expectations),
+	}
+	for _, v := range m.VPCs {
+		s.Subnets += len(v.Subnets)
+		s.Instances += len(v.Instances)
+		s.NetworkInterfaces += len(v.NetworkInterfaces)
+	}
+	return s
+}
+
+type validateJSON struct {
+	Valid    bool             `json:"valid"`
+	Files    []string         `json:"files"`
+	Errors   []diagnosticJSON `json:"errors"`
+	Warnings []diagnosticJSON `json:"warnings"`
+	Summary  *summaryJSON     `json:"summary,omitempty"`
+}
+
+func runValidate(args []string, out, errOut io.Writer) int {
+	var output outputFlag
+	fs := newFlags("validate", "FILE...", errOut, &output)
+	files, code, ok := parseCommand(fs, args, 1, -1)
+	if !ok {
+		return code
+	}
+	m, diags := model.ReadFiles(files...)
+	errs, warns := diags.Errors(), diags.Warnings()
+	valid := len(errs) == 0
+	if output == "json" {
+		res := validateJSON{Valid: valid, Files: files, Errors: toDiagnosticsJSON(errs), Warnings: toDiagnosticsJSON(warns)}
+		if valid {
+			s := summarize(m)
+			res.Summary = &s
+		}
+		writeJSON(out, res)
+	} else {
+		for _, d := range diags {
+			fmt.Fprintln(errOut, d.Error())
+		}
+		if valid {
+			s := summarize(m)
+			fmt.Fprintf(out, "valid: %d VPCs, %d subnets, %d instances, %d peering connections, %d transit gateways, %d expectations; %s\n",
+				s.VPCs, s.Subnets, s.Instances, s.PeeringConnections, s.TransitGateways, s.Expectations, plural(len(warns), "warning"))
+		}
+	}
+	if !valid {
+		fmt.Fprintf(errOut, "vpcreach validate: %s\n", plural(len(errs), "error"))
+		return exitInvalid
+	}
+	return exitOK
+}
+
+func plural(n int, word string) string {
+	if n == 1 {
+		return "1 " + word
+	}
+	return fmt.Sprintf("%d %ss", n, word)
+}

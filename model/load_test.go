@@ -1,0 +1,165 @@
+package model_test
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/vpcreach/vpcreach/model"
+)
+
+// minimal wraps VPC-level YAML into a whole file.
+func minimal(vpcBody string) string {
+	return "version: 1\nvpcs:\n  - id: vpc-a\n    region: ap-southeast-1\n    cidr_blocks: [10.0.0.0/16]\n" + vpcBody
+}
+
+func TestDecodeErrorsAreExactAndPositioned(t *testing.T) {
+	tests := []struct {
+		name, yaml string
+		want       []string
+	}{
+		{"bad CIDR", minimal("    subnets:\n      - {id: s1, az: ap-southeast-1a, cidr_block: 10.0.1.0/33}\n"),
+			[]string{`t.yaml:7:51: vpcs[0].subnets[0].cidr_block: "10.0.1.0/33" is not a CIDR`}},
+		{"host bits", minimal("    subnets:\n      - {id: s1, az: ap-southeast-1a, cidr_block: 10.0.1.1/24}\n"),
+			[]string{`t.yaml:7:51: vpcs[0].subnets[0].cidr_block: "10.0.1.1/24" has host bits set (did you mean 10.0.1.0/24?)`}},
+		{"address given as CIDR", minimal("    subnets:\n      - {id: s1, az: ap-southeast-1a, cidr_block: 10.0.1.0}\n"),
+			[]string{`t.yaml:7:51: vpcs[0].subnets[0].cidr_block: "10.0.1.0" is an address, not a CIDR (write 10.0.1.0/32)`}},
+		{"unknown key with suggestion", minimal("    subnets:\n      - {id: s1, az: ap-southeast-1a, cidr_blok: 10.0.1.0/24}\n"),
+			[]string{
+				`t.yaml:7:9: vpcs[0].subnets[0].cidr_block: required field is missing`,
+				`t.yaml:7:39: vpcs[0].subnets[0].cidr_blok: unknown field "cidr_blok" (did you mean "cidr_block"?)`,
+			}},
+		{"wrong type bool", minimal("    route_tables:\n      - {id: r1, main: yes}\n"),
+			[]string{`t.yaml:7:24: vpcs[0].route_tables[0].main: expected true or false, got "yes"`}},
+		{"wrong type list", minimal("    cidr_block: x\n"),
+			[]string{`t.yaml:6:5: vpcs[0].cidr_block: unknown field "cidr_block" (did you mean "cidr_blocks"?)`}},
+		{"scalar where list", "version: 1\nvpcs: vpc-a\n",
+			[]string{`t.yaml:2:7: vpcs: expected a list, got "vpc-a"`}},
+		{"duplicate key", minimal("    region: eu-west-1\n"),
+			[]string{`t.yaml:6:5: vpcs[0].region: field "region" given twice`}},
+		{"port out of range", minimal("    load_balancers:\n      - {id: lb, subnets: [], listeners: [{protocol: tcp, port: 70000, target_group: tg}]}\n"),
+			[]string{
+				`t.yaml:7:65: vpcs[0].load_balancers[0].listeners[0].port: 70000 is out of range (0 to 65535)`,
+			}},
+		{"bad enum", minimal("    load_balancers:\n      - {id: lb, scheme: public, subnets: []}\n"),
+			[]string{`t.yaml:7:26: vpcs[0].load_balancers[0].scheme: "public" is not a load balancer scheme (one of internal, internet-facing)`}},
+		{"merge keys refused", "version: 1\nx: &x {a: 1}\n",
+			[]string{`t.yaml:2:1: x: unknown field "x" (known: version, accounts, vpcs, peering_connections, transit_gateways, prefix_lists, endpoint_services, hosted_zones, external_networks, expectations)`}},
+		{"version", "version: 2\n", []string{`t.yaml:1:10: version: unsupported format version 2 (this vpcreach reads version 1)`}},
+		{"missing version", "vpcs: []\n", []string{`t.yaml:1:1: version: required field is missing`}},
+		{"empty", "", []string{`t.yaml:1:1: empty file: a topology starts with "version: 1"`}},
+		{"two documents", "version: 1\n---\nversion: 1\n", []string{`t.yaml:2:1: a topology file holds one YAML document; split the others into their own files`}},
+		{"syntax", "version: 1\nvpcs: [\n", []string{`t.yaml:2: YAML syntax: did not find expected node content`}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := model.Parse("t.yaml", []byte(tt.yaml))
+			require.Error(t, err)
+			var ds model.Diagnostics
+			require.True(t, errors.As(err, &ds))
+			var got []string
+			for _, d := range ds {
+				got = append(got, d.Error())
+			}
+			assert.Equal(t, tt.want, got)
+		})
+	}
+}
+
+func TestDecodeAcceptsAWSSpellings(t *testing.T) {
+	src := minimal(`    subnets:
+      - {id: s1, az: ap-southeast-1a, cidr_block: 10.0.1.0/24}
+    network_acls:
+      - id: acl
+        ingress:
+          - {rule: 100, protocol: "6", ports: 443, cidr: 0.0.0.0/0, action: ALLOW}
+          - {rule: 110, protocol: -1, cidr: 0.0.0.0/0, action: deny}
+          - {rule: 120, protocol: icmp, icmp: {type: 8}, cidr: 0.0.0.0/0, action: allow}
+    security_groups:
+      - id: sg
+        ingress:
+          - {protocol: tcp, ports: 1024-65535, sources: [10.0.0.0/8, sg, pl-1]}
+prefix_lists:
+  - {id: pl-1, cidrs: [52.0.0.0/8]}
+accounts:
+  - id: 012345678901
+`)
+	m, warnings, err := model.LoadBytes("t.yaml", []byte(src))
+	require.NoError(t, err)
+	assert.Empty(t, warnings)
+	acl := m.VPCs[0].NetworkACLs[0]
+	assert.Equal(t, model.ProtocolTCP, acl.Ingress[0].Protocol)
+	assert.Equal(t, model.SinglePort(443), *acl.Ingress[0].Ports)
+	assert.Equal(t, model.ACLAllow, acl.Ingress[0].Action)
+	assert.Equal(t, model.ProtocolAll, acl.Ingress[1].Protocol)
+	assert.Equal(t, model.ICMPMatch{Type: 8, Code: -1}, *acl.Ingress[2].ICMP, "code defaults to any")
+	sg := m.VPCs[0].SecurityGroups[0]
+	assert.Len(t, sg.Egress, 0, "egress omitted stays empty in the model; see SecurityGroup docs")
+	assert.Equal(t, []model.Peer{{CIDR: mustPrefix("10.0.0.0/8")}, {Ref: "sg"}, {Ref: "pl-1"}}, sg.Ingress[0].Sources)
+	assert.Equal(t, model.ID("012345678901"), m.Accounts[0].ID, "a leading zero survives")
+	assert.Equal(t, "t.yaml:13:13", acl.Ingress[2].Source.Position.String())
+	assert.Equal(t, "vpcs[0].network_acls[0].ingress[2].cidr", acl.Ingress[2].Source.Field("cidr").Path)
+}
+
+func TestAliasesExpandWithinBudget(t *testing.T) {
+	// Aliases let a small file stand for an enormous one: one anchored VPC
+	// with 3,000 instances, repeated through 500 aliases, is 1.5 million
+	// resources. The decoder must refuse it rather than expand it.
+	var b strings.Builder
+	b.WriteString("version: 1\nvpcs:\n  - &v\n    id: vpc-a\n    region: r\n    cidr_blocks: [10.0.0.0/16]\n    instances:\n")
+	for i := 0; i < 3000; i++ {
+		fmt.Fprintf(&b, "      - {id: i-%d, subnet: s, private_ip: 10.0.0.4}\n", i)
+	}
+	for i := 0; i < 500; i++ {
+		b.WriteString("  - *v\n")
+	}
+	_, err := model.Parse("bomb.yaml", []byte(b.String()))
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "YAML aliases expand to more than")
+}
+
+func TestMergeKeepsIdsUniqueAcrossFiles(t *testing.T) {
+	a, err := model.Parse("a.yaml", []byte(minimal("")))
+	require.NoError(t, err)
+	b, err := model.Parse("b.yaml", []byte(minimal("")))
+	require.NoError(t, err)
+	ds := model.Validate(model.Merge(a, b))
+	require.Len(t, ds.Errors(), 1)
+	assert.Equal(t, `b.yaml:3:9: vpcs[0].id: duplicate id "vpc-a" (first defined at a.yaml:3:9)`, ds.Errors()[0].Error())
+	assert.ErrorIs(t, ds.Err(), model.ErrDuplicateID)
+}
+
+func TestExampleTopologyValidates(t *testing.T) {
+	_, warnings, err := model.LoadBytes("example.yaml", model.ExampleTopology)
+	require.NoError(t, err)
+	assert.Empty(t, warnings)
+}
+
+func FuzzLoad(f *testing.F) {
+	f.Add(model.ExampleTopology)
+	f.Add([]byte(minimal("    subnets:\n      - {id: s1, az: ap-southeast-1a, cidr_block: 10.0.1.0/24}\n")))
+	f.Add([]byte("version: 1\nvpcs: [{id: a, region: r, cidr_blocks: [10.0.0.0/16], subnets: [{id: s, az: r1, cidr_block: 10.0.0.0/28}], instances: [{id: i, subnet: s, private_ip: 10.0.0.4}]}]\n"))
+	f.Add([]byte("a: &a [*a]\n"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		m, _, err := model.LoadBytes("fuzz.yaml", data)
+		if err != nil {
+			var ds model.Diagnostics
+			if !errors.As(err, &ds) || len(ds) == 0 {
+				t.Fatalf("error is not a non-empty Diagnostics: %v", err)
+			}
+			for _, d := range ds {
+				if d.Pos.File != "fuzz.yaml" || d.Pos.Line < 1 || d.Message == "" {
+					t.Fatalf("diagnostic without position or message: %#v", d)
+				}
+			}
+			return
+		}
+		if m == nil {
+			t.Fatal("nil model without error")
+		}
+	})
+}
