@@ -1,0 +1,171 @@
+package sgeval
+
+import (
+	"net/netip"
+	"slices"
+
+	"github.com/vpcreach/vpcreach/model"
+)
+
+// GroupRef is the index a compiler gave a security group, so that rules
+// referencing groups compare integers.
+type GroupRef int32
+
+// SecurityGroup is a compiled security group (S-20, S-21). It is immutable
+// and safe for concurrent use.
+type SecurityGroup struct {
+	ID      model.ID
+	Ref     GroupRef
+	ingress []sgRule
+	egress  []sgRule
+}
+
+type sgRule struct {
+	proto model.Protocol
+	ports model.PortRange
+	icmp  model.ICMPMatch
+	// cidrs are the rule's CIDR peers and the CIDRs of its prefix-list
+	// peers, sorted by address.
+	cidrs []netip.Prefix
+	// groups are the rule's security-group peers, sorted.
+	groups []GroupRef
+	index  int
+}
+
+// Resolver tells the compiler what a rule's peers stand for.
+type Resolver interface {
+	// PrefixList returns the CIDRs of a prefix list.
+	PrefixList(id model.ID) []netip.Prefix
+	// Group returns the index of a security group, or -1 if unknown.
+	Group(id model.ID) GroupRef
+}
+
+// CompileSG compiles a model security group; ref is its own index.
+func CompileSG(sg *model.SecurityGroup, ref GroupRef, r Resolver) *SecurityGroup {
+	out := &SecurityGroup{ID: sg.ID, Ref: ref}
+	for i, rule := range sg.Ingress {
+		out.ingress = append(out.ingress, compileSGRule(rule.SGRule, rule.Sources, i, r))
+	}
+	for i, rule := range sg.Egress {
+		out.egress = append(out.egress, compileSGRule(rule.SGRule, rule.Destinations, i, r))
+	}
+	return out
+}
+
+// DefaultSG returns the implicit default group of a VPC that defines none:
+// inbound from itself, all outbound (S-20).
+func DefaultSG(id model.ID, ref GroupRef) *SecurityGroup {
+	return &SecurityGroup{ID: id, Ref: ref,
+		ingress: []sgRule{{proto: model.ProtocolAll, ports: model.AllPorts, icmp: model.AnyICMP, groups: []GroupRef{ref}, index: -1}},
+		egress:  []sgRule{{proto: model.ProtocolAll, ports: model.AllPorts, icmp: model.AnyICMP, cidrs: []netip.Prefix{netip.MustParsePrefix("0.0.0.0/0")}, index: -1}},
+	}
+}
+
+func compileSGRule(rule model.SGRule, peers []model.Peer, index int, r Resolver) sgRule {
+	c := sgRule{proto: rule.Protocol, ports: model.AllPorts, icmp: model.AnyICMP, index: index}
+	if rule.Ports != nil {
+		c.ports = *rule.Ports
+	}
+	if rule.ICMP != nil {
+		c.icmp = *rule.ICMP
+	}
+	for _, p := range peers {
+		switch {
+		case p.CIDR.IsValid():
+			c.cidrs = append(c.cidrs, p.CIDR)
+		case p.Ref != "":
+			if g := r.Group(p.Ref); g >= 0 {
+				c.groups = append(c.groups, g)
+			} else {
+				c.cidrs = append(c.cidrs, r.PrefixList(p.Ref)...)
+			}
+		}
+	}
+	slices.SortFunc(c.cidrs, func(a, b netip.Prefix) int { return a.Addr().Compare(b.Addr()) })
+	slices.Sort(c.groups)
+	return c
+}
+
+// Peer is what a security group check knows of the other side of a
+// packet: its address, and the groups of its interface when group
+// references can match it (S-22: its primary private address, not NATed,
+// and a path that preserves references). Groups must be sorted.
+type Peer struct {
+	Addr   netip.Addr
+	Groups []GroupRef
+}
+
+// SGDecision is the outcome of a security group check: the group and rule
+// (index in the model's list of that direction; -1 for an implicit rule)
+// that allowed the packet. A packet no rule allows is denied, and Group is
+// empty.
+type SGDecision struct {
+	Allowed bool
+	Group   model.ID
+	Index   int
+	// ByReference is set when the rule matched through a group reference.
+	ByReference bool
+}
+
+// Check evaluates a packet against the union of an interface's groups
+// (S-20, S-23). For ingress, peer describes the packet's source; for egress,
+// its destination. It does not allocate.
+func Check(groups []*SecurityGroup, dir Direction, p Packet, peer Peer) SGDecision {
+	var cidrHit SGDecision
+	for _, g := range groups {
+		rules := g.ingress
+		if dir == Egress {
+			rules = g.egress
+		}
+		for i := range rules {
+			r := &rules[i]
+			if p.Protocol == model.ProtocolAll {
+				if r.proto != model.ProtocolAll {
+					continue
+				}
+			} else if !matchesService(r.proto, r.ports, r.icmp, &p) {
+				continue
+			}
+			if r.matchesGroup(peer.Groups) {
+				return SGDecision{Allowed: true, Group: g.ID, Index: r.index, ByReference: true}
+			}
+			if !cidrHit.Allowed && r.matchesCIDR(peer.Addr) {
+				cidrHit = SGDecision{Allowed: true, Group: g.ID, Index: r.index}
+			}
+		}
+	}
+	return cidrHit
+}
+
+func (r *sgRule) matchesCIDR(a netip.Addr) bool {
+	for _, c := range r.cidrs {
+		if c.Addr().Compare(a) > 0 {
+			// Sorted by address: later prefixes start after a. A shorter
+			// prefix starting earlier may still hold a, so no early exit
+			// before this point.
+			return false
+		}
+		if c.Contains(a) {
+			return true
+		}
+	}
+	return false
+}
+
+func (r *sgRule) matchesGroup(peer []GroupRef) bool {
+	if len(r.groups) == 0 || len(peer) == 0 {
+		return false
+	}
+	i, j := 0, 0
+	for i < len(r.groups) && j < len(peer) {
+		switch {
+		case r.groups[i] == peer[j]:
+			return true
+		case r.groups[i] < peer[j]:
+			i++
+		default:
+			j++
+		}
+	}
+	return false
+}
