@@ -1,0 +1,12 @@
+// Package routing compiles route tables into longest-prefix-match lookups:
+// VPC route tables (S-10..S-15), with their implicit local routes, prefix
+// list destinations, gateway endpoint routes and propagated routes, and
+// transit gateway route tables (S-50..S-55), with static, blackhole and
+// propagated routes.
+//
+// A compiled table is immutable and safe for concurrent use, and a lookup
+// allocates nothing. Ties at equal prefix length are broken as AWS breaks
+// them (a CIDR route beats a prefix-list route; a static transit gateway
+// route beats a propagated one); ties AWS leaves undefined are broken
+// deterministically and listed by Ambiguities, for the linter.
+package routing

@@ -1,0 +1,112 @@
+package routing
+
+import (
+	"net/netip"
+
+	"github.com/vpcreach/vpcreach/model"
+)
+
+// TGWRoute is one route of a compiled transit gateway route table.
+type TGWRoute struct {
+	Destination netip.Prefix
+	PrefixList  model.ID
+	// Attachment is the egress attachment; empty for a blackhole.
+	Attachment model.ID
+	Blackhole  bool
+	// Origin is OriginStatic or OriginPropagated.
+	Origin Origin
+	// Index is the route's position in the model table's routes, or -1
+	// for a propagated route.
+	Index int
+}
+
+// TGWTable is a compiled transit gateway route table (S-52). It is
+// immutable and safe for concurrent use.
+type TGWTable struct {
+	ID             model.ID
+	TransitGateway model.ID
+	routes         []TGWRoute
+	lpm            lpm
+	ambiguous      [][]int32
+}
+
+// Ranks of transit gateway routes with equal prefixes (S-52): static
+// (including blackholes) beats propagated; among propagated, VPC, then
+// Direct Connect, then Connect, then VPN.
+func propagatedRank(t model.AttachmentType) int {
+	switch t {
+	case model.AttachmentVPC:
+		return 1
+	case model.AttachmentDirectConnect:
+		return 2
+	case model.AttachmentConnect:
+		return 3
+	}
+	return 4
+}
+
+// CompileTGWTable compiles route table rt of transit gateway tgw: its
+// static routes, and the routes propagated into it by available
+// attachments (a VPC's CIDR blocks; the external networks behind a VPN or
+// Direct Connect attachment). Peering attachments propagate nothing (S-54).
+func CompileTGWTable(tgw *model.TransitGateway, rt *model.TGWRouteTable, r Resolver) *TGWTable {
+	t := &TGWTable{ID: rt.ID, TransitGateway: tgw.ID}
+	var cands []candidate
+	add := func(x TGWRoute, rank int, tie string) {
+		t.routes = append(t.routes, x)
+		cands = append(cands, candidate{prefix: x.Destination, rank: rank, tie: tie, entry: int32(len(t.routes) - 1)})
+	}
+	for i, route := range rt.Routes {
+		base := TGWRoute{Attachment: route.Attachment, Blackhole: route.Blackhole, Origin: OriginStatic, Index: i}
+		if route.Destination.PrefixList != "" {
+			base.PrefixList = route.Destination.PrefixList
+			for _, c := range r.PrefixList(route.Destination.PrefixList) {
+				x := base
+				x.Destination = c
+				add(x, 0, string(route.Destination.PrefixList))
+			}
+			continue
+		}
+		base.Destination = route.Destination.CIDR
+		add(base, 0, "")
+	}
+	for _, a := range tgw.Attachments {
+		if a.State != model.AttachmentAvailable || !contains(a.Propagations, rt.ID) {
+			continue
+		}
+		var cidrs []netip.Prefix
+		switch a.Type {
+		case model.AttachmentVPC:
+			cidrs = r.VPCCIDRs(a.VPC)
+		case model.AttachmentVPN, model.AttachmentDirectConnect, model.AttachmentConnect:
+			cidrs = r.ExternalCIDRs(a.ID)
+		}
+		for _, c := range cidrs {
+			add(TGWRoute{Destination: c, Attachment: a.ID, Origin: OriginPropagated, Index: -1}, propagatedRank(a.Type), string(a.ID))
+		}
+	}
+	t.lpm, t.ambiguous = buildLPM(cands, func(a, b int32) bool {
+		return t.routes[a].Attachment == t.routes[b].Attachment && t.routes[a].Blackhole == t.routes[b].Blackhole
+	})
+	return t
+}
+
+// Lookup returns the route longest-prefix match selects for dst, or nil.
+// It does not allocate.
+func (t *TGWTable) Lookup(dst netip.Addr) *TGWRoute {
+	if e := t.lpm.lookup(dst); e >= 0 {
+		return &t.routes[e]
+	}
+	return nil
+}
+
+// Routes returns every route, static ones first; the caller must not
+// modify them.
+func (t *TGWTable) Routes() []TGWRoute { return t.routes }
+
+// Ambiguities lists destinations that several routes of equal rank send
+// to different attachments, such as overlapping VPCs propagating into the
+// table (S-55).
+func (t *TGWTable) Ambiguities() []Ambiguity {
+	return ambiguities(t.ambiguous, func(e int32) netip.Prefix { return t.routes[e].Destination })
+}

@@ -1,0 +1,187 @@
+package routing
+
+import (
+	"net/netip"
+
+	"github.com/vpcreach/vpcreach/model"
+)
+
+// Route is one route of a compiled VPC route table: a destination CIDR (a
+// prefix-list route appears once per CIDR of the list) and a target.
+type Route struct {
+	Destination netip.Prefix
+	// PrefixList is the prefix list the destination came from, if any.
+	PrefixList model.ID
+	// Target is the target's id ("local" for local routes).
+	Target model.ID
+	Kind   TargetKind
+	Origin Origin
+	// Blackhole is set for routes in the blackhole state: they drop what
+	// they match (S-13).
+	Blackhole bool
+	// Index is the route's position in the model table's routes, or -1
+	// for routes not written there (local, endpoint, propagated).
+	Index int
+}
+
+// Table is a compiled VPC route table. It is immutable and safe for
+// concurrent use.
+type Table struct {
+	ID model.ID
+	// VPC is the id of the VPC the table belongs to.
+	VPC model.ID
+	// Implicit marks the main table of a VPC that writes none: local
+	// routes only.
+	Implicit  bool
+	routes    []Route
+	lpm       lpm
+	ambiguous [][]int32
+}
+
+// Ranks of routes with equal prefixes: lower wins (S-12). Local routes
+// cannot be shadowed by an equal prefix; a CIDR route beats a prefix-list
+// route; static routes beat propagated ones.
+const (
+	rankLocal = iota
+	rankStaticCIDR
+	rankPrefixList
+	rankPropagated
+)
+
+// CompileVPCTable compiles route table rt of vpc. A nil rt compiles the
+// implicit main table of a VPC that writes none, holding local routes only.
+func CompileVPCTable(vpc *model.VPC, rt *model.RouteTable, r Resolver) *Table {
+	t := &Table{VPC: vpc.ID}
+	var cands []candidate
+	add := func(rt Route, rank int, tie string) {
+		t.routes = append(t.routes, rt)
+		cands = append(cands, candidate{prefix: rt.Destination, rank: rank, tie: tie, entry: int32(len(t.routes) - 1)})
+	}
+	for _, c := range vpc.CIDRBlocks {
+		add(Route{Destination: c, Target: "local", Kind: TargetLocal, Origin: OriginLocal, Index: -1}, rankLocal, "")
+	}
+	if rt == nil {
+		t.ID, t.Implicit = model.ID(string(vpc.ID)+"/main"), true
+		t.lpm, t.ambiguous = buildLPM(cands, t.sameTarget)
+		return t
+	}
+	t.ID = rt.ID
+	for i, route := range rt.Routes {
+		base := Route{Target: route.Target, Kind: targetKind(route.Target, r), Origin: OriginStatic,
+			Blackhole: route.State == model.RouteBlackhole, Index: i}
+		if route.Target == "local" {
+			base.Kind = TargetLocal
+		}
+		if route.Destination.PrefixList != "" {
+			base.PrefixList = route.Destination.PrefixList
+			for _, c := range r.PrefixList(route.Destination.PrefixList) {
+				x := base
+				x.Destination = c
+				add(x, rankPrefixList, string(route.Destination.PrefixList))
+			}
+			continue
+		}
+		base.Destination = route.Destination.CIDR
+		rank := rankStaticCIDR
+		if base.Kind == TargetLocal {
+			rank = rankLocal
+		}
+		add(base, rank, "")
+	}
+	// Gateway endpoints associated with this table add a route from their
+	// service's prefix list (S-70).
+	for _, e := range vpc.Endpoints {
+		if e.Type != model.EndpointGateway || !contains(e.RouteTables, rt.ID) {
+			continue
+		}
+		pl, cidrs := r.ServicePrefixList(e.Service)
+		for _, c := range cidrs {
+			add(Route{Destination: c, PrefixList: pl, Target: e.ID, Kind: TargetGatewayEndpoint, Origin: OriginEndpoint, Index: -1}, rankPrefixList, string(pl))
+		}
+	}
+	// Route propagation from the VPC's virtual private gateway.
+	for _, vgw := range rt.Propagations {
+		for _, c := range r.ExternalCIDRs(vgw) {
+			add(Route{Destination: c, Target: vgw, Kind: TargetVPNGateway, Origin: OriginPropagated, Index: -1}, rankPropagated, string(vgw))
+		}
+	}
+	t.lpm, t.ambiguous = buildLPM(cands, t.sameTarget)
+	return t
+}
+
+func (t *Table) sameTarget(a, b int32) bool {
+	return t.routes[a].Target == t.routes[b].Target && t.routes[a].Blackhole == t.routes[b].Blackhole
+}
+
+func contains(ids []model.ID, id model.ID) bool {
+	for _, x := range ids {
+		if x == id {
+			return true
+		}
+	}
+	return false
+}
+
+func targetKind(id model.ID, r Resolver) TargetKind {
+	switch r.Kind(id) {
+	case model.KindInternetGateway:
+		return TargetInternetGateway
+	case model.KindNATGateway:
+		return TargetNATGateway
+	case model.KindPeeringConnection:
+		return TargetPeering
+	case model.KindTransitGateway:
+		return TargetTransitGateway
+	case model.KindEndpoint:
+		if r.EndpointType(id) == model.EndpointGatewayLoadBalancer {
+			return TargetGWLBEndpoint
+		}
+		return TargetGatewayEndpoint
+	case model.KindNetworkInterface:
+		return TargetNetworkInterface
+	case model.KindInstance:
+		return TargetInstance
+	case model.KindVPNGateway:
+		return TargetVPNGateway
+	}
+	return TargetUnknown
+}
+
+// Lookup returns the route that longest-prefix match selects for dst
+// (S-12), or nil when no route matches (S-14). It does not allocate.
+func (t *Table) Lookup(dst netip.Addr) *Route {
+	if e := t.lpm.lookup(dst); e >= 0 {
+		return &t.routes[e]
+	}
+	return nil
+}
+
+// Routes returns every route of the table, local routes first, then in
+// the order written; the caller must not modify them.
+func (t *Table) Routes() []Route { return t.routes }
+
+// Ambiguity is a destination that several routes of equal prefix and rank
+// claim for different targets: two prefix lists listing one CIDR (S-12), or
+// overlapping propagations into a transit gateway table (S-55). The first
+// route is the one used.
+type Ambiguity struct {
+	Destination netip.Prefix
+	Routes      []int // indexes into Routes()
+}
+
+// Ambiguities lists the table's ambiguous destinations.
+func (t *Table) Ambiguities() []Ambiguity {
+	return ambiguities(t.ambiguous, func(e int32) netip.Prefix { return t.routes[e].Destination })
+}
+
+func ambiguities(groups [][]int32, dest func(int32) netip.Prefix) []Ambiguity {
+	out := make([]Ambiguity, 0, len(groups))
+	for _, g := range groups {
+		a := Ambiguity{Destination: dest(g[0])}
+		for _, e := range g {
+			a.Routes = append(a.Routes, int(e))
+		}
+		out = append(out, a)
+	}
+	return out
+}
