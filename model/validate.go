@@ -264,9 +264,15 @@ var routeTargetKinds = []Kind{KindInternetGateway, KindNATGateway, KindPeeringCo
 	KindEndpoint, KindNetworkInterface, KindInstance, KindVPNGateway}
 
 func (v *validator) routeTable(vpc *VPC, rt *RouteTable) {
+	dests := map[Destination]Source{}
 	for i := range rt.Routes {
 		r := &rt.Routes[i]
 		v.destination(r.Source.Field("destination"), r.Destination)
+		if prev, dup := dests[r.Destination]; dup {
+			v.add(SeverityError, r.Source.Field("destination"), ErrConflict, "S-12", "a second route for %s in %s (first at %s); AWS keeps one route per destination", r.Destination, rt.ID, prev.Position)
+		} else if !r.Destination.IsZero() {
+			dests[r.Destination] = r.Source.Field("destination")
+		}
 		tsrc := r.Source.Field("target")
 		switch {
 		case r.Target == "" && r.State != RouteBlackhole:
