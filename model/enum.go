@@ -8,7 +8,7 @@ import (
 // parseEnum finds s (case-insensitive, '-' and '_' alike) in names and
 // returns its index, or an error listing the allowed values.
 func parseEnum(names []string, what, s string) (int, error) {
-	norm := func(x string) string { return strings.ReplaceAll(strings.ToLower(strings.TrimSpace(x)), "_", "-") }
+	norm := func(x string) string { return strings.ReplaceAll(kebab(strings.TrimSpace(x)), "_", "-") }
 	t := norm(s)
 	for i, n := range names {
 		if n != "" && norm(n) == t {
@@ -22,6 +22,26 @@ func parseEnum(names []string, what, s string) (int, error) {
 		}
 	}
 	return 0, fmt.Errorf("%q is not a %s (one of %s)", s, what, strings.Join(allowed, ", "))
+}
+
+// kebab lowers camelCase and PascalCase as the AWS APIs write some states
+// ("pendingAcceptance", "PendingAcceptance") into "pending-acceptance";
+// all-capital words ("CNAME") are only lowered.
+func kebab(s string) string {
+	if strings.ToUpper(s) == s {
+		return strings.ToLower(s)
+	}
+	var b strings.Builder
+	for i, r := range s {
+		if r >= 'A' && r <= 'Z' {
+			if i > 0 && s[i-1] != '-' && s[i-1] != '_' {
+				b.WriteByte('-')
+			}
+			r += 'a' - 'A'
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
 }
 
 func enumString(names []string, i int) string {
@@ -143,6 +163,16 @@ const (
 	PeeringDeleted
 )
 
+// Live reports whether a peering in this status exists as a connection
+// (or is being set up): not rejected, expired, failed, deleting or deleted.
+func (s PeeringStatus) Live() bool {
+	switch s {
+	case PeeringRejected, PeeringExpired, PeeringFailed, PeeringDeleting, PeeringDeleted:
+		return false
+	}
+	return true
+}
+
 var peeringStatusNames = []string{"active", "initiating-request", "pending-acceptance",
 	"provisioning", "rejected", "expired", "failed", "deleting", "deleted"}
 
@@ -185,7 +215,8 @@ func (t *AttachmentType) UnmarshalText(b []byte) error {
 // value is AttachmentAvailable, the only one that passes traffic.
 type AttachmentState uint8
 
-// Transit gateway attachment states, as AWS spells them.
+// Transit gateway attachment states. AWS writes them in camelCase
+// (pendingAcceptance); both spellings are accepted.
 const (
 	AttachmentAvailable AttachmentState = iota
 	AttachmentPending
@@ -194,9 +225,16 @@ const (
 	AttachmentFailed
 	AttachmentDeleting
 	AttachmentDeleted
+	AttachmentInitiating
+	AttachmentInitiatingRequest
+	AttachmentModifying
+	AttachmentRejecting
+	AttachmentFailing
+	AttachmentRollingBack
 )
 
-var attachmentStateNames = []string{"available", "pending", "pending-acceptance", "rejected", "failed", "deleting", "deleted"}
+var attachmentStateNames = []string{"available", "pending", "pending-acceptance", "rejected", "failed",
+	"deleting", "deleted", "initiating", "initiating-request", "modifying", "rejecting", "failing", "rolling-back"}
 
 // String returns the AWS state.
 func (s AttachmentState) String() string { return enumString(attachmentStateNames, int(s)) }
@@ -282,17 +320,17 @@ func (s *EndpointState) UnmarshalText(b []byte) error {
 }
 
 // LoadBalancerType is the kind of an Elastic Load Balancing v2 load balancer.
-// The zero value is LBNetwork.
+// The zero value is unset.
 type LoadBalancerType uint8
 
 // Load balancer types.
 const (
-	LBNetwork LoadBalancerType = iota
+	LBNetwork LoadBalancerType = iota + 1
 	LBApplication
 	LBGateway
 )
 
-var lbTypeNames = []string{"network", "application", "gateway"}
+var lbTypeNames = []string{"", "network", "application", "gateway"}
 
 // String returns the YAML spelling.
 func (t LoadBalancerType) String() string { return enumString(lbTypeNames, int(t)) }
@@ -305,16 +343,16 @@ func (t *LoadBalancerType) UnmarshalText(b []byte) error {
 }
 
 // Scheme says whether a load balancer is internal or internet-facing (S-82).
-// The zero value is SchemeInternal.
+// The zero value is unset.
 type Scheme uint8
 
 // Load balancer schemes.
 const (
-	SchemeInternal Scheme = iota
+	SchemeInternal Scheme = iota + 1
 	SchemeInternetFacing
 )
 
-var schemeNames = []string{"internal", "internet-facing"}
+var schemeNames = []string{"", "internal", "internet-facing"}
 
 // String returns the YAML spelling.
 func (s Scheme) String() string { return enumString(schemeNames, int(s)) }

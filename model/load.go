@@ -7,6 +7,7 @@ import (
 	"os"
 	"reflect"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -75,13 +76,20 @@ func parseYAML(name string, data []byte) (*yaml.Node, error) {
 }
 
 // syntaxError turns a yaml.v3 error into a Diagnostic. The YAML parser
-// reports a line but no column; the column is then 0 and not printed.
+// reports a line but no column; the column is then 0 and not printed. For
+// parser (as opposed to scanner) errors, yaml.v3 reports the 0-based line
+// where the construct being parsed starts; those are corrected to 1-based
+// and say so.
 func syntaxError(name string, err error) error {
 	msg := err.Error()
 	pos := Position{File: name}
 	if m := yamlLine.FindStringSubmatch(msg); m != nil {
 		pos.Line, _ = strconv.Atoi(m[1])
 		msg = m[2]
+		if isParserError(msg) {
+			pos.Line++
+			msg += " (in the construct that starts on this line)"
+		}
 	} else if len(msg) > 6 && msg[:6] == "yaml: " {
 		msg = msg[6:]
 	}
@@ -91,8 +99,28 @@ func syntaxError(name string, err error) error {
 	return Diagnostics{{Severity: SeverityError, Pos: pos, Message: "YAML syntax: " + msg, Err: ErrSyntax}}
 }
 
+// parserErrors are the yaml.v3 messages raised by its parser, which
+// reports lines 0-based; its scanner reports them 1-based.
+var parserErrors = []string{
+	"did not find expected <document start>", "did not find expected node content",
+	"did not find expected key", "did not find expected ',' or ']'", "did not find expected ',' or '}'",
+	"did not find expected '-' indicator", "found duplicate %YAML directive",
+	"found incompatible YAML document", "found undefined tag handle",
+}
+
+func isParserError(msg string) bool {
+	for _, p := range parserErrors {
+		if strings.HasPrefix(msg, p) {
+			return true
+		}
+	}
+	return false
+}
+
 // Merge joins several parsed files into one model by concatenating their
-// top-level lists. Ids must stay unique across files; Validate checks it.
+// top-level lists. Ids must stay unique across files (Validate checks it),
+// except accounts: an account listed in several files with the same name,
+// or with a name in only one of them, is listed once.
 func Merge(models ...*Model) *Model {
 	out := &Model{Version: FormatVersion}
 	for i, m := range models {
@@ -102,7 +130,18 @@ func Merge(models ...*Model) *Model {
 		if i == 0 {
 			out.Source = m.Source
 		}
-		out.Accounts = append(out.Accounts, m.Accounts...)
+		for _, a := range m.Accounts {
+			// Files written per team often list the same accounts: an
+			// account repeated with the same (or no) name is one account.
+			if j := slices.IndexFunc(out.Accounts, func(b Account) bool { return b.ID == a.ID }); j >= 0 &&
+				(a.Name == "" || out.Accounts[j].Name == "" || a.Name == out.Accounts[j].Name) {
+				if out.Accounts[j].Name == "" {
+					out.Accounts[j].Name = a.Name
+				}
+				continue
+			}
+			out.Accounts = append(out.Accounts, a)
+		}
 		out.VPCs = append(out.VPCs, m.VPCs...)
 		out.PeeringConnections = append(out.PeeringConnections, m.PeeringConnections...)
 		out.TransitGateways = append(out.TransitGateways, m.TransitGateways...)

@@ -41,19 +41,19 @@ func TestDecodeErrorsAreExactAndPositioned(t *testing.T) {
 			[]string{`t.yaml:2:7: vpcs: expected a list, got "vpc-a"`}},
 		{"duplicate key", minimal("    region: eu-west-1\n"),
 			[]string{`t.yaml:6:5: vpcs[0].region: field "region" given twice`}},
-		{"port out of range", minimal("    load_balancers:\n      - {id: lb, subnets: [], listeners: [{protocol: tcp, port: 70000, target_group: tg}]}\n"),
+		{"port out of range", minimal("    load_balancers:\n      - {id: lb, type: network, scheme: internal, subnets: [], listeners: [{protocol: tcp, port: 70000, target_group: tg}]}\n"),
 			[]string{
-				`t.yaml:7:65: vpcs[0].load_balancers[0].listeners[0].port: 70000 is out of range (0 to 65535)`,
+				`t.yaml:7:98: vpcs[0].load_balancers[0].listeners[0].port: 70000 is out of range (0 to 65535)`,
 			}},
-		{"bad enum", minimal("    load_balancers:\n      - {id: lb, scheme: public, subnets: []}\n"),
-			[]string{`t.yaml:7:26: vpcs[0].load_balancers[0].scheme: "public" is not a load balancer scheme (one of internal, internet-facing)`}},
+		{"bad enum", minimal("    load_balancers:\n      - {id: lb, type: network, scheme: public, subnets: []}\n"),
+			[]string{`t.yaml:7:41: vpcs[0].load_balancers[0].scheme: "public" is not a load balancer scheme (one of internal, internet-facing)`}},
 		{"merge keys refused", "version: 1\nx: &x {a: 1}\n",
 			[]string{`t.yaml:2:1: x: unknown field "x" (known: version, accounts, vpcs, peering_connections, transit_gateways, prefix_lists, endpoint_services, hosted_zones, external_networks, expectations)`}},
 		{"version", "version: 2\n", []string{`t.yaml:1:10: version: unsupported format version 2 (this vpcreach reads version 1)`}},
 		{"missing version", "vpcs: []\n", []string{`t.yaml:1:1: version: required field is missing`}},
 		{"empty", "", []string{`t.yaml:1:1: empty file: a topology starts with "version: 1"`}},
 		{"two documents", "version: 1\n---\nversion: 1\n", []string{`t.yaml:2:1: a topology file holds one YAML document; split the others into their own files`}},
-		{"syntax", "version: 1\nvpcs: [\n", []string{`t.yaml:2: YAML syntax: did not find expected node content`}},
+		{"syntax", "version: 1\nvpcs: [\n", []string{`t.yaml:3: YAML syntax: did not find expected node content (in the construct that starts on this line)`}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

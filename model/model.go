@@ -15,7 +15,7 @@ type ID string
 // several merged. It is plain data; solver.New compiles it for queries.
 type Model struct {
 	// Version is the format version; 1 is the only one so far.
-	Version int `yaml:"version" required:"true"`
+	Version int `yaml:"version" required:"true" example:"1"`
 	// Accounts lists the AWS accounts. When the list is not empty, every
 	// account a resource names must be on it.
 	Accounts []Account `yaml:"accounts"`
@@ -75,16 +75,35 @@ type VPC struct {
 	// VPC, if any.
 	VPNGateway ID `yaml:"vpn_gateway" example:"vgw-a"`
 
-	Subnets           []Subnet           `yaml:"subnets"`
-	RouteTables       []RouteTable       `yaml:"route_tables"`
-	NetworkACLs       []NetworkACL       `yaml:"network_acls"`
-	SecurityGroups    []SecurityGroup    `yaml:"security_groups"`
-	NATGateways       []NATGateway       `yaml:"nat_gateways"`
-	Endpoints         []Endpoint         `yaml:"endpoints"`
-	Instances         []Instance         `yaml:"instances"`
+	// Subnets are the VPC's subnets, each in one availability zone (S-01).
+	Subnets []Subnet `yaml:"subnets"`
+	// RouteTables are the VPC's route tables (S-10). When none is marked main,
+	// the VPC has an implicit main table with only the local routes (S-11).
+	RouteTables []RouteTable `yaml:"route_tables"`
+	// NetworkACLs are the VPC's network ACLs (S-30). When none is marked
+	// default, the VPC has an implicit default ACL that allows all traffic both
+	// ways.
+	NetworkACLs []NetworkACL `yaml:"network_acls"`
+	// SecurityGroups are the VPC's security groups (S-20). When none is marked
+	// default, the VPC has an implicit default group that allows inbound from
+	// itself and all outbound.
+	SecurityGroups []SecurityGroup `yaml:"security_groups"`
+	// NATGateways are the VPC's NAT gateways (S-61).
+	NATGateways []NATGateway `yaml:"nat_gateways"`
+	// Endpoints are the VPC's gateway, interface and gateway load balancer
+	// endpoints (S-70, S-71).
+	Endpoints []Endpoint `yaml:"endpoints"`
+	// Instances are the VPC's EC2 instances, each with its primary network
+	// interface.
+	Instances []Instance `yaml:"instances"`
+	// NetworkInterfaces are the VPC's other network interfaces: instances'
+	// secondary ones and standalone ones (S-03).
 	NetworkInterfaces []NetworkInterface `yaml:"network_interfaces"`
-	LoadBalancers     []LoadBalancer     `yaml:"load_balancers"`
-	TargetGroups      []TargetGroup      `yaml:"target_groups"`
+	// LoadBalancers are the VPC's Elastic Load Balancing v2 load balancers
+	// (S-80).
+	LoadBalancers []LoadBalancer `yaml:"load_balancers"`
+	// TargetGroups are the VPC's load balancer target groups (S-81).
+	TargetGroups []TargetGroup `yaml:"target_groups"`
 
 	Source Source `yaml:"-"`
 }
@@ -111,7 +130,10 @@ func (d DNSSettings) HostnamesEnabled() bool { return d.Hostnames != nil && *d.H
 
 // Subnet is a range of a VPC's addresses in one availability zone.
 type Subnet struct {
-	ID   ID     `yaml:"id" required:"true" example:"subnet-a-app-1a"`
+	// ID names the subnet; interfaces, endpoints, load balancers and transit
+	// gateway attachments refer to it.
+	ID ID `yaml:"id" required:"true" example:"subnet-a-app-1a"`
+	// Name is a readable name, used only in output.
 	Name string `yaml:"name"`
 	// AZ is the availability zone name, such as ap-southeast-1a.
 	AZ string `yaml:"az" required:"true" example:"ap-southeast-1a"`
@@ -127,19 +149,24 @@ type Subnet struct {
 	// NetworkACL is the associated network ACL; empty means the VPC's
 	// default ACL (S-30).
 	NetworkACL ID `yaml:"network_acl" example:"acl-a-app"`
-	// Account is the account that owns the subnet when it is shared with
-	// another account (S-04); empty means the VPC's account.
-	Account ID `yaml:"account"`
+	// SharedWith lists the accounts the VPC's owner shares the subnet with
+	// (VPC sharing, S-04). Their resources live in the subnet and route
+	// like the owner's; the subnet itself always belongs to the VPC's
+	// account.
+	SharedWith []ID `yaml:"shared_with" example:"[\"222222222222\"]"`
 
 	Source Source `yaml:"-"`
 }
 
 // RouteTable is a VPC route table (S-10..S-15).
 type RouteTable struct {
+	// ID names the route table; subnets and gateway endpoints refer to it.
 	ID ID `yaml:"id" required:"true" example:"rtb-a-private"`
 	// Main marks the VPC's main route table, used by subnets with no
 	// explicit association. Exactly one per VPC (S-10).
-	Main   bool    `yaml:"main"`
+	Main bool `yaml:"main"`
+	// Routes are the table's routes, chosen by longest prefix match (S-12). The
+	// local routes of the VPC's CIDR blocks are implicit (S-11).
 	Routes []Route `yaml:"routes"`
 	// Propagations lists virtual private gateways whose routes propagate
 	// into this table.
@@ -246,13 +273,18 @@ func ParseCIDR(s string) (netip.Prefix, error) {
 
 // NetworkACL is a stateless subnet filter (S-30..S-35).
 type NetworkACL struct {
+	// ID names the network ACL; subnets refer to it.
 	ID ID `yaml:"id" required:"true" example:"acl-a-app"`
 	// Default marks the VPC's default ACL, used by subnets with no explicit
 	// one. A VPC that marks none has an implicit default ACL that allows
 	// all traffic both ways. A custom ACL with no rules denies everything.
-	Default bool      `yaml:"default"`
+	Default bool `yaml:"default"`
+	// Ingress holds the inbound rules, checked on packets entering the subnet
+	// (S-31, S-32). A packet no rule matches is denied by the final * rule.
 	Ingress []ACLRule `yaml:"ingress"`
-	Egress  []ACLRule `yaml:"egress"`
+	// Egress holds the outbound rules, checked on packets leaving the subnet
+	// (S-31, S-32). A packet no rule matches is denied by the final * rule.
+	Egress []ACLRule `yaml:"egress"`
 
 	Source Source `yaml:"-"`
 }
@@ -261,21 +293,29 @@ type NetworkACL struct {
 type ACLRule struct {
 	// Rule is the rule number, 1 to 32766; lower numbers are evaluated
 	// first.
-	Rule     int      `yaml:"rule" required:"true" example:"100"`
+	Rule int `yaml:"rule" required:"true" example:"100"`
+	// Protocol is the IP protocol the rule matches; all (or -1) matches every
+	// protocol (S-31).
 	Protocol Protocol `yaml:"protocol" required:"true" example:"tcp"`
 	// Ports is required for tcp and udp, and not allowed otherwise.
 	Ports *PortRange `yaml:"ports" example:"1024-65535"`
 	// ICMP selects ICMP type and code for icmp rules; omitted means all.
-	ICMP   *ICMPMatch   `yaml:"icmp"`
-	CIDR   netip.Prefix `yaml:"cidr" required:"true" example:"0.0.0.0/0"`
-	Action ACLAction    `yaml:"action" required:"true" example:"allow"`
+	ICMP *ICMPMatch `yaml:"icmp"`
+	// CIDR is the source (ingress) or destination (egress) range the rule
+	// matches (S-31).
+	CIDR netip.Prefix `yaml:"cidr" required:"true" example:"0.0.0.0/0"`
+	// Action is allow or deny; the lowest-numbered matching rule decides (S-31).
+	Action ACLAction `yaml:"action" required:"true" example:"allow"`
 
 	Source Source `yaml:"-"`
 }
 
 // SecurityGroup is a stateful filter on network interfaces (S-20..S-23).
 type SecurityGroup struct {
-	ID   ID     `yaml:"id" required:"true" example:"sg-a-app"`
+	// ID names the security group; interfaces, endpoints, load balancers and
+	// rules refer to it.
+	ID ID `yaml:"id" required:"true" example:"sg-a-app"`
+	// Name is the group's name in AWS (GroupName), used only in output.
 	Name string `yaml:"name"`
 	// Description says what the group is for. AWS requires one; the
 	// linter flags groups without.
@@ -283,10 +323,13 @@ type SecurityGroup struct {
 	// Default marks the VPC's default group, which network interfaces with
 	// no groups get. A VPC that marks none has an implicit default group
 	// that allows inbound from itself and all outbound (S-20).
-	Default bool          `yaml:"default"`
+	Default bool `yaml:"default"`
+	// Ingress rules allow inbound traffic; omitted or empty, the group allows no
+	// inbound traffic (S-20).
 	Ingress []IngressRule `yaml:"ingress"`
-	// Egress rules. Omitted in YAML: AWS's default rule allowing all
-	// outbound traffic. An empty list: no outbound traffic.
+	// Egress rules allow outbound traffic. Omitted (nil in Go): AWS's
+	// default rule for a new group, allowing all outbound traffic (S-20).
+	// An empty list (`egress: []`): no outbound traffic.
 	Egress []EgressRule `yaml:"egress"`
 
 	Source Source `yaml:"-"`
@@ -294,12 +337,15 @@ type SecurityGroup struct {
 
 // SGRule holds the fields that ingress and egress rules share (S-21).
 type SGRule struct {
+	// Protocol is the IP protocol the rule allows; all (or -1) allows every
+	// protocol (S-21).
 	Protocol Protocol `yaml:"protocol" required:"true" example:"tcp"`
 	// Ports is required for tcp and udp, and not allowed otherwise.
 	Ports *PortRange `yaml:"ports" example:"443"`
 	// ICMP selects ICMP type and code for icmp rules; omitted means all.
-	ICMP        *ICMPMatch `yaml:"icmp"`
-	Description string     `yaml:"description"`
+	ICMP *ICMPMatch `yaml:"icmp"`
+	// Description says what the rule is for; it does not affect matching.
+	Description string `yaml:"description"`
 }
 
 // IngressRule allows inbound traffic from its sources.
@@ -354,6 +400,7 @@ func (p Peer) MarshalText() ([]byte, error) { return []byte(p.String()), nil }
 
 // Interface holds what every network interface has (S-03).
 type Interface struct {
+	// Subnet is the subnet the interface lives in, of the same VPC (S-03).
 	Subnet ID `yaml:"subnet" required:"true" example:"subnet-a-app-1a"`
 	// PrivateIP is the primary private address, inside the subnet and not
 	// one of its five reserved addresses (S-02).
@@ -371,8 +418,9 @@ type Interface struct {
 	// SourceDestCheck drops traffic not addressed to or from the
 	// interface; a middlebox needs it off (S-15). Default true.
 	SourceDestCheck *bool `yaml:"source_dest_check" default:"true"`
-	// Account owns the interface when it differs from the VPC's (VPC
-	// sharing, S-04).
+	// Account owns the interface when it differs from the VPC's: a
+	// participant account of a shared subnet (S-04). The subnet must be
+	// shared with it.
 	Account ID `yaml:"account"`
 }
 
@@ -393,7 +441,10 @@ func (i Interface) PublicAddress() netip.Addr {
 // Instance is an EC2 instance with its primary network interface written
 // inline. More interfaces are network_interfaces that name the instance.
 type Instance struct {
-	ID   ID     `yaml:"id" required:"true" example:"i-a-app"`
+	// ID names the instance; routes, targets, network interfaces and
+	// expectations refer to it.
+	ID ID `yaml:"id" required:"true" example:"i-a-app"`
+	// Name is a readable name (the Name tag), used only in output.
 	Name string `yaml:"name"`
 	// ENI is the id of the primary network interface, for routes that
 	// target it; default: the instance id stands for it.
@@ -408,7 +459,10 @@ type Instance struct {
 // NetworkInterface is an elastic network interface that is not an
 // instance's inline primary one: a secondary interface, or a standalone one.
 type NetworkInterface struct {
-	ID          ID     `yaml:"id" required:"true" example:"eni-0a1b2c"`
+	// ID names the network interface; routes and expectations refer to it.
+	ID ID `yaml:"id" required:"true" example:"eni-0a1b2c"`
+	// Description says what the interface is for; it does not affect
+	// reachability.
 	Description string `yaml:"description"`
 	// Instance is the instance the interface is attached to, if any.
 	Instance  ID `yaml:"instance"`
@@ -419,12 +473,18 @@ type NetworkInterface struct {
 
 // NATGateway translates private sources to its own address (S-61).
 type NATGateway struct {
+	// ID names the NAT gateway; routes target it.
 	ID ID `yaml:"id" required:"true" example:"nat-a"`
 	// Subnet is where the gateway's interface lives; a public gateway's
 	// subnet routes to an internet gateway.
-	Subnet       ID              `yaml:"subnet" required:"true" example:"subnet-a-public-1a"`
+	Subnet ID `yaml:"subnet" required:"true" example:"subnet-a-public-1a"`
+	// Connectivity is public (translates to its Elastic IP, toward an internet
+	// gateway) or private (translates to its private address, toward a transit
+	// gateway or virtual private gateway); default public (S-61).
 	Connectivity NATConnectivity `yaml:"connectivity"`
-	PrivateIP    netip.Addr      `yaml:"private_ip" required:"true" example:"10.0.0.10"`
+	// PrivateIP is the gateway's private address, inside its subnet and not a
+	// reserved one (S-02); a private gateway translates sources to it (S-61).
+	PrivateIP netip.Addr `yaml:"private_ip" required:"true" example:"10.0.0.10"`
 	// PublicIP is the Elastic IP of a public gateway.
 	PublicIP netip.Addr `yaml:"public_ip" example:"203.0.113.10"`
 
@@ -433,9 +493,13 @@ type NATGateway struct {
 
 // PeeringConnection joins two VPCs, non-transitively (S-40..S-44).
 type PeeringConnection struct {
-	ID        ID `yaml:"id" required:"true" example:"pcx-ab"`
+	// ID names the peering connection; routes target it.
+	ID ID `yaml:"id" required:"true" example:"pcx-ab"`
+	// Requester is the VPC that requested the peering (S-40).
 	Requester ID `yaml:"requester" required:"true" example:"vpc-b"`
-	Accepter  ID `yaml:"accepter" required:"true" example:"vpc-a"`
+	// Accepter is the VPC that accepted the peering, possibly in another account
+	// or region; its CIDRs must not overlap the requester's (S-41).
+	Accepter ID `yaml:"accepter" required:"true" example:"vpc-a"`
 	// Status is the AWS status code; only active passes traffic. Default
 	// active.
 	Status PeeringStatus `yaml:"status"`
@@ -456,22 +520,63 @@ func (p PeeringConnection) Other(v ID) ID {
 
 // TransitGateway is a regional router (S-50..S-55).
 type TransitGateway struct {
-	ID      ID     `yaml:"id" required:"true" example:"tgw-hub"`
-	Account ID     `yaml:"account"`
-	Region  string `yaml:"region" required:"true" example:"ap-southeast-1"`
+	// ID names the transit gateway; routes target it.
+	ID ID `yaml:"id" required:"true" example:"tgw-hub"`
+	// Account is the 12-digit id of the account that owns the gateway.
+	Account ID `yaml:"account"`
+	// Region is the gateway's AWS region; only VPCs of that region attach to it
+	// (S-50).
+	Region string `yaml:"region" required:"true" example:"ap-southeast-1"`
 	// SecurityGroupReferencing lets security group rules reference groups
 	// across this gateway's VPC attachments in the region (S-22).
-	SecurityGroupReferencing bool            `yaml:"security_group_referencing"`
-	RouteTables              []TGWRouteTable `yaml:"route_tables"`
-	Attachments              []TGWAttachment `yaml:"attachments"`
+	SecurityGroupReferencing bool `yaml:"security_group_referencing"`
+	// DefaultAssociationRouteTable is the route table attachments that name
+	// no association are associated with (AWS's default route table
+	// association). Empty: such attachments have no association.
+	DefaultAssociationRouteTable ID `yaml:"default_association_route_table" example:"tgw-rtb-default"`
+	// DefaultPropagationRouteTable is the route table attachments that omit
+	// propagations propagate into (AWS's default route table propagation).
+	DefaultPropagationRouteTable ID `yaml:"default_propagation_route_table" example:"tgw-rtb-default"`
+	// RouteTables are the gateway's route tables, which attachments associate
+	// with and propagate into (S-50, S-52).
+	RouteTables []TGWRouteTable `yaml:"route_tables"`
+	// Attachments connect VPCs, VPNs, Direct Connect gateways and peer transit
+	// gateways to the gateway (S-50).
+	Attachments []TGWAttachment `yaml:"attachments"`
 
 	Source Source `yaml:"-"`
+}
+
+// AssociationOf returns the route table attachment a is associated with:
+// its own, else the gateway's default association route table.
+func (t TransitGateway) AssociationOf(a TGWAttachment) ID {
+	if a.Association != "" {
+		return a.Association
+	}
+	return t.DefaultAssociationRouteTable
+}
+
+// PropagationsOf returns the route tables attachment a propagates into: its
+// own list when written (even empty), else the gateway's default
+// propagation route table. Peering attachments never propagate (S-54).
+func (t TransitGateway) PropagationsOf(a TGWAttachment) []ID {
+	if a.Type == AttachmentPeering {
+		return nil
+	}
+	if a.Propagations != nil || t.DefaultPropagationRouteTable == "" {
+		return a.Propagations
+	}
+	return []ID{t.DefaultPropagationRouteTable}
 }
 
 // TGWRouteTable is a transit gateway route table. Routes propagated by
 // attachments are computed; only static and blackhole routes are written.
 type TGWRouteTable struct {
-	ID     ID         `yaml:"id" required:"true" example:"tgw-rtb-spokes"`
+	// ID names the gateway route table; attachments associate with and propagate
+	// into it by this id.
+	ID ID `yaml:"id" required:"true" example:"tgw-rtb-spokes"`
+	// Routes are the table's static and blackhole routes; on equal prefix length
+	// a static route beats a propagated one (S-52).
 	Routes []TGWRoute `yaml:"routes"`
 
 	Source Source `yaml:"-"`
@@ -483,8 +588,10 @@ type TGWRoute struct {
 	// Destination is a CIDR or a prefix list id.
 	Destination Destination `yaml:"destination" required:"true" example:"10.0.0.0/8"`
 	// Attachment is the egress attachment; give it or blackhole.
-	Attachment ID   `yaml:"attachment" example:"tgw-attach-egress"`
-	Blackhole  bool `yaml:"blackhole"`
+	Attachment ID `yaml:"attachment" example:"tgw-attach-egress"`
+	// Blackhole makes the route drop what it matches; a route has an attachment
+	// or blackhole: true, not both (S-52). Default false.
+	Blackhole bool `yaml:"blackhole"`
 
 	Source Source `yaml:"-"`
 }
@@ -492,7 +599,11 @@ type TGWRoute struct {
 // TGWAttachment attaches a VPC, a peer transit gateway, a VPN or a Direct
 // Connect gateway to a transit gateway (S-50, S-51, S-54).
 type TGWAttachment struct {
-	ID   ID             `yaml:"id" required:"true" example:"tgw-attach-a"`
+	// ID names the attachment; gateway routes, peer attachments and external
+	// networks refer to it.
+	ID ID `yaml:"id" required:"true" example:"tgw-attach-a"`
+	// Type is vpc, peering (to another transit gateway), vpn,
+	// direct-connect-gateway or connect (S-50).
 	Type AttachmentType `yaml:"type" required:"true" example:"vpc"`
 	// VPC is the attached VPC (type vpc).
 	VPC ID `yaml:"vpc" example:"vpc-a"`
@@ -506,11 +617,14 @@ type TGWAttachment struct {
 	// available.
 	State AttachmentState `yaml:"state"`
 	// Association is the route table that routes traffic arriving from
-	// this attachment; none means that traffic is dropped (S-50).
+	// this attachment; none (and no default association on the gateway)
+	// means that traffic is dropped (S-50).
 	Association ID `yaml:"association" example:"tgw-rtb-spokes"`
 	// Propagations are the route tables into which this attachment's
 	// routes propagate (a VPC's CIDRs; an external network's prefixes).
-	// Peering attachments do not propagate (S-54).
+	// Peering attachments do not propagate (S-54). Omitted (nil in Go):
+	// the gateway's default propagation route table, if any; an empty list:
+	// none.
 	Propagations []ID `yaml:"propagations" example:"[tgw-rtb-spokes]"`
 	// Account owns the attached resource when it differs from the
 	// gateway's (a shared gateway).
@@ -521,10 +635,14 @@ type TGWAttachment struct {
 
 // PrefixList is a named set of CIDRs (S-12).
 type PrefixList struct {
+	// ID names the prefix list; routes and security group rules refer to it
+	// (S-12).
 	ID ID `yaml:"id" required:"true" example:"pl-s3-apse1"`
 	// Name is the list's name; AWS-managed lists are named after their
 	// service, such as com.amazonaws.ap-southeast-1.s3.
-	Name  string         `yaml:"name"`
+	Name string `yaml:"name"`
+	// CIDRs are the list's entries; a route or rule that names the list stands
+	// for all of them (S-12).
 	CIDRs []netip.Prefix `yaml:"cidrs" example:"[52.219.0.0/16]"`
 	// MaxEntries is the size the list was created with; quotas count a
 	// referenced list at this size. Default: its number of CIDRs.
@@ -536,7 +654,12 @@ type PrefixList struct {
 // Endpoint is a VPC endpoint: gateway (S-70), interface (S-71, S-72) or
 // gateway load balancer.
 type Endpoint struct {
-	ID   ID           `yaml:"id" required:"true" example:"vpce-a-s3"`
+	// ID names the endpoint; routes, records and endpoint service connections
+	// refer to it.
+	ID ID `yaml:"id" required:"true" example:"vpce-a-s3"`
+	// Type is gateway (S3 or DynamoDB through route tables, S-70), interface
+	// (network interfaces in subnets, S-71) or gateway-load-balancer (a route
+	// target that sends traffic to a gateway load balancer's endpoint service).
 	Type EndpointType `yaml:"type" required:"true" example:"gateway"`
 	// Service is an AWS service name (com.amazonaws.REGION.s3), or an
 	// endpoint service's id or service name.
@@ -556,6 +679,10 @@ type Endpoint struct {
 	// PrivateDNS makes the service's default name resolve to the endpoint
 	// inside this VPC (S-72). Needs the VPC's DNS support and hostnames.
 	PrivateDNS bool `yaml:"private_dns"`
+	// DNSName is the endpoint's regional DNS name, such as
+	// vpce-0123-abcd.ec2.ap-southeast-1.vpce.amazonaws.com; default: one
+	// made from the id and the service.
+	DNSName string `yaml:"dns_name" example:"vpce-03f7e3e94e933f477-jzzbvb9s.ec2.ap-southeast-1.vpce.amazonaws.com"`
 	// State is the endpoint's state; default: available, or
 	// pending-acceptance for an endpoint service that requires acceptance
 	// and lists no accepted connection.
@@ -569,9 +696,15 @@ type Endpoint struct {
 // EndpointService is a PrivateLink service a provider offers through load
 // balancers (S-73..S-75).
 type EndpointService struct {
-	ID      ID     `yaml:"id" required:"true" example:"vpce-svc-0123456789abcdef0"`
-	Account ID     `yaml:"account"`
-	Region  string `yaml:"region" required:"true" example:"ap-southeast-1"`
+	// ID is the service id; consumers' endpoints name the service by it or by
+	// its name.
+	ID ID `yaml:"id" required:"true" example:"vpce-svc-0123456789abcdef0"`
+	// Account is the provider's 12-digit account id; the owner may always create
+	// endpoints to the service (S-73).
+	Account ID `yaml:"account"`
+	// Region is the service's AWS region, where its load balancers are;
+	// consumers in other regions need supported_regions (S-75).
+	Region string `yaml:"region" required:"true" example:"ap-southeast-1"`
 	// Name is the service name consumers use; default
 	// com.amazonaws.vpce.REGION.ID.
 	Name string `yaml:"name"`
@@ -598,18 +731,28 @@ type EndpointService struct {
 
 // EndpointConnection is a consumer endpoint's connection to a service.
 type EndpointConnection struct {
-	Endpoint ID            `yaml:"endpoint" required:"true" example:"vpce-consumer"`
-	State    EndpointState `yaml:"state" required:"true" example:"available"`
+	// Endpoint is the id of the consumer's endpoint to this service.
+	Endpoint ID `yaml:"endpoint" required:"true" example:"vpce-consumer"`
+	// State is the connection's state; only available carries traffic (S-73).
+	State EndpointState `yaml:"state" required:"true" example:"available"`
 
 	Source Source `yaml:"-"`
 }
 
 // LoadBalancer is an Elastic Load Balancing v2 load balancer (S-80, S-82).
 type LoadBalancer struct {
-	ID     ID               `yaml:"id" required:"true" example:"nlb-b-redis"`
-	Name   string           `yaml:"name"`
-	Type   LoadBalancerType `yaml:"type"`
-	Scheme Scheme           `yaml:"scheme"`
+	// ID names the load balancer; endpoint services, alb targets, records and
+	// expectations refer to it.
+	ID ID `yaml:"id" required:"true" example:"nlb-b-redis"`
+	// Name is the load balancer's name in AWS, used only in output.
+	Name string `yaml:"name"`
+	// Type is network, application or gateway. Required: AWS would default
+	// to application, which is rarely what a topology means.
+	Type LoadBalancerType `yaml:"type" required:"true" example:"network"`
+	// Scheme is internal (private addresses only) or internet-facing (public
+	// addresses too) (S-82). Required: AWS would default to internet-facing,
+	// and guessing either way misjudges exposure.
+	Scheme Scheme `yaml:"scheme" required:"true" example:"internal"`
 	// Subnets hold the load balancer's nodes, one per availability zone.
 	Subnets []ID `yaml:"subnets" required:"true" example:"[subnet-b-1a]"`
 	// PrivateIPs are the nodes' addresses, one per subnet in the same
@@ -625,7 +768,9 @@ type LoadBalancer struct {
 	// ingress to PrivateLink traffic. Default true (S-80).
 	EnforceSGOnPrivateLink *bool `yaml:"enforce_security_group_inbound_rules_on_private_link_traffic" default:"true"`
 	// CrossZone lets each node send to targets in every zone.
-	CrossZone bool       `yaml:"cross_zone"`
+	CrossZone bool `yaml:"cross_zone"`
+	// Listeners are the protocol and port pairs the load balancer accepts, each
+	// forwarding to a target group (S-80).
 	Listeners []Listener `yaml:"listeners"`
 	// DNSName is the load balancer's DNS name; default
 	// ID.elb.REGION.amazonaws.com.
@@ -641,20 +786,38 @@ func (lb LoadBalancer) EnforcesSGOnPrivateLink() bool {
 
 // Listener forwards a protocol and port to a target group.
 type Listener struct {
-	Protocol    ListenerProtocol `yaml:"protocol" required:"true" example:"tcp"`
-	Port        uint16           `yaml:"port" required:"true" example:"6379"`
-	TargetGroup ID               `yaml:"target_group" required:"true" example:"tg-b-redis"`
+	// Protocol is the protocol clients use: tcp, udp, tcp_udp or tls on a
+	// network load balancer, http or https on an application one, geneve on a
+	// gateway one.
+	// Required except on a gateway load balancer, whose one listener
+	// carries all traffic (GENEVE on 6081).
+	Protocol ListenerProtocol `yaml:"protocol" example:"tcp"`
+	// Port is the port clients connect to, 1 to 65535; one listener per port.
+	// Required except on a gateway load balancer.
+	Port uint16 `yaml:"port" example:"6379"`
+	// TargetGroup is the target group of the same VPC that the listener forwards
+	// to.
+	TargetGroup ID `yaml:"target_group" required:"true" example:"tg-b-redis"`
 
 	Source Source `yaml:"-"`
 }
 
 // TargetGroup is a set of targets behind listeners (S-81).
 type TargetGroup struct {
-	ID         ID               `yaml:"id" required:"true" example:"tg-b-redis"`
-	TargetType TargetType       `yaml:"target_type"`
-	Protocol   ListenerProtocol `yaml:"protocol" required:"true" example:"tcp"`
-	// Port is the default port targets receive traffic on.
-	Port    uint16   `yaml:"port" example:"6379"`
+	// ID names the target group; listeners refer to it.
+	ID ID `yaml:"id" required:"true" example:"tg-b-redis"`
+	// TargetType says how targets are given: instance (by id, the default), ip
+	// (by address), alb (an application load balancer's id) or lambda, which is
+	// not modelled (S-81).
+	TargetType TargetType `yaml:"target_type"`
+	// Protocol is the protocol the load balancer uses to reach the targets; with
+	// the target type it sets preserve_client_ip's default (S-81).
+	Protocol ListenerProtocol `yaml:"protocol" required:"true" example:"tcp"`
+	// Port is the default port targets receive traffic on; required, except
+	// for lambda targets.
+	Port uint16 `yaml:"port" example:"6379"`
+	// Targets are the registered targets; only healthy ones receive traffic
+	// (S-81).
 	Targets []Target `yaml:"targets"`
 	// PreserveClientIP keeps the client's address as the source targets
 	// see. Default: on for instance targets, and for ip targets over udp and
@@ -668,6 +831,10 @@ type TargetGroup struct {
 func (tg TargetGroup) PreservesClientIP() bool {
 	if tg.PreserveClientIP != nil {
 		return *tg.PreserveClientIP
+	}
+	if tg.Protocol == ListenerHTTP || tg.Protocol == ListenerHTTPS {
+		// Behind an application load balancer, targets see its address.
+		return false
 	}
 	switch tg.TargetType {
 	case TargetInstance:
@@ -685,7 +852,9 @@ type Target struct {
 	// IP is the target address (target type ip).
 	IP netip.Addr `yaml:"ip" example:"10.1.1.20"`
 	// Port overrides the target group's port.
-	Port   uint16       `yaml:"port"`
+	Port uint16 `yaml:"port"`
+	// Health is the target's health state; only healthy targets receive traffic
+	// (S-81). Default healthy.
 	Health TargetHealth `yaml:"health"`
 	// AZ is the zone of an ip target outside the VPC ("all"); default the
 	// zone of the subnet holding the address.
@@ -696,6 +865,7 @@ type Target struct {
 
 // HostedZone is a Route 53 hosted zone (S-90, S-91).
 type HostedZone struct {
+	// ID names the hosted zone, such as its Route 53 id.
 	ID ID `yaml:"id" required:"true" example:"Z0123456789"`
 	// Name is the zone's domain, such as ap-southeast-1.amazonaws.com.
 	Name string `yaml:"name" required:"true" example:"ap-southeast-1.amazonaws.com"`
@@ -703,9 +873,13 @@ type HostedZone struct {
 	Private *bool `yaml:"private" default:"true"`
 	// VPCs are the VPCs a private zone is associated with, possibly of
 	// other accounts.
-	VPCs    []ID     `yaml:"vpcs" example:"[vpc-a]"`
+	VPCs []ID `yaml:"vpcs" example:"[vpc-a]"`
+	// Records are the zone's records (S-91). In a private zone, a name under the
+	// zone with no record answers NXDOMAIN (S-90).
 	Records []Record `yaml:"records"`
-	Account ID       `yaml:"account"`
+	// Account is the 12-digit id of the account that owns the zone; a private
+	// zone may be associated with VPCs of other accounts (S-90).
+	Account ID `yaml:"account"`
 
 	Source Source `yaml:"-"`
 }
@@ -716,7 +890,9 @@ func (z HostedZone) IsPrivate() bool { return z.Private == nil || *z.Private }
 // Record is a DNS record in a hosted zone.
 type Record struct {
 	// Name is the full name, or a name relative to the zone.
-	Name string     `yaml:"name" required:"true" example:"ec2.ap-southeast-1.amazonaws.com"`
+	Name string `yaml:"name" required:"true" example:"ec2.ap-southeast-1.amazonaws.com"`
+	// Type is A (values are addresses), CNAME (one name in values, resolved
+	// again) or ALIAS (a target) (S-91).
 	Type RecordType `yaml:"type" required:"true" example:"CNAME"`
 	// Values are the addresses of an A record, or the one name of a CNAME.
 	Values []string `yaml:"values" example:"[10.0.1.50]"`
@@ -731,8 +907,12 @@ type Record struct {
 // virtual private gateway or a transit gateway VPN or Direct Connect
 // attachment.
 type ExternalNetwork struct {
-	ID    ID             `yaml:"id" required:"true" example:"onprem-dc1"`
-	Name  string         `yaml:"name"`
+	// ID names the network; expectations use it as a source or destination.
+	ID ID `yaml:"id" required:"true" example:"onprem-dc1"`
+	// Name is a readable name, used only in output.
+	Name string `yaml:"name"`
+	// CIDRs are the network's address ranges, the prefixes its VPN or Direct
+	// Connect connection advertises.
 	CIDRs []netip.Prefix `yaml:"cidrs" required:"true" example:"[192.168.0.0/16]"`
 	// Via is the virtual private gateway or the transit gateway attachment
 	// (vpn or direct-connect-gateway) the network is reached through.
@@ -743,19 +923,23 @@ type ExternalNetwork struct {
 
 // Expectation is an intent: a flow that must be, or must not be, reachable.
 type Expectation struct {
+	// Name is a readable label for the expectation, used only in output.
 	Name string `yaml:"name"`
 	// From is the source: an instance or interface id, an address, internet
 	// or an external network id.
 	From string `yaml:"from" required:"true" example:"i-a-app"`
 	// To is the destination, in the same forms, or a load balancer,
 	// endpoint, service or DNS name.
-	To       string   `yaml:"to" required:"true" example:"nlb-b-redis"`
+	To string `yaml:"to" required:"true" example:"nlb-b-redis"`
+	// Protocol is the flow's IP protocol; tcp and udp need port.
 	Protocol Protocol `yaml:"protocol" required:"true" example:"tcp"`
 	// Port is the destination port (tcp, udp).
 	Port *uint16 `yaml:"port" example:"6379"`
 	// ICMP is the ICMP type and code (icmp).
-	ICMP   *ICMPMatch `yaml:"icmp"`
-	Expect Expect     `yaml:"expect" required:"true" example:"reachable"`
+	ICMP *ICMPMatch `yaml:"icmp"`
+	// Expect is the verdict the flow must get: reachable (the request arrives
+	// and the response returns) or unreachable.
+	Expect Expect `yaml:"expect" required:"true" example:"reachable"`
 
 	Source Source `yaml:"-"`
 }

@@ -215,7 +215,9 @@ func (v *validator) subnets(vpc *VPC, mains int) {
 	for i := range vpc.Subnets {
 		sn := &vpc.Subnets[i]
 		cidrs[i] = sn.CIDRBlock
-		v.account(sn.Source.Field("account"), sn.Account)
+		for j, a := range sn.SharedWith {
+			v.account(sn.Source.Elem("shared_with", j), a)
+		}
 		c := sn.CIDRBlock
 		if c.IsValid() {
 			if c.Bits() < 16 || c.Bits() > 28 {
@@ -468,6 +470,9 @@ func ReservedAddresses(subnet netip.Prefix) []netip.Addr {
 
 func (v *validator) iface(vpc *VPC, in *Interface, src Source, owner ID, addrs *addrBook) {
 	v.account(src.Field("account"), in.Account)
+	if sn := v.x.Subnet(in.Subnet); sn != nil && in.Account != "" && in.Account != vpc.Account && !slices.Contains(sn.SharedWith, in.Account) {
+		v.add(SeverityError, src.Field("account"), ErrConflict, "S-04", "subnet %s is not shared with account %s; list it in the subnet's shared_with", sn.ID, in.Account)
+	}
 	if v.inVPC(src.Field("subnet"), in.Subnet, vpc, "subnet", KindSubnet) {
 		addrs.claim(src.Field("private_ip"), in.PrivateIP, in.Subnet, owner)
 		for i, a := range in.SecondaryIPs {
@@ -640,8 +645,13 @@ func (v *validator) loadBalancer(vpc *VPC, lb *LoadBalancer, addrs *addrBook) {
 			v.errorf(l.Source.Field("port"), ErrConflict, "two listeners on port %d", l.Port)
 		}
 		ports[l.Port] = true
-		if l.Port == 0 {
-			v.errorf(l.Source.Field("port"), ErrInvalidValue, "listener port must be 1-65535")
+		if lb.Type != LBGateway {
+			if l.Port == 0 {
+				v.errorf(l.Source.Field("port"), ErrMissingField, "a listener needs a port, 1-65535")
+			}
+			if l.Protocol == 0 {
+				v.errorf(l.Source.Field("protocol"), ErrMissingField, "a listener needs a protocol")
+			}
 		}
 		if v.inVPC(l.Source.Field("target_group"), l.TargetGroup, vpc, "target group", KindTargetGroup) {
 			if tg := v.x.TargetGroup(l.TargetGroup); lb.Type == LBNetwork && tg.Protocol != 0 && l.Protocol != tg.Protocol && !(l.Protocol == ListenerTLS && tg.Protocol == ListenerTCP) {
@@ -652,6 +662,9 @@ func (v *validator) loadBalancer(vpc *VPC, lb *LoadBalancer, addrs *addrBook) {
 }
 
 func (v *validator) targetGroup(vpc *VPC, tg *TargetGroup) {
+	if tg.Port == 0 && tg.TargetType != TargetLambda {
+		v.add(SeverityError, tg.Source.Field("port"), ErrMissingField, "S-81", "a target group of type %s needs a port", tg.TargetType)
+	}
 	for i := range tg.Targets {
 		t := &tg.Targets[i]
 		switch tg.TargetType {
@@ -667,7 +680,9 @@ func (v *validator) targetGroup(vpc *VPC, tg *TargetGroup) {
 				continue
 			}
 			inVPC := slices.ContainsFunc(vpc.CIDRBlocks, func(b netip.Prefix) bool { return b.Contains(t.IP) })
-			if !inVPC && t.AZ != "all" {
+			if !inVPC && !t.IP.IsPrivate() && !sharedAddressSpace.Contains(t.IP) {
+				v.add(SeverityError, t.Source.Field("ip"), ErrAddress, "S-81", "ip target %s is publicly routable; ip targets are in the VPC's subnets or private ranges (RFC 1918, 100.64.0.0/10)", t.IP)
+			} else if !inVPC && t.AZ != "all" {
 				v.add(SeverityError, t.Source.Field("ip"), ErrAddress, "S-81", "ip target %s is outside %s; a target outside the VPC needs az: all", t.IP, vpc.ID)
 			}
 		case TargetALB:
@@ -704,11 +719,19 @@ func (v *validator) peerings() {
 			pairs[key] = p.ID
 		}
 		r, a := v.x.VPC(p.Requester), v.x.VPC(p.Accepter)
+		if !p.Status.Live() {
+			// AWS creates a peering between overlapping VPCs and moves it to
+			// failed; a dead peering is a faithful record, not an error.
+			continue
+		}
 		if c1, c2, ok := firstOverlap(r.CIDRBlocks, a.CIDRBlocks); ok {
 			v.add(SeverityError, p.Source, ErrAddress, "S-41", "%s (%s) and %s (%s) overlap; overlapping VPCs cannot be peered", r.ID, c1, a.ID, c2)
 		}
 	}
 }
+
+// sharedAddressSpace is RFC 6598's 100.64.0.0/10, allowed for ip targets.
+var sharedAddressSpace = netip.MustParsePrefix("100.64.0.0/10")
 
 // firstOverlap returns the first pair of overlapping prefixes of a and b.
 func firstOverlap(a, b []netip.Prefix) (netip.Prefix, netip.Prefix, bool) {
@@ -748,6 +771,14 @@ func (v *validator) transitGateways() {
 				case r.Attachment != "":
 					own(r.Source.Field("attachment"), r.Attachment, "attachment", KindTGWAttachment)
 				}
+			}
+		}
+		for _, f := range []struct {
+			key string
+			id  ID
+		}{{"default_association_route_table", t.DefaultAssociationRouteTable}, {"default_propagation_route_table", t.DefaultPropagationRouteTable}} {
+			if f.id != "" {
+				own(t.Source.Field(f.key), f.id, "transit gateway route table", KindTGWRouteTable)
 			}
 		}
 		for i := range t.Attachments {
@@ -843,6 +874,9 @@ func (v *validator) endpointServices() {
 			if e.Service != string(s.ID) && e.Service != s.ServiceName() {
 				v.errorf(c.Source.Field("endpoint"), ErrWrongRef, "endpoint %q connects to %q, not to this service", c.Endpoint, e.Service)
 			}
+			if e.State != 0 && c.State != 0 && e.State != c.State {
+				v.add(SeverityError, c.Source.Field("state"), ErrConflict, "S-73", "connection state %s contradicts endpoint %s's state %s", c.State, e.ID, e.State)
+			}
 		}
 	}
 }
@@ -853,7 +887,11 @@ func (v *validator) hostedZones() {
 		v.account(z.Source.Field("account"), z.Account)
 		zone := normName(z.Name)
 		for j, id := range z.VPCs {
-			v.ref(z.Source.Elem("vpcs", j), id, "VPC", KindVPC)
+			if v.ref(z.Source.Elem("vpcs", j), id, "VPC", KindVPC) && z.IsPrivate() {
+				if d := v.x.VPC(id).DNS; !d.SupportEnabled() || !d.HostnamesEnabled() {
+					v.add(SeverityWarning, z.Source.Elem("vpcs", j), ErrConflict, "S-90", "private zone %s is associated with %s, whose DNS support or DNS hostnames is off: Route 53 needs both for private zones", z.Name, id)
+				}
+			}
 		}
 		if z.IsPrivate() && len(z.VPCs) == 0 {
 			v.add(SeverityWarning, z.Source.Field("vpcs"), ErrMissingField, "S-90", "private zone %s is associated with no VPC: it answers nowhere", z.Name)
@@ -877,6 +915,9 @@ func (v *validator) hostedZones() {
 			case RecordCNAME:
 				if len(r.Values) != 1 {
 					v.add(SeverityError, r.Source.Field("values"), ErrInvalidValue, "S-91", "a CNAME record has exactly one value (a name)")
+				}
+				if name == zone {
+					v.add(SeverityError, r.Source.Field("name"), ErrInvalidValue, "S-91", "a CNAME record cannot be at the zone apex %s; use an ALIAS record", z.Name)
 				}
 			case RecordAlias:
 				if r.Target == "" {

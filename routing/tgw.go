@@ -71,7 +71,7 @@ func CompileTGWTable(tgw *model.TransitGateway, rt *model.TGWRouteTable, r Resol
 		add(base, 0, "")
 	}
 	for _, a := range tgw.Attachments {
-		if a.State != model.AttachmentAvailable || !contains(a.Propagations, rt.ID) {
+		if a.State != model.AttachmentAvailable || !contains(tgw.PropagationsOf(a), rt.ID) {
 			continue
 		}
 		var cidrs []netip.Prefix

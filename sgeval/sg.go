@@ -49,15 +49,24 @@ func CompileSG(sg *model.SecurityGroup, ref GroupRef, r Resolver) *SecurityGroup
 	for i, rule := range sg.Egress {
 		out.egress = append(out.egress, compileSGRule(rule.SGRule, rule.Destinations, i, r))
 	}
+	if sg.Egress == nil {
+		// Egress not written: AWS's default outbound rule of a new group.
+		out.egress = []sgRule{allowAllOut}
+	}
 	return out
 }
+
+// allowAllOut is the outbound rule AWS gives every new group: all traffic
+// to 0.0.0.0/0 (S-20). Index -1: it is not written in the model.
+var allowAllOut = sgRule{proto: model.ProtocolAll, ports: model.AllPorts, icmp: model.AnyICMP,
+	cidrs: []netip.Prefix{netip.MustParsePrefix("0.0.0.0/0")}, index: -1}
 
 // DefaultSG returns the implicit default group of a VPC that defines none:
 // inbound from itself, all outbound (S-20).
 func DefaultSG(id model.ID, ref GroupRef) *SecurityGroup {
 	return &SecurityGroup{ID: id, Ref: ref,
 		ingress: []sgRule{{proto: model.ProtocolAll, ports: model.AllPorts, icmp: model.AnyICMP, groups: []GroupRef{ref}, index: -1}},
-		egress:  []sgRule{{proto: model.ProtocolAll, ports: model.AllPorts, icmp: model.AnyICMP, cidrs: []netip.Prefix{netip.MustParsePrefix("0.0.0.0/0")}, index: -1}},
+		egress:  []sgRule{allowAllOut},
 	}
 }
 

@@ -225,9 +225,14 @@ func TestDefaultsFollowAWS(t *testing.T) {
 		assert.False(t, sgeval.Check([]*sgeval.SecurityGroup{g}, sgeval.Ingress, tcp, sgeval.Peer{Addr: tcp.Src}).Allowed)
 		assert.True(t, sgeval.Check([]*sgeval.SecurityGroup{g}, sgeval.Egress, tcp, sgeval.Peer{Addr: tcp.Dst}).Allowed)
 	})
-	t.Run("S-20 group with no rules allows nothing", func(t *testing.T) {
-		g := sgeval.CompileSG(&model.SecurityGroup{ID: "sg-empty"}, 0, resolver{})
+	t.Run("S-20 new group allows no inbound and all outbound", func(t *testing.T) {
+		g := sgeval.CompileSG(&model.SecurityGroup{ID: "sg-new"}, 0, resolver{})
 		assert.False(t, sgeval.Check([]*sgeval.SecurityGroup{g}, sgeval.Ingress, tcp, sgeval.Peer{Addr: tcp.Src}).Allowed)
+		assert.True(t, sgeval.Check([]*sgeval.SecurityGroup{g}, sgeval.Egress, tcp, sgeval.Peer{Addr: tcp.Dst}).Allowed)
+	})
+	t.Run("S-20 group whose egress is emptied allows no outbound", func(t *testing.T) {
+		g := sgeval.CompileSG(&model.SecurityGroup{ID: "sg-closed", Egress: []model.EgressRule{}}, 0, resolver{})
+		assert.False(t, sgeval.Check([]*sgeval.SecurityGroup{g}, sgeval.Egress, tcp, sgeval.Peer{Addr: tcp.Dst}).Allowed)
 	})
 }
 

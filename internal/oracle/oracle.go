@@ -79,6 +79,10 @@ func SG(groups []*model.SecurityGroup, ingress bool, p Packet, peerAddr netip.Ad
 			for _, r := range g.Egress {
 				rules = append(rules, rule{r.SGRule, r.Destinations})
 			}
+			if g.Egress == nil {
+				// Not written: AWS's default allow-all outbound rule (S-20).
+				return true
+			}
 		}
 		for _, r := range rules {
 			if !serviceMatches(r.r.Protocol, r.r.Ports, r.r.ICMP, p) {
