@@ -278,16 +278,19 @@ func (d *decoder) scalar(n *yaml.Node, path, want string) (string, bool) {
 }
 
 func (d *decoder) decodeStruct(n *yaml.Node, v reflect.Value, path string) {
-	if n.Kind != yaml.MappingNode {
-		d.fail(n, path, ErrType, "expected a mapping, got %s", kindName(n))
-		return
-	}
 	si := infoOf(v.Type())
 	var src *Source
 	if si.source != nil {
+		// Set even when the value is not a mapping, so that later checks
+		// of the (empty) resource point here and are recognised as
+		// repeats of this error.
 		src = v.FieldByIndex(si.source).Addr().Interface().(*Source)
 		src.Position = d.pos(n)
 		src.Path = path
+	}
+	if n.Kind != yaml.MappingNode {
+		d.fail(n, path, ErrType, "expected a mapping, got %s", kindName(n))
+		return
 	}
 	if si.hasDefer {
 		for _, f := range si.fields {

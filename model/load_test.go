@@ -3,8 +3,11 @@ package model_test
 import (
 	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -144,7 +147,24 @@ func FuzzLoad(f *testing.F) {
 	f.Add([]byte(minimal("    subnets:\n      - {id: s1, az: ap-southeast-1a, cidr_block: 10.0.1.0/24}\n")))
 	f.Add([]byte("version: 1\nvpcs: [{id: a, region: r, cidr_blocks: [10.0.0.0/16], subnets: [{id: s, az: r1, cidr_block: 10.0.0.0/28}], instances: [{id: i, subnet: s, private_ip: 10.0.0.4}]}]\n"))
 	f.Add([]byte("a: &a [*a]\n"))
+	// Every example topology and every broken one seeds the corpus too.
+	files, _ := filepath.Glob("../testdata/*.yaml")
+	broken, _ := filepath.Glob("../testdata/invalid/*.yaml")
+	for _, name := range append(files, broken...) {
+		if data, err := os.ReadFile(name); err == nil {
+			f.Add(data)
+		}
+	}
 	f.Fuzz(func(t *testing.T, data []byte) {
+		done := make(chan struct{})
+		defer close(done)
+		go func() {
+			select {
+			case <-done:
+			case <-time.After(10 * time.Second):
+				panic(fmt.Sprintf("WATCHDOG slow input %q", data))
+			}
+		}()
 		m, _, err := model.LoadBytes("fuzz.yaml", data)
 		if err != nil {
 			var ds model.Diagnostics

@@ -55,9 +55,11 @@ const (
 	// OverlapTGWRouteTable: both propagate into one transit gateway route
 	// table, whose routes to them are ambiguous (S-55).
 	OverlapTGWRouteTable
-	// OverlapRouted: they are joined by routing, through transit gateways,
-	// a VPN or Direct Connect, over one or more hops: traffic between the
-	// two, or to a third network through both, can go to the wrong side.
+	// OverlapRouted: some router has routes to both: they share a transit
+	// gateway network, or a VPC is peered with (or has a VPN to) one and
+	// reaches the other through a peering, VPN or transit gateway. That
+	// router's routes to them are ambiguous: traffic can go to the wrong
+	// side.
 	OverlapRouted
 	// OverlapPrivateLink: they are joined only by PrivateLink, where the
 	// provider sees the load balancer's address, never the consumer's: the
@@ -104,8 +106,9 @@ type Overlap struct {
 	Pairs []CIDRPair
 	Class OverlapClass
 	// Via names what connects them: the peering, the shared transit
-	// gateway route table, the chain of gateways and VPCs on a routed path
-	// (ends excluded), or the PrivateLink endpoint. Empty when unconnected.
+	// gateway route table, the chain of links, gateways and VPCs between
+	// them on a routed path (ends excluded), or the PrivateLink endpoint.
+	// Empty when unconnected.
 	Via []model.ID
 	// Rule is the aws-semantics rule behind the class, if any.
 	Rule string
@@ -132,9 +135,18 @@ type overlapGraph struct {
 	component        []int
 	peerings         map[[2]int]model.ID // VPC node pair -> peering
 	privateLink      map[[2]int]model.ID // VPC node pair -> endpoint
-	vgwLinks         map[[2]int]model.ID // external node, VPC node -> vgw
-	tables           map[int][]model.ID  // space node -> TGW route tables it propagates into
-	parents          map[int][]int64     // BFS trees, by root
+	// direct holds the links that are not transitive: peerings between
+	// VPCs, and virtual private gateways between an external network and
+	// its VPC. A router sees across one of them, never two.
+	direct  map[int][]link
+	tables  map[int][]model.ID // space node -> TGW route tables it propagates into
+	parents map[int][]int64    // BFS trees, by root
+}
+
+// link is a non-transitive link to node, through component via.
+type link struct {
+	node int
+	via  model.ID
 }
 
 // Overlaps finds every pair of address spaces (VPC CIDR blocks and
@@ -223,7 +235,7 @@ func buildOverlapGraph(m *model.Model) *overlapGraph {
 	og := &overlapGraph{
 		m: m, nVPC: len(m.VPCs), nTGW: len(m.TransitGateways), nExt: len(m.ExternalNetworks),
 		peerings: map[[2]int]model.ID{}, privateLink: map[[2]int]model.ID{},
-		vgwLinks: map[[2]int]model.ID{}, tables: map[int][]model.ID{}, parents: map[int][]int64{},
+		direct: map[int][]link{}, tables: map[int][]model.ID{}, parents: map[int][]int64{},
 	}
 	og.g = newLinkGraph(og.nVPC + og.nTGW + og.nExt)
 	vpcNode := make(map[model.ID]int, og.nVPC)
@@ -235,14 +247,15 @@ func buildOverlapGraph(m *model.Model) *overlapGraph {
 		}
 	}
 	for _, p := range m.PeeringConnections {
-		switch p.Status {
-		case model.PeeringRejected, model.PeeringExpired, model.PeeringFailed, model.PeeringDeleting, model.PeeringDeleted:
+		if !p.Status.Live() {
 			continue
 		}
 		a, okA := vpcNode[p.Requester]
 		b, okB := vpcNode[p.Accepter]
-		if okA && okB {
+		if okA && okB && a != b {
 			og.peerings[pairKey(a, b)] = p.ID
+			og.direct[a] = append(og.direct[a], link{b, p.ID})
+			og.direct[b] = append(og.direct[b], link{a, p.ID})
 		}
 	}
 	// Transit gateways: VPC and external attachments link spaces to the
@@ -253,7 +266,8 @@ func buildOverlapGraph(m *model.Model) *overlapGraph {
 	for i, e := range m.ExternalNetworks {
 		extByAttachment[e.Via] = append(extByAttachment[e.Via], og.extNode(i))
 		if v, ok := vgwVPC[e.Via]; ok {
-			og.vgwLinks[[2]int{og.extNode(i), v}] = e.Via
+			og.direct[og.extNode(i)] = append(og.direct[og.extNode(i)], link{v, e.Via})
+			og.direct[v] = append(og.direct[v], link{og.extNode(i), e.Via})
 		}
 	}
 	for ti, t := range m.TransitGateways {
@@ -275,7 +289,7 @@ func buildOverlapGraph(m *model.Model) *overlapGraph {
 			}
 			for _, n := range nodes {
 				og.g.addEdge(int64(n), int64(tn))
-				og.tables[n] = append(og.tables[n], a.Propagations...)
+				og.tables[n] = append(og.tables[n], t.PropagationsOf(a)...)
 			}
 		}
 	}
@@ -360,16 +374,9 @@ func (og *overlapGraph) classify(o *Overlap, a, b int) {
 		o.Message = what + "; both propagate into transit gateway route table " + joinIDs(shared) + ", whose routes to them are ambiguous"
 		return
 	}
-	for _, k := range [][2]int{{a, b}, {b, a}} {
-		if vgw, ok := og.vgwLinks[k]; ok {
-			o.Class, o.Via = OverlapRouted, []model.ID{vgw}
-			o.Message = what + "; they are joined through virtual private gateway " + string(vgw)
-			return
-		}
-	}
-	if og.component[a] == og.component[b] {
-		o.Class, o.Via = OverlapRouted, og.path(a, b)
-		o.Message = what + "; they are joined by routing through " + joinIDs(o.Via)
+	if via, ok := og.routedVia(a, b); ok {
+		o.Class, o.Via = OverlapRouted, via
+		o.Message = what + "; a router reaches both, through " + joinIDs(via)
 		return
 	}
 	if vpce, ok := og.privateLink[pairKey(a, b)]; ok {
@@ -379,6 +386,68 @@ func (og *overlapGraph) classify(o *Overlap, a, b int) {
 	}
 	o.Class = OverlapUnconnected
 	o.Message = what + "; nothing connects them"
+}
+
+// routedVia reports whether some router (a VPC's route tables, or a
+// transit gateway's) has routes to both a and b, and through what. A VPC
+// router sees its own VPC, its peers and the networks behind its virtual
+// private gateway, across one non-transitive link (S-42), and, when it is
+// attached to a transit gateway, every space of that transit component
+// (S-53). The overlap then makes that router's routes ambiguous.
+func (og *overlapGraph) routedVia(a, b int) ([]model.ID, bool) {
+	// Routers that see x directly: x itself (when a VPC) and across one
+	// link.
+	direct := func(x int) []link {
+		var out []link
+		if x < og.nVPC {
+			out = append(out, link{x, ""})
+		}
+		return append(out, og.direct[x]...)
+	}
+	attached := func(x int) bool { return len(og.g.adj[x]) > 0 }
+	prefix := func(l link) []model.ID {
+		if l.via == "" {
+			return nil
+		}
+		return []model.ID{l.via, og.nodeID(l.node)}
+	}
+	// Both in one transit component: every router in it sees both.
+	if attached(a) && attached(b) && og.component[a] == og.component[b] {
+		return og.path(a, b), true
+	}
+	for _, la := range direct(a) {
+		for _, lb := range direct(b) {
+			if la.node == lb.node && la.via != lb.via {
+				// A common router: one side itself, or a hub peered with
+				// (or holding the VPN of) both.
+				switch {
+				case la.via == "":
+					return []model.ID{lb.via}, true
+				case lb.via == "":
+					return []model.ID{la.via}, true
+				}
+				return []model.ID{la.via, og.nodeID(la.node), lb.via}, true
+			}
+		}
+	}
+	// A router seen across one link from one side, in the transit
+	// component of the other.
+	for _, side := range [][2]int{{a, b}, {b, a}} {
+		x, y := side[0], side[1]
+		if !attached(y) {
+			continue
+		}
+		for _, l := range direct(x) {
+			if l.via != "" && attached(l.node) && og.component[l.node] == og.component[y] {
+				via := append(prefix(l), og.path(l.node, y)...)
+				if x == b {
+					slices.Reverse(via)
+				}
+				return via, true
+			}
+		}
+	}
+	return nil, false
 }
 
 // path returns the ids of the nodes strictly between a and b on a shortest

@@ -43,7 +43,7 @@ vpcs:
     region: eu-west-1
     cidr_blocks: [10.4.0.0/16]
     subnets: [{id: sn-provider, az: eu-west-1a, cidr_block: 10.4.0.0/24}]
-    load_balancers: [{id: nlb-provider, subnets: [sn-provider]}]
+    load_balancers: [{id: nlb-provider, type: network, scheme: internal, subnets: [sn-provider]}]
   - {id: vpc-lonely-a, region: eu-west-1, cidr_blocks: [10.5.0.0/16]}
   - {id: vpc-lonely-b, region: eu-west-1, cidr_blocks: [10.5.0.0/16]}
   - {id: vpc-vpn, region: eu-west-1, cidr_blocks: [192.168.0.0/16], vpn_gateway: vgw-1}
@@ -106,9 +106,10 @@ func TestOverlapClasses(t *testing.T) {
 	assert.Len(t, got, len(tests), "no overlap beyond the planted ones")
 }
 
-func TestOverlapPeeringIsNotTransitive(t *testing.T) {
+func TestOverlapThroughACommonRouter(t *testing.T) {
 	// vpc-x is peered with vpc-y; vpc-y and vpc-z share a transit gateway.
-	// Peering is not transitive (S-42), so x and z are not routed together.
+	// Peering is not transitive (S-42), so x and z cannot talk, but vpc-y's
+	// route tables need a route to each of them: ambiguous.
 	m, err := model.Parse("t.yaml", []byte(`version: 1
 vpcs:
   - {id: vpc-x, region: eu-west-1, cidr_blocks: [10.9.0.0/16]}
@@ -132,7 +133,58 @@ transit_gateways:
 	require.NoError(t, err)
 	os := solver.Overlaps(m)
 	require.Len(t, os, 1)
+	assert.Equal(t, solver.OverlapRouted, os[0].Class, os[0].Message)
+	assert.Equal(t, []model.ID{"pcx-xy", "vpc-y", "tgw"}, os[0].Via)
+}
+
+func TestOverlapNotSeenByOneRouter(t *testing.T) {
+	// x peered with y, z peered with w, y and w share a transit gateway:
+	// y sees x and the transit side, w sees z; no router sees both x and
+	// z, because peering is not transitive (S-42).
+	m, err := model.Parse("t.yaml", []byte(`version: 1
+vpcs:
+  - {id: vpc-x, region: eu-west-1, cidr_blocks: [10.9.0.0/16]}
+  - {id: vpc-z, region: eu-west-1, cidr_blocks: [10.9.0.0/16]}
+  - id: vpc-y
+    region: eu-west-1
+    cidr_blocks: [10.8.0.0/16]
+    subnets: [{id: sn-y, az: eu-west-1a, cidr_block: 10.8.0.0/24}]
+  - id: vpc-w
+    region: eu-west-1
+    cidr_blocks: [10.7.0.0/16]
+    subnets: [{id: sn-w, az: eu-west-1a, cidr_block: 10.7.0.0/24}]
+peering_connections:
+  - {id: pcx-xy, requester: vpc-x, accepter: vpc-y}
+  - {id: pcx-zw, requester: vpc-z, accepter: vpc-w}
+transit_gateways:
+  - id: tgw
+    region: eu-west-1
+    route_tables: [{id: rtb}]
+    attachments:
+      - {id: att-y, type: vpc, vpc: vpc-y, subnets: [sn-y], association: rtb, propagations: [rtb]}
+      - {id: att-w, type: vpc, vpc: vpc-w, subnets: [sn-w], association: rtb, propagations: [rtb]}
+`))
+	require.NoError(t, err)
+	os := solver.Overlaps(m)
+	require.Len(t, os, 1)
 	assert.Equal(t, solver.OverlapUnconnected, os[0].Class, os[0].Message)
+}
+
+func TestOverlapHubPeeredWithBoth(t *testing.T) {
+	m, err := model.Parse("t.yaml", []byte(`version: 1
+vpcs:
+  - {id: vpc-hub, region: eu-west-1, cidr_blocks: [10.0.0.0/16]}
+  - {id: vpc-a, region: eu-west-1, cidr_blocks: [10.1.0.0/16]}
+  - {id: vpc-b, region: eu-west-1, cidr_blocks: [10.1.0.0/16]}
+peering_connections:
+  - {id: pcx-a, requester: vpc-hub, accepter: vpc-a}
+  - {id: pcx-b, requester: vpc-hub, accepter: vpc-b}
+`))
+	require.NoError(t, err)
+	os := solver.Overlaps(m)
+	require.Len(t, os, 1)
+	assert.Equal(t, solver.OverlapRouted, os[0].Class, os[0].Message)
+	assert.Equal(t, []model.ID{"pcx-a", "vpc-hub", "pcx-b"}, os[0].Via)
 }
 
 func TestOverlapsSweepMatchesAllPairs(t *testing.T) {

@@ -86,8 +86,10 @@ func runValidate(args []string, out, errOut io.Writer) int {
 		}
 		if valid {
 			s := summarize(m)
-			fmt.Fprintf(out, "valid: %d VPCs, %d subnets, %d instances, %d peering connections, %d transit gateways, %d expectations; %s\n",
-				s.VPCs, s.Subnets, s.Instances, s.PeeringConnections, s.TransitGateways, s.Expectations, plural(len(warns), "warning"))
+			fmt.Fprintf(out, "valid: %s, %s, %s, %s, %s, %s; %s\n",
+				plural(s.VPCs, "VPC"), plural(s.Subnets, "subnet"), plural(s.Instances, "instance"),
+				plural(s.PeeringConnections, "peering connection"), plural(s.TransitGateways, "transit gateway"),
+				plural(s.Expectations, "expectation"), plural(len(warns), "warning"))
 		}
 	}
 	if !valid {

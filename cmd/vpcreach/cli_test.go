@@ -1,0 +1,92 @@
+package main
+
+import (
+	"bytes"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/vpcreach/vpcreach/model"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files")
+
+// golden runs the CLI and compares its exit code, standard output and
+// standard error with testdata/golden/NAME.golden.
+func golden(t *testing.T, name string, wantCode int, args ...string) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	code := run(args, &out, &errOut)
+	got := fmt.Sprintf("$ vpcreach %s\nexit %d\n-- stdout --\n%s-- stderr --\n%s", strings.Join(args, " "), code, out.String(), errOut.String())
+	path := filepath.Join("testdata", "golden", name+".golden")
+	if *update {
+		require.NoError(t, os.WriteFile(path, []byte(got), 0o644))
+	}
+	want, err := os.ReadFile(path)
+	require.NoError(t, err, "run go test ./cmd/vpcreach -update to create it")
+	assert.Equal(t, string(want), got)
+	assert.Equal(t, wantCode, code, "exit code")
+}
+
+func TestCLIGolden(t *testing.T) {
+	tests := []struct {
+		name string
+		code int
+		args []string
+	}{
+		{"usage", exitInvalid, nil},
+		{"help", exitOK, []string{"help"}},
+		{"unknown-command", exitInvalid, []string{"frobnicate"}},
+		{"validate-missing-file-arg", exitInvalid, []string{"validate"}},
+		{"validate-bad-output", exitInvalid, []string{"validate", "--output", "xml", "../../testdata/seed000-peering-nlb.yaml"}},
+		{"validate-seed000", exitOK, []string{"validate", "../../testdata/seed000-peering-nlb.yaml"}},
+		{"validate-seed000-json", exitOK, []string{"validate", "../../testdata/seed000-peering-nlb.yaml", "--output", "json"}},
+		{"validate-all-seeds", exitOK, []string{"validate", "../../testdata/seed000-peering-nlb.yaml", "../../testdata/seed002-privatelink.yaml"}},
+		{"validate-five-mistakes", exitInvalid, []string{"validate", "../../testdata/invalid/five-mistakes.yaml"}},
+		{"validate-five-mistakes-json", exitInvalid, []string{"validate", "--output=json", "../../testdata/invalid/five-mistakes.yaml"}},
+		{"validate-no-such-file", exitInvalid, []string{"validate", "../../testdata/no-such-file.yaml"}},
+		{"overlaps", exitFindings, []string{"overlaps", "../../testdata/overlaps.yaml"}},
+		{"overlaps-json", exitFindings, []string{"overlaps", "--output", "json", "../../testdata/overlaps.yaml"}},
+		{"overlaps-clean", exitOK, []string{"overlaps", "../../testdata/seed000-peering-nlb.yaml"}},
+		{"overlaps-invalid", exitInvalid, []string{"overlaps", "../../testdata/invalid/five-mistakes.yaml"}},
+		{"example-extra-arg", exitInvalid, []string{"example", "x"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) { golden(t, tt.name, tt.code, tt.args...) })
+	}
+}
+
+func TestExampleCommandPrintsTheEmbeddedTopology(t *testing.T) {
+	var out, errOut bytes.Buffer
+	require.Equal(t, exitOK, run([]string{"example"}, &out, &errOut))
+	assert.Equal(t, string(model.ExampleTopology), out.String())
+	_, _, err := model.LoadBytes("example.yaml", out.Bytes())
+	require.NoError(t, err)
+}
+
+func TestSchemaCommandPrintsTheSchema(t *testing.T) {
+	var out, errOut bytes.Buffer
+	require.Equal(t, exitOK, run([]string{"schema"}, &out, &errOut))
+	assert.Equal(t, string(model.JSONSchema()), out.String())
+}
+
+func TestVersion(t *testing.T) {
+	var out, errOut bytes.Buffer
+	require.Equal(t, exitOK, run([]string{"version"}, &out, &errOut))
+	assert.Regexp(t, `^vpcreach \S+ \(topology format 1, go\S+\)\n$`, out.String())
+	out.Reset()
+	require.Equal(t, exitOK, run([]string{"version", "--output", "json"}, &out, &errOut))
+	assert.Contains(t, out.String(), `"format_version": 1`)
+}
+
+func TestFlagsAfterFiles(t *testing.T) {
+	pos, err := parseArgs(newFlags("x", "", &bytes.Buffer{}, new(outputFlag)), []string{"a.yaml", "--output", "json", "b.yaml", "--", "--c.yaml"})
+	require.NoError(t, err)
+	assert.Equal(t, []string{"a.yaml", "b.yaml", "--c.yaml"}, pos)
+}
