@@ -1,0 +1,106 @@
+package solver
+
+// Code names why a path is blocked, or what a warning is about. Names follow
+// AWS Reachability Analyzer's explanation codes where one fits; the others
+// are vpcreach's own. The zero value is CodeUnknown.
+type Code uint16
+
+// Blocking and warning codes. Each has a one-line description in
+// CodeDescription, which the README lists.
+const (
+	CodeUnknown Code = iota
+	NoRouteToDestination
+	BadStateRoute
+	ENISGRulesMismatch
+	SubnetACLRestriction
+	PCXRequiresAddressInVPCCIDR
+	IGWPublicIPAssociationForEgress
+	IGWDestinationAddressNotInRFC1918Egress
+	NGWRequiresSourceInVPC
+	ENISourceDestCheckRestriction
+	TGWAttachMissingTGWRtbAssociation
+	TGWRtbCannotRoute
+	TGWRtbBadStateRoute
+	TGWRouteAZRestriction
+	SGReferencesNotPreserved
+	SGReferencingSupport
+	BadState
+	BadStateAttachment
+	ReturnRouteMissing
+	RoutingLoop
+	CIDROverlap
+	ACLPartialReturn
+	ACLPartialProtocols
+	NoInternetGateway
+	NGWInboundNotAllowed
+	VPCEGatewayNotFromPeer
+	VPCEGatewayProtocolRestriction
+	InstanceNotRunning
+	DestinationNotFound
+	UnmodelledDestination
+	TGWRtbAmbiguousRoute
+)
+
+type codeInfo struct{ name, desc string }
+
+var codeInfos = []codeInfo{
+	{"UNKNOWN", "unknown code"},
+	{"NO_ROUTE_TO_DESTINATION", "the route table has no route for the destination (S-14)"},
+	{"BAD_STATE_ROUTE", "the matching route is a blackhole: its target is gone or it was written as one (S-13)"},
+	{"ENI_SG_RULES_MISMATCH", "no rule of the network interface's security groups allows the packet (S-20..S-23)"},
+	{"SUBNET_ACL_RESTRICTION", "the subnet's network ACL denies the packet, by a deny rule or the final * rule (S-31..S-33)"},
+	{"PCX_REQUIRES_ADDRESS_IN_VPC_CIDR", "a peering connection carries only packets between addresses of the two VPCs: no transit (S-42)"},
+	{"IGW_PUBLIC_IP_ASSOCIATION_FOR_EGRESS", "the source has no public IPv4 or Elastic IP, so the internet gateway drops it (S-60)"},
+	{"IGW_DESTINATION_ADDRESS_NOT_IN_RFC1918_EGRESS", "a private (RFC 1918) destination is routed to an internet gateway, which drops it (S-60)"},
+	{"NGW_REQUIRES_SOURCE_IN_VPC", "the NAT gateway does not serve traffic that arrived over a peering connection (S-42, S-61)"},
+	{"ENI_SOURCE_DEST_CHECK_RESTRICTION", "traffic is routed through a network interface whose source/destination check is on (S-15)"},
+	{"TGW_ATTACH_MISSING_TGW_RTB_ASSOCIATION", "the transit gateway attachment has no associated route table (S-50)"},
+	{"TGW_RTB_CANNOT_ROUTE", "the transit gateway route table has no route for the destination (S-52)"},
+	{"TGW_RTB_BAD_STATE_ROUTE", "the transit gateway route is a blackhole (S-52)"},
+	{"TGW_ROUTE_AZ_RESTRICTION", "the VPC attachment has no subnet in the availability zone of the traffic (S-51)"},
+	{"SG_REFERENCES_NOT_PRESERVED", "a security group rule references a group, but the path does not preserve group references (S-22)"},
+	{"SG_REFERENCING_SUPPORT", "a security group reference across a transit gateway needs security group referencing on the gateway, in one region (S-22)"},
+	{"BAD_STATE", "a component on the path is not in a state that passes traffic (peering not active, ...) (S-40)"},
+	{"BAD_STATE_ATTACHMENT", "a transit gateway attachment is not available (S-50, S-54)"},
+	{"RETURN_ROUTE_MISSING", "the response is not routed back the way the request came (S-43)"},
+	{"ROUTING_LOOP", "routing revisits a route table for the same destination (S-15)"},
+	{"CIDR_OVERLAP", "overlapping address spaces make the destination ambiguous (S-41, S-55)"},
+	{"ACL_PARTIAL_RETURN", "a network ACL lets the response through for only part of the ephemeral port range (S-33)"},
+	{"ACL_PARTIAL_PROTOCOLS", "for all-traffic queries: a network ACL denies some protocol that a later allow-all rule would pass"},
+	{"NO_INTERNET_GATEWAY", "the destination's public address is unreachable: its VPC has no internet gateway (S-60)"},
+	{"NGW_INBOUND_NOT_ALLOWED", "a NAT gateway does not accept connections started from outside (S-61)"},
+	{"VPCE_GATEWAY_NOT_FROM_PEER", "a gateway endpoint serves only its own VPC, not traffic from a peering, VPN or transit gateway (S-70)"},
+	{"VPCE_GATEWAY_PROTOCOL_RESTRICTION", "a gateway endpoint carries only tcp and icmp echo (S-70)"},
+	{"INSTANCE_NOT_RUNNING", "the instance is not running, so it sends and receives nothing"},
+	{"DESTINATION_NOT_FOUND", "no network interface holds the destination address where the packet arrives"},
+	{"UNMODELLED_DESTINATION", "the path reaches a component vpcreach does not model yet"},
+	{"TGW_RTB_AMBIGUOUS_ROUTE", "overlapping propagations make the transit gateway route ambiguous; the one used is shown (S-55)"},
+}
+
+// String returns the code's name, such as "NO_ROUTE_TO_DESTINATION".
+func (c Code) String() string {
+	if int(c) < len(codeInfos) {
+		return codeInfos[c].name
+	}
+	return "UNKNOWN"
+}
+
+// Description returns the code's one-line meaning.
+func (c Code) Description() string {
+	if int(c) < len(codeInfos) {
+		return codeInfos[c].desc
+	}
+	return ""
+}
+
+// MarshalText implements encoding.TextMarshaler.
+func (c Code) MarshalText() ([]byte, error) { return []byte(c.String()), nil }
+
+// Codes returns every code but CodeUnknown, in declaration order.
+func Codes() []Code {
+	out := make([]Code, 0, len(codeInfos)-1)
+	for i := 1; i < len(codeInfos); i++ {
+		out = append(out, Code(i))
+	}
+	return out
+}

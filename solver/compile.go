@@ -1,0 +1,343 @@
+package solver
+
+import (
+	"fmt"
+	"net/netip"
+	"slices"
+	"strings"
+
+	"github.com/vpcreach/vpcreach/model"
+	"github.com/vpcreach/vpcreach/routing"
+	"github.com/vpcreach/vpcreach/sgeval"
+)
+
+// Solver answers reachability questions about one model. New compiles the
+// model once into immutable tables (route tables, filters, address
+// indexes); a Solver is then safe for concurrent use, and the model must
+// not change while it is in use.
+type Solver struct {
+	m *model.Model
+	x *model.Index
+
+	vpcs    []vpcInfo
+	vpcByID map[model.ID]int32
+	subnets []subnetInfo
+	subnet  map[model.ID]int32
+	enis    []eniInfo
+	eni     map[model.ID]int32 // instance, instance's eni alias, network interface, NAT gateway ids
+	groups  map[model.ID]*sgeval.SecurityGroup
+	refs    map[model.ID]sgeval.GroupRef
+	tgws    map[model.ID]*tgwInfo
+	atts    map[model.ID]*attInfo
+	// public maps a public address (public IP, Elastic IP, NAT gateway
+	// address) to the interface that holds it.
+	public map[netip.Addr]int32
+	// externals holds the external networks, and externalVia the indexes
+	// of those reached through each gateway or attachment.
+	externals   []*model.ExternalNetwork
+	externalVia map[model.ID][]int
+}
+
+type vpcInfo struct {
+	m       *model.VPC
+	main    *routing.Table
+	tables  map[model.ID]*routing.Table
+	acl     map[model.ID]*sgeval.ACL
+	defACL  *sgeval.ACL
+	defSG   *sgeval.SecurityGroup
+	addrs   map[netip.Addr]int32 // private address -> interface
+	dnsAddr netip.Addr           // the Route 53 Resolver at base+2
+	// tgwAttachment maps a transit gateway id to this VPC's attachment.
+	tgwAttachment map[model.ID]*attInfo
+}
+
+type subnetInfo struct {
+	m     *model.Subnet
+	vpc   int32
+	table *routing.Table
+	acl   *sgeval.ACL
+}
+
+// eniKind says what an interface belongs to.
+type eniKind uint8
+
+const (
+	eniInstance eniKind = iota + 1
+	eniNetworkInterface
+	eniNAT
+)
+
+type eniInfo struct {
+	id      model.ID // the id queries and hops use
+	kind    eniKind
+	vpc     int32
+	subnet  int32
+	primary netip.Addr
+	addrs   []netip.Addr
+	public  netip.Addr
+	groups  []*sgeval.SecurityGroup
+	refs    []sgeval.GroupRef // sorted
+	srcDst  bool              // source/destination check on
+	running bool
+	nat     *model.NATGateway
+	src     model.Source
+}
+
+type tgwInfo struct {
+	m      *model.TransitGateway
+	tables map[model.ID]*routing.TGWTable
+}
+
+type attInfo struct {
+	m     *model.TGWAttachment
+	tgw   *tgwInfo
+	vpc   int32 // -1 unless a vpc attachment
+	azs   map[string]int32
+	order []int32 // attachment subnets, sorted by AZ
+	assoc *routing.TGWTable
+}
+
+// New compiles a validated model. It returns an error if the model does not
+// validate.
+func New(m *model.Model) (*Solver, error) {
+	if err := model.Validate(m).Err(); err != nil {
+		return nil, err
+	}
+	x, _ := model.NewIndex(m)
+	s := &Solver{m: m, x: x, vpcByID: map[model.ID]int32{}, subnet: map[model.ID]int32{}, eni: map[model.ID]int32{},
+		groups: map[model.ID]*sgeval.SecurityGroup{}, refs: map[model.ID]sgeval.GroupRef{},
+		tgws: map[model.ID]*tgwInfo{}, atts: map[model.ID]*attInfo{}, public: map[netip.Addr]int32{},
+		externalVia: map[model.ID][]int{}}
+	for i := range m.ExternalNetworks {
+		e := &m.ExternalNetworks[i]
+		s.externals = append(s.externals, e)
+		s.externalVia[e.Via] = append(s.externalVia[e.Via], i)
+	}
+	// Security groups first: rules reference each other by index.
+	var ref sgeval.GroupRef
+	for vi := range m.VPCs {
+		for _, g := range m.VPCs[vi].SecurityGroups {
+			s.refs[g.ID] = ref
+			ref++
+		}
+	}
+	defaultRefs := make([]sgeval.GroupRef, len(m.VPCs))
+	for vi := range m.VPCs {
+		defaultRefs[vi] = ref
+		ref++
+	}
+	for vi := range m.VPCs {
+		for gi := range m.VPCs[vi].SecurityGroups {
+			g := &m.VPCs[vi].SecurityGroups[gi]
+			s.groups[g.ID] = sgeval.CompileSG(g, s.refs[g.ID], s)
+		}
+	}
+	for vi := range m.VPCs {
+		s.compileVPC(vi, defaultRefs[vi])
+	}
+	for ti := range m.TransitGateways {
+		s.compileTGW(&m.TransitGateways[ti])
+	}
+	return s, nil
+}
+
+// PrefixList implements sgeval.Resolver and routing.Resolver.
+func (s *Solver) PrefixList(id model.ID) []netip.Prefix {
+	if pl := s.x.PrefixList(id); pl != nil {
+		return pl.CIDRs
+	}
+	return nil
+}
+
+// Group implements sgeval.Resolver.
+func (s *Solver) Group(id model.ID) sgeval.GroupRef {
+	if r, ok := s.refs[id]; ok {
+		return r
+	}
+	return -1
+}
+
+// Kind implements routing.Resolver.
+func (s *Solver) Kind(id model.ID) model.Kind { return s.x.Kind(id) }
+
+// EndpointType implements routing.Resolver.
+func (s *Solver) EndpointType(id model.ID) model.EndpointType {
+	if e := s.x.Endpoint(id); e != nil {
+		return e.Type
+	}
+	return 0
+}
+
+// ServicePrefixList implements routing.Resolver: the prefix list named
+// after the service (an AWS-managed list written in the model).
+func (s *Solver) ServicePrefixList(service string) (model.ID, []netip.Prefix) {
+	for _, pl := range s.m.PrefixLists {
+		if pl.Name == service {
+			return pl.ID, pl.CIDRs
+		}
+	}
+	return "", nil
+}
+
+// ExternalCIDRs implements routing.Resolver.
+func (s *Solver) ExternalCIDRs(via model.ID) []netip.Prefix {
+	var out []netip.Prefix
+	for _, i := range s.externalVia[via] {
+		out = append(out, s.externals[i].CIDRs...)
+	}
+	return out
+}
+
+// VPCCIDRs implements routing.Resolver.
+func (s *Solver) VPCCIDRs(id model.ID) []netip.Prefix {
+	if v := s.x.VPC(id); v != nil {
+		return v.CIDRBlocks
+	}
+	return nil
+}
+
+func (s *Solver) compileVPC(vi int, defaultRef sgeval.GroupRef) {
+	v := &s.m.VPCs[vi]
+	info := vpcInfo{m: v, tables: map[model.ID]*routing.Table{}, acl: map[model.ID]*sgeval.ACL{},
+		addrs: map[netip.Addr]int32{}, tgwAttachment: map[model.ID]*attInfo{}}
+	s.vpcByID[v.ID] = int32(vi)
+	for i := range v.RouteTables {
+		rt := &v.RouteTables[i]
+		t := routing.CompileVPCTable(v, rt, s)
+		info.tables[rt.ID] = t
+		if rt.Main {
+			info.main = t
+		}
+	}
+	if info.main == nil {
+		info.main = routing.CompileVPCTable(v, nil, s)
+	}
+	for i := range v.NetworkACLs {
+		a := &v.NetworkACLs[i]
+		c := sgeval.CompileACL(a)
+		info.acl[a.ID] = c
+		if a.Default {
+			info.defACL = c
+		}
+	}
+	if info.defACL == nil {
+		info.defACL = sgeval.AllowAllACL(model.ID(string(v.ID) + "/default-acl"))
+	}
+	for _, g := range v.SecurityGroups {
+		if g.Default {
+			info.defSG = s.groups[g.ID]
+		}
+	}
+	if info.defSG == nil {
+		info.defSG = sgeval.DefaultSG(model.ID(string(v.ID)+"/default-sg"), defaultRef)
+	}
+	if len(v.CIDRBlocks) > 0 {
+		info.dnsAddr = v.CIDRBlocks[0].Addr().Next().Next()
+	}
+	s.vpcs = append(s.vpcs, info)
+	for i := range v.Subnets {
+		sn := &v.Subnets[i]
+		si := subnetInfo{m: sn, vpc: int32(vi), table: info.main, acl: info.defACL}
+		if t, ok := info.tables[sn.RouteTable]; ok {
+			si.table = t
+		}
+		if a, ok := info.acl[sn.NetworkACL]; ok {
+			si.acl = a
+		}
+		s.subnet[sn.ID] = int32(len(s.subnets))
+		s.subnets = append(s.subnets, si)
+	}
+	addENI := func(e eniInfo, ids ...model.ID) {
+		idx := int32(len(s.enis))
+		s.enis = append(s.enis, e)
+		for _, id := range ids {
+			if id != "" {
+				s.eni[id] = idx
+			}
+		}
+		for _, a := range e.addrs {
+			s.vpcs[vi].addrs[a] = idx
+		}
+		if e.public.IsValid() {
+			s.public[e.public] = idx
+		}
+	}
+	iface := func(in *model.Interface) eniInfo {
+		e := eniInfo{vpc: int32(vi), subnet: s.subnet[in.Subnet], primary: in.PrivateIP, public: in.PublicAddress(),
+			srcDst: in.SourceDestCheckEnabled(), running: true}
+		e.addrs = append([]netip.Addr{in.PrivateIP}, in.SecondaryIPs...)
+		e.groups, e.refs = s.groupsOf(in.SecurityGroups, s.vpcs[vi].defSG)
+		return e
+	}
+	for i := range v.Instances {
+		in := &v.Instances[i]
+		e := iface(&in.Interface)
+		e.id, e.kind, e.running, e.src = in.ID, eniInstance, in.State == model.InstanceRunning, in.Source
+		addENI(e, in.ID, in.ENI)
+	}
+	for i := range v.NetworkInterfaces {
+		ni := &v.NetworkInterfaces[i]
+		e := iface(&ni.Interface)
+		e.id, e.kind, e.src = ni.ID, eniNetworkInterface, ni.Source
+		if ni.Instance != "" {
+			if in := s.x.Instance(ni.Instance); in != nil {
+				e.running = in.State == model.InstanceRunning
+			}
+		}
+		addENI(e, ni.ID)
+	}
+	for i := range v.NATGateways {
+		n := &v.NATGateways[i]
+		addENI(eniInfo{id: n.ID, kind: eniNAT, vpc: int32(vi), subnet: s.subnet[n.Subnet], primary: n.PrivateIP,
+			addrs: []netip.Addr{n.PrivateIP}, public: n.PublicIP, running: true, nat: n, src: n.Source}, n.ID)
+	}
+}
+
+// groupsOf compiles an interface's groups, or the VPC's default group.
+func (s *Solver) groupsOf(ids []model.ID, def *sgeval.SecurityGroup) ([]*sgeval.SecurityGroup, []sgeval.GroupRef) {
+	if len(ids) == 0 {
+		return []*sgeval.SecurityGroup{def}, []sgeval.GroupRef{def.Ref}
+	}
+	gs := make([]*sgeval.SecurityGroup, 0, len(ids))
+	refs := make([]sgeval.GroupRef, 0, len(ids))
+	for _, id := range ids {
+		if g := s.groups[id]; g != nil {
+			gs = append(gs, g)
+			refs = append(refs, g.Ref)
+		}
+	}
+	slices.Sort(refs)
+	return gs, refs
+}
+
+func (s *Solver) compileTGW(t *model.TransitGateway) {
+	info := &tgwInfo{m: t, tables: map[model.ID]*routing.TGWTable{}}
+	s.tgws[t.ID] = info
+	for i := range t.RouteTables {
+		rt := &t.RouteTables[i]
+		info.tables[rt.ID] = routing.CompileTGWTable(t, rt, s)
+	}
+	for i := range t.Attachments {
+		a := &t.Attachments[i]
+		ai := &attInfo{m: a, tgw: info, vpc: -1, azs: map[string]int32{}, assoc: info.tables[t.AssociationOf(*a)]}
+		if a.Type == model.AttachmentVPC {
+			if vi, ok := s.vpcByID[a.VPC]; ok {
+				ai.vpc = vi
+				s.vpcs[vi].tgwAttachment[t.ID] = ai
+			}
+			for _, sn := range a.Subnets {
+				if idx, ok := s.subnet[sn]; ok {
+					ai.azs[s.subnets[idx].m.AZ] = idx
+					ai.order = append(ai.order, idx)
+				}
+			}
+			slices.SortFunc(ai.order, func(x, y int32) int { return strings.Compare(s.subnets[x].m.AZ, s.subnets[y].m.AZ) })
+		}
+		s.atts[a.ID] = ai
+	}
+}
+
+// describe returns a readable name for an interface.
+func (e *eniInfo) describe() string {
+	return fmt.Sprintf("%s (%s)", e.id, e.primary)
+}

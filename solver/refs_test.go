@@ -1,0 +1,87 @@
+package solver_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/vpcreach/vpcreach/model"
+	"github.com/vpcreach/vpcreach/solver"
+)
+
+// load builds a solver from an inline topology.
+func load(t *testing.T, yaml string) *solver.Solver {
+	t.Helper()
+	m, _, err := model.LoadBytes("t.yaml", []byte(yaml))
+	require.NoError(t, err)
+	s, err := solver.New(m)
+	require.NoError(t, err)
+	return s
+}
+
+// refsTopology: vpc-x and vpc-y, joined by a transit gateway (or a
+// peering); sg-y admits tcp 9000 only from sg-x, by reference.
+const refsTopology = `version: 1
+vpcs:
+  - id: vpc-x
+    region: eu-west-1
+    cidr_blocks: [10.10.0.0/16]
+    subnets: [{id: sn-x, az: eu-west-1a, cidr_block: 10.10.1.0/24}]
+    route_tables: [{id: rtb-x, main: true, routes: [{destination: 10.20.0.0/16, target: TARGET_X}]}]
+    security_groups: [{id: sg-x, description: x}]
+    instances: [{id: i-x, subnet: sn-x, private_ip: 10.10.1.10, security_groups: [sg-x]}]
+  - id: vpc-y
+    region: REGION_Y
+    cidr_blocks: [10.20.0.0/16]
+    subnets: [{id: sn-y, az: REGION_Ya, cidr_block: 10.20.1.0/24}]
+    route_tables: [{id: rtb-y, main: true, routes: [{destination: 10.10.0.0/16, target: TARGET_Y}]}]
+    security_groups:
+      - {id: sg-y, description: y, ingress: [{protocol: tcp, ports: 9000, sources: [sg-x]}]}
+    instances: [{id: i-y, subnet: sn-y, private_ip: 10.20.1.10, security_groups: [sg-y]}]
+`
+
+const refsTGW = `transit_gateways:
+  - id: tgw
+    region: eu-west-1
+    security_group_referencing: REFS
+    route_tables: [{id: rtb}]
+    attachments:
+      - {id: att-x, type: vpc, vpc: vpc-x, subnets: [sn-x], association: rtb, propagations: [rtb]}
+      - {id: att-y, type: vpc, vpc: vpc-y, subnets: [sn-y], association: rtb, propagations: [rtb]}
+`
+
+func TestSecurityGroupReferencesAcrossConnections(t *testing.T) {
+	// S-22: a group reference matches across a peering only within one
+	// region, and across a transit gateway only within one region and with
+	// security group referencing on.
+	tests := []struct {
+		name, topology string
+		want           solver.Verdict
+		codes          []string
+	}{
+		{"S-22 same-region peering preserves references",
+			strings.NewReplacer("TARGET_X", "pcx", "TARGET_Y", "pcx", "REGION_Y", "eu-west-1").Replace(refsTopology) +
+				"peering_connections: [{id: pcx, requester: vpc-x, accepter: vpc-y}]\n",
+			solver.VerdictReachable, nil},
+		{"S-22 inter-region peering does not",
+			strings.NewReplacer("TARGET_X", "pcx", "TARGET_Y", "pcx", "REGION_Y", "us-east-1").Replace(refsTopology) +
+				"peering_connections: [{id: pcx, requester: vpc-x, accepter: vpc-y}]\n",
+			solver.VerdictUnreachable, []string{"forward:SG_REFERENCES_NOT_PRESERVED"}},
+		{"S-22 transit gateway with referencing on",
+			strings.NewReplacer("TARGET_X", "tgw", "TARGET_Y", "tgw", "REGION_Y", "eu-west-1").Replace(refsTopology) +
+				strings.ReplaceAll(refsTGW, "REFS", "true"),
+			solver.VerdictReachable, nil},
+		{"S-22 transit gateway with referencing off",
+			strings.NewReplacer("TARGET_X", "tgw", "TARGET_Y", "tgw", "REGION_Y", "eu-west-1").Replace(refsTopology) +
+				strings.ReplaceAll(refsTGW, "REFS", "false"),
+			solver.VerdictUnreachable, []string{"forward:SG_REFERENCING_SUPPORT"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := load(t, tt.topology).Reach(tcp("i-x", "i-y", 9000))
+			require.Equal(t, tt.want, r.Verdict, explain(r))
+			require.Equal(t, tt.codes, codes(r))
+		})
+	}
+}

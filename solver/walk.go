@@ -1,0 +1,662 @@
+package solver
+
+import (
+	"fmt"
+	"net/netip"
+	"slices"
+
+	"github.com/vpcreach/vpcreach/model"
+	"github.com/vpcreach/vpcreach/routing"
+	"github.com/vpcreach/vpcreach/sgeval"
+)
+
+// A walk follows one packet (the request, or its response) through the
+// compiled model, hop by hop, recording each hop and every blocker. After a
+// filter blocks, the walk goes on as if it had passed, so that one answer
+// names every blocker; after routing fails there is no next hop, and the
+// walk ends there.
+
+// termKind says where a walk ended.
+type termKind uint8
+
+const (
+	termDropped termKind = iota
+	termENI
+	termInternet
+	termExternal
+	termService
+	termDNS
+)
+
+// terminal is where a walk ended, and the packet as it arrived.
+type terminal struct {
+	kind termKind
+	eni  int32
+	ext  int // index of the external network, -1 if none known
+	vpc  int32
+	// via is the gateway or attachment an external network or the
+	// internet was reached through, or the gateway endpoint of a service.
+	via model.ID
+	az  string
+	pkt sgeval.Packet
+}
+
+// origin is where a walk starts: an interface, the internet, or an
+// external network.
+type origin struct {
+	kind termKind
+	eni  int32
+	ext  int
+	addr netip.Addr
+}
+
+// natEntry remembers a NAT gateway's translation, so that the response can
+// be translated back.
+type natEntry struct {
+	gw   int32
+	orig netip.Addr
+}
+
+// maxSteps bounds a walk; real paths take a few dozen steps.
+const maxSteps = 256
+
+type walker struct {
+	s         *Solver
+	leg       Leg
+	pkt       sgeval.Packet
+	ephemeral model.PortRange
+	hops      []Hop
+	blockers  []Blocker
+	warnings  []Warning
+	visited   []visit
+	steps     int
+	// srcENI is the interface the request came from (-1 if none): its
+	// groups can match security group references while refOK holds
+	// (S-22).
+	srcENI int32
+	refOK  bool
+	// crossedTGWWithoutRefs is set when a transit gateway on the path does
+	// not carry group references, to name the right code.
+	crossedTGWWithoutRefs bool
+	nat                   []natEntry
+	// egressHop is the index of the source's security group hop, checked
+	// once the destination is known; -1 if none.
+	egressHop int
+	portBuf   []sgeval.PortDecision
+}
+
+type visit struct {
+	table model.ID
+	dst   netip.Addr
+}
+
+func (w *walker) hop(h Hop) { w.hops = append(w.hops, h) }
+
+func (w *walker) block(code Code, component model.ID, rule string, pos model.Position, format string, args ...any) {
+	b := Blocker{Code: code, Component: component, Leg: w.leg, Rule: rule, Message: fmt.Sprintf(format, args...), Pos: pos}
+	for _, x := range w.blockers {
+		if x.Code == b.Code && x.Component == b.Component && x.Message == b.Message {
+			return
+		}
+	}
+	w.blockers = append(w.blockers, b)
+}
+
+func (w *walker) warn(code Code, component model.ID, rule string, pos model.Position, format string, args ...any) {
+	w.warnings = append(w.warnings, Warning{Code: code, Component: component, Leg: w.leg, Rule: rule, Message: fmt.Sprintf(format, args...), Pos: pos})
+}
+
+func (w *walker) drop(component model.ID, kind HopKind, rule string, pos model.Position) terminal {
+	w.hop(Hop{Component: component, Kind: kind, Decision: DecisionDrop, Rule: rule, Pos: pos})
+	return terminal{kind: termDropped, ext: -1}
+}
+
+// step counts a step and reports a runaway walk.
+func (w *walker) step() bool {
+	w.steps++
+	return w.steps <= maxSteps
+}
+
+func eniHopKind(e *eniInfo) HopKind {
+	switch e.kind {
+	case eniNAT:
+		return HopNATGateway
+	case eniNetworkInterface:
+		return HopNetworkInterface
+	}
+	return HopInstance
+}
+
+// fromENI starts a walk at interface e.
+func (w *walker) fromENI(ei int32) terminal {
+	e := &w.s.enis[ei]
+	w.hop(Hop{Component: e.id, Kind: eniHopKind(e), Decision: DecisionSend, Rule: fmt.Sprintf("%s sends %s", e.id, w.flow()), Pos: e.src.Position})
+	if !e.running && w.leg == LegForward {
+		w.block(InstanceNotRunning, e.id, "", e.src.Position, "%s is not running", e.id)
+	}
+	if w.leg == LegForward && e.kind != eniNAT {
+		w.egressHop = len(w.hops)
+		w.hop(Hop{Component: e.id, Kind: HopSecurityGroup, Direction: "egress"})
+	}
+	return w.route(e.subnet)
+}
+
+func (w *walker) flow() string { return flowText(w.pkt, w.ephemeral, w.leg) }
+
+// route looks the destination up in the route table of subnet sn, where the
+// packet is, and follows the route (S-10..S-15).
+func (w *walker) route(sn int32) terminal {
+	if !w.step() {
+		return w.drop("", HopRouteTable, "too many steps", model.Position{})
+	}
+	si := &w.s.subnets[sn]
+	t := si.table
+	v := visit{t.ID, w.pkt.Dst}
+	if slices.Contains(w.visited, v) {
+		w.block(RoutingLoop, t.ID, "", model.Position{}, "routing loops: %s is looked up in %s a second time (S-15)", w.pkt.Dst, t.ID)
+		return w.drop(t.ID, HopRouteTable, "loop", model.Position{})
+	}
+	w.visited = append(w.visited, v)
+	r := t.Lookup(w.pkt.Dst)
+	if r == nil {
+		w.block(NoRouteToDestination, t.ID, "", w.tablePos(t), "%s (for subnet %s) has no route for %s", t.ID, si.m.ID, w.pkt.Dst)
+		return w.drop(t.ID, HopRouteTable, "no route for "+w.pkt.Dst.String(), w.tablePos(t))
+	}
+	text, pos := w.s.routeText(t, r)
+	if r.Blackhole || r.Kind == routing.TargetUnknown {
+		w.block(BadStateRoute, t.ID, text, pos, "the route for %s in %s is a blackhole: %s", w.pkt.Dst, t.ID, text)
+		return w.drop(t.ID, HopRouteTable, text, pos)
+	}
+	w.hop(Hop{Component: t.ID, Kind: HopRouteTable, Decision: DecisionRoute, Rule: text, Pos: pos})
+	vpc := si.vpc
+	switch r.Kind {
+	case routing.TargetLocal:
+		return w.deliverInVPC(vpc, sn)
+	case routing.TargetInternetGateway:
+		return w.toInternetGateway(vpc, sn)
+	case routing.TargetNATGateway:
+		return w.toNAT(w.s.eni[r.Target], sn)
+	case routing.TargetPeering:
+		return w.toPeering(r.Target, vpc, sn)
+	case routing.TargetTransitGateway:
+		return w.toTransitGateway(r.Target, vpc, sn)
+	case routing.TargetGatewayEndpoint:
+		return w.toGatewayEndpoint(r.Target, vpc, sn)
+	case routing.TargetNetworkInterface, routing.TargetInstance:
+		return w.toMiddlebox(w.s.eni[r.Target], sn)
+	case routing.TargetVPNGateway:
+		return w.toVPNGateway(r.Target, sn)
+	}
+	w.block(UnmodelledDestination, r.Target, text, pos, "routing through %s (%s) is not modelled yet", r.Target, r.Kind)
+	return w.drop(r.Target, HopUnknown, text, pos)
+}
+
+func (w *walker) tablePos(t *routing.Table) model.Position {
+	if rt := w.s.x.RouteTable(t.ID); rt != nil {
+		return rt.Source.Position
+	}
+	return w.s.vpcs[w.s.vpcByID[t.VPC]].m.Source.Position
+}
+
+// exempt reports whether the destination is a service network ACLs do not
+// filter: the VPC's DNS resolver, the instance metadata service or the
+// Amazon Time Sync Service (S-34).
+func (w *walker) exempt(vpc int32) bool {
+	d := w.pkt.Dst
+	if w.leg == LegReturn {
+		d = w.pkt.Src
+	}
+	return d == w.s.vpcs[vpc].dnsAddr || d == linkLocalDNS || d == metadataAddr || d == timeSyncAddr
+}
+
+var (
+	linkLocalDNS = netip.MustParseAddr("169.254.169.253")
+	metadataAddr = netip.MustParseAddr("169.254.169.254")
+	timeSyncAddr = netip.MustParseAddr("169.254.169.123")
+)
+
+// crossACLs applies the network ACLs of a subnet boundary: the outbound
+// rules of the subnet the packet leaves and the inbound rules of the one it
+// enters (S-32). -1 stands for outside any subnet. Within one subnet no ACL
+// applies.
+func (w *walker) crossACLs(from, to int32) {
+	if from == to {
+		return
+	}
+	if from >= 0 {
+		w.checkACL(from, sgeval.Egress)
+	}
+	if to >= 0 {
+		w.checkACL(to, sgeval.Ingress)
+	}
+}
+
+func (w *walker) checkACL(sn int32, dir sgeval.Direction) {
+	si := &w.s.subnets[sn]
+	if w.exempt(si.vpc) {
+		return
+	}
+	acl := si.acl
+	if w.leg == LegReturn && w.pkt.Protocol.HasPorts() {
+		w.portBuf = acl.CheckPorts(dir, w.pkt, w.ephemeral, w.portBuf[:0])
+		var allowed, denied []sgeval.PortDecision
+		for _, d := range w.portBuf {
+			if d.Allowed {
+				allowed = append(allowed, d)
+			} else {
+				denied = append(denied, d)
+			}
+		}
+		switch {
+		case len(denied) == 0:
+			text, pos := w.s.aclRuleText(acl, dir, allowed[0].ACLDecision)
+			w.hop(Hop{Component: acl.ID, Kind: HopNetworkACL, Decision: DecisionAllow, Direction: dir.String(), Rule: text, Pos: pos})
+		case len(allowed) == 0:
+			text, pos := w.s.aclRuleText(acl, dir, denied[0].ACLDecision)
+			w.hop(Hop{Component: acl.ID, Kind: HopNetworkACL, Decision: DecisionDeny, Direction: dir.String(), Rule: text, Pos: pos})
+			w.block(SubnetACLRestriction, acl.ID, text, pos, "network ACL %s of subnet %s denies the response (%s) %s: %s (S-33)",
+				acl.ID, si.m.ID, w.flow(), dir, text)
+		default:
+			text, pos := w.s.aclRuleText(acl, dir, denied[0].ACLDecision)
+			w.hop(Hop{Component: acl.ID, Kind: HopNetworkACL, Decision: DecisionAllow, Direction: dir.String(),
+				Rule: fmt.Sprintf("ports %s only; %s denies %s", portsText(allowed), text, portsText(denied)), Pos: pos})
+			w.warn(ACLPartialReturn, acl.ID, text, pos, "network ACL %s of subnet %s lets the response through %s only on ports %s of %s; %s denies ports %s (S-33)",
+				acl.ID, si.m.ID, dir, portsText(allowed), w.ephemeral, text, portsText(denied))
+		}
+		return
+	}
+	d := acl.Check(dir, w.pkt)
+	text, pos := w.s.aclRuleText(acl, dir, d)
+	if !d.Allowed {
+		w.hop(Hop{Component: acl.ID, Kind: HopNetworkACL, Decision: DecisionDeny, Direction: dir.String(), Rule: text, Pos: pos})
+		what := "the request"
+		if w.leg == LegReturn {
+			what = "the response"
+		}
+		w.block(SubnetACLRestriction, acl.ID, text, pos, "network ACL %s of subnet %s denies %s (%s) %s: %s (S-31)",
+			acl.ID, si.m.ID, what, w.flow(), dir, text)
+		return
+	}
+	w.hop(Hop{Component: acl.ID, Kind: HopNetworkACL, Decision: DecisionAllow, Direction: dir.String(), Rule: text, Pos: pos})
+	if d.Partial {
+		ptext, ppos := w.s.aclRuleText(acl, dir, sgeval.ACLDecision{Number: d.PartialNumber, Index: d.PartialIndex})
+		w.warn(ACLPartialProtocols, acl.ID, ptext, ppos, "network ACL %s of subnet %s allows all traffic %s by %s, except what %s denies", acl.ID, si.m.ID, dir, text, ptext)
+	}
+}
+
+func portsText(ds []sgeval.PortDecision) string {
+	s := ""
+	for i, d := range ds {
+		if i > 0 {
+			s += ","
+		}
+		s += d.Ports.String()
+	}
+	return s
+}
+
+// peerFor describes the packet's source (ingress) or destination (egress)
+// to a security group check: its address, and its interface's groups when
+// group references can match it (S-22).
+func (w *walker) peerFor(addr netip.Addr, eni int32) sgeval.Peer {
+	p := sgeval.Peer{Addr: addr}
+	if eni >= 0 && w.refOK && w.s.enis[eni].primary == addr {
+		p.Groups = w.s.enis[eni].refs
+	}
+	return p
+}
+
+// checkSG applies interface e's security groups to the packet (S-23).
+func (w *walker) checkSG(ei int32, dir sgeval.Direction, peer sgeval.Peer, peerENI int32) Hop {
+	e := &w.s.enis[ei]
+	d := sgeval.Check(e.groups, dir, w.pkt, peer)
+	if d.Allowed {
+		text, pos := w.s.sgRuleText(dir, d)
+		return Hop{Component: d.Group, Kind: HopSecurityGroup, Decision: DecisionAllow, Direction: dir.String(), Rule: text, Pos: pos}
+	}
+	ids := make([]string, len(e.groups))
+	for i, g := range e.groups {
+		ids[i] = string(g.ID)
+	}
+	groupsText := fmt.Sprint(ids)
+	h := Hop{Component: e.groups[0].ID, Kind: HopSecurityGroup, Decision: DecisionDeny, Direction: dir.String(),
+		Rule: fmt.Sprintf("no rule of %s allows %s", groupsText, w.flow())}
+	code, why := ENISGRulesMismatch, ""
+	// A rule that references the peer's group would have matched, but the
+	// path does not preserve references (S-22).
+	if peerENI >= 0 && len(peer.Groups) == 0 && w.s.enis[peerENI].primary == peer.Addr {
+		withRefs := peer
+		withRefs.Groups = w.s.enis[peerENI].refs
+		if sgeval.Check(e.groups, dir, w.pkt, withRefs).Allowed {
+			code, why = SGReferencesNotPreserved, "; a rule references a group of the peer, but group references do not match across this path (S-22)"
+			if w.crossedTGWWithoutRefs {
+				code, why = SGReferencingSupport, "; a rule references a group of the peer, but the transit gateway on the path does not carry group references (S-22)"
+			}
+		}
+	}
+	w.block(code, e.id, h.Rule, e.src.Position, "security groups %s of %s allow no %s %s%s", groupsText, e.id, dir, w.flow(), why)
+	return h
+}
+
+// deliverInVPC delivers the packet to the interface holding its
+// destination in VPC vpc, coming from subnet from (-1: from outside the
+// VPC's subnets).
+func (w *walker) deliverInVPC(vpc int32, from int32) terminal {
+	vi := &w.s.vpcs[vpc]
+	ei, ok := vi.addrs[w.pkt.Dst]
+	if !ok {
+		if w.pkt.Dst == vi.dnsAddr {
+			w.hop(Hop{Component: model.ID(string(vi.m.ID) + "/dns"), Kind: HopDNSResolver, Decision: DecisionDeliver, Rule: "Route 53 Resolver at " + vi.dnsAddr.String()})
+			return terminal{kind: termDNS, vpc: vpc, ext: -1, pkt: w.pkt}
+		}
+		w.block(DestinationNotFound, vi.m.ID, "", vi.m.Source.Position, "no network interface in %s holds %s", vi.m.ID, w.pkt.Dst)
+		return w.drop(vi.m.ID, HopUnknown, "no interface holds "+w.pkt.Dst.String(), model.Position{})
+	}
+	e := &w.s.enis[ei]
+	w.crossACLs(from, e.subnet)
+	if e.kind == eniNAT {
+		return w.atNAT(ei)
+	}
+	return w.arriveAt(ei)
+}
+
+// arriveAt delivers the packet to interface ei, after its subnet's ACL.
+func (w *walker) arriveAt(ei int32) terminal {
+	e := &w.s.enis[ei]
+	if w.leg == LegForward {
+		w.hop(w.checkSG(ei, sgeval.Ingress, w.peerFor(w.pkt.Src, w.srcENI), w.srcENI))
+	}
+	if !e.running {
+		w.block(InstanceNotRunning, e.id, "", e.src.Position, "%s is not running", e.id)
+	}
+	w.hop(Hop{Component: e.id, Kind: eniHopKind(e), Decision: DecisionDeliver, Rule: "delivered to " + e.describe()})
+	return terminal{kind: termENI, eni: ei, vpc: e.vpc, ext: -1, pkt: w.pkt}
+}
+
+// atNAT handles a packet addressed to a NAT gateway's own private address:
+// on the return leg, the response to a translated connection, translated
+// back; on the forward leg, a connection the gateway does not accept
+// (S-61).
+func (w *walker) atNAT(ei int32) terminal {
+	e := &w.s.enis[ei]
+	if w.leg == LegReturn {
+		for _, n := range w.nat {
+			if n.gw == ei {
+				w.pkt.Dst = n.orig
+				w.hop(Hop{Component: e.id, Kind: HopNATGateway, Decision: DecisionTranslate, Rule: "translate back to " + n.orig.String(),
+					Packet: &Header{Src: w.pkt.Src, Dst: w.pkt.Dst}})
+				return w.route(e.subnet)
+			}
+		}
+	}
+	w.block(NGWInboundNotAllowed, e.id, "", e.src.Position, "NAT gateway %s accepts no connection started from outside (S-61)", e.id)
+	return w.drop(e.id, HopNATGateway, "no connection to translate", e.src.Position)
+}
+
+// toInternetGateway sends the packet out of VPC vpc through its internet
+// gateway (S-60).
+func (w *walker) toInternetGateway(vpc int32, from int32) terminal {
+	vi := &w.s.vpcs[vpc]
+	igw := vi.m.InternetGateway
+	w.crossACLs(from, -1)
+	if w.pkt.Dst.IsPrivate() {
+		w.block(IGWDestinationAddressNotInRFC1918Egress, igw, "", vi.m.Source.Field("internet_gateway").Position,
+			"%s is a private address; internet gateway %s drops it (S-60)", w.pkt.Dst, igw)
+		return w.drop(igw, HopInternetGateway, "private destination", model.Position{})
+	}
+	// The source must have a public address, which the gateway puts in
+	// its place.
+	src, ok := vi.addrs[w.pkt.Src]
+	if !ok || !w.s.enis[src].public.IsValid() {
+		w.block(IGWPublicIPAssociationForEgress, igw, "", vi.m.Source.Field("internet_gateway").Position,
+			"%s has no public IPv4 or Elastic IP, so internet gateway %s drops its traffic (S-60)", w.pkt.Src, igw)
+		return w.drop(igw, HopInternetGateway, "no public address for "+w.pkt.Src.String(), model.Position{})
+	}
+	w.pkt.Src = w.s.enis[src].public
+	w.hop(Hop{Component: igw, Kind: HopInternetGateway, Decision: DecisionTranslate, Rule: "source to public address " + w.pkt.Src.String(),
+		Packet: &Header{Src: w.pkt.Src, Dst: w.pkt.Dst}})
+	w.refOK = false
+	return w.overInternet(igw)
+}
+
+// overInternet carries a packet across the internet: to the interface
+// that holds its public destination, or out to an internet host.
+func (w *walker) overInternet(via model.ID) terminal {
+	if ei, ok := w.s.public[w.pkt.Dst]; ok {
+		return w.fromInternet(ei)
+	}
+	w.hop(Hop{Component: Internet, Kind: HopInternet, Decision: DecisionDeliver, Rule: "to internet host " + w.pkt.Dst.String()})
+	return terminal{kind: termInternet, ext: -1, via: via, pkt: w.pkt}
+}
+
+// Internet is the component id of the internet in hops.
+const Internet model.ID = "internet"
+
+// fromInternet brings a packet from the internet to the interface ei that
+// holds its public destination (S-60).
+func (w *walker) fromInternet(ei int32) terminal {
+	e := &w.s.enis[ei]
+	vi := &w.s.vpcs[e.vpc]
+	igw := vi.m.InternetGateway
+	if igw == "" {
+		w.block(NoInternetGateway, vi.m.ID, "", vi.m.Source.Position, "%s holds public address %s, but %s has no internet gateway (S-60)", e.id, w.pkt.Dst, vi.m.ID)
+		return w.drop(vi.m.ID, HopInternetGateway, "no internet gateway", model.Position{})
+	}
+	w.refOK = false
+	w.pkt.Dst = e.primary
+	w.hop(Hop{Component: igw, Kind: HopInternetGateway, Decision: DecisionTranslate, Rule: "destination to private address " + e.primary.String(),
+		Packet: &Header{Src: w.pkt.Src, Dst: w.pkt.Dst}})
+	w.crossACLs(-1, e.subnet)
+	if e.kind == eniNAT {
+		return w.atNAT(ei)
+	}
+	return w.arriveAt(ei)
+}
+
+// toNAT sends the packet through NAT gateway ei, which puts its own address
+// in place of the source (S-61).
+func (w *walker) toNAT(ei int32, from int32) terminal {
+	e := &w.s.enis[ei]
+	w.crossACLs(from, e.subnet)
+	w.nat = append(w.nat, natEntry{gw: ei, orig: w.pkt.Src})
+	w.pkt.Src = e.primary
+	w.refOK = false
+	w.hop(Hop{Component: e.id, Kind: HopNATGateway, Decision: DecisionTranslate, Rule: "source to " + e.primary.String(),
+		Packet: &Header{Src: w.pkt.Src, Dst: w.pkt.Dst}, Pos: e.src.Position})
+	return w.route(e.subnet)
+}
+
+// toPeering sends the packet over a peering connection (S-40..S-43).
+func (w *walker) toPeering(pcx model.ID, vpc int32, from int32) terminal {
+	p := w.s.x.PeeringConnection(pcx)
+	vi := &w.s.vpcs[vpc]
+	w.crossACLs(from, -1)
+	if p.Status != model.PeeringActive {
+		w.block(BadState, pcx, "", p.Source.Position, "peering connection %s is %s, not active (S-40)", pcx, p.Status)
+	}
+	other := w.s.vpcByID[p.Other(vi.m.ID)]
+	ov := &w.s.vpcs[other]
+	if !inCIDRs(vi.m.CIDRBlocks, w.pkt.Src) {
+		w.block(PCXRequiresAddressInVPCCIDR, pcx, "", p.Source.Position, "source %s is not an address of %s: peering connection %s carries no transit traffic (S-42)", w.pkt.Src, vi.m.ID, pcx)
+		return w.drop(pcx, HopPeeringConnection, "source outside "+string(vi.m.ID), p.Source.Position)
+	}
+	if !inCIDRs(ov.m.CIDRBlocks, w.pkt.Dst) {
+		w.block(PCXRequiresAddressInVPCCIDR, pcx, "", p.Source.Position, "destination %s is not an address of %s: peering connection %s delivers only inside the peer VPC (S-42)", w.pkt.Dst, ov.m.ID, pcx)
+		return w.drop(pcx, HopPeeringConnection, "destination outside "+string(ov.m.ID), p.Source.Position)
+	}
+	if vi.m.Region != ov.m.Region {
+		w.refOK = false
+	}
+	w.hop(Hop{Component: pcx, Kind: HopPeeringConnection, Decision: DecisionForward, Rule: fmt.Sprintf("%s -> %s", vi.m.ID, ov.m.ID), Pos: p.Source.Position})
+	return w.deliverInVPC(other, -1)
+}
+
+func inCIDRs(ps []netip.Prefix, a netip.Addr) bool {
+	for _, p := range ps {
+		if p.Contains(a) {
+			return true
+		}
+	}
+	return false
+}
+
+// toTransitGateway sends the packet from VPC vpc to a transit gateway,
+// through the attachment's interface in the zone of subnet from (S-51,
+// S-35).
+func (w *walker) toTransitGateway(tgw model.ID, vpc int32, from int32) terminal {
+	att := w.s.vpcs[vpc].tgwAttachment[tgw]
+	az := w.s.subnets[from].m.AZ
+	asn, ok := att.azs[az]
+	if !ok {
+		w.block(TGWRouteAZRestriction, att.m.ID, "", att.m.Source.Field("subnets").Position,
+			"attachment %s has no subnet in %s, where %s is: traffic there cannot reach transit gateway %s (S-51)", att.m.ID, az, w.s.subnets[from].m.ID, tgw)
+		return w.drop(att.m.ID, HopTGWAttachment, "no attachment subnet in "+az, att.m.Source.Position)
+	}
+	w.crossACLs(from, asn)
+	return w.throughTGW(att, az)
+}
+
+// throughTGW routes a packet that entered transit gateway attachment att
+// (S-50, S-52).
+func (w *walker) throughTGW(att *attInfo, az string) terminal {
+	if !w.step() {
+		return w.drop(att.m.ID, HopTGWAttachment, "too many steps", model.Position{})
+	}
+	if att.m.State != model.AttachmentAvailable {
+		w.block(BadStateAttachment, att.m.ID, "", att.m.Source.Position, "attachment %s is %s, not available (S-50)", att.m.ID, att.m.State)
+	}
+	w.hop(Hop{Component: att.m.ID, Kind: HopTGWAttachment, Decision: DecisionForward, Rule: "into transit gateway " + string(att.tgw.m.ID), Pos: att.m.Source.Position})
+	t := att.assoc
+	if t == nil {
+		w.block(TGWAttachMissingTGWRtbAssociation, att.m.ID, "", att.m.Source.Position, "attachment %s is associated with no route table, so transit gateway %s drops its traffic (S-50)", att.m.ID, att.tgw.m.ID)
+		return w.drop(att.tgw.m.ID, HopTransitGateway, "no associated route table", att.m.Source.Position)
+	}
+	v := visit{t.ID, w.pkt.Dst}
+	if slices.Contains(w.visited, v) {
+		w.block(RoutingLoop, t.ID, "", model.Position{}, "routing loops: %s is looked up in %s a second time", w.pkt.Dst, t.ID)
+		return w.drop(t.ID, HopTGWRouteTable, "loop", model.Position{})
+	}
+	w.visited = append(w.visited, v)
+	tpos := model.Position{}
+	if rt := w.s.x.TGWRouteTable(t.ID); rt != nil {
+		tpos = rt.Source.Position
+	}
+	r := t.Lookup(w.pkt.Dst)
+	if r == nil {
+		w.block(TGWRtbCannotRoute, t.ID, "", tpos, "transit gateway route table %s has no route for %s (S-52)", t.ID, w.pkt.Dst)
+		return w.drop(t.ID, HopTGWRouteTable, "no route for "+w.pkt.Dst.String(), tpos)
+	}
+	text, pos := w.s.tgwRouteText(t, r)
+	if r.Blackhole {
+		w.block(TGWRtbBadStateRoute, t.ID, text, pos, "transit gateway route table %s drops %s: %s (S-52)", t.ID, w.pkt.Dst, text)
+		return w.drop(t.ID, HopTGWRouteTable, text, pos)
+	}
+	for _, a := range t.Ambiguities() {
+		if a.Destination.Contains(w.pkt.Dst) && a.Destination.Bits() == r.Destination.Bits() {
+			w.warn(TGWRtbAmbiguousRoute, t.ID, text, pos, "overlapping routes for %s in %s: the one used is %s (S-55)", a.Destination, t.ID, text)
+		}
+	}
+	w.hop(Hop{Component: t.ID, Kind: HopTGWRouteTable, Decision: DecisionRoute, Rule: text, Pos: pos})
+	if !att.tgw.m.SecurityGroupReferencing {
+		w.refOK = false
+		w.crossedTGWWithoutRefs = true
+	}
+	out := w.s.atts[r.Attachment]
+	if out == nil {
+		w.block(TGWRtbBadStateRoute, t.ID, text, pos, "route %s targets an attachment that does not exist", text)
+		return w.drop(t.ID, HopTGWRouteTable, text, pos)
+	}
+	if out.m.State != model.AttachmentAvailable {
+		w.block(BadStateAttachment, out.m.ID, "", out.m.Source.Position, "attachment %s is %s, not available (S-50)", out.m.ID, out.m.State)
+	}
+	switch out.m.Type {
+	case model.AttachmentVPC:
+		asn, ok := out.azs[az]
+		if !ok && len(out.order) > 0 {
+			asn, ok = out.order[0], true
+		}
+		if !ok {
+			w.block(TGWRouteAZRestriction, out.m.ID, "", out.m.Source.Position, "attachment %s has no subnet", out.m.ID)
+			return w.drop(out.m.ID, HopTGWAttachment, "no subnet", out.m.Source.Position)
+		}
+		ov := &w.s.vpcs[out.vpc]
+		if ov.m.Region != w.s.vpcs[w.s.subnets[asn].vpc].m.Region {
+			w.refOK = false
+		}
+		w.hop(Hop{Component: out.m.ID, Kind: HopTGWAttachment, Decision: DecisionForward,
+			Rule: fmt.Sprintf("into %s through subnet %s", ov.m.ID, w.s.subnets[asn].m.ID), Pos: out.m.Source.Position})
+		// Traffic entering a VPC from its attachment is routed by the
+		// attachment subnet's route table (S-53).
+		return w.route(asn)
+	case model.AttachmentPeering:
+		peer := w.s.atts[out.m.Peer]
+		w.hop(Hop{Component: out.m.ID, Kind: HopTGWAttachment, Decision: DecisionForward, Rule: "to transit gateway " + string(peer.tgw.m.ID), Pos: out.m.Source.Position})
+		if peer.tgw.m.Region != att.tgw.m.Region {
+			w.refOK = false
+		}
+		return w.throughTGW(peer, az)
+	}
+	return w.toExternal(out.m.ID, HopTGWAttachment)
+}
+
+// toExternal delivers the packet to the external network behind a gateway
+// or attachment.
+func (w *walker) toExternal(via model.ID, kind HopKind) terminal {
+	w.refOK = false
+	for _, i := range w.s.externalVia[via] {
+		if inCIDRs(w.s.externals[i].CIDRs, w.pkt.Dst) {
+			e := w.s.externals[i]
+			w.hop(Hop{Component: e.ID, Kind: HopExternalNetwork, Decision: DecisionDeliver, Rule: fmt.Sprintf("through %s to %s", via, e.ID), Pos: e.Source.Position})
+			return terminal{kind: termExternal, ext: i, via: via, pkt: w.pkt}
+		}
+	}
+	w.hop(Hop{Component: via, Kind: kind, Decision: DecisionDeliver, Rule: "out to the network behind " + string(via)})
+	return terminal{kind: termExternal, ext: -1, via: via, pkt: w.pkt}
+}
+
+// toVPNGateway sends the packet to the virtual private gateway.
+func (w *walker) toVPNGateway(vgw model.ID, from int32) terminal {
+	w.crossACLs(from, -1)
+	w.hop(Hop{Component: vgw, Kind: HopVPNGateway, Decision: DecisionForward, Rule: "to the VPN"})
+	return w.toExternal(vgw, HopVPNGateway)
+}
+
+// toGatewayEndpoint delivers the packet to the AWS service behind a gateway
+// endpoint (S-70).
+func (w *walker) toGatewayEndpoint(id model.ID, vpc int32, from int32) terminal {
+	e := w.s.x.Endpoint(id)
+	vi := &w.s.vpcs[vpc]
+	if e.Type == model.EndpointGatewayLoadBalancer {
+		w.block(UnmodelledDestination, id, "", e.Source.Position, "gateway load balancer endpoint %s: traffic inspection appliances are not modelled yet", id)
+		return w.drop(id, HopGatewayEndpoint, "not modelled", e.Source.Position)
+	}
+	w.crossACLs(from, -1)
+	if !inCIDRs(vi.m.CIDRBlocks, w.pkt.Src) {
+		w.block(VPCEGatewayNotFromPeer, id, "", e.Source.Position, "gateway endpoint %s serves only %s's own addresses, not %s (S-70)", id, vi.m.ID, w.pkt.Src)
+	}
+	if !(w.pkt.Protocol == model.ProtocolTCP || (w.pkt.Protocol == model.ProtocolICMP && w.pkt.ICMPType == 8)) {
+		w.block(VPCEGatewayProtocolRestriction, id, "", e.Source.Position, "gateway endpoint %s carries tcp and icmp echo only, not %s (S-70)", id, w.pkt.Protocol)
+	}
+	w.hop(Hop{Component: id, Kind: HopGatewayEndpoint, Decision: DecisionForward, Rule: "to " + e.Service, Pos: e.Source.Position})
+	w.hop(Hop{Component: model.ID(e.Service), Kind: HopAWSService, Decision: DecisionDeliver, Rule: "service address " + w.pkt.Dst.String()})
+	w.refOK = false
+	return terminal{kind: termService, vpc: vpc, ext: -1, via: id, pkt: w.pkt}
+}
+
+// toMiddlebox routes the packet to an appliance interface, which forwards
+// it by its own subnet's route table (S-15).
+func (w *walker) toMiddlebox(ei int32, from int32) terminal {
+	e := &w.s.enis[ei]
+	w.crossACLs(from, e.subnet)
+	if e.srcDst && !slices.Contains(e.addrs, w.pkt.Dst) {
+		w.block(ENISourceDestCheckRestriction, e.id, "", e.src.Position, "traffic to %s is routed through %s, whose source/destination check is on: it drops traffic not addressed to it (S-15)", w.pkt.Dst, e.id)
+	}
+	if w.leg == LegForward {
+		w.hop(w.checkSG(ei, sgeval.Ingress, w.peerFor(w.pkt.Src, w.srcENI), w.srcENI))
+	}
+	w.hop(Hop{Component: e.id, Kind: eniHopKind(e), Decision: DecisionForward, Rule: "appliance forwards " + w.flow(), Pos: e.src.Position})
+	if w.leg == LegForward {
+		w.hop(w.checkSG(ei, sgeval.Egress, sgeval.Peer{Addr: w.pkt.Dst}, -1))
+	}
+	return w.route(e.subnet)
+}
