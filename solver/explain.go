@@ -52,17 +52,17 @@ func (s *Solver) sgRuleText(dir sgeval.Direction, d sgeval.SGDecision) (string, 
 	g := s.x.SecurityGroup(d.Group)
 	if g == nil || d.Index < 0 {
 		if dir == sgeval.Egress {
-			return fmt.Sprintf("%s: default rule, allow all traffic to 0.0.0.0/0", d.Group), model.Position{}
+			return "default rule: allow all traffic to 0.0.0.0/0", model.Position{}
 		}
-		return fmt.Sprintf("%s: default rule, allow all traffic from the group itself", d.Group), model.Position{}
+		return "default rule: allow all traffic from the group itself", model.Position{}
 	}
 	if dir == sgeval.Ingress && d.Index < len(g.Ingress) {
 		r := g.Ingress[d.Index]
-		return fmt.Sprintf("%s: allow %s from %s", g.ID, serviceText(r.Protocol, r.Ports, r.ICMP), peersText(r.Sources)), r.Source.Position
+		return fmt.Sprintf("allow %s from %s", serviceText(r.Protocol, r.Ports, r.ICMP), peersText(r.Sources)), r.Source.Position
 	}
 	if dir == sgeval.Egress && d.Index < len(g.Egress) {
 		r := g.Egress[d.Index]
-		return fmt.Sprintf("%s: allow %s to %s", g.ID, serviceText(r.Protocol, r.Ports, r.ICMP), peersText(r.Destinations)), r.Source.Position
+		return fmt.Sprintf("allow %s to %s", serviceText(r.Protocol, r.Ports, r.ICMP), peersText(r.Destinations)), r.Source.Position
 	}
 	return string(g.ID), g.Source.Position
 }

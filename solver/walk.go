@@ -257,11 +257,12 @@ func (w *walker) checkACL(sn int32, dir sgeval.Direction) {
 			w.block(SubnetACLRestriction, acl.ID, text, pos, "network ACL %s of subnet %s denies the response (%s) %s: %s (S-33)",
 				acl.ID, si.m.ID, w.flow(), dir, text)
 		default:
+			atext, _ := w.s.aclRuleText(acl, dir, allowed[0].ACLDecision)
 			text, pos := w.s.aclRuleText(acl, dir, denied[0].ACLDecision)
 			w.hop(Hop{Component: acl.ID, Kind: HopNetworkACL, Decision: DecisionAllow, Direction: dir.String(),
-				Rule: fmt.Sprintf("ports %s only; %s denies %s", portsText(allowed), text, portsText(denied)), Pos: pos})
-			w.warn(ACLPartialReturn, acl.ID, text, pos, "network ACL %s of subnet %s lets the response through %s only on ports %s of %s; %s denies ports %s (S-33)",
-				acl.ID, si.m.ID, dir, portsText(allowed), w.ephemeral, text, portsText(denied))
+				Rule: fmt.Sprintf("ports %s by %s; %s for %s", portsText(allowed), atext, text, portsText(denied)), Pos: pos})
+			w.warn(ACLPartialReturn, acl.ID, text, pos, "network ACL %s of subnet %s lets the response through %s only on ports %s of %s (%s); %s for ports %s (S-33)",
+				acl.ID, si.m.ID, dir, portsText(allowed), w.ephemeral, atext, text, portsText(denied))
 		}
 		return
 	}

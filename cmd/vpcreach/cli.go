@@ -26,6 +26,7 @@ type command struct {
 func commands() []command {
 	return []command{
 		{"validate", "FILE...", "check topology files against the format and AWS's rules", runValidate},
+		{"reach", "FILE... --from A --to B", "can A reach B? both paths hop by hop, and every blocker", runReach},
 		{"overlaps", "FILE...", "list overlapping CIDRs and classify how each pair is connected", runOverlaps},
 		{"example", "", "print an example topology to start from", runExample},
 		{"schema", "", "print the JSON Schema of the topology format (for editors)", runSchema},
@@ -58,7 +59,7 @@ func usage(w io.Writer) {
 	fmt.Fprintln(w, "vpcreach checks AWS VPC network topologies offline.")
 	fmt.Fprintln(w, "\nUsage:")
 	for _, c := range commands() {
-		fmt.Fprintf(w, "  vpcreach %-22s %s\n", strings.TrimSpace(c.name+" "+c.args), c.summary)
+		fmt.Fprintf(w, "  vpcreach %-32s %s\n", strings.TrimSpace(c.name+" "+c.args), c.summary)
 	}
 	fmt.Fprintln(w, "\nRun 'vpcreach COMMAND -h' for a command's flags.")
 	fmt.Fprintln(w, "Exit codes: 0 clean, 1 findings, 2 invalid input or usage.")

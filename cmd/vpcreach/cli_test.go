@@ -56,6 +56,16 @@ func TestCLIGolden(t *testing.T) {
 		{"overlaps-clean", exitOK, []string{"overlaps", "../../testdata/seed000-peering-nlb.yaml"}},
 		{"overlaps-invalid", exitInvalid, []string{"overlaps", "../../testdata/invalid/five-mistakes.yaml"}},
 		{"example-extra-arg", exitInvalid, []string{"example", "x"}},
+		{"reach-seed000-ping", exitOK, []string{"reach", "../../testdata/seed000-peering-nlb.yaml", "--from", "i-a-app-1", "--to", "i-b-redis-1", "--protocol", "icmp"}},
+		{"reach-seed000-ping-json", exitOK, []string{"reach", "../../testdata/seed000-peering-nlb.yaml", "--from", "i-a-app-1", "--to", "i-b-redis-1", "--protocol", "icmp", "--output", "json"}},
+		{"reach-seed000-not-transitive", exitFindings, []string{"reach", "../../testdata/seed000-peering-nlb.yaml", "--from", "i-a-app-1", "--to", "i-c-batch", "--port", "8080"}},
+		{"reach-seed000-nodeport-closed", exitFindings, []string{"reach", "../../testdata/seed000-peering-nlb.yaml", "--from", "i-a-app-1", "--to", "i-b-redis-1", "--port", "30379"}},
+		{"reach-acl-deny-and-partial-return", exitFindings, []string{"reach", "../../solver/testdata/network.yaml", "--from", "i-a-app2", "--to", "i-a-db", "--port", "5432"}},
+		{"reach-acl-deny-json", exitFindings, []string{"reach", "../../solver/testdata/network.yaml", "--from", "i-a-app2", "--to", "i-a-db", "--port", "5432", "--output", "json"}},
+		{"reach-centralised-egress", exitOK, []string{"reach", "../../solver/testdata/network.yaml", "--from", "i-e", "--to", "internet", "--port", "443"}},
+		{"reach-unknown-source", exitInvalid, []string{"reach", "../../solver/testdata/network.yaml", "--from", "i-a-ap", "--to", "i-b", "--port", "443"}},
+		{"reach-missing-to", exitInvalid, []string{"reach", "../../solver/testdata/network.yaml", "--from", "i-a-app"}},
+		{"reach-tcp-without-port", exitInvalid, []string{"reach", "../../solver/testdata/network.yaml", "--from", "i-a-app", "--to", "i-b"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) { golden(t, tt.name, tt.code, tt.args...) })

@@ -1,0 +1,100 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"io"
+
+	"github.com/vpcreach/vpcreach/model"
+	"github.com/vpcreach/vpcreach/solver"
+)
+
+// protocolFlag is a flag.Value for a protocol.
+type protocolFlag struct{ p model.Protocol }
+
+func (f *protocolFlag) String() string { return f.p.String() }
+func (f *protocolFlag) Set(s string) error {
+	p, err := model.ParseProtocol(s)
+	f.p = p
+	return err
+}
+
+// portRangeFlag is a flag.Value for a port range.
+type portRangeFlag struct{ r model.PortRange }
+
+func (f *portRangeFlag) String() string { return f.r.String() }
+func (f *portRangeFlag) Set(s string) error {
+	r, err := model.ParsePortRange(s)
+	f.r = r
+	return err
+}
+
+func runReach(args []string, out, errOut io.Writer) int {
+	var output outputFlag
+	fs := newFlags("reach", "FILE... --from A --to B", errOut, &output)
+	from := fs.String("from", "", "source: instance or interface id, address (ADDRESS@VPC when spaces overlap), internet, or external network id")
+	to := fs.String("to", "", "destination, in the same forms")
+	proto := protocolFlag{model.ProtocolTCP}
+	fs.Var(&proto, "protocol", "tcp, udp, icmp, all, or a protocol number")
+	port := fs.Uint("port", 0, "destination port (tcp, udp)")
+	icmpType := fs.Int("icmp-type", 8, "ICMP type (icmp)")
+	icmpCode := fs.Int("icmp-code", 0, "ICMP code (icmp)")
+	eph := portRangeFlag{solver.DefaultEphemeral}
+	fs.Var(&eph, "ephemeral", "the client's ephemeral port range, which responses return to")
+	files, code, ok := parseCommand(fs, args, 1, -1)
+	if !ok {
+		return code
+	}
+	if *from == "" || *to == "" {
+		fmt.Fprintln(errOut, "vpcreach reach: --from and --to are required")
+		fs.Usage()
+		return exitInvalid
+	}
+	if *port > 65535 {
+		fmt.Fprintln(errOut, "vpcreach reach: --port must be 0-65535")
+		return exitInvalid
+	}
+	q := solver.Query{From: *from, To: *to, Protocol: proto.p, Port: uint16(*port), Ephemeral: eph.r}
+	if proto.p.IsICMP() {
+		q.ICMP = &model.ICMPMatch{Type: *icmpType, Code: *icmpCode}
+	}
+	s, code := loadSolver(files, errOut, "reach")
+	if s == nil {
+		return code
+	}
+	res := s.Reach(q)
+	if output == "json" {
+		writeJSON(out, res)
+	} else if res.Verdict != solver.VerdictInvalidQuery {
+		fmt.Fprint(out, res.Text())
+	}
+	switch {
+	case res.Verdict == solver.VerdictInvalidQuery:
+		fmt.Fprintf(errOut, "vpcreach reach: %s\n", res.Err)
+		return exitInvalid
+	case res.Reachable():
+		return exitOK
+	}
+	return exitFindings
+}
+
+// loadSolver loads and validates topology files and compiles them, printing
+// errors; it returns nil and the exit code when that fails.
+func loadSolver(files []string, errOut io.Writer, cmd string) (*solver.Solver, int) {
+	m, diags := model.ReadFiles(files...)
+	if errs := diags.Errors(); len(errs) > 0 || m == nil {
+		for _, d := range errs {
+			fmt.Fprintln(errOut, d.Error())
+		}
+		fmt.Fprintf(errOut, "vpcreach %s: invalid input: %s\n", cmd, plural(len(errs), "error"))
+		return nil, exitInvalid
+	}
+	s, err := solver.New(m)
+	if err != nil {
+		fmt.Fprintf(errOut, "vpcreach %s: %s\n", cmd, err)
+		return nil, exitInvalid
+	}
+	return s, exitOK
+}
+
+var _ flag.Value = (*protocolFlag)(nil)

@@ -1,0 +1,176 @@
+package solver
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/vpcreach/vpcreach/model"
+)
+
+// Text renders the result for people: a verdict line, the forward and
+// return paths as numbered hops, then each blocker and warning with its
+// code, component, rule and file:line. The CLI prints it, and reachtest
+// failure messages use it.
+func (r Result) Text() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s: %s\n", r.Verdict, r.Query)
+	if r.Err != nil {
+		fmt.Fprintf(&b, "  %s\n", r.Err)
+		return b.String()
+	}
+	writePath := func(title string, hops []Hop) {
+		if len(hops) == 0 {
+			return
+		}
+		fmt.Fprintf(&b, "\n%s:\n", title)
+		tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', 0)
+		for i, h := range hops {
+			kind := h.Kind.String()
+			if h.Direction != "" {
+				kind += " " + h.Direction
+			}
+			pos := ""
+			if h.Pos.IsValid() {
+				pos = "  (" + h.Pos.String() + ")"
+			}
+			fmt.Fprintf(tw, "  %2d.\t%s\t%s\t%s\t%s%s\n", i+1, kind, h.Component, h.Decision, h.Rule, pos)
+		}
+		tw.Flush()
+	}
+	writePath("forward path", r.Forward)
+	writePath("return path", r.Return)
+	if len(r.Blockers) > 0 {
+		fmt.Fprintf(&b, "\nblockers:\n")
+		for _, x := range r.Blockers {
+			fmt.Fprintf(&b, "  - %s at %s (%s): %s\n", x.Code, x.Component, x.Leg, x.Message)
+			if x.Pos.IsValid() {
+				fmt.Fprintf(&b, "    at %s\n", x.Pos)
+			}
+		}
+	}
+	if len(r.Warnings) > 0 {
+		fmt.Fprintf(&b, "\nwarnings:\n")
+		for _, x := range r.Warnings {
+			fmt.Fprintf(&b, "  - %s at %s (%s): %s\n", x.Code, x.Component, x.Leg, x.Message)
+			if x.Pos.IsValid() {
+				fmt.Fprintf(&b, "    at %s\n", x.Pos)
+			}
+		}
+	}
+	return b.String()
+}
+
+// String returns "i-a -> i-b tcp/443".
+func (q Query) String() string {
+	s := fmt.Sprintf("%s -> %s %s", q.From, q.To, q.Protocol)
+	switch {
+	case q.Protocol.HasPorts():
+		s += fmt.Sprintf("/%d", q.Port)
+	case q.Protocol.IsICMP() && q.ICMP != nil:
+		s += " " + q.ICMP.String()
+	}
+	return s
+}
+
+// The JSON form of a result, documented in the README. Keys are stable.
+type (
+	resultJSON struct {
+		Reachable   bool          `json:"reachable"`
+		Verdict     Verdict       `json:"verdict"`
+		Query       queryJSON     `json:"query"`
+		Error       string        `json:"error,omitempty"`
+		ForwardPath []hopJSON     `json:"forward_path"`
+		ReturnPath  []hopJSON     `json:"return_path"`
+		Blockers    []blockerJSON `json:"blockers"`
+		Warnings    []blockerJSON `json:"warnings"`
+	}
+	queryJSON struct {
+		From      string `json:"from"`
+		To        string `json:"to"`
+		Protocol  string `json:"protocol"`
+		Port      uint16 `json:"port,omitempty"`
+		ICMPType  *int   `json:"icmp_type,omitempty"`
+		ICMPCode  *int   `json:"icmp_code,omitempty"`
+		Ephemeral string `json:"ephemeral"`
+	}
+	hopJSON struct {
+		Component model.ID `json:"component"`
+		Kind      HopKind  `json:"kind"`
+		Decision  Decision `json:"decision"`
+		Direction string   `json:"direction,omitempty"`
+		Rule      string   `json:"rule"`
+		File      string   `json:"file,omitempty"`
+		Line      int      `json:"line,omitempty"`
+		Column    int      `json:"column,omitempty"`
+		Packet    *struct {
+			Src string `json:"src"`
+			Dst string `json:"dst"`
+		} `json:"packet,omitempty"`
+	}
+	blockerJSON struct {
+		Code        Code     `json:"code"`
+		Description string   `json:"description"`
+		Component   model.ID `json:"component"`
+		Direction   Leg      `json:"direction"`
+		Rule        string   `json:"rule,omitempty"`
+		Message     string   `json:"message"`
+		File        string   `json:"file,omitempty"`
+		Line        int      `json:"line,omitempty"`
+		Column      int      `json:"column,omitempty"`
+	}
+)
+
+// MarshalJSON renders the result in the documented JSON form: reachable,
+// verdict, query, forward_path and return_path (hops with component, kind,
+// decision, rule), blockers (code, component, direction, rule, message) and
+// warnings.
+func (r Result) MarshalJSON() ([]byte, error) {
+	eph := r.Query.Ephemeral
+	if eph == (model.PortRange{}) {
+		eph = DefaultEphemeral
+	}
+	out := resultJSON{
+		Reachable: r.Reachable(), Verdict: r.Verdict,
+		Query:       queryJSON{From: r.Query.From, To: r.Query.To, Protocol: r.Query.Protocol.String(), Port: r.Query.Port, Ephemeral: eph.String()},
+		ForwardPath: hopsJSON(r.Forward), ReturnPath: hopsJSON(r.Return),
+		Blockers: make([]blockerJSON, 0, len(r.Blockers)), Warnings: make([]blockerJSON, 0, len(r.Warnings)),
+	}
+	if r.Query.ICMP != nil {
+		out.Query.ICMPType, out.Query.ICMPCode = &r.Query.ICMP.Type, &r.Query.ICMP.Code
+	}
+	if r.Err != nil {
+		out.Error = r.Err.Error()
+	}
+	for _, b := range r.Blockers {
+		out.Blockers = append(out.Blockers, blockerJSON{b.Code, b.Code.Description(), b.Component, b.Leg, b.Rule, b.Message, b.Pos.File, b.Pos.Line, b.Pos.Column})
+	}
+	for _, w := range r.Warnings {
+		out.Warnings = append(out.Warnings, blockerJSON{w.Code, w.Code.Description(), w.Component, w.Leg, w.Rule, w.Message, w.Pos.File, w.Pos.Line, w.Pos.Column})
+	}
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(out); err != nil {
+		return nil, err
+	}
+	return bytes.TrimRight(buf.Bytes(), "\n"), nil
+}
+
+func hopsJSON(hops []Hop) []hopJSON {
+	out := make([]hopJSON, 0, len(hops))
+	for _, h := range hops {
+		j := hopJSON{Component: h.Component, Kind: h.Kind, Decision: h.Decision, Direction: h.Direction, Rule: h.Rule,
+			File: h.Pos.File, Line: h.Pos.Line, Column: h.Pos.Column}
+		if h.Packet != nil {
+			j.Packet = &struct {
+				Src string `json:"src"`
+				Dst string `json:"dst"`
+			}{h.Packet.Src.String(), h.Packet.Dst.String()}
+		}
+		out = append(out, j)
+	}
+	return out
+}
