@@ -1,0 +1,230 @@
+package model
+
+import (
+	"bytes"
+	"encoding"
+	"fmt"
+	"net/netip"
+	"reflect"
+	"strconv"
+
+	"gopkg.in/yaml.v3"
+)
+
+// Encode writes a model in the topology format, so that Parse reads it back
+// into an equal model (Source positions aside). The output is deterministic:
+// fields in declaration order, zero values and defaults left out, small
+// resources written on one line in flow style, as people write them. A nil
+// list is left out and an empty one written as [], so that "not written"
+// (a new security group's default egress) and "none" survive the trip.
+func Encode(m *Model) ([]byte, error) {
+	n, err := encodeValue(reflect.ValueOf(m).Elem())
+	if err != nil {
+		return nil, err
+	}
+	var buf bytes.Buffer
+	enc := yaml.NewEncoder(&buf)
+	enc.SetIndent(2)
+	if err := enc.Encode(n); err != nil {
+		return nil, err
+	}
+	if err := enc.Close(); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
+
+var textMarshalerType = reflect.TypeFor[encoding.TextMarshaler]()
+
+func scalarNode(s string, tag string) *yaml.Node {
+	return &yaml.Node{Kind: yaml.ScalarNode, Value: s, Tag: tag}
+}
+
+// encodeValue returns the node for v, or nil to leave it out.
+func encodeValue(v reflect.Value) (*yaml.Node, error) {
+	t := v.Type()
+	switch {
+	case t == addrType:
+		a := v.Interface().(netip.Addr)
+		if !a.IsValid() {
+			return nil, nil
+		}
+		return scalarNode(a.String(), "!!str"), nil
+	case t == prefixType:
+		p := v.Interface().(netip.Prefix)
+		if !p.IsValid() {
+			return nil, nil
+		}
+		return scalarNode(p.String(), "!!str"), nil
+	}
+	if t.Kind() == reflect.Pointer {
+		if v.IsNil() {
+			return nil, nil
+		}
+		n, err := encodeValue(v.Elem())
+		if n == nil && err == nil {
+			// A pointer to a zero value is still a written value.
+			n, err = encodeZero(v.Elem())
+		}
+		return n, err
+	}
+	if names := EnumValues(v.Interface()); names != nil {
+		// The zero value of an enum is its default, or unset.
+		if v.IsZero() {
+			return nil, nil
+		}
+		return scalarNode(fmt.Sprint(v.Interface()), ""), nil
+	}
+	if t.Implements(textMarshalerType) {
+		if v.IsZero() {
+			return nil, nil
+		}
+		b, err := v.Interface().(encoding.TextMarshaler).MarshalText()
+		if err != nil {
+			return nil, err
+		}
+		// Plain: ports and protocols may look like numbers, which the
+		// decoder accepts.
+		return scalarNode(string(b), ""), nil
+	}
+	switch t.Kind() {
+	case reflect.Struct:
+		return encodeStruct(v)
+	case reflect.Slice:
+		if v.IsNil() {
+			return nil, nil
+		}
+		n := &yaml.Node{Kind: yaml.SequenceNode, Tag: "!!seq"}
+		leaf := true
+		for i := 0; i < v.Len(); i++ {
+			c, err := encodeValue(v.Index(i))
+			if err != nil {
+				return nil, err
+			}
+			if c == nil {
+				c, _ = encodeZero(v.Index(i))
+			}
+			if c.Kind != yaml.ScalarNode {
+				leaf = false
+			}
+			n.Content = append(n.Content, c)
+		}
+		if leaf {
+			n.Style = yaml.FlowStyle
+		}
+		return n, nil
+	case reflect.String:
+		if v.Len() == 0 {
+			return nil, nil
+		}
+		return scalarNode(v.String(), "!!str"), nil
+	case reflect.Bool:
+		if !v.Bool() {
+			return nil, nil
+		}
+		return scalarNode("true", "!!bool"), nil
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		if v.Int() == 0 {
+			return nil, nil
+		}
+		return scalarNode(strconv.FormatInt(v.Int(), 10), "!!int"), nil
+	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		if v.Uint() == 0 {
+			return nil, nil
+		}
+		return scalarNode(strconv.FormatUint(v.Uint(), 10), "!!int"), nil
+	}
+	return nil, fmt.Errorf("model: cannot encode %s", t)
+}
+
+// encodeZero writes a zero value that must appear (a list element, a
+// pointer's target, a required field).
+func encodeZero(v reflect.Value) (*yaml.Node, error) {
+	switch v.Kind() {
+	case reflect.Bool:
+		return scalarNode("false", "!!bool"), nil
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		if names := EnumValues(v.Interface()); names == nil && !v.Type().Implements(textMarshalerType) {
+			return scalarNode("0", "!!int"), nil
+		}
+	case reflect.Struct:
+		if v.Type() != addrType && v.Type() != prefixType && !v.Type().Implements(textMarshalerType) {
+			return &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map", Style: yaml.FlowStyle}, nil
+		}
+	case reflect.String:
+		return scalarNode("", "!!str"), nil
+	}
+	if v.Type().Implements(textMarshalerType) {
+		b, err := v.Interface().(encoding.TextMarshaler).MarshalText()
+		return scalarNode(string(b), "!!str"), err
+	}
+	if names := EnumValues(v.Interface()); names != nil {
+		return scalarNode(fmt.Sprint(v.Interface()), "!!str"), nil
+	}
+	return scalarNode("", "!!str"), nil
+}
+
+func encodeStruct(v reflect.Value) (*yaml.Node, error) {
+	si := infoOf(v.Type())
+	n := &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map"}
+	leaf := true
+	for _, f := range si.fields {
+		fv := v.FieldByIndex(f.index)
+		var c *yaml.Node
+		var err error
+		if f.def != "" && fv.Kind() == reflect.Int {
+			// Written unless it holds the default the decoder applies.
+			if d, derr := strconv.Atoi(f.def); derr == nil && fv.Int() != int64(d) {
+				c = scalarNode(strconv.FormatInt(fv.Int(), 10), "!!int")
+			}
+		} else {
+			c, err = encodeValue(fv)
+			if err != nil {
+				return nil, err
+			}
+			if c == nil && f.required {
+				c, err = encodeZero(fv)
+				if err != nil {
+					return nil, err
+				}
+			}
+		}
+		if c == nil {
+			continue
+		}
+		if c.Kind == yaml.MappingNode || (c.Kind == yaml.SequenceNode && c.Style != yaml.FlowStyle) {
+			leaf = false
+		}
+		if c.Kind == yaml.SequenceNode && len(c.Content) > 8 {
+			leaf = false
+		}
+		n.Content = append(n.Content, scalarNode(f.key, "!!str"), c)
+	}
+	if len(n.Content) == 0 {
+		return nil, nil
+	}
+	if leaf && len(n.Content) <= 16 && flowWidth(n) <= 140 {
+		n.Style = yaml.FlowStyle
+	}
+	return n, nil
+}
+
+// flowWidth estimates the width of a mapping written on one line.
+func flowWidth(n *yaml.Node) int {
+	w := 2
+	for _, c := range n.Content {
+		switch c.Kind {
+		case yaml.ScalarNode:
+			w += len(c.Value) + 2
+		case yaml.SequenceNode:
+			for _, e := range c.Content {
+				w += len(e.Value) + 2
+			}
+			w += 2
+		default:
+			w += 200
+		}
+	}
+	return w
+}
