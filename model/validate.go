@@ -900,7 +900,13 @@ func (v *validator) hostedZones() {
 			r := &z.Records[j]
 			name := normName(r.Name)
 			if name != zone && !strings.HasSuffix(name, "."+zone) {
-				v.add(SeverityError, r.Source.Field("name"), ErrInvalidValue, "S-90", "record %s is not inside zone %s", r.Name, z.Name)
+				switch {
+				case strings.HasSuffix(strings.TrimSpace(r.Name), "."):
+					v.add(SeverityError, r.Source.Field("name"), ErrInvalidValue, "S-90", "record %s is not inside zone %s", r.Name, z.Name)
+				case strings.Contains(name, "."):
+					v.add(SeverityWarning, r.Source.Field("name"), ErrInvalidValue, "S-90", "record %s is taken as relative to the zone (%s.%s); end it with a dot if it is a full name outside the zone", r.Name, name, zone)
+				}
+				name += "." + zone
 			}
 			switch r.Type {
 			case RecordA:

@@ -39,6 +39,22 @@ const (
 	DestinationNotFound
 	UnmodelledDestination
 	TGWRtbAmbiguousRoute
+	ELBV2ListenersMismatch
+	ELBV2NoHealthyTargets
+	ELBV2NoTargetsInAZ
+	ELBV2SourceAddressPreservation
+	ELBV2TargetUnreachable
+	VPCEServiceNotInstalledInAZ
+	VPCEPrincipalNotAllowed
+	VPCEConnectionNotAccepted
+	VPCEServiceRegionNotSupported
+	VPCENoEndpointInVPC
+	DNSNameNotFound
+	DNSPrivateZoneNotAssociated
+	DNSSupportDisabled
+	DNSResolutionLoop
+	DNSPrivateDNSNotEffective
+	AlternateAddressUnreachable
 )
 
 type codeInfo struct{ name, desc string }
@@ -75,6 +91,22 @@ var codeInfos = []codeInfo{
 	{"DESTINATION_NOT_FOUND", "no network interface holds the destination address where the packet arrives"},
 	{"UNMODELLED_DESTINATION", "the path reaches a component vpcreach does not model yet"},
 	{"TGW_RTB_AMBIGUOUS_ROUTE", "overlapping propagations make the transit gateway route ambiguous; the one used is shown (S-55)"},
+	{"ELBV2_LISTENERS_MISMATCH", "the load balancer has no listener for the protocol and port (S-80)"},
+	{"ELBV2_NO_HEALTHY_TARGETS", "the listener's target group has no healthy target (S-81)"},
+	{"ELBV2_NO_TARGETS_IN_AZ", "the load balancer node has no healthy target in its zone and cross-zone load balancing is off (S-81)"},
+	{"ELBV2_SOURCE_ADDRESS_PRESERVATION", "the target sees the client's address (client IP preservation) and its security groups do not allow it (S-81)"},
+	{"ELBV2_TARGET_UNREACHABLE", "some, not all, of the load balancer's eligible targets cannot be reached: some connections fail (S-81)"},
+	{"VPCE_SERVICE_NOT_INSTALLED_IN_AZ", "the endpoint's subnet is in a zone where the service's load balancer has no node (S-74)"},
+	{"VPCE_PRINCIPAL_NOT_ALLOWED", "the consumer's account is not on the endpoint service's allowed principals (S-73)"},
+	{"VPCE_CONNECTION_NOT_ACCEPTED", "the endpoint's connection to the service is not accepted: pending, rejected, expired or deleted (S-73)"},
+	{"VPCE_SERVICE_REGION_NOT_SUPPORTED", "the endpoint service does not support the consumer's region (S-75)"},
+	{"VPCE_NO_ENDPOINT_IN_VPC", "the source's VPC has no interface endpoint to the endpoint service (S-71)"},
+	{"DNS_NAME_NOT_FOUND", "the name does not resolve from the source's VPC: NXDOMAIN (S-90)"},
+	{"DNS_PRIVATE_ZONE_NOT_ASSOCIATED", "a private hosted zone holds the name but is not associated with the source's VPC (S-90)"},
+	{"DNS_SUPPORT_DISABLED", "the source's VPC has DNS support off: the Route 53 Resolver does not answer it (S-90)"},
+	{"DNS_RESOLUTION_LOOP", "CNAME or alias records resolve in a loop (S-91)"},
+	{"DNS_PRIVATE_DNS_NOT_EFFECTIVE", "an interface endpoint has private DNS on, but the VPC's DNS support or hostnames is off, so the service name resolves publicly (S-72)"},
+	{"ALTERNATE_ADDRESS_UNREACHABLE", "the destination has several addresses (load balancer nodes, endpoint interfaces) that clients all use, and some of them are unreachable"},
 }
 
 // String returns the code's name, such as "NO_ROUTE_TO_DESTINATION".

@@ -36,6 +36,13 @@ type Solver struct {
 	// of those reached through each gateway or attachment.
 	externals   []*model.ExternalNetwork
 	externalVia map[model.ID][]int
+	// nodes maps an interface endpoint or load balancer id to its
+	// interfaces, one per subnet.
+	nodes map[model.ID][]int32
+	// services maps an endpoint service's id and name to it.
+	services map[string]*model.EndpointService
+	// lbService maps a load balancer id to the endpoint service it fronts.
+	lbService map[model.ID]*model.EndpointService
 }
 
 type vpcInfo struct {
@@ -65,6 +72,10 @@ const (
 	eniInstance eniKind = iota + 1
 	eniNetworkInterface
 	eniNAT
+	// eniEndpoint is an interface endpoint's interface in one subnet.
+	eniEndpoint
+	// eniLBNode is a load balancer's node in one subnet.
+	eniLBNode
 )
 
 type eniInfo struct {
@@ -81,6 +92,10 @@ type eniInfo struct {
 	running bool
 	nat     *model.NATGateway
 	src     model.Source
+	// az is the zone of the interface's subnet.
+	az       string
+	endpoint *model.Endpoint
+	lb       *model.LoadBalancer
 }
 
 type tgwInfo struct {
@@ -107,7 +122,16 @@ func New(m *model.Model) (*Solver, error) {
 	s := &Solver{m: m, x: x, vpcByID: map[model.ID]int32{}, subnet: map[model.ID]int32{}, eni: map[model.ID]int32{},
 		groups: map[model.ID]*sgeval.SecurityGroup{}, refs: map[model.ID]sgeval.GroupRef{},
 		tgws: map[model.ID]*tgwInfo{}, atts: map[model.ID]*attInfo{}, public: map[netip.Addr]int32{},
-		externalVia: map[model.ID][]int{}}
+		externalVia: map[model.ID][]int{}, nodes: map[model.ID][]int32{}, services: map[string]*model.EndpointService{},
+		lbService: map[model.ID]*model.EndpointService{}}
+	for i := range m.EndpointServices {
+		es := &m.EndpointServices[i]
+		s.services[string(es.ID)] = es
+		s.services[es.ServiceName()] = es
+		for _, lb := range es.LoadBalancers {
+			s.lbService[lb] = es
+		}
+	}
 	for i := range m.ExternalNetworks {
 		e := &m.ExternalNetworks[i]
 		s.externals = append(s.externals, e)
@@ -166,17 +190,6 @@ func (s *Solver) EndpointType(id model.ID) model.EndpointType {
 		return e.Type
 	}
 	return 0
-}
-
-// ServicePrefixList implements routing.Resolver: the prefix list named
-// after the service (an AWS-managed list written in the model).
-func (s *Solver) ServicePrefixList(service string) (model.ID, []netip.Prefix) {
-	for _, pl := range s.m.PrefixLists {
-		if pl.Name == service {
-			return pl.ID, pl.CIDRs
-		}
-	}
-	return "", nil
 }
 
 // ExternalCIDRs implements routing.Resolver.
@@ -291,11 +304,93 @@ func (s *Solver) compileVPC(vi int, defaultRef sgeval.GroupRef) {
 		addENI(eniInfo{id: n.ID, kind: eniNAT, vpc: int32(vi), subnet: s.subnet[n.Subnet], primary: n.PrivateIP,
 			addrs: []netip.Addr{n.PrivateIP}, public: n.PublicIP, running: true, nat: n, src: n.Source}, n.ID)
 	}
+	// Interface endpoints and load balancers have one interface per
+	// subnet. Addresses written in the model are claimed first; the others
+	// get the highest free addresses of their subnets.
+	type node struct {
+		e     eniInfo
+		owner model.ID
+		auto  bool
+	}
+	var nodes []node
+	for i := range v.Endpoints {
+		ep := &v.Endpoints[i]
+		if ep.Type == model.EndpointGateway {
+			continue
+		}
+		groups, refs := s.groupsOf(ep.SecurityGroups, s.vpcs[vi].defSG)
+		for j, sn := range ep.Subnets {
+			e := eniInfo{id: ep.ID, kind: eniEndpoint, vpc: int32(vi), subnet: s.subnet[sn], groups: groups, refs: refs,
+				srcDst: true, running: true, src: ep.Source, endpoint: ep}
+			if j < len(ep.PrivateIPs) {
+				e.primary = ep.PrivateIPs[j]
+			}
+			nodes = append(nodes, node{e, ep.ID, !e.primary.IsValid()})
+		}
+	}
+	for i := range v.LoadBalancers {
+		lb := &v.LoadBalancers[i]
+		var groups []*sgeval.SecurityGroup
+		var refs []sgeval.GroupRef
+		if len(lb.SecurityGroups) > 0 {
+			groups, refs = s.groupsOf(lb.SecurityGroups, nil)
+		}
+		for j, sn := range lb.Subnets {
+			e := eniInfo{id: lb.ID, kind: eniLBNode, vpc: int32(vi), subnet: s.subnet[sn], groups: groups, refs: refs,
+				srcDst: true, running: true, src: lb.Source, lb: lb}
+			if j < len(lb.PrivateIPs) {
+				e.primary = lb.PrivateIPs[j]
+			}
+			if j < len(lb.PublicIPs) && lb.Scheme == model.SchemeInternetFacing {
+				e.public = lb.PublicIPs[j]
+			}
+			nodes = append(nodes, node{e, lb.ID, !e.primary.IsValid()})
+		}
+	}
+	for pass := 0; pass < 2; pass++ {
+		for _, n := range nodes {
+			if n.auto != (pass == 1) {
+				continue
+			}
+			e := n.e
+			if n.auto {
+				e.primary = s.freeAddress(int32(vi), e.subnet)
+			}
+			if !e.primary.IsValid() {
+				continue
+			}
+			e.addrs = []netip.Addr{e.primary}
+			e.az = s.subnets[e.subnet].m.AZ
+			s.nodes[n.owner] = append(s.nodes[n.owner], int32(len(s.enis)))
+			addENI(e)
+		}
+	}
+	for i := range s.enis {
+		if s.enis[i].vpc == int32(vi) {
+			s.enis[i].az = s.subnets[s.enis[i].subnet].m.AZ
+		}
+	}
+}
+
+// freeAddress returns the highest address of a subnet that no interface of
+// its VPC holds and AWS does not reserve (S-02), or the zero Addr.
+func (s *Solver) freeAddress(vpc, sn int32) netip.Addr {
+	c := s.subnets[sn].m.CIDRBlock
+	reserved := model.ReservedAddresses(c)
+	for a := reserved[4].Prev(); c.Contains(a) && !slices.Contains(reserved, a); a = a.Prev() {
+		if _, used := s.vpcs[vpc].addrs[a]; !used {
+			return a
+		}
+	}
+	return netip.Addr{}
 }
 
 // groupsOf compiles an interface's groups, or the VPC's default group.
 func (s *Solver) groupsOf(ids []model.ID, def *sgeval.SecurityGroup) ([]*sgeval.SecurityGroup, []sgeval.GroupRef) {
 	if len(ids) == 0 {
+		if def == nil {
+			return nil, nil
+		}
 		return []*sgeval.SecurityGroup{def}, []sgeval.GroupRef{def.Ref}
 	}
 	gs := make([]*sgeval.SecurityGroup, 0, len(ids))
@@ -339,5 +434,8 @@ func (s *Solver) compileTGW(t *model.TransitGateway) {
 
 // describe returns a readable name for an interface.
 func (e *eniInfo) describe() string {
+	if e.kind == eniEndpoint || e.kind == eniLBNode {
+		return fmt.Sprintf("%s (%s in %s)", e.id, e.primary, e.az)
+	}
 	return fmt.Sprintf("%s (%s)", e.id, e.primary)
 }

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net/netip"
+	"slices"
 	"strings"
 
 	"github.com/vpcreach/vpcreach/model"
@@ -34,6 +35,9 @@ func (s *Solver) resolve(spec string, dest bool) (origin, error) {
 	if ei, ok := s.eni[model.ID(t)]; ok {
 		e := &s.enis[ei]
 		return origin{kind: termENI, eni: ei, ext: -1, addr: e.primary}, nil
+	}
+	if _, ok := s.nodes[model.ID(t)]; ok && !dest {
+		return origin{}, fmt.Errorf("%w: %s is a load balancer or endpoint; as a source, name an instance, network interface, address, internet or external network", ErrInvalidQuery, t)
 	}
 	if i := s.externalIndex(model.ID(t)); i >= 0 {
 		e := s.externals[i]
@@ -144,12 +148,18 @@ func (s *Solver) Reach(q Query) Result {
 		// A source named by its public address sends from its private one.
 		src.addr = s.enis[src.eni].primary
 	}
-	var dst origin
-	if err == nil {
-		dst, err = s.resolve(q.To, true)
-	}
 	if err != nil {
 		res.Verdict, res.Err = VerdictInvalidQuery, err
+		return res
+	}
+	dst, dres, err := s.resolveDestination(q.To, src)
+	if err != nil {
+		res.Verdict, res.Err = VerdictInvalidQuery, err
+		return res
+	}
+	if len(dres.blockers) > 0 {
+		res.Forward, res.Blockers, res.Warnings = dres.hops, dres.blockers, dres.warnings
+		res.Verdict = VerdictUnreachable
 		return res
 	}
 	if src.kind == termInternet && dst.kind == termENI && dst.addr == s.enis[dst.eni].primary && s.enis[dst.eni].public.IsValid() {
@@ -169,27 +179,137 @@ func (s *Solver) Reach(q Query) Result {
 		}
 	}
 
-	fw := &walker{s: s, leg: LegForward, pkt: pkt, ephemeral: eph, srcENI: -1, refOK: true, egressHop: -1}
+	res.Warnings = dres.warnings
+	if len(dres.answers) <= 1 {
+		return s.reach(res, src, dst, pkt, eph, dres.hops, dres.service)
+	}
+	// Clients use every address of a name or load balancer. Walk to each
+	// (the preferred one first): if all pass, show the preferred path; if
+	// some fail, show a passing path and warn about the others; if all
+	// fail, show the preferred one's blockers.
+	type tried struct {
+		o   origin
+		res Result
+	}
+	var all []tried
+	add := func(o origin) {
+		for _, t := range all {
+			if t.o.addr == o.addr && t.o.eni == o.eni {
+				return
+			}
+		}
+		p := pkt
+		p.Dst = o.addr
+		r := res
+		r.Warnings = append([]Warning(nil), res.Warnings...)
+		all = append(all, tried{o, s.reach(r, src, o, p, eph, dres.hops, dres.service)})
+	}
+	add(dst)
+	for i, a := range dres.answers {
+		if i < 8 {
+			add(s.answerOrigin(a))
+		}
+	}
+	shown := -1
+	for i, t := range all {
+		if t.res.Reachable() {
+			shown = i
+			break
+		}
+	}
+	if shown < 0 {
+		return all[0].res
+	}
+	out := all[shown].res
+	for i, t := range all {
+		if i == shown || t.res.Reachable() {
+			continue
+		}
+		var cs []string
+		for _, b := range t.res.Blockers {
+			cs = append(cs, b.Code.String())
+		}
+		comp := model.ID(t.o.addr.String())
+		if t.o.eni >= 0 {
+			comp = s.enis[t.o.eni].id
+		}
+		out.Warnings = append(out.Warnings, Warning{Code: AlternateAddressUnreachable, Component: comp, Leg: LegForward,
+			Message: fmt.Sprintf("%s also answers at %s, which is unreachable (%s): connections there fail", q.To, t.o.addr, strings.Join(cs, ", "))})
+		out.Verdict = VerdictReachableWithWarnings
+	}
+	return out
+}
+
+// segment is one stretch of a path walked through the VPC fabric: from
+// the source to its destination, or from a load balancer node to a target.
+type segment struct {
+	fw   *walker
+	term terminal
+	src  origin
+	// sentTo is the destination address of the segment's request.
+	sentTo netip.Addr
+	// returnTo, when valid, is where the response goes (a load balancer
+	// node, whatever source the target saw).
+	returnTo netip.Addr
+	// returnAfter are service hops shown on the return path after this
+	// segment's response.
+	returnAfter []Hop
+}
+
+// reach walks the request segment by segment, through load balancers and
+// endpoints, then the responses in reverse order, and decides the verdict.
+// prefix holds hops (DNS resolution) to show before the forward path.
+func (s *Solver) reach(res Result, src, dst origin, pkt sgeval.Packet, eph model.PortRange, prefix []Hop, service string) Result {
+	fw := &walker{s: s, leg: LegForward, pkt: pkt, ephemeral: eph, srcENI: -1, refOK: true, egressHop: -1, service: service}
 	if src.kind == termENI {
 		fw.srcENI = src.eni
 	}
 	term := fw.start(src, dst)
 	fw.finishEgress(pkt, src, term)
-	res.Forward, res.Blockers, res.Warnings = fw.hops, fw.blockers, fw.warnings
-
-	if term.kind != termDropped {
-		rw := &walker{s: s, leg: LegReturn, ephemeral: eph, srcENI: -1, egressHop: -1, nat: fw.nat}
-		rw.pkt = term.pkt
-		rw.pkt.Src, rw.pkt.Dst = term.pkt.Dst, term.pkt.Src
-		rw.pkt.DstPort = eph.First
-		if q.Protocol.IsICMP() {
-			rw.pkt.ICMPType = icmpResponse(pkt.ICMPType)
+	res.Forward = append(prefix, fw.hops...)
+	res.Blockers, res.Warnings = fw.blockers, append(res.Warnings, fw.warnings...)
+	segs := []*segment{{fw: fw, term: term, src: src, sentTo: pkt.Dst}}
+	for len(segs) < 8 && term.kind == termENI {
+		st := s.afterArrival(term.eni, term.pkt)
+		if st == nil {
+			break
 		}
-		rterm := rw.startReturn(term)
-		rw.checkReturn(src, pkt.Dst, rterm)
-		res.Return = rw.hops
-		res.Blockers = append(res.Blockers, rw.blockers...)
-		res.Warnings = append(res.Warnings, rw.warnings...)
+		res.Forward = append(res.Forward, st.hops...)
+		res.Blockers = append(res.Blockers, st.blockers...)
+		res.Warnings = append(res.Warnings, st.warnings...)
+		last := segs[len(segs)-1]
+		if st.service || !st.next {
+			if !st.service {
+				term.kind = termDropped
+			}
+			break
+		}
+		next := s.lbSegment(st, term.pkt, eph)
+		last.returnAfter = st.returnHops
+		next.fw.finishEgress(next.fw.first, next.src, next.term)
+		res.Forward = append(res.Forward, next.fw.hops...)
+		res.Blockers = append(res.Blockers, next.fw.blockers...)
+		res.Warnings = append(res.Warnings, next.fw.warnings...)
+		segs = append(segs, next)
+		term = next.term
+		for _, other := range st.others {
+			if !s.segmentWorks(st, other, term.pkt, eph) {
+				res.Warnings = append(res.Warnings, Warning{Code: ELBV2TargetUnreachable, Component: s.enis[other].id, Leg: LegForward,
+					Message: fmt.Sprintf("%s is an eligible target of %s too, but traffic to it is blocked: some connections fail (S-81)", s.enis[other].id, s.enis[st.node].id)})
+			}
+		}
+	}
+	if term.kind != termDropped {
+		for i := len(segs) - 1; i >= 0; i-- {
+			sg := segs[i]
+			rw := s.returnWalk(sg, eph, pkt)
+			res.Return = append(res.Return, rw.hops...)
+			res.Blockers = append(res.Blockers, rw.blockers...)
+			res.Warnings = append(res.Warnings, rw.warnings...)
+			if i > 0 {
+				res.Return = append(res.Return, segs[i-1].returnAfter...)
+			}
+		}
 	}
 	switch {
 	case len(res.Blockers) > 0:
@@ -200,6 +320,57 @@ func (s *Solver) Reach(q Query) Result {
 		res.Verdict = VerdictReachable
 	}
 	return res
+}
+
+// lbSegment walks the request from a load balancer node to the target the
+// service step chose.
+func (s *Solver) lbSegment(st *serviceStep, arrived sgeval.Packet, eph model.PortRange) *segment {
+	pkt := arrived
+	pkt.Src, pkt.Dst, pkt.DstPort = st.src, st.targetAddr, st.port
+	w := &walker{s: s, leg: LegForward, pkt: pkt, first: pkt, ephemeral: eph, srcENI: st.node, refOK: true, egressHop: -1, lbSource: true}
+	if st.preserved {
+		w.preservedFrom = s.enis[st.node].primary
+	}
+	src := origin{kind: termENI, eni: st.node, ext: -1, addr: st.src}
+	term := w.fromENI(st.node)
+	return &segment{fw: w, term: term, src: src, sentTo: st.targetAddr, returnTo: s.enis[st.node].primary}
+}
+
+// segmentWorks reports whether the request and response between a load
+// balancer node and another eligible target pass.
+func (s *Solver) segmentWorks(st *serviceStep, target int32, arrived sgeval.Packet, eph model.PortRange) bool {
+	if target < 0 {
+		return true
+	}
+	alt := *st
+	alt.target, alt.targetAddr = target, s.enis[target].primary
+	sg := s.lbSegment(&alt, arrived, eph)
+	sg.fw.finishEgress(sg.fw.first, sg.src, sg.term)
+	if len(sg.fw.blockers) > 0 || sg.term.kind == termDropped {
+		return false
+	}
+	return len(s.returnWalk(sg, eph, arrived).blockers) == 0
+}
+
+// returnWalk walks the response of one segment back to its source.
+func (s *Solver) returnWalk(sg *segment, eph model.PortRange, req sgeval.Packet) *walker {
+	rw := &walker{s: s, leg: LegReturn, ephemeral: eph, srcENI: -1, egressHop: -1, nat: sg.fw.nat}
+	rw.pkt = sg.term.pkt
+	rw.pkt.Src, rw.pkt.Dst = sg.term.pkt.Dst, sg.term.pkt.Src
+	if sg.returnTo.IsValid() {
+		rw.pkt.Dst = sg.returnTo
+	}
+	rw.pkt.DstPort = eph.First
+	if req.Protocol.IsICMP() {
+		rw.pkt.ICMPType = icmpResponse(req.ICMPType)
+	}
+	rterm := rw.startReturn(sg.term)
+	want := sg.src
+	if sg.returnTo.IsValid() {
+		want.addr = sg.returnTo
+	}
+	rw.checkReturn(want, sg.sentTo, rterm)
+	return rw
 }
 
 // start begins the forward walk at the source.
@@ -350,4 +521,108 @@ func (w *walker) arrivalName(t terminal) string {
 		return "the DNS resolver"
 	}
 	return "nowhere"
+}
+
+// resolveDestination turns a query's destination into an origin: what
+// resolve accepts, and load balancers and endpoints by id, endpoint
+// services by id or name (through the source VPC's endpoint), AWS services
+// (s3, com.amazonaws.REGION.s3) and DNS names, resolved from the source's
+// VPC. The resolution's hops lead the forward path; its blockers make the
+// answer unreachable.
+func (s *Solver) resolveDestination(spec string, src origin) (origin, resolution, error) {
+	t := strings.TrimSpace(spec)
+	var r resolution
+	srcVPC := int32(-1)
+	if src.kind == termENI {
+		srcVPC = s.enis[src.eni].vpc
+	}
+	id := model.ID(t)
+	if _, ok := s.nodes[id]; ok {
+		r.answers = s.nodeAnswers(id)
+		return s.pick(r.answers, src), r, nil
+	}
+	if svc := s.services[t]; svc != nil {
+		if srcVPC < 0 {
+			return origin{}, r, fmt.Errorf("%w: endpoint service %s is reached through an interface endpoint in the source's VPC; name a source in a VPC", ErrInvalidQuery, t)
+		}
+		for i := range s.vpcs[srcVPC].m.Endpoints {
+			ep := &s.vpcs[srcVPC].m.Endpoints[i]
+			if ep.Type != model.EndpointGateway && (ep.Service == string(svc.ID) || ep.Service == svc.ServiceName()) && len(s.nodes[ep.ID]) > 0 {
+				r.hop(ep.ID, fmt.Sprintf("%s -> interface endpoint %s of %s", t, ep.ID, s.vpcs[srcVPC].m.ID), ep.Source.Position)
+				r.answers = s.nodeAnswers(ep.ID)
+				return s.pick(r.answers, src), r, nil
+			}
+		}
+		r.block(VPCENoEndpointInVPC, s.vpcs[srcVPC].m.ID, s.vpcs[srcVPC].m.Source.Position,
+			"%s has no interface endpoint to endpoint service %s (S-71)", s.vpcs[srcVPC].m.ID, svc.ID)
+		return origin{}, r, nil
+	}
+	name := ""
+	switch {
+	case slices.Contains(model.ServiceShortNames, t):
+		region := ""
+		if srcVPC >= 0 {
+			region = s.vpcs[srcVPC].m.Region
+		} else if len(s.vpcs) > 0 {
+			region = s.vpcs[0].m.Region
+		}
+		name = serviceDNSName("com.amazonaws." + region + "." + t)
+	case strings.HasPrefix(t, "com.amazonaws."):
+		name = serviceDNSName(t)
+		if name == "" {
+			return origin{}, r, fmt.Errorf("%w: %q is not an AWS service name (com.amazonaws.REGION.SERVICE)", ErrInvalidQuery, t)
+		}
+	}
+	if name == "" && strings.Contains(t, ".") {
+		if _, err := netip.ParseAddr(strings.SplitN(t, "@", 2)[0]); err != nil {
+			name = t
+		}
+	}
+	if name == "" {
+		o, err := s.resolve(t, true)
+		return o, r, err
+	}
+	r = s.resolveName(name, srcVPC)
+	if len(r.blockers) > 0 || len(r.answers) == 0 {
+		return origin{}, r, nil
+	}
+	return s.pick(r.answers, src), r, nil
+}
+
+// pick chooses among a name's answers the one a client in src would use:
+// an interface in its own zone when there is one, else the first.
+func (s *Solver) pick(answers []answer, src origin) origin {
+	best := answers[0]
+	if src.kind == termENI {
+		for _, a := range answers {
+			if a.eni >= 0 && s.sameZone(a.eni, src.eni) && s.sameAccountZones(a.eni, src.eni) {
+				best = a
+				break
+			}
+		}
+	}
+	return s.answerOrigin(best)
+}
+
+// answerOrigin turns one answer into a destination.
+func (s *Solver) answerOrigin(a answer) origin {
+	if a.eni >= 0 {
+		return origin{kind: termENI, eni: a.eni, ext: -1, addr: a.addr}
+	}
+	o, err := s.resolve(a.addr.String(), true)
+	if err != nil {
+		return origin{kind: termDropped, eni: -1, ext: -1, addr: a.addr}
+	}
+	return o
+}
+
+// sameAccountZones reports whether zone names of two interfaces can be
+// compared: zone ids given, or one account (AZ names map to different
+// zones in different accounts).
+func (s *Solver) sameAccountZones(a, b int32) bool {
+	sa, sb := s.subnets[s.enis[a].subnet].m, s.subnets[s.enis[b].subnet].m
+	if sa.AZID != "" && sb.AZID != "" {
+		return true
+	}
+	return s.vpcs[s.enis[a].vpc].m.Account == s.vpcs[s.enis[b].vpc].m.Account
 }

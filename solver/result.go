@@ -64,12 +64,15 @@ const (
 	HopInternet
 	HopAWSService
 	HopDNSResolver
+	HopEndpointService
+	HopDNS
 )
 
 var hopKindNames = []string{"unknown", "instance", "network-interface", "security-group", "network-acl",
 	"route-table", "peering-connection", "transit-gateway", "transit-gateway-attachment",
 	"transit-gateway-route-table", "internet-gateway", "nat-gateway", "gateway-endpoint",
-	"interface-endpoint", "load-balancer", "vpn-gateway", "external-network", "internet", "aws-service", "dns-resolver"}
+	"interface-endpoint", "load-balancer", "vpn-gateway", "external-network", "internet", "aws-service", "dns-resolver",
+	"endpoint-service", "dns"}
 
 // String returns the kind as the CLI and JSON print it.
 func (k HopKind) String() string {

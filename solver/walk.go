@@ -61,9 +61,11 @@ type natEntry struct {
 const maxSteps = 256
 
 type walker struct {
-	s         *Solver
-	leg       Leg
-	pkt       sgeval.Packet
+	s   *Solver
+	leg Leg
+	pkt sgeval.Packet
+	// first is the packet as the source sent it.
+	first     sgeval.Packet
 	ephemeral model.PortRange
 	hops      []Hop
 	blockers  []Blocker
@@ -82,7 +84,17 @@ type walker struct {
 	// egressHop is the index of the source's security group hop, checked
 	// once the destination is known; -1 if none.
 	egressHop int
-	portBuf   []sgeval.PortDecision
+	// service names the AWS service whose public address the request is
+	// for, if any.
+	service string
+	// lbSource is set on the walk from a load balancer node to a target:
+	// rules referencing the load balancer's groups match its traffic
+	// whatever source address the target sees (S-81).
+	lbSource bool
+	// preservedFrom is the load balancer node's address when the target
+	// sees the client's address instead (client IP preservation).
+	preservedFrom netip.Addr
+	portBuf       []sgeval.PortDecision
 }
 
 type visit struct {
@@ -121,6 +133,10 @@ func eniHopKind(e *eniInfo) HopKind {
 	switch e.kind {
 	case eniNAT:
 		return HopNATGateway
+	case eniEndpoint:
+		return HopInterfaceEndpoint
+	case eniLBNode:
+		return HopLoadBalancer
 	case eniNetworkInterface:
 		return HopNetworkInterface
 	}
@@ -301,7 +317,7 @@ func portsText(ds []sgeval.PortDecision) string {
 // group references can match it (S-22).
 func (w *walker) peerFor(addr netip.Addr, eni int32) sgeval.Peer {
 	p := sgeval.Peer{Addr: addr}
-	if eni >= 0 && w.refOK && w.s.enis[eni].primary == addr {
+	if eni >= 0 && ((w.refOK && w.s.enis[eni].primary == addr) || (w.lbSource && eni == w.srcENI)) {
 		p.Groups = w.s.enis[eni].refs
 	}
 	return p
@@ -310,6 +326,11 @@ func (w *walker) peerFor(addr netip.Addr, eni int32) sgeval.Peer {
 // checkSG applies interface e's security groups to the packet (S-23).
 func (w *walker) checkSG(ei int32, dir sgeval.Direction, peer sgeval.Peer, peerENI int32) Hop {
 	e := &w.s.enis[ei]
+	if len(e.groups) == 0 {
+		// A network load balancer without security groups filters nothing
+		// (S-80).
+		return Hop{Component: e.id, Kind: HopSecurityGroup, Decision: DecisionAllow, Direction: dir.String(), Rule: "no security groups: all traffic passes"}
+	}
 	d := sgeval.Check(e.groups, dir, w.pkt, peer)
 	if d.Allowed {
 		text, pos := w.s.sgRuleText(dir, d)
@@ -323,9 +344,18 @@ func (w *walker) checkSG(ei int32, dir sgeval.Direction, peer sgeval.Peer, peerE
 	h := Hop{Component: e.groups[0].ID, Kind: HopSecurityGroup, Decision: DecisionDeny, Direction: dir.String(),
 		Rule: fmt.Sprintf("no rule of %s allows %s", groupsText, w.flow())}
 	code, why := ENISGRulesMismatch, ""
+	if w.preservedFrom.IsValid() && dir == sgeval.Ingress {
+		// The target sees the client's address; would it pass from the
+		// load balancer's own address (S-81)?
+		alt := w.pkt
+		alt.Src = w.preservedFrom
+		if sgeval.Check(e.groups, dir, alt, sgeval.Peer{Addr: w.preservedFrom, Groups: peer.Groups}).Allowed {
+			code, why = ELBV2SourceAddressPreservation, fmt.Sprintf("; client IP preservation shows the target the client's address %s, not the load balancer's %s (S-81)", w.pkt.Src, w.preservedFrom)
+		}
+	}
 	// A rule that references the peer's group would have matched, but the
 	// path does not preserve references (S-22).
-	if peerENI >= 0 && len(peer.Groups) == 0 && w.s.enis[peerENI].primary == peer.Addr {
+	if code == ENISGRulesMismatch && peerENI >= 0 && len(peer.Groups) == 0 && w.s.enis[peerENI].primary == peer.Addr {
 		withRefs := peer
 		withRefs.Groups = w.s.enis[peerENI].refs
 		if sgeval.Check(e.groups, dir, w.pkt, withRefs).Allowed {
@@ -426,7 +456,11 @@ func (w *walker) overInternet(via model.ID) terminal {
 	if ei, ok := w.s.public[w.pkt.Dst]; ok {
 		return w.fromInternet(ei)
 	}
-	w.hop(Hop{Component: Internet, Kind: HopInternet, Decision: DecisionDeliver, Rule: "to internet host " + w.pkt.Dst.String()})
+	if w.service != "" && w.leg == LegForward {
+		w.hop(Hop{Component: model.ID(w.service), Kind: HopAWSService, Decision: DecisionDeliver, Rule: "public service address " + w.pkt.Dst.String()})
+	} else {
+		w.hop(Hop{Component: Internet, Kind: HopInternet, Decision: DecisionDeliver, Rule: "to internet host " + w.pkt.Dst.String()})
+	}
 	return terminal{kind: termInternet, ext: -1, via: via, pkt: w.pkt}
 }
 

@@ -1,0 +1,124 @@
+package solver
+
+import (
+	"hash/fnv"
+	"net/netip"
+	"strings"
+
+	"github.com/vpcreach/vpcreach/model"
+)
+
+// AWS services are reached at public addresses, unless an endpoint or a
+// gateway endpoint's prefix list takes the traffic (S-70, S-92). vpcreach
+// has no AWS account to ask for the real ranges, so it uses placeholder
+// ranges, stable per region and service, and documented as such: S3 and
+// DynamoDB get a /16 each per region (the AWS-managed prefix lists
+// com.amazonaws.REGION.s3 and .dynamodb, which a topology may override by
+// writing a prefix list of that name), every other service one address in
+// 54.240.0.0/12.
+
+// managedPrefixList returns the placeholder CIDRs of an AWS-managed prefix
+// list (com.amazonaws.REGION.s3 or .dynamodb), or nil.
+func managedPrefixList(service string) []netip.Prefix {
+	region, svc, ok := splitServiceName(service)
+	if !ok || (svc != "s3" && svc != "dynamodb") {
+		return nil
+	}
+	h := hash16(region)
+	if svc == "s3" {
+		// 52.0.0.0/10 holds the S3 placeholders, one /16 per region.
+		return []netip.Prefix{netip.PrefixFrom(netip.AddrFrom4([4]byte{52, byte(h % 64), 0, 0}), 16)}
+	}
+	// 52.64.0.0/10 holds the DynamoDB placeholders.
+	return []netip.Prefix{netip.PrefixFrom(netip.AddrFrom4([4]byte{52, byte(64 + h%64), 0, 0}), 16)}
+}
+
+// serviceAddress returns the public address vpcreach uses for an AWS
+// service in a region: the first host of its managed prefix list, or a
+// placeholder in 54.240.0.0/12.
+func (s *Solver) serviceAddress(service string) netip.Addr {
+	if _, cidrs := s.ServicePrefixList(service); len(cidrs) > 0 {
+		return cidrs[0].Addr().Next()
+	}
+	h := hash16(service)
+	return netip.AddrFrom4([4]byte{54, byte(240 + (h>>12)%16), byte(h >> 4), byte(1 + h%250)})
+}
+
+func hash16(s string) uint32 {
+	f := fnv.New32a()
+	f.Write([]byte(s))
+	return f.Sum32() & 0xffff
+}
+
+// splitServiceName splits com.amazonaws.REGION.SERVICE.
+func splitServiceName(name string) (region, service string, ok bool) {
+	rest, found := strings.CutPrefix(name, "com.amazonaws.")
+	if !found {
+		return "", "", false
+	}
+	region, service, ok = strings.Cut(rest, ".")
+	if region == "vpce" {
+		return "", "", false
+	}
+	return region, service, ok && region != "" && service != ""
+}
+
+// serviceDNSName returns the default DNS name of an AWS service in a
+// region, as interface endpoint private DNS serves it (S-72).
+func serviceDNSName(service string) string {
+	region, svc, ok := splitServiceName(service)
+	if !ok {
+		return ""
+	}
+	switch svc {
+	case "ecr.api":
+		return "api.ecr." + region + ".amazonaws.com"
+	case "ecr.dkr":
+		return "dkr.ecr." + region + ".amazonaws.com"
+	}
+	return svc + "." + region + ".amazonaws.com"
+}
+
+// serviceForDNSName returns the service name (com.amazonaws.REGION.SVC) a
+// public AWS DNS name stands for, or "".
+func serviceForDNSName(name string) string {
+	n := strings.TrimSuffix(name, ".")
+	base, ok := strings.CutSuffix(n, ".amazonaws.com")
+	if !ok || strings.HasSuffix(base, ".vpce") || strings.Contains(base, ".elb.") {
+		return ""
+	}
+	parts := strings.Split(base, ".")
+	if len(parts) < 2 {
+		return ""
+	}
+	region := parts[len(parts)-1]
+	svc := strings.Join(parts[:len(parts)-1], ".")
+	switch svc {
+	case "api.ecr":
+		svc = "ecr.api"
+	case "dkr.ecr":
+		svc = "ecr.dkr"
+	}
+	if strings.HasSuffix(svc, ".dkr.ecr") {
+		svc = "ecr.dkr"
+	}
+	if !strings.Contains(region, "-") {
+		return ""
+	}
+	return "com.amazonaws." + region + "." + svc
+}
+
+// ServicePrefixList implements routing.Resolver: the prefix list named
+// after the service, written in the model, or else the built-in
+// placeholder of an AWS-managed list.
+func (s *Solver) ServicePrefixList(service string) (model.ID, []netip.Prefix) {
+	for _, pl := range s.m.PrefixLists {
+		if pl.Name == service {
+			return pl.ID, pl.CIDRs
+		}
+	}
+	if cidrs := managedPrefixList(service); cidrs != nil {
+		return model.ID(service), cidrs
+	}
+	return "", nil
+}

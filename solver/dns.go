@@ -1,0 +1,304 @@
+package solver
+
+import (
+	"fmt"
+	"net/netip"
+	"slices"
+	"strings"
+
+	"github.com/vpcreach/vpcreach/model"
+)
+
+// DNS as the Route 53 Resolver answers it inside a VPC (S-90..S-92): the
+// most specific private hosted zone associated with the VPC wins, and a
+// name it does not hold is NXDOMAIN; then interface endpoint private DNS;
+// then public names: endpoint-specific names, load balancer names and AWS
+// service names. CNAME and alias records are followed, and loops reported.
+
+// answer is one address a name resolves to, with the interface that holds
+// it when the model knows it.
+type answer struct {
+	addr netip.Addr
+	eni  int32
+}
+
+// resolution is the outcome of resolving a name.
+type resolution struct {
+	answers  []answer
+	hops     []Hop
+	blockers []Blocker
+	warnings []Warning
+	// service is set when the name is an AWS service's public name.
+	service string
+}
+
+func (r *resolution) hop(component model.ID, rule string, pos model.Position) {
+	r.hops = append(r.hops, Hop{Component: component, Kind: HopDNS, Decision: DecisionForward, Rule: rule, Pos: pos})
+}
+
+func (r *resolution) block(code Code, component model.ID, pos model.Position, format string, args ...any) {
+	r.blockers = append(r.blockers, Blocker{Code: code, Component: component, Leg: LegForward, Message: fmt.Sprintf(format, args...), Pos: pos})
+}
+
+// Resolver is the component id of the Route 53 Resolver in hops.
+const Resolver model.ID = "route53-resolver"
+
+// resolveName resolves a DNS name as seen from VPC vpc (-1: from the
+// internet, public DNS only).
+func (s *Solver) resolveName(name string, vpc int32) resolution {
+	var r resolution
+	name = normDNS(name)
+	if vpc >= 0 && !s.vpcs[vpc].m.DNS.SupportEnabled() {
+		r.block(DNSSupportDisabled, s.vpcs[vpc].m.ID, s.vpcs[vpc].m.Source.Field("dns").Position,
+			"%s has DNS support off: the Route 53 Resolver does not answer %s there (S-90)", s.vpcs[vpc].m.ID, name)
+		return r
+	}
+	var seen []string
+	s.resolveInto(&r, name, vpc, &seen)
+	return r
+}
+
+func normDNS(s string) string { return strings.TrimSuffix(strings.ToLower(strings.TrimSpace(s)), ".") }
+
+func (s *Solver) resolveInto(r *resolution, name string, vpc int32, seen *[]string) {
+	if slices.Contains(*seen, name) || len(*seen) > 16 {
+		r.block(DNSResolutionLoop, model.ID(name), model.Position{}, "resolving %s loops: %s (S-91)", name, strings.Join(append(*seen, name), " -> "))
+		return
+	}
+	*seen = append(*seen, name)
+	// Private hosted zones associated with the VPC: the most specific one
+	// whose name is a suffix of the query decides (S-90).
+	if vpc >= 0 {
+		if z := s.zoneFor(name, vpc); z != nil {
+			s.fromZone(r, z, name, vpc, seen)
+			return
+		}
+	}
+	// Interface endpoint private DNS in the VPC (S-72).
+	if vpc >= 0 {
+		vi := &s.vpcs[vpc]
+		for i := range vi.m.Endpoints {
+			ep := &vi.m.Endpoints[i]
+			if !ep.PrivateDNS || !s.endpointPrivateName(ep, name) {
+				continue
+			}
+			if !vi.m.DNS.SupportEnabled() || !vi.m.DNS.HostnamesEnabled() {
+				r.warnings = append(r.warnings, Warning{Code: DNSPrivateDNSNotEffective, Component: ep.ID, Leg: LegForward, Pos: ep.Source.Field("private_dns").Position,
+					Message: fmt.Sprintf("endpoint %s has private DNS on, but %s has DNS hostnames or support off, so %s resolves publicly (S-72)", ep.ID, vi.m.ID, name)})
+				continue
+			}
+			r.hop(ep.ID, fmt.Sprintf("%s -> private DNS of interface endpoint %s", name, ep.ID), ep.Source.Field("private_dns").Position)
+			r.answers = append(r.answers, s.nodeAnswers(ep.ID)...)
+			return
+		}
+	}
+	if vpc >= 0 {
+		// A private zone that would answer, were it associated.
+		for i := range s.m.HostedZones {
+			z := &s.m.HostedZones[i]
+			if z.IsPrivate() && inZone(name, z.Name) {
+				r.warnings = append(r.warnings, Warning{Code: DNSPrivateZoneNotAssociated, Component: z.ID, Leg: LegForward, Pos: z.Source.Position,
+					Message: fmt.Sprintf("private zone %s holds %s but is not associated with %s, so public DNS answers (S-90)", z.Name, name, s.vpcs[vpc].m.ID)})
+				break
+			}
+		}
+	}
+	s.publicName(r, name, seen)
+}
+
+// zoneFor returns the most specific private zone associated with vpc that
+// holds name, or nil.
+func (s *Solver) zoneFor(name string, vpc int32) *model.HostedZone {
+	var best *model.HostedZone
+	id := s.vpcs[vpc].m.ID
+	for i := range s.m.HostedZones {
+		z := &s.m.HostedZones[i]
+		if !z.IsPrivate() || !slices.Contains(z.VPCs, id) || !inZone(name, z.Name) {
+			continue
+		}
+		if best == nil || len(normDNS(z.Name)) > len(normDNS(best.Name)) {
+			best = z
+		}
+	}
+	return best
+}
+
+func inZone(name, zone string) bool {
+	z := normDNS(zone)
+	return name == z || strings.HasSuffix(name, "."+z)
+}
+
+// recordName returns a record's full name: as written, or relative to its
+// zone.
+func recordName(rec *model.Record, z *model.HostedZone) string {
+	n := normDNS(rec.Name)
+	if inZone(n, z.Name) {
+		return n
+	}
+	return n + "." + normDNS(z.Name)
+}
+
+func (s *Solver) fromZone(r *resolution, z *model.HostedZone, name string, vpc int32, seen *[]string) {
+	for i := range z.Records {
+		rec := &z.Records[i]
+		if recordName(rec, z) != name {
+			continue
+		}
+		pos := rec.Source.Position
+		switch rec.Type {
+		case model.RecordA:
+			r.hop(z.ID, fmt.Sprintf("%s A %s (private zone %s)", name, strings.Join(rec.Values, ", "), z.Name), pos)
+			for _, v := range rec.Values {
+				if a, err := netip.ParseAddr(v); err == nil {
+					r.answers = append(r.answers, answer{a, s.addrOwner(a, vpc)})
+				}
+			}
+		case model.RecordCNAME:
+			if len(rec.Values) == 0 {
+				return
+			}
+			r.hop(z.ID, fmt.Sprintf("%s CNAME %s (private zone %s)", name, rec.Values[0], z.Name), pos)
+			s.resolveInto(r, normDNS(rec.Values[0]), vpc, seen)
+		case model.RecordAlias:
+			r.hop(z.ID, fmt.Sprintf("%s ALIAS %s (private zone %s)", name, rec.Target, z.Name), pos)
+			if nodes := s.aliasTarget(rec.Target); nodes != nil {
+				r.answers = append(r.answers, nodes...)
+				return
+			}
+			s.resolveInto(r, normDNS(rec.Target), vpc, seen)
+		}
+		return
+	}
+	r.hop(z.ID, fmt.Sprintf("%s: NXDOMAIN in private zone %s", name, z.Name), z.Source.Position)
+	r.block(DNSNameNotFound, z.ID, z.Source.Position, "private zone %s answers for %s but holds no record for it: NXDOMAIN, with no fallback to public DNS (S-90)", z.Name, name)
+}
+
+// aliasTarget resolves an alias to a load balancer or endpoint given by
+// id; names go through DNS.
+func (s *Solver) aliasTarget(target string) []answer {
+	if _, ok := s.nodes[model.ID(target)]; ok {
+		return s.nodeAnswers(model.ID(target))
+	}
+	return nil
+}
+
+// nodeAnswers returns the addresses of a load balancer's or endpoint's
+// interfaces: an internet-facing load balancer's public ones, else private.
+func (s *Solver) nodeAnswers(id model.ID) []answer {
+	var out []answer
+	for _, n := range s.nodes[id] {
+		e := &s.enis[n]
+		a := e.primary
+		if e.lb != nil && e.lb.Scheme == model.SchemeInternetFacing && e.public.IsValid() {
+			a = e.public
+		}
+		out = append(out, answer{a, n})
+	}
+	return out
+}
+
+// addrOwner returns the interface holding a in vpc, or anywhere when only
+// one VPC holds it, or -1.
+func (s *Solver) addrOwner(a netip.Addr, vpc int32) int32 {
+	if vpc >= 0 {
+		if e, ok := s.vpcs[vpc].addrs[a]; ok {
+			return e
+		}
+	}
+	found := int32(-1)
+	for vi := range s.vpcs {
+		if e, ok := s.vpcs[vi].addrs[a]; ok {
+			if found >= 0 {
+				return -1
+			}
+			found = e
+		}
+	}
+	if found < 0 {
+		if e, ok := s.public[a]; ok {
+			return e
+		}
+	}
+	return found
+}
+
+// endpointPrivateName reports whether interface endpoint ep's private DNS
+// serves name: its AWS service's default name, or the endpoint service's
+// private DNS name (and its subdomains for a wildcard).
+func (s *Solver) endpointPrivateName(ep *model.Endpoint, name string) bool {
+	if svc := s.services[ep.Service]; svc != nil {
+		pn := normDNS(svc.PrivateDNSName)
+		if strings.HasPrefix(pn, "*.") {
+			return strings.HasSuffix(name, pn[1:])
+		}
+		return pn != "" && pn == name
+	}
+	if dn := serviceDNSName(ep.Service); dn != "" {
+		if dn == name {
+			return true
+		}
+		// S3 and ECR images answer on subdomains too.
+		return strings.HasSuffix(name, "."+dn)
+	}
+	return false
+}
+
+// publicName answers a name from public DNS: endpoint-specific names,
+// load balancer names, AWS service names.
+func (s *Solver) publicName(r *resolution, name string, seen *[]string) {
+	for vi := range s.vpcs {
+		v := s.vpcs[vi].m
+		for i := range v.Endpoints {
+			ep := &v.Endpoints[i]
+			if ep.Type == model.EndpointGateway {
+				continue
+			}
+			if dn := normDNS(ep.DNSName); dn == name || (dn == "" && strings.HasPrefix(name, normDNS(string(ep.ID))) && strings.HasSuffix(name, ".vpce.amazonaws.com")) ||
+				(dn != "" && zonalName(dn, name)) {
+				r.hop(ep.ID, fmt.Sprintf("%s -> interface endpoint %s (public DNS, private addresses)", name, ep.ID), ep.Source.Position)
+				answers := s.nodeAnswers(ep.ID)
+				// A zonal name answers with the interface of its zone.
+				for _, a := range answers {
+					if strings.Contains(name, "-"+s.enis[a.eni].az+".") {
+						answers = []answer{a}
+						break
+					}
+				}
+				r.answers = append(r.answers, answers...)
+				return
+			}
+		}
+		for i := range v.LoadBalancers {
+			lb := &v.LoadBalancers[i]
+			if dn := lbDNSName(lb, v.Region); dn == name {
+				r.hop(lb.ID, fmt.Sprintf("%s -> load balancer %s", name, lb.ID), lb.Source.Position)
+				r.answers = append(r.answers, s.nodeAnswers(lb.ID)...)
+				return
+			}
+		}
+	}
+	if svc := serviceForDNSName(name); svc != "" {
+		a := s.serviceAddress(svc)
+		r.hop(Resolver, fmt.Sprintf("%s -> public address %s of %s", name, a, svc), model.Position{})
+		r.answers = append(r.answers, answer{a, -1})
+		r.service = svc
+		return
+	}
+	r.hop(Resolver, name+": NXDOMAIN", model.Position{})
+	r.block(DNSNameNotFound, Resolver, model.Position{}, "%s does not resolve: no private zone, endpoint or public name of this model holds it (S-90)", name)
+}
+
+// zonalName reports whether name is the zonal form of endpoint name dn
+// (vpce-...-ab12cd34-ap-southeast-1a.ec2...).
+func zonalName(dn, name string) bool {
+	head, tail, ok := strings.Cut(dn, ".")
+	return ok && strings.HasPrefix(name, head+"-") && strings.HasSuffix(name, "."+tail)
+}
+
+// lbDNSName returns a load balancer's DNS name, written or default.
+func lbDNSName(lb *model.LoadBalancer, region string) string {
+	if lb.DNSName != "" {
+		return normDNS(lb.DNSName)
+	}
+	return normDNS(string(lb.ID) + ".elb." + region + ".amazonaws.com")
+}

@@ -1,0 +1,303 @@
+package solver
+
+import (
+	"fmt"
+	"net/netip"
+	"slices"
+	"strings"
+
+	"github.com/vpcreach/vpcreach/model"
+	"github.com/vpcreach/vpcreach/sgeval"
+)
+
+// A request that arrives at a load balancer node or an interface endpoint
+// goes on: to a target behind the load balancer (S-80, S-81), to the AWS
+// service behind an endpoint, or through PrivateLink to the provider's
+// load balancer and its targets (S-73..S-75). Each such step starts a new
+// segment of the path, walked like the first, with the source the next hop
+// sees.
+
+// step is what the service logic decides after a segment: stop (the
+// request was delivered, or blocked), or walk a next segment from a load
+// balancer node to a target.
+type serviceStep struct {
+	hops     []Hop
+	blockers []Blocker
+	warnings []Warning
+	// next, when set, is the node that forwards to target (an interface)
+	// or targetAddr (an address outside the model's interfaces).
+	next       bool
+	node       int32
+	target     int32
+	targetAddr netip.Addr
+	port       uint16
+	src        netip.Addr
+	preserved  bool
+	// others are further eligible targets, checked for warnings.
+	others []int32
+	// service is set when the request ends at an AWS service behind an
+	// interface endpoint.
+	service bool
+	// returnHops are shown on the return path between the segments.
+	returnHops []Hop
+}
+
+func (st *serviceStep) block(code Code, component model.ID, pos model.Position, format string, args ...any) {
+	st.blockers = append(st.blockers, Blocker{Code: code, Component: component, Leg: LegForward, Message: fmt.Sprintf(format, args...), Pos: pos})
+}
+
+// afterArrival decides what happens to a request that arrived at
+// interface ei: nothing more for instances, the service logic for endpoints
+// and load balancer nodes. client is the request's source address as the
+// interface saw it.
+func (s *Solver) afterArrival(ei int32, pkt sgeval.Packet) *serviceStep {
+	e := &s.enis[ei]
+	switch e.kind {
+	case eniEndpoint:
+		return s.throughEndpoint(ei, pkt)
+	case eniLBNode:
+		st := &serviceStep{}
+		s.throughLB(st, ei, pkt, false)
+		return st
+	}
+	return nil
+}
+
+// throughEndpoint follows a request from an interface endpoint to its
+// service (S-71, S-73..S-75).
+func (s *Solver) throughEndpoint(ei int32, pkt sgeval.Packet) *serviceStep {
+	e := &s.enis[ei]
+	ep := e.endpoint
+	st := &serviceStep{}
+	svc := s.services[ep.Service]
+	if svc == nil {
+		st.hops = append(st.hops, Hop{Component: model.ID(ep.Service), Kind: HopAWSService, Decision: DecisionDeliver,
+			Rule: fmt.Sprintf("through interface endpoint %s", ep.ID), Pos: ep.Source.Position})
+		st.service = true
+		return st
+	}
+	vpc := &s.vpcs[e.vpc]
+	consumer := ep.Account
+	if consumer == "" {
+		consumer = vpc.m.Account
+	}
+	if !principalAllowed(svc, consumer) {
+		who := string(consumer)
+		if who == "" {
+			who = "(no account given)"
+		}
+		st.block(VPCEPrincipalNotAllowed, svc.ID, svc.Source.Field("allowed_principals").Position,
+			"account %s of endpoint %s is not on the allowed principals of endpoint service %s (S-73)", who, ep.ID, svc.ID)
+	}
+	if state := s.connectionState(svc, ep); state != model.EndpointAvailable {
+		st.block(VPCEConnectionNotAccepted, ep.ID, ep.Source.Position,
+			"the connection of endpoint %s to service %s is %s, not available (S-73)", ep.ID, svc.ID, state)
+	}
+	sameRegion := vpc.m.Region == svc.Region
+	if !sameRegion && !slices.Contains(svc.SupportedRegions, vpc.m.Region) {
+		st.block(VPCEServiceRegionNotSupported, svc.ID, svc.Source.Position,
+			"endpoint service %s in %s does not list %s in its supported regions (S-75)", svc.ID, svc.Region, vpc.m.Region)
+	}
+	// The provider's load balancer node in the endpoint's zone (S-74).
+	node := int32(-1)
+	for _, lb := range svc.LoadBalancers {
+		for _, n := range s.nodes[lb] {
+			if !sameRegion || s.sameZone(n, ei) {
+				node = n
+				break
+			}
+		}
+		if node >= 0 {
+			break
+		}
+	}
+	if node < 0 {
+		var zones []string
+		for _, lb := range svc.LoadBalancers {
+			for _, n := range s.nodes[lb] {
+				zones = append(zones, s.enis[n].az)
+			}
+		}
+		st.block(VPCEServiceNotInstalledInAZ, ep.ID, ep.Source.Field("subnets").Position,
+			"endpoint %s's interface is in %s, where service %s's load balancer has no node (it has nodes in %s) (S-74)",
+			ep.ID, e.az, svc.ID, strings.Join(zones, ", "))
+		return st
+	}
+	n := &s.enis[node]
+	st.hops = append(st.hops, Hop{Component: svc.ID, Kind: HopEndpointService, Decision: DecisionForward,
+		Rule: fmt.Sprintf("PrivateLink from %s to %s in %s", ep.ID, n.id, n.az), Pos: svc.Source.Position})
+	// The load balancer's security groups see the client's private
+	// address, when they apply to PrivateLink traffic (S-80).
+	if len(n.groups) > 0 && n.lb.EnforcesSGOnPrivateLink() {
+		w := &walker{s: s, leg: LegForward, pkt: pkt, srcENI: -1}
+		st.hops = append(st.hops, w.checkSG(node, sgeval.Ingress, sgeval.Peer{Addr: pkt.Src}, -1))
+		st.blockers = append(st.blockers, w.blockers...)
+	}
+	st.returnHops = append(st.returnHops, Hop{Component: svc.ID, Kind: HopEndpointService, Decision: DecisionForward,
+		Rule: fmt.Sprintf("PrivateLink back to %s", ep.ID)})
+	s.throughLB(st, node, pkt, true)
+	return st
+}
+
+// principalAllowed reports whether an endpoint service admits a consumer
+// account: its owner, "*", the account id, or an ARN of the account (S-73).
+func principalAllowed(svc *model.EndpointService, account model.ID) bool {
+	if account != "" && account == svc.Account {
+		return true
+	}
+	for _, p := range svc.AllowedPrincipals {
+		if p == "*" || (account != "" && (p == string(account) || strings.Contains(p, ":"+string(account)+":"))) {
+			return true
+		}
+	}
+	return false
+}
+
+// connectionState returns an endpoint's state: written on the endpoint, or
+// on the service's connection, or else pending-acceptance when the service
+// requires acceptance, available when not.
+func (s *Solver) connectionState(svc *model.EndpointService, ep *model.Endpoint) model.EndpointState {
+	if ep.State != 0 {
+		return ep.State
+	}
+	for _, c := range svc.Connections {
+		if c.Endpoint == ep.ID {
+			return c.State
+		}
+	}
+	if svc.AcceptanceRequired {
+		return model.EndpointPendingAcceptance
+	}
+	return model.EndpointAvailable
+}
+
+// sameZone reports whether two interfaces are in one availability zone,
+// by zone id when both subnets give one, else by name (S-74).
+func (s *Solver) sameZone(a, b int32) bool {
+	sa, sb := s.subnets[s.enis[a].subnet].m, s.subnets[s.enis[b].subnet].m
+	if sa.AZID != "" && sb.AZID != "" {
+		return sa.AZID == sb.AZID
+	}
+	return sa.AZ == sb.AZ
+}
+
+// throughLB picks the listener, target group and target for a request
+// that reached load balancer node ei (S-80, S-81).
+func (s *Solver) throughLB(st *serviceStep, ei int32, pkt sgeval.Packet, viaPrivateLink bool) {
+	n := &s.enis[ei]
+	lb := n.lb
+	var listener *model.Listener
+	for i := range lb.Listeners {
+		l := &lb.Listeners[i]
+		if (lb.Type == model.LBGateway || l.Port == pkt.DstPort) && slices.Contains(l.Protocol.IPProtocols(), pkt.Protocol) {
+			listener = l
+			break
+		}
+	}
+	if listener == nil {
+		var ls []string
+		for _, l := range lb.Listeners {
+			ls = append(ls, fmt.Sprintf("%s/%d", l.Protocol, l.Port))
+		}
+		if len(ls) == 0 {
+			ls = []string{"none"}
+		}
+		st.block(ELBV2ListenersMismatch, lb.ID, lb.Source.Field("listeners").Position,
+			"load balancer %s has no listener for %s/%d (listeners: %s) (S-80)", lb.ID, pkt.Protocol, pkt.DstPort, strings.Join(ls, ", "))
+		return
+	}
+	if lb.Type == model.LBGateway {
+		st.block(UnmodelledDestination, lb.ID, lb.Source.Position, "gateway load balancer %s: appliance inspection is not modelled yet", lb.ID)
+		return
+	}
+	tg := s.x.TargetGroup(listener.TargetGroup)
+	crossZone := lb.CrossZone || lb.Type == model.LBApplication
+	var healthy, eligible []int
+	for i, t := range tg.Targets {
+		if t.Health != model.HealthHealthy {
+			continue
+		}
+		healthy = append(healthy, i)
+		if crossZone || s.targetZone(tg, t) == n.az || t.AZ == "all" {
+			eligible = append(eligible, i)
+		}
+	}
+	rule := fmt.Sprintf("listener %s/%d -> target group %s", listener.Protocol, listener.Port, tg.ID)
+	switch {
+	case len(healthy) == 0:
+		st.hops = append(st.hops, Hop{Component: lb.ID, Kind: HopLoadBalancer, Decision: DecisionDrop, Rule: rule, Pos: listener.Source.Position})
+		st.block(ELBV2NoHealthyTargets, tg.ID, tg.Source.Position, "target group %s has no healthy target (S-81)", tg.ID)
+		return
+	case len(eligible) == 0:
+		st.hops = append(st.hops, Hop{Component: lb.ID, Kind: HopLoadBalancer, Decision: DecisionDrop, Rule: rule, Pos: listener.Source.Position})
+		st.block(ELBV2NoTargetsInAZ, tg.ID, tg.Source.Position,
+			"node %s of %s is in %s, where target group %s has no healthy target, and cross-zone load balancing is off (S-81)", n.primary, lb.ID, n.az, tg.ID)
+		return
+	}
+	preserved := tg.PreservesClientIP() && !viaPrivateLink
+	var targets []int32
+	var addrs []netip.Addr
+	for _, i := range eligible {
+		t := tg.Targets[i]
+		switch {
+		case t.ID != "":
+			if e, ok := s.eni[t.ID]; ok {
+				targets = append(targets, e)
+				addrs = append(addrs, s.enis[e].primary)
+			}
+		case t.IP.IsValid():
+			if e, ok := s.vpcs[n.vpc].addrs[t.IP]; ok {
+				targets = append(targets, e)
+			} else {
+				targets = append(targets, -1)
+			}
+			addrs = append(addrs, t.IP)
+		}
+	}
+	if len(targets) == 0 {
+		st.block(ELBV2NoHealthyTargets, tg.ID, tg.Source.Position, "target group %s has no target vpcreach can place (S-81)", tg.ID)
+		return
+	}
+	port := tg.Targets[eligible[0]].Port
+	if port == 0 {
+		port = tg.Port
+	}
+	src := n.primary
+	how := "source becomes the load balancer's address " + n.primary.String()
+	if preserved {
+		src = pkt.Src
+		how = "client IP preserved: the target sees " + pkt.Src.String()
+	}
+	st.hops = append(st.hops, Hop{Component: lb.ID, Kind: HopLoadBalancer, Decision: DecisionForward,
+		Rule: fmt.Sprintf("%s -> %s port %d; %s", rule, addrs[0], port, how), Pos: listener.Source.Position,
+		Packet: &Header{Src: src, Dst: addrs[0]}})
+	st.returnHops = append([]Hop{{Component: lb.ID, Kind: HopLoadBalancer, Decision: DecisionForward, Rule: "response back to the client"}}, st.returnHops...)
+	st.next, st.node, st.target, st.targetAddr, st.port, st.src, st.preserved = true, ei, targets[0], addrs[0], port, src, preserved
+	st.others = targets[1:]
+}
+
+// targetZone returns the availability zone of a target.
+func (s *Solver) targetZone(tg *model.TargetGroup, t model.Target) string {
+	if t.ID != "" {
+		if e, ok := s.eni[t.ID]; ok {
+			return s.enis[e].az
+		}
+		return ""
+	}
+	if t.AZ != "" {
+		return t.AZ
+	}
+	vpc := s.x.OwnerVPC(tg.ID)
+	if vpc == nil {
+		return ""
+	}
+	if e, ok := s.vpcs[s.vpcByID[vpc.ID]].addrs[t.IP]; ok {
+		return s.enis[e].az
+	}
+	for _, sn := range vpc.Subnets {
+		if sn.CIDRBlock.Contains(t.IP) {
+			return sn.AZ
+		}
+	}
+	return ""
+}

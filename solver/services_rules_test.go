@@ -1,0 +1,93 @@
+package solver_test
+
+import (
+	"os"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/vpcreach/vpcreach/model"
+	"github.com/vpcreach/vpcreach/solver"
+)
+
+var (
+	servicesOnce   sync.Once
+	servicesSolver *solver.Solver
+)
+
+func servicesNet(t testing.TB) *solver.Solver {
+	servicesOnce.Do(func() {
+		m, _, err := model.LoadFiles("testdata/services.yaml")
+		if err != nil {
+			panic(err)
+		}
+		if servicesSolver, err = solver.New(m); err != nil {
+			panic(err)
+		}
+	})
+	return servicesSolver
+}
+
+func TestLoadBalancerRules(t *testing.T) {
+	runReachCases(t, servicesNet(t), []reachCase{
+		{"S-80", "internal NLB over a peering, its group allows the client", tcp("i-c", "10.30.1.5", 443), reachable, nil},
+		{"S-80", "no listener on the port", tcp("i-c", "10.30.1.5", 80), unreachable, []string{"forward:ENI_SG_RULES_MISMATCH", "forward:ELBV2_LISTENERS_MISMATCH"}},
+		{"S-81", "cross-zone: the node without a healthy target in its zone sends to the other zone", tcp("i-c-1b", "10.30.2.5", 443), reachable, nil},
+		{"S-81", "some load balancer nodes fail: reachable, with a warning", tcp("i-c", "nlb-sick", 443), unreachable, []string{"forward:ELBV2_NO_TARGETS_IN_AZ"}},
+		{"S-81", "the node whose zone has no healthy target, cross-zone off", tcp("i-c", "10.30.1.6", 443), unreachable, []string{"forward:ELBV2_NO_TARGETS_IN_AZ"}},
+		{"S-81", "a rule referencing the NLB's group admits its traffic with the client's address preserved", tcp("i-c", "10.30.1.5", 443), reachable, nil},
+		{"S-81", "targets that trust only the NLB's subnets see the client's address", tcp("i-c", "nlb-cidr", 443), unreachable, []string{"forward:ELBV2_SOURCE_ADDRESS_PRESERVATION"}},
+		{"S-82", "internet-facing NLB from the internet", tcp("internet", "nlb-pub", 443), reachable, nil},
+		{"S-82", "internet-facing NLB by its DNS name", tcp("internet", "nlb-pub.elb.eu-west-1.amazonaws.com", 443), reachable, nil},
+		{"S-82", "internal NLB is not on the internet", tcp("internet", "nlb-int", 443), unreachable, []string{"forward:IGW_PUBLIC_IP_ASSOCIATION_FOR_EGRESS"}},
+	})
+}
+
+func TestPrivateLinkRules(t *testing.T) {
+	runReachCases(t, servicesNet(t), []reachCase{
+		{"S-73", "consumer through its endpoint", tcp("i-c", "vpce-c-api", 443), reachable, nil},
+		{"S-72", "endpoint service's private DNS name inside the consumer VPC", tcp("i-c", "api.partner.example", 443), reachable, nil},
+		{"S-75", "consumer in a region the service does not support", tcp("i-r", "vpce-r-api", 443), unreachable, []string{"forward:VPCE_SERVICE_REGION_NOT_SUPPORTED"}},
+		{"S-74", "the endpoint interface in the other zone", tcp("i-c-1b", "vpce-c-api", 443), reachable, nil},
+	})
+}
+
+func TestPrivateLinkSecurityGroupEnforcement(t *testing.T) {
+	// S-80: the NLB's group sees the consumer's private address on
+	// PrivateLink traffic, when enforcement is on (the default).
+	data, err := os.ReadFile("testdata/services.yaml")
+	require.NoError(t, err)
+	narrow := strings.Replace(string(data), "{protocol: tcp, ports: 443, sources: [10.0.0.0/8]}", "{protocol: tcp, ports: 443, sources: [10.30.0.0/16]}", 1)
+	r := load(t, narrow).Reach(tcp("i-c", "vpce-c-api", 443))
+	assert.Equal(t, unreachable, r.Verdict, explain(r))
+	assert.Contains(t, codes(r), "forward:ENI_SG_RULES_MISMATCH")
+	off := strings.Replace(narrow, "cross_zone: true", "cross_zone: true\n        enforce_security_group_inbound_rules_on_private_link_traffic: false", 1)
+	r = load(t, off).Reach(tcp("i-c", "vpce-c-api", 443))
+	assert.Equal(t, reachable, r.Verdict, explain(r))
+}
+
+func TestDNSRules(t *testing.T) {
+	runReachCases(t, servicesNet(t), []reachCase{
+		{"S-91", "A record in a private zone", tcp("i-c", "app.corp.example", 8443), unreachable, []string{"forward:ENI_SG_RULES_MISMATCH"}},
+		{"S-91", "ALIAS to a load balancer", tcp("i-c", "lb.corp.example", 443), reachable, nil},
+		{"S-91", "CNAME, relative record name, then ALIAS", tcp("i-c", "www.corp.example", 443), reachable, nil},
+		{"S-91", "CNAME loop", tcp("i-c", "loop-a.corp.example", 443), unreachable, []string{"forward:DNS_RESOLUTION_LOOP"}},
+		{"S-90", "most specific zone wins and has no record: NXDOMAIN, no fallback", tcp("i-c", "x.db.corp.example", 443), unreachable, []string{"forward:DNS_NAME_NOT_FOUND"}},
+		{"S-90", "a zone not associated with the VPC does not answer", tcp("i-c", "svc.other.example", 443), unreachable, []string{"forward:DNS_NAME_NOT_FOUND", "warning:DNS_PRIVATE_ZONE_NOT_ASSOCIATED"}},
+		{"S-90", "no DNS support in the source VPC", tcp("i-n", "nlb-int.elb.eu-west-1.amazonaws.com", 443), unreachable, []string{"forward:DNS_SUPPORT_DISABLED"}},
+		{"S-72", "private DNS answers only in the endpoint's own VPC", tcp("i-t1", "api.partner.example", 443), unreachable, []string{"forward:DNS_NAME_NOT_FOUND"}},
+		{"S-92", "a public service name needs an internet path", tcp("i-c", "sts.eu-west-1.amazonaws.com", 443), unreachable, []string{"forward:NO_ROUTE_TO_DESTINATION"}},
+	})
+}
+
+func TestResolutionHopsLeadThePath(t *testing.T) {
+	r := servicesNet(t).Reach(tcp("i-c", "www.corp.example", 443))
+	require.Equal(t, solver.VerdictReachable, r.Verdict, explain(r))
+	require.GreaterOrEqual(t, len(r.Forward), 2)
+	assert.Equal(t, solver.HopDNS, r.Forward[0].Kind)
+	assert.Equal(t, "www.corp.example CNAME lb.corp.example (private zone corp.example)", r.Forward[0].Rule)
+	assert.Equal(t, "lb.corp.example ALIAS nlb-int (private zone corp.example)", r.Forward[1].Rule)
+}
