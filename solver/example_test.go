@@ -1,0 +1,69 @@
+package solver_test
+
+import (
+	"fmt"
+
+	"github.com/vpcreach/vpcreach/model"
+	"github.com/vpcreach/vpcreach/solver"
+)
+
+const exampleTopology = `version: 1
+vpcs:
+  - id: vpc-a
+    region: eu-west-1
+    cidr_blocks: [10.0.0.0/16]
+    subnets:
+      - {id: sn-app, az: eu-west-1a, cidr_block: 10.0.1.0/24}
+      - {id: sn-db, az: eu-west-1a, cidr_block: 10.0.2.0/24, network_acl: acl-db}
+    network_acls:
+      - id: acl-db
+        ingress:
+          - {rule: 100, protocol: tcp, ports: 5432, cidr: 10.0.1.0/24, action: allow}
+        egress:
+          - {rule: 100, protocol: tcp, ports: 1024-65535, cidr: 10.0.1.0/24, action: allow}
+    security_groups:
+      - {id: sg-app, description: app}
+      - {id: sg-db, description: db, ingress: [{protocol: tcp, ports: 5432, sources: [sg-app]}]}
+    instances:
+      - {id: i-app, subnet: sn-app, private_ip: 10.0.1.10, security_groups: [sg-app]}
+      - {id: i-db, subnet: sn-db, private_ip: 10.0.2.10, security_groups: [sg-db]}
+`
+
+func ExampleSolver_Reach() {
+	m, _, err := model.LoadBytes("net.yaml", []byte(exampleTopology))
+	if err != nil {
+		panic(err)
+	}
+	s, err := solver.New(m)
+	if err != nil {
+		panic(err)
+	}
+	for _, port := range []uint16{5432, 22} {
+		r := s.Reach(solver.Query{From: "i-app", To: "i-db", Protocol: model.ProtocolTCP, Port: port})
+		fmt.Println(r.Query, "=", r.Verdict)
+		for _, b := range r.Blockers {
+			fmt.Println("  ", b.Code, b.Component)
+		}
+	}
+	// Output:
+	// i-app -> i-db tcp/5432 = reachable
+	// i-app -> i-db tcp/22 = unreachable
+	//    SUBNET_ACL_RESTRICTION acl-db
+	//    ENI_SG_RULES_MISMATCH i-db
+}
+
+func ExampleOverlaps() {
+	m, err := model.Parse("net.yaml", []byte(`version: 1
+vpcs:
+  - {id: vpc-a, region: eu-west-1, cidr_blocks: [10.0.0.0/16]}
+  - {id: vpc-b, region: eu-west-1, cidr_blocks: [10.0.128.0/17]}
+`))
+	if err != nil {
+		panic(err)
+	}
+	for _, o := range solver.Overlaps(m) {
+		fmt.Println(o.Severity(), o.Class, o.A.ID, o.B.ID)
+	}
+	// Output:
+	// note unconnected vpc-a vpc-b
+}
