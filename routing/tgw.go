@@ -18,6 +18,8 @@ type TGWRoute struct {
 	// Index is the route's position in the model table's routes, or -1
 	// for a propagated route.
 	Index int
+	// Entry is the route's position in Routes().
+	Entry int
 }
 
 // TGWTable is a compiled transit gateway route table (S-52). It is
@@ -53,6 +55,7 @@ func CompileTGWTable(tgw *model.TransitGateway, rt *model.TGWRouteTable, r Resol
 	t := &TGWTable{ID: rt.ID, TransitGateway: tgw.ID}
 	var cands []candidate
 	add := func(x TGWRoute, rank int, tie string) {
+		x.Entry = len(t.routes)
 		t.routes = append(t.routes, x)
 		cands = append(cands, candidate{prefix: x.Destination, rank: rank, tie: tie, entry: int32(len(t.routes) - 1)})
 	}

@@ -22,6 +22,8 @@ type Route struct {
 	// Index is the route's position in the model table's routes, or -1
 	// for routes not written there (local, endpoint, propagated).
 	Index int
+	// Entry is the route's position in Routes().
+	Entry int
 }
 
 // Table is a compiled VPC route table. It is immutable and safe for
@@ -54,6 +56,7 @@ func CompileVPCTable(vpc *model.VPC, rt *model.RouteTable, r Resolver) *Table {
 	t := &Table{VPC: vpc.ID}
 	var cands []candidate
 	add := func(rt Route, rank int, tie string) {
+		rt.Entry = len(t.routes)
 		t.routes = append(t.routes, rt)
 		cands = append(cands, candidate{prefix: rt.Destination, rank: rank, tie: tie, entry: int32(len(t.routes) - 1)})
 	}

@@ -43,6 +43,22 @@ type Solver struct {
 	services map[string]*model.EndpointService
 	// lbService maps a load balancer id to the endpoint service it fronts.
 	lbService map[model.ID]*model.EndpointService
+	// texts holds the words of routes and rules, rendered once.
+	texts texts
+}
+
+// texts caches the rendering of every route and rule, so that a query
+// does not format them again.
+type texts struct {
+	routes    map[*routing.Table][]ruleText
+	tgwRoutes map[*routing.TGWTable][]ruleText
+	acl       map[model.ID][2][]ruleText // ingress, egress; by model index
+	sg        map[model.ID][2][]ruleText
+}
+
+type ruleText struct {
+	text string
+	pos  model.Position
 }
 
 type vpcInfo struct {
@@ -96,6 +112,8 @@ type eniInfo struct {
 	az       string
 	endpoint *model.Endpoint
 	lb       *model.LoadBalancer
+	// name is describe(), rendered once.
+	name string
 }
 
 type tgwInfo struct {
@@ -162,7 +180,117 @@ func New(m *model.Model) (*Solver, error) {
 	for ti := range m.TransitGateways {
 		s.compileTGW(&m.TransitGateways[ti])
 	}
+	s.renderTexts()
+	for i := range s.enis {
+		s.enis[i].name = s.enis[i].describe()
+	}
 	return s, nil
+}
+
+// renderTexts renders every route and rule once.
+func (s *Solver) renderTexts() {
+	s.texts = texts{routes: map[*routing.Table][]ruleText{}, tgwRoutes: map[*routing.TGWTable][]ruleText{},
+		acl: map[model.ID][2][]ruleText{}, sg: map[model.ID][2][]ruleText{}}
+	for vi := range s.vpcs {
+		v := &s.vpcs[vi]
+		tables := []*routing.Table{v.main}
+		for _, t := range v.tables {
+			tables = append(tables, t)
+		}
+		for _, t := range tables {
+			rs := t.Routes()
+			out := make([]ruleText, len(rs))
+			for i := range rs {
+				out[i].text, out[i].pos = s.routeText(t, &rs[i])
+			}
+			s.texts.routes[t] = out
+		}
+		for _, a := range v.m.NetworkACLs {
+			acl := v.acl[a.ID]
+			var both [2][]ruleText
+			for d, dir := range []sgeval.Direction{sgeval.Ingress, sgeval.Egress} {
+				rules := a.Ingress
+				if dir == sgeval.Egress {
+					rules = a.Egress
+				}
+				for i, r := range rules {
+					text, pos := s.aclRuleText(acl, dir, sgeval.ACLDecision{Allowed: r.Action == model.ACLAllow, Number: r.Rule, Index: i})
+					both[d] = append(both[d], ruleText{text, pos})
+				}
+			}
+			s.texts.acl[a.ID] = both
+		}
+		for _, g := range v.m.SecurityGroups {
+			var both [2][]ruleText
+			for i := range g.Ingress {
+				text, pos := s.sgRuleText(sgeval.Ingress, sgeval.SGDecision{Allowed: true, Group: g.ID, Index: i})
+				both[0] = append(both[0], ruleText{text, pos})
+			}
+			for i := range g.Egress {
+				text, pos := s.sgRuleText(sgeval.Egress, sgeval.SGDecision{Allowed: true, Group: g.ID, Index: i})
+				both[1] = append(both[1], ruleText{text, pos})
+			}
+			s.texts.sg[g.ID] = both
+		}
+	}
+	for _, t := range s.tgws {
+		for _, rt := range t.tables {
+			rs := rt.Routes()
+			out := make([]ruleText, len(rs))
+			for i := range rs {
+				out[i].text, out[i].pos = s.tgwRouteText(rt, &rs[i])
+			}
+			s.texts.tgwRoutes[rt] = out
+		}
+	}
+}
+
+// routeWords returns the rendered text of a VPC route.
+func (s *Solver) routeWords(t *routing.Table, r *routing.Route) (string, model.Position) {
+	if ts, ok := s.texts.routes[t]; ok && r.Entry < len(ts) {
+		return ts[r.Entry].text, ts[r.Entry].pos
+	}
+	return s.routeText(t, r)
+}
+
+// tgwRouteWords returns the rendered text of a transit gateway route.
+func (s *Solver) tgwRouteWords(t *routing.TGWTable, r *routing.TGWRoute) (string, model.Position) {
+	if ts, ok := s.texts.tgwRoutes[t]; ok && r.Entry < len(ts) {
+		return ts[r.Entry].text, ts[r.Entry].pos
+	}
+	return s.tgwRouteText(t, r)
+}
+
+// aclWords returns the rendered text of the rule an ACL decision names.
+func (s *Solver) aclWords(acl *sgeval.ACL, dir sgeval.Direction, d sgeval.ACLDecision) (string, model.Position) {
+	if d.Index >= 0 {
+		if ts, ok := s.texts.acl[acl.ID]; ok {
+			side := ts[0]
+			if dir == sgeval.Egress {
+				side = ts[1]
+			}
+			if d.Index < len(side) {
+				return side[d.Index].text, side[d.Index].pos
+			}
+		}
+	}
+	return s.aclRuleText(acl, dir, d)
+}
+
+// sgWords returns the rendered text of the rule a group decision names.
+func (s *Solver) sgWords(dir sgeval.Direction, d sgeval.SGDecision) (string, model.Position) {
+	if d.Index >= 0 {
+		if ts, ok := s.texts.sg[d.Group]; ok {
+			side := ts[0]
+			if dir == sgeval.Egress {
+				side = ts[1]
+			}
+			if d.Index < len(side) {
+				return side[d.Index].text, side[d.Index].pos
+			}
+		}
+	}
+	return s.sgRuleText(dir, d)
 }
 
 // PrefixList implements sgeval.Resolver and routing.Resolver.

@@ -145,6 +145,8 @@ func TestReachPeering(t *testing.T) {
 		{"S-42", "no transit through the peer", tcp("i-a-app", "i-c", 443), unreachable, []string{"forward:PCX_REQUIRES_ADDRESS_IN_VPC_CIDR"}},
 		{"S-40", "pending peering", tcp("i-a-app", "i-d", 443), unreachable, []string{"forward:BAD_STATE", "return:BAD_STATE"}},
 		{"S-43", "no route back from the peer", tcp("i-c", "i-a-app", 443), unreachable, []string{"forward:PCX_REQUIRES_ADDRESS_IN_VPC_CIDR"}},
+		{"S-42", "no internet through the peer's NAT gateway", tcp("i-b", "internet", 443), unreachable, []string{"forward:PCX_REQUIRES_ADDRESS_IN_VPC_CIDR"}},
+		{"S-43", "udp across the peering", solver.Query{From: "i-a-app", To: "i-b", Protocol: model.ProtocolUDP, Port: 514}, unreachable, []string{"forward:ENI_SG_RULES_MISMATCH"}},
 	})
 }
 
@@ -219,4 +221,57 @@ func TestTransitGatewayPathCrossesAttachmentSubnetACLs(t *testing.T) {
 		}
 	}
 	assert.Equal(t, []string{"vpc-e/default-acl egress", "acl-e-tgw ingress", "vpc-f/default-acl egress", "vpc-f/default-acl ingress"}, acls)
+}
+
+func TestReachIsSafeForConcurrentUse(t *testing.T) {
+	s := network(t)
+	queries := []solver.Query{tcp("i-a-app", "i-b", 443), tcp("i-e", "internet", 443), tcp("internet", "i-a-web", 443), tcp("i-a-app2", "i-a-db", 5432)}
+	want := make([]string, len(queries))
+	for i, q := range queries {
+		want[i] = s.Reach(q).Text()
+	}
+	var wg sync.WaitGroup
+	for g := 0; g < 8; g++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := 0; i < 50; i++ {
+				q := queries[(g+i)%len(queries)]
+				if got := s.Reach(q).Text(); got != want[(g+i)%len(queries)] {
+					t.Errorf("concurrent Reach(%s) differs", q)
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+}
+
+// BenchmarkReach measures single queries on the test topologies; the
+// README reports them.
+func BenchmarkReach(b *testing.B) {
+	cases := []struct {
+		name string
+		s    func(testing.TB) *solver.Solver
+		q    solver.Query
+	}{
+		{"same-vpc", network, tcp("i-a-app", "i-a-app2", 443)},
+		{"peering", network, tcp("i-a-app", "i-b", 443)},
+		{"acl-partial-return", network, tcp("i-a-app", "i-a-db", 5432)},
+		{"tgw-centralised-egress", network, tcp("i-e", "internet", 443)},
+		{"tgw-inter-region", network, tcp("i-e", "i-w", 443)},
+		{"internet-inbound", network, tcp("internet", "i-a-web", 443)},
+		{"nlb-over-peering", servicesNet, tcp("i-c", "10.30.1.5", 443)},
+		{"privatelink", servicesNet, tcp("i-c", "vpce-c-api", 443)},
+		{"dns-cname-alias-nlb", servicesNet, tcp("i-c", "www.corp.example", 443)},
+	}
+	for _, c := range cases {
+		s := c.s(b)
+		b.Run(c.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				s.Reach(c.q)
+			}
+		})
+	}
 }

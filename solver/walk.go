@@ -95,6 +95,8 @@ type walker struct {
 	// sees the client's address instead (client IP preservation).
 	preservedFrom netip.Addr
 	portBuf       []sgeval.PortDecision
+	flowFor       sgeval.Packet
+	flowText      string
 }
 
 type visit struct {
@@ -102,7 +104,12 @@ type visit struct {
 	dst   netip.Addr
 }
 
-func (w *walker) hop(h Hop) { w.hops = append(w.hops, h) }
+func (w *walker) hop(h Hop) {
+	if w.hops == nil {
+		w.hops = make([]Hop, 0, 24)
+	}
+	w.hops = append(w.hops, h)
+}
 
 func (w *walker) block(code Code, component model.ID, rule string, pos model.Position, format string, args ...any) {
 	b := Blocker{Code: code, Component: component, Leg: w.leg, Rule: rule, Message: fmt.Sprintf(format, args...), Pos: pos}
@@ -146,7 +153,7 @@ func eniHopKind(e *eniInfo) HopKind {
 // fromENI starts a walk at interface e.
 func (w *walker) fromENI(ei int32) terminal {
 	e := &w.s.enis[ei]
-	w.hop(Hop{Component: e.id, Kind: eniHopKind(e), Decision: DecisionSend, Rule: fmt.Sprintf("%s sends %s", e.id, w.flow()), Pos: e.src.Position})
+	w.hop(Hop{Component: e.id, Kind: eniHopKind(e), Decision: DecisionSend, Rule: string(e.id) + " sends " + w.flow(), Pos: e.src.Position})
 	if !e.running && w.leg == LegForward {
 		w.block(InstanceNotRunning, e.id, "", e.src.Position, "%s is not running", e.id)
 	}
@@ -157,7 +164,13 @@ func (w *walker) fromENI(ei int32) terminal {
 	return w.route(e.subnet)
 }
 
-func (w *walker) flow() string { return flowText(w.pkt, w.ephemeral, w.leg) }
+// flow describes the packet, rendered once per header.
+func (w *walker) flow() string {
+	if w.flowFor != w.pkt || w.flowText == "" {
+		w.flowFor, w.flowText = w.pkt, flowText(w.pkt, w.ephemeral, w.leg)
+	}
+	return w.flowText
+}
 
 // route looks the destination up in the route table of subnet sn, where the
 // packet is, and follows the route (S-10..S-15).
@@ -178,7 +191,7 @@ func (w *walker) route(sn int32) terminal {
 		w.block(NoRouteToDestination, t.ID, "", w.tablePos(t), "%s (for subnet %s) has no route for %s", t.ID, si.m.ID, w.pkt.Dst)
 		return w.drop(t.ID, HopRouteTable, "no route for "+w.pkt.Dst.String(), w.tablePos(t))
 	}
-	text, pos := w.s.routeText(t, r)
+	text, pos := w.s.routeWords(t, r)
 	if r.Blackhole || r.Kind == routing.TargetUnknown {
 		w.block(BadStateRoute, t.ID, text, pos, "the route for %s in %s is a blackhole: %s", w.pkt.Dst, t.ID, text)
 		return w.drop(t.ID, HopRouteTable, text, pos)
@@ -265,16 +278,16 @@ func (w *walker) checkACL(sn int32, dir sgeval.Direction) {
 		}
 		switch {
 		case len(denied) == 0:
-			text, pos := w.s.aclRuleText(acl, dir, allowed[0].ACLDecision)
+			text, pos := w.s.aclWords(acl, dir, allowed[0].ACLDecision)
 			w.hop(Hop{Component: acl.ID, Kind: HopNetworkACL, Decision: DecisionAllow, Direction: dir.String(), Rule: text, Pos: pos})
 		case len(allowed) == 0:
-			text, pos := w.s.aclRuleText(acl, dir, denied[0].ACLDecision)
+			text, pos := w.s.aclWords(acl, dir, denied[0].ACLDecision)
 			w.hop(Hop{Component: acl.ID, Kind: HopNetworkACL, Decision: DecisionDeny, Direction: dir.String(), Rule: text, Pos: pos})
 			w.block(SubnetACLRestriction, acl.ID, text, pos, "network ACL %s of subnet %s denies the response (%s) %s: %s (S-33)",
 				acl.ID, si.m.ID, w.flow(), dir, text)
 		default:
-			atext, _ := w.s.aclRuleText(acl, dir, allowed[0].ACLDecision)
-			text, pos := w.s.aclRuleText(acl, dir, denied[0].ACLDecision)
+			atext, _ := w.s.aclWords(acl, dir, allowed[0].ACLDecision)
+			text, pos := w.s.aclWords(acl, dir, denied[0].ACLDecision)
 			w.hop(Hop{Component: acl.ID, Kind: HopNetworkACL, Decision: DecisionAllow, Direction: dir.String(),
 				Rule: fmt.Sprintf("ports %s by %s; %s for %s", portsText(allowed), atext, text, portsText(denied)), Pos: pos})
 			w.warn(ACLPartialReturn, acl.ID, text, pos, "network ACL %s of subnet %s lets the response through %s only on ports %s of %s (%s); %s for ports %s (S-33)",
@@ -283,7 +296,7 @@ func (w *walker) checkACL(sn int32, dir sgeval.Direction) {
 		return
 	}
 	d := acl.Check(dir, w.pkt)
-	text, pos := w.s.aclRuleText(acl, dir, d)
+	text, pos := w.s.aclWords(acl, dir, d)
 	if !d.Allowed {
 		w.hop(Hop{Component: acl.ID, Kind: HopNetworkACL, Decision: DecisionDeny, Direction: dir.String(), Rule: text, Pos: pos})
 		what := "the request"
@@ -296,7 +309,7 @@ func (w *walker) checkACL(sn int32, dir sgeval.Direction) {
 	}
 	w.hop(Hop{Component: acl.ID, Kind: HopNetworkACL, Decision: DecisionAllow, Direction: dir.String(), Rule: text, Pos: pos})
 	if d.Partial {
-		ptext, ppos := w.s.aclRuleText(acl, dir, sgeval.ACLDecision{Number: d.PartialNumber, Index: d.PartialIndex})
+		ptext, ppos := w.s.aclWords(acl, dir, sgeval.ACLDecision{Number: d.PartialNumber, Index: d.PartialIndex})
 		w.warn(ACLPartialProtocols, acl.ID, ptext, ppos, "network ACL %s of subnet %s allows all traffic %s by %s, except what %s denies", acl.ID, si.m.ID, dir, text, ptext)
 	}
 }
@@ -333,7 +346,7 @@ func (w *walker) checkSG(ei int32, dir sgeval.Direction, peer sgeval.Peer, peerE
 	}
 	d := sgeval.Check(e.groups, dir, w.pkt, peer)
 	if d.Allowed {
-		text, pos := w.s.sgRuleText(dir, d)
+		text, pos := w.s.sgWords(dir, d)
 		return Hop{Component: d.Group, Kind: HopSecurityGroup, Decision: DecisionAllow, Direction: dir.String(), Rule: text, Pos: pos}
 	}
 	ids := make([]string, len(e.groups))
@@ -400,7 +413,7 @@ func (w *walker) arriveAt(ei int32) terminal {
 	if !e.running {
 		w.block(InstanceNotRunning, e.id, "", e.src.Position, "%s is not running", e.id)
 	}
-	w.hop(Hop{Component: e.id, Kind: eniHopKind(e), Decision: DecisionDeliver, Rule: "delivered to " + e.describe()})
+	w.hop(Hop{Component: e.id, Kind: eniHopKind(e), Decision: DecisionDeliver, Rule: "delivered to " + e.name})
 	return terminal{kind: termENI, eni: ei, vpc: e.vpc, ext: -1, pkt: w.pkt}
 }
 
@@ -522,7 +535,7 @@ func (w *walker) toPeering(pcx model.ID, vpc int32, from int32) terminal {
 	if vi.m.Region != ov.m.Region {
 		w.refOK = false
 	}
-	w.hop(Hop{Component: pcx, Kind: HopPeeringConnection, Decision: DecisionForward, Rule: fmt.Sprintf("%s -> %s", vi.m.ID, ov.m.ID), Pos: p.Source.Position})
+	w.hop(Hop{Component: pcx, Kind: HopPeeringConnection, Decision: DecisionForward, Rule: string(vi.m.ID) + " -> " + string(ov.m.ID), Pos: p.Source.Position})
 	return w.deliverInVPC(other, -1)
 }
 
@@ -581,7 +594,7 @@ func (w *walker) throughTGW(att *attInfo, az string) terminal {
 		w.block(TGWRtbCannotRoute, t.ID, "", tpos, "transit gateway route table %s has no route for %s (S-52)", t.ID, w.pkt.Dst)
 		return w.drop(t.ID, HopTGWRouteTable, "no route for "+w.pkt.Dst.String(), tpos)
 	}
-	text, pos := w.s.tgwRouteText(t, r)
+	text, pos := w.s.tgwRouteWords(t, r)
 	if r.Blackhole {
 		w.block(TGWRtbBadStateRoute, t.ID, text, pos, "transit gateway route table %s drops %s: %s (S-52)", t.ID, w.pkt.Dst, text)
 		return w.drop(t.ID, HopTGWRouteTable, text, pos)
@@ -619,7 +632,7 @@ func (w *walker) throughTGW(att *attInfo, az string) terminal {
 			w.refOK = false
 		}
 		w.hop(Hop{Component: out.m.ID, Kind: HopTGWAttachment, Decision: DecisionForward,
-			Rule: fmt.Sprintf("into %s through subnet %s", ov.m.ID, w.s.subnets[asn].m.ID), Pos: out.m.Source.Position})
+			Rule: "into " + string(ov.m.ID) + " through subnet " + string(w.s.subnets[asn].m.ID), Pos: out.m.Source.Position})
 		// Traffic entering a VPC from its attachment is routed by the
 		// attachment subnet's route table (S-53).
 		return w.route(asn)
