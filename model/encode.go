@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/netip"
 	"reflect"
+	"slices"
 	"strconv"
 
 	"gopkg.in/yaml.v3"
@@ -18,6 +19,19 @@ import (
 // list is left out and an empty one written as [], so that "not written"
 // (a new security group's default egress) and "none" survive the trip.
 func Encode(m *Model) ([]byte, error) {
+	if m.LintSettings == nil && len(m.Lint) > 0 {
+		// A merged model's per-file settings become one.
+		c := *m
+		c.LintSettings = &LintSettings{}
+		for _, l := range m.Lint {
+			for _, id := range l.Disable {
+				if !slices.Contains(c.LintSettings.Disable, id) {
+					c.LintSettings.Disable = append(c.LintSettings.Disable, id)
+				}
+			}
+		}
+		m = &c
+	}
 	n, err := encodeValue(reflect.ValueOf(m).Elem())
 	if err != nil {
 		return nil, err

@@ -42,6 +42,10 @@ func parse(name string, data []byte) (*Model, Diagnostics) {
 	d := &decoder{file: name}
 	m := &Model{}
 	d.decode(root, reflect.ValueOf(m).Elem(), "", nil, "", -1)
+	if m.LintSettings != nil {
+		m.Lint = append(m.Lint, *m.LintSettings)
+		m.LintSettings = nil
+	}
 	if m.Version != 0 && m.Version != FormatVersion {
 		d.diags.errorf(m.Source.Field("version"), ErrInvalidValue,
 			"unsupported format version %d (this vpcreach reads version %d)", m.Version, FormatVersion)
@@ -150,6 +154,7 @@ func Merge(models ...*Model) *Model {
 		out.HostedZones = append(out.HostedZones, m.HostedZones...)
 		out.ExternalNetworks = append(out.ExternalNetworks, m.ExternalNetworks...)
 		out.Expectations = append(out.Expectations, m.Expectations...)
+		out.Lint = append(out.Lint, m.Lint...)
 	}
 	return out
 }

@@ -51,7 +51,7 @@ func TestDecodeErrorsAreExactAndPositioned(t *testing.T) {
 		{"bad enum", minimal("    load_balancers:\n      - {id: lb, type: network, scheme: public, subnets: []}\n"),
 			[]string{`t.yaml:7:41: vpcs[0].load_balancers[0].scheme: "public" is not a load balancer scheme (one of internal, internet-facing)`}},
 		{"merge keys refused", "version: 1\nx: &x {a: 1}\n",
-			[]string{`t.yaml:2:1: x: unknown field "x" (known: version, accounts, vpcs, peering_connections, transit_gateways, prefix_lists, endpoint_services, hosted_zones, external_networks, expectations)`}},
+			[]string{`t.yaml:2:1: x: unknown field "x" (known: version, accounts, vpcs, peering_connections, transit_gateways, prefix_lists, endpoint_services, hosted_zones, external_networks, expectations, lint)`}},
 		{"version", "version: 2\n", []string{`t.yaml:1:10: version: unsupported format version 2 (this vpcreach reads version 1)`}},
 		{"missing version", "vpcs: []\n", []string{`t.yaml:1:1: version: required field is missing`}},
 		{"empty", "", []string{`t.yaml:1:1: empty file: a topology starts with "version: 1"`}},

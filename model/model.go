@@ -39,6 +39,20 @@ type Model struct {
 	ExternalNetworks []ExternalNetwork `yaml:"external_networks"`
 	// Expectations state what must and must not be reachable.
 	Expectations []Expectation `yaml:"expectations"`
+	// Lint holds the lint settings of each file that wrote some, with the
+	// file in their Source.
+	Lint []LintSettings `yaml:"-"`
+	// LintSettings is the `lint` key of a file: the settings for the
+	// findings located in that file. Parse moves it into Lint.
+	LintSettings *LintSettings `yaml:"lint"`
+
+	Source Source `yaml:"-"`
+}
+
+// LintSettings tune the linter for the findings located in one file.
+type LintSettings struct {
+	// Disable lists lint rule ids whose findings in this file are dropped.
+	Disable []string `yaml:"disable" example:"[sg-missing-description]"`
 
 	Source Source `yaml:"-"`
 }

@@ -1,0 +1,186 @@
+package lint
+
+import (
+	"cmp"
+	"fmt"
+	"slices"
+	"strings"
+	"sync"
+
+	"github.com/vpcreach/vpcreach/model"
+	"github.com/vpcreach/vpcreach/solver"
+)
+
+// Rule is a lint rule.
+type Rule struct {
+	// ID is the rule's stable name, such as "sg-missing-description".
+	ID string
+	// Severity is the severity of the rule's findings.
+	Severity model.Severity
+	// Title is a one-line summary.
+	Title string
+	// Description is one paragraph on what the rule looks for and why it
+	// matters.
+	Description string
+	// Fix says how to make the finding go away.
+	Fix string
+	// Semantics lists the aws-semantics rules (S-xx) the rule relies on.
+	Semantics []string
+	check     func(*Context)
+}
+
+// Finding is one problem a rule found.
+type Finding struct {
+	Rule     string
+	Severity model.Severity
+	Message  string
+	// Pos and Path locate the resource or rule at fault.
+	Pos  model.Position
+	Path string
+	// Component is the id of the resource at fault.
+	Component model.ID
+}
+
+// Context is what a rule's check sees. Rules report through it.
+type Context struct {
+	Model  *model.Model
+	Index  *model.Index
+	Solver *solver.Solver
+	rule   *Rule
+	out    *[]Finding
+}
+
+// Report records a finding of the running rule about a resource.
+func (c *Context) Report(src model.Source, component model.ID, format string, args ...any) {
+	*c.out = append(*c.out, Finding{Rule: c.rule.ID, Severity: c.rule.Severity, Message: fmt.Sprintf(format, args...),
+		Pos: src.Position, Path: src.Path, Component: component})
+}
+
+// ReportSeverity is Report with a severity other than the rule's default.
+func (c *Context) ReportSeverity(sev model.Severity, src model.Source, component model.ID, format string, args ...any) {
+	c.Report(src, component, format, args...)
+	(*c.out)[len(*c.out)-1].Severity = sev
+}
+
+var (
+	registryMu sync.Mutex
+	registry   = map[string]*Rule{}
+)
+
+// register adds a rule to the registry; rule files call it from init.
+func register(r *Rule) {
+	registryMu.Lock()
+	defer registryMu.Unlock()
+	if _, dup := registry[r.ID]; dup {
+		panic("lint: rule " + r.ID + " registered twice")
+	}
+	if r.ID == "" || r.Title == "" || r.Description == "" || r.Fix == "" || r.Severity == 0 || r.check == nil {
+		panic("lint: rule " + r.ID + " lacks an id, title, description, fix, severity or check")
+	}
+	registry[r.ID] = r
+}
+
+// Rules returns every rule, sorted by id.
+func Rules() []*Rule {
+	registryMu.Lock()
+	defer registryMu.Unlock()
+	out := make([]*Rule, 0, len(registry))
+	for _, r := range registry {
+		out = append(out, r)
+	}
+	slices.SortFunc(out, func(a, b *Rule) int { return cmp.Compare(a.ID, b.ID) })
+	return out
+}
+
+// Lookup returns the rule with an id, or nil.
+func Lookup(id string) *Rule {
+	registryMu.Lock()
+	defer registryMu.Unlock()
+	return registry[id]
+}
+
+// Options tune a run.
+type Options struct {
+	// Disable lists rule ids not to run.
+	Disable []string
+	// Only, when not empty, lists the only rule ids to run.
+	Only []string
+}
+
+// Run runs every enabled rule on a validated model and returns the
+// findings, sorted by file, line, column, rule and message. Rules disabled
+// in a file's `lint` settings drop the findings located in that file.
+func Run(m *model.Model, opts Options) ([]Finding, error) {
+	for _, id := range append(slices.Clone(opts.Disable), opts.Only...) {
+		if err := checkRuleID(id); err != nil {
+			return nil, err
+		}
+	}
+	for _, l := range m.Lint {
+		for _, id := range l.Disable {
+			if err := checkRuleID(id); err != nil {
+				return nil, fmt.Errorf("%s: lint.disable: %w", l.Source.Position, err)
+			}
+		}
+	}
+	s, err := solver.New(m)
+	if err != nil {
+		return nil, err
+	}
+	x, _ := model.NewIndex(m)
+	var out []Finding
+	for _, r := range Rules() {
+		if slices.Contains(opts.Disable, r.ID) || (len(opts.Only) > 0 && !slices.Contains(opts.Only, r.ID)) {
+			continue
+		}
+		c := &Context{Model: m, Index: x, Solver: s, rule: r, out: &out}
+		r.check(c)
+	}
+	// Per-file switches.
+	disabled := map[string][]string{}
+	for _, l := range m.Lint {
+		disabled[l.Source.File] = append(disabled[l.Source.File], l.Disable...)
+	}
+	if len(disabled) > 0 {
+		kept := out[:0]
+		for _, f := range out {
+			if !slices.Contains(disabled[f.Pos.File], f.Rule) {
+				kept = append(kept, f)
+			}
+		}
+		out = kept
+	}
+	slices.SortStableFunc(out, func(a, b Finding) int {
+		return cmp.Or(cmp.Compare(a.Pos.File, b.Pos.File), cmp.Compare(a.Pos.Line, b.Pos.Line), cmp.Compare(a.Pos.Column, b.Pos.Column),
+			cmp.Compare(a.Rule, b.Rule), cmp.Compare(a.Message, b.Message))
+	})
+	return slices.CompactFunc(out, func(a, b Finding) bool { return a == b }), nil
+}
+
+func checkRuleID(id string) error {
+	if Lookup(id) != nil {
+		return nil
+	}
+	var ids []string
+	for _, r := range Rules() {
+		ids = append(ids, r.ID)
+	}
+	if s := model.Suggest(id, ids); s != "" {
+		return fmt.Errorf("unknown lint rule %q (did you mean %q?)", id, s)
+	}
+	return fmt.Errorf("unknown lint rule %q (see vpcreach lint --rules)", id)
+}
+
+// String renders a finding as "file:line:col: severity: message [rule]".
+func (f Finding) String() string {
+	return fmt.Sprintf("%s: %s: %s [%s]", f.Pos, f.Severity, f.Message, f.Rule)
+}
+
+// joinIDs renders ids as "a, b, c".
+func joinIDs[T ~string](ids []T) string {
+	s := make([]string, len(ids))
+	for i, id := range ids {
+		s[i] = string(id)
+	}
+	return strings.Join(s, ", ")
+}
