@@ -45,7 +45,9 @@ func TestNetwork(t *testing.T) {
 // testify's assert.TestingT works too, and so does a recorder.
 type recorder struct{ errs []string }
 
-func (r *recorder) Errorf(format string, args ...any) { r.errs = append(r.errs, fmt.Sprintf(format, args...)) }
+func (r *recorder) Errorf(format string, args ...any) {
+	r.errs = append(r.errs, fmt.Sprintf(format, args...))
+}
 
 func TestFailureMessagesShowThePath(t *testing.T) {
 	var rec recorder
