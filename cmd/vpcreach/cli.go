@@ -27,7 +27,10 @@ func commands() []command {
 	return []command{
 		{"validate", "FILE...", "check topology files against the format and AWS's rules", runValidate},
 		{"reach", "FILE... --from A --to B", "can A reach B? both paths hop by hop, and every blocker", runReach},
+		{"check", "FILE...", "check the topology's expectations (CI: exit 1 when one fails)", runCheck},
+		{"lint", "FILE...", "flag risky, broken or wasteful choices (CI: exit 1 on findings)", runLint},
 		{"overlaps", "FILE...", "list overlapping CIDRs and classify how each pair is connected", runOverlaps},
+		{"generate", "--vpcs N --seed S", "write a synthetic enterprise topology (for benchmarks)", runGenerate},
 		{"example", "", "print an example topology to start from", runExample},
 		{"schema", "", "print the JSON Schema of the topology format (for editors)", runSchema},
 		{"version", "", "print the version", runVersion},

@@ -66,6 +66,19 @@ func TestCLIGolden(t *testing.T) {
 		{"reach-unknown-source", exitInvalid, []string{"reach", "../../solver/testdata/network.yaml", "--from", "i-a-ap", "--to", "i-b", "--port", "443"}},
 		{"reach-missing-to", exitInvalid, []string{"reach", "../../solver/testdata/network.yaml", "--from", "i-a-app"}},
 		{"reach-tcp-without-port", exitInvalid, []string{"reach", "../../solver/testdata/network.yaml", "--from", "i-a-app", "--to", "i-b"}},
+		{"reach-seed001-privatelink", exitOK, []string{"reach", "../../testdata/seed001-peering-endpoints.yaml", "--from", "i-1-app", "--to", "vpce-svc-0f3e1d2c3b4a59687", "--port", "443"}},
+		{"reach-seed002-pending", exitFindings, []string{"reach", "../../testdata/seed002-privatelink.yaml", "--from", "i-cons2-app", "--to", "vpce-cons2-web", "--port", "80"}},
+		{"reach-seed003-dns-over-peering", exitOK, []string{"reach", "../../testdata/seed003-private-eks.yaml", "--from", "i-ops-tools", "--to", "ec2.ap-southeast-1.amazonaws.com", "--port", "443"}},
+		{"reach-seed003-service-name", exitOK, []string{"reach", "../../testdata/seed003-private-eks.yaml", "--from", "i-eks-node-1a", "--to", "ecr.dkr", "--port", "443", "--output", "json"}},
+		{"reach-seed004-s3-gateway-endpoint", exitOK, []string{"reach", "../../testdata/seed004-peering-gateway-tgw-sharing.yaml", "--from", "i-a1-app", "--to", "s3", "--port", "443"}},
+		{"check-seeds", exitOK, []string{"check", "../../testdata/seed000-peering-nlb.yaml", "../../testdata/seed002-privatelink.yaml"}},
+		{"check-broken", exitFindings, []string{"check", "testdata/broken-expectations.yaml"}},
+		{"check-broken-junit", exitFindings, []string{"check", "--output", "junit", "testdata/broken-expectations.yaml"}},
+		{"check-broken-json", exitFindings, []string{"check", "--output", "json", "testdata/broken-expectations.yaml"}},
+		{"lint-seed000", exitFindings, []string{"lint", "../../testdata/seed000-peering-nlb.yaml"}},
+		{"lint-seed000-notes-only", exitOK, []string{"lint", "../../testdata/seed000-peering-nlb.yaml", "--fail-on", "error", "--disable", "sg-missing-description"}},
+		{"lint-unknown-rule", exitInvalid, []string{"lint", "../../testdata/seed000-peering-nlb.yaml", "--disable", "sg-missing-descripton"}},
+		{"generate-4-vpcs", exitOK, []string{"generate", "--vpcs", "4", "--seed", "1", "--instances-per-vpc", "6"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) { golden(t, tt.name, tt.code, tt.args...) })

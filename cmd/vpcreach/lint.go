@@ -1,0 +1,188 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/vpcreach/vpcreach/lint"
+	"github.com/vpcreach/vpcreach/model"
+	"github.com/vpcreach/vpcreach/report"
+)
+
+// formatFlag is --output for the CI commands: text, json, sarif or junit.
+type formatFlag string
+
+func (f *formatFlag) String() string { return string(*f) }
+
+func (f *formatFlag) Set(s string) error {
+	switch s {
+	case "text", "json", "sarif", "junit":
+		*f = formatFlag(s)
+		return nil
+	}
+	return fmt.Errorf("must be text, json, sarif or junit")
+}
+
+// severityFlag is --fail-on.
+type severityFlag struct{ s model.Severity }
+
+func (f *severityFlag) String() string { return f.s.String() }
+
+func (f *severityFlag) Set(s string) error {
+	switch s {
+	case "error":
+		f.s = model.SeverityError
+	case "warning":
+		f.s = model.SeverityWarning
+	case "note":
+		f.s = model.SeverityNote
+	default:
+		return fmt.Errorf("must be error, warning or note")
+	}
+	return nil
+}
+
+// listFlag collects a repeatable flag; commas separate values too.
+type listFlag []string
+
+func (l *listFlag) String() string { return strings.Join(*l, ",") }
+
+func (l *listFlag) Set(s string) error {
+	for _, v := range strings.Split(s, ",") {
+		if v = strings.TrimSpace(v); v != "" {
+			*l = append(*l, v)
+		}
+	}
+	return nil
+}
+
+func tool() report.Tool {
+	return report.Tool{Name: "vpcreach", Version: currentVersion(), InformationURI: "https://github.com/vpcreach/vpcreach"}
+}
+
+type findingJSON struct {
+	Rule      string `json:"rule"`
+	Severity  string `json:"severity"`
+	Message   string `json:"message"`
+	File      string `json:"file"`
+	Line      int    `json:"line"`
+	Column    int    `json:"column"`
+	Path      string `json:"path,omitempty"`
+	Component string `json:"component,omitempty"`
+}
+
+type ruleJSON struct {
+	ID          string   `json:"id"`
+	Severity    string   `json:"severity"`
+	Title       string   `json:"title"`
+	Description string   `json:"description"`
+	Fix         string   `json:"fix"`
+	Semantics   []string `json:"semantics,omitempty"`
+}
+
+func runLint(args []string, out, errOut io.Writer) int {
+	fs := newFlags("lint", "FILE...", errOut, nil)
+	output := formatFlag("text")
+	fs.Var(&output, "output", "output format: text, json, sarif or junit")
+	failOn := severityFlag{model.SeverityWarning}
+	fs.Var(&failOn, "fail-on", "exit 1 when a finding is at least this severe: error, warning or note")
+	var disable listFlag
+	fs.Var(&disable, "disable", "a rule id not to run (repeatable, or comma-separated)")
+	listRules := fs.Bool("rules", false, "list the rules and exit")
+	files, code, ok := parseCommand(fs, args, 0, -1)
+	if !ok {
+		return code
+	}
+	if *listRules {
+		return printRules(out, output)
+	}
+	if len(files) == 0 {
+		fmt.Fprintln(errOut, "vpcreach lint: missing FILE argument")
+		fs.Usage()
+		return exitInvalid
+	}
+	m, diags := model.ReadFiles(files...)
+	if errs := diags.Errors(); len(errs) > 0 || m == nil {
+		for _, d := range errs {
+			fmt.Fprintln(errOut, d.Error())
+		}
+		fmt.Fprintf(errOut, "vpcreach lint: invalid input: %s\n", plural(len(errs), "error"))
+		return exitInvalid
+	}
+	findings, err := lint.Run(m, lint.Options{Disable: disable})
+	if err != nil {
+		fmt.Fprintf(errOut, "vpcreach lint: %s\n", err)
+		return exitInvalid
+	}
+	counts := map[model.Severity]int{}
+	failing := 0
+	for _, f := range findings {
+		counts[f.Severity]++
+		if f.Severity <= failOn.s {
+			failing++
+		}
+	}
+	var items []report.Item
+	for _, f := range findings {
+		items = append(items, report.Item{Rule: f.Rule, Level: f.Severity, Message: f.Message, Pos: f.Pos, Component: string(f.Component),
+			Name: fmt.Sprintf("%s %s %s", f.Rule, f.Component, f.Pos)})
+	}
+	switch output {
+	case "json":
+		res := struct {
+			Findings []findingJSON `json:"findings"`
+			Counts   countsJSON    `json:"counts"`
+		}{Findings: []findingJSON{}, Counts: countsJSON{counts[model.SeverityError], counts[model.SeverityWarning], counts[model.SeverityNote]}}
+		for _, f := range findings {
+			res.Findings = append(res.Findings, findingJSON{f.Rule, f.Severity.String(), f.Message, f.Pos.File, f.Pos.Line, f.Pos.Column, f.Path, string(f.Component)})
+		}
+		writeJSON(out, res)
+	case "sarif":
+		if err := report.SARIF(out, tool(), reportRules(), items); err != nil {
+			fmt.Fprintf(errOut, "vpcreach lint: %s\n", err)
+			return exitInvalid
+		}
+	case "junit":
+		if err := report.JUnit(out, "vpcreach.lint", items); err != nil {
+			fmt.Fprintf(errOut, "vpcreach lint: %s\n", err)
+			return exitInvalid
+		}
+	default:
+		for _, f := range findings {
+			fmt.Fprintln(out, f.String())
+		}
+		fmt.Fprintf(out, "%s: %d errors, %d warnings, %d notes\n", plural(len(findings), "finding"),
+			counts[model.SeverityError], counts[model.SeverityWarning], counts[model.SeverityNote])
+	}
+	for _, w := range diags.Warnings() {
+		fmt.Fprintln(errOut, w.Error())
+	}
+	if failing > 0 {
+		return exitFindings
+	}
+	return exitOK
+}
+
+func reportRules() []report.Rule {
+	var out []report.Rule
+	for _, r := range lint.Rules() {
+		out = append(out, report.Rule{ID: r.ID, Title: r.Title, Description: r.Description, Help: r.Fix, Level: r.Severity})
+	}
+	return out
+}
+
+func printRules(out io.Writer, output formatFlag) int {
+	if output == "json" {
+		var rs []ruleJSON
+		for _, r := range lint.Rules() {
+			rs = append(rs, ruleJSON{r.ID, r.Severity.String(), r.Title, r.Description, r.Fix, r.Semantics})
+		}
+		writeJSON(out, rs)
+		return exitOK
+	}
+	for _, r := range lint.Rules() {
+		fmt.Fprintf(out, "%s (%s): %s\n  %s\n  fix: %s\n", r.ID, r.Severity, r.Title, r.Description, r.Fix)
+	}
+	return exitOK
+}
