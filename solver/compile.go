@@ -45,6 +45,8 @@ type Solver struct {
 	lbService map[model.ID]*model.EndpointService
 	// texts holds the words of routes and rules, rendered once.
 	texts texts
+	// cls holds the equivalence classes, computed on first use.
+	cls classState
 }
 
 // texts caches the rendering of every route and rule, so that a query

@@ -133,7 +133,11 @@ func icmpResponse(t int16) int16 {
 // Reach answers whether the query's source can reach its destination: the
 // request must arrive and the response return. The result holds both paths
 // hop by hop and every blocker on them. Reach is safe for concurrent use.
-func (s *Solver) Reach(q Query) Result {
+func (s *Solver) Reach(q Query) Result { return s.reachQuery(q, false) }
+
+// reachQuery answers a query; quiet queries skip hops and messages, for
+// the whole-network analyses that need verdicts and codes only.
+func (s *Solver) reachQuery(q Query, quiet bool) Result {
 	res := Result{Query: q}
 	if q.Protocol == 0 {
 		res.Verdict, res.Err = VerdictInvalidQuery, fmt.Errorf("%w: no protocol", ErrInvalidQuery)
@@ -181,7 +185,7 @@ func (s *Solver) Reach(q Query) Result {
 
 	res.Warnings = dres.warnings
 	if len(dres.answers) <= 1 {
-		return s.reach(res, src, dst, pkt, eph, dres.hops, dres.service)
+		return s.reach(res, src, dst, pkt, eph, dres.hops, dres.service, quiet)
 	}
 	// Clients use every address of a name or load balancer. Walk to each
 	// (the preferred one first): if all pass, show the preferred path; if
@@ -202,7 +206,7 @@ func (s *Solver) Reach(q Query) Result {
 		p.Dst = o.addr
 		r := res
 		r.Warnings = append([]Warning(nil), res.Warnings...)
-		all = append(all, tried{o, s.reach(r, src, o, p, eph, dres.hops, dres.service)})
+		all = append(all, tried{o, s.reach(r, src, o, p, eph, dres.hops, dres.service, quiet)})
 	}
 	add(dst)
 	for i, a := range dres.answers {
@@ -259,8 +263,8 @@ type segment struct {
 // reach walks the request segment by segment, through load balancers and
 // endpoints, then the responses in reverse order, and decides the verdict.
 // prefix holds hops (DNS resolution) to show before the forward path.
-func (s *Solver) reach(res Result, src, dst origin, pkt sgeval.Packet, eph model.PortRange, prefix []Hop, service string) Result {
-	fw := &walker{s: s, leg: LegForward, pkt: pkt, ephemeral: eph, srcENI: -1, refOK: true, egressHop: -1, service: service}
+func (s *Solver) reach(res Result, src, dst origin, pkt sgeval.Packet, eph model.PortRange, prefix []Hop, service string, quiet bool) Result {
+	fw := &walker{s: s, leg: LegForward, pkt: pkt, ephemeral: eph, srcENI: -1, refOK: true, egressHop: -1, service: service, quiet: quiet}
 	if src.kind == termENI {
 		fw.srcENI = src.eni
 	}
@@ -284,7 +288,7 @@ func (s *Solver) reach(res Result, src, dst origin, pkt sgeval.Packet, eph model
 			}
 			break
 		}
-		next := s.lbSegment(st, term.pkt, eph)
+		next := s.lbSegment(st, term.pkt, eph, quiet)
 		last.returnAfter = st.returnHops
 		next.fw.finishEgress(next.fw.first, next.src, next.term)
 		res.Forward = append(res.Forward, next.fw.hops...)
@@ -293,7 +297,7 @@ func (s *Solver) reach(res Result, src, dst origin, pkt sgeval.Packet, eph model
 		segs = append(segs, next)
 		term = next.term
 		for _, other := range st.others {
-			if !s.segmentWorks(st, other, term.pkt, eph) {
+			if !s.segmentWorks(st, other, term.pkt, eph, quiet) {
 				res.Warnings = append(res.Warnings, Warning{Code: ELBV2TargetUnreachable, Component: s.enis[other].id, Leg: LegForward,
 					Message: fmt.Sprintf("%s is an eligible target of %s too, but traffic to it is blocked: some connections fail (S-81)", s.enis[other].id, s.enis[st.node].id)})
 			}
@@ -302,7 +306,7 @@ func (s *Solver) reach(res Result, src, dst origin, pkt sgeval.Packet, eph model
 	if term.kind != termDropped {
 		for i := len(segs) - 1; i >= 0; i-- {
 			sg := segs[i]
-			rw := s.returnWalk(sg, eph, pkt)
+			rw := s.returnWalk(sg, eph, pkt, quiet)
 			res.Return = append(res.Return, rw.hops...)
 			res.Blockers = append(res.Blockers, rw.blockers...)
 			res.Warnings = append(res.Warnings, rw.warnings...)
@@ -324,10 +328,10 @@ func (s *Solver) reach(res Result, src, dst origin, pkt sgeval.Packet, eph model
 
 // lbSegment walks the request from a load balancer node to the target the
 // service step chose.
-func (s *Solver) lbSegment(st *serviceStep, arrived sgeval.Packet, eph model.PortRange) *segment {
+func (s *Solver) lbSegment(st *serviceStep, arrived sgeval.Packet, eph model.PortRange, quiet bool) *segment {
 	pkt := arrived
 	pkt.Src, pkt.Dst, pkt.DstPort = st.src, st.targetAddr, st.port
-	w := &walker{s: s, leg: LegForward, pkt: pkt, first: pkt, ephemeral: eph, srcENI: st.node, refOK: true, egressHop: -1, lbSource: true}
+	w := &walker{s: s, leg: LegForward, pkt: pkt, first: pkt, ephemeral: eph, srcENI: st.node, refOK: true, egressHop: -1, lbSource: true, quiet: quiet}
 	if st.preserved {
 		w.preservedFrom = s.enis[st.node].primary
 	}
@@ -338,23 +342,23 @@ func (s *Solver) lbSegment(st *serviceStep, arrived sgeval.Packet, eph model.Por
 
 // segmentWorks reports whether the request and response between a load
 // balancer node and another eligible target pass.
-func (s *Solver) segmentWorks(st *serviceStep, target int32, arrived sgeval.Packet, eph model.PortRange) bool {
+func (s *Solver) segmentWorks(st *serviceStep, target int32, arrived sgeval.Packet, eph model.PortRange, quiet bool) bool {
 	if target < 0 {
 		return true
 	}
 	alt := *st
 	alt.target, alt.targetAddr = target, s.enis[target].primary
-	sg := s.lbSegment(&alt, arrived, eph)
+	sg := s.lbSegment(&alt, arrived, eph, true)
 	sg.fw.finishEgress(sg.fw.first, sg.src, sg.term)
 	if len(sg.fw.blockers) > 0 || sg.term.kind == termDropped {
 		return false
 	}
-	return len(s.returnWalk(sg, eph, arrived).blockers) == 0
+	return len(s.returnWalk(sg, eph, arrived, true).blockers) == 0
 }
 
 // returnWalk walks the response of one segment back to its source.
-func (s *Solver) returnWalk(sg *segment, eph model.PortRange, req sgeval.Packet) *walker {
-	rw := &walker{s: s, leg: LegReturn, ephemeral: eph, srcENI: -1, egressHop: -1, nat: sg.fw.nat}
+func (s *Solver) returnWalk(sg *segment, eph model.PortRange, req sgeval.Packet, quiet bool) *walker {
+	rw := &walker{s: s, leg: LegReturn, ephemeral: eph, srcENI: -1, egressHop: -1, nat: sg.fw.nat, quiet: quiet}
 	rw.pkt = sg.term.pkt
 	rw.pkt.Src, rw.pkt.Dst = sg.term.pkt.Dst, sg.term.pkt.Src
 	if sg.returnTo.IsValid() {
@@ -442,7 +446,10 @@ func (w *walker) finishEgress(sent sgeval.Packet, src origin, term terminal) {
 	if peerENI >= 0 && w.refOK && w.s.enis[peerENI].primary == w.pkt.Dst {
 		peer.Groups = w.s.enis[peerENI].refs
 	}
-	w.hops[w.egressHop] = w.checkSG(src.eni, sgeval.Egress, peer, peerENI)
+	h := w.checkSG(src.eni, sgeval.Egress, peer, peerENI)
+	if !w.quiet {
+		w.hops[w.egressHop] = h
+	}
 	w.pkt = saved
 }
 

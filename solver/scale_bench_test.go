@@ -134,3 +134,126 @@ func BenchmarkNewGenerated(b *testing.B) {
 		}
 	})
 }
+
+// scaleSizes are the generated network sizes (VPCs) the whole-network
+// benchmarks run on; the README's Performance table reports them.
+var scaleSizes = []int{100, 1000, 5000}
+
+var (
+	genCache   = map[int]*solver.Solver{}
+	genModels  = map[int]*model.Model{}
+	genCacheMu = make(chan struct{}, 1)
+)
+
+func generatedSolver(b *testing.B, vpcs int) (*model.Model, *solver.Solver) {
+	genCacheMu <- struct{}{}
+	defer func() { <-genCacheMu }()
+	if s, ok := genCache[vpcs]; ok {
+		return genModels[vpcs], s
+	}
+	m := gen.Generate(gen.Options{VPCs: vpcs, Seed: 1})
+	s, err := solver.New(m)
+	if err != nil {
+		b.Fatal(err)
+	}
+	genCache[vpcs], genModels[vpcs] = s, m
+	return m, s
+}
+
+// BenchmarkLoadValidateCompile loads a generated topology from YAML,
+// validates it and compiles the solver.
+func BenchmarkLoadValidateCompile(b *testing.B) {
+	for _, n := range scaleSizes {
+		data, err := model.Encode(gen.Generate(gen.Options{VPCs: n, Seed: 1}))
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.Run(fmt.Sprintf("vpcs=%d", n), func(b *testing.B) {
+			b.ReportAllocs()
+			b.ReportMetric(float64(len(data))/1e6, "MB-yaml")
+			for b.Loop() {
+				m, _, err := model.LoadBytes("gen.yaml", data)
+				if err != nil {
+					b.Fatal(err)
+				}
+				if _, err := solver.New(m); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+// firstInstance returns the first instance whose security group ends in
+// suffix.
+func firstInstance(m *model.Model, suffix string) model.ID {
+	for _, v := range m.VPCs {
+		for _, in := range v.Instances {
+			if strings.HasSuffix(string(in.SecurityGroups[0]), suffix) {
+				return in.ID
+			}
+		}
+	}
+	return ""
+}
+
+func BenchmarkWhoCanReachGenerated(b *testing.B) {
+	for _, n := range scaleSizes {
+		m, s := generatedSolver(b, n)
+		q := solver.Query{To: string(firstInstance(m, "-db")), Protocol: model.ProtocolTCP, Port: 5432}
+		s.Classes() // computed once per solver, outside the timing
+		b.Run(fmt.Sprintf("vpcs=%d", n), func(b *testing.B) {
+			b.ReportAllocs()
+			b.ReportMetric(float64(len(s.Classes())), "classes")
+			for b.Loop() {
+				if _, err := s.WhoCanReach(q, false); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+func BenchmarkExposureGenerated(b *testing.B) {
+	for _, n := range scaleSizes {
+		_, s := generatedSolver(b, n)
+		s.Classes()
+		b.Run(fmt.Sprintf("vpcs=%d", n), func(b *testing.B) {
+			b.ReportAllocs()
+			var found int
+			for b.Loop() {
+				found = len(s.Exposure(nil, nil, false))
+			}
+			b.ReportMetric(float64(found), "exposed")
+		})
+	}
+}
+
+func BenchmarkMatrixSubnetGenerated(b *testing.B) {
+	for _, n := range scaleSizes[:2] {
+		_, s := generatedSolver(b, n)
+		s.Classes()
+		b.Run(fmt.Sprintf("vpcs=%d", n), func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				s.Matrix(solver.Query{Protocol: model.ProtocolTCP, Port: 8080}, solver.LevelSubnet)
+			}
+		})
+	}
+}
+
+// BenchmarkMatrixInstancesOneVPC is np-guard's case: one VPC with 480
+// instances, the instance-to-instance map.
+func BenchmarkMatrixInstancesOneVPC(b *testing.B) {
+	m := gen.Generate(gen.Options{VPCs: 1, Seed: 1, InstancesPerVPC: 480})
+	s, err := solver.New(m)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		s2, _ := solver.New(m) // classes are part of the cost
+		s2.Matrix(solver.Query{Protocol: model.ProtocolTCP, Port: 8080}, solver.LevelInstance)
+	}
+	_ = s
+}

@@ -97,6 +97,9 @@ type walker struct {
 	portBuf       []sgeval.PortDecision
 	flowFor       sgeval.Packet
 	flowText      string
+	// quiet walks record verdicts and codes only: no hops, no messages.
+	// Whole-network analyses use them.
+	quiet bool
 }
 
 type visit struct {
@@ -105,6 +108,9 @@ type visit struct {
 }
 
 func (w *walker) hop(h Hop) {
+	if w.quiet {
+		return
+	}
 	if w.hops == nil {
 		w.hops = make([]Hop, 0, 24)
 	}
@@ -112,6 +118,10 @@ func (w *walker) hop(h Hop) {
 }
 
 func (w *walker) block(code Code, component model.ID, rule string, pos model.Position, format string, args ...any) {
+	if w.quiet {
+		w.blockers = append(w.blockers, Blocker{Code: code, Component: component, Leg: w.leg})
+		return
+	}
 	b := Blocker{Code: code, Component: component, Leg: w.leg, Rule: rule, Message: fmt.Sprintf(format, args...), Pos: pos}
 	for _, x := range w.blockers {
 		if x.Code == b.Code && x.Component == b.Component && x.Message == b.Message {
@@ -122,6 +132,10 @@ func (w *walker) block(code Code, component model.ID, rule string, pos model.Pos
 }
 
 func (w *walker) warn(code Code, component model.ID, rule string, pos model.Position, format string, args ...any) {
+	if w.quiet {
+		w.warnings = append(w.warnings, Warning{Code: code, Component: component, Leg: w.leg})
+		return
+	}
 	w.warnings = append(w.warnings, Warning{Code: code, Component: component, Leg: w.leg, Rule: rule, Message: fmt.Sprintf(format, args...), Pos: pos})
 }
 
@@ -166,6 +180,9 @@ func (w *walker) fromENI(ei int32) terminal {
 
 // flow describes the packet, rendered once per header.
 func (w *walker) flow() string {
+	if w.quiet {
+		return ""
+	}
 	if w.flowFor != w.pkt || w.flowText == "" {
 		w.flowFor, w.flowText = w.pkt, flowText(w.pkt, w.ephemeral, w.leg)
 	}

@@ -1,0 +1,470 @@
+package solver
+
+import (
+	"fmt"
+	"net/netip"
+	"runtime"
+	"slices"
+	"sync"
+
+	"go4.org/netipx"
+
+	"github.com/vpcreach/vpcreach/model"
+)
+
+// parallel runs f(i) for i in [0, n) on every processor. f must be safe
+// for concurrent use; results go in per-index slots.
+func parallel(n int, f func(i int)) {
+	workers := min(runtime.GOMAXPROCS(0), n)
+	if workers <= 1 {
+		for i := range n {
+			f(i)
+		}
+		return
+	}
+	var next int
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				mu.Lock()
+				i := next
+				next++
+				mu.Unlock()
+				if i >= n {
+					return
+				}
+				f(i)
+			}
+		}()
+	}
+	wg.Wait()
+}
+
+// ReachingClass is a class of interfaces that reaches the destination.
+type ReachingClass struct {
+	Class Class
+	// Example is the path of the class's first member, when asked for.
+	Example *Result
+}
+
+// ExternalReach is the part of an external network that reaches the
+// destination.
+type ExternalReach struct {
+	ID    model.ID
+	CIDRs []netip.Prefix
+}
+
+// WhoCanReachResult lists every source that reaches one destination.
+type WhoCanReachResult struct {
+	Query Query
+	// Classes are the reaching interfaces, by equivalence class.
+	Classes []ReachingClass
+	// Internet holds the public address ranges that reach it.
+	Internet []netip.Prefix
+	// InternetExample is the path from the internet, when asked for.
+	InternetExample *Result
+	// External holds the external network ranges that reach it.
+	External []ExternalReach
+}
+
+// Instances returns the ids of every reaching interface, sorted.
+func (r WhoCanReachResult) Instances() []model.ID {
+	var out []model.ID
+	for _, c := range r.Classes {
+		out = append(out, c.Class.Members...)
+	}
+	slices.Sort(out)
+	return out
+}
+
+// WhoCanReach finds every source that reaches q.To on q's protocol and
+// port: interfaces, by equivalence class, and address ranges of the
+// internet and of external networks, by atom. q.From is ignored. With
+// examples, each reaching class and the internet get one example path.
+// Cost: one verdict-only walk per class and per atom, in parallel.
+func (s *Solver) WhoCanReach(q Query, examples bool) (WhoCanReachResult, error) {
+	res := WhoCanReachResult{Query: q}
+	probe := q
+	dst, _, err := s.resolveDestination(q.To, origin{kind: termInternet, eni: -1, ext: -1})
+	if err != nil {
+		return res, err
+	}
+	var self model.ID
+	if dst.kind == termENI {
+		self = s.enis[dst.eni].id
+	}
+	classes := s.Classes()
+	// The destination does not count as its own source: its class speaks
+	// through another member, and without it.
+	reps := make([]model.ID, len(classes))
+	for i, c := range classes {
+		for _, id := range c.Members {
+			if id != self {
+				reps[i] = id
+				break
+			}
+		}
+	}
+	ok := make([]bool, len(classes))
+	parallel(len(classes), func(i int) {
+		if reps[i] == "" {
+			return
+		}
+		pq := probe
+		pq.From = string(reps[i])
+		ok[i] = s.reachQuery(pq, true).Reachable()
+	})
+	for i, c := range classes {
+		if ok[i] {
+			if self != "" {
+				c.Members = slices.DeleteFunc(slices.Clone(c.Members), func(id model.ID) bool { return id == self })
+			}
+			rc := ReachingClass{Class: c}
+			if examples {
+				pq := probe
+				pq.From = string(reps[i])
+				r := s.Reach(pq)
+				rc.Example = &r
+			}
+			res.Classes = append(res.Classes, rc)
+		}
+	}
+	// The internet, atom by atom.
+	pub := s.publicAtoms()
+	pubOK := make([]bool, len(pub))
+	parallel(len(pub), func(i int) {
+		pq := probe
+		pq.From = pub[i].String()
+		pubOK[i] = s.reachQuery(pq, true).Reachable()
+	})
+	var b netipx.IPSetBuilder
+	for i, a := range pub {
+		if pubOK[i] {
+			lo, hi := s.atomRange(a)
+			b.AddRange(netipx.IPRangeFrom(lo, hi))
+			if examples && res.InternetExample == nil {
+				pq := probe
+				pq.From = a.String()
+				r := s.Reach(pq)
+				res.InternetExample = &r
+			}
+		}
+	}
+	set, _ := b.IPSet()
+	res.Internet = publicOnly(set)
+	// External networks, atom by atom within their CIDRs.
+	for _, e := range s.externals {
+		var eb netipx.IPSetBuilder
+		for _, c := range e.CIDRs {
+			for _, a := range s.atomsIn(c) {
+				pq := probe
+				pq.From = a.String()
+				if s.reachQuery(pq, true).Reachable() {
+					lo, hi := s.atomRange(a)
+					eb.AddRange(netipx.IPRangeFrom(lo, hi))
+				}
+			}
+		}
+		if set, _ := eb.IPSet(); set != nil && len(set.Prefixes()) > 0 {
+			var cs []netip.Prefix
+			for _, c := range e.CIDRs {
+				var cb netipx.IPSetBuilder
+				cb.AddSet(set)
+				cb.Intersect(mustSet(c))
+				if cset, _ := cb.IPSet(); cset != nil {
+					cs = append(cs, cset.Prefixes()...)
+				}
+			}
+			res.External = append(res.External, ExternalReach{ID: e.ID, CIDRs: cs})
+		}
+	}
+	return res, nil
+}
+
+func mustSet(p netip.Prefix) *netipx.IPSet {
+	var b netipx.IPSetBuilder
+	b.AddPrefix(p)
+	s, _ := b.IPSet()
+	return s
+}
+
+// publicOnly returns the prefixes of a set, without private and special
+// ranges.
+func publicOnly(set *netipx.IPSet) []netip.Prefix {
+	if set == nil {
+		return nil
+	}
+	var b netipx.IPSetBuilder
+	b.AddSet(set)
+	for _, p := range []string{"0.0.0.0/8", "10.0.0.0/8", "100.64.0.0/10", "127.0.0.0/8", "169.254.0.0/16", "172.16.0.0/12", "192.168.0.0/16", "224.0.0.0/3"} {
+		b.RemovePrefix(netip.MustParsePrefix(p))
+	}
+	out, _ := b.IPSet()
+	return out.Prefixes()
+}
+
+// atomsIn returns a representative address of each atom within a prefix.
+func (s *Solver) atomsIn(p netip.Prefix) []netip.Addr {
+	cs := s.classData()
+	lo := addrU32(p.Masked().Addr())
+	hi := addrU32(netipx.PrefixLastIP(p.Masked()))
+	var out []netip.Addr
+	for i := cs.atoms.of(u32Addr(lo)); i < len(cs.atoms.bounds); i++ {
+		alo, ahi := cs.atoms.interval(i)
+		if alo > hi {
+			break
+		}
+		a := max(alo, lo)
+		if a == addrU32(p.Masked().Addr()) && ahi > a {
+			a++ // skip the network address of a range
+		}
+		out = append(out, u32Addr(a))
+	}
+	return out
+}
+
+// Exposed is a destination reachable from the internet.
+type Exposed struct {
+	// Destination is an interface (the members of a class) or a load
+	// balancer id.
+	Destination model.ID
+	// Members are the other interfaces of the destination's class, which
+	// are exposed alike.
+	Members  []model.ID
+	Kind     HopKind
+	Protocol model.Protocol
+	// Ports are the reachable ports, merged into ranges.
+	Ports []model.PortRange
+	// From are the internet ranges that reach it on some port.
+	From []netip.Prefix
+	// Example is the path on the first exposed port, when asked for.
+	Example *Result
+}
+
+// Exposure finds everything reachable from the internet: interfaces with
+// public addresses (by class) and internet-facing load balancers, on each
+// protocol and port range asked (nil: tcp and udp, all ports), trying one
+// port per port atom and one address per internet atom.
+func (s *Solver) Exposure(protocols []model.Protocol, ports []model.PortRange, examples bool) []Exposed {
+	if len(protocols) == 0 {
+		protocols = []model.Protocol{model.ProtocolTCP, model.ProtocolUDP}
+	}
+	if len(ports) == 0 {
+		ports = []model.PortRange{{First: 1, Last: 65535}}
+	}
+	type target struct {
+		id      model.ID
+		members []model.ID
+		kind    HopKind
+	}
+	var targets []target
+	for _, c := range s.Classes() {
+		if c.Public {
+			targets = append(targets, target{c.Members[0], c.Members[1:], eniHopKind(&s.enis[c.rep])})
+		}
+	}
+	for vi := range s.vpcs {
+		for _, lb := range s.vpcs[vi].m.LoadBalancers {
+			if lb.Scheme == model.SchemeInternetFacing {
+				targets = append(targets, target{id: lb.ID, kind: HopLoadBalancer})
+			}
+		}
+	}
+	pub := s.publicAtoms()
+	type job struct {
+		t     int
+		proto model.Protocol
+		port  model.PortRange
+	}
+	var jobs []job
+	for ti := range targets {
+		for _, p := range protocols {
+			for _, pr := range ports {
+				if !p.HasPorts() {
+					jobs = append(jobs, job{ti, p, model.PortRange{}})
+					break
+				}
+				for _, atom := range s.portAtoms(p, pr) {
+					jobs = append(jobs, job{ti, p, atom})
+				}
+			}
+		}
+	}
+	hits := make([][]int, len(jobs)) // reaching internet atoms per job
+	parallel(len(jobs), func(i int) {
+		j := jobs[i]
+		for ai, a := range pub {
+			q := Query{From: a.String(), To: string(targets[j.t].id), Protocol: j.proto, Port: max(j.port.First, 1)}
+			if s.reachQuery(q, true).Reachable() {
+				hits[i] = append(hits[i], ai)
+			}
+		}
+	})
+	var out []Exposed
+	byKey := map[[2]int]int{}
+	for i, j := range jobs {
+		if len(hits[i]) == 0 {
+			continue
+		}
+		k := [2]int{j.t, int(j.proto)}
+		idx, ok := byKey[k]
+		if !ok {
+			idx = len(out)
+			byKey[k] = idx
+			t := targets[j.t]
+			out = append(out, Exposed{Destination: t.id, Members: t.members, Kind: t.kind, Protocol: j.proto})
+		}
+		e := &out[idx]
+		if j.proto.HasPorts() {
+			e.Ports = appendRange(e.Ports, j.port)
+		}
+		var b netipx.IPSetBuilder
+		for _, p := range e.From {
+			b.AddPrefix(p)
+		}
+		for _, ai := range hits[i] {
+			lo, hi := s.atomRange(pub[ai])
+			b.AddRange(netipx.IPRangeFrom(lo, hi))
+		}
+		set, _ := b.IPSet()
+		e.From = publicOnly(set)
+		if examples && e.Example == nil {
+			r := s.Reach(Query{From: pub[hits[i][0]].String(), To: string(e.Destination), Protocol: j.proto, Port: max(j.port.First, 1)})
+			e.Example = &r
+		}
+	}
+	return out
+}
+
+// appendRange adds r to a sorted list of ranges, merging neighbours.
+func appendRange(rs []model.PortRange, r model.PortRange) []model.PortRange {
+	if n := len(rs); n > 0 && uint32(rs[n-1].Last)+1 >= uint32(r.First) {
+		rs[n-1].Last = max(rs[n-1].Last, r.Last)
+		return rs
+	}
+	return append(rs, r)
+}
+
+// MatrixLevel is the granularity of a reachability matrix.
+type MatrixLevel uint8
+
+// Matrix levels.
+const (
+	LevelSubnet MatrixLevel = iota + 1
+	LevelInstance
+)
+
+// Matrix says which sources reach which destinations on one protocol and
+// port. Reach[i] lists the indexes into Nodes that node i reaches.
+type Matrix struct {
+	Level MatrixLevel
+	Query Query
+	Nodes []model.ID
+	Reach [][]int
+}
+
+// Matrix computes which subnets (some instance of one reaching some
+// instance of the other) or which instances reach which, on q's protocol
+// and port (q.From and q.To are ignored). It walks once per pair of
+// classes, skipping class pairs whose subnet cell is already known, in
+// parallel.
+func (s *Solver) Matrix(q Query, level MatrixLevel) Matrix {
+	classes := s.Classes()
+	m := Matrix{Level: level, Query: q}
+	// The nodes, and each class's node indexes.
+	nodeIndex := map[model.ID]int{}
+	classNodes := make([][]int, len(classes))
+	addNode := func(id model.ID) int {
+		if i, ok := nodeIndex[id]; ok {
+			return i
+		}
+		nodeIndex[id] = len(m.Nodes)
+		m.Nodes = append(m.Nodes, id)
+		return len(m.Nodes) - 1
+	}
+	for ci, c := range classes {
+		if level == LevelSubnet {
+			classNodes[ci] = []int{addNode(c.Subnet)}
+		} else {
+			for _, id := range c.Members {
+				classNodes[ci] = append(classNodes[ci], addNode(id))
+			}
+		}
+	}
+	// Verdicts per class pair, with subnet-level short cuts.
+	reach := make([][]bool, len(classes))
+	var known sync.Map // [2]int32 subnet pair -> true, for LevelSubnet
+	parallel(len(classes), func(i int) {
+		row := make([]bool, len(classes))
+		src := &classes[i]
+		for j := range classes {
+			dst := &classes[j]
+			to := dst.Members[0]
+			if i == j {
+				if len(dst.Members) < 2 {
+					continue
+				}
+				to = dst.Members[1]
+			}
+			if level == LevelSubnet {
+				if _, done := known.Load([2]int32{src.subnet, dst.subnet}); done {
+					continue
+				}
+			}
+			pq := q
+			pq.From, pq.To = string(src.Members[0]), string(to)
+			if s.reachQuery(pq, true).Reachable() {
+				row[j] = true
+				if level == LevelSubnet {
+					known.Store([2]int32{src.subnet, dst.subnet}, true)
+				}
+			}
+		}
+		reach[i] = row
+	})
+	cells := make([]map[int]bool, len(m.Nodes))
+	for i := range classes {
+		for j := range classes {
+			ok := reach[i][j]
+			if !ok && level == LevelSubnet {
+				_, ok = known.Load([2]int32{classes[i].subnet, classes[j].subnet})
+			}
+			if !ok {
+				continue
+			}
+			for _, a := range classNodes[i] {
+				if cells[a] == nil {
+					cells[a] = map[int]bool{}
+				}
+				for _, b := range classNodes[j] {
+					if a != b || level == LevelSubnet {
+						cells[a][b] = true
+					}
+				}
+			}
+		}
+	}
+	m.Reach = make([][]int, len(m.Nodes))
+	for a, set := range cells {
+		for b := range set {
+			m.Reach[a] = append(m.Reach[a], b)
+		}
+		slices.Sort(m.Reach[a])
+	}
+	return m
+}
+
+// String renders a matrix level.
+func (l MatrixLevel) String() string {
+	switch l {
+	case LevelSubnet:
+		return "subnet"
+	case LevelInstance:
+		return "instance"
+	}
+	return fmt.Sprintf("level(%d)", uint8(l))
+}

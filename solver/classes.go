@@ -1,0 +1,291 @@
+package solver
+
+import (
+	"cmp"
+	"fmt"
+	"net/netip"
+	"slices"
+	"strings"
+	"sync"
+
+	"github.com/vpcreach/vpcreach/model"
+	"github.com/vpcreach/vpcreach/sgeval"
+)
+
+// Whole-network analyses ask about every source or every pair, so they
+// group interfaces into equivalence classes that no route or rule can tell
+// apart: the same subnet, security groups, kind and running state, and
+// addresses (private and public) in the same atom, the elementary interval
+// of the address space between consecutive boundaries of every CIDR any
+// route, rule or prefix list names. One representative per class answers
+// for all its members.
+
+// Class is a set of interfaces that every route and filter treats alike.
+type Class struct {
+	// Members are the interfaces' ids (instances and network interfaces),
+	// sorted.
+	Members []model.ID
+	Subnet  model.ID
+	VPC     model.ID
+	// Groups are the members' security groups.
+	Groups []model.ID
+	// Public reports whether the members have public addresses.
+	Public bool
+	rep    int32
+	subnet int32
+}
+
+// atoms splits the IPv4 space at the boundaries of every CIDR the model's
+// routes and rules name.
+type atoms struct {
+	bounds []uint32 // sorted starts of intervals (0 always present)
+}
+
+func (a *atoms) of(addr netip.Addr) int {
+	x := addrU32(addr)
+	i, found := slices.BinarySearch(a.bounds, x)
+	if !found {
+		i--
+	}
+	return i
+}
+
+func addrU32(a netip.Addr) uint32 {
+	b := a.As4()
+	return uint32(b[0])<<24 | uint32(b[1])<<16 | uint32(b[2])<<8 | uint32(b[3])
+}
+
+func u32Addr(x uint32) netip.Addr {
+	return netip.AddrFrom4([4]byte{byte(x >> 24), byte(x >> 16), byte(x >> 8), byte(x)})
+}
+
+// interval returns the first and last address of atom i.
+func (a *atoms) interval(i int) (uint32, uint32) {
+	lo := a.bounds[i]
+	hi := uint32(0xffffffff)
+	if i+1 < len(a.bounds) {
+		hi = a.bounds[i+1] - 1
+	}
+	return lo, hi
+}
+
+// classState holds the lazily computed classes of a Solver.
+type classState struct {
+	once    sync.Once
+	atoms   atoms
+	classes []Class
+	// portBounds holds, per protocol, the sorted starts of the port
+	// intervals that rules and listeners distinguish.
+	portBounds map[model.Protocol][]uint16
+}
+
+func (s *Solver) classData() *classState {
+	s.cls.once.Do(s.computeClasses)
+	return &s.cls
+}
+
+// Classes returns the equivalence classes of the model's instances and
+// network interfaces (NAT gateways, endpoints and load balancer nodes are
+// not sources), sorted by their first member.
+func (s *Solver) Classes() []Class { return s.classData().classes }
+
+func (s *Solver) computeClasses() {
+	bounds := []uint32{0}
+	portSet := map[model.Protocol]map[uint16]bool{model.ProtocolTCP: {0: true}, model.ProtocolUDP: {0: true}}
+	addPrefix := func(p netip.Prefix) {
+		if !p.IsValid() || !p.Addr().Is4() {
+			return
+		}
+		p = p.Masked()
+		lo := addrU32(p.Addr())
+		hi := lo | (uint32(0xffffffff) >> p.Bits())
+		if p.Bits() == 0 {
+			hi = 0xffffffff
+		}
+		bounds = append(bounds, lo)
+		if hi != 0xffffffff {
+			bounds = append(bounds, hi+1)
+		}
+	}
+	addPorts := func(p model.Protocol, r *model.PortRange) {
+		for _, proto := range []model.Protocol{model.ProtocolTCP, model.ProtocolUDP} {
+			if (p == proto || p == model.ProtocolAll) && r != nil {
+				portSet[proto][r.First] = true
+				if r.Last < 65535 {
+					portSet[proto][r.Last+1] = true
+				}
+			}
+		}
+	}
+	for vi := range s.m.VPCs {
+		v := &s.m.VPCs[vi]
+		for _, c := range v.CIDRBlocks {
+			addPrefix(c)
+		}
+		for _, sn := range v.Subnets {
+			addPrefix(sn.CIDRBlock)
+		}
+		for _, rt := range v.RouteTables {
+			for _, r := range rt.Routes {
+				addPrefix(r.Destination.CIDR)
+			}
+		}
+		for _, a := range v.NetworkACLs {
+			for _, r := range append(slices.Clone(a.Ingress), a.Egress...) {
+				addPrefix(r.CIDR)
+				addPorts(r.Protocol, r.Ports)
+			}
+		}
+		for _, g := range v.SecurityGroups {
+			for _, r := range g.Ingress {
+				for _, p := range r.Sources {
+					addPrefix(p.CIDR)
+				}
+				addPorts(r.Protocol, r.Ports)
+			}
+			for _, r := range g.Egress {
+				for _, p := range r.Destinations {
+					addPrefix(p.CIDR)
+				}
+				addPorts(r.Protocol, r.Ports)
+			}
+		}
+		for _, lb := range v.LoadBalancers {
+			for _, l := range lb.Listeners {
+				for _, p := range l.Protocol.IPProtocols() {
+					portSet[p][l.Port] = true
+					if l.Port < 65535 {
+						portSet[p][l.Port+1] = true
+					}
+				}
+			}
+		}
+	}
+	for _, pl := range s.m.PrefixLists {
+		for _, c := range pl.CIDRs {
+			addPrefix(c)
+		}
+	}
+	for _, e := range s.m.ExternalNetworks {
+		for _, c := range e.CIDRs {
+			addPrefix(c)
+		}
+	}
+	for _, t := range s.m.TransitGateways {
+		for _, rt := range t.RouteTables {
+			for _, r := range rt.Routes {
+				addPrefix(r.Destination.CIDR)
+			}
+		}
+	}
+	// Private and special ranges, so that internet atoms stay public.
+	for _, p := range []string{"10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10", "127.0.0.0/8",
+		"169.254.0.0/16", "224.0.0.0/3", "0.0.0.0/8"} {
+		addPrefix(netip.MustParsePrefix(p))
+	}
+	slices.Sort(bounds)
+	s.cls.atoms = atoms{bounds: slices.Compact(bounds)}
+	s.cls.portBounds = map[model.Protocol][]uint16{}
+	for p, set := range portSet {
+		var ps []uint16
+		for port := range set {
+			ps = append(ps, port)
+		}
+		slices.Sort(ps)
+		s.cls.portBounds[p] = ps
+	}
+
+	type key struct {
+		subnet  int32
+		groups  string
+		kind    eniKind
+		running bool
+		atom    int
+		public  int // -1 none
+	}
+	byKey := map[key]int{}
+	for i := range s.enis {
+		e := &s.enis[i]
+		if e.kind != eniInstance && e.kind != eniNetworkInterface {
+			continue
+		}
+		k := key{subnet: e.subnet, kind: e.kind, running: e.running, atom: s.cls.atoms.of(e.primary), public: -1}
+		if e.public.IsValid() {
+			k.public = s.cls.atoms.of(e.public)
+		}
+		var gs []string
+		for _, r := range e.refs {
+			gs = append(gs, fmt.Sprint(r))
+		}
+		k.groups = strings.Join(gs, ",")
+		ci, ok := byKey[k]
+		if !ok {
+			ci = len(s.cls.classes)
+			byKey[k] = ci
+			c := Class{Subnet: s.subnets[e.subnet].m.ID, VPC: s.vpcs[e.vpc].m.ID, Public: e.public.IsValid(), rep: int32(i), subnet: e.subnet}
+			for _, g := range e.groups {
+				c.Groups = append(c.Groups, g.ID)
+			}
+			s.cls.classes = append(s.cls.classes, c)
+		}
+		s.cls.classes[ci].Members = append(s.cls.classes[ci].Members, e.id)
+	}
+	for i := range s.cls.classes {
+		slices.Sort(s.cls.classes[i].Members)
+	}
+	slices.SortFunc(s.cls.classes, func(a, b Class) int { return cmp.Compare(a.Members[0], b.Members[0]) })
+}
+
+// publicAtoms returns a representative address of every public atom of
+// the address space (the internet, as the model's rules split it).
+func (s *Solver) publicAtoms() []netip.Addr {
+	cs := s.classData()
+	var out []netip.Addr
+	for i := range cs.atoms.bounds {
+		lo, hi := cs.atoms.interval(i)
+		a := u32Addr(lo)
+		if isPublic(a) && isPublic(u32Addr(hi)) {
+			// Prefer InternetHost as the representative of its atom.
+			if ih := addrU32(InternetHost); lo <= ih && ih <= hi {
+				a = InternetHost
+			}
+			out = append(out, a)
+		}
+	}
+	return out
+}
+
+func isPublic(a netip.Addr) bool {
+	return !a.IsPrivate() && !a.IsLoopback() && !a.IsLinkLocalUnicast() && !a.IsMulticast() && !a.IsUnspecified() &&
+		!sharedAddressSpace.Contains(a) && a.As4()[0] != 0 && a.As4()[0] < 224
+}
+
+// atomPrefixes returns the CIDRs that cover an atom.
+func (s *Solver) atomRange(a netip.Addr) (netip.Addr, netip.Addr) {
+	cs := s.classData()
+	lo, hi := cs.atoms.interval(cs.atoms.of(a))
+	return u32Addr(lo), u32Addr(hi)
+}
+
+// portAtoms splits a port range at the boundaries rules and listeners
+// draw for a protocol, returning one range per atom.
+func (s *Solver) portAtoms(p model.Protocol, r model.PortRange) []model.PortRange {
+	bounds := s.classData().portBounds[p]
+	var out []model.PortRange
+	start := uint32(r.First)
+	for start <= uint32(r.Last) {
+		end := uint32(r.Last)
+		i, _ := slices.BinarySearch(bounds, uint16(start+1))
+		if start == 65535 {
+			i = len(bounds)
+		}
+		if i < len(bounds) && uint32(bounds[i])-1 < end && uint32(bounds[i]) > start {
+			end = uint32(bounds[i]) - 1
+		}
+		out = append(out, model.PortRange{First: uint16(start), Last: uint16(end)})
+		start = end + 1
+	}
+	return out
+}
+
+var _ = sgeval.Packet{}

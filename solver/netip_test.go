@@ -1,0 +1,5 @@
+package solver_test
+
+import "net/netip"
+
+type netipPrefix = netip.Prefix
