@@ -1,0 +1,72 @@
+package lint
+
+import (
+	"strings"
+
+	"github.com/vpcreach/vpcreach/model"
+)
+
+func init() {
+	register(&Rule{
+		ID:       "endpoint-service-open-without-acceptance",
+		Severity: model.SeverityWarning,
+		Title:    "endpoint service open to everyone without acceptance",
+		Description: "An endpoint service whose allowed principals include \"*\" lets any AWS account create an " +
+			"interface endpoint to it, and with acceptance_required false every such connection is accepted " +
+			"at once, so anyone who learns the service name gets a private path to the load balancer behind " +
+			"it (S-73). Either control alone is a reasonable choice; both off means the service is as open as " +
+			"a public one, without the scrutiny a public service gets.",
+		Fix:       "List the consumer accounts or ARNs in allowed_principals instead of \"*\", or set acceptance_required: true and accept connections one by one.",
+		Semantics: []string{"S-73"},
+		check: func(c *Context) {
+			for _, s := range c.Model.EndpointServices {
+				if s.AcceptanceRequired {
+					continue
+				}
+				for i, p := range s.AllowedPrincipals {
+					if p == "*" {
+						c.Report(s.Source.Elem("allowed_principals", i), s.ID,
+							"endpoint service %s allows principal \"*\" and does not require acceptance: any AWS account can connect to %s",
+							s.ID, joinIDs(s.LoadBalancers))
+						break
+					}
+				}
+			}
+		},
+	})
+	register(&Rule{
+		ID:       "endpoint-private-dns-without-vpc-dns",
+		Severity: model.SeverityWarning,
+		Title:    "endpoint private DNS in a VPC without DNS support or hostnames",
+		Description: "Private DNS on an interface endpoint makes the service's default name (such as " +
+			"sts.eu-west-1.amazonaws.com) resolve to the endpoint's addresses inside the VPC, but only when the " +
+			"VPC has both DNS support and DNS hostnames on (S-72). With either off, the name keeps resolving to " +
+			"the service's public addresses, so clients go out through a NAT or internet gateway, or fail " +
+			"where there is none, while the endpoint sits unused. DNS hostnames is off by default for a VPC " +
+			"you create.",
+		Fix:       "Turn on the VPC's DNS support and DNS hostnames (dns: {support: true, hostnames: true}), or turn private DNS off and use the endpoint's own DNS names.",
+		Semantics: []string{"S-72"},
+		check: func(c *Context) {
+			for _, v := range c.Model.VPCs {
+				var off []string
+				if !v.DNS.SupportEnabled() {
+					off = append(off, "DNS support")
+				}
+				if !v.DNS.HostnamesEnabled() {
+					off = append(off, "DNS hostnames")
+				}
+				if len(off) == 0 {
+					continue
+				}
+				for _, e := range v.Endpoints {
+					if e.Type != model.EndpointInterface || !e.PrivateDNS {
+						continue
+					}
+					c.Report(e.Source.Field("private_dns"), e.ID,
+						"interface endpoint %s has private DNS on, but %s has %s off: the name of %s does not resolve to the endpoint there",
+						e.ID, v.ID, strings.Join(off, " and "), e.Service)
+				}
+			}
+		},
+	})
+}
