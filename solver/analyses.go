@@ -12,13 +12,28 @@ import (
 	"github.com/vpcreach/vpcreach/model"
 )
 
+// AnalysisOptions tune the whole-network analyses.
+type AnalysisOptions struct {
+	// Examples asks for one example path per result.
+	Examples bool
+	// Progress, when set, is called from time to time with the work done
+	// and the total, from any goroutine.
+	Progress func(done, total int)
+}
+
 // parallel runs f(i) for i in [0, n) on every processor. f must be safe
 // for concurrent use; results go in per-index slots.
-func parallel(n int, f func(i int)) {
+func parallel(n int, f func(i int), progress func(done, total int)) {
 	workers := min(runtime.GOMAXPROCS(0), n)
+	report := func(i int) {
+		if progress != nil && (i%64 == 0 || i == n-1) {
+			progress(i+1, n)
+		}
+	}
 	if workers <= 1 {
 		for i := range n {
 			f(i)
+			report(i)
 		}
 		return
 	}
@@ -38,6 +53,7 @@ func parallel(n int, f func(i int)) {
 					return
 				}
 				f(i)
+				report(i)
 			}
 		}()
 	}
@@ -86,7 +102,8 @@ func (r WhoCanReachResult) Instances() []model.ID {
 // internet and of external networks, by atom. q.From is ignored. With
 // examples, each reaching class and the internet get one example path.
 // Cost: one verdict-only walk per class and per atom, in parallel.
-func (s *Solver) WhoCanReach(q Query, examples bool) (WhoCanReachResult, error) {
+func (s *Solver) WhoCanReach(q Query, opts AnalysisOptions) (WhoCanReachResult, error) {
+	examples := opts.Examples
 	res := WhoCanReachResult{Query: q}
 	probe := q
 	dst, _, err := s.resolveDestination(q.To, origin{kind: termInternet, eni: -1, ext: -1})
@@ -117,7 +134,7 @@ func (s *Solver) WhoCanReach(q Query, examples bool) (WhoCanReachResult, error) 
 		pq := probe
 		pq.From = string(reps[i])
 		ok[i] = s.reachQuery(pq, true).Reachable()
-	})
+	}, opts.Progress)
 	for i, c := range classes {
 		if ok[i] {
 			if self != "" {
@@ -140,7 +157,7 @@ func (s *Solver) WhoCanReach(q Query, examples bool) (WhoCanReachResult, error) 
 		pq := probe
 		pq.From = pub[i].String()
 		pubOK[i] = s.reachQuery(pq, true).Reachable()
-	})
+	}, nil)
 	var b netipx.IPSetBuilder
 	for i, a := range pub {
 		if pubOK[i] {
@@ -237,19 +254,28 @@ type Exposed struct {
 	Members  []model.ID
 	Kind     HopKind
 	Protocol model.Protocol
-	// Ports are the reachable ports, merged into ranges.
-	Ports []model.PortRange
-	// From are the internet ranges that reach it on some port.
-	From []netip.Prefix
+	// Ports are the reachable ports, each range with the internet
+	// addresses that reach it.
+	Ports []ExposedPorts
 	// Example is the path on the first exposed port, when asked for.
 	Example *Result
+}
+
+// ExposedPorts is a range of exposed ports and who reaches them.
+type ExposedPorts struct {
+	Ports model.PortRange
+	// From are the internet ranges that reach these ports.
+	From []netip.Prefix
+	// Anywhere is set when every internet address reaches them.
+	Anywhere bool
 }
 
 // Exposure finds everything reachable from the internet: interfaces with
 // public addresses (by class) and internet-facing load balancers, on each
 // protocol and port range asked (nil: tcp and udp, all ports), trying one
 // port per port atom and one address per internet atom.
-func (s *Solver) Exposure(protocols []model.Protocol, ports []model.PortRange, examples bool) []Exposed {
+func (s *Solver) Exposure(protocols []model.Protocol, ports []model.PortRange, opts AnalysisOptions) []Exposed {
+	examples := opts.Examples
 	if len(protocols) == 0 {
 		protocols = []model.Protocol{model.ProtocolTCP, model.ProtocolUDP}
 	}
@@ -283,11 +309,11 @@ func (s *Solver) Exposure(protocols []model.Protocol, ports []model.PortRange, e
 	var jobs []job
 	for ti := range targets {
 		for _, p := range protocols {
+			if !p.HasPorts() {
+				jobs = append(jobs, job{ti, p, model.PortRange{}})
+				continue
+			}
 			for _, pr := range ports {
-				if !p.HasPorts() {
-					jobs = append(jobs, job{ti, p, model.PortRange{}})
-					break
-				}
 				for _, atom := range s.portAtoms(p, pr) {
 					jobs = append(jobs, job{ti, p, atom})
 				}
@@ -303,7 +329,7 @@ func (s *Solver) Exposure(protocols []model.Protocol, ports []model.PortRange, e
 				hits[i] = append(hits[i], ai)
 			}
 		}
-	})
+	}, opts.Progress)
 	var out []Exposed
 	byKey := map[[2]int]int{}
 	for i, j := range jobs {
@@ -319,34 +345,25 @@ func (s *Solver) Exposure(protocols []model.Protocol, ports []model.PortRange, e
 			out = append(out, Exposed{Destination: t.id, Members: t.members, Kind: t.kind, Protocol: j.proto})
 		}
 		e := &out[idx]
-		if j.proto.HasPorts() {
-			e.Ports = appendRange(e.Ports, j.port)
-		}
 		var b netipx.IPSetBuilder
-		for _, p := range e.From {
-			b.AddPrefix(p)
-		}
 		for _, ai := range hits[i] {
 			lo, hi := s.atomRange(pub[ai])
 			b.AddRange(netipx.IPRangeFrom(lo, hi))
 		}
 		set, _ := b.IPSet()
-		e.From = publicOnly(set)
+		ep := ExposedPorts{Ports: j.port, From: publicOnly(set), Anywhere: len(hits[i]) == len(pub)}
+		if n := len(e.Ports); n > 0 && uint32(e.Ports[n-1].Ports.Last)+1 == uint32(ep.Ports.First) &&
+			e.Ports[n-1].Anywhere == ep.Anywhere && slices.Equal(e.Ports[n-1].From, ep.From) {
+			e.Ports[n-1].Ports.Last = ep.Ports.Last
+		} else {
+			e.Ports = append(e.Ports, ep)
+		}
 		if examples && e.Example == nil {
 			r := s.Reach(Query{From: pub[hits[i][0]].String(), To: string(e.Destination), Protocol: j.proto, Port: max(j.port.First, 1)})
 			e.Example = &r
 		}
 	}
 	return out
-}
-
-// appendRange adds r to a sorted list of ranges, merging neighbours.
-func appendRange(rs []model.PortRange, r model.PortRange) []model.PortRange {
-	if n := len(rs); n > 0 && uint32(rs[n-1].Last)+1 >= uint32(r.First) {
-		rs[n-1].Last = max(rs[n-1].Last, r.Last)
-		return rs
-	}
-	return append(rs, r)
 }
 
 // MatrixLevel is the granularity of a reachability matrix.
@@ -372,7 +389,7 @@ type Matrix struct {
 // and port (q.From and q.To are ignored). It walks once per pair of
 // classes, skipping class pairs whose subnet cell is already known, in
 // parallel.
-func (s *Solver) Matrix(q Query, level MatrixLevel) Matrix {
+func (s *Solver) Matrix(q Query, level MatrixLevel, opts AnalysisOptions) Matrix {
 	classes := s.Classes()
 	m := Matrix{Level: level, Query: q}
 	// The nodes, and each class's node indexes.
@@ -425,7 +442,7 @@ func (s *Solver) Matrix(q Query, level MatrixLevel) Matrix {
 			}
 		}
 		reach[i] = row
-	})
+	}, opts.Progress)
 	cells := make([]map[int]bool, len(m.Nodes))
 	for i := range classes {
 		for j := range classes {

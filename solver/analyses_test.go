@@ -41,7 +41,7 @@ func TestAnalysesAgreeWithPointQueries(t *testing.T) {
 			r := rand.New(rand.NewPCG(seed, 99))
 			for _, port := range []uint16{443, 5432, 8080} {
 				q := solver.Query{Protocol: model.ProtocolTCP, Port: port}
-				mx := s.Matrix(q, solver.LevelInstance)
+				mx := s.Matrix(q, solver.LevelInstance, solver.AnalysisOptions{})
 				index := map[model.ID]int{}
 				for i, id := range mx.Nodes {
 					index[id] = i
@@ -58,7 +58,7 @@ func TestAnalysesAgreeWithPointQueries(t *testing.T) {
 				// who-can-reach a random destination, checked on sampled sources.
 				dst := ids[r.IntN(len(ids))]
 				q.To = string(dst)
-				who, err := s.WhoCanReach(q, false)
+				who, err := s.WhoCanReach(q, solver.AnalysisOptions{})
 				require.NoError(t, err)
 				reaching := who.Instances()
 				for range 60 {
@@ -75,9 +75,10 @@ func TestAnalysesAgreeWithPointQueries(t *testing.T) {
 			}
 			// Exposure, checked on every public instance and a few ports.
 			exposed := map[string]bool{}
-			for _, e := range s.Exposure([]model.Protocol{model.ProtocolTCP}, []model.PortRange{{First: 20, Last: 25}, {First: 443, Last: 443}, {First: 5432, Last: 5432}}, false) {
+			for _, e := range s.Exposure([]model.Protocol{model.ProtocolTCP}, []model.PortRange{{First: 20, Last: 25}, {First: 443, Last: 443}, {First: 5432, Last: 5432}}, solver.AnalysisOptions{}) {
 				for _, id := range append([]model.ID{e.Destination}, e.Members...) {
-					for _, p := range e.Ports {
+					for _, ep := range e.Ports {
+						p := ep.Ports
 						for port := uint32(p.First); port <= uint32(p.Last); port++ {
 							exposed[fmt.Sprintf("%s/%d", id, port)] = true
 						}
@@ -101,13 +102,13 @@ func TestAnalysesAgreeWithPointQueries(t *testing.T) {
 
 func TestWhoCanReachOnTheTestNetwork(t *testing.T) {
 	s := network(t)
-	who, err := s.WhoCanReach(solver.Query{To: "i-a-web", Protocol: model.ProtocolTCP, Port: 22}, true)
+	who, err := s.WhoCanReach(solver.Query{To: "i-a-web", Protocol: model.ProtocolTCP, Port: 22}, solver.AnalysisOptions{Examples: true})
 	require.NoError(t, err)
 	assert.Equal(t, []string{"203.0.113.0/24"}, prefixStrings(who.Internet), "only the office range reaches ssh (S-60)")
 	require.NotNil(t, who.InternetExample)
 	assert.True(t, who.InternetExample.Reachable())
 
-	who, err = s.WhoCanReach(solver.Query{To: "i-a-web", Protocol: model.ProtocolTCP, Port: 443}, false)
+	who, err = s.WhoCanReach(solver.Query{To: "i-a-web", Protocol: model.ProtocolTCP, Port: 443}, solver.AnalysisOptions{})
 	require.NoError(t, err)
 	assert.NotEmpty(t, who.Internet)
 	assert.NotContains(t, prefixStrings(who.Internet), "10.0.0.0/8")
@@ -124,8 +125,14 @@ func prefixStrings(ps []netipPrefix) []string {
 func TestExposureOnTheTestNetwork(t *testing.T) {
 	s := network(t)
 	var got []string
-	for _, e := range s.Exposure([]model.Protocol{model.ProtocolTCP}, nil, false) {
-		got = append(got, fmt.Sprintf("%s %v", e.Destination, e.Ports))
+	for _, e := range s.Exposure([]model.Protocol{model.ProtocolTCP}, nil, solver.AnalysisOptions{}) {
+		for _, p := range e.Ports {
+			from := "anywhere"
+			if !p.Anywhere {
+				from = fmt.Sprint(p.From)
+			}
+			got = append(got, fmt.Sprintf("%s %s from %s", e.Destination, p.Ports, from))
+		}
 	}
-	assert.Equal(t, []string{"i-a-web [22 443]"}, got)
+	assert.Equal(t, []string{"i-a-web 22 from [203.0.113.0/24]", "i-a-web 443 from anywhere"}, got)
 }

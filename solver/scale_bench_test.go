@@ -206,7 +206,7 @@ func BenchmarkWhoCanReachGenerated(b *testing.B) {
 			b.ReportAllocs()
 			b.ReportMetric(float64(len(s.Classes())), "classes")
 			for b.Loop() {
-				if _, err := s.WhoCanReach(q, false); err != nil {
+				if _, err := s.WhoCanReach(q, solver.AnalysisOptions{}); err != nil {
 					b.Fatal(err)
 				}
 			}
@@ -222,7 +222,7 @@ func BenchmarkExposureGenerated(b *testing.B) {
 			b.ReportAllocs()
 			var found int
 			for b.Loop() {
-				found = len(s.Exposure(nil, nil, false))
+				found = len(s.Exposure(nil, nil, solver.AnalysisOptions{}))
 			}
 			b.ReportMetric(float64(found), "exposed")
 		})
@@ -236,7 +236,7 @@ func BenchmarkMatrixSubnetGenerated(b *testing.B) {
 		b.Run(fmt.Sprintf("vpcs=%d", n), func(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
-				s.Matrix(solver.Query{Protocol: model.ProtocolTCP, Port: 8080}, solver.LevelSubnet)
+				s.Matrix(solver.Query{Protocol: model.ProtocolTCP, Port: 8080}, solver.LevelSubnet, solver.AnalysisOptions{})
 			}
 		})
 	}
@@ -253,7 +253,7 @@ func BenchmarkMatrixInstancesOneVPC(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		s2, _ := solver.New(m) // classes are part of the cost
-		s2.Matrix(solver.Query{Protocol: model.ProtocolTCP, Port: 8080}, solver.LevelInstance)
+		s2.Matrix(solver.Query{Protocol: model.ProtocolTCP, Port: 8080}, solver.LevelInstance, solver.AnalysisOptions{})
 	}
 	_ = s
 }

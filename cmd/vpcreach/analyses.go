@@ -1,0 +1,372 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"net/netip"
+	"os"
+	"runtime"
+	"runtime/pprof"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/vpcreach/vpcreach/model"
+	"github.com/vpcreach/vpcreach/solver"
+)
+
+// profiling adds --cpuprofile and --memprofile to a command; start begins
+// the CPU profile and returns a function that writes both.
+type profiling struct{ cpu, mem *string }
+
+func addProfiling(fs *flag.FlagSet) profiling {
+	return profiling{
+		cpu: fs.String("cpuprofile", "", "write a CPU profile to this file (for reporting a slow run)"),
+		mem: fs.String("memprofile", "", "write a memory profile to this file"),
+	}
+}
+
+func (p profiling) start(errOut io.Writer) func() {
+	var f *os.File
+	if *p.cpu != "" {
+		var err error
+		if f, err = os.Create(*p.cpu); err == nil {
+			err = pprof.StartCPUProfile(f)
+		}
+		if err != nil {
+			fmt.Fprintf(errOut, "vpcreach: cpu profile: %s\n", err)
+			f = nil
+		}
+	}
+	return func() {
+		if f != nil {
+			pprof.StopCPUProfile()
+			f.Close()
+		}
+		if *p.mem != "" {
+			mf, err := os.Create(*p.mem)
+			if err == nil {
+				runtime.GC()
+				err = pprof.WriteHeapProfile(mf)
+				mf.Close()
+			}
+			if err != nil {
+				fmt.Fprintf(errOut, "vpcreach: memory profile: %s\n", err)
+			}
+		}
+	}
+}
+
+// progress returns a progress callback that draws on standard error when
+// it is a terminal, and nil otherwise (quiet in CI and pipes).
+func progress(errOut io.Writer, what string) (func(done, total int), func()) {
+	f, ok := errOut.(*os.File)
+	if !ok {
+		return nil, func() {}
+	}
+	if st, err := f.Stat(); err != nil || st.Mode()&os.ModeCharDevice == 0 {
+		return nil, func() {}
+	}
+	var mu sync.Mutex
+	last := time.Time{}
+	return func(done, total int) {
+			mu.Lock()
+			defer mu.Unlock()
+			if time.Since(last) < 100*time.Millisecond && done < total {
+				return
+			}
+			last = time.Now()
+			fmt.Fprintf(f, "\r%s: %d/%d", what, done, total)
+		}, func() {
+			fmt.Fprint(f, "\r\033[K")
+		}
+}
+
+func protocolFlags(fs *flag.FlagSet) (*protocolFlag, *uint) {
+	proto := &protocolFlag{model.ProtocolTCP}
+	fs.Var(proto, "protocol", "tcp, udp, icmp, all, or a protocol number")
+	port := fs.Uint("port", 0, "destination port (tcp, udp)")
+	return proto, port
+}
+
+func prefixesText(ps []netip.Prefix) string {
+	s := make([]string, len(ps))
+	for i, p := range ps {
+		s[i] = p.String()
+	}
+	return strings.Join(s, ", ")
+}
+
+func idsText(ids []model.ID) string {
+	s := make([]string, len(ids))
+	for i, id := range ids {
+		s[i] = string(id)
+	}
+	return strings.Join(s, ", ")
+}
+
+func runWhoCanReach(args []string, out, errOut io.Writer) int {
+	var output outputFlag
+	fs := newFlags("who-can-reach", "FILE... --to X", errOut, &output)
+	to := fs.String("to", "", "destination, as vpcreach reach takes it")
+	proto, port := protocolFlags(fs)
+	paths := fs.Bool("paths", false, "show one example path per source class")
+	prof := addProfiling(fs)
+	files, code, ok := parseCommand(fs, args, 1, -1)
+	if !ok {
+		return code
+	}
+	if *to == "" {
+		fmt.Fprintln(errOut, "vpcreach who-can-reach: --to is required")
+		return exitInvalid
+	}
+	stop := prof.start(errOut)
+	defer stop()
+	s, code := loadSolver(files, errOut, "who-can-reach")
+	if s == nil {
+		return code
+	}
+	q := solver.Query{To: *to, Protocol: proto.p, Port: uint16(*port)}
+	if proto.p.HasPorts() && *port == 0 {
+		fmt.Fprintf(errOut, "vpcreach who-can-reach: %s needs --port\n", proto.p)
+		return exitInvalid
+	}
+	prog, clear := progress(errOut, "who-can-reach")
+	res, err := s.WhoCanReach(q, solver.AnalysisOptions{Examples: *paths, Progress: prog})
+	clear()
+	if err != nil {
+		fmt.Fprintf(errOut, "vpcreach who-can-reach: %s\n", err)
+		return exitInvalid
+	}
+	if output == "json" {
+		type classJSON struct {
+			Members []model.ID     `json:"members"`
+			VPC     model.ID       `json:"vpc"`
+			Subnet  model.ID       `json:"subnet"`
+			Groups  []model.ID     `json:"security_groups"`
+			Public  bool           `json:"public"`
+			Example *solver.Result `json:"example,omitempty"`
+		}
+		type extJSON struct {
+			ID    model.ID `json:"id"`
+			CIDRs []string `json:"cidrs"`
+		}
+		doc := struct {
+			To        string         `json:"to"`
+			Protocol  string         `json:"protocol"`
+			Port      uint16         `json:"port,omitempty"`
+			Instances []model.ID     `json:"instances"`
+			Classes   []classJSON    `json:"classes"`
+			Internet  []string       `json:"internet"`
+			Example   *solver.Result `json:"internet_example,omitempty"`
+			External  []extJSON      `json:"external_networks"`
+		}{To: *to, Protocol: proto.p.String(), Port: q.Port, Instances: res.Instances(), Classes: []classJSON{}, Internet: []string{},
+			Example: res.InternetExample, External: []extJSON{}}
+		if doc.Instances == nil {
+			doc.Instances = []model.ID{}
+		}
+		for _, c := range res.Classes {
+			doc.Classes = append(doc.Classes, classJSON{c.Class.Members, c.Class.VPC, c.Class.Subnet, c.Class.Groups, c.Class.Public, c.Example})
+		}
+		for _, p := range res.Internet {
+			doc.Internet = append(doc.Internet, p.String())
+		}
+		for _, e := range res.External {
+			var cs []string
+			for _, c := range e.CIDRs {
+				cs = append(cs, c.String())
+			}
+			doc.External = append(doc.External, extJSON{e.ID, cs})
+		}
+		writeJSON(out, doc)
+		return exitOK
+	}
+	svc := proto.p.String()
+	if proto.p.HasPorts() {
+		svc += fmt.Sprintf("/%d", *port)
+	}
+	fmt.Fprintf(out, "who can reach %s on %s:\n", *to, svc)
+	fmt.Fprintf(out, "\ninstances (%d, in %d equivalence classes):\n", len(res.Instances()), len(res.Classes))
+	for _, c := range res.Classes {
+		fmt.Fprintf(out, "  %s/%s [%s]: %s\n", c.Class.VPC, c.Class.Subnet, idsText(c.Class.Groups), idsText(c.Class.Members))
+		if c.Example != nil {
+			fmt.Fprint(out, indentText(c.Example.Text(), "    "))
+		}
+	}
+	fmt.Fprintf(out, "\ninternet: %s\n", orNone(prefixesText(res.Internet)))
+	if res.InternetExample != nil {
+		fmt.Fprint(out, indentText(res.InternetExample.Text(), "    "))
+	}
+	for _, e := range res.External {
+		fmt.Fprintf(out, "external network %s: %s\n", e.ID, prefixesText(e.CIDRs))
+	}
+	return exitOK
+}
+
+func orNone(s string) string {
+	if s == "" {
+		return "none"
+	}
+	return s
+}
+
+func indentText(s, pad string) string {
+	return pad + strings.ReplaceAll(strings.TrimRight(s, "\n"), "\n", "\n"+pad) + "\n"
+}
+
+func runExposure(args []string, out, errOut io.Writer) int {
+	var output outputFlag
+	fs := newFlags("exposure", "FILE...", errOut, &output)
+	var ports listFlag
+	fs.Var(&ports, "ports", "ports or ranges to check, comma-separated (default: every port)")
+	var protos listFlag
+	fs.Var(&protos, "protocol", "protocols to check: tcp, udp (default both)")
+	paths := fs.Bool("paths", false, "show the path that exposes each destination")
+	prof := addProfiling(fs)
+	files, code, ok := parseCommand(fs, args, 1, -1)
+	if !ok {
+		return code
+	}
+	var pr []model.PortRange
+	for _, p := range ports {
+		r, err := model.ParsePortRange(p)
+		if err != nil {
+			fmt.Fprintf(errOut, "vpcreach exposure: --ports: %s\n", err)
+			return exitInvalid
+		}
+		pr = append(pr, r)
+	}
+	var ps []model.Protocol
+	for _, p := range protos {
+		v, err := model.ParseProtocol(p)
+		if err != nil {
+			fmt.Fprintf(errOut, "vpcreach exposure: --protocol: %s\n", err)
+			return exitInvalid
+		}
+		ps = append(ps, v)
+	}
+	stop := prof.start(errOut)
+	defer stop()
+	s, code := loadSolver(files, errOut, "exposure")
+	if s == nil {
+		return code
+	}
+	prog, clear := progress(errOut, "exposure")
+	exposed := s.Exposure(ps, pr, solver.AnalysisOptions{Examples: *paths, Progress: prog})
+	clear()
+	if output == "json" {
+		type portsJSON struct {
+			Ports    string   `json:"ports"`
+			Anywhere bool     `json:"from_anywhere"`
+			From     []string `json:"from"`
+		}
+		type exposedJSON struct {
+			Destination model.ID       `json:"destination"`
+			Members     []model.ID     `json:"also"`
+			Kind        string         `json:"kind"`
+			Protocol    string         `json:"protocol"`
+			Ports       []portsJSON    `json:"ports"`
+			Example     *solver.Result `json:"example,omitempty"`
+		}
+		doc := struct {
+			Exposed []exposedJSON `json:"exposed"`
+		}{Exposed: []exposedJSON{}}
+		for _, e := range exposed {
+			j := exposedJSON{Destination: e.Destination, Members: e.Members, Kind: e.Kind.String(), Protocol: e.Protocol.String(), Example: e.Example}
+			if j.Members == nil {
+				j.Members = []model.ID{}
+			}
+			for _, p := range e.Ports {
+				pj := portsJSON{Ports: p.Ports.String(), Anywhere: p.Anywhere, From: []string{}}
+				for _, f := range p.From {
+					pj.From = append(pj.From, f.String())
+				}
+				j.Ports = append(j.Ports, pj)
+			}
+			doc.Exposed = append(doc.Exposed, j)
+		}
+		writeJSON(out, doc)
+	} else {
+		for _, e := range exposed {
+			also := ""
+			if len(e.Members) > 0 {
+				also = " (and " + idsText(e.Members) + ")"
+			}
+			for _, p := range e.Ports {
+				from := "anywhere on the internet"
+				if !p.Anywhere {
+					from = prefixesText(p.From)
+				}
+				fmt.Fprintf(out, "%s %s%s: %s %s from %s\n", e.Kind, e.Destination, also, e.Protocol, p.Ports, from)
+			}
+			if e.Example != nil {
+				fmt.Fprint(out, indentText(e.Example.Text(), "    "))
+			}
+		}
+		fmt.Fprintf(out, "%s exposed to the internet\n", plural(len(exposed), "destination"))
+	}
+	if len(exposed) > 0 {
+		return exitFindings
+	}
+	return exitOK
+}
+
+func runMatrix(args []string, out, errOut io.Writer) int {
+	var output outputFlag
+	fs := newFlags("matrix", "FILE... --port N", errOut, &output)
+	proto, port := protocolFlags(fs)
+	level := fs.String("level", "subnet", "subnet or instance")
+	prof := addProfiling(fs)
+	files, code, ok := parseCommand(fs, args, 1, -1)
+	if !ok {
+		return code
+	}
+	lv := solver.LevelSubnet
+	switch *level {
+	case "subnet":
+	case "instance":
+		lv = solver.LevelInstance
+	default:
+		fmt.Fprintln(errOut, "vpcreach matrix: --level must be subnet or instance")
+		return exitInvalid
+	}
+	if proto.p.HasPorts() && *port == 0 {
+		fmt.Fprintf(errOut, "vpcreach matrix: %s needs --port\n", proto.p)
+		return exitInvalid
+	}
+	stop := prof.start(errOut)
+	defer stop()
+	s, code := loadSolver(files, errOut, "matrix")
+	if s == nil {
+		return code
+	}
+	prog, clear := progress(errOut, "matrix")
+	m := s.Matrix(solver.Query{Protocol: proto.p, Port: uint16(*port)}, lv, solver.AnalysisOptions{Progress: prog})
+	clear()
+	if output == "json" {
+		doc := struct {
+			Level    string                `json:"level"`
+			Protocol string                `json:"protocol"`
+			Port     uint16                `json:"port,omitempty"`
+			Reach    map[string][]model.ID `json:"reach"`
+		}{Level: lv.String(), Protocol: proto.p.String(), Port: uint16(*port), Reach: map[string][]model.ID{}}
+		for i, row := range m.Reach {
+			dsts := []model.ID{}
+			for _, j := range row {
+				dsts = append(dsts, m.Nodes[j])
+			}
+			doc.Reach[string(m.Nodes[i])] = dsts
+		}
+		writeJSON(out, doc)
+		return exitOK
+	}
+	for i, row := range m.Reach {
+		var dsts []model.ID
+		for _, j := range row {
+			dsts = append(dsts, m.Nodes[j])
+		}
+		fmt.Fprintf(out, "%s -> %s\n", m.Nodes[i], orNone(idsText(dsts)))
+	}
+	return exitOK
+}
