@@ -10,6 +10,7 @@ import (
 	"go4.org/netipx"
 
 	"github.com/vpcreach/vpcreach/model"
+	"github.com/vpcreach/vpcreach/sgeval"
 )
 
 // AnalysisOptions tune the whole-network analyses.
@@ -286,21 +287,52 @@ func (s *Solver) Exposure(protocols []model.Protocol, ports []model.PortRange, o
 		id      model.ID
 		members []model.ID
 		kind    HopKind
+		eni     int32               // the class representative, or -1
+		lb      *model.LoadBalancer // or the load balancer
 	}
 	var targets []target
 	for _, c := range s.Classes() {
 		if c.Public {
-			targets = append(targets, target{c.Members[0], c.Members[1:], eniHopKind(&s.enis[c.rep])})
+			targets = append(targets, target{c.Members[0], c.Members[1:], eniHopKind(&s.enis[c.rep]), c.rep, nil})
 		}
 	}
 	for vi := range s.vpcs {
-		for _, lb := range s.vpcs[vi].m.LoadBalancers {
+		for i := range s.vpcs[vi].m.LoadBalancers {
+			lb := &s.vpcs[vi].m.LoadBalancers[i]
 			if lb.Scheme == model.SchemeInternetFacing {
-				targets = append(targets, target{id: lb.ID, kind: HopLoadBalancer})
+				targets = append(targets, target{id: lb.ID, kind: HopLoadBalancer, eni: -1, lb: lb})
 			}
 		}
 	}
 	pub := s.publicAtoms()
+	// possible is a necessary condition for a job to reach its target,
+	// cheap to test: the interface's security groups admit the port from
+	// some internet atom; the load balancer listens on it. Jobs that fail
+	// it are not walked.
+	possible := func(t target, p model.Protocol, port uint16) bool {
+		if t.lb != nil {
+			for _, l := range t.lb.Listeners {
+				if (t.lb.Type == model.LBGateway || l.Port == port) && slices.Contains(l.Protocol.IPProtocols(), p) {
+					return true
+				}
+			}
+			return false
+		}
+		e := &s.enis[t.eni]
+		if len(e.groups) == 0 {
+			return true
+		}
+		for _, a := range pub {
+			pkt := sgeval.Packet{Src: a, Dst: e.primary, Protocol: p, DstPort: port}
+			if p.IsICMP() {
+				pkt.ICMPType = 8
+			}
+			if sgeval.Check(e.groups, sgeval.Ingress, pkt, sgeval.Peer{Addr: a}).Allowed {
+				return true
+			}
+		}
+		return false
+	}
 	type job struct {
 		t     int
 		proto model.Protocol
@@ -310,12 +342,16 @@ func (s *Solver) Exposure(protocols []model.Protocol, ports []model.PortRange, o
 	for ti := range targets {
 		for _, p := range protocols {
 			if !p.HasPorts() {
-				jobs = append(jobs, job{ti, p, model.PortRange{}})
+				if possible(targets[ti], p, 0) {
+					jobs = append(jobs, job{ti, p, model.PortRange{}})
+				}
 				continue
 			}
 			for _, pr := range ports {
 				for _, atom := range s.portAtoms(p, pr) {
-					jobs = append(jobs, job{ti, p, atom})
+					if possible(targets[ti], p, max(atom.First, 1)) {
+						jobs = append(jobs, job{ti, p, atom})
+					}
 				}
 			}
 		}
