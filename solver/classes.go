@@ -245,9 +245,9 @@ func (s *Solver) publicAtoms() []netip.Addr {
 		lo, hi := cs.atoms.interval(i)
 		a := u32Addr(lo)
 		if isPublic(a) && isPublic(u32Addr(hi)) {
-			// Prefer InternetHost as the representative of its atom.
-			if ih := addrU32(InternetHost); lo <= ih && ih <= hi {
-				a = InternetHost
+			// Prefer the internet host as the representative of its atom.
+			if ih := addrU32(s.internetHost()); lo <= ih && ih <= hi {
+				a = u32Addr(ih)
 			}
 			out = append(out, a)
 		}
@@ -258,6 +258,33 @@ func (s *Solver) publicAtoms() []netip.Addr {
 func isPublic(a netip.Addr) bool {
 	return !a.IsPrivate() && !a.IsLoopback() && !a.IsLinkLocalUnicast() && !a.IsMulticast() && !a.IsUnspecified() &&
 		!sharedAddressSpace.Contains(a) && a.As4()[0] != 0 && a.As4()[0] < 224
+}
+
+// internetHost returns the address "internet" stands for: InternetHost,
+// unless some route or rule names a range around it narrower than the
+// whole internet; then the first address of the widest public atom.
+func (s *Solver) internetHost() netip.Addr {
+	cs := s.classData()
+	s.hostOnce.Do(func() {
+		s.host = InternetHost
+		lo, hi := cs.atoms.interval(cs.atoms.of(InternetHost))
+		// The atom holding InternetHost, when no rule names it, runs from
+		// 198.18.0.0/15's end to 203.0.113.0's start at the narrowest.
+		if hi-lo >= 1<<16 {
+			return
+		}
+		best, bestSize := uint32(0), uint32(0)
+		for i := range cs.atoms.bounds {
+			alo, ahi := cs.atoms.interval(i)
+			if isPublic(u32Addr(alo)) && isPublic(u32Addr(ahi)) && ahi-alo > bestSize {
+				best, bestSize = alo, ahi-alo
+			}
+		}
+		if bestSize > 0 {
+			s.host = u32Addr(best + 1)
+		}
+	})
+	return s.host
 }
 
 // atomPrefixes returns the CIDRs that cover an atom.

@@ -55,6 +55,7 @@ const (
 	DNSResolutionLoop
 	DNSPrivateDNSNotEffective
 	AlternateAddressUnreachable
+	NoPublicAddress
 )
 
 type codeInfo struct{ name, desc string }
@@ -107,6 +108,7 @@ var codeInfos = []codeInfo{
 	{"DNS_RESOLUTION_LOOP", "CNAME or alias records resolve in a loop (S-91)"},
 	{"DNS_PRIVATE_DNS_NOT_EFFECTIVE", "an interface endpoint has private DNS on, but the VPC's DNS support or hostnames is off, so the service name resolves publicly (S-72)"},
 	{"ALTERNATE_ADDRESS_UNREACHABLE", "the destination has several addresses (load balancer nodes, endpoint interfaces) that clients all use, and some of them are unreachable"},
+	{"NO_PUBLIC_ADDRESS", "the destination has no public IPv4 address: nothing on the internet can address it (S-60, S-82)"},
 }
 
 // String returns the code's name, such as "NO_ROUTE_TO_DESTINATION".

@@ -5,6 +5,7 @@ import (
 	"net/netip"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/vpcreach/vpcreach/model"
 	"github.com/vpcreach/vpcreach/routing"
@@ -47,6 +48,9 @@ type Solver struct {
 	texts texts
 	// cls holds the equivalence classes, computed on first use.
 	cls classState
+	// host is the address "internet" stands for (see internetHost).
+	host     netip.Addr
+	hostOnce sync.Once
 }
 
 // texts caches the rendering of every route and rule, so that a query
@@ -471,8 +475,15 @@ func (s *Solver) compileVPC(vi int, defaultRef sgeval.GroupRef) {
 			if j < len(lb.PrivateIPs) {
 				e.primary = lb.PrivateIPs[j]
 			}
-			if j < len(lb.PublicIPs) && lb.Scheme == model.SchemeInternetFacing {
-				e.public = lb.PublicIPs[j]
+			if lb.Scheme == model.SchemeInternetFacing {
+				if j < len(lb.PublicIPs) {
+					e.public = lb.PublicIPs[j]
+				} else {
+					// AWS gives every node of an internet-facing load
+					// balancer a public address (S-82); the topology
+					// need not write it.
+					e.public = s.placeholderPublic(lb.ID, j)
+				}
 			}
 			nodes = append(nodes, node{e, lb.ID, !e.primary.IsValid()})
 		}
@@ -498,6 +509,20 @@ func (s *Solver) compileVPC(vi int, defaultRef sgeval.GroupRef) {
 	for i := range s.enis {
 		if s.enis[i].vpc == int32(vi) {
 			s.enis[i].az = s.subnets[s.enis[i].subnet].m.AZ
+		}
+	}
+}
+
+// placeholderPublic returns a stable public address for node j of an
+// internet-facing load balancer written without public_ips: in
+// 15.192.0.0/10, skipping addresses the model uses.
+func (s *Solver) placeholderPublic(id model.ID, j int) netip.Addr {
+	h := hash16(string(id)) ^ uint32(j)*40503
+	for k := uint32(0); ; k++ {
+		x := uint32(15)<<24 | 192<<16 | ((h+k*7919)&0x3fffff | 1)
+		a := u32Addr(x)
+		if _, used := s.public[a]; !used {
+			return a
 		}
 	}
 }

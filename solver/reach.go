@@ -11,10 +11,13 @@ import (
 	"github.com/vpcreach/vpcreach/sgeval"
 )
 
-// InternetHost is the address a query uses for "internet": an arbitrary
-// host on the internet (198.51.100.1, from a documentation range, so that
-// no rule names it by chance). Name a public address instead to ask about a
-// particular host.
+// InternetHost is the address a query for "internet" uses when no rule of
+// the model narrows the public address space around it: 198.51.100.1, from
+// a documentation range. When a rule does name it (a topology may use that
+// range as an "office"), the query uses an address of the largest stretch
+// of public space that no route or rule of the model names, so that
+// "internet" means an arbitrary host, never a trusted one. Name a public
+// address instead to ask about a particular host.
 var InternetHost = netip.MustParseAddr("198.51.100.1")
 
 // ErrInvalidQuery is wrapped by the error of every invalid query.
@@ -30,7 +33,7 @@ func (s *Solver) resolve(spec string, dest bool) (origin, error) {
 		return origin{}, fmt.Errorf("%w: empty endpoint", ErrInvalidQuery)
 	}
 	if t == string(Internet) {
-		return origin{kind: termInternet, eni: -1, ext: -1, addr: InternetHost}, nil
+		return origin{kind: termInternet, eni: -1, ext: -1, addr: s.internetHost()}, nil
 	}
 	if ei, ok := s.eni[model.ID(t)]; ok {
 		e := &s.enis[ei]
@@ -394,7 +397,7 @@ func (w *walker) start(src, dst origin) terminal {
 			if e.public.IsValid() {
 				w.block(DestinationNotFound, e.id, "", e.src.Position, "%s is a private address; from the internet, %s is reached at its public address %s", w.pkt.Dst, e.id, e.public)
 			} else {
-				w.block(IGWPublicIPAssociationForEgress, e.id, "", e.src.Position, "%s has no public IPv4 or Elastic IP: nothing on the internet can address it (S-60)", e.id)
+				w.block(NoPublicAddress, e.id, "", e.src.Position, "%s has no public IPv4 or Elastic IP: nothing on the internet can address it (S-60)", e.id)
 			}
 			return w.drop(e.id, eniHopKind(e), "not addressable from the internet", e.src.Position)
 		}

@@ -157,7 +157,7 @@ func TestReachInternet(t *testing.T) {
 		{"S-60", "public instance by its public address", tcp("internet", "198.51.100.20", 443), reachable, nil},
 		{"S-60", "ssh from an address the group does not name", tcp("internet", "i-a-web", 22), unreachable, []string{"forward:ENI_SG_RULES_MISMATCH"}},
 		{"S-60", "ssh from the office range", tcp("203.0.113.5", "i-a-web", 22), reachable, nil},
-		{"S-60", "private instance has no public address", tcp("internet", "i-a-app", 8080), unreachable, []string{"forward:IGW_PUBLIC_IP_ASSOCIATION_FOR_EGRESS"}},
+		{"S-60", "private instance has no public address", tcp("internet", "i-a-app", 8080), unreachable, []string{"forward:NO_PUBLIC_ADDRESS"}},
 		{"S-60", "public instance out to the internet", tcp("i-a-web", "internet", 443), reachable, nil},
 		{"S-61", "private instance out through the NAT gateway", tcp("i-a-app", "internet", 443), reachable, nil},
 		{"S-61", "NAT gateway accepts no inbound connection", tcp("internet", "203.0.113.10", 443), unreachable, []string{"forward:NGW_INBOUND_NOT_ALLOWED"}},

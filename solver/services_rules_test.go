@@ -42,7 +42,7 @@ func TestLoadBalancerRules(t *testing.T) {
 		{"S-81", "targets that trust only the NLB's subnets see the client's address", tcp("i-c", "nlb-cidr", 443), unreachable, []string{"forward:ELBV2_SOURCE_ADDRESS_PRESERVATION"}},
 		{"S-82", "internet-facing NLB from the internet", tcp("internet", "nlb-pub", 443), reachable, nil},
 		{"S-82", "internet-facing NLB by its DNS name", tcp("internet", "nlb-pub.elb.eu-west-1.amazonaws.com", 443), reachable, nil},
-		{"S-82", "internal NLB is not on the internet", tcp("internet", "nlb-int", 443), unreachable, []string{"forward:IGW_PUBLIC_IP_ASSOCIATION_FOR_EGRESS"}},
+		{"S-82", "internal NLB is not on the internet", tcp("internet", "nlb-int", 443), unreachable, []string{"forward:NO_PUBLIC_ADDRESS"}},
 	})
 }
 
@@ -90,4 +90,34 @@ func TestResolutionHopsLeadThePath(t *testing.T) {
 	assert.Equal(t, solver.HopDNS, r.Forward[0].Kind)
 	assert.Equal(t, "www.corp.example CNAME lb.corp.example (private zone corp.example)", r.Forward[0].Rule)
 	assert.Equal(t, "lb.corp.example ALIAS nlb-int (private zone corp.example)", r.Forward[1].Rule)
+}
+
+func TestInternetFacingLoadBalancerWithoutWrittenAddresses(t *testing.T) {
+	// S-82: AWS gives every node of an internet-facing load balancer a
+	// public address; a topology need not write them.
+	data, err := os.ReadFile("testdata/services.yaml")
+	require.NoError(t, err)
+	text := strings.Replace(string(data), "        public_ips: [203.0.113.80]\n", "", 1)
+	require.NotEqual(t, string(data), text)
+	r := load(t, text).Reach(tcp("internet", "nlb-pub", 443))
+	assert.Equal(t, reachable, r.Verdict, explain(r))
+}
+
+func TestInternetIsAnArbitraryHost(t *testing.T) {
+	// A topology may trust the documentation range InternetHost lies in;
+	// "internet" must then stand for another, untrusted address.
+	s := load(t, `version: 1
+vpcs:
+  - id: vpc-a
+    region: eu-west-1
+    cidr_blocks: [10.0.0.0/16]
+    internet_gateway: igw-a
+    subnets: [{id: sn, az: eu-west-1a, cidr_block: 10.0.0.0/24}]
+    route_tables: [{id: rtb, main: true, routes: [{destination: 0.0.0.0/0, target: igw-a}]}]
+    security_groups:
+      - {id: sg, description: bastion, ingress: [{protocol: tcp, ports: 22, sources: [198.51.100.0/24]}]}
+    instances: [{id: i-bastion, subnet: sn, private_ip: 10.0.0.10, public_ip: 52.1.1.1, security_groups: [sg]}]
+`)
+	assert.Equal(t, unreachable, s.Reach(tcp("internet", "i-bastion", 22)).Verdict)
+	assert.Equal(t, reachable, s.Reach(tcp("198.51.100.7", "i-bastion", 22)).Verdict)
 }
