@@ -51,6 +51,9 @@ type Solver struct {
 	// host is the address "internet" stands for (see internetHost).
 	host     netip.Addr
 	hostOnce sync.Once
+	// names indexes public DNS names, built on first use.
+	names     *publicNames
+	namesOnce sync.Once
 }
 
 // texts caches the rendering of every route and rule, so that a query

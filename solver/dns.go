@@ -205,21 +205,13 @@ func (s *Solver) addrOwner(a netip.Addr, vpc int32) int32 {
 			return e
 		}
 	}
-	found := int32(-1)
-	for vi := range s.vpcs {
-		if e, ok := s.vpcs[vi].addrs[a]; ok {
-			if found >= 0 {
-				return -1
-			}
-			found = e
-		}
+	if e, ok := s.dnsIndex().owners[a]; ok {
+		return e
 	}
-	if found < 0 {
-		if e, ok := s.public[a]; ok {
-			return e
-		}
+	if e, ok := s.public[a]; ok {
+		return e
 	}
-	return found
+	return -1
 }
 
 // endpointPrivateName reports whether interface endpoint ep's private DNS
@@ -246,36 +238,44 @@ func (s *Solver) endpointPrivateName(ep *model.Endpoint, name string) bool {
 // publicName answers a name from public DNS: endpoint-specific names,
 // load balancer names, AWS service names.
 func (s *Solver) publicName(r *resolution, name string, seen *[]string) {
-	for vi := range s.vpcs {
-		v := s.vpcs[vi].m
-		for i := range v.Endpoints {
-			ep := &v.Endpoints[i]
-			if ep.Type == model.EndpointGateway {
-				continue
-			}
-			if dn := normDNS(ep.DNSName); dn == name || (dn == "" && strings.HasPrefix(name, normDNS(string(ep.ID))) && strings.HasSuffix(name, ".vpce.amazonaws.com")) ||
-				(dn != "" && zonalName(dn, name)) {
-				r.hop(ep.ID, fmt.Sprintf("%s -> interface endpoint %s (public DNS, private addresses)", name, ep.ID), ep.Source.Position)
-				answers := s.nodeAnswers(ep.ID)
-				// A zonal name answers with the interface of its zone.
-				for _, a := range answers {
-					if strings.Contains(name, "-"+s.enis[a.eni].az+".") {
-						answers = []answer{a}
-						break
-					}
-				}
-				r.answers = append(r.answers, answers...)
-				return
+	idx := s.dnsIndex()
+	ep, ok := idx.names[name]
+	if !ok && strings.HasSuffix(name, ".vpce.amazonaws.com") {
+		// Default endpoint-specific names start with the endpoint id:
+		// vpce-0123456789abcdef0-abcd1234[-zone].service.region.vpce...
+		head, _, _ := strings.Cut(name, ".")
+		parts := strings.SplitN(head, "-", 3)
+		if len(parts) >= 2 {
+			if e, found := idx.endpointIDs[parts[0]+"-"+parts[1]]; found && normDNS(e.endpoint.DNSName) == "" {
+				ep, ok = e, true
 			}
 		}
-		for i := range v.LoadBalancers {
-			lb := &v.LoadBalancers[i]
-			if dn := lbDNSName(lb, v.Region); dn == name {
-				r.hop(lb.ID, fmt.Sprintf("%s -> load balancer %s", name, lb.ID), lb.Source.Position)
-				r.answers = append(r.answers, s.nodeAnswers(lb.ID)...)
-				return
+	}
+	if !ok {
+		for dn, e := range idx.zonal {
+			if zonalName(dn, name) {
+				ep, ok = e, true
+				break
 			}
 		}
+	}
+	if ok && ep.endpoint != nil {
+		r.hop(ep.endpoint.ID, fmt.Sprintf("%s -> interface endpoint %s (public DNS, private addresses)", name, ep.endpoint.ID), ep.endpoint.Source.Position)
+		answers := s.nodeAnswers(ep.endpoint.ID)
+		// A zonal name answers with the interface of its zone.
+		for _, a := range answers {
+			if strings.Contains(name, "-"+s.enis[a.eni].az+".") {
+				answers = []answer{a}
+				break
+			}
+		}
+		r.answers = append(r.answers, answers...)
+		return
+	}
+	if ok && ep.lb != nil {
+		r.hop(ep.lb.ID, fmt.Sprintf("%s -> load balancer %s", name, ep.lb.ID), ep.lb.Source.Position)
+		r.answers = append(r.answers, s.nodeAnswers(ep.lb.ID)...)
+		return
 	}
 	if svc := serviceForDNSName(name); svc != "" {
 		a := s.serviceAddress(svc)
@@ -286,6 +286,56 @@ func (s *Solver) publicName(r *resolution, name string, seen *[]string) {
 	}
 	r.hop(Resolver, name+": NXDOMAIN", model.Position{})
 	r.block(DNSNameNotFound, Resolver, model.Position{}, "%s does not resolve: no private zone, endpoint or public name of this model holds it (S-90)", name)
+}
+
+// dnsTarget is what a public name of the model stands for.
+type dnsTarget struct {
+	endpoint *model.Endpoint
+	lb       *model.LoadBalancer
+}
+
+// publicNames indexes the model's public DNS names.
+type publicNames struct {
+	names       map[string]dnsTarget // exact names
+	endpointIDs map[string]dnsTarget // interface endpoints by id
+	zonal       map[string]dnsTarget // written endpoint names, for their zonal forms
+	// owners maps an address to the interface holding it when exactly one
+	// VPC holds it (-1 when several do).
+	owners map[netip.Addr]int32
+}
+
+func (s *Solver) dnsIndex() *publicNames {
+	s.namesOnce.Do(func() {
+		idx := &publicNames{names: map[string]dnsTarget{}, endpointIDs: map[string]dnsTarget{}, zonal: map[string]dnsTarget{}, owners: map[netip.Addr]int32{}}
+		for vi := range s.vpcs {
+			v := s.vpcs[vi].m
+			for i := range v.Endpoints {
+				ep := &v.Endpoints[i]
+				if ep.Type == model.EndpointGateway {
+					continue
+				}
+				t := dnsTarget{endpoint: ep}
+				idx.endpointIDs[normDNS(string(ep.ID))] = t
+				if dn := normDNS(ep.DNSName); dn != "" {
+					idx.names[dn] = t
+					idx.zonal[dn] = t
+				}
+			}
+			for i := range v.LoadBalancers {
+				lb := &v.LoadBalancers[i]
+				idx.names[lbDNSName(lb, v.Region)] = dnsTarget{lb: lb}
+			}
+			for a, e := range s.vpcs[vi].addrs {
+				if prev, dup := idx.owners[a]; dup && prev != e {
+					idx.owners[a] = -1
+				} else {
+					idx.owners[a] = e
+				}
+			}
+		}
+		s.names = idx
+	})
+	return s.names
 }
 
 // zonalName reports whether name is the zonal form of endpoint name dn

@@ -73,9 +73,13 @@ func (s *Solver) resolve(spec string, dest bool) (origin, error) {
 		return origin{}, fmt.Errorf("%w: no network interface in %s holds %s", ErrInvalidQuery, vpcText, a)
 	}
 	var found []int32
-	for vi := range s.vpcs {
-		if ei, ok := s.vpcs[vi].addrs[a]; ok {
-			found = append(found, ei)
+	if e, ok := s.dnsIndex().owners[a]; ok && e >= 0 {
+		found = []int32{e}
+	} else if ok {
+		for vi := range s.vpcs {
+			if ei, ok := s.vpcs[vi].addrs[a]; ok {
+				found = append(found, ei)
+			}
 		}
 	}
 	switch {
