@@ -177,6 +177,21 @@ func LoadFiles(paths ...string) (m *Model, warnings Diagnostics, err error) {
 // parsed at all), with every diagnostic, sorted. A model with errors may be
 // incomplete; analyse it only if the errors allow.
 func ReadFiles(paths ...string) (*Model, Diagnostics) {
+	models, all := ParseFiles(paths...)
+	if len(models) == 0 {
+		all.Sort()
+		return nil, all
+	}
+	m := Merge(models...)
+	return m, Check(m, all)
+}
+
+// ParseFiles reads and parses topology files without validating them: the
+// first step of ReadFiles, for callers that merge the files with models
+// from elsewhere (an imported AWS snapshot) before validating the whole
+// with Check. It returns the models that parsed (each as complete as its
+// file allows) and every diagnostic of reading and decoding.
+func ParseFiles(paths ...string) ([]*Model, Diagnostics) {
 	var all Diagnostics
 	var models []*Model
 	for _, p := range paths {
@@ -191,13 +206,13 @@ func ReadFiles(paths ...string) (*Model, Diagnostics) {
 			models = append(models, pm)
 		}
 	}
-	if len(models) == 0 {
-		all.Sort()
-		return nil, all
-	}
-	m := Merge(models...)
-	return m, check(m, all)
+	return models, all
 }
+
+// Check validates a merged model and joins the result with the decoding
+// diagnostics of ParseFiles, sorted, leaving out the checks that would only
+// repeat a decoding error; ReadFiles is ParseFiles, Merge and Check.
+func Check(m *Model, decoding Diagnostics) Diagnostics { return check(m, decoding) }
 
 // LoadBytes parses and validates one topology held in memory, as LoadFiles
 // does; name is used in positions.

@@ -113,9 +113,13 @@ func runWhoCanReach(args []string, out, errOut io.Writer) int {
 	proto, port := protocolFlags(fs)
 	paths := fs.Bool("paths", false, "show one example path per source class")
 	prof := addProfiling(fs)
-	files, code, ok := parseCommand(fs, args, 1, -1)
+	fromAWS := addFromAWS(fs)
+	files, code, ok := parseCommand(fs, args, 0, -1)
 	if !ok {
 		return code
+	}
+	if !requireInputs(fs, files, *fromAWS) {
+		return exitInvalid
 	}
 	if *to == "" {
 		fmt.Fprintln(errOut, "vpcreach who-can-reach: --to is required")
@@ -123,7 +127,7 @@ func runWhoCanReach(args []string, out, errOut io.Writer) int {
 	}
 	stop := prof.start(errOut)
 	defer stop()
-	s, code := loadSolver(files, errOut, "who-can-reach")
+	s, code := loadSolverFrom(files, *fromAWS, errOut, "who-can-reach")
 	if s == nil {
 		return code
 	}
@@ -224,9 +228,13 @@ func runExposure(args []string, out, errOut io.Writer) int {
 	fs.Var(&protos, "protocol", "protocols to check: tcp, udp (default both)")
 	paths := fs.Bool("paths", false, "show the path that exposes each destination")
 	prof := addProfiling(fs)
-	files, code, ok := parseCommand(fs, args, 1, -1)
+	fromAWS := addFromAWS(fs)
+	files, code, ok := parseCommand(fs, args, 0, -1)
 	if !ok {
 		return code
+	}
+	if !requireInputs(fs, files, *fromAWS) {
+		return exitInvalid
 	}
 	var pr []model.PortRange
 	for _, p := range ports {
@@ -248,7 +256,7 @@ func runExposure(args []string, out, errOut io.Writer) int {
 	}
 	stop := prof.start(errOut)
 	defer stop()
-	s, code := loadSolver(files, errOut, "exposure")
+	s, code := loadSolverFrom(files, *fromAWS, errOut, "exposure")
 	if s == nil {
 		return code
 	}
@@ -318,9 +326,13 @@ func runMatrix(args []string, out, errOut io.Writer) int {
 	proto, port := protocolFlags(fs)
 	level := fs.String("level", "subnet", "subnet or instance")
 	prof := addProfiling(fs)
-	files, code, ok := parseCommand(fs, args, 1, -1)
+	fromAWS := addFromAWS(fs)
+	files, code, ok := parseCommand(fs, args, 0, -1)
 	if !ok {
 		return code
+	}
+	if !requireInputs(fs, files, *fromAWS) {
+		return exitInvalid
 	}
 	lv := solver.LevelSubnet
 	switch *level {
@@ -337,7 +349,7 @@ func runMatrix(args []string, out, errOut io.Writer) int {
 	}
 	stop := prof.start(errOut)
 	defer stop()
-	s, code := loadSolver(files, errOut, "matrix")
+	s, code := loadSolverFrom(files, *fromAWS, errOut, "matrix")
 	if s == nil {
 		return code
 	}

@@ -37,11 +37,15 @@ func runCheck(args []string, out, errOut io.Writer) int {
 	fs.Var(&output, "output", "output format: text, json, sarif or junit")
 	failOn := severityFlag{model.SeverityError}
 	fs.Var(&failOn, "fail-on", "accepted for symmetry with lint; a failed expectation is an error")
-	files, code, ok := parseCommand(fs, args, 1, -1)
+	fromAWS := addFromAWS(fs)
+	files, code, ok := parseCommand(fs, args, 0, -1)
 	if !ok {
 		return code
 	}
-	s, code := loadSolver(files, errOut, "check")
+	if !requireInputs(fs, files, *fromAWS) {
+		return exitInvalid
+	}
+	s, code := loadSolverFrom(files, *fromAWS, errOut, "check")
 	if s == nil {
 		return code
 	}

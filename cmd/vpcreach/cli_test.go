@@ -17,6 +17,10 @@ import (
 
 var update = flag.Bool("update", false, "rewrite the golden files")
 
+// batfish is where the Batfish AWS snapshots are: shared/ beside the
+// repository.
+const batfish = "../../../shared/external/batfish-aws/"
+
 // golden runs the CLI and compares its exit code, standard output and
 // standard error with testdata/golden/NAME.golden.
 func golden(t *testing.T, name string, wantCode int, args ...string) {
@@ -76,12 +80,32 @@ func TestCLIGolden(t *testing.T) {
 		{"check-broken-junit", exitFindings, []string{"check", "--output", "junit", "testdata/broken-expectations.yaml"}},
 		{"check-broken-json", exitFindings, []string{"check", "--output", "json", "testdata/broken-expectations.yaml"}},
 		{"lint-seed000", exitFindings, []string{"lint", "../../testdata/seed000-peering-nlb.yaml"}},
-		{"lint-seed000-notes-only", exitOK, []string{"lint", "../../testdata/seed000-peering-nlb.yaml", "--fail-on", "error", "--disable", "sg-missing-description"}},
+		{"lint-seed000-errors-only", exitOK, []string{"lint", "../../testdata/seed000-peering-nlb.yaml", "--fail-on", "error", "--disable", "transitive-peering"}},
+		{"lint-seed000-sarif", exitFindings, []string{"lint", "../../testdata/seed000-peering-nlb.yaml", "--output", "sarif"}},
+		{"lint-seed001-json", exitFindings, []string{"lint", "../../testdata/seed001-peering-endpoints.yaml", "--output", "json"}},
+		{"lint-network-junit", exitFindings, []string{"lint", "../../solver/testdata/network.yaml", "--output", "junit", "--fail-on", "note"}},
+		{"who-can-reach-db", exitOK, []string{"who-can-reach", "../../solver/testdata/network.yaml", "--to", "i-a-db", "--port", "5432"}},
+		{"who-can-reach-web-json", exitOK, []string{"who-can-reach", "../../solver/testdata/network.yaml", "--to", "i-a-web", "--port", "22", "--output", "json"}},
+		{"exposure-network", exitFindings, []string{"exposure", "../../solver/testdata/network.yaml"}},
+		{"exposure-seed002-json", exitFindings, []string{"exposure", "../../testdata/seed002-privatelink.yaml", "--ports", "22,80,443", "--output", "json"}},
+		{"matrix-seed000", exitOK, []string{"matrix", "../../testdata/seed000-peering-nlb.yaml", "--protocol", "icmp"}},
+		{"matrix-seed000-instances-json", exitOK, []string{"matrix", "../../testdata/seed000-peering-nlb.yaml", "--port", "30379", "--level", "instance", "--output", "json"}},
 		{"lint-unknown-rule", exitInvalid, []string{"lint", "../../testdata/seed000-peering-nlb.yaml", "--disable", "sg-missing-descripton"}},
 		{"generate-4-vpcs", exitOK, []string{"generate", "--vpcs", "4", "--seed", "1", "--instances-per-vpc", "6"}},
+		// AWS snapshots (the Batfish ones in shared/ beside the repository).
+		{"import-aws-vpc-peering", exitOK, []string{"import", "aws", batfish + "test-vpc-peering"}},
+		{"import-missing-source", exitInvalid, []string{"import"}},
+		{"reach-aws-tgw-az-restriction", exitFindings, []string{"reach", batfish + "test-transit-gateway", "--from", "i-075e846ed41670385", "--to", "i-0b14080af811fda3d", "--port", "22"}},
+		{"reach-from-aws-vpc-peering", exitOK, []string{"reach", "--from-aws", batfish + "test-vpc-peering", "--from", "i-06ba034d88c84ef07", "--to", "i-0b14080af811fda3d", "--port", "22"}},
+		{"validate-npguard-bundle", exitOK, []string{"validate", "../../awsimport/testdata/npguard-bundle.json"}},
 	}
 	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) { golden(t, tt.name, tt.code, tt.args...) })
+		t.Run(tt.name, func(t *testing.T) {
+			if strings.Contains(strings.Join(tt.args, " "), batfish) {
+				skipWithoutBatfish(t)
+			}
+			golden(t, tt.name, tt.code, tt.args...)
+		})
 	}
 }
 

@@ -90,6 +90,7 @@ func runLint(args []string, out, errOut io.Writer) int {
 	var disable listFlag
 	fs.Var(&disable, "disable", "a rule id not to run (repeatable, or comma-separated)")
 	listRules := fs.Bool("rules", false, "list the rules and exit")
+	fromAWS := addFromAWS(fs)
 	files, code, ok := parseCommand(fs, args, 0, -1)
 	if !ok {
 		return code
@@ -97,12 +98,12 @@ func runLint(args []string, out, errOut io.Writer) int {
 	if *listRules {
 		return printRules(out, output)
 	}
-	if len(files) == 0 {
+	if len(files)+len(*fromAWS) == 0 {
 		fmt.Fprintln(errOut, "vpcreach lint: missing FILE argument")
 		fs.Usage()
 		return exitInvalid
 	}
-	m, diags := model.ReadFiles(files...)
+	m, diags := readInputs(files, *fromAWS)
 	if errs := diags.Errors(); len(errs) > 0 || m == nil {
 		for _, d := range errs {
 			fmt.Fprintln(errOut, d.Error())

@@ -46,11 +46,15 @@ type countsJSON struct {
 func runOverlaps(args []string, out, errOut io.Writer) int {
 	var output outputFlag
 	fs := newFlags("overlaps", "FILE...", errOut, &output)
-	files, code, ok := parseCommand(fs, args, 1, -1)
+	fromAWS := addFromAWS(fs)
+	files, code, ok := parseCommand(fs, args, 0, -1)
 	if !ok {
 		return code
 	}
-	m, diags := model.ReadFiles(files...)
+	if !requireInputs(fs, files, *fromAWS) {
+		return exitInvalid
+	}
+	m, diags := readInputs(files, *fromAWS)
 	// A peering between overlapping VPCs is a validation error (S-41), and
 	// exactly what this command reports as an overlap: it does not make the
 	// input unusable here. Every other error does.

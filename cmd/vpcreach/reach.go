@@ -41,9 +41,13 @@ func runReach(args []string, out, errOut io.Writer) int {
 	icmpCode := fs.Int("icmp-code", 0, "ICMP code (icmp)")
 	eph := portRangeFlag{solver.DefaultEphemeral}
 	fs.Var(&eph, "ephemeral", "the client's ephemeral port range, which responses return to")
-	files, code, ok := parseCommand(fs, args, 1, -1)
+	fromAWS := addFromAWS(fs)
+	files, code, ok := parseCommand(fs, args, 0, -1)
 	if !ok {
 		return code
+	}
+	if !requireInputs(fs, files, *fromAWS) {
+		return exitInvalid
 	}
 	if *from == "" || *to == "" {
 		fmt.Fprintln(errOut, "vpcreach reach: --from and --to are required")
@@ -58,7 +62,7 @@ func runReach(args []string, out, errOut io.Writer) int {
 	if proto.p.IsICMP() {
 		q.ICMP = &model.ICMPMatch{Type: *icmpType, Code: *icmpCode}
 	}
-	s, code := loadSolver(files, errOut, "reach")
+	s, code := loadSolverFrom(files, *fromAWS, errOut, "reach")
 	if s == nil {
 		return code
 	}
@@ -78,10 +82,17 @@ func runReach(args []string, out, errOut io.Writer) int {
 	return exitFindings
 }
 
-// loadSolver loads and validates topology files and compiles them, printing
-// errors; it returns nil and the exit code when that fails.
+// loadSolver loads and validates topology files (and AWS snapshots among
+// them) and compiles them, printing errors; it returns nil and the exit
+// code when that fails.
 func loadSolver(files []string, errOut io.Writer, cmd string) (*solver.Solver, int) {
-	m, diags := model.ReadFiles(files...)
+	return loadSolverFrom(files, nil, errOut, cmd)
+}
+
+// loadSolverFrom is loadSolver with the snapshots of --from-aws.
+func loadSolverFrom(files, fromAWS []string, errOut io.Writer, cmd string) (*solver.Solver, int) {
+	m, diags := readInputs(files, fromAWS)
+	reportImportWarnings(errOut, cmd, files, fromAWS, diags)
 	if errs := diags.Errors(); len(errs) > 0 || m == nil {
 		for _, d := range errs {
 			fmt.Fprintln(errOut, d.Error())

@@ -60,21 +60,31 @@ type validateJSON struct {
 	Files    []string         `json:"files"`
 	Errors   []diagnosticJSON `json:"errors"`
 	Warnings []diagnosticJSON `json:"warnings"`
-	Summary  *summaryJSON     `json:"summary,omitempty"`
+	// Notes are the AWS importer's notes (skipped files, inferences);
+	// topology files give none.
+	Notes   []diagnosticJSON `json:"notes,omitempty"`
+	Summary *summaryJSON     `json:"summary,omitempty"`
 }
 
 func runValidate(args []string, out, errOut io.Writer) int {
 	var output outputFlag
 	fs := newFlags("validate", "FILE...", errOut, &output)
-	files, code, ok := parseCommand(fs, args, 1, -1)
+	fromAWS := addFromAWS(fs)
+	files, code, ok := parseCommand(fs, args, 0, -1)
 	if !ok {
 		return code
 	}
-	m, diags := model.ReadFiles(files...)
+	if !requireInputs(fs, files, *fromAWS) {
+		return exitInvalid
+	}
+	m, diags := readInputs(files, *fromAWS)
 	errs, warns := diags.Errors(), diags.Warnings()
 	valid := len(errs) == 0
 	if output == "json" {
-		res := validateJSON{Valid: valid, Files: files, Errors: toDiagnosticsJSON(errs), Warnings: toDiagnosticsJSON(warns)}
+		res := validateJSON{Valid: valid, Files: append(files, *fromAWS...), Errors: toDiagnosticsJSON(errs), Warnings: toDiagnosticsJSON(warns)}
+		if ns := notes(diags); len(ns) > 0 {
+			res.Notes = toDiagnosticsJSON(ns)
+		}
 		if valid {
 			s := summarize(m)
 			res.Summary = &s
@@ -82,7 +92,7 @@ func runValidate(args []string, out, errOut io.Writer) int {
 		writeJSON(out, res)
 	} else {
 		for _, d := range diags {
-			fmt.Fprintln(errOut, d.Error())
+			fmt.Fprintln(errOut, diagLine(d))
 		}
 		if valid {
 			s := summarize(m)

@@ -1,0 +1,316 @@
+package awsimport
+
+import (
+	"net/netip"
+	"regexp"
+	"slices"
+	"strings"
+
+	"github.com/vpcreach/vpcreach/model"
+)
+
+// awsEndpoint is an element of describe-vpc-endpoints' VpcEndpoints.
+type awsEndpoint struct {
+	VpcEndpointId       string
+	VpcEndpointType     string
+	VpcId               string
+	ServiceName         string
+	State               string
+	OwnerId             string
+	RouteTableIds       []string
+	SubnetIds           []string
+	NetworkInterfaceIds []string
+	Groups              []awsGroupRef
+	PrivateDnsEnabled   bool
+	DnsEntries          []struct{ DnsName, HostedZoneId string }
+	Tags                []awsTag
+}
+
+// awsServiceConfiguration is an endpoint service of the provider side
+// (describe-vpc-endpoint-service-configurations' ServiceConfigurations).
+type awsServiceConfiguration struct {
+	ServiceId               string
+	ServiceName             string
+	ServiceState            string
+	PrivateDnsName          string
+	AcceptanceRequired      bool
+	NetworkLoadBalancerArns []string
+	GatewayLoadBalancerArns []string
+	SupportedRegions        []struct{ Region string }
+	Tags                    []awsTag
+}
+
+// awsServiceDetail is a service consumers can connect to
+// (describe-vpc-endpoint-services' ServiceDetails).
+type awsServiceDetail struct {
+	ServiceName string
+	ServiceId   string
+	Owner       string
+}
+
+// awsServicePermissions wraps describe-vpc-endpoint-service-permissions
+// with the service id: {"VpcEndpointServicePermissions": [{"ServiceId": ...,
+// "AllowedPrincipals": [...]}]}.
+type awsServicePermissions struct {
+	ServiceId         string
+	AllowedPrincipals []struct{ Principal, PrincipalType string }
+}
+
+// awsEndpointConnection is an element of describe-vpc-endpoint-connections'
+// VpcEndpointConnections (the provider's view of consumers' endpoints).
+type awsEndpointConnection struct {
+	ServiceId        string
+	VpcEndpointId    string
+	VpcEndpointOwner string
+	VpcEndpointState string
+}
+
+// awsServiceName matches AWS service names, com.amazonaws.REGION.SERVICE
+// (as the model's validator does).
+var awsServiceName = regexp.MustCompile(`^com\.amazonaws\.([a-z0-9-]+)\.([a-z0-9.-]+)$`)
+
+func (b *builder) buildEndpointServices() {
+	perms := map[string][]string{}
+	for _, it := range unique(b.s.servicePermissions, func(p *awsServicePermissions) string { return p.ServiceId }) {
+		var ps []string
+		for _, p := range it.v.AllowedPrincipals {
+			if p.Principal != "" && !slices.Contains(ps, p.Principal) {
+				ps = append(ps, p.Principal)
+			}
+		}
+		perms[it.v.ServiceId] = ps
+	}
+	for _, it := range unique(b.s.services, func(s *awsServiceConfiguration) string { return s.ServiceId }) {
+		a := &it.v
+		if a.ServiceState == "Deleted" || a.ServiceState == "Deleting" || a.ServiceState == "Failed" {
+			b.note(it.src, "ServiceState", ErrInactive, "endpoint service %s is %s: skipped", a.ServiceId, strings.ToLower(a.ServiceState))
+			continue
+		}
+		s := &model.EndpointService{ID: model.ID(a.ServiceId), Name: a.ServiceName, Region: it.sc.region,
+			AcceptanceRequired: a.AcceptanceRequired, PrivateDNSName: a.PrivateDnsName, Source: it.src}
+		for _, arn := range append(slices.Clone(a.NetworkLoadBalancerArns), a.GatewayLoadBalancerArns...) {
+			lb := b.lbByARN[arn]
+			if lb == nil {
+				b.warn(it.src, "NetworkLoadBalancerArns", ErrOutsideSnapshot, "endpoint service %s is fronted by %s, which is not in the snapshot: left out", a.ServiceId, arn)
+				continue
+			}
+			s.LoadBalancers = append(s.LoadBalancers, lb.ID)
+			if s.Account == "" {
+				s.Account = b.account(accountOfARN(arn), "")
+			}
+			if r := regionOfARN(arn); r != "" {
+				s.Region = r
+			}
+		}
+		if len(s.LoadBalancers) == 0 {
+			b.warn(it.src, "", ErrOutsideSnapshot, "endpoint service %s has no load balancer in the snapshot: skipped, and endpoints to it keep only their interfaces", a.ServiceId)
+			continue
+		}
+		if s.Account == "" {
+			s.Account = b.account(it.sc.account, "")
+		}
+		for _, r := range a.SupportedRegions {
+			if r.Region != "" && r.Region != s.Region && !slices.Contains(s.SupportedRegions, r.Region) {
+				s.SupportedRegions = append(s.SupportedRegions, r.Region)
+			}
+		}
+		if ps, ok := perms[a.ServiceId]; ok {
+			s.AllowedPrincipals = ps
+		}
+		b.services[a.ServiceId] = s
+		b.place(a.ServiceId, model.KindEndpointService, "")
+	}
+}
+
+// serviceByName finds an endpoint service of the model by id or name.
+func (b *builder) serviceByName(name string) *model.EndpointService {
+	if s := b.services[name]; s != nil {
+		return s
+	}
+	for _, id := range sortedKeys(b.services) {
+		if s := b.services[id]; s.ServiceName() == name {
+			return s
+		}
+	}
+	return nil
+}
+
+func (b *builder) buildEndpoints() {
+	for _, it := range unique(b.s.endpoints, func(e *awsEndpoint) string { return e.VpcEndpointId }) {
+		a := &it.v
+		id := a.VpcEndpointId
+		if a.State == "deleted" || a.State == "deleting" {
+			b.count("endpoint-deleted", it.src, ErrInactive, "deleted VPC endpoints skipped: %N")
+			continue
+		}
+		v := b.vpc(a.VpcId, it.src, "endpoint", id)
+		if v == nil {
+			continue
+		}
+		e := &model.Endpoint{ID: model.ID(id), Service: a.ServiceName, PrivateDNS: a.PrivateDnsEnabled, Source: it.src}
+		if err := e.Type.UnmarshalText([]byte(a.VpcEndpointType)); err != nil {
+			b.warn(it.src, "VpcEndpointType", model.ErrInvalidValue, "endpoint %s: %s: skipped", id, err)
+			continue
+		}
+		if a.State != "" {
+			if err := e.State.UnmarshalText([]byte(a.State)); err != nil {
+				b.warn(it.src, "State", model.ErrInvalidValue, "endpoint %s: %s: taken as failed", id, err)
+				e.State = model.EndpointFailed
+			} else if e.State == model.EndpointAvailable {
+				e.State = 0 // the default
+			}
+		}
+		if owner := b.ownerOf(a.OwnerId, it.sc); owner != "" && owner != v.v.Account {
+			e.Account = owner
+		}
+		svc := b.serviceByName(a.ServiceName)
+		if svc == nil && (!awsServiceName.MatchString(a.ServiceName) || strings.HasPrefix(a.ServiceName, "com.amazonaws.vpce.")) {
+			owner := ""
+			for _, d := range b.s.serviceDetails {
+				if d.v.ServiceName == a.ServiceName && d.v.Owner != "" {
+					owner = " (owned by " + d.v.Owner + ")"
+				}
+			}
+			b.warn(it.src, "ServiceName", ErrOutsideSnapshot, "endpoint %s connects to %s%s, which is not in the snapshot: the endpoint is left out (its interfaces are kept, so their addresses and groups count); answers through it are unknown, not \"no\"", id, a.ServiceName, owner)
+			continue
+		}
+		if svc != nil {
+			e.Service = string(svc.ID)
+		}
+		switch e.Type {
+		case model.EndpointGateway:
+			for _, rt := range a.RouteTableIds {
+				if v.routeTables[rt] == nil {
+					b.warn(it.src, "RouteTableIds", ErrOutsideSnapshot, "endpoint %s is associated with route table %s, which is not in %s in the snapshot: left out", id, rt, a.VpcId)
+					continue
+				}
+				e.RouteTables = append(e.RouteTables, model.ID(rt))
+				b.skipRoutes[[2]string{rt, id}] = true
+			}
+		default:
+			// The interfaces, one per subnet, with their addresses.
+			addrBySubnet := map[string]netip.Addr{}
+			for _, eni := range a.NetworkInterfaceIds {
+				if x := b.enis[eni]; x != nil {
+					b.usedENIs[eni] = true
+					if ad := parseAddr(x.v.PrivateIpAddress); ad.IsValid() {
+						addrBySubnet[x.v.SubnetId] = ad
+					}
+				}
+			}
+			complete := true
+			var ips []netip.Addr
+			for _, sn := range a.SubnetIds {
+				if v.subnet(sn) == nil {
+					b.warn(it.src, "SubnetIds", ErrOutsideSnapshot, "endpoint %s has an interface in subnet %s, which is not in the snapshot: left out", id, sn)
+					continue
+				}
+				e.Subnets = append(e.Subnets, model.ID(sn))
+				ad, ok := addrBySubnet[sn]
+				complete = complete && ok
+				ips = append(ips, ad)
+			}
+			if len(e.Subnets) == 0 {
+				b.warn(it.src, "SubnetIds", ErrOutsideSnapshot, "endpoint %s has no subnet in the snapshot: skipped", id)
+				continue
+			}
+			if complete {
+				ok := true
+				for _, ad := range ips {
+					ok = ok && b.claim(v, ad, id, it.src)
+				}
+				if ok {
+					e.PrivateIPs = ips
+				}
+			}
+			e.SecurityGroups = b.groupsOf(v, a.Groups, it.src, id)
+			for _, d := range a.DnsEntries {
+				if strings.HasPrefix(d.DnsName, id+"-") && e.DNSName == "" {
+					e.DNSName = strings.TrimSuffix(d.DnsName, ".")
+				}
+			}
+		}
+		v.endpoints[id] = e
+		b.place(id, model.KindEndpoint, a.VpcId)
+	}
+	b.connectServices()
+}
+
+// connectServices fills the endpoint services' connections from the
+// provider's view (VpcEndpointConnections) and the consumers' endpoints,
+// and infers allowed principals the snapshot does not list.
+func (b *builder) connectServices() {
+	conns := map[string]map[string]model.EndpointState{}
+	owners := map[string][]string{}
+	for _, it := range unique(b.s.endpointConnections, func(c *awsEndpointConnection) string { return c.ServiceId + "/" + c.VpcEndpointId }) {
+		a := &it.v
+		var st model.EndpointState
+		if err := st.UnmarshalText([]byte(a.VpcEndpointState)); err != nil {
+			continue
+		}
+		if conns[a.ServiceId] == nil {
+			conns[a.ServiceId] = map[string]model.EndpointState{}
+		}
+		conns[a.ServiceId][a.VpcEndpointId] = st
+		if a.VpcEndpointOwner != "" {
+			owners[a.ServiceId] = append(owners[a.ServiceId], a.VpcEndpointOwner)
+		}
+	}
+	for _, vid := range sortedKeys(b.vpcs) {
+		v := b.vpcs[vid]
+		for _, eid := range sortedKeys(v.endpoints) {
+			e := v.endpoints[eid]
+			s := b.services[e.Service]
+			if s == nil {
+				continue
+			}
+			acct := e.Account
+			if acct == "" {
+				acct = v.v.Account
+			}
+			owners[string(s.ID)] = append(owners[string(s.ID)], string(acct))
+			if _, ok := conns[string(s.ID)][eid]; !ok {
+				st := e.State
+				if st == 0 {
+					st = model.EndpointAvailable
+				}
+				if conns[string(s.ID)] == nil {
+					conns[string(s.ID)] = map[string]model.EndpointState{}
+				}
+				conns[string(s.ID)][eid] = st
+			}
+		}
+	}
+	for _, sid := range sortedKeys(b.services) {
+		s := b.services[sid]
+		for _, eid := range sortedKeys(conns[sid]) {
+			if b.kind[eid] != model.KindEndpoint {
+				continue // a consumer outside the snapshot
+			}
+			// The consumer's view of its endpoint decides: the provider's
+			// list may be older.
+			e := b.vpcs[b.vpcOf[eid]].endpoints[eid]
+			st := e.State
+			if st == 0 {
+				st = model.EndpointAvailable
+			}
+			s.Connections = append(s.Connections, model.EndpointConnection{Endpoint: model.ID(eid), State: st, Source: s.Source})
+		}
+		if s.AllowedPrincipals == nil {
+			var ps []string
+			for _, o := range owners[sid] {
+				if o != "" && model.ID(o) != s.Account {
+					p := "arn:aws:iam::" + o + ":root"
+					if !slices.Contains(ps, p) {
+						ps = append(ps, p)
+					}
+				}
+			}
+			slices.Sort(ps)
+			s.AllowedPrincipals = ps
+			if len(ps) > 0 {
+				b.note(s.Source, "", ErrInferred, "endpoint service %s: allowed principals not in the snapshot (collect describe-vpc-endpoint-service-permissions); the accounts with endpoints to it are taken as allowed", sid)
+			}
+		}
+	}
+}

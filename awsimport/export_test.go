@@ -1,0 +1,110 @@
+package awsimport_test
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/vpcreach/vpcreach/awsimport"
+	"github.com/vpcreach/vpcreach/internal/gen"
+	"github.com/vpcreach/vpcreach/model"
+	"github.com/vpcreach/vpcreach/solver"
+)
+
+// exportImport writes m as a snapshot and imports it back.
+func exportImport(t *testing.T, m *model.Model) (*model.Model, model.Diagnostics) {
+	t.Helper()
+	dir := t.TempDir()
+	require.NoError(t, awsimport.Export(m, dir))
+	m2, diags, err := awsimport.ImportDir(dir)
+	require.NoError(t, err)
+	return m2, diags
+}
+
+// sameAnswers checks that the expectations of m get the same verdicts on
+// m2 (which has none of its own).
+func sameAnswers(t *testing.T, m, m2 *model.Model) {
+	t.Helper()
+	s1, err := solver.New(m)
+	require.NoError(t, err)
+	m2.Expectations = m.Expectations
+	s2, err := solver.New(m2)
+	require.NoError(t, err)
+	o1, o2 := s1.Check(), s2.Check()
+	require.Len(t, o2, len(o1))
+	for i := range o1 {
+		assert.Equal(t, o1[i].Result.Verdict, o2[i].Result.Verdict, "%s\nbefore:\n%s\nafter:\n%s", o1[i].Title(), o1[i].Result.Text(), o2[i].Result.Text())
+	}
+}
+
+func TestExportOfGeneratedModels(t *testing.T) {
+	for _, o := range []gen.Options{{VPCs: 12, Seed: 1, InstancesPerVPC: 6}, {VPCs: 60, Seed: 7, InstancesPerVPC: 10}} {
+		m := gen.Generate(o)
+		m2, diags := exportImport(t, m)
+		assert.Empty(t, diags.Warnings(), "%+v", o)
+		count := func(m *model.Model) [4]int {
+			var c [4]int
+			for _, v := range m.VPCs {
+				c[0] += len(v.Subnets)
+				c[1] += len(v.Instances)
+			}
+			for _, tg := range m.TransitGateways {
+				c[2] += len(tg.Attachments)
+			}
+			c[3] = len(m.PeeringConnections) + len(m.EndpointServices)
+			return c
+		}
+		assert.Equal(t, count(m), count(m2))
+		require.NotEmpty(t, m.Expectations)
+		sameAnswers(t, m, m2)
+	}
+}
+
+func TestExportOfSeedTopologies(t *testing.T) {
+	files, err := filepath.Glob("../testdata/seed*.yaml")
+	require.NoError(t, err)
+	require.NotEmpty(t, files)
+	for _, f := range files {
+		t.Run(filepath.Base(f), func(t *testing.T) {
+			m, _, err := model.LoadFiles(f)
+			require.NoError(t, err)
+			m2, diags := exportImport(t, m)
+			for _, d := range diags {
+				t.Logf("%s: %s", d.Severity, d.Error())
+			}
+			sameAnswers(t, m, m2)
+		})
+	}
+}
+
+// BenchmarkImport1000VPCs compares importing a 1,000-VPC snapshot with
+// loading the same network from YAML (both validate the model).
+func BenchmarkImport1000VPCs(b *testing.B) {
+	m := gen.Generate(gen.Options{VPCs: 1000, Seed: 1})
+	dir := b.TempDir()
+	snap := filepath.Join(dir, "snapshot")
+	require.NoError(b, awsimport.Export(m, snap))
+	y, err := model.Encode(m)
+	require.NoError(b, err)
+	yamlFile := filepath.Join(dir, "net.yaml")
+	require.NoError(b, os.WriteFile(yamlFile, y, 0o644))
+	b.Run("import-aws", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, _, err := awsimport.ImportDir(snap); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("load-yaml", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, _, err := model.LoadFiles(yamlFile); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}

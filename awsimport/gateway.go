@@ -1,0 +1,260 @@
+package awsimport
+
+import (
+	"slices"
+	"strings"
+
+	"github.com/vpcreach/vpcreach/model"
+)
+
+// awsInternetGateway is an element of describe-internet-gateways'
+// InternetGateways.
+type awsInternetGateway struct {
+	InternetGatewayId string
+	OwnerId           string
+	Attachments       []struct{ VpcId, State string }
+}
+
+// awsVPNGateway is an element of describe-vpn-gateways' VpnGateways.
+type awsVPNGateway struct {
+	VpnGatewayId   string
+	State          string
+	VpcAttachments []struct{ VpcId, State string }
+}
+
+// awsNATGateway is an element of describe-nat-gateways' NatGateways.
+type awsNATGateway struct {
+	NatGatewayId        string
+	SubnetId            string
+	VpcId               string
+	State               string
+	ConnectivityType    string
+	NatGatewayAddresses []struct {
+		PrivateIp          string
+		PublicIp           string
+		NetworkInterfaceId string
+		AllocationId       string
+		IsPrimary          *bool
+	}
+	Tags []awsTag
+}
+
+// awsVPNConnection is an element of describe-vpn-connections'
+// VpnConnections: a site-to-site VPN to a virtual private gateway or a
+// transit gateway, with its static routes.
+type awsVPNConnection struct {
+	VpnConnectionId   string
+	State             string
+	VpnGatewayId      string
+	TransitGatewayId  string
+	CustomerGatewayId string
+	Options           struct {
+		StaticRoutesOnly      bool
+		LocalIpv4NetworkCidr  string
+		RemoteIpv4NetworkCidr string
+	}
+	Routes []struct{ DestinationCidrBlock, State, Source string }
+	Tags   []awsTag
+}
+
+func attached(state string) bool {
+	return state == "" || state == "available" || state == "attached"
+}
+
+func (b *builder) buildGateways() {
+	for _, it := range unique(b.s.igws, func(g *awsInternetGateway) string { return g.InternetGatewayId }) {
+		a := &it.v
+		for _, at := range a.Attachments {
+			if !attached(at.State) {
+				continue
+			}
+			v := b.vpcs[at.VpcId]
+			if v == nil {
+				b.note(it.src, "Attachments", ErrOutsideSnapshot, "internet gateway %s is attached to %s, which is not in the snapshot", a.InternetGatewayId, at.VpcId)
+				continue
+			}
+			v.v.InternetGateway = model.ID(a.InternetGatewayId)
+			b.place(a.InternetGatewayId, model.KindInternetGateway, at.VpcId)
+		}
+	}
+	for _, it := range unique(b.s.vgws, func(g *awsVPNGateway) string { return g.VpnGatewayId }) {
+		a := &it.v
+		if a.State == "deleted" || a.State == "deleting" {
+			continue
+		}
+		for _, at := range a.VpcAttachments {
+			if at.State != "attached" && at.State != "" {
+				continue
+			}
+			v := b.vpcs[at.VpcId]
+			if v == nil {
+				b.note(it.src, "VpcAttachments", ErrOutsideSnapshot, "virtual private gateway %s is attached to %s, which is not in the snapshot", a.VpnGatewayId, at.VpcId)
+				continue
+			}
+			v.v.VPNGateway = model.ID(a.VpnGatewayId)
+			b.place(a.VpnGatewayId, model.KindVPNGateway, at.VpcId)
+		}
+	}
+}
+
+func (b *builder) buildNATGateways() {
+	seen := map[string]bool{}
+	for _, it := range unique(b.s.nats, func(n *awsNATGateway) string { return n.NatGatewayId }) {
+		a := &it.v
+		seen[a.NatGatewayId] = true
+		for _, ad := range a.NatGatewayAddresses {
+			if ad.NetworkInterfaceId != "" {
+				b.usedENIs[ad.NetworkInterfaceId] = true
+			}
+		}
+		switch a.State {
+		case "available", "":
+		case "deleted", "failed":
+			b.note(it.src, "State", ErrInactive, "NAT gateway %s is %s: skipped (routes to it are blackholes)", a.NatGatewayId, a.State)
+			continue
+		default:
+			b.warn(it.src, "State", ErrInactive, "NAT gateway %s is %s, not available: skipped, so routes to it are kept as blackholes", a.NatGatewayId, a.State)
+			continue
+		}
+		v := b.vpc(a.VpcId, it.src, "NAT gateway", a.NatGatewayId)
+		if v == nil {
+			continue
+		}
+		n := &model.NATGateway{ID: model.ID(a.NatGatewayId), Subnet: model.ID(a.SubnetId), Source: it.src}
+		if a.ConnectivityType == "private" {
+			n.Connectivity = model.NATPrivate
+		}
+		for k, ad := range a.NatGatewayAddresses {
+			if ad.IsPrimary != nil && !*ad.IsPrimary {
+				continue
+			}
+			if !n.PrivateIP.IsValid() {
+				n.PrivateIP = parseAddr(ad.PrivateIp)
+				if n.Connectivity == model.NATPublic {
+					n.PublicIP = parseAddr(ad.PublicIp)
+				}
+			} else if k > 0 {
+				b.count("nat-secondary", it.src, ErrNotModelled, "secondary addresses of NAT gateways skipped, as the model translates to the primary one: %N")
+			}
+		}
+		b.addNAT(v, n, it.src)
+	}
+	// NAT gateways that only their interfaces show.
+	for _, id := range sortedKeys(b.enis) {
+		e := b.enis[id]
+		if e.v.InterfaceType != "nat_gateway" {
+			continue
+		}
+		b.usedENIs[id] = true
+		natID := strings.TrimPrefix(e.v.Description, "Interface for NAT Gateway ")
+		if seen[natID] || !strings.HasPrefix(natID, "nat-") || len(b.s.nats) > 0 {
+			continue
+		}
+		v := b.vpc(e.v.VpcId, e.src, "NAT gateway", natID)
+		if v == nil {
+			continue
+		}
+		n := &model.NATGateway{ID: model.ID(natID), Subnet: model.ID(e.v.SubnetId), PrivateIP: parseAddr(e.v.PrivateIpAddress), Source: e.src}
+		if e.v.Association != nil {
+			n.PublicIP = parseAddr(e.v.Association.PublicIp)
+		}
+		if !n.PublicIP.IsValid() {
+			n.Connectivity = model.NATPrivate
+		}
+		b.note(e.src, "Description", ErrInferred, "NAT gateway %s made from its network interface (no NatGateways in the snapshot)", natID)
+		b.addNAT(v, n, e.src)
+	}
+}
+
+func (b *builder) addNAT(v *vpcB, n *model.NATGateway, src model.Source) {
+	if v.subnet(string(n.Subnet)) == nil {
+		b.warn(src, "SubnetId", ErrOutsideSnapshot, "NAT gateway %s is in subnet %s, which is not in the snapshot: skipped", n.ID, n.Subnet)
+		return
+	}
+	if !n.PrivateIP.IsValid() {
+		b.warn(src, "NatGatewayAddresses", model.ErrMissingField, "NAT gateway %s has no private address: skipped", n.ID)
+		return
+	}
+	if n.Connectivity == model.NATPublic && !n.PublicIP.IsValid() {
+		b.warn(src, "NatGatewayAddresses", model.ErrMissingField, "public NAT gateway %s has no Elastic IP: skipped", n.ID)
+		return
+	}
+	if !b.claim(v, n.PrivateIP, string(n.ID), src) {
+		return
+	}
+	v.nats[string(n.ID)] = n
+	b.place(string(n.ID), model.KindNATGateway, string(v.v.ID))
+}
+
+// buildVPNs turns site-to-site VPN connections into external networks:
+// the networks their static routes name, reached through their virtual
+// private gateway or transit gateway attachment.
+func (b *builder) buildVPNs() {
+	for _, it := range unique(b.s.vpns, func(c *awsVPNConnection) string { return c.VpnConnectionId }) {
+		a := &it.v
+		switch a.State {
+		case "deleted", "deleting":
+			continue
+		case "available", "":
+		default:
+			b.warn(it.src, "State", ErrInactive, "VPN connection %s is %s, not available: the networks behind it are not modelled", a.VpnConnectionId, a.State)
+			continue
+		}
+		via := ""
+		switch {
+		case a.VpnGatewayId != "":
+			if b.kind[a.VpnGatewayId] == model.KindVPNGateway {
+				via = a.VpnGatewayId
+			}
+		case a.TransitGatewayId != "":
+			if t := b.tgws[a.TransitGatewayId]; t != nil {
+				via = t.attachmentOf(a.VpnConnectionId)
+			}
+		}
+		if via == "" {
+			b.warn(it.src, "", ErrOutsideSnapshot, "VPN connection %s: its gateway is not in the snapshot (or not attached): the networks behind it are not modelled", a.VpnConnectionId)
+			continue
+		}
+		n := model.ExternalNetwork{ID: model.ID(a.VpnConnectionId), Name: nameTag(a.Tags), Via: model.ID(via), Source: it.src}
+		for _, r := range a.Routes {
+			if r.State != "" && r.State != "available" {
+				continue
+			}
+			if p, ok := parseCIDR(r.DestinationCidrBlock); ok && !slices.Contains(n.CIDRs, p) {
+				n.CIDRs = append(n.CIDRs, p)
+			}
+		}
+		if len(n.CIDRs) == 0 {
+			if p, ok := parseCIDR(a.Options.LocalIpv4NetworkCidr); ok && p.Bits() > 0 {
+				n.CIDRs = append(n.CIDRs, p)
+			}
+		}
+		if len(n.CIDRs) == 0 {
+			b.warn(it.src, "Routes", ErrOutsideSnapshot, "VPN connection %s has no static routes: the networks it learns by BGP are not in the snapshot, so they are not modelled", a.VpnConnectionId)
+			continue
+		}
+		slices.SortFunc(n.CIDRs, comparePrefix)
+		b.m.ExternalNetworks = append(b.m.ExternalNetworks, n)
+		b.place(a.VpnConnectionId, model.KindExternalNetwork, "")
+	}
+	// Gateways to networks the snapshot does not describe.
+	reached := map[model.ID]bool{}
+	for _, n := range b.m.ExternalNetworks {
+		reached[n.Via] = true
+	}
+	for _, id := range sortedKeys(b.vpcs) {
+		v := b.vpcs[id]
+		if g := v.v.VPNGateway; g != "" && !reached[g] {
+			b.warn(v.v.Source, "", ErrOutsideSnapshot, "virtual private gateway %s of %s: the networks behind it are not in the snapshot (no VPN connection with static routes): traffic to them answers \"no route\" here, which means unknown, not \"no\"", g, id)
+		}
+	}
+	for _, tid := range sortedKeys(b.tgws) {
+		t := b.tgws[tid]
+		for _, aid := range sortedKeys(t.atts) {
+			a := t.atts[aid]
+			if (a.Type == model.AttachmentVPN || a.Type == model.AttachmentDirectConnect) && !reached[a.ID] && a.State == model.AttachmentAvailable {
+				b.warn(a.Source, "", ErrOutsideSnapshot, "%s attachment %s of %s: the networks behind it (learned by BGP) are not in the snapshot: traffic to them answers \"no route\" here, which means unknown, not \"no\"", a.Type, a.ID, tid)
+			}
+		}
+	}
+}

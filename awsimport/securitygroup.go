@@ -1,0 +1,227 @@
+package awsimport
+
+import (
+	"net/netip"
+
+	"github.com/vpcreach/vpcreach/model"
+)
+
+// awsSecurityGroup is an element of describe-security-groups'
+// SecurityGroups.
+type awsSecurityGroup struct {
+	GroupId             string
+	GroupName           string
+	Description         string
+	VpcId               string
+	OwnerId             string
+	IpPermissions       []awsPermission
+	IpPermissionsEgress []awsPermission
+	Tags                []awsTag
+}
+
+// awsPermission is one rule of a security group: a protocol ("-1", "tcp",
+// "6", ...), a port range (for ICMP, FromPort is the type and ToPort the
+// code; -1 is any) and its peers.
+type awsPermission struct {
+	IpProtocol string
+	FromPort   *int
+	ToPort     *int
+	IpRanges   []struct{ CidrIp, Description string }
+	Ipv6Ranges []struct{ CidrIpv6, Description string }
+	// PrefixListIds name prefix lists.
+	PrefixListIds []struct{ PrefixListId, Description string }
+	// UserIdGroupPairs name groups, possibly of another account (UserId)
+	// or across a peering connection (VpcPeeringConnectionId,
+	// PeeringStatus).
+	UserIdGroupPairs []awsGroupPair
+}
+
+type awsGroupPair struct {
+	GroupId                string
+	GroupName              string
+	UserId                 string
+	VpcId                  string
+	VpcPeeringConnectionId string
+	PeeringStatus          string
+	Description            string
+}
+
+// awsGroupRef is a group as interfaces list it.
+type awsGroupRef struct{ GroupId, GroupName string }
+
+func (b *builder) buildSecurityGroups() {
+	groups := unique(b.s.groups, func(g *awsSecurityGroup) string { return g.GroupId })
+	// Every group first, so that rules may reference any of them.
+	var kept []*item[awsSecurityGroup]
+	for _, it := range groups {
+		a := &it.v
+		v := b.vpc(a.VpcId, it.src, "security group", a.GroupId)
+		if v == nil {
+			continue
+		}
+		v.groups[a.GroupId] = &model.SecurityGroup{ID: model.ID(a.GroupId), Name: a.GroupName, Description: a.Description,
+			Default: a.GroupName == "default", Source: it.src}
+		b.place(a.GroupId, model.KindSecurityGroup, a.VpcId)
+		kept = append(kept, it)
+	}
+	for _, it := range kept {
+		a := &it.v
+		sg := b.vpcs[a.VpcId].groups[a.GroupId]
+		for i := range a.IpPermissions {
+			src := it.at("IpPermissions", i)
+			for _, r := range b.permission(sg, &a.IpPermissions[i], src) {
+				sg.Ingress = append(sg.Ingress, model.IngressRule{SGRule: r.rule, Sources: r.peers, Source: src})
+			}
+		}
+		// AWS lists the egress rules, the default allow-all one too: none
+		// listed means no outbound traffic. Exactly the default rule is
+		// left unwritten, as the format means it.
+		sg.Egress = []model.EgressRule{}
+		for i := range a.IpPermissionsEgress {
+			src := it.at("IpPermissionsEgress", i)
+			for _, r := range b.permission(sg, &a.IpPermissionsEgress[i], src) {
+				sg.Egress = append(sg.Egress, model.EgressRule{SGRule: r.rule, Destinations: r.peers, Source: src})
+			}
+		}
+		if len(sg.Egress) == 1 && isDefaultEgress(&sg.Egress[0]) {
+			sg.Egress = nil
+		}
+	}
+}
+
+// isDefaultEgress reports whether r is AWS's default egress rule: all
+// traffic to 0.0.0.0/0, with no description.
+func isDefaultEgress(r *model.EgressRule) bool {
+	return r.Protocol == model.ProtocolAll && r.Description == "" && len(r.Destinations) == 1 &&
+		r.Destinations[0].CIDR == netip.PrefixFrom(netip.IPv4Unspecified(), 0)
+}
+
+type sgRule struct {
+	rule  model.SGRule
+	peers []model.Peer
+}
+
+// permission maps one AWS permission to rules of the model, one per
+// distinct description of its peers.
+func (b *builder) permission(sg *model.SecurityGroup, p *awsPermission, src model.Source) []sgRule {
+	proto, err := model.ParseProtocol(p.IpProtocol)
+	if err != nil {
+		b.warn(src, "IpProtocol", model.ErrInvalidValue, "%s: rule left out", err)
+		return nil
+	}
+	base := model.SGRule{Protocol: proto}
+	switch {
+	case proto.HasPorts():
+		from, to := p.FromPort, p.ToPort
+		base.Ports = portRange(&struct{ From, To *int }{from, to})
+	case proto.IsICMP():
+		base.ICMP = icmpMatch(p.FromPort, p.ToPort)
+	}
+	var out []sgRule
+	addPeer := func(peer model.Peer, desc string) {
+		for i := range out {
+			if out[i].rule.Description == desc {
+				out[i].peers = append(out[i].peers, peer)
+				return
+			}
+		}
+		r := base
+		r.Description = desc
+		out = append(out, sgRule{rule: r, peers: []model.Peer{peer}})
+	}
+	for _, c := range p.IpRanges {
+		pfx, ok := parseCIDR(c.CidrIp)
+		if !ok {
+			b.warn(src, "IpRanges", model.ErrInvalidValue, "%q is not an IPv4 CIDR: left out of the rule", c.CidrIp)
+			continue
+		}
+		addPeer(model.Peer{CIDR: pfx}, c.Description)
+	}
+	if len(p.Ipv6Ranges) > 0 {
+		b.count("ipv6-sg", src, ErrNotModelled, "IPv6 ranges of security group rules skipped, as vpcreach models IPv4 only: %N")
+	}
+	for _, pl := range p.PrefixListIds {
+		if b.kind[pl.PrefixListId] != model.KindPrefixList {
+			b.warn(src, "PrefixListIds", ErrOutsideSnapshot, "%s: prefix list %s is not in the snapshot: the traffic it would allow is unknown, and left out of the rule", sg.ID, pl.PrefixListId)
+			continue
+		}
+		addPeer(model.Peer{Ref: model.ID(pl.PrefixListId)}, pl.Description)
+	}
+	for _, g := range p.UserIdGroupPairs {
+		if ref, ok := b.groupPair(sg, &g, src); ok {
+			addPeer(model.Peer{Ref: ref}, g.Description)
+		}
+	}
+	return out
+}
+
+// groupPair resolves a group named by a rule. A group the snapshot does
+// not hold is left out of the rule, with a warning saying whose it is.
+func (b *builder) groupPair(sg *model.SecurityGroup, g *awsGroupPair, src model.Source) (model.ID, bool) {
+	where := ""
+	if g.UserId != "" {
+		where = " of account " + g.UserId
+	}
+	if g.VpcId != "" {
+		where += " in " + g.VpcId
+	}
+	if g.VpcPeeringConnectionId != "" {
+		where += " (over peering " + g.VpcPeeringConnectionId
+		if g.PeeringStatus != "" {
+			where += ", " + g.PeeringStatus
+		}
+		where += ")"
+	}
+	switch {
+	case g.GroupId == "":
+		b.warn(src, "UserIdGroupPairs", ErrOutsideSnapshot, "%s: a rule names group %q%s by name only: left out of the rule", sg.ID, g.GroupName, where)
+		return "", false
+	case g.PeeringStatus == "deleted":
+		b.warn(src, "UserIdGroupPairs", ErrInactive, "%s: the rule referencing group %s%s is stale (its peering is deleted): it matches nothing, and is left out", sg.ID, g.GroupId, where)
+		return "", false
+	case b.kind[g.GroupId] == model.KindSecurityGroup && !b.placeholders[g.GroupId]:
+		return model.ID(g.GroupId), true
+	}
+	b.warn(src, "UserIdGroupPairs", ErrOutsideSnapshot, "%s: group %s%s is not in the snapshot: whether the rule admits its members is unknown; it is left out of the rule, which then matches none of them", sg.ID, g.GroupId, where)
+	return "", false
+}
+
+// groupsOf resolves the groups of an interface, endpoint or load balancer
+// in VPC v. A group the snapshot does not hold becomes a placeholder with
+// no rules (its rules are unknown), so that the interface does not fall
+// back to the VPC's default group.
+func (b *builder) groupsOf(v *vpcB, refs []awsGroupRef, src model.Source, owner string) []model.ID {
+	var out []model.ID
+	for _, g := range refs {
+		if g.GroupId == "" {
+			continue
+		}
+		id := model.ID(g.GroupId)
+		switch {
+		case v.groups[g.GroupId] != nil:
+		case b.kind[g.GroupId] == model.KindSecurityGroup:
+			b.warn(src, "Groups", model.ErrWrongRef, "%s lists group %s of %s, not of its VPC %s: left out", owner, g.GroupId, b.vpcOf[g.GroupId], v.v.ID)
+			continue
+		default:
+			v.groups[g.GroupId] = &model.SecurityGroup{ID: id, Name: g.GroupName,
+				Description: "placeholder: this group is not in the snapshot, so its rules are unknown; it allows nothing here",
+				Egress:      []model.EgressRule{}, Source: src}
+			b.place(g.GroupId, model.KindSecurityGroup, string(v.v.ID))
+			b.placeholders[g.GroupId] = true
+			b.warn(src, "Groups", ErrOutsideSnapshot, "security group %s of %s is not in the snapshot: stood in for by a placeholder that allows nothing, so answers through it are unknown, not \"no\"", g.GroupId, owner)
+		}
+		if !containsID(out, id) {
+			out = append(out, id)
+		}
+	}
+	return out
+}
+
+func containsID(ids []model.ID, id model.ID) bool {
+	for _, x := range ids {
+		if x == id {
+			return true
+		}
+	}
+	return false
+}

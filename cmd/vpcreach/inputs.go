@@ -1,0 +1,124 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/vpcreach/vpcreach/awsimport"
+	"github.com/vpcreach/vpcreach/model"
+)
+
+// awsFlag is the repeatable --from-aws flag: AWS snapshots (directories of
+// AWS CLI JSON, or a JSON file) read along with the topology files.
+type awsFlag []string
+
+func (f *awsFlag) String() string { return strings.Join(*f, ",") }
+
+func (f *awsFlag) Set(s string) error {
+	*f = append(*f, s)
+	return nil
+}
+
+// addFromAWS adds --from-aws to a command.
+func addFromAWS(fs *flag.FlagSet) *awsFlag {
+	var f awsFlag
+	fs.Var(&f, "from-aws", "an AWS snapshot to read with the files: a directory of AWS CLI JSON (see 'vpcreach import aws'); repeatable")
+	return &f
+}
+
+// requireInputs reports a missing FILE argument (and prints the usage) when
+// a command got neither files nor snapshots.
+func requireInputs(fs *flag.FlagSet, files []string, fromAWS []string) bool {
+	if len(files)+len(fromAWS) > 0 {
+		return true
+	}
+	fmt.Fprintf(fs.Output(), "vpcreach %s: missing FILE argument\n", fs.Name())
+	fs.Usage()
+	return false
+}
+
+// readInputs reads topology files and AWS snapshots into one model, merged
+// and validated as model.ReadFiles does: it returns the model (nil when
+// nothing could be read) and every diagnostic, sorted. Among files, a
+// directory, or a JSON file of AWS CLI output, is an AWS snapshot;
+// fromAWS lists more snapshots (--from-aws). The diagnostics of a snapshot
+// include the importer's warnings and notes (model.SeverityNote).
+func readInputs(files []string, fromAWS []string) (*model.Model, model.Diagnostics) {
+	snapshot := func(f string) bool { return awsimport.IsSnapshot(f) }
+	hasAWS := len(fromAWS) > 0
+	for _, f := range files {
+		hasAWS = hasAWS || snapshot(f)
+	}
+	if !hasAWS {
+		return model.ReadFiles(files...)
+	}
+	var models []*model.Model
+	var decoding, imported model.Diagnostics
+	read := func(f string, aws bool) {
+		if aws {
+			m, d := awsimport.Read(f)
+			imported = append(imported, d...)
+			if m != nil {
+				models = append(models, m)
+			}
+			return
+		}
+		ms, d := model.ParseFiles(f)
+		decoding = append(decoding, d...)
+		models = append(models, ms...)
+	}
+	for _, f := range files {
+		read(f, snapshot(f))
+	}
+	for _, f := range fromAWS {
+		read(f, true)
+	}
+	if len(models) == 0 {
+		all := append(decoding, imported...)
+		all.Sort()
+		return nil, all
+	}
+	m := model.Merge(models...)
+	all := append(model.Check(m, decoding), imported...)
+	all.Sort()
+	return m, all
+}
+
+// diagLine renders a diagnostic as Diagnostic.Error does, with a "note: "
+// prefix for notes.
+func diagLine(d model.Diagnostic) string {
+	if d.Severity != model.SeverityNote {
+		return d.Error()
+	}
+	c := d
+	c.Severity = model.SeverityWarning
+	return strings.Replace(c.Error(), "warning: ", "note: ", 1)
+}
+
+// notes returns the notes of a list of diagnostics.
+func notes(ds model.Diagnostics) model.Diagnostics {
+	var out model.Diagnostics
+	for _, d := range ds {
+		if d.Severity == model.SeverityNote {
+			out = append(out, d)
+		}
+	}
+	return out
+}
+
+// reportImportWarnings prints one line on standard error when AWS
+// snapshots gave warnings, for the commands that print only errors.
+func reportImportWarnings(errOut io.Writer, cmd string, files []string, fromAWS []string, diags model.Diagnostics) {
+	hasAWS := len(fromAWS) > 0
+	for _, f := range files {
+		hasAWS = hasAWS || awsimport.IsSnapshot(f)
+	}
+	if !hasAWS {
+		return
+	}
+	if n := len(diags.Warnings()); n > 0 {
+		fmt.Fprintf(errOut, "vpcreach %s: the input has %s (vpcreach validate lists them): answers that depend on what the AWS snapshot lacks are unknown, not \"no\"\n", cmd, plural(n, "warning"))
+	}
+}
