@@ -475,7 +475,7 @@ func TestMappings(t *testing.T) {
 	for _, r := range main.Routes {
 		routes = append(routes, r.Destination.String()+" "+string(r.Target)+" "+r.State.String())
 	}
-	assert.Equal(t, []string{"10.50.0.0/16 pcx-gone blackhole", "10.60.0.0/16 pcx-old blackhole", "0.0.0.0/0 igw-1 active", "192.168.0.0/16 eni-fw active"}, routes)
+	assert.Equal(t, []string{"10.50.0.0/16 pcx-gone outside-snapshot", "10.60.0.0/16 pcx-old blackhole", "0.0.0.0/0 igw-1 active", "192.168.0.0/16 eni-fw active"}, routes)
 	assert.Empty(t, m.PeeringConnections, "the peer VPC is not in the snapshot")
 	assert.True(t, hasDiag(diags, awsimport.ErrOutsideSnapshot, "pcx-gone", "vpc-far of account 999999999999"))
 	assert.True(t, hasDiag(diags, awsimport.ErrNotModelled, "edge association", "rtb-edge"))
@@ -510,7 +510,7 @@ func TestMappings(t *testing.T) {
 	require.Len(t, sg.Ingress, 4)
 	assert.Equal(t, model.ProtocolAll, sg.Ingress[0].Protocol)
 	assert.Nil(t, sg.Ingress[0].Ports)
-	assert.Equal(t, []model.Peer{{Ref: "sg-a"}}, sg.Ingress[0].Sources)
+	assert.Equal(t, []model.Peer{{Ref: "sg-a"}, {Ref: "sg-far"}}, sg.Ingress[0].Sources, "a group outside the snapshot is kept, marked")
 	assert.Nil(t, sg.Ingress[1].ICMP)
 	assert.Equal(t, "tls", sg.Ingress[2].Description)
 	assert.Equal(t, "partner", sg.Ingress[3].Description)
@@ -537,7 +537,7 @@ func TestMappings(t *testing.T) {
 	require.Len(t, v.NetworkInterfaces, 1)
 	assert.Equal(t, model.ID("i-fw"), v.NetworkInterfaces[0].Instance)
 	assert.Equal(t, []model.ID{"sg-unknown"}, v.NetworkInterfaces[0].SecurityGroups)
-	assert.True(t, hasDiag(diags, awsimport.ErrOutsideSnapshot, "sg-unknown", "placeholder"))
+	assert.True(t, hasDiag(diags, awsimport.ErrOutsideSnapshot, "sg-unknown", "outside-snapshot group"))
 	var placeholder *model.SecurityGroup
 	for i := range v.SecurityGroups {
 		if v.SecurityGroups[i].ID == "sg-unknown" {
@@ -545,6 +545,7 @@ func TestMappings(t *testing.T) {
 		}
 	}
 	require.NotNil(t, placeholder)
+	assert.True(t, placeholder.OutsideSnapshot)
 	assert.Empty(t, placeholder.Ingress)
 	assert.NotNil(t, placeholder.Egress)
 	assert.Empty(t, placeholder.Egress)

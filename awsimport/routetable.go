@@ -226,7 +226,9 @@ func (b *builder) route(v *vpcB, rt *model.RouteTable, a *awsRoute, src model.So
 		b.warn(src, field, ErrInferred, "virtual private gateway %s is not in the snapshot; the active route to it shows it is attached to %s: taken as attached (its networks are unknown)", target, v.v.ID)
 		return r, true
 	}
-	return blackhole("route %s -> %s: %s is not in the snapshot; the route is kept as a blackhole, so answers through it are unknown, not \"no\"", r.Destination, target, target)
+	r.State = model.RouteOutsideSnapshot
+	b.warn(src, field, ErrOutsideSnapshot, "route %s -> %s: %s is not in the snapshot; the route is kept with state outside-snapshot, so answers through it say they are unknown", r.Destination, target, target)
+	return r, true
 }
 
 // targetUsable reports whether a resource of the model is a route target

@@ -179,11 +179,32 @@ func (b *builder) groupPair(sg *model.SecurityGroup, g *awsGroupPair, src model.
 	case g.PeeringStatus == "deleted":
 		b.warn(src, "UserIdGroupPairs", ErrInactive, "%s: the rule referencing group %s%s is stale (its peering is deleted): it matches nothing, and is left out", sg.ID, g.GroupId, where)
 		return "", false
-	case b.kind[g.GroupId] == model.KindSecurityGroup && !b.placeholders[g.GroupId]:
+	case b.kind[g.GroupId] == model.KindSecurityGroup:
 		return model.ID(g.GroupId), true
 	}
-	b.warn(src, "UserIdGroupPairs", ErrOutsideSnapshot, "%s: group %s%s is not in the snapshot: whether the rule admits its members is unknown; it is left out of the rule, which then matches none of them", sg.ID, g.GroupId, where)
-	return "", false
+	// A group the snapshot does not hold (another account's, across a
+	// peering): kept as an outside-snapshot placeholder, so that answers
+	// that depend on it say they are unknown.
+	b.outsideGroup(model.ID(b.vpcOf[string(sg.ID)]), g.GroupId, g.GroupName, src)
+	b.warn(src, "UserIdGroupPairs", ErrOutsideSnapshot, "%s: group %s%s is not in the snapshot: the rule keeps it as an outside-snapshot group, and answers that depend on it say they are unknown", sg.ID, g.GroupId, where)
+	return model.ID(g.GroupId), true
+}
+
+// outsideGroup adds, once, a placeholder for a group the snapshot does not
+// hold, in VPC vpc: outside_snapshot, no rules.
+func (b *builder) outsideGroup(vpc model.ID, id, name string, src model.Source) {
+	if b.kind[id] == model.KindSecurityGroup {
+		return
+	}
+	v := b.vpcs[string(vpc)]
+	if v == nil {
+		return
+	}
+	v.groups[id] = &model.SecurityGroup{ID: model.ID(id), Name: name, OutsideSnapshot: true,
+		Description: "outside the snapshot: its members and rules are unknown",
+		Egress:      []model.EgressRule{}, Source: src}
+	b.place(id, model.KindSecurityGroup, string(vpc))
+	b.placeholders[id] = true
 }
 
 // groupsOf resolves the groups of an interface, endpoint or load balancer
@@ -203,12 +224,8 @@ func (b *builder) groupsOf(v *vpcB, refs []awsGroupRef, src model.Source, owner 
 			b.warn(src, "Groups", model.ErrWrongRef, "%s lists group %s of %s, not of its VPC %s: left out", owner, g.GroupId, b.vpcOf[g.GroupId], v.v.ID)
 			continue
 		default:
-			v.groups[g.GroupId] = &model.SecurityGroup{ID: id, Name: g.GroupName,
-				Description: "placeholder: this group is not in the snapshot, so its rules are unknown; it allows nothing here",
-				Egress:      []model.EgressRule{}, Source: src}
-			b.place(g.GroupId, model.KindSecurityGroup, string(v.v.ID))
-			b.placeholders[g.GroupId] = true
-			b.warn(src, "Groups", ErrOutsideSnapshot, "security group %s of %s is not in the snapshot: stood in for by a placeholder that allows nothing, so answers through it are unknown, not \"no\"", g.GroupId, owner)
+			b.outsideGroup(v.v.ID, g.GroupId, g.GroupName, src)
+			b.warn(src, "Groups", ErrOutsideSnapshot, "security group %s of %s is not in the snapshot: kept as an outside-snapshot group, so answers through it say they are unknown, not \"no\"", g.GroupId, owner)
 		}
 		if !containsID(out, id) {
 			out = append(out, id)

@@ -110,9 +110,13 @@ const (
 	// RouteBlackhole drops matching packets (S-13): the route's target was
 	// deleted, or the route was written as a blackhole.
 	RouteBlackhole
+	// RouteOutsideSnapshot marks a route whose target exists in AWS but
+	// not in the snapshot the topology was imported from (a peer VPC or
+	// gateway of another account): where it leads is unknown.
+	RouteOutsideSnapshot
 )
 
-var routeStateNames = []string{"active", "blackhole"}
+var routeStateNames = []string{"active", "blackhole", "outside-snapshot"}
 
 // String returns the YAML spelling.
 func (s RouteState) String() string { return enumString(routeStateNames, int(s)) }

@@ -199,8 +199,10 @@ type Route struct {
 	// balancer endpoint), network interface, instance or virtual private
 	// gateway (S-13).
 	Target ID `yaml:"target" example:"nat-a"`
-	// State is active (the default) or blackhole. A blackhole route drops
-	// what it matches; its target may name a resource that no longer exists.
+	// State is active (the default), blackhole or outside-snapshot. A
+	// blackhole route drops what it matches; its target may name a resource
+	// that no longer exists. An outside-snapshot route (written by the AWS
+	// importer) leads to a target the snapshot does not hold.
 	State RouteState `yaml:"state"`
 
 	Source Source `yaml:"-"`
@@ -341,6 +343,12 @@ type SecurityGroup struct {
 	// Ingress rules allow inbound traffic; omitted or empty, the group allows no
 	// inbound traffic (S-20).
 	Ingress []IngressRule `yaml:"ingress"`
+	// OutsideSnapshot marks a group that exists in AWS but not in the
+	// snapshot the topology was imported from (another account's group
+	// that a rule references, or one an interface lists): which
+	// interfaces hold it, and what it allows, is unknown. Answers that
+	// depend on it say so instead of a plain "no".
+	OutsideSnapshot bool `yaml:"outside_snapshot"`
 	// Egress rules allow outbound traffic. Omitted (nil in Go): AWS's
 	// default rule for a new group, allowing all outbound traffic (S-20).
 	// An empty list (`egress: []`): no outbound traffic.

@@ -286,8 +286,9 @@ func (v *validator) routeTable(vpc *VPC, rt *RouteTable) {
 				v.add(SeverityError, tsrc, ErrWrongRef, "S-11", "a local route's destination must lie inside the VPC's CIDR blocks")
 			}
 		case r.Target == "":
-		case r.State == RouteBlackhole && v.x.Kind(r.Target) == KindUnknown:
-			// A blackhole route may name a deleted target.
+		case (r.State == RouteBlackhole || r.State == RouteOutsideSnapshot) && v.x.Kind(r.Target) == KindUnknown:
+			// A blackhole route may name a deleted target, an
+			// outside-snapshot route one the snapshot does not hold.
 		default:
 			if !v.ref(tsrc, r.Target, "route target", routeTargetKinds...) {
 				break

@@ -19,6 +19,9 @@ type Route struct {
 	// Blackhole is set for routes in the blackhole state: they drop what
 	// they match (S-13).
 	Blackhole bool
+	// OutsideSnapshot is set for routes whose target the imported snapshot
+	// does not hold: where they lead is unknown.
+	OutsideSnapshot bool
 	// Index is the route's position in the model table's routes, or -1
 	// for routes not written there (local, endpoint, propagated).
 	Index int
@@ -71,7 +74,7 @@ func CompileVPCTable(vpc *model.VPC, rt *model.RouteTable, r Resolver) *Table {
 	t.ID = rt.ID
 	for i, route := range rt.Routes {
 		base := Route{Target: route.Target, Kind: targetKind(route.Target, r), Origin: OriginStatic,
-			Blackhole: route.State == model.RouteBlackhole, Index: i}
+			Blackhole: route.State == model.RouteBlackhole, OutsideSnapshot: route.State == model.RouteOutsideSnapshot, Index: i}
 		if route.Target == "local" {
 			base.Kind = TargetLocal
 		}
