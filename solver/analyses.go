@@ -2,6 +2,7 @@ package solver
 
 import (
 	"fmt"
+	"math/bits"
 	"net/netip"
 	"runtime"
 	"slices"
@@ -421,10 +422,43 @@ type Matrix struct {
 }
 
 // Matrix computes which subnets (some instance of one reaching some
-// instance of the other) or which instances reach which, on q's protocol
-// and port (q.From and q.To are ignored). It walks once per pair of
-// classes, skipping class pairs whose subnet cell is already known, in
-// parallel.
+// instance of the other, request and response) or which instances reach
+// which, on q's protocol and port (q.From and q.To are ignored). The
+// answers are those of point queries (Reach) between the interfaces.
+//
+// Interfaces are grouped into classes (see Classes), and a class pair's
+// verdict is factored instead of walked:
+//
+//   - path skeletons: routing both ways depends on a source only through
+//     its subnet's route table, VPC and zone (a start key) and on the
+//     addresses only through their routing atoms, the intervals between
+//     the boundaries of every CIDR that a route, a network ACL, a VPC or an
+//     external network names. One path walk per (start key, own atom,
+//     other atom), security groups and ACLs left out, records whether
+//     routing blocks, where the packet is delivered, whether group
+//     references survive and which subnet boundaries it crosses; requests
+//     and responses use the same table;
+//   - network ACLs: the boundaries between the end subnets are decided in
+//     the skeleton, those of the two end subnets per pair, memoized by
+//     (ACL contents, direction, leg, atom);
+//   - security groups: the source's egress and the destination's ingress,
+//     memoized by (group set, security group atom of the peer) for CIDR
+//     and prefix-list rules and by (group set, group set) for references.
+//
+// A pair whose skeleton is not plain (NAT, internet gateway, appliance,
+// gateway endpoint, delivery elsewhere than the destination interface)
+// is answered by a verdict-only Reach, as is every pair of a class whose
+// id does not resolve to its own interface.
+//
+// Cost, with K start keys per atom, A atoms holding interfaces, C classes
+// and S subnets: K·A path walks (a few dozen map probes each) in
+// parallel, then, for the subnet level, one cheap test per pair of subnets
+// (a few table reads, ACL and group memo reads for its classes, stopping at
+// the first class pair that reaches), with O(K·A) memory for the skeletons
+// and S² bits for the answer; the instance level reads C² pairs. At 1,000
+// generated VPCs (8,000 classes in 5,700 subnets, 1,000 atoms, 3,200 rows
+// of skeletons: 3.2 million path walks, 32 million subnet pairs) the
+// subnet matrix takes about a second on two cores.
 func (s *Solver) Matrix(q Query, level MatrixLevel, opts AnalysisOptions) Matrix {
 	classes := s.Classes()
 	m := Matrix{Level: level, Query: q}
@@ -448,45 +482,41 @@ func (s *Solver) Matrix(q Query, level MatrixLevel, opts AnalysisOptions) Matrix
 			}
 		}
 	}
-	// Verdicts per class pair, with subnet-level short cuts.
-	reach := make([][]bool, len(classes))
-	var known sync.Map // [2]int32 subnet pair -> true, for LevelSubnet
-	parallel(len(classes), func(i int) {
-		row := make([]bool, len(classes))
-		src := &classes[i]
-		for j := range classes {
-			dst := &classes[j]
-			to := dst.Members[0]
-			if i == j {
-				if len(dst.Members) < 2 {
-					continue
-				}
-				to = dst.Members[1]
+	m.Reach = make([][]int, len(m.Nodes))
+	if q.Protocol == 0 || (q.Protocol.HasPorts() && q.Port == 0) {
+		// An invalid query reaches nothing, as Reach answers it.
+		return m
+	}
+	e := s.newMatrixEngine(q)
+	if level == LevelSubnet {
+		nodeOf := make([]int, len(classes))
+		for ci := range classes {
+			nodeOf[ci] = classNodes[ci][0]
+		}
+		rows := e.subnetMatrix(nodeOf, len(m.Nodes), opts.Progress)
+		for a, row := range rows {
+			n := 0
+			for _, x := range row {
+				n += bits.OnesCount64(x)
 			}
-			if level == LevelSubnet {
-				if _, done := known.Load([2]int32{src.subnet, dst.subnet}); done {
-					continue
-				}
+			if n > 0 {
+				m.Reach[a] = make([]int, 0, n)
 			}
-			pq := q
-			pq.From, pq.To = string(src.Members[0]), string(to)
-			if s.reachQuery(pq, true).Reachable() {
-				row[j] = true
-				if level == LevelSubnet {
-					known.Store([2]int32{src.subnet, dst.subnet}, true)
+			for w, x := range row {
+				for x != 0 {
+					b := w*64 + bits.TrailingZeros64(x)
+					x &= x - 1
+					m.Reach[a] = append(m.Reach[a], b)
 				}
 			}
 		}
-		reach[i] = row
-	}, opts.Progress)
+		return m
+	}
+	reach := e.classMatrix(opts.Progress)
 	cells := make([]map[int]bool, len(m.Nodes))
 	for i := range classes {
 		for j := range classes {
-			ok := reach[i][j]
-			if !ok && level == LevelSubnet {
-				_, ok = known.Load([2]int32{classes[i].subnet, classes[j].subnet})
-			}
-			if !ok {
+			if !reach[i][j] {
 				continue
 			}
 			for _, a := range classNodes[i] {
@@ -494,14 +524,13 @@ func (s *Solver) Matrix(q Query, level MatrixLevel, opts AnalysisOptions) Matrix
 					cells[a] = map[int]bool{}
 				}
 				for _, b := range classNodes[j] {
-					if a != b || level == LevelSubnet {
+					if a != b {
 						cells[a][b] = true
 					}
 				}
 			}
 		}
 	}
-	m.Reach = make([][]int, len(m.Nodes))
 	for a, set := range cells {
 		for b := range set {
 			m.Reach[a] = append(m.Reach[a], b)

@@ -3,12 +3,14 @@ package solver
 import (
 	"cmp"
 	"fmt"
+	"maps"
 	"net/netip"
 	"slices"
 	"strings"
 	"sync"
 
 	"github.com/vpcreach/vpcreach/model"
+	"github.com/vpcreach/vpcreach/routing"
 	"github.com/vpcreach/vpcreach/sgeval"
 )
 
@@ -18,7 +20,12 @@ import (
 // addresses (private and public) in the same atom, the elementary interval
 // of the address space between consecutive boundaries of every CIDR any
 // route, rule or prefix list names. One representative per class answers
-// for all its members.
+// for all its members. An interface that walks can tell apart by more than
+// its atom is a class of its own: one whose private address another VPC's
+// interface also holds (overlapping address spaces: which one a packet
+// reaches depends on the exact address), or that is a VPC's Route 53
+// Resolver address or a public address, and one that routes target (an
+// appliance, which traffic to its classmates passes through).
 
 // Class is a set of interfaces that every route and filter treats alike.
 type Class struct {
@@ -178,6 +185,28 @@ func (s *Solver) computeClasses() {
 			}
 		}
 	}
+	// Compiled routes add what the model does not write: gateway endpoint
+	// prefix lists, propagations.
+	routeTargets := map[int32]bool{}
+	for vi := range s.vpcs {
+		for _, t := range append([]*routing.Table{s.vpcs[vi].main}, slices.Collect(maps.Values(s.vpcs[vi].tables))...) {
+			for _, r := range t.Routes() {
+				addPrefix(r.Destination)
+				if r.Kind == routing.TargetNetworkInterface || r.Kind == routing.TargetInstance {
+					if ei, ok := s.eni[r.Target]; ok {
+						routeTargets[ei] = true
+					}
+				}
+			}
+		}
+	}
+	for _, t := range s.tgws {
+		for _, rt := range t.tables {
+			for _, r := range rt.Routes() {
+				addPrefix(r.Destination)
+			}
+		}
+	}
 	// Private and special ranges, so that internet atoms stay public.
 	for _, p := range []string{"10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10", "127.0.0.0/8",
 		"169.254.0.0/16", "224.0.0.0/3", "0.0.0.0/8"} {
@@ -201,7 +230,22 @@ func (s *Solver) computeClasses() {
 		kind    eniKind
 		running bool
 		atom    int
-		public  int // -1 none
+		public  int   // -1 none
+		alone   int32 // the interface, for one that is a class of its own; else -1
+	}
+	// Addresses held in several VPCs, and addresses that stand for
+	// something else.
+	holders := map[netip.Addr]int{}
+	for vi := range s.vpcs {
+		for a := range s.vpcs[vi].addrs {
+			holders[a]++
+		}
+		if a := s.vpcs[vi].dnsAddr; a.IsValid() {
+			holders[a] += 2
+		}
+	}
+	for _, a := range []netip.Addr{linkLocalDNS, metadataAddr, timeSyncAddr} {
+		holders[a] += 2
 	}
 	byKey := map[key]int{}
 	for i := range s.enis {
@@ -209,7 +253,10 @@ func (s *Solver) computeClasses() {
 		if e.kind != eniInstance && e.kind != eniNetworkInterface {
 			continue
 		}
-		k := key{subnet: e.subnet, kind: e.kind, running: e.running, atom: s.cls.atoms.of(e.primary), public: -1}
+		k := key{subnet: e.subnet, kind: e.kind, running: e.running, atom: s.cls.atoms.of(e.primary), public: -1, alone: -1}
+		if _, public := s.public[e.primary]; holders[e.primary] > 1 || public || routeTargets[int32(i)] {
+			k.alone = int32(i)
+		}
 		if e.public.IsValid() {
 			k.public = s.cls.atoms.of(e.public)
 		}

@@ -100,6 +100,52 @@ type walker struct {
 	// quiet walks record verdicts and codes only: no hops, no messages.
 	// Whole-network analyses use them.
 	quiet bool
+	// path, when set, makes this a path walk (see pathRec): no security
+	// group or running checks, network ACL crossings recorded instead of
+	// checked.
+	path *pathRec
+}
+
+// pathRec records a path walk: the routing part of a verdict, with the
+// security groups, running states and network ACLs left out, so that the
+// whole-network matrix can share it between sources and destinations that
+// every route treats alike (see matrix.go).
+//
+// A path walk's control flow depends on the packet's addresses only
+// through the routes, CIDR blocks and ranges that routingAtoms draws its
+// boundaries from, until something looks at one exact address (an
+// interface lookup that does not deliver the packet to an instance or
+// network interface, an internet gateway, the internet, an appliance, a
+// gateway endpoint): from then on the walk is tainted.
+type pathRec struct {
+	// crossings are the subnet boundaries crossed, in order, as crossACLs
+	// saw them (from, to; -1 outside any subnet), before the same-subnet
+	// test.
+	crossings []crossing
+	// blocked is set when anything blocked the walk; determined when
+	// something blocked it before it was tainted.
+	blocked, determined bool
+	// tainted is set once the walk's course may depend on exact
+	// addresses.
+	tainted bool
+	// notPlain is set when the packet was translated (NAT gateway,
+	// internet gateway) or passed an appliance or gateway endpoint.
+	notPlain bool
+}
+
+// crossing is one subnet boundary a path walk crossed.
+type crossing struct{ from, to int32 }
+
+func (r *pathRec) reset() {
+	*r = pathRec{crossings: r.crossings[:0]}
+}
+
+// taint marks a path walk whose course may from now on depend on exact
+// addresses.
+func (w *walker) taint() {
+	if w.path != nil {
+		w.path.tainted, w.path.notPlain = true, true
+	}
 }
 
 type visit struct {
@@ -118,6 +164,13 @@ func (w *walker) hop(h Hop) {
 }
 
 func (w *walker) block(code Code, component model.ID, rule string, pos model.Position, format string, args ...any) {
+	if w.path != nil {
+		w.path.blocked = true
+		if !w.path.tainted {
+			w.path.determined = true
+		}
+		return
+	}
 	if w.quiet {
 		w.blockers = append(w.blockers, Blocker{Code: code, Component: component, Leg: w.leg})
 		return
@@ -132,11 +185,21 @@ func (w *walker) block(code Code, component model.ID, rule string, pos model.Pos
 }
 
 func (w *walker) warn(code Code, component model.ID, rule string, pos model.Position, format string, args ...any) {
+	if w.path != nil {
+		return
+	}
 	if w.quiet {
 		w.warnings = append(w.warnings, Warning{Code: code, Component: component, Leg: w.leg})
 		return
 	}
 	w.warnings = append(w.warnings, Warning{Code: code, Component: component, Leg: w.leg, Rule: rule, Message: fmt.Sprintf(format, args...), Pos: pos})
+}
+
+// dropQuiet ends a quiet walk with a blocker: what block and drop record
+// in quiet mode, without rendering a message.
+func (w *walker) dropQuiet(code Code, component model.ID) terminal {
+	w.block(code, component, "", model.Position{}, "")
+	return terminal{kind: termDropped, ext: -1}
 }
 
 func (w *walker) drop(component model.ID, kind HopKind, rule string, pos model.Position) terminal {
@@ -167,7 +230,9 @@ func eniHopKind(e *eniInfo) HopKind {
 // fromENI starts a walk at interface e.
 func (w *walker) fromENI(ei int32) terminal {
 	e := &w.s.enis[ei]
-	w.hop(Hop{Component: e.id, Kind: eniHopKind(e), Decision: DecisionSend, Rule: string(e.id) + " sends " + w.flow(), Pos: e.src.Position})
+	if !w.quiet {
+		w.hop(Hop{Component: e.id, Kind: eniHopKind(e), Decision: DecisionSend, Rule: string(e.id) + " sends " + w.flow(), Pos: e.src.Position})
+	}
 	if !e.running && w.leg == LegForward {
 		w.block(InstanceNotRunning, e.id, "", e.src.Position, "%s is not running", e.id)
 	}
@@ -204,11 +269,19 @@ func (w *walker) route(sn int32) terminal {
 	}
 	w.visited = append(w.visited, v)
 	r := t.Lookup(w.pkt.Dst)
+	if r == nil && w.quiet {
+		return w.dropQuiet(NoRouteToDestination, t.ID)
+	}
 	if r == nil {
 		w.block(NoRouteToDestination, t.ID, "", w.tablePos(t), "%s (for subnet %s) has no route for %s", t.ID, si.m.ID, w.pkt.Dst)
 		return w.drop(t.ID, HopRouteTable, "no route for "+w.pkt.Dst.String(), w.tablePos(t))
 	}
-	text, pos := w.s.routeWords(t, r)
+	var text string
+	var pos model.Position
+	if !w.quiet {
+		// Words for messages only.
+		text, pos = w.s.routeWords(t, r)
+	}
 	if r.Blackhole || r.Kind == routing.TargetUnknown {
 		w.block(BadStateRoute, t.ID, text, pos, "the route for %s in %s is a blackhole: %s", w.pkt.Dst, t.ID, text)
 		return w.drop(t.ID, HopRouteTable, text, pos)
@@ -266,6 +339,10 @@ var (
 // enters (S-32). -1 stands for outside any subnet. Within one subnet no ACL
 // applies.
 func (w *walker) crossACLs(from, to int32) {
+	if w.path != nil {
+		w.path.crossings = append(w.path.crossings, crossing{from, to})
+		return
+	}
 	if from == to {
 		return
 	}
@@ -283,6 +360,7 @@ func (w *walker) checkACL(sn int32, dir sgeval.Direction) {
 		return
 	}
 	acl := si.acl
+	// aclPasses decides as this function does; keep them in step.
 	if w.leg == LegReturn && w.pkt.Protocol.HasPorts() {
 		w.portBuf = acl.CheckPorts(dir, w.pkt, w.ephemeral, w.portBuf[:0])
 		var allowed, denied []sgeval.PortDecision
@@ -329,6 +407,23 @@ func (w *walker) checkACL(sn int32, dir sgeval.Direction) {
 		ptext, ppos := w.s.aclWords(acl, dir, sgeval.ACLDecision{Number: d.PartialNumber, Index: d.PartialIndex})
 		w.warn(ACLPartialProtocols, acl.ID, ptext, ppos, "network ACL %s of subnet %s allows all traffic %s by %s, except what %s denies", acl.ID, si.m.ID, dir, text, ptext)
 	}
+}
+
+// aclPasses reports whether network ACL acl lets a packet through in one
+// direction on one leg without a blocker, exactly as checkACL decides (the
+// response is checked on the whole ephemeral range, and passes when some
+// port of it is allowed). buf is scratch space.
+func aclPasses(acl *sgeval.ACL, dir sgeval.Direction, leg Leg, pkt sgeval.Packet, eph model.PortRange, buf []sgeval.PortDecision) (bool, []sgeval.PortDecision) {
+	if leg == LegReturn && pkt.Protocol.HasPorts() {
+		buf = acl.CheckPorts(dir, pkt, eph, buf[:0])
+		for _, d := range buf {
+			if d.Allowed {
+				return true, buf
+			}
+		}
+		return false, buf
+	}
+	return acl.Check(dir, pkt).Allowed, buf
 }
 
 func portsText(ds []sgeval.PortDecision) string {
@@ -405,6 +500,9 @@ func (w *walker) checkSG(ei int32, dir sgeval.Direction, peer sgeval.Peer, peerE
 func (w *walker) deliverInVPC(vpc int32, from int32) terminal {
 	vi := &w.s.vpcs[vpc]
 	ei, ok := vi.addrs[w.pkt.Dst]
+	if w.path != nil && (!ok || (w.s.enis[ei].kind != eniInstance && w.s.enis[ei].kind != eniNetworkInterface)) {
+		w.taint()
+	}
 	if !ok {
 		if w.pkt.Dst == vi.dnsAddr {
 			w.hop(Hop{Component: model.ID(string(vi.m.ID) + "/dns"), Kind: HopDNSResolver, Decision: DecisionDeliver, Rule: "Route 53 Resolver at " + vi.dnsAddr.String()})
@@ -424,13 +522,18 @@ func (w *walker) deliverInVPC(vpc int32, from int32) terminal {
 // arriveAt delivers the packet to interface ei, after its subnet's ACL.
 func (w *walker) arriveAt(ei int32) terminal {
 	e := &w.s.enis[ei]
+	if w.path != nil {
+		return terminal{kind: termENI, eni: ei, vpc: e.vpc, ext: -1, pkt: w.pkt}
+	}
 	if w.leg == LegForward {
 		w.hop(w.checkSG(ei, sgeval.Ingress, w.peerFor(w.pkt.Src, w.srcENI), w.srcENI))
 	}
 	if !e.running {
 		w.block(InstanceNotRunning, e.id, "", e.src.Position, "%s is not running", e.id)
 	}
-	w.hop(Hop{Component: e.id, Kind: eniHopKind(e), Decision: DecisionDeliver, Rule: "delivered to " + e.name})
+	if !w.quiet {
+		w.hop(Hop{Component: e.id, Kind: eniHopKind(e), Decision: DecisionDeliver, Rule: "delivered to " + e.name})
+	}
 	return terminal{kind: termENI, eni: ei, vpc: e.vpc, ext: -1, pkt: w.pkt}
 }
 
@@ -467,6 +570,7 @@ func (w *walker) toInternetGateway(vpc int32, from int32) terminal {
 	}
 	// The source must have a public address, which the gateway puts in
 	// its place.
+	w.taint()
 	src, ok := vi.addrs[w.pkt.Src]
 	if !ok || !w.s.enis[src].public.IsValid() {
 		w.block(IGWPublicIPAssociationForEgress, igw, "", vi.m.Source.Field("internet_gateway").Position,
@@ -483,6 +587,7 @@ func (w *walker) toInternetGateway(vpc int32, from int32) terminal {
 // overInternet carries a packet across the internet: to the interface
 // that holds its public destination, or out to an internet host.
 func (w *walker) overInternet(via model.ID) terminal {
+	w.taint()
 	if ei, ok := w.s.public[w.pkt.Dst]; ok {
 		return w.fromInternet(ei)
 	}
@@ -523,11 +628,20 @@ func (w *walker) fromInternet(ei int32) terminal {
 func (w *walker) toNAT(ei int32, from int32) terminal {
 	e := &w.s.enis[ei]
 	w.crossACLs(from, e.subnet)
-	w.nat = append(w.nat, natEntry{gw: ei, orig: w.pkt.Src})
+	if w.path != nil {
+		// The source becomes the gateway's own address: the rest of the
+		// walk does not depend on the original one. A path walk has no
+		// response to translate back.
+		w.path.notPlain = true
+	} else {
+		w.nat = append(w.nat, natEntry{gw: ei, orig: w.pkt.Src})
+	}
 	w.pkt.Src = e.primary
 	w.refOK = false
-	w.hop(Hop{Component: e.id, Kind: HopNATGateway, Decision: DecisionTranslate, Rule: "source to " + e.primary.String(),
-		Packet: &Header{Src: w.pkt.Src, Dst: w.pkt.Dst}, Pos: e.src.Position})
+	if !w.quiet {
+		w.hop(Hop{Component: e.id, Kind: HopNATGateway, Decision: DecisionTranslate, Rule: "source to " + e.primary.String(),
+			Packet: &Header{Src: w.pkt.Src, Dst: w.pkt.Dst}, Pos: e.src.Position})
+	}
 	return w.route(e.subnet)
 }
 
@@ -552,7 +666,9 @@ func (w *walker) toPeering(pcx model.ID, vpc int32, from int32) terminal {
 	if vi.m.Region != ov.m.Region {
 		w.refOK = false
 	}
-	w.hop(Hop{Component: pcx, Kind: HopPeeringConnection, Decision: DecisionForward, Rule: string(vi.m.ID) + " -> " + string(ov.m.ID), Pos: p.Source.Position})
+	if !w.quiet {
+		w.hop(Hop{Component: pcx, Kind: HopPeeringConnection, Decision: DecisionForward, Rule: string(vi.m.ID) + " -> " + string(ov.m.ID), Pos: p.Source.Position})
+	}
 	return w.deliverInVPC(other, -1)
 }
 
@@ -590,7 +706,9 @@ func (w *walker) throughTGW(att *attInfo, az string) terminal {
 	if att.m.State != model.AttachmentAvailable {
 		w.block(BadStateAttachment, att.m.ID, "", att.m.Source.Position, "attachment %s is %s, not available (S-50)", att.m.ID, att.m.State)
 	}
-	w.hop(Hop{Component: att.m.ID, Kind: HopTGWAttachment, Decision: DecisionForward, Rule: "into transit gateway " + string(att.tgw.m.ID), Pos: att.m.Source.Position})
+	if !w.quiet {
+		w.hop(Hop{Component: att.m.ID, Kind: HopTGWAttachment, Decision: DecisionForward, Rule: "into transit gateway " + string(att.tgw.m.ID), Pos: att.m.Source.Position})
+	}
 	t := att.assoc
 	if t == nil {
 		w.block(TGWAttachMissingTGWRtbAssociation, att.m.ID, "", att.m.Source.Position, "attachment %s is associated with no route table, so transit gateway %s drops its traffic (S-50)", att.m.ID, att.tgw.m.ID)
@@ -602,16 +720,24 @@ func (w *walker) throughTGW(att *attInfo, az string) terminal {
 		return w.drop(t.ID, HopTGWRouteTable, "loop", model.Position{})
 	}
 	w.visited = append(w.visited, v)
+	r := t.Lookup(w.pkt.Dst)
+	if r == nil && w.quiet {
+		return w.dropQuiet(TGWRtbCannotRoute, t.ID)
+	}
 	tpos := model.Position{}
-	if rt := w.s.x.TGWRouteTable(t.ID); rt != nil {
+	if rt := w.s.x.TGWRouteTable(t.ID); rt != nil && !w.quiet {
 		tpos = rt.Source.Position
 	}
-	r := t.Lookup(w.pkt.Dst)
 	if r == nil {
 		w.block(TGWRtbCannotRoute, t.ID, "", tpos, "transit gateway route table %s has no route for %s (S-52)", t.ID, w.pkt.Dst)
 		return w.drop(t.ID, HopTGWRouteTable, "no route for "+w.pkt.Dst.String(), tpos)
 	}
-	text, pos := w.s.tgwRouteWords(t, r)
+	var text string
+	var pos model.Position
+	if !w.quiet {
+		// Words for messages only.
+		text, pos = w.s.tgwRouteWords(t, r)
+	}
 	if r.Blackhole {
 		w.block(TGWRtbBadStateRoute, t.ID, text, pos, "transit gateway route table %s drops %s: %s (S-52)", t.ID, w.pkt.Dst, text)
 		return w.drop(t.ID, HopTGWRouteTable, text, pos)
@@ -648,14 +774,18 @@ func (w *walker) throughTGW(att *attInfo, az string) terminal {
 		if ov.m.Region != w.s.vpcs[w.s.subnets[asn].vpc].m.Region {
 			w.refOK = false
 		}
-		w.hop(Hop{Component: out.m.ID, Kind: HopTGWAttachment, Decision: DecisionForward,
-			Rule: "into " + string(ov.m.ID) + " through subnet " + string(w.s.subnets[asn].m.ID), Pos: out.m.Source.Position})
+		if !w.quiet {
+			w.hop(Hop{Component: out.m.ID, Kind: HopTGWAttachment, Decision: DecisionForward,
+				Rule: "into " + string(ov.m.ID) + " through subnet " + string(w.s.subnets[asn].m.ID), Pos: out.m.Source.Position})
+		}
 		// Traffic entering a VPC from its attachment is routed by the
 		// attachment subnet's route table (S-53).
 		return w.route(asn)
 	case model.AttachmentPeering:
 		peer := w.s.atts[out.m.Peer]
-		w.hop(Hop{Component: out.m.ID, Kind: HopTGWAttachment, Decision: DecisionForward, Rule: "to transit gateway " + string(peer.tgw.m.ID), Pos: out.m.Source.Position})
+		if !w.quiet {
+			w.hop(Hop{Component: out.m.ID, Kind: HopTGWAttachment, Decision: DecisionForward, Rule: "to transit gateway " + string(peer.tgw.m.ID), Pos: out.m.Source.Position})
+		}
 		if peer.tgw.m.Region != att.tgw.m.Region {
 			w.refOK = false
 		}
@@ -667,6 +797,9 @@ func (w *walker) throughTGW(att *attInfo, az string) terminal {
 // toExternal delivers the packet to the external network behind a gateway
 // or attachment.
 func (w *walker) toExternal(via model.ID, kind HopKind) terminal {
+	if w.path != nil {
+		w.path.notPlain = true
+	}
 	w.refOK = false
 	for _, i := range w.s.externalVia[via] {
 		if inCIDRs(w.s.externals[i].CIDRs, w.pkt.Dst) {
@@ -691,6 +824,9 @@ func (w *walker) toVPNGateway(vgw model.ID, from int32) terminal {
 func (w *walker) toGatewayEndpoint(id model.ID, vpc int32, from int32) terminal {
 	e := w.s.x.Endpoint(id)
 	vi := &w.s.vpcs[vpc]
+	// Its checks depend on the protocol and ICMP type, which differ
+	// between request and response.
+	w.taint()
 	if e.Type == model.EndpointGatewayLoadBalancer {
 		w.block(UnmodelledDestination, id, "", e.Source.Position, "gateway load balancer endpoint %s: traffic inspection appliances are not modelled yet", id)
 		return w.drop(id, HopGatewayEndpoint, "not modelled", e.Source.Position)
@@ -712,15 +848,18 @@ func (w *walker) toGatewayEndpoint(id model.ID, vpc int32, from int32) terminal 
 // it by its own subnet's route table (S-15).
 func (w *walker) toMiddlebox(ei int32, from int32) terminal {
 	e := &w.s.enis[ei]
+	// The source/destination check looks at the exact destination, and the
+	// appliance's security groups at the source's groups.
+	w.taint()
 	w.crossACLs(from, e.subnet)
 	if e.srcDst && !slices.Contains(e.addrs, w.pkt.Dst) {
 		w.block(ENISourceDestCheckRestriction, e.id, "", e.src.Position, "traffic to %s is routed through %s, whose source/destination check is on: it drops traffic not addressed to it (S-15)", w.pkt.Dst, e.id)
 	}
-	if w.leg == LegForward {
+	if w.leg == LegForward && w.path == nil {
 		w.hop(w.checkSG(ei, sgeval.Ingress, w.peerFor(w.pkt.Src, w.srcENI), w.srcENI))
 	}
 	w.hop(Hop{Component: e.id, Kind: eniHopKind(e), Decision: DecisionForward, Rule: "appliance forwards " + w.flow(), Pos: e.src.Position})
-	if w.leg == LegForward {
+	if w.leg == LegForward && w.path == nil {
 		w.hop(w.checkSG(ei, sgeval.Egress, sgeval.Peer{Addr: w.pkt.Dst}, -1))
 	}
 	return w.route(e.subnet)

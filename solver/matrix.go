@@ -1,0 +1,922 @@
+package solver
+
+import (
+	"fmt"
+	"net/netip"
+	"slices"
+	"strings"
+	"sync/atomic"
+
+	"github.com/vpcreach/vpcreach/model"
+	"github.com/vpcreach/vpcreach/routing"
+	"github.com/vpcreach/vpcreach/sgeval"
+)
+
+// The matrix engine answers "does class a reach class b?" for every pair of
+// classes without walking each pair. A verdict between two interfaces whose
+// path is plain (no translation, no appliance, no service, delivered to the
+// destination interface itself) factors into:
+//
+//   - the path: routing both ways, as a path walk (see pathRec) records it:
+//     whether routing blocks, which VPC the packet is delivered in, whether
+//     group references survive, and the subnet boundaries it crosses. A
+//     walk depends on the subnet it starts from only through the subnet's
+//     route table, VPC and zone, and on the addresses only through their
+//     routing atoms (see routingAtoms), so one walk per (start key, own
+//     atom, other atom) serves every interface pair alike: a skeleton. The
+//     response's walk is the same kind of walk, from the destination's
+//     subnet, so one table of skeletons serves requests and responses;
+//   - the network ACLs of the crossed boundaries: those of the two end
+//     subnets are checked per pair, the others are decided in the
+//     skeleton; each check is memoized by (ACL contents, direction, leg,
+//     routing atom);
+//   - the running states of both interfaces;
+//   - the security groups: the source's egress and the destination's
+//     ingress, each the union of a CIDR part (memoized by group set and
+//     security group atom of the peer) and, where the path keeps group
+//     references, a reference part (memoized by the two group sets).
+//
+// Anything else (a skeleton that is not plain, a class whose id does not
+// resolve to its own interface, a packet delivered in another VPC than the
+// destination's) is answered by a verdict-only Reach of the class pair, so
+// the engine's answers are those of point queries.
+
+// skel is the skeleton of a path walk from a start key to a routing atom.
+type skel struct {
+	status uint8
+	flags  uint8
+	// vpc is the VPC the packet is delivered in.
+	vpc int32
+	// x is the subnet the first crossing enters (-1 outside any), y the
+	// subnet the last crossing leaves; the first crossing leaves the start
+	// subnet, the last enters the destination's. With skLocal the walk
+	// crosses once, from the start subnet to the destination's.
+	x, y int32
+}
+
+// Skeleton statuses.
+const (
+	// skelFallback: not plain, or depending on more than the skeleton's
+	// key; pairs that use it ask Reach.
+	skelFallback uint8 = iota
+	// skelBlocked: routing blocks the walk, whatever the ACLs and groups.
+	skelBlocked
+	// skelPlain: delivered untranslated to an instance or network
+	// interface.
+	skelPlain
+)
+
+// Skeleton flags.
+const (
+	skRefOK  uint8 = 1 << iota // group references match at the end
+	skLocal                    // one crossing, start subnet to destination subnet
+	skXFwd                     // x's inbound rules pass the request (or x < 0)
+	skXRet                     // ... the response
+	skMidFwd                   // the crossings between the first and the last pass the request
+	skMidRet                   // ... the response
+	skYFwd                     // y's outbound rules pass the request (or y < 0)
+	skYRet                     // ... the response
+)
+
+// ACL check kinds, for the memo: direction and leg.
+const (
+	aclInFwd = iota
+	aclOutFwd
+	aclInRet
+	aclOutRet
+)
+
+// lazyBits is a table of booleans computed on first use, safe for
+// concurrent use: two bits a cell (0 unknown, 1 false, 2 true). Two
+// goroutines may compute one cell; they compute the same value.
+type lazyBits []atomic.Uint32
+
+func newLazyBits(n int) lazyBits { return make(lazyBits, (n+15)/16) }
+
+func (t lazyBits) load(i int) (val, known bool) {
+	v := (t[i>>4].Load() >> (uint(i&15) * 2)) & 3
+	return v == 2, v != 0
+}
+
+func (t lazyBits) store(i int, val bool) {
+	x := uint32(1)
+	if val {
+		x = 2
+	}
+	t[i>>4].Or(x << (uint(i&15) * 2))
+}
+
+// matrixEngine holds what the matrix needs for one query.
+type matrixEngine struct {
+	s       *Solver
+	q       Query
+	eph     model.PortRange
+	fwd     sgeval.Packet // the request's service fields
+	ret     sgeval.Packet // the response's
+	classes []Class
+
+	// Per class: the interface of its first member; whether its pairs go
+	// to Reach (slow), and its own pair, to its second member (slowSelf);
+	// running state, subnet, group set, and compact atoms.
+	src            []int32
+	slow, slowSelf []bool
+	running        []bool
+	subnet         []int32
+	col            []int32 // routing atom of its interfaces (column)
+	row            []int32 // skeleton row: (start key of its subnet, col)
+	gs             []int32 // group set
+	sga            []int32 // security group atom
+
+	// Routing atoms that hold interfaces (columns), one address each.
+	colAddr []netip.Addr
+	// Skeleton rows: start subnet and own address.
+	rowSubnet []int32
+	rowAddr   []netip.Addr
+	rowCol    []int32
+	grouped   []bool // the row's start key stands for several subnets
+	table     []skel // rows × columns
+
+	// Network ACLs by contents, per subnet.
+	aclClass []int32
+	acls     []*sgeval.ACL
+	aclMemo  lazyBits
+
+	// Security groups.
+	gsGroups [][]*sgeval.SecurityGroup
+	gsRefs   [][]sgeval.GroupRef
+	sgaAddr  []netip.Addr
+	eCIDR    lazyBits // group set × atom: egress to the atom
+	iCIDR    lazyBits // group set × atom: ingress from the atom
+	eRef     lazyBits // group set × group set: egress to the second's refs
+	iRef     lazyBits // group set × group set: ingress from the second's refs
+}
+
+// newMatrixEngine prepares the engine: classes, atoms, keys, memo tables.
+// It does not walk.
+func (s *Solver) newMatrixEngine(q Query) *matrixEngine {
+	classes := s.Classes()
+	m := &matrixEngine{s: s, q: q, classes: classes, eph: q.Ephemeral}
+	if m.eph == (model.PortRange{}) {
+		m.eph = DefaultEphemeral
+	}
+	// The packets, as reachQuery and returnWalk build them.
+	m.fwd = sgeval.Packet{Protocol: q.Protocol, DstPort: q.Port, SrcPort: m.eph.First}
+	if q.Protocol.IsICMP() {
+		m.fwd.ICMPType, m.fwd.ICMPCode = 8, 0
+		if q.ICMP != nil {
+			m.fwd.ICMPType, m.fwd.ICMPCode = int16(max(q.ICMP.Type, 0)), int16(max(q.ICMP.Code, 0))
+		}
+	}
+	m.ret = m.fwd
+	m.ret.DstPort = m.eph.First
+	if q.Protocol.IsICMP() {
+		m.ret.ICMPType = icmpResponse(m.fwd.ICMPType)
+	}
+
+	n := len(classes)
+	m.src = make([]int32, n)
+	m.slow, m.slowSelf, m.running = make([]bool, n), make([]bool, n), make([]bool, n)
+	m.subnet, m.col, m.row, m.gs, m.sga = make([]int32, n), make([]int32, n), make([]int32, n), make([]int32, n), make([]int32, n)
+
+	special := map[netip.Addr]bool{linkLocalDNS: true, metadataAddr: true, timeSyncAddr: true}
+	for vi := range s.vpcs {
+		if a := s.vpcs[vi].dnsAddr; a.IsValid() {
+			special[a] = true
+		}
+	}
+	// plain reports whether interface ei is a query end the engine may
+	// stand in for: its address held by it alone in its VPC, and not one
+	// that network ACLs exempt (S-34).
+	plain := func(ei int32) bool {
+		e := &s.enis[ei]
+		return s.vpcs[e.vpc].addrs[e.primary] == ei && !special[e.primary]
+	}
+	// asSource and asDestination return the interface a member's id names
+	// in a query, and whether it names just that, as reachQuery resolves
+	// it.
+	asSource := func(id model.ID) (int32, bool) {
+		ei, ok := s.eni[id]
+		if !ok {
+			return -1, false
+		}
+		o, err := s.resolve(string(id), false)
+		return ei, plain(ei) && err == nil && o.kind == termENI && o.eni == ei && o.addr == s.enis[ei].primary
+	}
+	asDestination := func(id model.ID, from int32) (int32, bool) {
+		ei, ok := s.eni[id]
+		if !ok {
+			return -1, false
+		}
+		o, r, err := s.resolveDestination(string(id), origin{kind: termENI, eni: from, ext: -1, addr: s.enis[from].primary})
+		return ei, plain(ei) && err == nil && o.kind == termENI && o.eni == ei && o.addr == s.enis[ei].primary &&
+			len(r.blockers) == 0 && len(r.answers) == 0 && len(r.hops) == 0 && r.service == ""
+	}
+
+	ratoms := s.routingAtoms()
+	sgatoms := s.sgAtoms()
+	colOf := map[int]int32{}
+	sgaOf := map[int]int32{}
+	compact := func(idx map[int]int32, a int, addr netip.Addr, reps *[]netip.Addr) int32 {
+		c, ok := idx[a]
+		if !ok {
+			c = int32(len(*reps))
+			idx[a] = c
+			*reps = append(*reps, addr)
+		}
+		return c
+	}
+	gsOf := map[string]int32{}
+	for ci := range classes {
+		c := &classes[ci]
+		var ok, ok2 bool
+		if m.src[ci], ok = asSource(c.Members[0]); m.src[ci] < 0 {
+			m.slow[ci] = true
+			continue
+		}
+		_, ok2 = asDestination(c.Members[0], m.src[ci])
+		m.slow[ci] = !ok || !ok2
+		e := &s.enis[m.src[ci]]
+		m.running[ci] = e.running
+		m.subnet[ci] = e.subnet
+		m.col[ci] = compact(colOf, ratoms.of(e.primary), e.primary, &m.colAddr)
+		m.sga[ci] = compact(sgaOf, sgatoms.of(e.primary), e.primary, &m.sgaAddr)
+		if len(c.Members) > 1 {
+			ei, ok := asDestination(c.Members[1], m.src[ci])
+			m.slowSelf[ci] = !ok || ratoms.of(s.enis[ei].primary) != ratoms.of(e.primary) ||
+				sgatoms.of(s.enis[ei].primary) != sgatoms.of(e.primary)
+		}
+		var key strings.Builder
+		for _, g := range e.groups {
+			fmt.Fprintf(&key, "%d,", g.Ref)
+		}
+		g, ok := gsOf[key.String()]
+		if !ok {
+			g = int32(len(m.gsGroups))
+			gsOf[key.String()] = g
+			m.gsGroups = append(m.gsGroups, e.groups)
+			m.gsRefs = append(m.gsRefs, e.refs)
+		}
+		m.gs[ci] = g
+	}
+
+	// Start keys: a subnet that is no transit gateway attachment subnet
+	// starts walks exactly as every subnet of its VPC with its route table
+	// and zone; an attachment subnet, which walks may pass through, stands
+	// for itself.
+	attSubnet := make([]bool, len(s.subnets))
+	for _, a := range s.atts {
+		for _, sn := range a.order {
+			attSubnet[sn] = true
+		}
+	}
+	type startKey struct {
+		vpc   int32
+		table *routing.Table
+		az    string
+		self  int32 // the subnet, for attachment subnets; else -1
+	}
+	keyOf := func(sn int32) startKey {
+		si := &s.subnets[sn]
+		if attSubnet[sn] {
+			return startKey{vpc: si.vpc, self: sn}
+		}
+		return startKey{vpc: si.vpc, table: si.table, az: si.m.AZ, self: -1}
+	}
+	type rowKey struct {
+		k   startKey
+		col int32
+	}
+	rowOf := map[rowKey]int32{}
+	for ci := range classes {
+		if m.src[ci] < 0 {
+			continue
+		}
+		rk := rowKey{keyOf(m.subnet[ci]), m.col[ci]}
+		r, ok := rowOf[rk]
+		if !ok {
+			r = int32(len(m.rowSubnet))
+			rowOf[rk] = r
+			m.rowSubnet = append(m.rowSubnet, m.subnet[ci])
+			m.rowAddr = append(m.rowAddr, s.enis[m.src[ci]].primary)
+			m.rowCol = append(m.rowCol, m.col[ci])
+			m.grouped = append(m.grouped, rk.k.self < 0)
+		}
+		m.row[ci] = r
+	}
+
+	// Network ACLs by contents.
+	m.aclClass = make([]int32, len(s.subnets))
+	byContents := map[string]int32{}
+	modelACL := map[*sgeval.ACL]*model.NetworkACL{}
+	for vi := range s.vpcs {
+		for ai := range s.vpcs[vi].m.NetworkACLs {
+			a := &s.vpcs[vi].m.NetworkACLs[ai]
+			modelACL[s.vpcs[vi].acl[a.ID]] = a
+		}
+	}
+	for sn := range s.subnets {
+		acl := s.subnets[sn].acl
+		key := "implicit default" // sgeval.AllowAllACL
+		if a := modelACL[acl]; a != nil {
+			key = aclContents(a)
+		}
+		c, ok := byContents[key]
+		if !ok {
+			c = int32(len(m.acls))
+			byContents[key] = c
+			m.acls = append(m.acls, acl)
+		}
+		m.aclClass[sn] = c
+	}
+	nCols := len(m.colAddr)
+	m.aclMemo = newLazyBits(len(m.acls) * 4 * nCols)
+	nGS, nSGA := len(m.gsGroups), len(m.sgaAddr)
+	m.eCIDR, m.iCIDR = newLazyBits(nGS*nSGA), newLazyBits(nGS*nSGA)
+	m.eRef, m.iRef = newLazyBits(nGS*nGS), newLazyBits(nGS*nGS)
+	return m
+}
+
+// aclContents renders an ACL's rules, so that ACLs with the same rules
+// share their memo.
+func aclContents(a *model.NetworkACL) string {
+	var b strings.Builder
+	for d, rules := range [][]model.ACLRule{a.Ingress, a.Egress} {
+		fmt.Fprintf(&b, "%d:", d)
+		for _, r := range rules {
+			fmt.Fprintf(&b, "%d %d %s %v ", r.Rule, int(r.Protocol), r.CIDR, r.Action)
+			if r.Ports != nil {
+				fmt.Fprintf(&b, "p%d-%d ", r.Ports.First, r.Ports.Last)
+			}
+			if r.ICMP != nil {
+				fmt.Fprintf(&b, "i%d/%d ", r.ICMP.Type, r.ICMP.Code)
+			}
+			b.WriteByte(';')
+		}
+	}
+	return b.String()
+}
+
+// buildTable walks one skeleton per row and column, in parallel.
+func (m *matrixEngine) buildTable(progress func(int, int)) {
+	nCols := len(m.colAddr)
+	m.table = make([]skel, len(m.rowSubnet)*nCols)
+	parallel(len(m.rowSubnet), func(r int) {
+		w := &walker{}
+		rec := &pathRec{}
+		var buf []sgeval.PortDecision
+		for c := range nCols {
+			m.table[r*nCols+c], buf = m.skeleton(w, rec, int32(r), int32(c), buf)
+		}
+	}, progress)
+}
+
+// skeleton walks from row r's start to column c's atom and sums the walk
+// up.
+func (m *matrixEngine) skeleton(w *walker, rec *pathRec, r, c int32, buf []sgeval.PortDecision) (skel, []sgeval.PortDecision) {
+	s := m.s
+	s0 := m.rowSubnet[r]
+	pkt := m.fwd
+	pkt.Src, pkt.Dst = m.rowAddr[r], m.colAddr[c]
+	rec.reset()
+	*w = walker{s: s, leg: LegForward, pkt: pkt, first: pkt, ephemeral: m.eph, srcENI: -1, refOK: true, egressHop: -1,
+		quiet: true, path: rec, visited: w.visited[:0]}
+	term := w.route(s0)
+	fallback := skel{status: skelFallback}
+	switch {
+	case rec.blocked && rec.determined:
+		return skel{status: skelBlocked}, buf
+	case rec.blocked || rec.notPlain || rec.tainted || term.kind != termENI:
+		return fallback, buf
+	}
+	e := &s.enis[term.eni]
+	if (e.kind != eniInstance && e.kind != eniNetworkInterface) || e.primary != pkt.Dst {
+		return fallback, buf
+	}
+	cr := rec.crossings
+	n := len(cr)
+	if n == 0 || cr[0].from != s0 || cr[n-1].to != e.subnet {
+		return fallback, buf
+	}
+	if m.grouped[r] {
+		// The start subnet must appear only as the first crossing's
+		// origin, where the pair's own start subnet takes its place.
+		for i, x := range cr {
+			if (i > 0 && x.from == s0) || (i < n-1 && x.to == s0) {
+				return fallback, buf
+			}
+		}
+	}
+	k := skel{status: skelPlain, vpc: e.vpc, x: -1, y: -1}
+	if w.refOK {
+		k.flags |= skRefOK
+	}
+	if n == 1 {
+		k.flags |= skLocal
+		return k, buf
+	}
+	own := m.rowCol[r]
+	var ok bool
+	test := func(sn int32, kind int, atom int32) bool {
+		ok, buf = m.acl(sn, kind, atom, buf)
+		return ok
+	}
+	k.x, k.y = cr[0].to, cr[n-1].from
+	if k.x < 0 || test(k.x, aclInFwd, own) {
+		k.flags |= skXFwd
+	}
+	if k.x < 0 || test(k.x, aclInRet, own) {
+		k.flags |= skXRet
+	}
+	if k.y < 0 || test(k.y, aclOutFwd, c) {
+		k.flags |= skYFwd
+	}
+	if k.y < 0 || test(k.y, aclOutRet, c) {
+		k.flags |= skYRet
+	}
+	midFwd, midRet := true, true
+	for _, x := range cr[1 : n-1] {
+		if x.from == x.to {
+			continue
+		}
+		if x.from >= 0 {
+			midFwd = midFwd && test(x.from, aclOutFwd, c)
+			midRet = midRet && test(x.from, aclOutRet, c)
+		}
+		if x.to >= 0 {
+			midFwd = midFwd && test(x.to, aclInFwd, own)
+			midRet = midRet && test(x.to, aclInRet, own)
+		}
+	}
+	if midFwd {
+		k.flags |= skMidFwd
+	}
+	if midRet {
+		k.flags |= skMidRet
+	}
+	return k, buf
+}
+
+// acl reports whether subnet sn's network ACL passes a packet of the
+// given kind whose address on the checked side (the source inbound, the
+// destination outbound) lies in column atom's routing atom.
+func (m *matrixEngine) acl(sn int32, kind int, atom int32, buf []sgeval.PortDecision) (bool, []sgeval.PortDecision) {
+	cls := m.aclClass[sn]
+	i := (int(cls)*4+kind)*len(m.colAddr) + int(atom)
+	if v, ok := m.aclMemo.load(i); ok {
+		return v, buf
+	}
+	pkt, leg, dir := m.fwd, LegForward, sgeval.Ingress
+	if kind == aclInRet || kind == aclOutRet {
+		pkt, leg = m.ret, LegReturn
+	}
+	if kind == aclOutFwd || kind == aclOutRet {
+		dir = sgeval.Egress
+	}
+	pkt.Src, pkt.Dst = m.colAddr[atom], m.colAddr[atom]
+	v, buf := aclPasses(m.acls[cls], dir, leg, pkt, m.eph, buf)
+	m.aclMemo.store(i, v)
+	return v, buf
+}
+
+// fwdOK reports whether the ACLs let the request through on skeleton f,
+// from subnet sa (atom ca) to subnet sb (atom cb).
+func (m *matrixEngine) fwdOK(f skel, sa, sb, ca, cb int32, buf *[]sgeval.PortDecision) bool {
+	var ok bool
+	if f.flags&skLocal != 0 {
+		if sa == sb {
+			return true
+		}
+		if ok, *buf = m.acl(sa, aclOutFwd, cb, *buf); !ok {
+			return false
+		}
+		ok, *buf = m.acl(sb, aclInFwd, ca, *buf)
+		return ok
+	}
+	if f.flags&skMidFwd == 0 {
+		return false
+	}
+	if f.x != sa {
+		if f.flags&skXFwd == 0 {
+			return false
+		}
+		if ok, *buf = m.acl(sa, aclOutFwd, cb, *buf); !ok {
+			return false
+		}
+	}
+	if f.y != sb {
+		if f.flags&skYFwd == 0 {
+			return false
+		}
+		if ok, *buf = m.acl(sb, aclInFwd, ca, *buf); !ok {
+			return false
+		}
+	}
+	return true
+}
+
+// retOK reports whether the ACLs let the response through on skeleton r,
+// from subnet sb (atom cb) back to subnet sa (atom ca).
+func (m *matrixEngine) retOK(r skel, sb, sa, cb, ca int32, buf *[]sgeval.PortDecision) bool {
+	var ok bool
+	if r.flags&skLocal != 0 {
+		if sa == sb {
+			return true
+		}
+		if ok, *buf = m.acl(sb, aclOutRet, ca, *buf); !ok {
+			return false
+		}
+		ok, *buf = m.acl(sa, aclInRet, cb, *buf)
+		return ok
+	}
+	if r.flags&skMidRet == 0 {
+		return false
+	}
+	if r.x != sb {
+		if r.flags&skXRet == 0 {
+			return false
+		}
+		if ok, *buf = m.acl(sb, aclOutRet, ca, *buf); !ok {
+			return false
+		}
+	}
+	if r.y != sa {
+		if r.flags&skYRet == 0 {
+			return false
+		}
+		if ok, *buf = m.acl(sa, aclInRet, cb, *buf); !ok {
+			return false
+		}
+	}
+	return true
+}
+
+// sgOK reports whether class a's egress and class b's ingress allow the
+// request (S-20..S-23), group references matching when refOK.
+func (m *matrixEngine) sgOK(a, b int32, refOK bool) bool {
+	ga, gb := m.gs[a], m.gs[b]
+	if len(m.gsGroups[ga]) > 0 && !m.cidrOK(m.eCIDR, sgeval.Egress, ga, m.sga[b]) && !(refOK && m.refOK(m.eRef, sgeval.Egress, ga, gb)) {
+		return false
+	}
+	if len(m.gsGroups[gb]) > 0 && !m.cidrOK(m.iCIDR, sgeval.Ingress, gb, m.sga[a]) && !(refOK && m.refOK(m.iRef, sgeval.Ingress, gb, ga)) {
+		return false
+	}
+	return true
+}
+
+// cidrOK reports whether group set g allows the packet to (egress) or
+// from (ingress) an address of security group atom atom, by CIDR or prefix
+// list.
+func (m *matrixEngine) cidrOK(t lazyBits, dir sgeval.Direction, g, atom int32) bool {
+	i := int(g)*len(m.sgaAddr) + int(atom)
+	if v, ok := t.load(i); ok {
+		return v
+	}
+	v := sgeval.Check(m.gsGroups[g], dir, m.fwd, sgeval.Peer{Addr: m.sgaAddr[atom]}).Allowed
+	t.store(i, v)
+	return v
+}
+
+// refOK reports whether group set g allows the packet to or from an
+// interface of group set peer, by group reference.
+func (m *matrixEngine) refOK(t lazyBits, dir sgeval.Direction, g, peer int32) bool {
+	i := int(g)*len(m.gsGroups) + int(peer)
+	if v, ok := t.load(i); ok {
+		return v
+	}
+	v := sgeval.Check(m.gsGroups[g], dir, m.fwd, sgeval.Peer{Groups: m.gsRefs[peer]}).Allowed
+	t.store(i, v)
+	return v
+}
+
+// reach asks Reach whether class a reaches class b.
+func (m *matrixEngine) reach(a, b int32) bool {
+	c := &m.classes[b]
+	to := c.Members[0]
+	if a == b {
+		to = c.Members[1]
+	}
+	pq := m.q
+	pq.From, pq.To = string(m.classes[a].Members[0]), string(to)
+	return m.s.reachQuery(pq, true).Reachable()
+}
+
+// pair answers whether class a reaches class b (b's second member when
+// a == b), exactly as reachQuery would.
+func (m *matrixEngine) pair(a, b int32, buf *[]sgeval.PortDecision) bool {
+	if m.slow[a] || m.slow[b] || (a == b && m.slowSelf[a]) {
+		return m.reach(a, b)
+	}
+	if !m.running[a] {
+		return false // S-23: it sends nothing
+	}
+	nCols := len(m.colAddr)
+	f := m.table[int(m.row[a])*nCols+int(m.col[b])]
+	switch {
+	case f.status == skelBlocked:
+		return false
+	case f.status == skelFallback:
+		return m.reach(a, b)
+	}
+	sa, sb := m.subnet[a], m.subnet[b]
+	if f.vpc != m.s.subnets[sb].vpc {
+		return m.reach(a, b)
+	}
+	if !m.running[b] {
+		return false
+	}
+	r := m.table[int(m.row[b])*nCols+int(m.col[a])]
+	switch {
+	case r.status == skelBlocked:
+		return false
+	case r.status == skelFallback || r.vpc != m.s.subnets[sa].vpc:
+		return m.reach(a, b)
+	}
+	return m.fwdOK(f, sa, sb, m.col[a], m.col[b], buf) && m.retOK(r, sb, sa, m.col[b], m.col[a], buf) &&
+		m.sgOK(a, b, f.flags&skRefOK != 0)
+}
+
+// classMatrix answers every pair of classes: reach[a][b].
+func (m *matrixEngine) classMatrix(progress func(int, int)) [][]bool {
+	n := len(m.classes)
+	total := len(m.rowSubnet) + n
+	m.buildTable(offsetProgress(progress, 0, total))
+	reach := make([][]bool, n)
+	parallel(n, func(a int) {
+		row := make([]bool, n)
+		var buf []sgeval.PortDecision
+		for b := range n {
+			if a == b && len(m.classes[a].Members) < 2 {
+				continue
+			}
+			row[b] = m.pair(int32(a), int32(b), &buf)
+		}
+		reach[a] = row
+	}, offsetProgress(progress, len(m.rowSubnet), total))
+	return reach
+}
+
+// offsetProgress reports a phase's progress as part of a larger whole.
+func offsetProgress(p func(int, int), offset, total int) func(int, int) {
+	if p == nil {
+		return nil
+	}
+	return func(done, _ int) { p(offset+done, total) }
+}
+
+// subnetMatrix answers, for every pair of subnets (as node indexes of
+// nodeOf), whether some class of the first reaches some class of the
+// second. It returns one bit set of destination nodes per source node.
+func (m *matrixEngine) subnetMatrix(nodeOf []int, nNodes int, progress func(int, int)) [][]uint64 {
+	s := m.s
+	nCols := len(m.colAddr)
+	words := (nNodes + 63) / 64
+	bits := make([][]uint64, nNodes)
+	for i := range bits {
+		bits[i] = make([]uint64, words)
+	}
+	// Destination groups: the classes of one subnet in one atom.
+	type group struct {
+		sn, node, col, row, vpc int32
+		all                     []int32 // classes the engine answers for
+		run                     []int32 // ... that are running
+	}
+	var groups []group
+	var slowClasses []int32
+	byGroup := map[[2]int32]int{}
+	order := make([]int32, 0, len(m.classes))
+	for ci := range m.classes {
+		if m.slow[ci] {
+			slowClasses = append(slowClasses, int32(ci))
+			continue
+		}
+		order = append(order, int32(ci))
+	}
+	// Subnet order, so that a source's row is read in order.
+	slices.SortStableFunc(order, func(a, b int32) int { return int(m.subnet[a]) - int(m.subnet[b]) })
+	for _, ci := range order {
+		k := [2]int32{m.subnet[ci], m.col[ci]}
+		gi, ok := byGroup[k]
+		if !ok {
+			gi = len(groups)
+			byGroup[k] = gi
+			groups = append(groups, group{sn: k[0], node: int32(nodeOf[ci]), col: k[1], row: m.row[ci], vpc: s.subnets[k[0]].vpc})
+		}
+		g := &groups[gi]
+		g.all = append(g.all, ci)
+		if m.running[ci] {
+			g.run = append(g.run, ci)
+		}
+	}
+	// Work units: the source groups of one atom share the response
+	// skeletons toward that atom.
+	units := make([][]int, nCols)
+	for gi := range groups {
+		units[groups[gi].col] = append(units[groups[gi].col], gi)
+	}
+	total := len(m.rowSubnet) + nCols
+	m.buildTable(offsetProgress(progress, 0, total))
+	set := func(a, b int32) { atomic.OrUint64(&bits[a][b>>6], 1<<(uint(b)&63)) }
+	has := func(a, b int32) bool { return atomic.LoadUint64(&bits[a][b>>6])&(1<<(uint(b)&63)) != 0 }
+	nRows := len(m.rowSubnet)
+	parallel(nCols, func(cs int) {
+		if len(units[cs]) == 0 {
+			return
+		}
+		var buf []sgeval.PortDecision
+		back := make([]skel, nRows)
+		for r := range nRows {
+			back[r] = m.table[r*nCols+cs]
+		}
+		for _, gi := range units[cs] {
+			src := &groups[gi]
+			if len(src.run) == 0 {
+				continue // S-23: stopped instances send nothing
+			}
+			out := m.table[int(src.row)*nCols : int(src.row+1)*nCols]
+			for di := range groups {
+				dst := &groups[di]
+				if has(src.node, dst.node) {
+					continue
+				}
+				f := out[dst.col]
+				if f.status == skelBlocked {
+					continue
+				}
+				r := back[dst.row]
+				if f.status == skelPlain && (r.status == skelBlocked || len(dst.run) == 0) && f.vpc == dst.vpc {
+					continue
+				}
+				if f.status != skelPlain || r.status != skelPlain || f.vpc != dst.vpc || r.vpc != src.vpc {
+					// Not plain: each class pair on its own.
+				slow:
+					for _, a := range src.run {
+						for _, b := range dst.all {
+							if a == b && len(m.classes[a].Members) < 2 {
+								continue
+							}
+							if m.pair(a, b, &buf) {
+								set(src.node, dst.node)
+								break slow
+							}
+						}
+					}
+					continue
+				}
+				if !m.fwdOK(f, src.sn, dst.sn, src.col, dst.col, &buf) || !m.retOK(r, dst.sn, src.sn, dst.col, src.col, &buf) {
+					continue
+				}
+				refOK := f.flags&skRefOK != 0
+			plain:
+				for _, a := range src.run {
+					for _, b := range dst.run {
+						if a == b && (len(m.classes[a].Members) < 2 || m.slowSelf[a]) {
+							if len(m.classes[a].Members) > 1 && m.reach(a, a) {
+								set(src.node, dst.node)
+								break plain
+							}
+							continue
+						}
+						if m.sgOK(a, b, refOK) {
+							set(src.node, dst.node)
+							break plain
+						}
+					}
+				}
+			}
+		}
+	}, offsetProgress(progress, len(m.rowSubnet), total))
+	// Classes the engine does not answer for: their pairs, both ways,
+	// through Reach.
+	parallel(len(slowClasses), func(i int) {
+		x := slowClasses[i]
+		for y := range m.classes {
+			for _, p := range [2][2]int32{{x, int32(y)}, {int32(y), x}} {
+				a, b := p[0], p[1]
+				if (a == b && (len(m.classes[a].Members) < 2 || p == [2]int32{int32(y), x})) ||
+					(a != x && m.slow[a]) || has(int32(nodeOf[a]), int32(nodeOf[b])) {
+					// A class's own pair is asked once; a pair of two
+					// slow classes by its source.
+					continue
+				}
+				if m.reach(a, b) {
+					set(int32(nodeOf[a]), int32(nodeOf[b]))
+				}
+			}
+		}
+	}, nil)
+	return bits
+}
+
+// atomBuilder collects the boundaries of address ranges.
+type atomBuilder struct{ bounds []uint32 }
+
+func (b *atomBuilder) prefix(p netip.Prefix) {
+	if !p.IsValid() || !p.Addr().Is4() {
+		return
+	}
+	p = p.Masked()
+	lo := addrU32(p.Addr())
+	b.bounds = append(b.bounds, lo)
+	if p.Bits() > 0 {
+		if hi := lo | (uint32(0xffffffff) >> p.Bits()); hi != 0xffffffff {
+			b.bounds = append(b.bounds, hi+1)
+		}
+	}
+}
+
+func (b *atomBuilder) addr(a netip.Addr) {
+	if a.IsValid() && a.Is4() {
+		b.prefix(netip.PrefixFrom(a, 32))
+	}
+}
+
+func (b *atomBuilder) atoms() atoms {
+	bounds := append(b.bounds, 0)
+	slices.Sort(bounds)
+	return atoms{bounds: slices.Compact(bounds)}
+}
+
+// routingAtoms splits the IPv4 space at the boundaries of everything a
+// path walk compares an address with: VPC CIDR blocks (local routes,
+// peering rules), every route of every compiled VPC and transit gateway
+// route table (prefix lists, gateway endpoints and propagations
+// expanded), network ACL rules, external networks, the private and special
+// ranges, and the addresses network ACLs exempt (S-34). Subnet blocks are
+// not boundaries: no route or rule tells a VPC's subnets apart unless it
+// names them, so destinations in different subnets share path walks.
+func (s *Solver) routingAtoms() atoms {
+	var b atomBuilder
+	for vi := range s.vpcs {
+		v := &s.vpcs[vi]
+		for _, c := range v.m.CIDRBlocks {
+			b.prefix(c)
+		}
+		b.addr(v.dnsAddr)
+		for _, r := range v.main.Routes() {
+			b.prefix(r.Destination)
+		}
+		for _, t := range v.tables {
+			for _, r := range t.Routes() {
+				b.prefix(r.Destination)
+			}
+		}
+		for _, a := range v.m.NetworkACLs {
+			for _, r := range a.Ingress {
+				b.prefix(r.CIDR)
+			}
+			for _, r := range a.Egress {
+				b.prefix(r.CIDR)
+			}
+		}
+	}
+	for _, t := range s.tgws {
+		for _, rt := range t.tables {
+			for _, r := range rt.Routes() {
+				b.prefix(r.Destination)
+			}
+		}
+	}
+	for _, e := range s.externals {
+		for _, c := range e.CIDRs {
+			b.prefix(c)
+		}
+	}
+	for _, p := range []string{"10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10", "127.0.0.0/8",
+		"169.254.0.0/16", "224.0.0.0/3", "0.0.0.0/8"} {
+		b.prefix(netip.MustParsePrefix(p))
+	}
+	for _, a := range []netip.Addr{linkLocalDNS, metadataAddr, timeSyncAddr} {
+		b.addr(a)
+	}
+	return b.atoms()
+}
+
+// sgAtoms splits the IPv4 space at the boundaries of every CIDR a
+// security group rule names, directly or through a prefix list: a group's
+// CIDR rules treat the addresses of one atom alike.
+func (s *Solver) sgAtoms() atoms {
+	var b atomBuilder
+	peers := func(ps []model.Peer) {
+		for _, p := range ps {
+			switch {
+			case p.CIDR.IsValid():
+				b.prefix(p.CIDR)
+			case p.Ref != "" && s.Group(p.Ref) < 0:
+				for _, c := range s.PrefixList(p.Ref) {
+					b.prefix(c)
+				}
+			}
+		}
+	}
+	for vi := range s.m.VPCs {
+		for _, g := range s.m.VPCs[vi].SecurityGroups {
+			for _, r := range g.Ingress {
+				peers(r.Sources)
+			}
+			for _, r := range g.Egress {
+				peers(r.Destinations)
+			}
+		}
+	}
+	return b.atoms()
+}
