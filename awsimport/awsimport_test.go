@@ -577,3 +577,27 @@ func TestTruncatedFiles(t *testing.T) {
 		require.Error(t, diags.Err(), "cut at %d", n)
 	}
 }
+
+func TestOutsideSnapshotAnswersAreUnknown(t *testing.T) {
+	// A rule admitting another account's group, which the snapshot does
+	// not hold: the engine says "unknown", with its own code.
+	dir := writeSnapshot(t, map[string]string{
+		"vpcs.json":    `{"Vpcs": [{"VpcId": "vpc-1", "CidrBlock": "10.0.0.0/16", "OwnerId": "111111111111"}]}`,
+		"subnets.json": `{"Subnets": [{"SubnetId": "subnet-1", "VpcId": "vpc-1", "CidrBlock": "10.0.1.0/24", "AvailabilityZone": "us-west-2a"}]}`,
+		"sgs.json": `{"SecurityGroups": [
+			{"GroupId": "sg-app", "VpcId": "vpc-1", "GroupName": "app", "Description": "app", "IpPermissions": [], "IpPermissionsEgress": [{"IpProtocol": "-1", "IpRanges": [{"CidrIp": "0.0.0.0/0"}]}]},
+			{"GroupId": "sg-db", "VpcId": "vpc-1", "GroupName": "db", "Description": "db", "IpPermissions": [
+				{"IpProtocol": "tcp", "FromPort": 5432, "ToPort": 5432, "UserIdGroupPairs": [{"GroupId": "sg-far", "UserId": "999999999999"}]}],
+			 "IpPermissionsEgress": []}]}`,
+		"instances.json": `{"Reservations": [{"Instances": [
+			{"InstanceId": "i-app", "SubnetId": "subnet-1", "VpcId": "vpc-1", "PrivateIpAddress": "10.0.1.10", "State": {"Name": "running"}, "SecurityGroups": [{"GroupId": "sg-app"}]},
+			{"InstanceId": "i-db", "SubnetId": "subnet-1", "VpcId": "vpc-1", "PrivateIpAddress": "10.0.1.11", "State": {"Name": "running"}, "SecurityGroups": [{"GroupId": "sg-db"}]}]}]}`,
+	})
+	m, _, err := awsimport.ImportDir(dir)
+	require.NoError(t, err)
+	s, err := solver.New(m)
+	require.NoError(t, err)
+	r := s.Reach(solver.Query{From: "i-app", To: "i-db", Protocol: model.ProtocolTCP, Port: 5432})
+	require.Len(t, r.Blockers, 1, r.Text())
+	assert.Equal(t, solver.OutsideSnapshot, r.Blockers[0].Code, r.Text())
+}

@@ -56,6 +56,7 @@ const (
 	DNSPrivateDNSNotEffective
 	AlternateAddressUnreachable
 	NoPublicAddress
+	OutsideSnapshot
 )
 
 type codeInfo struct{ name, desc string }
@@ -109,6 +110,7 @@ var codeInfos = []codeInfo{
 	{"DNS_PRIVATE_DNS_NOT_EFFECTIVE", "an interface endpoint has private DNS on, but the VPC's DNS support or hostnames is off, so the service name resolves publicly (S-72)"},
 	{"ALTERNATE_ADDRESS_UNREACHABLE", "the destination has several addresses (load balancer nodes, endpoint interfaces) that clients all use, and some of them are unreachable"},
 	{"NO_PUBLIC_ADDRESS", "the destination has no public IPv4 address: nothing on the internet can address it (S-60, S-82)"},
+	{"OUTSIDE_SNAPSHOT", "the answer depends on a route target or security group the imported AWS snapshot does not hold: unknown, not a plain no"},
 }
 
 // String returns the code's name, such as "NO_ROUTE_TO_DESTINATION".

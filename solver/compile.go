@@ -51,6 +51,10 @@ type Solver struct {
 	// host is the address "internet" stands for (see internetHost).
 	host     netip.Addr
 	hostOnce sync.Once
+	// outsideGroups holds the ids of security groups outside an imported
+	// snapshot, and outsideRefs their sorted group refs.
+	outsideGroups map[model.ID]bool
+	outsideRefs   []sgeval.GroupRef
 	// names indexes public DNS names, built on first use.
 	names     *publicNames
 	namesOnce sync.Once
@@ -181,8 +185,16 @@ func New(m *model.Model) (*Solver, error) {
 		for gi := range m.VPCs[vi].SecurityGroups {
 			g := &m.VPCs[vi].SecurityGroups[gi]
 			s.groups[g.ID] = sgeval.CompileSG(g, s.refs[g.ID], s)
+			if g.OutsideSnapshot {
+				if s.outsideGroups == nil {
+					s.outsideGroups = map[model.ID]bool{}
+				}
+				s.outsideGroups[g.ID] = true
+				s.outsideRefs = append(s.outsideRefs, s.refs[g.ID])
+			}
 		}
 	}
+	slices.Sort(s.outsideRefs)
 	for vi := range m.VPCs {
 		s.compileVPC(vi, defaultRefs[vi])
 	}

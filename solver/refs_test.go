@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/vpcreach/vpcreach/model"
@@ -84,4 +85,38 @@ func TestSecurityGroupReferencesAcrossConnections(t *testing.T) {
 			require.Equal(t, tt.codes, codes(r))
 		})
 	}
+}
+
+func TestOutsideSnapshotIsUnknownNotNo(t *testing.T) {
+	// What an imported snapshot cannot tell gets its own code.
+	s := load(t, `version: 1
+vpcs:
+  - id: vpc-a
+    region: eu-west-1
+    cidr_blocks: [10.0.0.0/16]
+    subnets: [{id: sn-a, az: eu-west-1a, cidr_block: 10.0.1.0/24}]
+    route_tables: [{id: rtb, main: true, routes: [{destination: 10.50.0.0/16, target: pcx-gone, state: outside-snapshot}]}]
+    security_groups:
+      - {id: sg-far, outside_snapshot: true, description: another account's group}
+      - {id: sg-db, description: db, ingress: [{protocol: tcp, ports: 5432, sources: [sg-far]}]}
+      - {id: sg-app, description: app}
+    instances:
+      - {id: i-app, subnet: sn-a, private_ip: 10.0.1.10, security_groups: [sg-app]}
+      - {id: i-db, subnet: sn-a, private_ip: 10.0.1.11, security_groups: [sg-db]}
+      - {id: i-odd, subnet: sn-a, private_ip: 10.0.1.12, security_groups: [sg-far]}
+`)
+	for _, c := range []struct {
+		q    solver.Query
+		code string
+	}{
+		{tcp("i-app", "10.50.1.1", 443), "forward:OUTSIDE_SNAPSHOT"},
+		{tcp("i-app", "i-db", 5432), "forward:OUTSIDE_SNAPSHOT"},
+		{tcp("i-app", "i-odd", 443), "forward:OUTSIDE_SNAPSHOT"},
+	} {
+		r := s.Reach(c.q)
+		assert.Equal(t, solver.VerdictUnreachable, r.Verdict)
+		assert.Equal(t, []string{c.code}, codes(r), "%s%s", c.q, explain(r))
+	}
+	// A rule the snapshot does not explain is still a plain no.
+	assert.Equal(t, []string{"forward:ENI_SG_RULES_MISMATCH"}, codes(s.Reach(tcp("i-app", "i-db", 22))))
 }

@@ -282,6 +282,10 @@ func (w *walker) route(sn int32) terminal {
 		// Words for messages only.
 		text, pos = w.s.routeWords(t, r)
 	}
+	if r.OutsideSnapshot {
+		w.block(OutsideSnapshot, t.ID, text, pos, "the route for %s in %s leads to %s, which the imported snapshot does not hold: where the traffic goes is unknown", w.pkt.Dst, t.ID, r.Target)
+		return w.drop(t.ID, HopRouteTable, text, pos)
+	}
 	if r.Blackhole || r.Kind == routing.TargetUnknown {
 		w.block(BadStateRoute, t.ID, text, pos, "the route for %s in %s is a blackhole: %s", w.pkt.Dst, t.ID, text)
 		return w.drop(t.ID, HopRouteTable, text, pos)
@@ -476,6 +480,24 @@ func (w *walker) checkSG(ei int32, dir sgeval.Direction, peer sgeval.Peer, peerE
 		alt.Src = w.preservedFrom
 		if sgeval.Check(e.groups, dir, alt, sgeval.Peer{Addr: w.preservedFrom, Groups: peer.Groups}).Allowed {
 			code, why = ELBV2SourceAddressPreservation, fmt.Sprintf("; client IP preservation shows the target the client's address %s, not the load balancer's %s (S-81)", w.pkt.Src, w.preservedFrom)
+		}
+	}
+	// Groups outside an imported snapshot: the interface holds one (its
+	// rules are unknown), or a rule admits the members of one (whether the
+	// peer is a member is unknown). The answer is unknown, not "no".
+	if code == ENISGRulesMismatch && len(w.s.outsideGroups) > 0 {
+		for _, g := range e.groups {
+			if w.s.outsideGroups[g.ID] {
+				code, why = OutsideSnapshot, fmt.Sprintf("; %s holds group %s, which the imported snapshot does not hold, so its rules are unknown", e.id, g.ID)
+				break
+			}
+		}
+		if code == ENISGRulesMismatch {
+			unknown := peer
+			unknown.Groups = w.s.outsideRefs
+			if d := sgeval.Check(e.groups, dir, w.pkt, unknown); d.Allowed && d.ByReference {
+				code, why = OutsideSnapshot, "; a rule admits the members of a group the imported snapshot does not hold, and whether the peer is one is unknown"
+			}
 		}
 	}
 	// A rule that references the peer's group would have matched, but the
