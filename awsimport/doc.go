@@ -107,25 +107,23 @@
 // "no": each case gets a warning (wrapping ErrOutsideSnapshot) that says
 // what is unknown and how it stood in for it:
 //
-//   - a route to a target that is not in the snapshot is kept as a
-//     blackhole (an active route to an absent internet or virtual private
-//     gateway shows that the gateway is attached: it is taken as attached,
-//     wrapping ErrInferred);
+//   - a route to a target that is not in the snapshot is kept with state
+//     outside-snapshot (an active route to an absent internet or virtual
+//     private gateway shows that the gateway is attached: it is taken as
+//     attached, wrapping ErrInferred);
 //   - a peering or transit gateway peering to a VPC or gateway outside the
-//     snapshot is left out, and routes to it are blackholes;
-//   - a security group rule's peer group (UserIdGroupPairs) or prefix list
-//     outside the snapshot is left out of the rule, which then matches none
-//     of its members; a stale reference (its peering deleted) likewise,
-//     wrapping ErrInactive;
-//   - a security group that an interface lists but the snapshot lacks
-//     becomes a placeholder group that allows nothing, so that the
-//     interface does not fall back to the VPC's default group;
+//     snapshot is left out, and routes to it are outside-snapshot routes;
+//   - a security group rule's peer group (UserIdGroupPairs) outside the
+//     snapshot, and a group an interface lists but the snapshot lacks,
+//     become groups marked outside_snapshot, with no rules; a prefix list
+//     outside the snapshot is left out of the rule; a stale reference (its
+//     peering deleted) likewise, wrapping ErrInactive;
 //   - VPN and Direct Connect attachments whose networks are not listed,
 //     and private zones without records, are named.
 //
-// The engine answers those paths with the usual codes (BAD_STATE_ROUTE,
-// ENI_SG_RULES_MISMATCH, TGW_RTB_CANNOT_ROUTE); the warnings, and the
-// sentinels they wrap, say which answers are unknown rather than "no".
+// The engine answers paths that depend on outside-snapshot routes and
+// groups with the code OUTSIDE_SNAPSHOT: unknown, not "no". The warnings,
+// and the sentinels they wrap, say what is missing.
 //
 // Output is deterministic: resources are sorted by id, and no map order
 // reaches it. Positions name the JSON file and the line and column of the
