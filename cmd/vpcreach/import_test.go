@@ -15,6 +15,9 @@ import (
 func skipWithoutBatfish(t *testing.T) {
 	t.Helper()
 	if _, err := os.Stat(batfish); err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatalf("CI has shared/ beside the repository, but: %v", err)
+		}
 		t.Skipf("no Batfish snapshots beside the repository (%v)", err)
 	}
 }
