@@ -113,13 +113,9 @@ func runWhoCanReach(args []string, out, errOut io.Writer) int {
 	proto, port := protocolFlags(fs)
 	paths := fs.Bool("paths", false, "show one example path per source class")
 	prof := addProfiling(fs)
-	fromAWS := addFromAWS(fs)
-	files, code, ok := parseCommand(fs, args, 0, -1)
+	files, fromAWS, code, ok := parseInputs(fs, args)
 	if !ok {
 		return code
-	}
-	if !requireInputs(fs, files, *fromAWS) {
-		return exitInvalid
 	}
 	if *to == "" {
 		fmt.Fprintln(errOut, "vpcreach who-can-reach: --to is required")
@@ -127,7 +123,7 @@ func runWhoCanReach(args []string, out, errOut io.Writer) int {
 	}
 	stop := prof.start(errOut)
 	defer stop()
-	s, code := loadSolverFrom(files, *fromAWS, errOut, "who-can-reach")
+	s, code := loadSolverFrom(files, fromAWS, errOut, "who-can-reach")
 	if s == nil {
 		return code
 	}
@@ -228,13 +224,9 @@ func runExposure(args []string, out, errOut io.Writer) int {
 	fs.Var(&protos, "protocol", "protocols to check: tcp, udp (default both)")
 	paths := fs.Bool("paths", false, "show the path that exposes each destination")
 	prof := addProfiling(fs)
-	fromAWS := addFromAWS(fs)
-	files, code, ok := parseCommand(fs, args, 0, -1)
+	files, fromAWS, code, ok := parseInputs(fs, args)
 	if !ok {
 		return code
-	}
-	if !requireInputs(fs, files, *fromAWS) {
-		return exitInvalid
 	}
 	var pr []model.PortRange
 	for _, p := range ports {
@@ -256,7 +248,7 @@ func runExposure(args []string, out, errOut io.Writer) int {
 	}
 	stop := prof.start(errOut)
 	defer stop()
-	s, code := loadSolverFrom(files, *fromAWS, errOut, "exposure")
+	s, code := loadSolverFrom(files, fromAWS, errOut, "exposure")
 	if s == nil {
 		return code
 	}
@@ -326,13 +318,9 @@ func runMatrix(args []string, out, errOut io.Writer) int {
 	proto, port := protocolFlags(fs)
 	level := fs.String("level", "subnet", "subnet or instance")
 	prof := addProfiling(fs)
-	fromAWS := addFromAWS(fs)
-	files, code, ok := parseCommand(fs, args, 0, -1)
+	files, fromAWS, code, ok := parseInputs(fs, args)
 	if !ok {
 		return code
-	}
-	if !requireInputs(fs, files, *fromAWS) {
-		return exitInvalid
 	}
 	lv := solver.LevelSubnet
 	switch *level {
@@ -349,7 +337,7 @@ func runMatrix(args []string, out, errOut io.Writer) int {
 	}
 	stop := prof.start(errOut)
 	defer stop()
-	s, code := loadSolverFrom(files, *fromAWS, errOut, "matrix")
+	s, code := loadSolverFrom(files, fromAWS, errOut, "matrix")
 	if s == nil {
 		return code
 	}

@@ -37,15 +37,11 @@ func runCheck(args []string, out, errOut io.Writer) int {
 	fs.Var(&output, "output", "output format: text, json, sarif or junit")
 	failOn := severityFlag{model.SeverityError}
 	fs.Var(&failOn, "fail-on", "accepted for symmetry with lint; a failed expectation is an error")
-	fromAWS := addFromAWS(fs)
-	files, code, ok := parseCommand(fs, args, 0, -1)
+	files, fromAWS, code, ok := parseInputs(fs, args)
 	if !ok {
 		return code
 	}
-	if !requireInputs(fs, files, *fromAWS) {
-		return exitInvalid
-	}
-	s, code := loadSolverFrom(files, *fromAWS, errOut, "check")
+	s, code := loadSolverFrom(files, fromAWS, errOut, "check")
 	if s == nil {
 		return code
 	}

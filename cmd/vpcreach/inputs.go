@@ -28,6 +28,21 @@ func addFromAWS(fs *flag.FlagSet) *awsFlag {
 	return &f
 }
 
+// parseInputs adds --from-aws to a command that reads topologies, parses
+// its arguments, and requires files or snapshots. ok is false when the
+// caller should return code.
+func parseInputs(fs *flag.FlagSet, args []string) (files, fromAWS []string, code int, ok bool) {
+	aws := addFromAWS(fs)
+	files, code, ok = parseCommand(fs, args, 0, -1)
+	if !ok {
+		return nil, nil, code, false
+	}
+	if !requireInputs(fs, files, *aws) {
+		return nil, nil, exitInvalid, false
+	}
+	return files, *aws, exitOK, true
+}
+
 // requireInputs reports a missing FILE argument (and prints the usage) when
 // a command got neither files nor snapshots.
 func requireInputs(fs *flag.FlagSet, files []string, fromAWS []string) bool {

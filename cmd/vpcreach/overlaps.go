@@ -46,15 +46,11 @@ type countsJSON struct {
 func runOverlaps(args []string, out, errOut io.Writer) int {
 	var output outputFlag
 	fs := newFlags("overlaps", "FILE...", errOut, &output)
-	fromAWS := addFromAWS(fs)
-	files, code, ok := parseCommand(fs, args, 0, -1)
+	files, fromAWS, code, ok := parseInputs(fs, args)
 	if !ok {
 		return code
 	}
-	if !requireInputs(fs, files, *fromAWS) {
-		return exitInvalid
-	}
-	m, diags := readInputs(files, *fromAWS)
+	m, diags := readInputs(files, fromAWS)
 	// A peering between overlapping VPCs is a validation error (S-41), and
 	// exactly what this command reports as an overlap: it does not make the
 	// input unusable here. Every other error does.

@@ -41,13 +41,9 @@ func runReach(args []string, out, errOut io.Writer) int {
 	icmpCode := fs.Int("icmp-code", 0, "ICMP code (icmp)")
 	eph := portRangeFlag{solver.DefaultEphemeral}
 	fs.Var(&eph, "ephemeral", "the client's ephemeral port range, which responses return to")
-	fromAWS := addFromAWS(fs)
-	files, code, ok := parseCommand(fs, args, 0, -1)
+	files, fromAWS, code, ok := parseInputs(fs, args)
 	if !ok {
 		return code
-	}
-	if !requireInputs(fs, files, *fromAWS) {
-		return exitInvalid
 	}
 	if *from == "" || *to == "" {
 		fmt.Fprintln(errOut, "vpcreach reach: --from and --to are required")
@@ -62,7 +58,7 @@ func runReach(args []string, out, errOut io.Writer) int {
 	if proto.p.IsICMP() {
 		q.ICMP = &model.ICMPMatch{Type: *icmpType, Code: *icmpCode}
 	}
-	s, code := loadSolverFrom(files, *fromAWS, errOut, "reach")
+	s, code := loadSolverFrom(files, fromAWS, errOut, "reach")
 	if s == nil {
 		return code
 	}

@@ -69,19 +69,15 @@ type validateJSON struct {
 func runValidate(args []string, out, errOut io.Writer) int {
 	var output outputFlag
 	fs := newFlags("validate", "FILE...", errOut, &output)
-	fromAWS := addFromAWS(fs)
-	files, code, ok := parseCommand(fs, args, 0, -1)
+	files, fromAWS, code, ok := parseInputs(fs, args)
 	if !ok {
 		return code
 	}
-	if !requireInputs(fs, files, *fromAWS) {
-		return exitInvalid
-	}
-	m, diags := readInputs(files, *fromAWS)
+	m, diags := readInputs(files, fromAWS)
 	errs, warns := diags.Errors(), diags.Warnings()
 	valid := len(errs) == 0
 	if output == "json" {
-		res := validateJSON{Valid: valid, Files: append(files, *fromAWS...), Errors: toDiagnosticsJSON(errs), Warnings: toDiagnosticsJSON(warns)}
+		res := validateJSON{Valid: valid, Files: append(files, fromAWS...), Errors: toDiagnosticsJSON(errs), Warnings: toDiagnosticsJSON(warns)}
 		if ns := notes(diags); len(ns) > 0 {
 			res.Notes = toDiagnosticsJSON(ns)
 		}
