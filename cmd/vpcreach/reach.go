@@ -78,14 +78,9 @@ func runReach(args []string, out, errOut io.Writer) int {
 	return exitFindings
 }
 
-// loadSolver loads and validates topology files (and AWS snapshots among
-// them) and compiles them, printing errors; it returns nil and the exit
-// code when that fails.
-func loadSolver(files []string, errOut io.Writer, cmd string) (*solver.Solver, int) {
-	return loadSolverFrom(files, nil, errOut, cmd)
-}
-
-// loadSolverFrom is loadSolver with the snapshots of --from-aws.
+// loadSolverFrom reads topology files and AWS snapshots (--from-aws),
+// validates and compiles them, printing errors; it returns nil and the
+// exit code when that fails.
 func loadSolverFrom(files, fromAWS []string, errOut io.Writer, cmd string) (*solver.Solver, int) {
 	m, diags := readInputs(files, fromAWS)
 	reportImportWarnings(errOut, cmd, files, fromAWS, diags)
