@@ -44,7 +44,7 @@ import (
 // skel is the skeleton of a path walk from a start key to a routing atom.
 type skel struct {
 	status uint8
-	flags  uint8
+	flags  uint16
 	// vpc is the VPC the packet is delivered in.
 	vpc int32
 	// x is the subnet the first crossing enters (-1 outside any), y the
@@ -68,14 +68,15 @@ const (
 
 // Skeleton flags.
 const (
-	skRefOK  uint8 = 1 << iota // group references match at the end
-	skLocal                    // one crossing, start subnet to destination subnet
-	skXFwd                     // x's inbound rules pass the request (or x < 0)
-	skXRet                     // ... the response
-	skMidFwd                   // the crossings between the first and the last pass the request
-	skMidRet                   // ... the response
-	skYFwd                     // y's outbound rules pass the request (or y < 0)
-	skYRet                     // ... the response
+	skRefOK       uint16 = 1 << iota // group references match at the end
+	skEgressRefOK                    // and in the source's outbound rules (no transit gateway crossed)
+	skLocal                          // one crossing, start subnet to destination subnet
+	skXFwd                           // x's inbound rules pass the request (or x < 0)
+	skXRet                           // ... the response
+	skMidFwd                         // the crossings between the first and the last pass the request
+	skMidRet                         // ... the response
+	skYFwd                           // y's outbound rules pass the request (or y < 0)
+	skYRet                           // ... the response
 )
 
 // ACL check kinds, for the memo: direction and leg.
@@ -409,6 +410,9 @@ func (m *matrixEngine) skeleton(w *walker, rec *pathRec, r, c int32, buf []sgeva
 	k := skel{status: skelPlain, vpc: e.vpc, x: -1, y: -1}
 	if w.refOK {
 		k.flags |= skRefOK
+		if !w.crossedTGW {
+			k.flags |= skEgressRefOK
+		}
 	}
 	if n == 1 {
 		k.flags |= skLocal
@@ -552,9 +556,9 @@ func (m *matrixEngine) retOK(r skel, sb, sa, cb, ca int32, buf *[]sgeval.PortDec
 
 // sgOK reports whether class a's egress and class b's ingress allow the
 // request (S-20..S-23), group references matching when refOK.
-func (m *matrixEngine) sgOK(a, b int32, refOK bool) bool {
+func (m *matrixEngine) sgOK(a, b int32, refOK, egressRefOK bool) bool {
 	ga, gb := m.gs[a], m.gs[b]
-	if len(m.gsGroups[ga]) > 0 && !m.cidrOK(m.eCIDR, sgeval.Egress, ga, m.sga[b]) && !(refOK && m.refOK(m.eRef, sgeval.Egress, ga, gb)) {
+	if len(m.gsGroups[ga]) > 0 && !m.cidrOK(m.eCIDR, sgeval.Egress, ga, m.sga[b]) && !(egressRefOK && m.refOK(m.eRef, sgeval.Egress, ga, gb)) {
 		return false
 	}
 	if len(m.gsGroups[gb]) > 0 && !m.cidrOK(m.iCIDR, sgeval.Ingress, gb, m.sga[a]) && !(refOK && m.refOK(m.iRef, sgeval.Ingress, gb, ga)) {
@@ -632,7 +636,7 @@ func (m *matrixEngine) pair(a, b int32, buf *[]sgeval.PortDecision) bool {
 		return m.reach(a, b)
 	}
 	return m.fwdOK(f, sa, sb, m.col[a], m.col[b], buf) && m.retOK(r, sb, sa, m.col[b], m.col[a], buf) &&
-		m.sgOK(a, b, f.flags&skRefOK != 0)
+		m.sgOK(a, b, f.flags&skRefOK != 0, f.flags&skEgressRefOK != 0)
 }
 
 // classMatrix answers every pair of classes: reach[a][b].
@@ -765,7 +769,7 @@ func (m *matrixEngine) subnetMatrix(nodeOf []int, nNodes int, progress func(int,
 				if !m.fwdOK(f, src.sn, dst.sn, src.col, dst.col, &buf) || !m.retOK(r, dst.sn, src.sn, dst.col, src.col, &buf) {
 					continue
 				}
-				refOK := f.flags&skRefOK != 0
+				refOK, egressRefOK := f.flags&skRefOK != 0, f.flags&skEgressRefOK != 0
 			plain:
 				for _, a := range src.run {
 					for _, b := range dst.run {
@@ -776,7 +780,7 @@ func (m *matrixEngine) subnetMatrix(nodeOf []int, nNodes int, progress func(int,
 							}
 							continue
 						}
-						if m.sgOK(a, b, refOK) {
+						if m.sgOK(a, b, refOK, egressRefOK) {
 							set(src.node, dst.node)
 							break plain
 						}

@@ -120,3 +120,23 @@ vpcs:
 	// A rule the snapshot does not explain is still a plain no.
 	assert.Equal(t, []string{"forward:ENI_SG_RULES_MISMATCH"}, codes(s.Reach(tcp("i-app", "i-db", 22))))
 }
+
+func TestOutboundReferencesAcrossTransitGateway(t *testing.T) {
+	// S-22 (AWS: security group referencing for Transit Gateway): only
+	// inbound rules match group references across a transit gateway;
+	// outbound rules referencing a group there never match. Over a
+	// same-region peering both do.
+	base := strings.NewReplacer(
+		"security_groups: [{id: sg-x, description: x}]", "security_groups: [{id: sg-x, description: x, egress: [{protocol: tcp, ports: 9000, destinations: [sg-y]}]}]",
+		"{id: sg-y, description: y, ingress: [{protocol: tcp, ports: 9000, sources: [sg-x]}]}", "{id: sg-y, description: y, ingress: [{protocol: tcp, ports: 9000, sources: [10.10.0.0/16]}]}",
+	).Replace(refsTopology)
+	tgw := strings.NewReplacer("TARGET_X", "tgw", "TARGET_Y", "tgw", "REGION_Y", "eu-west-1").Replace(base) + strings.ReplaceAll(refsTGW, "REFS", "true")
+	r := load(t, tgw).Reach(tcp("i-x", "i-y", 9000))
+	assert.Equal(t, solver.VerdictUnreachable, r.Verdict, explain(r))
+	assert.Equal(t, []string{"forward:SG_REFERENCES_NOT_PRESERVED"}, codes(r))
+	assert.Contains(t, r.Blockers[0].Message, "outbound rules never match group references across a transit gateway")
+	pcx := strings.NewReplacer("TARGET_X", "pcx", "TARGET_Y", "pcx", "REGION_Y", "eu-west-1").Replace(base) +
+		"peering_connections: [{id: pcx, requester: vpc-x, accepter: vpc-y}]\n"
+	r = load(t, pcx).Reach(tcp("i-x", "i-y", 9000))
+	assert.Equal(t, solver.VerdictReachable, r.Verdict, explain(r))
+}

@@ -80,6 +80,10 @@ type walker struct {
 	// crossedTGWWithoutRefs is set when a transit gateway on the path does
 	// not carry group references, to name the right code.
 	crossedTGWWithoutRefs bool
+	// crossedTGW is set once the packet crossed any transit gateway:
+	// outbound rules never match group references across one (only
+	// inbound rules do, with referencing on; S-22).
+	crossedTGW bool
 	nat                   []natEntry
 	// egressHop is the index of the source's security group hop, checked
 	// once the destination is known; -1 if none.
@@ -507,7 +511,9 @@ func (w *walker) checkSG(ei int32, dir sgeval.Direction, peer sgeval.Peer, peerE
 		withRefs.Groups = w.s.enis[peerENI].refs
 		if sgeval.Check(e.groups, dir, w.pkt, withRefs).Allowed {
 			code, why = SGReferencesNotPreserved, "; a rule references a group of the peer, but group references do not match across this path (S-22)"
-			if w.crossedTGWWithoutRefs {
+			if dir == sgeval.Egress && w.crossedTGW {
+				why = "; an outbound rule references a group of the peer, and outbound rules never match group references across a transit gateway (S-22)"
+			} else if w.crossedTGWWithoutRefs {
 				code, why = SGReferencingSupport, "; a rule references a group of the peer, but the transit gateway on the path does not carry group references (S-22)"
 			}
 		}
@@ -770,6 +776,7 @@ func (w *walker) throughTGW(att *attInfo, az string) terminal {
 		}
 	}
 	w.hop(Hop{Component: t.ID, Kind: HopTGWRouteTable, Decision: DecisionRoute, Rule: text, Pos: pos})
+	w.crossedTGW = true
 	if !att.tgw.m.SecurityGroupReferencing {
 		w.refOK = false
 		w.crossedTGWWithoutRefs = true
