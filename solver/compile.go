@@ -592,7 +592,7 @@ func (s *Solver) compileTGW(t *model.TransitGateway) {
 			}
 			for _, sn := range a.Subnets {
 				if idx, ok := s.subnet[sn]; ok {
-					ai.azs[s.subnets[idx].m.AZ] = idx
+					ai.azs[zoneKey(s.subnets[idx].m)] = idx
 					ai.order = append(ai.order, idx)
 				}
 			}
@@ -600,6 +600,16 @@ func (s *Solver) compileTGW(t *model.TransitGateway) {
 		}
 		s.atts[a.ID] = ai
 	}
+}
+
+// zoneKey names a subnet's availability zone for matching zones across
+// VPCs: its zone id (the same physical zone in every account) when given,
+// else its zone name.
+func zoneKey(sn *model.Subnet) string {
+	if sn.AZID != "" {
+		return sn.AZID
+	}
+	return sn.AZ
 }
 
 // describe returns a readable name for an interface.

@@ -140,3 +140,44 @@ func TestOutboundReferencesAcrossTransitGateway(t *testing.T) {
 	r = load(t, pcx).Reach(tcp("i-x", "i-y", 9000))
 	assert.Equal(t, solver.VerdictReachable, r.Verdict, explain(r))
 }
+
+func TestTransitGatewayKeepsThePhysicalZone(t *testing.T) {
+	// S-51: the gateway keeps traffic in its availability zone, which is
+	// the zone id: us-east-1a of one account may be us-east-1b of another.
+	s := load(t, `version: 1
+vpcs:
+  - id: vpc-a
+    account: "111111111111"
+    region: us-east-1
+    cidr_blocks: [10.0.0.0/16]
+    subnets:
+      - {id: sn-a, az: us-east-1a, az_id: use1-az1, cidr_block: 10.0.2.0/24}
+      - {id: sn-a-tgw, az: us-east-1a, az_id: use1-az1, cidr_block: 10.0.255.0/28}
+    route_tables: [{id: rt-a, main: true, routes: [{destination: 10.1.0.0/16, target: tgw-1}]}]
+    instances: [{id: i-a, subnet: sn-a, private_ip: 10.0.2.10}]
+  - id: vpc-b
+    account: "222222222222"
+    region: us-east-1
+    cidr_blocks: [10.1.0.0/16]
+    subnets:
+      - {id: sn-b, az: us-east-1b, az_id: use1-az1, cidr_block: 10.1.2.0/24}
+      - {id: sn-b-tgw-1a, az: us-east-1a, az_id: use1-az2, cidr_block: 10.1.255.0/28, network_acl: acl-closed}
+      - {id: sn-b-tgw-1b, az: us-east-1b, az_id: use1-az1, cidr_block: 10.1.255.16/28}
+    route_tables: [{id: rt-b, main: true, routes: [{destination: 10.0.0.0/16, target: tgw-1}]}]
+    network_acls: [{id: acl-closed}]
+    security_groups: [{id: sg-b, description: b, ingress: [{protocol: all, sources: [10.0.0.0/8]}]}]
+    instances: [{id: i-b, subnet: sn-b, private_ip: 10.1.2.10, security_groups: [sg-b]}]
+transit_gateways:
+  - id: tgw-1
+    account: "111111111111"
+    region: us-east-1
+    default_association_route_table: tgw-rt
+    default_propagation_route_table: tgw-rt
+    route_tables: [{id: tgw-rt}]
+    attachments:
+      - {id: att-a, type: vpc, vpc: vpc-a, subnets: [sn-a-tgw]}
+      - {id: att-b, type: vpc, vpc: vpc-b, subnets: [sn-b-tgw-1a, sn-b-tgw-1b], account: "222222222222"}
+`)
+	r := s.Reach(tcp("i-a", "i-b", 22))
+	assert.Equal(t, solver.VerdictReachable, r.Verdict, explain(r))
+}

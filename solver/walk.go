@@ -714,7 +714,7 @@ func inCIDRs(ps []netip.Prefix, a netip.Addr) bool {
 // S-35).
 func (w *walker) toTransitGateway(tgw model.ID, vpc int32, from int32) terminal {
 	att := w.s.vpcs[vpc].tgwAttachment[tgw]
-	az := w.s.subnets[from].m.AZ
+	az := zoneKey(w.s.subnets[from].m)
 	asn, ok := att.azs[az]
 	if !ok {
 		w.block(TGWRouteAZRestriction, att.m.ID, "", att.m.Source.Field("subnets").Position,
