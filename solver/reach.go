@@ -265,6 +265,12 @@ type segment struct {
 	// returnAfter are service hops shown on the return path after this
 	// segment's response.
 	returnAfter []Hop
+	// node is the load balancer node a target answers, and preserved is
+	// set when the target saw the client's address (client IP
+	// preservation): the response is then addressed to the client, and
+	// the network ACLs check it so, while the load balancer carries it.
+	node      int32
+	preserved bool
 }
 
 // reach walks the request segment by segment, through load balancers and
@@ -344,7 +350,7 @@ func (s *Solver) lbSegment(st *serviceStep, arrived sgeval.Packet, eph model.Por
 	}
 	src := origin{kind: termENI, eni: st.node, ext: -1, addr: st.src}
 	term := w.fromENI(st.node)
-	return &segment{fw: w, term: term, src: src, sentTo: st.targetAddr, returnTo: s.enis[st.node].primary}
+	return &segment{fw: w, term: term, src: src, sentTo: st.targetAddr, returnTo: s.enis[st.node].primary, node: st.node, preserved: st.preserved}
 }
 
 // segmentWorks reports whether the request and response between a load
@@ -365,23 +371,52 @@ func (s *Solver) segmentWorks(st *serviceStep, target int32, arrived sgeval.Pack
 
 // returnWalk walks the response of one segment back to its source.
 func (s *Solver) returnWalk(sg *segment, eph model.PortRange, req sgeval.Packet, quiet bool) *walker {
-	rw := &walker{s: s, leg: LegReturn, ephemeral: eph, srcENI: -1, egressHop: -1, nat: sg.fw.nat, quiet: quiet}
+	rw := &walker{s: s, leg: LegReturn, ephemeral: eph, clientEph: eph, srcENI: -1, egressHop: -1, nat: sg.fw.nat, quiet: quiet}
+	if len(sg.fw.nat) > 0 {
+		// Beyond a NAT gateway the response returns to the gateway's own
+		// source ports, 1024-65535, until it is translated back (S-33).
+		rw.ephemeral = DefaultEphemeral
+	}
+	if sg.returnTo.IsValid() && !sg.preserved {
+		// A load balancer node talks to its targets from its own ports,
+		// 1024-65535 (S-33).
+		rw.ephemeral = DefaultEphemeral
+	}
 	rw.pkt = sg.term.pkt
 	rw.pkt.Src, rw.pkt.Dst = sg.term.pkt.Dst, sg.term.pkt.Src
-	if sg.returnTo.IsValid() {
+	if sg.returnTo.IsValid() && !sg.preserved {
 		rw.pkt.Dst = sg.returnTo
 	}
-	rw.pkt.DstPort = eph.First
+	rw.pkt.DstPort = rw.ephemeral.First
 	if req.Protocol.IsICMP() {
 		rw.pkt.ICMPType = icmpResponse(req.ICMPType)
 	}
-	rterm := rw.startReturn(sg.term)
+	var rterm terminal
+	if sg.preserved && sg.term.kind == termENI {
+		rterm = rw.toLoadBalancerNode(sg.term.eni, sg.node)
+	} else {
+		rterm = rw.startReturn(sg.term)
+	}
 	want := sg.src
 	if sg.returnTo.IsValid() {
 		want.addr = sg.returnTo
 	}
 	rw.checkReturn(want, sg.sentTo, rterm)
 	return rw
+}
+
+// toLoadBalancerNode walks a target's response to a client whose address
+// it saw (client IP preservation): addressed to the client, it must pass
+// the network ACLs of the target's subnet and the node's as such, and the
+// load balancer, which tracks the connection, takes it back (S-81, S-33).
+func (w *walker) toLoadBalancerNode(target, node int32) terminal {
+	t, n := &w.s.enis[target], &w.s.enis[node]
+	w.hop(Hop{Component: t.id, Kind: eniHopKind(t), Decision: DecisionSend, Rule: string(t.id) + " answers " + w.flow(), Pos: t.src.Position})
+	w.crossACLs(t.subnet, n.subnet)
+	w.hop(Hop{Component: n.id, Kind: HopLoadBalancer, Decision: DecisionDeliver, Rule: "the load balancer takes the response back: " + n.name})
+	pkt := w.pkt
+	pkt.Dst = n.primary
+	return terminal{kind: termENI, eni: node, vpc: n.vpc, ext: -1, pkt: pkt}
 }
 
 // start begins the forward walk at the source.

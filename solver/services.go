@@ -223,6 +223,23 @@ func (s *Solver) throughLB(st *serviceStep, ei int32, pkt sgeval.Packet, viaPriv
 		}
 	}
 	rule := fmt.Sprintf("listener %s/%d -> target group %s", listener.Protocol, listener.Port, tg.ID)
+	if len(healthy) == 0 && lb.Type == model.LBNetwork {
+		// A network load balancer whose targets are all unhealthy fails
+		// open: it sends to every registered target that is merely
+		// unhealthy (ELB guide, health checks).
+		for i, t := range tg.Targets {
+			if t.Health == model.HealthUnhealthy {
+				healthy = append(healthy, i)
+				if crossZone || s.targetZone(tg, t) == n.az || t.AZ == "all" {
+					eligible = append(eligible, i)
+				}
+			}
+		}
+		if len(healthy) > 0 {
+			st.warnings = append(st.warnings, Warning{Code: ELBV2NoHealthyTargets, Component: tg.ID, Leg: LegForward, Pos: tg.Source.Position,
+				Message: fmt.Sprintf("target group %s has no healthy target: the network load balancer fails open and sends to its unhealthy targets (S-81)", tg.ID)})
+		}
+	}
 	switch {
 	case len(healthy) == 0:
 		st.hops = append(st.hops, Hop{Component: lb.ID, Kind: HopLoadBalancer, Decision: DecisionDrop, Rule: rule, Pos: listener.Source.Position})

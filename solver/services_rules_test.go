@@ -121,3 +121,83 @@ vpcs:
 	assert.Equal(t, unreachable, s.Reach(tcp("internet", "i-bastion", 22)).Verdict)
 	assert.Equal(t, reachable, s.Reach(tcp("198.51.100.7", "i-bastion", 22)).Verdict)
 }
+
+const preservedACL = `version: 1
+vpcs:
+  - id: vpc-a
+    account: "111111111111"
+    region: us-east-1
+    cidr_blocks: [10.0.0.0/16]
+    internet_gateway: igw-a
+    subnets:
+      - {id: sn-pub, az: us-east-1a, cidr_block: 10.0.1.0/24, route_table: rt-pub}
+      - {id: sn-app, az: us-east-1a, cidr_block: 10.0.2.0/24, network_acl: acl-app}
+    route_tables:
+      - {id: rt-main, main: true, routes: [{destination: 0.0.0.0/0, target: igw-a}]}
+      - {id: rt-pub, routes: [{destination: 0.0.0.0/0, target: igw-a}]}
+    network_acls:
+      - id: acl-app
+        ingress: [{rule: 100, action: allow, protocol: all, cidr: 0.0.0.0/0}]
+        egress:  [{rule: 100, action: allow, protocol: all, cidr: EGRESS}]
+    security_groups:
+      - {id: sg-app, description: app, ingress: [{protocol: tcp, ports: 80, sources: [0.0.0.0/0]}]}
+    load_balancers:
+      - {id: nlb, type: network, scheme: internet-facing, subnets: [sn-pub], listeners: [{protocol: tcp, port: 80, target_group: tg}]}
+    target_groups:
+      - {id: tg, target_type: instance, protocol: tcp, port: 80, targets: [{id: i-app, health: HEALTH}]}
+    instances:
+      - {id: i-app, subnet: sn-app, private_ip: 10.0.2.10, security_groups: [sg-app]}
+`
+
+func TestPreservedClientAddressMeetsTheTargetACL(t *testing.T) {
+	// S-81, S-33: with client IP preservation the target answers the
+	// client's address, so its subnet's ACL must let the response out to
+	// the client, not just to the load balancer.
+	closed := load(t, strings.NewReplacer("EGRESS", "10.0.0.0/16", "HEALTH", "healthy").Replace(preservedACL))
+	r := closed.Reach(tcp("internet", "nlb", 80))
+	assert.Equal(t, unreachable, r.Verdict, explain(r))
+	assert.Equal(t, []string{"return:SUBNET_ACL_RESTRICTION"}, codes(r))
+	open := load(t, strings.NewReplacer("EGRESS", "0.0.0.0/0", "HEALTH", "healthy").Replace(preservedACL))
+	assert.Equal(t, reachable, open.Reach(tcp("internet", "nlb", 80)).Verdict)
+}
+
+func TestNLBFailsOpen(t *testing.T) {
+	// When every target is unhealthy a network load balancer sends to all
+	// of them (ELB guide, health checks): reachable, with a warning.
+	s := load(t, strings.NewReplacer("EGRESS", "0.0.0.0/0", "HEALTH", "unhealthy").Replace(preservedACL))
+	r := s.Reach(tcp("internet", "nlb", 80))
+	assert.Equal(t, warned, r.Verdict, explain(r))
+	assert.Equal(t, []string{"warning:ELBV2_NO_HEALTHY_TARGETS"}, codes(r))
+}
+
+func TestResponsesBeyondANATUseItsPorts(t *testing.T) {
+	// S-33: beyond a NAT gateway the response returns to the gateway's
+	// ports (1024-65535), whatever the client's range.
+	s := load(t, `version: 1
+vpcs:
+  - id: vpc-a
+    region: us-east-1
+    cidr_blocks: [10.0.0.0/16]
+    internet_gateway: igw-a
+    subnets:
+      - {id: sn-pub, az: us-east-1a, cidr_block: 10.0.1.0/24, route_table: rt-pub, network_acl: acl-pub}
+      - {id: sn-app, az: us-east-1a, cidr_block: 10.0.2.0/24, route_table: rt-app}
+    route_tables:
+      - {id: rt-main, main: true}
+      - {id: rt-pub, routes: [{destination: 0.0.0.0/0, target: igw-a}]}
+      - {id: rt-app, routes: [{destination: 0.0.0.0/0, target: nat-a}]}
+    network_acls:
+      - id: acl-pub
+        ingress:
+          - {rule: 100, protocol: tcp, ports: 443, cidr: 10.0.0.0/16, action: allow}
+          - {rule: 110, protocol: tcp, ports: 32768-60999, cidr: 0.0.0.0/0, action: allow}
+          - {rule: 120, protocol: all, cidr: 10.0.0.0/16, action: allow}
+        egress:
+          - {rule: 100, protocol: all, cidr: 0.0.0.0/0, action: allow}
+    nat_gateways: [{id: nat-a, subnet: sn-pub, private_ip: 10.0.1.10, public_ip: 203.0.113.10}]
+    instances: [{id: i-app, subnet: sn-app, private_ip: 10.0.2.10}]
+`)
+	r := s.Reach(solver.Query{From: "i-app", To: "198.51.100.7", Protocol: model.ProtocolTCP, Port: 443, Ephemeral: model.PortRange{First: 32768, Last: 60999}})
+	assert.Equal(t, warned, r.Verdict, explain(r))
+	assert.Equal(t, []string{"warning:ACL_PARTIAL_RETURN"}, codes(r))
+}

@@ -65,8 +65,12 @@ type walker struct {
 	leg Leg
 	pkt sgeval.Packet
 	// first is the packet as the source sent it.
-	first     sgeval.Packet
+	first sgeval.Packet
+	// ephemeral is the port range the response is addressed to where the
+	// walk is: the client's, or, on the far side of a NAT gateway or load
+	// balancer, their own source ports; clientEph is the client's.
 	ephemeral model.PortRange
+	clientEph model.PortRange
 	hops      []Hop
 	blockers  []Blocker
 	warnings  []Warning
@@ -84,7 +88,7 @@ type walker struct {
 	// outbound rules never match group references across one (only
 	// inbound rules do, with referencing on; S-22).
 	crossedTGW bool
-	nat                   []natEntry
+	nat        []natEntry
 	// egressHop is the index of the source's security group hop, checked
 	// once the destination is known; -1 if none.
 	egressHop int
@@ -575,6 +579,10 @@ func (w *walker) atNAT(ei int32) terminal {
 		for _, n := range w.nat {
 			if n.gw == ei {
 				w.pkt.Dst = n.orig
+				if w.clientEph != (model.PortRange{}) {
+					w.ephemeral = w.clientEph
+					w.pkt.DstPort = w.ephemeral.First
+				}
 				w.hop(Hop{Component: e.id, Kind: HopNATGateway, Decision: DecisionTranslate, Rule: "translate back to " + n.orig.String(),
 					Packet: &Header{Src: w.pkt.Src, Dst: w.pkt.Dst}})
 				return w.route(e.subnet)
