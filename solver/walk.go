@@ -725,9 +725,13 @@ func (w *walker) toTransitGateway(tgw model.ID, vpc int32, from int32) terminal 
 	az := zoneKey(w.s.subnets[from].m)
 	asn, ok := att.azs[az]
 	if !ok {
+		zone := az
+		if name := w.s.subnets[from].m.AZ; name != az {
+			zone = name + " (" + az + ")"
+		}
 		w.block(TGWRouteAZRestriction, att.m.ID, "", att.m.Source.Field("subnets").Position,
-			"attachment %s has no subnet in %s, where %s is: traffic there cannot reach transit gateway %s (S-51)", att.m.ID, az, w.s.subnets[from].m.ID, tgw)
-		return w.drop(att.m.ID, HopTGWAttachment, "no attachment subnet in "+az, att.m.Source.Position)
+			"attachment %s has no subnet in %s, where %s is: traffic there cannot reach transit gateway %s (S-51)", att.m.ID, zone, w.s.subnets[from].m.ID, tgw)
+		return w.drop(att.m.ID, HopTGWAttachment, "no attachment subnet in "+zone, att.m.Source.Position)
 	}
 	w.crossACLs(from, asn)
 	return w.throughTGW(att, az)
