@@ -477,6 +477,16 @@ func (w *walker) finishEgress(sent sgeval.Packet, src origin, term terminal) {
 	if w.egressHop < 0 {
 		return
 	}
+	if term.kind == termDNS {
+		// Security groups cannot block traffic to the Route 53 Resolver,
+		// the instance metadata service or Time Sync (EC2 user guide,
+		// "Security group rules"; S-34 names ACLs only).
+		if !w.quiet {
+			w.hops[w.egressHop].Decision = DecisionAllow
+			w.hops[w.egressHop].Rule = "security groups do not filter traffic to " + linkLocalName(sent.Dst) + " (S-34)"
+		}
+		return
+	}
 	peerENI := int32(-1)
 	if term.kind == termENI {
 		peerENI = term.eni
@@ -503,7 +513,7 @@ func (w *walker) startReturn(t terminal) terminal {
 	case termENI:
 		return w.fromENI(t.eni)
 	case termDNS:
-		w.hop(Hop{Component: model.ID(string(w.s.vpcs[t.vpc].m.ID) + "/dns"), Kind: HopDNSResolver, Decision: DecisionSend, Rule: "the resolver answers"})
+		w.hop(Hop{Component: serviceComponent(w.s.vpcs[t.vpc].m.ID, w.pkt.Src), Kind: HopDNSResolver, Decision: DecisionSend, Rule: linkLocalName(w.pkt.Src) + " answers"})
 		return w.deliverInVPC(t.vpc, -1)
 	case termService:
 		// The service answers through the gateway endpoint, into the VPC.

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/netip"
 	"slices"
+	"strings"
 
 	"github.com/vpcreach/vpcreach/model"
 	"github.com/vpcreach/vpcreach/routing"
@@ -248,7 +249,49 @@ func (w *walker) fromENI(ei int32) terminal {
 		w.egressHop = len(w.hops)
 		w.hop(Hop{Component: e.id, Kind: HopSecurityGroup, Direction: "egress"})
 	}
+	if w.leg == LegForward && linkLocalService(w.pkt.Dst) {
+		// The instance metadata service, Time Sync and the link-local
+		// resolver answer on the instance's host: no route table, no
+		// network ACL (S-34).
+		if w.path != nil {
+			w.taint()
+		}
+		if !w.quiet {
+			w.hop(Hop{Component: serviceComponent(w.s.vpcs[e.vpc].m.ID, w.pkt.Dst), Kind: HopDNSResolver, Decision: DecisionDeliver, Rule: strings.TrimPrefix(linkLocalName(w.pkt.Dst), "the ") + " at " + w.pkt.Dst.String() + ", on the instance's host"})
+		}
+		return terminal{kind: termDNS, vpc: e.vpc, ext: -1, pkt: w.pkt}
+	}
 	return w.route(e.subnet)
+}
+
+// linkLocalService reports whether a is one of the link-local addresses
+// at which AWS serves every instance from its host: the instance metadata
+// service, the Amazon Time Sync Service and the Route 53 Resolver.
+func linkLocalService(a netip.Addr) bool {
+	return a == linkLocalDNS || a == metadataAddr || a == timeSyncAddr
+}
+
+// linkLocalName names the service at address a, or the Route 53 Resolver.
+func linkLocalName(a netip.Addr) string {
+	switch a {
+	case metadataAddr:
+		return "the instance metadata service"
+	case timeSyncAddr:
+		return "the Amazon Time Sync Service"
+	}
+	return "the Route 53 Resolver"
+}
+
+// serviceComponent is the hop component for the service at address a in
+// VPC vpc: vpc/metadata, vpc/time-sync or vpc/dns.
+func serviceComponent(vpc model.ID, a netip.Addr) model.ID {
+	switch a {
+	case metadataAddr:
+		return vpc + "/metadata"
+	case timeSyncAddr:
+		return vpc + "/time-sync"
+	}
+	return vpc + "/dns"
 }
 
 // flow describes the packet, rendered once per header.
@@ -537,6 +580,12 @@ func (w *walker) deliverInVPC(vpc int32, from int32) terminal {
 	}
 	if !ok {
 		if w.pkt.Dst == vi.dnsAddr {
+			if from < 0 || w.s.subnets[from].vpc != vpc {
+				// The resolver at base+2 answers queries from its own VPC
+				// only; other networks need an inbound Resolver endpoint.
+				w.block(DestinationNotFound, vi.m.ID, "", vi.m.Source.Position, "the Route 53 Resolver at %s answers only queries from inside %s; from elsewhere, queries need a Route 53 Resolver inbound endpoint", vi.dnsAddr, vi.m.ID)
+				return w.drop(model.ID(string(vi.m.ID)+"/dns"), HopDNSResolver, "answers only its own VPC", model.Position{})
+			}
 			w.hop(Hop{Component: model.ID(string(vi.m.ID) + "/dns"), Kind: HopDNSResolver, Decision: DecisionDeliver, Rule: "Route 53 Resolver at " + vi.dnsAddr.String()})
 			return terminal{kind: termDNS, vpc: vpc, ext: -1, pkt: w.pkt}
 		}
