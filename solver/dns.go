@@ -66,31 +66,39 @@ func (s *Solver) resolveInto(r *resolution, name string, vpc int32, seen *[]stri
 		return
 	}
 	*seen = append(*seen, name)
-	// Private hosted zones associated with the VPC: the most specific one
-	// whose name is a suffix of the query decides (S-90).
+	// Private hosted zones associated with the VPC, and the zones AWS
+	// manages for interface endpoint private DNS (S-72), compete: the most
+	// specific zone whose name is a suffix of the query decides (S-90). A
+	// user zone of the same name as an endpoint's wins here; AWS refuses to
+	// turn private DNS on while such a zone is associated.
+	var z *model.HostedZone
 	if vpc >= 0 {
-		if z := s.zoneFor(name, vpc); z != nil {
-			s.fromZone(r, z, name, vpc, seen)
-			return
-		}
+		z = s.zoneFor(name, vpc)
 	}
-	// Interface endpoint private DNS in the VPC (S-72).
 	if vpc >= 0 {
 		vi := &s.vpcs[vpc]
 		for i := range vi.m.Endpoints {
 			ep := &vi.m.Endpoints[i]
-			if !ep.PrivateDNS || !s.endpointPrivateName(ep, name) {
+			zone, ok := s.endpointPrivateZone(ep, name)
+			if !ep.PrivateDNS || !ok {
+				continue
+			}
+			if z != nil && len(normDNS(z.Name)) >= len(zone) {
 				continue
 			}
 			if !vi.m.DNS.SupportEnabled() || !vi.m.DNS.HostnamesEnabled() {
 				r.warnings = append(r.warnings, Warning{Code: DNSPrivateDNSNotEffective, Component: ep.ID, Leg: LegForward, Pos: ep.Source.Field("private_dns").Position,
-					Message: fmt.Sprintf("endpoint %s has private DNS on, but %s has DNS hostnames or support off, so %s resolves publicly (S-72)", ep.ID, vi.m.ID, name)})
+					Message: fmt.Sprintf("endpoint %s has private DNS on, but %s has DNS hostnames or support off, so %s does not resolve to it (S-72)", ep.ID, vi.m.ID, name)})
 				continue
 			}
 			r.hop(ep.ID, fmt.Sprintf("%s -> private DNS of interface endpoint %s", name, ep.ID), ep.Source.Field("private_dns").Position)
 			r.answers = append(r.answers, s.nodeAnswers(ep.ID)...)
 			return
 		}
+	}
+	if z != nil {
+		s.fromZone(r, z, name, vpc, seen)
+		return
 	}
 	if vpc >= 0 {
 		// A private zone that would answer, were it associated.
@@ -214,25 +222,23 @@ func (s *Solver) addrOwner(a netip.Addr, vpc int32) int32 {
 	return -1
 }
 
-// endpointPrivateName reports whether interface endpoint ep's private DNS
-// serves name: its AWS service's default name, or the endpoint service's
-// private DNS name (and its subdomains for a wildcard).
-func (s *Solver) endpointPrivateName(ep *model.Endpoint, name string) bool {
+// endpointPrivateZone returns the name of the zone interface endpoint
+// ep's private DNS answers name from, and whether it does: its AWS
+// service's default name (and subdomains, for S3 and ECR), or the endpoint
+// service's private DNS name (its subdomains for a wildcard).
+func (s *Solver) endpointPrivateZone(ep *model.Endpoint, name string) (string, bool) {
 	if svc := s.services[ep.Service]; svc != nil {
 		pn := normDNS(svc.PrivateDNSName)
 		if strings.HasPrefix(pn, "*.") {
-			return strings.HasSuffix(name, pn[1:])
+			return pn[2:], strings.HasSuffix(name, pn[1:])
 		}
-		return pn != "" && pn == name
+		return pn, pn != "" && pn == name
 	}
 	if dn := serviceDNSName(ep.Service); dn != "" {
-		if dn == name {
-			return true
-		}
 		// S3 and ECR images answer on subdomains too.
-		return strings.HasSuffix(name, "."+dn)
+		return dn, dn == name || strings.HasSuffix(name, "."+dn)
 	}
-	return false
+	return "", false
 }
 
 // publicName answers a name from public DNS: endpoint-specific names,

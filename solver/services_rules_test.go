@@ -201,3 +201,21 @@ vpcs:
 	assert.Equal(t, warned, r.Verdict, explain(r))
 	assert.Equal(t, []string{"warning:ACL_PARTIAL_RETURN"}, codes(r))
 }
+
+func TestEndpointPrivateDNSCompetesWithPrivateZones(t *testing.T) {
+	// S-90, S-72: endpoint private DNS is a zone AWS manages in the VPC; it
+	// competes with the VPC's private hosted zones by specificity, so a
+	// broader zone does not shadow it (Route 53 "overlapping namespaces").
+	data, err := os.ReadFile("testdata/services.yaml")
+	require.NoError(t, err)
+	zone := func(name string) string {
+		return strings.Replace(string(data), "hosted_zones:\n", "hosted_zones:\n  - id: Z-partner\n    name: "+name+"\n    vpcs: [vpc-c]\n", 1)
+	}
+	r := load(t, zone("partner.example")).Reach(tcp("i-c", "api.partner.example", 443))
+	assert.Equal(t, reachable, r.Verdict, explain(r))
+	assert.Equal(t, model.ID("vpce-c-api"), r.Forward[0].Component, explain(r))
+
+	r = load(t, zone("api.partner.example")).Reach(tcp("i-c", "api.partner.example", 443))
+	assert.Equal(t, unreachable, r.Verdict, explain(r))
+	assert.Contains(t, codes(r), "forward:DNS_NAME_NOT_FOUND")
+}
