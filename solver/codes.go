@@ -57,6 +57,7 @@ const (
 	AlternateAddressUnreachable
 	NoPublicAddress
 	OutsideSnapshot
+	ZoneMatchedByName
 )
 
 type codeInfo struct{ name, desc string }
@@ -111,6 +112,7 @@ var codeInfos = []codeInfo{
 	{"ALTERNATE_ADDRESS_UNREACHABLE", "the destination has several addresses (load balancer nodes, endpoint interfaces) that clients all use, and some of them are unreachable"},
 	{"NO_PUBLIC_ADDRESS", "the destination has no public IPv4 address: nothing on the internet can address it (S-60, S-82)"},
 	{"OUTSIDE_SNAPSHOT", "the answer depends on a route target or security group the imported AWS snapshot does not hold: unknown, not a plain no"},
+	{"ZONE_MATCHED_BY_NAME", "zones of two accounts were matched by availability zone name, which each account maps to physical zones differently: give az_id for an exact answer (S-74)"},
 }
 
 // String returns the code's name, such as "NO_ROUTE_TO_DESTINATION".

@@ -111,6 +111,10 @@ func (s *Solver) throughEndpoint(ei int32, pkt sgeval.Packet) *serviceStep {
 			break
 		}
 	}
+	if sameRegion && !s.zonesComparable(ei, svc) {
+		st.warnings = append(st.warnings, Warning{Code: ZoneMatchedByName, Component: ep.ID, Leg: LegForward, Pos: ep.Source.Field("subnets").Position,
+			Message: fmt.Sprintf("endpoint %s and service %s are in different accounts and a subnet gives no az_id: their zones were matched by name, which each account maps differently (S-74)", ep.ID, svc.ID)})
+	}
 	if node < 0 {
 		var zones []string
 		for _, lb := range svc.LoadBalancers {
@@ -169,6 +173,20 @@ func (s *Solver) connectionState(svc *model.EndpointService, ep *model.Endpoint)
 		return model.EndpointPendingAcceptance
 	}
 	return model.EndpointAvailable
+}
+
+// zonesComparable reports whether the zone of interface ei can be matched
+// exactly with those of service svc's load balancer nodes: zone ids given,
+// or one account.
+func (s *Solver) zonesComparable(ei int32, svc *model.EndpointService) bool {
+	for _, lb := range svc.LoadBalancers {
+		for _, n := range s.nodes[lb] {
+			if !s.sameAccountZones(ei, n) {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // sameZone reports whether two interfaces are in one availability zone,

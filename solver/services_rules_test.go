@@ -219,3 +219,18 @@ func TestEndpointPrivateDNSCompetesWithPrivateZones(t *testing.T) {
 	assert.Equal(t, unreachable, r.Verdict, explain(r))
 	assert.Contains(t, codes(r), "forward:DNS_NAME_NOT_FOUND")
 }
+
+func TestPrivateLinkZonesAcrossAccountsByName(t *testing.T) {
+	// S-74: AZ names map to different physical zones in each account, so
+	// matching a consumer's zone to a provider's by name is a guess; the
+	// answer says so.
+	data, err := os.ReadFile("testdata/services.yaml")
+	require.NoError(t, err)
+	text := strings.Replace(string(data), "{id: sn-c-1a, az: eu-west-1a, az_id: euw1-az1,", "{id: sn-c-1a, az: eu-west-1a,", 1)
+	r := load(t, text).Reach(tcp("i-c", "vpce-c-api", 443))
+	assert.Equal(t, warned, r.Verdict, explain(r))
+	assert.Contains(t, codes(r), "warning:ZONE_MATCHED_BY_NAME")
+
+	r = servicesNet(t).Reach(tcp("i-c", "vpce-c-api", 443))
+	assert.NotContains(t, codes(r), "warning:ZONE_MATCHED_BY_NAME", explain(r))
+}
