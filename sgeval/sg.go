@@ -178,3 +178,52 @@ func (r *sgRule) matchesGroup(peer []GroupRef) bool {
 	}
 	return false
 }
+
+// CheckRange evaluates the packet at every destination port of ports, as
+// Check does one port. It returns the decision for the first port no rule
+// allows, with that port, or else the decision for ports.First. It takes
+// one Check per allowing rule range crossed, not one per port.
+func CheckRange(groups []*SecurityGroup, dir Direction, p Packet, peer Peer, ports model.PortRange) (SGDecision, uint16) {
+	if !p.Protocol.HasPorts() {
+		return Check(groups, dir, p, peer), p.DstPort
+	}
+	var first SGDecision
+	for port := uint32(ports.First); port <= uint32(ports.Last); {
+		p.DstPort = uint16(port)
+		d := Check(groups, dir, p, peer)
+		if !d.Allowed {
+			return d, uint16(port)
+		}
+		if port == uint32(ports.First) {
+			first = d
+		}
+		next := uint32(ruleRange(groups, dir, d).Last) + 1
+		if next <= port {
+			next = port + 1
+		}
+		port = next
+	}
+	return first, ports.First
+}
+
+// ruleRange returns the port range of the rule decision d names.
+func ruleRange(groups []*SecurityGroup, dir Direction, d SGDecision) model.PortRange {
+	for _, g := range groups {
+		if g.ID != d.Group {
+			continue
+		}
+		rules := g.ingress
+		if dir == Egress {
+			rules = g.egress
+		}
+		for i := range rules {
+			if rules[i].index == d.Index {
+				if rules[i].proto != model.ProtocolAll && rules[i].proto.HasPorts() {
+					return rules[i].ports
+				}
+				return model.AllPorts
+			}
+		}
+	}
+	return model.AllPorts
+}

@@ -202,6 +202,29 @@ func TestSGMatchesOracle(t *testing.T) {
 				want := oracle.SG(models, dir == sgeval.Ingress, op, peerAddr, peerIDs, res.PrefixList, func(id model.ID) bool { return res.Group(id) >= 0 })
 				got := sgeval.Check(compiled, dir, toPacket(op), sgeval.Peer{Addr: peerAddr, Groups: peerRefs})
 				require.Equal(t, want, got.Allowed, "seed %d %s %+v peers %v", seed, dir, op, peerIDs)
+				// CheckRange against Check at every port of a range.
+				first := uint16(r.IntN(65536))
+				last := first + uint16(r.IntN(int(65535-first)+1)%300)
+				if r.IntN(50) == 0 {
+					first, last = 1024, 65535
+				}
+				ports := model.PortRange{First: first, Last: last}
+				peer := sgeval.Peer{Addr: peerAddr, Groups: peerRefs}
+				wantPort, wantOK := first, true
+				if pkt := toPacket(op); pkt.Protocol.HasPorts() {
+					for port := uint32(first); port <= uint32(last); port++ {
+						pkt.DstPort = uint16(port)
+						if !sgeval.Check(compiled, dir, pkt, peer).Allowed {
+							wantPort, wantOK = uint16(port), false
+							break
+						}
+					}
+				} else {
+					wantPort, wantOK = pkt.DstPort, got.Allowed
+				}
+				d, port := sgeval.CheckRange(compiled, dir, toPacket(op), peer, ports)
+				require.Equal(t, wantOK, d.Allowed, "seed %d %s %+v ports %v", seed, dir, op, ports)
+				require.Equal(t, wantPort, port, "seed %d %s %+v ports %v", seed, dir, op, ports)
 			}
 		}
 	}

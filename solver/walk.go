@@ -90,6 +90,9 @@ type walker struct {
 	// inbound rules do, with referencing on; S-22).
 	crossedTGW bool
 	nat        []natEntry
+	// boxes are the appliances (S-15) the request went through; the
+	// return walk gets its request's.
+	boxes []int32
 	// egressHop is the index of the source's security group hop, checked
 	// once the destination is known; -1 if none.
 	egressHop int
@@ -945,12 +948,49 @@ func (w *walker) toMiddlebox(ei int32, from int32) terminal {
 	if e.srcDst && !slices.Contains(e.addrs, w.pkt.Dst) {
 		w.block(ENISourceDestCheckRestriction, e.id, "", e.src.Position, "traffic to %s is routed through %s, whose source/destination check is on: it drops traffic not addressed to it (S-15)", w.pkt.Dst, e.id)
 	}
-	if w.leg == LegForward && w.path == nil {
+	// On the return leg, an appliance that forwarded the request passes
+	// the response as part of a tracked connection; one that did not
+	// (an asymmetric path) sees it as new traffic, which its security
+	// groups must allow both ways (S-20).
+	unseen := w.leg == LegReturn && !slices.Contains(w.boxes, ei)
+	if w.leg == LegForward {
+		w.boxes = append(w.boxes, ei)
+	}
+	if w.path == nil && w.leg == LegForward {
 		w.hop(w.checkSG(ei, sgeval.Ingress, w.peerFor(w.pkt.Src, w.srcENI), w.srcENI))
+	} else if w.path == nil && unseen {
+		w.hop(w.checkResponseSG(ei, sgeval.Ingress, sgeval.Peer{Addr: w.pkt.Src}))
 	}
 	w.hop(Hop{Component: e.id, Kind: eniHopKind(e), Decision: DecisionForward, Rule: "appliance forwards " + w.flow(), Pos: e.src.Position})
-	if w.leg == LegForward && w.path == nil {
+	if w.path == nil && w.leg == LegForward {
 		w.hop(w.checkSG(ei, sgeval.Egress, sgeval.Peer{Addr: w.pkt.Dst}, -1))
+	} else if w.path == nil && unseen {
+		w.hop(w.checkResponseSG(ei, sgeval.Egress, sgeval.Peer{Addr: w.pkt.Dst}))
 	}
 	return w.route(e.subnet)
+}
+
+// checkResponseSG checks a response, addressed to any port of the
+// ephemeral range, against the groups of appliance ei, which did not see
+// the request.
+func (w *walker) checkResponseSG(ei int32, dir sgeval.Direction, peer sgeval.Peer) Hop {
+	e := &w.s.enis[ei]
+	if len(e.groups) == 0 {
+		return w.checkSG(ei, dir, peer, -1)
+	}
+	d, port := sgeval.CheckRange(e.groups, dir, w.pkt, peer, w.ephemeral)
+	if d.Allowed {
+		h := w.checkSG(ei, dir, peer, -1)
+		h.Rule += "; the appliance did not see the request, so the response is new traffic to it"
+		return h
+	}
+	saved := w.pkt
+	w.pkt.DstPort = port
+	n := len(w.blockers)
+	h := w.checkSG(ei, dir, peer, -1)
+	w.pkt = saved
+	if len(w.blockers) > n {
+		w.blockers[n].Message += fmt.Sprintf(" (port %d): %s did not forward the request, so to its security groups the response is new traffic (asymmetric path)", port, e.id)
+	}
+	return h
 }

@@ -1,0 +1,60 @@
+package solver_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+)
+
+// asymmetricTopology routes a->b through appliance i-fw1 and b->a through
+// i-fw2: each sees one direction of every connection.
+const asymmetricTopology = `version: 1
+vpcs:
+  - id: vpc-1
+    region: eu-west-1
+    cidr_blocks: [10.0.0.0/16]
+    subnets:
+      - {id: sn-a, az: eu-west-1a, cidr_block: 10.0.1.0/24, route_table: rt-a}
+      - {id: sn-b, az: eu-west-1a, cidr_block: 10.0.2.0/24, route_table: rt-b}
+      - {id: sn-fw, az: eu-west-1a, cidr_block: 10.0.3.0/24}
+    route_tables:
+      - {id: rt-main, main: true}
+      - id: rt-a
+        routes: [{destination: 10.0.2.0/24, target: i-fw1}]
+      - id: rt-b
+        routes: [{destination: 10.0.1.0/24, target: i-fw2}]
+    security_groups:
+      - id: sg-fw
+        description: appliances
+        ingress: [FW_RULE]
+      - id: sg-open
+        description: hosts
+        ingress: [{protocol: all, sources: [0.0.0.0/0]}]
+    instances:
+      - {id: i-a, subnet: sn-a, private_ip: 10.0.1.10, security_groups: [sg-open]}
+      - {id: i-b, subnet: sn-b, private_ip: 10.0.2.10, security_groups: [sg-open]}
+      - {id: i-fw1, subnet: sn-fw, private_ip: 10.0.3.10, source_dest_check: false, security_groups: [sg-fw]}
+      - {id: i-fw2, subnet: sn-fw, private_ip: 10.0.3.11, source_dest_check: false, security_groups: [sg-fw]}
+`
+
+func TestAsymmetricApplianceSeesResponseAsNewTraffic(t *testing.T) {
+	// S-15, S-20: security groups are stateful per interface. i-fw2 never
+	// saw the request, so the response must pass its rules as new traffic,
+	// to every port of the client's ephemeral range.
+	open := load(t, strings.Replace(asymmetricTopology, "FW_RULE", "{protocol: all, sources: [10.0.0.0/8]}", 1))
+	r := open.Reach(tcp("i-a", "i-b", 443))
+	assert.Equal(t, reachable, r.Verdict, explain(r))
+
+	narrow := load(t, strings.Replace(asymmetricTopology, "FW_RULE", "{protocol: tcp, ports: 443, sources: [10.0.0.0/8]}", 1))
+	r = narrow.Reach(tcp("i-a", "i-b", 443))
+	assert.Equal(t, unreachable, r.Verdict, explain(r))
+	assert.Equal(t, []string{"return:ENI_SG_RULES_MISMATCH"}, codes(r))
+	assert.Contains(t, r.Blockers[0].Message, "i-fw2 did not forward the request")
+
+	// Part of the ephemeral range open is still not enough.
+	part := load(t, strings.Replace(asymmetricTopology, "FW_RULE", "{protocol: tcp, ports: 443, sources: [10.0.0.0/8]}, {protocol: tcp, ports: 1024-40000, sources: [10.0.0.0/8]}", 1))
+	r = part.Reach(tcp("i-a", "i-b", 443))
+	assert.Equal(t, unreachable, r.Verdict, explain(r))
+	assert.Contains(t, r.Blockers[0].Message, "(port 40001)")
+}
