@@ -48,6 +48,9 @@ type Context struct {
 	Solver *solver.Solver
 	rule   *Rule
 	out    *[]Finding
+	// runs says which rules this run runs, so that a rule can leave to a
+	// more specific one what that one reports.
+	runs func(id string) bool
 }
 
 // Report records a finding of the running rule about a resource.
@@ -129,11 +132,14 @@ func Run(m *model.Model, opts Options) ([]Finding, error) {
 	}
 	x, _ := model.NewIndex(m)
 	var out []Finding
+	runs := func(id string) bool {
+		return !slices.Contains(opts.Disable, id) && (len(opts.Only) == 0 || slices.Contains(opts.Only, id))
+	}
 	for _, r := range Rules() {
-		if slices.Contains(opts.Disable, r.ID) || (len(opts.Only) > 0 && !slices.Contains(opts.Only, r.ID)) {
+		if !runs(r.ID) {
 			continue
 		}
-		c := &Context{Model: m, Index: x, Solver: s, rule: r, out: &out}
+		c := &Context{Model: m, Index: x, Solver: s, rule: r, out: &out, runs: runs}
 		r.check(c)
 	}
 	// Per-file switches.

@@ -99,3 +99,23 @@ func TestDisableSwitches(t *testing.T) {
 		assert.NotEqual(t, "sg-missing-description", f.Rule)
 	}
 }
+
+func TestMissingReturnRouteLeavesStructuralCausesToTheirRules(t *testing.T) {
+	// One finding per cause: a one-sided peering and a transit gateway
+	// table without the route back are reported by their own rules; the
+	// engine rule adds only what they cannot see, unless they are off.
+	m, _, err := model.LoadFiles("testdata/missing-return-route/fires.yaml")
+	require.NoError(t, err)
+	rulesOf := func(opts lint.Options) []string {
+		fs, err := lint.Run(m, opts)
+		require.NoError(t, err)
+		var got []string
+		for _, f := range fs {
+			got = append(got, f.Rule+" "+string(f.Component))
+		}
+		return got
+	}
+	assert.Equal(t, []string{"missing-return-route rtb-f", "peering-route-one-sided pcx-ab", "tgw-missing-return-route tgw-rtb-d"}, rulesOf(lint.Options{}))
+	assert.Equal(t, []string{"missing-return-route rtb-b", "missing-return-route rtb-f", "tgw-missing-return-route tgw-rtb-d"},
+		rulesOf(lint.Options{Disable: []string{"peering-route-one-sided"}}))
+}

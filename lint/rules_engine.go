@@ -30,7 +30,9 @@ func init() {
 			"connections, and the cause is on the other team's side. For each pair of directly linked VPCs the " +
 			"rule asks the engine for a request between representative instances of the two sides (tcp/443) " +
 			"and reports the response-leg routing blockers (S-43, S-52); a routing pre-check skips pairs whose " +
-			"routes visibly go both ways.",
+			"routes visibly go both ways. A peering routed from one side only and a transit gateway route " +
+			"table without the route back are left to peering-route-one-sided and tgw-missing-return-route " +
+			"when those run, so that each cause is reported once.",
 		Fix:       "Add the missing route on the responder's side: the requester's CIDR to the peering connection or transit gateway in the responder subnet's route table, or a propagation or static route in the transit gateway route table associated with the responder's attachment.",
 		Semantics: []string{"S-43", "S-52", "S-53"},
 		check:     checkMissingReturnRoute,
@@ -440,6 +442,27 @@ func checkMissingReturnRoute(c *Context) {
 		return
 	}
 	r := newEngRoutes(c)
+	// What the structural rules report, this rule leaves to them: a
+	// peering routed from one side only, a transit gateway route table
+	// without the route back (one finding per cause, not two).
+	type gapKey struct{ table, from model.ID }
+	tgwGaps := map[gapKey]bool{}
+	if c.runs != nil && c.runs("tgw-missing-return-route") {
+		for _, g := range tgwReturnGaps(c) {
+			tgwGaps[gapKey{g.table.ID, g.from}] = true
+		}
+	}
+	oneSided := func(responder model.ID, pcxs []model.ID) bool {
+		if len(pcxs) == 0 || c.runs == nil || !c.runs("peering-route-one-sided") {
+			return false
+		}
+		for _, pcx := range pcxs {
+			if len(netPeeringTables(c, responder, pcx)) > 0 {
+				return false
+			}
+		}
+		return true
+	}
 	// One finding per blocking component, code and requester VPC: a
 	// missing route back to a VPC usually loses the responses of many
 	// responders.
@@ -490,6 +513,10 @@ func checkMissingReturnRoute(c *Context) {
 							continue
 						}
 						lost[b.table] = true
+						if (bl.Code == solver.TGWRtbCannotRoute && tgwGaps[gapKey{bl.Component, A.v.ID}]) ||
+							(bl.Code == solver.NoRouteToDestination && c.Index.RouteTable(bl.Component) != nil && oneSided(B.v.ID, pcxs[p])) {
+							continue
+						}
 						k := key{bl.Component, bl.Code, A.v.ID}
 						if f := found[k]; f != nil {
 							if to := string(B.v.ID); f.msg != "" && !strings.Contains(f.msg, "("+to+")") && !slices.Contains(f.others, to) {

@@ -94,44 +94,10 @@ func init() {
 		Fix:       "Propagate the source VPC's attachment into the destination attachment's associated route table, or add a static route for its CIDR blocks.",
 		Semantics: []string{"S-43", "S-52"},
 		check: func(c *Context) {
-			for ti := range c.Model.TransitGateways {
-				t := &c.Model.TransitGateways[ti]
-				tables := netCompileTGW(c, t)
-				for _, a := range t.Attachments {
-					ta := tables[t.AssociationOf(a)]
-					va := c.Index.VPC(a.VPC)
-					if a.Type != model.AttachmentVPC || a.State != model.AttachmentAvailable || ta == nil || va == nil {
-						continue
-					}
-					for _, b := range t.Attachments {
-						vb := c.Index.VPC(b.VPC)
-						if b.Type != model.AttachmentVPC || b.State != model.AttachmentAvailable || b.ID == a.ID || vb == nil || vb.ID == va.ID {
-							continue
-						}
-						fwd := netTGWRoutesTo(ta, b.ID, vb.CIDRBlocks)
-						if len(fwd) == 0 {
-							continue
-						}
-						rbID := t.AssociationOf(b)
-						tb := tables[rbID]
-						if tb == nil {
-							continue // no association: tgw-attachment-without-association
-						}
-						var missing []string
-						for _, ca := range va.CIDRBlocks {
-							if !netTGWCovers(tb, ca) {
-								missing = append(missing, ca.String())
-							}
-						}
-						if len(missing) == 0 {
-							continue
-						}
-						rb := c.Index.TGWRouteTable(rbID)
-						c.Report(rb.Source, rb.ID,
-							"transit gateway route table %s (associated with %s's attachment %s) has no route back to %s's %s, although %s (associated with %s's attachment) sends %s to %s: responses from %s are dropped",
-							rb.ID, vb.ID, b.ID, va.ID, strings.Join(missing, ", "), ta.ID, va.ID, joinIDs(fwd), b.ID, vb.ID)
-					}
-				}
+			for _, g := range tgwReturnGaps(c) {
+				c.Report(g.table.Source, g.table.ID,
+					"transit gateway route table %s (associated with %s's attachment %s) has no route back to %s's %s, although %s (associated with %s's attachment) sends %s to %s: responses from %s are dropped",
+					g.table.ID, g.to, g.toAtt, g.from, strings.Join(g.missing, ", "), g.fromTable, g.from, joinIDs(g.routes), g.toAtt, g.to)
 			}
 		},
 	})
@@ -469,4 +435,59 @@ func netDescribeSet(s *netipx.IPSet) string {
 		}
 	}
 	return strings.Join(parts, ", ")
+}
+
+// tgwReturnGap is a transit gateway route table that carries requests'
+// responses from VPC to back to VPC from, and has no route for some of
+// from's CIDR blocks, while from's table routes to to.
+type tgwReturnGap struct {
+	table     *model.TGWRouteTable
+	from, to  model.ID
+	toAtt     model.ID
+	fromTable model.ID
+	routes    []string
+	missing   []string
+}
+
+// tgwReturnGaps finds what tgw-missing-return-route reports.
+func tgwReturnGaps(c *Context) []tgwReturnGap {
+	var gaps []tgwReturnGap
+	for ti := range c.Model.TransitGateways {
+		t := &c.Model.TransitGateways[ti]
+		tables := netCompileTGW(c, t)
+		for _, a := range t.Attachments {
+			ta := tables[t.AssociationOf(a)]
+			va := c.Index.VPC(a.VPC)
+			if a.Type != model.AttachmentVPC || a.State != model.AttachmentAvailable || ta == nil || va == nil {
+				continue
+			}
+			for _, b := range t.Attachments {
+				vb := c.Index.VPC(b.VPC)
+				if b.Type != model.AttachmentVPC || b.State != model.AttachmentAvailable || b.ID == a.ID || vb == nil || vb.ID == va.ID {
+					continue
+				}
+				fwd := netTGWRoutesTo(ta, b.ID, vb.CIDRBlocks)
+				if len(fwd) == 0 {
+					continue
+				}
+				rbID := t.AssociationOf(b)
+				tb := tables[rbID]
+				if tb == nil {
+					continue // no association: tgw-attachment-without-association
+				}
+				var missing []string
+				for _, ca := range va.CIDRBlocks {
+					if !netTGWCovers(tb, ca) {
+						missing = append(missing, ca.String())
+					}
+				}
+				if len(missing) == 0 {
+					continue
+				}
+				gaps = append(gaps, tgwReturnGap{table: c.Index.TGWRouteTable(rbID), from: va.ID, to: vb.ID, toAtt: b.ID,
+					fromTable: ta.ID, routes: fwd, missing: missing})
+			}
+		}
+	}
+	return gaps
 }
