@@ -58,6 +58,7 @@ const (
 	NoPublicAddress
 	OutsideSnapshot
 	ZoneMatchedByName
+	DNSHostnamesDisabled
 )
 
 type codeInfo struct{ name, desc string }
@@ -113,6 +114,7 @@ var codeInfos = []codeInfo{
 	{"NO_PUBLIC_ADDRESS", "the destination has no public IPv4 address: nothing on the internet can address it (S-60, S-82)"},
 	{"OUTSIDE_SNAPSHOT", "the answer depends on a route target or security group the imported AWS snapshot does not hold: unknown, not a plain no"},
 	{"ZONE_MATCHED_BY_NAME", "zones of two accounts were matched by availability zone name, which each account maps to physical zones differently: give az_id for an exact answer (S-74)"},
+	{"DNS_HOSTNAMES_DISABLED", "a private hosted zone answered in a VPC with DNS hostnames off; AWS documents that private zones need both DNS support and DNS hostnames, so the answer may not hold (S-90)"},
 }
 
 // String returns the code's name, such as "NO_ROUTE_TO_DESTINATION".

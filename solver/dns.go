@@ -97,6 +97,10 @@ func (s *Solver) resolveInto(r *resolution, name string, vpc int32, seen *[]stri
 		}
 	}
 	if z != nil {
+		if v := s.vpcs[vpc].m; !v.DNS.HostnamesEnabled() {
+			r.warnings = append(r.warnings, Warning{Code: DNSHostnamesDisabled, Component: v.ID, Leg: LegForward, Pos: v.Source.Field("dns").Position,
+				Message: fmt.Sprintf("private zone %s answered %s in %s, whose DNS hostnames setting is off: AWS documents that private hosted zones need DNS support and DNS hostnames on (S-90)", z.Name, name, v.ID)})
+		}
 		s.fromZone(r, z, name, vpc, seen)
 		return
 	}

@@ -234,3 +234,18 @@ func TestPrivateLinkZonesAcrossAccountsByName(t *testing.T) {
 	r = servicesNet(t).Reach(tcp("i-c", "vpce-c-api", 443))
 	assert.NotContains(t, codes(r), "warning:ZONE_MATCHED_BY_NAME", explain(r))
 }
+
+func TestPrivateZoneInVPCWithoutDNSHostnames(t *testing.T) {
+	// S-90: AWS documents that private hosted zones need DNS support and
+	// DNS hostnames; with hostnames off the answer is given, with a warning.
+	data, err := os.ReadFile("testdata/services.yaml")
+	require.NoError(t, err)
+	lines := strings.Split(string(data), "\n")
+	// vpc-c's dns line.
+	require.Equal(t, "    dns: {support: true, hostnames: true}", lines[69])
+	lines[69] = "    dns: {support: true, hostnames: false}"
+	r := load(t, strings.Join(lines, "\n")).Reach(tcp("i-c", "lb.corp.example", 443))
+	assert.Equal(t, warned, r.Verdict, explain(r))
+	assert.Contains(t, codes(r), "warning:DNS_HOSTNAMES_DISABLED")
+	assert.NotContains(t, codes(servicesNet(t).Reach(tcp("i-c", "lb.corp.example", 443))), "warning:DNS_HOSTNAMES_DISABLED")
+}
