@@ -205,7 +205,7 @@ func TestSGMatchesOracle(t *testing.T) {
 				// CheckRange against Check at every port of a range.
 				first := uint16(r.IntN(65536))
 				last := first + uint16(r.IntN(int(65535-first)+1)%300)
-				if r.IntN(50) == 0 {
+				if r.IntN(1000) == 0 {
 					first, last = 1024, 65535
 				}
 				ports := model.PortRange{First: first, Last: last}
