@@ -5,6 +5,10 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/vpcreach/vpcreach/model"
+	"github.com/vpcreach/vpcreach/solver"
 )
 
 // asymmetricTopology routes a->b through appliance i-fw1 and b->a through
@@ -57,4 +61,30 @@ func TestAsymmetricApplianceSeesResponseAsNewTraffic(t *testing.T) {
 	r = part.Reach(tcp("i-a", "i-b", 443))
 	assert.Equal(t, unreachable, r.Verdict, explain(r))
 	assert.Contains(t, r.Blockers[0].Message, "(port 40001)")
+}
+
+func TestOverlappingPeersDeliverToTheRoutedHolder(t *testing.T) {
+	// S-41, S-14: with two peers sharing a CIDR, the longest prefix decides
+	// which VPC gets the packet; the other holder of the address is not
+	// reached, whatever the query names.
+	m, _, err := model.LoadFiles("testdata/overlapping-peers.yaml")
+	require.NoError(t, err)
+	s, err := solver.New(m)
+	require.NoError(t, err)
+	runReachCases(t, s, []reachCase{
+		{"S-41", "the more specific route wins", tcp("i-a", "i-e", 443), reachable, nil},
+		{"S-41", "the other holder is not reached", tcp("i-a", "i-b", 443), unreachable, []string{"forward:DESTINATION_NOT_FOUND"}},
+		{"S-41", "not by its qualified address either", tcp("i-a", "10.1.2.10@vpc-b", 443), unreachable, []string{"forward:DESTINATION_NOT_FOUND"}},
+	})
+}
+
+func TestInternetCannotAddressAPrivateAddress(t *testing.T) {
+	// S-60: the internet gateway translates only traffic to an interface's
+	// public address; a query that names the private address gets no
+	// silent substitution.
+	s := network(t)
+	runReachCases(t, s, []reachCase{
+		{"S-60", "the instance by id is reached at its public address", solver.Query{From: "internet", To: "i-a-web", Protocol: model.ProtocolTCP, Port: 443}, reachable, nil},
+		{"S-60", "its private address is not routable from the internet", solver.Query{From: "internet", To: "10.0.0.20", Protocol: model.ProtocolTCP, Port: 443}, unreachable, []string{"forward:DESTINATION_NOT_FOUND"}},
+	})
 }

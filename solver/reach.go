@@ -113,6 +113,14 @@ func (s *Solver) resolve(spec string, dest bool) (origin, error) {
 
 var sharedAddressSpace = netip.MustParsePrefix("100.64.0.0/10")
 
+// namesAddress reports whether a query end is written as an address
+// (ADDRESS or ADDRESS@VPC) rather than an id or name.
+func namesAddress(spec string) bool {
+	a, _, _ := strings.Cut(strings.TrimSpace(spec), "@")
+	_, err := netip.ParseAddr(a)
+	return err == nil
+}
+
 func (s *Solver) externalIndex(id model.ID) int {
 	for i, e := range s.externals {
 		if e.ID == id {
@@ -173,7 +181,7 @@ func (s *Solver) reachQuery(q Query, quiet bool) Result {
 		res.Verdict = VerdictUnreachable
 		return res
 	}
-	if src.kind == termInternet && dst.kind == termENI && dst.addr == s.enis[dst.eni].primary && s.enis[dst.eni].public.IsValid() {
+	if src.kind == termInternet && dst.kind == termENI && dst.addr == s.enis[dst.eni].primary && s.enis[dst.eni].public.IsValid() && !namesAddress(q.To) {
 		// From the internet, an interface named by id is addressed at its
 		// public address.
 		dst.addr = s.enis[dst.eni].public
@@ -282,6 +290,14 @@ func (s *Solver) reach(res Result, src, dst origin, pkt sgeval.Packet, eph model
 		fw.srcENI = src.eni
 	}
 	term := fw.start(src, dst)
+	if dst.kind == termENI && term.kind == termENI && term.eni != dst.eni {
+		// Overlapping address spaces: the routes led to another holder of
+		// the address (S-41).
+		got, want := &s.enis[term.eni], &s.enis[dst.eni]
+		fw.block(DestinationNotFound, got.id, "", got.src.Position, "the packet for %s is delivered to %s in %s, not to %s in %s: the routes lead to the other holder of the address",
+			dst.addr, got.id, s.vpcs[got.vpc].m.ID, want.id, s.vpcs[want.vpc].m.ID)
+		term.kind = termDropped
+	}
 	fw.finishEgress(pkt, src, term)
 	res.Forward = append(prefix, fw.hops...)
 	res.Blockers, res.Warnings = fw.blockers, append(res.Warnings, fw.warnings...)
