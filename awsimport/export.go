@@ -635,6 +635,13 @@ func (e *exporter) tgw(t *model.TransitGateway) {
 		case model.AttachmentVPC:
 			aa.ResourceId = string(a.VPC)
 			av := awsTGWVpcAttachment{TransitGatewayAttachmentId: string(a.ID), TransitGatewayId: string(t.ID), VpcId: string(a.VPC), State: a.State.String()}
+			av.Options.ApplianceModeSupport, av.Options.SecurityGroupReferencingSupport = "disable", "enable"
+			if a.ApplianceMode {
+				av.Options.ApplianceModeSupport = "enable"
+			}
+			if !a.ReferencingEnabled() {
+				av.Options.SecurityGroupReferencingSupport = "disable"
+			}
 			for _, sn := range a.Subnets {
 				av.SubnetIds = append(av.SubnetIds, string(sn))
 			}

@@ -108,3 +108,34 @@ func BenchmarkImport1000VPCs(b *testing.B) {
 		}
 	})
 }
+
+func TestTGWAttachmentOptionsRoundTrip(t *testing.T) {
+	// ApplianceModeSupport and SecurityGroupReferencingSupport of a VPC
+	// attachment survive export and import, and keep the answers.
+	for _, f := range []string{"../solver/testdata/inspection-vpc.yaml"} {
+		m, _, err := model.LoadFiles(f)
+		require.NoError(t, err)
+		for ti := range m.TransitGateways {
+			for ai := range m.TransitGateways[ti].Attachments {
+				a := &m.TransitGateways[ti].Attachments[ai]
+				if a.ID == "att-insp" {
+					a.ApplianceMode = true
+				}
+				if a.ID == "att-2" {
+					off := false
+					a.SecurityGroupReferencing = &off
+				}
+			}
+		}
+		m2, _ := exportImport(t, m)
+		got := map[model.ID]model.TGWAttachment{}
+		for _, a := range m2.TransitGateways[0].Attachments {
+			got[a.ID] = a
+		}
+		require.True(t, got["att-insp"].ApplianceMode)
+		require.False(t, got["att-1"].ApplianceMode)
+		require.False(t, got["att-2"].ReferencingEnabled())
+		require.True(t, got["att-1"].ReferencingEnabled())
+		sameAnswers(t, m, m2)
+	}
+}

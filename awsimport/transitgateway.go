@@ -150,6 +150,8 @@ type attInfo struct {
 	subnets    []string
 	hasSubnets bool
 	peerTGW    string
+	// applianceMode and noReferencing are the VPC attachment's options.
+	applianceMode, noReferencing bool
 }
 
 func (b *builder) buildTransitGateways() {
@@ -244,6 +246,11 @@ func (b *builder) buildTransitGateways() {
 			}
 			if inferred {
 				b.note(in.src, "", ErrInferred, "subnets of attachment %s taken from its network interfaces (no TransitGatewayVpcAttachments in the snapshot)", key.id)
+			}
+			a.ApplianceMode = in.applianceMode
+			if in.noReferencing {
+				off := false
+				a.SecurityGroupReferencing = &off
 			}
 		case model.AttachmentPeering:
 			peer, ok := peers[key]
@@ -356,6 +363,8 @@ func (b *builder) attachmentInfos() map[attKey]*attInfo {
 			in.typ, in.resource, in.owner, in.state = "vpc", a.VpcId, a.VpcOwnerId, a.State
 		}
 		in.subnets, in.hasSubnets = a.SubnetIds, true
+		in.applianceMode = a.Options.ApplianceModeSupport == "enable"
+		in.noReferencing = a.Options.SecurityGroupReferencingSupport == "disable"
 	}
 	for _, it := range unique(b.s.tgwPeeringAttachments, func(a *awsTGWPeeringAttachment) string { return a.TransitGatewayAttachmentId }) {
 		a := &it.v

@@ -651,8 +651,24 @@ type TGWAttachment struct {
 	// Account owns the attached resource when it differs from the
 	// gateway's (a shared gateway).
 	Account ID `yaml:"account"`
+	// ApplianceMode (vpc attachments) keeps both directions of a flow on
+	// one attachment subnet of this VPC, so that a stateful appliance
+	// behind it sees the request and the response. Off (AWS's default), the
+	// gateway enters the VPC in the zone the packet comes from, and the two
+	// directions of a flow between zones may take different appliances.
+	ApplianceMode bool `yaml:"appliance_mode"`
+	// SecurityGroupReferencing (vpc attachments) lets security group
+	// rules reference groups across this attachment when the gateway
+	// allows it too (S-22). Default true, as AWS creates attachments.
+	SecurityGroupReferencing *bool `yaml:"security_group_referencing"`
 
 	Source Source `yaml:"-"`
+}
+
+// ReferencingEnabled reports whether security group references pass this
+// attachment: its own switch, on by default.
+func (a TGWAttachment) ReferencingEnabled() bool {
+	return a.SecurityGroupReferencing == nil || *a.SecurityGroupReferencing
 }
 
 // PrefixList is a named set of CIDRs (S-12).

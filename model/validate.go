@@ -838,6 +838,12 @@ func (v *validator) attachment(t *TransitGateway, a *TGWAttachment) {
 	if a.Type != AttachmentVPC && (a.VPC != "" || len(a.Subnets) > 0) {
 		v.errorf(src.Field("vpc"), ErrConflict, "only vpc attachments take vpc and subnets")
 	}
+	if a.Type != AttachmentVPC && a.ApplianceMode {
+		v.errorf(src.Field("appliance_mode"), ErrConflict, "only vpc attachments take appliance_mode")
+	}
+	if a.Type != AttachmentVPC && a.SecurityGroupReferencing != nil {
+		v.errorf(src.Field("security_group_referencing"), ErrConflict, "only vpc attachments take security_group_referencing")
+	}
 }
 
 func (v *validator) prefixLists() {

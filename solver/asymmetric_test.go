@@ -1,6 +1,7 @@
 package solver_test
 
 import (
+	"os"
 	"strings"
 	"testing"
 
@@ -48,12 +49,13 @@ func TestAsymmetricApplianceSeesResponseAsNewTraffic(t *testing.T) {
 	// to every port of the client's ephemeral range.
 	open := load(t, strings.Replace(asymmetricTopology, "FW_RULE", "{protocol: all, sources: [10.0.0.0/8]}", 1))
 	r := open.Reach(tcp("i-a", "i-b", 443))
-	assert.Equal(t, reachable, r.Verdict, explain(r))
+	assert.Equal(t, warned, r.Verdict, explain(r))
+	assert.Equal(t, []string{"warning:APPLIANCE_ASYMMETRIC_ROUTING"}, codes(r))
 
 	narrow := load(t, strings.Replace(asymmetricTopology, "FW_RULE", "{protocol: tcp, ports: 443, sources: [10.0.0.0/8]}", 1))
 	r = narrow.Reach(tcp("i-a", "i-b", 443))
 	assert.Equal(t, unreachable, r.Verdict, explain(r))
-	assert.Equal(t, []string{"return:ENI_SG_RULES_MISMATCH"}, codes(r))
+	assert.Equal(t, []string{"return:ENI_SG_RULES_MISMATCH", "warning:APPLIANCE_ASYMMETRIC_ROUTING"}, codes(r))
 	assert.Contains(t, r.Blockers[0].Message, "i-fw2 did not forward the request")
 
 	// Part of the ephemeral range open is still not enough.
@@ -87,4 +89,31 @@ func TestInternetCannotAddressAPrivateAddress(t *testing.T) {
 		{"S-60", "the instance by id is reached at its public address", solver.Query{From: "internet", To: "i-a-web", Protocol: model.ProtocolTCP, Port: 443}, reachable, nil},
 		{"S-60", "its private address is not routable from the internet", solver.Query{From: "internet", To: "10.0.0.20", Protocol: model.ProtocolTCP, Port: 443}, unreachable, []string{"forward:DESTINATION_NOT_FOUND"}},
 	})
+}
+
+func TestTransitGatewayApplianceMode(t *testing.T) {
+	// Without appliance mode the transit gateway enters the inspection VPC
+	// in the zone the packet comes from, so the response of a cross-zone
+	// flow meets the other zone's firewall, which drops it (here its group
+	// also refuses the response's ports). Appliance mode keeps both
+	// directions on the subnet the request entered through.
+	data, err := os.ReadFile("testdata/inspection-vpc.yaml")
+	require.NoError(t, err)
+	require.Equal(t, 1, strings.Count(string(data), "propagations: []}"))
+	off := load(t, string(data))
+	r := off.Reach(tcp("i-1", "i-2", 443))
+	assert.Equal(t, unreachable, r.Verdict, explain(r))
+	assert.Equal(t, []string{"return:ENI_SG_RULES_MISMATCH", "warning:APPLIANCE_ASYMMETRIC_ROUTING"}, codes(r))
+	assert.Contains(t, r.Warnings[len(r.Warnings)-1].Message, "appliance mode")
+
+	on := load(t, strings.Replace(string(data), "propagations: []}", "propagations: [], appliance_mode: true}", 1))
+	r = on.Reach(tcp("i-1", "i-2", 443))
+	assert.Equal(t, reachable, r.Verdict, explain(r))
+	var fws []string
+	for _, h := range append(r.Forward, r.Return...) {
+		if strings.HasPrefix(string(h.Component), "i-fw") && h.Kind == solver.HopInstance {
+			fws = append(fws, string(h.Component))
+		}
+	}
+	assert.Equal(t, []string{"i-fw-a", "i-fw-a"}, fws, explain(r))
 }

@@ -59,6 +59,7 @@ const (
 	OutsideSnapshot
 	ZoneMatchedByName
 	DNSHostnamesDisabled
+	ApplianceAsymmetricRouting
 )
 
 type codeInfo struct{ name, desc string }
@@ -115,6 +116,7 @@ var codeInfos = []codeInfo{
 	{"OUTSIDE_SNAPSHOT", "the answer depends on a route target or security group the imported AWS snapshot does not hold: unknown, not a plain no"},
 	{"ZONE_MATCHED_BY_NAME", "zones of two accounts were matched by availability zone name, which each account maps to physical zones differently: give az_id for an exact answer (S-74)"},
 	{"DNS_HOSTNAMES_DISABLED", "a private hosted zone answered in a VPC with DNS hostnames off; AWS documents that private zones need both DNS support and DNS hostnames, so the answer may not hold (S-90)"},
+	{"APPLIANCE_ASYMMETRIC_ROUTING", "the response passes an appliance that did not forward the request: a stateful appliance (firewall) drops it; route both ways through one appliance (with a transit gateway, turn appliance mode on)"},
 }
 
 // String returns the code's name, such as "NO_ROUTE_TO_DESTINATION".

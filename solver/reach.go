@@ -387,7 +387,7 @@ func (s *Solver) segmentWorks(st *serviceStep, target int32, arrived sgeval.Pack
 
 // returnWalk walks the response of one segment back to its source.
 func (s *Solver) returnWalk(sg *segment, eph model.PortRange, req sgeval.Packet, quiet bool) *walker {
-	rw := &walker{s: s, leg: LegReturn, ephemeral: eph, clientEph: eph, srcENI: -1, egressHop: -1, nat: sg.fw.nat, boxes: sg.fw.boxes, quiet: quiet}
+	rw := &walker{s: s, leg: LegReturn, ephemeral: eph, clientEph: eph, srcENI: -1, egressHop: -1, nat: sg.fw.nat, boxes: sg.fw.boxes, pins: sg.fw.pins, quiet: quiet}
 	if len(sg.fw.nat) > 0 {
 		// Beyond a NAT gateway the response returns to the gateway's own
 		// source ports, 1024-65535, until it is translated back (S-33).

@@ -136,7 +136,7 @@ func TestReachMiddleboxes(t *testing.T) {
 	runReachCases(t, s, []reachCase{
 		{"S-15", "through an appliance with the check off", tcp("i-a-app", "i-a-inspected", 443), reachable, nil},
 		{"S-15", "through an appliance with the check on, and every other blocker", tcp("i-a-inspected", "i-a-db", 5432), unreachable,
-			[]string{"forward:ENI_SOURCE_DEST_CHECK_RESTRICTION", "forward:ENI_SG_RULES_MISMATCH", "warning:ACL_PARTIAL_RETURN"}},
+			[]string{"forward:ENI_SOURCE_DEST_CHECK_RESTRICTION", "forward:ENI_SG_RULES_MISMATCH", "warning:ACL_PARTIAL_RETURN", "warning:APPLIANCE_ASYMMETRIC_ROUTING"}},
 		{"S-15", "routing loop between two appliances", tcp("i-a-loop1", "10.50.0.1", 443), unreachable, []string{"forward:ROUTING_LOOP"}},
 	})
 }

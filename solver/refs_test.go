@@ -77,6 +77,10 @@ func TestSecurityGroupReferencesAcrossConnections(t *testing.T) {
 			strings.NewReplacer("TARGET_X", "tgw", "TARGET_Y", "tgw", "REGION_Y", "eu-west-1").Replace(refsTopology) +
 				strings.ReplaceAll(refsTGW, "REFS", "false"),
 			solver.VerdictUnreachable, []string{"forward:SG_REFERENCING_SUPPORT"}},
+		{"S-22 transit gateway on, but the destination's attachment turns referencing off",
+			strings.NewReplacer("TARGET_X", "tgw", "TARGET_Y", "tgw", "REGION_Y", "eu-west-1").Replace(refsTopology) +
+				strings.Replace(strings.ReplaceAll(refsTGW, "REFS", "true"), "subnets: [sn-y],", "subnets: [sn-y], security_group_referencing: false,", 1),
+			solver.VerdictUnreachable, []string{"forward:SG_REFERENCING_SUPPORT"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

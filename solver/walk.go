@@ -93,6 +93,9 @@ type walker struct {
 	// boxes are the appliances (S-15) the request went through; the
 	// return walk gets its request's.
 	boxes []int32
+	// pins are the attachment subnets the request entered VPCs through,
+	// which appliance mode keeps for the response.
+	pins []attPin
 	// egressHop is the index of the source's security group hop, checked
 	// once the destination is known; -1 if none.
 	egressHop int
@@ -789,6 +792,24 @@ func (w *walker) toTransitGateway(tgw model.ID, vpc int32, from int32) terminal 
 	return w.throughTGW(att, az)
 }
 
+// attPin records the subnet through which a request entered a VPC from
+// its transit gateway attachment.
+type attPin struct {
+	att    model.ID
+	subnet int32
+}
+
+// pinned returns the subnet the request entered through attachment att, or
+// -1.
+func (w *walker) pinned(att model.ID) int32 {
+	for _, p := range w.pins {
+		if p.att == att {
+			return p.subnet
+		}
+	}
+	return -1
+}
+
 // throughTGW routes a packet that entered transit gateway attachment att
 // (S-50, S-52).
 func (w *walker) throughTGW(att *attInfo, az string) terminal {
@@ -855,9 +876,24 @@ func (w *walker) throughTGW(att *attInfo, az string) terminal {
 	}
 	switch out.m.Type {
 	case model.AttachmentVPC:
+		if !att.m.ReferencingEnabled() || !out.m.ReferencingEnabled() {
+			w.refOK = false
+			w.crossedTGWWithoutRefs = true
+		}
 		asn, ok := out.azs[az]
 		if !ok && len(out.order) > 0 {
 			asn, ok = out.order[0], true
+		}
+		if out.m.ApplianceMode && w.path != nil {
+			// The response's way in depends on the request's: not a
+			// shareable path.
+			w.taint()
+		}
+		if pinned := w.pinned(out.m.ID); w.leg == LegReturn && out.m.ApplianceMode && pinned >= 0 {
+			// Appliance mode: the response enters where the request did.
+			asn = pinned
+		} else if w.leg == LegForward && ok {
+			w.pins = append(w.pins, attPin{out.m.ID, asn})
 		}
 		if !ok {
 			w.block(TGWRouteAZRestriction, out.m.ID, "", out.m.Source.Position, "attachment %s has no subnet", out.m.ID)
@@ -956,6 +992,9 @@ func (w *walker) toMiddlebox(ei int32, from int32) terminal {
 	if w.leg == LegForward {
 		w.boxes = append(w.boxes, ei)
 	}
+	if unseen && w.path == nil {
+		w.warn(ApplianceAsymmetricRouting, e.id, "", e.src.Position, "the response passes %s, which did not forward the request: a stateful appliance drops it%s", e.id, w.asymmetryHint())
+	}
 	if w.path == nil && w.leg == LegForward {
 		w.hop(w.checkSG(ei, sgeval.Ingress, w.peerFor(w.pkt.Src, w.srcENI), w.srcENI))
 	} else if w.path == nil && unseen {
@@ -968,6 +1007,15 @@ func (w *walker) toMiddlebox(ei int32, from int32) terminal {
 		w.hop(w.checkResponseSG(ei, sgeval.Egress, sgeval.Peer{Addr: w.pkt.Dst}))
 	}
 	return w.route(e.subnet)
+}
+
+// asymmetryHint suggests appliance mode when a transit gateway is on the
+// response's path.
+func (w *walker) asymmetryHint() string {
+	if w.crossedTGW {
+		return "; turn on appliance mode on the appliance VPC's transit gateway attachment to keep both directions on one appliance"
+	}
+	return "; route both directions through the same appliance"
 }
 
 // checkResponseSG checks a response, addressed to any port of the
