@@ -392,22 +392,30 @@ func (v *validator) securityGroup(sg *SecurityGroup) {
 	for i := range sg.Ingress {
 		r := &sg.Ingress[i]
 		v.portsAndICMP(r.Source, r.Protocol, r.Ports, r.ICMP)
-		v.peers(r.Source, "sources", r.Sources)
+		v.peers(sg, r.Source, "sources", r.Sources)
 	}
 	for i := range sg.Egress {
 		r := &sg.Egress[i]
 		v.portsAndICMP(r.Source, r.Protocol, r.Ports, r.ICMP)
-		v.peers(r.Source, "destinations", r.Destinations)
+		v.peers(sg, r.Source, "destinations", r.Destinations)
 	}
 }
 
-func (v *validator) peers(src Source, key string, peers []Peer) {
+func (v *validator) peers(sg *SecurityGroup, src Source, key string, peers []Peer) {
 	if len(peers) == 0 {
 		v.errorf(src.Field(key), ErrMissingField, "a rule needs at least one entry in %s", key)
 	}
 	for i, p := range peers {
-		if p.Ref != "" {
-			v.ref(src.Elem(key, i), p.Ref, "security group or prefix list", KindSecurityGroup, KindPrefixList)
+		if p.Ref == "" || !v.ref(src.Elem(key, i), p.Ref, "security group or prefix list", KindSecurityGroup, KindPrefixList) {
+			continue
+		}
+		// AWS refuses a rule that references a group of another region
+		// (across an inter-region peering, say): written anyway, it never
+		// matches (S-22).
+		own, other := v.x.OwnerVPC(sg.ID), v.x.OwnerVPC(p.Ref)
+		if own != nil && other != nil && own.Region != "" && other.Region != "" && own.Region != other.Region {
+			v.add(SeverityWarning, src.Elem(key, i), ErrConflict, "S-22", "%s references %s, a group of %s in %s; AWS does not allow references to groups in another region (%s), so the rule matches nothing: use the peer's CIDR blocks",
+				sg.ID, p.Ref, other.ID, other.Region, own.Region)
 		}
 	}
 }

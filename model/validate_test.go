@@ -33,6 +33,11 @@ vpcs:
     subnets: [{id: sn, az: eu-west-1a, cidr_block: 10.0.1.0/24}]
     route_tables: [{id: rtb-x}]
 `, `t.yaml:6:15: vpcs[0].subnets[0]: warning: subnet sn has no route_table and vpc-a marks no main table: it gets an implicit main table with only local routes (S-10)`},
+		{"S-22 reference to a group of another region", `version: 1
+vpcs:
+  - {id: vpc-a, region: eu-west-1, cidr_blocks: [10.0.0.0/16], security_groups: [{id: sg-a, description: a, ingress: [{protocol: tcp, ports: 22, sources: [sg-b]}]}]}
+  - {id: vpc-b, region: us-east-1, cidr_blocks: [10.1.0.0/16], security_groups: [{id: sg-b, description: b}]}
+`, `t.yaml:3:156: vpcs[0].security_groups[0].ingress[0].sources[0]: warning: sg-a references sg-b, a group of vpc-b in us-east-1; AWS does not allow references to groups in another region (eu-west-1), so the rule matches nothing: use the peer's CIDR blocks (S-22)`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
