@@ -84,6 +84,7 @@ func TestCLIGolden(t *testing.T) {
 		{"lint-seed000-sarif", exitFindings, []string{"lint", "../../testdata/seed000-peering-nlb.yaml", "--output", "sarif"}},
 		{"lint-seed001-json", exitFindings, []string{"lint", "../../testdata/seed001-peering-endpoints.yaml", "--output", "json"}},
 		{"lint-network-junit", exitFindings, []string{"lint", "../../solver/testdata/network.yaml", "--output", "junit", "--fail-on", "note"}},
+		{"lint-no-repeated-validation-warning", exitFindings, []string{"lint", "../../lint/testdata/endpoint-private-dns-without-vpc-dns/fires.yaml"}},
 		{"who-can-reach-db", exitOK, []string{"who-can-reach", "../../solver/testdata/network.yaml", "--to", "i-a-db", "--port", "5432"}},
 		{"who-can-reach-web-json", exitOK, []string{"who-can-reach", "../../solver/testdata/network.yaml", "--to", "i-a-web", "--port", "22", "--output", "json"}},
 		{"exposure-network", exitFindings, []string{"exposure", "../../solver/testdata/network.yaml"}},

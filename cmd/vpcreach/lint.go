@@ -156,8 +156,16 @@ func runLint(args []string, out, errOut io.Writer) int {
 		fmt.Fprintf(out, "%s: %d errors, %d warnings, %d notes\n", plural(len(findings), "finding"),
 			counts[model.SeverityError], counts[model.SeverityWarning], counts[model.SeverityNote])
 	}
+	// A validation warning that a finding already reports, at the same
+	// place, is not repeated.
+	reported := map[model.Position]bool{}
+	for _, f := range findings {
+		reported[f.Pos] = true
+	}
 	for _, w := range diags.Warnings() {
-		fmt.Fprintln(errOut, w.Error())
+		if !reported[w.Pos] {
+			fmt.Fprintln(errOut, w.Error())
+		}
 	}
 	if failing > 0 {
 		return exitFindings
