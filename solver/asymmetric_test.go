@@ -56,7 +56,7 @@ func TestAsymmetricApplianceSeesResponseAsNewTraffic(t *testing.T) {
 	r = narrow.Reach(tcp("i-a", "i-b", 443))
 	assert.Equal(t, unreachable, r.Verdict, explain(r))
 	assert.Equal(t, []string{"return:ENI_SG_RULES_MISMATCH", "warning:APPLIANCE_ASYMMETRIC_ROUTING"}, codes(r))
-	assert.Contains(t, r.Blockers[0].Message, "i-fw2 did not forward the request")
+	assert.Contains(t, r.Blockers[0].Message, "the request did not pass i-fw2")
 
 	// Part of the ephemeral range open is still not enough.
 	part := load(t, strings.Replace(asymmetricTopology, "FW_RULE", "{protocol: tcp, ports: 443, sources: [10.0.0.0/8]}, {protocol: tcp, ports: 1024-40000, sources: [10.0.0.0/8]}", 1))
@@ -116,4 +116,19 @@ func TestTransitGatewayApplianceMode(t *testing.T) {
 		}
 	}
 	assert.Equal(t, []string{"i-fw-a", "i-fw-a"}, fws, explain(r))
+}
+
+func TestApplianceWithTwoInterfacesKeepsItsState(t *testing.T) {
+	// One appliance instance, one interface per direction: the instance
+	// saw the request, so no asymmetry warning; the second interface's
+	// groups still check the response, as AWS tracks per interface.
+	two := strings.Replace(asymmetricTopology,
+		"      - {id: i-fw2, subnet: sn-fw, private_ip: 10.0.3.11, source_dest_check: false, security_groups: [sg-fw]}\n",
+		"    network_interfaces:\n      - {id: eni-fw1-b, instance: i-fw1, subnet: sn-fw, private_ip: 10.0.3.11, source_dest_check: false, security_groups: [sg-fw]}\n", 1)
+	two = strings.Replace(two, "target: i-fw2", "target: eni-fw1-b", 1)
+	r := load(t, strings.Replace(two, "FW_RULE", "{protocol: all, sources: [10.0.0.0/8]}", 1)).Reach(tcp("i-a", "i-b", 443))
+	assert.Equal(t, reachable, r.Verdict, explain(r))
+
+	r = load(t, strings.Replace(two, "FW_RULE", "{protocol: tcp, ports: 443, sources: [10.0.0.0/8]}", 1)).Reach(tcp("i-a", "i-b", 443))
+	assert.Equal(t, []string{"return:ENI_SG_RULES_MISMATCH"}, codes(r), explain(r))
 }

@@ -127,6 +127,10 @@ type eniInfo struct {
 	lb       *model.LoadBalancer
 	// name is describe(), rendered once.
 	name string
+	// host is the instance an instance's or attached interface's traffic
+	// is handled by (its own id otherwise): an appliance keeps connection
+	// state per host, whichever of its interfaces a packet uses.
+	host model.ID
 }
 
 type tgwInfo struct {
@@ -434,14 +438,15 @@ func (s *Solver) compileVPC(vi int, defaultRef sgeval.GroupRef) {
 	for i := range v.Instances {
 		in := &v.Instances[i]
 		e := iface(&in.Interface)
-		e.id, e.kind, e.running, e.src = in.ID, eniInstance, in.State == model.InstanceRunning, in.Source
+		e.id, e.kind, e.running, e.src, e.host = in.ID, eniInstance, in.State == model.InstanceRunning, in.Source, in.ID
 		addENI(e, in.ID, in.ENI)
 	}
 	for i := range v.NetworkInterfaces {
 		ni := &v.NetworkInterfaces[i]
 		e := iface(&ni.Interface)
-		e.id, e.kind, e.src = ni.ID, eniNetworkInterface, ni.Source
+		e.id, e.kind, e.src, e.host = ni.ID, eniNetworkInterface, ni.Source, ni.ID
 		if ni.Instance != "" {
+			e.host = ni.Instance
 			if in := s.x.Instance(ni.Instance); in != nil {
 				e.running = in.State == model.InstanceRunning
 			}

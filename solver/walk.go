@@ -988,11 +988,14 @@ func (w *walker) toMiddlebox(ei int32, from int32) terminal {
 	// the response as part of a tracked connection; one that did not
 	// (an asymmetric path) sees it as new traffic, which its security
 	// groups must allow both ways (S-20).
+	// Connection tracking of security groups is per interface; an
+	// appliance's own state is per instance, whichever interface.
 	unseen := w.leg == LegReturn && !slices.Contains(w.boxes, ei)
+	hostUnseen := unseen && !slices.ContainsFunc(w.boxes, func(b int32) bool { return e.host != "" && w.s.enis[b].host == e.host })
 	if w.leg == LegForward {
 		w.boxes = append(w.boxes, ei)
 	}
-	if unseen && w.path == nil {
+	if hostUnseen && w.path == nil {
 		w.warn(ApplianceAsymmetricRouting, e.id, "", e.src.Position, "the response passes %s, which did not forward the request: a stateful appliance drops it%s", e.id, w.asymmetryHint())
 	}
 	if w.path == nil && w.leg == LegForward {
@@ -1029,7 +1032,7 @@ func (w *walker) checkResponseSG(ei int32, dir sgeval.Direction, peer sgeval.Pee
 	d, port := sgeval.CheckRange(e.groups, dir, w.pkt, peer, w.ephemeral)
 	if d.Allowed {
 		h := w.checkSG(ei, dir, peer, -1)
-		h.Rule += "; the appliance did not see the request, so the response is new traffic to it"
+		h.Rule += "; this interface did not see the request, so the response is new traffic to it"
 		return h
 	}
 	saved := w.pkt
@@ -1038,7 +1041,7 @@ func (w *walker) checkResponseSG(ei int32, dir sgeval.Direction, peer sgeval.Pee
 	h := w.checkSG(ei, dir, peer, -1)
 	w.pkt = saved
 	if len(w.blockers) > n {
-		w.blockers[n].Message += fmt.Sprintf(" (port %d): %s did not forward the request, so to its security groups the response is new traffic (asymmetric path)", port, e.id)
+		w.blockers[n].Message += fmt.Sprintf(" (port %d): the request did not pass %s, so to its security groups the response is new traffic (asymmetric path)", port, e.id)
 	}
 	return h
 }
