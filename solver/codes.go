@@ -60,6 +60,7 @@ const (
 	ZoneMatchedByName
 	DNSHostnamesDisabled
 	ApplianceAsymmetricRouting
+	ELBV2HairpinNotSupported
 )
 
 type codeInfo struct{ name, desc string }
@@ -117,6 +118,7 @@ var codeInfos = []codeInfo{
 	{"ZONE_MATCHED_BY_NAME", "zones of two accounts were matched by availability zone name, which each account maps to physical zones differently: give az_id for an exact answer (S-74)"},
 	{"DNS_HOSTNAMES_DISABLED", "a private hosted zone answered in a VPC with DNS hostnames off; AWS documents that private zones need both DNS support and DNS hostnames, so the answer may not hold (S-90)"},
 	{"APPLIANCE_ASYMMETRIC_ROUTING", "the response passes an appliance that did not forward the request: a stateful appliance (firewall) drops it; route both ways through one appliance (with a transit gateway, turn appliance mode on)"},
+	{"ELBV2_HAIRPIN_NOT_SUPPORTED", "a target of a load balancer that preserves client IPs connects to that load balancer and is sent back to itself: the connection times out (NAT loopback is not supported, S-81)"},
 }
 
 // String returns the code's name, such as "NO_ROUTE_TO_DESTINATION".

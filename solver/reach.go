@@ -327,8 +327,8 @@ func (s *Solver) reach(res Result, src, dst origin, pkt sgeval.Packet, eph model
 		term = next.term
 		for _, other := range st.others {
 			if !s.segmentWorks(st, other, term.pkt, eph, quiet) {
-				res.Warnings = append(res.Warnings, Warning{Code: ELBV2TargetUnreachable, Component: s.enis[other].id, Leg: LegForward,
-					Message: fmt.Sprintf("%s is an eligible target of %s too, but traffic to it is blocked: some connections fail (S-81)", s.enis[other].id, s.enis[st.node].id)})
+				res.Warnings = append(res.Warnings, Warning{Code: ELBV2TargetUnreachable, Component: s.enis[other.eni].id, Leg: LegForward,
+					Message: fmt.Sprintf("%s is an eligible target of %s too, but traffic to it on port %d is blocked: some connections fail (S-81)", s.enis[other.eni].id, s.enis[st.node].id, other.port)})
 			}
 		}
 	}
@@ -371,12 +371,12 @@ func (s *Solver) lbSegment(st *serviceStep, arrived sgeval.Packet, eph model.Por
 
 // segmentWorks reports whether the request and response between a load
 // balancer node and another eligible target pass.
-func (s *Solver) segmentWorks(st *serviceStep, target int32, arrived sgeval.Packet, eph model.PortRange, quiet bool) bool {
-	if target < 0 {
+func (s *Solver) segmentWorks(st *serviceStep, target lbTarget, arrived sgeval.Packet, eph model.PortRange, quiet bool) bool {
+	if target.eni < 0 {
 		return true
 	}
 	alt := *st
-	alt.target, alt.targetAddr = target, s.enis[target].primary
+	alt.target, alt.targetAddr, alt.port = target.eni, target.addr, target.port
 	sg := s.lbSegment(&alt, arrived, eph, true)
 	sg.fw.finishEgress(sg.fw.first, sg.src, sg.term)
 	if len(sg.fw.blockers) > 0 || sg.term.kind == termDropped {

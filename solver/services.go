@@ -34,7 +34,7 @@ type serviceStep struct {
 	src        netip.Addr
 	preserved  bool
 	// others are further eligible targets, checked for warnings.
-	others []int32
+	others []lbTarget
 	// service is set when the request ends at an AWS service behind an
 	// interface endpoint.
 	service bool
@@ -86,8 +86,16 @@ func (s *Solver) throughEndpoint(ei int32, pkt sgeval.Packet) *serviceStep {
 		if who == "" {
 			who = "(no account given)"
 		}
-		st.block(VPCEPrincipalNotAllowed, svc.ID, svc.Source.Field("allowed_principals").Position,
-			"account %s of endpoint %s is not on the allowed principals of endpoint service %s (S-73)", who, ep.ID, svc.ID)
+		if s.connectionRecorded(svc, ep) && s.connectionState(svc, ep) == model.EndpointAvailable {
+			// The allow list is checked when an endpoint is created: a
+			// connection already accepted keeps working after its account
+			// is removed (ModifyVpcEndpointServicePermissions).
+			st.warnings = append(st.warnings, Warning{Code: VPCEPrincipalNotAllowed, Component: svc.ID, Leg: LegForward, Pos: svc.Source.Field("allowed_principals").Position,
+				Message: fmt.Sprintf("account %s of endpoint %s is not on the allowed principals of endpoint service %s; its connection, already available, keeps working, but a new endpoint could not be created (S-73)", who, ep.ID, svc.ID)})
+		} else {
+			st.block(VPCEPrincipalNotAllowed, svc.ID, svc.Source.Field("allowed_principals").Position,
+				"account %s of endpoint %s is not on the allowed principals of endpoint service %s (S-73)", who, ep.ID, svc.ID)
+		}
 	}
 	if state := s.connectionState(svc, ep); state != model.EndpointAvailable {
 		st.block(VPCEConnectionNotAccepted, ep.ID, ep.Source.Position,
@@ -189,6 +197,21 @@ func (s *Solver) zonesComparable(ei int32, svc *model.EndpointService) bool {
 	return true
 }
 
+// connectionRecorded reports whether the model states endpoint ep's
+// connection to svc: the endpoint's state, or the service's connection
+// list.
+func (s *Solver) connectionRecorded(svc *model.EndpointService, ep *model.Endpoint) bool {
+	if ep.State != 0 {
+		return true
+	}
+	for _, c := range svc.Connections {
+		if c.Endpoint == ep.ID {
+			return true
+		}
+	}
+	return false
+}
+
 // sameZone reports whether two interfaces are in one availability zone,
 // by zone id when both subnets give one, else by name (S-74).
 func (s *Solver) sameZone(a, b int32) bool {
@@ -241,10 +264,11 @@ func (s *Solver) throughLB(st *serviceStep, ei int32, pkt sgeval.Packet, viaPriv
 		}
 	}
 	rule := fmt.Sprintf("listener %s/%d -> target group %s", listener.Protocol, listener.Port, tg.ID)
-	if len(healthy) == 0 && lb.Type == model.LBNetwork {
-		// A network load balancer whose targets are all unhealthy fails
-		// open: it sends to every registered target that is merely
-		// unhealthy (ELB guide, health checks).
+	if len(healthy) == 0 {
+		// A load balancer whose targets are all unhealthy fails open: it
+		// sends to every registered target that is merely unhealthy (ELB
+		// guides, health checks, for network and application load
+		// balancers alike).
 		for i, t := range tg.Targets {
 			if t.Health == model.HealthUnhealthy {
 				healthy = append(healthy, i)
@@ -255,7 +279,7 @@ func (s *Solver) throughLB(st *serviceStep, ei int32, pkt sgeval.Packet, viaPriv
 		}
 		if len(healthy) > 0 {
 			st.warnings = append(st.warnings, Warning{Code: ELBV2NoHealthyTargets, Component: tg.ID, Leg: LegForward, Pos: tg.Source.Position,
-				Message: fmt.Sprintf("target group %s has no healthy target: the network load balancer fails open and sends to its unhealthy targets (S-81)", tg.ID)})
+				Message: fmt.Sprintf("target group %s has no healthy target: the load balancer fails open and sends to its unhealthy targets (S-81)", tg.ID)})
 		}
 	}
 	switch {
@@ -270,33 +294,57 @@ func (s *Solver) throughLB(st *serviceStep, ei int32, pkt sgeval.Packet, viaPriv
 		return
 	}
 	preserved := tg.PreservesClientIP() && !viaPrivateLink
-	var targets []int32
-	var addrs []netip.Addr
+	var targets []lbTarget
 	for _, i := range eligible {
 		t := tg.Targets[i]
+		port := t.Port
+		if port == 0 {
+			port = tg.Port
+		}
 		switch {
 		case t.ID != "":
 			if e, ok := s.eni[t.ID]; ok {
-				targets = append(targets, e)
-				addrs = append(addrs, s.enis[e].primary)
+				targets = append(targets, lbTarget{e, s.enis[e].primary, port})
 			}
 		case t.IP.IsValid():
-			if e, ok := s.vpcs[n.vpc].addrs[t.IP]; ok {
-				targets = append(targets, e)
-			} else {
-				targets = append(targets, -1)
+			e, ok := s.vpcs[n.vpc].addrs[t.IP]
+			if !ok {
+				e = -1
 			}
-			addrs = append(addrs, t.IP)
+			targets = append(targets, lbTarget{e, t.IP, port})
 		}
 	}
 	if len(targets) == 0 {
 		st.block(ELBV2NoHealthyTargets, tg.ID, tg.Source.Position, "target group %s has no target vpcreach can place (S-81)", tg.ID)
 		return
 	}
-	port := tg.Targets[eligible[0]].Port
-	if port == 0 {
-		port = tg.Port
+	if preserved {
+		// With client IP preservation, a target that connects to its own
+		// load balancer and is sent back to itself times out: NAT loopback
+		// is not supported (NLB guide, troubleshooting).
+		var others []lbTarget
+		for _, t := range targets {
+			if t.addr != pkt.Src {
+				others = append(others, t)
+			}
+		}
+		if len(others) < len(targets) {
+			self := "the client"
+			if t, ok := s.addrOwnerENI(pkt.Src, n.vpc); ok {
+				self = string(s.enis[t].id)
+			}
+			if len(others) == 0 {
+				st.hops = append(st.hops, Hop{Component: lb.ID, Kind: HopLoadBalancer, Decision: DecisionDrop, Rule: rule, Pos: listener.Source.Position})
+				st.block(ELBV2HairpinNotSupported, lb.ID, tg.Source.Position,
+					"%s is a target of %s itself, which preserves client IPs: the load balancer sends its connections back to it, where they time out (NAT loopback is not supported, S-81)", self, tg.ID)
+				return
+			}
+			st.warnings = append(st.warnings, Warning{Code: ELBV2HairpinNotSupported, Component: lb.ID, Leg: LegForward, Pos: tg.Source.Position,
+				Message: fmt.Sprintf("%s is a target of %s itself, which preserves client IPs: the connections the load balancer sends back to it time out (NAT loopback is not supported, S-81)", self, tg.ID)})
+			targets = others
+		}
 	}
+	first := targets[0]
 	src := n.primary
 	how := "source becomes the load balancer's address " + n.primary.String()
 	if preserved {
@@ -304,11 +352,25 @@ func (s *Solver) throughLB(st *serviceStep, ei int32, pkt sgeval.Packet, viaPriv
 		how = "client IP preserved: the target sees " + pkt.Src.String()
 	}
 	st.hops = append(st.hops, Hop{Component: lb.ID, Kind: HopLoadBalancer, Decision: DecisionForward,
-		Rule: fmt.Sprintf("%s -> %s port %d; %s", rule, addrs[0], port, how), Pos: listener.Source.Position,
-		Packet: &Header{Src: src, Dst: addrs[0]}})
+		Rule: fmt.Sprintf("%s -> %s port %d; %s", rule, first.addr, first.port, how), Pos: listener.Source.Position,
+		Packet: &Header{Src: src, Dst: first.addr}})
 	st.returnHops = append([]Hop{{Component: lb.ID, Kind: HopLoadBalancer, Decision: DecisionForward, Rule: "response back to the client"}}, st.returnHops...)
-	st.next, st.node, st.target, st.targetAddr, st.port, st.src, st.preserved = true, ei, targets[0], addrs[0], port, src, preserved
+	st.next, st.node, st.target, st.targetAddr, st.port, st.src, st.preserved = true, ei, first.eni, first.addr, first.port, src, preserved
 	st.others = targets[1:]
+}
+
+// addrOwnerENI returns the interface holding address a in VPC vpc.
+func (s *Solver) addrOwnerENI(a netip.Addr, vpc int32) (int32, bool) {
+	e, ok := s.vpcs[vpc].addrs[a]
+	return e, ok
+}
+
+// lbTarget is an eligible target of a load balancer: its interface (-1 for
+// an address outside the model's interfaces), address and port.
+type lbTarget struct {
+	eni  int32
+	addr netip.Addr
+	port uint16
 }
 
 // targetZone returns the availability zone of a target.

@@ -107,9 +107,18 @@ func TestSeed002PrivateLink(t *testing.T) {
 	assert.Equal(t, unreachable, r.Verdict)
 	assert.Equal(t, []string{"forward:VPCE_CONNECTION_NOT_ACCEPTED"}, codes(r))
 
+	// S-73: the allow list is checked when an endpoint is created. An
+	// account removed later keeps its available connection (AWS keeps it
+	// until the provider rejects it); without a recorded connection the
+	// endpoint could not exist.
 	noAllow := seedVariant(t, "seed002-privatelink.yaml", "arn:aws:iam::444444444444:root", "arn:aws:iam::999999999999:root")
 	r = noAllow.Reach(tcp("i-cons-app", "vpce-cons-web", 80))
-	assert.Equal(t, unreachable, r.Verdict)
+	assert.Equal(t, warned, r.Verdict, explain(r))
+	assert.Equal(t, []string{"warning:VPCE_PRINCIPAL_NOT_ALLOWED"}, codes(r))
+	unrecorded := seedVariant(t, "seed002-privatelink.yaml", "arn:aws:iam::444444444444:root", "arn:aws:iam::999999999999:root",
+		"      - {endpoint: vpce-cons-web, state: available}\n", "")
+	r = unrecorded.Reach(tcp("i-cons-app", "vpce-cons-web", 80))
+	assert.Equal(t, unreachable, r.Verdict, explain(r))
 	assert.Contains(t, codes(r), "forward:VPCE_PRINCIPAL_NOT_ALLOWED")
 
 	// By service id: the consumer's endpoint to that service is used.
