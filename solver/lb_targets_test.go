@@ -90,3 +90,21 @@ func TestClientIPPreservationHairpin(t *testing.T) {
 	r = load(t, lbNet(t, "application", "{id: i-t1, port: 9000}", "8080")).Reach(tcp("i-t1", "lb", 80))
 	assert.Equal(t, reachable, r.Verdict, explain(r))
 }
+
+func TestNLBDNSFailover(t *testing.T) {
+	// S-81: with cross-zone load balancing off, a node whose zone has no
+	// healthy target is taken out of the load balancer's DNS name while
+	// another zone has one: clients using the name never get it.
+	text := strings.NewReplacer(
+		"      - {id: sn-a1, az: us-east-1a, cidr_block: 10.0.1.0/24}\n",
+		"      - {id: sn-a1, az: us-east-1a, cidr_block: 10.0.1.0/24}\n      - {id: sn-a2, az: us-east-1b, cidr_block: 10.0.2.0/24}\n",
+		"subnets: [sn-a1]\n        private_ips: [10.0.1.5]", "subnets: [sn-a1, sn-a2]\n        private_ips: [10.0.1.5, 10.0.2.5]",
+		"{id: i-t2, subnet: sn-a1, private_ip: 10.0.1.11", "{id: i-t2, subnet: sn-a2, private_ip: 10.0.2.11",
+	).Replace(lbNet(t, "network", "{id: i-t1, port: 9000}, {id: i-t2, health: unhealthy}", "8080"))
+	s := load(t, text)
+	r := s.Reach(tcp("i-client", "lb", 80))
+	assert.Equal(t, reachable, r.Verdict, explain(r))
+	// The node's own address still fails, and says why.
+	r = s.Reach(tcp("i-client", "10.0.2.5", 80))
+	assert.Equal(t, []string{"forward:ELBV2_NO_TARGETS_IN_AZ"}, codes(r), explain(r))
+}

@@ -205,11 +205,8 @@ func (s *Solver) reachQuery(q Query, quiet bool) Result {
 	// Clients use every address of a name or load balancer. Walk to each
 	// (the preferred one first): if all pass, show the preferred path; if
 	// some fail, show a passing path and warn about the others; if all
-	// fail, show the preferred one's blockers.
-	type tried struct {
-		o   origin
-		res Result
-	}
+	// fail, show the preferred one's blockers. DNS failover takes some
+	// addresses out (dnsFailsOver).
 	var all []tried
 	add := func(o origin) {
 		for _, t := range all {
@@ -241,7 +238,7 @@ func (s *Solver) reachQuery(q Query, quiet bool) Result {
 	}
 	out := all[shown].res
 	for i, t := range all {
-		if i == shown || t.res.Reachable() {
+		if i == shown || t.res.Reachable() || s.dnsFailsOver(t) {
 			continue
 		}
 		var cs []string
@@ -257,6 +254,28 @@ func (s *Solver) reachQuery(q Query, quiet bool) Result {
 		out.Verdict = VerdictReachableWithWarnings
 	}
 	return out
+}
+
+// tried is one address of a destination with several, and its answer.
+type tried struct {
+	o   origin
+	res Result
+}
+
+// dnsFailsOver reports whether DNS stops handing out the address t tried:
+// a network load balancer node whose zone has no healthy target (cross-zone
+// off) is taken out of the load balancer's DNS name while other zones have
+// healthy targets (NLB guide, health checks: DNS failover).
+func (s *Solver) dnsFailsOver(t tried) bool {
+	if t.o.eni < 0 || s.enis[t.o.eni].kind != eniLBNode || len(t.res.Blockers) == 0 {
+		return false
+	}
+	for _, b := range t.res.Blockers {
+		if b.Code != ELBV2NoTargetsInAZ {
+			return false
+		}
+	}
+	return true
 }
 
 // segment is one stretch of a path walked through the VPC fabric: from
