@@ -35,6 +35,71 @@ func init() {
 		},
 	})
 	register(&Rule{
+		ID:       "endpoint-zone-not-served",
+		Severity: model.SeverityError,
+		Title:    "interface endpoint in a zone its endpoint service does not serve",
+		Description: "An interface endpoint to an endpoint service places one interface in each of its subnets, " +
+			"and PrivateLink carries traffic from an interface to the service's load balancer node in the same " +
+			"availability zone (S-74). AWS refuses to create the endpoint in a subnet whose zone none of the " +
+			"service's load balancers covers, so a topology that has one will not deploy; were it built by " +
+			"hand, clients resolving the endpoint's names would get that interface's address too and fail " +
+			"there. Zones are compared by zone id where both sides give one, and by name only within one " +
+			"account (names map to different zones in different accounts).",
+		Fix:       "Place the endpoint only in subnets of zones the service's load balancers have subnets in, or enable the load balancer in that zone.",
+		Semantics: []string{"S-74"},
+		check: func(c *Context) {
+			services := map[string]*model.EndpointService{}
+			for i := range c.Model.EndpointServices {
+				es := &c.Model.EndpointServices[i]
+				services[string(es.ID)], services[es.ServiceName()] = es, es
+			}
+			for vi := range c.Model.VPCs {
+				v := &c.Model.VPCs[vi]
+				for _, e := range v.Endpoints {
+					es := services[e.Service]
+					if e.Type != model.EndpointInterface || es == nil || es.Region != v.Region {
+						continue
+					}
+					for i, sid := range e.Subnets {
+						sn := c.Index.Subnet(sid)
+						if sn == nil {
+							continue
+						}
+						served, comparable := false, false
+						var zones []string
+						for _, lbID := range es.LoadBalancers {
+							lb := c.Index.LoadBalancer(lbID)
+							lbVPC := c.Index.OwnerVPC(lbID)
+							if lb == nil || lbVPC == nil {
+								continue
+							}
+							for _, lsid := range lb.Subnets {
+								ls := c.Index.Subnet(lsid)
+								if ls == nil {
+									continue
+								}
+								zones = append(zones, zoneName(ls))
+								switch {
+								case sn.AZID != "" && ls.AZID != "":
+									comparable = true
+									served = served || sn.AZID == ls.AZID
+								case lbVPC.Account == v.Account:
+									comparable = true
+									served = served || sn.AZ == ls.AZ
+								}
+							}
+						}
+						if comparable && !served {
+							c.Report(e.Source.Elem("subnets", i), e.ID,
+								"interface endpoint %s has subnet %s in %s, a zone no load balancer of endpoint service %s covers (it covers %s): AWS will not create the endpoint there",
+								e.ID, sid, zoneName(sn), es.ID, strings.Join(zones, ", "))
+						}
+					}
+				}
+			}
+		},
+	})
+	register(&Rule{
 		ID:       "endpoint-private-dns-without-vpc-dns",
 		Severity: model.SeverityWarning,
 		Title:    "endpoint private DNS in a VPC without DNS support or hostnames",
@@ -69,4 +134,12 @@ func init() {
 			}
 		},
 	})
+}
+
+// zoneName names a subnet's zone, with its zone id when known.
+func zoneName(sn *model.Subnet) string {
+	if sn.AZID != "" {
+		return sn.AZ + " (" + sn.AZID + ")"
+	}
+	return sn.AZ
 }
