@@ -132,3 +132,19 @@ func TestApplianceWithTwoInterfacesKeepsItsState(t *testing.T) {
 	r = load(t, strings.Replace(two, "FW_RULE", "{protocol: tcp, ports: 443, sources: [10.0.0.0/8]}", 1)).Reach(tcp("i-a", "i-b", 443))
 	assert.Equal(t, []string{"return:ENI_SG_RULES_MISMATCH"}, codes(r), explain(r))
 }
+
+func TestHostServicesAreNamedForWhatTheyAre(t *testing.T) {
+	// S-34: the metadata service and Time Sync answer on the host; the
+	// link-local resolver is the VPC's resolver.
+	s := network(t)
+	for _, c := range []struct {
+		to   string
+		kind solver.HopKind
+	}{{"169.254.169.254", solver.HopHostService}, {"169.254.169.123", solver.HopHostService}, {"169.254.169.253", solver.HopDNSResolver}} {
+		r := s.Reach(solver.Query{From: "i-a-app", To: c.to, Protocol: model.ProtocolUDP, Port: 123})
+		require.Equal(t, reachable, r.Verdict, explain(r))
+		last := r.Forward[len(r.Forward)-1]
+		assert.Equal(t, c.kind, last.Kind, c.to)
+		assert.Equal(t, c.kind, r.Return[0].Kind, c.to)
+	}
+}

@@ -548,7 +548,7 @@ func (w *walker) startReturn(t terminal) terminal {
 	case termENI:
 		return w.fromENI(t.eni)
 	case termDNS:
-		w.hop(Hop{Component: serviceComponent(w.s.vpcs[t.vpc].m.ID, w.pkt.Src), Kind: HopDNSResolver, Decision: DecisionSend, Rule: linkLocalName(w.pkt.Src) + " answers"})
+		w.hop(Hop{Component: serviceComponent(w.s.vpcs[t.vpc].m.ID, w.pkt.Src), Kind: serviceHopKind(w.pkt.Src), Decision: DecisionSend, Rule: linkLocalName(w.pkt.Src) + " answers"})
 		return w.deliverInVPC(t.vpc, -1)
 	case termService:
 		// The service answers through the gateway endpoint, into the VPC.

@@ -263,7 +263,7 @@ func (w *walker) fromENI(ei int32) terminal {
 			w.taint()
 		}
 		if !w.quiet {
-			w.hop(Hop{Component: serviceComponent(w.s.vpcs[e.vpc].m.ID, w.pkt.Dst), Kind: HopDNSResolver, Decision: DecisionDeliver, Rule: strings.TrimPrefix(linkLocalName(w.pkt.Dst), "the ") + " at " + w.pkt.Dst.String() + ", on the instance's host"})
+			w.hop(Hop{Component: serviceComponent(w.s.vpcs[e.vpc].m.ID, w.pkt.Dst), Kind: serviceHopKind(w.pkt.Dst), Decision: DecisionDeliver, Rule: strings.TrimPrefix(linkLocalName(w.pkt.Dst), "the ") + " at " + w.pkt.Dst.String() + ", on the instance's host"})
 		}
 		return terminal{kind: termDNS, vpc: e.vpc, ext: -1, pkt: w.pkt}
 	}
@@ -286,6 +286,14 @@ func linkLocalName(a netip.Addr) string {
 		return "the Amazon Time Sync Service"
 	}
 	return "the Route 53 Resolver"
+}
+
+// serviceHopKind is the hop kind of the service at address a.
+func serviceHopKind(a netip.Addr) HopKind {
+	if a == metadataAddr || a == timeSyncAddr {
+		return HopHostService
+	}
+	return HopDNSResolver
 }
 
 // serviceComponent is the hop component for the service at address a in
