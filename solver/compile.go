@@ -288,34 +288,36 @@ func (s *Solver) tgwRouteWords(t *routing.TGWTable, r *routing.TGWRoute) (string
 
 // aclWords returns the rendered text of the rule an ACL decision names.
 func (s *Solver) aclWords(acl *sgeval.ACL, dir sgeval.Direction, d sgeval.ACLDecision) (string, model.Position) {
-	if d.Index >= 0 {
-		if ts, ok := s.texts.acl[acl.ID]; ok {
-			side := ts[0]
-			if dir == sgeval.Egress {
-				side = ts[1]
-			}
-			if d.Index < len(side) {
-				return side[d.Index].text, side[d.Index].pos
-			}
-		}
+	if t, ok := cachedRule(s.texts.acl, acl.ID, dir, d.Index); ok {
+		return t.text, t.pos
 	}
 	return s.aclRuleText(acl, dir, d)
 }
 
 // sgWords returns the rendered text of the rule a group decision names.
 func (s *Solver) sgWords(dir sgeval.Direction, d sgeval.SGDecision) (string, model.Position) {
-	if d.Index >= 0 {
-		if ts, ok := s.texts.sg[d.Group]; ok {
-			side := ts[0]
-			if dir == sgeval.Egress {
-				side = ts[1]
-			}
-			if d.Index < len(side) {
-				return side[d.Index].text, side[d.Index].pos
-			}
-		}
+	if t, ok := cachedRule(s.texts.sg, d.Group, dir, d.Index); ok {
+		return t.text, t.pos
 	}
 	return s.sgRuleText(dir, d)
+}
+
+// cachedRule returns the rendered rule at index of id's rules in
+// direction dir, if the cache holds it (implicit rules, index -1, are not
+// cached).
+func cachedRule(cache map[model.ID][2][]ruleText, id model.ID, dir sgeval.Direction, index int) (ruleText, bool) {
+	ts, ok := cache[id]
+	if !ok || index < 0 {
+		return ruleText{}, false
+	}
+	side := ts[0]
+	if dir == sgeval.Egress {
+		side = ts[1]
+	}
+	if index >= len(side) {
+		return ruleText{}, false
+	}
+	return side[index], true
 }
 
 // PrefixList implements sgeval.Resolver and routing.Resolver.
