@@ -327,12 +327,9 @@ func (w *walker) route(sn int32) terminal {
 	}
 	si := &w.s.subnets[sn]
 	t := si.table
-	v := visit{t.ID, w.pkt.Dst}
-	if slices.Contains(w.visited, v) {
-		w.block(RoutingLoop, t.ID, "", model.Position{}, "routing loops: %s is looked up in %s a second time (S-15)", w.pkt.Dst, t.ID)
+	if w.loops(t.ID) {
 		return w.drop(t.ID, HopRouteTable, "loop", model.Position{})
 	}
-	w.visited = append(w.visited, v)
 	r := t.Lookup(w.pkt.Dst)
 	if r == nil && w.quiet {
 		return w.dropQuiet(NoRouteToDestination, t.ID)
@@ -377,6 +374,18 @@ func (w *walker) route(sn int32) terminal {
 	}
 	w.block(UnmodelledDestination, r.Target, text, pos, "routing through %s (%s) is not modelled yet", r.Target, r.Kind)
 	return w.drop(r.Target, HopUnknown, text, pos)
+}
+
+// loops reports, and blocks on, a second lookup of the packet's
+// destination in route table table (S-15); otherwise it records this one.
+func (w *walker) loops(table model.ID) bool {
+	v := visit{table, w.pkt.Dst}
+	if slices.Contains(w.visited, v) {
+		w.block(RoutingLoop, table, "", model.Position{}, "routing loops: %s is looked up in %s a second time (S-15)", w.pkt.Dst, table)
+		return true
+	}
+	w.visited = append(w.visited, v)
+	return false
 }
 
 func (w *walker) tablePos(t *routing.Table) model.Position {
@@ -835,12 +844,9 @@ func (w *walker) throughTGW(att *attInfo, az string) terminal {
 		w.block(TGWAttachMissingTGWRtbAssociation, att.m.ID, "", att.m.Source.Position, "attachment %s is associated with no route table, so transit gateway %s drops its traffic (S-50)", att.m.ID, att.tgw.m.ID)
 		return w.drop(att.tgw.m.ID, HopTransitGateway, "no associated route table", att.m.Source.Position)
 	}
-	v := visit{t.ID, w.pkt.Dst}
-	if slices.Contains(w.visited, v) {
-		w.block(RoutingLoop, t.ID, "", model.Position{}, "routing loops: %s is looked up in %s a second time", w.pkt.Dst, t.ID)
+	if w.loops(t.ID) {
 		return w.drop(t.ID, HopTGWRouteTable, "loop", model.Position{})
 	}
-	w.visited = append(w.visited, v)
 	r := t.Lookup(w.pkt.Dst)
 	if r == nil && w.quiet {
 		return w.dropQuiet(TGWRtbCannotRoute, t.ID)
