@@ -185,17 +185,9 @@ func decodeValue(data []byte, i int, v reflect.Value, tr *tracker, h *hook) (int
 				}
 				return i, err
 			}
-			i = skipWS(data, i)
-			if i >= len(data) {
-				return i, syntaxErr(i, "unexpected end of JSON input")
-			}
-			switch data[i] {
-			case ',':
-				i = skipWS(data, i+1)
-			case '}':
-				return i + 1, nil
-			default:
-				return i, syntaxErr(i, "invalid character %q after object key:value pair", data[i])
+			var done bool
+			if i, done, err = afterElement(data, i, '}', "object key:value pair"); done || err != nil {
+				return i, err
 			}
 		}
 	case reflect.Slice:
@@ -228,17 +220,9 @@ func decodeValue(data []byte, i int, v reflect.Value, tr *tracker, h *hook) (int
 				return i, err
 			}
 			n++
-			i = skipWS(data, i)
-			if i >= len(data) {
-				return i, syntaxErr(i, "unexpected end of JSON input")
-			}
-			switch data[i] {
-			case ',':
-				i = skipWS(data, i+1)
-			case ']':
-				return i + 1, nil
-			default:
-				return i, syntaxErr(i, "invalid character %q after array element", data[i])
+			var done bool
+			if i, done, err = afterElement(data, i, ']', "array element"); done || err != nil {
+				return i, err
 			}
 		}
 	case reflect.String:
@@ -381,4 +365,21 @@ func skipJSON(data []byte, i int) (int, error) {
 		return i, syntaxErr(i, "invalid character %q looking for beginning of value", data[i])
 	}
 	return end, nil
+}
+
+// afterElement reads what follows an object member or array element at i:
+// a comma (and the whitespace after it) or the closing byte, which ends
+// the value (done).
+func afterElement(data []byte, i int, closing byte, what string) (next int, done bool, err error) {
+	i = skipWS(data, i)
+	if i >= len(data) {
+		return i, false, syntaxErr(i, "unexpected end of JSON input")
+	}
+	switch data[i] {
+	case ',':
+		return skipWS(data, i+1), false, nil
+	case closing:
+		return i + 1, true, nil
+	}
+	return i, false, syntaxErr(i, "invalid character %q after %s", data[i], what)
 }
