@@ -24,13 +24,39 @@ func managedPrefixList(service string) []netip.Prefix {
 	if !ok || (svc != "s3" && svc != "dynamodb") {
 		return nil
 	}
-	h := hash16(region)
+	slot := regionSlot(region)
 	if svc == "s3" {
 		// 52.0.0.0/10 holds the S3 placeholders, one /16 per region.
-		return []netip.Prefix{netip.PrefixFrom(netip.AddrFrom4([4]byte{52, byte(h % 64), 0, 0}), 16)}
+		return []netip.Prefix{netip.PrefixFrom(netip.AddrFrom4([4]byte{52, slot, 0, 0}), 16)}
 	}
 	// 52.64.0.0/10 holds the DynamoDB placeholders.
-	return []netip.Prefix{netip.PrefixFrom(netip.AddrFrom4([4]byte{52, byte(64 + h%64), 0, 0}), 16)}
+	return []netip.Prefix{netip.PrefixFrom(netip.AddrFrom4([4]byte{52, 64 + slot, 0, 0}), 16)}
+}
+
+// regions are the AWS regions in a fixed order: a region's placeholder
+// /16 is its position, so no two known regions share one (a gateway
+// endpoint of one region must not match another region's service). Add
+// new regions at the end only.
+var regions = []string{
+	"us-east-1", "us-east-2", "us-west-1", "us-west-2", "af-south-1", "ap-east-1", "ap-south-1", "ap-south-2",
+	"ap-southeast-1", "ap-southeast-2", "ap-southeast-3", "ap-southeast-4", "ap-southeast-5", "ap-southeast-7",
+	"ap-northeast-1", "ap-northeast-2", "ap-northeast-3", "ca-central-1", "ca-west-1", "eu-central-1",
+	"eu-central-2", "eu-west-1", "eu-west-2", "eu-west-3", "eu-south-1", "eu-south-2", "eu-north-1",
+	"il-central-1", "me-south-1", "me-central-1", "mx-central-1", "sa-east-1", "us-gov-east-1", "us-gov-west-1",
+	"cn-north-1", "cn-northwest-1",
+}
+
+// regionSlot returns the second octet offset (0-63) of a region's
+// placeholder range: its position among the known regions, else a stable
+// hash into the slots the known regions leave free.
+func regionSlot(region string) byte {
+	for i, r := range regions {
+		if r == region {
+			return byte(i)
+		}
+	}
+	free := uint32(64 - len(regions))
+	return byte(uint32(len(regions)) + hash16(region)%free)
 }
 
 // serviceAddress returns the public address vpcreach uses for an AWS
