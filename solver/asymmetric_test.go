@@ -148,3 +148,18 @@ func TestHostServicesAreNamedForWhatTheyAre(t *testing.T) {
 		assert.Equal(t, c.kind, r.Return[0].Kind, c.to)
 	}
 }
+
+func TestZoneNamesResolveToZoneIDsWithinAnAccount(t *testing.T) {
+	// S-51: a subnet written without az_id is in the zone another subnet
+	// of the same account names with the same zone name: its traffic
+	// reaches the transit gateway through that zone's attachment subnet.
+	data, err := os.ReadFile("testdata/inspection-vpc.yaml")
+	require.NoError(t, err)
+	text := strings.Replace(string(data),
+		"      - {id: sn-2b, az: eu-west-1b, az_id: euw1-az2, cidr_block: 10.2.2.0/24}\n",
+		"      - {id: sn-2b, az: eu-west-1b, az_id: euw1-az2, cidr_block: 10.2.2.0/24}\n      - {id: sn-2x, az: eu-west-1b, cidr_block: 10.2.3.0/24}\n", 1)
+	text = strings.Replace(text, "{id: i-2, subnet: sn-2b, private_ip: 10.2.2.10,", "{id: i-2, subnet: sn-2x, private_ip: 10.2.3.10,", 1)
+	require.Contains(t, text, "sn-2x, private_ip")
+	r := load(t, text).Reach(tcp("i-2", "i-1", 443))
+	assert.NotContains(t, codes(r), "forward:TGW_ROUTE_AZ_RESTRICTION", explain(r))
+}

@@ -92,6 +92,11 @@ type subnetInfo struct {
 	vpc   int32
 	table *routing.Table
 	acl   *sgeval.ACL
+	// zone is the subnet's availability zone for matching across VPCs
+	// (see resolveZones): a zone id when known (zoneExact), else the zone
+	// name, which means the same zone only within one account.
+	zone      string
+	zoneExact bool
 }
 
 // eniKind says what an interface belongs to.
@@ -202,6 +207,7 @@ func New(m *model.Model) (*Solver, error) {
 	for vi := range m.VPCs {
 		s.compileVPC(vi, defaultRefs[vi])
 	}
+	s.resolveZones()
 	for ti := range m.TransitGateways {
 		s.compileTGW(&m.TransitGateways[ti])
 	}
@@ -599,7 +605,7 @@ func (s *Solver) compileTGW(t *model.TransitGateway) {
 			}
 			for _, sn := range a.Subnets {
 				if idx, ok := s.subnet[sn]; ok {
-					ai.azs[zoneKey(s.subnets[idx].m)] = idx
+					ai.azs[s.subnets[idx].zone] = idx
 					ai.order = append(ai.order, idx)
 				}
 			}
@@ -609,14 +615,37 @@ func (s *Solver) compileTGW(t *model.TransitGateway) {
 	}
 }
 
-// zoneKey names a subnet's availability zone for matching zones across
-// VPCs: its zone id (the same physical zone in every account) when given,
-// else its zone name.
-func zoneKey(sn *model.Subnet) string {
-	if sn.AZID != "" {
-		return sn.AZID
+// resolveZones gives every subnet its zone key: its zone id when given,
+// else the id another subnet of the same account gives for the same zone
+// name (names map to zones per account), else the name itself.
+func (s *Solver) resolveZones() {
+	ids := map[[2]string]string{} // account, zone name -> zone id
+	for _, si := range s.subnets {
+		if si.m.AZID != "" {
+			ids[[2]string{string(s.vpcs[si.vpc].m.Account), si.m.AZ}] = si.m.AZID
+		}
 	}
-	return sn.AZ
+	for i := range s.subnets {
+		si := &s.subnets[i]
+		si.zone, si.zoneExact = si.m.AZ, false
+		if id, ok := ids[[2]string{string(s.vpcs[si.vpc].m.Account), si.m.AZ}]; ok {
+			si.zone, si.zoneExact = id, true
+		}
+		if si.m.AZID != "" {
+			si.zone, si.zoneExact = si.m.AZID, true
+		}
+	}
+}
+
+// sameZone reports whether subnets a and b are in one availability zone,
+// and whether that can be told: zone ids known for both, or one account
+// (whose zone names mean the same zones).
+func (s *Solver) sameZone(a, b int32) (same, comparable bool) {
+	sa, sb := &s.subnets[a], &s.subnets[b]
+	if sa.zoneExact && sb.zoneExact {
+		return sa.zone == sb.zone, true
+	}
+	return sa.m.AZ == sb.m.AZ, s.vpcs[sa.vpc].m.Account == s.vpcs[sb.vpc].m.Account
 }
 
 // describe returns a readable name for an interface.

@@ -281,7 +281,7 @@ func (s *Solver) newMatrixEngine(q Query) *matrixEngine {
 		if attSubnet[sn] {
 			return startKey{vpc: si.vpc, self: sn}
 		}
-		return startKey{vpc: si.vpc, table: si.table, az: zoneKey(si.m), self: -1}
+		return startKey{vpc: si.vpc, table: si.table, az: si.zone, self: -1}
 	}
 	type rowKey struct {
 		k   startKey

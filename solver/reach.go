@@ -691,7 +691,10 @@ func (s *Solver) pick(answers []answer, src origin) origin {
 	best := answers[0]
 	if src.kind == termENI {
 		for _, a := range answers {
-			if a.eni >= 0 && s.sameZone(a.eni, src.eni) && s.sameAccountZones(a.eni, src.eni) {
+			if a.eni < 0 {
+				continue
+			}
+			if same, ok := s.eniZones(a.eni, src.eni); same && ok {
 				best = a
 				break
 			}
@@ -710,15 +713,4 @@ func (s *Solver) answerOrigin(a answer) origin {
 		return origin{kind: termDropped, eni: -1, ext: -1, addr: a.addr}
 	}
 	return o
-}
-
-// sameAccountZones reports whether zone names of two interfaces can be
-// compared: zone ids given, or one account (AZ names map to different
-// zones in different accounts).
-func (s *Solver) sameAccountZones(a, b int32) bool {
-	sa, sb := s.subnets[s.enis[a].subnet].m, s.subnets[s.enis[b].subnet].m
-	if sa.AZID != "" && sb.AZID != "" {
-		return true
-	}
-	return s.vpcs[s.enis[a].vpc].m.Account == s.vpcs[s.enis[b].vpc].m.Account
 }

@@ -110,7 +110,7 @@ func (s *Solver) throughEndpoint(ei int32, pkt sgeval.Packet) *serviceStep {
 	node := int32(-1)
 	for _, lb := range svc.LoadBalancers {
 		for _, n := range s.nodes[lb] {
-			if !sameRegion || s.sameZone(n, ei) {
+			if same, _ := s.eniZones(n, ei); !sameRegion || same {
 				node = n
 				break
 			}
@@ -189,7 +189,7 @@ func (s *Solver) connectionState(svc *model.EndpointService, ep *model.Endpoint)
 func (s *Solver) zonesComparable(ei int32, svc *model.EndpointService) bool {
 	for _, lb := range svc.LoadBalancers {
 		for _, n := range s.nodes[lb] {
-			if !s.sameAccountZones(ei, n) {
+			if _, ok := s.eniZones(ei, n); !ok {
 				return false
 			}
 		}
@@ -212,14 +212,10 @@ func (s *Solver) connectionRecorded(svc *model.EndpointService, ep *model.Endpoi
 	return false
 }
 
-// sameZone reports whether two interfaces are in one availability zone,
-// by zone id when both subnets give one, else by name (S-74).
-func (s *Solver) sameZone(a, b int32) bool {
-	sa, sb := s.subnets[s.enis[a].subnet].m, s.subnets[s.enis[b].subnet].m
-	if sa.AZID != "" && sb.AZID != "" {
-		return sa.AZID == sb.AZID
-	}
-	return sa.AZ == sb.AZ
+// eniZones reports whether interfaces a and b are in one availability
+// zone, and whether that can be told (S-74; see Solver.sameZone).
+func (s *Solver) eniZones(a, b int32) (same, comparable bool) {
+	return s.sameZone(s.enis[a].subnet, s.enis[b].subnet)
 }
 
 // throughLB picks the listener, target group and target for a request

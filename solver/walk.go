@@ -794,7 +794,7 @@ func inCIDRs(ps []netip.Prefix, a netip.Addr) bool {
 // S-35).
 func (w *walker) toTransitGateway(tgw model.ID, vpc int32, from int32) terminal {
 	att := w.s.vpcs[vpc].tgwAttachment[tgw]
-	az := zoneKey(w.s.subnets[from].m)
+	az := w.s.subnets[from].zone
 	asn, ok := att.azs[az]
 	if !ok {
 		zone := az
