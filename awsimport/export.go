@@ -473,7 +473,7 @@ func (e *exporter) endpoint(v *model.VPC, ep *model.Endpoint, scope string) {
 		a.State = ep.State.String()
 	} else {
 		for _, s := range e.m.EndpointServices {
-			if string(s.ID) != ep.Service && s.ServiceName() != ep.Service {
+			if !s.Serves(ep.Service) {
 				continue
 			}
 			accepted := !s.AcceptanceRequired

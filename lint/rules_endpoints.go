@@ -48,15 +48,10 @@ func init() {
 		Fix:       "Place the endpoint only in subnets of zones the service's load balancers have subnets in, or enable the load balancer in that zone.",
 		Semantics: []string{"S-74"},
 		check: func(c *Context) {
-			services := map[string]*model.EndpointService{}
-			for i := range c.Model.EndpointServices {
-				es := &c.Model.EndpointServices[i]
-				services[string(es.ID)], services[es.ServiceName()] = es, es
-			}
 			for vi := range c.Model.VPCs {
 				v := &c.Model.VPCs[vi]
 				for _, e := range v.Endpoints {
-					es := services[e.Service]
+					es := c.Index.EndpointServiceFor(e.Service)
 					if e.Type != model.EndpointInterface || es == nil || es.Region != v.Region {
 						continue
 					}
@@ -69,23 +64,16 @@ func init() {
 						var zones []string
 						for _, lbID := range es.LoadBalancers {
 							lb := c.Index.LoadBalancer(lbID)
-							lbVPC := c.Index.OwnerVPC(lbID)
-							if lb == nil || lbVPC == nil {
+							if lb == nil {
 								continue
 							}
 							for _, lsid := range lb.Subnets {
-								ls := c.Index.Subnet(lsid)
-								if ls == nil {
-									continue
+								if ls := c.Index.Subnet(lsid); ls != nil {
+									zones = append(zones, zoneName(ls))
 								}
-								zones = append(zones, zoneName(ls))
-								switch {
-								case sn.AZID != "" && ls.AZID != "":
+								if same, ok := c.Solver.SameZone(sid, lsid); ok {
 									comparable = true
-									served = served || sn.AZID == ls.AZID
-								case lbVPC.Account == v.Account:
-									comparable = true
-									served = served || sn.AZ == ls.AZ
+									served = served || same
 								}
 							}
 						}

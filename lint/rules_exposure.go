@@ -584,7 +584,7 @@ func engConsumers(c *Context, lb model.ID) []string {
 		for vi := range c.Model.VPCs {
 			v := &c.Model.VPCs[vi]
 			for _, ep := range v.Endpoints {
-				if ep.Type == model.EndpointInterface && (ep.Service == string(es.ID) || ep.Service == es.ServiceName()) {
+				if ep.Type == model.EndpointInterface && es.Serves(ep.Service) {
 					for _, p := range v.CIDRBlocks {
 						out = append(out, fmt.Sprintf("%s (%s, through endpoint %s)", p, v.ID, ep.ID))
 					}

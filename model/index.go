@@ -270,6 +270,20 @@ func (x *Index) EndpointService(id ID) *EndpointService {
 	return get(x, id, KindEndpointService, func(entry) []EndpointService { return x.m.EndpointServices })
 }
 
+// EndpointServiceFor returns the endpoint service an endpoint's service
+// field names, by id or by service name, or nil.
+func (x *Index) EndpointServiceFor(service string) *EndpointService {
+	if es := x.EndpointService(ID(service)); es != nil {
+		return es
+	}
+	for i := range x.m.EndpointServices {
+		if es := &x.m.EndpointServices[i]; es.ServiceName() == service {
+			return es
+		}
+	}
+	return nil
+}
+
 // ExternalNetwork returns the external network with the id, or nil.
 func (x *Index) ExternalNetwork(id ID) *ExternalNetwork {
 	return get(x, id, KindExternalNetwork, func(entry) []ExternalNetwork { return x.m.ExternalNetworks })

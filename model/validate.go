@@ -601,13 +601,8 @@ func (v *validator) endpointTarget(src Source, s string) *EndpointService {
 	if s == "" {
 		return nil
 	}
-	if es := v.x.EndpointService(ID(s)); es != nil {
+	if es := v.x.EndpointServiceFor(s); es != nil {
 		return es
-	}
-	for i := range v.m.EndpointServices {
-		if es := &v.m.EndpointServices[i]; es.ServiceName() == s {
-			return es
-		}
 	}
 	if strings.HasPrefix(s, "vpce-svc-") || strings.HasPrefix(s, "com.amazonaws.vpce.") {
 		names := v.x.IDs(KindEndpointService)
@@ -631,6 +626,12 @@ func (s EndpointService) ServiceName() string {
 		return s.Name
 	}
 	return fmt.Sprintf("com.amazonaws.vpce.%s.%s", s.Region, s.ID)
+}
+
+// Serves reports whether an endpoint's service field names this service:
+// by id or by service name.
+func (s EndpointService) Serves(service string) bool {
+	return service == string(s.ID) || service == s.ServiceName()
 }
 
 func (v *validator) loadBalancer(vpc *VPC, lb *LoadBalancer, addrs *addrBook) {
@@ -886,7 +887,7 @@ func (v *validator) endpointServices() {
 				continue
 			}
 			e := v.x.Endpoint(c.Endpoint)
-			if e.Service != string(s.ID) && e.Service != s.ServiceName() {
+			if !s.Serves(e.Service) {
 				v.errorf(c.Source.Field("endpoint"), ErrWrongRef, "endpoint %q connects to %q, not to this service", c.Endpoint, e.Service)
 			}
 			if e.State != 0 && c.State != 0 && e.State != c.State {

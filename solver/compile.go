@@ -637,6 +637,19 @@ func (s *Solver) resolveZones() {
 	}
 }
 
+// SameZone reports whether subnets a and b (by id) are in one
+// availability zone, and whether that can be told: zone ids known (given,
+// or given by another subnet of the account for the same zone name), or
+// one account, whose zone names mean the same zones (S-51, S-74).
+func (s *Solver) SameZone(a, b model.ID) (same, comparable bool) {
+	ia, okA := s.subnet[a]
+	ib, okB := s.subnet[b]
+	if !okA || !okB {
+		return false, false
+	}
+	return s.sameZone(ia, ib)
+}
+
 // sameZone reports whether subnets a and b are in one availability zone,
 // and whether that can be told: zone ids known for both, or one account
 // (whose zone names mean the same zones).

@@ -643,7 +643,7 @@ func (s *Solver) resolveDestination(spec string, src origin) (origin, resolution
 		}
 		for i := range s.vpcs[srcVPC].m.Endpoints {
 			ep := &s.vpcs[srcVPC].m.Endpoints[i]
-			if ep.Type != model.EndpointGateway && (ep.Service == string(svc.ID) || ep.Service == svc.ServiceName()) && len(s.nodes[ep.ID]) > 0 {
+			if ep.Type != model.EndpointGateway && svc.Serves(ep.Service) && len(s.nodes[ep.ID]) > 0 {
 				r.hop(ep.ID, fmt.Sprintf("%s -> interface endpoint %s of %s", t, ep.ID, s.vpcs[srcVPC].m.ID), ep.Source.Position)
 				r.answers = s.nodeAnswers(ep.ID)
 				return s.pick(r.answers, src), r, nil
