@@ -604,3 +604,25 @@ func TestOutsideSnapshotAnswersAreUnknown(t *testing.T) {
 	require.Len(t, r.Blockers, 1, r.Text())
 	assert.Equal(t, solver.OutsideSnapshot, r.Blockers[0].Code, r.Text())
 }
+
+func TestTrailingCommasAreSyntaxErrors(t *testing.T) {
+	// JSON has no trailing commas; the AWS CLI never writes them, so a
+	// file with one was edited by hand and is reported, at every depth.
+	vpc := `{"VpcId":"vpc-1","CidrBlock":"10.0.0.0/16","OwnerId":"111111111111","Tags":[{"Key":"a","Value":"b"}]}`
+	dir := t.TempDir()
+	for _, text := range []string{
+		`{"Vpcs":[` + vpc + `,]}`,
+		`{"Vpcs":[` + vpc + `],}`,
+		`{"Vpcs":[` + strings.Replace(vpc, `"b"}]`, `"b"},]`, 1) + `]}`,
+		`{"Vpcs":[` + strings.Replace(vpc, `"b"}]`, `"b",}]`, 1) + `]}`,
+	} {
+		name := filepath.Join(dir, "vpcs.json")
+		require.NoError(t, os.WriteFile(name, []byte(text), 0o644))
+		_, diags := awsimport.ReadFile(name)
+		require.Error(t, diags.Err(), text)
+		assert.Contains(t, diags.Err().Error(), "vpcs.json:1:", text)
+	}
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "vpcs.json"), []byte(`{"Vpcs":[`+vpc+`]}`), 0o644))
+	_, diags := awsimport.ReadFile(filepath.Join(dir, "vpcs.json"))
+	require.NoError(t, diags.Err())
+}

@@ -142,8 +142,9 @@ func (r *reader) decodeFile(name string, data []byte, sc *scope) {
 	}
 	var read, unknown []string
 	i = skipWS(data, i+1)
-	for i < len(data) && data[i] != '}' {
-		if data[i] != '"' {
+	empty := i < len(data) && data[i] == '}'
+	for !empty {
+		if i >= len(data) || data[i] != '"' {
 			r.jsonError(f, syntaxErr(i, "expected a key"))
 			return
 		}
@@ -183,17 +184,14 @@ func (r *reader) decodeFile(name string, data []byte, sc *scope) {
 				unknown = append(unknown, key)
 			}
 		}
-		i = skipWS(data, i)
-		if i < len(data) && data[i] == ',' {
-			i = skipWS(data, i+1)
-		} else if i < len(data) && data[i] != '}' {
-			r.jsonError(f, syntaxErr(i, "invalid character %q after object key:value pair", data[i]))
+		var done bool
+		if i, done, err = afterElement(data, i, '}', "object key:value pair"); err != nil {
+			r.jsonError(f, err)
 			return
 		}
-	}
-	if i >= len(data) {
-		r.jsonError(f, syntaxErr(i, "unexpected end of JSON input"))
-		return
+		if done {
+			break
+		}
 	}
 	switch {
 	case len(read) == 0 && len(unknown) == 0:
@@ -259,7 +257,10 @@ func list[T any](dst func(*snapshot) *[]item[T], nested ...string) handler {
 			}}
 		}
 		i = skipWS(data, i+1)
-		for n := 0; i < len(data) && data[i] != ']'; n++ {
+		if i < len(data) && data[i] == ']' {
+			return i + 1, nil
+		}
+		for n := 0; ; n++ {
 			start := i
 			*out = append(*out, item[T]{sc: f.sc, src: model.Source{Position: f.pos(start), Path: key + "[" + strconv.Itoa(n) + "]"}})
 			it = &(*out)[len(*out)-1]
@@ -270,19 +271,11 @@ func list[T any](dst func(*snapshot) *[]item[T], nested ...string) handler {
 				}
 				return end, err
 			}
-			i = skipWS(data, end)
-			switch {
-			case i < len(data) && data[i] == ',':
-				i = skipWS(data, i+1)
-			case i < len(data) && data[i] == ']':
-			default:
-				return i, syntaxErr(i, "expected ',' or ']' in %s", key)
+			var done bool
+			if i, done, err = afterElement(data, end, ']', "array element in "+key); done || err != nil {
+				return i, err
 			}
 		}
-		if i >= len(data) {
-			return i, syntaxErr(i, "unexpected end of JSON input")
-		}
-		return i + 1, nil
 	}}
 }
 
