@@ -81,23 +81,30 @@ func (s *Solver) throughEndpoint(ei int32, pkt sgeval.Packet) *serviceStep {
 	if consumer == "" {
 		consumer = vpc.m.Account
 	}
+	state, recorded := s.connectionState(svc, ep)
 	if !principalAllowed(svc, consumer) {
 		who := string(consumer)
 		if who == "" {
 			who = "(no account given)"
 		}
-		if s.connectionRecorded(svc, ep) && s.connectionState(svc, ep) == model.EndpointAvailable {
+		switch {
+		case recorded && state == model.EndpointAvailable:
 			// The allow list is checked when an endpoint is created: a
 			// connection already accepted keeps working after its account
 			// is removed (ModifyVpcEndpointServicePermissions).
 			st.warnings = append(st.warnings, Warning{Code: VPCEPrincipalNotAllowed, Component: svc.ID, Leg: LegForward, Pos: svc.Source.Field("allowed_principals").Position,
 				Message: fmt.Sprintf("account %s of endpoint %s is not on the allowed principals of endpoint service %s; its connection, already available, keeps working, but a new endpoint could not be created (S-73)", who, ep.ID, svc.ID)})
-		} else {
+		default:
 			st.block(VPCEPrincipalNotAllowed, svc.ID, svc.Source.Field("allowed_principals").Position,
 				"account %s of endpoint %s is not on the allowed principals of endpoint service %s (S-73)", who, ep.ID, svc.ID)
+			if !recorded {
+				// No connection could exist: the one cause is the allow
+				// list, not a pending acceptance.
+				state = model.EndpointAvailable
+			}
 		}
 	}
-	if state := s.connectionState(svc, ep); state != model.EndpointAvailable {
+	if state != model.EndpointAvailable {
 		st.block(VPCEConnectionNotAccepted, ep.ID, ep.Source.Position,
 			"the connection of endpoint %s to service %s is %s, not available (S-73)", ep.ID, svc.ID, state)
 	}
@@ -165,22 +172,23 @@ func principalAllowed(svc *model.EndpointService, account model.ID) bool {
 	return false
 }
 
-// connectionState returns an endpoint's state: written on the endpoint, or
-// on the service's connection, or else pending-acceptance when the service
-// requires acceptance, available when not.
-func (s *Solver) connectionState(svc *model.EndpointService, ep *model.Endpoint) model.EndpointState {
+// connectionState returns the state of endpoint ep's connection to svc,
+// and whether the model records it (the endpoint's state or the service's
+// connection list); unrecorded, it is pending acceptance when the service
+// requires acceptance, else available.
+func (s *Solver) connectionState(svc *model.EndpointService, ep *model.Endpoint) (model.EndpointState, bool) {
 	if ep.State != 0 {
-		return ep.State
+		return ep.State, true
 	}
 	for _, c := range svc.Connections {
 		if c.Endpoint == ep.ID {
-			return c.State
+			return c.State, true
 		}
 	}
 	if svc.AcceptanceRequired {
-		return model.EndpointPendingAcceptance
+		return model.EndpointPendingAcceptance, false
 	}
-	return model.EndpointAvailable
+	return model.EndpointAvailable, false
 }
 
 // zonesComparable reports whether the zone of interface ei can be matched
@@ -195,21 +203,6 @@ func (s *Solver) zonesComparable(ei int32, svc *model.EndpointService) bool {
 		}
 	}
 	return true
-}
-
-// connectionRecorded reports whether the model states endpoint ep's
-// connection to svc: the endpoint's state, or the service's connection
-// list.
-func (s *Solver) connectionRecorded(svc *model.EndpointService, ep *model.Endpoint) bool {
-	if ep.State != 0 {
-		return true
-	}
-	for _, c := range svc.Connections {
-		if c.Endpoint == ep.ID {
-			return true
-		}
-	}
-	return false
 }
 
 // eniZones reports whether interfaces a and b are in one availability

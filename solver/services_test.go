@@ -120,6 +120,9 @@ func TestSeed002PrivateLink(t *testing.T) {
 	r = unrecorded.Reach(tcp("i-cons-app", "vpce-cons-web", 80))
 	assert.Equal(t, unreachable, r.Verdict, explain(r))
 	assert.Contains(t, codes(r), "forward:VPCE_PRINCIPAL_NOT_ALLOWED")
+	// One cause, one blocker: with no connection recorded, the allow list
+	// is why there is none, not a pending acceptance.
+	assert.Equal(t, []string{"forward:VPCE_PRINCIPAL_NOT_ALLOWED"}, codes(r))
 
 	// By service id: the consumer's endpoint to that service is used.
 	r = base.Reach(tcp("i-cons-app", "vpce-svc-0a1b2c3d4e5f60718", 80))
