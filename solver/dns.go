@@ -1,6 +1,7 @@
 package solver
 
 import (
+	"cmp"
 	"fmt"
 	"net/netip"
 	"slices"
@@ -262,9 +263,9 @@ func (s *Solver) publicName(r *resolution, name string, seen *[]string) {
 		}
 	}
 	if !ok {
-		for dn, e := range idx.zonal {
-			if zonalName(dn, name) {
-				ep, ok = e, true
+		for _, z := range idx.zonal {
+			if zonalName(z.name, name) {
+				ep, ok = z.target, true
 				break
 			}
 		}
@@ -308,7 +309,9 @@ type dnsTarget struct {
 type publicNames struct {
 	names       map[string]dnsTarget // exact names
 	endpointIDs map[string]dnsTarget // interface endpoints by id
-	zonal       map[string]dnsTarget // written endpoint names, for their zonal forms
+	// zonal holds the written endpoint names, for their zonal forms: the
+	// longest first, so that the most specific name wins, in a fixed order.
+	zonal []zonalEntry
 	// owners maps an address to the interface holding it when exactly one
 	// VPC holds it (-1 when several do).
 	owners map[netip.Addr]int32
@@ -316,7 +319,7 @@ type publicNames struct {
 
 func (s *Solver) dnsIndex() *publicNames {
 	s.namesOnce.Do(func() {
-		idx := &publicNames{names: map[string]dnsTarget{}, endpointIDs: map[string]dnsTarget{}, zonal: map[string]dnsTarget{}, owners: map[netip.Addr]int32{}}
+		idx := &publicNames{names: map[string]dnsTarget{}, endpointIDs: map[string]dnsTarget{}, owners: map[netip.Addr]int32{}}
 		for vi := range s.vpcs {
 			v := s.vpcs[vi].m
 			for i := range v.Endpoints {
@@ -328,7 +331,7 @@ func (s *Solver) dnsIndex() *publicNames {
 				idx.endpointIDs[normDNS(string(ep.ID))] = t
 				if dn := normDNS(ep.DNSName); dn != "" {
 					idx.names[dn] = t
-					idx.zonal[dn] = t
+					idx.zonal = append(idx.zonal, zonalEntry{dn, t})
 				}
 			}
 			for i := range v.LoadBalancers {
@@ -343,9 +346,18 @@ func (s *Solver) dnsIndex() *publicNames {
 				}
 			}
 		}
+		slices.SortFunc(idx.zonal, func(a, b zonalEntry) int {
+			return cmp.Or(cmp.Compare(len(b.name), len(a.name)), cmp.Compare(a.name, b.name))
+		})
 		s.names = idx
 	})
 	return s.names
+}
+
+// zonalEntry is a written endpoint DNS name and what it names.
+type zonalEntry struct {
+	name   string
+	target dnsTarget
 }
 
 // zonalName reports whether name is the zonal form of endpoint name dn
