@@ -267,15 +267,12 @@ type tried struct {
 // off) is taken out of the load balancer's DNS name while other zones have
 // healthy targets (NLB guide, health checks: DNS failover).
 func (s *Solver) dnsFailsOver(t tried) bool {
-	if t.o.eni < 0 || s.enis[t.o.eni].kind != eniLBNode || len(t.res.Blockers) == 0 {
+	if t.o.eni < 0 || s.enis[t.o.eni].kind != eniLBNode {
 		return false
 	}
-	for _, b := range t.res.Blockers {
-		if b.Code != ELBV2NoTargetsInAZ {
-			return false
-		}
-	}
-	return true
+	// DNS drops the node for its zone's health, whatever else would block
+	// traffic through it.
+	return slices.ContainsFunc(t.res.Blockers, func(b Blocker) bool { return b.Code == ELBV2NoTargetsInAZ })
 }
 
 // segment is one stretch of a path walked through the VPC fabric: from
