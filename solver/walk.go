@@ -528,6 +528,11 @@ func (w *walker) peerFor(addr netip.Addr, eni int32) sgeval.Peer {
 
 // checkSG applies interface e's security groups to the packet (S-23).
 func (w *walker) checkSG(ei int32, dir sgeval.Direction, peer sgeval.Peer, peerENI int32) Hop {
+	return w.checkSGNote(ei, dir, peer, peerENI, "")
+}
+
+// checkSGNote is checkSG with note added to the blocker's message.
+func (w *walker) checkSGNote(ei int32, dir sgeval.Direction, peer sgeval.Peer, peerENI int32, note string) Hop {
 	e := &w.s.enis[ei]
 	if len(e.groups) == 0 {
 		// A network load balancer without security groups filters nothing
@@ -588,7 +593,7 @@ func (w *walker) checkSG(ei int32, dir sgeval.Direction, peer sgeval.Peer, peerE
 			}
 		}
 	}
-	w.block(code, e.id, h.Rule, e.src.Position, "security groups %s of %s allow no %s %s%s", groupsText, e.id, dir, w.flow(), why)
+	w.block(code, e.id, h.Rule, e.src.Position, "security groups %s of %s allow no %s %s%s%s", groupsText, e.id, dir, w.flow(), why, note)
 	return h
 }
 
@@ -1045,17 +1050,20 @@ func (w *walker) checkResponseSG(ei int32, dir sgeval.Direction, peer sgeval.Pee
 	}
 	d, port := sgeval.CheckRange(e.groups, dir, w.pkt, peer, w.ephemeral)
 	if d.Allowed {
-		h := w.checkSG(ei, dir, peer, -1)
-		h.Rule += "; this interface did not see the request, so the response is new traffic to it"
+		h := Hop{Component: d.Group, Kind: HopSecurityGroup, Decision: DecisionAllow, Direction: dir.String()}
+		if !w.quiet {
+			h.Rule, h.Pos = w.s.sgWords(dir, d)
+			h.Rule += "; this interface did not see the request, so the response is new traffic to it"
+		}
 		return h
 	}
 	saved := w.pkt
 	w.pkt.DstPort = port
-	n := len(w.blockers)
-	h := w.checkSG(ei, dir, peer, -1)
-	w.pkt = saved
-	if len(w.blockers) > n {
-		w.blockers[n].Message += fmt.Sprintf(" (port %d): the request did not pass %s, so to its security groups the response is new traffic (asymmetric path)", port, e.id)
+	var note string
+	if !w.quiet {
+		note = fmt.Sprintf(" (port %d): the request did not pass %s, so to its security groups the response is new traffic (asymmetric path)", port, e.id)
 	}
+	h := w.checkSGNote(ei, dir, peer, -1, note)
+	w.pkt = saved
 	return h
 }
