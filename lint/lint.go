@@ -51,6 +51,14 @@ type Context struct {
 	// runs says which rules this run runs, so that a rule can leave to a
 	// more specific one what that one reports.
 	runs func(id string) bool
+	// run holds what several rules of one run share, computed once.
+	run *runState
+}
+
+// runState caches analyses that more than one rule of a run needs.
+type runState struct {
+	tgwGaps     []tgwReturnGap
+	tgwGapsDone bool
 }
 
 // Report records a finding of the running rule about a resource.
@@ -130,7 +138,8 @@ func Run(m *model.Model, opts Options) ([]Finding, error) {
 	if err != nil {
 		return nil, err
 	}
-	x, _ := model.NewIndex(m)
+	x := s.Index()
+	run := &runState{}
 	var out []Finding
 	runs := func(id string) bool {
 		return !slices.Contains(opts.Disable, id) && (len(opts.Only) == 0 || slices.Contains(opts.Only, id))
@@ -139,7 +148,7 @@ func Run(m *model.Model, opts Options) ([]Finding, error) {
 		if !runs(r.ID) {
 			continue
 		}
-		c := &Context{Model: m, Index: x, Solver: s, rule: r, out: &out, runs: runs}
+		c := &Context{Model: m, Index: x, Solver: s, rule: r, out: &out, runs: runs, run: run}
 		r.check(c)
 	}
 	// Per-file switches.

@@ -451,6 +451,17 @@ type tgwReturnGap struct {
 
 // tgwReturnGaps finds what tgw-missing-return-route reports.
 func tgwReturnGaps(c *Context) []tgwReturnGap {
+	if c.run != nil && c.run.tgwGapsDone {
+		return c.run.tgwGaps
+	}
+	gaps := findTGWReturnGaps(c)
+	if c.run != nil {
+		c.run.tgwGaps, c.run.tgwGapsDone = gaps, true
+	}
+	return gaps
+}
+
+func findTGWReturnGaps(c *Context) []tgwReturnGap {
 	var gaps []tgwReturnGap
 	for ti := range c.Model.TransitGateways {
 		t := &c.Model.TransitGateways[ti]

@@ -637,6 +637,9 @@ func (s *Solver) resolveZones() {
 	}
 }
 
+// Index returns the index of the model the solver was built from.
+func (s *Solver) Index() *model.Index { return s.x }
+
 // SameZone reports whether subnets a and b (by id) are in one
 // availability zone, and whether that can be told: zone ids known (given,
 // or given by another subnet of the account for the same zone name), or
