@@ -403,7 +403,7 @@ func (w *walker) exempt(vpc int32) bool {
 	if w.leg == LegReturn {
 		d = w.pkt.Src
 	}
-	return d == w.s.vpcs[vpc].dnsAddr || d == linkLocalDNS || d == metadataAddr || d == timeSyncAddr
+	return d == w.s.vpcs[vpc].dnsAddr || linkLocalService(d)
 }
 
 var (
