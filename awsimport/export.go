@@ -757,23 +757,11 @@ func (e *exporter) zone(z *model.HostedZone, first string) {
 			name += "." + zone
 		}
 		type rr = struct{ Value string }
-		set := struct {
-			Name            string
-			Type            string
-			SetIdentifier   string
-			ResourceRecords []struct{ Value string }
-			AliasTarget     *struct {
-				DNSName      string
-				HostedZoneId string
-			}
-		}{Name: name + ".", Type: r.Type.String()}
+		set := awsRecordSet{Name: name + ".", Type: r.Type.String()}
 		switch r.Type {
 		case model.RecordAlias:
 			set.Type = "A"
-			set.AliasTarget = &struct {
-				DNSName      string
-				HostedZoneId string
-			}{DNSName: r.Target}
+			set.AliasTarget = &awsAliasTarget{DNSName: r.Target}
 		default:
 			for _, v := range r.Values {
 				set.ResourceRecords = append(set.ResourceRecords, rr{v})

@@ -29,16 +29,23 @@ type awsHostedZoneDetail struct {
 // [...]}]}.
 type awsRecordSetsOf struct {
 	HostedZoneId       string
-	ResourceRecordSets []struct {
-		Name            string
-		Type            string
-		SetIdentifier   string
-		ResourceRecords []struct{ Value string }
-		AliasTarget     *struct {
-			DNSName      string
-			HostedZoneId string
-		}
-	}
+	ResourceRecordSets []awsRecordSet
+}
+
+// awsRecordSet is an element of list-resource-record-sets'
+// ResourceRecordSets.
+type awsRecordSet struct {
+	Name            string
+	Type            string
+	SetIdentifier   string
+	ResourceRecords []struct{ Value string }
+	AliasTarget     *awsAliasTarget
+}
+
+// awsAliasTarget is a record set's AliasTarget.
+type awsAliasTarget struct {
+	DNSName      string
+	HostedZoneId string
 }
 
 // zoneID strips the /hostedzone/ prefix Route 53 puts on ids.
