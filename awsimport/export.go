@@ -175,11 +175,11 @@ func (e *exporter) vpc(v *model.VPC) {
 	}
 	if v.InternetGateway != "" {
 		e.add(scope, "InternetGateways", awsInternetGateway{InternetGatewayId: string(v.InternetGateway), OwnerId: string(v.Account),
-			Attachments: []struct{ VpcId, State string }{{string(v.ID), "available"}}})
+			Attachments: []awsVPCAttachment{{string(v.ID), "available"}}})
 	}
 	if v.VPNGateway != "" {
 		e.add(scope, "VpnGateways", awsVPNGateway{VpnGatewayId: string(v.VPNGateway), State: "available",
-			VpcAttachments: []struct{ VpcId, State string }{{string(v.ID), "attached"}}})
+			VpcAttachments: []awsVPCAttachment{{string(v.ID), "attached"}}})
 	}
 	for i := range v.Subnets {
 		sn := &v.Subnets[i]

@@ -12,14 +12,17 @@ import (
 type awsInternetGateway struct {
 	InternetGatewayId string
 	OwnerId           string
-	Attachments       []struct{ VpcId, State string }
+	Attachments       []awsVPCAttachment
 }
+
+// awsVPCAttachment is a gateway's attachment to a VPC.
+type awsVPCAttachment struct{ VpcId, State string }
 
 // awsVPNGateway is an element of describe-vpn-gateways' VpnGateways.
 type awsVPNGateway struct {
 	VpnGatewayId   string
 	State          string
-	VpcAttachments []struct{ VpcId, State string }
+	VpcAttachments []awsVPCAttachment
 }
 
 // awsNATGateway is an element of describe-nat-gateways' NatGateways.
@@ -64,36 +67,33 @@ func attached(state string) bool {
 func (b *builder) buildGateways() {
 	for _, it := range unique(b.s.igws, func(g *awsInternetGateway) string { return g.InternetGatewayId }) {
 		a := &it.v
-		for _, at := range a.Attachments {
-			if !attached(at.State) {
-				continue
-			}
-			v := b.vpcs[at.VpcId]
-			if v == nil {
-				b.note(it.src, "Attachments", ErrOutsideSnapshot, "internet gateway %s is attached to %s, which is not in the snapshot", a.InternetGatewayId, at.VpcId)
-				continue
-			}
-			v.v.InternetGateway = model.ID(a.InternetGatewayId)
-			b.place(a.InternetGatewayId, model.KindInternetGateway, at.VpcId)
-		}
+		b.attachGateway(it.src, "Attachments", "internet gateway", a.InternetGatewayId, model.KindInternetGateway, a.Attachments,
+			func(v *vpcB) { v.v.InternetGateway = model.ID(a.InternetGatewayId) })
 	}
 	for _, it := range unique(b.s.vgws, func(g *awsVPNGateway) string { return g.VpnGatewayId }) {
 		a := &it.v
 		if a.State == "deleted" || a.State == "deleting" {
 			continue
 		}
-		for _, at := range a.VpcAttachments {
-			if at.State != "attached" && at.State != "" {
-				continue
-			}
-			v := b.vpcs[at.VpcId]
-			if v == nil {
-				b.note(it.src, "VpcAttachments", ErrOutsideSnapshot, "virtual private gateway %s is attached to %s, which is not in the snapshot", a.VpnGatewayId, at.VpcId)
-				continue
-			}
-			v.v.VPNGateway = model.ID(a.VpnGatewayId)
-			b.place(a.VpnGatewayId, model.KindVPNGateway, at.VpcId)
+		b.attachGateway(it.src, "VpcAttachments", "virtual private gateway", a.VpnGatewayId, model.KindVPNGateway, a.VpcAttachments,
+			func(v *vpcB) { v.v.VPNGateway = model.ID(a.VpnGatewayId) })
+	}
+}
+
+// attachGateway records gateway id (of kind, described as what) on every
+// VPC of the snapshot it is attached to; set writes it on the VPC.
+func (b *builder) attachGateway(src model.Source, field, what, id string, kind model.Kind, atts []awsVPCAttachment, set func(*vpcB)) {
+	for _, at := range atts {
+		if !attached(at.State) {
+			continue
 		}
+		v := b.vpcs[at.VpcId]
+		if v == nil {
+			b.note(src, field, ErrOutsideSnapshot, "%s %s is attached to %s, which is not in the snapshot", what, id, at.VpcId)
+			continue
+		}
+		set(v)
+		b.place(id, kind, at.VpcId)
 	}
 }
 
