@@ -6,8 +6,6 @@ import (
 	"io"
 	"net/netip"
 	"os"
-	"runtime"
-	"runtime/pprof"
 	"strings"
 	"sync"
 	"time"
@@ -15,48 +13,6 @@ import (
 	"github.com/vpcreach/vpcreach/model"
 	"github.com/vpcreach/vpcreach/solver"
 )
-
-// profiling adds --cpuprofile and --memprofile to a command; start begins
-// the CPU profile and returns a function that writes both.
-type profiling struct{ cpu, mem *string }
-
-func addProfiling(fs *flag.FlagSet) profiling {
-	return profiling{
-		cpu: fs.String("cpuprofile", "", "write a CPU profile to this file (for reporting a slow run)"),
-		mem: fs.String("memprofile", "", "write a memory profile to this file"),
-	}
-}
-
-func (p profiling) start(errOut io.Writer) func() {
-	var f *os.File
-	if *p.cpu != "" {
-		var err error
-		if f, err = os.Create(*p.cpu); err == nil {
-			err = pprof.StartCPUProfile(f)
-		}
-		if err != nil {
-			fmt.Fprintf(errOut, "vpcreach: cpu profile: %s\n", err)
-			f = nil
-		}
-	}
-	return func() {
-		if f != nil {
-			pprof.StopCPUProfile()
-			f.Close()
-		}
-		if *p.mem != "" {
-			mf, err := os.Create(*p.mem)
-			if err == nil {
-				runtime.GC()
-				err = pprof.WriteHeapProfile(mf)
-				mf.Close()
-			}
-			if err != nil {
-				fmt.Fprintf(errOut, "vpcreach: memory profile: %s\n", err)
-			}
-		}
-	}
-}
 
 // progress returns a progress callback that draws on standard error when
 // it is a terminal, and nil otherwise (quiet in CI and pipes).
@@ -121,7 +77,14 @@ func runWhoCanReach(args []string, out, errOut io.Writer) int {
 		fmt.Fprintln(errOut, "vpcreach who-can-reach: --to is required")
 		return exitInvalid
 	}
-	stop := prof.start(errOut)
+	inputs := append(append([]string(nil), files...), fromAWS...)
+	if !prof.check(errOut, "who-can-reach", inputs) {
+		return exitInvalid
+	}
+	stop, ok := prof.start(errOut, "who-can-reach", inputs)
+	if !ok {
+		return exitInvalid
+	}
 	defer stop()
 	s, code := loadSolverFrom(files, fromAWS, errOut, "who-can-reach")
 	if s == nil {
@@ -246,7 +209,14 @@ func runExposure(args []string, out, errOut io.Writer) int {
 		}
 		ps = append(ps, v)
 	}
-	stop := prof.start(errOut)
+	inputs := append(append([]string(nil), files...), fromAWS...)
+	if !prof.check(errOut, "exposure", inputs) {
+		return exitInvalid
+	}
+	stop, ok := prof.start(errOut, "exposure", inputs)
+	if !ok {
+		return exitInvalid
+	}
 	defer stop()
 	s, code := loadSolverFrom(files, fromAWS, errOut, "exposure")
 	if s == nil {
@@ -335,7 +305,14 @@ func runMatrix(args []string, out, errOut io.Writer) int {
 		fmt.Fprintf(errOut, "vpcreach matrix: %s needs --port\n", proto.p)
 		return exitInvalid
 	}
-	stop := prof.start(errOut)
+	inputs := append(append([]string(nil), files...), fromAWS...)
+	if !prof.check(errOut, "matrix", inputs) {
+		return exitInvalid
+	}
+	stop, ok := prof.start(errOut, "matrix", inputs)
+	if !ok {
+		return exitInvalid
+	}
 	defer stop()
 	s, code := loadSolverFrom(files, fromAWS, errOut, "matrix")
 	if s == nil {

@@ -4,10 +4,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"strings"
 
 	"github.com/vpcreach/vpcreach/awsimport"
+	"github.com/vpcreach/vpcreach/internal/outfile"
 	"github.com/vpcreach/vpcreach/model"
 )
 
@@ -16,7 +16,8 @@ import (
 // to standard error, one per line, then a summary.
 func runImport(args []string, out, errOut io.Writer) int {
 	fs := newFlags("import", "aws DIR|FILE", errOut, nil)
-	output := fs.String("file", "", "write the YAML to this file instead of standard output")
+	output := fs.String("file", "", "write the YAML to this file instead of standard output (atomically; never inside the snapshot)")
+	force := fs.Bool("force", false, "with --file: replace the file if it exists")
 	pos, code, ok := parseCommand(fs, args, 0, 2)
 	if !ok {
 		return code
@@ -36,6 +37,16 @@ func runImport(args []string, out, errOut io.Writer) int {
 		return exitInvalid
 	}
 	src := pos[1]
+	dest := outfile.Options{Inputs: []string{src}}
+	if *force {
+		dest.Replace = outfile.Always
+	}
+	if *output != "" {
+		if _, err := outfile.Check(*output, dest); err != nil {
+			fmt.Fprintf(errOut, "vpcreach import aws: --file %s%s\n", err, forceHint(err, *force))
+			return exitInvalid
+		}
+	}
 	m, diags := awsimport.Read(src)
 	if m != nil {
 		diags = append(diags, model.Validate(m)...)
@@ -60,8 +71,8 @@ func runImport(args []string, out, errOut io.Writer) int {
 	}
 	data = append([]byte(header), data...)
 	if *output != "" {
-		if err := os.WriteFile(*output, data, 0o644); err != nil {
-			fmt.Fprintf(errOut, "vpcreach import aws: %s\n", err)
+		if err := outfile.WriteFile(*output, data, dest); err != nil {
+			fmt.Fprintf(errOut, "vpcreach import aws: --file %s%s\n", err, forceHint(err, *force))
 			return exitInvalid
 		}
 	} else {
@@ -84,4 +95,13 @@ func runImport(args []string, out, errOut io.Writer) int {
 		plural(s.PeeringConnections, "peering connection"), plural(s.TransitGateways, "transit gateway"),
 		plural(len(warns), "warning"), plural(len(notes(diags)), "note"))
 	return exitOK
+}
+
+// forceHint tells how to replace an existing file, when that is why it
+// was refused.
+func forceHint(err error, force bool) string {
+	if errors.Is(err, outfile.ErrExists) && !force {
+		return " (give --force to replace it)"
+	}
+	return ""
 }
