@@ -39,10 +39,11 @@ func progress(errOut io.Writer, what string) (func(done, total int), func()) {
 		}
 }
 
-func protocolFlags(fs *flag.FlagSet) (*protocolFlag, *uint) {
+func protocolFlags(fs *flag.FlagSet) (*protocolFlag, *portFlag) {
 	proto := &protocolFlag{model.ProtocolTCP}
 	fs.Var(proto, "protocol", "tcp, udp, icmp, all, or a protocol number")
-	port := fs.Uint("port", 0, "destination port (tcp, udp)")
+	port := &portFlag{}
+	fs.Var(port, "port", "destination `port`, 1-65535 (tcp, udp)")
 	return proto, port
 }
 
@@ -77,6 +78,14 @@ func runWhoCanReach(args []string, out, errOut io.Writer) int {
 		fmt.Fprintln(errOut, "vpcreach who-can-reach: --to is required")
 		return exitInvalid
 	}
+	if err := checkProtocolFlags(fs, proto.p); err != nil {
+		fmt.Fprintf(errOut, "vpcreach who-can-reach: %s\n", err)
+		return exitInvalid
+	}
+	if proto.p.HasPorts() && port.port == 0 {
+		fmt.Fprintf(errOut, "vpcreach who-can-reach: %s needs --port\n", proto.p)
+		return exitInvalid
+	}
 	inputs := append(append([]string(nil), files...), fromAWS...)
 	if !prof.check(errOut, "who-can-reach", inputs) {
 		return exitInvalid
@@ -90,11 +99,7 @@ func runWhoCanReach(args []string, out, errOut io.Writer) int {
 	if s == nil {
 		return code
 	}
-	q := solver.Query{To: *to, Protocol: proto.p, Port: uint16(*port)}
-	if proto.p.HasPorts() && *port == 0 {
-		fmt.Fprintf(errOut, "vpcreach who-can-reach: %s needs --port\n", proto.p)
-		return exitInvalid
-	}
+	q := solver.Query{To: *to, Protocol: proto.p, Port: port.port}
 	prog, clear := progress(errOut, "who-can-reach")
 	res, err := s.WhoCanReach(q, solver.AnalysisOptions{Examples: *paths, Progress: prog})
 	clear()
@@ -147,7 +152,7 @@ func runWhoCanReach(args []string, out, errOut io.Writer) int {
 	}
 	svc := proto.p.String()
 	if proto.p.HasPorts() {
-		svc += fmt.Sprintf("/%d", *port)
+		svc += fmt.Sprintf("/%d", port.port)
 	}
 	fmt.Fprintf(out, "who can reach %s on %s:\n", *to, svc)
 	fmt.Fprintf(out, "\ninstances (%d, in %d equivalence classes):\n", len(res.Instances()), len(res.Classes))
@@ -194,6 +199,9 @@ func runExposure(args []string, out, errOut io.Writer) int {
 	var pr []model.PortRange
 	for _, p := range ports {
 		r, err := model.ParsePortRange(p)
+		if err == nil && r.First == 0 {
+			err = fmt.Errorf("%q is out of range: ports are 1-65535", p)
+		}
 		if err != nil {
 			fmt.Fprintf(errOut, "vpcreach exposure: --ports: %s\n", err)
 			return exitInvalid
@@ -203,6 +211,9 @@ func runExposure(args []string, out, errOut io.Writer) int {
 	var ps []model.Protocol
 	for _, p := range protos {
 		v, err := model.ParseProtocol(p)
+		if err == nil && !v.HasPorts() {
+			err = fmt.Errorf("exposure checks tcp and udp, by port; %s has no ports", v)
+		}
 		if err != nil {
 			fmt.Fprintf(errOut, "vpcreach exposure: --protocol: %s\n", err)
 			return exitInvalid
@@ -301,7 +312,11 @@ func runMatrix(args []string, out, errOut io.Writer) int {
 		fmt.Fprintln(errOut, "vpcreach matrix: --level must be subnet or instance")
 		return exitInvalid
 	}
-	if proto.p.HasPorts() && *port == 0 {
+	if err := checkProtocolFlags(fs, proto.p); err != nil {
+		fmt.Fprintf(errOut, "vpcreach matrix: %s\n", err)
+		return exitInvalid
+	}
+	if proto.p.HasPorts() && port.port == 0 {
 		fmt.Fprintf(errOut, "vpcreach matrix: %s needs --port\n", proto.p)
 		return exitInvalid
 	}
@@ -319,7 +334,7 @@ func runMatrix(args []string, out, errOut io.Writer) int {
 		return code
 	}
 	prog, clear := progress(errOut, "matrix")
-	m := s.Matrix(solver.Query{Protocol: proto.p, Port: uint16(*port)}, lv, solver.AnalysisOptions{Progress: prog})
+	m := s.Matrix(solver.Query{Protocol: proto.p, Port: port.port}, lv, solver.AnalysisOptions{Progress: prog})
 	clear()
 	if output == "json" {
 		doc := struct {
@@ -327,7 +342,7 @@ func runMatrix(args []string, out, errOut io.Writer) int {
 			Protocol string                `json:"protocol"`
 			Port     uint16                `json:"port,omitempty"`
 			Reach    map[string][]model.ID `json:"reach"`
-		}{Level: lv.String(), Protocol: proto.p.String(), Port: uint16(*port), Reach: map[string][]model.ID{}}
+		}{Level: lv.String(), Protocol: proto.p.String(), Port: port.port, Reach: map[string][]model.ID{}}
 		for i, row := range m.Reach {
 			dsts := []model.ID{}
 			for _, j := range row {

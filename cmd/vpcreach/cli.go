@@ -103,8 +103,13 @@ func newFlags(name, args string, errOut io.Writer, output *outputFlag) *flag.Fla
 
 // parseArgs parses flags wherever they stand among the arguments, so that
 // both "validate --output json a.yaml" and "validate a.yaml --output json"
-// work, and returns the positional arguments. "--" ends the flags.
+// work, and returns the positional arguments. "--" ends the flags. A flag
+// given twice is an error (checkRepeats), unless it is repeatable.
 func parseArgs(fs *flag.FlagSet, args []string) ([]string, error) {
+	if err := checkRepeats(fs, args); err != nil {
+		fmt.Fprintf(fs.Output(), "vpcreach %s: %s\n", fs.Name(), err)
+		return nil, err
+	}
 	var pos []string
 	for {
 		if err := fs.Parse(args); err != nil {

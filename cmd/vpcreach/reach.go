@@ -25,6 +25,9 @@ type portRangeFlag struct{ r model.PortRange }
 func (f *portRangeFlag) String() string { return f.r.String() }
 func (f *portRangeFlag) Set(s string) error {
 	r, err := model.ParsePortRange(s)
+	if err == nil && r.First == 0 {
+		err = fmt.Errorf("out of range: ephemeral ports are 1-65535")
+	}
 	f.r = r
 	return err
 }
@@ -36,9 +39,12 @@ func runReach(args []string, out, errOut io.Writer) int {
 	to := fs.String("to", "", "destination, in the same forms")
 	proto := protocolFlag{model.ProtocolTCP}
 	fs.Var(&proto, "protocol", "tcp, udp, icmp, all, or a protocol number")
-	port := fs.Uint("port", 0, "destination port (tcp, udp)")
-	icmpType := fs.Int("icmp-type", 8, "ICMP type (icmp)")
-	icmpCode := fs.Int("icmp-code", 0, "ICMP code (icmp)")
+	var port portFlag
+	fs.Var(&port, "port", "destination `port`, 1-65535 (tcp, udp)")
+	icmpType := icmpFlag{8, "an ICMP type"}
+	fs.Var(&icmpType, "icmp-type", "ICMP `type`, 0-255 (icmp)")
+	icmpCode := icmpFlag{0, "an ICMP code"}
+	fs.Var(&icmpCode, "icmp-code", "ICMP `code`, 0-255 (icmp)")
 	eph := portRangeFlag{solver.DefaultEphemeral}
 	fs.Var(&eph, "ephemeral", "the client's ephemeral port range, which responses return to")
 	files, fromAWS, code, ok := parseInputs(fs, args)
@@ -50,13 +56,16 @@ func runReach(args []string, out, errOut io.Writer) int {
 		fs.Usage()
 		return exitInvalid
 	}
-	if *port > 65535 {
-		fmt.Fprintln(errOut, "vpcreach reach: --port must be 0-65535")
+	if err := checkProtocolFlags(fs, proto.p); err != nil {
+		fmt.Fprintf(errOut, "vpcreach reach: %s\n", err)
 		return exitInvalid
 	}
-	q := solver.Query{From: *from, To: *to, Protocol: proto.p, Port: uint16(*port), Ephemeral: eph.r}
+	q := solver.Query{From: *from, To: *to, Protocol: proto.p, Port: port.port}
+	if proto.p.HasPorts() {
+		q.Ephemeral = eph.r
+	}
 	if proto.p.IsICMP() {
-		q.ICMP = &model.ICMPMatch{Type: *icmpType, Code: *icmpCode}
+		q.ICMP = &model.ICMPMatch{Type: icmpType.v, Code: icmpCode.v}
 	}
 	s, code := loadSolverFrom(files, fromAWS, errOut, "reach")
 	if s == nil {

@@ -248,7 +248,7 @@ func (g *generator) consumerEndpoint(v *vpcPlan, sp *servicePlan) model.ID {
 // tiers (a fifth web, a quarter db, the rest app) and zones; a few web
 // instances of public VPCs get public addresses.
 func (g *generator) buildInstances(v *vpcPlan, mv *model.VPC) {
-	c := max(3, g.o.InstancesPerVPC*(85+g.r.IntN(31))/100)
+	c := max(MinInstancesPerVPC, g.o.InstancesPerVPC*(85+g.r.IntN(31))/100)
 	web, db := max(1, c/5), max(1, c/4)
 	counts := [numTiers]int{tierWeb: web, tierApp: c - web - db, tierDB: db}
 	nPublic := 0
@@ -274,7 +274,10 @@ func (g *generator) buildInstances(v *vpcPlan, mv *model.VPC) {
 				}
 			}
 			if !ok {
-				break // every subnet of the tier is full
+				// Every subnet of the tier is full: not the VPC asked for.
+				g.err = fmt.Errorf("%s (a /%d, with /%d subnets) has no room for its %d instances: its %s subnets are full after %d; ask for fewer instances per VPC, or fewer VPCs (the more VPCs in a region, the smaller each VPC)",
+					v.id, g.vpcBits, g.snBits, c, subnetTierNames[st], len(mv.Instances))
+				return
 			}
 			in := model.Instance{ID: model.ID(fmt.Sprintf("i-%s-%s-%02d", v.num, tierNames[t], k+1)),
 				Interface: model.Interface{Subnet: v.subnets[st][z], PrivateIP: a, SecurityGroups: []model.ID{sg}}}

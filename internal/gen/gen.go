@@ -54,6 +54,10 @@ import (
 // Options.InstancesPerVPC is not set.
 const DefaultInstancesPerVPC = 60
 
+// MinInstancesPerVPC is the fewest instances a VPC gets: one per tier
+// (web, app, db), whatever Options.InstancesPerVPC asks.
+const MinInstancesPerVPC = 3
+
 // DefaultRegions are the regions used when Options.Regions is empty.
 var DefaultRegions = []string{"us-east-1", "eu-west-1", "ap-southeast-1"}
 
@@ -225,30 +229,52 @@ type generator struct {
 	vpcBits  int // VPC prefix length
 	snBits   int // subnet prefix length
 	nextPub  uint32
+	// err is the first reason the options cannot be built as asked.
+	err error
 }
 
-// Generate builds the topology the options describe. The model validates
-// with no errors and no warnings. It panics only if the VPCs do not fit in
-// 10.0.0.0/8 (more than 2^(24-b) distinct VPCs in a region whose supernet
-// is a /b; 16,384 per region for up to 4 regions).
+// Generate builds the topology the options describe, as Build does, and
+// panics when Build returns an error: for tests and benchmarks, whose
+// sizes are known to fit.
 func Generate(o Options) *model.Model {
+	m, err := Build(o)
+	if err != nil {
+		panic("gen: " + err.Error())
+	}
+	return m
+}
+
+// Build builds the topology the options describe. The model validates
+// with no errors and no warnings. Build returns an error, and no model,
+// when the options cannot be built as asked, rather than build something
+// else: the VPCs do not fit 10.0.0.0/8 (more than 2^(24-b) distinct VPCs
+// in a region whose supernet is a /b; 16,384 per region for up to 4
+// regions), or a VPC has no room for its instances (the more VPCs in a
+// region, the smaller each VPC's block and subnets).
+func Build(o Options) (*model.Model, error) {
 	o = o.withDefaults()
 	g := &generator{o: o, r: rand.New(rand.NewPCG(o.Seed, seedStream)), m: &model.Model{Version: model.FormatVersion}}
 	g.nextPub = u32(publicPool.Addr()) + 1
 	g.planAccounts()
 	g.planVPCs()
+	if g.err != nil {
+		return nil, g.err
+	}
 	g.planPeerings()
 	g.planServices()
 	g.m.VPCs = make([]model.VPC, len(g.vpcs))
 	for i := range g.vpcs {
 		g.buildVPC(i)
+		if g.err != nil {
+			return nil, g.err
+		}
 	}
 	g.buildTransitGateways()
 	g.buildPeerings()
 	g.buildPrefixLists()
 	g.buildServices()
 	g.buildExpectations()
-	return g.m
+	return g.m, nil
 }
 
 // --- planning -------------------------------------------------------------
@@ -275,7 +301,8 @@ func (g *generator) planVPCs() {
 	n, nr := g.o.VPCs, len(g.o.Regions)
 	regionBits := 8 + bits.Len(uint(nr-1))
 	if regionBits > 16 {
-		panic(fmt.Sprintf("gen: %d regions do not fit 10.0.0.0/8 with /16 supernets", nr))
+		g.err = fmt.Errorf("%d regions do not fit 10.0.0.0/8 with /16 supernets", nr)
+		return
 	}
 	g.regions = make([]regionPlan, nr)
 	w := width(n)
@@ -316,7 +343,9 @@ func (g *generator) planVPCs() {
 		}
 	}
 	if g.vpcBits == 0 {
-		panic(fmt.Sprintf("gen: %d VPCs in one region do not fit its supernet /%d", most, regionBits))
+		g.err = fmt.Errorf("%d VPCs in one region do not fit its supernet /%d (at most %d, each a /24); ask for fewer VPCs, or plant overlaps",
+			most, regionBits, 1<<(24-regionBits))
+		return
 	}
 	g.snBits = g.subnetBits()
 

@@ -346,3 +346,30 @@ func BenchmarkGenerate(b *testing.B) {
 		})
 	}
 }
+
+// Build refuses what it cannot build as asked, instead of panicking or
+// building fewer instances than asked.
+func TestBuildRefusesWhatDoesNotFit(t *testing.T) {
+	for _, tt := range []struct {
+		name string
+		o    gen.Options
+		err  string
+	}{
+		{"more instances than a VPC holds", gen.Options{VPCs: 1, InstancesPerVPC: 100000},
+			"vpc-0001 (a /16, with /20 subnets) has no room for its 106000 instances: its public subnets are full after 12270"},
+		{"more VPCs than 10.0.0.0/8 holds", gen.Options{VPCs: 3*16384 + 4, InstancesPerVPC: 3},
+			"16386 VPCs in one region do not fit its supernet /10 (at most 16384, each a /24)"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			m, err := gen.Build(tt.o)
+			require.Error(t, err)
+			assert.Nil(t, m)
+			assert.Contains(t, err.Error(), tt.err)
+			assert.Panics(t, func() { gen.Generate(tt.o) })
+		})
+	}
+	// Every instance asked for is built when they fit.
+	m, err := gen.Build(gen.Options{VPCs: 1, Seed: 3, InstancesPerVPC: 10000})
+	require.NoError(t, err)
+	assert.GreaterOrEqual(t, len(m.VPCs[0].Instances), 8500)
+}
