@@ -101,12 +101,15 @@ func (r WhoCanReachResult) Instances() []model.ID {
 
 // WhoCanReach finds every source that reaches q.To on q's protocol and
 // port: interfaces, by equivalence class, and address ranges of the
-// internet and of external networks, by atom. q.From is ignored. With
-// examples, each reaching class and the internet get one example path.
-// Cost: one verdict-only walk per class and per atom, in parallel.
+// internet and of external networks, by atom. q.From is ignored; the
+// rest of q must be valid (Query.Validate). With examples, each reaching
+// class and the internet get one example path. Cost: one verdict-only walk per class and per atom, in parallel.
 func (s *Solver) WhoCanReach(q Query, opts AnalysisOptions) (WhoCanReachResult, error) {
 	examples := opts.Examples
 	res := WhoCanReachResult{Query: q}
+	if err := q.validateFlow(); err != nil {
+		return res, err
+	}
 	probe := q
 	dst, _, err := s.resolveDestination(q.To, origin{kind: termInternet, eni: -1, ext: -1})
 	if err != nil {

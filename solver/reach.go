@@ -28,13 +28,22 @@ var ErrInvalidQuery = errors.New("invalid query")
 // (dest), a private address no interface holds is accepted too: the walk
 // shows where routing takes it.
 func (s *Solver) resolve(spec string, dest bool) (origin, error) {
-	t := strings.TrimSpace(spec)
-	if t == "" {
-		return origin{}, fmt.Errorf("%w: empty endpoint", ErrInvalidQuery)
+	ep, err := parseEndpoint(spec)
+	if err != nil {
+		return origin{}, err
 	}
-	if t == string(Internet) {
+	return s.resolveEndpoint(ep, dest)
+}
+
+// resolveEndpoint is resolve for a parsed endpoint.
+func (s *Solver) resolveEndpoint(ep endpoint, dest bool) (origin, error) {
+	switch ep.kind {
+	case endpointInternet:
 		return origin{kind: termInternet, eni: -1, ext: -1, addr: s.internetHost()}, nil
+	case endpointAddress:
+		return s.resolveAddress(ep, dest)
 	}
+	t := ep.text
 	if ei, ok := s.eni[model.ID(t)]; ok {
 		e := &s.enis[ei]
 		return origin{kind: termENI, eni: ei, ext: -1, addr: e.primary}, nil
@@ -49,28 +58,29 @@ func (s *Solver) resolve(spec string, dest bool) (origin, error) {
 		}
 		return origin{kind: termExternal, eni: -1, ext: i, addr: e.CIDRs[0].Addr().Next()}, nil
 	}
-	addrText, vpcText, qualified := strings.Cut(t, "@")
-	a, err := netip.ParseAddr(addrText)
-	if err != nil || !a.Is4() {
-		kinds := s.x.Kind(model.ID(t))
-		if kinds != model.KindUnknown {
-			return origin{}, fmt.Errorf("%w: %s is a %s; as an endpoint, name an instance, network interface, address, internet or external network (load balancers, endpoints and names come with service reachability)", ErrInvalidQuery, t, kinds)
-		}
-		cands := append(s.x.IDs(model.KindInstance, model.KindNetworkInterface, model.KindNATGateway, model.KindExternalNetwork), string(Internet))
-		if sug := model.Suggest(t, cands); sug != "" {
-			return origin{}, fmt.Errorf("%w: %q is not an id, address or name this model knows (did you mean %q?)", ErrInvalidQuery, t, sug)
-		}
-		return origin{}, fmt.Errorf("%w: %q is not an id, address or name this model knows", ErrInvalidQuery, t)
+	kinds := s.x.Kind(model.ID(t))
+	if kinds != model.KindUnknown {
+		return origin{}, fmt.Errorf("%w: %s is a %s; as an endpoint, name an instance, network interface, address, internet or external network (load balancers, endpoints and names come with service reachability)", ErrInvalidQuery, t, kinds)
 	}
-	if qualified {
-		vi, ok := s.vpcByID[model.ID(vpcText)]
+	cands := append(s.x.IDs(model.KindInstance, model.KindNetworkInterface, model.KindNATGateway, model.KindExternalNetwork), string(Internet))
+	if sug := model.Suggest(t, cands); sug != "" {
+		return origin{}, fmt.Errorf("%w: %q is not an id, address or name this model knows (did you mean %q?)", ErrInvalidQuery, t, sug)
+	}
+	return origin{}, fmt.Errorf("%w: %q is not an id, address or name this model knows", ErrInvalidQuery, t)
+}
+
+// resolveAddress resolves an address, or ADDRESS@VPC-ID.
+func (s *Solver) resolveAddress(ep endpoint, dest bool) (origin, error) {
+	a := ep.addr
+	if ep.vpc != "" {
+		vi, ok := s.vpcByID[ep.vpc]
 		if !ok {
-			return origin{}, fmt.Errorf("%w: unknown VPC %q in %q", ErrInvalidQuery, vpcText, t)
+			return origin{}, fmt.Errorf("%w: unknown VPC %q in %q", ErrInvalidQuery, ep.vpc, ep.text)
 		}
 		if ei, ok := s.vpcs[vi].addrs[a]; ok {
 			return origin{kind: termENI, eni: ei, ext: -1, addr: a}, nil
 		}
-		return origin{}, fmt.Errorf("%w: no network interface in %s holds %s", ErrInvalidQuery, vpcText, a)
+		return origin{}, fmt.Errorf("%w: no network interface in %s holds %s", ErrInvalidQuery, ep.vpc, a)
 	}
 	var found []int32
 	if e, ok := s.dnsIndex().owners[a]; ok && e >= 0 {
@@ -116,9 +126,8 @@ var sharedAddressSpace = netip.MustParsePrefix("100.64.0.0/10")
 // namesAddress reports whether a query end is written as an address
 // (ADDRESS or ADDRESS@VPC) rather than an id or name.
 func namesAddress(spec string) bool {
-	a, _, _ := strings.Cut(strings.TrimSpace(spec), "@")
-	_, err := netip.ParseAddr(a)
-	return err == nil
+	ep, err := parseEndpoint(spec)
+	return err == nil && ep.kind == endpointAddress
 }
 
 func (s *Solver) externalIndex(id model.ID) int {
@@ -154,12 +163,8 @@ func (s *Solver) Reach(q Query) Result { return s.reachQuery(q, false) }
 // the whole-network analyses that need verdicts and codes only.
 func (s *Solver) reachQuery(q Query, quiet bool) Result {
 	res := Result{Query: q}
-	if q.Protocol == 0 {
-		res.Verdict, res.Err = VerdictInvalidQuery, fmt.Errorf("%w: no protocol", ErrInvalidQuery)
-		return res
-	}
-	if q.Protocol.HasPorts() && q.Port == 0 {
-		res.Verdict, res.Err = VerdictInvalidQuery, fmt.Errorf("%w: %s needs a port", ErrInvalidQuery, q.Protocol)
+	if err := q.Validate(); err != nil {
+		res.Verdict, res.Err = VerdictInvalidQuery, err
 		return res
 	}
 	src, err := s.resolve(q.From, false)
@@ -172,6 +177,9 @@ func (s *Solver) reachQuery(q Query, quiet bool) Result {
 		return res
 	}
 	dst, dres, err := s.resolveDestination(q.To, src)
+	if err == nil && src.kind == termInternet && dst.kind == termInternet {
+		err = fmt.Errorf("%w: both ends are on the internet, outside every VPC: name an instance, network interface, address or external network for one of them", ErrInvalidQuery)
+	}
 	if err != nil {
 		res.Verdict, res.Err = VerdictInvalidQuery, err
 		return res
@@ -623,8 +631,16 @@ func (w *walker) arrivalName(t terminal) string {
 // VPC. The resolution's hops lead the forward path; its blockers make the
 // answer unreachable.
 func (s *Solver) resolveDestination(spec string, src origin) (origin, resolution, error) {
-	t := strings.TrimSpace(spec)
 	var r resolution
+	ep, err := parseEndpoint(spec)
+	if err != nil {
+		return origin{}, r, err
+	}
+	if ep.kind != endpointName {
+		o, err := s.resolveEndpoint(ep, true)
+		return o, r, err
+	}
+	t := ep.text
 	srcVPC := int32(-1)
 	if src.kind == termENI {
 		srcVPC = s.enis[src.eni].vpc
@@ -667,12 +683,10 @@ func (s *Solver) resolveDestination(spec string, src origin) (origin, resolution
 		}
 	}
 	if name == "" && strings.Contains(t, ".") {
-		if _, err := netip.ParseAddr(strings.SplitN(t, "@", 2)[0]); err != nil {
-			name = t
-		}
+		name = t // a DNS name: addresses were parsed above
 	}
 	if name == "" {
-		o, err := s.resolve(t, true)
+		o, err := s.resolveEndpoint(ep, true)
 		return o, r, err
 	}
 	r = s.resolveName(name, srcVPC)

@@ -126,3 +126,30 @@ func TestSizeFlag(t *testing.T) {
 	assert.Equal(t, "1.5 GiB", byteSize(3<<29))
 	assert.Equal(t, "512 B", byteSize(512))
 }
+
+// A query that is not a question is exit 2 with the reason, not a verdict.
+func TestReachRefusesQueriesThatAreNotQuestions(t *testing.T) {
+	tests := []struct {
+		args []string
+		msg  string
+	}{
+		{[]string{"reach", net000, "--from", "i-a-app-1", "--to", "999.1.1.1", "--port", "22"},
+			`vpcreach reach: invalid query: "999.1.1.1" is not an IPv4 address (four numbers 0-255 separated by dots, such as 10.0.1.5)`},
+		{[]string{"reach", net000, "--from", "10.0.40", "--to", "i-b-redis-1", "--port", "22"},
+			`vpcreach reach: invalid query: "10.0.40" is not an IPv4 address (four numbers 0-255 separated by dots, such as 10.0.1.5)`},
+		{[]string{"reach", net000, "--from", "i-a-app-1", "--to", "fd00::1", "--port", "22"},
+			`vpcreach reach: invalid query: fd00::1 is an IPv6 address: vpcreach models IPv4 only`},
+		{[]string{"reach", net000, "--from", "internet", "--to", "internet", "--port", "443"},
+			"vpcreach reach: invalid query: both ends are on the internet, outside every VPC: name an instance, network interface, address or external network for one of them"},
+		{[]string{"who-can-reach", net000, "--to", "999.1.1.1", "--port", "22"},
+			`vpcreach who-can-reach: invalid query: "999.1.1.1" is not an IPv4 address (four numbers 0-255 separated by dots, such as 10.0.1.5)`},
+	}
+	for _, tt := range tests {
+		t.Run(strings.Join(tt.args[2:], " "), func(t *testing.T) {
+			code, stdout, stderr := runCLI(tt.args...)
+			assert.Equal(t, exitInvalid, code)
+			assert.Empty(t, stdout)
+			assert.Equal(t, tt.msg+"\n", stderr)
+		})
+	}
+}
