@@ -3,6 +3,7 @@ package solver
 import (
 	"fmt"
 
+	"github.com/vpcreach/vpcreach/internal/termtext"
 	"github.com/vpcreach/vpcreach/model"
 )
 
@@ -53,13 +54,15 @@ func (o Outcome) Title() string {
 
 // Explain says why an expectation failed, in words: what was expected,
 // what the engine found, and the path (with every blocker, or the path
-// that lets an unexpected flow through).
+// that lets an unexpected flow through). Like Result.Text, it escapes
+// characters unsafe on a terminal in the name, ids and messages.
 func (o Outcome) Explain() string {
+	title := termtext.Escape(o.Title())
 	if o.Held {
-		return fmt.Sprintf("%s: holds (%s)", o.Title(), o.Result.Verdict)
+		return fmt.Sprintf("%s: holds (%s)", title, o.Result.Verdict)
 	}
 	if o.Result.Verdict == VerdictInvalidQuery {
-		return fmt.Sprintf("%s: invalid query: %v", o.Title(), o.Result.Err)
+		return fmt.Sprintf("%s: invalid query: %s", title, termtext.Escape(fmt.Sprint(o.Result.Err)))
 	}
-	return fmt.Sprintf("%s: expected %s, but it is %s\n%s", o.Title(), o.Expectation.Expect, o.Result.Verdict, o.Result.Text())
+	return fmt.Sprintf("%s: expected %s, but it is %s\n%s", title, o.Expectation.Expect, o.Result.Verdict, o.Result.Text())
 }

@@ -7,18 +7,23 @@ import (
 	"strings"
 	"text/tabwriter"
 
+	"github.com/vpcreach/vpcreach/internal/termtext"
 	"github.com/vpcreach/vpcreach/model"
 )
 
 // Text renders the result for people: a verdict line, the forward and
 // return paths as numbered hops, then each blocker and warning with its
 // code, component, rule and file:line. The CLI prints it, and reachtest
-// failure messages use it.
+// failure messages use it. Ids, names, rules and messages are printed
+// safely: control characters and other characters unsafe on a terminal
+// are escaped (internal/termtext), so an id holding an escape sequence
+// or a newline shows as \x1b or \n; MarshalJSON keeps them as they are.
 func (r Result) Text() string {
+	esc := termtext.Escape
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s: %s\n", r.Verdict, r.Query)
+	fmt.Fprintf(&b, "%s: %s\n", r.Verdict, esc(r.Query.String()))
 	if r.Err != nil {
-		fmt.Fprintf(&b, "  %s\n", r.Err)
+		fmt.Fprintf(&b, "  %s\n", esc(r.Err.Error()))
 		return b.String()
 	}
 	writePath := func(title string, hops []Hop) {
@@ -30,13 +35,13 @@ func (r Result) Text() string {
 		for i, h := range hops {
 			kind := h.Kind.String()
 			if h.Direction != "" {
-				kind += " " + h.Direction
+				kind += " " + esc(h.Direction)
 			}
 			pos := ""
 			if h.Pos.IsValid() {
-				pos = "  (" + h.Pos.String() + ")"
+				pos = "  (" + esc(h.Pos.String()) + ")"
 			}
-			fmt.Fprintf(tw, "  %2d.\t%s\t%s\t%s\t%s%s\n", i+1, kind, h.Component, h.Decision, h.Rule, pos)
+			fmt.Fprintf(tw, "  %2d.\t%s\t%s\t%s\t%s%s\n", i+1, kind, esc(string(h.Component)), h.Decision, esc(h.Rule), pos)
 		}
 		tw.Flush()
 	}
@@ -45,18 +50,18 @@ func (r Result) Text() string {
 	if len(r.Blockers) > 0 {
 		fmt.Fprintf(&b, "\nblockers:\n")
 		for _, x := range r.Blockers {
-			fmt.Fprintf(&b, "  - %s at %s (%s): %s\n", x.Code, x.Component, x.Leg, x.Message)
+			fmt.Fprintf(&b, "  - %s at %s (%s): %s\n", x.Code, esc(string(x.Component)), x.Leg, esc(x.Message))
 			if x.Pos.IsValid() {
-				fmt.Fprintf(&b, "    at %s\n", x.Pos)
+				fmt.Fprintf(&b, "    at %s\n", esc(x.Pos.String()))
 			}
 		}
 	}
 	if len(r.Warnings) > 0 {
 		fmt.Fprintf(&b, "\nwarnings:\n")
 		for _, x := range r.Warnings {
-			fmt.Fprintf(&b, "  - %s at %s (%s): %s\n", x.Code, x.Component, x.Leg, x.Message)
+			fmt.Fprintf(&b, "  - %s at %s (%s): %s\n", x.Code, esc(string(x.Component)), x.Leg, esc(x.Message))
 			if x.Pos.IsValid() {
-				fmt.Fprintf(&b, "    at %s\n", x.Pos)
+				fmt.Fprintf(&b, "    at %s\n", esc(x.Pos.String()))
 			}
 		}
 	}

@@ -58,7 +58,7 @@ func prefixesText(ps []netip.Prefix) string {
 func idsText(ids []model.ID) string {
 	s := make([]string, len(ids))
 	for i, id := range ids {
-		s[i] = string(id)
+		s[i] = safe(string(id))
 	}
 	return strings.Join(s, ", ")
 }
@@ -104,7 +104,7 @@ func runWhoCanReach(args []string, out, errOut io.Writer) int {
 	res, err := s.WhoCanReach(q, solver.AnalysisOptions{Examples: *paths, Progress: prog})
 	clear()
 	if err != nil {
-		fmt.Fprintf(errOut, "vpcreach who-can-reach: %s\n", err)
+		fmt.Fprintf(errOut, "vpcreach who-can-reach: %s\n", safe(err.Error()))
 		return exitInvalid
 	}
 	if output == "json" {
@@ -154,10 +154,10 @@ func runWhoCanReach(args []string, out, errOut io.Writer) int {
 	if proto.p.HasPorts() {
 		svc += fmt.Sprintf("/%d", port.port)
 	}
-	fmt.Fprintf(out, "who can reach %s on %s:\n", *to, svc)
+	fmt.Fprintf(out, "who can reach %s on %s:\n", safe(*to), svc)
 	fmt.Fprintf(out, "\ninstances (%d, in %d equivalence classes):\n", len(res.Instances()), len(res.Classes))
 	for _, c := range res.Classes {
-		fmt.Fprintf(out, "  %s/%s [%s]: %s\n", c.Class.VPC, c.Class.Subnet, idsText(c.Class.Groups), idsText(c.Class.Members))
+		fmt.Fprintf(out, "  %s/%s [%s]: %s\n", safe(string(c.Class.VPC)), safe(string(c.Class.Subnet)), idsText(c.Class.Groups), idsText(c.Class.Members))
 		if c.Example != nil {
 			fmt.Fprint(out, indentText(c.Example.Text(), "    "))
 		}
@@ -167,7 +167,7 @@ func runWhoCanReach(args []string, out, errOut io.Writer) int {
 		fmt.Fprint(out, indentText(res.InternetExample.Text(), "    "))
 	}
 	for _, e := range res.External {
-		fmt.Fprintf(out, "external network %s: %s\n", e.ID, prefixesText(e.CIDRs))
+		fmt.Fprintf(out, "external network %s: %s\n", safe(string(e.ID)), prefixesText(e.CIDRs))
 	}
 	return exitOK
 }
@@ -279,7 +279,7 @@ func runExposure(args []string, out, errOut io.Writer) int {
 				if !p.Anywhere {
 					from = prefixesText(p.From)
 				}
-				fmt.Fprintf(out, "%s %s%s: %s %s from %s\n", e.Kind, e.Destination, also, e.Protocol, p.Ports, from)
+				fmt.Fprintf(out, "%s %s%s: %s %s from %s\n", e.Kind, safe(string(e.Destination)), also, e.Protocol, p.Ports, from)
 			}
 			if e.Example != nil {
 				fmt.Fprint(out, indentText(e.Example.Text(), "    "))
@@ -358,7 +358,7 @@ func runMatrix(args []string, out, errOut io.Writer) int {
 		for _, j := range row {
 			dsts = append(dsts, m.Nodes[j])
 		}
-		fmt.Fprintf(out, "%s -> %s\n", m.Nodes[i], orNone(idsText(dsts)))
+		fmt.Fprintf(out, "%s -> %s\n", safe(string(m.Nodes[i])), orNone(idsText(dsts)))
 	}
 	return exitOK
 }

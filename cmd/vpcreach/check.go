@@ -91,10 +91,10 @@ func runCheck(args []string, out, errOut io.Writer) int {
 	default:
 		for _, o := range outcomes {
 			if o.Held {
-				fmt.Fprintf(out, "ok    %s (%s)\n", o.Title(), o.Result.Verdict)
+				fmt.Fprintf(out, "ok    %s (%s)\n", safe(o.Title()), o.Result.Verdict)
 				continue
 			}
-			fmt.Fprintf(out, "FAIL  %s: %s\n", o.Expectation.Source.Position, o.Explain())
+			fmt.Fprintf(out, "FAIL  %s: %s\n", safe(o.Expectation.Source.Position.String()), o.Explain())
 		}
 		fmt.Fprintf(out, "%s: %d hold, %d fail\n", plural(len(outcomes), "expectation"), len(outcomes)-failed, failed)
 	}

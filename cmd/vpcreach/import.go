@@ -43,7 +43,7 @@ func runImport(args []string, out, errOut io.Writer) int {
 	}
 	if *output != "" {
 		if _, err := outfile.Check(*output, dest); err != nil {
-			fmt.Fprintf(errOut, "vpcreach import aws: --file %s%s\n", err, forceHint(err, *force))
+			fmt.Fprintf(errOut, "vpcreach import aws: --file %s%s\n", safe(err.Error()), forceHint(err, *force))
 			return exitInvalid
 		}
 	}
@@ -54,7 +54,7 @@ func runImport(args []string, out, errOut io.Writer) int {
 	}
 	if errs := diags.Errors(); len(errs) > 0 || m == nil {
 		for _, d := range errs {
-			fmt.Fprintln(errOut, d.Error())
+			fmt.Fprintln(errOut, diagText(d))
 		}
 		fmt.Fprintf(errOut, "vpcreach import aws: invalid input: %s\n", plural(len(errs), "error"))
 		return exitInvalid
@@ -65,9 +65,9 @@ func runImport(args []string, out, errOut io.Writer) int {
 		return exitInvalid
 	}
 	warns := diags.Warnings()
-	header := fmt.Sprintf("# Imported by vpcreach import aws %s.\n", src)
+	header := fmt.Sprintf("# Imported by vpcreach import aws %s.\n", safe(src))
 	if len(warns) > 0 {
-		header += fmt.Sprintf("# %s: answers that depend on what the snapshot lacks are unknown, not \"no\" (vpcreach validate %s lists them).\n", plural(len(warns), "warning"), src)
+		header += fmt.Sprintf("# %s: answers that depend on what the snapshot lacks are unknown, not \"no\" (vpcreach validate %s lists them).\n", plural(len(warns), "warning"), safe(src))
 	}
 	data = append([]byte(header), data...)
 	if *output != "" {
@@ -84,10 +84,10 @@ func runImport(args []string, out, errOut io.Writer) int {
 			skipped = append(skipped, fmt.Sprintf("%s (%s)", d.Pos.File, strings.TrimPrefix(d.Message, "skipped: vpcreach does not read ")))
 			continue
 		}
-		fmt.Fprintln(errOut, diagLine(d))
+		fmt.Fprintln(errOut, diagText(d))
 	}
 	if len(skipped) > 0 {
-		fmt.Fprintf(errOut, "vpcreach import aws: skipped %s: %s\n", plural(len(skipped), "file"), strings.Join(skipped, ", "))
+		fmt.Fprintf(errOut, "vpcreach import aws: skipped %s: %s\n", plural(len(skipped), "file"), safe(strings.Join(skipped, ", ")))
 	}
 	s := summarize(m)
 	fmt.Fprintf(errOut, "vpcreach import aws: %s, %s, %s, %s, %s; %s, %s\n",

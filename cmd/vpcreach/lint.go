@@ -106,14 +106,14 @@ func runLint(args []string, out, errOut io.Writer) int {
 	m, diags := readInputs(files, *fromAWS)
 	if errs := diags.Errors(); len(errs) > 0 || m == nil {
 		for _, d := range errs {
-			fmt.Fprintln(errOut, d.Error())
+			fmt.Fprintln(errOut, diagText(d))
 		}
 		fmt.Fprintf(errOut, "vpcreach lint: invalid input: %s\n", plural(len(errs), "error"))
 		return exitInvalid
 	}
 	findings, err := lint.Run(m, lint.Options{Disable: disable})
 	if err != nil {
-		fmt.Fprintf(errOut, "vpcreach lint: %s\n", err)
+		fmt.Fprintf(errOut, "vpcreach lint: %s\n", safe(err.Error()))
 		return exitInvalid
 	}
 	counts := map[model.Severity]int{}
@@ -151,7 +151,7 @@ func runLint(args []string, out, errOut io.Writer) int {
 		}
 	default:
 		for _, f := range findings {
-			fmt.Fprintln(out, f.String())
+			fmt.Fprintln(out, safe(f.String()))
 		}
 		fmt.Fprintf(out, "%s: %d errors, %d warnings, %d notes\n", plural(len(findings), "finding"),
 			counts[model.SeverityError], counts[model.SeverityWarning], counts[model.SeverityNote])
@@ -164,7 +164,7 @@ func runLint(args []string, out, errOut io.Writer) int {
 	}
 	for _, w := range diags.Warnings() {
 		if !reported[w.Pos] {
-			fmt.Fprintln(errOut, w.Error())
+			fmt.Fprintln(errOut, diagText(w))
 		}
 	}
 	if failing > 0 {

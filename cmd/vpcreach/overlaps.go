@@ -62,7 +62,7 @@ func runOverlaps(args []string, out, errOut io.Writer) int {
 	}
 	if len(blocking) > 0 || m == nil {
 		for _, d := range blocking {
-			fmt.Fprintln(errOut, d.Error())
+			fmt.Fprintln(errOut, diagText(d))
 		}
 		fmt.Fprintf(errOut, "vpcreach overlaps: invalid input: %s\n", plural(len(blocking), "error"))
 		return exitInvalid
@@ -102,7 +102,7 @@ func runOverlaps(args []string, out, errOut io.Writer) int {
 			if o.Rule != "" {
 				rule = " (" + o.Rule + ")"
 			}
-			fmt.Fprintf(out, "%s: %s: %s: %s%s\n", o.Pairs[0].BPos, o.Severity(), o.Class, o.Message, rule)
+			fmt.Fprintf(out, "%s: %s: %s: %s%s\n", safe(o.Pairs[0].BPos.String()), o.Severity(), o.Class, safe(o.Message), rule)
 		}
 		fmt.Fprintf(out, "%s: %d errors, %d warnings, %d notes\n", plural(len(overlaps), "overlap"), counts.Error, counts.Warning, counts.Note)
 	}

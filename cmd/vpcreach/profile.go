@@ -40,7 +40,7 @@ func (p profiling) options(inputs []string) outfile.Options {
 // is refused.
 func (p profiling) check(errOut io.Writer, cmd string, inputs []string) bool {
 	if *p.cpu != "" && *p.cpu == *p.mem {
-		fmt.Fprintf(errOut, "vpcreach %s: --cpuprofile and --memprofile both name %s; give them different files\n", cmd, *p.cpu)
+		fmt.Fprintf(errOut, "vpcreach %s: --cpuprofile and --memprofile both name %s; give them different files\n", cmd, safe(*p.cpu))
 		return false
 	}
 	for _, f := range []struct{ flag, path string }{{"cpuprofile", *p.cpu}, {"memprofile", *p.mem}} {
@@ -48,7 +48,7 @@ func (p profiling) check(errOut io.Writer, cmd string, inputs []string) bool {
 			continue
 		}
 		if _, err := outfile.Check(f.path, p.options(inputs)); err != nil {
-			fmt.Fprintf(errOut, "vpcreach %s: --%s %s\n", cmd, f.flag, err)
+			fmt.Fprintf(errOut, "vpcreach %s: --%s %s\n", cmd, f.flag, safe(err.Error()))
 			return false
 		}
 	}

@@ -79,7 +79,7 @@ func runReach(args []string, out, errOut io.Writer) int {
 	}
 	switch {
 	case res.Verdict == solver.VerdictInvalidQuery:
-		fmt.Fprintf(errOut, "vpcreach reach: %s\n", res.Err)
+		fmt.Fprintf(errOut, "vpcreach reach: %s\n", safe(res.Err.Error()))
 		return exitInvalid
 	case res.Reachable():
 		return exitOK
@@ -95,14 +95,14 @@ func loadSolverFrom(files, fromAWS []string, errOut io.Writer, cmd string) (*sol
 	reportImportWarnings(errOut, cmd, files, fromAWS, diags)
 	if errs := diags.Errors(); len(errs) > 0 || m == nil {
 		for _, d := range errs {
-			fmt.Fprintln(errOut, d.Error())
+			fmt.Fprintln(errOut, diagText(d))
 		}
 		fmt.Fprintf(errOut, "vpcreach %s: invalid input: %s\n", cmd, plural(len(errs), "error"))
 		return nil, exitInvalid
 	}
 	s, err := solver.New(m)
 	if err != nil {
-		fmt.Fprintf(errOut, "vpcreach %s: %s\n", cmd, err)
+		fmt.Fprintf(errOut, "vpcreach %s: %s\n", cmd, safe(err.Error()))
 		return nil, exitInvalid
 	}
 	return s, exitOK

@@ -88,7 +88,7 @@ func runValidate(args []string, out, errOut io.Writer) int {
 		writeJSON(out, res)
 	} else {
 		for _, d := range diags {
-			fmt.Fprintln(errOut, diagLine(d))
+			fmt.Fprintln(errOut, diagText(d))
 		}
 		if valid {
 			s := summarize(m)
