@@ -69,6 +69,7 @@ func TestFlagsRefuseWhatTheyCannotMean(t *testing.T) {
 		{"a boolean twice", []string{"who-can-reach", net000, "--to", "i-b-redis-1", "--port", "6379", "--paths", "--paths=false"}, "vpcreach who-can-reach: --paths is given twice; give it once"},
 		{"vpcs twice", []string{"generate", "--vpcs", "2", "--vpcs", "3"}, "vpcreach generate: --vpcs is given twice; give it once"},
 		{"force twice", []string{"import", "aws", "x", "--force", "--force"}, "vpcreach import: --force is given twice; give it once"},
+		{"force without a file", []string{"import", "aws", "../../awsimport/testdata/npguard-bundle.json", "--force"}, "vpcreach import aws: --force applies to --file (standard output replaces nothing)"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

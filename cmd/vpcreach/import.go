@@ -41,6 +41,10 @@ func runImport(args []string, out, errOut io.Writer) int {
 	if *force {
 		dest.Replace = outfile.Always
 	}
+	if *force && *output == "" {
+		fmt.Fprintln(errOut, "vpcreach import aws: --force applies to --file (standard output replaces nothing)")
+		return exitInvalid
+	}
 	if *output != "" {
 		if _, err := outfile.Check(*output, dest); err != nil {
 			fmt.Fprintf(errOut, "vpcreach import aws: --file %s%s\n", safe(err.Error()), forceHint(err, *force))

@@ -17,6 +17,7 @@ import (
 	"path/filepath"
 
 	"github.com/vpcreach/vpcreach/internal/formatgen"
+	"github.com/vpcreach/vpcreach/internal/outfile"
 )
 
 func main() {
@@ -60,7 +61,9 @@ func run(modelDir, goOut, mdOut string, lint bool) error {
 	return nil
 }
 
-// writeIfChanged leaves an up-to-date file alone, so its time stays put.
+// writeIfChanged leaves an up-to-date file alone, so its time stays put,
+// and otherwise replaces it atomically (internal/outfile): the generated
+// files are formatgen's own, so replacing them needs no --force.
 func writeIfChanged(name string, data []byte) error {
 	if old, err := os.ReadFile(name); err == nil && bytes.Equal(old, data) {
 		return nil
@@ -68,5 +71,5 @@ func writeIfChanged(name string, data []byte) error {
 	if err := os.MkdirAll(filepath.Dir(name), 0o755); err != nil {
 		return err
 	}
-	return os.WriteFile(name, data, 0o644)
+	return outfile.WriteFile(name, data, outfile.Options{Replace: outfile.Always})
 }
