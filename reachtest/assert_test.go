@@ -46,7 +46,9 @@ func TestAssertions(t *testing.T) {
 		{name: "Reachable/icmp type not allowed", call: func(t reachtest.TestingT, s *solver.Solver) bool {
 			return reachtest.Reachable(t, s, reachtest.ICMP("i-web", "i-app", 13, 0))
 		}, want: "Reach(i-web -> i-app icmp type 13 code 0) = unreachable [ENI_SG_RULES_MISMATCH: i-app], want reachable"},
-		{name: "Reachable/udp", call: func(t reachtest.TestingT, s *solver.Solver) bool { return reachtest.Reachable(t, s, reachtest.UDP("i-app", "i-db", 53)) },
+		{name: "Reachable/udp", call: func(t reachtest.TestingT, s *solver.Solver) bool {
+			return reachtest.Reachable(t, s, reachtest.UDP("i-app", "i-db", 53))
+		},
 			want: "Reach(i-app -> i-db udp/53) = unreachable [SUBNET_ACL_RESTRICTION: acl-db, ENI_SG_RULES_MISMATCH: i-db], want reachable"},
 		{name: "Reachable/invalid query", call: func(t reachtest.TestingT, s *solver.Solver) bool {
 			return reachtest.Reachable(t, s, reachtest.TCP("i-app", "i-dbb", 5432))
@@ -54,7 +56,9 @@ func TestAssertions(t *testing.T) {
 		{name: "Reachable/no solver", call: func(t reachtest.TestingT, _ *solver.Solver) bool { return reachtest.Reachable(t, nil, appDB) },
 			want: "reachtest: no solver (did Load fail?)"},
 
-		{name: "ReachableWithoutWarnings/holds", call: func(t reachtest.TestingT, s *solver.Solver) bool { return reachtest.ReachableWithoutWarnings(t, s, appDB) }},
+		{name: "ReachableWithoutWarnings/holds", call: func(t reachtest.TestingT, s *solver.Solver) bool {
+			return reachtest.ReachableWithoutWarnings(t, s, appDB)
+		}},
 		{name: "ReachableWithoutWarnings/fails on warnings", call: func(t reachtest.TestingT, s *solver.Solver) bool {
 			return reachtest.ReachableWithoutWarnings(t, s, appCache)
 		}, want: "Reach(i-app -> i-cache tcp/6379) = reachable-with-warnings [ACL_PARTIAL_RETURN: acl-cache], want reachable without warnings",

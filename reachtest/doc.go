@@ -4,9 +4,17 @@
 // behind `vpcreach reach`: a flow is reachable when the request arrives
 // and the response returns.
 //
+//	import (
+//		"testing"
+//
+//		"github.com/vpcreach/vpcreach/reachtest"
+//		"github.com/vpcreach/vpcreach/reachtest/require"
+//		"github.com/vpcreach/vpcreach/solver"
+//	)
+//
 //	func TestPaymentsNetwork(t *testing.T) {
 //		s := reachtest.Load(t, "network/payments.yaml")
-//		require.Reachable(t, s, reachtest.TCP("i-api", "i-db", 5432))
+//		require.Reachable(t, s, reachtest.TCP("i-api", "i-db", 5432)) // stops the test if not
 //		reachtest.Unreachable(t, s, reachtest.TCP("internet", "i-db", 5432))
 //		reachtest.BlockedByCode(t, s, reachtest.TCP("i-api", "i-db", 22), solver.ENISGRulesMismatch)
 //		reachtest.PassesThrough(t, s, reachtest.TCP("i-api", "internet", 443), "nat-a")
@@ -34,6 +42,8 @@
 // (t.Errorf), return whether the assertion held, and the test goes on.
 // Package reachtest/require has the fatal forms, like testify's require:
 // the same names and arguments, no result, and t.FailNow after the report.
+// Its package name is require; in a file that also imports testify's
+// require, import it under another name (reachrequire, say).
 //
 //   - Reachable: the flow is reachable (with or without warnings).
 //   - ReachableWithoutWarnings: reachable, and no warnings.
@@ -53,9 +63,9 @@
 // A failure reads in domain words, names each blocker as CODE: component,
 // and shows the paths, so it is useful without rerunning the CLI:
 //
-//	Reach(i-web -> i-db tcp/22) = unreachable [ENI_SG_RULES_MISMATCH: i-db], want reachable
-//	    forward: i-web -> sg-web -> rtb-public -> vpc-a/default-acl -> sg-db (denied) -> i-db
-//	    return:  i-db -> rtb-main -> vpc-a/default-acl -> i-web
+//	Reach(i-web -> i-app tcp/22) = unreachable [ENI_SG_RULES_MISMATCH: i-app], want reachable
+//	    forward: i-web -> sg-web -> rtb-public -> vpc-shop/default-acl -> sg-app (denied) -> i-app
+//	    return:  i-app -> rtb-app -> vpc-shop/default-acl -> i-web
 //
 // followed by both paths hop by hop, with the rule that decided at each,
 // and every blocker with where it is written, as `vpcreach reach` prints

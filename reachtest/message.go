@@ -10,15 +10,15 @@ import (
 // failure renders a failed assertion in domain words, so that it is useful
 // without rerunning the CLI:
 //
-//	Reach(i-web -> i-db tcp/22) = unreachable [ENI_SG_RULES_MISMATCH: i-db], want reachable
-//	    forward: i-web -> sg-web -> rtb-public -> ... -> sg-db (denied) -> i-db
-//	    return:  i-db -> rtb-main -> ... -> i-web
+//	Reach(i-web -> i-app tcp/22) = unreachable [ENI_SG_RULES_MISMATCH: i-app], want reachable
+//	    forward: i-web -> sg-web -> rtb-public -> vpc-shop/default-acl -> sg-app (denied) -> i-app
+//	    return:  i-app -> rtb-app -> vpc-shop/default-acl -> i-web
 //
 //	    forward path:
-//	       1.  instance  i-web  send  ...
+//	       1.  instance                i-web                 send     i-web sends tcp/22 ...
 //	    ...
 //	    blockers:
-//	      - ENI_SG_RULES_MISMATCH at i-db (forward): ...
+//	      - ENI_SG_RULES_MISMATCH at i-app (forward): ...
 //
 // The first line names the query, the verdict with each blocker (or, when
 // reachable with warnings, each warning) as CODE: component, and what was
