@@ -104,7 +104,7 @@ func runOverlaps(args []string, out, errOut io.Writer) int {
 			}
 			fmt.Fprintf(out, "%s: %s: %s: %s%s\n", o.Pairs[0].BPos, o.Severity(), o.Class, o.Message, rule)
 		}
-		fmt.Fprintf(out, "%s: %d errors, %d warnings, %d notes\n", plural(len(overlaps), "overlap"), counts.Error, counts.Warning, counts.Note)
+		fmt.Fprintf(out, "%s: %s\n", plural(len(overlaps), "overlap"), severityCounts(counts.Error, counts.Warning, counts.Note))
 	}
 	if counts.Error+counts.Warning > 0 {
 		return exitFindings
