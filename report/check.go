@@ -55,7 +55,7 @@ func OutcomeLevel(o solver.Outcome) model.Severity {
 	switch {
 	case !o.Held:
 		return model.SeverityError
-	case len(o.Result.Warnings) > 0:
+	case len(o.Result.Warnings) > 0 || o.Result.Verdict == solver.VerdictReachableWithWarnings:
 		return model.SeverityWarning
 	}
 	return 0
