@@ -121,6 +121,6 @@ func plural(n int, word string) string {
 }
 
 // severityCounts returns "0 errors, 1 warning, 2 notes".
-func severityCounts(errors, warnings, notes int) string {
-	return plural(errors, "error") + ", " + plural(warnings, "warning") + ", " + plural(notes, "note")
+func severityCounts(errs, warns, notes int) string {
+	return plural(errs, "error") + ", " + plural(warns, "warning") + ", " + plural(notes, "note")
 }
