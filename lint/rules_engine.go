@@ -657,11 +657,24 @@ func checkS3ThroughNAT(c *Context) {
 				}
 				for _, svc := range engGatewayServices {
 					if ep.Service == "com.amazonaws."+v.Region+"."+svc.short && slices.Contains(f.services, svc.name) {
-						unused = append(unused, string(ep.ID))
+						unused = append(unused, fmt.Sprintf("%s (%s)", ep.ID, svc.name))
 					}
 				}
 			}
-			hint := "a gateway endpoint associated with " + name + " would carry it free of NAT processing charges"
+			// Name the endpoint service of each service that goes through
+			// the NAT gateway: the table may have the other's endpoint.
+			var services, endpoints []string
+			for _, svc := range engGatewayServices {
+				if slices.Contains(f.services, svc.name) {
+					services = append(services, svc.name)
+					endpoints = append(endpoints, "com.amazonaws."+v.Region+"."+svc.short)
+				}
+			}
+			hint := "a gateway endpoint for " + endpoints[0]
+			if len(endpoints) > 1 {
+				hint = "gateway endpoints for " + engAnd(endpoints)
+			}
+			hint += " associated with " + name + " would carry " + engAnd(services) + " traffic free of NAT processing charges"
 			if len(unused) > 0 {
 				hint += fmt.Sprintf("; %s's gateway endpoint %s is not associated with %s", v.ID, engAnd(unused), name)
 			}
@@ -670,7 +683,7 @@ func checkS3ThroughNAT(c *Context) {
 				what = "subnets " + engList(f.subnets, 4) + " (route table " + name + ") reach"
 			}
 			c.Report(engTableSource(v, rt), v.ID, "%s %s in %s through NAT gateway %s: %s (S-70)",
-				what, engAnd(f.services), v.Region, engAnd(f.nats), hint)
+				what, engAnd(services), v.Region, engAnd(f.nats), hint)
 		}
 	}
 }

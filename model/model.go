@@ -433,7 +433,7 @@ type Interface struct {
 	PublicIP netip.Addr `yaml:"public_ip" example:"203.0.113.7"`
 	// ElasticIP is an Elastic IP associated with the primary address.
 	// Give at most one of public_ip and elastic_ip.
-	ElasticIP netip.Addr `yaml:"elastic_ip" example:"198.51.100.7"`
+	ElasticIP netip.Addr `yaml:"elastic_ip"`
 	// SecurityGroups are 1 to 5 groups of the same VPC (quota 16); none
 	// means the VPC's default group.
 	SecurityGroups []ID `yaml:"security_groups" example:"[sg-a-app]"`
@@ -694,17 +694,17 @@ type PrefixList struct {
 type Endpoint struct {
 	// ID names the endpoint; routes, records and endpoint service connections
 	// refer to it.
-	ID ID `yaml:"id" required:"true" example:"vpce-a-s3"`
+	ID ID `yaml:"id" required:"true" example:"vpce-a-ec2"`
 	// Type is gateway (S3 or DynamoDB through route tables, S-70), interface
 	// (network interfaces in subnets, S-71) or gateway-load-balancer (a route
 	// target that sends traffic to a gateway load balancer's endpoint service).
-	Type EndpointType `yaml:"type" required:"true" example:"gateway"`
+	Type EndpointType `yaml:"type" required:"true" example:"interface"`
 	// Service is an AWS service name (com.amazonaws.REGION.s3), or an
 	// endpoint service's id or service name.
-	Service string `yaml:"service" required:"true" example:"com.amazonaws.ap-southeast-1.s3"`
+	Service string `yaml:"service" required:"true" example:"com.amazonaws.ap-southeast-1.ec2"`
 	// RouteTables get a route from the service's prefix list to a gateway
 	// endpoint.
-	RouteTables []ID `yaml:"route_tables" example:"[rtb-a-private]"`
+	RouteTables []ID `yaml:"route_tables"`
 	// Subnets hold an interface endpoint's network interfaces, one subnet
 	// per availability zone.
 	Subnets []ID `yaml:"subnets" example:"[subnet-a-app-1a]"`
@@ -888,7 +888,7 @@ type Target struct {
 	// ID is the instance or load balancer id (target types instance, alb).
 	ID ID `yaml:"id" example:"i-b-redis"`
 	// IP is the target address (target type ip).
-	IP netip.Addr `yaml:"ip" example:"10.1.1.20"`
+	IP netip.Addr `yaml:"ip"`
 	// Port overrides the target group's port.
 	Port uint16 `yaml:"port"`
 	// Health is the target's health state; only healthy targets receive traffic
@@ -931,12 +931,12 @@ type Record struct {
 	Name string `yaml:"name" required:"true" example:"ec2.ap-southeast-1.amazonaws.com"`
 	// Type is A (values are addresses), CNAME (one name in values, resolved
 	// again) or ALIAS (a target) (S-91).
-	Type RecordType `yaml:"type" required:"true" example:"CNAME"`
+	Type RecordType `yaml:"type" required:"true" example:"A"`
 	// Values are the addresses of an A record, or the one name of a CNAME.
 	Values []string `yaml:"values" example:"[10.0.1.50]"`
 	// Target is an ALIAS record's target: a load balancer id or DNS name, an
 	// endpoint id or DNS name, or another record's name.
-	Target string `yaml:"target" example:"vpce-a-ec2"`
+	Target string `yaml:"target"`
 
 	Source Source `yaml:"-"`
 }

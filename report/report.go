@@ -1,14 +1,7 @@
 package report
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
-	"encoding/json"
-	"encoding/xml"
-	"fmt"
 	"io"
-	"path/filepath"
-	"strings"
 
 	"github.com/vpcreach/vpcreach/model"
 )
@@ -21,6 +14,15 @@ type Rule struct {
 	// Help says how to fix an item of this rule.
 	Help  string
 	Level model.Severity
+	// SecuritySeverity ranks the rule's items as a security problem, from
+	// 0.1 (low) to 10.0 (critical), as GitHub code scanning reads it: 9.0
+	// and up is critical, 7.0 to 8.9 high, 4.0 to 6.9 medium, below 4.0
+	// low. Zero: the rule is not about security.
+	SecuritySeverity float64
+	// Tags classify the rule, such as "security" and "exposure"; GitHub
+	// code scanning ranks a rule by SecuritySeverity only when "security"
+	// is one of them.
+	Tags []string
 }
 
 // Item is one reported result: a lint finding, or an expectation that
@@ -33,6 +35,10 @@ type Item struct {
 	// Name names the item as a test case ("app reaches db"); default: the
 	// rule and position.
 	Name string
+	// Class groups the item's test case in JUnit (the classname, after
+	// the suite's name): a lint rule, an expectation's name. Default: the
+	// rule.
+	Class string
 	// Detail is the long explanation (a path and its blockers).
 	Detail string
 	// Component is the resource the item is about, for fingerprints.
@@ -40,11 +46,102 @@ type Item struct {
 	// Passed marks an item that is not a problem (an expectation that
 	// held): JUnit writes it as a passing test case; SARIF leaves it out.
 	Passed bool
+	// Codes are the result codes the item reports, such as the blocking
+	// codes of a failed expectation.
+	Codes []string
+	// Flows are the paths the item is about, such as a request and its
+	// response, each hop by hop: SARIF code flows.
+	Flows []Flow
+	// Related are other places the item involves, such as the rules that
+	// block a path: SARIF related locations.
+	Related []Location
+	// SecuritySeverity, when not zero, ranks this item instead of its
+	// rule's SecuritySeverity (an exposure to the internet rather than
+	// within the network).
+	SecuritySeverity float64
+	// Tags, when not empty, replace the rule's tags for this item.
+	Tags []string
+}
+
+// Location is a place in a topology file, with what happens there.
+type Location struct {
+	Pos     model.Position
+	Message string
+}
+
+// Flow is a path through the network, one step per hop.
+type Flow struct {
+	// Message names the path, such as "forward path".
+	Message string
+	Steps   []Location
 }
 
 // Tool names the producing tool.
 type Tool struct {
 	Name, Version, InformationURI string
+}
+
+// Report is the result of one run, ready to write in the formats CI
+// systems read. Its zero value reports nothing; a Report is a plain value,
+// safe to copy.
+type Report struct {
+	Tool Tool
+	// Suite names the JUnit test suite, such as "vpcreach.lint"; it also
+	// prefixes each test case's classname.
+	Suite string
+	// Empty names the one passing JUnit test case written when Items is
+	// empty, so that CI shows a suite that ran; default "no findings".
+	Empty string
+	Rules []Rule
+	Items []Item
+	// FailOn is the least severe level that fails the run: an item not
+	// Passed fails when it is at least this severe, and JUnit writes the
+	// others as skipped. Zero means SeverityNote: every item not Passed
+	// fails.
+	FailOn model.Severity
+	// BaseDir is the directory SARIF artifact URIs are relative to, given
+	// to SARIF consumers as the base %SRCROOT%: the repository root, so
+	// that results map to the files of a pull request. Relative item paths
+	// are taken from the current directory. Empty: URIs are the item paths
+	// as they are, with no base.
+	BaseDir string
+}
+
+// Fails reports whether an item fails a run that fails on failOn (zero
+// meaning SeverityNote): it is not Passed and at least that severe. An
+// item of unknown (zero) level always fails.
+func Fails(it Item, failOn model.Severity) bool {
+	if it.Passed {
+		return false
+	}
+	if failOn == 0 {
+		failOn = model.SeverityNote
+	}
+	return it.Level == 0 || it.Level <= failOn
+}
+
+// Failed counts the items that fail the run: a command exits 1 when it is
+// not zero, and the JUnit report counts exactly these as failures.
+func (r Report) Failed() int {
+	n := 0
+	for _, it := range r.Items {
+		if Fails(it, r.FailOn) {
+			n++
+		}
+	}
+	return n
+}
+
+// SARIF writes items as a SARIF 2.1.0 log; see Report.WriteSARIF. Paths
+// are written as they are.
+func SARIF(w io.Writer, tool Tool, rules []Rule, items []Item) error {
+	return Report{Tool: tool, Rules: rules, Items: items}.WriteSARIF(w)
+}
+
+// JUnit writes items as a JUnit XML report in which every item not Passed
+// fails; see Report.WriteJUnit.
+func JUnit(w io.Writer, suite string, items []Item) error {
+	return Report{Suite: suite, Items: items}.WriteJUnit(w)
 }
 
 func level(s model.Severity) string {
@@ -55,189 +152,4 @@ func level(s model.Severity) string {
 		return "warning"
 	}
 	return "note"
-}
-
-// SARIF 2.1.0 log structure, the parts vpcreach fills.
-type (
-	sarifLog struct {
-		Schema  string     `json:"$schema"`
-		Version string     `json:"version"`
-		Runs    []sarifRun `json:"runs"`
-	}
-	sarifRun struct {
-		Tool    sarifTool     `json:"tool"`
-		Results []sarifResult `json:"results"`
-	}
-	sarifTool struct {
-		Driver sarifDriver `json:"driver"`
-	}
-	sarifDriver struct {
-		Name           string      `json:"name"`
-		Version        string      `json:"version,omitempty"`
-		InformationURI string      `json:"informationUri,omitempty"`
-		Rules          []sarifRule `json:"rules"`
-	}
-	sarifRule struct {
-		ID                   string       `json:"id"`
-		Name                 string       `json:"name,omitempty"`
-		ShortDescription     sarifText    `json:"shortDescription"`
-		FullDescription      sarifText    `json:"fullDescription"`
-		Help                 sarifHelp    `json:"help"`
-		DefaultConfiguration sarifDefault `json:"defaultConfiguration"`
-	}
-	sarifText struct {
-		Text string `json:"text"`
-	}
-	sarifHelp struct {
-		Text     string `json:"text"`
-		Markdown string `json:"markdown,omitempty"`
-	}
-	sarifDefault struct {
-		Level string `json:"level"`
-	}
-	sarifResult struct {
-		RuleID              string            `json:"ruleId"`
-		RuleIndex           int               `json:"ruleIndex"`
-		Level               string            `json:"level"`
-		Message             sarifText         `json:"message"`
-		Locations           []sarifLocation   `json:"locations,omitempty"`
-		PartialFingerprints map[string]string `json:"partialFingerprints"`
-	}
-	sarifLocation struct {
-		PhysicalLocation sarifPhysical `json:"physicalLocation"`
-	}
-	sarifPhysical struct {
-		ArtifactLocation sarifArtifact `json:"artifactLocation"`
-		Region           *sarifRegion  `json:"region,omitempty"`
-	}
-	sarifArtifact struct {
-		URI string `json:"uri"`
-	}
-	sarifRegion struct {
-		StartLine   int `json:"startLine"`
-		StartColumn int `json:"startColumn,omitempty"`
-	}
-)
-
-// SARIF writes items as a SARIF 2.1.0 log with one run: the rules with
-// their descriptions and help, and one result per item not Passed, with
-// its file, line and column and a partial fingerprint that survives edits
-// elsewhere in the file (rule, component and message, not the line).
-func SARIF(w io.Writer, tool Tool, rules []Rule, items []Item) error {
-	run := sarifRun{Tool: sarifTool{Driver: sarifDriver{Name: tool.Name, Version: tool.Version, InformationURI: tool.InformationURI,
-		Rules: make([]sarifRule, 0, len(rules))}}, Results: []sarifResult{}}
-	index := map[string]int{}
-	for i, r := range rules {
-		index[r.ID] = i
-		md := fmt.Sprintf("**%s**\n\n%s\n\n**Fix:** %s", r.Title, r.Description, r.Help)
-		run.Tool.Driver.Rules = append(run.Tool.Driver.Rules, sarifRule{ID: r.ID, Name: ruleName(r.ID),
-			ShortDescription: sarifText{r.Title}, FullDescription: sarifText{r.Description},
-			Help: sarifHelp{Text: r.Help, Markdown: md}, DefaultConfiguration: sarifDefault{level(r.Level)}})
-	}
-	for _, it := range items {
-		if it.Passed {
-			continue
-		}
-		ri, ok := index[it.Rule]
-		if !ok {
-			return fmt.Errorf("report: item of unknown rule %q", it.Rule)
-		}
-		res := sarifResult{RuleID: it.Rule, RuleIndex: ri, Level: level(it.Level), Message: sarifText{it.Message},
-			PartialFingerprints: map[string]string{"vpcreachFingerprint/v1": fingerprint(it)}}
-		if it.Pos.File != "" {
-			loc := sarifLocation{PhysicalLocation: sarifPhysical{ArtifactLocation: sarifArtifact{URI: filepath.ToSlash(it.Pos.File)}}}
-			if it.Pos.Line > 0 {
-				loc.PhysicalLocation.Region = &sarifRegion{StartLine: it.Pos.Line, StartColumn: it.Pos.Column}
-			}
-			res.Locations = []sarifLocation{loc}
-		}
-		run.Results = append(run.Results, res)
-	}
-	log := sarifLog{Schema: "https://json.schemastore.org/sarif-2.1.0.json", Version: "2.1.0", Runs: []sarifRun{run}}
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	enc.SetEscapeHTML(false)
-	return enc.Encode(log)
-}
-
-// ruleName turns "sg-missing-description" into "SgMissingDescription",
-// the PascalCase names SARIF viewers expect.
-func ruleName(id string) string {
-	var b strings.Builder
-	for _, part := range strings.FieldsFunc(id, func(r rune) bool { return r == '-' || r == '_' || r == '.' }) {
-		b.WriteString(strings.ToUpper(part[:1]) + part[1:])
-	}
-	return b.String()
-}
-
-func fingerprint(it Item) string {
-	h := sha256.Sum256([]byte(it.Rule + "\x00" + it.Component + "\x00" + it.Message))
-	return hex.EncodeToString(h[:16])
-}
-
-// JUnit XML structure.
-type (
-	junitSuites struct {
-		XMLName  xml.Name     `xml:"testsuites"`
-		Name     string       `xml:"name,attr"`
-		Tests    int          `xml:"tests,attr"`
-		Failures int          `xml:"failures,attr"`
-		Suites   []junitSuite `xml:"testsuite"`
-	}
-	junitSuite struct {
-		Name     string      `xml:"name,attr"`
-		Tests    int         `xml:"tests,attr"`
-		Failures int         `xml:"failures,attr"`
-		Cases    []junitCase `xml:"testcase"`
-	}
-	junitCase struct {
-		Name      string        `xml:"name,attr"`
-		Classname string        `xml:"classname,attr"`
-		File      string        `xml:"file,attr,omitempty"`
-		Line      int           `xml:"line,attr,omitempty"`
-		Failure   *junitFailure `xml:"failure,omitempty"`
-	}
-	junitFailure struct {
-		Message string `xml:"message,attr"`
-		Type    string `xml:"type,attr"`
-		Text    string `xml:",chardata"`
-	}
-)
-
-// JUnit writes items as a JUnit XML report: one test suite, one test case
-// per item, failing unless Passed. An empty list writes one passing case,
-// so that CI shows a suite that ran.
-func JUnit(w io.Writer, suite string, items []Item) error {
-	s := junitSuite{Name: suite}
-	for _, it := range items {
-		name := it.Name
-		if name == "" {
-			name = fmt.Sprintf("%s %s", it.Rule, it.Pos)
-		}
-		c := junitCase{Name: name, Classname: suite + "." + it.Rule, File: it.Pos.File, Line: it.Pos.Line}
-		if !it.Passed {
-			text := it.Message
-			if it.Detail != "" {
-				text += "\n\n" + it.Detail
-			}
-			c.Failure = &junitFailure{Message: it.Message, Type: level(it.Level), Text: text}
-			s.Failures++
-		}
-		s.Cases = append(s.Cases, c)
-	}
-	if len(s.Cases) == 0 {
-		s.Cases = []junitCase{{Name: "no findings", Classname: suite}}
-	}
-	s.Tests = len(s.Cases)
-	doc := junitSuites{Name: "vpcreach", Tests: s.Tests, Failures: s.Failures, Suites: []junitSuite{s}}
-	if _, err := io.WriteString(w, xml.Header); err != nil {
-		return err
-	}
-	enc := xml.NewEncoder(w)
-	enc.Indent("", "  ")
-	if err := enc.Encode(doc); err != nil {
-		return err
-	}
-	_, err := io.WriteString(w, "\n")
-	return err
 }

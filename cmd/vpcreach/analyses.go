@@ -155,7 +155,7 @@ func runWhoCanReach(args []string, out, errOut io.Writer) int {
 		svc += fmt.Sprintf("/%d", port.port)
 	}
 	fmt.Fprintf(out, "who can reach %s on %s:\n", safe(*to), svc)
-	fmt.Fprintf(out, "\ninstances (%d, in %d equivalence classes):\n", len(res.Instances()), len(res.Classes))
+	fmt.Fprintf(out, "\ninstances (%d, in %s):\n", len(res.Instances()), plural(len(res.Classes), "equivalence class"))
 	for _, c := range res.Classes {
 		fmt.Fprintf(out, "  %s/%s [%s]: %s\n", safe(string(c.Class.VPC)), safe(string(c.Class.Subnet)), idsText(c.Class.Groups), idsText(c.Class.Members))
 		if c.Example != nil {

@@ -9,13 +9,6 @@ import (
 	"github.com/vpcreach/vpcreach/solver"
 )
 
-// expectationRule is the single rule SARIF reports failed expectations
-// under.
-var expectationRule = report.Rule{ID: "expectation-failed", Title: "expectation does not hold",
-	Description: "A flow the topology's expectations say must be reachable is not, or one that must not be reachable is.",
-	Help:        "Read the path and blockers in the message: fix the rule or route they name, or correct the expectation.",
-	Level:       model.SeverityError}
-
 type expectationJSON struct {
 	Name     string        `json:"name"`
 	From     string        `json:"from"`
@@ -36,7 +29,8 @@ func runCheck(args []string, out, errOut io.Writer) int {
 	output := formatFlag("text")
 	fs.Var(&output, "output", "output format: text, json, sarif or junit")
 	failOn := severityFlag{model.SeverityError}
-	fs.Var(&failOn, "fail-on", "accepted for symmetry with lint; a failed expectation is an error")
+	fs.Var(&failOn, "fail-on", "exit 1 when an outcome is at least this severe: error (an expectation fails), warning or note (one also holds with warnings)")
+	baseDir := addBaseDir(fs)
 	files, fromAWS, code, ok := parseInputs(fs, args)
 	if !ok {
 		return code
@@ -46,20 +40,17 @@ func runCheck(args []string, out, errOut io.Writer) int {
 		return code
 	}
 	outcomes := s.Check()
-	failed := 0
-	var items []report.Item
+	failed, warned := 0, 0
 	for _, o := range outcomes {
-		it := report.Item{Rule: expectationRule.ID, Level: model.SeverityError, Pos: o.Expectation.Source.Position,
-			Name: o.Title(), Component: o.Title(), Passed: o.Held}
-		if o.Held {
-			it.Message = fmt.Sprintf("%s: holds (%s)", o.Title(), o.Result.Verdict)
-		} else {
+		switch report.OutcomeLevel(o) {
+		case model.SeverityError:
 			failed++
-			it.Message = fmt.Sprintf("%s: expected %s, got %s", o.Title(), o.Expectation.Expect, o.Result.Verdict)
-			it.Detail = o.Explain()
+		case model.SeverityWarning:
+			warned++
 		}
-		items = append(items, it)
 	}
+	rep := report.Report{Tool: tool(), Suite: "vpcreach.check", Empty: "no expectations", Rules: report.CheckRules(),
+		Items: report.CheckItems(outcomes), FailOn: failOn.s}
 	switch output {
 	case "json":
 		res := struct {
@@ -79,27 +70,47 @@ func runCheck(args []string, out, errOut io.Writer) int {
 		res.Counts.Held, res.Counts.Failed = len(outcomes)-failed, failed
 		writeJSON(out, res)
 	case "sarif":
-		if err := report.SARIF(out, tool(), []report.Rule{expectationRule}, items); err != nil {
+		var err error
+		if rep.BaseDir, err = sarifBase(*baseDir); err == nil {
+			err = rep.WriteSARIF(out)
+		}
+		if err != nil {
 			fmt.Fprintf(errOut, "vpcreach check: %s\n", err)
 			return exitInvalid
 		}
 	case "junit":
-		if err := report.JUnit(out, "vpcreach.check", items); err != nil {
+		if err := rep.WriteJUnit(out); err != nil {
 			fmt.Fprintf(errOut, "vpcreach check: %s\n", err)
 			return exitInvalid
 		}
 	default:
 		for _, o := range outcomes {
-			if o.Held {
-				fmt.Fprintf(out, "ok    %s (%s)\n", safe(o.Title()), o.Result.Verdict)
+			if !o.Held {
+				fmt.Fprintf(out, "FAIL  %s: %s\n", safe(o.Expectation.Source.Position.String()), o.Explain())
 				continue
 			}
-			fmt.Fprintf(out, "FAIL  %s: %s\n", safe(o.Expectation.Source.Position.String()), o.Explain())
+			fmt.Fprintf(out, "ok    %s (%s)\n", safe(o.Title()), o.Result.Verdict)
+			for _, w := range o.Result.Warnings {
+				fmt.Fprintf(out, "      warning: %s at %s (%s): %s\n", w.Code, safe(string(w.Component)), w.Leg, safe(w.Message))
+			}
 		}
-		fmt.Fprintf(out, "%s: %d hold, %d fail\n", plural(len(outcomes), "expectation"), len(outcomes)-failed, failed)
+		held := agree(len(outcomes)-failed, "holds", "hold")
+		if warned > 0 {
+			held += fmt.Sprintf(" (%d with warnings)", warned)
+		}
+		fmt.Fprintf(out, "%s: %s, %s\n", plural(len(outcomes), "expectation"), held, agree(failed, "fails", "fail"))
 	}
-	if failed > 0 {
+	if rep.Failed() > 0 {
 		return exitFindings
 	}
 	return exitOK
+}
+
+// agree returns "1 holds" or "2 hold": a count and a verb that agrees
+// with it.
+func agree(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return fmt.Sprintf("%d %s", n, many)
 }

@@ -28,6 +28,10 @@ func golden(t *testing.T, name string, wantCode int, args ...string) {
 	var out, errOut bytes.Buffer
 	code := run(args, &out, &errOut)
 	got := fmt.Sprintf("$ vpcreach %s\nexit %d\n-- stdout --\n%s-- stderr --\n%s", strings.Join(args, " "), code, out.String(), errOut.String())
+	// SARIF names the repository root, which depends on the checkout.
+	root, err := filepath.Abs("../..")
+	require.NoError(t, err)
+	got = strings.ReplaceAll(got, "file://"+filepath.ToSlash(root)+"/", "file:///REPOSITORY/")
 	path := filepath.Join("testdata", "golden", name+".golden")
 	if *update {
 		require.NoError(t, os.WriteFile(path, []byte(got), 0o644))

@@ -1,8 +1,10 @@
 package main
 
 import (
+	"flag"
 	"fmt"
 	"io"
+	"os"
 	"strings"
 
 	"github.com/vpcreach/vpcreach/lint"
@@ -91,6 +93,7 @@ func runLint(args []string, out, errOut io.Writer) int {
 	fs.Var(&disable, "disable", "a rule id not to run (repeatable, or comma-separated)")
 	listRules := fs.Bool("rules", false, "list the rules and exit")
 	fromAWS := addFromAWS(fs)
+	baseDir := addBaseDir(fs)
 	files, code, ok := parseCommand(fs, args, 0, -1)
 	if !ok {
 		return code
@@ -117,18 +120,10 @@ func runLint(args []string, out, errOut io.Writer) int {
 		return exitInvalid
 	}
 	counts := map[model.Severity]int{}
-	failing := 0
 	for _, f := range findings {
 		counts[f.Severity]++
-		if f.Severity <= failOn.s {
-			failing++
-		}
 	}
-	var items []report.Item
-	for _, f := range findings {
-		items = append(items, report.Item{Rule: f.Rule, Level: f.Severity, Message: f.Message, Pos: f.Pos, Component: string(f.Component),
-			Name: fmt.Sprintf("%s %s %s", f.Rule, f.Component, f.Pos)})
-	}
+	rep := report.Report{Tool: tool(), Suite: "vpcreach.lint", Rules: report.LintRules(), Items: report.LintItems(findings), FailOn: failOn.s}
 	switch output {
 	case "json":
 		res := struct {
@@ -140,12 +135,15 @@ func runLint(args []string, out, errOut io.Writer) int {
 		}
 		writeJSON(out, res)
 	case "sarif":
-		if err := report.SARIF(out, tool(), reportRules(), items); err != nil {
+		if rep.BaseDir, err = sarifBase(*baseDir); err == nil {
+			err = rep.WriteSARIF(out)
+		}
+		if err != nil {
 			fmt.Fprintf(errOut, "vpcreach lint: %s\n", err)
 			return exitInvalid
 		}
 	case "junit":
-		if err := report.JUnit(out, "vpcreach.lint", items); err != nil {
+		if err := rep.WriteJUnit(out); err != nil {
 			fmt.Fprintf(errOut, "vpcreach lint: %s\n", err)
 			return exitInvalid
 		}
@@ -153,8 +151,8 @@ func runLint(args []string, out, errOut io.Writer) int {
 		for _, f := range findings {
 			fmt.Fprintln(out, safe(f.String()))
 		}
-		fmt.Fprintf(out, "%s: %d errors, %d warnings, %d notes\n", plural(len(findings), "finding"),
-			counts[model.SeverityError], counts[model.SeverityWarning], counts[model.SeverityNote])
+		fmt.Fprintf(out, "%s: %s\n", plural(len(findings), "finding"),
+			severityCounts(counts[model.SeverityError], counts[model.SeverityWarning], counts[model.SeverityNote]))
 	}
 	// A validation warning that a finding already reports, at the same
 	// place, is not repeated.
@@ -167,18 +165,27 @@ func runLint(args []string, out, errOut io.Writer) int {
 			fmt.Fprintln(errOut, diagText(w))
 		}
 	}
-	if failing > 0 {
+	if rep.Failed() > 0 {
 		return exitFindings
 	}
 	return exitOK
 }
 
-func reportRules() []report.Rule {
-	var out []report.Rule
-	for _, r := range lint.Rules() {
-		out = append(out, report.Rule{ID: r.ID, Title: r.Title, Description: r.Description, Help: r.Fix, Level: r.Severity})
+// addBaseDir adds --base-dir, for the commands that write SARIF.
+func addBaseDir(fs *flag.FlagSet) *string {
+	return fs.String("base-dir", "", "with --output sarif: the directory file URIs are relative to (default: the root of the git repository holding the current directory, else the current directory)")
+}
+
+// sarifBase returns the base directory of SARIF artifact URIs: dir, or
+// the repository root above the current directory.
+func sarifBase(dir string) (string, error) {
+	if dir != "" {
+		if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
+			return "", fmt.Errorf("--base-dir %s: not a directory", dir)
+		}
+		return dir, nil
 	}
-	return out
+	return report.RepositoryRoot(".")
 }
 
 func printRules(out io.Writer, output formatFlag) int {

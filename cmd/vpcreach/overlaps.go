@@ -104,7 +104,7 @@ func runOverlaps(args []string, out, errOut io.Writer) int {
 			}
 			fmt.Fprintf(out, "%s: %s: %s: %s%s\n", safe(o.Pairs[0].BPos.String()), o.Severity(), o.Class, safe(o.Message), rule)
 		}
-		fmt.Fprintf(out, "%s: %d errors, %d warnings, %d notes\n", plural(len(overlaps), "overlap"), counts.Error, counts.Warning, counts.Note)
+		fmt.Fprintf(out, "%s: %s\n", plural(len(overlaps), "overlap"), severityCounts(counts.Error, counts.Warning, counts.Note))
 	}
 	if counts.Error+counts.Warning > 0 {
 		return exitFindings

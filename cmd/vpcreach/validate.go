@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"io"
+	"strings"
 
 	"github.com/vpcreach/vpcreach/model"
 )
@@ -105,9 +106,21 @@ func runValidate(args []string, out, errOut io.Writer) int {
 	return exitOK
 }
 
+// plural returns "1 warning", "2 warnings": the count and the noun, in
+// the plural unless the count is 1 ("class" becomes "classes").
 func plural(n int, word string) string {
 	if n == 1 {
 		return "1 " + word
 	}
+	for _, end := range []string{"s", "x", "ch", "sh"} {
+		if strings.HasSuffix(word, end) {
+			return fmt.Sprintf("%d %ses", n, word)
+		}
+	}
 	return fmt.Sprintf("%d %ss", n, word)
+}
+
+// severityCounts returns "0 errors, 1 warning, 2 notes".
+func severityCounts(errs, warns, notes int) string {
+	return plural(errs, "error") + ", " + plural(warns, "warning") + ", " + plural(notes, "note")
 }

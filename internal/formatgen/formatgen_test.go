@@ -135,7 +135,8 @@ func TestGenerate(t *testing.T) {
 		"| `sub` | mapping [Sub](#sub) | no |  |  |\n",
 		"| `flag` | bool | no | `false` |  |\n",
 		"| `n` | integer 0 to 65535 | no |  |  |\n",
-		"```yaml\n- id: \"111111111111\"\n  note: hello\n  cidrs: [10.0.0.0/8]\n```\n",
+		// A section's example is a fragment; the fence says where it goes.
+		"```yaml fragment=things[]\n- id: \"111111111111\"\n  note: hello\n  cidrs: [10.0.0.0/8]\n```\n",
 		"This topology is `model/example.yaml` in the repository",
 		"```yaml\nversion: 1\nthings: []\n```\n",
 	} {

@@ -132,7 +132,8 @@ func (s *source) mdSection(b *bytes.Buffer, st *structInfo) error {
 		return err
 	}
 	if ex != "" {
-		b.WriteString("\nExample (the keys that have example values):\n\n```yaml\n")
+		b.WriteString("\nExample (the keys that have example values):\n\n")
+		b.WriteString(exampleFence(st.paths))
 		b.WriteString(ex)
 		b.WriteString("```\n")
 	}
@@ -231,6 +232,18 @@ func (s *source) exampleSnippet(st *structInfo) (string, error) {
 		fmt.Fprintf(&b, "%s: %s\n", f.key, v)
 	}
 	return b.String(), nil
+}
+
+// exampleFence opens the code block of a section's example. The example
+// of a section written below the top level is a fragment, and the fence
+// says where it belongs ("```yaml fragment=vpcs[].subnets[]"), so that a
+// test can nest it there and parse it; markdown renderers read only the
+// first word, the language.
+func exampleFence(paths []string) string {
+	if len(paths) == 0 || paths[0] == "" {
+		return "```yaml\n"
+	}
+	return "```yaml fragment=" + paths[0] + "\n"
 }
 
 // exampleText returns a field's example as YAML, quoting a string example
