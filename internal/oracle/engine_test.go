@@ -147,11 +147,11 @@ type tally struct {
 	// analysisCells counts analysis cells that agree with the oracle.
 	analysisCells int
 	// codes counts the oracle's codes, to show what the models exercise.
-	codes map[string]int
-	known                     map[string]int
-	knownExamples             map[string][]string
-	unknown                   map[string][]string
-	dump                      string
+	codes         map[string]int
+	known         map[string]int
+	knownExamples map[string][]string
+	unknown       map[string][]string
+	dump          string
 }
 
 func newTally() *tally {

@@ -726,7 +726,9 @@ func (g *generator) gatewayEndpoint(i int) {
 	e := model.Endpoint{ID: model.ID("vpce-" + string(v.ID[4:]) + "-s3"), Type: model.EndpointGateway, Service: "com.amazonaws." + v.Region + ".s3"}
 	for _, rt := range v.RouteTables {
 		// A table routing the list elsewhere already cannot take it.
-		if g.chance(0.6) && !slices.ContainsFunc(rt.Routes, func(r model.Route) bool { return r.Destination.PrefixList != "" && r.Destination.PrefixList != "pl-corp" }) {
+		if g.chance(0.6) && !slices.ContainsFunc(rt.Routes, func(r model.Route) bool {
+			return r.Destination.PrefixList != "" && r.Destination.PrefixList != "pl-corp"
+		}) {
 			e.RouteTables = append(e.RouteTables, rt.ID)
 		}
 	}

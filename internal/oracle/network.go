@@ -47,7 +47,7 @@ type iface struct {
 	// may target either.
 	alias model.ID
 	kind  ifaceKind
-	vpc  *model.VPC
+	vpc   *model.VPC
 	// subnet is the subnet the interface lives in (S-03).
 	subnet *model.Subnet
 	// private holds the private addresses, the primary one first.
