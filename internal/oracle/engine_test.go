@@ -249,3 +249,34 @@ func TestReachAgreesWithOracle(t *testing.T) {
 	}
 	tl.report(t)
 }
+
+// TestExplainDisagreement prints, when VPCREACH_ORACLE_EXPLAIN is
+// SEED:QUERY (a query as the failure messages print it), the generated
+// model, the engine's full answer and the oracle's, to investigate a
+// disagreement.
+func TestExplainDisagreement(t *testing.T) {
+	spec := os.Getenv("VPCREACH_ORACLE_EXPLAIN")
+	if spec == "" {
+		t.Skip("set VPCREACH_ORACLE_EXPLAIN=SEED:QUERY to explain a disagreement")
+	}
+	seedText, query, _ := strings.Cut(spec, ":")
+	seed, err := strconv.ParseUint(strings.TrimSpace(seedText), 10, 64)
+	require.NoError(t, err)
+	m := oracle.Generate(seed)
+	y, err := model.Encode(m)
+	require.NoError(t, err)
+	t.Logf("model of seed %d:\n%s", seed, y)
+	s, err := solver.New(m)
+	require.NoError(t, err)
+	o, err := oracle.New(m, oracle.Options{})
+	require.NoError(t, err)
+	for _, q := range oracle.Queries(m, seed, queriesPerModel) {
+		if q.String() == strings.TrimSpace(query) {
+			r := s.Reach(toSolver(q))
+			t.Logf("engine:\n%s", r.Text())
+			t.Logf("oracle: %s; class: %q", oracleOutcome(o.Reach(q)), classify(t, m, q, engineOutcome(r)))
+			return
+		}
+	}
+	t.Fatalf("seed %d asks no query %q", seed, query)
+}

@@ -123,7 +123,7 @@ func (g *generator) vpcShell(i int) {
 	if g.chance(0.25) {
 		v.SecurityGroups[0].Default = true
 	}
-	// A group for appliances, whose outbound rules never reference groups.
+	// A group for appliances.
 	v.SecurityGroups = append(v.SecurityGroups, model.SecurityGroup{ID: model.ID("sg-" + letter + "-box")})
 	for k := range g.r.IntN(3) {
 		v.NetworkACLs = append(v.NetworkACLs, model.NetworkACL{ID: model.ID(fmt.Sprintf("acl-%s%d", letter, k)), Default: k == 0 && g.chance(0.2)})
@@ -506,14 +506,14 @@ func (g *generator) securityGroupRules(i int) {
 			}
 		}
 		switch x := g.r.Float64(); {
-		case x < 0.7:
+		case x < 0.6:
 			// Not written: all outbound (S-20).
 		case x < 0.95:
 			sg.Egress = []model.EgressRule{}
 			for range 1 + g.r.IntN(3) {
 				r := model.EgressRule{SGRule: g.service()}
 				for range 1 + g.r.IntN(2) {
-					r.Destinations = append(r.Destinations, g.peer(v, !box))
+					r.Destinations = append(r.Destinations, g.peer(v, true))
 				}
 				sg.Egress = append(sg.Egress, r)
 			}

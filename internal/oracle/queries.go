@@ -89,7 +89,7 @@ func Queries(m *model.Model, seed uint64, count int) []Query {
 			q.To = x.public.String()
 		case k < 79 && len(nats) > 0:
 			q.To = string(nats[r.IntN(len(nats))])
-		case k < 83 && !fromInternet:
+		case k < 83:
 			// An address of a subnet that no interface holds.
 			b := subnets[r.IntN(len(subnets))].Addr().As4()
 			b[3] = 250

@@ -104,6 +104,7 @@ func (n *Network) Reach(q Query) Answer {
 	var arr arrival
 	switch {
 	case src.iface != nil:
+		w.sent = []sentBy{{iface: src.iface, pkt: req}}
 		arr = w.send(src.iface)
 	case dst.iface != nil && dst.addr != dst.iface.public:
 		// The internet addresses interfaces by their public addresses only.
@@ -112,8 +113,9 @@ func (n *Network) Reach(q Query) Answer {
 		} else {
 			w.block(codeNoPublicAddress)
 		}
-	case !isPublic(dst.addr):
-		// The internet carries no private addresses.
+	case !isPublic(dst.addr) && !n.skip["S-60/private-destination"]:
+		// The internet carries no private addresses: nothing there can
+		// send to one (S-60).
 		w.block(codeNotFound)
 	default:
 		arr = w.overInternet()
@@ -124,9 +126,7 @@ func (n *Network) Reach(q Query) Answer {
 		w.block(codeNotFound)
 		arr = drop
 	}
-	if src.iface != nil {
-		w.checkEgress(src.iface, req, arr)
-	}
+	w.checkEgress(arr)
 	if arr.kind == dropped {
 		return found.answer()
 	}
@@ -134,8 +134,8 @@ func (n *Network) Reach(q Query) Answer {
 	// The response, from where the request arrived, with the addresses
 	// swapped, to the client's port (S-33). Security groups pass it
 	// (connection tracking, S-23); network ACLs check it again.
-	r := &walk{n: n, leg: response, ports: eph, clientPorts: eph, appliances: w.appliances,
-		translations: w.translations, pins: w.pins, found: found}
+	r := &walk{n: n, leg: response, ports: eph, clientPorts: eph, requestAppliances: w.passed,
+		translations: w.translations, pins: w.pins, source: arr.iface, found: found}
 	if len(w.translations) > 0 {
 		// Beyond a NAT gateway the response goes to the gateway's own
 		// ports until it is translated back.
@@ -153,6 +153,7 @@ func (n *Network) Reach(q Query) Answer {
 		// The service answers through the gateway endpoint, into the VPC.
 		back = r.deliverInVPC(arr.vpc, nil)
 	}
+	r.checkEgress(back)
 	if back.kind != dropped {
 		// The response must come back to the source, from the address the
 		// request was sent to (S-43).

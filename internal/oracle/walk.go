@@ -79,15 +79,23 @@ type walk struct {
 	// response may carry: the client's ephemeral ports (clientPorts), or
 	// a NAT gateway's own source ports until it translates back (S-33).
 	ports, clientPorts model.PortRange
-	// source is the interface that sent the request, if any, whose groups
+	// source is the interface that sent the packet (the request's
+	// source, or the interface that answers), if any, whose groups
 	// references may match (S-22).
 	source *iface
 	// What the path did so far, for security group references (S-18,
 	// S-22): crossed a transit gateway, one without group referencing, a
-	// peering between regions; and the appliances that forwarded the
-	// request.
+	// peering between regions.
 	crossedTGW, tgwWithoutRefs, interRegion bool
-	appliances                              []*iface
+	// tgwCrossings and regionCrossings count transit gateways and
+	// peerings between regions crossed so far.
+	tgwCrossings, regionCrossings int
+	// passed holds the appliances the packet passed (S-18), and, on the
+	// response leg, requestAppliances those that forwarded the request.
+	passed, requestAppliances []*iface
+	// sent holds the interfaces that sent the packet on, whose outbound
+	// rules are checked once the walk knows where it arrived.
+	sent []sentBy
 	translations                            []translation
 	pins                                    []pin
 	visited                                 []visit
@@ -340,6 +348,7 @@ func (w *walk) toPeering(p model.PeeringConnection, v *model.VPC, from *model.Su
 	}
 	if v.Region != other.Region {
 		w.interRegion = true
+		w.regionCrossings++
 	}
 	return w.deliverInVPC(other, nil)
 }
@@ -399,6 +408,7 @@ func (w *walk) throughTGW(t *model.TransitGateway, att *model.TGWAttachment, z s
 		w.warn(codeTGWAmbiguous) // S-55
 	}
 	w.crossedTGW = true
+	w.tgwCrossings++
 	var out *model.TGWAttachment
 	for i := range t.Attachments {
 		if t.Attachments[i].ID == r.target {
@@ -427,6 +437,10 @@ func (w *walk) throughTGW(t *model.TransitGateway, att *model.TGWAttachment, z s
 				exit = sn
 			}
 		}
+	}
+	if exit == nil {
+		w.block(codeTGWZone)
+		return drop
 	}
 	// Appliance mode keeps both directions of a flow on one subnet of the
 	// attachment.
@@ -476,53 +490,84 @@ func (w *walk) toAppliance(x *iface, from *model.Subnet) arrival {
 	if x.sourceDestCheck && !x.holds(w.pkt.Dst) {
 		w.block(codeSourceDestCheck)
 	}
-	switch {
-	case w.leg == request:
-		w.checkIngress(x)
-		w.checkGroups(x, false, w.pkt, nil, false)
-		w.appliances = append(w.appliances, x)
-	case !slices.Contains(w.appliances, x):
-		// An appliance that did not forward the request sees the response
-		// as new traffic: a stateful appliance drops it (a warning), and
-		// its security groups must allow it both ways, on every port the
-		// response may go to (connection tracking is per interface).
-		if !slices.ContainsFunc(w.appliances, func(a *iface) bool { return a.host() == x.host() }) {
+	// An appliance that forwarded the request passes the response as part
+	// of a connection it tracks. To any other, the packet is new traffic:
+	// its security groups check it both ways (S-23), and a response there
+	// is dropped by a stateful appliance that did not see the request (a
+	// warning).
+	if w.leg == request || !slices.Contains(w.requestAppliances, x) {
+		if w.leg == response && !slices.ContainsFunc(w.requestAppliances, func(a *iface) bool { return a.host() == x.host() }) {
 			w.warn(codeApplianceAsymmetry)
 		}
-		w.checkNewResponse(x)
+		w.checkIngress(x)
+		w.sent = append(w.sent, sentBy{x, w.pkt, w.tgwCrossings, w.regionCrossings})
 	}
+	w.passed = append(w.passed, x)
 	return w.routeFrom(x.subnet)
 }
 
-// checkIngress checks the request against the inbound rules of interface
-// x, which it reached from the request's source.
+// checkIngress checks the packet against the inbound rules of interface
+// x. A reference matches the interface that sent it (S-22), unless a
+// peering between regions, a transit gateway without group referencing
+// or an appliance came between: behind a middlebox, a rule that
+// references the source's group does not admit the traffic the appliance
+// forwarded (S-18).
 func (w *walk) checkIngress(x *iface) {
 	refs := !w.interRegion && !w.tgwWithoutRefs
-	if len(w.appliances) > 0 && !w.n.skip["S-18"] {
-		// Behind a middlebox, a rule that references the source's group
-		// does not admit the traffic the appliance forwarded (S-18).
+	if len(w.passed) > 0 && !w.n.skip["S-18"] {
 		refs = false
 	}
-	w.checkGroups(x, true, w.pkt, w.source, refs)
+	peer := w.source
+	if w.leg == response && w.n.skip["S-22/response-appliance"] {
+		peer = nil
+	}
+	w.checkGroups(x, true, w.pkt, peer, refs)
 }
 
-// checkEgress checks the request, as the source sent it, against the
-// outbound rules of the source, once the walk knows where it was
-// delivered: references match the destination's groups, but never across
-// a transit gateway or a peering between regions (S-22).
-func (w *walk) checkEgress(src *iface, sent Packet, arr arrival) {
+// sentBy is an interface that sent the packet on (the source, or an
+// appliance), the packet as it sent it, and how many transit gateways and
+// peerings between regions the packet had crossed then: its outbound
+// rules are checked once the walk knows where the packet arrived.
+type sentBy struct {
+	iface                         *iface
+	pkt                           Packet
+	tgwCrossings, regionCrossings int
+}
+
+// checkEgress checks the outbound rules of every interface that sent the
+// packet on, now that the walk knows where it arrived: a reference
+// matches the interface it arrived at, unless a transit gateway (outbound
+// references never match across one) or a peering between regions came
+// after (S-22). A NAT gateway after does not matter: it rewrites the
+// source, not the destination.
+func (w *walk) checkEgress(arr arrival) {
 	var peer *iface
 	if arr.kind == atInterface {
 		peer = arr.iface
 	}
-	w.checkGroups(src, false, sent, peer, !w.crossedTGW && !w.interRegion)
+	for i, s := range w.sent {
+		refs := w.tgwCrossings == s.tgwCrossings && w.regionCrossings == s.regionCrossings
+		switch {
+		case i == 0 && w.leg == request && w.n.skip["S-22/egress-after-nat"] && len(w.translations) > 0:
+			// The older reading: a NAT gateway stops the source's outbound
+			// references too.
+			refs = false
+		case i > 0 && w.leg == request && w.n.skip["S-22/appliance-egress"],
+			w.leg == response && w.n.skip["S-22/response-appliance"]:
+			// The older reading: an appliance's outbound rules match no
+			// reference.
+			w.checkGroups(s.iface, false, s.pkt, nil, false)
+			continue
+		}
+		w.checkGroups(s.iface, false, s.pkt, peer, refs)
+	}
 }
 
 // checkGroups checks packet p against interface x's security groups in
 // one direction. peer is the interface on the other side, whose groups a
 // reference matches when the packet's address there is one of its private
 // addresses, primary or secondary, and the path preserves references
-// (refs) (S-22).
+// (refs) (S-22). A response must pass on every port it may go to.
 func (w *walk) checkGroups(x *iface, ingress bool, p Packet, peer *iface, refs bool) {
 	addr := p.Dst
 	if ingress {
@@ -531,15 +576,29 @@ func (w *walk) checkGroups(x *iface, ingress bool, p Packet, peer *iface, refs b
 	if peer != nil && !(peer.holds(addr) && (addr == peer.primary() || !w.n.skip["S-22"])) {
 		peer = nil
 	}
+	ports := []uint16{p.DstPort}
+	if w.leg == response && p.Protocol.HasPorts() {
+		ports = portSamples(w.ports, groupPortRanges(w.n.securityGroups(x)))
+	}
+	allow := func(peerGroups []model.ID) bool {
+		for _, port := range ports {
+			q := p
+			q.DstPort = port
+			if !w.n.groupsAllow(x, ingress, q, peerGroups) {
+				return false
+			}
+		}
+		return true
+	}
 	var peerGroups []model.ID
 	if peer != nil && refs {
 		peerGroups = peer.groups
 	}
-	if w.n.groupsAllow(x, ingress, p, peerGroups) {
+	if allow(peerGroups) {
 		return
 	}
 	code := codeSGMismatch
-	if peer != nil && !refs && w.n.groupsAllow(x, ingress, p, peer.groups) {
+	if peer != nil && !refs && allow(peer.groups) {
 		// A rule references a group of the peer, but the path does not
 		// preserve references (S-22); a transit gateway without group
 		// referencing says so (outbound references never match across one).
@@ -549,23 +608,4 @@ func (w *walk) checkGroups(x *iface, ingress bool, p Packet, peer *iface, refs b
 		}
 	}
 	w.block(code)
-}
-
-// checkNewResponse checks a response that appliance x sees as new traffic
-// against its groups, both ways, on every port the response may go to.
-func (w *walk) checkNewResponse(x *iface) {
-	ports := []uint16{w.pkt.DstPort}
-	if w.pkt.Protocol.HasPorts() {
-		ports = portSamples(w.ports, groupPortRanges(w.n.securityGroups(x)))
-	}
-	for _, ingress := range []bool{true, false} {
-		for _, port := range ports {
-			p := w.pkt
-			p.DstPort = port
-			if !w.n.groupsAllow(x, ingress, p, nil) {
-				w.block(codeSGMismatch)
-				break
-			}
-		}
-	}
 }
