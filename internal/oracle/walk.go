@@ -95,11 +95,11 @@ type walk struct {
 	passed, requestAppliances []*iface
 	// sent holds the interfaces that sent the packet on, whose outbound
 	// rules are checked once the walk knows where it arrived.
-	sent []sentBy
-	translations                            []translation
-	pins                                    []pin
-	visited                                 []visit
-	found                                   *findings
+	sent         []sentBy
+	translations []translation
+	pins         []pin
+	visited      []visit
+	found        *findings
 }
 
 func (w *walk) block(code string) { w.found.blockers[code] = true }
