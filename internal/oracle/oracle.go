@@ -1,7 +1,3 @@
-// Package oracle holds slow, obvious implementations of vpcreach's filter
-// semantics, written straight from aws-semantics.md, for tests that check
-// the compiled engine on random cases. Nothing here is fast or clever, and
-// nothing outside tests may use it.
 package oracle
 
 import (

@@ -84,12 +84,11 @@ type walk struct {
 	// references may match (S-22).
 	source *iface
 	// What the path did so far, for security group references (S-18,
-	// S-22): crossed a transit gateway, one without group referencing, a
-	// peering between regions.
-	crossedTGW, tgwWithoutRefs, interRegion bool
-	// tgwCrossings and regionCrossings count transit gateways and
-	// peerings between regions crossed so far.
+	// S-22): the transit gateways and the peerings between regions it
+	// crossed, and whether one of the gateways does not carry group
+	// references.
 	tgwCrossings, regionCrossings int
+	tgwWithoutRefs                bool
 	// passed holds the appliances the packet passed (S-18), and, on the
 	// response leg, requestAppliances those that forwarded the request.
 	passed, requestAppliances []*iface
@@ -116,17 +115,16 @@ func (w *walk) send(x *iface) arrival {
 // routeFrom moves the packet on from subnet sn, where it is (S-10..S-16).
 func (w *walk) routeFrom(sn *model.Subnet) arrival {
 	v := w.n.vpcOfSubnet(sn)
-	rt := routeTable(v, sn)
-	routes := w.n.vpcRoutes(v, rt)
 	if sn.CIDRBlock.Contains(w.pkt.Dst) && !w.n.skip["S-16"] {
 		// Between two interfaces of one subnet the packet is delivered at
 		// layer 2, whatever the table says (S-16).
 		return w.deliverInVPC(v, sn)
 	}
+	rt := routeTable(v, sn)
 	if w.loops(tableID(v, rt)) {
 		return drop
 	}
-	r, _ := lookup(routes, w.pkt.Dst)
+	r, _ := lookup(w.n.vpcRoutes(v, rt), w.pkt.Dst)
 	switch {
 	case r == nil:
 		w.block(codeNoRoute) // S-14
@@ -136,7 +134,7 @@ func (w *walk) routeFrom(sn *model.Subnet) arrival {
 		return drop
 	case r.target == "local":
 		return w.deliverInVPC(v, sn)
-	case r.target == v.InternetGateway:
+	case v.InternetGateway != "" && r.target == v.InternetGateway:
 		return w.toInternetGateway(v, sn)
 	}
 	for _, x := range w.n.ifaces {
@@ -176,6 +174,11 @@ func (w *walk) loops(table model.ID) bool {
 		return true
 	}
 	w.visited = append(w.visited, v)
+	if len(w.visited) > 1000 {
+		// Destinations change only at NAT gateways and internet
+		// gateways, a bounded number of times: a walk this long is a bug.
+		panic("oracle: a walk does not end")
+	}
 	return false
 }
 
@@ -347,7 +350,6 @@ func (w *walk) toPeering(p model.PeeringConnection, v *model.VPC, from *model.Su
 		return drop
 	}
 	if v.Region != other.Region {
-		w.interRegion = true
 		w.regionCrossings++
 	}
 	return w.deliverInVPC(other, nil)
@@ -407,7 +409,6 @@ func (w *walk) throughTGW(t *model.TransitGateway, att *model.TGWAttachment, z s
 	case ambiguous:
 		w.warn(codeTGWAmbiguous) // S-55
 	}
-	w.crossedTGW = true
 	w.tgwCrossings++
 	var out *model.TGWAttachment
 	for i := range t.Attachments {
@@ -500,7 +501,7 @@ func (w *walk) toAppliance(x *iface, from *model.Subnet) arrival {
 			w.warn(codeApplianceAsymmetry)
 		}
 		w.checkIngress(x)
-		w.sent = append(w.sent, sentBy{x, w.pkt, w.tgwCrossings, w.regionCrossings})
+		w.sent = append(w.sent, sentBy{x, true, w.pkt, w.tgwCrossings, w.regionCrossings})
 	}
 	w.passed = append(w.passed, x)
 	return w.routeFrom(x.subnet)
@@ -513,7 +514,7 @@ func (w *walk) toAppliance(x *iface, from *model.Subnet) arrival {
 // references the source's group does not admit the traffic the appliance
 // forwarded (S-18).
 func (w *walk) checkIngress(x *iface) {
-	refs := !w.interRegion && !w.tgwWithoutRefs
+	refs := w.regionCrossings == 0 && !w.tgwWithoutRefs
 	if len(w.passed) > 0 && !w.n.skip["S-18"] {
 		refs = false
 	}
@@ -530,6 +531,7 @@ func (w *walk) checkIngress(x *iface) {
 // rules are checked once the walk knows where the packet arrived.
 type sentBy struct {
 	iface                         *iface
+	appliance                     bool
 	pkt                           Packet
 	tgwCrossings, regionCrossings int
 }
@@ -545,15 +547,15 @@ func (w *walk) checkEgress(arr arrival) {
 	if arr.kind == atInterface {
 		peer = arr.iface
 	}
-	for i, s := range w.sent {
+	for _, s := range w.sent {
 		refs := w.tgwCrossings == s.tgwCrossings && w.regionCrossings == s.regionCrossings
 		switch {
-		case i == 0 && w.leg == request && w.n.skip["S-22/egress-after-nat"] && len(w.translations) > 0:
+		case !s.appliance && w.n.skip["S-22/egress-after-nat"] && len(w.translations) > 0:
 			// The older reading: a NAT gateway stops the source's outbound
 			// references too.
 			refs = false
-		case i > 0 && w.leg == request && w.n.skip["S-22/appliance-egress"],
-			w.leg == response && w.n.skip["S-22/response-appliance"]:
+		case s.appliance && w.leg == request && w.n.skip["S-22/appliance-egress"],
+			s.appliance && w.leg == response && w.n.skip["S-22/response-appliance"]:
 			// The older reading: an appliance's outbound rules match no
 			// reference.
 			w.checkGroups(s.iface, false, s.pkt, nil, false)
@@ -603,7 +605,7 @@ func (w *walk) checkGroups(x *iface, ingress bool, p Packet, peer *iface, refs b
 		// preserve references (S-22); a transit gateway without group
 		// referencing says so (outbound references never match across one).
 		code = codeRefsNotPreserved
-		if w.tgwWithoutRefs && !(!ingress && w.crossedTGW) {
+		if w.tgwWithoutRefs && (ingress || w.tgwCrossings == 0) {
 			code = codeRefsUnsupported
 		}
 	}
