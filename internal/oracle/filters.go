@@ -8,12 +8,13 @@ import (
 )
 
 // aclDecide decides one direction of a network ACL for a packet (S-31):
-// the rules in ascending number order, the first that matches decides, and
-// no match is denied. An "all traffic" packet is decided by the first rule
-// for all protocols; partial reports that an earlier deny rule for one
-// protocol took part of that traffic away before an allow-all rule let the
-// rest through (a warning, not a block).
-func aclDecide(acl *model.NetworkACL, ingress bool, p Packet) (allowed, partial bool) {
+// the rules in ascending number order, the first that matches decides
+// (rule is its number), and no match is denied by the final "*" rule
+// (rule 0). An "all traffic" packet is decided by the first rule for all
+// protocols; partial reports that an earlier deny rule for one protocol
+// took part of that traffic away before an allow-all rule let the rest
+// through (a warning, not a block).
+func aclDecide(acl *model.NetworkACL, ingress bool, p Packet) (allowed, partial bool, rule int) {
 	rules := slices.Clone(acl.Egress)
 	addr := p.Dst
 	if ingress {
@@ -32,10 +33,10 @@ func aclDecide(acl *model.NetworkACL, ingress bool, p Packet) (allowed, partial 
 		}
 		if serviceMatches(r.Protocol, r.Ports, r.ICMP, p) {
 			allowed = r.Action == model.ACLAllow
-			return allowed, allowed && deniedSome
+			return allowed, allowed && deniedSome, r.Rule
 		}
 	}
-	return false, false
+	return false, false, 0
 }
 
 // portSamples splits a range of ports at every boundary the rules draw

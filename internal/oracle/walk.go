@@ -236,7 +236,7 @@ func (w *walk) checkACL(sn *model.Subnet, ingress bool) {
 		for _, port := range portSamples(w.ports, aclPortRanges(acl, ingress)) {
 			p := w.pkt
 			p.DstPort = port
-			if ok, _ := aclDecide(acl, ingress, p); ok {
+			if ok, _, _ := aclDecide(acl, ingress, p); ok {
 				allowed++
 			} else {
 				denied++
@@ -250,7 +250,7 @@ func (w *walk) checkACL(sn *model.Subnet, ingress bool) {
 		}
 		return
 	}
-	allowed, partial := aclDecide(acl, ingress, w.pkt)
+	allowed, partial, _ := aclDecide(acl, ingress, w.pkt)
 	if !allowed {
 		w.block(codeACL)
 	}
