@@ -247,6 +247,9 @@ func TestReachAgreesWithOracle(t *testing.T) {
 			tl.compare(t, m, seed, q, engineOutcome(s.Reach(toSolver(q))), oracleOutcome(o.Reach(q)))
 		}
 	}
+	if invalid > 0 {
+		t.Errorf("%d generated models are invalid: generator bugs", invalid)
+	}
 	tl.report(t)
 }
 

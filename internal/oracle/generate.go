@@ -425,7 +425,7 @@ func addresses(v *model.VPC) []netip.Addr {
 	return out
 }
 
-// sgService returns a random rule service: protocol, ports, ICMP.
+// service returns a random rule service: protocol, ports, ICMP.
 func (g *generator) service() model.SGRule {
 	switch x := g.r.IntN(20); {
 	case x < 10:

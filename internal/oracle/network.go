@@ -310,16 +310,6 @@ func (n *Network) vpcOfSubnet(sn *model.Subnet) *model.VPC {
 	return nil
 }
 
-// subnetByID returns a subnet of any VPC.
-func (n *Network) subnetByID(id model.ID) *model.Subnet {
-	for i := range n.m.VPCs {
-		if sn := findSubnet(&n.m.VPCs[i], id); sn != nil {
-			return sn
-		}
-	}
-	return nil
-}
-
 // networkACL returns the network ACL of a subnet: its own, else the VPC's
 // default, else the implicit default that allows everything (S-30).
 func (n *Network) networkACL(v *model.VPC, sn *model.Subnet) *model.NetworkACL {
