@@ -424,11 +424,17 @@ func (v *validator) peers(sg *SecurityGroup, src Source, key string, peers []Pee
 type addrBook struct {
 	v    *validator
 	vpc  *VPC
-	used map[netip.Addr]string
+	used map[netip.Addr]addrUse
+}
+
+// addrUse is the first use of an address: by whom, where it is written.
+type addrUse struct {
+	owner ID
+	pos   Position
 }
 
 func newAddrBook(v *validator, vpc *VPC) *addrBook {
-	return &addrBook{v: v, vpc: vpc, used: map[netip.Addr]string{}}
+	return &addrBook{v: v, vpc: vpc, used: map[netip.Addr]addrUse{}}
 }
 
 // claim checks that a is a usable address of subnet (S-02) and not taken.
@@ -446,10 +452,14 @@ func (b *addrBook) claim(src Source, a netip.Addr, subnet ID, owner ID) {
 		}
 	}
 	if prev, dup := b.used[a]; dup {
-		b.v.errorf(src, ErrAddress, "%s is already used by %s in %s", a, prev, b.vpc.ID)
+		// The same text used again through a YAML alias is the same
+		// resource repeated: its duplicate id says so.
+		if !prev.pos.IsValid() || prev.pos != src.Position {
+			b.v.errorf(src, ErrAddress, "%s is already used by %s in %s", a, prev.owner, b.vpc.ID)
+		}
 		return
 	}
-	b.used[a] = string(owner)
+	b.used[a] = addrUse{owner, src.Position}
 }
 
 // isReserved reports whether a is one of the five addresses AWS reserves in
