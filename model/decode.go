@@ -171,13 +171,9 @@ func (d *decoder) decode(n *yaml.Node, v reflect.Value, path string, owner *Sour
 	switch {
 	case t == addrType:
 		if s, ok := d.scalar(n, path, "an IPv4 address"); ok {
-			a, err := netip.ParseAddr(strings.TrimSpace(s))
-			if err != nil || !a.Is4() {
-				if strings.Contains(s, "/") {
-					d.fail(n, path, ErrInvalidValue, "%q is a CIDR, not an address", s)
-				} else {
-					d.fail(n, path, ErrInvalidValue, "%q is not an IPv4 address", s)
-				}
+			a, err := ParseAddr(s)
+			if err != nil {
+				d.fail(n, path, ErrInvalidValue, "%s", err)
 				return
 			}
 			v.Set(reflect.ValueOf(a))

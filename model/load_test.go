@@ -183,3 +183,35 @@ func FuzzLoad(f *testing.F) {
 		}
 	})
 }
+
+// TestIPv6IsNotModelled: an IPv6 CIDR or address is reported as such, not
+// as an unknown security group or prefix list, nor as a bad CIDR.
+func TestIPv6IsNotModelled(t *testing.T) {
+	sg := "    subnets: [{id: s, az: ap-southeast-1a, cidr_block: 10.0.0.0/24}]\n    security_groups:\n      - id: sg\n"
+	tests := []struct {
+		name, yaml, want string
+	}{
+		{"security group source", minimal(sg + "        ingress: [{protocol: tcp, ports: 443, sources: [\"::/0\", 10.0.0.0/8]}]\n"),
+			`t.yaml:9:57: vpcs[0].security_groups[0].ingress[0].sources[0]: "::/0" is an IPv6 CIDR: IPv6 is not modelled yet`},
+		{"security group destination", minimal(sg + "        egress: [{protocol: all, destinations: [sg, 2600:1f18::/32]}]\n"),
+			`t.yaml:9:53: vpcs[0].security_groups[0].egress[0].destinations[1]: "2600:1f18::/32" is an IPv6 CIDR: IPv6 is not modelled yet`},
+		{"network ACL", minimal("    network_acls:\n      - id: acl\n        ingress: [{rule: 100, protocol: all, cidr: \"::/0\", action: allow}]\n"),
+			`t.yaml:8:52: vpcs[0].network_acls[0].ingress[0].cidr: "::/0" is an IPv6 CIDR: IPv6 is not modelled yet`},
+		{"route", minimal("    internet_gateway: igw\n    route_tables:\n      - id: rt\n        routes: [{destination: \"::/0\", target: igw}]\n"),
+			`t.yaml:9:32: vpcs[0].route_tables[0].routes[0].destination: "::/0" is an IPv6 CIDR: IPv6 is not modelled yet`},
+		{"route starting with a letter", minimal("    internet_gateway: igw\n    route_tables:\n      - id: rt\n        routes: [{destination: fd00::/8, target: igw}]\n"),
+			`t.yaml:9:32: vpcs[0].route_tables[0].routes[0].destination: "fd00::/8" is an IPv6 CIDR: IPv6 is not modelled yet`},
+		{"address", minimal(sg + "    instances: [{id: i, subnet: s, private_ip: \"fd00::5\"}]\n"),
+			`t.yaml:9:48: vpcs[0].instances[0].private_ip: "fd00::5" is an IPv6 address: IPv6 is not modelled yet`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, _, err := model.LoadBytes("t.yaml", []byte(tt.yaml))
+			var got []string
+			for _, d := range diagsOf(t, err) {
+				got = append(got, d.Error())
+			}
+			assert.Equal(t, []string{tt.want}, got)
+		})
+	}
+}

@@ -90,14 +90,14 @@ func utf16LE(s string) []byte {
 	return out
 }
 
-// TestSyntaxErrorDeepInALargeFile puts a syntax error 2 MB into a file:
+// TestSyntaxErrorDeepInALargeFile puts a syntax error 1.2 MB into a file:
 // the column is found by parsing a chunk of the file from a line above the
 // error, not the whole file again and again.
 func TestSyntaxErrorDeepInALargeFile(t *testing.T) {
 	var b strings.Builder
 	b.WriteString("version: 1\nvpcs:\n  - id: vpc-a\n    region: r\n    cidr_blocks: [10.0.0.0/16]\n    instances:\n")
 	n := 0
-	for ; b.Len() < 2<<20; n++ {
+	for ; b.Len() < 1200<<10; n++ {
 		fmt.Fprintf(&b, "      - {id: i-%d, subnet: s, private_ip: 10.0.%d.%d}\n", n, n/250, n%250+4)
 	}
 	b.WriteString("      - {id: i-x, subnet: s, private_ip: 10.0.0.1, name: a: b}\n")
