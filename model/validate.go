@@ -134,6 +134,7 @@ func (v *validator) vpc(vi int) {
 				v.add(SeverityError, rt.Source.Field("main"), ErrConflict, "S-10", "second main route table in %s; a VPC has exactly one", vpc.ID)
 			}
 		}
+		v.routeQuota(rt)
 		v.routeTable(vpc, rt)
 	}
 	defaultACLs, defaultSGs := 0, 0

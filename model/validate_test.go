@@ -1,6 +1,8 @@
 package model_test
 
 import (
+	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -131,4 +133,25 @@ func TestVPCWithoutBlocks(t *testing.T) {
 		got = append(got, d.Error())
 	}
 	assert.Equal(t, []string{"-: cidr_blocks: v has no CIDR block; a VPC has at least one (S-01)"}, got)
+}
+
+// TestRouteTableAboveTheMaximum: a route table with more routes than AWS's
+// hard maximum is refused; at the maximum it is not.
+func TestRouteTableAboveTheMaximum(t *testing.T) {
+	table := func(n int) string {
+		var b strings.Builder
+		b.WriteString("version: 1\nvpcs:\n  - id: v\n    region: r\n    cidr_blocks: [10.0.0.0/16]\n    internet_gateway: igw\n    route_tables:\n      - id: rt\n        routes:\n")
+		for i := 0; i < n; i++ {
+			fmt.Fprintf(&b, "          - {destination: 172.%d.%d.0/24, target: igw}\n", 16+i/256, i%256)
+		}
+		return b.String()
+	}
+	_, _, err := model.LoadBytes("t.yaml", []byte(table(model.MaxRoutesPerTable)))
+	require.NoError(t, err)
+	_, _, err = model.LoadBytes("t.yaml", []byte(table(model.MaxRoutesPerTable+1)))
+	require.Error(t, err)
+	ds := err.(model.Diagnostics)
+	require.Len(t, ds, 1)
+	assert.Equal(t, "t.yaml:10:11: vpcs[0].route_tables[0].routes: route table rt lists 1001 routes; AWS allows at most 1000 in a table", ds[0].Error())
+	assert.ErrorIs(t, ds[0], model.ErrQuota)
 }
