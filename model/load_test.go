@@ -147,13 +147,19 @@ func FuzzLoad(f *testing.F) {
 	f.Add([]byte(minimal("    subnets:\n      - {id: s1, az: ap-southeast-1a, cidr_block: 10.0.1.0/24}\n")))
 	f.Add([]byte("version: 1\nvpcs: [{id: a, region: r, cidr_blocks: [10.0.0.0/16], subnets: [{id: s, az: r1, cidr_block: 10.0.0.0/28}], instances: [{id: i, subnet: s, private_ip: 10.0.0.4}]}]\n"))
 	f.Add([]byte("a: &a [*a]\n"))
-	// Every example topology and every broken one seeds the corpus too.
+	// Every example topology and every broken one of the repository seeds
+	// the corpus too, with testdata/fuzz/FuzzLoad.
 	files, _ := filepath.Glob("../testdata/*.yaml")
 	broken, _ := filepath.Glob("../testdata/invalid/*.yaml")
+	if len(files) == 0 || len(broken) == 0 {
+		f.Fatal("no topologies in ../testdata and ../testdata/invalid to seed the corpus")
+	}
 	for _, name := range append(files, broken...) {
-		if data, err := os.ReadFile(name); err == nil {
-			f.Add(data)
+		data, err := os.ReadFile(name)
+		if err != nil {
+			f.Fatal(err)
 		}
+		f.Add(data)
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		done := make(chan struct{})
@@ -172,8 +178,8 @@ func FuzzLoad(f *testing.F) {
 				t.Fatalf("error is not a non-empty Diagnostics: %v", err)
 			}
 			for _, d := range ds {
-				if d.Pos.File != "fuzz.yaml" || d.Pos.Line < 1 || d.Message == "" {
-					t.Fatalf("diagnostic without position or message: %#v", d)
+				if d.Pos.File != "fuzz.yaml" || d.Pos.Line < 1 || d.Pos.Column < 1 || d.Message == "" {
+					t.Fatalf("diagnostic without line, column or message: %#v", d)
 				}
 			}
 			return
