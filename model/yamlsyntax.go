@@ -253,9 +253,9 @@ func syntaxOffset(data []byte, full, msg string, line int) int {
 		// error, behind one blank line (so that yaml.v3 never names line
 		// 0), must fail with the same message on the same line.
 		for _, s := range restartLines(data, lo, line) {
-			chunk := append([]byte{'\n'}, data[s.off:]...)
+			chunk := append([]byte{'\n'}, data[s.off:min(len(data), lo+maxSearchPrefix)]...)
 			want := "yaml: line " + strconv.Itoa(line-s.line+2-parserLineShift(msg)) + ": " + msg
-			if yamlError(chunk[:min(len(chunk), 1+lo-s.off+maxSearchPrefix)]) != want {
+			if yamlError(chunk) != want {
 				continue
 			}
 			if k, ok := firstFailingPrefix(chunk, 1+lo-s.off, want); ok {
@@ -264,7 +264,7 @@ func syntaxOffset(data []byte, full, msg string, line int) int {
 		}
 	}
 	if lo <= maxSearchPrefix {
-		if k, ok := firstFailingPrefix(data, lo, full); ok {
+		if k, ok := firstFailingPrefix(data[:min(len(data), lo+maxSearchPrefix)], lo, full); ok {
 			return k
 		}
 	}
