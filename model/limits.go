@@ -132,12 +132,20 @@ func (o LoadOptions) countNodes(name string, root *yaml.Node) *Diagnostic {
 	if c.maxTotal < math.MaxInt {
 		c.maxAliased = c.maxTotal / aliasShare
 	}
-	n, msg := c.walk(root)
-	if n == nil {
+	bad := c.walk(root)
+	if bad == nil {
 		return nil
 	}
-	return &Diagnostic{Severity: SeverityError, Pos: Position{File: name, Line: n.Line, Column: n.Column},
-		Message: msg + "; the file is not checked further", Err: ErrTooLarge}
+	return &Diagnostic{Severity: SeverityError, Pos: Position{File: name, Line: bad.at.Line, Column: bad.at.Column},
+		Message: bad.msg + "; the file is not checked further", Err: bad.err}
+}
+
+// countError is a node that crossed a budget (ErrTooLarge), or an alias
+// inside its own anchor (ErrSyntax).
+type countError struct {
+	at  *yaml.Node
+	err error
+	msg string
 }
 
 type nodeCounter struct {
@@ -151,34 +159,34 @@ type nodeCounter struct {
 	open map[*yaml.Node]bool
 }
 
-// walk counts n and what it holds; it returns the node that crossed a
-// budget and why, or nil.
-func (c *nodeCounter) walk(n *yaml.Node) (*yaml.Node, string) {
+// walk counts n and what it holds; it returns the first countError, or
+// nil.
+func (c *nodeCounter) walk(n *yaml.Node) *countError {
 	if n.Kind == yaml.AliasNode {
 		s, ok := c.size(n.Alias)
 		if !ok {
-			return n, fmt.Sprintf("alias *%s stands for a node that contains it", n.Value)
+			return &countError{n, ErrSyntax, fmt.Sprintf("alias *%s stands for a node that contains it", n.Value)}
 		}
 		c.total = addCapped(c.total, s, c.maxTotal)
 		c.aliased = addCapped(c.aliased, s, c.maxTotal)
 		if c.aliased > c.maxAliased {
-			return n, fmt.Sprintf("YAML aliases expand to more than %d nodes at this alias", c.maxAliased)
+			return &countError{n, ErrTooLarge, fmt.Sprintf("YAML aliases expand to more than %d nodes at this alias", c.maxAliased)}
 		}
 	} else {
 		c.total++
 	}
 	if c.total > c.maxTotal {
-		return n, fmt.Sprintf("the file holds more than %d YAML nodes (aliases expanded)", c.maxTotal)
+		return &countError{n, ErrTooLarge, fmt.Sprintf("the file holds more than %d YAML nodes (aliases expanded)", c.maxTotal)}
 	}
 	if n.Kind == yaml.AliasNode {
-		return nil, ""
+		return nil
 	}
 	for _, k := range n.Content {
-		if bad, msg := c.walk(k); bad != nil {
-			return bad, msg
+		if bad := c.walk(k); bad != nil {
+			return bad
 		}
 	}
-	return nil, ""
+	return nil
 }
 
 // size returns the number of nodes n stands for, aliases expanded, capped

@@ -64,8 +64,12 @@ func TestBillionLaughsIsOneErrorAtTheAlias(t *testing.T) {
 }
 
 func TestAliasInsideItsAnchorIsOneError(t *testing.T) {
+	src := []byte("version: 1\nvpcs: &a [*a]\n")
 	assert.Equal(t, []string{`t.yaml:2:11: alias *a stands for a node that contains it; the file is not checked further`},
-		parseErrors(t, []byte("version: 1\nvpcs: &a [*a]\n")))
+		parseErrors(t, src))
+	_, err := model.Parse("t.yaml", src)
+	assert.ErrorIs(t, err, model.ErrSyntax, "not a limit: raising one would not help")
+	assert.NotErrorIs(t, err, model.ErrTooLarge)
 }
 
 // TestErrorsRepeatedThroughAliasesAreReportedOnce: a resource written once
