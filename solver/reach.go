@@ -315,7 +315,10 @@ func (s *Solver) reach(res Result, src, dst origin, pkt sgeval.Packet, eph model
 		term.kind = termDropped
 	}
 	fw.finishEgress(pkt, src, term)
-	res.Forward = append(prefix, fw.hops...)
+	// prefix is shared by the walks to every answer of a name: clipped, so
+	// that appending copies it instead of writing another answer's hops
+	// into its spare capacity.
+	res.Forward = append(slices.Clip(prefix), fw.hops...)
 	res.Blockers, res.Warnings = fw.blockers, append(res.Warnings, fw.warnings...)
 	segs := []*segment{{fw: fw, term: term, src: src, sentTo: pkt.Dst}}
 	for len(segs) < 8 && term.kind == termENI {
