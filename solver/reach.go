@@ -532,7 +532,7 @@ func (w *walker) finishEgress(sent sgeval.Packet, src origin, term terminal) {
 	peer := sgeval.Peer{Addr: w.pkt.Dst}
 	// Outbound rules referencing groups do not match across a transit
 	// gateway, even with security group referencing on (S-22).
-	if peerENI >= 0 && w.refOK && !w.crossedTGW && w.s.enis[peerENI].primary == w.pkt.Dst {
+	if peerENI >= 0 && w.refOK && !w.crossedTGW && w.s.enis[peerENI].holds(w.pkt.Dst) {
 		peer.Groups = w.s.enis[peerENI].refs
 	}
 	h := w.checkSG(src.eni, sgeval.Egress, peer, peerENI)

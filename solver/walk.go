@@ -520,11 +520,16 @@ func portsText(ds []sgeval.PortDecision) string {
 // group references can match it (S-22).
 func (w *walker) peerFor(addr netip.Addr, eni int32) sgeval.Peer {
 	p := sgeval.Peer{Addr: addr}
-	if eni >= 0 && ((w.refOK && w.s.enis[eni].primary == addr) || (w.lbSource && eni == w.srcENI)) {
+	if eni >= 0 && ((w.refOK && w.s.enis[eni].holds(addr)) || (w.lbSource && eni == w.srcENI)) {
 		p.Groups = w.s.enis[eni].refs
 	}
 	return p
 }
+
+// holds reports whether a is a private address of the interface, primary
+// or secondary: the addresses at which a security group reference matches
+// it (S-22). Its public or Elastic IP never does.
+func (e *eniInfo) holds(a netip.Addr) bool { return slices.Contains(e.addrs, a) }
 
 // checkSG applies interface e's security groups to the packet (S-23).
 func (w *walker) checkSG(ei int32, dir sgeval.Direction, peer sgeval.Peer, peerENI int32) Hop {
@@ -581,7 +586,7 @@ func (w *walker) checkSGNote(ei int32, dir sgeval.Direction, peer sgeval.Peer, p
 	}
 	// A rule that references the peer's group would have matched, but the
 	// path does not preserve references (S-22).
-	if code == ENISGRulesMismatch && peerENI >= 0 && len(peer.Groups) == 0 && w.s.enis[peerENI].primary == peer.Addr {
+	if code == ENISGRulesMismatch && peerENI >= 0 && len(peer.Groups) == 0 && w.s.enis[peerENI].holds(peer.Addr) {
 		withRefs := peer
 		withRefs.Groups = w.s.enis[peerENI].refs
 		if sgeval.Check(e.groups, dir, w.pkt, withRefs).Allowed {
