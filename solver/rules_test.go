@@ -2,6 +2,9 @@ package solver_test
 
 import (
 	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 // secondaryTopology: i-x and i-y in one VPC, each with a secondary
@@ -45,4 +48,62 @@ func TestS22GroupReferenceMatchesSecondaryAddresses(t *testing.T) {
 		{"S-22", "outbound reference, destination's secondary address", tcp("i-x", "10.0.2.20", 7000), reachable, nil},
 		{"S-22", "a reference admits no address outside the group", tcp("10.0.1.40", "i-y", 9000), unreachable, []string{"forward:ENI_SG_RULES_MISMATCH"}},
 	})
+}
+
+// middleboxTopology routes sn-a <-> sn-b both ways through appliance
+// i-fw; sn-c is reached directly. sg-b admits tcp 9000 from sg-a by
+// reference and tcp 9001 from sn-a's CIDR; sg-a sends tcp 7000 only to
+// sg-b, by reference.
+const middleboxTopology = `version: 1
+vpcs:
+  - id: vpc-1
+    region: eu-west-1
+    cidr_blocks: [10.0.0.0/16]
+    subnets:
+      - {id: sn-a, az: eu-west-1a, cidr_block: 10.0.1.0/24, route_table: rt-a}
+      - {id: sn-b, az: eu-west-1a, cidr_block: 10.0.2.0/24, route_table: rt-b}
+      - {id: sn-c, az: eu-west-1a, cidr_block: 10.0.4.0/24}
+      - {id: sn-fw, az: eu-west-1a, cidr_block: 10.0.3.0/24}
+    route_tables:
+      - {id: rt-main, main: true}
+      - {id: rt-a, routes: [{destination: 10.0.2.0/24, target: i-fw}]}
+      - {id: rt-b, routes: [{destination: 10.0.1.0/24, target: i-fw}]}
+    security_groups:
+      - id: sg-a
+        description: a
+        egress:
+          - {protocol: tcp, ports: 9000-9001, destinations: [0.0.0.0/0]}
+          - {protocol: tcp, ports: 7000, destinations: [sg-b]}
+      - id: sg-b
+        description: b
+        ingress:
+          - {protocol: tcp, ports: 9000, sources: [sg-a]}
+          - {protocol: tcp, ports: 9001, sources: [10.0.1.0/24]}
+          - {protocol: tcp, ports: 7000, sources: [10.0.0.0/16]}
+      - id: sg-fw
+        description: appliance
+        ingress: [{protocol: all, sources: [10.0.0.0/16]}]
+    instances:
+      - {id: i-a, subnet: sn-a, private_ip: 10.0.1.10, security_groups: [sg-a]}
+      - {id: i-b, subnet: sn-b, private_ip: 10.0.2.10, security_groups: [sg-b]}
+      - {id: i-c, subnet: sn-c, private_ip: 10.0.4.10, security_groups: [sg-b]}
+      - {id: i-fw, subnet: sn-fw, private_ip: 10.0.3.10, source_dest_check: false, security_groups: [sg-fw]}
+`
+
+func TestS18ReferenceDoesNotAdmitTrafficThroughAMiddlebox(t *testing.T) {
+	// S-18: behind a middlebox the destination's groups see forwarded
+	// traffic: a rule referencing the source's group does not admit it
+	// (nor does an outbound rule referencing the destination's group);
+	// a CIDR rule covering the source's address does.
+	s := load(t, middleboxTopology)
+	runReachCases(t, s, []reachCase{
+		{"S-18", "inbound reference, direct", tcp("i-a", "i-c", 9000), reachable, nil},
+		{"S-18", "inbound reference, through the appliance", tcp("i-a", "i-b", 9000), unreachable, []string{"forward:SG_REFERENCES_NOT_PRESERVED"}},
+		{"S-18", "CIDR rule, through the appliance", tcp("i-a", "i-b", 9001), reachable, nil},
+		{"S-18", "outbound reference, direct", tcp("i-a", "i-c", 7000), reachable, nil},
+		{"S-18", "outbound reference, through the appliance", tcp("i-a", "i-b", 7000), unreachable, []string{"forward:SG_REFERENCES_NOT_PRESERVED"}},
+	})
+	r := s.Reach(tcp("i-a", "i-b", 9000))
+	require.NotEmpty(t, r.Blockers)
+	assert.Contains(t, r.Blockers[0].Message, "appliance i-fw forwards the traffic")
 }

@@ -591,7 +591,9 @@ func (w *walker) checkSGNote(ei int32, dir sgeval.Direction, peer sgeval.Peer, p
 		withRefs.Groups = w.s.enis[peerENI].refs
 		if sgeval.Check(e.groups, dir, w.pkt, withRefs).Allowed {
 			code, why = SGReferencesNotPreserved, "; a rule references a group of the peer, but group references do not match across this path (S-22)"
-			if dir == sgeval.Egress && w.crossedTGW {
+			if box := w.forwardedBy(); box != "" {
+				why = fmt.Sprintf("; a rule references a group of the peer, but appliance %s forwards the traffic, and group references do not admit forwarded traffic: allow the peer's address or subnet instead (S-18)", box)
+			} else if dir == sgeval.Egress && w.crossedTGW {
 				why = "; an outbound rule references a group of the peer, and outbound rules never match group references across a transit gateway (S-22)"
 			} else if w.crossedTGWWithoutRefs {
 				code, why = SGReferencingSupport, "; a rule references a group of the peer, but the transit gateway on the path does not carry group references (S-22)"
@@ -1033,7 +1035,20 @@ func (w *walker) toMiddlebox(ei int32, from int32) terminal {
 	} else if w.path == nil && unseen {
 		w.hop(w.checkResponseSG(ei, sgeval.Egress, sgeval.Peer{Addr: w.pkt.Dst}))
 	}
+	// Beyond the appliance the destination sees forwarded traffic: rules
+	// that reference the source's groups do not admit it, on either end;
+	// rules for its address do (S-18).
+	w.refOK, w.lbSource = false, false
 	return w.route(e.subnet)
+}
+
+// forwardedBy returns the first appliance that forwarded the request, or
+// "" (S-18).
+func (w *walker) forwardedBy() model.ID {
+	if w.leg != LegForward || len(w.boxes) == 0 {
+		return ""
+	}
+	return w.s.enis[w.boxes[0]].id
 }
 
 // asymmetryHint suggests appliance mode when a transit gateway is on the
