@@ -124,6 +124,9 @@ type eniInfo struct {
 	refs    []sgeval.GroupRef // sorted
 	srcDst  bool              // source/destination check on
 	running bool
+	// attached is set for an instance's interface and a network
+	// interface attached to an instance: routes to it deliver (S-15).
+	attached bool
 	nat     *model.NATGateway
 	src     model.Source
 	// az is the zone of the interface's subnet.
@@ -447,6 +450,7 @@ func (s *Solver) compileVPC(vi int, defaultRef sgeval.GroupRef) {
 		in := &v.Instances[i]
 		e := iface(&in.Interface)
 		e.id, e.kind, e.running, e.src, e.host = in.ID, eniInstance, in.State == model.InstanceRunning, in.Source, in.ID
+		e.attached = true
 		addENI(e, in.ID, in.ENI)
 	}
 	for i := range v.NetworkInterfaces {
@@ -454,7 +458,7 @@ func (s *Solver) compileVPC(vi int, defaultRef sgeval.GroupRef) {
 		e := iface(&ni.Interface)
 		e.id, e.kind, e.src, e.host = ni.ID, eniNetworkInterface, ni.Source, ni.ID
 		if ni.Instance != "" {
-			e.host = ni.Instance
+			e.host, e.attached = ni.Instance, true
 			if in := s.x.Instance(ni.Instance); in != nil {
 				e.running = in.State == model.InstanceRunning
 			}

@@ -1,6 +1,7 @@
 package solver_test
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -106,4 +107,39 @@ func TestS18ReferenceDoesNotAdmitTrafficThroughAMiddlebox(t *testing.T) {
 	r := s.Reach(tcp("i-a", "i-b", 9000))
 	require.NotEmpty(t, r.Blockers)
 	assert.Contains(t, r.Blockers[0].Message, "appliance i-fw forwards the traffic")
+}
+
+func TestS15RouteToDetachedInterfaceIsBlackhole(t *testing.T) {
+	// S-15: the interface a route targets must be attached to a running
+	// instance; a route to a detached interface, or to a stopped
+	// instance (or an interface of one), is a blackhole.
+	for _, c := range []struct {
+		name, target, extra string
+	}{
+		{"detached network interface", "eni-loose", ""},
+		{"stopped instance", "i-fw", "state: stopped"},
+		{"interface of a stopped instance", "eni-fw2", "state: stopped"},
+	} {
+		t.Run("S-15 "+c.name, func(t *testing.T) {
+			topo := strings.NewReplacer("routes: [{destination: 10.0.2.0/24, target: i-fw}]", "routes: [{destination: 10.0.2.0/24, target: "+c.target+"}]",
+				"source_dest_check: false, security_groups: [sg-fw]}", "source_dest_check: false, security_groups: [sg-fw], "+c.extra+"}").Replace(middleboxTopology)
+			topo += `    network_interfaces:
+      - {id: eni-loose, subnet: sn-fw, private_ip: 10.0.3.20, source_dest_check: false, security_groups: [sg-fw]}
+      - {id: eni-fw2, instance: i-fw, subnet: sn-fw, private_ip: 10.0.3.21, source_dest_check: false, security_groups: [sg-fw]}
+`
+			s := load(t, topo)
+			r := s.Reach(tcp("i-a", "i-b", 9001))
+			require.NoError(t, r.Err)
+			assert.Equal(t, []string{"forward:BAD_STATE_ROUTE"}, codes(r), explain(r))
+			require.NotEmpty(t, r.Blockers)
+			assert.Contains(t, r.Blockers[0].Message, "(S-15)")
+		})
+	}
+	// The same routes to a running instance and its attached interface
+	// deliver.
+	running := load(t, middleboxTopology+`    network_interfaces:
+      - {id: eni-fw2, instance: i-fw, subnet: sn-fw, private_ip: 10.0.3.21, source_dest_check: false, security_groups: [sg-fw]}
+`)
+	r := running.Reach(tcp("i-a", "i-b", 9001))
+	assert.Equal(t, reachable, r.Verdict, explain(r))
 }

@@ -352,6 +352,10 @@ func (w *walker) route(sn int32) terminal {
 		w.block(BadStateRoute, t.ID, text, pos, "the route for %s in %s is a blackhole: %s", w.pkt.Dst, t.ID, text)
 		return w.drop(t.ID, HopRouteTable, text, pos)
 	}
+	if why := w.s.applianceDown(r); why != "" {
+		w.block(BadStateRoute, t.ID, text, pos, "the route for %s in %s (%s) is a blackhole: %s (S-15)", w.pkt.Dst, t.ID, text, why)
+		return w.drop(t.ID, HopRouteTable, text, pos)
+	}
 	w.hop(Hop{Component: t.ID, Kind: HopRouteTable, Decision: DecisionRoute, Rule: text, Pos: pos})
 	vpc := si.vpc
 	switch r.Kind {
@@ -997,6 +1001,27 @@ func (w *walker) toGatewayEndpoint(id model.ID, vpc int32, from int32) terminal 
 	w.hop(Hop{Component: model.ID(e.Service), Kind: HopAWSService, Decision: DecisionDeliver, Rule: "service address " + w.pkt.Dst.String()})
 	w.refOK = false
 	return terminal{kind: termService, vpc: vpc, ext: -1, via: id, pkt: w.pkt}
+}
+
+// applianceDown says why the network interface or instance route r
+// targets takes no traffic, or returns "": a route to an interface that
+// is not attached to an instance, or whose instance is not running, is a
+// blackhole (S-15).
+func (s *Solver) applianceDown(r *routing.Route) string {
+	if r.Kind != routing.TargetNetworkInterface && r.Kind != routing.TargetInstance {
+		return ""
+	}
+	e := &s.enis[s.eni[r.Target]]
+	switch {
+	case !e.attached:
+		return fmt.Sprintf("%s is not attached to an instance", e.id)
+	case !e.running:
+		if in := s.x.Instance(e.host); in != nil {
+			return fmt.Sprintf("instance %s is %s, not running", in.ID, in.State)
+		}
+		return fmt.Sprintf("%s is not running", e.host)
+	}
+	return ""
 }
 
 // toMiddlebox routes the packet to an appliance interface, which forwards
