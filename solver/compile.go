@@ -127,8 +127,8 @@ type eniInfo struct {
 	// attached is set for an instance's interface and a network
 	// interface attached to an instance: routes to it deliver (S-15).
 	attached bool
-	nat     *model.NATGateway
-	src     model.Source
+	nat      *model.NATGateway
+	src      model.Source
 	// az is the zone of the interface's subnet.
 	az       string
 	endpoint *model.Endpoint
