@@ -97,6 +97,11 @@ type subnetInfo struct {
 	// name, which means the same zone only within one account.
 	zone      string
 	zoneExact bool
+	// ownRouted is set when the subnet's table has a route more specific
+	// than the local route for part of the subnet's own CIDR: traffic
+	// within the subnet ignores it (S-16), traffic from the table's other
+	// subnets follows it.
+	ownRouted bool
 }
 
 // eniKind says what an interface belongs to.
@@ -421,6 +426,7 @@ func (s *Solver) compileVPC(vi int, defaultRef sgeval.GroupRef) {
 		if a, ok := info.acl[sn.NetworkACL]; ok {
 			si.acl = a
 		}
+		si.ownRouted = routesAwayFromLocal(si.table, v.CIDRBlocks, sn.CIDRBlock)
 		s.subnet[sn.ID] = int32(len(s.subnets))
 		s.subnets = append(s.subnets, si)
 	}
@@ -543,6 +549,24 @@ func (s *Solver) compileVPC(vi int, defaultRef sgeval.GroupRef) {
 			s.enis[i].az = s.subnets[s.enis[i].subnet].m.AZ
 		}
 	}
+}
+
+// routesAwayFromLocal reports whether table t has a route that beats the
+// local route for some address of p, a subnet's CIDR inside one of blocks,
+// the VPC's CIDR blocks.
+func routesAwayFromLocal(t *routing.Table, blocks []netip.Prefix, p netip.Prefix) bool {
+	bits := -1
+	for _, b := range blocks {
+		if b.Overlaps(p) {
+			bits = b.Bits()
+		}
+	}
+	for _, r := range t.Routes() {
+		if r.Kind != routing.TargetLocal && r.Destination.Overlaps(p) && r.Destination.Bits() > bits {
+			return true
+		}
+	}
+	return false
 }
 
 // placeholderPublic returns a stable public address for node j of an

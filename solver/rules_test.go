@@ -6,6 +6,9 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/vpcreach/vpcreach/model"
+	"github.com/vpcreach/vpcreach/solver"
 )
 
 // secondaryTopology: i-x and i-y in one VPC, each with a secondary
@@ -142,4 +145,95 @@ func TestS15RouteToDetachedInterfaceIsBlackhole(t *testing.T) {
 `)
 	r := running.Reach(tcp("i-a", "i-b", 9001))
 	assert.Equal(t, reachable, r.Verdict, explain(r))
+}
+
+// sameSubnetTopology: sn-a and sn-b share rt-a, which sends each one's own
+// CIDR to appliance i-fw; i-fw admits ssh only.
+const sameSubnetTopology = `version: 1
+vpcs:
+  - id: vpc-1
+    region: eu-west-1
+    cidr_blocks: [10.0.0.0/16]
+    subnets:
+      - {id: sn-a, az: eu-west-1a, cidr_block: 10.0.1.0/24, route_table: rt-a}
+      - {id: sn-b, az: eu-west-1a, cidr_block: 10.0.2.0/24, route_table: rt-a}
+      - {id: sn-fw, az: eu-west-1a, cidr_block: 10.0.3.0/24}
+    route_tables:
+      - {id: rt-main, main: true}
+      - id: rt-a
+        routes:
+          - {destination: 10.0.1.0/24, target: i-fw}
+          - {destination: 10.0.2.0/24, target: i-fw}
+    security_groups:
+      - {id: sg-open, description: hosts, ingress: [{protocol: all, sources: [10.0.0.0/16]}]}
+      - {id: sg-fw, description: appliance, ingress: [{protocol: tcp, ports: 22, sources: [10.0.0.0/16]}]}
+    instances:
+      - {id: i-a1, subnet: sn-a, private_ip: 10.0.1.10, security_groups: [sg-open]}
+      - {id: i-a2, subnet: sn-a, private_ip: 10.0.1.11, security_groups: [sg-open]}
+      - {id: i-b, subnet: sn-b, private_ip: 10.0.2.10, security_groups: [sg-open]}
+      - {id: i-fw, subnet: sn-fw, private_ip: 10.0.3.10, source_dest_check: false, security_groups: [sg-fw]}
+`
+
+func TestS16SameSubnetTrafficIgnoresTheRouteTable(t *testing.T) {
+	// S-16: between two interfaces of one subnet the packet is delivered
+	// at layer 2, even when the subnet's table routes the subnet's own
+	// CIDR to an appliance; traffic leaving the subnet follows the table.
+	m, _, err := model.LoadBytes("t.yaml", []byte(sameSubnetTopology))
+	require.NoError(t, err)
+	s, err := solver.New(m)
+	require.NoError(t, err)
+	runReachCases(t, s, []reachCase{
+		{"S-16", "same subnet, past the route to the appliance", tcp("i-a1", "i-a2", 443), reachable, nil},
+		{"S-16", "another subnet of the same table goes through the appliance", tcp("i-b", "i-a1", 443), unreachable, []string{"forward:ENI_SG_RULES_MISMATCH"}},
+		{"S-16", "through the appliance where it admits the traffic", tcp("i-b", "i-a1", 22), reachable, nil},
+	})
+	r := s.Reach(tcp("i-a1", "i-a2", 443))
+	var kinds []string
+	for _, h := range append(r.Forward, r.Return...) {
+		kinds = append(kinds, h.Kind.String()+" "+string(h.Component))
+	}
+	assert.Contains(t, kinds, "subnet sn-a", explain(r))
+	assert.NotContains(t, kinds, "route-table rt-a", explain(r))
+	assert.NotContains(t, kinds, "instance i-fw", explain(r))
+	// The whole-network analyses agree with the point queries: subnets
+	// that share a table no longer route alike.
+	for _, port := range []uint16{443, 22} {
+		checkMatrixByBruteForce(t, m, s, tcp("", "", port))
+	}
+}
+
+func TestS16MatrixTellsSubnetsOfOneTableApart(t *testing.T) {
+	// S-16: a blackhole route (whose deleted target AWS no longer checks)
+	// covers both subnets of one table: each subnet still reaches its own
+	// interfaces at layer 2, and the other's not at all. The whole-network
+	// analyses, which share walks between subnets of one table, agree.
+	topo := `version: 1
+vpcs:
+  - id: vpc-1
+    region: eu-west-1
+    cidr_blocks: [10.0.0.0/16]
+    subnets:
+      - {id: sn-x, az: eu-west-1a, cidr_block: 10.0.0.0/24, route_table: rt-a}
+      - {id: sn-y, az: eu-west-1a, cidr_block: 10.0.1.0/24, route_table: rt-a}
+    route_tables:
+      - {id: rt-main, main: true}
+      - {id: rt-a, routes: [{destination: 10.0.0.0/23, target: nat-deleted, state: blackhole}]}
+    security_groups:
+      - {id: sg-open, description: hosts, ingress: [{protocol: all, sources: [10.0.0.0/16]}]}
+    instances:
+      - {id: i-x1, subnet: sn-x, private_ip: 10.0.0.10, security_groups: [sg-open]}
+      - {id: i-x2, subnet: sn-x, private_ip: 10.0.0.11, security_groups: [sg-open]}
+      - {id: i-y1, subnet: sn-y, private_ip: 10.0.1.10, security_groups: [sg-open]}
+      - {id: i-y2, subnet: sn-y, private_ip: 10.0.1.11, security_groups: [sg-open]}
+`
+	m, _, err := model.LoadBytes("t.yaml", []byte(topo))
+	require.NoError(t, err)
+	s, err := solver.New(m)
+	require.NoError(t, err)
+	runReachCases(t, s, []reachCase{
+		{"S-16", "within sn-x", tcp("i-x1", "i-x2", 443), reachable, nil},
+		{"S-16", "within sn-y", tcp("i-y1", "i-y2", 443), reachable, nil},
+		{"S-16", "sn-x to sn-y meets the blackhole", tcp("i-x1", "i-y1", 443), unreachable, []string{"forward:BAD_STATE_ROUTE"}},
+	})
+	checkMatrixByBruteForce(t, m, s, tcp("", "", 443))
 }

@@ -319,13 +319,25 @@ func (w *walker) flow() string {
 	return w.flowText
 }
 
-// route looks the destination up in the route table of subnet sn, where the
-// packet is, and follows the route (S-10..S-15).
+// route delivers a packet sent in subnet sn (by one of its interfaces, or
+// a transit gateway's) to a destination in the same subnet, or looks the
+// destination up in the subnet's route table and follows the route
+// (S-10..S-16).
 func (w *walker) route(sn int32) terminal {
 	if !w.step() {
 		return w.drop("", HopRouteTable, "too many steps", model.Position{})
 	}
 	si := &w.s.subnets[sn]
+	if si.m.CIDRBlock.Contains(w.pkt.Dst) {
+		// Between two interfaces of one subnet the packet is delivered
+		// at layer 2: the route table, which applies to traffic leaving
+		// the subnet, does not (S-16).
+		if !w.quiet {
+			w.hop(Hop{Component: si.m.ID, Kind: HopSubnet, Decision: DecisionForward,
+				Rule: "same subnet (" + si.m.CIDRBlock.String() + "): delivered directly; its route table does not apply (S-16)", Pos: si.m.Source.Position})
+		}
+		return w.deliverInVPC(si.vpc, sn)
+	}
 	t := si.table
 	if w.loops(t.ID) {
 		return w.drop(t.ID, HopRouteTable, "loop", model.Position{})
