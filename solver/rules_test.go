@@ -237,3 +237,18 @@ vpcs:
 	})
 	checkMatrixByBruteForce(t, m, s, tcp("", "", 443))
 }
+
+func TestS52StaticAndPrefixListRoutesAreNotAmbiguous(t *testing.T) {
+	// S-52: a static route and a prefix-list reference route for the same
+	// CIDR in a transit gateway table: the static one wins, by AWS's fixed
+	// order, and no ambiguity is reported.
+	topo := strings.NewReplacer("TARGET_X", "tgw", "TARGET_Y", "tgw", "REGION_Y", "eu-west-1").Replace(refsTopology) +
+		strings.NewReplacer("REFS", "true", "route_tables: [{id: rtb}]",
+			"route_tables: [{id: rtb, routes: [{destination: 10.20.0.0/16, attachment: att-y}, {destination: pl-y, attachment: att-x}]}]").Replace(refsTGW) + `prefix_lists:
+  - {id: pl-y, cidrs: [10.20.0.0/16]}
+`
+	s := load(t, topo)
+	runReachCases(t, s, []reachCase{
+		{"S-52", "static route before the prefix-list reference, no warning", tcp("i-x", "i-y", 9000), reachable, nil},
+	})
+}
