@@ -252,3 +252,42 @@ func TestS52StaticAndPrefixListRoutesAreNotAmbiguous(t *testing.T) {
 		{"S-52", "static route before the prefix-list reference, no warning", tcp("i-x", "i-y", 9000), reachable, nil},
 	})
 }
+
+func TestNATGatewayCarriesOnlyTCPUDPAndICMP(t *testing.T) {
+	// VPC user guide, "NAT gateway basics": a NAT gateway supports TCP,
+	// UDP and ICMP. Other protocols (GRE, ESP) do not pass.
+	s := load(t, natTopology)
+	runReachCases(t, s, []reachCase{
+		{"S-61", "tcp through the NAT gateway", tcp("i-app", "internet", 443), reachable, nil},
+		{"S-61", "udp through the NAT gateway", solver.Query{From: "i-app", To: "internet", Protocol: model.ProtocolUDP, Port: 123}, reachable, nil},
+		{"S-61", "icmp through the NAT gateway", solver.Query{From: "i-app", To: "internet", Protocol: model.ProtocolICMP}, reachable, nil},
+		{"S-61", "gre is not translated", solver.Query{From: "i-app", To: "internet", Protocol: model.Protocol(47)}, unreachable, []string{"forward:NGW_PROTOCOL_RESTRICTION"}},
+		{"S-61", "esp is not translated", solver.Query{From: "i-app", To: "internet", Protocol: model.Protocol(50)}, unreachable, []string{"forward:NGW_PROTOCOL_RESTRICTION"}},
+		{"S-61", "all traffic is not translated", solver.Query{From: "i-app", To: "internet", Protocol: model.ProtocolAll}, unreachable, []string{"forward:NGW_PROTOCOL_RESTRICTION"}},
+		{"S-60", "esp straight through the internet gateway", solver.Query{From: "i-web", To: "internet", Protocol: model.Protocol(50)}, reachable, nil},
+	})
+}
+
+// natTopology: a private subnet behind NAT gateway nat-1 and a public one
+// with an internet gateway; every filter open.
+const natTopology = `version: 1
+vpcs:
+  - id: vpc-1
+    region: eu-west-1
+    cidr_blocks: [10.0.0.0/16]
+    internet_gateway: igw-1
+    subnets:
+      - {id: sn-public, az: eu-west-1a, cidr_block: 10.0.0.0/24, route_table: rt-public}
+      - {id: sn-app, az: eu-west-1a, cidr_block: 10.0.1.0/24, route_table: rt-app}
+    route_tables:
+      - {id: rt-main, main: true}
+      - {id: rt-public, routes: [{destination: 0.0.0.0/0, target: igw-1}]}
+      - {id: rt-app, routes: [{destination: 0.0.0.0/0, target: nat-1}]}
+    security_groups:
+      - {id: sg-open, description: hosts, ingress: [{protocol: all, sources: [0.0.0.0/0]}]}
+    nat_gateways:
+      - {id: nat-1, subnet: sn-public, private_ip: 10.0.0.5, public_ip: 203.0.113.5}
+    instances:
+      - {id: i-app, subnet: sn-app, private_ip: 10.0.1.10, secondary_ips: [10.0.1.20], security_groups: [sg-open]}
+      - {id: i-web, subnet: sn-public, private_ip: 10.0.0.10, secondary_ips: [10.0.0.20], public_ip: 198.51.100.10, security_groups: [sg-open]}
+`

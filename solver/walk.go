@@ -764,6 +764,14 @@ func (w *walker) fromInternet(ei int32) terminal {
 func (w *walker) toNAT(ei int32, from int32) terminal {
 	e := &w.s.enis[ei]
 	w.crossACLs(from, e.subnet)
+	if p := w.pkt.Protocol; p != model.ProtocolTCP && p != model.ProtocolUDP && p != model.ProtocolICMP {
+		// VPC user guide, NAT gateway basics: TCP, UDP and ICMP only.
+		what := p.String()
+		if p == model.ProtocolAll {
+			what = "all traffic"
+		}
+		w.block(NGWProtocolRestriction, e.id, "", e.src.Position, "NAT gateway %s translates tcp, udp and icmp only, not %s", e.id, what)
+	}
 	if w.path != nil {
 		// The source becomes the gateway's own address: the rest of the
 		// walk does not depend on the original one. A path walk has no
