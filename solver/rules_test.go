@@ -291,3 +291,18 @@ vpcs:
       - {id: i-app, subnet: sn-app, private_ip: 10.0.1.10, secondary_ips: [10.0.1.20], security_groups: [sg-open]}
       - {id: i-web, subnet: sn-public, private_ip: 10.0.0.10, secondary_ips: [10.0.0.20], public_ip: 198.51.100.10, security_groups: [sg-open]}
 `
+
+func TestS60InternetGatewayTranslatesOnlyTheAssociatedAddress(t *testing.T) {
+	// S-60: a public IPv4 or Elastic IP is associated with one private
+	// address of an interface (EC2 API, AssociateAddress: the primary one
+	// unless another is named); the model's public_ip and elastic_ip are
+	// the primary address's. Traffic from a secondary address has no
+	// public address to be translated to, and the internet gateway drops
+	// it.
+	s := load(t, natTopology)
+	runReachCases(t, s, []reachCase{
+		{"S-60", "from the primary address", tcp("10.0.0.10", "internet", 443), reachable, nil},
+		{"S-60", "from a secondary address", tcp("10.0.0.20", "internet", 443), unreachable, []string{"forward:IGW_PUBLIC_IP_ASSOCIATION_FOR_EGRESS"}},
+		{"S-61", "a secondary address behind the NAT gateway", tcp("10.0.1.20", "internet", 443), reachable, nil},
+	})
+}

@@ -713,6 +713,14 @@ func (w *walker) toInternetGateway(vpc int32, from int32) terminal {
 			"%s has no public IPv4 or Elastic IP, so internet gateway %s drops its traffic (S-60)", w.pkt.Src, igw)
 		return w.drop(igw, HopInternetGateway, "no public address for "+w.pkt.Src.String(), model.Position{})
 	}
+	if e := &w.s.enis[src]; e.primary != w.pkt.Src {
+		// A public IPv4 or Elastic IP is associated with one private
+		// address; the model's is the primary one (S-60).
+		w.block(IGWPublicIPAssociationForEgress, igw, "", vi.m.Source.Field("internet_gateway").Position,
+			"%s is a secondary address of %s, whose public address %s is associated with its primary address %s: internet gateway %s drops traffic from %s (S-60)",
+			w.pkt.Src, e.id, e.public, e.primary, igw, w.pkt.Src)
+		return w.drop(igw, HopInternetGateway, "no public address for "+w.pkt.Src.String(), model.Position{})
+	}
 	w.pkt.Src = w.s.enis[src].public
 	w.hop(Hop{Component: igw, Kind: HopInternetGateway, Decision: DecisionTranslate, Rule: "source to public address " + w.pkt.Src.String(),
 		Packet: &Header{Src: w.pkt.Src, Dst: w.pkt.Dst}})
