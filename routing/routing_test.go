@@ -161,13 +161,15 @@ func TestLookupMatchesBruteForce(t *testing.T) {
 		table := routing.CompileVPCTable(vpc, rt, baseResolver())
 		for range 300 {
 			a := netip.AddrFrom4([4]byte{10, byte(r.IntN(3)), byte(r.IntN(5)), byte(r.IntN(256))})
-			// Brute force: the longest matching prefix; local wins ties.
+			// Brute force: the longest matching prefix; a written route for
+			// the whole VPC block replaces its local route.
 			best, bestBits := model.ID(""), -1
 			if pfx("10.0.0.0/16").Contains(a) {
 				best, bestBits = "local", 16
 			}
 			for _, route := range rt.Routes {
-				if route.Destination.CIDR.Contains(a) && route.Destination.CIDR.Bits() > bestBits {
+				c := route.Destination.CIDR
+				if c.Contains(a) && (c.Bits() > bestBits || (c == pfx("10.0.0.0/16") && best == "local")) {
 					best, bestBits = route.Target, route.Destination.CIDR.Bits()
 				}
 			}
@@ -258,4 +260,26 @@ func TestS52TGWRouteOrderAtEqualLengthIsFixed(t *testing.T) {
 		})
 	}
 	assert.Empty(t, table.Ambiguities(), "a fixed order is no ambiguity (S-52)")
+}
+
+func TestLocalRouteTargetCanBeReplaced(t *testing.T) {
+	// VPC user guide, "Replace or restore the target for a local route": a
+	// route for a whole VPC block to another target takes the place of the
+	// block's local route; the other blocks keep theirs.
+	vpc := &model.VPC{ID: "vpc-a", CIDRBlocks: []netip.Prefix{pfx("10.0.0.0/16"), pfx("100.64.0.0/24")}}
+	rt := &model.RouteTable{ID: "rtb", Routes: []model.Route{
+		{Destination: model.Destination{CIDR: pfx("10.0.0.0/16")}, Target: "eni-fw"},
+	}}
+	table := routing.CompileVPCTable(vpc, rt, baseResolver())
+	r := table.Lookup(addr("10.0.3.3"))
+	require.NotNil(t, r)
+	assert.Equal(t, model.ID("eni-fw"), r.Target)
+	assert.Equal(t, routing.TargetLocal, table.Lookup(addr("100.64.0.9")).Kind)
+	assert.Empty(t, table.Ambiguities())
+	for _, r := range table.Routes() {
+		assert.False(t, r.Kind == routing.TargetLocal && r.Destination == pfx("10.0.0.0/16"), "the replaced local route is gone")
+	}
+	// Written with target local, it is the local route itself.
+	rt.Routes[0].Target = "local"
+	assert.Equal(t, routing.TargetLocal, routing.CompileVPCTable(vpc, rt, baseResolver()).Lookup(addr("10.0.3.3")).Kind)
 }

@@ -551,9 +551,10 @@ func (s *Solver) compileVPC(vi int, defaultRef sgeval.GroupRef) {
 	}
 }
 
-// routesAwayFromLocal reports whether table t has a route that beats the
-// local route for some address of p, a subnet's CIDR inside one of blocks,
-// the VPC's CIDR blocks.
+// routesAwayFromLocal reports whether table t may route some address of p,
+// a subnet's CIDR inside one of blocks (the VPC's CIDR blocks), elsewhere
+// than local: a route more specific than the local route, or one that
+// replaces it (and, to be safe, an equal one that loses to it).
 func routesAwayFromLocal(t *routing.Table, blocks []netip.Prefix, p netip.Prefix) bool {
 	bits := -1
 	for _, b := range blocks {
@@ -562,7 +563,7 @@ func routesAwayFromLocal(t *routing.Table, blocks []netip.Prefix, p netip.Prefix
 		}
 	}
 	for _, r := range t.Routes() {
-		if r.Kind != routing.TargetLocal && r.Destination.Overlaps(p) && r.Destination.Bits() > bits {
+		if r.Kind != routing.TargetLocal && r.Destination.Overlaps(p) && r.Destination.Bits() >= bits {
 			return true
 		}
 	}

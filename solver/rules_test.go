@@ -306,3 +306,31 @@ func TestS60InternetGatewayTranslatesOnlyTheAssociatedAddress(t *testing.T) {
 		{"S-61", "a secondary address behind the NAT gateway", tcp("10.0.1.20", "internet", 443), reachable, nil},
 	})
 }
+
+func TestLocalRouteTargetReplacedByAnAppliance(t *testing.T) {
+	// VPC user guide, "Replace or restore the target for a local route":
+	// rt-a sends the whole VPC block to appliance i-fw in place of the
+	// local route, so traffic leaving sn-a for sn-b passes i-fw (which
+	// admits ssh only); within sn-a it does not (S-16).
+	topo := strings.NewReplacer(
+		"      - {id: rt-a, routes: [{destination: 10.0.2.0/24, target: i-fw}]}\n", "      - {id: rt-a, routes: [{destination: 10.0.0.0/16, target: i-fw}]}\n",
+		"      - {id: rt-b, routes: [{destination: 10.0.1.0/24, target: i-fw}]}\n", "      - {id: rt-b}\n",
+		"ingress: [{protocol: all, sources: [10.0.0.0/16]}]", "ingress: [{protocol: tcp, ports: 22, sources: [10.0.0.0/16]}]",
+		"          - {protocol: tcp, ports: 9000-9001, destinations: [0.0.0.0/0]}", "          - {protocol: all, destinations: [0.0.0.0/0]}",
+		"          - {protocol: tcp, ports: 7000, sources: [10.0.0.0/16]}", "          - {protocol: all, sources: [10.0.0.0/16]}",
+	).Replace(middleboxTopology) + `      - {id: i-a2, subnet: sn-a, private_ip: 10.0.1.11, security_groups: [sg-b]}
+`
+	m, _, err := model.LoadBytes("t.yaml", []byte(topo))
+	require.NoError(t, err)
+	s, err := solver.New(m)
+	require.NoError(t, err)
+	runReachCases(t, s, []reachCase{
+		{"", "leaving sn-a, through the appliance, which drops https", tcp("i-a", "i-b", 443), unreachable, []string{"forward:ENI_SG_RULES_MISMATCH"}},
+		{"", "leaving sn-a, through the appliance, which passes ssh", tcp("i-a", "i-b", 22), reachable, nil},
+		{"S-16", "within sn-a, no appliance", tcp("i-a", "i-a2", 443), reachable, nil},
+		{"", "from sn-b, whose table keeps the local route", tcp("i-b", "i-c", 443), reachable, nil},
+	})
+	for _, port := range []uint16{443, 22} {
+		checkMatrixByBruteForce(t, m, s, tcp("", "", port))
+	}
+}
