@@ -97,6 +97,9 @@ type subnetInfo struct {
 	// name, which means the same zone only within one account.
 	zone      string
 	zoneExact bool
+	// sameSubnet is the rule of the hop that delivers a packet within the
+	// subnet (S-16), rendered once.
+	sameSubnet string
 	// ownRouted is set when the subnet's table has a route more specific
 	// than the local route for part of the subnet's own CIDR: traffic
 	// within the subnet ignores it (S-16), traffic from the table's other
@@ -427,6 +430,7 @@ func (s *Solver) compileVPC(vi int, defaultRef sgeval.GroupRef) {
 			si.acl = a
 		}
 		si.ownRouted = routesAwayFromLocal(si.table, v.CIDRBlocks, sn.CIDRBlock)
+		si.sameSubnet = "same subnet (" + sn.CIDRBlock.String() + "): delivered directly; its route table does not apply (S-16)"
 		s.subnet[sn.ID] = int32(len(s.subnets))
 		s.subnets = append(s.subnets, si)
 	}

@@ -332,10 +332,7 @@ func (w *walker) route(sn int32) terminal {
 		// Between two interfaces of one subnet the packet is delivered
 		// at layer 2: the route table, which applies to traffic leaving
 		// the subnet, does not (S-16).
-		if !w.quiet {
-			w.hop(Hop{Component: si.m.ID, Kind: HopSubnet, Decision: DecisionForward,
-				Rule: "same subnet (" + si.m.CIDRBlock.String() + "): delivered directly; its route table does not apply (S-16)", Pos: si.m.Source.Position})
-		}
+		w.hop(Hop{Component: si.m.ID, Kind: HopSubnet, Decision: DecisionForward, Rule: si.sameSubnet, Pos: si.m.Source.Position})
 		return w.deliverInVPC(si.vpc, sn)
 	}
 	t := si.table
