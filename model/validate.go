@@ -307,6 +307,7 @@ func (v *validator) routeTable(vpc *VPC, rt *RouteTable) {
 				break
 			}
 			v.routeTarget(vpc, r, tsrc)
+			v.moreSpecificThanLocal(vpc, r)
 		}
 	}
 	for i, p := range rt.Propagations {
@@ -343,6 +344,35 @@ func (v *validator) routeTarget(vpc *VPC, r *Route, src Source) {
 	case KindNATGateway, KindNetworkInterface, KindInstance:
 		v.inVPC(src, r.Target, vpc, v.x.Kind(r.Target).String(), v.x.Kind(r.Target))
 	}
+}
+
+// moreSpecificThanLocal checks a route whose destination CIDR lies inside
+// one of the VPC's blocks and is longer than it: AWS accepts such a route
+// only for the exact CIDR of a subnet of the VPC, and only to a NAT
+// gateway, a network interface (or instance) or a Gateway Load Balancer
+// endpoint (S-17).
+func (v *validator) moreSpecificThanLocal(vpc *VPC, r *Route) {
+	d := r.Destination.CIDR
+	i := slices.IndexFunc(vpc.CIDRBlocks, func(b netip.Prefix) bool { return b.Bits() < d.Bits() && b.Contains(d.Addr()) })
+	if !d.IsValid() || i < 0 {
+		return
+	}
+	local := vpc.CIDRBlocks[i]
+	if !slices.ContainsFunc(vpc.Subnets, func(sn Subnet) bool { return sn.CIDRBlock == d }) {
+		hint := ""
+		if j := slices.IndexFunc(vpc.Subnets, func(sn Subnet) bool { return sn.CIDRBlock.Overlaps(d) }); j >= 0 {
+			hint = fmt.Sprintf(" (did you mean %s, the CIDR of subnet %s?)", vpc.Subnets[j].CIDRBlock, vpc.Subnets[j].ID)
+		}
+		v.add(SeverityError, r.Source.Field("destination"), ErrAddress, "S-17",
+			"route for %s is more specific than the local route %s; AWS accepts such a route only for the exact CIDR of a subnet of %s%s", d, local, vpc.ID, hint)
+	}
+	k := v.x.Kind(r.Target)
+	if k == KindNATGateway || k == KindNetworkInterface || k == KindInstance ||
+		(k == KindEndpoint && v.x.Endpoint(r.Target).Type == EndpointGatewayLoadBalancer) {
+		return
+	}
+	v.add(SeverityError, r.Source.Field("target"), ErrWrongRef, "S-17",
+		"route for %s is more specific than the local route %s, so its target must be a NAT gateway, a network interface or instance, or a Gateway Load Balancer endpoint, not %s %q", d, local, k, r.Target)
 }
 
 func (v *validator) attachedTo(vpc, tgw ID) bool {
