@@ -1,0 +1,55 @@
+package tfimport
+
+import (
+	"net/netip"
+	"slices"
+
+	"github.com/vpcreach/vpcreach/model"
+)
+
+func (b *builder) buildPrefixLists() {
+	b.each("aws_ec2_managed_prefix_list", func(e elem) {
+		if e.str("address_family") == "IPv6" {
+			return // IPv6 is not modelled
+		}
+		id := model.ID(e.r.addr)
+		pl := &model.PrefixList{ID: id, Name: e.str("name"), Source: e.src()}
+		if n, ok := e.integer("max_entries"); ok && n > 0 {
+			pl.MaxEntries = int(n)
+		}
+		for _, en := range e.sub("entry") {
+			b.prefixListEntry(en, pl)
+		}
+		b.pls[id] = pl
+	})
+	b.each("aws_ec2_managed_prefix_list_entry", func(e elem) {
+		r := e.ref("prefix_list_id", "aws_ec2_managed_prefix_list")
+		pl := b.pls[r.ID]
+		if pl == nil {
+			if r.ID != "" {
+				e.warnf("prefix_list_id", ErrOutsidePlan, "prefix list %s is not in this file: %s is left out", r.ID, e.r.addr)
+			}
+			return
+		}
+		b.prefixListEntry(e, pl)
+	})
+	for _, pl := range b.pls {
+		slices.SortFunc(pl.CIDRs, func(x, y netip.Prefix) int { return x.Addr().Compare(y.Addr()) })
+	}
+}
+
+func (b *builder) prefixListEntry(e elem, pl *model.PrefixList) {
+	c := e.str("cidr")
+	if c == "" {
+		e.warnf("cidr", ErrUnknownValue, "the entry's CIDR is unknown until apply: it is left out")
+		return
+	}
+	p, err := model.ParseCIDR(c)
+	if err != nil {
+		e.errorf("cidr", model.ErrInvalidValue, "%s", err)
+		return
+	}
+	if !slices.Contains(pl.CIDRs, p) {
+		pl.CIDRs = append(pl.CIDRs, p)
+	}
+}

@@ -1,0 +1,252 @@
+package tfimport
+
+import (
+	"bytes"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/vpcreach/vpcreach/model"
+)
+
+// Sentinel errors wrapped by the importer's diagnostics, for errors.Is.
+// Model's sentinels (model.ErrSyntax, ...) mark files that are not usable
+// JSON.
+var (
+	// ErrUnknownValue: a value Terraform knows only after apply, which the
+	// model cannot do without (a VPC's CIDR from an IPAM pool).
+	ErrUnknownValue = errors.New("unknown until apply")
+	// ErrAssumed: a value unknown until apply that the importer assumed
+	// (an instance's private address, an availability zone).
+	ErrAssumed = errors.New("assumed")
+	// ErrUnresolved: a reference unknown until apply that the
+	// configuration's expressions do not resolve to one resource.
+	ErrUnresolved = errors.New("unresolved reference")
+	// ErrOutsidePlan: an id of a resource the file does not manage (a data
+	// source's, another configuration's).
+	ErrOutsidePlan = errors.New("outside the plan")
+	// ErrNotModelled: an AWS feature vpcreach does not model.
+	ErrNotModelled = errors.New("not modelled")
+	// ErrSkipped: a resource type or a resource that is not read.
+	ErrSkipped = errors.New("skipped")
+)
+
+// Kind tells a plan from a state.
+type Kind uint8
+
+// Kinds of file.
+const (
+	KindUnknown Kind = iota
+	// KindPlan is `terraform show -json PLANFILE`.
+	KindPlan
+	// KindState is `terraform show -json` of a state (after apply).
+	KindState
+)
+
+// String returns "plan", "state" or "unknown".
+func (k Kind) String() string {
+	switch k {
+	case KindPlan:
+		return "plan"
+	case KindState:
+		return "state"
+	}
+	return "unknown"
+}
+
+// Import is what a plan or state file holds, as models.
+type Import struct {
+	// Kind is KindPlan or KindState.
+	Kind Kind
+	// FormatVersion and TerraformVersion are the file's format_version
+	// and terraform_version.
+	FormatVersion, TerraformVersion string
+	// Planned is the network the file describes: a plan's planned values
+	// (the proposed network), or a state's resources. Never nil.
+	Planned *model.Model
+	// Prior is a plan's prior state: the network before the change. Nil
+	// for a state, and for a plan of a new configuration (no prior state).
+	Prior *model.Model
+	// PriorDiagnostics are the diagnostics of building Prior; those of
+	// Planned are returned by Read.
+	PriorDiagnostics model.Diagnostics
+	// Aliases maps the AWS ids the file knows (vpc-0a1b..., i-0c2d...) to
+	// the addresses that name the resources in the models.
+	Aliases map[model.ID]model.ID
+}
+
+// Resolve turns an AWS id the file knows into the address that names its
+// resource in the models; anything else is returned as is.
+func (im *Import) Resolve(s string) string {
+	if im == nil {
+		return s
+	}
+	if a, ok := im.Aliases[model.ID(s)]; ok {
+		return string(a)
+	}
+	return s
+}
+
+// Read reads a plan or state JSON file (the output of `terraform show
+// -json`) and maps it to models, without validating them, as
+// model.ReadFiles does. It returns nil and the errors when the file cannot
+// be read as one; else the Import and every diagnostic of Planned.
+func Read(name string) (*Import, model.Diagnostics) {
+	data, err := os.ReadFile(name)
+	if err != nil {
+		return nil, model.Diagnostics{{Severity: model.SeverityError, Pos: model.Position{File: name}, Message: err.Error(), Err: err}}
+	}
+	return Decode(name, data)
+}
+
+// Decode is Read for the contents of a file; name is used in positions.
+func Decode(name string, data []byte) (*Import, model.Diagnostics) {
+	d, diags := decodeDocument(name, data)
+	if d == nil || diags.Err() != nil {
+		diags.Sort()
+		return nil, diags
+	}
+	im := &Import{Kind: d.kind, FormatVersion: d.formatVersion, TerraformVersion: d.terraformVersion}
+	alias := aliases(d)
+	pb := newBuilder(d, d.planned, alias)
+	im.Planned = pb.build()
+	diags = append(diags, pb.diags...)
+	if d.kind == KindPlan && d.prior != nil {
+		prior := &document{file: d.file, li: d.li, root: d.root, kind: KindState, cfg: d.cfg}
+		bb := newBuilder(prior, d.prior, alias)
+		im.Prior = bb.build()
+		im.PriorDiagnostics = bb.diags
+		im.PriorDiagnostics.Sort()
+	}
+	im.Aliases = map[model.ID]model.ID{}
+	for id, addr := range alias {
+		if _, isResource := pb.byAddr[addr]; isResource {
+			im.Aliases[model.ID(id)] = model.ID(addr)
+		}
+	}
+	diags.Sort()
+	return im, diags
+}
+
+// Load reads a file as Read does and validates Planned, as
+// model.LoadFiles does: err, when not nil, is a model.Diagnostics holding
+// every error, and the Import is then nil.
+func Load(name string) (*Import, model.Diagnostics, error) {
+	im, diags := Read(name)
+	if im == nil {
+		if err := diags.Err(); err != nil {
+			return nil, nil, err
+		}
+		return nil, diags, model.Diagnostics{{Severity: model.SeverityError, Pos: model.Position{File: name}, Message: "nothing to import", Err: ErrSkipped}}
+	}
+	all := append(diags, model.Validate(im.Planned)...)
+	all.Sort()
+	if err := all.Err(); err != nil {
+		return nil, nil, err
+	}
+	return im, all, nil
+}
+
+// aliases maps every AWS id the file knows to its resource's address:
+// ids of resources first, then the VPCs' implicit main route table,
+// default security group and default network ACL, which name the VPC.
+func aliases(d *document) map[string]string {
+	out := map[string]string{}
+	for _, side := range [][]*resource{d.planned, d.prior} {
+		for _, r := range side {
+			if r.mode != "managed" {
+				continue
+			}
+			if id := r.values.get("id").strVal(); id != "" {
+				if _, ok := out[id]; !ok {
+					out[id] = r.addr
+				}
+			}
+		}
+	}
+	for _, side := range [][]*resource{d.planned, d.prior} {
+		for _, r := range side {
+			if r.typ != "aws_vpc" || r.mode != "managed" {
+				continue
+			}
+			for _, k := range []string{"main_route_table_id", "default_route_table_id", "default_security_group_id", "default_network_acl_id"} {
+				if id := r.values.get(k).strVal(); id != "" {
+					if _, ok := out[id]; !ok {
+						out[id] = r.addr
+					}
+				}
+			}
+		}
+	}
+	return out
+}
+
+// Sniff reports whether data looks like Terraform's JSON output: a JSON
+// object with a format_version and one of the keys a plan or a state has
+// (values, planned_values, resource_changes, prior_state, configuration,
+// terraform_version). Topology files (YAML, or JSON with "version") and AWS
+// CLI output do not.
+func Sniff(data []byte) bool {
+	t := bytes.TrimLeft(data, " \t\r\n\ufeff")
+	if len(t) == 0 || t[0] != '{' {
+		return false
+	}
+	root, err := parseJSON(data)
+	if err != nil {
+		// A truncated or broken plan is still a plan, so that its errors
+		// are reported as such: look for the key near the top.
+		head := t[:min(len(t), 4096)]
+		return bytes.Contains(head, []byte(`"format_version"`)) &&
+			(bytes.Contains(head, []byte(`"terraform_version"`)) || bytes.Contains(head, []byte(`"planned_values"`)) || bytes.Contains(head, []byte(`"values"`)))
+	}
+	if root.get("format_version") == nil {
+		return false
+	}
+	for _, k := range []string{"terraform_version", "values", "planned_values", "resource_changes", "prior_state", "configuration"} {
+		if root.has(k) {
+			return true
+		}
+	}
+	return false
+}
+
+// IsTerraform reports whether the file name holds Terraform's JSON output
+// (see Sniff). Directories and unreadable files are not.
+func IsTerraform(name string) bool {
+	st, err := os.Stat(name)
+	if err != nil || st.IsDir() {
+		return false
+	}
+	ext := strings.ToLower(filepath.Ext(name))
+	if ext == ".yaml" || ext == ".yml" {
+		return false
+	}
+	data, err := os.ReadFile(name)
+	if err != nil {
+		return false
+	}
+	return Sniff(data)
+}
+
+// RewriteRefs rewrites, in a merged model, the AWS ids that other files
+// use (expectations' from and to, external networks' via) into the
+// addresses that name the resources of an imported plan or state.
+func RewriteRefs(m *model.Model, ims ...*Import) {
+	resolve := func(s string) string {
+		for _, im := range ims {
+			if t := im.Resolve(s); t != s {
+				return t
+			}
+		}
+		return s
+	}
+	for i := range m.Expectations {
+		x := &m.Expectations[i]
+		x.From = resolve(x.From)
+		x.To = resolve(x.To)
+	}
+	for i := range m.ExternalNetworks {
+		m.ExternalNetworks[i].Via = model.ID(resolve(string(m.ExternalNetworks[i].Via)))
+	}
+}
