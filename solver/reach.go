@@ -685,8 +685,10 @@ func (s *Solver) resolveDestination(spec string, src origin) (origin, resolution
 			return origin{}, r, fmt.Errorf("%w: %q is not an AWS service name (com.amazonaws.REGION.SERVICE)", ErrInvalidQuery, t)
 		}
 	}
-	if name == "" && strings.Contains(t, ".") {
-		name = t // a DNS name: addresses were parsed above
+	if name == "" && strings.Contains(t, ".") && s.x.Kind(id) == model.KindUnknown {
+		// A DNS name: addresses were parsed above, and an id with dots
+		// (a Terraform address, aws_instance.db) names its resource.
+		name = t
 	}
 	if name == "" {
 		o, err := s.resolveEndpoint(ep, true)

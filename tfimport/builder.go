@@ -43,6 +43,9 @@ type builder struct {
 	zones   []*model.HostedZone
 	lbs     map[model.ID]*model.LoadBalancer
 	tgs     map[model.ID]*model.TargetGroup
+	eps     map[model.ID]*model.Endpoint
+	// late holds what needs the addresses assigned at the end.
+	late []func()
 
 	// pending holds addresses unknown until apply, assigned at the end.
 	pending []pendingAddr
@@ -127,9 +130,13 @@ func (b *builder) build() *model.Model {
 	b.buildRouteTables()
 	b.buildEndpoints()
 	b.buildLoadBalancers()
+	b.buildEndpointServices()
 	b.buildRoute53()
 	b.assignAddresses()
 	b.finishInstances()
+	for _, f := range b.late {
+		f()
+	}
 	return b.assemble()
 }
 

@@ -99,7 +99,7 @@ func runWhoCanReach(args []string, out, errOut io.Writer) int {
 	if s == nil {
 		return code
 	}
-	q := solver.Query{To: *to, Protocol: proto.p, Port: port.port}
+	q := solver.Query{To: tfResolve(files, *to), Protocol: proto.p, Port: port.port}
 	prog, clear := progress(errOut, "who-can-reach")
 	res, err := s.WhoCanReach(q, solver.AnalysisOptions{Examples: *paths, Progress: prog})
 	clear()

@@ -34,6 +34,7 @@ func commands() []command {
 		{"matrix", "FILE... --port N", "which subnets (or instances) reach which", runMatrix},
 		{"overlaps", "FILE...", "list overlapping CIDRs and classify how each pair is connected", runOverlaps},
 		{"import", "aws DIR|FILE", "read an AWS snapshot (AWS CLI JSON) and write it as a topology file", runImport},
+		{"import", "terraform FILE", "read a Terraform plan or state (terraform show -json) and write it as a topology file", runImport},
 		{"generate", "--vpcs N --seed S", "write a synthetic enterprise topology (for benchmarks)", runGenerate},
 		{"example", "", "print an example topology to start from", runExample},
 		{"schema", "", "print the JSON Schema of the topology format (for editors)", runSchema},

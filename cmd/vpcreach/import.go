@@ -15,6 +15,9 @@ import (
 // YAML: vpcreach import aws DIR|FILE [--file FILE]. Warnings and notes go
 // to standard error, one per line, then a summary.
 func runImport(args []string, out, errOut io.Writer) int {
+	if len(args) > 0 && args[0] == "terraform" {
+		return runImportTerraform(args[1:], out, errOut)
+	}
 	fs := newFlags("import", "aws DIR|FILE", errOut, nil)
 	output := fs.String("file", "", "write the YAML to this file instead of standard output (atomically; never inside the snapshot)")
 	force := fs.Bool("force", false, "with --file: replace the file if it exists")
@@ -27,7 +30,7 @@ func runImport(args []string, out, errOut io.Writer) int {
 		if len(pos) == 0 {
 			fmt.Fprintln(errOut, "vpcreach import: missing source: vpcreach import aws DIR|FILE")
 		} else {
-			fmt.Fprintf(errOut, "vpcreach import: unknown source %q (aws is the only one)\n", pos[0])
+			fmt.Fprintf(errOut, "vpcreach import: unknown source %q (aws or terraform)\n", pos[0])
 		}
 		fs.Usage()
 		return exitInvalid

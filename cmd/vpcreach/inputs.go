@@ -10,6 +10,7 @@ import (
 
 	"github.com/vpcreach/vpcreach/awsimport"
 	"github.com/vpcreach/vpcreach/model"
+	"github.com/vpcreach/vpcreach/tfimport"
 )
 
 // awsFlag is the repeatable --from-aws flag: AWS snapshots (directories of
@@ -121,7 +122,13 @@ func requireInputs(fs *flag.FlagSet, files []string, fromAWS []string) bool {
 func readInputs(files []string, fromAWS []string) (*model.Model, model.Diagnostics) {
 	snapshot := func(f string) bool { return awsimport.IsSnapshot(f) }
 	hasAWS := len(fromAWS) > 0
+	terraform := map[string]bool{}
 	for _, f := range files {
+		if isTerraform(f) {
+			terraform[f] = true
+			hasAWS = true
+			continue
+		}
 		hasAWS = hasAWS || snapshot(f)
 	}
 	if !hasAWS {
@@ -130,7 +137,17 @@ func readInputs(files []string, fromAWS []string) (*model.Model, model.Diagnosti
 	}
 	var models []*model.Model
 	var decoding, imported model.Diagnostics
+	var tf []*tfimport.Import
 	read := func(f string, aws bool) {
+		if terraform[f] {
+			m, d, im := readTerraform(f)
+			imported = append(imported, d...)
+			if m != nil {
+				models = append(models, m)
+				tf = append(tf, im)
+			}
+			return
+		}
 		if aws {
 			m, d := awsimport.Read(f)
 			imported = append(imported, d...)
@@ -144,7 +161,7 @@ func readInputs(files []string, fromAWS []string) (*model.Model, model.Diagnosti
 		models = append(models, ms...)
 	}
 	for _, f := range files {
-		read(f, snapshot(f))
+		read(f, !terraform[f] && snapshot(f))
 	}
 	for _, f := range fromAWS {
 		read(f, true)
@@ -156,6 +173,7 @@ func readInputs(files []string, fromAWS []string) (*model.Model, model.Diagnosti
 		return nil, all
 	}
 	m := model.Merge(models...)
+	tfimport.RewriteRefs(m, tf...)
 	all := append(model.Check(m, decoding), imported...)
 	all.Sort()
 	return m, all
@@ -186,9 +204,19 @@ func notes(ds model.Diagnostics) model.Diagnostics {
 // reportImportWarnings prints one line on standard error when AWS
 // snapshots gave warnings, for the commands that print only errors.
 func reportImportWarnings(errOut io.Writer, cmd string, files []string, fromAWS []string, diags model.Diagnostics) {
-	hasAWS := len(fromAWS) > 0
+	hasAWS, hasTF := len(fromAWS) > 0, false
 	for _, f := range files {
-		hasAWS = hasAWS || awsimport.IsSnapshot(f)
+		if isTerraform(f) {
+			hasTF = true
+		} else {
+			hasAWS = hasAWS || awsimport.IsSnapshot(f)
+		}
+	}
+	if hasTF && !hasAWS {
+		if n := len(diags.Warnings()); n > 0 {
+			fmt.Fprintf(errOut, "vpcreach %s: the input has %s (vpcreach validate lists them): values unknown until apply were assumed, or references left out\n", cmd, plural(n, "warning"))
+		}
+		return
 	}
 	if !hasAWS {
 		return

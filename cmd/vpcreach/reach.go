@@ -71,6 +71,7 @@ func runReach(args []string, out, errOut io.Writer) int {
 	if s == nil {
 		return code
 	}
+	q.From, q.To = tfResolve(files, q.From), tfResolve(files, q.To)
 	res := s.Reach(q)
 	if output == "json" {
 		writeJSON(out, res)
