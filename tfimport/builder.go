@@ -204,13 +204,19 @@ func (b *builder) regionOf(r *resource) string {
 	return ""
 }
 
-// accountOf finds a resource's account: owner_id, or its ARN's.
-func accountOf(e elem) model.ID {
+// accountOf finds a resource's account: owner_id, its ARN's, or its
+// provider configuration's (allowed_account_ids, assume_role).
+func (b *builder) accountOf(e elem) model.ID {
 	if s := e.str("owner_id"); accountRE.MatchString(s) {
 		return model.ID(s)
 	}
 	if p := arnParts(e.str("arn")); p != nil && accountRE.MatchString(p[4]) {
 		return model.ID(p[4])
+	}
+	if b.d.cfg != nil && e.r.cfg != nil {
+		if s := b.d.cfg.account(e.r.cfg.providerKey); accountRE.MatchString(s) {
+			return model.ID(s)
+		}
 	}
 	return ""
 }

@@ -110,9 +110,32 @@ func (c *config) resource(r *resource) *cfgResource {
 
 // region returns the region a provider configuration sets as a constant.
 func (c *config) region(key string) string {
+	return c.provider(key, func(x *jvalue) string { return x.get("region").get("constant_value").strVal() })
+}
+
+// account returns the account a provider configuration names as a
+// constant: its only allowed_account_ids, or the account of its
+// assume_role's role_arn.
+func (c *config) account(key string) string {
+	return c.provider(key, func(x *jvalue) string {
+		if ids := x.get("allowed_account_ids").get("constant_value").strings(); len(ids) == 1 {
+			return ids[0]
+		}
+		for _, ar := range x.get("assume_role").list() {
+			if p := arnParts(ar.get("role_arn").get("constant_value").strVal()); p != nil {
+				return p[4]
+			}
+		}
+		return ""
+	})
+}
+
+// provider reads a constant from the provider configuration of key, or
+// of the parent module's when a module has none of its own.
+func (c *config) provider(key string, read func(exprs *jvalue) string) string {
 	for {
 		if p := c.providers[key]; p != nil {
-			if s := p.get("expressions").get("region").get("constant_value").strVal(); s != "" {
+			if s := read(p.get("expressions")); s != "" {
 				return s
 			}
 		}

@@ -133,7 +133,7 @@ func (b *builder) buildEndpointServices() {
 	svcs := map[model.ID]*model.EndpointService{}
 	b.each("aws_vpc_endpoint_service", func(e elem) {
 		id := model.ID(e.r.addr)
-		s := &model.EndpointService{ID: id, Account: accountOf(e), Region: b.regionOf(e.r), Name: e.str("service_name"), Source: e.src(),
+		s := &model.EndpointService{ID: id, Account: b.accountOf(e), Region: b.regionOf(e.r), Name: e.str("service_name"), Source: e.src(),
 			AcceptanceRequired: e.boolean("acceptance_required", false), AllowedPrincipals: e.strs("allowed_principals"),
 			SupportedRegions: e.strs("supported_regions"), PrivateDNSName: e.str("private_dns_name")}
 		for _, key := range []string{"network_load_balancer_arns", "gateway_load_balancer_arns"} {

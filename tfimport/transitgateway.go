@@ -32,7 +32,7 @@ func (b *builder) buildTransitGateways() {
 	peerSide := map[model.ID]model.ID{} // peering attachment accepter -> the peer side's attachment
 	b.each("aws_ec2_transit_gateway", func(e elem) {
 		id := model.ID(e.r.addr)
-		t := &model.TransitGateway{ID: id, Account: accountOf(e), Region: b.regionOf(e.r), Source: e.src(),
+		t := &model.TransitGateway{ID: id, Account: b.accountOf(e), Region: b.regionOf(e.r), Source: e.src(),
 			SecurityGroupReferencing: e.str("security_group_referencing_support") == "enable"}
 		p := &tgwParts{}
 		assoc := e.str("default_route_table_association") != "disable"

@@ -16,7 +16,7 @@ func boolPtr(b bool) *bool { return &b }
 func (b *builder) buildVPCs() {
 	b.each("aws_vpc", func(e elem) {
 		id := model.ID(e.r.addr)
-		v := &vpcB{m: model.VPC{ID: id, Name: nameTag(e), Account: accountOf(e), Source: e.src()}, region: b.regionOf(e.r)}
+		v := &vpcB{m: model.VPC{ID: id, Name: nameTag(e), Account: b.accountOf(e), Source: e.src()}, region: b.regionOf(e.r)}
 		cidr := e.str("cidr_block")
 		switch {
 		case cidr != "":

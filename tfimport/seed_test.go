@@ -1,0 +1,66 @@
+package tfimport_test
+
+import (
+	"path/filepath"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/vpcreach/vpcreach/model"
+	"github.com/vpcreach/vpcreach/solver"
+	"github.com/vpcreach/vpcreach/tfimport"
+)
+
+// verdicts checks m's expectations and returns each one's verdict.
+func verdicts(t *testing.T, m *model.Model) []solver.Verdict {
+	t.Helper()
+	s, err := solver.New(m)
+	require.NoError(t, err)
+	var out []solver.Verdict
+	for _, o := range s.Check() {
+		out = append(out, o.Result.Verdict)
+	}
+	return out
+}
+
+// Every seed topology, written as Terraform would show it (a state, with
+// every id known; a plan of a new configuration, with every id unknown
+// until apply and references in the configuration), imports to a model
+// whose expectations get the verdicts the YAML topology gets.
+func TestSeedsAsTerraformAnswerAsTheYAML(t *testing.T) {
+	seeds, err := filepath.Glob("../testdata/seed*.yaml")
+	require.NoError(t, err)
+	require.NotEmpty(t, seeds)
+	for _, seed := range seeds {
+		m, _, err := model.LoadFiles(seed)
+		require.NoError(t, err)
+		want := verdicts(t, m)
+		for _, plan := range []bool{false, true} {
+			name := filepath.Base(seed) + map[bool]string{false: "/state", true: "/plan"}[plan]
+			t.Run(name, func(t *testing.T) {
+				data, addrs := exportTerraform(m, plan)
+				im, diags := tfimport.Decode(name+".json", data)
+				require.NotNil(t, im, "%v", diags)
+				all := append(diags, model.Validate(im.Planned)...)
+				require.NoError(t, all.Err())
+				got := *im.Planned
+				got.Expectations = append([]model.Expectation(nil), m.Expectations...)
+				if plan {
+					for i := range got.Expectations {
+						x := &got.Expectations[i]
+						if a, ok := addrs[model.ID(x.From)]; ok {
+							x.From = a
+						}
+						if a, ok := addrs[model.ID(x.To)]; ok {
+							x.To = a
+						}
+					}
+				} else {
+					tfimport.RewriteRefs(&got, im)
+				}
+				assert.Equal(t, want, verdicts(t, &got), "expectations of %s", seed)
+			})
+		}
+	}
+}
