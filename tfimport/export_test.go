@@ -525,6 +525,22 @@ func (x *tfExport) fill(m *model.Model) {
 			if !x.plan && ep.State != 0 {
 				r.values["state"] = ep.State.String()
 			}
+			dns := ep.DNSName
+			for _, z := range m.HostedZones {
+				for _, rec := range z.Records {
+					if dns == "" && strings.HasPrefix(rec.Target, string(ep.ID)+"-") {
+						dns = rec.Target // the name AWS gave the endpoint, as the zone writes it
+					}
+				}
+			}
+			if dns != "" {
+				if x.plan {
+					// Unknown until apply: records and queries name the endpoint.
+					x.addr[model.ID(dns)] = x.addr[ep.ID]
+				} else {
+					r.values["dns_entry"] = []any{map[string]any{"dns_name": dns, "hosted_zone_id": "Z1"}}
+				}
+			}
 		}
 	}
 	for _, pc := range m.PeeringConnections {

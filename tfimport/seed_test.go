@@ -2,6 +2,7 @@ package tfimport_test
 
 import (
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -54,6 +55,9 @@ func TestSeedsAsTerraformAnswerAsTheYAML(t *testing.T) {
 						}
 						if a, ok := addrs[model.ID(x.To)]; ok {
 							x.To = a
+						}
+						if addr, vpc, ok := strings.Cut(x.To, "@"); ok && addrs[model.ID(vpc)] != "" {
+							x.To = addr + "@" + addrs[model.ID(vpc)]
 						}
 					}
 				} else {

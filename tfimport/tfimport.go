@@ -233,7 +233,11 @@ func IsTerraform(name string) bool {
 // use (expectations' from and to, external networks' via) into the
 // addresses that name the resources of an imported plan or state.
 func RewriteRefs(m *model.Model, ims ...*Import) {
-	resolve := func(s string) string {
+	var resolve func(s string) string
+	resolve = func(s string) string {
+		if addr, vpc, ok := strings.Cut(s, "@"); ok {
+			return addr + "@" + resolve(vpc) // ADDRESS@VPC-ID
+		}
 		for _, im := range ims {
 			if t := im.Resolve(s); t != s {
 				return t
