@@ -18,6 +18,12 @@ import (
 // resources the seed topologies and the generator use.
 type tfExport struct {
 	plan bool
+	// known tells the resources whose ids the file knows: all in a state,
+	// none in a plan of a new configuration, the existing ones in a plan
+	// that changes a network.
+	known func(model.ID) bool
+	// prior is the state before a change, when the plan has one.
+	prior map[string]any
 	x    *model.Index
 	res  []*tfRes
 	// addr maps model ids to addresses.
@@ -51,7 +57,7 @@ func (x *tfExport) newRes(typ string, id model.ID, provider string) *tfRes {
 	}
 	x.names[typ+"."+name] = true
 	r := &tfRes{typ: typ, name: name, values: map[string]any{}, unknown: map[string]any{}, exprs: map[string]any{}, provider: provider}
-	if !x.plan && id != "" {
+	if id != "" && x.known(id) {
 		r.values["id"] = string(id)
 	} else {
 		r.unknown["id"] = true
@@ -69,7 +75,7 @@ func (x *tfExport) newRes(typ string, id model.ID, provider string) *tfRes {
 // reference to it (plan). attr names the referenced attribute.
 func (x *tfExport) ref(r *tfRes, key string, id model.ID, attr string) {
 	a, ok := x.addr[id]
-	if !x.plan || !ok {
+	if !ok || x.known(id) {
 		r.values[key] = string(id)
 		return
 	}
@@ -77,26 +83,26 @@ func (x *tfExport) ref(r *tfRes, key string, id model.ID, attr string) {
 	r.exprs[key] = map[string]any{"references": []string{a + "." + attr, a}}
 }
 
-// refs sets a list attribute of ids.
+// refs sets a list attribute of ids: known ones as values, unknown ones
+// as null elements with references in the configuration.
 func (x *tfExport) refs(r *tfRes, key string, ids []model.ID) {
-	var lit []string
+	var vals, unk []any
 	var refs []string
 	for _, id := range ids {
-		if a, ok := x.addr[id]; ok && x.plan {
+		if a, ok := x.addr[id]; ok && !x.known(id) {
 			refs = append(refs, a+".id", a)
+			vals = append(vals, nil)
+			unk = append(unk, true)
 		} else {
-			lit = append(lit, string(id))
+			vals = append(vals, string(id))
+			unk = append(unk, false)
 		}
 	}
-	if len(refs) == 0 {
-		r.values[key] = nonNil(lit)
-		return
+	r.values[key] = nonNilAny(vals)
+	if len(refs) > 0 {
+		r.unknown[key] = unk
+		r.exprs[key] = map[string]any{"references": refs}
 	}
-	r.unknown[key] = true
-	for _, l := range lit {
-		refs = append(refs, l) // never happens in the tests: literal ids in a plan
-	}
-	r.exprs[key] = map[string]any{"references": refs}
 }
 
 func nonNil(s []string) []string {
@@ -125,8 +131,42 @@ func (x *tfExport) provider(account model.ID, region string) string {
 // exportTerraform writes m as a plan (unknown ids) or a state, and
 // returns the address of each model id.
 func exportTerraform(m *model.Model, plan bool) ([]byte, map[model.ID]string) {
+	x := newExport(m, plan, func(model.ID) bool { return !plan })
+	x.build(m)
+	return x.render(), x.addr
+}
+
+func newExport(m *model.Model, plan bool, known func(model.ID) bool) *tfExport {
 	idx, _ := model.NewIndex(m)
-	x := &tfExport{plan: plan, x: idx, addr: map[model.ID]string{}, names: map[string]bool{}, providers: map[string]map[string]any{}}
+	return &tfExport{plan: plan, known: known, x: idx, addr: map[model.ID]string{}, names: map[string]bool{}, providers: map[string]map[string]any{}}
+}
+
+// exportChange writes a plan that adds m's instances (and what names
+// them) to the network of m without instances, which is its prior state.
+func exportChange(m *model.Model) ([]byte, map[model.ID]string) {
+	prior := *m
+	prior.VPCs = slices.Clone(m.VPCs)
+	for i := range prior.VPCs {
+		prior.VPCs[i].Instances = nil
+		prior.VPCs[i].NetworkInterfaces = nil
+		prior.VPCs[i].TargetGroups = slices.Clone(prior.VPCs[i].TargetGroups)
+		for j := range prior.VPCs[i].TargetGroups {
+			prior.VPCs[i].TargetGroups[j].Targets = nil
+		}
+	}
+	idx, _ := model.NewIndex(m)
+	isNew := func(id model.ID) bool {
+		k := idx.Kind(id)
+		return k == model.KindInstance || k == model.KindNetworkInterface
+	}
+	px := newExport(&prior, false, func(model.ID) bool { return true })
+	px.build(&prior)
+	var doc map[string]any
+	if err := json.Unmarshal(px.render(), &doc); err != nil {
+		panic(err)
+	}
+	x := newExport(m, true, func(id model.ID) bool { return !isNew(id) && !strings.HasPrefix(string(id), "eipalloc-i") })
+	x.prior = map[string]any{"format_version": "1.0", "terraform_version": "1.9.5", "values": doc["values"]}
 	x.build(m)
 	return x.render(), x.addr
 }
@@ -505,7 +545,7 @@ func (x *tfExport) fill(m *model.Model) {
 			r := x.get(ep.ID)
 			x.ref(r, "vpc_id", v.ID, "id")
 			r.values["vpc_endpoint_type"] = map[model.EndpointType]string{model.EndpointGateway: "Gateway", model.EndpointInterface: "Interface", model.EndpointGatewayLoadBalancer: "GatewayLoadBalancer"}[ep.Type]
-			if svc := x.service(m, ep.Service); svc != nil && x.plan {
+			if svc := x.service(m, ep.Service); svc != nil && !x.known(svc.ID) {
 				x.ref(r, "service_name", svc.ID, "service_name")
 			} else if svc != nil {
 				r.values["service_name"] = serviceName(svc)
@@ -636,7 +676,7 @@ func (x *tfExport) fill(m *model.Model) {
 		if s.PrivateDNSName != "" {
 			r.values["private_dns_name"] = s.PrivateDNSName
 		}
-		if !x.plan {
+		if x.known(s.ID) {
 			r.values["service_name"] = serviceName(&s)
 			if s.Account != "" {
 				r.values["arn"] = fmt.Sprintf("arn:aws:ec2:%s:%s:vpc-endpoint-service/%s", s.Region, s.Account, s.ID)
@@ -949,6 +989,9 @@ func (x *tfExport) render() []byte {
 		doc["planned_values"] = map[string]any{"root_module": map[string]any{"resources": rs}}
 		doc["resource_changes"] = changes
 		doc["configuration"] = map[string]any{"provider_config": providers, "root_module": map[string]any{"resources": cfg}}
+		if x.prior != nil {
+			doc["prior_state"] = x.prior
+		}
 	} else {
 		doc["format_version"] = "1.0"
 		doc["values"] = map[string]any{"root_module": map[string]any{"resources": rs}}

@@ -37,10 +37,18 @@ func TestSeedsAsTerraformAnswerAsTheYAML(t *testing.T) {
 		m, _, err := model.LoadFiles(seed)
 		require.NoError(t, err)
 		want := verdicts(t, m)
-		for _, plan := range []bool{false, true} {
-			name := filepath.Base(seed) + map[bool]string{false: "/state", true: "/plan"}[plan]
+		for _, mode := range []string{"state", "plan", "change"} {
+			name := filepath.Base(seed) + "/" + mode
+			plan := mode != "state"
 			t.Run(name, func(t *testing.T) {
-				data, addrs := exportTerraform(m, plan)
+				var data []byte
+				var addrs map[model.ID]string
+				switch mode {
+				case "change":
+					data, addrs = exportChange(m)
+				default:
+					data, addrs = exportTerraform(m, plan)
+				}
 				im, diags := tfimport.Decode(name+".json", data)
 				require.NotNil(t, im, "%v", diags)
 				all := append(diags, model.Validate(im.Planned)...)
@@ -64,6 +72,15 @@ func TestSeedsAsTerraformAnswerAsTheYAML(t *testing.T) {
 					tfimport.RewriteRefs(&got, im)
 				}
 				assert.Equal(t, want, verdicts(t, &got), "expectations of %s", seed)
+				if mode == "change" {
+					// The prior state is the network before the change: no instances.
+					require.NotNil(t, im.Prior)
+					require.NoError(t, append(im.PriorDiagnostics, model.Validate(im.Prior)...).Err())
+					assert.Len(t, im.Prior.VPCs, len(im.Planned.VPCs))
+					for _, v := range im.Prior.VPCs {
+						assert.Empty(t, v.Instances, "instances of %s before the change", v.ID)
+					}
+				}
 			})
 		}
 	}
