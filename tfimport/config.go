@@ -80,17 +80,21 @@ func readCfgModule(m *jvalue, depth int) *cfgModule {
 // (module.a["x"].module.b), or nil.
 func (c *config) module(instance string) *cfgModule {
 	m := c.root
-	steps := parseTraversal(instance)
-	for i := 0; i < len(steps); i++ {
-		if steps[i].name != "module" || i+1 >= len(steps) || m == nil {
+	var names []string
+	for _, s := range parseTraversal(instance) {
+		if !s.index {
+			names = append(names, s.name) // the keys of instances do not matter
+		}
+	}
+	for i := 0; i < len(names); i += 2 {
+		if names[i] != "module" || i+1 >= len(names) || m == nil {
 			return nil
 		}
-		call := m.calls[steps[i+1].name]
+		call := m.calls[names[i+1]]
 		if call == nil {
 			return nil
 		}
 		m = call.module
-		i++
 	}
 	return m
 }
