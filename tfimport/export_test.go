@@ -24,8 +24,8 @@ type tfExport struct {
 	known func(model.ID) bool
 	// prior is the state before a change, when the plan has one.
 	prior map[string]any
-	x    *model.Index
-	res  []*tfRes
+	x     *model.Index
+	res   []*tfRes
 	// addr maps model ids to addresses.
 	addr map[model.ID]string
 	// names counts the names given per type, to keep them unique.
