@@ -274,6 +274,17 @@ func (x *tfExport) build(m *model.Model) {
 			}
 		}
 	}
+	// A peering attachment is one resource on the side whose id sorts
+	// first, and an accepter that stands for the other side.
+	for _, t := range m.TransitGateways {
+		for _, a := range t.Attachments {
+			if a.Type == model.AttachmentPeering && a.ID < a.Peer {
+				x.newRes("aws_ec2_transit_gateway_peering_attachment", a.ID, x.provider(t.Account, t.Region))
+				peer := x.x.OwnerTransitGateway(a.Peer)
+				x.newRes("aws_ec2_transit_gateway_peering_attachment_accepter", a.Peer, x.provider(peer.Account, peer.Region))
+			}
+		}
+	}
 	for _, pl := range m.PrefixLists {
 		if strings.HasPrefix(pl.Name, "com.amazonaws.") {
 			continue // AWS-managed: the model's placeholder stands for it
@@ -629,6 +640,22 @@ func (x *tfExport) fill(m *model.Model) {
 			}
 		}
 		for _, a := range t.Attachments {
+			if a.Type == model.AttachmentPeering {
+				if a.ID < a.Peer {
+					r := x.get(a.ID)
+					x.ref(r, "transit_gateway_id", t.ID, "id")
+					x.ref(r, "peer_transit_gateway_id", x.x.OwnerTransitGateway(a.Peer).ID, "id")
+					acc := x.get(a.Peer)
+					x.ref(acc, "transit_gateway_attachment_id", a.ID, "id")
+					if !x.plan {
+						r.values["state"] = a.State.String()
+					}
+				}
+				if as := t.AssociationOf(a); as != "" {
+					x.tgwLink("aws_ec2_transit_gateway_route_table_association", p, a.ID, as)
+				}
+				continue
+			}
 			if a.Type != model.AttachmentVPC {
 				continue
 			}

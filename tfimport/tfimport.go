@@ -153,14 +153,17 @@ func Load(name string) (*Import, model.Diagnostics, error) {
 // default security group and default network ACL, which name the VPC.
 func aliases(d *document) map[string]string {
 	out := map[string]string{}
-	for _, side := range [][]*resource{d.planned, d.prior} {
-		for _, r := range side {
-			if r.mode != "managed" {
-				continue
-			}
-			if id := r.values.get("id").strVal(); id != "" {
-				if _, ok := out[id]; !ok {
-					out[id] = r.addr
+	// An accepter shares its connection's id: the connection comes first.
+	for _, accepters := range []bool{false, true} {
+		for _, side := range [][]*resource{d.planned, d.prior} {
+			for _, r := range side {
+				if r.mode != "managed" || strings.HasSuffix(r.typ, "_accepter") != accepters {
+					continue
+				}
+				if id := r.values.get("id").strVal(); id != "" {
+					if _, ok := out[id]; !ok {
+						out[id] = r.addr
+					}
 				}
 			}
 		}
