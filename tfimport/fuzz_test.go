@@ -23,6 +23,7 @@ func FuzzDecode(f *testing.F) {
 	f.Add([]byte(`{"format_version": "1.0", "values": {"root_module": {"child_modules": [{"child_modules": [{}]}]}}}`))
 	f.Add([]byte(`{"format_version": "1.2", "planned_values": {"root_module": {"resources": [{"address": "aws_vpc.a", "type": "aws_vpc", "name": "a", "values": {"cidr_block": "10.0.0.0/16"}}]}}}`))
 	f.Fuzz(func(t *testing.T, data []byte) {
+		_ = tfimport.Sniff(data)
 		im, diags := tfimport.Decode("f.json", data)
 		if im == nil {
 			if diags.Err() == nil {

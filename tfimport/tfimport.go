@@ -1,7 +1,6 @@
 package tfimport
 
 import (
-	"bytes"
 	"errors"
 	"os"
 	"path/filepath"
@@ -191,27 +190,78 @@ func aliases(d *document) map[string]string {
 // terraform_version). Topology files (YAML, or JSON with "version") and AWS
 // CLI output do not.
 func Sniff(data []byte) bool {
-	t := bytes.TrimLeft(data, " \t\r\n\ufeff")
-	if len(t) == 0 || t[0] != '{' {
-		return false
-	}
-	root, err := parseJSON(data)
-	if err != nil {
-		// A truncated or broken plan is still a plan, so that its errors
-		// are reported as such: look for the key near the top.
-		head := t[:min(len(t), 4096)]
-		return bytes.Contains(head, []byte(`"format_version"`)) &&
-			(bytes.Contains(head, []byte(`"terraform_version"`)) || bytes.Contains(head, []byte(`"planned_values"`)) || bytes.Contains(head, []byte(`"values"`)))
-	}
-	if root.get("format_version") == nil {
+	keys, ok := topKeys(data)
+	if !ok || !keys["format_version"] {
 		return false
 	}
 	for _, k := range []string{"terraform_version", "values", "planned_values", "resource_changes", "prior_state", "configuration"} {
-		if root.has(k) {
+		if keys[k] {
 			return true
 		}
 	}
 	return false
+}
+
+// topKeys lists the keys of a JSON object's top level without decoding
+// its values; ok is false when data does not start as an object. A
+// truncated file lists the keys before the cut, so that a broken plan is
+// still recognised, and its errors reported as a plan's.
+func topKeys(data []byte) (map[string]bool, bool) {
+	p := &parser{data: data}
+	p.skipWS()
+	if p.i < len(data) && data[p.i] == 0xEF && len(data) > p.i+2 && data[p.i+1] == 0xBB && data[p.i+2] == 0xBF {
+		p.i += 3 // a byte order mark
+		p.skipWS()
+	}
+	if p.i >= len(data) || data[p.i] != '{' {
+		return nil, false
+	}
+	p.i++
+	keys := map[string]bool{}
+	for {
+		p.skipWS()
+		if p.i >= len(data) || data[p.i] != '"' {
+			return keys, true
+		}
+		k, err := p.stringLit()
+		if err != nil {
+			return keys, true
+		}
+		keys[k] = true
+		p.skipWS()
+		if p.i >= len(data) || data[p.i] != ':' {
+			return keys, true
+		}
+		p.i++
+		p.skipWS()
+		// Skip the value: count brackets outside strings.
+		depth := 0
+		for p.i < len(data) {
+			c := data[p.i]
+			switch {
+			case c == '"':
+				if _, err := p.stringLit(); err != nil {
+					return keys, true
+				}
+				continue
+			case c == '{' || c == '[':
+				depth++
+			case c == '}' || c == ']':
+				depth--
+				if depth < 0 {
+					return keys, true
+				}
+			}
+			if c == ',' && depth == 0 {
+				break
+			}
+			p.i++
+		}
+		if p.i >= len(data) {
+			return keys, true
+		}
+		p.i++ // the comma
+	}
 }
 
 // IsTerraform reports whether the file name holds Terraform's JSON output

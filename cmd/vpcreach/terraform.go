@@ -3,6 +3,9 @@ package main
 import (
 	"fmt"
 	"io"
+	"os"
+	"sync"
+	"time"
 
 	"github.com/vpcreach/vpcreach/internal/outfile"
 	"github.com/vpcreach/vpcreach/model"
@@ -16,11 +19,39 @@ func isTerraform(f string) bool { return tfimport.IsTerraform(f) }
 // readTerraform reads a plan or state file: the planned network, with the
 // import's diagnostics.
 func readTerraform(f string) (*model.Model, model.Diagnostics, *tfimport.Import) {
-	im, diags := tfimport.Read(f)
+	im, diags := readTerraformCached(f)
 	if im == nil {
 		return nil, diags, nil
 	}
 	return im.Planned, diags, im
+}
+
+// tfCache keeps the imports of the running command, so that a plan is
+// decoded once for the model and the query arguments. A file that changed
+// (size or time) is read again.
+var tfCache sync.Map // path -> tfCached
+
+type tfCached struct {
+	size  int64
+	mtime time.Time
+	im    *tfimport.Import
+	diags model.Diagnostics
+}
+
+func readTerraformCached(f string) (*tfimport.Import, model.Diagnostics) {
+	st, err := os.Stat(f)
+	if err == nil {
+		if c, ok := tfCache.Load(f); ok {
+			if c := c.(tfCached); c.size == st.Size() && c.mtime.Equal(st.ModTime()) {
+				return c.im, c.diags
+			}
+		}
+	}
+	im, diags := tfimport.Read(f)
+	if err == nil {
+		tfCache.Store(f, tfCached{st.Size(), st.ModTime(), im, diags})
+	}
+	return im, diags
 }
 
 // tfResolve turns an AWS id that one of the Terraform files knows into the
@@ -32,7 +63,7 @@ func tfResolve(files []string, s string) string {
 		if !isTerraform(f) {
 			continue
 		}
-		if im, _ := tfimport.Read(f); im != nil {
+		if im, _ := readTerraformCached(f); im != nil {
 			if t := im.Resolve(s); t != s {
 				return t
 			}
