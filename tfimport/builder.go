@@ -93,7 +93,7 @@ func newBuilder(d *document, rs []*resource, alias map[string]string) *builder {
 		pls: map[model.ID]*model.PrefixList{}, lbs: map[model.ID]*model.LoadBalancer{}, tgs: map[model.ID]*model.TargetGroup{},
 		outsideSGs: map[model.ID]bool{}, mapPublic: map[model.ID]bool{}}
 	for _, r := range rs {
-		if r.mode != "managed" {
+		if r.mode != "managed" && !(r.mode == "data" && dataRead[r.typ]) {
 			continue
 		}
 		if _, dup := b.byAddr[r.addr]; dup {
@@ -144,6 +144,10 @@ func (b *builder) build() *model.Model {
 // skipped.
 var read = map[string]bool{}
 
+// dataRead lists the data sources this package reads: AWS-managed prefix
+// lists, which routes and security group rules name.
+var dataRead = map[string]bool{"aws_prefix_list": true, "aws_ec2_managed_prefix_list": true}
+
 func init() {
 	for _, t := range strings.Fields(`aws_vpc aws_vpc_ipv4_cidr_block_association aws_subnet aws_route_table aws_route
 	aws_route_table_association aws_main_route_table_association aws_default_route_table aws_security_group
@@ -160,7 +164,7 @@ func init() {
 	aws_alb_target_group aws_lb_target_group_attachment aws_alb_target_group_attachment aws_instance
 	aws_network_interface aws_network_interface_attachment aws_network_interface_sg_attachment
 	aws_ec2_managed_prefix_list aws_ec2_managed_prefix_list_entry aws_route53_zone aws_route53_zone_association
-	aws_route53_record aws_vpn_gateway aws_vpn_gateway_attachment`) {
+	aws_route53_record aws_vpn_gateway aws_vpn_gateway_attachment aws_prefix_list`) {
 		read[t] = true
 	}
 }

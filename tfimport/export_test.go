@@ -31,18 +31,26 @@ type tfExport struct {
 	// names counts the names given per type, to keep them unique.
 	names     map[string]bool
 	providers map[string]map[string]any // key -> expressions
+	// dataIDs are the ids read by data sources, known at plan time.
+	dataIDs map[model.ID]bool
 }
 
 // tfRes is one resource being written.
 type tfRes struct {
 	typ, name string
+	data      bool // a data source
 	values    map[string]any
 	unknown   map[string]any
 	exprs     map[string]any
 	provider  string
 }
 
-func (r *tfRes) address() string { return r.typ + "." + r.name }
+func (r *tfRes) address() string {
+	if r.data {
+		return "data." + r.typ + "." + r.name
+	}
+	return r.typ + "." + r.name
+}
 
 var nonName = regexp.MustCompile(`[^A-Za-z0-9_]`)
 
@@ -75,7 +83,7 @@ func (x *tfExport) newRes(typ string, id model.ID, provider string) *tfRes {
 // reference to it (plan). attr names the referenced attribute.
 func (x *tfExport) ref(r *tfRes, key string, id model.ID, attr string) {
 	a, ok := x.addr[id]
-	if !ok || x.known(id) {
+	if !ok || x.known(id) || x.dataIDs[id] {
 		r.values[key] = string(id)
 		return
 	}
@@ -89,7 +97,7 @@ func (x *tfExport) refs(r *tfRes, key string, ids []model.ID) {
 	var vals, unk []any
 	var refs []string
 	for _, id := range ids {
-		if a, ok := x.addr[id]; ok && !x.known(id) {
+		if a, ok := x.addr[id]; ok && !x.known(id) && !x.dataIDs[id] {
 			refs = append(refs, a+".id", a)
 			vals = append(vals, nil)
 			unk = append(unk, true)
@@ -138,7 +146,7 @@ func exportTerraform(m *model.Model, plan bool) ([]byte, map[model.ID]string) {
 
 func newExport(m *model.Model, plan bool, known func(model.ID) bool) *tfExport {
 	idx, _ := model.NewIndex(m)
-	return &tfExport{plan: plan, known: known, x: idx, addr: map[model.ID]string{}, names: map[string]bool{}, providers: map[string]map[string]any{}}
+	return &tfExport{plan: plan, known: known, x: idx, addr: map[model.ID]string{}, names: map[string]bool{}, providers: map[string]map[string]any{}, dataIDs: map[model.ID]bool{}}
 }
 
 // exportChange writes a plan that adds m's instances (and what names
@@ -287,7 +295,20 @@ func (x *tfExport) build(m *model.Model) {
 	}
 	for _, pl := range m.PrefixLists {
 		if strings.HasPrefix(pl.Name, "com.amazonaws.") {
-			continue // AWS-managed: the model's placeholder stands for it
+			// AWS-managed: read by a data source, known at plan time.
+			r := x.newRes("aws_prefix_list", pl.ID, "aws")
+			r.data = true
+			x.addr[pl.ID] = r.address()
+			r.values["id"] = string(pl.ID)
+			delete(r.unknown, "id")
+			r.values["name"] = pl.Name
+			var cidrs []string
+			for _, c := range pl.CIDRs {
+				cidrs = append(cidrs, c.String())
+			}
+			r.values["cidr_blocks"] = cidrs
+			x.dataIDs[pl.ID] = true
+			continue
 		}
 		x.newRes("aws_ec2_managed_prefix_list", pl.ID, "aws")
 	}
@@ -986,7 +1007,12 @@ func (x *tfExport) render() []byte {
 	var rs []jres
 	var changes []any
 	var cfg []any
+	var data []jres
 	for _, r := range x.res {
+		if r.data {
+			data = append(data, jres{r.address(), "data", r.typ, r.name, "registry.terraform.io/hashicorp/aws", r.values})
+			continue
+		}
 		rs = append(rs, jres{r.address(), "managed", r.typ, r.name, "registry.terraform.io/hashicorp/aws", r.values})
 		changes = append(changes, map[string]any{"address": r.address(), "mode": "managed", "type": r.typ, "name": r.name,
 			"change": map[string]any{"actions": []string{"create"}, "before": nil, "after": r.values, "after_unknown": r.unknown}})
@@ -1016,12 +1042,16 @@ func (x *tfExport) render() []byte {
 		doc["planned_values"] = map[string]any{"root_module": map[string]any{"resources": rs}}
 		doc["resource_changes"] = changes
 		doc["configuration"] = map[string]any{"provider_config": providers, "root_module": map[string]any{"resources": cfg}}
+		// Data sources read during the plan are in its prior state.
+		if x.prior == nil && len(data) > 0 {
+			x.prior = map[string]any{"format_version": "1.0", "terraform_version": "1.9.5", "values": map[string]any{"root_module": map[string]any{"resources": data}}}
+		}
 		if x.prior != nil {
 			doc["prior_state"] = x.prior
 		}
 	} else {
 		doc["format_version"] = "1.0"
-		doc["values"] = map[string]any{"root_module": map[string]any{"resources": rs}}
+		doc["values"] = map[string]any{"root_module": map[string]any{"resources": append(rs, data...)}}
 	}
 	out, err := json.MarshalIndent(doc, "", " ")
 	if err != nil {

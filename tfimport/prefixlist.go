@@ -9,7 +9,7 @@ import (
 
 func (b *builder) buildPrefixLists() {
 	b.each("aws_ec2_managed_prefix_list", func(e elem) {
-		if e.str("address_family") == "IPv6" {
+		if e.r.mode != "managed" || e.str("address_family") == "IPv6" {
 			return // IPv6 is not modelled
 		}
 		id := model.ID(e.r.addr)
@@ -22,6 +22,31 @@ func (b *builder) buildPrefixLists() {
 		}
 		b.pls[id] = pl
 	})
+	// AWS-managed lists, read by data sources: the routes and rules that
+	// name them stand for their CIDRs.
+	for _, typ := range []string{"aws_prefix_list", "aws_ec2_managed_prefix_list"} {
+		b.each(typ, func(e elem) {
+			if e.r.mode != "data" {
+				return
+			}
+			id := model.ID(e.r.addr)
+			pl := &model.PrefixList{ID: id, Name: e.str("name"), Source: e.src()}
+			for _, c := range e.strs("cidr_blocks") {
+				b.prefixListEntry(elemWith(e, "cidr", c), pl)
+			}
+			for _, en := range e.sub("entries") {
+				b.prefixListEntry(en, pl)
+			}
+			if n, ok := e.integer("max_entries"); ok && n > 0 {
+				pl.MaxEntries = int(n)
+			}
+			if len(pl.CIDRs) == 0 {
+				e.warnf("cidr_blocks", ErrUnknownValue, "the prefix list's entries are unknown until apply: it is left out")
+				return
+			}
+			b.pls[id] = pl
+		})
+	}
 	b.each("aws_ec2_managed_prefix_list_entry", func(e elem) {
 		r := e.ref("prefix_list_id", "aws_ec2_managed_prefix_list")
 		pl := b.pls[r.ID]

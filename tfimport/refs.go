@@ -174,6 +174,15 @@ func (b *builder) resolveRefs(ctx string, refs []string, key *jvalue, forEach []
 				unresolved = append(unresolved, s)
 			}
 		case "data":
+			if len(steps) >= 3 && dataRead[steps[1].name] {
+				t := target{base: prefix + "data." + steps[1].name + "." + steps[2].name}
+				if len(steps) > 3 && steps[3].index && steps[3].key != "*" {
+					st := steps[3]
+					t.key = &st
+				}
+				targets = append(targets, t)
+				continue
+			}
 			unresolved = append(unresolved, s)
 		case "module":
 			if len(steps) < 3 {

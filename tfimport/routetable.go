@@ -108,7 +108,7 @@ func (b *builder) route(e elem, v *vpcB, cidrKey, plKey string) (model.Route, bo
 		}
 		r.Destination.CIDR = p
 	case e.str(plKey) != "" || e.unknown(plKey):
-		pl := e.ref(plKey, "aws_ec2_managed_prefix_list")
+		pl := e.ref(plKey, "aws_ec2_managed_prefix_list", "aws_prefix_list")
 		if pl.ID == "" {
 			return r, false
 		}

@@ -243,8 +243,8 @@ func (b *builder) sgPeers(e elem, sg *model.SecurityGroup, cidrKey, plKey, sgKey
 	}
 	var pls, groups []ref
 	if lists || (e.val(plKey) != nil && e.val(plKey).kind == jarray) {
-		pls = e.refs(plKey, "aws_ec2_managed_prefix_list")
-	} else if r := e.ref(plKey, "aws_ec2_managed_prefix_list"); r.ID != "" {
+		pls = e.refs(plKey, "aws_ec2_managed_prefix_list", "aws_prefix_list")
+	} else if r := e.ref(plKey, "aws_ec2_managed_prefix_list", "aws_prefix_list"); r.ID != "" {
 		pls = []ref{r}
 	}
 	for _, r := range pls {

@@ -108,7 +108,20 @@ func Decode(name string, data []byte) (*Import, model.Diagnostics) {
 	}
 	im := &Import{Kind: d.kind, FormatVersion: d.formatVersion, TerraformVersion: d.terraformVersion}
 	alias := aliases(d)
-	pb := newBuilder(d, d.planned, alias)
+	planned := d.planned
+	if d.kind == KindPlan {
+		// Data sources read during the plan are in its prior state.
+		have := map[string]bool{}
+		for _, r := range planned {
+			have[r.addr] = true
+		}
+		for _, r := range d.prior {
+			if r.mode == "data" && !have[r.addr] {
+				planned = append(planned, r)
+			}
+		}
+	}
+	pb := newBuilder(d, planned, alias)
 	im.Planned = pb.build()
 	diags = append(diags, pb.diags...)
 	if d.kind == KindPlan && d.prior != nil {
@@ -156,7 +169,7 @@ func aliases(d *document) map[string]string {
 	for _, accepters := range []bool{false, true} {
 		for _, side := range [][]*resource{d.planned, d.prior} {
 			for _, r := range side {
-				if r.mode != "managed" || strings.HasSuffix(r.typ, "_accepter") != accepters {
+				if (r.mode != "managed" && !(r.mode == "data" && dataRead[r.typ])) || strings.HasSuffix(r.typ, "_accepter") != accepters {
 					continue
 				}
 				if id := r.values.get("id").strVal(); id != "" {
