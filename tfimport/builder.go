@@ -38,6 +38,7 @@ type builder struct {
 	tgwAtt  map[model.ID]*model.TransitGateway // attachment -> its gateway
 	tgwRT   map[model.ID]*model.TransitGateway // route table -> its gateway
 	peers   []*model.PeeringConnection
+	peerIDs map[model.ID]bool // built on first use, once peerings are built
 	pls     map[model.ID]*model.PrefixList
 	svcs    []*model.EndpointService
 	zones   []*model.HostedZone

@@ -33,6 +33,7 @@ type tfExport struct {
 	providers map[string]map[string]any // key -> expressions
 	// dataIDs are the ids read by data sources, known at plan time.
 	dataIDs map[model.ID]bool
+	byID    map[model.ID]*tfRes
 }
 
 // tfRes is one resource being written.
@@ -74,6 +75,7 @@ func (x *tfExport) newRes(typ string, id model.ID, provider string) *tfRes {
 	if id != "" {
 		if _, ok := x.addr[id]; !ok {
 			x.addr[id] = r.address()
+			x.byID[id] = r
 		}
 	}
 	return r
@@ -146,7 +148,7 @@ func exportTerraform(m *model.Model, plan bool) ([]byte, map[model.ID]string) {
 
 func newExport(m *model.Model, plan bool, known func(model.ID) bool) *tfExport {
 	idx, _ := model.NewIndex(m)
-	return &tfExport{plan: plan, known: known, x: idx, addr: map[model.ID]string{}, names: map[string]bool{}, providers: map[string]map[string]any{}, dataIDs: map[model.ID]bool{}}
+	return &tfExport{plan: plan, known: known, x: idx, addr: map[model.ID]string{}, names: map[string]bool{}, providers: map[string]map[string]any{}, dataIDs: map[model.ID]bool{}, byID: map[model.ID]*tfRes{}}
 }
 
 // exportChange writes a plan that adds m's instances (and what names
@@ -323,11 +325,8 @@ func (x *tfExport) build(m *model.Model) {
 
 // get returns the resource written for a model id.
 func (x *tfExport) get(id model.ID) *tfRes {
-	a := x.addr[id]
-	for _, r := range x.res {
-		if r.address() == a {
-			return r
-		}
+	if r := x.byID[id]; r != nil {
+		return r
 	}
 	panic("tfExport: no resource for " + id)
 }

@@ -200,7 +200,13 @@ func (b *builder) missing(id model.ID) bool {
 	}
 	switch r.typ {
 	case "aws_vpc_peering_connection", "aws_vpc_peering_connection_accepter":
-		return !slices.ContainsFunc(b.peers, func(p *model.PeeringConnection) bool { return p.ID == id })
+		if b.peerIDs == nil {
+			b.peerIDs = map[model.ID]bool{}
+			for _, p := range b.peers {
+				b.peerIDs[p.ID] = true
+			}
+		}
+		return !b.peerIDs[id]
 	case "aws_ec2_transit_gateway":
 		return b.tgws[id] == nil
 	case "aws_nat_gateway":
