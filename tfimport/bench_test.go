@@ -1,6 +1,8 @@
 package tfimport_test
 
 import (
+	"bytes"
+	"encoding/json"
 	"fmt"
 	"testing"
 
@@ -20,8 +22,10 @@ func BenchmarkLoad(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
+		// Terraform writes its JSON on one line, without indentation.
 		plan, _ := exportTerraform(m, true)
 		state, _ := exportTerraform(m, false)
+		plan, state = compact(b, plan), compact(b, state)
 		b.Run(fmt.Sprintf("%d-vpcs/yaml", n), func(b *testing.B) {
 			b.SetBytes(int64(len(yamlData)))
 			b.ReportAllocs()
@@ -52,4 +56,12 @@ func BenchmarkLoad(b *testing.B) {
 			})
 		}
 	}
+}
+
+func compact(b *testing.B, data []byte) []byte {
+	var out bytes.Buffer
+	if err := json.Compact(&out, data); err != nil {
+		b.Fatal(err)
+	}
+	return out.Bytes()
 }

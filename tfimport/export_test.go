@@ -34,6 +34,7 @@ type tfExport struct {
 	// dataIDs are the ids read by data sources, known at plan time.
 	dataIDs map[model.ID]bool
 	byID    map[model.ID]*tfRes
+	made    map[string]int
 }
 
 // tfRes is one resource being written.
@@ -58,7 +59,12 @@ var nonName = regexp.MustCompile(`[^A-Za-z0-9_]`)
 // newRes adds a resource for model id (or a made-up one) of a type.
 func (x *tfExport) newRes(typ string, id model.ID, provider string) *tfRes {
 	name := nonName.ReplaceAllString(string(id), "_")
-	if name == "" || (name[0] >= '0' && name[0] <= '9') {
+	if id == "" {
+		// Resources the model has no id for (rules, routes, associations):
+		// numbered per type.
+		x.made[typ]++
+		name = fmt.Sprintf("r%d", x.made[typ])
+	} else if name[0] >= '0' && name[0] <= '9' {
 		name = "r_" + name
 	}
 	for x.names[typ+"."+name] {
@@ -148,7 +154,7 @@ func exportTerraform(m *model.Model, plan bool) ([]byte, map[model.ID]string) {
 
 func newExport(m *model.Model, plan bool, known func(model.ID) bool) *tfExport {
 	idx, _ := model.NewIndex(m)
-	return &tfExport{plan: plan, known: known, x: idx, addr: map[model.ID]string{}, names: map[string]bool{}, providers: map[string]map[string]any{}, dataIDs: map[model.ID]bool{}, byID: map[model.ID]*tfRes{}}
+	return &tfExport{plan: plan, known: known, x: idx, addr: map[model.ID]string{}, names: map[string]bool{}, providers: map[string]map[string]any{}, dataIDs: map[model.ID]bool{}, byID: map[model.ID]*tfRes{}, made: map[string]int{}}
 }
 
 // exportChange writes a plan that adds m's instances (and what names

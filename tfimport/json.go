@@ -156,6 +156,16 @@ type parser struct {
 	depth int
 	// keys interns object keys: Terraform repeats the same few hundred.
 	keys map[string]string
+	// discard > 0 while a value is checked but not kept (see skipAt).
+	discard int
+	scratch jvalue
+}
+
+// skipAt lists the members that are checked but not kept, by the depth of
+// the object that holds them: a plan's resource_changes[i].change holds
+// before and after, which repeat prior_state and planned_values.
+var skipAt = map[int]map[string]bool{
+	4: {"before": true, "after": true, "before_sensitive": true, "after_sensitive": true, "replace_paths": true, "importing": true},
 }
 
 // parseJSON reads data, which must hold exactly one JSON value.
@@ -174,6 +184,10 @@ func parseJSON(data []byte) (*jvalue, error) {
 }
 
 func (p *parser) newValue(k jkind) *jvalue {
+	if p.discard > 0 {
+		p.scratch = jvalue{kind: k}
+		return &p.scratch
+	}
 	if len(p.chunk) == 0 {
 		p.chunk = make([]jvalue, 256)
 	}
@@ -182,6 +196,35 @@ func (p *parser) newValue(k jkind) *jvalue {
 	v.kind = k
 	v.off = int32(min(p.i, 1<<31-1))
 	return v
+}
+
+// container returns a new object or array.
+func (p *parser) container(k jkind) *jvalue {
+	// Discarded containers keep nothing: the scratch value will do.
+	return p.newValue(k)
+}
+
+// key reads an object key, interned: a key seen before costs no
+// allocation.
+func (p *parser) key() (string, error) {
+	start := p.i
+	j := p.i + 1
+	for j < len(p.data) && p.data[j] != '"' && p.data[j] != '\\' && p.data[j] >= 0x20 && p.data[j] < 0x80 {
+		j++
+	}
+	if j < len(p.data) && p.data[j] == '"' {
+		raw := p.data[start+1 : j]
+		p.i = j + 1
+		if k, ok := p.keys[string(raw)]; ok {
+			return k, nil
+		}
+		k := string(raw)
+		if len(p.keys) < 4096 {
+			p.keys[k] = k
+		}
+		return k, nil
+	}
+	return p.stringLit()
 }
 
 func (p *parser) errf(format string, args ...any) error {
@@ -254,7 +297,7 @@ func (p *parser) object() (*jvalue, error) {
 		return nil, err
 	}
 	defer func() { p.depth-- }()
-	v := p.newValue(jobject)
+	v := p.container(jobject)
 	p.i++
 	p.skipWS()
 	if p.i < len(p.data) && p.data[p.i] == '}' {
@@ -268,14 +311,9 @@ func (p *parser) object() (*jvalue, error) {
 		if p.data[p.i] != '"' {
 			return nil, p.errf("invalid character %s looking for an object key", p.quoteAt(p.i))
 		}
-		k, err := p.stringLit()
+		k, err := p.key()
 		if err != nil {
 			return nil, err
-		}
-		if ik, ok := p.keys[k]; ok {
-			k = ik
-		} else if len(p.keys) < 4096 {
-			p.keys[k] = k
 		}
 		p.skipWS()
 		if p.i >= len(p.data) || p.data[p.i] != ':' {
@@ -286,12 +324,21 @@ func (p *parser) object() (*jvalue, error) {
 		}
 		p.i++
 		p.skipWS()
+		skip := p.discard == 0 && skipAt[p.depth][k]
+		if skip {
+			p.discard++
+		}
 		e, err := p.value()
+		if skip {
+			p.discard--
+		}
 		if err != nil {
 			return nil, err
 		}
-		v.keys = append(v.keys, k)
-		v.vals = append(v.vals, e)
+		if p.discard == 0 && !skip {
+			v.keys = append(v.keys, k)
+			v.vals = append(v.vals, e)
+		}
 		p.skipWS()
 		if p.i >= len(p.data) {
 			return nil, p.errf("unexpected end of input in an object: the file is truncated")
@@ -314,7 +361,7 @@ func (p *parser) array() (*jvalue, error) {
 		return nil, err
 	}
 	defer func() { p.depth-- }()
-	v := p.newValue(jarray)
+	v := p.container(jarray)
 	p.i++
 	p.skipWS()
 	if p.i < len(p.data) && p.data[p.i] == ']' {
@@ -326,7 +373,9 @@ func (p *parser) array() (*jvalue, error) {
 		if err != nil {
 			return nil, err
 		}
-		v.elems = append(v.elems, e)
+		if p.discard == 0 {
+			v.elems = append(v.elems, e)
+		}
 		p.skipWS()
 		if p.i >= len(p.data) {
 			return nil, p.errf("unexpected end of input in an array: the file is truncated")
@@ -371,6 +420,9 @@ func (p *parser) stringLit() (string, error) {
 	}
 	p.i = j + 1
 	if simple {
+		if p.discard > 0 {
+			return "", nil
+		}
 		return string(p.data[start+1 : j]), nil
 	}
 	lit := p.data[start:p.i]
