@@ -116,6 +116,7 @@ func TestFormatVersionAndMalformedInput(t *testing.T) {
 		{"no format_version", `{"planned_values": {}}`, `p.json:1:1: no "format_version"`, model.ErrMissingField},
 		{"truncated", "{\"format_version\": \"1.2\",\n \"planned_values\": {\"root_module\": {\"resources\": [{\"address\"", `p.json:2:61: not valid JSON: unexpected end of input after an object key: the file is truncated`, model.ErrSyntax},
 		{"a trailing comma", `{"format_version": "1.2", }`, `p.json:1:27: not valid JSON: invalid character '}' looking for an object key`, model.ErrSyntax},
+		{"broken inside a change's after value, which is checked but not kept", `{"format_version": "1.2", "resource_changes": [{"address": "a.b", "change": {"after": {"x": tru}}}]}`, `p.json:1:93: not valid JSON: invalid character 't' looking for the beginning of a value`, model.ErrSyntax},
 		{"not an object", `[1, 2]`, `p.json:1:1: a Terraform plan or state is a JSON object, not a array`, model.ErrType},
 		{"resources not a list", `{"format_version": "1.0", "values": {"root_module": {"resources": {}}}}`, `p.json:1:67: values.root_module.resources: resources is a list, not a object`, model.ErrType},
 	}
