@@ -159,6 +159,11 @@ type parser struct {
 	// discard > 0 while a value is checked but not kept (see skipAt).
 	discard int
 	scratch jvalue
+	// kbuf, vbuf and ebuf are stacks where the members and elements of
+	// the containers being read gather, copied once into exact slices.
+	kbuf []string
+	vbuf []*jvalue
+	ebuf []*jvalue
 }
 
 // skipAt lists the members that are checked but not kept, by the depth of
@@ -304,6 +309,14 @@ func (p *parser) object() (*jvalue, error) {
 		p.i++
 		return v, nil
 	}
+	mark := len(p.kbuf)
+	defer func() {
+		if p.discard == 0 && len(p.kbuf) > mark {
+			v.keys = append([]string(nil), p.kbuf[mark:]...)
+			v.vals = append([]*jvalue(nil), p.vbuf[mark:]...)
+		}
+		p.kbuf, p.vbuf = p.kbuf[:mark], p.vbuf[:mark]
+	}()
 	for {
 		if p.i >= len(p.data) {
 			return nil, p.errf("unexpected end of input in an object: the file is truncated")
@@ -336,8 +349,8 @@ func (p *parser) object() (*jvalue, error) {
 			return nil, err
 		}
 		if p.discard == 0 && !skip {
-			v.keys = append(v.keys, k)
-			v.vals = append(v.vals, e)
+			p.kbuf = append(p.kbuf, k)
+			p.vbuf = append(p.vbuf, e)
 		}
 		p.skipWS()
 		if p.i >= len(p.data) {
@@ -368,13 +381,20 @@ func (p *parser) array() (*jvalue, error) {
 		p.i++
 		return v, nil
 	}
+	mark := len(p.ebuf)
+	defer func() {
+		if p.discard == 0 && len(p.ebuf) > mark {
+			v.elems = append([]*jvalue(nil), p.ebuf[mark:]...)
+		}
+		p.ebuf = p.ebuf[:mark]
+	}()
 	for {
 		e, err := p.value()
 		if err != nil {
 			return nil, err
 		}
 		if p.discard == 0 {
-			v.elems = append(v.elems, e)
+			p.ebuf = append(p.ebuf, e)
 		}
 		p.skipWS()
 		if p.i >= len(p.data) {
