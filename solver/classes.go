@@ -307,14 +307,14 @@ func isPublic(a netip.Addr) bool {
 		!sharedAddressSpace.Contains(a) && a.As4()[0] != 0 && a.As4()[0] < 224
 }
 
-// internetHost returns the address "internet" stands for: InternetHost,
+// internetHost returns the address "internet" stands for: InternetHost(),
 // unless some route or rule names a range around it narrower than the
 // whole internet; then the first address of the widest public atom.
 func (s *Solver) internetHost() netip.Addr {
 	cs := s.classData()
 	s.hostOnce.Do(func() {
-		s.host = InternetHost
-		lo, hi := cs.atoms.interval(cs.atoms.of(InternetHost))
+		s.host = InternetHost()
+		lo, hi := cs.atoms.interval(cs.atoms.of(s.host))
 		// The atom holding InternetHost, when no rule names it, runs from
 		// 198.18.0.0/15's end to 203.0.113.0's start at the narrowest.
 		if hi-lo >= 1<<16 {

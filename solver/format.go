@@ -135,7 +135,7 @@ type (
 func (r Result) MarshalJSON() ([]byte, error) {
 	eph := r.Query.Ephemeral
 	if eph == (model.PortRange{}) {
-		eph = DefaultEphemeral
+		eph = DefaultEphemeral()
 	}
 	out := resultJSON{
 		Reachable: r.Reachable(), Verdict: r.Verdict,

@@ -158,7 +158,7 @@ func (s *Solver) newMatrixEngine(q Query) *matrixEngine {
 	classes := s.Classes()
 	m := &matrixEngine{s: s, q: q, classes: classes, eph: q.Ephemeral}
 	if m.eph == (model.PortRange{}) {
-		m.eph = DefaultEphemeral
+		m.eph = DefaultEphemeral()
 	}
 	// The packets, as reachQuery and returnWalk build them.
 	m.fwd = sgeval.Packet{Protocol: q.Protocol, DstPort: q.Port, SrcPort: m.eph.First}
@@ -915,8 +915,8 @@ func (s *Solver) sgAtoms() atoms {
 			switch {
 			case p.CIDR.IsValid():
 				b.prefix(p.CIDR)
-			case p.Ref != "" && s.Group(p.Ref) < 0:
-				for _, c := range s.PrefixList(p.Ref) {
+			case p.Ref != "" && s.resolver().Group(p.Ref) < 0:
+				for _, c := range s.resolver().PrefixList(p.Ref) {
 					b.prefix(c)
 				}
 			}

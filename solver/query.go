@@ -8,10 +8,10 @@ import (
 	"github.com/vpcreach/vpcreach/model"
 )
 
-// DefaultEphemeral is the ephemeral port range a query assumes for the
-// client's side of a connection when it names none: 1024-65535, the range
-// AWS advises network ACLs to allow (S-33).
-var DefaultEphemeral = model.PortRange{First: 1024, Last: 65535}
+// DefaultEphemeral returns the ephemeral port range a query assumes for
+// the client's side of a connection when it names none: 1024-65535, the
+// range AWS advises network ACLs to allow (S-33).
+func DefaultEphemeral() model.PortRange { return model.PortRange{First: 1024, Last: 65535} }
 
 // Query asks whether From can reach To.
 //

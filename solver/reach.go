@@ -11,14 +11,14 @@ import (
 	"github.com/vpcreach/vpcreach/sgeval"
 )
 
-// InternetHost is the address a query for "internet" uses when no rule of
-// the model narrows the public address space around it: 198.51.100.1, from
-// a documentation range. When a rule does name it (a topology may use that
-// range as an "office"), the query uses an address of the largest stretch
-// of public space that no route or rule of the model names, so that
-// "internet" means an arbitrary host, never a trusted one. Name a public
-// address instead to ask about a particular host.
-var InternetHost = netip.MustParseAddr("198.51.100.1")
+// InternetHost returns the address a query for "internet" uses when no
+// rule of the model narrows the public address space around it:
+// 198.51.100.1, from a documentation range. When a rule does name it (a
+// topology may use that range as an "office"), the query uses an address of
+// the largest stretch of public space that no route or rule of the model
+// names, so that "internet" means an arbitrary host, never a trusted one.
+// Name a public address instead to ask about a particular host.
+func InternetHost() netip.Addr { return netip.AddrFrom4([4]byte{198, 51, 100, 1}) }
 
 // ErrInvalidQuery is wrapped by the error of every invalid query.
 var ErrInvalidQuery = errors.New("invalid query")
@@ -196,7 +196,7 @@ func (s *Solver) reachQuery(q Query, quiet bool) Result {
 	}
 	eph := q.Ephemeral
 	if eph == (model.PortRange{}) {
-		eph = DefaultEphemeral
+		eph = DefaultEphemeral()
 	}
 	pkt := sgeval.Packet{Src: src.addr, Dst: dst.addr, Protocol: q.Protocol, DstPort: q.Port, SrcPort: eph.First}
 	if q.Protocol.IsICMP() {
@@ -418,12 +418,12 @@ func (s *Solver) returnWalk(sg *segment, eph model.PortRange, req sgeval.Packet,
 	if len(sg.fw.nat) > 0 {
 		// Beyond a NAT gateway the response returns to the gateway's own
 		// source ports, 1024-65535, until it is translated back (S-33).
-		rw.ephemeral = DefaultEphemeral
+		rw.ephemeral = DefaultEphemeral()
 	}
 	if sg.returnTo.IsValid() && !sg.preserved {
 		// A load balancer node talks to its targets from its own ports,
 		// 1024-65535 (S-33).
-		rw.ephemeral = DefaultEphemeral
+		rw.ephemeral = DefaultEphemeral()
 	}
 	rw.pkt = sg.term.pkt
 	rw.pkt.Src, rw.pkt.Dst = sg.term.pkt.Dst, sg.term.pkt.Src

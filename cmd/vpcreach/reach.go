@@ -45,7 +45,7 @@ func runReach(args []string, out, errOut io.Writer) int {
 	fs.Var(&icmpType, "icmp-type", "ICMP `type`, 0-255 (icmp)")
 	icmpCode := icmpFlag{0, "an ICMP code"}
 	fs.Var(&icmpCode, "icmp-code", "ICMP `code`, 0-255 (icmp)")
-	eph := portRangeFlag{solver.DefaultEphemeral}
+	eph := portRangeFlag{solver.DefaultEphemeral()}
 	fs.Var(&eph, "ephemeral", "the client's ephemeral port range, which responses return to")
 	files, fromAWS, code, ok := parseInputs(fs, args)
 	if !ok {
