@@ -124,7 +124,7 @@ func (b *builder) aclRule(e *awsACLEntry, src model.Source) (model.ACLRule, bool
 // portRange maps an AWS port range (absent, or -1: every port).
 func portRange(pr *struct{ From, To *int }) *model.PortRange {
 	if pr == nil || pr.From == nil || *pr.From < 0 {
-		return ptr(model.AllPorts)
+		return ptr(model.AllPorts())
 	}
 	from, to := *pr.From, *pr.From
 	if pr.To != nil && *pr.To >= from {
@@ -136,14 +136,14 @@ func portRange(pr *struct{ From, To *int }) *model.PortRange {
 // icmpMatch maps an ICMP type and code (-1 or absent: any); nil means all
 // ICMP.
 func icmpMatch(t, c *int) *model.ICMPMatch {
-	m := model.AnyICMP
+	m := model.AnyICMP()
 	if t != nil && *t >= 0 {
 		m.Type = *t
 	}
 	if c != nil && *c >= 0 && m.Type >= 0 {
 		m.Code = *c
 	}
-	if m == model.AnyICMP {
+	if m == model.AnyICMP() {
 		return nil
 	}
 	return &m

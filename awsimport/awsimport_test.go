@@ -492,7 +492,7 @@ func TestMappings(t *testing.T) {
 	assert.Equal(t, model.ProtocolTCP, acl.Ingress[0].Protocol)
 	assert.Equal(t, model.SinglePort(22), *acl.Ingress[0].Ports)
 	assert.Equal(t, model.ICMPMatch{Type: 3, Code: 4}, *acl.Ingress[1].ICMP)
-	assert.Equal(t, model.AllPorts, *acl.Ingress[2].Ports, "udp with no port range: every port")
+	assert.Equal(t, model.AllPorts(), *acl.Ingress[2].Ports, "udp with no port range: every port")
 	assert.Empty(t, acl.Egress)
 	for _, sn := range v.Subnets {
 		if sn.ID == "subnet-2" {

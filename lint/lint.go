@@ -91,23 +91,34 @@ func register(r *Rule) {
 	registry[r.ID] = r
 }
 
-// Rules returns every rule, sorted by id.
+// Rules returns every rule, sorted by id. The rules are copies: changing
+// one changes neither the registry nor what Run does.
 func Rules() []*Rule {
 	registryMu.Lock()
 	defer registryMu.Unlock()
 	out := make([]*Rule, 0, len(registry))
 	for _, r := range registry {
-		out = append(out, r)
+		out = append(out, r.clone())
 	}
 	slices.SortFunc(out, func(a, b *Rule) int { return cmp.Compare(a.ID, b.ID) })
 	return out
 }
 
-// Lookup returns the rule with an id, or nil.
+// Lookup returns a copy of the rule with an id, or nil.
 func Lookup(id string) *Rule {
 	registryMu.Lock()
 	defer registryMu.Unlock()
-	return registry[id]
+	if r := registry[id]; r != nil {
+		return r.clone()
+	}
+	return nil
+}
+
+// clone returns a copy of r that shares nothing mutable with it.
+func (r *Rule) clone() *Rule {
+	c := *r
+	c.Semantics = slices.Clone(r.Semantics)
+	return &c
 }
 
 // Options tune a run.

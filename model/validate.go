@@ -1048,9 +1048,16 @@ func (v *validator) expectations() {
 	}
 }
 
-// ServiceShortNames are the AWS service names a query may use without the
-// com.amazonaws.REGION. prefix.
-var ServiceShortNames = []string{"s3", "dynamodb", "ec2", "ec2messages", "ecr.api", "ecr.dkr", "sts", "logs",
+// ServiceShortNames returns the AWS service names a query may use without
+// the com.amazonaws.REGION. prefix, such as s3 and sts. The slice is the
+// caller's.
+func ServiceShortNames() []string { return slices.Clone(serviceShortNames) }
+
+// IsServiceShortName reports whether a query may name an AWS service as
+// name, without the com.amazonaws.REGION. prefix (see ServiceShortNames).
+func IsServiceShortName(name string) bool { return slices.Contains(serviceShortNames, name) }
+
+var serviceShortNames = []string{"s3", "dynamodb", "ec2", "ec2messages", "ecr.api", "ecr.dkr", "sts", "logs",
 	"elasticloadbalancing", "autoscaling", "monitoring", "ssm", "ssmmessages", "kms", "secretsmanager",
 	"sqs", "sns", "lambda", "ecs", "eks", "eks-auth", "rds", "execute-api", "xray", "events", "states"}
 
@@ -1069,7 +1076,7 @@ func (v *validator) endpointSpec(src Source, s string, dest bool) {
 	if t == Internet || v.x.Kind(ID(t)) != KindUnknown {
 		return
 	}
-	if dest && (strings.Contains(t, ".") || slices.Contains(ServiceShortNames, t)) {
+	if dest && (strings.Contains(t, ".") || IsServiceShortName(t)) {
 		return
 	}
 	cands := append(v.x.IDs(KindInstance, KindNetworkInterface, KindExternalNetwork, KindLoadBalancer,

@@ -2,6 +2,7 @@ package routing
 
 import (
 	"net/netip"
+	"slices"
 
 	"github.com/vpcreach/vpcreach/model"
 )
@@ -108,7 +109,8 @@ func CompileTGWTable(tgw *model.TransitGateway, rt *model.TGWRouteTable, r Resol
 }
 
 // Lookup returns the route longest-prefix match selects for dst, or nil.
-// It does not allocate.
+// It does not allocate: the route is the table's own, and the caller must
+// not modify it.
 func (t *TGWTable) Lookup(dst netip.Addr) *TGWRoute {
 	if e := t.lpm.lookup(dst); e >= 0 {
 		return &t.routes[e]
@@ -116,9 +118,8 @@ func (t *TGWTable) Lookup(dst netip.Addr) *TGWRoute {
 	return nil
 }
 
-// Routes returns every route, static ones first; the caller must not
-// modify them.
-func (t *TGWTable) Routes() []TGWRoute { return t.routes }
+// Routes returns a copy of every route, static ones first.
+func (t *TGWTable) Routes() []TGWRoute { return slices.Clone(t.routes) }
 
 // Ambiguities lists destinations that several routes of equal rank send
 // to different attachments, such as overlapping VPCs propagating into the

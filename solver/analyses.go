@@ -119,7 +119,7 @@ func (s *Solver) WhoCanReach(q Query, opts AnalysisOptions) (WhoCanReachResult, 
 	if dst.kind == termENI {
 		self = s.enis[dst.eni].id
 	}
-	classes := s.Classes()
+	classes := s.classData().classes
 	// The destination does not count as its own source: its class speaks
 	// through another member, and without it.
 	reps := make([]model.ID, len(classes))
@@ -142,8 +142,9 @@ func (s *Solver) WhoCanReach(q Query, opts AnalysisOptions) (WhoCanReachResult, 
 	}, opts.Progress)
 	for i, c := range classes {
 		if ok[i] {
+			c = c.clone()
 			if self != "" {
-				c.Members = slices.DeleteFunc(slices.Clone(c.Members), func(id model.ID) bool { return id == self })
+				c.Members = slices.DeleteFunc(c.Members, func(id model.ID) bool { return id == self })
 			}
 			rc := ReachingClass{Class: c}
 			if examples {
@@ -295,7 +296,7 @@ func (s *Solver) Exposure(protocols []model.Protocol, ports []model.PortRange, o
 		lb      *model.LoadBalancer // or the load balancer
 	}
 	var targets []target
-	for _, c := range s.Classes() {
+	for _, c := range s.classData().classes {
 		if c.Public {
 			targets = append(targets, target{c.Members[0], c.Members[1:], eniHopKind(&s.enis[c.rep]), c.rep, nil})
 		}
@@ -382,7 +383,7 @@ func (s *Solver) Exposure(protocols []model.Protocol, ports []model.PortRange, o
 			idx = len(out)
 			byKey[k] = idx
 			t := targets[j.t]
-			out = append(out, Exposed{Destination: t.id, Members: t.members, Kind: t.kind, Protocol: j.proto})
+			out = append(out, Exposed{Destination: t.id, Members: slices.Clone(t.members), Kind: t.kind, Protocol: j.proto})
 		}
 		e := &out[idx]
 		var b netipx.IPSetBuilder
@@ -463,7 +464,7 @@ type Matrix struct {
 // of skeletons: 3.2 million path walks, 32 million subnet pairs) the
 // subnet matrix takes about a second on two cores.
 func (s *Solver) Matrix(q Query, level MatrixLevel, opts AnalysisOptions) Matrix {
-	classes := s.Classes()
+	classes := s.classData().classes
 	m := Matrix{Level: level, Query: q}
 	// The nodes, and each class's node indexes.
 	nodeIndex := map[model.ID]int{}

@@ -93,8 +93,22 @@ func (s *Solver) classData() *classState {
 
 // Classes returns the equivalence classes of the model's instances and
 // network interfaces (NAT gateways, endpoints and load balancer nodes are
-// not sources), sorted by their first member.
-func (s *Solver) Classes() []Class { return s.classData().classes }
+// not sources), sorted by their first member. They are computed once, on
+// first use by any caller; the slices returned are the caller's.
+func (s *Solver) Classes() []Class {
+	cs := s.classData().classes
+	out := make([]Class, len(cs))
+	for i := range cs {
+		out[i] = cs[i].clone()
+	}
+	return out
+}
+
+// clone returns a copy of c that shares no slice with it.
+func (c Class) clone() Class {
+	c.Members, c.Groups = slices.Clone(c.Members), slices.Clone(c.Groups)
+	return c
+}
 
 func (s *Solver) computeClasses() {
 	bounds := []uint32{0}

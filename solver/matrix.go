@@ -155,7 +155,7 @@ type matrixEngine struct {
 // newMatrixEngine prepares the engine: classes, atoms, keys, memo tables.
 // It does not walk.
 func (s *Solver) newMatrixEngine(q Query) *matrixEngine {
-	classes := s.Classes()
+	classes := s.classData().classes
 	m := &matrixEngine{s: s, q: q, classes: classes, eph: q.Ephemeral}
 	if m.eph == (model.PortRange{}) {
 		m.eph = DefaultEphemeral()

@@ -671,7 +671,7 @@ func (s *Solver) resolveDestination(spec string, src origin) (origin, resolution
 	}
 	name := ""
 	switch {
-	case slices.Contains(model.ServiceShortNames, t):
+	case model.IsServiceShortName(t):
 		region := ""
 		if srcVPC >= 0 {
 			region = s.vpcs[srcVPC].m.Region

@@ -117,7 +117,7 @@ func TestCLIGolden(t *testing.T) {
 func TestExampleCommandPrintsTheEmbeddedTopology(t *testing.T) {
 	var out, errOut bytes.Buffer
 	require.Equal(t, exitOK, run([]string{"example"}, &out, &errOut))
-	assert.Equal(t, string(model.ExampleTopology), out.String())
+	assert.Equal(t, string(model.ExampleTopology()), out.String())
 	_, _, err := model.LoadBytes("example.yaml", out.Bytes())
 	require.NoError(t, err)
 }

@@ -14,7 +14,7 @@ func runExample(args []string, out, errOut io.Writer) int {
 	if _, code, ok := parseCommand(fs, args, 0, 0); !ok {
 		return code
 	}
-	_, _ = out.Write(model.ExampleTopology)
+	_, _ = out.Write(model.ExampleTopology())
 	return exitOK
 }
 
