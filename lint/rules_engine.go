@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/vpcreach/vpcreach/model"
+	"github.com/vpcreach/vpcreach/overlap"
 	"github.com/vpcreach/vpcreach/routing"
 	"github.com/vpcreach/vpcreach/sgeval"
 	"github.com/vpcreach/vpcreach/solver"
@@ -750,12 +751,12 @@ func checkPrivateSubnetEKSEndpoints(c *Context) {
 // --- connected-overlapping-cidrs ---------------------------------------------
 
 func checkConnectedOverlaps(c *Context) {
-	for _, o := range solver.Overlaps(c.Model) {
+	for _, o := range overlap.Find(c.Model) {
 		var sev model.Severity
 		switch o.Class {
-		case solver.OverlapPeered:
+		case overlap.Peered:
 			sev = model.SeverityError
-		case solver.OverlapTGWRouteTable, solver.OverlapRouted:
+		case overlap.TGWRouteTable, overlap.Routed:
 			sev = model.SeverityWarning
 		default:
 			continue
