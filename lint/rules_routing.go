@@ -263,11 +263,12 @@ func netDescribeAttachment(a model.TGWAttachment) string {
 	return fmt.Sprintf("%s attachment %s", a.Type, a.ID)
 }
 
-// netTGWRoutesTo returns the destinations of the routes of t that longest
-// prefix match actually uses to send some of blocks to attachment att.
-func netTGWRoutesTo(t *routing.TGWTable, att model.ID, blocks []netip.Prefix) []string {
+// netTGWRoutesTo returns the destinations of the routes of t (routes is
+// t.Routes(), which the caller reads once per table) that longest prefix
+// match actually uses to send some of blocks to attachment att.
+func netTGWRoutesTo(t *routing.TGWTable, routes []routing.TGWRoute, att model.ID, blocks []netip.Prefix) []string {
 	var out []string
-	for _, r := range t.Routes() {
+	for _, r := range routes {
 		if r.Attachment != att || r.Blackhole {
 			continue
 		}
@@ -430,6 +431,8 @@ func tgwReturnGaps(c *Context) []tgwReturnGap {
 
 func findTGWReturnGaps(c *Context) []tgwReturnGap {
 	var gaps []tgwReturnGap
+	// The routes of each table, read once: many attachments share one.
+	routes := map[*routing.TGWTable][]routing.TGWRoute{}
 	for ti := range c.Model.TransitGateways {
 		t := &c.Model.TransitGateways[ti]
 		for _, a := range t.Attachments {
@@ -443,7 +446,10 @@ func findTGWReturnGaps(c *Context) []tgwReturnGap {
 				if b.Type != model.AttachmentVPC || b.State != model.AttachmentAvailable || b.ID == a.ID || vb == nil || vb.ID == va.ID {
 					continue
 				}
-				fwd := netTGWRoutesTo(ta, b.ID, vb.CIDRBlocks)
+				if _, ok := routes[ta]; !ok {
+					routes[ta] = ta.Routes()
+				}
+				fwd := netTGWRoutesTo(ta, routes[ta], b.ID, vb.CIDRBlocks)
 				if len(fwd) == 0 {
 					continue
 				}
