@@ -187,7 +187,7 @@ func TestCountsArePluralised(t *testing.T) {
 // lint finding at any severity, so a user who starts from it starts clean.
 func TestExampleIsLintClean(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "net.yaml")
-	require.NoError(t, os.WriteFile(path, model.ExampleTopology, 0o644))
+	require.NoError(t, os.WriteFile(path, model.ExampleTopology(), 0o644))
 	var out, errOut bytes.Buffer
 	code := run([]string{"lint", path, "--fail-on", "note"}, &out, &errOut)
 	assert.Equal(t, exitOK, code, "lint of the example:\n%s%s", out.String(), errOut.String())
