@@ -138,7 +138,7 @@ func (s *Solver) WhoCanReach(q Query, opts AnalysisOptions) (WhoCanReachResult, 
 		}
 		pq := probe
 		pq.From = string(reps[i])
-		ok[i] = s.reachQuery(pq, true).Reachable()
+		ok[i] = s.reachQuery(pq, verdictRec{}).Reachable()
 	}, opts.Progress)
 	for i, c := range classes {
 		if ok[i] {
@@ -162,7 +162,7 @@ func (s *Solver) WhoCanReach(q Query, opts AnalysisOptions) (WhoCanReachResult, 
 	parallel(len(pub), func(i int) {
 		pq := probe
 		pq.From = pub[i].String()
-		pubOK[i] = s.reachQuery(pq, true).Reachable()
+		pubOK[i] = s.reachQuery(pq, verdictRec{}).Reachable()
 	}, nil)
 	var b netipx.IPSetBuilder
 	for i, a := range pub {
@@ -186,7 +186,7 @@ func (s *Solver) WhoCanReach(q Query, opts AnalysisOptions) (WhoCanReachResult, 
 			for _, a := range s.atomsIn(c) {
 				pq := probe
 				pq.From = a.String()
-				if s.reachQuery(pq, true).Reachable() {
+				if s.reachQuery(pq, verdictRec{}).Reachable() {
 					lo, hi := s.atomRange(a)
 					eb.AddRange(netipx.IPRangeFrom(lo, hi))
 				}
@@ -366,7 +366,7 @@ func (s *Solver) Exposure(protocols []model.Protocol, ports []model.PortRange, o
 		j := jobs[i]
 		for ai, a := range pub {
 			q := Query{From: a.String(), To: string(targets[j.t].id), Protocol: j.proto, Port: probePort(j.proto, j.port)}
-			if s.reachQuery(q, true).Reachable() {
+			if s.reachQuery(q, verdictRec{}).Reachable() {
 				hits[i] = append(hits[i], ai)
 			}
 		}

@@ -382,7 +382,7 @@ func (m *matrixEngine) skeleton(w *walker, rec *pathRec, r, c int32, buf []sgeva
 	pkt.Src, pkt.Dst = m.rowAddr[r], m.colAddr[c]
 	rec.reset()
 	*w = walker{s: s, leg: LegForward, pkt: pkt, first: pkt, ephemeral: m.eph, srcENI: -1, refOK: true, egressHop: -1,
-		quiet: true, path: rec, visited: w.visited[:0]}
+		rec: rec, visited: w.visited[:0], nat: w.nat[:0]}
 	term := w.route(s0)
 	fallback := skel{status: skelFallback}
 	switch {
@@ -479,9 +479,9 @@ func (m *matrixEngine) acl(sn int32, kind int, atom int32, buf []sgeval.PortDeci
 		dir = sgeval.Egress
 	}
 	pkt.Src, pkt.Dst = m.colAddr[atom], m.colAddr[atom]
-	v, buf := aclPasses(m.acls[cls], dir, leg, pkt, m.eph, buf)
-	m.aclMemo.store(i, v)
-	return v, buf
+	d, buf := decideACL(m.acls[cls], dir, leg, pkt, m.eph, buf)
+	m.aclMemo.store(i, d.pass)
+	return d.pass, buf
 }
 
 // fwdOK reports whether the ACLs let the request through on skeleton f,
@@ -603,7 +603,7 @@ func (m *matrixEngine) reach(a, b int32) bool {
 	}
 	pq := m.q
 	pq.From, pq.To = string(m.classes[a].Members[0]), string(to)
-	return m.s.reachQuery(pq, true).Reachable()
+	return m.s.reachQuery(pq, verdictRec{}).Reachable()
 }
 
 // pair answers whether class a reaches class b (b's second member when

@@ -157,11 +157,12 @@ func icmpResponse(t int16) int16 {
 // Reach answers whether the query's source can reach its destination: the
 // request must arrive and the response return. The result holds both paths
 // hop by hop and every blocker on them. Reach is safe for concurrent use.
-func (s *Solver) Reach(q Query) Result { return s.reachQuery(q, false) }
+func (s *Solver) Reach(q Query) Result { return s.reachQuery(q, explainRec{}) }
 
-// reachQuery answers a query; quiet queries skip hops and messages, for
-// the whole-network analyses that need verdicts and codes only.
-func (s *Solver) reachQuery(q Query, quiet bool) Result {
+// reachQuery answers a query, its walks recorded by rec: explainRec for
+// Reach, verdictRec (no hops, no messages) for the whole-network analyses
+// that need verdicts and codes only.
+func (s *Solver) reachQuery(q Query, rec recorder) Result {
 	res := Result{Query: q}
 	if err := q.Validate(); err != nil {
 		res.Verdict, res.Err = VerdictInvalidQuery, err
@@ -208,7 +209,7 @@ func (s *Solver) reachQuery(q Query, quiet bool) Result {
 
 	res.Warnings = dres.warnings
 	if len(dres.answers) <= 1 {
-		return s.reach(res, src, dst, pkt, eph, dres.hops, dres.service, quiet)
+		return s.reach(res, src, dst, pkt, eph, dres.hops, dres.service, rec)
 	}
 	// Clients use every address of a name or load balancer. Walk to each
 	// (the preferred one first): if all pass, show the preferred path; if
@@ -226,7 +227,7 @@ func (s *Solver) reachQuery(q Query, quiet bool) Result {
 		p.Dst = o.addr
 		r := res
 		r.Warnings = append([]Warning(nil), res.Warnings...)
-		all = append(all, tried{o, s.reach(r, src, o, p, eph, dres.hops, dres.service, quiet)})
+		all = append(all, tried{o, s.reach(r, src, o, p, eph, dres.hops, dres.service, rec)})
 	}
 	add(dst)
 	for i, a := range dres.answers {
@@ -308,8 +309,8 @@ type segment struct {
 // reach walks the request segment by segment, through load balancers and
 // endpoints, then the responses in reverse order, and decides the verdict.
 // prefix holds hops (DNS resolution) to show before the forward path.
-func (s *Solver) reach(res Result, src, dst origin, pkt sgeval.Packet, eph model.PortRange, prefix []Hop, service string, quiet bool) Result {
-	fw := &walker{s: s, leg: LegForward, pkt: pkt, ephemeral: eph, srcENI: -1, refOK: true, egressHop: -1, service: service, quiet: quiet}
+func (s *Solver) reach(res Result, src, dst origin, pkt sgeval.Packet, eph model.PortRange, prefix []Hop, service string, rec recorder) Result {
+	fw := &walker{s: s, leg: LegForward, pkt: pkt, ephemeral: eph, srcENI: -1, refOK: true, egressHop: -1, service: service, rec: rec}
 	if src.kind == termENI {
 		fw.srcENI = src.eni
 	}
@@ -344,7 +345,7 @@ func (s *Solver) reach(res Result, src, dst origin, pkt sgeval.Packet, eph model
 			}
 			break
 		}
-		next := s.lbSegment(st, term.pkt, eph, quiet)
+		next := s.lbSegment(st, term.pkt, eph, rec)
 		last.returnAfter = st.returnHops
 		next.fw.finishEgress(next.fw.first, next.src, next.term)
 		res.Forward = append(res.Forward, next.fw.hops...)
@@ -353,7 +354,7 @@ func (s *Solver) reach(res Result, src, dst origin, pkt sgeval.Packet, eph model
 		segs = append(segs, next)
 		term = next.term
 		for _, other := range st.others {
-			if !s.segmentWorks(st, other, term.pkt, eph, quiet) {
+			if !s.segmentWorks(st, other, term.pkt, eph) {
 				res.Warnings = append(res.Warnings, Warning{Code: ELBV2TargetUnreachable, Component: s.enis[other.eni].id, Leg: LegForward,
 					Message: fmt.Sprintf("%s is an eligible target of %s too, but traffic to it on port %d is blocked: some connections fail (S-81)", s.enis[other.eni].id, s.enis[st.node].id, other.port)})
 			}
@@ -362,7 +363,7 @@ func (s *Solver) reach(res Result, src, dst origin, pkt sgeval.Packet, eph model
 	if term.kind != termDropped {
 		for i := len(segs) - 1; i >= 0; i-- {
 			sg := segs[i]
-			rw := s.returnWalk(sg, eph, pkt, quiet)
+			rw := s.returnWalk(sg, eph, pkt, rec)
 			res.Return = append(res.Return, rw.hops...)
 			res.Blockers = append(res.Blockers, rw.blockers...)
 			res.Warnings = append(res.Warnings, rw.warnings...)
@@ -384,10 +385,10 @@ func (s *Solver) reach(res Result, src, dst origin, pkt sgeval.Packet, eph model
 
 // lbSegment walks the request from a load balancer node to the target the
 // service step chose.
-func (s *Solver) lbSegment(st *serviceStep, arrived sgeval.Packet, eph model.PortRange, quiet bool) *segment {
+func (s *Solver) lbSegment(st *serviceStep, arrived sgeval.Packet, eph model.PortRange, rec recorder) *segment {
 	pkt := arrived
 	pkt.Src, pkt.Dst, pkt.DstPort = st.src, st.targetAddr, st.port
-	w := &walker{s: s, leg: LegForward, pkt: pkt, first: pkt, ephemeral: eph, srcENI: st.node, refOK: true, egressHop: -1, lbSource: true, quiet: quiet}
+	w := &walker{s: s, leg: LegForward, pkt: pkt, first: pkt, ephemeral: eph, srcENI: st.node, refOK: true, egressHop: -1, lbSource: true, rec: rec}
 	if st.preserved {
 		w.preservedFrom = s.enis[st.node].primary
 	}
@@ -397,24 +398,24 @@ func (s *Solver) lbSegment(st *serviceStep, arrived sgeval.Packet, eph model.Por
 }
 
 // segmentWorks reports whether the request and response between a load
-// balancer node and another eligible target pass.
-func (s *Solver) segmentWorks(st *serviceStep, target lbTarget, arrived sgeval.Packet, eph model.PortRange, quiet bool) bool {
+// balancer node and another eligible target pass (verdicts only).
+func (s *Solver) segmentWorks(st *serviceStep, target lbTarget, arrived sgeval.Packet, eph model.PortRange) bool {
 	if target.eni < 0 {
 		return true
 	}
 	alt := *st
 	alt.target, alt.targetAddr, alt.port = target.eni, target.addr, target.port
-	sg := s.lbSegment(&alt, arrived, eph, true)
+	sg := s.lbSegment(&alt, arrived, eph, verdictRec{})
 	sg.fw.finishEgress(sg.fw.first, sg.src, sg.term)
 	if len(sg.fw.blockers) > 0 || sg.term.kind == termDropped {
 		return false
 	}
-	return len(s.returnWalk(sg, eph, arrived, true).blockers) == 0
+	return len(s.returnWalk(sg, eph, arrived, verdictRec{}).blockers) == 0
 }
 
 // returnWalk walks the response of one segment back to its source.
-func (s *Solver) returnWalk(sg *segment, eph model.PortRange, req sgeval.Packet, quiet bool) *walker {
-	rw := &walker{s: s, leg: LegReturn, ephemeral: eph, clientEph: eph, srcENI: -1, egressHop: -1, nat: sg.fw.nat, boxes: sg.fw.boxes, pins: sg.fw.pins, quiet: quiet}
+func (s *Solver) returnWalk(sg *segment, eph model.PortRange, req sgeval.Packet, rec recorder) *walker {
+	rw := &walker{s: s, leg: LegReturn, ephemeral: eph, clientEph: eph, srcENI: -1, egressHop: -1, nat: sg.fw.nat, boxes: sg.fw.boxes, pins: sg.fw.pins, rec: rec}
 	if len(sg.fw.nat) > 0 {
 		// Beyond a NAT gateway the response returns to the gateway's own
 		// source ports, 1024-65535, until it is translated back (S-33).
@@ -454,9 +455,9 @@ func (s *Solver) returnWalk(sg *segment, eph model.PortRange, req sgeval.Packet,
 // load balancer, which tracks the connection, takes it back (S-81, S-33).
 func (w *walker) toLoadBalancerNode(target, node int32) terminal {
 	t, n := &w.s.enis[target], &w.s.enis[node]
-	w.hop(Hop{Component: t.id, Kind: eniHopKind(t), Decision: DecisionSend, Rule: string(t.id) + " answers " + w.flow(), Pos: t.src.Position})
+	w.hop(Hop{Component: t.id, Kind: eniHopKind(t), Decision: DecisionSend, Rule: w.say(func() string { return string(t.id) + " answers " + w.flow() }), Pos: t.src.Position})
 	w.crossACLs(t.subnet, n.subnet)
-	w.hop(Hop{Component: n.id, Kind: HopLoadBalancer, Decision: DecisionDeliver, Rule: "the load balancer takes the response back: " + n.name})
+	w.hop(Hop{Component: n.id, Kind: HopLoadBalancer, Decision: DecisionDeliver, Rule: w.say(func() string { return "the load balancer takes the response back: " + n.name })})
 	pkt := w.pkt
 	pkt.Dst = n.primary
 	return terminal{kind: termENI, eni: node, vpc: n.vpc, ext: -1, pkt: pkt}
@@ -472,7 +473,7 @@ func (w *walker) start(src, dst origin) terminal {
 		}
 		return w.fromENI(src.eni)
 	case termInternet:
-		w.hop(Hop{Component: Internet, Kind: HopInternet, Decision: DecisionSend, Rule: "internet host " + src.addr.String() + " sends " + w.flow()})
+		w.hop(Hop{Component: Internet, Kind: HopInternet, Decision: DecisionSend, Rule: w.say(func() string { return "internet host " + src.addr.String() + " sends " + w.flow() })})
 		w.refOK = false
 		if dst.kind == termENI && w.s.enis[dst.eni].public != w.pkt.Dst {
 			e := &w.s.enis[dst.eni]
@@ -495,14 +496,14 @@ func (w *walker) start(src, dst origin) terminal {
 func (w *walker) fromExternal(i int, az int) terminal {
 	e := w.s.externals[i]
 	w.refOK = false
-	w.hop(Hop{Component: e.ID, Kind: HopExternalNetwork, Decision: DecisionSend, Rule: fmt.Sprintf("%s sends %s", e.ID, w.flow()), Pos: e.Source.Position})
+	w.hop(Hop{Component: e.ID, Kind: HopExternalNetwork, Decision: DecisionSend, Rule: w.say(func() string { return fmt.Sprintf("%s sends %s", e.ID, w.flow()) }), Pos: e.Source.Position})
 	if att := w.s.atts[e.Via]; att != nil {
 		return w.throughTGW(att, "")
 	}
 	// A virtual private gateway delivers into its VPC only.
 	for vi := range w.s.vpcs {
 		if w.s.vpcs[vi].m.VPNGateway == e.Via {
-			w.hop(Hop{Component: e.Via, Kind: HopVPNGateway, Decision: DecisionForward, Rule: "into " + string(w.s.vpcs[vi].m.ID)})
+			w.hop(Hop{Component: e.Via, Kind: HopVPNGateway, Decision: DecisionForward, Rule: w.say(func() string { return "into " + string(w.s.vpcs[vi].m.ID) })})
 			if !inCIDRs(w.s.vpcs[vi].m.CIDRBlocks, w.pkt.Dst) {
 				w.block(NoRouteToDestination, e.Via, "", e.Source.Position, "virtual private gateway %s delivers only inside %s, not to %s", e.Via, w.s.vpcs[vi].m.ID, w.pkt.Dst)
 				return w.drop(e.Via, HopVPNGateway, "destination outside the VPC", model.Position{})
@@ -524,10 +525,10 @@ func (w *walker) finishEgress(sent sgeval.Packet, src origin, term terminal) {
 		// Security groups cannot block traffic to the Route 53 Resolver,
 		// the instance metadata service or Time Sync (EC2 user guide,
 		// "Security group rules"; S-34 names ACLs only).
-		if !w.quiet {
-			w.hops[w.egressHop].Decision = DecisionAllow
-			w.hops[w.egressHop].Rule = "security groups do not filter traffic to " + linkLocalName(sent.Dst) + " (S-34)"
-		}
+		w.rec.setHop(w, w.egressHop, Hop{Component: w.s.enis[src.eni].id, Kind: HopSecurityGroup, Direction: "egress", Decision: DecisionAllow,
+			Rule: w.say(func() string {
+				return "security groups do not filter traffic to " + linkLocalName(sent.Dst) + " (S-34)"
+			})})
 		return
 	}
 	peerENI := int32(-1)
@@ -544,9 +545,7 @@ func (w *walker) finishEgress(sent sgeval.Packet, src origin, term terminal) {
 		peer.Groups = w.s.enis[peerENI].refs
 	}
 	h := w.checkSG(src.eni, sgeval.Egress, peer, peerENI)
-	if !w.quiet {
-		w.hops[w.egressHop] = h
-	}
+	w.rec.setHop(w, w.egressHop, h)
 	w.pkt = saved
 }
 
@@ -556,14 +555,14 @@ func (w *walker) startReturn(t terminal) terminal {
 	case termENI:
 		return w.fromENI(t.eni)
 	case termDNS:
-		w.hop(Hop{Component: serviceComponent(w.s.vpcs[t.vpc].m.ID, w.pkt.Src), Kind: serviceHopKind(w.pkt.Src), Decision: DecisionSend, Rule: linkLocalName(w.pkt.Src) + " answers"})
+		w.hop(Hop{Component: serviceComponent(w.s.vpcs[t.vpc].m.ID, w.pkt.Src), Kind: serviceHopKind(w.pkt.Src), Decision: DecisionSend, Rule: w.say(func() string { return linkLocalName(w.pkt.Src) + " answers" })})
 		return w.deliverInVPC(t.vpc, -1)
 	case termService:
 		// The service answers through the gateway endpoint, into the VPC.
 		w.hop(Hop{Component: t.via, Kind: HopGatewayEndpoint, Decision: DecisionForward, Rule: "response from the service"})
 		return w.deliverInVPC(t.vpc, -1)
 	case termInternet:
-		w.hop(Hop{Component: Internet, Kind: HopInternet, Decision: DecisionSend, Rule: "internet host " + w.pkt.Src.String() + " answers"})
+		w.hop(Hop{Component: Internet, Kind: HopInternet, Decision: DecisionSend, Rule: w.say(func() string { return "internet host " + w.pkt.Src.String() + " answers" })})
 		return w.overInternet(Internet)
 	case termExternal:
 		if t.ext >= 0 {

@@ -1,7 +1,6 @@
 package solver
 
 import (
-	"fmt"
 	"testing"
 
 	"github.com/vpcreach/vpcreach/internal/gen"
@@ -35,12 +34,15 @@ func BenchmarkReachVerdict(b *testing.B) {
 		b.Fatal(err)
 	}
 	qs := verdictQueries(m)
-	for _, mode := range []bool{false, true} {
-		b.Run(fmt.Sprintf("quiet=%v", mode), func(b *testing.B) {
+	for _, mode := range []struct {
+		name string
+		rec  recorder
+	}{{"explain", explainRec{}}, {"verdict", verdictRec{}}} {
+		b.Run(mode.name, func(b *testing.B) {
 			b.ReportAllocs()
 			i := 0
 			for b.Loop() {
-				s.reachQuery(qs[i%len(qs)], mode)
+				s.reachQuery(qs[i%len(qs)], mode.rec)
 				i++
 			}
 		})

@@ -112,114 +112,59 @@ type walker struct {
 	portBuf       []sgeval.PortDecision
 	flowFor       sgeval.Packet
 	flowText      string
-	// quiet walks record verdicts and codes only: no hops, no messages.
-	// Whole-network analyses use them.
-	quiet bool
-	// path, when set, makes this a path walk (see pathRec): no security
-	// group or running checks, network ACL crossings recorded instead of
-	// checked.
-	path *pathRec
+	// rec records what the walk sees (see record.go): everything for
+	// Reach, verdicts for the whole-network analyses, a path skeleton for
+	// the matrix.
+	rec recorder
 }
 
-// pathRec records a path walk: the routing part of a verdict, with the
-// security groups, running states and network ACLs left out, so that the
-// whole-network matrix can share it between sources and destinations that
-// every route treats alike (see matrix.go).
-//
-// A path walk's control flow depends on the packet's addresses only
-// through the routes, CIDR blocks and ranges that routingAtoms draws its
-// boundaries from, until something looks at one exact address (an
-// interface lookup that does not deliver the packet to an instance or
-// network interface, an internet gateway, the internet, an appliance, a
-// gateway endpoint): from then on the walk is tainted.
-type pathRec struct {
-	// crossings are the subnet boundaries crossed, in order, as crossACLs
-	// saw them (from, to; -1 outside any subnet), before the same-subnet
-	// test.
-	crossings []crossing
-	// blocked is set when anything blocked the walk; determined when
-	// something blocked it before it was tainted.
-	blocked, determined bool
-	// tainted is set once the walk's course may depend on exact
-	// addresses.
-	tainted bool
-	// notPlain is set when the packet was translated (NAT gateway,
-	// internet gateway) or passed an appliance or gateway endpoint.
-	notPlain bool
-}
+// taint marks a walk whose course may from now on depend on exact
+// addresses (see pathRec).
+func (w *walker) taint() { w.rec.taint() }
 
-// crossing is one subnet boundary a path walk crossed.
-type crossing struct{ from, to int32 }
-
-func (r *pathRec) reset() {
-	*r = pathRec{crossings: r.crossings[:0]}
-}
-
-// taint marks a path walk whose course may from now on depend on exact
-// addresses.
-func (w *walker) taint() {
-	if w.path != nil {
-		w.path.tainted, w.path.notPlain = true, true
-	}
-}
+// words reports whether the walk renders hop text and messages.
+func (w *walker) words() bool { return w.rec.words() }
 
 type visit struct {
 	table model.ID
 	dst   netip.Addr
 }
 
-func (w *walker) hop(h Hop) {
-	if w.quiet {
-		return
-	}
-	if w.hops == nil {
-		w.hops = make([]Hop, 0, 24)
-	}
-	w.hops = append(w.hops, h)
-}
+func (w *walker) hop(h Hop) { w.rec.hop(w, h) }
 
+// block records a blocker; the message is rendered only by a recorder
+// that keeps words.
 func (w *walker) block(code Code, component model.ID, rule string, pos model.Position, format string, args ...any) {
-	if w.path != nil {
-		w.path.blocked = true
-		if !w.path.tainted {
-			w.path.determined = true
-		}
-		return
-	}
-	if w.quiet {
-		w.blockers = append(w.blockers, Blocker{Code: code, Component: component, Leg: w.leg})
-		return
-	}
-	b := Blocker{Code: code, Component: component, Leg: w.leg, Rule: rule, Message: fmt.Sprintf(format, args...), Pos: pos}
-	for _, x := range w.blockers {
-		if x.Code == b.Code && x.Component == b.Component && x.Message == b.Message {
-			return
-		}
-	}
-	w.blockers = append(w.blockers, b)
+	w.rec.block(w, Blocker{Code: code, Component: component, Leg: w.leg, Rule: rule, Pos: pos}, format, args)
 }
 
+// warn records a warning, as block does.
 func (w *walker) warn(code Code, component model.ID, rule string, pos model.Position, format string, args ...any) {
-	if w.path != nil {
-		return
-	}
-	if w.quiet {
-		w.warnings = append(w.warnings, Warning{Code: code, Component: component, Leg: w.leg})
-		return
-	}
-	w.warnings = append(w.warnings, Warning{Code: code, Component: component, Leg: w.leg, Rule: rule, Message: fmt.Sprintf(format, args...), Pos: pos})
+	w.rec.warn(w, Warning{Code: code, Component: component, Leg: w.leg, Rule: rule, Pos: pos}, format, args)
 }
 
-// dropQuiet ends a quiet walk with a blocker: what block and drop record
-// in quiet mode, without rendering a message.
-func (w *walker) dropQuiet(code Code, component model.ID) terminal {
-	w.block(code, component, "", model.Position{}, "")
-	return terminal{kind: termDropped, ext: -1}
-}
-
+// drop ends the walk with a drop hop.
 func (w *walker) drop(component model.ID, kind HopKind, rule string, pos model.Position) terminal {
 	w.hop(Hop{Component: component, Kind: kind, Decision: DecisionDrop, Rule: rule, Pos: pos})
 	return terminal{kind: termDropped, ext: -1}
+}
+
+// translated fills in the text and header of a hop that translates the
+// packet: prefix and addr, and the packet as it leaves the hop.
+func (w *walker) translated(h Hop, prefix string, addr netip.Addr) Hop {
+	if w.words() {
+		h.Rule = prefix + addr.String()
+		h.Packet = &Header{Src: w.pkt.Src, Dst: w.pkt.Dst}
+	}
+	return h
+}
+
+// say returns text(), or "" for a recorder that keeps no words.
+func (w *walker) say(text func() string) string {
+	if w.words() {
+		return text()
+	}
+	return ""
 }
 
 // step counts a step and reports a runaway walk.
@@ -245,9 +190,7 @@ func eniHopKind(e *eniInfo) HopKind {
 // fromENI starts a walk at interface e.
 func (w *walker) fromENI(ei int32) terminal {
 	e := &w.s.enis[ei]
-	if !w.quiet {
-		w.hop(Hop{Component: e.id, Kind: eniHopKind(e), Decision: DecisionSend, Rule: string(e.id) + " sends " + w.flow(), Pos: e.src.Position})
-	}
+	w.hop(Hop{Component: e.id, Kind: eniHopKind(e), Decision: DecisionSend, Rule: w.say(func() string { return string(e.id) + " sends " + w.flow() }), Pos: e.src.Position})
 	if !e.running && w.leg == LegForward {
 		w.block(InstanceNotRunning, e.id, "", e.src.Position, "%s is not running", e.id)
 	}
@@ -259,12 +202,11 @@ func (w *walker) fromENI(ei int32) terminal {
 		// The instance metadata service, Time Sync and the link-local
 		// resolver answer on the instance's host: no route table, no
 		// network ACL (S-34).
-		if w.path != nil {
-			w.taint()
-		}
-		if !w.quiet {
-			w.hop(Hop{Component: serviceComponent(w.s.vpcs[e.vpc].m.ID, w.pkt.Dst), Kind: serviceHopKind(w.pkt.Dst), Decision: DecisionDeliver, Rule: strings.TrimPrefix(linkLocalName(w.pkt.Dst), "the ") + " at " + w.pkt.Dst.String() + ", on the instance's host"})
-		}
+		w.taint()
+		w.hop(Hop{Component: serviceComponent(w.s.vpcs[e.vpc].m.ID, w.pkt.Dst), Kind: serviceHopKind(w.pkt.Dst), Decision: DecisionDeliver,
+			Rule: w.say(func() string {
+				return strings.TrimPrefix(linkLocalName(w.pkt.Dst), "the ") + " at " + w.pkt.Dst.String() + ", on the instance's host"
+			})})
 		return terminal{kind: termDNS, vpc: e.vpc, ext: -1, pkt: w.pkt}
 	}
 	return w.route(e.subnet)
@@ -310,7 +252,7 @@ func serviceComponent(vpc model.ID, a netip.Addr) model.ID {
 
 // flow describes the packet, rendered once per header.
 func (w *walker) flow() string {
-	if w.quiet {
+	if !w.words() {
 		return ""
 	}
 	if w.flowFor != w.pkt || w.flowText == "" {
@@ -340,16 +282,17 @@ func (w *walker) route(sn int32) terminal {
 		return w.drop(t.ID, HopRouteTable, "loop", model.Position{})
 	}
 	r := t.Lookup(w.pkt.Dst)
-	if r == nil && w.quiet {
-		return w.dropQuiet(NoRouteToDestination, t.ID)
-	}
 	if r == nil {
-		w.block(NoRouteToDestination, t.ID, "", w.tablePos(t), "%s (for subnet %s) has no route for %s", t.ID, si.m.ID, w.pkt.Dst)
-		return w.drop(t.ID, HopRouteTable, "no route for "+w.pkt.Dst.String(), w.tablePos(t))
+		var pos model.Position
+		if w.words() {
+			pos = w.tablePos(t)
+		}
+		w.block(NoRouteToDestination, t.ID, "", pos, "%s (for subnet %s) has no route for %s", t.ID, si.m.ID, w.pkt.Dst)
+		return w.drop(t.ID, HopRouteTable, w.say(func() string { return "no route for " + w.pkt.Dst.String() }), pos)
 	}
 	var text string
 	var pos model.Position
-	if !w.quiet {
+	if w.words() {
 		// Words for messages only.
 		text, pos = w.s.routeWords(t, r)
 	}
@@ -430,11 +373,8 @@ var (
 // enters (S-32). -1 stands for outside any subnet. Within one subnet no ACL
 // applies.
 func (w *walker) crossACLs(from, to int32) {
-	if w.path != nil {
-		w.path.crossings = append(w.path.crossings, crossing{from, to})
-		return
-	}
-	if from == to {
+	w.rec.cross(from, to)
+	if !w.rec.filters() || from == to {
 		return
 	}
 	if from >= 0 {
@@ -451,39 +391,56 @@ func (w *walker) checkACL(sn int32, dir sgeval.Direction) {
 		return
 	}
 	acl := si.acl
-	// aclPasses decides as this function does; keep them in step.
-	if w.leg == LegReturn && w.pkt.Protocol.HasPorts() {
-		w.portBuf = acl.CheckPorts(dir, w.pkt, w.ephemeral, w.portBuf[:0])
+	var v aclVerdict
+	v, w.portBuf = decideACL(acl, dir, w.leg, w.pkt, w.ephemeral, w.portBuf)
+	words := w.words()
+	if v.ports {
+		// The response, on every port of the ephemeral range (S-33).
 		var allowed, denied []sgeval.PortDecision
-		for _, d := range w.portBuf {
-			if d.Allowed {
-				allowed = append(allowed, d)
-			} else {
-				denied = append(denied, d)
+		if words {
+			for _, d := range w.portBuf {
+				if d.Allowed {
+					allowed = append(allowed, d)
+				} else {
+					denied = append(denied, d)
+				}
 			}
 		}
+		var text, atext string
+		var pos model.Position
 		switch {
-		case len(denied) == 0:
-			text, pos := w.s.aclWords(acl, dir, allowed[0].ACLDecision)
+		case v.pass && !v.partial:
+			if words {
+				text, pos = w.s.aclWords(acl, dir, allowed[0].ACLDecision)
+			}
 			w.hop(Hop{Component: acl.ID, Kind: HopNetworkACL, Decision: DecisionAllow, Direction: dir.String(), Rule: text, Pos: pos})
-		case len(allowed) == 0:
-			text, pos := w.s.aclWords(acl, dir, denied[0].ACLDecision)
+		case !v.pass:
+			if words {
+				text, pos = w.s.aclWords(acl, dir, denied[0].ACLDecision)
+			}
 			w.hop(Hop{Component: acl.ID, Kind: HopNetworkACL, Decision: DecisionDeny, Direction: dir.String(), Rule: text, Pos: pos})
 			w.block(SubnetACLRestriction, acl.ID, text, pos, "network ACL %s of subnet %s denies the response (%s) %s: %s (S-33)",
 				acl.ID, si.m.ID, w.flow(), dir, text)
 		default:
-			atext, _ := w.s.aclWords(acl, dir, allowed[0].ACLDecision)
-			text, pos := w.s.aclWords(acl, dir, denied[0].ACLDecision)
-			w.hop(Hop{Component: acl.ID, Kind: HopNetworkACL, Decision: DecisionAllow, Direction: dir.String(),
-				Rule: fmt.Sprintf("ports %s by %s; %s for %s", portsText(allowed), atext, text, portsText(denied)), Pos: pos})
+			h := Hop{Component: acl.ID, Kind: HopNetworkACL, Decision: DecisionAllow, Direction: dir.String()}
+			if words {
+				atext, _ = w.s.aclWords(acl, dir, allowed[0].ACLDecision)
+				text, pos = w.s.aclWords(acl, dir, denied[0].ACLDecision)
+				h.Rule, h.Pos = fmt.Sprintf("ports %s by %s; %s for %s", portsText(allowed), atext, text, portsText(denied)), pos
+			}
+			w.hop(h)
 			w.warn(ACLPartialReturn, acl.ID, text, pos, "network ACL %s of subnet %s lets the response through %s only on ports %s of %s (%s); %s for ports %s (S-33)",
 				acl.ID, si.m.ID, dir, portsText(allowed), w.ephemeral, atext, text, portsText(denied))
 		}
 		return
 	}
-	d := acl.Check(dir, w.pkt)
-	text, pos := w.s.aclWords(acl, dir, d)
-	if !d.Allowed {
+	d := v.d
+	var text string
+	var pos model.Position
+	if words {
+		text, pos = w.s.aclWords(acl, dir, d)
+	}
+	if !v.pass {
 		w.hop(Hop{Component: acl.ID, Kind: HopNetworkACL, Decision: DecisionDeny, Direction: dir.String(), Rule: text, Pos: pos})
 		what := "the request"
 		if w.leg == LegReturn {
@@ -494,27 +451,55 @@ func (w *walker) checkACL(sn int32, dir sgeval.Direction) {
 		return
 	}
 	w.hop(Hop{Component: acl.ID, Kind: HopNetworkACL, Decision: DecisionAllow, Direction: dir.String(), Rule: text, Pos: pos})
-	if d.Partial {
-		ptext, ppos := w.s.aclWords(acl, dir, sgeval.ACLDecision{Number: d.PartialNumber, Index: d.PartialIndex})
+	if v.partial {
+		var ptext string
+		var ppos model.Position
+		if words {
+			ptext, ppos = w.s.aclWords(acl, dir, sgeval.ACLDecision{Number: d.PartialNumber, Index: d.PartialIndex})
+		}
 		w.warn(ACLPartialProtocols, acl.ID, ptext, ppos, "network ACL %s of subnet %s allows all traffic %s by %s, except what %s denies", acl.ID, si.m.ID, dir, text, ptext)
 	}
 }
 
-// aclPasses reports whether network ACL acl lets a packet through in one
-// direction on one leg without a blocker, exactly as checkACL decides (the
-// response is checked on the whole ephemeral range, and passes when some
-// port of it is allowed). buf is scratch space.
-func aclPasses(acl *sgeval.ACL, dir sgeval.Direction, leg Leg, pkt sgeval.Packet, eph model.PortRange, buf []sgeval.PortDecision) (bool, []sgeval.PortDecision) {
+// aclVerdict is what a network ACL decides about a packet in one
+// direction on one leg.
+type aclVerdict struct {
+	// pass is set when the packet passes without a blocker.
+	pass bool
+	// partial is set when it passes with a warning: on the return leg,
+	// some ports of the ephemeral range are denied (S-33); otherwise an
+	// allow-all rule is narrowed by a deny rule before it (d.Partial).
+	partial bool
+	// ports is set when the decision is per port of the ephemeral range
+	// (the response of a protocol with ports); the decisions are in the
+	// buffer decideACL returns. Otherwise d is the decision.
+	ports bool
+	d     sgeval.ACLDecision
+}
+
+// decideACL decides whether network ACL acl lets a packet through in one
+// direction on one leg (S-31, S-33): the request on its port; the
+// response on the whole ephemeral range, passing when some port of it is
+// allowed. It is the only place the rule is written: the walk renders its
+// answer (checkACL) and the matrix memoizes it (matrixEngine.acl). buf is
+// scratch space, returned with the per-port decisions.
+func decideACL(acl *sgeval.ACL, dir sgeval.Direction, leg Leg, pkt sgeval.Packet, eph model.PortRange, buf []sgeval.PortDecision) (aclVerdict, []sgeval.PortDecision) {
 	if leg == LegReturn && pkt.Protocol.HasPorts() {
 		buf = acl.CheckPorts(dir, pkt, eph, buf[:0])
+		v := aclVerdict{ports: true}
+		denied := false
 		for _, d := range buf {
 			if d.Allowed {
-				return true, buf
+				v.pass = true
+			} else {
+				denied = true
 			}
 		}
-		return false, buf
+		v.partial = v.pass && denied
+		return v, buf
 	}
-	return acl.Check(dir, pkt).Allowed, buf
+	d := acl.Check(dir, pkt)
+	return aclVerdict{pass: d.Allowed, partial: d.Allowed && d.Partial, d: d}, buf
 }
 
 func portsText(ds []sgeval.PortDecision) string {
@@ -559,16 +544,22 @@ func (w *walker) checkSGNote(ei int32, dir sgeval.Direction, peer sgeval.Peer, p
 	}
 	d := sgeval.Check(e.groups, dir, w.pkt, peer)
 	if d.Allowed {
-		text, pos := w.s.sgWords(dir, d)
-		return Hop{Component: d.Group, Kind: HopSecurityGroup, Decision: DecisionAllow, Direction: dir.String(), Rule: text, Pos: pos}
+		h := Hop{Component: d.Group, Kind: HopSecurityGroup, Decision: DecisionAllow, Direction: dir.String()}
+		if w.words() {
+			h.Rule, h.Pos = w.s.sgWords(dir, d)
+		}
+		return h
 	}
-	ids := make([]string, len(e.groups))
-	for i, g := range e.groups {
-		ids[i] = string(g.ID)
+	var groupsText string
+	h := Hop{Component: e.groups[0].ID, Kind: HopSecurityGroup, Decision: DecisionDeny, Direction: dir.String()}
+	if w.words() {
+		ids := make([]string, len(e.groups))
+		for i, g := range e.groups {
+			ids[i] = string(g.ID)
+		}
+		groupsText = fmt.Sprint(ids)
+		h.Rule = fmt.Sprintf("no rule of %s allows %s", groupsText, w.flow())
 	}
-	groupsText := fmt.Sprint(ids)
-	h := Hop{Component: e.groups[0].ID, Kind: HopSecurityGroup, Decision: DecisionDeny, Direction: dir.String(),
-		Rule: fmt.Sprintf("no rule of %s allows %s", groupsText, w.flow())}
 	code, why := ENISGRulesMismatch, ""
 	if w.preservedFrom.IsValid() && dir == sgeval.Ingress {
 		// The target sees the client's address; would it pass from the
@@ -576,7 +567,9 @@ func (w *walker) checkSGNote(ei int32, dir sgeval.Direction, peer sgeval.Peer, p
 		alt := w.pkt
 		alt.Src = w.preservedFrom
 		if sgeval.Check(e.groups, dir, alt, sgeval.Peer{Addr: w.preservedFrom, Groups: peer.Groups}).Allowed {
-			code, why = ELBV2SourceAddressPreservation, fmt.Sprintf("; client IP preservation shows the target the client's address %s, not the load balancer's %s (S-81)", w.pkt.Src, w.preservedFrom)
+			code, why = ELBV2SourceAddressPreservation, w.say(func() string {
+				return fmt.Sprintf("; client IP preservation shows the target the client's address %s, not the load balancer's %s (S-81)", w.pkt.Src, w.preservedFrom)
+			})
 		}
 	}
 	// Groups outside an imported snapshot: the interface holds one (its
@@ -585,7 +578,9 @@ func (w *walker) checkSGNote(ei int32, dir sgeval.Direction, peer sgeval.Peer, p
 	if code == ENISGRulesMismatch && len(w.s.outsideGroups) > 0 {
 		for _, g := range e.groups {
 			if w.s.outsideGroups[g.ID] {
-				code, why = OutsideSnapshot, fmt.Sprintf("; %s holds group %s, which the imported snapshot does not hold, so its rules are unknown", e.id, g.ID)
+				code, why = OutsideSnapshot, w.say(func() string {
+					return fmt.Sprintf("; %s holds group %s, which the imported snapshot does not hold, so its rules are unknown", e.id, g.ID)
+				})
 				break
 			}
 		}
@@ -605,7 +600,9 @@ func (w *walker) checkSGNote(ei int32, dir sgeval.Direction, peer sgeval.Peer, p
 		if sgeval.Check(e.groups, dir, w.pkt, withRefs).Allowed {
 			code, why = SGReferencesNotPreserved, "; a rule references a group of the peer, but group references do not match across this path (S-22)"
 			if box := w.forwardedBy(); box != "" {
-				why = fmt.Sprintf("; a rule references a group of the peer, but appliance %s forwards the traffic, and group references do not admit forwarded traffic: allow the peer's address or subnet instead (S-18)", box)
+				why = w.say(func() string {
+					return fmt.Sprintf("; a rule references a group of the peer, but appliance %s forwards the traffic, and group references do not admit forwarded traffic: allow the peer's address or subnet instead (S-18)", box)
+				})
 			} else if dir == sgeval.Egress && w.crossedTGW {
 				why = "; an outbound rule references a group of the peer, and outbound rules never match group references across a transit gateway (S-22)"
 			} else if w.crossedTGWWithoutRefs {
@@ -623,7 +620,7 @@ func (w *walker) checkSGNote(ei int32, dir sgeval.Direction, peer sgeval.Peer, p
 func (w *walker) deliverInVPC(vpc int32, from int32) terminal {
 	vi := &w.s.vpcs[vpc]
 	ei, ok := vi.addrs[w.pkt.Dst]
-	if w.path != nil && (!ok || (w.s.enis[ei].kind != eniInstance && w.s.enis[ei].kind != eniNetworkInterface)) {
+	if !ok || (w.s.enis[ei].kind != eniInstance && w.s.enis[ei].kind != eniNetworkInterface) {
 		w.taint()
 	}
 	if !ok {
@@ -634,11 +631,11 @@ func (w *walker) deliverInVPC(vpc int32, from int32) terminal {
 				w.block(DestinationNotFound, vi.m.ID, "", vi.m.Source.Position, "the Route 53 Resolver at %s answers only queries from inside %s; from elsewhere, queries need a Route 53 Resolver inbound endpoint", vi.dnsAddr, vi.m.ID)
 				return w.drop(model.ID(string(vi.m.ID)+"/dns"), HopDNSResolver, "answers only its own VPC", model.Position{})
 			}
-			w.hop(Hop{Component: model.ID(string(vi.m.ID) + "/dns"), Kind: HopDNSResolver, Decision: DecisionDeliver, Rule: "Route 53 Resolver at " + vi.dnsAddr.String()})
+			w.hop(Hop{Component: model.ID(string(vi.m.ID) + "/dns"), Kind: HopDNSResolver, Decision: DecisionDeliver, Rule: w.say(func() string { return "Route 53 Resolver at " + vi.dnsAddr.String() })})
 			return terminal{kind: termDNS, vpc: vpc, ext: -1, pkt: w.pkt}
 		}
 		w.block(DestinationNotFound, vi.m.ID, "", vi.m.Source.Position, "no network interface in %s holds %s", vi.m.ID, w.pkt.Dst)
-		return w.drop(vi.m.ID, HopUnknown, "no interface holds "+w.pkt.Dst.String(), model.Position{})
+		return w.drop(vi.m.ID, HopUnknown, w.say(func() string { return "no interface holds " + w.pkt.Dst.String() }), model.Position{})
 	}
 	e := &w.s.enis[ei]
 	w.crossACLs(from, e.subnet)
@@ -651,18 +648,15 @@ func (w *walker) deliverInVPC(vpc int32, from int32) terminal {
 // arriveAt delivers the packet to interface ei, after its subnet's ACL.
 func (w *walker) arriveAt(ei int32) terminal {
 	e := &w.s.enis[ei]
-	if w.path != nil {
-		return terminal{kind: termENI, eni: ei, vpc: e.vpc, ext: -1, pkt: w.pkt}
+	if w.rec.filters() {
+		if w.leg == LegForward {
+			w.hop(w.checkSG(ei, sgeval.Ingress, w.peerFor(w.pkt.Src, w.srcENI), w.srcENI))
+		}
+		if !e.running {
+			w.block(InstanceNotRunning, e.id, "", e.src.Position, "%s is not running", e.id)
+		}
 	}
-	if w.leg == LegForward {
-		w.hop(w.checkSG(ei, sgeval.Ingress, w.peerFor(w.pkt.Src, w.srcENI), w.srcENI))
-	}
-	if !e.running {
-		w.block(InstanceNotRunning, e.id, "", e.src.Position, "%s is not running", e.id)
-	}
-	if !w.quiet {
-		w.hop(Hop{Component: e.id, Kind: eniHopKind(e), Decision: DecisionDeliver, Rule: "delivered to " + e.name})
-	}
+	w.hop(Hop{Component: e.id, Kind: eniHopKind(e), Decision: DecisionDeliver, Rule: w.say(func() string { return "delivered to " + e.name })})
 	return terminal{kind: termENI, eni: ei, vpc: e.vpc, ext: -1, pkt: w.pkt}
 }
 
@@ -680,8 +674,7 @@ func (w *walker) atNAT(ei int32) terminal {
 					w.ephemeral = w.clientEph
 					w.pkt.DstPort = w.ephemeral.First
 				}
-				w.hop(Hop{Component: e.id, Kind: HopNATGateway, Decision: DecisionTranslate, Rule: "translate back to " + n.orig.String(),
-					Packet: &Header{Src: w.pkt.Src, Dst: w.pkt.Dst}})
+				w.hop(w.translated(Hop{Component: e.id, Kind: HopNATGateway, Decision: DecisionTranslate}, "translate back to ", n.orig))
 				return w.route(e.subnet)
 			}
 		}
@@ -708,7 +701,7 @@ func (w *walker) toInternetGateway(vpc int32, from int32) terminal {
 	if !ok || !w.s.enis[src].public.IsValid() {
 		w.block(IGWPublicIPAssociationForEgress, igw, "", vi.m.Source.Field("internet_gateway").Position,
 			"%s has no public IPv4 or Elastic IP, so internet gateway %s drops its traffic (S-60)", w.pkt.Src, igw)
-		return w.drop(igw, HopInternetGateway, "no public address for "+w.pkt.Src.String(), model.Position{})
+		return w.drop(igw, HopInternetGateway, w.say(func() string { return "no public address for " + w.pkt.Src.String() }), model.Position{})
 	}
 	if e := &w.s.enis[src]; e.primary != w.pkt.Src {
 		// A public IPv4 or Elastic IP is associated with one private
@@ -716,11 +709,10 @@ func (w *walker) toInternetGateway(vpc int32, from int32) terminal {
 		w.block(IGWPublicIPAssociationForEgress, igw, "", vi.m.Source.Field("internet_gateway").Position,
 			"%s is a secondary address of %s, whose public address %s is associated with its primary address %s: internet gateway %s drops traffic from %s (S-60)",
 			w.pkt.Src, e.id, e.public, e.primary, igw, w.pkt.Src)
-		return w.drop(igw, HopInternetGateway, "no public address for "+w.pkt.Src.String(), model.Position{})
+		return w.drop(igw, HopInternetGateway, w.say(func() string { return "no public address for " + w.pkt.Src.String() }), model.Position{})
 	}
 	w.pkt.Src = w.s.enis[src].public
-	w.hop(Hop{Component: igw, Kind: HopInternetGateway, Decision: DecisionTranslate, Rule: "source to public address " + w.pkt.Src.String(),
-		Packet: &Header{Src: w.pkt.Src, Dst: w.pkt.Dst}})
+	w.hop(w.translated(Hop{Component: igw, Kind: HopInternetGateway, Decision: DecisionTranslate}, "source to public address ", w.pkt.Src))
 	w.refOK = false
 	return w.overInternet(igw)
 }
@@ -733,9 +725,9 @@ func (w *walker) overInternet(via model.ID) terminal {
 		return w.fromInternet(ei)
 	}
 	if w.service != "" && w.leg == LegForward {
-		w.hop(Hop{Component: model.ID(w.service), Kind: HopAWSService, Decision: DecisionDeliver, Rule: "public service address " + w.pkt.Dst.String()})
+		w.hop(Hop{Component: model.ID(w.service), Kind: HopAWSService, Decision: DecisionDeliver, Rule: w.say(func() string { return "public service address " + w.pkt.Dst.String() })})
 	} else {
-		w.hop(Hop{Component: Internet, Kind: HopInternet, Decision: DecisionDeliver, Rule: "to internet host " + w.pkt.Dst.String()})
+		w.hop(Hop{Component: Internet, Kind: HopInternet, Decision: DecisionDeliver, Rule: w.say(func() string { return "to internet host " + w.pkt.Dst.String() })})
 	}
 	return terminal{kind: termInternet, ext: -1, via: via, pkt: w.pkt}
 }
@@ -755,8 +747,7 @@ func (w *walker) fromInternet(ei int32) terminal {
 	}
 	w.refOK = false
 	w.pkt.Dst = e.primary
-	w.hop(Hop{Component: igw, Kind: HopInternetGateway, Decision: DecisionTranslate, Rule: "destination to private address " + e.primary.String(),
-		Packet: &Header{Src: w.pkt.Src, Dst: w.pkt.Dst}})
+	w.hop(w.translated(Hop{Component: igw, Kind: HopInternetGateway, Decision: DecisionTranslate}, "destination to private address ", e.primary))
 	w.crossACLs(-1, e.subnet)
 	if e.kind == eniNAT {
 		return w.atNAT(ei)
@@ -777,20 +768,12 @@ func (w *walker) toNAT(ei int32, from int32) terminal {
 		}
 		w.block(NGWProtocolRestriction, e.id, "", e.src.Position, "NAT gateway %s translates tcp, udp and icmp only, not %s", e.id, what)
 	}
-	if w.path != nil {
-		// The source becomes the gateway's own address: the rest of the
-		// walk does not depend on the original one. A path walk has no
-		// response to translate back.
-		w.path.notPlain = true
-	} else {
-		w.nat = append(w.nat, natEntry{gw: ei, orig: w.pkt.Src})
-	}
+	// The source becomes the gateway's own address: the rest of the walk
+	// does not depend on the original one.
+	w.nat = append(w.nat, natEntry{gw: ei, orig: w.pkt.Src})
 	w.pkt.Src = e.primary
 	w.refOK = false
-	if !w.quiet {
-		w.hop(Hop{Component: e.id, Kind: HopNATGateway, Decision: DecisionTranslate, Rule: "source to " + e.primary.String(),
-			Packet: &Header{Src: w.pkt.Src, Dst: w.pkt.Dst}, Pos: e.src.Position})
-	}
+	w.hop(w.translated(Hop{Component: e.id, Kind: HopNATGateway, Decision: DecisionTranslate, Pos: e.src.Position}, "source to ", e.primary))
 	return w.route(e.subnet)
 }
 
@@ -806,18 +789,16 @@ func (w *walker) toPeering(pcx model.ID, vpc int32, from int32) terminal {
 	ov := &w.s.vpcs[other]
 	if !inCIDRs(vi.m.CIDRBlocks, w.pkt.Src) {
 		w.block(PCXRequiresAddressInVPCCIDR, pcx, "", p.Source.Position, "source %s is not an address of %s: peering connection %s carries no transit traffic (S-42)", w.pkt.Src, vi.m.ID, pcx)
-		return w.drop(pcx, HopPeeringConnection, "source outside "+string(vi.m.ID), p.Source.Position)
+		return w.drop(pcx, HopPeeringConnection, w.say(func() string { return "source outside " + string(vi.m.ID) }), p.Source.Position)
 	}
 	if !inCIDRs(ov.m.CIDRBlocks, w.pkt.Dst) {
 		w.block(PCXRequiresAddressInVPCCIDR, pcx, "", p.Source.Position, "destination %s is not an address of %s: peering connection %s delivers only inside the peer VPC (S-42)", w.pkt.Dst, ov.m.ID, pcx)
-		return w.drop(pcx, HopPeeringConnection, "destination outside "+string(ov.m.ID), p.Source.Position)
+		return w.drop(pcx, HopPeeringConnection, w.say(func() string { return "destination outside " + string(ov.m.ID) }), p.Source.Position)
 	}
 	if vi.m.Region != ov.m.Region {
 		w.refOK = false
 	}
-	if !w.quiet {
-		w.hop(Hop{Component: pcx, Kind: HopPeeringConnection, Decision: DecisionForward, Rule: string(vi.m.ID) + " -> " + string(ov.m.ID), Pos: p.Source.Position})
-	}
+	w.hop(Hop{Component: pcx, Kind: HopPeeringConnection, Decision: DecisionForward, Rule: w.say(func() string { return string(vi.m.ID) + " -> " + string(ov.m.ID) }), Pos: p.Source.Position})
 	return w.deliverInVPC(other, -1)
 }
 
@@ -844,7 +825,7 @@ func (w *walker) toTransitGateway(tgw model.ID, vpc int32, from int32) terminal 
 		}
 		w.block(TGWRouteAZRestriction, att.m.ID, "", att.m.Source.Field("subnets").Position,
 			"attachment %s has no subnet in %s, where %s is: traffic there cannot reach transit gateway %s (S-51)", att.m.ID, zone, w.s.subnets[from].m.ID, tgw)
-		return w.drop(att.m.ID, HopTGWAttachment, "no attachment subnet in "+zone, att.m.Source.Position)
+		return w.drop(att.m.ID, HopTGWAttachment, w.say(func() string { return "no attachment subnet in " + zone }), att.m.Source.Position)
 	}
 	w.crossACLs(from, asn)
 	return w.throughTGW(att, az)
@@ -877,9 +858,7 @@ func (w *walker) throughTGW(att *attInfo, az string) terminal {
 	if att.m.State != model.AttachmentAvailable {
 		w.block(BadStateAttachment, att.m.ID, "", att.m.Source.Position, "attachment %s is %s, not available (S-50)", att.m.ID, att.m.State)
 	}
-	if !w.quiet {
-		w.hop(Hop{Component: att.m.ID, Kind: HopTGWAttachment, Decision: DecisionForward, Rule: "into transit gateway " + string(att.tgw.m.ID), Pos: att.m.Source.Position})
-	}
+	w.hop(Hop{Component: att.m.ID, Kind: HopTGWAttachment, Decision: DecisionForward, Rule: w.say(func() string { return "into transit gateway " + string(att.tgw.m.ID) }), Pos: att.m.Source.Position})
 	t := att.assoc
 	if t == nil {
 		w.block(TGWAttachMissingTGWRtbAssociation, att.m.ID, "", att.m.Source.Position, "attachment %s is associated with no route table, so transit gateway %s drops its traffic (S-50)", att.m.ID, att.tgw.m.ID)
@@ -889,20 +868,17 @@ func (w *walker) throughTGW(att *attInfo, az string) terminal {
 		return w.drop(t.ID, HopTGWRouteTable, "loop", model.Position{})
 	}
 	r := t.Lookup(w.pkt.Dst)
-	if r == nil && w.quiet {
-		return w.dropQuiet(TGWRtbCannotRoute, t.ID)
-	}
-	tpos := model.Position{}
-	if rt := w.s.x.TGWRouteTable(t.ID); rt != nil && !w.quiet {
-		tpos = rt.Source.Position
-	}
 	if r == nil {
+		tpos := model.Position{}
+		if rt := w.s.x.TGWRouteTable(t.ID); rt != nil && w.words() {
+			tpos = rt.Source.Position
+		}
 		w.block(TGWRtbCannotRoute, t.ID, "", tpos, "transit gateway route table %s has no route for %s (S-52)", t.ID, w.pkt.Dst)
-		return w.drop(t.ID, HopTGWRouteTable, "no route for "+w.pkt.Dst.String(), tpos)
+		return w.drop(t.ID, HopTGWRouteTable, w.say(func() string { return "no route for " + w.pkt.Dst.String() }), tpos)
 	}
 	var text string
 	var pos model.Position
-	if !w.quiet {
+	if w.words() {
 		// Words for messages only.
 		text, pos = w.s.tgwRouteWords(t, r)
 	}
@@ -939,7 +915,7 @@ func (w *walker) throughTGW(att *attInfo, az string) terminal {
 		if !ok && len(out.order) > 0 {
 			asn, ok = out.order[0], true
 		}
-		if out.m.ApplianceMode && w.path != nil {
+		if out.m.ApplianceMode {
 			// The response's way in depends on the request's: not a
 			// shareable path.
 			w.taint()
@@ -958,18 +934,14 @@ func (w *walker) throughTGW(att *attInfo, az string) terminal {
 		if ov.m.Region != w.s.vpcs[w.s.subnets[asn].vpc].m.Region {
 			w.refOK = false
 		}
-		if !w.quiet {
-			w.hop(Hop{Component: out.m.ID, Kind: HopTGWAttachment, Decision: DecisionForward,
-				Rule: "into " + string(ov.m.ID) + " through subnet " + string(w.s.subnets[asn].m.ID), Pos: out.m.Source.Position})
-		}
+		w.hop(Hop{Component: out.m.ID, Kind: HopTGWAttachment, Decision: DecisionForward,
+			Rule: w.say(func() string { return "into " + string(ov.m.ID) + " through subnet " + string(w.s.subnets[asn].m.ID) }), Pos: out.m.Source.Position})
 		// Traffic entering a VPC from its attachment is routed by the
 		// attachment subnet's route table (S-53).
 		return w.route(asn)
 	case model.AttachmentPeering:
 		peer := w.s.atts[out.m.Peer]
-		if !w.quiet {
-			w.hop(Hop{Component: out.m.ID, Kind: HopTGWAttachment, Decision: DecisionForward, Rule: "to transit gateway " + string(peer.tgw.m.ID), Pos: out.m.Source.Position})
-		}
+		w.hop(Hop{Component: out.m.ID, Kind: HopTGWAttachment, Decision: DecisionForward, Rule: w.say(func() string { return "to transit gateway " + string(peer.tgw.m.ID) }), Pos: out.m.Source.Position})
 		if peer.tgw.m.Region != att.tgw.m.Region {
 			w.refOK = false
 		}
@@ -981,18 +953,15 @@ func (w *walker) throughTGW(att *attInfo, az string) terminal {
 // toExternal delivers the packet to the external network behind a gateway
 // or attachment.
 func (w *walker) toExternal(via model.ID, kind HopKind) terminal {
-	if w.path != nil {
-		w.path.notPlain = true
-	}
 	w.refOK = false
 	for _, i := range w.s.externalVia[via] {
 		if inCIDRs(w.s.externals[i].CIDRs, w.pkt.Dst) {
 			e := w.s.externals[i]
-			w.hop(Hop{Component: e.ID, Kind: HopExternalNetwork, Decision: DecisionDeliver, Rule: fmt.Sprintf("through %s to %s", via, e.ID), Pos: e.Source.Position})
+			w.hop(Hop{Component: e.ID, Kind: HopExternalNetwork, Decision: DecisionDeliver, Rule: w.say(func() string { return fmt.Sprintf("through %s to %s", via, e.ID) }), Pos: e.Source.Position})
 			return terminal{kind: termExternal, ext: i, via: via, pkt: w.pkt}
 		}
 	}
-	w.hop(Hop{Component: via, Kind: kind, Decision: DecisionDeliver, Rule: "out to the network behind " + string(via)})
+	w.hop(Hop{Component: via, Kind: kind, Decision: DecisionDeliver, Rule: w.say(func() string { return "out to the network behind " + string(via) })})
 	return terminal{kind: termExternal, ext: -1, via: via, pkt: w.pkt}
 }
 
@@ -1022,8 +991,8 @@ func (w *walker) toGatewayEndpoint(id model.ID, vpc int32, from int32) terminal 
 	if !(w.pkt.Protocol == model.ProtocolTCP || (w.pkt.Protocol == model.ProtocolICMP && w.pkt.ICMPType == 8)) {
 		w.block(VPCEGatewayProtocolRestriction, id, "", e.Source.Position, "gateway endpoint %s carries tcp and icmp echo only, not %s (S-70)", id, w.pkt.Protocol)
 	}
-	w.hop(Hop{Component: id, Kind: HopGatewayEndpoint, Decision: DecisionForward, Rule: "to " + e.Service, Pos: e.Source.Position})
-	w.hop(Hop{Component: model.ID(e.Service), Kind: HopAWSService, Decision: DecisionDeliver, Rule: "service address " + w.pkt.Dst.String()})
+	w.hop(Hop{Component: id, Kind: HopGatewayEndpoint, Decision: DecisionForward, Rule: w.say(func() string { return "to " + e.Service }), Pos: e.Source.Position})
+	w.hop(Hop{Component: model.ID(e.Service), Kind: HopAWSService, Decision: DecisionDeliver, Rule: w.say(func() string { return "service address " + w.pkt.Dst.String() })})
 	w.refOK = false
 	return terminal{kind: termService, vpc: vpc, ext: -1, via: id, pkt: w.pkt}
 }
@@ -1071,18 +1040,19 @@ func (w *walker) toMiddlebox(ei int32, from int32) terminal {
 	if w.leg == LegForward {
 		w.boxes = append(w.boxes, ei)
 	}
-	if hostUnseen && w.path == nil {
+	if hostUnseen {
 		w.warn(ApplianceAsymmetricRouting, e.id, "", e.src.Position, "the response passes %s, which did not forward the request: a stateful appliance drops it%s", e.id, w.asymmetryHint())
 	}
-	if w.path == nil && w.leg == LegForward {
+	filters := w.rec.filters()
+	if filters && w.leg == LegForward {
 		w.hop(w.checkSG(ei, sgeval.Ingress, w.peerFor(w.pkt.Src, w.srcENI), w.srcENI))
-	} else if w.path == nil && unseen {
+	} else if filters && unseen {
 		w.hop(w.checkResponseSG(ei, sgeval.Ingress, sgeval.Peer{Addr: w.pkt.Src}))
 	}
-	w.hop(Hop{Component: e.id, Kind: eniHopKind(e), Decision: DecisionForward, Rule: "appliance forwards " + w.flow(), Pos: e.src.Position})
-	if w.path == nil && w.leg == LegForward {
+	w.hop(Hop{Component: e.id, Kind: eniHopKind(e), Decision: DecisionForward, Rule: w.say(func() string { return "appliance forwards " + w.flow() }), Pos: e.src.Position})
+	if filters && w.leg == LegForward {
 		w.hop(w.checkSG(ei, sgeval.Egress, sgeval.Peer{Addr: w.pkt.Dst}, -1))
-	} else if w.path == nil && unseen {
+	} else if filters && unseen {
 		w.hop(w.checkResponseSG(ei, sgeval.Egress, sgeval.Peer{Addr: w.pkt.Dst}))
 	}
 	// Beyond the appliance the destination sees forwarded traffic: rules
@@ -1121,7 +1091,7 @@ func (w *walker) checkResponseSG(ei int32, dir sgeval.Direction, peer sgeval.Pee
 	d, port := sgeval.CheckRange(e.groups, dir, w.pkt, peer, w.ephemeral)
 	if d.Allowed {
 		h := Hop{Component: d.Group, Kind: HopSecurityGroup, Decision: DecisionAllow, Direction: dir.String()}
-		if !w.quiet {
+		if w.words() {
 			h.Rule, h.Pos = w.s.sgWords(dir, d)
 			h.Rule += "; this interface did not see the request, so the response is new traffic to it"
 		}
@@ -1130,7 +1100,7 @@ func (w *walker) checkResponseSG(ei int32, dir sgeval.Direction, peer sgeval.Pee
 	saved := w.pkt
 	w.pkt.DstPort = port
 	var note string
-	if !w.quiet {
+	if w.words() {
 		note = fmt.Sprintf(" (port %d): the request did not pass %s, so to its security groups the response is new traffic (asymmetric path)", port, e.id)
 	}
 	h := w.checkSGNote(ei, dir, peer, -1, note)
