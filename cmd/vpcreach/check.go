@@ -25,11 +25,11 @@ type expectationJSON struct {
 }
 
 func runCheck(args []string, out, errOut io.Writer) int {
-	fs := newFlags("check", "FILE...", errOut, nil)
+	fs := newFlags("check", "FILE...", out, errOut, nil)
 	output := formatFlag("text")
-	fs.Var(&output, "output", "output format: text, json, sarif or junit")
+	fs.Var(&output, "output", "output `format`: text, json, sarif or junit")
 	failOn := severityFlag{model.SeverityError}
-	fs.Var(&failOn, "fail-on", "exit 1 when an outcome is at least this severe: error (an expectation fails), warning or note (one also holds with warnings)")
+	fs.Var(&failOn, "fail-on", "exit 1 when an outcome is at least this `severity`: error (an expectation fails), warning or note (one also holds with warnings)")
 	baseDir := addBaseDir(fs)
 	files, fromAWS, code, ok := parseInputs(fs, args)
 	if !ok {

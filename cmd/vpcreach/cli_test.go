@@ -138,7 +138,7 @@ func TestVersion(t *testing.T) {
 }
 
 func TestFlagsAfterFiles(t *testing.T) {
-	pos, err := parseArgs(newFlags("x", "", &bytes.Buffer{}, new(outputFlag)), []string{"a.yaml", "--output", "json", "b.yaml", "--", "--c.yaml"})
+	pos, err := parseArgs(newFlags("x", "", &bytes.Buffer{}, &bytes.Buffer{}, new(outputFlag)), []string{"a.yaml", "--output", "json", "b.yaml", "--", "--c.yaml"})
 	require.NoError(t, err)
 	assert.Equal(t, []string{"a.yaml", "b.yaml", "--c.yaml"}, pos)
 }

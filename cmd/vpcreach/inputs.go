@@ -24,7 +24,7 @@ func (f *awsFlag) Set(s string) error {
 // addFromAWS adds --from-aws to a command.
 func addFromAWS(fs *flag.FlagSet) *awsFlag {
 	var f awsFlag
-	fs.Var(&f, "from-aws", "an AWS snapshot to read with the files: a directory of AWS CLI JSON (see 'vpcreach import aws'); repeatable")
+	fs.Var(&f, "from-aws", "an AWS snapshot to read with the files: a directory (`DIR`) of AWS CLI JSON (see 'vpcreach import aws'); repeatable")
 	return &f
 }
 

@@ -84,13 +84,13 @@ type ruleJSON struct {
 }
 
 func runLint(args []string, out, errOut io.Writer) int {
-	fs := newFlags("lint", "FILE...", errOut, nil)
+	fs := newFlags("lint", "FILE...", out, errOut, nil)
 	output := formatFlag("text")
-	fs.Var(&output, "output", "output format: text, json, sarif or junit")
+	fs.Var(&output, "output", "output `format`: text, json, sarif or junit")
 	failOn := severityFlag{model.SeverityWarning}
-	fs.Var(&failOn, "fail-on", "exit 1 when a finding is at least this severe: error, warning or note")
+	fs.Var(&failOn, "fail-on", "exit 1 when a finding is at least this `severity`: error, warning or note")
 	var disable listFlag
-	fs.Var(&disable, "disable", "a rule id not to run (repeatable, or comma-separated)")
+	fs.Var(&disable, "disable", "a `rule` id not to run (repeatable, or comma-separated)")
 	listRules := fs.Bool("rules", false, "list the rules and exit")
 	fromAWS := addFromAWS(fs)
 	baseDir := addBaseDir(fs)
@@ -173,7 +173,7 @@ func runLint(args []string, out, errOut io.Writer) int {
 
 // addBaseDir adds --base-dir, for the commands that write SARIF.
 func addBaseDir(fs *flag.FlagSet) *string {
-	return fs.String("base-dir", "", "with --output sarif: the directory file URIs are relative to (default: the root of the git repository holding the current directory, else the current directory)")
+	return fs.String("base-dir", "", "with --output sarif: the `directory` file URIs are relative to (default: the root of the git repository holding the current directory, else the current directory)")
 }
 
 // sarifBase returns the base directory of SARIF artifact URIs: dir, or

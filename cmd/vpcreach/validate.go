@@ -69,7 +69,7 @@ type validateJSON struct {
 
 func runValidate(args []string, out, errOut io.Writer) int {
 	var output outputFlag
-	fs := newFlags("validate", "FILE...", errOut, &output)
+	fs := newFlags("validate", "FILE...", out, errOut, &output)
 	files, fromAWS, code, ok := parseInputs(fs, args)
 	if !ok {
 		return code
