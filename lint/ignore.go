@@ -233,7 +233,7 @@ func init() {
 	register(&Rule{
 		ID:       unusedIgnore,
 		Severity: model.SeverityWarning,
-		Title:    "A vpcreach:ignore comment has no effect",
+		Title:    "vpcreach:ignore comment that has no effect",
 		Description: "A `# vpcreach:ignore RULE-ID [reason]` comment drops the findings of the named rules located in the resource " +
 			"on the next line. One that names no rule or an unknown rule, that stands before a blank line, or whose rule ran and " +
 			"found nothing in that resource, has no effect: left in place, it would hide the next real finding there, or " +
