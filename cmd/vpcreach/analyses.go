@@ -275,10 +275,7 @@ func runExposure(args []string, out, errOut io.Writer) int {
 				also = " (and " + idsText(e.Members) + ")"
 			}
 			for _, p := range e.Ports {
-				from := "anywhere on the internet"
-				if !p.Anywhere {
-					from = prefixesText(p.From)
-				}
+				from := exposedFrom(p)
 				fmt.Fprintf(out, "%s %s%s: %s %s from %s\n", e.Kind, safe(string(e.Destination)), also, e.Protocol, p.Ports, from)
 			}
 			if e.Example != nil {
@@ -291,6 +288,19 @@ func runExposure(args []string, out, errOut io.Writer) int {
 		return exitFindings
 	}
 	return exitOK
+}
+
+// exposedFrom says who reaches exposed ports: "anywhere on the internet",
+// the ranges that do, or, when fewer, "anywhere except" the ranges that do
+// not. The JSON output keeps the exact ranges.
+func exposedFrom(p solver.ExposedPorts) string {
+	if p.Anywhere {
+		return "anywhere on the internet"
+	}
+	if except := p.Except(); len(except) > 0 && len(except) < len(p.From) {
+		return "anywhere except " + prefixesText(except)
+	}
+	return prefixesText(p.From)
 }
 
 func runMatrix(args []string, out, errOut io.Writer) int {

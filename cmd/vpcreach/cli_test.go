@@ -92,6 +92,8 @@ func TestCLIGolden(t *testing.T) {
 		{"who-can-reach-db", exitOK, []string{"who-can-reach", "../../solver/testdata/network.yaml", "--to", "i-a-db", "--port", "5432"}},
 		{"who-can-reach-web-json", exitOK, []string{"who-can-reach", "../../solver/testdata/network.yaml", "--to", "i-a-web", "--port", "22", "--output", "json"}},
 		{"exposure-network", exitFindings, []string{"exposure", "../../solver/testdata/network.yaml"}},
+		{"exposure-blocked-range", exitFindings, []string{"exposure", "testdata/blocked-range.yaml"}},
+		{"exposure-blocked-range-json", exitFindings, []string{"exposure", "testdata/blocked-range.yaml", "--output", "json"}},
 		{"exposure-seed002-json", exitFindings, []string{"exposure", "../../testdata/seed002-privatelink.yaml", "--ports", "22,80,443", "--output", "json"}},
 		{"matrix-seed000", exitOK, []string{"matrix", "../../testdata/seed000-peering-nlb.yaml", "--protocol", "icmp"}},
 		{"matrix-seed000-instances-json", exitOK, []string{"matrix", "../../testdata/seed000-peering-nlb.yaml", "--port", "30379", "--level", "instance", "--output", "json"}},
