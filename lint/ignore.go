@@ -1,6 +1,7 @@
 package lint
 
 import (
+	"bytes"
 	"fmt"
 	"os"
 	"regexp"
@@ -60,9 +61,13 @@ var ignoreDirective = regexp.MustCompile(`^#\s*vpcreach:ignore(?:\s+(.*))?$`)
 
 // ParseIgnores returns the `# vpcreach:ignore` comments of a topology file,
 // in file order. name is the file's name as the model's positions give it
-// (the name given to model.ReadFiles or model.LoadBytes). A file that is
-// not YAML is an error; one that holds no such comment gives none.
+// (the name given to model.ReadFiles or model.LoadBytes). A file that
+// holds no such comment gives none (and is not parsed again); one that
+// does and is not YAML is an error.
 func ParseIgnores(name string, data []byte) ([]Ignore, error) {
+	if !bytes.Contains(data, []byte("vpcreach:ignore")) {
+		return nil, nil // most files: no need to parse them again
+	}
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
