@@ -90,17 +90,20 @@ func collectFields(t reflect.Type, prefix []int, si *structInfo) {
 	}
 }
 
-// maxAliasNodes bounds the nodes visited through YAML aliases, so that a
-// small file cannot expand into an enormous one.
-const maxAliasNodes = 1 << 20
-
+// decoder decodes a document whose size LoadOptions.countNodes has
+// checked, aliases expanded.
 type decoder struct {
-	file       string
-	diags      diagnoser
-	aliasDepth int
-	aliasNodes int
-	// aliasOverflow is set once the alias budget is spent and reported.
-	aliasOverflow bool
+	file  string
+	diags diagnoser
+	// reported holds the position and message of each error reported:
+	// through aliases, one node is decoded many times, and its errors
+	// are reported once.
+	reported map[errorKey]bool
+}
+
+type errorKey struct {
+	line, col int
+	msg       string
 }
 
 func (d *decoder) pos(n *yaml.Node) Position {
@@ -108,19 +111,24 @@ func (d *decoder) pos(n *yaml.Node) Position {
 }
 
 func (d *decoder) fail(n *yaml.Node, path string, sentinel error, format string, args ...any) {
+	msg := fmt.Sprintf(format, args...)
+	k := errorKey{n.Line, n.Column, msg}
+	if d.reported[k] {
+		return
+	}
+	if d.reported == nil {
+		d.reported = map[errorKey]bool{}
+	}
+	d.reported[k] = true
 	d.diags.list = append(d.diags.list, Diagnostic{
-		Severity: SeverityError, Pos: d.pos(n), Path: path,
-		Message: fmt.Sprintf(format, args...), Err: sentinel,
+		Severity: SeverityError, Pos: d.pos(n), Path: path, Message: msg, Err: sentinel,
 	})
 }
 
-// resolve follows aliases, counting what they expand to.
-func (d *decoder) resolve(n *yaml.Node, path string) *yaml.Node {
+// resolve follows aliases.
+func resolve(n *yaml.Node) *yaml.Node {
 	for n != nil && n.Kind == yaml.AliasNode {
 		n = n.Alias
-	}
-	if d.aliasDepth > 0 {
-		d.aliasNodes++
 	}
 	return n
 }
@@ -143,19 +151,8 @@ func kindName(n *yaml.Node) string {
 // decode sets v from n. owner receives the positions of scalar values under
 // key (index -1 for a field, else the list index).
 func (d *decoder) decode(n *yaml.Node, v reflect.Value, path string, owner *Source, key string, index int) {
-	if n.Kind == yaml.AliasNode {
-		d.aliasDepth++
-		defer func() { d.aliasDepth-- }()
-	}
-	n = d.resolve(n, path)
+	n = resolve(n)
 	if n == nil {
-		return
-	}
-	if d.aliasNodes > maxAliasNodes {
-		if !d.aliasOverflow {
-			d.aliasOverflow = true
-			d.fail(n, path, ErrInvalidValue, "YAML aliases expand to more than %d nodes", maxAliasNodes)
-		}
 		return
 	}
 	if owner != nil && (n.Kind == yaml.ScalarNode || index < 0) {
@@ -174,13 +171,9 @@ func (d *decoder) decode(n *yaml.Node, v reflect.Value, path string, owner *Sour
 	switch {
 	case t == addrType:
 		if s, ok := d.scalar(n, path, "an IPv4 address"); ok {
-			a, err := netip.ParseAddr(strings.TrimSpace(s))
-			if err != nil || !a.Is4() {
-				if strings.Contains(s, "/") {
-					d.fail(n, path, ErrInvalidValue, "%q is a CIDR, not an address", s)
-				} else {
-					d.fail(n, path, ErrInvalidValue, "%q is not an IPv4 address", s)
-				}
+			a, err := ParseAddr(s)
+			if err != nil {
+				d.fail(n, path, ErrInvalidValue, "%s", err)
 				return
 			}
 			v.Set(reflect.ValueOf(a))
@@ -303,7 +296,7 @@ func (d *decoder) decodeStruct(n *yaml.Node, v reflect.Value, path string) {
 	}
 	seen := make(map[string]bool, len(n.Content)/2)
 	for i := 0; i+1 < len(n.Content); i += 2 {
-		k := d.resolve(n.Content[i], path)
+		k := resolve(n.Content[i])
 		val := n.Content[i+1]
 		if k.Kind != yaml.ScalarNode {
 			d.fail(k, path, ErrType, "expected a key, got %s", kindName(k))
@@ -341,8 +334,6 @@ func (d *decoder) decodeStruct(n *yaml.Node, v reflect.Value, path string) {
 }
 
 func isNull(n *yaml.Node) bool {
-	for n != nil && n.Kind == yaml.AliasNode {
-		n = n.Alias
-	}
+	n = resolve(n)
 	return n != nil && n.Kind == yaml.ScalarNode && n.Tag == "!!null"
 }

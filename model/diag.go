@@ -32,6 +32,9 @@ var (
 	ErrConflict = errors.New("conflict")
 	// ErrQuota: a count above an AWS quota.
 	ErrQuota = errors.New("quota exceeded")
+	// ErrTooLarge: an input above a limit of LoadOptions (file size, YAML
+	// nodes); the file is not checked further.
+	ErrTooLarge = errors.New("input too large")
 )
 
 // Severity ranks a finding. In validation, errors stop a run; warnings are

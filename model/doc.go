@@ -10,6 +10,7 @@
 // JSONSchema), from AWS CLI snapshots (package awsimport), or from Go code.
 // Decoding is strict and every problem is a Diagnostic with its file, line,
 // column and field path; Validate checks AWS's addressing and reference
-// rules (aws-semantics S-01..S-55) and reports every error at once. Encode
-// writes a model back as YAML.
+// rules (aws-semantics S-01..S-55) and reports every error at once. Input
+// is bounded: a file above the size or YAML node limits of LoadOptions is
+// one error, not a long wait. Encode writes a model back as YAML.
 package model

@@ -71,7 +71,11 @@ func NewIndex(m *Model) (*Index, Diagnostics) {
 			return
 		}
 		if prev, dup := first[id]; dup {
-			d.errorf(src, ErrDuplicateID, "duplicate id %q (first defined at %s)", id, prev.Position)
+			if prev.Position.IsValid() && prev.Position == src.Position {
+				d.errorf(src, ErrDuplicateID, "duplicate id %q: a YAML alias repeats the resource written here", id)
+			} else {
+				d.errorf(src, ErrDuplicateID, "duplicate id %q (first defined at %s)", id, prev.Position)
+			}
 			return
 		}
 		first[id] = src

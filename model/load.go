@@ -1,14 +1,10 @@
 package model
 
 import (
-	"bytes"
 	"errors"
 	"io"
-	"os"
 	"reflect"
-	"regexp"
 	"slices"
-	"strconv"
 	"strings"
 
 	"gopkg.in/yaml.v3"
@@ -20,17 +16,24 @@ const FormatVersion = 1
 // Parse decodes one topology file. name is used in positions. It checks
 // syntax, field names and value types, not meaning: see Validate. The error,
 // when not nil, is a Diagnostics holding every problem found, sorted.
-func Parse(name string, data []byte) (*Model, error) {
-	m, diags := parse(name, data)
+func Parse(name string, data []byte) (*Model, error) { return LoadOptions{}.Parse(name, data) }
+
+// Parse is the package's Parse within o's limits.
+func (o LoadOptions) Parse(name string, data []byte) (*Model, error) {
+	m, diags := o.parse(name, data)
 	if err := diags.Err(); err != nil {
 		return nil, err
 	}
 	return m, nil
 }
 
-// parse decodes as much of a file as it can: the model it returns (nil only
-// when the file is not YAML at all) holds every value that decoded.
-func parse(name string, data []byte) (*Model, Diagnostics) {
+// parse decodes as much of a file as it can: the model it returns holds
+// every value that decoded. It is nil when the file is not YAML at all or
+// is above a limit: what such a file holds is not checked.
+func (o LoadOptions) parse(name string, data []byte) (*Model, Diagnostics) {
+	if int64(len(data)) > o.maxFileSize() {
+		return nil, Diagnostics{*o.tooLarge(name, int64(len(data)))}
+	}
 	root, err := parseYAML(name, data)
 	if err != nil {
 		return nil, asDiagnostics(err)
@@ -38,6 +41,9 @@ func parse(name string, data []byte) (*Model, Diagnostics) {
 	if root == nil {
 		return nil, Diagnostics{{Severity: SeverityError, Pos: Position{File: name, Line: 1, Column: 1},
 			Message: "empty file: a topology starts with \"version: 1\"", Err: ErrMissingField}}
+	}
+	if bad := o.countNodes(name, root); bad != nil {
+		return nil, Diagnostics{*bad}
 	}
 	d := &decoder{file: name}
 	m := &Model{}
@@ -53,72 +59,28 @@ func parse(name string, data []byte) (*Model, Diagnostics) {
 	return m, d.diags.list
 }
 
-var yamlLine = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
-
 // parseYAML returns the root node of the single document in data, nil for
 // an empty file, or a positioned syntax error.
 func parseYAML(name string, data []byte) (*yaml.Node, error) {
-	dec := yaml.NewDecoder(bytes.NewReader(data))
-	var doc yaml.Node
-	if err := dec.Decode(&doc); err != nil {
-		if errors.Is(err, io.EOF) {
-			return nil, nil
-		}
-		return nil, syntaxError(name, err)
+	data, bad := checkEncoding(name, data)
+	if bad != nil {
+		return nil, Diagnostics{*bad}
 	}
-	var extra yaml.Node
-	if err := dec.Decode(&extra); err == nil {
+	doc, extra, err := decodeOne(data)
+	if errors.Is(err, io.EOF) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, syntaxError(name, data, err)
+	}
+	if extra != nil {
 		return nil, Diagnostics{{Severity: SeverityError, Pos: Position{File: name, Line: extra.Line, Column: extra.Column},
 			Message: "a topology file holds one YAML document; split the others into their own files", Err: ErrSyntax}}
-	} else if !errors.Is(err, io.EOF) {
-		return nil, syntaxError(name, err)
 	}
 	if len(doc.Content) == 0 {
 		return nil, nil
 	}
 	return doc.Content[0], nil
-}
-
-// syntaxError turns a yaml.v3 error into a Diagnostic. The YAML parser
-// reports a line but no column; the column is then 0 and not printed. For
-// parser (as opposed to scanner) errors, yaml.v3 reports the 0-based line
-// where the construct being parsed starts; those are corrected to 1-based
-// and say so.
-func syntaxError(name string, err error) error {
-	msg := err.Error()
-	pos := Position{File: name}
-	if m := yamlLine.FindStringSubmatch(msg); m != nil {
-		pos.Line, _ = strconv.Atoi(m[1])
-		msg = m[2]
-		if isParserError(msg) {
-			pos.Line++
-			msg += " (in the construct that starts on this line)"
-		}
-	} else if len(msg) > 6 && msg[:6] == "yaml: " {
-		msg = msg[6:]
-	}
-	if pos.Line == 0 {
-		pos.Line = 1
-	}
-	return Diagnostics{{Severity: SeverityError, Pos: pos, Message: "YAML syntax: " + msg, Err: ErrSyntax}}
-}
-
-// parserErrors are the yaml.v3 messages raised by its parser, which
-// reports lines 0-based; its scanner reports them 1-based.
-var parserErrors = []string{
-	"did not find expected <document start>", "did not find expected node content",
-	"did not find expected key", "did not find expected ',' or ']'", "did not find expected ',' or '}'",
-	"did not find expected '-' indicator", "found duplicate %YAML directive",
-	"found incompatible YAML document", "found undefined tag handle",
-}
-
-func isParserError(msg string) bool {
-	for _, p := range parserErrors {
-		if strings.HasPrefix(msg, p) {
-			return true
-		}
-	}
-	return false
 }
 
 // Merge joins several parsed files into one model by concatenating their
@@ -168,7 +130,12 @@ func Merge(models ...*Model) *Model {
 // reports every mistake. Checks that would only repeat a decoding error
 // about the same resource are left out.
 func LoadFiles(paths ...string) (m *Model, warnings Diagnostics, err error) {
-	m, diags := ReadFiles(paths...)
+	return LoadOptions{}.LoadFiles(paths...)
+}
+
+// LoadFiles is the package's LoadFiles within o's limits.
+func (o LoadOptions) LoadFiles(paths ...string) (m *Model, warnings Diagnostics, err error) {
+	m, diags := o.ReadFiles(paths...)
 	return split(m, diags)
 }
 
@@ -176,8 +143,11 @@ func LoadFiles(paths ...string) (m *Model, warnings Diagnostics, err error) {
 // returns the merged model even when it has errors (nil only when no file
 // parsed at all), with every diagnostic, sorted. A model with errors may be
 // incomplete; analyse it only if the errors allow.
-func ReadFiles(paths ...string) (*Model, Diagnostics) {
-	models, all := ParseFiles(paths...)
+func ReadFiles(paths ...string) (*Model, Diagnostics) { return LoadOptions{}.ReadFiles(paths...) }
+
+// ReadFiles is the package's ReadFiles within o's limits.
+func (o LoadOptions) ReadFiles(paths ...string) (*Model, Diagnostics) {
+	models, all := o.ParseFiles(paths...)
 	if len(models) == 0 {
 		all.Sort()
 		return nil, all
@@ -191,16 +161,19 @@ func ReadFiles(paths ...string) (*Model, Diagnostics) {
 // from elsewhere (an imported AWS snapshot) before validating the whole
 // with Check. It returns the models that parsed (each as complete as its
 // file allows) and every diagnostic of reading and decoding.
-func ParseFiles(paths ...string) ([]*Model, Diagnostics) {
+func ParseFiles(paths ...string) ([]*Model, Diagnostics) { return LoadOptions{}.ParseFiles(paths...) }
+
+// ParseFiles is the package's ParseFiles within o's limits.
+func (o LoadOptions) ParseFiles(paths ...string) ([]*Model, Diagnostics) {
 	var all Diagnostics
 	var models []*Model
 	for _, p := range paths {
-		data, rerr := os.ReadFile(p)
-		if rerr != nil {
-			all = append(all, Diagnostic{Severity: SeverityError, Pos: Position{File: p}, Message: rerr.Error(), Err: rerr})
+		data, bad := o.readFile(p)
+		if bad != nil {
+			all = append(all, *bad)
 			continue
 		}
-		pm, diags := parse(p, data)
+		pm, diags := o.parse(p, data)
 		all = append(all, diags...)
 		if pm != nil {
 			models = append(models, pm)
@@ -217,7 +190,12 @@ func Check(m *Model, decoding Diagnostics) Diagnostics { return check(m, decodin
 // LoadBytes parses and validates one topology held in memory, as LoadFiles
 // does; name is used in positions.
 func LoadBytes(name string, data []byte) (*Model, Diagnostics, error) {
-	pm, diags := parse(name, data)
+	return LoadOptions{}.LoadBytes(name, data)
+}
+
+// LoadBytes is the package's LoadBytes within o's limits.
+func (o LoadOptions) LoadBytes(name string, data []byte) (*Model, Diagnostics, error) {
+	pm, diags := o.parse(name, data)
 	if pm == nil {
 		return nil, nil, diags.Err()
 	}
@@ -232,7 +210,28 @@ func check(m *Model, decoding Diagnostics) Diagnostics {
 		diags = append(suppressRepeats(diags, decoding), decoding...)
 	}
 	diags.Sort()
-	return diags
+	return dropRepeats(diags)
+}
+
+// dropRepeats keeps the first of the diagnostics that say the same thing
+// at the same place: a resource written once and used through several
+// YAML aliases is checked once per use.
+func dropRepeats(diags Diagnostics) Diagnostics {
+	type key struct {
+		sev       Severity
+		pos       Position
+		msg, rule string
+	}
+	seen := make(map[key]bool, len(diags))
+	out := diags[:0]
+	for _, d := range diags {
+		k := key{d.Severity, d.Pos, d.Message, d.Rule}
+		if !d.Pos.IsValid() || !seen[k] {
+			out = append(out, d)
+		}
+		seen[k] = true
+	}
+	return out
 }
 
 // split returns the model and its warnings, or the errors.

@@ -56,7 +56,7 @@ func TestDecodeErrorsAreExactAndPositioned(t *testing.T) {
 		{"missing version", "vpcs: []\n", []string{`t.yaml:1:1: version: required field is missing`}},
 		{"empty", "", []string{`t.yaml:1:1: empty file: a topology starts with "version: 1"`}},
 		{"two documents", "version: 1\n---\nversion: 1\n", []string{`t.yaml:2:1: a topology file holds one YAML document; split the others into their own files`}},
-		{"syntax", "version: 1\nvpcs: [\n", []string{`t.yaml:3: YAML syntax: did not find expected node content (in the construct that starts on this line)`}},
+		{"syntax", "version: 1\nvpcs: [\n", []string{`t.yaml:2:7: YAML syntax: did not find expected node content`}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -147,13 +147,19 @@ func FuzzLoad(f *testing.F) {
 	f.Add([]byte(minimal("    subnets:\n      - {id: s1, az: ap-southeast-1a, cidr_block: 10.0.1.0/24}\n")))
 	f.Add([]byte("version: 1\nvpcs: [{id: a, region: r, cidr_blocks: [10.0.0.0/16], subnets: [{id: s, az: r1, cidr_block: 10.0.0.0/28}], instances: [{id: i, subnet: s, private_ip: 10.0.0.4}]}]\n"))
 	f.Add([]byte("a: &a [*a]\n"))
-	// Every example topology and every broken one seeds the corpus too.
+	// Every example topology and every broken one of the repository seeds
+	// the corpus too, with testdata/fuzz/FuzzLoad.
 	files, _ := filepath.Glob("../testdata/*.yaml")
 	broken, _ := filepath.Glob("../testdata/invalid/*.yaml")
+	if len(files) == 0 || len(broken) == 0 {
+		f.Fatal("no topologies in ../testdata and ../testdata/invalid to seed the corpus")
+	}
 	for _, name := range append(files, broken...) {
-		if data, err := os.ReadFile(name); err == nil {
-			f.Add(data)
+		data, err := os.ReadFile(name)
+		if err != nil {
+			f.Fatal(err)
 		}
+		f.Add(data)
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		done := make(chan struct{})
@@ -172,8 +178,8 @@ func FuzzLoad(f *testing.F) {
 				t.Fatalf("error is not a non-empty Diagnostics: %v", err)
 			}
 			for _, d := range ds {
-				if d.Pos.File != "fuzz.yaml" || d.Pos.Line < 1 || d.Message == "" {
-					t.Fatalf("diagnostic without position or message: %#v", d)
+				if d.Pos.File != "fuzz.yaml" || d.Pos.Line < 1 || d.Pos.Column < 1 || d.Message == "" {
+					t.Fatalf("diagnostic without line, column or message: %#v", d)
 				}
 			}
 			return
@@ -182,4 +188,36 @@ func FuzzLoad(f *testing.F) {
 			t.Fatal("nil model without error")
 		}
 	})
+}
+
+// TestIPv6IsNotModelled: an IPv6 CIDR or address is reported as such, not
+// as an unknown security group or prefix list, nor as a bad CIDR.
+func TestIPv6IsNotModelled(t *testing.T) {
+	sg := "    subnets: [{id: s, az: ap-southeast-1a, cidr_block: 10.0.0.0/24}]\n    security_groups:\n      - id: sg\n"
+	tests := []struct {
+		name, yaml, want string
+	}{
+		{"security group source", minimal(sg + "        ingress: [{protocol: tcp, ports: 443, sources: [\"::/0\", 10.0.0.0/8]}]\n"),
+			`t.yaml:9:57: vpcs[0].security_groups[0].ingress[0].sources[0]: "::/0" is an IPv6 CIDR: IPv6 is not modelled yet`},
+		{"security group destination", minimal(sg + "        egress: [{protocol: all, destinations: [sg, 2600:1f18::/32]}]\n"),
+			`t.yaml:9:53: vpcs[0].security_groups[0].egress[0].destinations[1]: "2600:1f18::/32" is an IPv6 CIDR: IPv6 is not modelled yet`},
+		{"network ACL", minimal("    network_acls:\n      - id: acl\n        ingress: [{rule: 100, protocol: all, cidr: \"::/0\", action: allow}]\n"),
+			`t.yaml:8:52: vpcs[0].network_acls[0].ingress[0].cidr: "::/0" is an IPv6 CIDR: IPv6 is not modelled yet`},
+		{"route", minimal("    internet_gateway: igw\n    route_tables:\n      - id: rt\n        routes: [{destination: \"::/0\", target: igw}]\n"),
+			`t.yaml:9:32: vpcs[0].route_tables[0].routes[0].destination: "::/0" is an IPv6 CIDR: IPv6 is not modelled yet`},
+		{"route starting with a letter", minimal("    internet_gateway: igw\n    route_tables:\n      - id: rt\n        routes: [{destination: fd00::/8, target: igw}]\n"),
+			`t.yaml:9:32: vpcs[0].route_tables[0].routes[0].destination: "fd00::/8" is an IPv6 CIDR: IPv6 is not modelled yet`},
+		{"address", minimal(sg + "    instances: [{id: i, subnet: s, private_ip: \"fd00::5\"}]\n"),
+			`t.yaml:9:48: vpcs[0].instances[0].private_ip: "fd00::5" is an IPv6 address: IPv6 is not modelled yet`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, _, err := model.LoadBytes("t.yaml", []byte(tt.yaml))
+			var got []string
+			for _, d := range diagsOf(t, err) {
+				got = append(got, d.Error())
+			}
+			assert.Equal(t, []string{tt.want}, got)
+		})
+	}
 }

@@ -259,6 +259,15 @@ func parseCIDROrID(s string) (netip.Prefix, bool, error) {
 	if t == "" {
 		return netip.Prefix{}, false, fmt.Errorf("empty value")
 	}
+	if strings.Contains(t, ":") {
+		// An IPv6 CIDR or address would otherwise read as an id.
+		if p, err := netip.ParsePrefix(t); err == nil && p.Addr().Is6() {
+			return netip.Prefix{}, false, notModelled(s, "CIDR")
+		}
+		if a, err := netip.ParseAddr(t); err == nil && a.Is6() {
+			return netip.Prefix{}, false, notModelled(s, "address")
+		}
+	}
 	if t[0] < '0' || t[0] > '9' {
 		if strings.ContainsAny(t, " \t") {
 			return netip.Prefix{}, false, fmt.Errorf("%q is neither a CIDR nor an id", s)
@@ -270,11 +279,14 @@ func parseCIDROrID(s string) (netip.Prefix, bool, error) {
 }
 
 // ParseCIDR parses an IPv4 CIDR such as 10.0.0.0/16 and insists that its
-// host bits are zero, as AWS does.
+// host bits are zero, as AWS does. An IPv6 CIDR is refused as not
+// modelled.
 func ParseCIDR(s string) (netip.Prefix, error) {
 	t := strings.TrimSpace(s)
 	if !strings.Contains(t, "/") {
-		if a, err := netip.ParseAddr(t); err == nil {
+		if a, err := netip.ParseAddr(t); err == nil && a.Is6() {
+			return netip.Prefix{}, notModelled(s, "address")
+		} else if err == nil {
 			return netip.Prefix{}, fmt.Errorf("%q is an address, not a CIDR (write %s/%d)", s, a, a.BitLen())
 		}
 		return netip.Prefix{}, fmt.Errorf("%q is not a CIDR", s)
@@ -284,12 +296,32 @@ func ParseCIDR(s string) (netip.Prefix, error) {
 		return netip.Prefix{}, fmt.Errorf("%q is not a CIDR", s)
 	}
 	if !p.Addr().Is4() {
-		return netip.Prefix{}, fmt.Errorf("%q is not an IPv4 CIDR (vpcreach models IPv4 only)", s)
+		return netip.Prefix{}, notModelled(s, "CIDR")
 	}
 	if p.Masked() != p {
 		return netip.Prefix{}, fmt.Errorf("%q has host bits set (did you mean %s?)", s, p.Masked())
 	}
 	return p, nil
+}
+
+// ParseAddr parses an IPv4 address such as 10.0.1.10. An IPv6 address is
+// refused as not modelled.
+func ParseAddr(s string) (netip.Addr, error) {
+	a, err := netip.ParseAddr(strings.TrimSpace(s))
+	switch {
+	case err == nil && a.Is4():
+		return a, nil
+	case err == nil:
+		return netip.Addr{}, notModelled(s, "address")
+	case strings.Contains(s, "/"):
+		return netip.Addr{}, fmt.Errorf("%q is a CIDR, not an address", s)
+	}
+	return netip.Addr{}, fmt.Errorf("%q is not an IPv4 address", s)
+}
+
+// notModelled refuses an IPv6 CIDR or address.
+func notModelled(s, what string) error {
+	return fmt.Errorf("%q is an IPv6 %s: IPv6 is not modelled yet", s, what)
 }
 
 // NetworkACL is a stateless subnet filter (S-30..S-35).

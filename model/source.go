@@ -16,7 +16,7 @@ type Position struct {
 func (p Position) IsValid() bool { return p.Line > 0 }
 
 // String returns "file:line:column", "file:line" when the column is not
-// known (YAML syntax errors), "file", or "-".
+// known, "file" (a file that is not read), or "-".
 func (p Position) String() string {
 	s := p.File
 	if p.IsValid() {

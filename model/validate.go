@@ -110,11 +110,14 @@ func (v *validator) vpc(vi int) {
 	vpc := &v.m.VPCs[vi]
 	src := vpc.Source
 	v.account(src.Field("account"), vpc.Account)
+	if len(vpc.CIDRBlocks) == 0 {
+		v.add(SeverityError, src.Field("cidr_blocks"), ErrMissingField, "S-01", "%s has no CIDR block; a VPC has at least one", vpc.ID)
+	}
 	if len(vpc.CIDRBlocks) > 50 {
 		v.add(SeverityError, src.Field("cidr_blocks"), ErrQuota, "S-01", "%d CIDR blocks; a VPC has at most 50", len(vpc.CIDRBlocks))
 	}
 	for i, c := range vpc.CIDRBlocks {
-		if c.Bits() < 16 || c.Bits() > 28 {
+		if c.IsValid() && (c.Bits() < 16 || c.Bits() > 28) {
 			v.add(SeverityError, src.Elem("cidr_blocks", i), ErrAddress, "S-01", "VPC block %s is /%d; VPC blocks are /16 to /28", c, c.Bits())
 		}
 	}
@@ -131,6 +134,7 @@ func (v *validator) vpc(vi int) {
 				v.add(SeverityError, rt.Source.Field("main"), ErrConflict, "S-10", "second main route table in %s; a VPC has exactly one", vpc.ID)
 			}
 		}
+		v.routeQuota(rt)
 		v.routeTable(vpc, rt)
 	}
 	defaultACLs, defaultSGs := 0, 0
@@ -181,8 +185,16 @@ func (v *validator) vpc(vi int) {
 	}
 }
 
+// blocksKnown reports whether every CIDR block of vpc decoded. Checks that
+// compare addresses with the VPC's blocks are left out when one did not:
+// they would only repeat its decoding error in other words.
+func blocksKnown(vpc *VPC) bool {
+	return len(vpc.CIDRBlocks) > 0 && !slices.ContainsFunc(vpc.CIDRBlocks, func(b netip.Prefix) bool { return !b.IsValid() })
+}
+
 // overlapsWithin calls f(i, j) for each pair i < j of overlapping prefixes,
-// found by sorting and sweeping.
+// found by sorting and sweeping; invalid prefixes (that did not decode)
+// overlap nothing.
 func (v *validator) overlapsWithin(ps []netip.Prefix, f func(i, j int)) {
 	order := make([]int, len(ps))
 	for i := range order {
@@ -194,6 +206,9 @@ func (v *validator) overlapsWithin(ps []netip.Prefix, f func(i, j int)) {
 	// open holds the indexes whose range may still cover later starts.
 	var open []int
 	for _, j := range order {
+		if !ps[j].IsValid() {
+			continue
+		}
 		kept := open[:0]
 		for _, i := range open {
 			if netipx.PrefixLastIP(ps[i]).Compare(ps[j].Addr()) >= 0 {
@@ -223,7 +238,7 @@ func (v *validator) subnets(vpc *VPC, mains int) {
 			if c.Bits() < 16 || c.Bits() > 28 {
 				v.add(SeverityError, sn.Source.Field("cidr_block"), ErrAddress, "S-01", "subnet %s is /%d; subnets are /16 to /28", c, c.Bits())
 			}
-			if !slices.ContainsFunc(vpc.CIDRBlocks, func(b netip.Prefix) bool { return b.Bits() <= c.Bits() && b.Contains(c.Addr()) }) {
+			if blocksKnown(vpc) && !slices.ContainsFunc(vpc.CIDRBlocks, func(b netip.Prefix) bool { return b.Bits() <= c.Bits() && b.Contains(c.Addr()) }) {
 				v.add(SeverityError, sn.Source.Field("cidr_block"), ErrAddress, "S-01", "subnet %s is not inside any CIDR block of %s (%s)", c, vpc.ID, joinPrefixes(vpc.CIDRBlocks))
 			}
 		}
@@ -246,10 +261,8 @@ func (v *validator) subnets(vpc *VPC, mains int) {
 		}
 	}
 	v.overlapsWithin(cidrs, func(i, j int) {
-		if cidrs[i].IsValid() && cidrs[j].IsValid() {
-			v.add(SeverityError, vpc.Subnets[j].Source.Field("cidr_block"), ErrAddress, "S-01", "subnet %s (%s) overlaps subnet %s (%s)",
-				vpc.Subnets[j].ID, cidrs[j], vpc.Subnets[i].ID, cidrs[i])
-		}
+		v.add(SeverityError, vpc.Subnets[j].Source.Field("cidr_block"), ErrAddress, "S-01", "subnet %s (%s) overlaps subnet %s (%s)",
+			vpc.Subnets[j].ID, cidrs[j], vpc.Subnets[i].ID, cidrs[i])
 	})
 }
 
@@ -280,7 +293,7 @@ func (v *validator) routeTable(vpc *VPC, rt *RouteTable) {
 		case r.Target == "" && r.State != RouteBlackhole:
 			v.errorf(tsrc, ErrMissingField, "a route needs a target (or state: blackhole)")
 		case r.Target == "local":
-			if r.Destination.PrefixList != "" || !slices.ContainsFunc(vpc.CIDRBlocks, func(b netip.Prefix) bool {
+			if r.Destination.PrefixList != "" || blocksKnown(vpc) && !slices.ContainsFunc(vpc.CIDRBlocks, func(b netip.Prefix) bool {
 				return b.Bits() <= r.Destination.CIDR.Bits() && b.Contains(r.Destination.CIDR.Addr())
 			}) {
 				v.add(SeverityError, tsrc, ErrWrongRef, "S-11", "a local route's destination must lie inside the VPC's CIDR blocks")
@@ -294,6 +307,7 @@ func (v *validator) routeTable(vpc *VPC, rt *RouteTable) {
 				break
 			}
 			v.routeTarget(vpc, r, tsrc)
+			v.moreSpecificThanLocal(vpc, r)
 		}
 	}
 	for i, p := range rt.Propagations {
@@ -330,6 +344,35 @@ func (v *validator) routeTarget(vpc *VPC, r *Route, src Source) {
 	case KindNATGateway, KindNetworkInterface, KindInstance:
 		v.inVPC(src, r.Target, vpc, v.x.Kind(r.Target).String(), v.x.Kind(r.Target))
 	}
+}
+
+// moreSpecificThanLocal checks a route whose destination CIDR lies inside
+// one of the VPC's blocks and is longer than it: AWS accepts such a route
+// only for the exact CIDR of a subnet of the VPC, and only to a NAT
+// gateway, a network interface (or instance) or a Gateway Load Balancer
+// endpoint (S-17).
+func (v *validator) moreSpecificThanLocal(vpc *VPC, r *Route) {
+	d := r.Destination.CIDR
+	i := slices.IndexFunc(vpc.CIDRBlocks, func(b netip.Prefix) bool { return b.Bits() < d.Bits() && b.Contains(d.Addr()) })
+	if !d.IsValid() || i < 0 {
+		return
+	}
+	local := vpc.CIDRBlocks[i]
+	if !slices.ContainsFunc(vpc.Subnets, func(sn Subnet) bool { return sn.CIDRBlock == d }) {
+		hint := ""
+		if j := slices.IndexFunc(vpc.Subnets, func(sn Subnet) bool { return sn.CIDRBlock.Overlaps(d) }); j >= 0 {
+			hint = fmt.Sprintf(" (did you mean %s, the CIDR of subnet %s?)", vpc.Subnets[j].CIDRBlock, vpc.Subnets[j].ID)
+		}
+		v.add(SeverityError, r.Source.Field("destination"), ErrAddress, "S-17",
+			"route for %s is more specific than the local route %s; AWS accepts such a route only for the exact CIDR of a subnet of %s%s", d, local, vpc.ID, hint)
+	}
+	k := v.x.Kind(r.Target)
+	if k == KindNATGateway || k == KindNetworkInterface || k == KindInstance ||
+		(k == KindEndpoint && v.x.Endpoint(r.Target).Type == EndpointGatewayLoadBalancer) {
+		return
+	}
+	v.add(SeverityError, r.Source.Field("target"), ErrWrongRef, "S-17",
+		"route for %s is more specific than the local route %s, so its target must be a NAT gateway, a network interface or instance, or a Gateway Load Balancer endpoint, not %s %q", d, local, k, r.Target)
 }
 
 func (v *validator) attachedTo(vpc, tgw ID) bool {
@@ -424,11 +467,17 @@ func (v *validator) peers(sg *SecurityGroup, src Source, key string, peers []Pee
 type addrBook struct {
 	v    *validator
 	vpc  *VPC
-	used map[netip.Addr]string
+	used map[netip.Addr]addrUse
+}
+
+// addrUse is the first use of an address: by whom, where it is written.
+type addrUse struct {
+	owner ID
+	pos   Position
 }
 
 func newAddrBook(v *validator, vpc *VPC) *addrBook {
-	return &addrBook{v: v, vpc: vpc, used: map[netip.Addr]string{}}
+	return &addrBook{v: v, vpc: vpc, used: map[netip.Addr]addrUse{}}
 }
 
 // claim checks that a is a usable address of subnet (S-02) and not taken.
@@ -446,10 +495,14 @@ func (b *addrBook) claim(src Source, a netip.Addr, subnet ID, owner ID) {
 		}
 	}
 	if prev, dup := b.used[a]; dup {
-		b.v.errorf(src, ErrAddress, "%s is already used by %s in %s", a, prev, b.vpc.ID)
+		// The same text used again through a YAML alias is the same
+		// resource repeated: its duplicate id says so.
+		if !prev.pos.IsValid() || prev.pos != src.Position {
+			b.v.errorf(src, ErrAddress, "%s is already used by %s in %s", a, prev.owner, b.vpc.ID)
+		}
 		return
 	}
-	b.used[a] = string(owner)
+	b.used[a] = addrUse{owner, src.Position}
 }
 
 // isReserved reports whether a is one of the five addresses AWS reserves in
@@ -688,6 +741,9 @@ func (v *validator) targetGroup(vpc *VPC, tg *TargetGroup) {
 			if !t.IP.IsValid() || t.ID != "" {
 				v.add(SeverityError, t.Source, ErrConflict, "S-81", "targets of an ip target group are given by ip")
 				continue
+			}
+			if !blocksKnown(vpc) {
+				continue // whether the target is inside the VPC is unknown
 			}
 			inVPC := slices.ContainsFunc(vpc.CIDRBlocks, func(b netip.Prefix) bool { return b.Contains(t.IP) })
 			if !inVPC && !t.IP.IsPrivate() && !sharedAddressSpace.Contains(t.IP) {

@@ -1,6 +1,8 @@
 package model_test
 
 import (
+	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -82,4 +84,74 @@ func TestAWSCamelCaseStatesAreAccepted(t *testing.T) {
 	var r model.RecordType
 	require.NoError(t, r.UnmarshalText([]byte("CNAME")))
 	assert.Equal(t, model.RecordCNAME, r)
+}
+
+// TestOneRootCauseOneError: a VPC block that does not decode is reported
+// once; the checks that compare other addresses with the VPC's blocks
+// (subnets inside a block, S-01; local routes, S-11; ip targets, S-81)
+// would only repeat it, and are left out.
+func TestOneRootCauseOneError(t *testing.T) {
+	rest := `    subnets: [{id: s, az: r1, cidr_block: 10.1.1.0/24}]
+    route_tables: [{id: rt, main: true, routes: [{destination: 10.1.0.0/16, target: local}]}]
+    target_groups: [{id: tg, target_type: ip, protocol: tcp, port: 80, targets: [{ip: 10.1.1.9}]}]
+`
+	tests := []struct {
+		name, blocks, want string
+	}{
+		{"host bits", "    cidr_blocks: [10.1.0.1/16]\n",
+			`t.yaml:5:19: vpcs[0].cidr_blocks[0]: "10.1.0.1/16" has host bits set (did you mean 10.1.0.0/16?)`},
+		{"one bad block of three", "    cidr_blocks: [10.0.0.0/16, 10.1.0.0/33, 10.2.0.0/16]\n",
+			`t.yaml:5:32: vpcs[0].cidr_blocks[1]: "10.1.0.0/33" is not a CIDR`},
+		{"a scalar for the list", "    cidr_blocks: 10.1.0.0/16\n",
+			`t.yaml:5:18: vpcs[0].cidr_blocks: expected a list, got "10.1.0.0/16"`},
+		{"missing", "",
+			`t.yaml:3:5: vpcs[0].cidr_blocks: required field is missing`},
+		{"IPv6", "    cidr_blocks: [\"2001:db8::/56\"]\n",
+			`t.yaml:5:19: vpcs[0].cidr_blocks[0]: "2001:db8::/56" is an IPv6 CIDR: IPv6 is not modelled yet`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			src := "version: 1\nvpcs:\n  - id: v\n    region: r\n" + tt.blocks + rest
+			_, _, err := model.LoadBytes("t.yaml", []byte(src))
+			require.Error(t, err)
+			var got []string
+			for _, d := range err.(model.Diagnostics) {
+				got = append(got, d.Error())
+			}
+			assert.Equal(t, []string{tt.want}, got)
+		})
+	}
+}
+
+// TestVPCWithoutBlocks: a VPC built in Go with no CIDR block is an error
+// (S-01), not a source of "subnet not inside any block" errors.
+func TestVPCWithoutBlocks(t *testing.T) {
+	m := &model.Model{Version: 1, VPCs: []model.VPC{{ID: "v", Region: "r",
+		Subnets: []model.Subnet{{ID: "s", AZ: "r1", CIDRBlock: mustPrefix("10.0.1.0/24")}}}}}
+	var got []string
+	for _, d := range model.Validate(m).Errors() {
+		got = append(got, d.Error())
+	}
+	assert.Equal(t, []string{"-: cidr_blocks: v has no CIDR block; a VPC has at least one (S-01)"}, got)
+}
+
+// TestRouteTableAboveTheMaximum: a route table with more routes than AWS's
+// hard maximum is refused; at the maximum it is not.
+func TestRouteTableAboveTheMaximum(t *testing.T) {
+	table := func(n int) string {
+		var b strings.Builder
+		b.WriteString("version: 1\nvpcs:\n  - id: v\n    region: r\n    cidr_blocks: [10.0.0.0/16]\n    internet_gateway: igw\n    route_tables:\n      - id: rt\n        routes:\n")
+		for i := 0; i < n; i++ {
+			fmt.Fprintf(&b, "          - {destination: 172.%d.%d.0/24, target: igw}\n", 16+i/256, i%256)
+		}
+		return b.String()
+	}
+	_, _, err := model.LoadBytes("t.yaml", []byte(table(model.MaxRoutesPerTable)))
+	require.NoError(t, err)
+	_, _, err = model.LoadBytes("t.yaml", []byte(table(model.MaxRoutesPerTable+1)))
+	require.Error(t, err)
+	ds := err.(model.Diagnostics)
+	require.Len(t, ds, 1)
+	assert.Equal(t, "t.yaml:10:11: vpcs[0].route_tables[0].routes: route table rt lists 1001 routes; AWS allows at most 1000 in a table", ds[0].Error())
+	assert.ErrorIs(t, ds[0], model.ErrQuota)
 }

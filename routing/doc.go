@@ -6,7 +6,9 @@
 //
 // A compiled table is immutable and safe for concurrent use, and a lookup
 // allocates nothing. Ties at equal prefix length are broken as AWS breaks
-// them (a CIDR route beats a prefix-list route; a static transit gateway
-// route beats a propagated one); ties AWS leaves undefined are broken
-// deterministically and listed by Ambiguities, for the linter.
+// them (a CIDR route beats a prefix-list route; in a transit gateway table
+// a static route beats a prefix-list reference, which beats a propagated
+// one, VPC before Direct Connect before Connect before VPN); ties AWS
+// leaves undefined are broken deterministically and listed by Ambiguities,
+// for the linter.
 package routing

@@ -161,13 +161,15 @@ func TestLookupMatchesBruteForce(t *testing.T) {
 		table := routing.CompileVPCTable(vpc, rt, baseResolver())
 		for range 300 {
 			a := netip.AddrFrom4([4]byte{10, byte(r.IntN(3)), byte(r.IntN(5)), byte(r.IntN(256))})
-			// Brute force: the longest matching prefix; local wins ties.
+			// Brute force: the longest matching prefix; a written route for
+			// the whole VPC block replaces its local route.
 			best, bestBits := model.ID(""), -1
 			if pfx("10.0.0.0/16").Contains(a) {
 				best, bestBits = "local", 16
 			}
 			for _, route := range rt.Routes {
-				if route.Destination.CIDR.Contains(a) && route.Destination.CIDR.Bits() > bestBits {
+				c := route.Destination.CIDR
+				if c.Contains(a) && (c.Bits() > bestBits || (c == pfx("10.0.0.0/16") && best == "local")) {
 					best, bestBits = route.Target, route.Destination.CIDR.Bits()
 				}
 			}
@@ -208,4 +210,76 @@ func BenchmarkVPCLookup(b *testing.B) {
 			}
 		})
 	}
+}
+
+func TestS52TGWRouteOrderAtEqualLengthIsFixed(t *testing.T) {
+	// S-52: at equal prefix length a static route (a blackhole too) beats
+	// a prefix-list reference route, which beats propagated routes (VPC,
+	// then Direct Connect, then Connect, then VPN). That order is AWS's,
+	// not an ambiguity.
+	res := baseResolver()
+	res.vpcs = map[model.ID][]netip.Prefix{"vpc-a": {pfx("10.0.0.0/16")}, "vpc-b": {pfx("10.1.0.0/16")}, "vpc-c": {pfx("10.2.0.0/16")}}
+	res.pls["pl-ref"] = []netip.Prefix{pfx("10.0.0.0/16"), pfx("10.1.0.0/16"), pfx("10.3.0.0/16"), pfx("10.4.0.0/16")}
+	res.external = map[model.ID][]netip.Prefix{
+		"att-dx":      {pfx("10.2.0.0/16"), pfx("10.5.0.0/16")},
+		"att-connect": {pfx("10.5.0.0/16"), pfx("10.6.0.0/16")},
+		"att-vpn":     {pfx("10.2.0.0/16"), pfx("10.5.0.0/16"), pfx("10.6.0.0/16")},
+	}
+	tgw := &model.TransitGateway{ID: "tgw", Attachments: []model.TGWAttachment{
+		{ID: "att-a", Type: model.AttachmentVPC, VPC: "vpc-a", Propagations: []model.ID{"rt"}},
+		{ID: "att-b", Type: model.AttachmentVPC, VPC: "vpc-b", Propagations: []model.ID{"rt"}},
+		{ID: "att-c", Type: model.AttachmentVPC, VPC: "vpc-c", Propagations: []model.ID{"rt"}},
+		{ID: "att-dx", Type: model.AttachmentDirectConnect, Propagations: []model.ID{"rt"}},
+		{ID: "att-connect", Type: model.AttachmentConnect, Propagations: []model.ID{"rt"}},
+		{ID: "att-vpn", Type: model.AttachmentVPN, Propagations: []model.ID{"rt"}},
+	}}
+	rt := &model.TGWRouteTable{ID: "rt", Routes: []model.TGWRoute{
+		{Destination: model.Destination{PrefixList: "pl-ref"}, Attachment: "att-pl"},
+		{Destination: model.Destination{CIDR: pfx("10.0.0.0/16")}, Attachment: "att-static"},
+		{Destination: model.Destination{CIDR: pfx("10.3.0.0/16")}, Blackhole: true},
+	}}
+	table := routing.CompileTGWTable(tgw, rt, res)
+	for _, c := range []struct {
+		name, dst string
+		want      model.ID
+		blackhole bool
+	}{
+		{"static beats a prefix-list reference and a VPC propagation", "10.0.1.1", "att-static", false},
+		{"static blackhole beats a prefix-list reference", "10.3.1.1", "", true},
+		{"prefix-list reference beats a VPC propagation", "10.1.1.1", "att-pl", false},
+		{"prefix-list reference alone", "10.4.1.1", "att-pl", false},
+		{"VPC beats Direct Connect and VPN propagations", "10.2.1.1", "att-c", false},
+		{"Direct Connect beats Connect and VPN", "10.5.1.1", "att-dx", false},
+		{"Connect beats VPN", "10.6.1.1", "att-connect", false},
+	} {
+		t.Run("S-52 "+c.name, func(t *testing.T) {
+			r := table.Lookup(addr(c.dst))
+			require.NotNil(t, r)
+			assert.Equal(t, c.want, r.Attachment)
+			assert.Equal(t, c.blackhole, r.Blackhole)
+		})
+	}
+	assert.Empty(t, table.Ambiguities(), "a fixed order is no ambiguity (S-52)")
+}
+
+func TestLocalRouteTargetCanBeReplaced(t *testing.T) {
+	// VPC user guide, "Replace or restore the target for a local route": a
+	// route for a whole VPC block to another target takes the place of the
+	// block's local route; the other blocks keep theirs.
+	vpc := &model.VPC{ID: "vpc-a", CIDRBlocks: []netip.Prefix{pfx("10.0.0.0/16"), pfx("100.64.0.0/24")}}
+	rt := &model.RouteTable{ID: "rtb", Routes: []model.Route{
+		{Destination: model.Destination{CIDR: pfx("10.0.0.0/16")}, Target: "eni-fw"},
+	}}
+	table := routing.CompileVPCTable(vpc, rt, baseResolver())
+	r := table.Lookup(addr("10.0.3.3"))
+	require.NotNil(t, r)
+	assert.Equal(t, model.ID("eni-fw"), r.Target)
+	assert.Equal(t, routing.TargetLocal, table.Lookup(addr("100.64.0.9")).Kind)
+	assert.Empty(t, table.Ambiguities())
+	for _, r := range table.Routes() {
+		assert.False(t, r.Kind == routing.TargetLocal && r.Destination == pfx("10.0.0.0/16"), "the replaced local route is gone")
+	}
+	// Written with target local, it is the local route itself.
+	rt.Routes[0].Target = "local"
+	assert.Equal(t, routing.TargetLocal, routing.CompileVPCTable(vpc, rt, baseResolver()).Lookup(addr("10.0.3.3")).Kind)
 }

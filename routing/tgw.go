@@ -32,19 +32,32 @@ type TGWTable struct {
 	ambiguous      [][]int32
 }
 
-// Ranks of transit gateway routes with equal prefixes (S-52): static
-// (including blackholes) beats propagated; among propagated, VPC, then
-// Direct Connect, then Connect, then VPN.
+// Ranks of transit gateway routes with equal prefixes (S-52), lower wins:
+// a static route (including a blackhole), then a prefix-list reference
+// route, then propagated routes: VPC, then Direct Connect, then Connect,
+// then VPN. The order is fixed, so routes of different ranks are never
+// ambiguous.
+const (
+	tgwRankStatic = iota
+	tgwRankPrefixList
+	tgwRankVPC
+	tgwRankDirectConnect
+	tgwRankConnect
+	tgwRankVPN
+)
+
+// propagatedRank is the rank of a route propagated by an attachment of
+// type t.
 func propagatedRank(t model.AttachmentType) int {
 	switch t {
 	case model.AttachmentVPC:
-		return 1
+		return tgwRankVPC
 	case model.AttachmentDirectConnect:
-		return 2
+		return tgwRankDirectConnect
 	case model.AttachmentConnect:
-		return 3
+		return tgwRankConnect
 	}
-	return 4
+	return tgwRankVPN
 }
 
 // CompileTGWTable compiles route table rt of transit gateway tgw: its
@@ -66,12 +79,12 @@ func CompileTGWTable(tgw *model.TransitGateway, rt *model.TGWRouteTable, r Resol
 			for _, c := range r.PrefixList(route.Destination.PrefixList) {
 				x := base
 				x.Destination = c
-				add(x, 0, string(route.Destination.PrefixList))
+				add(x, tgwRankPrefixList, string(route.Destination.PrefixList))
 			}
 			continue
 		}
 		base.Destination = route.Destination.CIDR
-		add(base, 0, "")
+		add(base, tgwRankStatic, "")
 	}
 	for _, a := range tgw.Attachments {
 		if a.State != model.AttachmentAvailable || !contains(tgw.PropagationsOf(a), rt.ID) {

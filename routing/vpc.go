@@ -55,6 +55,8 @@ const (
 
 // CompileVPCTable compiles route table rt of vpc. A nil rt compiles the
 // implicit main table of a VPC that writes none, holding local routes only.
+// A route rt writes for a whole VPC block to a target other than local
+// replaces that block's local route.
 func CompileVPCTable(vpc *model.VPC, rt *model.RouteTable, r Resolver) *Table {
 	t := &Table{VPC: vpc.ID}
 	var cands []candidate
@@ -64,6 +66,9 @@ func CompileVPCTable(vpc *model.VPC, rt *model.RouteTable, r Resolver) *Table {
 		cands = append(cands, candidate{prefix: rt.Destination, rank: rank, tie: tie, entry: int32(len(t.routes) - 1)})
 	}
 	for _, c := range vpc.CIDRBlocks {
+		if rt != nil && replacesLocal(rt, c) {
+			continue
+		}
 		add(Route{Destination: c, Target: "local", Kind: TargetLocal, Origin: OriginLocal, Index: -1}, rankLocal, "")
 	}
 	if rt == nil {
@@ -113,6 +118,18 @@ func CompileVPCTable(vpc *model.VPC, rt *model.RouteTable, r Resolver) *Table {
 	}
 	t.lpm, t.ambiguous = buildLPM(cands, t.sameTarget)
 	return t
+}
+
+// replacesLocal reports whether rt writes a route for VPC block c to a
+// target other than local: it takes the place of the block's local route
+// (VPC user guide, "Replace or restore the target for a local route").
+func replacesLocal(rt *model.RouteTable, c netip.Prefix) bool {
+	for _, r := range rt.Routes {
+		if r.Destination.PrefixList == "" && r.Destination.CIDR == c && r.Target != "local" {
+			return true
+		}
+	}
+	return false
 }
 
 func (t *Table) sameTarget(a, b int32) bool {

@@ -97,8 +97,9 @@ func compileSGRule(rule model.SGRule, peers []model.Peer, index int, r Resolver)
 
 // Peer is what a security group check knows of the other side of a
 // packet: its address, and the groups of its interface when group
-// references can match it (S-22: its primary private address, not NATed,
-// and a path that preserves references). Groups must be sorted.
+// references can match it (S-22: one of its private addresses, primary or
+// secondary, not NATed, and a path that preserves references). Groups must
+// be sorted.
 type Peer struct {
 	Addr   netip.Addr
 	Groups []GroupRef

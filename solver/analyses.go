@@ -364,7 +364,7 @@ func (s *Solver) Exposure(protocols []model.Protocol, ports []model.PortRange, o
 	parallel(len(jobs), func(i int) {
 		j := jobs[i]
 		for ai, a := range pub {
-			q := Query{From: a.String(), To: string(targets[j.t].id), Protocol: j.proto, Port: max(j.port.First, 1)}
+			q := Query{From: a.String(), To: string(targets[j.t].id), Protocol: j.proto, Port: probePort(j.proto, j.port)}
 			if s.reachQuery(q, true).Reachable() {
 				hits[i] = append(hits[i], ai)
 			}
@@ -399,7 +399,7 @@ func (s *Solver) Exposure(protocols []model.Protocol, ports []model.PortRange, o
 			e.Ports = append(e.Ports, ep)
 		}
 		if examples && e.Example == nil {
-			r := s.Reach(Query{From: pub[hits[i][0]].String(), To: string(e.Destination), Protocol: j.proto, Port: max(j.port.First, 1)})
+			r := s.Reach(Query{From: pub[hits[i][0]].String(), To: string(e.Destination), Protocol: j.proto, Port: probePort(j.proto, j.port)})
 			e.Example = &r
 		}
 	}
@@ -552,4 +552,14 @@ func (l MatrixLevel) String() string {
 		return "instance"
 	}
 	return fmt.Sprintf("level(%d)", uint8(l))
+}
+
+// probePort is the destination port a probe of port atom r asks for: the
+// atom's first port (at least 1) for protocols with ports, none for the
+// others (a query with a port for icmp is invalid).
+func probePort(p model.Protocol, r model.PortRange) uint16 {
+	if !p.HasPorts() {
+		return 0
+	}
+	return max(r.First, 1)
 }

@@ -61,6 +61,7 @@ const (
 	DNSHostnamesDisabled
 	ApplianceAsymmetricRouting
 	ELBV2HairpinNotSupported
+	NGWProtocolRestriction
 )
 
 type codeInfo struct{ name, desc string }
@@ -68,7 +69,7 @@ type codeInfo struct{ name, desc string }
 var codeInfos = []codeInfo{
 	{"UNKNOWN", "unknown code"},
 	{"NO_ROUTE_TO_DESTINATION", "the route table has no route for the destination (S-14)"},
-	{"BAD_STATE_ROUTE", "the matching route is a blackhole: its target is gone or it was written as one (S-13)"},
+	{"BAD_STATE_ROUTE", "the matching route is a blackhole: its target is gone, it was written as one (S-13), or the interface it targets is not attached to a running instance (S-15)"},
 	{"ENI_SG_RULES_MISMATCH", "no rule of the network interface's security groups allows the packet (S-20..S-23)"},
 	{"SUBNET_ACL_RESTRICTION", "the subnet's network ACL denies the packet, by a deny rule or the final * rule (S-31..S-33)"},
 	{"PCX_REQUIRES_ADDRESS_IN_VPC_CIDR", "a peering connection carries only packets between addresses of the two VPCs: no transit (S-42)"},
@@ -119,6 +120,7 @@ var codeInfos = []codeInfo{
 	{"DNS_HOSTNAMES_DISABLED", "a private hosted zone answered in a VPC with DNS hostnames off; AWS documents that private zones need both DNS support and DNS hostnames, so the answer may not hold (S-90)"},
 	{"APPLIANCE_ASYMMETRIC_ROUTING", "the response passes an appliance that did not forward the request: a stateful appliance (firewall) drops it; route both ways through one appliance (with a transit gateway, turn appliance mode on)"},
 	{"ELBV2_HAIRPIN_NOT_SUPPORTED", "a target of a load balancer that preserves client IPs connects to that load balancer and is sent back to itself: the connection times out (NAT loopback is not supported, S-81)"},
+	{"NGW_PROTOCOL_RESTRICTION", "a NAT gateway carries only tcp, udp and icmp"},
 }
 
 // String returns the code's name, such as "NO_ROUTE_TO_DESTINATION".

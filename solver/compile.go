@@ -97,6 +97,14 @@ type subnetInfo struct {
 	// name, which means the same zone only within one account.
 	zone      string
 	zoneExact bool
+	// sameSubnet is the rule of the hop that delivers a packet within the
+	// subnet (S-16), rendered once.
+	sameSubnet string
+	// ownRouted is set when the subnet's table has a route more specific
+	// than the local route for part of the subnet's own CIDR: traffic
+	// within the subnet ignores it (S-16), traffic from the table's other
+	// subnets follows it.
+	ownRouted bool
 }
 
 // eniKind says what an interface belongs to.
@@ -124,8 +132,11 @@ type eniInfo struct {
 	refs    []sgeval.GroupRef // sorted
 	srcDst  bool              // source/destination check on
 	running bool
-	nat     *model.NATGateway
-	src     model.Source
+	// attached is set for an instance's interface and a network
+	// interface attached to an instance: routes to it deliver (S-15).
+	attached bool
+	nat      *model.NATGateway
+	src      model.Source
 	// az is the zone of the interface's subnet.
 	az       string
 	endpoint *model.Endpoint
@@ -418,6 +429,8 @@ func (s *Solver) compileVPC(vi int, defaultRef sgeval.GroupRef) {
 		if a, ok := info.acl[sn.NetworkACL]; ok {
 			si.acl = a
 		}
+		si.ownRouted = routesAwayFromLocal(si.table, v.CIDRBlocks, sn.CIDRBlock)
+		si.sameSubnet = "same subnet (" + sn.CIDRBlock.String() + "): delivered directly; its route table does not apply (S-16)"
 		s.subnet[sn.ID] = int32(len(s.subnets))
 		s.subnets = append(s.subnets, si)
 	}
@@ -447,6 +460,7 @@ func (s *Solver) compileVPC(vi int, defaultRef sgeval.GroupRef) {
 		in := &v.Instances[i]
 		e := iface(&in.Interface)
 		e.id, e.kind, e.running, e.src, e.host = in.ID, eniInstance, in.State == model.InstanceRunning, in.Source, in.ID
+		e.attached = true
 		addENI(e, in.ID, in.ENI)
 	}
 	for i := range v.NetworkInterfaces {
@@ -454,7 +468,7 @@ func (s *Solver) compileVPC(vi int, defaultRef sgeval.GroupRef) {
 		e := iface(&ni.Interface)
 		e.id, e.kind, e.src, e.host = ni.ID, eniNetworkInterface, ni.Source, ni.ID
 		if ni.Instance != "" {
-			e.host = ni.Instance
+			e.host, e.attached = ni.Instance, true
 			if in := s.x.Instance(ni.Instance); in != nil {
 				e.running = in.State == model.InstanceRunning
 			}
@@ -539,6 +553,25 @@ func (s *Solver) compileVPC(vi int, defaultRef sgeval.GroupRef) {
 			s.enis[i].az = s.subnets[s.enis[i].subnet].m.AZ
 		}
 	}
+}
+
+// routesAwayFromLocal reports whether table t may route some address of p,
+// a subnet's CIDR inside one of blocks (the VPC's CIDR blocks), elsewhere
+// than local: a route more specific than the local route, or one that
+// replaces it (and, to be safe, an equal one that loses to it).
+func routesAwayFromLocal(t *routing.Table, blocks []netip.Prefix, p netip.Prefix) bool {
+	bits := -1
+	for _, b := range blocks {
+		if b.Overlaps(p) {
+			bits = b.Bits()
+		}
+	}
+	for _, r := range t.Routes() {
+		if r.Kind != routing.TargetLocal && r.Destination.Overlaps(p) && r.Destination.Bits() >= bits {
+			return true
+		}
+	}
+	return false
 }
 
 // placeholderPublic returns a stable public address for node j of an

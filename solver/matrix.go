@@ -263,7 +263,9 @@ func (s *Solver) newMatrixEngine(q Query) *matrixEngine {
 	// Start keys: a subnet that is no transit gateway attachment subnet
 	// starts walks exactly as every subnet of its VPC with its route table
 	// and zone; an attachment subnet, which walks may pass through, stands
-	// for itself.
+	// for itself, and so does a subnet whose table routes part of its own
+	// CIDR away from the local route, which traffic within it ignores
+	// (S-16).
 	attSubnet := make([]bool, len(s.subnets))
 	for _, a := range s.atts {
 		for _, sn := range a.order {
@@ -278,7 +280,7 @@ func (s *Solver) newMatrixEngine(q Query) *matrixEngine {
 	}
 	keyOf := func(sn int32) startKey {
 		si := &s.subnets[sn]
-		if attSubnet[sn] {
+		if attSubnet[sn] || si.ownRouted {
 			return startKey{vpc: si.vpc, self: sn}
 		}
 		return startKey{vpc: si.vpc, table: si.table, az: si.zone, self: -1}
@@ -847,7 +849,9 @@ func (b *atomBuilder) atoms() atoms {
 // expanded), network ACL rules, external networks, the private and special
 // ranges, and the addresses network ACLs exempt (S-34). Subnet blocks are
 // not boundaries: no route or rule tells a VPC's subnets apart unless it
-// names them, so destinations in different subnets share path walks.
+// names them, so destinations in different subnets share path walks. The
+// exception is a subnet whose table routes part of its own block away from
+// the local route: within the block that route does not apply (S-16).
 func (s *Solver) routingAtoms() atoms {
 	var b atomBuilder
 	for vi := range s.vpcs {
@@ -871,6 +875,12 @@ func (s *Solver) routingAtoms() atoms {
 			for _, r := range a.Egress {
 				b.prefix(r.CIDR)
 			}
+		}
+	}
+	for _, si := range s.subnets {
+		if si.ownRouted {
+			// Within the subnet its table's routes do not apply (S-16).
+			b.prefix(si.m.CIDRBlock)
 		}
 	}
 	for _, t := range s.tgws {

@@ -323,7 +323,10 @@ func (s *Solver) reach(res Result, src, dst origin, pkt sgeval.Packet, eph model
 		term.kind = termDropped
 	}
 	fw.finishEgress(pkt, src, term)
-	res.Forward = append(prefix, fw.hops...)
+	// prefix is shared by the walks to every answer of a name: clipped, so
+	// that appending copies it instead of writing another answer's hops
+	// into its spare capacity.
+	res.Forward = append(slices.Clip(prefix), fw.hops...)
 	res.Blockers, res.Warnings = fw.blockers, append(res.Warnings, fw.warnings...)
 	segs := []*segment{{fw: fw, term: term, src: src, sentTo: pkt.Dst}}
 	for len(segs) < 8 && term.kind == termENI {
@@ -537,7 +540,7 @@ func (w *walker) finishEgress(sent sgeval.Packet, src origin, term terminal) {
 	peer := sgeval.Peer{Addr: w.pkt.Dst}
 	// Outbound rules referencing groups do not match across a transit
 	// gateway, even with security group referencing on (S-22).
-	if peerENI >= 0 && w.refOK && !w.crossedTGW && w.s.enis[peerENI].primary == w.pkt.Dst {
+	if peerENI >= 0 && w.refOK && !w.crossedTGW && w.s.enis[peerENI].holds(w.pkt.Dst) {
 		peer.Groups = w.s.enis[peerENI].refs
 	}
 	h := w.checkSG(src.eni, sgeval.Egress, peer, peerENI)

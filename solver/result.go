@@ -69,13 +69,16 @@ const (
 	// HopHostService is a service AWS answers on the instance's host: the
 	// instance metadata service or the Amazon Time Sync Service.
 	HopHostService
+	// HopSubnet is a subnet delivering a packet between two of its
+	// interfaces, without its route table (S-16).
+	HopSubnet
 )
 
 var hopKindNames = []string{"unknown", "instance", "network-interface", "security-group", "network-acl",
 	"route-table", "peering-connection", "transit-gateway", "transit-gateway-attachment",
 	"transit-gateway-route-table", "internet-gateway", "nat-gateway", "gateway-endpoint",
 	"interface-endpoint", "load-balancer", "vpn-gateway", "external-network", "internet", "aws-service", "dns-resolver",
-	"endpoint-service", "dns", "host-service"}
+	"endpoint-service", "dns", "host-service", "subnet"}
 
 // String returns the kind as the CLI and JSON print it.
 func (k HopKind) String() string {

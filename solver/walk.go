@@ -319,13 +319,22 @@ func (w *walker) flow() string {
 	return w.flowText
 }
 
-// route looks the destination up in the route table of subnet sn, where the
-// packet is, and follows the route (S-10..S-15).
+// route delivers a packet sent in subnet sn (by one of its interfaces, or
+// a transit gateway's) to a destination in the same subnet, or looks the
+// destination up in the subnet's route table and follows the route
+// (S-10..S-16).
 func (w *walker) route(sn int32) terminal {
 	if !w.step() {
 		return w.drop("", HopRouteTable, "too many steps", model.Position{})
 	}
 	si := &w.s.subnets[sn]
+	if si.m.CIDRBlock.Contains(w.pkt.Dst) {
+		// Between two interfaces of one subnet the packet is delivered
+		// at layer 2: the route table, which applies to traffic leaving
+		// the subnet, does not (S-16).
+		w.hop(Hop{Component: si.m.ID, Kind: HopSubnet, Decision: DecisionForward, Rule: si.sameSubnet, Pos: si.m.Source.Position})
+		return w.deliverInVPC(si.vpc, sn)
+	}
 	t := si.table
 	if w.loops(t.ID) {
 		return w.drop(t.ID, HopRouteTable, "loop", model.Position{})
@@ -350,6 +359,10 @@ func (w *walker) route(sn int32) terminal {
 	}
 	if r.Blackhole || r.Kind == routing.TargetUnknown {
 		w.block(BadStateRoute, t.ID, text, pos, "the route for %s in %s is a blackhole: %s", w.pkt.Dst, t.ID, text)
+		return w.drop(t.ID, HopRouteTable, text, pos)
+	}
+	if why := w.s.applianceDown(r); why != "" {
+		w.block(BadStateRoute, t.ID, text, pos, "the route for %s in %s (%s) is a blackhole: %s (S-15)", w.pkt.Dst, t.ID, text, why)
 		return w.drop(t.ID, HopRouteTable, text, pos)
 	}
 	w.hop(Hop{Component: t.ID, Kind: HopRouteTable, Decision: DecisionRoute, Rule: text, Pos: pos})
@@ -520,11 +533,16 @@ func portsText(ds []sgeval.PortDecision) string {
 // group references can match it (S-22).
 func (w *walker) peerFor(addr netip.Addr, eni int32) sgeval.Peer {
 	p := sgeval.Peer{Addr: addr}
-	if eni >= 0 && ((w.refOK && w.s.enis[eni].primary == addr) || (w.lbSource && eni == w.srcENI)) {
+	if eni >= 0 && ((w.refOK && w.s.enis[eni].holds(addr)) || (w.lbSource && eni == w.srcENI)) {
 		p.Groups = w.s.enis[eni].refs
 	}
 	return p
 }
+
+// holds reports whether a is a private address of the interface, primary
+// or secondary: the addresses at which a security group reference matches
+// it (S-22). Its public or Elastic IP never does.
+func (e *eniInfo) holds(a netip.Addr) bool { return slices.Contains(e.addrs, a) }
 
 // checkSG applies interface e's security groups to the packet (S-23).
 func (w *walker) checkSG(ei int32, dir sgeval.Direction, peer sgeval.Peer, peerENI int32) Hop {
@@ -581,12 +599,14 @@ func (w *walker) checkSGNote(ei int32, dir sgeval.Direction, peer sgeval.Peer, p
 	}
 	// A rule that references the peer's group would have matched, but the
 	// path does not preserve references (S-22).
-	if code == ENISGRulesMismatch && peerENI >= 0 && len(peer.Groups) == 0 && w.s.enis[peerENI].primary == peer.Addr {
+	if code == ENISGRulesMismatch && peerENI >= 0 && len(peer.Groups) == 0 && w.s.enis[peerENI].holds(peer.Addr) {
 		withRefs := peer
 		withRefs.Groups = w.s.enis[peerENI].refs
 		if sgeval.Check(e.groups, dir, w.pkt, withRefs).Allowed {
 			code, why = SGReferencesNotPreserved, "; a rule references a group of the peer, but group references do not match across this path (S-22)"
-			if dir == sgeval.Egress && w.crossedTGW {
+			if box := w.forwardedBy(); box != "" {
+				why = fmt.Sprintf("; a rule references a group of the peer, but appliance %s forwards the traffic, and group references do not admit forwarded traffic: allow the peer's address or subnet instead (S-18)", box)
+			} else if dir == sgeval.Egress && w.crossedTGW {
 				why = "; an outbound rule references a group of the peer, and outbound rules never match group references across a transit gateway (S-22)"
 			} else if w.crossedTGWWithoutRefs {
 				code, why = SGReferencingSupport, "; a rule references a group of the peer, but the transit gateway on the path does not carry group references (S-22)"
@@ -690,6 +710,14 @@ func (w *walker) toInternetGateway(vpc int32, from int32) terminal {
 			"%s has no public IPv4 or Elastic IP, so internet gateway %s drops its traffic (S-60)", w.pkt.Src, igw)
 		return w.drop(igw, HopInternetGateway, "no public address for "+w.pkt.Src.String(), model.Position{})
 	}
+	if e := &w.s.enis[src]; e.primary != w.pkt.Src {
+		// A public IPv4 or Elastic IP is associated with one private
+		// address; the model's is the primary one (S-60).
+		w.block(IGWPublicIPAssociationForEgress, igw, "", vi.m.Source.Field("internet_gateway").Position,
+			"%s is a secondary address of %s, whose public address %s is associated with its primary address %s: internet gateway %s drops traffic from %s (S-60)",
+			w.pkt.Src, e.id, e.public, e.primary, igw, w.pkt.Src)
+		return w.drop(igw, HopInternetGateway, "no public address for "+w.pkt.Src.String(), model.Position{})
+	}
 	w.pkt.Src = w.s.enis[src].public
 	w.hop(Hop{Component: igw, Kind: HopInternetGateway, Decision: DecisionTranslate, Rule: "source to public address " + w.pkt.Src.String(),
 		Packet: &Header{Src: w.pkt.Src, Dst: w.pkt.Dst}})
@@ -741,6 +769,14 @@ func (w *walker) fromInternet(ei int32) terminal {
 func (w *walker) toNAT(ei int32, from int32) terminal {
 	e := &w.s.enis[ei]
 	w.crossACLs(from, e.subnet)
+	if p := w.pkt.Protocol; p != model.ProtocolTCP && p != model.ProtocolUDP && p != model.ProtocolICMP {
+		// VPC user guide, NAT gateway basics: TCP, UDP and ICMP only.
+		what := p.String()
+		if p == model.ProtocolAll {
+			what = "all traffic"
+		}
+		w.block(NGWProtocolRestriction, e.id, "", e.src.Position, "NAT gateway %s translates tcp, udp and icmp only, not %s", e.id, what)
+	}
 	if w.path != nil {
 		// The source becomes the gateway's own address: the rest of the
 		// walk does not depend on the original one. A path walk has no
@@ -992,6 +1028,27 @@ func (w *walker) toGatewayEndpoint(id model.ID, vpc int32, from int32) terminal 
 	return terminal{kind: termService, vpc: vpc, ext: -1, via: id, pkt: w.pkt}
 }
 
+// applianceDown says why the network interface or instance route r
+// targets takes no traffic, or returns "": a route to an interface that
+// is not attached to an instance, or whose instance is not running, is a
+// blackhole (S-15).
+func (s *Solver) applianceDown(r *routing.Route) string {
+	if r.Kind != routing.TargetNetworkInterface && r.Kind != routing.TargetInstance {
+		return ""
+	}
+	e := &s.enis[s.eni[r.Target]]
+	switch {
+	case !e.attached:
+		return fmt.Sprintf("%s is not attached to an instance", e.id)
+	case !e.running:
+		if in := s.x.Instance(e.host); in != nil {
+			return fmt.Sprintf("instance %s is %s, not running", in.ID, in.State)
+		}
+		return fmt.Sprintf("%s is not running", e.host)
+	}
+	return ""
+}
+
 // toMiddlebox routes the packet to an appliance interface, which forwards
 // it by its own subnet's route table (S-15).
 func (w *walker) toMiddlebox(ei int32, from int32) terminal {
@@ -1028,7 +1085,20 @@ func (w *walker) toMiddlebox(ei int32, from int32) terminal {
 	} else if w.path == nil && unseen {
 		w.hop(w.checkResponseSG(ei, sgeval.Egress, sgeval.Peer{Addr: w.pkt.Dst}))
 	}
+	// Beyond the appliance the destination sees forwarded traffic: rules
+	// that reference the source's groups do not admit it, on either end;
+	// rules for its address do (S-18).
+	w.refOK, w.lbSource = false, false
 	return w.route(e.subnet)
+}
+
+// forwardedBy returns the first appliance that forwarded the request, or
+// "" (S-18).
+func (w *walker) forwardedBy() model.ID {
+	if w.leg != LegForward || len(w.boxes) == 0 {
+		return ""
+	}
+	return w.s.enis[w.boxes[0]].id
 }
 
 // asymmetryHint suggests appliance mode when a transit gateway is on the

@@ -1,9 +1,11 @@
 package main
 
 import (
+	"errors"
 	"flag"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 
 	"github.com/vpcreach/vpcreach/awsimport"
@@ -21,11 +23,67 @@ func (f *awsFlag) Set(s string) error {
 	return nil
 }
 
-// addFromAWS adds --from-aws to a command.
+// addFromAWS adds the flags of the inputs to a command: --from-aws, and
+// --max-input-size, which sets inputLimits.
 func addFromAWS(fs *flag.FlagSet) *awsFlag {
 	var f awsFlag
 	fs.Var(&f, "from-aws", "an AWS snapshot to read with the files: a directory (`DIR`) of AWS CLI JSON (see 'vpcreach import aws'); repeatable")
+	inputLimits = model.LoadOptions{}
+	fs.Var(inputSizeFlag{&inputLimits}, "max-input-size",
+		"largest topology file to read, a `size` such as 512MiB; the budget of YAML nodes grows with it, one node per 8 bytes (default 128MiB)")
 	return &f
+}
+
+// inputLimits bounds the topology files the running command reads.
+var inputLimits model.LoadOptions
+
+// inputSizeFlag is --max-input-size: a whole number of bytes with an
+// optional unit, B, KiB, MiB, GiB or TiB (powers of 1024; K, M, G, T and
+// KB, MB, GB, TB mean the same). It sets the file size limit and a node
+// budget in the proportion of the defaults.
+type inputSizeFlag struct{ opts *model.LoadOptions }
+
+func (f inputSizeFlag) String() string {
+	if f.opts == nil || f.opts.MaxFileSize == 0 {
+		return ""
+	}
+	return strconv.FormatInt(f.opts.MaxFileSize, 10)
+}
+
+func (f inputSizeFlag) Set(s string) error {
+	t := strings.ToUpper(strings.TrimSpace(s))
+	num, shift := t, 0
+	for _, u := range []struct {
+		suffix string
+		shift  int
+	}{
+		{"TIB", 40}, {"GIB", 30}, {"MIB", 20}, {"KIB", 10},
+		{"TB", 40}, {"GB", 30}, {"MB", 20}, {"KB", 10},
+		{"T", 40}, {"G", 30}, {"M", 20}, {"K", 10}, {"B", 0},
+	} {
+		if n, ok := strings.CutSuffix(t, u.suffix); ok {
+			num, shift = n, u.shift
+			break
+		}
+	}
+	n, err := strconv.ParseInt(strings.TrimSpace(num), 10, 64)
+	if err != nil || n < 1 || n > (1<<50)>>shift {
+		return fmt.Errorf("not a size: a size is a whole number with an optional unit B, KiB, MiB, GiB or TiB (such as 512MiB), from 1 byte to 1024TiB")
+	}
+	n <<= shift
+	f.opts.MaxFileSize = n
+	f.opts.MaxNodes = int(max(1, n/(model.DefaultMaxFileSize/model.DefaultMaxNodes)))
+	return nil
+}
+
+// withLimitHint tells how to raise a limit that an input crossed.
+func withLimitHint(ds model.Diagnostics) model.Diagnostics {
+	for i := range ds {
+		if errors.Is(ds[i].Err, model.ErrTooLarge) {
+			ds[i].Message += " (raise the limit with --max-input-size)"
+		}
+	}
+	return ds
 }
 
 // parseInputs adds --from-aws to a command that reads topologies, parses
@@ -67,7 +125,8 @@ func readInputs(files []string, fromAWS []string) (*model.Model, model.Diagnosti
 		hasAWS = hasAWS || snapshot(f)
 	}
 	if !hasAWS {
-		return model.ReadFiles(files...)
+		m, diags := inputLimits.ReadFiles(files...)
+		return m, withLimitHint(diags)
 	}
 	var models []*model.Model
 	var decoding, imported model.Diagnostics
@@ -80,7 +139,7 @@ func readInputs(files []string, fromAWS []string) (*model.Model, model.Diagnosti
 			}
 			return
 		}
-		ms, d := model.ParseFiles(f)
+		ms, d := inputLimits.ParseFiles(f)
 		decoding = append(decoding, d...)
 		models = append(models, ms...)
 	}
@@ -90,6 +149,7 @@ func readInputs(files []string, fromAWS []string) (*model.Model, model.Diagnosti
 	for _, f := range fromAWS {
 		read(f, true)
 	}
+	decoding = withLimitHint(decoding)
 	if len(models) == 0 {
 		all := append(decoding, imported...)
 		all.Sort()

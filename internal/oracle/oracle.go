@@ -1,7 +1,3 @@
-// Package oracle holds slow, obvious implementations of vpcreach's filter
-// semantics, written straight from aws-semantics.md, for tests that check
-// the compiled engine on random cases. Nothing here is fast or clever, and
-// nothing outside tests may use it.
 package oracle
 
 import (
@@ -45,19 +41,8 @@ func serviceMatches(proto model.Protocol, ports *model.PortRange, icmp *model.IC
 // (ingress when ingress is true) and the deciding rule number (0 for "*"):
 // rules in ascending number order, first match decides (S-31).
 func ACL(acl *model.NetworkACL, ingress bool, p Packet) (bool, int) {
-	rules := slices.Clone(acl.Egress)
-	addr := p.Dst
-	if ingress {
-		rules = slices.Clone(acl.Ingress)
-		addr = p.Src
-	}
-	slices.SortStableFunc(rules, func(a, b model.ACLRule) int { return a.Rule - b.Rule })
-	for _, r := range rules {
-		if r.CIDR.Contains(addr) && serviceMatches(r.Protocol, r.Ports, r.ICMP, p) {
-			return r.Action == model.ACLAllow, r.Rule
-		}
-	}
-	return false, 0
+	allowed, _, rule := aclDecide(acl, ingress, p)
+	return allowed, rule
 }
 
 // SG returns whether the union of groups allows the packet in one

@@ -1,0 +1,34 @@
+// Package oracle is a slow, obvious reference for vpcreach's answers,
+// written straight from the rules of aws-semantics.md, for tests that
+// check the engine (solver, routing, sgeval) on random cases. It shares no
+// code with the engine beyond the model types; nothing here is fast or
+// clever, and nothing outside tests may use it.
+//
+// ACL and SG decide one network ACL or security group check by scanning
+// the rules. Network.Reach answers a whole query the way the engine's
+// Reach does: the request walks from its source, hop by hop (route lookups
+// scan every route of a table for the longest prefix, S-12; transit
+// gateway tables order equal prefixes static, prefix list, propagated,
+// S-52), through peering connections, transit gateways, NAT and internet
+// gateways, gateway endpoints and appliances, checking security groups and
+// network ACLs on the way; then the response walks back (S-23, S-33,
+// S-43). The answer is the verdict and the codes of every blocker and
+// warning, spelled as the engine spells them. Where the rules leave the
+// reporting open, the oracle follows the engine's documented conventions:
+// after a filter or a state blocks the walk goes on, after routing fails
+// it stops; a response an ACL passes on part of the client's ports is a
+// warning; "all traffic" needs rules for all protocols.
+//
+// Generate makes small random models, valid by construction, and Queries
+// random questions about them; the tests of this package compare the
+// engine with the oracle on them (see engine_test.go), and keep a short
+// list of known disagreements where the rules say the engine is wrong
+// (known_test.go), each with a minimal model in testdata/known.
+//
+// The walker models VPCs, subnets, route tables, network ACLs, security
+// groups, instances, network interfaces, NAT and internet gateways,
+// gateway endpoints, peering connections, transit gateways with VPC
+// attachments and prefix lists; New refuses models that use more (load
+// balancers, interface endpoints, PrivateLink, DNS, VPN and Direct
+// Connect, transit gateway peering).
+package oracle

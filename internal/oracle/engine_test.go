@@ -1,0 +1,285 @@
+package oracle_test
+
+import (
+	"flag"
+	"fmt"
+	"math/bits"
+	"os"
+	"path/filepath"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/vpcreach/vpcreach/internal/oracle"
+	"github.com/vpcreach/vpcreach/model"
+	"github.com/vpcreach/vpcreach/solver"
+)
+
+// The engine (solver.Reach and the whole-network analyses) is checked
+// against the oracle on random models with fixed seeds. `go test` runs a
+// few hundred models; set VPCREACH_ORACLE_MODELS (or -oracle.models) for
+// a longer run, VPCREACH_ORACLE_FIRST to start at another seed, and
+// VPCREACH_ORACLE_DUMP to a directory to get the YAML of every model with
+// an unexplained disagreement.
+
+var (
+	modelsFlag = flag.Int("oracle.models", 0, "number of random models to check the engine against the oracle on")
+	firstFlag  = flag.Int("oracle.first", 0, "first seed")
+)
+
+const queriesPerModel = 40
+
+func envInt(name string, flagValue, def int) int {
+	if flagValue > 0 {
+		return flagValue
+	}
+	if s := os.Getenv(name); s != "" {
+		if n, err := strconv.Atoi(s); err == nil && n > 0 {
+			return n
+		}
+	}
+	return def
+}
+
+// seeds returns the seeds of the run: def models by default.
+func seeds(t *testing.T, def int) []uint64 {
+	if testing.Short() {
+		def /= 5
+	}
+	n := envInt("VPCREACH_ORACLE_MODELS", *modelsFlag, def)
+	first := envInt("VPCREACH_ORACLE_FIRST", *firstFlag, 1)
+	out := make([]uint64, n)
+	for i := range out {
+		out[i] = uint64(first + i)
+	}
+	t.Logf("%d models from seed %d", n, first)
+	return out
+}
+
+// toSolver turns an oracle query into the engine's.
+func toSolver(q oracle.Query) solver.Query {
+	return solver.Query{From: q.From, To: q.To, Protocol: q.Protocol, Port: q.Port, ICMP: q.ICMP, Ephemeral: q.Ephemeral}
+}
+
+// outcome is what the comparison looks at: the verdict and the sets of
+// blocking and warning codes.
+type outcome struct {
+	verdict            string
+	blockers, warnings []string
+}
+
+func (o outcome) equal(p outcome) bool {
+	return o.verdict == p.verdict && slices.Equal(o.blockers, p.blockers) && slices.Equal(o.warnings, p.warnings)
+}
+
+func (o outcome) String() string {
+	s := o.verdict
+	if len(o.blockers) > 0 {
+		s += " [" + strings.Join(o.blockers, " ") + "]"
+	}
+	if len(o.warnings) > 0 {
+		s += " warnings [" + strings.Join(o.warnings, " ") + "]"
+	}
+	return s
+}
+
+func engineOutcome(r solver.Result) outcome {
+	o := outcome{verdict: r.Verdict.String()}
+	for _, b := range r.Blockers {
+		if c := b.Code.String(); !slices.Contains(o.blockers, c) {
+			o.blockers = append(o.blockers, c)
+		}
+	}
+	for _, w := range r.Warnings {
+		if c := w.Code.String(); !slices.Contains(o.warnings, c) {
+			o.warnings = append(o.warnings, c)
+		}
+	}
+	slices.Sort(o.blockers)
+	slices.Sort(o.warnings)
+	return o
+}
+
+func oracleOutcome(a oracle.Answer) outcome {
+	return outcome{verdict: a.Verdict, blockers: a.Blockers, warnings: a.Warnings}
+}
+
+// classify names the known disagreement class a query falls in: the
+// smallest set of rules (of knownClasses) that, left out of the oracle,
+// makes it agree with the engine, joined by "+"; or "" for an unexplained
+// disagreement.
+func classify(t *testing.T, m *model.Model, q oracle.Query, engine outcome) string {
+	var rules []string
+	for _, k := range knownClasses {
+		rules = append(rules, k.rule)
+	}
+	// Subsets by size, then in order: the first that explains it is the
+	// smallest.
+	for size := 1; size <= len(rules); size++ {
+		for mask := 1; mask < 1<<len(rules); mask++ {
+			if bits.OnesCount(uint(mask)) != size {
+				continue
+			}
+			var skip []string
+			for i, r := range rules {
+				if mask&(1<<i) != 0 {
+					skip = append(skip, r)
+				}
+			}
+			n, err := oracle.New(m, oracle.Options{Skip: skip})
+			require.NoError(t, err)
+			if oracleOutcome(n.Reach(q)).equal(engine) {
+				return strings.Join(skip, "+")
+			}
+		}
+	}
+	return ""
+}
+
+// tally counts agreements and disagreements by class, and keeps a few
+// examples of each.
+type tally struct {
+	queries, agree, reachable int
+	// analysisCells counts analysis cells that agree with the oracle.
+	analysisCells int
+	// codes counts the oracle's codes, to show what the models exercise.
+	codes         map[string]int
+	known         map[string]int
+	knownExamples map[string][]string
+	unknown       map[string][]string
+	dump          string
+}
+
+func newTally() *tally {
+	return &tally{known: map[string]int{}, unknown: map[string][]string{}, knownExamples: map[string][]string{}, codes: map[string]int{}, dump: os.Getenv("VPCREACH_ORACLE_DUMP")}
+}
+
+func (tl *tally) compare(t *testing.T, m *model.Model, seed uint64, q oracle.Query, engine, want outcome) {
+	tl.queries++
+	for _, c := range append(slices.Clone(want.blockers), want.warnings...) {
+		tl.codes[c]++
+	}
+	if want.verdict == "reachable" || want.verdict == "reachable-with-warnings" {
+		tl.reachable++
+	}
+	if engine.equal(want) {
+		tl.agree++
+		return
+	}
+	if cls := classify(t, m, q, engine); cls != "" {
+		tl.known[cls]++
+		if len(tl.knownExamples[cls]) < 3 {
+			tl.knownExamples[cls] = append(tl.knownExamples[cls], fmt.Sprintf("seed %d: %s: engine %s, oracle %s", seed, q, engine, want))
+		}
+		return
+	}
+	// Unexplained: group by how the answers differ.
+	key := fmt.Sprintf("engine %s, oracle %s", engine, want)
+	tl.unknown[key] = append(tl.unknown[key], fmt.Sprintf("seed %d: %s", seed, q))
+	if tl.dump != "" && len(tl.unknown[key]) <= 3 {
+		y, err := model.Encode(m)
+		require.NoError(t, err)
+		name := filepath.Join(tl.dump, fmt.Sprintf("seed-%d.yaml", seed))
+		require.NoError(t, os.WriteFile(name, y, 0o644))
+	}
+}
+
+func (tl *tally) report(t *testing.T) {
+	if tl.analysisCells > 0 {
+		t.Logf("%d analysis cells agree with the oracle; %d differ and are classified below", tl.analysisCells, tl.queries)
+	} else {
+		t.Logf("%d queries, %d agree, %d reachable by the oracle", tl.queries, tl.agree, tl.reachable)
+	}
+	if testing.Verbose() {
+		var cs []string
+		for c, k := range tl.codes {
+			cs = append(cs, fmt.Sprintf("%s %d", c, k))
+		}
+		sort.Strings(cs)
+		t.Logf("oracle codes: %s", strings.Join(cs, ", "))
+	}
+	var known []string
+	for k := range tl.known {
+		known = append(known, k)
+	}
+	sort.Strings(known)
+	for _, k := range known {
+		t.Logf("known disagreement %s (engine does not implement it yet): %d queries", k, tl.known[k])
+		if testing.Verbose() {
+			for _, e := range tl.knownExamples[k] {
+				t.Logf("    %s", e)
+			}
+		}
+	}
+	var keys []string
+	for k := range tl.unknown {
+		keys = append(keys, k)
+	}
+	sort.Slice(keys, func(i, j int) bool { return len(tl.unknown[keys[i]]) > len(tl.unknown[keys[j]]) })
+	for _, k := range keys {
+		ex := tl.unknown[k]
+		t.Errorf("%d queries: %s; e.g. %s", len(ex), k, strings.Join(ex[:min(3, len(ex))], "; "))
+	}
+}
+
+// TestReachAgreesWithOracle compares the engine's point answers (verdict,
+// blocker and warning codes) with the oracle's on random models and
+// queries (S-10..S-70).
+func TestReachAgreesWithOracle(t *testing.T) {
+	tl := newTally()
+	invalid := 0
+	for _, seed := range seeds(t, 300) {
+		m := oracle.Generate(seed)
+		if err := model.Validate(m).Err(); err != nil {
+			invalid++
+			t.Errorf("seed %d: generated model is invalid: %v", seed, err)
+			continue
+		}
+		s, err := solver.New(m)
+		require.NoError(t, err)
+		o, err := oracle.New(m, oracle.Options{})
+		require.NoError(t, err)
+		for _, q := range oracle.Queries(m, seed, queriesPerModel) {
+			tl.compare(t, m, seed, q, engineOutcome(s.Reach(toSolver(q))), oracleOutcome(o.Reach(q)))
+		}
+	}
+	if invalid > 0 {
+		t.Errorf("%d generated models are invalid: generator bugs", invalid)
+	}
+	tl.report(t)
+}
+
+// TestExplainDisagreement prints, when VPCREACH_ORACLE_EXPLAIN is
+// SEED:QUERY (a query as the failure messages print it), the generated
+// model, the engine's full answer and the oracle's, to investigate a
+// disagreement.
+func TestExplainDisagreement(t *testing.T) {
+	spec := os.Getenv("VPCREACH_ORACLE_EXPLAIN")
+	if spec == "" {
+		t.Skip("set VPCREACH_ORACLE_EXPLAIN=SEED:QUERY to explain a disagreement")
+	}
+	seedText, query, _ := strings.Cut(spec, ":")
+	seed, err := strconv.ParseUint(strings.TrimSpace(seedText), 10, 64)
+	require.NoError(t, err)
+	m := oracle.Generate(seed)
+	y, err := model.Encode(m)
+	require.NoError(t, err)
+	t.Logf("model of seed %d:\n%s", seed, y)
+	s, err := solver.New(m)
+	require.NoError(t, err)
+	o, err := oracle.New(m, oracle.Options{})
+	require.NoError(t, err)
+	for _, q := range oracle.Queries(m, seed, queriesPerModel) {
+		if q.String() == strings.TrimSpace(query) {
+			r := s.Reach(toSolver(q))
+			t.Logf("engine:\n%s", r.Text())
+			t.Logf("oracle: %s; class: %q", oracleOutcome(o.Reach(q)), classify(t, m, q, engineOutcome(r)))
+			return
+		}
+	}
+	t.Fatalf("seed %d asks no query %q", seed, query)
+}

@@ -1,0 +1,150 @@
+package oracle
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"net/netip"
+
+	"github.com/vpcreach/vpcreach/model"
+)
+
+// Internet hosts and AWS service addresses that queries use: inside and
+// outside the public ranges the generator's rules name.
+var internetHosts = []string{"198.51.100.1", "203.0.113.9", "8.8.8.8", "54.100.250.1"}
+
+// Queries returns count random queries about a generated model, the same
+// for the same seed: between interfaces (by id, or by a primary or
+// secondary address), from and to internet hosts and public addresses, to
+// S3 (through a gateway endpoint or the internet), to NAT gateways and to
+// private addresses nobody holds; over tcp, udp, icmp, another protocol
+// or all traffic, with various ephemeral ranges.
+func Queries(m *model.Model, seed uint64, count int) []Query {
+	r := rand.New(rand.NewPCG(seed, 0x9e7))
+	type held struct {
+		id      model.ID
+		vpc     model.ID
+		primary netip.Addr
+		others  []netip.Addr
+		public  netip.Addr
+	}
+	var ifs []held
+	var nats []model.ID
+	var subnets []netip.Prefix
+	for _, v := range m.VPCs {
+		for _, in := range v.Instances {
+			ifs = append(ifs, held{in.ID, v.ID, in.PrivateIP, in.SecondaryIPs, in.PublicAddress()})
+		}
+		for _, ni := range v.NetworkInterfaces {
+			ifs = append(ifs, held{ni.ID, v.ID, ni.PrivateIP, ni.SecondaryIPs, ni.PublicAddress()})
+		}
+		for _, g := range v.NATGateways {
+			nats = append(nats, g.ID)
+		}
+		for _, sn := range v.Subnets {
+			subnets = append(subnets, sn.CIDRBlock)
+		}
+	}
+	if len(ifs) == 0 {
+		return nil
+	}
+	chance := func(p float64) bool { return r.Float64() < p }
+	anyIface := func() held { return ifs[r.IntN(len(ifs))] }
+	var out []Query
+	for len(out) < count {
+		var q Query
+		fromInternet := chance(0.15)
+		var from model.ID
+		if fromInternet {
+			q.From = internetHosts[r.IntN(len(internetHosts))]
+		} else {
+			x := anyIface()
+			from = x.id
+			q.From = string(x.id)
+			if len(x.others) > 0 && chance(0.3) {
+				q.From = fmt.Sprintf("%s@%s", x.others[0], x.vpc)
+			}
+		}
+		x := anyIface()
+		if fromInternet {
+			// The internet reaches public addresses: mostly ask about those.
+			for range 4 {
+				if x.public.IsValid() {
+					break
+				}
+				x = anyIface()
+			}
+		}
+		if x.id == from {
+			// A query from an interface to itself asks nothing.
+			continue
+		}
+		switch k := r.IntN(100); {
+		case k < 55:
+			q.To = string(x.id)
+		case k < 63 && len(x.others) > 0:
+			q.To = fmt.Sprintf("%s@%s", x.others[0], x.vpc)
+		case k < 68:
+			q.To = fmt.Sprintf("%s@%s", x.primary, x.vpc)
+		case k < 76 && x.public.IsValid():
+			q.To = x.public.String()
+		case k < 79 && len(nats) > 0:
+			q.To = string(nats[r.IntN(len(nats))])
+		case k < 83:
+			// An address of a subnet that no interface holds.
+			b := subnets[r.IntN(len(subnets))].Addr().As4()
+			b[3] = 250
+			q.To = netip.AddrFrom4(b).String()
+		case k < 92 && !fromInternet:
+			q.To = internetHosts[r.IntN(len(internetHosts))]
+		case k < 100 && !fromInternet:
+			q.To = []string{"52.218.0.10", "52.216.0.10"}[r.IntN(2)]
+		default:
+			q.To = string(x.id)
+		}
+		switch k := r.IntN(100); {
+		case k < 60:
+			q.Protocol = model.ProtocolTCP
+			q.Port = []uint16{22, 80, 443, 1500, 3306, 8080}[r.IntN(6)]
+		case k < 72:
+			q.Protocol = model.ProtocolUDP
+			q.Port = []uint16{53, 123}[r.IntN(2)]
+		case k < 87:
+			q.Protocol = model.ProtocolICMP
+			switch r.IntN(4) {
+			case 0:
+				q.ICMP = &model.ICMPMatch{Type: 3, Code: 4}
+			case 1:
+				q.ICMP = &model.ICMPMatch{Type: 13, Code: 0}
+			}
+		case k < 97:
+			q.Protocol = model.ProtocolAll
+		default:
+			q.Protocol = 50
+		}
+		switch r.IntN(10) {
+		case 0, 1:
+			q.Ephemeral = model.PortRange{First: 32768, Last: 60999}
+		case 2:
+			q.Ephemeral = model.PortRange{First: 49152, Last: 65535}
+		case 3:
+			q.Ephemeral = model.PortRange{First: 1000, Last: 1100}
+		}
+		out = append(out, q)
+	}
+	return out
+}
+
+// String renders a query as the CLI would take it.
+func (q Query) String() string {
+	s := fmt.Sprintf("%s -> %s %s", q.From, q.To, q.Protocol)
+	switch {
+	case q.Protocol.HasPorts():
+		s += fmt.Sprintf("/%d", q.Port)
+	case q.Protocol.IsICMP() && q.ICMP != nil:
+		s += fmt.Sprintf(" type %d code %d", q.ICMP.Type, q.ICMP.Code)
+	}
+	if q.Ephemeral != (model.PortRange{}) {
+		s += " ephemeral " + q.Ephemeral.String()
+	}
+	return s
+}

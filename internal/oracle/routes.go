@@ -1,0 +1,206 @@
+package oracle
+
+import (
+	"net/netip"
+
+	"github.com/vpcreach/vpcreach/model"
+)
+
+// route is one route a lookup may choose: a destination CIDR (a
+// prefix-list route stands for one route per CIDR of the list, S-12) and
+// its target.
+type route struct {
+	dest netip.Prefix
+	// rank orders routes of equal prefix length: lower wins.
+	rank int
+	// tie orders routes of equal length and rank, where AWS would pick
+	// one of several equals: vpcreach picks the lowest id (a prefix list
+	// or an attachment), then the first written.
+	tie   model.ID
+	order int
+	// target is "local", the id of what the route sends to, or the
+	// attachment of a transit gateway route; blackhole routes drop.
+	target    model.ID
+	blackhole bool
+}
+
+// Ranks of VPC routes of equal length (S-11, S-12): the local route
+// cannot be beaten, a CIDR route beats a prefix-list route (a written one
+// or a gateway endpoint's, S-70).
+const (
+	rankLocal = iota
+	rankCIDR
+	rankPrefixList
+)
+
+// Ranks of transit gateway routes of equal length (S-52): a static route
+// (blackholes included), then a prefix-list reference route, then routes
+// propagated by VPC attachments. (Direct Connect, Connect and VPN
+// propagations would follow; the walker does not model them.)
+const (
+	rankTGWStatic = iota
+	rankTGWPrefixList
+	rankTGWPropagatedVPC
+)
+
+// lookup picks, among routes, the one longest prefix match selects for
+// dst (S-12), or nil (S-14). It also reports whether another route of the
+// same length and rank leads elsewhere: an ambiguity (S-12, S-55).
+func lookup(routes []route, dst netip.Addr) (best *route, ambiguous bool) {
+	for i := range routes {
+		r := &routes[i]
+		if !r.dest.Contains(dst) {
+			continue
+		}
+		if best == nil || better(r, best) {
+			best = r
+		}
+	}
+	if best == nil {
+		return nil, false
+	}
+	for i := range routes {
+		r := &routes[i]
+		if r.dest.Contains(dst) && r.dest.Bits() == best.dest.Bits() && r.rank == best.rank &&
+			(r.target != best.target || r.blackhole != best.blackhole) {
+			ambiguous = true
+		}
+	}
+	return best, ambiguous
+}
+
+// better reports whether route a wins over route b for an address both
+// hold.
+func better(a, b *route) bool {
+	switch {
+	case a.dest.Bits() != b.dest.Bits():
+		return a.dest.Bits() > b.dest.Bits()
+	case a.rank != b.rank:
+		return a.rank < b.rank
+	case a.tie != b.tie:
+		return a.tie < b.tie
+	}
+	return a.order < b.order
+}
+
+// routeTable returns the route table of a subnet (S-10): its own, else
+// the VPC's main table; nil stands for the implicit main table of a VPC
+// that writes none, which holds only the local routes.
+func routeTable(v *model.VPC, sn *model.Subnet) *model.RouteTable {
+	for i := range v.RouteTables {
+		if sn.RouteTable != "" && v.RouteTables[i].ID == sn.RouteTable {
+			return &v.RouteTables[i]
+		}
+	}
+	for i := range v.RouteTables {
+		if v.RouteTables[i].Main {
+			return &v.RouteTables[i]
+		}
+	}
+	return nil
+}
+
+// tableID names a route table for loop detection; the implicit main
+// table is VPC/main.
+func tableID(v *model.VPC, rt *model.RouteTable) model.ID {
+	if rt == nil {
+		return v.ID + "/main"
+	}
+	return rt.ID
+}
+
+// vpcRoutes lists every route of a VPC route table: the local route of each
+// VPC block (S-11), the written routes, and the routes gateway endpoints
+// associated with the table add from their service's prefix list (S-70).
+func (n *Network) vpcRoutes(v *model.VPC, rt *model.RouteTable) []route {
+	var out []route
+	for _, c := range v.CIDRBlocks {
+		out = append(out, route{dest: c, rank: rankLocal, target: "local"})
+	}
+	if rt == nil {
+		return out
+	}
+	for i, r := range rt.Routes {
+		base := route{order: i, target: r.Target, blackhole: r.State == model.RouteBlackhole}
+		if r.Destination.PrefixList != "" {
+			for _, c := range n.prefixList(r.Destination.PrefixList) {
+				x := base
+				x.dest, x.rank, x.tie = c, rankPrefixList, r.Destination.PrefixList
+				out = append(out, x)
+			}
+			continue
+		}
+		base.dest, base.rank = r.Destination.CIDR, rankCIDR
+		if r.Target == "local" {
+			base.rank = rankLocal
+		}
+		out = append(out, base)
+	}
+	for _, e := range v.Endpoints {
+		if e.Type != model.EndpointGateway || !contains(e.RouteTables, rt.ID) {
+			continue
+		}
+		pl := n.servicePrefixList(e.Service)
+		for _, c := range pl.CIDRs {
+			out = append(out, route{dest: c, rank: rankPrefixList, tie: pl.ID, order: len(rt.Routes), target: e.ID})
+		}
+	}
+	return out
+}
+
+// servicePrefixList returns the prefix list of an AWS service that a
+// gateway endpoint routes: the one named after the service
+// (com.amazonaws.REGION.s3). New checks it exists.
+func (n *Network) servicePrefixList(service string) *model.PrefixList {
+	for i := range n.m.PrefixLists {
+		if n.m.PrefixLists[i].Name == service {
+			return &n.m.PrefixLists[i]
+		}
+	}
+	return &model.PrefixList{}
+}
+
+// tgwRoutes lists every route of a transit gateway route table: the
+// static ones (S-52) and those propagated by available attachments (a
+// VPC attachment propagates its VPC's blocks, S-50).
+func (n *Network) tgwRoutes(t *model.TransitGateway, rt *model.TGWRouteTable) []route {
+	var out []route
+	for i, r := range rt.Routes {
+		base := route{order: i, target: r.Attachment, blackhole: r.Blackhole, rank: rankTGWStatic}
+		if r.Destination.PrefixList != "" {
+			for _, c := range n.prefixList(r.Destination.PrefixList) {
+				x := base
+				x.dest, x.rank, x.tie = c, rankTGWPrefixList, r.Destination.PrefixList
+				if n.skip["S-52"] {
+					// The older reading: prefix-list routes rank with static
+					// ones.
+					x.rank = rankTGWStatic
+				}
+				out = append(out, x)
+			}
+			continue
+		}
+		base.dest = r.Destination.CIDR
+		out = append(out, base)
+	}
+	for _, a := range t.Attachments {
+		if a.State != model.AttachmentAvailable || !contains(t.PropagationsOf(a), rt.ID) {
+			continue
+		}
+		if v := n.vpc(a.VPC); v != nil {
+			for _, c := range v.CIDRBlocks {
+				out = append(out, route{dest: c, rank: rankTGWPropagatedVPC, tie: a.ID, target: a.ID})
+			}
+		}
+	}
+	return out
+}
+
+func contains(ids []model.ID, id model.ID) bool {
+	for _, x := range ids {
+		if x == id {
+			return true
+		}
+	}
+	return false
+}
