@@ -10,6 +10,9 @@
 //
 // Each rule has a stable id, a severity, a description and a fix hint, and
 // every finding points at the file, line and column of the resource or
-// rule at fault. Rules are switched off per run (Options.Disable) or per
-// file (the topology's `lint: {disable: [...]}`).
+// rule at fault. Rules are switched off per run (Options.Disable, or
+// Options.Only to run only some), per file (the topology's
+// `lint: {disable: [...]}`), or per resource, by a comment on the line
+// above it, `# vpcreach:ignore RULE-ID [reason]` (see Ignore; the rule
+// unused-ignore reports the comments that have no effect).
 package lint

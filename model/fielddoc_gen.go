@@ -230,7 +230,7 @@ var typeDocs = map[string]string{
 	"Instance":           "Instance is an EC2 instance with its primary network interface written inline. More interfaces are network_interfaces that name the instance.",
 	"InstanceState":      "InstanceState is the EC2 state of an instance. Only running instances carry traffic. The zero value is InstanceRunning.",
 	"Interface":          "Interface holds what every network interface has (S-03).",
-	"LintSettings":       "LintSettings tune the linter for the findings located in one file.",
+	"LintSettings":       "LintSettings tune the linter for the findings located in one file. To silence a rule for one resource only, write the comment \"# vpcreach:ignore RULE-ID [reason]\" on the line above the resource (or at the end of its first line): it drops that rule's findings located in the list item or key that begins there, with everything under it, and `vpcreach lint` reports it under unused-ignore once it drops nothing.",
 	"Listener":           "Listener forwards a protocol and port to a target group.",
 	"ListenerProtocol":   "ListenerProtocol is the protocol of a load balancer listener or target group. The zero value is unset.",
 	"LoadBalancer":       "LoadBalancer is an Elastic Load Balancing v2 load balancer (S-80, S-82).",

@@ -49,7 +49,12 @@ type Model struct {
 	Source Source `yaml:"-"`
 }
 
-// LintSettings tune the linter for the findings located in one file.
+// LintSettings tune the linter for the findings located in one file. To
+// silence a rule for one resource only, write the comment
+// "# vpcreach:ignore RULE-ID [reason]" on the line above the resource (or
+// at the end of its first line): it drops that rule's findings located in
+// the list item or key that begins there, with everything under it, and
+// `vpcreach lint` reports it under unused-ignore once it drops nothing.
 type LintSettings struct {
 	// Disable lists lint rule ids whose findings in this file are dropped.
 	Disable []string `yaml:"disable" example:"[sg-missing-description]"`

@@ -15,8 +15,8 @@ import (
 // YAML: vpcreach import aws DIR|FILE [--file FILE]. Warnings and notes go
 // to standard error, one per line, then a summary.
 func runImport(args []string, out, errOut io.Writer) int {
-	fs := newFlags("import", "aws DIR|FILE", errOut, nil)
-	output := fs.String("file", "", "write the YAML to this file instead of standard output (atomically; never inside the snapshot)")
+	fs := newFlags("import", "aws DIR|FILE", out, errOut, nil)
+	output := fs.String("file", "", "write the YAML to this `file` instead of standard output (atomically; never inside the snapshot)")
 	force := fs.Bool("force", false, "with --file: replace the file if it exists")
 	pos, code, ok := parseCommand(fs, args, 0, 2)
 	if !ok {

@@ -27,10 +27,10 @@ func (f *awsFlag) Set(s string) error {
 // --max-input-size, which sets inputLimits.
 func addFromAWS(fs *flag.FlagSet) *awsFlag {
 	var f awsFlag
-	fs.Var(&f, "from-aws", "an AWS snapshot to read with the files: a directory of AWS CLI JSON (see 'vpcreach import aws'); repeatable")
+	fs.Var(&f, "from-aws", "an AWS snapshot to read with the files: a directory (`DIR`) of AWS CLI JSON (see 'vpcreach import aws'); repeatable")
 	inputLimits = model.LoadOptions{}
 	fs.Var(inputSizeFlag{&inputLimits}, "max-input-size",
-		"largest topology file to read, such as 512MiB; the budget of YAML nodes grows with it, one node per 8 bytes (default 128MiB)")
+		"largest topology file to read, a `size` such as 512MiB; the budget of YAML nodes grows with it, one node per 8 bytes (default 128MiB)")
 	return &f
 }
 

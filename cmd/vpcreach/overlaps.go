@@ -45,7 +45,7 @@ type countsJSON struct {
 
 func runOverlaps(args []string, out, errOut io.Writer) int {
 	var output outputFlag
-	fs := newFlags("overlaps", "FILE...", errOut, &output)
+	fs := newFlags("overlaps", "FILE...", out, errOut, &output)
 	files, fromAWS, code, ok := parseInputs(fs, args)
 	if !ok {
 		return code

@@ -51,7 +51,7 @@ func TestCheckFailOn(t *testing.T) {
 	out.Reset()
 	errOut.Reset()
 	run([]string{"check", "-h"}, &out, &errOut)
-	assert.Regexp(t, `-fail-on value\s+exit 1 when an outcome is at least this severe`, errOut.String(), "check's help documents --fail-on")
+	assert.Regexp(t, `--fail-on SEVERITY\s+exit 1 when an outcome is at least this severity`, out.String(), "check's help documents --fail-on")
 }
 
 // TestJUnitAgreesWithTheExitCode: for lint and check, at every --fail-on,
