@@ -381,7 +381,7 @@ func (m *matrixEngine) skeleton(w *walker, rec *pathRec, r, c int32, buf []sgeva
 	pkt := m.fwd
 	pkt.Src, pkt.Dst = m.rowAddr[r], m.colAddr[c]
 	rec.reset()
-	*w = walker{s: s, leg: LegForward, pkt: pkt, first: pkt, ephemeral: m.eph, srcENI: -1, refOK: true, egressHop: -1,
+	*w = walker{s: s, leg: LegForward, pkt: pkt, first: pkt, ephemeral: m.eph, srcENI: -1, egressHop: -1,
 		rec: rec, visited: w.visited[:0], nat: w.nat[:0]}
 	term := w.route(s0)
 	fallback := skel{status: skelFallback}
@@ -410,11 +410,11 @@ func (m *matrixEngine) skeleton(w *walker, rec *pathRec, r, c int32, buf []sgeva
 		}
 	}
 	k := skel{status: skelPlain, vpc: e.vpc, x: -1, y: -1}
-	if w.refOK {
+	if w.refsKept(sgeval.Ingress) {
 		k.flags |= skRefOK
-		if !w.crossedTGW {
-			k.flags |= skEgressRefOK
-		}
+	}
+	if w.refsKept(sgeval.Egress) {
+		k.flags |= skEgressRefOK
 	}
 	if n == 1 {
 		k.flags |= skLocal

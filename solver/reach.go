@@ -310,7 +310,7 @@ type segment struct {
 // endpoints, then the responses in reverse order, and decides the verdict.
 // prefix holds hops (DNS resolution) to show before the forward path.
 func (s *Solver) reach(res Result, src, dst origin, pkt sgeval.Packet, eph model.PortRange, prefix []Hop, service string, rec recorder) Result {
-	fw := &walker{s: s, leg: LegForward, pkt: pkt, ephemeral: eph, srcENI: -1, refOK: true, egressHop: -1, service: service, rec: rec}
+	fw := &walker{s: s, leg: LegForward, pkt: pkt, ephemeral: eph, srcENI: -1, egressHop: -1, service: service, rec: rec}
 	if src.kind == termENI {
 		fw.srcENI = src.eni
 	}
@@ -388,7 +388,7 @@ func (s *Solver) reach(res Result, src, dst origin, pkt sgeval.Packet, eph model
 func (s *Solver) lbSegment(st *serviceStep, arrived sgeval.Packet, eph model.PortRange, rec recorder) *segment {
 	pkt := arrived
 	pkt.Src, pkt.Dst, pkt.DstPort = st.src, st.targetAddr, st.port
-	w := &walker{s: s, leg: LegForward, pkt: pkt, first: pkt, ephemeral: eph, srcENI: st.node, refOK: true, egressHop: -1, lbSource: true, rec: rec}
+	w := &walker{s: s, leg: LegForward, pkt: pkt, first: pkt, ephemeral: eph, srcENI: st.node, egressHop: -1, lbSource: true, rec: rec}
 	if st.preserved {
 		w.preservedFrom = s.enis[st.node].primary
 	}
@@ -474,7 +474,7 @@ func (w *walker) start(src, dst origin) terminal {
 		return w.fromENI(src.eni)
 	case termInternet:
 		w.hop(Hop{Component: Internet, Kind: HopInternet, Decision: DecisionSend, Rule: w.say(func() string { return "internet host " + src.addr.String() + " sends " + w.flow() })})
-		w.refOK = false
+		w.loseRefs(refsInternet)
 		if dst.kind == termENI && w.s.enis[dst.eni].public != w.pkt.Dst {
 			e := &w.s.enis[dst.eni]
 			if e.public.IsValid() {
@@ -495,7 +495,7 @@ func (w *walker) start(src, dst origin) terminal {
 // the gateway or attachment it is reached by.
 func (w *walker) fromExternal(i int, az int) terminal {
 	e := w.s.externals[i]
-	w.refOK = false
+	w.loseRefs(refsExternal)
 	w.hop(Hop{Component: e.ID, Kind: HopExternalNetwork, Decision: DecisionSend, Rule: w.say(func() string { return fmt.Sprintf("%s sends %s", e.ID, w.flow()) }), Pos: e.Source.Position})
 	if att := w.s.atts[e.Via]; att != nil {
 		return w.throughTGW(att, "")
@@ -538,12 +538,7 @@ func (w *walker) finishEgress(sent sgeval.Packet, src origin, term terminal) {
 	// The egress check sees the packet as it left the source.
 	saved := w.pkt
 	w.pkt = sent
-	peer := sgeval.Peer{Addr: w.pkt.Dst}
-	// Outbound rules referencing groups do not match across a transit
-	// gateway, even with security group referencing on (S-22).
-	if peerENI >= 0 && w.refOK && !w.crossedTGW && w.s.enis[peerENI].holds(w.pkt.Dst) {
-		peer.Groups = w.s.enis[peerENI].refs
-	}
+	peer := sgeval.Peer{Addr: w.pkt.Dst, Groups: w.peerGroups(sgeval.Egress, w.pkt.Dst, peerENI)}
 	h := w.checkSG(src.eni, sgeval.Egress, peer, peerENI)
 	w.rec.setHop(w, w.egressHop, h)
 	w.pkt = saved

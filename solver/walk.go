@@ -78,13 +78,13 @@ type walker struct {
 	visited   []visit
 	steps     int
 	// srcENI is the interface the request came from (-1 if none): its
-	// groups can match security group references while refOK holds
+	// groups can match security group references while refsKept says so
 	// (S-22).
 	srcENI int32
-	refOK  bool
-	// crossedTGWWithoutRefs is set when a transit gateway on the path does
-	// not carry group references, to name the right code.
-	crossedTGWWithoutRefs bool
+	// refsLost says why security group references no longer match on
+	// this path; zero while they do. Only loseRefs sets it, only
+	// refsKept and peerGroups read it.
+	refsLost refLoss
 	// crossedTGW is set once the packet crossed any transit gateway:
 	// outbound rules never match group references across one (only
 	// inbound rules do, with referencing on; S-22).
@@ -104,7 +104,8 @@ type walker struct {
 	service string
 	// lbSource is set on the walk from a load balancer node to a target:
 	// rules referencing the load balancer's groups match its traffic
-	// whatever source address the target sees (S-81).
+	// whatever source address the target sees, until an appliance
+	// forwards it (S-81).
 	lbSource bool
 	// preservedFrom is the load balancer node's address when the target
 	// sees the client's address instead (client IP preservation).
@@ -517,11 +518,61 @@ func portsText(ds []sgeval.PortDecision) string {
 // to a security group check: its address, and its interface's groups when
 // group references can match it (S-22).
 func (w *walker) peerFor(addr netip.Addr, eni int32) sgeval.Peer {
-	p := sgeval.Peer{Addr: addr}
-	if eni >= 0 && ((w.refOK && w.s.enis[eni].holds(addr)) || (w.lbSource && eni == w.srcENI)) {
-		p.Groups = w.s.enis[eni].refs
+	return sgeval.Peer{Addr: addr, Groups: w.peerGroups(sgeval.Ingress, addr, eni)}
+}
+
+// refLoss is a set of reasons security group references stop matching
+// on a path (S-22, S-18).
+type refLoss uint8
+
+const (
+	// refsInternet: the packet crossed an internet gateway, or came from
+	// the internet.
+	refsInternet refLoss = 1 << iota
+	// refsNAT: a NAT gateway put its own address in place of the source.
+	refsNAT
+	// refsOtherRegion: a peering connection or transit gateway crossed
+	// regions.
+	refsOtherRegion
+	// refsTGWWithout: a transit gateway or attachment on the path does not
+	// carry group references.
+	refsTGWWithout
+	// refsExternal: the packet came from or went to an external network.
+	refsExternal
+	// refsService: the packet went to an AWS service.
+	refsService
+	// refsAppliance: an appliance forwarded the packet (S-18); this also
+	// ends the load balancer exception (S-81).
+	refsAppliance
+)
+
+// loseRefs records that, from here on, security group references do not
+// match the packet, and why.
+func (w *walker) loseRefs(why refLoss) { w.refsLost |= why }
+
+// refsKept reports whether, at this point of the walk, rules of direction
+// dir can match the peer by group reference: none has been lost on the
+// way, and, for outbound rules, no transit gateway was crossed (S-22). It
+// is the one place that decides it: the walk asks it for every check
+// (peerGroups), and the matrix records its answers in the skeleton.
+func (w *walker) refsKept(dir sgeval.Direction) bool {
+	return w.refsLost == 0 && (dir == sgeval.Ingress || !w.crossedTGW)
+}
+
+// peerGroups returns the group references the peer of a security group
+// check of direction dir matches as: interface eni's, when references are
+// kept (refsKept) and the packet carries one of its private addresses
+// (addr), or when eni is the load balancer node a target hears from
+// (S-81); otherwise none.
+func (w *walker) peerGroups(dir sgeval.Direction, addr netip.Addr, eni int32) []sgeval.GroupRef {
+	if eni < 0 {
+		return nil
 	}
-	return p
+	if (w.refsKept(dir) && w.s.enis[eni].holds(addr)) ||
+		(dir == sgeval.Ingress && w.lbSource && eni == w.srcENI && w.refsLost&refsAppliance == 0) {
+		return w.s.enis[eni].refs
+	}
+	return nil
 }
 
 // holds reports whether a is a private address of the interface, primary
@@ -605,7 +656,7 @@ func (w *walker) checkSGNote(ei int32, dir sgeval.Direction, peer sgeval.Peer, p
 				})
 			} else if dir == sgeval.Egress && w.crossedTGW {
 				why = "; an outbound rule references a group of the peer, and outbound rules never match group references across a transit gateway (S-22)"
-			} else if w.crossedTGWWithoutRefs {
+			} else if w.refsLost&refsTGWWithout != 0 {
 				code, why = SGReferencingSupport, "; a rule references a group of the peer, but the transit gateway on the path does not carry group references (S-22)"
 			}
 		}
@@ -713,7 +764,7 @@ func (w *walker) toInternetGateway(vpc int32, from int32) terminal {
 	}
 	w.pkt.Src = w.s.enis[src].public
 	w.hop(w.translated(Hop{Component: igw, Kind: HopInternetGateway, Decision: DecisionTranslate}, "source to public address ", w.pkt.Src))
-	w.refOK = false
+	w.loseRefs(refsInternet)
 	return w.overInternet(igw)
 }
 
@@ -745,7 +796,7 @@ func (w *walker) fromInternet(ei int32) terminal {
 		w.block(NoInternetGateway, vi.m.ID, "", vi.m.Source.Position, "%s holds public address %s, but %s has no internet gateway (S-60)", e.id, w.pkt.Dst, vi.m.ID)
 		return w.drop(vi.m.ID, HopInternetGateway, "no internet gateway", model.Position{})
 	}
-	w.refOK = false
+	w.loseRefs(refsInternet)
 	w.pkt.Dst = e.primary
 	w.hop(w.translated(Hop{Component: igw, Kind: HopInternetGateway, Decision: DecisionTranslate}, "destination to private address ", e.primary))
 	w.crossACLs(-1, e.subnet)
@@ -772,7 +823,7 @@ func (w *walker) toNAT(ei int32, from int32) terminal {
 	// does not depend on the original one.
 	w.nat = append(w.nat, natEntry{gw: ei, orig: w.pkt.Src})
 	w.pkt.Src = e.primary
-	w.refOK = false
+	w.loseRefs(refsNAT)
 	w.hop(w.translated(Hop{Component: e.id, Kind: HopNATGateway, Decision: DecisionTranslate, Pos: e.src.Position}, "source to ", e.primary))
 	return w.route(e.subnet)
 }
@@ -796,7 +847,7 @@ func (w *walker) toPeering(pcx model.ID, vpc int32, from int32) terminal {
 		return w.drop(pcx, HopPeeringConnection, w.say(func() string { return "destination outside " + string(ov.m.ID) }), p.Source.Position)
 	}
 	if vi.m.Region != ov.m.Region {
-		w.refOK = false
+		w.loseRefs(refsOtherRegion)
 	}
 	w.hop(Hop{Component: pcx, Kind: HopPeeringConnection, Decision: DecisionForward, Rule: w.say(func() string { return string(vi.m.ID) + " -> " + string(ov.m.ID) }), Pos: p.Source.Position})
 	return w.deliverInVPC(other, -1)
@@ -894,8 +945,7 @@ func (w *walker) throughTGW(att *attInfo, az string) terminal {
 	w.hop(Hop{Component: t.ID, Kind: HopTGWRouteTable, Decision: DecisionRoute, Rule: text, Pos: pos})
 	w.crossedTGW = true
 	if !att.tgw.m.SecurityGroupReferencing {
-		w.refOK = false
-		w.crossedTGWWithoutRefs = true
+		w.loseRefs(refsTGWWithout)
 	}
 	out := w.s.atts[r.Attachment]
 	if out == nil {
@@ -908,8 +958,7 @@ func (w *walker) throughTGW(att *attInfo, az string) terminal {
 	switch out.m.Type {
 	case model.AttachmentVPC:
 		if !att.m.ReferencingEnabled() || !out.m.ReferencingEnabled() {
-			w.refOK = false
-			w.crossedTGWWithoutRefs = true
+			w.loseRefs(refsTGWWithout)
 		}
 		asn, ok := out.azs[az]
 		if !ok && len(out.order) > 0 {
@@ -932,7 +981,7 @@ func (w *walker) throughTGW(att *attInfo, az string) terminal {
 		}
 		ov := &w.s.vpcs[out.vpc]
 		if ov.m.Region != w.s.vpcs[w.s.subnets[asn].vpc].m.Region {
-			w.refOK = false
+			w.loseRefs(refsOtherRegion)
 		}
 		w.hop(Hop{Component: out.m.ID, Kind: HopTGWAttachment, Decision: DecisionForward,
 			Rule: w.say(func() string { return "into " + string(ov.m.ID) + " through subnet " + string(w.s.subnets[asn].m.ID) }), Pos: out.m.Source.Position})
@@ -943,7 +992,7 @@ func (w *walker) throughTGW(att *attInfo, az string) terminal {
 		peer := w.s.atts[out.m.Peer]
 		w.hop(Hop{Component: out.m.ID, Kind: HopTGWAttachment, Decision: DecisionForward, Rule: w.say(func() string { return "to transit gateway " + string(peer.tgw.m.ID) }), Pos: out.m.Source.Position})
 		if peer.tgw.m.Region != att.tgw.m.Region {
-			w.refOK = false
+			w.loseRefs(refsOtherRegion)
 		}
 		return w.throughTGW(peer, az)
 	}
@@ -953,7 +1002,7 @@ func (w *walker) throughTGW(att *attInfo, az string) terminal {
 // toExternal delivers the packet to the external network behind a gateway
 // or attachment.
 func (w *walker) toExternal(via model.ID, kind HopKind) terminal {
-	w.refOK = false
+	w.loseRefs(refsExternal)
 	for _, i := range w.s.externalVia[via] {
 		if inCIDRs(w.s.externals[i].CIDRs, w.pkt.Dst) {
 			e := w.s.externals[i]
@@ -993,7 +1042,7 @@ func (w *walker) toGatewayEndpoint(id model.ID, vpc int32, from int32) terminal 
 	}
 	w.hop(Hop{Component: id, Kind: HopGatewayEndpoint, Decision: DecisionForward, Rule: w.say(func() string { return "to " + e.Service }), Pos: e.Source.Position})
 	w.hop(Hop{Component: model.ID(e.Service), Kind: HopAWSService, Decision: DecisionDeliver, Rule: w.say(func() string { return "service address " + w.pkt.Dst.String() })})
-	w.refOK = false
+	w.loseRefs(refsService)
 	return terminal{kind: termService, vpc: vpc, ext: -1, via: id, pkt: w.pkt}
 }
 
@@ -1058,7 +1107,7 @@ func (w *walker) toMiddlebox(ei int32, from int32) terminal {
 	// Beyond the appliance the destination sees forwarded traffic: rules
 	// that reference the source's groups do not admit it, on either end;
 	// rules for its address do (S-18).
-	w.refOK, w.lbSource = false, false
+	w.loseRefs(refsAppliance)
 	return w.route(e.subnet)
 }
 
