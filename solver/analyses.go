@@ -215,21 +215,6 @@ func mustSet(p netip.Prefix) *netipx.IPSet {
 	return s
 }
 
-// publicOnly returns the prefixes of a set, without private and special
-// ranges.
-func publicOnly(set *netipx.IPSet) []netip.Prefix {
-	if set == nil {
-		return nil
-	}
-	var b netipx.IPSetBuilder
-	b.AddSet(set)
-	for _, p := range []string{"0.0.0.0/8", "10.0.0.0/8", "100.64.0.0/10", "127.0.0.0/8", "169.254.0.0/16", "172.16.0.0/12", "192.168.0.0/16", "224.0.0.0/3"} {
-		b.RemovePrefix(netip.MustParsePrefix(p))
-	}
-	out, _ := b.IPSet()
-	return out.Prefixes()
-}
-
 // atomsIn returns a representative address of each atom within a prefix.
 func (s *Solver) atomsIn(p netip.Prefix) []netip.Addr {
 	cs := s.classData()

@@ -222,9 +222,8 @@ func (s *Solver) computeClasses() {
 		}
 	}
 	// Private and special ranges, so that internet atoms stay public.
-	for _, p := range []string{"10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10", "127.0.0.0/8",
-		"169.254.0.0/16", "224.0.0.0/3", "0.0.0.0/8"} {
-		addPrefix(netip.MustParsePrefix(p))
+	for _, p := range nonPublic {
+		addPrefix(p)
 	}
 	slices.Sort(bounds)
 	s.cls.atoms = atoms{bounds: slices.Compact(bounds)}
@@ -305,7 +304,7 @@ func (s *Solver) publicAtoms() []netip.Addr {
 	for i := range cs.atoms.bounds {
 		lo, hi := cs.atoms.interval(i)
 		a := u32Addr(lo)
-		if isPublic(a) && isPublic(u32Addr(hi)) {
+		if publicAddress(a) && publicAddress(u32Addr(hi)) {
 			// Prefer the internet host as the representative of its atom.
 			if ih := addrU32(s.internetHost()); lo <= ih && ih <= hi {
 				a = u32Addr(ih)
@@ -314,11 +313,6 @@ func (s *Solver) publicAtoms() []netip.Addr {
 		}
 	}
 	return out
-}
-
-func isPublic(a netip.Addr) bool {
-	return !a.IsPrivate() && !a.IsLoopback() && !a.IsLinkLocalUnicast() && !a.IsMulticast() && !a.IsUnspecified() &&
-		!sharedAddressSpace.Contains(a) && a.As4()[0] != 0 && a.As4()[0] < 224
 }
 
 // internetHost returns the address "internet" stands for: InternetHost(),
@@ -337,7 +331,7 @@ func (s *Solver) internetHost() netip.Addr {
 		best, bestSize := uint32(0), uint32(0)
 		for i := range cs.atoms.bounds {
 			alo, ahi := cs.atoms.interval(i)
-			if isPublic(u32Addr(alo)) && isPublic(u32Addr(ahi)) && ahi-alo > bestSize {
+			if publicAddress(u32Addr(alo)) && publicAddress(u32Addr(ahi)) && ahi-alo > bestSize {
 				best, bestSize = alo, ahi-alo
 			}
 		}

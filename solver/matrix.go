@@ -895,9 +895,8 @@ func (s *Solver) routingAtoms() atoms {
 			b.prefix(c)
 		}
 	}
-	for _, p := range []string{"10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10", "127.0.0.0/8",
-		"169.254.0.0/16", "224.0.0.0/3", "0.0.0.0/8"} {
-		b.prefix(netip.MustParsePrefix(p))
+	for _, p := range nonPublic {
+		b.prefix(p)
 	}
 	for _, a := range []netip.Addr{linkLocalDNS, metadataAddr, timeSyncAddr} {
 		b.addr(a)

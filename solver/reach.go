@@ -112,7 +112,7 @@ func (s *Solver) resolveAddress(ep endpoint, dest bool) (origin, error) {
 			return origin{kind: termExternal, eni: -1, ext: i, addr: a}, nil
 		}
 	}
-	if !a.IsPrivate() && !a.IsLoopback() && !a.IsLinkLocalUnicast() && !a.IsMulticast() && !a.IsUnspecified() && !sharedAddressSpace.Contains(a) {
+	if publicAddress(a) {
 		return origin{kind: termInternet, eni: -1, ext: -1, addr: a}, nil
 	}
 	if dest {
@@ -120,8 +120,6 @@ func (s *Solver) resolveAddress(ep endpoint, dest bool) (origin, error) {
 	}
 	return origin{}, fmt.Errorf("%w: no network interface, external network or internet host has address %s", ErrInvalidQuery, a)
 }
-
-var sharedAddressSpace = netip.MustParsePrefix("100.64.0.0/10")
 
 // namesAddress reports whether a query end is written as an address
 // (ADDRESS or ADDRESS@VPC) rather than an id or name.
