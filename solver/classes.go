@@ -253,12 +253,11 @@ func (s *Solver) computeClasses() {
 		for a := range s.vpcs[vi].addrs {
 			holders[a]++
 		}
-		if a := s.vpcs[vi].dnsAddr; a.IsValid() {
-			holders[a] += 2
+		for _, a := range s.aclExempt(int32(vi)) {
+			if a.IsValid() {
+				holders[a] += 2
+			}
 		}
-	}
-	for _, a := range []netip.Addr{linkLocalDNS, metadataAddr, timeSyncAddr} {
-		holders[a] += 2
 	}
 	byKey := map[key]int{}
 	for i := range s.enis {

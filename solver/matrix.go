@@ -179,9 +179,10 @@ func (s *Solver) newMatrixEngine(q Query) *matrixEngine {
 	m.slow, m.slowSelf, m.running = make([]bool, n), make([]bool, n), make([]bool, n)
 	m.subnet, m.col, m.row, m.gs, m.sga = make([]int32, n), make([]int32, n), make([]int32, n), make([]int32, n), make([]int32, n)
 
-	special := map[netip.Addr]bool{linkLocalDNS: true, metadataAddr: true, timeSyncAddr: true}
+	// Addresses that network ACLs exempt in some VPC (S-34).
+	special := map[netip.Addr]bool{}
 	for vi := range s.vpcs {
-		if a := s.vpcs[vi].dnsAddr; a.IsValid() {
+		for _, a := range s.aclExempt(int32(vi)) {
 			special[a] = true
 		}
 	}
@@ -859,7 +860,9 @@ func (s *Solver) routingAtoms() atoms {
 		for _, c := range v.m.CIDRBlocks {
 			b.prefix(c)
 		}
-		b.addr(v.dnsAddr)
+		for _, a := range s.aclExempt(int32(vi)) {
+			b.addr(a)
+		}
 		for _, r := range v.main.Routes() {
 			b.prefix(r.Destination)
 		}
@@ -897,9 +900,6 @@ func (s *Solver) routingAtoms() atoms {
 	}
 	for _, p := range nonPublic {
 		b.prefix(p)
-	}
-	for _, a := range []netip.Addr{linkLocalDNS, metadataAddr, timeSyncAddr} {
-		b.addr(a)
 	}
 	return b.atoms()
 }

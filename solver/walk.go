@@ -217,7 +217,20 @@ func (w *walker) fromENI(ei int32) terminal {
 // at which AWS serves every instance from its host: the instance metadata
 // service, the Amazon Time Sync Service and the Route 53 Resolver.
 func linkLocalService(a netip.Addr) bool {
-	return a == linkLocalDNS || a == metadataAddr || a == timeSyncAddr
+	return slices.Contains(linkLocalServices[:], a)
+}
+
+// linkLocalServices are the addresses linkLocalService accepts.
+var linkLocalServices = [...]netip.Addr{linkLocalDNS, metadataAddr, timeSyncAddr}
+
+// aclExempt returns the addresses network ACLs in VPC vpc do not filter
+// traffic to or from (S-34): the VPC's Route 53 Resolver at base+2 (the
+// zero Addr if it has none) and the link-local services. It is the one
+// statement of the rule: the walk's ACL checks (walker.exempt), the
+// matrix, which leaves interfaces at such addresses to Reach, and the
+// class and atom boundaries use it.
+func (s *Solver) aclExempt(vpc int32) [1 + len(linkLocalServices)]netip.Addr {
+	return [...]netip.Addr{s.vpcs[vpc].dnsAddr, linkLocalDNS, metadataAddr, timeSyncAddr}
 }
 
 // linkLocalName names the service at address a, or the Route 53 Resolver.
@@ -360,7 +373,8 @@ func (w *walker) exempt(vpc int32) bool {
 	if w.leg == LegReturn {
 		d = w.pkt.Src
 	}
-	return d == w.s.vpcs[vpc].dnsAddr || linkLocalService(d)
+	ex := w.s.aclExempt(vpc)
+	return slices.Contains(ex[:], d)
 }
 
 var (
