@@ -35,6 +35,16 @@
 // point queries would give, at a fraction of the cost. Check evaluates the
 // model's expectations.
 //
+// Internally, one walker follows every packet, and what a walk records is
+// a recorder passed in, not a mode the walker tests: explainRec keeps hops
+// and messages (Reach), verdictRec keeps blockers' codes only and renders
+// no text (WhoCanReach, Exposure, Check, the matrix's fallbacks), and
+// pathRec keeps the routing skeleton the matrix shares between pairs,
+// deciding from the hops it is shown whether a path is plain, so that a
+// new kind of hop makes the matrix ask Reach rather than guess. Each rule
+// is decided in one function that all of them use: decideACL (S-31,
+// S-33), refsKept and peerGroups (S-22), aclExempt (S-34), publicAddress.
+//
 // The compiled network is published read-only (SubnetRouteTable,
 // SubnetACL, RouteTables, TGWRouteTables, AttachmentRouteTable,
 // NetworkACL, SecurityGroup, InterfaceGroups): other packages, such as
