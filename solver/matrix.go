@@ -5,6 +5,7 @@ import (
 	"net/netip"
 	"slices"
 	"strings"
+	"sync"
 	"sync/atomic"
 
 	"github.com/vpcreach/vpcreach/model"
@@ -364,13 +365,19 @@ func aclContents(a *model.NetworkACL) string {
 func (m *matrixEngine) buildTable(progress func(int, int)) {
 	nCols := len(m.colAddr)
 	m.table = make([]skel, len(m.rowSubnet)*nCols)
+	// A walker, its recorder and their buffers, reused from row to row.
+	type pathWalk struct {
+		w   walker
+		rec pathRec
+		buf []sgeval.PortDecision
+	}
+	pool := sync.Pool{New: func() any { return new(pathWalk) }}
 	parallel(len(m.rowSubnet), func(r int) {
-		w := &walker{}
-		rec := &pathRec{}
-		var buf []sgeval.PortDecision
+		pw := pool.Get().(*pathWalk)
 		for c := range nCols {
-			m.table[r*nCols+c], buf = m.skeleton(w, rec, int32(r), int32(c), buf)
+			m.table[r*nCols+c], pw.buf = m.skeleton(&pw.w, &pw.rec, int32(r), int32(c), pw.buf)
 		}
+		pool.Put(pw)
 	}, progress)
 }
 

@@ -317,8 +317,9 @@ func (s *Solver) reach(res Result, src, dst origin, pkt sgeval.Packet, eph model
 		// Overlapping address spaces: the routes led to another holder of
 		// the address (S-41).
 		got, want := &s.enis[term.eni], &s.enis[dst.eni]
-		fw.block(DestinationNotFound, got.id, "", got.src.Position, "the packet for %s is delivered to %s in %s, not to %s in %s: the routes lead to the other holder of the address",
-			dst.addr, got.id, s.vpcs[got.vpc].m.ID, want.id, s.vpcs[want.vpc].m.ID)
+		fw.block(DestinationNotFound, got.id, "", got.src.Position, func() string {
+			return fmt.Sprintf("the packet for %s is delivered to %s in %s, not to %s in %s: the routes lead to the other holder of the address", dst.addr, got.id, s.vpcs[got.vpc].m.ID, want.id, s.vpcs[want.vpc].m.ID)
+		})
 		term.kind = termDropped
 	}
 	fw.finishEgress(pkt, src, term)
@@ -476,9 +477,13 @@ func (w *walker) start(src, dst origin) terminal {
 		if dst.kind == termENI && w.s.enis[dst.eni].public != w.pkt.Dst {
 			e := &w.s.enis[dst.eni]
 			if e.public.IsValid() {
-				w.block(DestinationNotFound, e.id, "", e.src.Position, "%s is a private address; from the internet, %s is reached at its public address %s", w.pkt.Dst, e.id, e.public)
+				w.block(DestinationNotFound, e.id, "", e.src.Position, func() string {
+					return fmt.Sprintf("%s is a private address; from the internet, %s is reached at its public address %s", w.pkt.Dst, e.id, e.public)
+				})
 			} else {
-				w.block(NoPublicAddress, e.id, "", e.src.Position, "%s has no public IPv4 or Elastic IP: nothing on the internet can address it (S-60)", e.id)
+				w.block(NoPublicAddress, e.id, "", e.src.Position, func() string {
+					return fmt.Sprintf("%s has no public IPv4 or Elastic IP: nothing on the internet can address it (S-60)", e.id)
+				})
 			}
 			return w.drop(e.id, eniHopKind(e), "not addressable from the internet", e.src.Position)
 		}
@@ -503,13 +508,17 @@ func (w *walker) fromExternal(i int, az int) terminal {
 		if w.s.vpcs[vi].m.VPNGateway == e.Via {
 			w.hop(Hop{Component: e.Via, Kind: HopVPNGateway, Decision: DecisionForward, Rule: w.say(func() string { return "into " + string(w.s.vpcs[vi].m.ID) })})
 			if !inCIDRs(w.s.vpcs[vi].m.CIDRBlocks, w.pkt.Dst) {
-				w.block(NoRouteToDestination, e.Via, "", e.Source.Position, "virtual private gateway %s delivers only inside %s, not to %s", e.Via, w.s.vpcs[vi].m.ID, w.pkt.Dst)
+				w.block(NoRouteToDestination, e.Via, "", e.Source.Position, func() string {
+					return fmt.Sprintf("virtual private gateway %s delivers only inside %s, not to %s", e.Via, w.s.vpcs[vi].m.ID, w.pkt.Dst)
+				})
 				return w.drop(e.Via, HopVPNGateway, "destination outside the VPC", model.Position{})
 			}
 			return w.deliverInVPC(int32(vi), -1)
 		}
 	}
-	w.block(NoRouteToDestination, e.Via, "", e.Source.Position, "external network %s is reached through %s, which is attached to nothing", e.ID, e.Via)
+	w.block(NoRouteToDestination, e.Via, "", e.Source.Position, func() string {
+		return fmt.Sprintf("external network %s is reached through %s, which is attached to nothing", e.ID, e.Via)
+	})
 	return w.drop(e.Via, HopUnknown, "not attached", model.Position{})
 }
 
@@ -565,7 +574,7 @@ func (w *walker) startReturn(t terminal) terminal {
 			return w.throughTGW(att, "")
 		}
 	}
-	w.block(ReturnRouteMissing, "", "", model.Position{}, "the response has no way back")
+	w.block(ReturnRouteMissing, "", "", model.Position{}, func() string { return "the response has no way back" })
 	return terminal{kind: termDropped, ext: -1}
 }
 
@@ -583,11 +592,15 @@ func (w *walker) checkReturn(src origin, sentTo netip.Addr, t terminal) {
 		ok = t.ext == src.ext || (t.ext < 0 && w.s.externals[src.ext].Via == t.via)
 	}
 	if !ok {
-		w.block(ReturnRouteMissing, w.lastComponent(), "", model.Position{}, "the response is routed to %s instead of back to the source: the return route differs from the request's path (S-43)", w.arrivalName(t))
+		w.block(ReturnRouteMissing, w.lastComponent(), "", model.Position{}, func() string {
+			return fmt.Sprintf("the response is routed to %s instead of back to the source: the return route differs from the request's path (S-43)", w.arrivalName(t))
+		})
 		return
 	}
 	if t.pkt.Src != sentTo {
-		w.block(ReturnRouteMissing, w.lastComponent(), "", model.Position{}, "the response arrives from %s, not from %s where the request was sent, so the source does not match it to its connection (asymmetric path)", t.pkt.Src, sentTo)
+		w.block(ReturnRouteMissing, w.lastComponent(), "", model.Position{}, func() string {
+			return fmt.Sprintf("the response arrives from %s, not from %s where the request was sent, so the source does not match it to its connection (asymmetric path)", t.pkt.Src, sentTo)
+		})
 	}
 }
 

@@ -1,7 +1,5 @@
 package solver
 
-import "fmt"
-
 // A walk does not know who asked for it. What it records is decided by
 // the recorder it is given, and the recorder's methods are the only way a
 // walk records anything: hops, blockers, warnings, the subnet boundaries it
@@ -39,11 +37,11 @@ type recorder interface {
 	// setHop replaces hop i, recorded earlier (the source's security
 	// group, decided once the destination is known).
 	setHop(w *walker, i int, h Hop)
-	// block records a blocker; its message is format and args, rendered
-	// only by a recorder that keeps words.
-	block(w *walker, b Blocker, format string, args []any)
+	// block records a blocker, its message rendered when the recorder
+	// keeps words.
+	block(w *walker, b Blocker)
 	// warn records a warning, as block does.
-	warn(w *walker, x Warning, format string, args []any)
+	warn(w *walker, x Warning)
 	// cross records a subnet boundary the packet crosses (-1: outside
 	// any subnet).
 	cross(from, to int32)
@@ -67,8 +65,7 @@ func (explainRec) hop(w *walker, h Hop) {
 
 func (explainRec) setHop(w *walker, i int, h Hop) { w.hops[i] = h }
 
-func (explainRec) block(w *walker, b Blocker, format string, args []any) {
-	b.Message = fmt.Sprintf(format, args...)
+func (explainRec) block(w *walker, b Blocker) {
 	for _, x := range w.blockers {
 		if x.Code == b.Code && x.Component == b.Component && x.Message == b.Message {
 			return
@@ -77,8 +74,7 @@ func (explainRec) block(w *walker, b Blocker, format string, args []any) {
 	w.blockers = append(w.blockers, b)
 }
 
-func (explainRec) warn(w *walker, x Warning, format string, args []any) {
-	x.Message = fmt.Sprintf(format, args...)
+func (explainRec) warn(w *walker, x Warning) {
 	w.warnings = append(w.warnings, x)
 }
 
@@ -96,11 +92,11 @@ func (verdictRec) setHop(*walker, int, Hop) {}
 func (verdictRec) cross(from, to int32)     {}
 func (verdictRec) taint()                   {}
 
-func (verdictRec) warn(w *walker, x Warning, _ string, _ []any) {
+func (verdictRec) warn(w *walker, x Warning) {
 	w.warnings = append(w.warnings, Warning{Code: x.Code, Component: x.Component, Leg: x.Leg})
 }
 
-func (verdictRec) block(w *walker, b Blocker, _ string, _ []any) {
+func (verdictRec) block(w *walker, b Blocker) {
 	w.blockers = append(w.blockers, Blocker{Code: b.Code, Component: b.Component, Leg: b.Leg})
 }
 
@@ -140,13 +136,13 @@ func (r *pathRec) reset() {
 	*r = pathRec{crossings: r.crossings[:0]}
 }
 
-func (*pathRec) words() bool                          { return false }
-func (*pathRec) filters() bool                        { return false }
-func (*pathRec) setHop(*walker, int, Hop)             {}
-func (*pathRec) warn(*walker, Warning, string, []any) {}
-func (r *pathRec) cross(from, to int32)               { r.crossings = append(r.crossings, crossing{from, to}) }
-func (r *pathRec) taint()                             { r.tainted, r.notPlain = true, true }
-func (r *pathRec) block(_ *walker, _ Blocker, _ string, _ []any) {
+func (*pathRec) words() bool              { return false }
+func (*pathRec) filters() bool            { return false }
+func (*pathRec) setHop(*walker, int, Hop) {}
+func (*pathRec) warn(*walker, Warning)    {}
+func (r *pathRec) cross(from, to int32)   { r.crossings = append(r.crossings, crossing{from, to}) }
+func (r *pathRec) taint()                 { r.tainted, r.notPlain = true, true }
+func (r *pathRec) block(*walker, Blocker) {
 	r.blocked = true
 	if !r.tainted {
 		r.determined = true

@@ -133,15 +133,24 @@ type visit struct {
 
 func (w *walker) hop(h Hop) { w.rec.hop(w, h) }
 
-// block records a blocker; the message is rendered only by a recorder
-// that keeps words.
-func (w *walker) block(code Code, component model.ID, rule string, pos model.Position, format string, args ...any) {
-	w.rec.block(w, Blocker{Code: code, Component: component, Leg: w.leg, Rule: rule, Pos: pos}, format, args)
+// block records a blocker; its message, msg(), is rendered only for a
+// recorder that keeps words. The message is a function, not a format and
+// arguments, so that a walk that keeps no words boxes no argument.
+func (w *walker) block(code Code, component model.ID, rule string, pos model.Position, msg func() string) {
+	b := Blocker{Code: code, Component: component, Leg: w.leg, Rule: rule, Pos: pos}
+	if w.words() {
+		b.Message = msg()
+	}
+	w.rec.block(w, b)
 }
 
 // warn records a warning, as block does.
-func (w *walker) warn(code Code, component model.ID, rule string, pos model.Position, format string, args ...any) {
-	w.rec.warn(w, Warning{Code: code, Component: component, Leg: w.leg, Rule: rule, Pos: pos}, format, args)
+func (w *walker) warn(code Code, component model.ID, rule string, pos model.Position, msg func() string) {
+	x := Warning{Code: code, Component: component, Leg: w.leg, Rule: rule, Pos: pos}
+	if w.words() {
+		x.Message = msg()
+	}
+	w.rec.warn(w, x)
 }
 
 // drop ends the walk with a drop hop.
@@ -193,7 +202,9 @@ func (w *walker) fromENI(ei int32) terminal {
 	e := &w.s.enis[ei]
 	w.hop(Hop{Component: e.id, Kind: eniHopKind(e), Decision: DecisionSend, Rule: w.say(func() string { return string(e.id) + " sends " + w.flow() }), Pos: e.src.Position})
 	if !e.running && w.leg == LegForward {
-		w.block(InstanceNotRunning, e.id, "", e.src.Position, "%s is not running", e.id)
+		w.block(InstanceNotRunning, e.id, "", e.src.Position, func() string {
+			return fmt.Sprintf("%s is not running", e.id)
+		})
 	}
 	if w.leg == LegForward && e.kind != eniNAT {
 		w.egressHop = len(w.hops)
@@ -301,7 +312,9 @@ func (w *walker) route(sn int32) terminal {
 		if w.words() {
 			pos = w.tablePos(t)
 		}
-		w.block(NoRouteToDestination, t.ID, "", pos, "%s (for subnet %s) has no route for %s", t.ID, si.m.ID, w.pkt.Dst)
+		w.block(NoRouteToDestination, t.ID, "", pos, func() string {
+			return fmt.Sprintf("%s (for subnet %s) has no route for %s", t.ID, si.m.ID, w.pkt.Dst)
+		})
 		return w.drop(t.ID, HopRouteTable, w.say(func() string { return "no route for " + w.pkt.Dst.String() }), pos)
 	}
 	var text string
@@ -311,15 +324,21 @@ func (w *walker) route(sn int32) terminal {
 		text, pos = w.s.routeWords(t, r)
 	}
 	if r.OutsideSnapshot {
-		w.block(OutsideSnapshot, t.ID, text, pos, "the route for %s in %s leads to %s, which the imported snapshot does not hold: where the traffic goes is unknown", w.pkt.Dst, t.ID, r.Target)
+		w.block(OutsideSnapshot, t.ID, text, pos, func() string {
+			return fmt.Sprintf("the route for %s in %s leads to %s, which the imported snapshot does not hold: where the traffic goes is unknown", w.pkt.Dst, t.ID, r.Target)
+		})
 		return w.drop(t.ID, HopRouteTable, text, pos)
 	}
 	if r.Blackhole || r.Kind == routing.TargetUnknown {
-		w.block(BadStateRoute, t.ID, text, pos, "the route for %s in %s is a blackhole: %s", w.pkt.Dst, t.ID, text)
+		w.block(BadStateRoute, t.ID, text, pos, func() string {
+			return fmt.Sprintf("the route for %s in %s is a blackhole: %s", w.pkt.Dst, t.ID, text)
+		})
 		return w.drop(t.ID, HopRouteTable, text, pos)
 	}
 	if why := w.s.applianceDown(r); why != "" {
-		w.block(BadStateRoute, t.ID, text, pos, "the route for %s in %s (%s) is a blackhole: %s (S-15)", w.pkt.Dst, t.ID, text, why)
+		w.block(BadStateRoute, t.ID, text, pos, func() string {
+			return fmt.Sprintf("the route for %s in %s (%s) is a blackhole: %s (S-15)", w.pkt.Dst, t.ID, text, why)
+		})
 		return w.drop(t.ID, HopRouteTable, text, pos)
 	}
 	w.hop(Hop{Component: t.ID, Kind: HopRouteTable, Decision: DecisionRoute, Rule: text, Pos: pos})
@@ -342,7 +361,9 @@ func (w *walker) route(sn int32) terminal {
 	case routing.TargetVPNGateway:
 		return w.toVPNGateway(r.Target, sn)
 	}
-	w.block(UnmodelledDestination, r.Target, text, pos, "routing through %s (%s) is not modelled yet", r.Target, r.Kind)
+	w.block(UnmodelledDestination, r.Target, text, pos, func() string {
+		return fmt.Sprintf("routing through %s (%s) is not modelled yet", r.Target, r.Kind)
+	})
 	return w.drop(r.Target, HopUnknown, text, pos)
 }
 
@@ -351,7 +372,9 @@ func (w *walker) route(sn int32) terminal {
 func (w *walker) loops(table model.ID) bool {
 	v := visit{table, w.pkt.Dst}
 	if slices.Contains(w.visited, v) {
-		w.block(RoutingLoop, table, "", model.Position{}, "routing loops: %s is looked up in %s a second time (S-15)", w.pkt.Dst, table)
+		w.block(RoutingLoop, table, "", model.Position{}, func() string {
+			return fmt.Sprintf("routing loops: %s is looked up in %s a second time (S-15)", w.pkt.Dst, table)
+		})
 		return true
 	}
 	w.visited = append(w.visited, v)
@@ -434,8 +457,9 @@ func (w *walker) checkACL(sn int32, dir sgeval.Direction) {
 				text, pos = w.s.aclWords(acl, dir, denied[0].ACLDecision)
 			}
 			w.hop(Hop{Component: acl.ID, Kind: HopNetworkACL, Decision: DecisionDeny, Direction: dir.String(), Rule: text, Pos: pos})
-			w.block(SubnetACLRestriction, acl.ID, text, pos, "network ACL %s of subnet %s denies the response (%s) %s: %s (S-33)",
-				acl.ID, si.m.ID, w.flow(), dir, text)
+			w.block(SubnetACLRestriction, acl.ID, text, pos, func() string {
+				return fmt.Sprintf("network ACL %s of subnet %s denies the response (%s) %s: %s (S-33)", acl.ID, si.m.ID, w.flow(), dir, text)
+			})
 		default:
 			h := Hop{Component: acl.ID, Kind: HopNetworkACL, Decision: DecisionAllow, Direction: dir.String()}
 			if words {
@@ -444,8 +468,9 @@ func (w *walker) checkACL(sn int32, dir sgeval.Direction) {
 				h.Rule, h.Pos = fmt.Sprintf("ports %s by %s; %s for %s", portsText(allowed), atext, text, portsText(denied)), pos
 			}
 			w.hop(h)
-			w.warn(ACLPartialReturn, acl.ID, text, pos, "network ACL %s of subnet %s lets the response through %s only on ports %s of %s (%s); %s for ports %s (S-33)",
-				acl.ID, si.m.ID, dir, portsText(allowed), w.ephemeral, atext, text, portsText(denied))
+			w.warn(ACLPartialReturn, acl.ID, text, pos, func() string {
+				return fmt.Sprintf("network ACL %s of subnet %s lets the response through %s only on ports %s of %s (%s); %s for ports %s (S-33)", acl.ID, si.m.ID, dir, portsText(allowed), w.ephemeral, atext, text, portsText(denied))
+			})
 		}
 		return
 	}
@@ -461,8 +486,9 @@ func (w *walker) checkACL(sn int32, dir sgeval.Direction) {
 		if w.leg == LegReturn {
 			what = "the response"
 		}
-		w.block(SubnetACLRestriction, acl.ID, text, pos, "network ACL %s of subnet %s denies %s (%s) %s: %s (S-31)",
-			acl.ID, si.m.ID, what, w.flow(), dir, text)
+		w.block(SubnetACLRestriction, acl.ID, text, pos, func() string {
+			return fmt.Sprintf("network ACL %s of subnet %s denies %s (%s) %s: %s (S-31)", acl.ID, si.m.ID, what, w.flow(), dir, text)
+		})
 		return
 	}
 	w.hop(Hop{Component: acl.ID, Kind: HopNetworkACL, Decision: DecisionAllow, Direction: dir.String(), Rule: text, Pos: pos})
@@ -472,7 +498,9 @@ func (w *walker) checkACL(sn int32, dir sgeval.Direction) {
 		if words {
 			ptext, ppos = w.s.aclWords(acl, dir, sgeval.ACLDecision{Number: d.PartialNumber, Index: d.PartialIndex})
 		}
-		w.warn(ACLPartialProtocols, acl.ID, ptext, ppos, "network ACL %s of subnet %s allows all traffic %s by %s, except what %s denies", acl.ID, si.m.ID, dir, text, ptext)
+		w.warn(ACLPartialProtocols, acl.ID, ptext, ppos, func() string {
+			return fmt.Sprintf("network ACL %s of subnet %s allows all traffic %s by %s, except what %s denies", acl.ID, si.m.ID, dir, text, ptext)
+		})
 	}
 }
 
@@ -675,7 +703,9 @@ func (w *walker) checkSGNote(ei int32, dir sgeval.Direction, peer sgeval.Peer, p
 			}
 		}
 	}
-	w.block(code, e.id, h.Rule, e.src.Position, "security groups %s of %s allow no %s %s%s%s", groupsText, e.id, dir, w.flow(), why, note)
+	w.block(code, e.id, h.Rule, e.src.Position, func() string {
+		return fmt.Sprintf("security groups %s of %s allow no %s %s%s%s", groupsText, e.id, dir, w.flow(), why, note)
+	})
 	return h
 }
 
@@ -693,13 +723,17 @@ func (w *walker) deliverInVPC(vpc int32, from int32) terminal {
 			if from < 0 || w.s.subnets[from].vpc != vpc {
 				// The resolver at base+2 answers queries from its own VPC
 				// only; other networks need an inbound Resolver endpoint.
-				w.block(DestinationNotFound, vi.m.ID, "", vi.m.Source.Position, "the Route 53 Resolver at %s answers only queries from inside %s; from elsewhere, queries need a Route 53 Resolver inbound endpoint", vi.dnsAddr, vi.m.ID)
+				w.block(DestinationNotFound, vi.m.ID, "", vi.m.Source.Position, func() string {
+					return fmt.Sprintf("the Route 53 Resolver at %s answers only queries from inside %s; from elsewhere, queries need a Route 53 Resolver inbound endpoint", vi.dnsAddr, vi.m.ID)
+				})
 				return w.drop(model.ID(string(vi.m.ID)+"/dns"), HopDNSResolver, "answers only its own VPC", model.Position{})
 			}
 			w.hop(Hop{Component: model.ID(string(vi.m.ID) + "/dns"), Kind: HopDNSResolver, Decision: DecisionDeliver, Rule: w.say(func() string { return "Route 53 Resolver at " + vi.dnsAddr.String() })})
 			return terminal{kind: termDNS, vpc: vpc, ext: -1, pkt: w.pkt}
 		}
-		w.block(DestinationNotFound, vi.m.ID, "", vi.m.Source.Position, "no network interface in %s holds %s", vi.m.ID, w.pkt.Dst)
+		w.block(DestinationNotFound, vi.m.ID, "", vi.m.Source.Position, func() string {
+			return fmt.Sprintf("no network interface in %s holds %s", vi.m.ID, w.pkt.Dst)
+		})
 		return w.drop(vi.m.ID, HopUnknown, w.say(func() string { return "no interface holds " + w.pkt.Dst.String() }), model.Position{})
 	}
 	e := &w.s.enis[ei]
@@ -718,7 +752,9 @@ func (w *walker) arriveAt(ei int32) terminal {
 			w.hop(w.checkSG(ei, sgeval.Ingress, w.peerFor(w.pkt.Src, w.srcENI), w.srcENI))
 		}
 		if !e.running {
-			w.block(InstanceNotRunning, e.id, "", e.src.Position, "%s is not running", e.id)
+			w.block(InstanceNotRunning, e.id, "", e.src.Position, func() string {
+				return fmt.Sprintf("%s is not running", e.id)
+			})
 		}
 	}
 	w.hop(Hop{Component: e.id, Kind: eniHopKind(e), Decision: DecisionDeliver, Rule: w.say(func() string { return "delivered to " + e.name })})
@@ -744,7 +780,9 @@ func (w *walker) atNAT(ei int32) terminal {
 			}
 		}
 	}
-	w.block(NGWInboundNotAllowed, e.id, "", e.src.Position, "NAT gateway %s accepts no connection started from outside (S-61)", e.id)
+	w.block(NGWInboundNotAllowed, e.id, "", e.src.Position, func() string {
+		return fmt.Sprintf("NAT gateway %s accepts no connection started from outside (S-61)", e.id)
+	})
 	return w.drop(e.id, HopNATGateway, "no connection to translate", e.src.Position)
 }
 
@@ -755,8 +793,9 @@ func (w *walker) toInternetGateway(vpc int32, from int32) terminal {
 	igw := vi.m.InternetGateway
 	w.crossACLs(from, -1)
 	if w.pkt.Dst.IsPrivate() {
-		w.block(IGWDestinationAddressNotInRFC1918Egress, igw, "", vi.m.Source.Field("internet_gateway").Position,
-			"%s is a private address; internet gateway %s drops it (S-60)", w.pkt.Dst, igw)
+		w.block(IGWDestinationAddressNotInRFC1918Egress, igw, "", vi.m.Source.Field("internet_gateway").Position, func() string {
+			return fmt.Sprintf("%s is a private address; internet gateway %s drops it (S-60)", w.pkt.Dst, igw)
+		})
 		return w.drop(igw, HopInternetGateway, "private destination", model.Position{})
 	}
 	// The source must have a public address, which the gateway puts in
@@ -764,16 +803,17 @@ func (w *walker) toInternetGateway(vpc int32, from int32) terminal {
 	w.taint()
 	src, ok := vi.addrs[w.pkt.Src]
 	if !ok || !w.s.enis[src].public.IsValid() {
-		w.block(IGWPublicIPAssociationForEgress, igw, "", vi.m.Source.Field("internet_gateway").Position,
-			"%s has no public IPv4 or Elastic IP, so internet gateway %s drops its traffic (S-60)", w.pkt.Src, igw)
+		w.block(IGWPublicIPAssociationForEgress, igw, "", vi.m.Source.Field("internet_gateway").Position, func() string {
+			return fmt.Sprintf("%s has no public IPv4 or Elastic IP, so internet gateway %s drops its traffic (S-60)", w.pkt.Src, igw)
+		})
 		return w.drop(igw, HopInternetGateway, w.say(func() string { return "no public address for " + w.pkt.Src.String() }), model.Position{})
 	}
 	if e := &w.s.enis[src]; e.primary != w.pkt.Src {
 		// A public IPv4 or Elastic IP is associated with one private
 		// address; the model's is the primary one (S-60).
-		w.block(IGWPublicIPAssociationForEgress, igw, "", vi.m.Source.Field("internet_gateway").Position,
-			"%s is a secondary address of %s, whose public address %s is associated with its primary address %s: internet gateway %s drops traffic from %s (S-60)",
-			w.pkt.Src, e.id, e.public, e.primary, igw, w.pkt.Src)
+		w.block(IGWPublicIPAssociationForEgress, igw, "", vi.m.Source.Field("internet_gateway").Position, func() string {
+			return fmt.Sprintf("%s is a secondary address of %s, whose public address %s is associated with its primary address %s: internet gateway %s drops traffic from %s (S-60)", w.pkt.Src, e.id, e.public, e.primary, igw, w.pkt.Src)
+		})
 		return w.drop(igw, HopInternetGateway, w.say(func() string { return "no public address for " + w.pkt.Src.String() }), model.Position{})
 	}
 	w.pkt.Src = w.s.enis[src].public
@@ -807,7 +847,9 @@ func (w *walker) fromInternet(ei int32) terminal {
 	vi := &w.s.vpcs[e.vpc]
 	igw := vi.m.InternetGateway
 	if igw == "" {
-		w.block(NoInternetGateway, vi.m.ID, "", vi.m.Source.Position, "%s holds public address %s, but %s has no internet gateway (S-60)", e.id, w.pkt.Dst, vi.m.ID)
+		w.block(NoInternetGateway, vi.m.ID, "", vi.m.Source.Position, func() string {
+			return fmt.Sprintf("%s holds public address %s, but %s has no internet gateway (S-60)", e.id, w.pkt.Dst, vi.m.ID)
+		})
 		return w.drop(vi.m.ID, HopInternetGateway, "no internet gateway", model.Position{})
 	}
 	w.loseRefs(refsInternet)
@@ -831,7 +873,9 @@ func (w *walker) toNAT(ei int32, from int32) terminal {
 		if p == model.ProtocolAll {
 			what = "all traffic"
 		}
-		w.block(NGWProtocolRestriction, e.id, "", e.src.Position, "NAT gateway %s translates tcp, udp and icmp only, not %s", e.id, what)
+		w.block(NGWProtocolRestriction, e.id, "", e.src.Position, func() string {
+			return fmt.Sprintf("NAT gateway %s translates tcp, udp and icmp only, not %s", e.id, what)
+		})
 	}
 	// The source becomes the gateway's own address: the rest of the walk
 	// does not depend on the original one.
@@ -848,16 +892,22 @@ func (w *walker) toPeering(pcx model.ID, vpc int32, from int32) terminal {
 	vi := &w.s.vpcs[vpc]
 	w.crossACLs(from, -1)
 	if p.Status != model.PeeringActive {
-		w.block(BadState, pcx, "", p.Source.Position, "peering connection %s is %s, not active (S-40)", pcx, p.Status)
+		w.block(BadState, pcx, "", p.Source.Position, func() string {
+			return fmt.Sprintf("peering connection %s is %s, not active (S-40)", pcx, p.Status)
+		})
 	}
 	other := w.s.vpcByID[p.Other(vi.m.ID)]
 	ov := &w.s.vpcs[other]
 	if !inCIDRs(vi.m.CIDRBlocks, w.pkt.Src) {
-		w.block(PCXRequiresAddressInVPCCIDR, pcx, "", p.Source.Position, "source %s is not an address of %s: peering connection %s carries no transit traffic (S-42)", w.pkt.Src, vi.m.ID, pcx)
+		w.block(PCXRequiresAddressInVPCCIDR, pcx, "", p.Source.Position, func() string {
+			return fmt.Sprintf("source %s is not an address of %s: peering connection %s carries no transit traffic (S-42)", w.pkt.Src, vi.m.ID, pcx)
+		})
 		return w.drop(pcx, HopPeeringConnection, w.say(func() string { return "source outside " + string(vi.m.ID) }), p.Source.Position)
 	}
 	if !inCIDRs(ov.m.CIDRBlocks, w.pkt.Dst) {
-		w.block(PCXRequiresAddressInVPCCIDR, pcx, "", p.Source.Position, "destination %s is not an address of %s: peering connection %s delivers only inside the peer VPC (S-42)", w.pkt.Dst, ov.m.ID, pcx)
+		w.block(PCXRequiresAddressInVPCCIDR, pcx, "", p.Source.Position, func() string {
+			return fmt.Sprintf("destination %s is not an address of %s: peering connection %s delivers only inside the peer VPC (S-42)", w.pkt.Dst, ov.m.ID, pcx)
+		})
 		return w.drop(pcx, HopPeeringConnection, w.say(func() string { return "destination outside " + string(ov.m.ID) }), p.Source.Position)
 	}
 	if vi.m.Region != ov.m.Region {
@@ -888,8 +938,9 @@ func (w *walker) toTransitGateway(tgw model.ID, vpc int32, from int32) terminal 
 		if name := w.s.subnets[from].m.AZ; name != az {
 			zone = name + " (" + az + ")"
 		}
-		w.block(TGWRouteAZRestriction, att.m.ID, "", att.m.Source.Field("subnets").Position,
-			"attachment %s has no subnet in %s, where %s is: traffic there cannot reach transit gateway %s (S-51)", att.m.ID, zone, w.s.subnets[from].m.ID, tgw)
+		w.block(TGWRouteAZRestriction, att.m.ID, "", att.m.Source.Field("subnets").Position, func() string {
+			return fmt.Sprintf("attachment %s has no subnet in %s, where %s is: traffic there cannot reach transit gateway %s (S-51)", att.m.ID, zone, w.s.subnets[from].m.ID, tgw)
+		})
 		return w.drop(att.m.ID, HopTGWAttachment, w.say(func() string { return "no attachment subnet in " + zone }), att.m.Source.Position)
 	}
 	w.crossACLs(from, asn)
@@ -921,12 +972,16 @@ func (w *walker) throughTGW(att *attInfo, az string) terminal {
 		return w.drop(att.m.ID, HopTGWAttachment, "too many steps", model.Position{})
 	}
 	if att.m.State != model.AttachmentAvailable {
-		w.block(BadStateAttachment, att.m.ID, "", att.m.Source.Position, "attachment %s is %s, not available (S-50)", att.m.ID, att.m.State)
+		w.block(BadStateAttachment, att.m.ID, "", att.m.Source.Position, func() string {
+			return fmt.Sprintf("attachment %s is %s, not available (S-50)", att.m.ID, att.m.State)
+		})
 	}
 	w.hop(Hop{Component: att.m.ID, Kind: HopTGWAttachment, Decision: DecisionForward, Rule: w.say(func() string { return "into transit gateway " + string(att.tgw.m.ID) }), Pos: att.m.Source.Position})
 	t := att.assoc
 	if t == nil {
-		w.block(TGWAttachMissingTGWRtbAssociation, att.m.ID, "", att.m.Source.Position, "attachment %s is associated with no route table, so transit gateway %s drops its traffic (S-50)", att.m.ID, att.tgw.m.ID)
+		w.block(TGWAttachMissingTGWRtbAssociation, att.m.ID, "", att.m.Source.Position, func() string {
+			return fmt.Sprintf("attachment %s is associated with no route table, so transit gateway %s drops its traffic (S-50)", att.m.ID, att.tgw.m.ID)
+		})
 		return w.drop(att.tgw.m.ID, HopTransitGateway, "no associated route table", att.m.Source.Position)
 	}
 	if w.loops(t.ID) {
@@ -938,7 +993,9 @@ func (w *walker) throughTGW(att *attInfo, az string) terminal {
 		if rt := w.s.x.TGWRouteTable(t.ID); rt != nil && w.words() {
 			tpos = rt.Source.Position
 		}
-		w.block(TGWRtbCannotRoute, t.ID, "", tpos, "transit gateway route table %s has no route for %s (S-52)", t.ID, w.pkt.Dst)
+		w.block(TGWRtbCannotRoute, t.ID, "", tpos, func() string {
+			return fmt.Sprintf("transit gateway route table %s has no route for %s (S-52)", t.ID, w.pkt.Dst)
+		})
 		return w.drop(t.ID, HopTGWRouteTable, w.say(func() string { return "no route for " + w.pkt.Dst.String() }), tpos)
 	}
 	var text string
@@ -948,12 +1005,16 @@ func (w *walker) throughTGW(att *attInfo, az string) terminal {
 		text, pos = w.s.tgwRouteWords(t, r)
 	}
 	if r.Blackhole {
-		w.block(TGWRtbBadStateRoute, t.ID, text, pos, "transit gateway route table %s drops %s: %s (S-52)", t.ID, w.pkt.Dst, text)
+		w.block(TGWRtbBadStateRoute, t.ID, text, pos, func() string {
+			return fmt.Sprintf("transit gateway route table %s drops %s: %s (S-52)", t.ID, w.pkt.Dst, text)
+		})
 		return w.drop(t.ID, HopTGWRouteTable, text, pos)
 	}
 	for _, a := range t.Ambiguities() {
 		if a.Destination.Contains(w.pkt.Dst) && a.Destination.Bits() == r.Destination.Bits() {
-			w.warn(TGWRtbAmbiguousRoute, t.ID, text, pos, "overlapping routes for %s in %s: the one used is %s (S-55)", a.Destination, t.ID, text)
+			w.warn(TGWRtbAmbiguousRoute, t.ID, text, pos, func() string {
+				return fmt.Sprintf("overlapping routes for %s in %s: the one used is %s (S-55)", a.Destination, t.ID, text)
+			})
 		}
 	}
 	w.hop(Hop{Component: t.ID, Kind: HopTGWRouteTable, Decision: DecisionRoute, Rule: text, Pos: pos})
@@ -963,11 +1024,15 @@ func (w *walker) throughTGW(att *attInfo, az string) terminal {
 	}
 	out := w.s.atts[r.Attachment]
 	if out == nil {
-		w.block(TGWRtbBadStateRoute, t.ID, text, pos, "route %s targets an attachment that does not exist", text)
+		w.block(TGWRtbBadStateRoute, t.ID, text, pos, func() string {
+			return fmt.Sprintf("route %s targets an attachment that does not exist", text)
+		})
 		return w.drop(t.ID, HopTGWRouteTable, text, pos)
 	}
 	if out.m.State != model.AttachmentAvailable {
-		w.block(BadStateAttachment, out.m.ID, "", out.m.Source.Position, "attachment %s is %s, not available (S-50)", out.m.ID, out.m.State)
+		w.block(BadStateAttachment, out.m.ID, "", out.m.Source.Position, func() string {
+			return fmt.Sprintf("attachment %s is %s, not available (S-50)", out.m.ID, out.m.State)
+		})
 	}
 	switch out.m.Type {
 	case model.AttachmentVPC:
@@ -990,7 +1055,9 @@ func (w *walker) throughTGW(att *attInfo, az string) terminal {
 			w.pins = append(w.pins, attPin{out.m.ID, asn})
 		}
 		if !ok {
-			w.block(TGWRouteAZRestriction, out.m.ID, "", out.m.Source.Position, "attachment %s has no subnet", out.m.ID)
+			w.block(TGWRouteAZRestriction, out.m.ID, "", out.m.Source.Position, func() string {
+				return fmt.Sprintf("attachment %s has no subnet", out.m.ID)
+			})
 			return w.drop(out.m.ID, HopTGWAttachment, "no subnet", out.m.Source.Position)
 		}
 		ov := &w.s.vpcs[out.vpc]
@@ -1044,15 +1111,21 @@ func (w *walker) toGatewayEndpoint(id model.ID, vpc int32, from int32) terminal 
 	// between request and response.
 	w.taint()
 	if e.Type == model.EndpointGatewayLoadBalancer {
-		w.block(UnmodelledDestination, id, "", e.Source.Position, "gateway load balancer endpoint %s: traffic inspection appliances are not modelled yet", id)
+		w.block(UnmodelledDestination, id, "", e.Source.Position, func() string {
+			return fmt.Sprintf("gateway load balancer endpoint %s: traffic inspection appliances are not modelled yet", id)
+		})
 		return w.drop(id, HopGatewayEndpoint, "not modelled", e.Source.Position)
 	}
 	w.crossACLs(from, -1)
 	if !inCIDRs(vi.m.CIDRBlocks, w.pkt.Src) {
-		w.block(VPCEGatewayNotFromPeer, id, "", e.Source.Position, "gateway endpoint %s serves only %s's own addresses, not %s (S-70)", id, vi.m.ID, w.pkt.Src)
+		w.block(VPCEGatewayNotFromPeer, id, "", e.Source.Position, func() string {
+			return fmt.Sprintf("gateway endpoint %s serves only %s's own addresses, not %s (S-70)", id, vi.m.ID, w.pkt.Src)
+		})
 	}
 	if !(w.pkt.Protocol == model.ProtocolTCP || (w.pkt.Protocol == model.ProtocolICMP && w.pkt.ICMPType == 8)) {
-		w.block(VPCEGatewayProtocolRestriction, id, "", e.Source.Position, "gateway endpoint %s carries tcp and icmp echo only, not %s (S-70)", id, w.pkt.Protocol)
+		w.block(VPCEGatewayProtocolRestriction, id, "", e.Source.Position, func() string {
+			return fmt.Sprintf("gateway endpoint %s carries tcp and icmp echo only, not %s (S-70)", id, w.pkt.Protocol)
+		})
 	}
 	w.hop(Hop{Component: id, Kind: HopGatewayEndpoint, Decision: DecisionForward, Rule: w.say(func() string { return "to " + e.Service }), Pos: e.Source.Position})
 	w.hop(Hop{Component: model.ID(e.Service), Kind: HopAWSService, Decision: DecisionDeliver, Rule: w.say(func() string { return "service address " + w.pkt.Dst.String() })})
@@ -1090,7 +1163,9 @@ func (w *walker) toMiddlebox(ei int32, from int32) terminal {
 	w.taint()
 	w.crossACLs(from, e.subnet)
 	if e.srcDst && !slices.Contains(e.addrs, w.pkt.Dst) {
-		w.block(ENISourceDestCheckRestriction, e.id, "", e.src.Position, "traffic to %s is routed through %s, whose source/destination check is on: it drops traffic not addressed to it (S-15)", w.pkt.Dst, e.id)
+		w.block(ENISourceDestCheckRestriction, e.id, "", e.src.Position, func() string {
+			return fmt.Sprintf("traffic to %s is routed through %s, whose source/destination check is on: it drops traffic not addressed to it (S-15)", w.pkt.Dst, e.id)
+		})
 	}
 	// On the return leg, an appliance that forwarded the request passes
 	// the response as part of a tracked connection; one that did not
@@ -1104,7 +1179,9 @@ func (w *walker) toMiddlebox(ei int32, from int32) terminal {
 		w.boxes = append(w.boxes, ei)
 	}
 	if hostUnseen {
-		w.warn(ApplianceAsymmetricRouting, e.id, "", e.src.Position, "the response passes %s, which did not forward the request: a stateful appliance drops it%s", e.id, w.asymmetryHint())
+		w.warn(ApplianceAsymmetricRouting, e.id, "", e.src.Position, func() string {
+			return fmt.Sprintf("the response passes %s, which did not forward the request: a stateful appliance drops it%s", e.id, w.asymmetryHint())
+		})
 	}
 	filters := w.rec.filters()
 	if filters && w.leg == LegForward {
