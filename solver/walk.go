@@ -16,6 +16,16 @@ import (
 // filter blocks, the walk goes on as if it had passed, so that one answer
 // names every blocker; after routing fails there is no next hop, and the
 // walk ends there.
+//
+// The walker has no modes. Everything it records goes through its
+// recorder (w.rec, see record.go): hops, blockers, warnings, subnet
+// boundaries crossed, taint. It asks the recorder only whether to render
+// words (w.words, w.say: text is a function, called for a recorder that
+// keeps it) and whether to check filters itself (network ACLs, security
+// groups, running states), which the matrix's path recorder leaves to
+// the matrix. Each rule it applies is decided in one function that the
+// matrix and the analyses share: decideACL, refsKept and peerGroups,
+// Solver.aclExempt, publicAddress.
 
 // termKind says where a walk ended.
 type termKind uint8
@@ -76,6 +86,7 @@ type walker struct {
 	blockers  []Blocker
 	warnings  []Warning
 	visited   []visit
+	visitBuf  [6]visit
 	steps     int
 	// srcENI is the interface the request came from (-1 if none): its
 	// groups can match security group references while refsKept says so
@@ -371,6 +382,10 @@ func (w *walker) route(sn int32) terminal {
 // destination in route table table (S-15); otherwise it records this one.
 func (w *walker) loops(table model.ID) bool {
 	v := visit{table, w.pkt.Dst}
+	if w.visited == nil {
+		// Most walks look up a few tables: no allocation for those.
+		w.visited = w.visitBuf[:0]
+	}
 	if slices.Contains(w.visited, v) {
 		w.block(RoutingLoop, table, "", model.Position{}, func() string {
 			return fmt.Sprintf("routing loops: %s is looked up in %s a second time (S-15)", w.pkt.Dst, table)
