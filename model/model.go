@@ -410,7 +410,8 @@ type SGRule struct {
 // IngressRule allows inbound traffic from its sources.
 type IngressRule struct {
 	SGRule `yaml:",inline"`
-	// Sources are CIDRs, security group ids or prefix list ids.
+	// Sources are CIDRs, security group ids or prefix list ids; a group
+	// may be written with its account, ACCOUNT/GROUP-ID (see Peer).
 	Sources []Peer `yaml:"sources" required:"true" example:"[10.0.0.0/16, sg-b-nlb]"`
 
 	Source Source `yaml:"-"`
@@ -419,7 +420,8 @@ type IngressRule struct {
 // EgressRule allows outbound traffic to its destinations.
 type EgressRule struct {
 	SGRule `yaml:",inline"`
-	// Destinations are CIDRs, security group ids or prefix list ids.
+	// Destinations are CIDRs, security group ids or prefix list ids; a
+	// group may be written with its account, ACCOUNT/GROUP-ID (see Peer).
 	Destinations []Peer `yaml:"destinations" required:"true" example:"[0.0.0.0/0]"`
 
 	Source Source `yaml:"-"`
@@ -427,31 +429,69 @@ type EgressRule struct {
 
 // Peer is the other side of a security group rule: a CIDR, or the id of a
 // security group or prefix list (S-21). Exactly one of CIDR and Ref is set.
+//
+// A group may be written with its owner's account, ACCOUNT/GROUP-ID
+// (111111111111/sg-0abc), as AWS's UserIdGroupPairs name a group of
+// another account across a peering. Group ids are unique in a topology,
+// as in AWS, so the account does not pick the group: it is checked. The
+// group must belong to that account (its VPC's account, or an account the
+// VPC's subnets are shared with, whose participants own groups there), and
+// validation reports an error when they disagree. The account of a group
+// marked outside_snapshot is not checked: it stands in for a group the
+// snapshot lacks, in the VPC that references it.
 type Peer struct {
 	CIDR netip.Prefix
 	Ref  ID
+	// Account is the account written before the group id in the
+	// ACCOUNT/GROUP-ID form, else empty.
+	Account ID
 }
 
-// String returns the CIDR or the id.
+// String returns the CIDR or the id, with its account when one was
+// written (ACCOUNT/GROUP-ID).
 func (p Peer) String() string {
 	if p.Ref != "" {
+		if p.Account != "" {
+			return string(p.Account) + "/" + string(p.Ref)
+		}
 		return string(p.Ref)
 	}
 	return p.CIDR.String()
 }
 
-// UnmarshalText parses a CIDR or takes the text as an id.
+// UnmarshalText parses a CIDR, ACCOUNT/GROUP-ID, or takes the text as an
+// id.
 func (p *Peer) UnmarshalText(b []byte) error {
-	c, isCIDR, err := parseCIDROrID(string(b))
+	t := strings.TrimSpace(string(b))
+	if acct, ref, ok := cutAccount(t); ok {
+		*p = Peer{Ref: ID(ref), Account: ID(acct)}
+		return nil
+	}
+	c, isCIDR, err := parseCIDROrID(t)
 	if err != nil {
 		return err
 	}
 	if isCIDR {
 		*p = Peer{CIDR: c}
 	} else {
-		*p = Peer{Ref: ID(strings.TrimSpace(string(b)))}
+		*p = Peer{Ref: ID(t)}
 	}
 	return nil
+}
+
+// cutAccount splits ACCOUNT/ID, where ACCOUNT is 12 digits and ID does not
+// start with a digit (so that no CIDR reads as one).
+func cutAccount(t string) (account, id string, ok bool) {
+	account, id, ok = strings.Cut(t, "/")
+	if !ok || len(account) != 12 || id == "" || (id[0] >= '0' && id[0] <= '9') || strings.ContainsAny(id, " \t/") {
+		return "", "", false
+	}
+	for i := 0; i < len(account); i++ {
+		if account[i] < '0' || account[i] > '9' {
+			return "", "", false
+		}
+	}
+	return account, id, true
 }
 
 // MarshalText implements encoding.TextMarshaler.

@@ -57,6 +57,8 @@ const (
 	addrPattern = `^` + ipv4RE + `$`
 	cidrPattern = `^` + cidrRE + `$`
 	cidrOrIDRE  = `^(?:` + cidrRE + `|` + refRE + `)$`
+	// peerRE adds ACCOUNT/GROUP-ID to cidrOrIDRE (see Peer).
+	peerRE = `^(?:` + cidrRE + `|[0-9]{12}/[^0-9 \t/][^ \t/]*|` + refRE + `)$`
 	// protocolPattern is the string form of a Protocol; numbers 1 to 254.
 	protocolPattern = `^(?:tcp|udp|icmp|icmpv6|all|-1|[1-9]|[1-9][0-9]|1[0-9]{2}|2[0-4][0-9]|25[0-4])$`
 	// portRangePattern is the string form of a PortRange.
@@ -173,8 +175,10 @@ func textSchema(t reflect.Type) map[string]any {
 			"minimum": 0,
 			"maximum": 65535,
 		}, doc)
-	case destinationType, peerType:
+	case destinationType:
 		return withDoc(map[string]any{"type": "string", "pattern": cidrOrIDRE}, doc)
+	case peerType:
+		return withDoc(map[string]any{"type": "string", "pattern": peerRE}, doc)
 	}
 	return withDoc(map[string]any{"type": "string", "minLength": 1}, doc)
 }

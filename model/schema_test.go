@@ -255,8 +255,8 @@ func TestJSONSchemaPatterns(t *testing.T) {
 		},
 		{
 			def:    "Peer",
-			accept: []string{"10.0.0.0/16", "sg-b-nlb", "pl-s3-apse1"},
-			refuse: []string{"10.0.0.5", "sg a"},
+			accept: []string{"10.0.0.0/16", "sg-b-nlb", "pl-s3-apse1", "111111111111/sg-b-nlb"},
+			refuse: []string{"10.0.0.5", "sg a", "11111111111/sg-b", "111111111111/10", "111111111111/", "111111111111/sg b", "111111111111/sg/b"},
 			parseErr: func(v string) error {
 				var p model.Peer
 				return p.UnmarshalText([]byte(v))

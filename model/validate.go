@@ -452,6 +452,9 @@ func (v *validator) peers(sg *SecurityGroup, src Source, key string, peers []Pee
 		if p.Ref == "" || !v.ref(src.Elem(key, i), p.Ref, "security group or prefix list", KindSecurityGroup, KindPrefixList) {
 			continue
 		}
+		if p.Account != "" && !v.peerAccount(src.Elem(key, i), p) {
+			continue
+		}
 		// AWS refuses a rule that references a group of another region
 		// (across an inter-region peering, say): written anyway, it never
 		// matches (S-22).
@@ -461,6 +464,34 @@ func (v *validator) peers(sg *SecurityGroup, src Source, key string, peers []Pee
 				sg.ID, p.Ref, other.ID, other.Region, own.Region)
 		}
 	}
+}
+
+// peerAccount checks the account of a peer written ACCOUNT/GROUP-ID: a
+// listed account (when the model lists accounts), a security group, and the
+// group's own account: its VPC's, or one its subnets are shared with. An
+// outside_snapshot group, and a group of a VPC without an account, are
+// not checked against it.
+func (v *validator) peerAccount(src Source, p Peer) bool {
+	if v.x.Kind(p.Ref) != KindSecurityGroup {
+		v.errorf(src, ErrWrongRef, "%q is a %s: only a security group is written ACCOUNT/GROUP-ID", p.Ref, v.x.Kind(p.Ref))
+		return false
+	}
+	before := len(v.list)
+	v.account(src, p.Account)
+	if len(v.list) > before {
+		return false
+	}
+	vpc := v.x.OwnerVPC(p.Ref)
+	if g := v.x.SecurityGroup(p.Ref); g.OutsideSnapshot || vpc == nil || vpc.Account == "" || vpc.Account == p.Account {
+		return true
+	}
+	for _, sn := range vpc.Subnets {
+		if slices.Contains(sn.SharedWith, p.Account) {
+			return true
+		}
+	}
+	v.errorf(src, ErrConflict, "security group %s belongs to account %s (its VPC %s), not %s", p.Ref, vpc.Account, vpc.ID, p.Account)
+	return false
 }
 
 // addrBook finds addresses used twice in one VPC.

@@ -73,7 +73,7 @@ The *type* column of the tables below uses these words.
 | CIDR | An IPv4 block with its host bits zero: ` + "`10.0.0.0/16`" + `. vpcreach models IPv4 only. |
 | address | An IPv4 address: ` + "`10.0.1.10`" + `. |
 | CIDR or prefix list id | A CIDR, or the id of a prefix list: ` + "`0.0.0.0/0`, `pl-s3-apse1`" + `. Text that starts with a digit must be a CIDR. |
-| CIDR or id | A CIDR, or the id of a security group or prefix list: ` + "`10.0.0.0/16`, `sg-b-nlb`" + `. |
+| CIDR or id | A CIDR, or the id of a security group or prefix list: ` + "`10.0.0.0/16`, `sg-b-nlb`" + `. A group may be written with its owner's account, as AWS's UserIdGroupPairs name a group of another account: ` + "`111111111111/sg-b-nlb`" + `. Group ids are unique in a topology, as in AWS, so the account does not choose the group: it is checked, and validation fails when the group belongs to another account (its VPC's account, or an account its VPC's subnets are shared with). |
 | protocol | ` + "`tcp`, `udp`, `icmp`, `icmpv6`, `all`" + ` (or ` + "`-1`" + `, as AWS writes it), or an IP protocol number from 1 to 254, quoted or not. |
 | port range | One port (` + "`443`" + `), an inclusive range (` + "`1024-65535`" + `) or ` + "`all`" + ` (0-65535). |
 | integer | A whole number, within the range given. |
