@@ -368,7 +368,8 @@ type SecurityGroup struct {
 	// ID names the security group; interfaces, endpoints, load balancers and
 	// rules refer to it.
 	ID ID `yaml:"id" required:"true" example:"sg-a-app"`
-	// Name is the group's name in AWS (GroupName), used only in output.
+	// Name is the group's name in AWS (GroupName), shown beside the id in
+	// output.
 	Name string `yaml:"name"`
 	// Description says what the group is for. AWS requires one; the
 	// linter flags groups without.
@@ -543,7 +544,10 @@ type Instance struct {
 	// ID names the instance; routes, targets, network interfaces and
 	// expectations refer to it.
 	ID ID `yaml:"id" required:"true" example:"i-a-app"`
-	// Name is a readable name (the Name tag), used only in output.
+	// Name is a readable name (the Name tag), shown beside the id in
+	// output; a query may use it in place of the id when no other
+	// instance, network interface, NAT gateway, endpoint, load balancer or
+	// external network has it.
 	Name string `yaml:"name"`
 	// ENI is the id of the primary network interface, for routes that
 	// target it; default: the instance id stands for it.
@@ -560,6 +564,10 @@ type Instance struct {
 type NetworkInterface struct {
 	// ID names the network interface; routes and expectations refer to it.
 	ID ID `yaml:"id" required:"true" example:"eni-0a1b2c"`
+	// Name is a readable name (the Name tag), shown beside the id in
+	// output; a query may use it in place of the id when it is unique,
+	// as an instance's.
+	Name string `yaml:"name"`
 	// Description says what the interface is for; it does not affect
 	// reachability.
 	Description string `yaml:"description"`
@@ -574,6 +582,10 @@ type NetworkInterface struct {
 type NATGateway struct {
 	// ID names the NAT gateway; routes target it.
 	ID ID `yaml:"id" required:"true" example:"nat-a"`
+	// Name is a readable name (the Name tag), shown beside the id in
+	// output; a query may use it in place of the id when it is unique,
+	// as an instance's.
+	Name string `yaml:"name"`
 	// Subnet is where the gateway's interface lives; a public gateway's
 	// subnet routes to an internet gateway.
 	Subnet ID `yaml:"subnet" required:"true" example:"subnet-a-public-1a"`
@@ -772,6 +784,10 @@ type Endpoint struct {
 	// ID names the endpoint; routes, records and endpoint service connections
 	// refer to it.
 	ID ID `yaml:"id" required:"true" example:"vpce-a-ec2"`
+	// Name is a readable name (the Name tag), shown beside the id in
+	// output; a query may use it in place of the id when it is unique,
+	// as an instance's.
+	Name string `yaml:"name"`
 	// Type is gateway (S3 or DynamoDB through route tables, S-70), interface
 	// (network interfaces in subnets, S-71) or gateway-load-balancer (a route
 	// target that sends traffic to a gateway load balancer's endpoint service).
@@ -859,7 +875,9 @@ type LoadBalancer struct {
 	// ID names the load balancer; endpoint services, alb targets, records and
 	// expectations refer to it.
 	ID ID `yaml:"id" required:"true" example:"nlb-b-redis"`
-	// Name is the load balancer's name in AWS, used only in output.
+	// Name is the load balancer's name in AWS, shown beside the id in
+	// output; a query may use it in place of the id when it is unique,
+	// as an instance's.
 	Name string `yaml:"name"`
 	// Type is network, application or gateway. Required: AWS would default
 	// to application, which is rarely what a topology means.
@@ -1024,7 +1042,8 @@ type Record struct {
 type ExternalNetwork struct {
 	// ID names the network; expectations use it as a source or destination.
 	ID ID `yaml:"id" required:"true" example:"onprem-dc1"`
-	// Name is a readable name, used only in output.
+	// Name is a readable name, shown beside the id in output; a query may
+	// use it in place of the id when it is unique, as an instance's.
 	Name string `yaml:"name"`
 	// CIDRs are the network's address ranges, the prefixes its VPN or Direct
 	// Connect connection advertises.
@@ -1041,7 +1060,8 @@ type Expectation struct {
 	// Name is a readable label for the expectation, used only in output.
 	Name string `yaml:"name"`
 	// From is the source: an instance or interface id, an address, internet
-	// or an external network id.
+	// or an external network id, or the name of one of them (an id wins
+	// over a name, and a name must be unique: see Instance.Name).
 	From string `yaml:"from" required:"true" example:"i-a-app"`
 	// To is the destination, in the same forms, or a load balancer,
 	// endpoint, service or DNS name.

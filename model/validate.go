@@ -1093,8 +1093,10 @@ var serviceShortNames = []string{"s3", "dynamodb", "ec2", "ec2messages", "ecr.ap
 	"sqs", "sns", "lambda", "ecs", "eks", "eks-auth", "rds", "execute-api", "xray", "events", "states"}
 
 // endpointSpec checks the spelling of an expectation endpoint: an address
-// (optionally ADDRESS@VPC), internet, a known id, a DNS or service name
-// (anything with a dot), or, as a destination, a service short name.
+// (optionally ADDRESS@VPC), internet, a known id, the unique name of an
+// instance, interface, NAT gateway, endpoint, load balancer or external
+// network (Index.ResolveName), or, as a destination, an endpoint service,
+// DNS or service name (anything with a dot), or a service short name.
 func (v *validator) endpointSpec(src Source, s string, dest bool) {
 	t := strings.TrimSpace(s)
 	addr, vpc, qualified := strings.Cut(t, "@")
@@ -1107,11 +1109,25 @@ func (v *validator) endpointSpec(src Source, s string, dest bool) {
 	if t == Internet || v.x.Kind(ID(t)) != KindUnknown {
 		return
 	}
+	if dest && v.x.EndpointServiceFor(t) != nil {
+		return
+	}
+	// A name in place of an id, as the solver reads it: after ids and
+	// endpoint service names, before AWS service and DNS names.
+	id, err := v.x.ResolveName(t)
+	if err != nil {
+		v.errorf(src, ErrAmbiguousName, "%s", err)
+		return
+	}
+	if id != "" {
+		return
+	}
 	if dest && (strings.Contains(t, ".") || IsServiceShortName(t)) {
 		return
 	}
 	cands := append(v.x.IDs(KindInstance, KindNetworkInterface, KindExternalNetwork, KindLoadBalancer,
 		KindEndpoint, KindEndpointService, KindNATGateway), Internet)
+	cands = append(cands, v.x.NamedResources()...)
 	if sug := Suggest(t, cands); sug != "" {
 		v.errorf(src, ErrUnknownRef, "%q is not an id, address or name this model knows (did you mean %q?)", s, sug)
 	} else {

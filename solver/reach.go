@@ -62,7 +62,15 @@ func (s *Solver) resolveEndpoint(ep endpoint, dest bool) (origin, error) {
 	if kinds != model.KindUnknown {
 		return origin{}, fmt.Errorf("%w: %s is a %s; as an endpoint, name an instance, network interface, address, internet or external network (load balancers, endpoints and names come with service reachability)", ErrInvalidQuery, t, kinds)
 	}
+	if id, ok, err := s.idForName(t); err != nil || ok {
+		if err != nil {
+			return origin{}, err
+		}
+		o, err := s.resolveEndpoint(endpoint{kind: endpointName, text: string(id)}, dest)
+		return o, byName(err, t, id)
+	}
 	cands := append(s.x.IDs(model.KindInstance, model.KindNetworkInterface, model.KindNATGateway, model.KindExternalNetwork), string(Internet))
+	cands = append(cands, s.x.NamedResources()...)
 	if sug := model.Suggest(t, cands); sug != "" {
 		return origin{}, fmt.Errorf("%w: %q is not an id, address or name this model knows (did you mean %q?)", ErrInvalidQuery, t, sug)
 	}
@@ -157,7 +165,7 @@ func icmpResponse(t int16) int16 {
 // Reach answers whether the query's source can reach its destination: the
 // request must arrive and the response return. The result holds both paths
 // hop by hop and every blocker on them. Reach is safe for concurrent use.
-func (s *Solver) Reach(q Query) Result { return s.reachQuery(q, false) }
+func (s *Solver) Reach(q Query) Result { return s.withNames(s.reachQuery(q, false)) }
 
 // reachQuery answers a query; quiet queries skip hops and messages, for
 // the whole-network analyses that need verdicts and codes only.
@@ -629,9 +637,10 @@ func (w *walker) arrivalName(t terminal) string {
 
 // resolveDestination turns a query's destination into an origin: what
 // resolve accepts, and load balancers and endpoints by id, endpoint
-// services by id or name (through the source VPC's endpoint), AWS services
-// (s3, com.amazonaws.REGION.s3) and DNS names, resolved from the source's
-// VPC. The resolution's hops lead the forward path; its blockers make the
+// services by id or name (through the source VPC's endpoint), the names
+// of resources (idForName), AWS services (s3, com.amazonaws.REGION.s3)
+// and DNS names, resolved from the source's VPC, in that order. The
+// resolution's hops lead the forward path; its blockers make the
 // answer unreachable.
 func (s *Solver) resolveDestination(spec string, src origin) (origin, resolution, error) {
 	var r resolution
@@ -668,6 +677,13 @@ func (s *Solver) resolveDestination(spec string, src origin) (origin, resolution
 		r.block(VPCENoEndpointInVPC, s.vpcs[srcVPC].m.ID, s.vpcs[srcVPC].m.Source.Position,
 			"%s has no interface endpoint to endpoint service %s (S-71)", s.vpcs[srcVPC].m.ID, svc.ID)
 		return origin{}, r, nil
+	}
+	if named, ok, err := s.idForName(t); err != nil || ok {
+		if err != nil {
+			return origin{}, r, err
+		}
+		o, r, err := s.resolveDestination(string(named), src)
+		return o, r, byName(err, t, named)
 	}
 	name := ""
 	switch {
