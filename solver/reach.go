@@ -62,12 +62,13 @@ func (s *Solver) resolveEndpoint(ep endpoint, dest bool) (origin, error) {
 	if kinds != model.KindUnknown {
 		return origin{}, fmt.Errorf("%w: %s is a %s; as an endpoint, name an instance, network interface, address, internet or external network (load balancers, endpoints and names come with service reachability)", ErrInvalidQuery, t, kinds)
 	}
-	if id, ok, err := s.idForName(t); err != nil || ok {
-		if err != nil {
-			return origin{}, err
-		}
-		o, err := s.resolveEndpoint(endpoint{kind: endpointName, text: string(id)}, dest)
-		return o, byName(err, t, id)
+	named, ok, err := s.idForName(t)
+	if err != nil {
+		return origin{}, err
+	}
+	if ok {
+		o, err := s.resolveEndpoint(endpoint{kind: endpointName, text: string(named)}, dest)
+		return o, byName(err, t, named)
 	}
 	cands := append(s.x.IDs(model.KindInstance, model.KindNetworkInterface, model.KindNATGateway, model.KindExternalNetwork), string(Internet))
 	cands = append(cands, s.x.NamedResources()...)
@@ -678,10 +679,11 @@ func (s *Solver) resolveDestination(spec string, src origin) (origin, resolution
 			"%s has no interface endpoint to endpoint service %s (S-71)", s.vpcs[srcVPC].m.ID, svc.ID)
 		return origin{}, r, nil
 	}
-	if named, ok, err := s.idForName(t); err != nil || ok {
-		if err != nil {
-			return origin{}, r, err
-		}
+	named, ok, err := s.idForName(t)
+	if err != nil {
+		return origin{}, r, err
+	}
+	if ok {
 		o, r, err := s.resolveDestination(string(named), src)
 		return o, r, byName(err, t, named)
 	}
