@@ -311,8 +311,15 @@ func (w *walk) fromInternet(x *iface) arrival {
 
 // toNAT sends the packet through NAT gateway x, which puts its own private
 // address in place of the source and routes it on from its subnet (S-61).
+// A NAT gateway carries tcp, udp and icmp only (VPC user guide, NAT
+// gateway basics): "all traffic" includes the protocols it does not carry.
 func (w *walk) toNAT(x *iface, from *model.Subnet) arrival {
 	w.crossACLs(from, x.subnet)
+	switch w.pkt.Protocol {
+	case model.ProtocolTCP, model.ProtocolUDP, model.ProtocolICMP:
+	default:
+		w.block(codeNATProtocol)
+	}
 	w.translations = append(w.translations, translation{x, w.pkt.Src})
 	w.pkt.Src = x.primary()
 	return w.routeFrom(x.subnet)
