@@ -115,7 +115,7 @@ func (w *walk) send(x *iface) arrival {
 // routeFrom moves the packet on from subnet sn, where it is (S-10..S-16).
 func (w *walk) routeFrom(sn *model.Subnet) arrival {
 	v := w.n.vpcOfSubnet(sn)
-	if sn.CIDRBlock.Contains(w.pkt.Dst) && !w.n.skip["S-16"] {
+	if sn.CIDRBlock.Contains(w.pkt.Dst) {
 		// Between two interfaces of one subnet the packet is delivered at
 		// layer 2, whatever the table says (S-16).
 		return w.deliverInVPC(v, sn)
@@ -272,7 +272,7 @@ func (w *walk) toInternetGateway(v *model.VPC, from *model.Subnet) arrival {
 	for _, x := range w.n.ifaces {
 		// A public or Elastic IP belongs to the interface's primary private
 		// address (model: public_ip, elastic_ip).
-		if x.vpc == v && (x.primary() == w.pkt.Src || (w.n.skip["S-60/primary-address"] && x.holds(w.pkt.Src))) {
+		if x.vpc == v && x.primary() == w.pkt.Src {
 			owner = x
 		}
 	}
@@ -486,12 +486,12 @@ func (w *walk) toGatewayEndpoint(v *model.VPC, from *model.Subnet) arrival {
 // what is not addressed to it. It forwards the packet by its own subnet's
 // table.
 func (w *walk) toAppliance(x *iface, from *model.Subnet) arrival {
-	if !w.n.skip["S-15"] && (x.instance == "" || !x.running) {
+	if x.instance == "" || !x.running {
 		w.block(codeBadStateRoute)
 		return drop
 	}
 	w.crossACLs(from, x.subnet)
-	if x.holds(w.pkt.Dst) && !w.n.skip["S-15/own-address"] {
+	if x.holds(w.pkt.Dst) {
 		// The packet is for the appliance itself: it has arrived.
 		return w.arrive(x)
 	}
@@ -508,7 +508,7 @@ func (w *walk) toAppliance(x *iface, from *model.Subnet) arrival {
 			w.warn(codeApplianceAsymmetry)
 		}
 		w.checkIngress(x)
-		w.sent = append(w.sent, sentBy{x, true, w.pkt, w.tgwCrossings, w.regionCrossings})
+		w.sent = append(w.sent, sentBy{x, w.pkt, w.tgwCrossings, w.regionCrossings})
 	}
 	w.passed = append(w.passed, x)
 	return w.routeFrom(x.subnet)
@@ -522,14 +522,10 @@ func (w *walk) toAppliance(x *iface, from *model.Subnet) arrival {
 // forwarded (S-18).
 func (w *walk) checkIngress(x *iface) {
 	refs := w.regionCrossings == 0 && !w.tgwWithoutRefs
-	if len(w.passed) > 0 && !w.n.skip["S-18"] {
+	if len(w.passed) > 0 {
 		refs = false
 	}
-	peer := w.source
-	if w.leg == response && w.n.skip["S-22/response-appliance"] {
-		peer = nil
-	}
-	w.checkGroups(x, true, w.pkt, peer, refs)
+	w.checkGroups(x, true, w.pkt, w.source, refs)
 }
 
 // sentBy is an interface that sent the packet on (the source, or an
@@ -538,7 +534,6 @@ func (w *walk) checkIngress(x *iface) {
 // rules are checked once the walk knows where the packet arrived.
 type sentBy struct {
 	iface                         *iface
-	appliance                     bool
 	pkt                           Packet
 	tgwCrossings, regionCrossings int
 }
@@ -548,7 +543,9 @@ type sentBy struct {
 // matches the interface it arrived at, unless a transit gateway (outbound
 // references never match across one) or a peering between regions came
 // after (S-22). A NAT gateway after does not matter: it rewrites the
-// source, not the destination.
+// source, not the destination; nor does an appliance after (S-18 is
+// about the destination's inbound rules: AWS's middlebox note speaks of
+// references "as the source").
 func (w *walk) checkEgress(arr arrival) {
 	var peer *iface
 	if arr.kind == atInterface {
@@ -556,18 +553,6 @@ func (w *walk) checkEgress(arr arrival) {
 	}
 	for _, s := range w.sent {
 		refs := w.tgwCrossings == s.tgwCrossings && w.regionCrossings == s.regionCrossings
-		switch {
-		case !s.appliance && w.n.skip["S-22/egress-after-nat"] && len(w.translations) > 0:
-			// The older reading: a NAT gateway stops the source's outbound
-			// references too.
-			refs = false
-		case s.appliance && w.leg == request && w.n.skip["S-22/appliance-egress"],
-			s.appliance && w.leg == response && w.n.skip["S-22/response-appliance"]:
-			// The older reading: an appliance's outbound rules match no
-			// reference.
-			w.checkGroups(s.iface, false, s.pkt, nil, false)
-			continue
-		}
 		w.checkGroups(s.iface, false, s.pkt, peer, refs)
 	}
 }
@@ -582,7 +567,7 @@ func (w *walk) checkGroups(x *iface, ingress bool, p Packet, peer *iface, refs b
 	if ingress {
 		addr = p.Src
 	}
-	if peer != nil && !(peer.holds(addr) && (addr == peer.primary() || !w.n.skip["S-22"])) {
+	if peer != nil && !peer.holds(addr) {
 		peer = nil
 	}
 	ports := []uint16{p.DstPort}
