@@ -114,6 +114,41 @@ func TestS18ReferenceDoesNotAdmitTrafficThroughAMiddlebox(t *testing.T) {
 	assert.Contains(t, r.Blockers[0].Message, "appliance i-fw forwards the traffic")
 }
 
+func TestS18AppliesBeyondTheApplianceNotToIt(t *testing.T) {
+	// S-18 concerns the interfaces behind an appliance. The appliance's
+	// own inbound rules see the source directly: a reference to the
+	// source's group matches it where the path carries references (a
+	// transit gateway with referencing on), and where it does not the
+	// transit gateway is the reason (S-22), not an appliance.
+	topo := strings.NewReplacer("TARGET_X", "tgw", "REGION_Y", "eu-west-1",
+		"    subnets: [{id: sn-y, az: REGION_Ya, cidr_block: 10.20.1.0/24}]\n", `    subnets:
+      - {id: sn-y, az: eu-west-1a, cidr_block: 10.20.1.0/24}
+      - {id: sn-z, az: eu-west-1a, cidr_block: 10.20.2.0/24, route_table: rtb-z}
+      - {id: sn-fw, az: eu-west-1a, cidr_block: 10.20.3.0/24, route_table: rtb-fw}
+`,
+		"    route_tables: [{id: rtb-y, main: true, routes: [{destination: 10.10.0.0/16, target: TARGET_Y}]}]\n", `    route_tables:
+      - {id: rtb-y, main: true, routes: [{destination: 10.10.0.0/16, target: tgw}, {destination: 10.20.2.0/24, target: i-fw}]}
+      - {id: rtb-z, routes: [{destination: 10.10.0.0/16, target: i-fw}]}
+      - {id: rtb-fw, routes: [{destination: 10.10.0.0/16, target: tgw}]}
+`,
+		"    instances: [{id: i-y, subnet: sn-y, private_ip: 10.20.1.10, security_groups: [sg-y]}]\n", `      - {id: sg-fw, description: appliance, ingress: [{protocol: tcp, ports: 9000, sources: [sg-x]}]}
+      - {id: sg-z, description: z, ingress: [{protocol: tcp, ports: 9000, sources: [10.10.0.0/16]}]}
+    instances:
+      - {id: i-fw, subnet: sn-fw, private_ip: 10.20.3.10, source_dest_check: false, security_groups: [sg-fw]}
+      - {id: i-z, subnet: sn-z, private_ip: 10.20.2.10, security_groups: [sg-z]}
+`).Replace(refsTopology)
+	runReachCases(t, load(t, topo+strings.ReplaceAll(refsTGW, "REFS", "true")), []reachCase{
+		{"S-18", "the appliance's reference to the source's group, referencing on", tcp("i-x", "i-z", 9000), reachable, nil},
+	})
+	off := load(t, topo+strings.ReplaceAll(refsTGW, "REFS", "false"))
+	runReachCases(t, off, []reachCase{
+		{"S-22", "the appliance's reference to the source's group, referencing off", tcp("i-x", "i-z", 9000), unreachable, []string{"forward:SG_REFERENCING_SUPPORT"}},
+	})
+	r := off.Reach(tcp("i-x", "i-z", 9000))
+	require.NotEmpty(t, r.Blockers)
+	assert.NotContains(t, r.Blockers[0].Message, "S-18", explain(r))
+}
+
 func TestS15RouteToDetachedInterfaceIsBlackhole(t *testing.T) {
 	// S-15: the interface a route targets must be attached to a running
 	// instance; a route to a detached interface, or to a stopped

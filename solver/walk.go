@@ -1084,9 +1084,6 @@ func (w *walker) toMiddlebox(ei int32, from int32) terminal {
 	// appliance's own state is per instance, whichever interface.
 	unseen := w.leg == LegReturn && !slices.Contains(w.boxes, ei)
 	hostUnseen := unseen && !slices.ContainsFunc(w.boxes, func(b int32) bool { return e.host != "" && w.s.enis[b].host == e.host })
-	if w.leg == LegForward {
-		w.boxes = append(w.boxes, ei)
-	}
 	if hostUnseen && w.path == nil {
 		w.warn(ApplianceAsymmetricRouting, e.id, "", e.src.Position, "the response passes %s, which did not forward the request: a stateful appliance drops it%s", e.id, w.asymmetryHint())
 	}
@@ -1097,6 +1094,11 @@ func (w *walker) toMiddlebox(ei int32, from int32) terminal {
 		w.hop(w.checkSG(ei, sgeval.Ingress, w.peerFor(w.pkt.Src, w.srcENI), w.srcENI))
 	} else if w.path == nil && unseen {
 		w.hop(w.checkResponseSG(ei, sgeval.Ingress, w.peerFor(w.pkt.Src, w.srcENI), w.srcENI))
+	}
+	if w.leg == LegForward {
+		// From here on the appliance has forwarded the request (S-18
+		// applies beyond it, not to its own inbound rules).
+		w.boxes = append(w.boxes, ei)
 	}
 	w.hop(Hop{Component: e.id, Kind: eniHopKind(e), Decision: DecisionForward, Rule: "appliance forwards " + w.flow(), Pos: e.src.Position})
 	if w.path == nil && (w.leg == LegForward || unseen) {

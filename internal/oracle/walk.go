@@ -595,9 +595,13 @@ func (w *walk) checkGroups(x *iface, ingress bool, p Packet, peer *iface, refs b
 	if peer != nil && !refs && allow(peer.groups) {
 		// A rule references a group of the peer, but the path does not
 		// preserve references (S-22); a transit gateway without group
-		// referencing says so (outbound references never match across one).
+		// referencing says so (outbound references never match across
+		// one), unless an appliance forwarded the request before: where
+		// both stop references, the engine names the appliance (S-18),
+		// which referencing on the gateway would not fix.
 		code = codeRefsNotPreserved
-		if w.tgwWithoutRefs && (ingress || w.tgwCrossings == 0) {
+		forwarded := ingress && w.leg == request && len(w.passed) > 0
+		if w.tgwWithoutRefs && (ingress || w.tgwCrossings == 0) && !forwarded {
 			code = codeRefsUnsupported
 		}
 	}
