@@ -31,6 +31,7 @@ func Validate(m *Model) Diagnostics {
 	v.hostedZones()
 	v.externalNetworks()
 	v.expectations()
+	v.requiredValues()
 	v.list.Sort()
 	return v.list
 }

@@ -121,7 +121,7 @@ func (s *Solver) resolveAddress(ep endpoint, dest bool) (origin, error) {
 			return origin{kind: termExternal, eni: -1, ext: i, addr: a}, nil
 		}
 	}
-	if !a.IsPrivate() && !a.IsLoopback() && !a.IsLinkLocalUnicast() && !a.IsMulticast() && !a.IsUnspecified() && !sharedAddressSpace.Contains(a) {
+	if publicAddress(a) {
 		return origin{kind: termInternet, eni: -1, ext: -1, addr: a}, nil
 	}
 	if dest {
@@ -131,6 +131,14 @@ func (s *Solver) resolveAddress(ep endpoint, dest bool) (origin, error) {
 }
 
 var sharedAddressSpace = netip.MustParsePrefix("100.64.0.0/10")
+
+// publicAddress reports whether the internet carries packets to a: not to
+// a private (RFC 1918), shared (100.64.0.0/10), loopback, link-local,
+// multicast or unspecified address. From the internet, a VPC's interfaces
+// are reached at their public addresses only (S-60).
+func publicAddress(a netip.Addr) bool {
+	return !a.IsPrivate() && !a.IsLoopback() && !a.IsLinkLocalUnicast() && !a.IsMulticast() && !a.IsUnspecified() && !sharedAddressSpace.Contains(a)
+}
 
 // namesAddress reports whether a query end is written as an address
 // (ADDRESS or ADDRESS@VPC) rather than an id or name.
@@ -424,6 +432,11 @@ func (s *Solver) segmentWorks(st *serviceStep, target lbTarget, arrived sgeval.P
 // returnWalk walks the response of one segment back to its source.
 func (s *Solver) returnWalk(sg *segment, eph model.PortRange, req sgeval.Packet, quiet bool) *walker {
 	rw := &walker{s: s, leg: LegReturn, ephemeral: eph, clientEph: eph, srcENI: -1, egressHop: -1, nat: sg.fw.nat, boxes: sg.fw.boxes, pins: sg.fw.pins, quiet: quiet}
+	if sg.term.kind == termENI {
+		// An appliance that did not see the request matches references
+		// to the interface that answers (S-22).
+		rw.srcENI, rw.refOK = sg.term.eni, true
+	}
 	if len(sg.fw.nat) > 0 {
 		// Beyond a NAT gateway the response returns to the gateway's own
 		// source ports, 1024-65535, until it is translated back (S-33).
@@ -449,6 +462,7 @@ func (s *Solver) returnWalk(sg *segment, eph model.PortRange, req sgeval.Packet,
 	} else {
 		rterm = rw.startReturn(sg.term)
 	}
+	rw.finishApplianceEgress(rterm)
 	want := sg.src
 	if sg.returnTo.IsValid() {
 		want.addr = sg.returnTo
@@ -492,6 +506,10 @@ func (w *walker) start(src, dst origin) terminal {
 			}
 			return w.drop(e.id, eniHopKind(e), "not addressable from the internet", e.src.Position)
 		}
+		if !publicAddress(w.pkt.Dst) {
+			w.block(DestinationNotFound, Internet, "", model.Position{}, "%s is not a public address: the internet carries no packet to it, and reaches a VPC's interfaces at their public addresses only (S-60)", w.pkt.Dst)
+			return w.drop(Internet, HopInternet, "no public address "+w.pkt.Dst.String(), model.Position{})
+		}
 		return w.overInternet(Internet)
 	case termExternal:
 		return w.fromExternal(src.ext, -1)
@@ -523,9 +541,11 @@ func (w *walker) fromExternal(i int, az int) terminal {
 	return w.drop(e.Via, HopUnknown, "not attached", model.Position{})
 }
 
-// finishEgress checks the source's security group egress, once the walk
-// knows where the packet went (for group references, S-22).
+// finishEgress checks the security group egress of the source and of the
+// appliances that sent the packet on, once the walk knows where the packet
+// went (for group references, S-22).
 func (w *walker) finishEgress(sent sgeval.Packet, src origin, term terminal) {
+	w.finishApplianceEgress(term)
 	if w.egressHop < 0 {
 		return
 	}
@@ -539,19 +559,10 @@ func (w *walker) finishEgress(sent sgeval.Packet, src origin, term terminal) {
 		}
 		return
 	}
-	peerENI := int32(-1)
-	if term.kind == termENI {
-		peerENI = term.eni
-	}
 	// The egress check sees the packet as it left the source.
 	saved := w.pkt
 	w.pkt = sent
-	peer := sgeval.Peer{Addr: w.pkt.Dst}
-	// Outbound rules referencing groups do not match across a transit
-	// gateway, even with security group referencing on (S-22).
-	if peerENI >= 0 && w.refOK && !w.crossedTGW && w.s.enis[peerENI].holds(w.pkt.Dst) {
-		peer.Groups = w.s.enis[peerENI].refs
-	}
+	peer, peerENI := w.egressPeer(term, 0)
 	h := w.checkSG(src.eni, sgeval.Egress, peer, peerENI)
 	if !w.quiet {
 		w.hops[w.egressHop] = h

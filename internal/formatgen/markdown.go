@@ -43,7 +43,8 @@ it lists exactly the keys the loader accepts.
   nearest existing id is suggested.
 - **Strict decoding.** An unknown key, a key given twice, a value of the
   wrong YAML type (a list where a string belongs), a value that does not
-  parse, a missing required key and a duplicate id are all errors. Each is
+  parse, a missing or empty required value (a blank string, an empty
+  list), an empty id and a duplicate id are all errors. Each is
   reported with its place (file:line:column) and field path, and one run
   reports every error of every file:
 
@@ -52,7 +53,9 @@ it lists exactly the keys the loader accepts.
   ` + "```" + `
 - **Absent and null.** A key written with no value (` + "`key:`" + ` or
   ` + "`key: ~`" + `) counts as absent. An absent key takes the default shown
-  in the tables, which is AWS's default for a resource you create.
+  in the tables, which is AWS's default for a resource you create. To
+  leave an optional reference out, leave its key out: an empty id
+  (` + "`route_table: \"\"`" + `) is an error, not "none".
 - **YAML features.** Anchors and aliases work; merge keys (` + "`<<`" + `) do
   not. A file holds one YAML document.
 - **Several files.** A topology may be split over several files, per account
