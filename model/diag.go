@@ -24,6 +24,9 @@ var (
 	ErrDuplicateID = errors.New("duplicate id")
 	// ErrUnknownRef: a reference to an id that no resource has.
 	ErrUnknownRef = errors.New("unknown reference")
+	// ErrAmbiguousName: a name, written where an id or a name may stand,
+	// that several resources carry (AmbiguousNameError).
+	ErrAmbiguousName = errors.New("ambiguous name")
 	// ErrWrongRef: a reference to a resource of the wrong kind or place.
 	ErrWrongRef = errors.New("wrong reference")
 	// ErrAddress: an address or CIDR that breaks an addressing rule.

@@ -31,6 +31,7 @@ func Validate(m *Model) Diagnostics {
 	v.hostedZones()
 	v.externalNetworks()
 	v.expectations()
+	v.requiredValues()
 	v.list.Sort()
 	return v.list
 }
@@ -452,6 +453,9 @@ func (v *validator) peers(sg *SecurityGroup, src Source, key string, peers []Pee
 		if p.Ref == "" || !v.ref(src.Elem(key, i), p.Ref, "security group or prefix list", KindSecurityGroup, KindPrefixList) {
 			continue
 		}
+		if p.Account != "" && !v.peerAccount(src.Elem(key, i), p) {
+			continue
+		}
 		// AWS refuses a rule that references a group of another region
 		// (across an inter-region peering, say): written anyway, it never
 		// matches (S-22).
@@ -461,6 +465,34 @@ func (v *validator) peers(sg *SecurityGroup, src Source, key string, peers []Pee
 				sg.ID, p.Ref, other.ID, other.Region, own.Region)
 		}
 	}
+}
+
+// peerAccount checks the account of a peer written ACCOUNT/GROUP-ID: a
+// listed account (when the model lists accounts), a security group, and the
+// group's own account: its VPC's, or one its subnets are shared with. An
+// outside_snapshot group, and a group of a VPC without an account, are
+// not checked against it.
+func (v *validator) peerAccount(src Source, p Peer) bool {
+	if v.x.Kind(p.Ref) != KindSecurityGroup {
+		v.errorf(src, ErrWrongRef, "%q is a %s: only a security group is written ACCOUNT/GROUP-ID", p.Ref, v.x.Kind(p.Ref))
+		return false
+	}
+	before := len(v.list)
+	v.account(src, p.Account)
+	if len(v.list) > before {
+		return false
+	}
+	vpc := v.x.OwnerVPC(p.Ref)
+	if g := v.x.SecurityGroup(p.Ref); g.OutsideSnapshot || vpc == nil || vpc.Account == "" || vpc.Account == p.Account {
+		return true
+	}
+	for _, sn := range vpc.Subnets {
+		if slices.Contains(sn.SharedWith, p.Account) {
+			return true
+		}
+	}
+	v.errorf(src, ErrConflict, "security group %s belongs to account %s (its VPC %s), not %s", p.Ref, vpc.Account, vpc.ID, p.Account)
+	return false
 }
 
 // addrBook finds addresses used twice in one VPC.
@@ -1062,8 +1094,10 @@ var serviceShortNames = []string{"s3", "dynamodb", "ec2", "ec2messages", "ecr.ap
 	"sqs", "sns", "lambda", "ecs", "eks", "eks-auth", "rds", "execute-api", "xray", "events", "states"}
 
 // endpointSpec checks the spelling of an expectation endpoint: an address
-// (optionally ADDRESS@VPC), internet, a known id, a DNS or service name
-// (anything with a dot), or, as a destination, a service short name.
+// (optionally ADDRESS@VPC), internet, a known id, the unique name of an
+// instance, interface, NAT gateway, endpoint, load balancer or external
+// network (Index.ResolveName), or, as a destination, an endpoint service,
+// DNS or service name (anything with a dot), or a service short name.
 func (v *validator) endpointSpec(src Source, s string, dest bool) {
 	t := strings.TrimSpace(s)
 	addr, vpc, qualified := strings.Cut(t, "@")
@@ -1076,11 +1110,25 @@ func (v *validator) endpointSpec(src Source, s string, dest bool) {
 	if t == Internet || v.x.Kind(ID(t)) != KindUnknown {
 		return
 	}
+	if dest && v.x.EndpointServiceFor(t) != nil {
+		return
+	}
+	// A name in place of an id, as the solver reads it: after ids and
+	// endpoint service names, before AWS service and DNS names.
+	id, err := v.x.ResolveName(t)
+	if err != nil {
+		v.errorf(src, ErrAmbiguousName, "%s", err)
+		return
+	}
+	if id != "" {
+		return
+	}
 	if dest && (strings.Contains(t, ".") || IsServiceShortName(t)) {
 		return
 	}
 	cands := append(v.x.IDs(KindInstance, KindNetworkInterface, KindExternalNetwork, KindLoadBalancer,
 		KindEndpoint, KindEndpointService, KindNATGateway), Internet)
+	cands = append(cands, v.x.NamedResources()...)
 	if sug := Suggest(t, cands); sug != "" {
 		v.errorf(src, ErrUnknownRef, "%q is not an id, address or name this model knows (did you mean %q?)", s, sug)
 	} else {

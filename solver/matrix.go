@@ -70,7 +70,7 @@ const (
 // Skeleton flags.
 const (
 	skRefOK       uint16 = 1 << iota // group references match at the end
-	skEgressRefOK                    // and in the source's outbound rules (no transit gateway crossed)
+	skEgressRefOK                    // group references match in the source's outbound rules (egressRefs)
 	skLocal                          // one crossing, start subnet to destination subnet
 	skXFwd                           // x's inbound rules pass the request (or x < 0)
 	skXRet                           // ... the response
@@ -418,10 +418,10 @@ func (m *matrixEngine) skeleton(w *walker, rec *pathRec, r, c int32, buf []sgeva
 		}
 	}
 	k := skel{status: skelPlain, vpc: e.vpc, x: -1, y: -1}
-	if w.refsKept(sgeval.Ingress) {
+	if w.refsKept(sgeval.Ingress, 0) {
 		k.flags |= skRefOK
 	}
-	if w.refsKept(sgeval.Egress) {
+	if w.refsKept(sgeval.Egress, 0) {
 		k.flags |= skEgressRefOK
 	}
 	if n == 1 {

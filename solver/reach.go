@@ -62,7 +62,16 @@ func (s *Solver) resolveEndpoint(ep endpoint, dest bool) (origin, error) {
 	if kinds != model.KindUnknown {
 		return origin{}, fmt.Errorf("%w: %s is a %s; as an endpoint, name an instance, network interface, address, internet or external network (load balancers, endpoints and names come with service reachability)", ErrInvalidQuery, t, kinds)
 	}
+	named, ok, err := s.idForName(t)
+	if err != nil {
+		return origin{}, err
+	}
+	if ok {
+		o, err := s.resolveEndpoint(endpoint{kind: endpointName, text: string(named)}, dest)
+		return o, byName(err, t, named)
+	}
 	cands := append(s.x.IDs(model.KindInstance, model.KindNetworkInterface, model.KindNATGateway, model.KindExternalNetwork), string(Internet))
+	cands = append(cands, s.x.NamedResources()...)
 	if sug := model.Suggest(t, cands); sug != "" {
 		return origin{}, fmt.Errorf("%w: %q is not an id, address or name this model knows (did you mean %q?)", ErrInvalidQuery, t, sug)
 	}
@@ -155,7 +164,7 @@ func icmpResponse(t int16) int16 {
 // Reach answers whether the query's source can reach its destination: the
 // request must arrive and the response return. The result holds both paths
 // hop by hop and every blocker on them. Reach is safe for concurrent use.
-func (s *Solver) Reach(q Query) Result { return s.reachQuery(q, explainRec{}) }
+func (s *Solver) Reach(q Query) Result { return s.withNames(s.reachQuery(q, explainRec{})) }
 
 // reachQuery answers a query, its walks recorded by rec: explainRec for
 // Reach, verdictRec (no hops, no messages) for the whole-network analyses
@@ -415,6 +424,11 @@ func (s *Solver) segmentWorks(st *serviceStep, target lbTarget, arrived sgeval.P
 // returnWalk walks the response of one segment back to its source.
 func (s *Solver) returnWalk(sg *segment, eph model.PortRange, req sgeval.Packet, rec recorder) *walker {
 	rw := &walker{s: s, leg: LegReturn, ephemeral: eph, clientEph: eph, srcENI: -1, egressHop: -1, nat: sg.fw.nat, boxes: sg.fw.boxes, pins: sg.fw.pins, rec: rec}
+	if sg.term.kind == termENI {
+		// An appliance that did not see the request matches references
+		// to the interface that answers (S-22).
+		rw.srcENI = sg.term.eni
+	}
 	if len(sg.fw.nat) > 0 {
 		// Beyond a NAT gateway the response returns to the gateway's own
 		// source ports, 1024-65535, until it is translated back (S-33).
@@ -440,6 +454,7 @@ func (s *Solver) returnWalk(sg *segment, eph model.PortRange, req sgeval.Packet,
 	} else {
 		rterm = rw.startReturn(sg.term)
 	}
+	rw.finishApplianceEgress(rterm)
 	want := sg.src
 	if sg.returnTo.IsValid() {
 		want.addr = sg.returnTo
@@ -487,6 +502,12 @@ func (w *walker) start(src, dst origin) terminal {
 			}
 			return w.drop(e.id, eniHopKind(e), "not addressable from the internet", e.src.Position)
 		}
+		if !publicAddress(w.pkt.Dst) {
+			w.block(DestinationNotFound, Internet, "", model.Position{}, func() string {
+				return fmt.Sprintf("%s is not a public address: the internet carries no packet to it, and reaches a VPC's interfaces at their public addresses only (S-60)", w.pkt.Dst)
+			})
+			return w.drop(Internet, HopInternet, w.say(func() string { return "no public address " + w.pkt.Dst.String() }), model.Position{})
+		}
 		return w.overInternet(Internet)
 	case termExternal:
 		return w.fromExternal(src.ext, -1)
@@ -522,9 +543,11 @@ func (w *walker) fromExternal(i int, az int) terminal {
 	return w.drop(e.Via, HopUnknown, "not attached", model.Position{})
 }
 
-// finishEgress checks the source's security group egress, once the walk
-// knows where the packet went (for group references, S-22).
+// finishEgress checks the security group egress of the source and of the
+// appliances that sent the packet on, once the walk knows where the packet
+// went (for group references, S-22).
 func (w *walker) finishEgress(sent sgeval.Packet, src origin, term terminal) {
+	w.finishApplianceEgress(term)
 	if w.egressHop < 0 {
 		return
 	}
@@ -538,14 +561,10 @@ func (w *walker) finishEgress(sent sgeval.Packet, src origin, term terminal) {
 			})})
 		return
 	}
-	peerENI := int32(-1)
-	if term.kind == termENI {
-		peerENI = term.eni
-	}
 	// The egress check sees the packet as it left the source.
 	saved := w.pkt
 	w.pkt = sent
-	peer := sgeval.Peer{Addr: w.pkt.Dst, Groups: w.peerGroups(sgeval.Egress, w.pkt.Dst, peerENI)}
+	peer, peerENI := w.egressPeer(term, 0)
 	h := w.checkSG(src.eni, sgeval.Egress, peer, peerENI)
 	w.rec.setHop(w, w.egressHop, h)
 	w.pkt = saved
@@ -634,9 +653,10 @@ func (w *walker) arrivalName(t terminal) string {
 
 // resolveDestination turns a query's destination into an origin: what
 // resolve accepts, and load balancers and endpoints by id, endpoint
-// services by id or name (through the source VPC's endpoint), AWS services
-// (s3, com.amazonaws.REGION.s3) and DNS names, resolved from the source's
-// VPC. The resolution's hops lead the forward path; its blockers make the
+// services by id or name (through the source VPC's endpoint), the names
+// of resources (idForName), AWS services (s3, com.amazonaws.REGION.s3)
+// and DNS names, resolved from the source's VPC, in that order. The
+// resolution's hops lead the forward path; its blockers make the
 // answer unreachable.
 func (s *Solver) resolveDestination(spec string, src origin) (origin, resolution, error) {
 	var r resolution
@@ -673,6 +693,14 @@ func (s *Solver) resolveDestination(spec string, src origin) (origin, resolution
 		r.block(VPCENoEndpointInVPC, s.vpcs[srcVPC].m.ID, s.vpcs[srcVPC].m.Source.Position,
 			"%s has no interface endpoint to endpoint service %s (S-71)", s.vpcs[srcVPC].m.ID, svc.ID)
 		return origin{}, r, nil
+	}
+	named, ok, err := s.idForName(t)
+	if err != nil {
+		return origin{}, r, err
+	}
+	if ok {
+		o, r, err := s.resolveDestination(string(named), src)
+		return o, r, byName(err, t, named)
 	}
 	name := ""
 	switch {

@@ -100,7 +100,16 @@ type walker struct {
 	// outbound rules never match group references across one (only
 	// inbound rules do, with referencing on; S-22).
 	crossedTGW bool
-	nat        []natEntry
+	// refBarriers counts the transit gateways and the peerings between
+	// regions the packet crossed: an outbound rule's group reference
+	// matches the destination only when none lies between the sender and
+	// the destination (refsKept).
+	refBarriers int
+	// sentOn are the appliances that sent the packet on as new traffic:
+	// their outbound rules, like the source's, are checked once the walk
+	// knows where the packet arrives (finishApplianceEgress).
+	sentOn []applianceEgress
+	nat    []natEntry
 	// boxes are the appliances (S-15) the request went through; the
 	// return walk gets its request's.
 	boxes []int32
@@ -575,7 +584,7 @@ func portsText(ds []sgeval.PortDecision) string {
 // to a security group check: its address, and its interface's groups when
 // group references can match it (S-22).
 func (w *walker) peerFor(addr netip.Addr, eni int32) sgeval.Peer {
-	return sgeval.Peer{Addr: addr, Groups: w.peerGroups(sgeval.Ingress, addr, eni)}
+	return sgeval.Peer{Addr: addr, Groups: w.peerGroups(sgeval.Ingress, addr, eni, 0)}
 }
 
 // refLoss is a set of reasons security group references stop matching
@@ -608,24 +617,33 @@ const (
 func (w *walker) loseRefs(why refLoss) { w.refsLost |= why }
 
 // refsKept reports whether, at this point of the walk, rules of direction
-// dir can match the peer by group reference: none has been lost on the
-// way, and, for outbound rules, no transit gateway was crossed (S-22). It
-// is the one place that decides it: the walk asks it for every check
-// (peerGroups), and the matrix records its answers in the skeleton.
-func (w *walker) refsKept(dir sgeval.Direction) bool {
-	return w.refsLost == 0 && (dir == sgeval.Ingress || !w.crossedTGW)
+// dir can match the peer by group reference (S-22). Inbound rules: when
+// nothing on the way lost them (refsLost). Outbound rules of an interface
+// that sent the packet when refBarriers was sentAt: when no transit
+// gateway (outbound references never match across one) or peering
+// between regions came after it. A NAT gateway or an appliance after it
+// does not stop them: neither changes the destination, which is what
+// outbound rules look at (S-61 rewrites the source; S-18 is about the
+// destination's inbound rules). It is the one place that decides it: the
+// walk asks it for every check (peerGroups), and the matrix records its
+// answers in the skeleton.
+func (w *walker) refsKept(dir sgeval.Direction, sentAt int) bool {
+	if dir == sgeval.Egress {
+		return w.refBarriers == sentAt
+	}
+	return w.refsLost == 0
 }
 
 // peerGroups returns the group references the peer of a security group
 // check of direction dir matches as: interface eni's, when references are
-// kept (refsKept) and the packet carries one of its private addresses
-// (addr), or when eni is the load balancer node a target hears from
-// (S-81); otherwise none.
-func (w *walker) peerGroups(dir sgeval.Direction, addr netip.Addr, eni int32) []sgeval.GroupRef {
+// kept (refsKept; sentAt as there) and the packet carries one of its
+// private addresses (addr), or when eni is the load balancer node a
+// target hears from (S-81); otherwise none.
+func (w *walker) peerGroups(dir sgeval.Direction, addr netip.Addr, eni int32, sentAt int) []sgeval.GroupRef {
 	if eni < 0 {
 		return nil
 	}
-	if (w.refsKept(dir) && w.s.enis[eni].holds(addr)) ||
+	if (w.refsKept(dir, sentAt) && w.s.enis[eni].holds(addr)) ||
 		(dir == sgeval.Ingress && w.lbSource && eni == w.srcENI && w.refsLost&refsAppliance == 0) {
 		return w.s.enis[eni].refs
 	}
@@ -707,7 +725,7 @@ func (w *walker) checkSGNote(ei int32, dir sgeval.Direction, peer sgeval.Peer, p
 		withRefs.Groups = w.s.enis[peerENI].refs
 		if sgeval.Check(e.groups, dir, w.pkt, withRefs).Allowed {
 			code, why = SGReferencesNotPreserved, "; a rule references a group of the peer, but group references do not match across this path (S-22)"
-			if box := w.forwardedBy(); box != "" {
+			if box := w.forwardedBy(); box != "" && dir == sgeval.Ingress {
 				why = w.say(func() string {
 					return fmt.Sprintf("; a rule references a group of the peer, but appliance %s forwards the traffic, and group references do not admit forwarded traffic: allow the peer's address or subnet instead (S-18)", box)
 				})
@@ -927,6 +945,7 @@ func (w *walker) toPeering(pcx model.ID, vpc int32, from int32) terminal {
 	}
 	if vi.m.Region != ov.m.Region {
 		w.loseRefs(refsOtherRegion)
+		w.refBarriers++
 	}
 	w.hop(Hop{Component: pcx, Kind: HopPeeringConnection, Decision: DecisionForward, Rule: w.say(func() string { return string(vi.m.ID) + " -> " + string(ov.m.ID) }), Pos: p.Source.Position})
 	return w.deliverInVPC(other, -1)
@@ -1034,6 +1053,7 @@ func (w *walker) throughTGW(att *attInfo, az string) terminal {
 	}
 	w.hop(Hop{Component: t.ID, Kind: HopTGWRouteTable, Decision: DecisionRoute, Rule: text, Pos: pos})
 	w.crossedTGW = true
+	w.refBarriers++
 	if !att.tgw.m.SecurityGroupReferencing {
 		w.loseRefs(refsTGWWithout)
 	}
@@ -1177,7 +1197,12 @@ func (w *walker) toMiddlebox(ei int32, from int32) terminal {
 	// appliance's security groups at the source's groups.
 	w.taint()
 	w.crossACLs(from, e.subnet)
-	if e.srcDst && !slices.Contains(e.addrs, w.pkt.Dst) {
+	if e.holds(w.pkt.Dst) {
+		// Addressed to the appliance itself: the packet has arrived; the
+		// interface forwards only what is not for it (S-15).
+		return w.arriveAt(ei)
+	}
+	if e.srcDst {
 		w.block(ENISourceDestCheckRestriction, e.id, "", e.src.Position, func() string {
 			return fmt.Sprintf("traffic to %s is routed through %s, whose source/destination check is on: it drops traffic not addressed to it (S-15)", w.pkt.Dst, e.id)
 		})
@@ -1190,25 +1215,28 @@ func (w *walker) toMiddlebox(ei int32, from int32) terminal {
 	// appliance's own state is per instance, whichever interface.
 	unseen := w.leg == LegReturn && !slices.Contains(w.boxes, ei)
 	hostUnseen := unseen && !slices.ContainsFunc(w.boxes, func(b int32) bool { return e.host != "" && w.s.enis[b].host == e.host })
-	if w.leg == LegForward {
-		w.boxes = append(w.boxes, ei)
-	}
 	if hostUnseen {
 		w.warn(ApplianceAsymmetricRouting, e.id, "", e.src.Position, func() string {
 			return fmt.Sprintf("the response passes %s, which did not forward the request: a stateful appliance drops it%s", e.id, w.asymmetryHint())
 		})
 	}
+	// Its groups match references like any interface's: inbound ones to
+	// the interface that sent the packet (S-22; the return walk's srcENI
+	// is the interface that answers).
 	filters := w.rec.filters()
 	if filters && w.leg == LegForward {
 		w.hop(w.checkSG(ei, sgeval.Ingress, w.peerFor(w.pkt.Src, w.srcENI), w.srcENI))
 	} else if filters && unseen {
-		w.hop(w.checkResponseSG(ei, sgeval.Ingress, sgeval.Peer{Addr: w.pkt.Src}))
+		w.hop(w.checkResponseSG(ei, sgeval.Ingress, w.peerFor(w.pkt.Src, w.srcENI), w.srcENI))
+	}
+	if w.leg == LegForward {
+		// From here on the appliance has forwarded the request (S-18
+		// applies beyond it, not to its own inbound rules).
+		w.boxes = append(w.boxes, ei)
 	}
 	w.hop(Hop{Component: e.id, Kind: eniHopKind(e), Decision: DecisionForward, Rule: w.say(func() string { return "appliance forwards " + w.flow() }), Pos: e.src.Position})
-	if filters && w.leg == LegForward {
-		w.hop(w.checkSG(ei, sgeval.Egress, sgeval.Peer{Addr: w.pkt.Dst}, -1))
-	} else if filters && unseen {
-		w.hop(w.checkResponseSG(ei, sgeval.Egress, sgeval.Peer{Addr: w.pkt.Dst}))
+	if filters && (w.leg == LegForward || unseen) {
+		w.sendsOn(ei)
 	}
 	// Beyond the appliance the destination sees forwarded traffic: rules
 	// that reference the source's groups do not admit it, on either end;
@@ -1237,11 +1265,11 @@ func (w *walker) asymmetryHint() string {
 
 // checkResponseSG checks a response, addressed to any port of the
 // ephemeral range, against the groups of appliance ei, which did not see
-// the request.
-func (w *walker) checkResponseSG(ei int32, dir sgeval.Direction, peer sgeval.Peer) Hop {
+// the request; peerENI is the interface on the other side, or -1.
+func (w *walker) checkResponseSG(ei int32, dir sgeval.Direction, peer sgeval.Peer, peerENI int32) Hop {
 	e := &w.s.enis[ei]
 	if len(e.groups) == 0 {
-		return w.checkSG(ei, dir, peer, -1)
+		return w.checkSG(ei, dir, peer, peerENI)
 	}
 	d, port := sgeval.CheckRange(e.groups, dir, w.pkt, peer, w.ephemeral)
 	if d.Allowed {
@@ -1258,7 +1286,62 @@ func (w *walker) checkResponseSG(ei int32, dir sgeval.Direction, peer sgeval.Pee
 	if w.words() {
 		note = fmt.Sprintf(" (port %d): the request did not pass %s, so to its security groups the response is new traffic (asymmetric path)", port, e.id)
 	}
-	h := w.checkSGNote(ei, dir, peer, -1, note)
+	h := w.checkSGNote(ei, dir, peer, peerENI, note)
 	w.pkt = saved
 	return h
+}
+
+// applianceEgress is the outbound check of an appliance that sent the
+// packet on, made once the walk knows where the packet arrives.
+type applianceEgress struct {
+	eni int32
+	// hop is the index of its security group hop.
+	hop int
+	// pkt and eph are the packet as the appliance sent it and, on the
+	// return leg, the ports it may go to.
+	pkt sgeval.Packet
+	eph model.PortRange
+	// barriers is refBarriers when it sent the packet.
+	barriers int
+}
+
+// sendsOn records that appliance ei sends the packet on: its outbound
+// rules are checked when the walk ends (finishApplianceEgress).
+func (w *walker) sendsOn(ei int32) {
+	w.sentOn = append(w.sentOn, applianceEgress{eni: ei, hop: len(w.hops), pkt: w.pkt, eph: w.ephemeral, barriers: w.refBarriers})
+	w.hop(Hop{Component: w.s.enis[ei].id, Kind: HopSecurityGroup, Direction: "egress"})
+}
+
+// finishApplianceEgress checks the outbound rules of the appliances that
+// sent the packet on, now that the walk knows where it arrived (term): a
+// reference matches the interface it arrived at (S-22). An appliance that
+// did not see the request checks the response on every port it may go to.
+func (w *walker) finishApplianceEgress(term terminal) {
+	saved, savedEph := w.pkt, w.ephemeral
+	for _, a := range w.sentOn {
+		w.pkt, w.ephemeral = a.pkt, a.eph
+		peer, peerENI := w.egressPeer(term, a.barriers)
+		var h Hop
+		if w.leg == LegReturn {
+			h = w.checkResponseSG(a.eni, sgeval.Egress, peer, peerENI)
+		} else {
+			h = w.checkSG(a.eni, sgeval.Egress, peer, peerENI)
+		}
+		w.rec.setHop(w, a.hop, h)
+	}
+	w.pkt, w.ephemeral = saved, savedEph
+}
+
+// egressPeer describes the destination of w.pkt, which ended its walk at
+// term, to the outbound rules of an interface that sent it when
+// refBarriers was barriers: its address, and the groups of the interface
+// it arrived at when they can match by reference (peerGroups); and that
+// interface, or -1.
+func (w *walker) egressPeer(term terminal, barriers int) (sgeval.Peer, int32) {
+	peer := sgeval.Peer{Addr: w.pkt.Dst}
+	if term.kind != termENI {
+		return peer, -1
+	}
+	peer.Groups = w.peerGroups(sgeval.Egress, w.pkt.Dst, term.eni, barriers)
+	return peer, term.eni
 }

@@ -35,7 +35,7 @@ func (f *portRangeFlag) Set(s string) error {
 func runReach(args []string, out, errOut io.Writer) int {
 	var output outputFlag
 	fs := newFlags("reach", "FILE... --from A --to B", out, errOut, &output)
-	from := fs.String("from", "", "the `source`: instance or interface id, address (ADDRESS@VPC when spaces overlap), internet, or external network id")
+	from := fs.String("from", "", "the `source`: instance or interface id or name, address (ADDRESS@VPC when spaces overlap), internet, or external network id")
 	to := fs.String("to", "", "the `destination`, in the same forms")
 	proto := protocolFlag{model.ProtocolTCP}
 	fs.Var(&proto, "protocol", "the `protocol`: tcp, udp, icmp, all, or a protocol number")
