@@ -86,7 +86,7 @@ type walker struct {
 	blockers  []Blocker
 	warnings  []Warning
 	visited   []visit
-	visitBuf  [6]visit
+	visitBuf  [4]visit
 	steps     int
 	// srcENI is the interface the request came from (-1 if none): its
 	// groups can match security group references while refsKept says so
