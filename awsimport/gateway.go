@@ -253,7 +253,8 @@ func (b *builder) buildVPNs() {
 		for _, aid := range sortedKeys(t.atts) {
 			a := t.atts[aid]
 			if (a.Type == model.AttachmentVPN || a.Type == model.AttachmentDirectConnect) && !reached[a.ID] && a.State == model.AttachmentAvailable {
-				b.warn(a.Source, "", ErrOutsideSnapshot, "%s attachment %s of %s: the networks behind it (learned by BGP) are not in the snapshot: traffic to them answers \"no route\" here, which means unknown, not \"no\"", a.Type, a.ID, tid)
+				a.OutsideSnapshot = true
+				b.warn(a.Source, "", ErrOutsideSnapshot, "%s attachment %s of %s: the networks behind it (learned by BGP) are not in the snapshot: it is kept marked outside_snapshot, and traffic its route tables have no route for is unknown (OUTSIDE_SNAPSHOT), not \"no\"", a.Type, a.ID, tid)
 			}
 		}
 	}

@@ -38,6 +38,10 @@ var (
 	// ErrTooLarge: an input above a limit of LoadOptions (file size, YAML
 	// nodes); the file is not checked further.
 	ErrTooLarge = errors.New("input too large")
+	// ErrOutsideSnapshot: the topology holds something an imported AWS
+	// snapshot could not tell (a route, group or attachment marked outside
+	// the snapshot); answers that depend on it are unknown.
+	ErrOutsideSnapshot = errors.New("outside the snapshot")
 )
 
 // Severity ranks a finding. In validation, errors stop a run; warnings are

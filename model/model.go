@@ -750,6 +750,12 @@ type TGWAttachment struct {
 	// rules reference groups across this attachment when the gateway
 	// allows it too (S-22). Default true, as AWS creates attachments.
 	SecurityGroupReferencing *bool `yaml:"security_group_referencing"`
+	// OutsideSnapshot (vpn and direct-connect-gateway attachments) marks an
+	// attachment whose networks, learned by BGP, the snapshot the topology
+	// was imported from does not hold: a packet that a route table it
+	// propagates into has no route for may be bound for them, so the answer
+	// is unknown (OUTSIDE_SNAPSHOT) rather than a plain "no route".
+	OutsideSnapshot bool `yaml:"outside_snapshot"`
 
 	Source Source `yaml:"-"`
 }

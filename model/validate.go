@@ -310,6 +310,9 @@ func (v *validator) routeTable(vpc *VPC, rt *RouteTable) {
 			v.routeTarget(vpc, r, tsrc)
 			v.moreSpecificThanLocal(vpc, r)
 		}
+		if r.State == RouteOutsideSnapshot {
+			v.add(SeverityWarning, r.Source.Field("state"), ErrOutsideSnapshot, "", "the route for %s in %s leads to %s, outside the imported snapshot: answers through it are unknown (OUTSIDE_SNAPSHOT), not \"no\"", r.Destination, rt.ID, r.Target)
+		}
 	}
 	for i, p := range rt.Propagations {
 		if v.ref(rt.Source.Elem("propagations", i), p, "virtual private gateway", KindVPNGateway) && vpc.VPNGateway != p {
@@ -433,6 +436,9 @@ func (v *validator) portsAndICMP(src Source, p Protocol, ports *PortRange, icmp 
 }
 
 func (v *validator) securityGroup(sg *SecurityGroup) {
+	if sg.OutsideSnapshot {
+		v.add(SeverityWarning, sg.Source.Field("outside_snapshot"), ErrOutsideSnapshot, "", "security group %s is outside the imported snapshot: which interfaces hold it, and what it allows, is unknown, so answers that depend on it are unknown (OUTSIDE_SNAPSHOT), not \"no\"", sg.ID)
+	}
 	for i := range sg.Ingress {
 		r := &sg.Ingress[i]
 		v.portsAndICMP(r.Source, r.Protocol, r.Ports, r.ICMP)
@@ -940,6 +946,12 @@ func (v *validator) attachment(t *TransitGateway, a *TGWAttachment) {
 	}
 	if a.Type != AttachmentVPC && a.SecurityGroupReferencing != nil {
 		v.errorf(src.Field("security_group_referencing"), ErrConflict, "only vpc attachments take security_group_referencing")
+	}
+	switch {
+	case a.OutsideSnapshot && a.Type != AttachmentVPN && a.Type != AttachmentDirectConnect:
+		v.errorf(src.Field("outside_snapshot"), ErrConflict, "only vpn and direct-connect-gateway attachments take outside_snapshot (the networks they learn by BGP)")
+	case a.OutsideSnapshot:
+		v.add(SeverityWarning, src.Field("outside_snapshot"), ErrOutsideSnapshot, "", "the networks behind %s attachment %s (learned by BGP) are outside the imported snapshot: traffic its route tables have no route for is unknown (OUTSIDE_SNAPSHOT), not \"no\"", a.Type, a.ID)
 	}
 }
 

@@ -28,9 +28,14 @@ type TGWRoute struct {
 type TGWTable struct {
 	ID             model.ID
 	TransitGateway model.ID
-	routes         []TGWRoute
-	lpm            lpm
-	ambiguous      [][]int32
+	// OutsideSnapshot is the first (by position) available attachment
+	// marked outside_snapshot that propagates into the table, or empty: a
+	// destination no route matches may be among the networks it learns by
+	// BGP, which the imported snapshot does not hold.
+	OutsideSnapshot model.ID
+	routes          []TGWRoute
+	lpm             lpm
+	ambiguous       [][]int32
 }
 
 // Ranks of transit gateway routes with equal prefixes (S-52), lower wins:
@@ -90,6 +95,9 @@ func CompileTGWTable(tgw *model.TransitGateway, rt *model.TGWRouteTable, r Resol
 	for _, a := range tgw.Attachments {
 		if a.State != model.AttachmentAvailable || !contains(tgw.PropagationsOf(a), rt.ID) {
 			continue
+		}
+		if a.OutsideSnapshot && t.OutsideSnapshot == "" {
+			t.OutsideSnapshot = a.ID
 		}
 		var cidrs []netip.Prefix
 		switch a.Type {

@@ -1027,6 +1027,16 @@ func (w *walker) throughTGW(att *attInfo, az string) terminal {
 		if rt := w.s.x.TGWRouteTable(t.ID); rt != nil && w.words() {
 			tpos = rt.Source.Position
 		}
+		if out := t.OutsideSnapshot; out != "" {
+			// The networks out learns by BGP are not in the snapshot:
+			// the destination may be among them.
+			w.block(OutsideSnapshot, t.ID, "", tpos, func() string {
+				return fmt.Sprintf("transit gateway route table %s has no route for %s in the snapshot, but attachment %s propagates into it networks the imported snapshot does not hold (learned by BGP): whether the traffic leaves through it is unknown", t.ID, w.pkt.Dst, out)
+			})
+			return w.drop(t.ID, HopTGWRouteTable, w.say(func() string {
+				return "no route for " + w.pkt.Dst.String() + " in the snapshot; " + string(out) + " may have one"
+			}), tpos)
+		}
 		w.block(TGWRtbCannotRoute, t.ID, "", tpos, func() string {
 			return fmt.Sprintf("transit gateway route table %s has no route for %s (S-52)", t.ID, w.pkt.Dst)
 		})

@@ -53,7 +53,7 @@ func runImport(args []string, out, errOut io.Writer) int {
 	}
 	m, diags := awsimport.Read(src)
 	if m != nil {
-		diags = append(diags, model.Validate(m)...)
+		diags = append(diags, withoutImportedOutside(model.Validate(m), func(string) bool { return true })...)
 		diags.Sort()
 	}
 	if errs := diags.Errors(); len(errs) > 0 || m == nil {

@@ -130,6 +130,7 @@ func readInputs(files []string, fromAWS []string) (*model.Model, model.Diagnosti
 	}
 	var models []*model.Model
 	var decoding, imported model.Diagnostics
+	yamlFiles := map[string]bool{}
 	read := func(f string, aws bool) {
 		if aws {
 			m, d := awsimport.Read(f)
@@ -141,6 +142,7 @@ func readInputs(files []string, fromAWS []string) (*model.Model, model.Diagnosti
 		}
 		ms, d := inputLimits.ParseFiles(f)
 		decoding = append(decoding, d...)
+		yamlFiles[f] = true
 		models = append(models, ms...)
 	}
 	for _, f := range files {
@@ -156,9 +158,26 @@ func readInputs(files []string, fromAWS []string) (*model.Model, model.Diagnosti
 		return nil, all
 	}
 	m := model.Merge(models...)
-	all := append(model.Check(m, decoding), imported...)
+	checked := withoutImportedOutside(model.Check(m, decoding), func(file string) bool { return !yamlFiles[file] })
+	all := append(checked, imported...)
 	all.Sort()
 	return m, all
+}
+
+// withoutImportedOutside drops the warnings of model validation about
+// what lies outside an AWS snapshot (model.ErrOutsideSnapshot) for places
+// in files of a snapshot (fromSnapshot): the importer has already warned
+// about each, in its own words. The same warnings about a YAML file, such
+// as the output of vpcreach import, stay.
+func withoutImportedOutside(ds model.Diagnostics, fromSnapshot func(file string) bool) model.Diagnostics {
+	out := ds[:0:0]
+	for _, d := range ds {
+		if d.Severity == model.SeverityWarning && errors.Is(d, model.ErrOutsideSnapshot) && fromSnapshot(d.Pos.File) {
+			continue
+		}
+		out = append(out, d)
+	}
+	return out
 }
 
 // diagLine renders a diagnostic as Diagnostic.Error does, with a "note: "
