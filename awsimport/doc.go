@@ -118,12 +118,17 @@
 //     become groups marked outside_snapshot, with no rules; a prefix list
 //     outside the snapshot is left out of the rule; a stale reference (its
 //     peering deleted) likewise, wrapping ErrInactive;
-//   - VPN and Direct Connect attachments whose networks are not listed,
-//     and private zones without records, are named.
+//   - a transit gateway VPN or Direct Connect attachment whose networks
+//     (learned by BGP) are not listed is marked outside_snapshot; private
+//     zones without records are named.
 //
 // The engine answers paths that depend on outside-snapshot routes and
-// groups with the code OUTSIDE_SNAPSHOT: unknown, not "no". The warnings,
-// and the sentinels they wrap, say what is missing.
+// groups with the code OUTSIDE_SNAPSHOT: unknown, not "no"; so too a
+// packet that a transit gateway route table has no route for, when an
+// outside_snapshot attachment propagates into that table. The warnings,
+// and the sentinels they wrap, say what is missing. The marks are part of
+// the YAML the import writes, so the exported topology answers the same,
+// and model.Validate warns about each of them (model.ErrOutsideSnapshot).
 //
 // Output is deterministic: resources are sorted by id, and no map order
 // reaches it. Positions name the JSON file and the line and column of the

@@ -354,6 +354,12 @@ func (e *exporter) permission(r model.SGRule, peers []model.Peer) awsPermission 
 }
 
 func (e *exporter) group(v *model.VPC, sg *model.SecurityGroup, scope string) {
+	if sg.OutsideSnapshot {
+		// Not in the snapshot: the rules and interfaces that name it
+		// still do, and the import makes it an outside-snapshot group
+		// again.
+		return
+	}
 	name := sg.Name
 	if sg.Default {
 		name = "default"

@@ -117,3 +117,19 @@ func TestBatfishHybridCloudVPNIsOutsideSnapshot(t *testing.T) {
 		assert.Equal(t, []string{"forward:OUTSIDE_SNAPSHOT"}, blockerCodes(r), "%s: %s", name, r.Text())
 	}
 }
+
+// Export writes an AWS snapshot that imports back with the same marks,
+// so it answers as the model does.
+func TestExportKeepsOutsideSnapshot(t *testing.T) {
+	m := importOutside(t)
+	dir := t.TempDir()
+	require.NoError(t, awsimport.Export(m, dir))
+	again, _, err := awsimport.ImportDir(dir)
+	require.NoError(t, err)
+	s, err := solver.New(again)
+	require.NoError(t, err)
+	for _, c := range outsideQueries {
+		r := s.Reach(c.q)
+		assert.Equal(t, []string{"forward:OUTSIDE_SNAPSHOT"}, blockerCodes(r), "%s: %s", c.name, r.Text())
+	}
+}
