@@ -192,7 +192,7 @@ var batfishReach = []reachCase{
 	{"pybatfish-hybrid-cloud", "port 80 is not admitted", tcp("i-04cd3db5124a05ee6", "i-01602d9efaed4409a", 80), false, []string{"forward:ENI_SG_RULES_MISMATCH"}},
 	{"pybatfish-hybrid-cloud", "us-west-2 spokes through their transit gateway", tcp("i-0a5d64b8b58c6dd09", "i-02cae6eaa9edeed70", 22), true, nil},
 	{"pybatfish-hybrid-cloud", "regions are not connected: the private address goes to the internet gateway", tcp("i-01602d9efaed4409a", "i-02cae6eaa9edeed70", 22), false, []string{"forward:IGW_DESTINATION_ADDRESS_NOT_IN_RFC1918_EGRESS"}},
-	{"pybatfish-hybrid-cloud", "on-premises prefixes are unknown (BGP): no gateway route", tcp("i-04cd3db5124a05ee6", "203.0.113.10", 22), false, []string{"forward:TGW_RTB_CANNOT_ROUTE"}},
+	{"pybatfish-hybrid-cloud", "on-premises prefixes are unknown (BGP): the VPN attachment may carry them, so the answer is unknown, not no", tcp("i-04cd3db5124a05ee6", "203.0.113.10", 22), false, []string{"forward:OUTSIDE_SNAPSHOT"}},
 	{"pybatfish-hybrid-cloud", "the internet reaches the us-west-2 public instance", tcp("internet", "54.191.42.182", 22), true, nil},
 }
 
