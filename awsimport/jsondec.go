@@ -46,6 +46,8 @@ type jsonError struct {
 	// first is the offset of the first occurrence of a key given twice (a
 	// key is never at offset 0); 0 otherwise.
 	first int
+	// badUTF8: invalid UTF-8 in a string, which encoding/json accepts.
+	badUTF8 bool
 }
 
 func (e *jsonError) Error() string {
@@ -875,7 +877,9 @@ func (d *decoder) scanString(i int) (end int, escaped bool, err error) {
 		default:
 			r, n := utf8.DecodeRune(data[j:])
 			if r == utf8.RuneError && n <= 1 {
-				return j, false, syntaxErr(j, "invalid UTF-8 in a string (the byte 0x%02x): the file is damaged, or not in UTF-8", c)
+				e := syntaxErr(j, "invalid UTF-8 in a string (the byte 0x%02x): the file is damaged, or not in UTF-8", c)
+				e.badUTF8 = true
+				return j, false, e
 			}
 			j += n
 		}
