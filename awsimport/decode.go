@@ -252,6 +252,9 @@ func (r *reader) topLevel(f *jsonFile, i int, snap *snapshot) (read, unknown []s
 			read = append(read, key)
 		default:
 			if i, err = d.skip(i); err != nil {
+				if je, ok := err.(*jsonError); ok {
+					je.in(key)
+				}
 				return nil, nil, err
 			}
 			if !benignKeys[key] {

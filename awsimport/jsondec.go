@@ -42,7 +42,7 @@ type jsonError struct {
 	off  int
 	msg  string
 	typ  bool   // a value of the wrong type, not a syntax error
-	path string // where the value of the wrong type is, such as Subnets[0].CidrBlock
+	path string // the value at fault, such as Subnets[0].CidrBlock
 	// first is the offset of the first occurrence of a key given twice (a
 	// key is never at offset 0); 0 otherwise.
 	first int
@@ -57,12 +57,8 @@ func (e *jsonError) Error() string {
 	return e.msg
 }
 
-// in prefixes the path of a type error or repeated key with the key or
-// index it is in.
+// in prefixes the path of the error with the key or index it is in.
 func (e *jsonError) in(step string) {
-	if !e.typ && e.first == 0 {
-		return
-	}
 	switch {
 	case e.path == "":
 		e.path = step
