@@ -248,13 +248,14 @@ func (d *Destination) UnmarshalText(b []byte) error {
 func (d Destination) MarshalText() ([]byte, error) { return []byte(d.String()), nil }
 
 // parseCIDROrID tells CIDRs from ids. Text that starts with a digit must be
-// a CIDR; an address without a length is refused with a hint.
+// a CIDR; an address without a length is refused with a hint. IPv6 text
+// (::/0) is a CIDR too, refused as such, not taken for an id.
 func parseCIDROrID(s string) (netip.Prefix, bool, error) {
 	t := strings.TrimSpace(s)
 	if t == "" {
 		return netip.Prefix{}, false, fmt.Errorf("empty value")
 	}
-	if t[0] < '0' || t[0] > '9' {
+	if (t[0] < '0' || t[0] > '9') && !isIPv6(t) {
 		if strings.ContainsAny(t, " \t") {
 			return netip.Prefix{}, false, fmt.Errorf("%q is neither a CIDR nor an id", s)
 		}
@@ -262,6 +263,16 @@ func parseCIDROrID(s string) (netip.Prefix, bool, error) {
 	}
 	p, err := ParseCIDR(t)
 	return p, true, err
+}
+
+// isIPv6 reports whether t is an IPv6 address or CIDR block.
+func isIPv6(t string) bool {
+	if !strings.Contains(t, ":") {
+		return false
+	}
+	_, perr := netip.ParsePrefix(t)
+	_, aerr := netip.ParseAddr(t)
+	return perr == nil || aerr == nil
 }
 
 // ParseCIDR parses an IPv4 CIDR such as 10.0.0.0/16 and insists that its
