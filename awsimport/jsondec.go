@@ -185,14 +185,21 @@ func (d *decoder) positioned(i int, val, pos reflect.Value) (int, error) {
 
 // object decodes the object at data[i] into the struct v.
 func (d *decoder) object(i int, v reflect.Value, tr *tracker) (int, error) {
-	data := d.data
 	if err := d.enter(i); err != nil {
 		return i, err
 	}
-	si := infoOf(v.Type())
 	base := len(d.members)
+	i, err := d.fields(i, v, infoOf(v.Type()), tr, base)
+	d.members = d.members[:base]
+	d.depth--
+	return i, err
+}
+
+// fields decodes the members of the object at data[i] into the struct v,
+// of plan si; its keys go on d.members from base.
+func (d *decoder) fields(i int, v reflect.Value, si *structInfo, tr *tracker, base int) (int, error) {
+	data := d.data
 	var seen seenKeys
-	defer func() { d.members = d.members[:base]; d.depth-- }()
 	i = skipWS(data, i+1)
 	if i < len(data) && data[i] == '}' {
 		return i + 1, nil
@@ -202,7 +209,7 @@ func (d *decoder) object(i int, v reflect.Value, tr *tracker) (int, error) {
 			return i, d.expectedKey(i)
 		}
 		keyOff := i
-		key, end, err := d.key(i)
+		key, end, escaped, err := d.keyText(i)
 		if err != nil {
 			return end, err
 		}
@@ -210,7 +217,7 @@ func (d *decoder) object(i int, v reflect.Value, tr *tracker) (int, error) {
 		if !ok {
 			fi = -1
 		}
-		if err := d.member(base, &seen, fi, key, keyOff, end); err != nil {
+		if err := d.member(base, &seen, fi, key, keyOff, end, escaped); err != nil {
 			return keyOff, err
 		}
 		if i, err = d.colon(end, key); err != nil {
@@ -251,8 +258,8 @@ type seenKeys struct{ fields, keys uint64 }
 // member records a key of the object whose members start at
 // d.members[base], and fails when it was given before: the same field
 // (whatever the case of its key), or the same key that no field takes.
-// The key is written at data[off:end]; key is its text.
-func (d *decoder) member(base int, seen *seenKeys, field int, key []byte, off, end int) error {
+// The key is written at data[off:end] (with escapes); key is its text.
+func (d *decoder) member(base int, seen *seenKeys, field int, key []byte, off, end int, escaped bool) error {
 	var bit uint64
 	var set *uint64
 	if field >= 0 {
@@ -272,7 +279,7 @@ func (d *decoder) member(base int, seen *seenKeys, field int, key []byte, off, e
 		}
 	}
 	*set |= bit
-	d.members = append(d.members, member{field: field, off: off, end: end, escaped: end-off-2 != len(key) || string(d.data[off+1:end-1]) != string(key)})
+	d.members = append(d.members, member{field: field, off: off, end: end, escaped: escaped})
 	return nil
 }
 

@@ -59,12 +59,18 @@ func (d *decoder) enter(i int) error {
 // key reads the key at data[i]: its text (unescaped), and the index after
 // it.
 func (d *decoder) key(i int) ([]byte, int, error) {
-	end, escaped, err := d.scanString(i)
+	key, end, _, err := d.keyText(i)
+	return key, end, err
+}
+
+// keyText is key, and says whether the key is written with escapes.
+func (d *decoder) keyText(i int) (key []byte, end int, escaped bool, err error) {
+	end, escaped, err = d.scanString(i)
 	if err != nil || !escaped {
-		return d.data[i+1 : max(i+1, end-1)], end, err
+		return d.data[i+1 : max(i+1, end-1)], end, escaped, err
 	}
 	s, end, err := d.str(i)
-	return []byte(s), end, err
+	return []byte(s), end, true, err
 }
 
 // colon reads the ':' after key, which ends at i, and the whitespace
@@ -364,8 +370,11 @@ func (d *decoder) scanString(i int) (end int, escaped bool, err error) {
 // backslash, a control character or a byte of a multi-byte character.
 func plainWord(w uint64) bool {
 	const ones, highs = 0x0101010101010101, 0x8080808080808080
-	hasZero := func(v uint64) uint64 { return (v - ones) & ^v & highs }
-	return (w|hasZero(w^(ones*'"'))|hasZero(w^(ones*'\\'))|(w-ones*0x20)&^w)&highs == 0
+	q, b := w^(ones*'"'), w^(ones*'\\') // a zero byte where w has a quote, a backslash
+	// A byte's high bit is set in x-ones&^x where x has a zero byte (the
+	// lowest is exact, which is enough), and in w-0x20...&^w where w has a
+	// control character.
+	return (w|(q-ones)&^q|(b-ones)&^b|(w-ones*0x20)&^w)&highs == 0
 }
 
 func isHex(c byte) bool {
@@ -390,14 +399,16 @@ func (d *decoder) str(i int) (string, int, error) {
 }
 
 func skipWS(data []byte, i int) int {
-	// The AWS CLI indents by four spaces a level: skip them eight at a
-	// time.
-	for i+8 <= len(data) && binary.LittleEndian.Uint64(data[i:]) == 0x2020202020202020 {
-		i += 8
-	}
 	for i < len(data) {
-		switch data[i] {
-		case ' ', '\t', '\r', '\n':
+		switch c := data[i]; {
+		case c > ' ':
+			return i // most bytes: one test
+		case c == '\n':
+			// The AWS CLI indents by four spaces a level: skip the
+			// indentation eight bytes at a time.
+			for i++; i+8 <= len(data) && binary.LittleEndian.Uint64(data[i:]) == 0x2020202020202020; i += 8 {
+			}
+		case c == ' ' || c == '\t' || c == '\r':
 			i++
 		default:
 			return i
