@@ -253,7 +253,8 @@ func (d *Destination) UnmarshalText(b []byte) error {
 func (d Destination) MarshalText() ([]byte, error) { return []byte(d.String()), nil }
 
 // parseCIDROrID tells CIDRs from ids. Text that starts with a digit must be
-// a CIDR; an address without a length is refused with a hint.
+// a CIDR; an address without a length is refused with a hint. IPv6 text
+// (::/0) is a CIDR too, refused as such, not taken for an id.
 func parseCIDROrID(s string) (netip.Prefix, bool, error) {
 	t := strings.TrimSpace(s)
 	if t == "" {
