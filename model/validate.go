@@ -637,7 +637,7 @@ func (v *validator) subnetsOnePerAZ(src Source, vpc *VPC, subnets []ID, ips []ne
 		azs[az] = s
 	}
 	if len(ips) > 0 && len(ips) != len(subnets) {
-		v.errorf(src.Field(ipKey), ErrConflict, "%d addresses for %d subnets; give one per subnet, in the same order", len(ips), len(subnets))
+		v.errorf(src.Field(ipKey), ErrConflict, "%s for %s; give one per subnet, in the same order", countOf(len(ips), "address", "addresses"), countOf(len(subnets), "subnet", "subnets"))
 		return
 	}
 	for i, a := range ips {
@@ -735,7 +735,7 @@ func (v *validator) loadBalancer(vpc *VPC, lb *LoadBalancer, addrs *addrBook) {
 		if lb.Scheme != SchemeInternetFacing {
 			v.add(SeverityError, src.Field("public_ips"), ErrConflict, "S-82", "an internal load balancer has no public addresses")
 		} else if len(lb.PublicIPs) != len(lb.Subnets) {
-			v.errorf(src.Field("public_ips"), ErrConflict, "%d public addresses for %d subnets; give one per subnet", len(lb.PublicIPs), len(lb.Subnets))
+			v.errorf(src.Field("public_ips"), ErrConflict, "%s for %s; give one per subnet", countOf(len(lb.PublicIPs), "public address", "public addresses"), countOf(len(lb.Subnets), "subnet", "subnets"))
 		}
 	}
 	v.groups(src, vpc, lb.SecurityGroups, 5)
@@ -1146,4 +1146,12 @@ func (v *validator) endpointSpec(src Source, s string, dest bool) {
 	} else {
 		v.errorf(src, ErrUnknownRef, "%q is not an id, address or name this model knows", s)
 	}
+}
+
+// countOf writes n with the singular or plural noun: "1 subnet", "2 subnets".
+func countOf(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return fmt.Sprintf("%d %s", n, many)
 }
