@@ -18,15 +18,22 @@ type awsNetworkACL struct {
 // awsACLEntry is a network ACL rule. Protocol is a number as a string
 // ("-1" for all); RuleNumber 32767 is the final deny-all rule.
 type awsACLEntry struct {
-	RuleNumber    int
+	RuleNumber    *jsonInt
 	Protocol      string
 	RuleAction    string
 	Egress        bool
-	CidrBlock     string
-	Ipv6CidrBlock string
-	PortRange     *struct{ From, To *int }
-	IcmpTypeCode  *struct{ Type, Code *int }
+	CidrBlock     jsonText
+	Ipv6CidrBlock jsonText
+	PortRange     *awsPortRange
+	IcmpTypeCode  *awsICMPTypeCode
 }
+
+// awsPortRange is the port range of a network ACL rule.
+type awsPortRange struct{ From, To *jsonInt }
+
+// awsICMPTypeCode is the ICMP type and code of a network ACL rule (-1:
+// any).
+type awsICMPTypeCode struct{ Type, Code *jsonInt }
 
 // finalRule is the number of the implicit deny-all rule AWS lists last; the
 // model adds it itself (S-31).
@@ -41,22 +48,12 @@ func (b *builder) buildNetworkACLs() {
 		}
 		acl := &model.NetworkACL{ID: model.ID(a.NetworkAclId), Default: a.IsDefault, Source: it.src}
 		for i := range a.Entries {
-			e := &a.Entries[i]
 			src := it.at("Entries", i)
-			if e.RuleNumber == finalRule {
-				continue
-			}
-			if e.CidrBlock == "" {
-				if e.Ipv6CidrBlock != "" {
-					b.count("ipv6-acl", src, ErrNotModelled, "IPv6 network ACL rules skipped, as vpcreach models IPv4 only: %N")
-				}
-				continue
-			}
-			r, ok := b.aclRule(e, src)
+			r, ok := b.aclRule(&a.Entries[i], src)
 			if !ok {
 				continue
 			}
-			if e.Egress {
+			if a.Entries[i].Egress {
 				acl.Egress = append(acl.Egress, r)
 			} else {
 				acl.Ingress = append(acl.Ingress, r)
@@ -89,62 +86,84 @@ func (b *builder) warnNoACLs() {
 	}
 }
 
+// aclRule maps one entry; ok is false for the final rule, which the model
+// makes itself, for IPv6 rules, and for entries with values AWS never
+// writes (reported).
 func (b *builder) aclRule(e *awsACLEntry, src model.Source) (model.ACLRule, bool) {
-	r := model.ACLRule{Rule: e.RuleNumber, Source: src}
+	r := model.ACLRule{Source: src}
+	if e.RuleNumber == nil {
+		b.errorf(src, "RuleNumber", model.ErrMissingField, "a network ACL entry has a RuleNumber, and this one has none")
+		return r, false
+	}
+	if e.RuleNumber.V == finalRule {
+		// The final deny-all rule (S-31): AWS lists it, the model makes it.
+		if e.Protocol != "-1" || e.RuleAction != "deny" || (e.CidrBlock.S != "0.0.0.0/0" && e.Ipv6CidrBlock.S != "::/0") {
+			b.errorf(at(src, e.RuleNumber.Pos), "RuleNumber", model.ErrInvalidValue, "rule %d is AWS's final rule, which denies all traffic from 0.0.0.0/0 (or ::/0) and which AWS writes as such: this one is different (S-31)", finalRule)
+		}
+		return r, false
+	}
+	if n := e.RuleNumber.V; n < 1 || n > finalRule-1 {
+		b.errorf(at(src, e.RuleNumber.Pos), "RuleNumber", model.ErrInvalidValue, "rule number %d is outside 1..%d (S-31)", n, finalRule-1)
+		return r, false
+	}
+	r.Rule = e.RuleNumber.V
+	ok := true
 	p, err := model.ParseProtocol(e.Protocol)
 	if err != nil {
-		b.warn(src, "Protocol", model.ErrInvalidValue, "%s: rule left out", err)
-		return r, false
+		b.errorf(src, "Protocol", model.ErrInvalidValue, "%s", err)
+		ok = false
 	}
 	r.Protocol = p
-	c, ok := parseCIDR(e.CidrBlock)
-	if !ok {
-		b.warn(src, "CidrBlock", model.ErrInvalidValue, "%q is not an IPv4 CIDR: rule left out", e.CidrBlock)
-		return r, false
-	}
-	r.CIDR = c
 	switch e.RuleAction {
 	case "allow":
 		r.Action = model.ACLAllow
 	case "deny":
 		r.Action = model.ACLDeny
 	default:
-		b.warn(src, "RuleAction", model.ErrInvalidValue, "rule action %q is neither allow nor deny: rule left out", e.RuleAction)
+		b.errorf(src, "RuleAction", model.ErrInvalidValue, "rule action %q is neither allow nor deny", e.RuleAction)
+		ok = false
+	}
+	cidr, kind := b.ipv4CIDR(e.CidrBlock, src, "CidrBlock", "the rule for")
+	switch {
+	case kind == cidrAbsent && e.Ipv6CidrBlock.S != "":
+		b.ipv6(at(src, e.Ipv6CidrBlock.Pos), "Ipv6CidrBlock", "the rule for %s is skipped", e.Ipv6CidrBlock.S)
+		return r, false
+	case kind == cidrAbsent:
+		b.errorf(src, "CidrBlock", model.ErrMissingField, "a network ACL entry has a CidrBlock (or an Ipv6CidrBlock), and this one has none")
+		return r, false
+	case kind != cidrIPv4:
+		return r, false
+	}
+	r.CIDR = cidr
+	if !ok {
 		return r, false
 	}
 	switch {
 	case p.HasPorts():
-		r.Ports = portRange(e.PortRange)
-	case p.IsICMP() && e.IcmpTypeCode != nil:
-		r.ICMP = icmpMatch(e.IcmpTypeCode.Type, e.IcmpTypeCode.Code)
+		if e.PortRange == nil {
+			b.errorf(src, "PortRange", model.ErrMissingField, "a %s rule has a PortRange, and this one has none", p)
+			return r, false
+		}
+		if r.Ports, ok = b.portRange(e.PortRange.From, e.PortRange.To, src.Field("PortRange"), p, "From", "To"); !ok {
+			return r, false
+		}
+	case p == model.ProtocolICMP:
+		if e.IcmpTypeCode == nil {
+			b.errorf(src, "IcmpTypeCode", model.ErrMissingField, "an icmp rule has an IcmpTypeCode, and this one has none")
+			return r, false
+		}
+		if r.ICMP, ok = b.icmpTypeCode(e.IcmpTypeCode.Type, e.IcmpTypeCode.Code, src.Field("IcmpTypeCode"), "Type", "Code"); !ok {
+			return r, false
+		}
+	case p == model.ProtocolICMPv6 && e.IcmpTypeCode != nil:
+		if r.ICMP, ok = b.icmpTypeCode(e.IcmpTypeCode.Type, e.IcmpTypeCode.Code, src.Field("IcmpTypeCode"), "Type", "Code"); !ok {
+			return r, false
+		}
+	default:
+		if e.PortRange != nil {
+			b.ignoredPort(e.PortRange.From, src.Field("PortRange"), "From", p)
+			b.ignoredPort(e.PortRange.To, src.Field("PortRange"), "To", p)
+		}
 	}
 	return r, true
-}
-
-// portRange maps an AWS port range (absent, or -1: every port).
-func portRange(pr *struct{ From, To *int }) *model.PortRange {
-	if pr == nil || pr.From == nil || *pr.From < 0 {
-		return ptr(model.AllPorts)
-	}
-	from, to := *pr.From, *pr.From
-	if pr.To != nil && *pr.To >= from {
-		to = *pr.To
-	}
-	return &model.PortRange{First: uint16(min(from, 65535)), Last: uint16(min(to, 65535))}
-}
-
-// icmpMatch maps an ICMP type and code (-1 or absent: any); nil means all
-// ICMP.
-func icmpMatch(t, c *int) *model.ICMPMatch {
-	m := model.AnyICMP
-	if t != nil && *t >= 0 {
-		m.Type = *t
-	}
-	if c != nil && *c >= 0 && m.Type >= 0 {
-		m.Code = *c
-	}
-	if m == model.AnyICMP {
-		return nil
-	}
-	return &m
 }

@@ -33,6 +33,10 @@ var (
 	ErrInactive = errors.New("inactive")
 	// ErrSkipped: a file, a key or a resource that was not read.
 	ErrSkipped = errors.New("skipped")
+	// ErrNothingImported: a snapshot (or file) that gave no resource at
+	// all: only unrelated JSON, empty lists, resources all skipped. It is
+	// an error, as an empty directory is.
+	ErrNothingImported = errors.New("nothing imported")
 )
 
 // DefaultRegion is the region of a snapshot directory whose layout and data
@@ -63,12 +67,12 @@ func ImportBundle(name string) (*model.Model, model.Diagnostics, error) {
 	if err != nil {
 		return nil, nil, model.Diagnostics{{Severity: model.SeverityError, Pos: model.Position{File: name}, Message: err.Error(), Err: err}}
 	}
-	if !isBundle(data) {
+	r := newReader()
+	r.readFile(name, data, r.scopeFor(filepath.ToSlash(filepath.Dir(name))))
+	if r.diags.Err() == nil && !isBundle(data) {
 		return nil, nil, model.Diagnostics{{Severity: model.SeverityError, Pos: model.Position{File: name, Line: 1},
 			Message: `not an np-guard cloud-resource-collector bundle (no "provider": "aws" key)`, Err: model.ErrInvalidValue}}
 	}
-	r := newReader()
-	r.readFile(name, data, r.scopeFor(filepath.ToSlash(filepath.Dir(name))))
 	return finish(r.build())
 }
 
@@ -180,6 +184,7 @@ func (r *reader) readFS(fsys fs.FS, root string, display func(string) string) {
 		r.readFile(display(root), data, r.scopeFor(path.Dir(root)))
 		return
 	}
+	r.root = display(root)
 	// A Batfish snapshot folder holds its files in aws_configs/.
 	if st, err := fs.Stat(fsys, path.Join(root, "aws_configs")); err == nil && st.IsDir() {
 		root = path.Join(root, "aws_configs")
@@ -243,6 +248,7 @@ func (r *reader) readFS(fsys fs.FS, root string, display func(string) string) {
 	for k, sub := range subs {
 		snaps[k] = &sub.snap
 		r.diags = append(r.diags, sub.diags...)
+		r.lists += sub.lists
 	}
 	r.snap.mergeAll(snaps)
 	if len(files) == 0 {

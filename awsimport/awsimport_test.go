@@ -192,7 +192,7 @@ var batfishReach = []reachCase{
 	{"pybatfish-hybrid-cloud", "port 80 is not admitted", tcp("i-04cd3db5124a05ee6", "i-01602d9efaed4409a", 80), false, []string{"forward:ENI_SG_RULES_MISMATCH"}},
 	{"pybatfish-hybrid-cloud", "us-west-2 spokes through their transit gateway", tcp("i-0a5d64b8b58c6dd09", "i-02cae6eaa9edeed70", 22), true, nil},
 	{"pybatfish-hybrid-cloud", "regions are not connected: the private address goes to the internet gateway", tcp("i-01602d9efaed4409a", "i-02cae6eaa9edeed70", 22), false, []string{"forward:IGW_DESTINATION_ADDRESS_NOT_IN_RFC1918_EGRESS"}},
-	{"pybatfish-hybrid-cloud", "on-premises prefixes are unknown (BGP): no gateway route", tcp("i-04cd3db5124a05ee6", "203.0.113.10", 22), false, []string{"forward:TGW_RTB_CANNOT_ROUTE"}},
+	{"pybatfish-hybrid-cloud", "on-premises prefixes are unknown (BGP): the VPN attachment may carry them, so the answer is unknown, not no", tcp("i-04cd3db5124a05ee6", "203.0.113.10", 22), false, []string{"forward:OUTSIDE_SNAPSHOT"}},
 	{"pybatfish-hybrid-cloud", "the internet reaches the us-west-2 public instance", tcp("internet", "54.191.42.182", 22), true, nil},
 }
 
@@ -431,7 +431,7 @@ func TestMappings(t *testing.T) {
 			"Associations": [{"SubnetId": "subnet-2"}], "Entries": [
 				{"RuleNumber": 100, "Protocol": "6", "RuleAction": "allow", "Egress": false, "CidrBlock": "10.0.0.0/16", "PortRange": {"From": 22, "To": 22}},
 				{"RuleNumber": 110, "Protocol": "1", "RuleAction": "deny", "Egress": false, "CidrBlock": "0.0.0.0/0", "IcmpTypeCode": {"Type": 3, "Code": 4}},
-				{"RuleNumber": 120, "Protocol": "17", "RuleAction": "allow", "Egress": false, "CidrBlock": "0.0.0.0/0"},
+				{"RuleNumber": 120, "Protocol": "17", "RuleAction": "allow", "Egress": false, "CidrBlock": "0.0.0.0/0", "PortRange": {"From": 0, "To": 65535}},
 				{"RuleNumber": 32767, "Protocol": "-1", "RuleAction": "deny", "Egress": false, "CidrBlock": "0.0.0.0/0"}]}]}`,
 		"us-east-1/SecurityGroups.json": `{"SecurityGroups": [
 			{"GroupId": "sg-a", "GroupName": "a", "VpcId": "vpc-a", "IpPermissions": [
@@ -482,7 +482,7 @@ func TestMappings(t *testing.T) {
 	assert.Empty(t, m.PeeringConnections, "the peer VPC is not in the snapshot")
 	assert.True(t, hasDiag(diags, awsimport.ErrOutsideSnapshot, "pcx-gone", "vpc-far of account 999999999999"))
 	assert.True(t, hasDiag(diags, awsimport.ErrNotModelled, "edge association", "rtb-edge"))
-	assert.True(t, hasDiag(diags, awsimport.ErrNotModelled, "IPv6 routes"))
+	assert.True(t, hasDiag(diags, awsimport.ErrNotModelled, "IPv6 is not modelled yet: the route to ::/0 is skipped"))
 
 	// ACL: numbers as strings, rule 32767 left to the model, ICMP type and
 	// code, association.
@@ -492,7 +492,7 @@ func TestMappings(t *testing.T) {
 	assert.Equal(t, model.ProtocolTCP, acl.Ingress[0].Protocol)
 	assert.Equal(t, model.SinglePort(22), *acl.Ingress[0].Ports)
 	assert.Equal(t, model.ICMPMatch{Type: 3, Code: 4}, *acl.Ingress[1].ICMP)
-	assert.Equal(t, model.AllPorts, *acl.Ingress[2].Ports, "udp with no port range: every port")
+	assert.Equal(t, model.AllPorts(), *acl.Ingress[2].Ports, "udp 0-65535: every port")
 	assert.Empty(t, acl.Egress)
 	for _, sn := range v.Subnets {
 		if sn.ID == "subnet-2" {

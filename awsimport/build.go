@@ -225,6 +225,8 @@ type builder struct {
 	usedENIs  map[string]bool         // interfaces mapped as part of another resource
 	// placeholders are the groups made up for ids the snapshot lacks.
 	placeholders map[string]bool
+	// ipv6Lists are the prefix lists left out as IPv6 ones.
+	ipv6Lists map[string]bool
 	// Load balancers and target groups by ARN.
 	lbByARN map[string]*model.LoadBalancer
 	tgByARN map[string]*model.TargetGroup
@@ -251,16 +253,19 @@ type instanceRef struct {
 }
 
 func (r *reader) build() (*model.Model, model.Diagnostics) {
-	if r.files == 0 && len(r.diags.Errors()) > 0 {
+	// A file that cannot be read leaves the snapshot incomplete: building
+	// the rest would only add follow-on warnings about what it held.
+	if len(r.diags.Errors()) > 0 {
 		r.diags.Sort()
 		return nil, r.diags
 	}
 	r.collectEvidence()
 	r.settle()
+	start := len(r.diags)
 	b := &builder{r: r, s: &r.snap, m: &model.Model{Version: model.FormatVersion},
 		vpcs: map[string]*vpcB{}, kind: map[string]model.Kind{}, vpcOf: map[string]string{},
 		accounts: map[string]string{}, counts: map[string]*countNote{}, enis: map[string]*item[awsENI]{},
-		instances: map[string]*instanceRef{}, byENI: map[string]*instanceRef{}, usedENIs: map[string]bool{}, placeholders: map[string]bool{},
+		instances: map[string]*instanceRef{}, byENI: map[string]*instanceRef{}, usedENIs: map[string]bool{}, placeholders: map[string]bool{}, ipv6Lists: map[string]bool{},
 		lbByARN: map[string]*model.LoadBalancer{}, tgByARN: map[string]*model.TargetGroup{},
 		tgws: map[string]*tgwB{}, skipRoutes: map[[2]string]bool{}, services: map[string]*model.EndpointService{}}
 	n := len(b.s.instances) + len(b.s.enis)
@@ -292,12 +297,42 @@ func (r *reader) build() (*model.Model, model.Diagnostics) {
 	b.finishVPCs()
 	b.assemble()
 	b.flushCounts()
+	if errs := r.diags[start:].Errors(); len(errs) > 0 {
+		// A value that AWS never writes was left out with an error: what
+		// else the builder said (references to what was left out) would
+		// only mislead. The errors are the whole answer.
+		r.diags = append(r.diags[:start:start], errs...)
+		r.diags.Sort()
+		return nil, r.diags
+	}
+	if isEmpty(b.m) {
+		r.errorf(model.Position{File: r.root}, ErrNothingImported, "nothing imported: %s", r.emptyReason())
+	}
 	diags := r.diags
 	diags.Sort()
-	if len(b.m.VPCs) == 0 && len(diags.Errors()) > 0 {
+	if isEmpty(b.m) {
 		return nil, diags
 	}
 	return b.m, diags
+}
+
+// isEmpty reports whether m holds no resource at all.
+func isEmpty(m *model.Model) bool {
+	return len(m.VPCs) == 0 && len(m.TransitGateways) == 0 && len(m.PeeringConnections) == 0 && len(m.PrefixLists) == 0 &&
+		len(m.EndpointServices) == 0 && len(m.HostedZones) == 0 && len(m.ExternalNetworks) == 0
+}
+
+// emptyReason says why nothing was imported.
+func (r *reader) emptyReason() string {
+	switch {
+	case r.lists == 0 && r.rootIsFile:
+		return "the file holds no resource list vpcreach reads (Vpcs, Subnets, ...)"
+	case r.lists == 0:
+		return "no file of the snapshot holds a resource list vpcreach reads (Vpcs, Subnets, ...): the notes say what each holds"
+	case len(r.snap.vpcs) == 0:
+		return "the resource lists hold no VPC"
+	}
+	return "no VPC of the snapshot could be imported: the warnings say why"
 }
 
 // collectEvidence feeds the regions the data shows into the scopes.
@@ -475,16 +510,6 @@ func parseAddr(s string) netip.Addr {
 		return netip.Addr{}
 	}
 	return a
-}
-
-// parseCIDR parses an IPv4 CIDR; host bits are cleared (AWS keeps the
-// network address).
-func parseCIDR(s string) (netip.Prefix, bool) {
-	p, err := netip.ParsePrefix(strings.TrimSpace(s))
-	if err != nil || !p.Addr().Is4() {
-		return netip.Prefix{}, false
-	}
-	return p.Masked(), true
 }
 
 func ptr[T any](v T) *T { return &v }

@@ -2,11 +2,12 @@ package awsimport
 
 import (
 	"bytes"
-	"encoding/json"
+	"errors"
 	"fmt"
 	"reflect"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/vpcreach/vpcreach/model"
 )
@@ -46,6 +47,12 @@ type reader struct {
 	scopes     map[string]*scope
 	scopeOrder []string
 	files      int
+	// lists counts the resource lists read (top-level keys with a handler).
+	lists int
+	// root names the snapshot, a directory or a file (rootIsFile), for
+	// diagnostics about the whole of it.
+	root       string
+	rootIsFile bool
 }
 
 func newReader() *reader {
@@ -81,8 +88,15 @@ type jsonFile struct {
 	name string
 	data []byte
 	sc   *scope
+	dec  decoder
 	// off is where the counter stands; line and lineStart describe it.
 	off, line, lineStart int
+}
+
+func newJSONFile(name string, data []byte, sc *scope) *jsonFile {
+	f := &jsonFile{name: name, data: data, sc: sc, line: 1}
+	f.dec = decoder{data: data, file: f}
+	return f
 }
 
 // pos returns the position of byte offset off. Offsets are asked for in
@@ -103,7 +117,7 @@ func (f *jsonFile) pos(off int) model.Position {
 // handler decodes the value of one top-level key, at data[i], and returns
 // the index after it.
 type handler struct {
-	decode func(r *reader, f *jsonFile, i int, key string) (int, error)
+	decode func(snap *snapshot, f *jsonFile, i int, key string) (int, error)
 }
 
 // benignKeys are top-level keys of describe-* outputs that hold no
@@ -118,6 +132,9 @@ var benignKeys = map[string]bool{
 // others listed as skipped.
 func (r *reader) readFile(name string, data []byte, sc *scope) {
 	r.files++
+	if r.root == "" {
+		r.root, r.rootIsFile = name, true
+	}
 	if sc.file == "" {
 		sc.file = name
 	}
@@ -125,74 +142,45 @@ func (r *reader) readFile(name string, data []byte, sc *scope) {
 }
 
 // decodeFile is readFile without the bookkeeping of files and scopes, so
-// that files can be decoded concurrently, each by its own reader.
+// that files can be decoded concurrently, each by its own reader. The
+// whole file is checked: a JSON error anywhere, in values vpcreach skips
+// too, is reported at its position, and nothing of the file is kept.
 func (r *reader) decodeFile(name string, data []byte, sc *scope) {
-	f := &jsonFile{name: name, data: data, sc: sc, line: 1}
-	i := skipWS(data, 0)
+	f := newJSONFile(name, data, sc)
+	d := &f.dec
+	buf := memberBufs.Get().(*[]member)
+	d.members = (*buf)[:0]
+	defer func() { *buf = d.members[:0]; memberBufs.Put(buf) }()
+	i := 0
 	if len(data) >= 3 && string(data[:3]) == "\xef\xbb\xbf" {
-		i = skipWS(data, 3) // a byte order mark
+		i = 3 // a byte order mark
+	} else if len(data) >= 2 && (string(data[:2]) == "\xff\xfe" || string(data[:2]) == "\xfe\xff") {
+		r.errorf(model.Position{File: name, Line: 1, Column: 1}, model.ErrSyntax, "JSON: the file is in UTF-16 (as Windows PowerShell writes files); save it as UTF-8")
+		return
 	}
+	i = skipWS(data, i)
 	if i >= len(data) {
 		r.notef(model.Position{File: name}, ErrSkipped, "empty file: skipped")
 		return
 	}
 	if data[i] != '{' {
-		r.notef(model.Position{File: name, Line: 1, Column: 1}, ErrSkipped, "not a JSON object: skipped (AWS CLI outputs are objects with one key per resource list)")
-		return
-	}
-	var read, unknown []string
-	i = skipWS(data, i+1)
-	empty := i < len(data) && data[i] == '}'
-	for !empty {
-		if i >= len(data) || data[i] != '"' {
-			r.jsonError(f, syntaxErr(i, "expected a key"))
-			return
+		end, err := d.skip(i)
+		if err == nil {
+			err = d.end(end)
 		}
-		key, end, err := readString(data, i)
 		if err != nil {
 			r.jsonError(f, err)
 			return
 		}
-		i = skipWS(data, end)
-		if i >= len(data) || data[i] != ':' {
-			r.jsonError(f, syntaxErr(i, "expected ':' after key %q", key))
-			return
-		}
-		i = skipWS(data, i+1)
-		switch h, ok := handlers[key]; {
-		case key == "provider":
-			// An np-guard bundle names its cloud.
-			var p string
-			end, err := decodeJSON(data, i, reflect.ValueOf(&p).Elem())
-			if err != nil || p != "aws" {
-				r.errorf(model.Position{File: name, Line: 1, Column: 1}, model.ErrInvalidValue, "bundle of provider %q: only aws bundles are read", p)
-				return
-			}
-			i = end
-		case ok:
-			if i, err = h.decode(r, f, i, key); err != nil {
-				r.jsonError(f, err)
-				return
-			}
-			read = append(read, key)
-		default:
-			if i, err = skipJSON(data, i); err != nil {
-				r.jsonError(f, err)
-				return
-			}
-			if !benignKeys[key] {
-				unknown = append(unknown, key)
-			}
-		}
-		var done bool
-		if i, done, err = afterElement(data, i, '}', "object key:value pair"); err != nil {
-			r.jsonError(f, err)
-			return
-		}
-		if done {
-			break
-		}
+		r.notef(f.pos(i), ErrSkipped, "not a JSON object: skipped (AWS CLI outputs are objects with one key per resource list)")
+		return
 	}
+	read, unknown, err := r.topLevel(f, i, &r.snap)
+	if err != nil {
+		r.jsonError(f, err)
+		return
+	}
+	r.lists += len(read)
 	switch {
 	case len(read) == 0 && len(unknown) == 0:
 		r.notef(model.Position{File: name, Line: 1, Column: 1}, ErrSkipped, "no resource list: skipped")
@@ -203,6 +191,89 @@ func (r *reader) decodeFile(name string, data []byte, sc *scope) {
 	}
 }
 
+// memberBufs recycles the decoders' stacks of object members: snapshots
+// hold many small files.
+var memberBufs = sync.Pool{New: func() any { return new([]member) }}
+
+// topLevel decodes the top-level object of a file, at data[i], into snap:
+// every key with a handler. It returns the keys read and the others, but
+// the benign ones.
+func (r *reader) topLevel(f *jsonFile, i int, snap *snapshot) (read, unknown []string, err error) {
+	d, data := &f.dec, f.data
+	if err := d.enter(i); err != nil {
+		return nil, nil, err
+	}
+	i = skipWS(data, i+1)
+	if i < len(data) && data[i] == '}' {
+		return nil, nil, d.end(i + 1)
+	}
+	type seenKey struct {
+		key string
+		off int
+	}
+	var seen []seenKey
+	for {
+		if i >= len(data) || data[i] != '"' {
+			return nil, nil, d.expectedKey(i)
+		}
+		keyOff := i
+		k, end, err := d.key(i)
+		if err != nil {
+			return nil, nil, err
+		}
+		key := string(k)
+		for _, s := range seen {
+			if s.key == key {
+				return nil, nil, &jsonError{off: keyOff, first: s.off, msg: fmt.Sprintf("key %q given twice", key)}
+			}
+		}
+		seen = append(seen, seenKey{key, keyOff})
+		if i, err = d.colon(end, k); err != nil {
+			return nil, nil, err
+		}
+		switch h, ok := handlers[key]; {
+		case key == "provider":
+			// An np-guard bundle names its cloud.
+			var p string
+			if i, err = d.value(i, reflect.ValueOf(&p).Elem(), nil, nil); err != nil {
+				if je, ok := err.(*jsonError); ok {
+					je.in(key)
+				}
+				return nil, nil, err
+			}
+			if p != "aws" {
+				r.errorf(f.pos(keyOff), model.ErrInvalidValue, "bundle of provider %q: only aws bundles are read", p)
+				return nil, nil, errStop
+			}
+		case ok:
+			if i, err = h.decode(snap, f, i, key); err != nil {
+				return nil, nil, err
+			}
+			read = append(read, key)
+		default:
+			if i, err = d.skip(i); err != nil {
+				if je, ok := err.(*jsonError); ok {
+					je.in(key)
+				}
+				return nil, nil, err
+			}
+			if !benignKeys[key] {
+				unknown = append(unknown, key)
+			}
+		}
+		var done bool
+		if i, done, err = d.afterMember(i); err != nil {
+			return nil, nil, err
+		}
+		if done {
+			return read, unknown, d.end(i)
+		}
+	}
+}
+
+// errStop stops the reading of a file whose error is already reported.
+var errStop = errors.New("stop")
+
 func quoteList(keys []string) string {
 	q := make([]string, len(keys))
 	for i, k := range keys {
@@ -211,39 +282,52 @@ func quoteList(keys []string) string {
 	return strings.Join(q, ", ")
 }
 
-// jsonError reports a decoding error at its offset; the rest of the file
-// is not read.
+// jsonError reports a decoding error at its offset; nothing of the file
+// is kept.
 func (r *reader) jsonError(f *jsonFile, err error) {
-	je, ok := err.(*jsonError)
-	if !ok {
-		r.add(model.SeverityError, model.Position{File: f.name}, "", model.ErrSyntax, "JSON: %s", err)
+	if err == errStop {
 		return
 	}
-	f.off, f.line, f.lineStart = 0, 1, 0
+	je, ok := err.(*jsonError)
+	if !ok {
+		panic("awsimport: a decoding error without an offset: " + err.Error())
+	}
 	pos := f.pos(min(je.off, len(f.data)))
-	sentinel := model.ErrSyntax
-	if je.typ {
+	sentinel, msg := model.ErrSyntax, je.msg
+	switch {
+	case je.first > 0:
+		sentinel = model.ErrDuplicateID
+		first := f.pos(je.first)
+		msg += fmt.Sprintf(" (first at %d:%d)", first.Line, first.Column)
+	case je.typ:
 		sentinel = model.ErrType
 	}
-	r.add(model.SeverityError, pos, je.path, sentinel, "JSON: %s (the rest of the file is not read)", je.msg)
+	r.add(model.SeverityError, pos, je.path, sentinel, "JSON: %s (nothing of the file is read)", msg)
 }
 
 // list returns a handler that decodes a list of T, recording each
 // element's position and, for the nested keys, the positions of the
 // elements of those lists.
 func list[T any](dst func(*snapshot) *[]item[T], nested ...string) handler {
-	return handler{decode: func(r *reader, f *jsonFile, i int, key string) (int, error) {
-		data := f.data
+	return handler{decode: func(snap *snapshot, f *jsonFile, i int, key string) (int, error) {
+		d, data := &f.dec, f.data
 		if i >= len(data) {
-			return i, syntaxErr(i, "unexpected end of JSON input")
+			return i, d.expectedValue(i)
 		}
-		if hasLiteral(data, i, "null") {
-			return i + 4, nil // an empty list
+		if data[i] == 'n' {
+			return d.literal(i, "null") // an empty list
 		}
 		if data[i] != '[' {
-			return i, &jsonError{off: i, msg: key + " is not a list", typ: true}
+			_, err := d.typeErr(i, reflect.TypeFor[[]T]())
+			if je, ok := err.(*jsonError); ok {
+				je.in(key)
+			}
+			return i, err
 		}
-		out := dst(&r.snap)
+		if err := d.enter(i); err != nil {
+			return i, err
+		}
+		out := dst(snap)
 		// One tracker for the whole list, writing into the current item.
 		var it *item[T]
 		var tr *tracker
@@ -258,13 +342,17 @@ func list[T any](dst func(*snapshot) *[]item[T], nested ...string) handler {
 		}
 		i = skipWS(data, i+1)
 		if i < len(data) && data[i] == ']' {
+			d.depth--
 			return i + 1, nil
 		}
 		for n := 0; ; n++ {
+			if i < len(data) && data[i] == ']' {
+				return i, syntaxErr(i, "a comma before ']': JSON has no trailing commas")
+			}
 			start := i
 			*out = append(*out, item[T]{sc: f.sc, src: model.Source{Position: f.pos(start), Path: key + "[" + strconv.Itoa(n) + "]"}})
 			it = &(*out)[len(*out)-1]
-			end, err := decodeValue(data, i, reflect.ValueOf(&it.v).Elem(), tr, nil)
+			end, err := d.value(i, reflect.ValueOf(&it.v).Elem(), tr, nil)
 			if err != nil {
 				if je, ok := err.(*jsonError); ok {
 					je.in(key + "[" + strconv.Itoa(n) + "]")
@@ -272,113 +360,65 @@ func list[T any](dst func(*snapshot) *[]item[T], nested ...string) handler {
 				return end, err
 			}
 			var done bool
-			if i, done, err = afterElement(data, end, ']', "array element in "+key); done || err != nil {
+			if i, done, err = d.afterElement(end); done || err != nil {
+				d.depth--
 				return i, err
 			}
 		}
 	}}
 }
 
-func skipWS(data []byte, i int) int {
-	for i < len(data) {
-		switch data[i] {
-		case ' ', '\t', '\r', '\n':
-			i++
-		default:
-			return i
-		}
-	}
-	return i
-}
-
-// endOfString returns the index after the string that starts at i.
-func endOfString(data []byte, i int) int {
-	for j := i + 1; j < len(data); j++ {
-		switch data[j] {
-		case '\\':
-			j++
-		case '"':
-			return j + 1
-		}
-	}
-	return len(data)
-}
-
-// skipValue returns the index after the JSON value that starts at i.
-func skipValue(data []byte, i int) int {
-	if i >= len(data) {
-		return i
-	}
-	switch data[i] {
-	case '"':
-		return endOfString(data, i)
-	case '{', '[':
-		depth := 0
-		for j := i; j < len(data); {
-			switch data[j] {
-			case '"':
-				j = endOfString(data, j)
-				continue
-			case '{', '[':
-				depth++
-			case '}', ']':
-				depth--
-				if depth == 0 {
-					return j + 1
-				}
-			}
-			j++
-		}
-		return len(data)
-	}
-	for j := i; j < len(data); j++ {
-		switch data[j] {
-		case ',', ']', '}', ' ', '\t', '\r', '\n':
-			return j
-		}
-	}
-	return len(data)
-}
-
 // isBundle reports whether data is an np-guard cloud-resource-collector
 // bundle: a top-level "provider" key.
 func isBundle(data []byte) bool {
-	var head struct {
-		Provider *string `json:"provider"`
-	}
-	return json.Unmarshal(data, &head) == nil && head.Provider != nil
+	found := false
+	topKeys(data, func(key string) bool {
+		found = key == "provider"
+		return !found
+	})
+	return found
 }
 
 // recognise reports whether data is a JSON object with a key the importer
 // reads at its top level.
 func recognise(data []byte) bool {
-	i := skipWS(data, 0)
-	if i >= len(data) || data[i] != '{' {
-		return false
-	}
-	i = skipWS(data, i+1)
-	for i < len(data) && data[i] == '"' {
-		key, end, err := readString(data, i)
-		if err != nil {
-			return false
-		}
+	found := false
+	topKeys(data, func(key string) bool {
 		// AWS's keys are capitalised; the lower-case ones of np-guard
 		// bundles (vpcs, subnets, ...) count only with "provider", as a
 		// topology written in JSON has them too.
-		if key == "provider" || (handlers[key].decode != nil && key[0] >= 'A' && key[0] <= 'Z') {
-			return true
+		found = key == "provider" || (handlers[key].decode != nil && key[0] >= 'A' && key[0] <= 'Z')
+		return !found
+	})
+	return found
+}
+
+// topKeys calls fn with the keys of the top-level object of data, in
+// order, while fn returns true and the text is JSON.
+func topKeys(data []byte, fn func(key string) bool) {
+	if len(data) >= 3 && string(data[:3]) == "\xef\xbb\xbf" {
+		data = data[3:]
+	}
+	d := &decoder{data: data}
+	i := skipWS(data, 0)
+	if i >= len(data) || data[i] != '{' {
+		return
+	}
+	i = skipWS(data, i+1)
+	for i < len(data) && data[i] == '"' {
+		key, end, err := d.key(i)
+		if err != nil || !fn(string(key)) {
+			return
 		}
-		i = skipWS(data, end)
-		if i >= len(data) || data[i] != ':' {
-			return false
+		if i, err = d.colon(end, key); err != nil {
+			return
 		}
-		if i, err = skipJSON(data, skipWS(data, i+1)); err != nil {
-			return false
+		if i, err = d.skip(i); err != nil {
+			return
 		}
-		i = skipWS(data, i)
-		if i < len(data) && data[i] == ',' {
-			i = skipWS(data, i+1)
+		var done bool
+		if i, done, err = d.afterMember(i); done || err != nil {
+			return
 		}
 	}
-	return false
 }

@@ -34,7 +34,24 @@
 // file written by np-guard's cloud-resource-collector ({"provider": "aws",
 // "vpcs": [...], "subnets": [...], "instances": [...], "security_groups":
 // [...], "network_acls": [...], "internet_gateways": [...]}) is read too.
-// Files with other keys are reported as skipped (a note), not fatal.
+// Files with other keys are reported as skipped (a note), not fatal; but a
+// snapshot, or a file, from which nothing is imported (only unrelated
+// JSON, empty or null lists, a list of numbers, resources all skipped) is
+// an error wrapping ErrNothingImported, as an empty directory is.
+//
+// # Strict JSON
+//
+// Every file is checked whole, the values vpcreach skips included: it must
+// be JSON as encoding/json accepts it (a byte order mark may lead), with
+// strings in UTF-8 and no key given twice in an object vpcreach reads.
+// Anything else (a bracket that does not match, a bare word, a trailing
+// comma, text after the top-level value, an unterminated string, a bad
+// escape, a leading zero, invalid UTF-8, a key given twice) is one error
+// at the byte at fault (file:line:column, and the path of the value it is
+// in), wrapping model.ErrSyntax, model.ErrType (a value of the wrong
+// type) or model.ErrDuplicateID (a key given twice). Nothing of such a
+// file is imported, and nothing is built on the rest of the snapshot, so
+// that no follow-on diagnostic hides the cause.
 //
 // # What AWS means, and how it maps
 //
@@ -48,7 +65,7 @@
 // targets come from GatewayId (internet or virtual private gateway,
 // gateway endpoint), NatGatewayId, VpcPeeringConnectionId,
 // TransitGatewayId, NetworkInterfaceId or InstanceId; State blackhole
-// stays a blackhole; IPv6 destinations are counted and left out.
+// stays a blackhole.
 //
 // Network ACL entries: Protocol is a number in a string ("-1" all, "6",
 // "17", "1"); PortRange and IcmpTypeCode (-1: any) map to ports and ICMP
@@ -59,6 +76,61 @@
 // distinct description); egress rules are listed by AWS, so none listed
 // means none (exactly the default allow-all rule is left unwritten, as the
 // format means it). GroupName "default" marks the default group.
+//
+// # Values AWS never writes
+//
+// AWS writes only valid values, so a snapshot with another one was edited
+// by hand or damaged. Such a value is never mapped to the nearest valid
+// one, which may match more traffic than meant (tcp FromPort -5 is not
+// "every port", 10.0.0.1/16 is not 10.0.0.0/16): it is an error at the
+// value's own line and column, wrapping model.ErrInvalidValue (or
+// model.ErrMissingField), and the import fails with it. Where AWS itself
+// ignores a value, the rule is as AWS applies it, with a warning. IPv6,
+// which AWS writes but vpcreach does not model yet, is a warning at its
+// position wrapping ErrNotModelled, and is skipped; the IPv4 part of the
+// same rule stays.
+//
+//	field                                AWS writes                             otherwise
+//	------------------------------------ -------------------------------------- ------------------------------
+//	SecurityGroups IpProtocol            tcp, udp, icmp, icmpv6, -1, 1..254     error
+//	  FromPort, ToPort (tcp, udp)        both, 0..65535, FromPort <= ToPort     error (-1 too: it means all
+//	                                                                            only for protocol -1)
+//	  FromPort, ToPort (icmp, icmpv6)    type and code, -1 (any) .. 255; with   error
+//	                                     type -1, code -1
+//	  FromPort, ToPort (-1, others)      absent or -1                           warning: ignored, as by AWS
+//	                                                                            (every port matches)
+//	  IpRanges[].CidrIp                  an IPv4 block, host bits zero          error; IPv6: warning, skipped
+//	  Ipv6Ranges[].CidrIpv6              an IPv6 block                          warning, skipped
+//	  PrefixListIds (an IPv6 list)       -                                      warning, skipped
+//	NetworkAcls Entries[].RuleNumber     1..32766; 32767 = the final deny-all   error (32767 other than deny
+//	                                                                            all from 0.0.0.0/0 or ::/0)
+//	  Protocol                           -1 or a number                         error
+//	  RuleAction                         allow, deny                            error
+//	  PortRange (6, 17)                  From, To 0..65535, From <= To          error (missing too)
+//	  PortRange (other protocols)        absent                                 warning: ignored, as by AWS
+//	  IcmpTypeCode (1)                   Type, Code -1 (any) .. 255; with       error (missing too)
+//	                                     Type -1, Code -1
+//	  CidrBlock                          an IPv4 block, host bits zero          error; IPv6: warning, skipped
+//	  Ipv6CidrBlock                      an IPv6 block                          warning, the entry skipped
+//	RouteTables Routes[]                 a destination                          error
+//	  DestinationCidrBlock               an IPv4 block, host bits zero          error; IPv6: warning, skipped
+//	  DestinationIpv6CidrBlock           an IPv6 block                          warning, the route skipped
+//	  DestinationPrefixListId (IPv6)     -                                      warning, the route skipped
+//	  EgressOnlyInternetGatewayId        a target of IPv6 routes                warning, the route skipped
+//	TransitGatewayStaticRoutes           an IPv4 block, host bits zero          error; IPv6: warning, skipped
+//	  DestinationCidrBlock
+//	Vpcs CidrBlock, CidrBlockAssociation an IPv4 block, host bits zero          error
+//	  Ipv6CidrBlockAssociationSet        IPv6 blocks                            note, skipped
+//	Subnets CidrBlock                    an IPv4 block, host bits zero          error; none (IPv6-only):
+//	                                                                            warning, the subnet skipped
+//	PrefixLists Cidrs, Entries[].Cidr    IPv4 or IPv6 blocks, host bits zero    error; an IPv6 list: note,
+//	                                                                            skipped
+//	VpnConnections Routes[]              an IPv4 block, host bits zero          error; IPv6: warning, skipped
+//	  DestinationCidrBlock
+//	Listeners[].Port                     1..65535 (none: Gateway LB)            error
+//	TargetGroups Port                    1..65535 (none: Lambda)                error
+//	TargetHealthDescriptions             1..65535                               error
+//	  Target.Port
 //
 // Instances: the interface at device index 0 is the primary one (its id
 // is the instance's eni), the others are network interfaces attached to the
@@ -118,15 +190,21 @@
 //     become groups marked outside_snapshot, with no rules; a prefix list
 //     outside the snapshot is left out of the rule; a stale reference (its
 //     peering deleted) likewise, wrapping ErrInactive;
-//   - VPN and Direct Connect attachments whose networks are not listed,
-//     and private zones without records, are named.
+//   - a transit gateway VPN or Direct Connect attachment whose networks
+//     (learned by BGP) are not listed is marked outside_snapshot; private
+//     zones without records are named.
 //
 // The engine answers paths that depend on outside-snapshot routes and
-// groups with the code OUTSIDE_SNAPSHOT: unknown, not "no". The warnings,
-// and the sentinels they wrap, say what is missing.
+// groups with the code OUTSIDE_SNAPSHOT: unknown, not "no"; so too a
+// packet that a transit gateway route table has no route for, when an
+// outside_snapshot attachment propagates into that table. The warnings,
+// and the sentinels they wrap, say what is missing. The marks are part of
+// the YAML the import writes, so the exported topology answers the same,
+// and model.Validate warns about each of them (model.ErrOutsideSnapshot).
 //
 // Output is deterministic: resources are sorted by id, and no map order
 // reaches it. Positions name the JSON file and the line and column of the
-// resource (nested routes, rules and instances included); field paths use
-// AWS's keys, such as RouteTables[3].Routes[1].
+// resource (nested routes, rules and instances included), or of the value
+// checked (ports, CIDR blocks, rule numbers); columns count bytes, as Go's
+// tools do. Field paths use AWS's keys, such as RouteTables[3].Routes[1].
 package awsimport

@@ -38,7 +38,7 @@ type awsListenersOf struct {
 type awsListener struct {
 	LoadBalancerArn string
 	Protocol        string
-	Port            int
+	Port            *jsonInt // absent for gateway load balancers
 	DefaultActions  []struct {
 		Type           string
 		TargetGroupArn string
@@ -70,7 +70,7 @@ type awsTargetGroup struct {
 	TargetGroupArn   string
 	TargetGroupName  string
 	Protocol         string
-	Port             int
+	Port             *jsonInt // absent for Lambda targets
 	TargetType       string
 	VpcId            string
 	LoadBalancerArns []string
@@ -84,7 +84,7 @@ type awsTargetHealthOf struct {
 	TargetHealthDescriptions []struct {
 		Target struct {
 			Id               string
-			Port             int
+			Port             *jsonInt
 			AvailabilityZone string
 		}
 		TargetHealth struct{ State, Reason string }
@@ -130,7 +130,9 @@ func (b *builder) buildLoadBalancers() {
 			continue
 		}
 		tg.Protocol = p
-		tg.Port = uint16(max(0, min(a.Port, 65535)))
+		if tg.Port, ok = b.port(a.Port, it.src, "Port"); !ok {
+			continue
+		}
 		if tg.Protocol == model.ListenerGENEVE && tg.Port == 0 {
 			tg.Port = 6081
 		}
@@ -285,7 +287,11 @@ func (b *builder) buildListeners() {
 				b.warn(src, "Protocol", model.ErrInvalidValue, "listener protocol %q of %s is not modelled: listener left out", a.Protocol, lb.ID)
 				continue
 			}
-			l := model.Listener{Protocol: p, Port: uint16(max(0, min(a.Port, 65535))), Source: src}
+			port, ok := b.port(a.Port, src, "Port")
+			if !ok {
+				continue
+			}
+			l := model.Listener{Protocol: p, Port: port, Source: src}
 			arn := ""
 			for _, act := range a.DefaultActions {
 				if act.Type != "forward" {
@@ -295,18 +301,18 @@ func (b *builder) buildListeners() {
 				if arn == "" && act.ForwardConfig != nil && len(act.ForwardConfig.TargetGroups) > 0 {
 					arn = act.ForwardConfig.TargetGroups[0].TargetGroupArn
 					if len(act.ForwardConfig.TargetGroups) > 1 {
-						b.warn(src, "DefaultActions", ErrNotModelled, "listener %s:%d of %s forwards to %d weighted target groups: only the first is modelled", a.Protocol, a.Port, lb.ID, len(act.ForwardConfig.TargetGroups))
+						b.warn(src, "DefaultActions", ErrNotModelled, "listener %s:%d of %s forwards to %d weighted target groups: only the first is modelled", a.Protocol, l.Port, lb.ID, len(act.ForwardConfig.TargetGroups))
 					}
 				}
 				break
 			}
 			if arn == "" {
-				b.note(src, "DefaultActions", ErrNotModelled, "listener %s:%d of %s does not forward (redirect or fixed response): left out", a.Protocol, a.Port, lb.ID)
+				b.note(src, "DefaultActions", ErrNotModelled, "listener %s:%d of %s does not forward (redirect or fixed response): left out", a.Protocol, l.Port, lb.ID)
 				continue
 			}
 			tg := b.tgByARN[arn]
 			if tg == nil || v.tgs[string(tg.ID)] != tg {
-				b.warn(src, "DefaultActions", ErrOutsideSnapshot, "listener %s:%d of %s forwards to target group %s, which is not in its VPC in the snapshot: left out", a.Protocol, a.Port, lb.ID, arn)
+				b.warn(src, "DefaultActions", ErrOutsideSnapshot, "listener %s:%d of %s forwards to target group %s, which is not in its VPC in the snapshot: left out", a.Protocol, l.Port, lb.ID, arn)
 				continue
 			}
 			if ports[l.Port] {
@@ -340,8 +346,12 @@ func (b *builder) buildTargets() {
 		for k, d := range it.v.TargetHealthDescriptions {
 			src := it.at("TargetHealthDescriptions", k)
 			t := model.Target{Source: src}
-			if d.Target.Port != 0 && d.Target.Port != int(tg.Port) {
-				t.Port = uint16(max(0, min(d.Target.Port, 65535)))
+			port, ok := b.port(d.Target.Port, src.Field("Target"), "Port")
+			if !ok {
+				continue
+			}
+			if port != tg.Port {
+				t.Port = port
 			}
 			if d.TargetHealth.State != "" {
 				if err := t.Health.UnmarshalText([]byte(d.TargetHealth.State)); err != nil {

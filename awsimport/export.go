@@ -83,7 +83,13 @@ func protoString(p model.Protocol) string {
 	return strconv.Itoa(int(p))
 }
 
-func intp(v int) *int { return &v }
+// portNum writes a port, absent when zero (none).
+func portNum(p uint16) *jsonInt {
+	if p == 0 {
+		return nil
+	}
+	return jsonNum(int(p))
+}
 
 func (e *exporter) export() {
 	for vi := range e.m.VPCs {
@@ -113,7 +119,7 @@ func (e *exporter) export() {
 		c := awsVPNConnection{VpnConnectionId: string(n.ID), State: "available"}
 		c.Tags = nameTags(n.Name)
 		for _, p := range n.CIDRs {
-			c.Routes = append(c.Routes, struct{ DestinationCidrBlock, State, Source string }{p.String(), "available", "Static"})
+			c.Routes = append(c.Routes, awsVPNRoute{DestinationCidrBlock: jsonText{S: p.String()}, State: "available", Source: "Static"})
 		}
 		scope := ""
 		if v := e.x.OwnerVPC(n.Via); v != nil && e.x.Kind(n.Via) == model.KindVPNGateway {
@@ -138,7 +144,7 @@ func (e *exporter) export() {
 		p := &e.m.PrefixLists[i]
 		ap := awsPrefixList{PrefixListId: string(p.ID), PrefixListName: p.Name, MaxEntries: p.MaxEntries}
 		for _, c := range p.CIDRs {
-			ap.Cidrs = append(ap.Cidrs, c.String())
+			ap.Cidrs = append(ap.Cidrs, jsonText{S: c.String()})
 		}
 		e.add(first, "PrefixLists", ap)
 	}
@@ -159,12 +165,11 @@ func nameTags(name string) []awsTag {
 
 func (e *exporter) vpc(v *model.VPC) {
 	scope := scopeDir(v.Account, v.Region)
-	av := awsVpc{VpcId: string(v.ID), OwnerId: string(v.Account), CidrBlock: v.CIDRBlocks[0].String(), State: "available", Tags: nameTags(v.Name)}
+	av := awsVpc{VpcId: string(v.ID), OwnerId: string(v.Account), CidrBlock: jsonText{S: v.CIDRBlocks[0].String()}, State: "available", Tags: nameTags(v.Name)}
 	for _, c := range v.CIDRBlocks {
-		av.CidrBlockAssociationSet = append(av.CidrBlockAssociationSet, struct {
-			CidrBlock      string
-			CidrBlockState struct{ State string }
-		}{CidrBlock: c.String(), CidrBlockState: struct{ State string }{"associated"}})
+		a := awsCIDRAssociation{CidrBlock: jsonText{S: c.String()}}
+		a.CidrBlockState.State = "associated"
+		av.CidrBlockAssociationSet = append(av.CidrBlockAssociationSet, a)
 	}
 	e.add(scope, "Vpcs", av)
 	if v.DNS.Support != nil {
@@ -183,7 +188,7 @@ func (e *exporter) vpc(v *model.VPC) {
 	}
 	for i := range v.Subnets {
 		sn := &v.Subnets[i]
-		e.add(scope, "Subnets", awsSubnet{SubnetId: string(sn.ID), VpcId: string(v.ID), CidrBlock: sn.CIDRBlock.String(), AvailabilityZone: sn.AZ,
+		e.add(scope, "Subnets", awsSubnet{SubnetId: string(sn.ID), VpcId: string(v.ID), CidrBlock: jsonText{S: sn.CIDRBlock.String()}, AvailabilityZone: sn.AZ,
 			AvailabilityZoneId: sn.AZID, OwnerId: string(v.Account), State: "available", Tags: nameTags(sn.Name),
 			SubnetArn: fmt.Sprintf("arn:aws:ec2:%s:%s:subnet/%s", v.Region, v.Account, sn.ID)})
 	}
@@ -237,7 +242,7 @@ func (e *exporter) routeTables(v *model.VPC, scope string) {
 			art.PropagatingVgws = append(art.PropagatingVgws, struct{ GatewayId string }{string(g)})
 		}
 		for _, c := range v.CIDRBlocks {
-			art.Routes = append(art.Routes, awsRoute{DestinationCidrBlock: c.String(), GatewayId: "local", Origin: "CreateRouteTable", State: "active"})
+			art.Routes = append(art.Routes, awsRoute{DestinationCidrBlock: jsonText{S: c.String()}, GatewayId: "local", Origin: "CreateRouteTable", State: "active"})
 		}
 		for _, r := range rt.Routes {
 			ar := awsRoute{Origin: "CreateRoute", State: "active"}
@@ -247,7 +252,7 @@ func (e *exporter) routeTables(v *model.VPC, scope string) {
 			if r.Destination.PrefixList != "" {
 				ar.DestinationPrefixListId = string(r.Destination.PrefixList)
 			} else {
-				ar.DestinationCidrBlock = r.Destination.CIDR.String()
+				ar.DestinationCidrBlock = jsonText{S: r.Destination.CIDR.String()}
 			}
 			t := string(r.Target)
 			switch e.x.Kind(r.Target) {
@@ -304,12 +309,12 @@ func (e *exporter) acls(v *model.VPC, scope string) {
 			}
 		}
 		entry := func(r model.ACLRule, egress bool) awsACLEntry {
-			ae := awsACLEntry{RuleNumber: r.Rule, Protocol: protoString(r.Protocol), RuleAction: r.Action.String(), Egress: egress, CidrBlock: r.CIDR.String()}
+			ae := awsACLEntry{RuleNumber: jsonNum(r.Rule), Protocol: protoString(r.Protocol), RuleAction: r.Action.String(), Egress: egress, CidrBlock: jsonText{S: r.CIDR.String()}}
 			if r.Ports != nil {
-				ae.PortRange = &struct{ From, To *int }{intp(int(r.Ports.First)), intp(int(r.Ports.Last))}
+				ae.PortRange = &awsPortRange{jsonNum(int(r.Ports.First)), jsonNum(int(r.Ports.Last))}
 			}
 			if r.ICMP != nil {
-				ae.IcmpTypeCode = &struct{ Type, Code *int }{intp(r.ICMP.Type), intp(r.ICMP.Code)}
+				ae.IcmpTypeCode = &awsICMPTypeCode{jsonNum(r.ICMP.Type), jsonNum(r.ICMP.Code)}
 			}
 			return ae
 		}
@@ -320,7 +325,7 @@ func (e *exporter) acls(v *model.VPC, scope string) {
 			a.Entries = append(a.Entries, entry(r, false))
 		}
 		for _, egress := range []bool{true, false} {
-			a.Entries = append(a.Entries, awsACLEntry{RuleNumber: finalRule, Protocol: "-1", RuleAction: "deny", Egress: egress, CidrBlock: "0.0.0.0/0"})
+			a.Entries = append(a.Entries, awsACLEntry{RuleNumber: jsonNum(finalRule), Protocol: "-1", RuleAction: "deny", Egress: egress, CidrBlock: jsonText{S: "0.0.0.0/0"}})
 		}
 		e.add(scope, "NetworkAcls", a)
 	}
@@ -330,16 +335,16 @@ func (e *exporter) permission(r model.SGRule, peers []model.Peer) awsPermission 
 	p := awsPermission{IpProtocol: protoString(r.Protocol)}
 	switch {
 	case r.Ports != nil:
-		p.FromPort, p.ToPort = intp(int(r.Ports.First)), intp(int(r.Ports.Last))
+		p.FromPort, p.ToPort = jsonNum(int(r.Ports.First)), jsonNum(int(r.Ports.Last))
 	case r.ICMP != nil:
-		p.FromPort, p.ToPort = intp(r.ICMP.Type), intp(r.ICMP.Code)
+		p.FromPort, p.ToPort = jsonNum(r.ICMP.Type), jsonNum(r.ICMP.Code)
 	case r.Protocol.IsICMP():
-		p.FromPort, p.ToPort = intp(-1), intp(-1)
+		p.FromPort, p.ToPort = jsonNum(-1), jsonNum(-1)
 	}
 	for _, peer := range peers {
 		switch {
 		case peer.CIDR.IsValid():
-			p.IpRanges = append(p.IpRanges, struct{ CidrIp, Description string }{peer.CIDR.String(), r.Description})
+			p.IpRanges = append(p.IpRanges, awsIPRange{CidrIp: jsonText{S: peer.CIDR.String()}, Description: r.Description})
 		case e.x.Kind(peer.Ref) == model.KindPrefixList:
 			p.PrefixListIds = append(p.PrefixListIds, struct{ PrefixListId, Description string }{string(peer.Ref), r.Description})
 		default:
@@ -354,6 +359,12 @@ func (e *exporter) permission(r model.SGRule, peers []model.Peer) awsPermission 
 }
 
 func (e *exporter) group(v *model.VPC, sg *model.SecurityGroup, scope string) {
+	if sg.OutsideSnapshot {
+		// Not in the snapshot: the rules and interfaces that name it
+		// still do, and the import makes it an outside-snapshot group
+		// again.
+		return
+	}
 	name := sg.Name
 	if sg.Default {
 		name = "default"
@@ -510,7 +521,7 @@ func (e *exporter) loadBalancers(v *model.VPC, scope string) {
 	for i := range v.TargetGroups {
 		tg := &v.TargetGroups[i]
 		arn := tgARN(v.Region, v.Account, tg.ID)
-		a := awsTargetGroup{TargetGroupArn: arn, TargetGroupName: string(tg.ID), Protocol: strings.ToUpper(tg.Protocol.String()), Port: int(tg.Port),
+		a := awsTargetGroup{TargetGroupArn: arn, TargetGroupName: string(tg.ID), Protocol: strings.ToUpper(tg.Protocol.String()), Port: portNum(tg.Port),
 			TargetType: tg.TargetType.String(), VpcId: string(v.ID)}
 		for _, lb := range v.LoadBalancers {
 			if slices.ContainsFunc(lb.Listeners, func(l model.Listener) bool { return l.TargetGroup == tg.ID }) {
@@ -523,7 +534,7 @@ func (e *exporter) loadBalancers(v *model.VPC, scope string) {
 			d := struct {
 				Target struct {
 					Id               string
-					Port             int
+					Port             *jsonInt
 					AvailabilityZone string
 				}
 				TargetHealth struct{ State, Reason string }
@@ -538,9 +549,9 @@ func (e *exporter) loadBalancers(v *model.VPC, scope string) {
 			default:
 				d.Target.Id = string(t.ID)
 			}
-			d.Target.Port = int(tg.Port)
+			d.Target.Port = portNum(tg.Port)
 			if t.Port != 0 {
-				d.Target.Port = int(t.Port)
+				d.Target.Port = portNum(t.Port)
 			}
 			d.Target.AvailabilityZone = t.AZ
 			d.TargetHealth.State = t.Health.String()
@@ -586,7 +597,7 @@ func (e *exporter) loadBalancers(v *model.VPC, scope string) {
 		e.add(scope, "LoadBalancers", a)
 		ls := awsListenersOf{LoadBalancerArn: arn}
 		for _, l := range lb.Listeners {
-			al := awsListener{LoadBalancerArn: arn, Protocol: strings.ToUpper(l.Protocol.String()), Port: int(l.Port)}
+			al := awsListener{LoadBalancerArn: arn, Protocol: strings.ToUpper(l.Protocol.String()), Port: portNum(l.Port)}
 			al.DefaultActions = append(al.DefaultActions, struct {
 				Type           string
 				TargetGroupArn string
@@ -669,17 +680,11 @@ func (e *exporter) tgw(t *model.TransitGateway) {
 			DefaultAssociationRouteTable: rt.ID == t.DefaultAssociationRouteTable, DefaultPropagationRouteTable: rt.ID == t.DefaultPropagationRouteTable})
 		sr := awsTGWRoutesOf{TransitGatewayRouteTableId: string(rt.ID)}
 		for _, r := range rt.Routes {
-			ar := struct {
-				DestinationCidrBlock      string
-				PrefixListId              string
-				State                     string
-				Type                      string
-				TransitGatewayAttachments []struct{ TransitGatewayAttachmentId, ResourceId, ResourceType string }
-			}{State: "active", Type: "static"}
+			ar := awsTGWRoute{State: "active", Type: "static"}
 			if r.Destination.PrefixList != "" {
 				ar.PrefixListId = string(r.Destination.PrefixList)
 			} else {
-				ar.DestinationCidrBlock = r.Destination.CIDR.String()
+				ar.DestinationCidrBlock = jsonText{S: r.Destination.CIDR.String()}
 			}
 			if r.Blackhole {
 				ar.State = "blackhole"
@@ -785,6 +790,9 @@ func prune(v reflect.Value, viaPtr bool) (any, bool) {
 		}
 		return prune(v.Elem(), v.Kind() == reflect.Pointer)
 	case reflect.Struct:
+		if t := v.Type(); t == jsonIntType || t == jsonTextType {
+			return prune(v.Field(0), viaPtr) // the value, without its position
+		}
 		out := map[string]any{}
 		for i := 0; i < v.NumField(); i++ {
 			if f := v.Type().Field(i); f.IsExported() {

@@ -53,11 +53,17 @@ type awsVPNConnection struct {
 	CustomerGatewayId string
 	Options           struct {
 		StaticRoutesOnly      bool
-		LocalIpv4NetworkCidr  string
+		LocalIpv4NetworkCidr  jsonText
 		RemoteIpv4NetworkCidr string
 	}
-	Routes []struct{ DestinationCidrBlock, State, Source string }
+	Routes []awsVPNRoute
 	Tags   []awsTag
+}
+
+// awsVPNRoute is a static route of a VPN connection.
+type awsVPNRoute struct {
+	DestinationCidrBlock jsonText
+	State, Source        string
 }
 
 func attached(state string) bool {
@@ -216,16 +222,17 @@ func (b *builder) buildVPNs() {
 			continue
 		}
 		n := model.ExternalNetwork{ID: model.ID(a.VpnConnectionId), Name: nameTag(a.Tags), Via: model.ID(via), Source: it.src}
-		for _, r := range a.Routes {
+		for k, r := range a.Routes {
 			if r.State != "" && r.State != "available" {
 				continue
 			}
-			if p, ok := parseCIDR(r.DestinationCidrBlock); ok && !slices.Contains(n.CIDRs, p) {
+			p, kind := b.ipv4CIDR(r.DestinationCidrBlock, it.src, "Routes["+itoa(k)+"].DestinationCidrBlock", "the static route to")
+			if kind == cidrIPv4 && !slices.Contains(n.CIDRs, p) {
 				n.CIDRs = append(n.CIDRs, p)
 			}
 		}
 		if len(n.CIDRs) == 0 {
-			if p, ok := parseCIDR(a.Options.LocalIpv4NetworkCidr); ok && p.Bits() > 0 {
+			if p, kind := b.ipv4CIDR(a.Options.LocalIpv4NetworkCidr, it.src, "Options.LocalIpv4NetworkCidr", "the network"); kind == cidrIPv4 && p.Bits() > 0 {
 				n.CIDRs = append(n.CIDRs, p)
 			}
 		}
@@ -253,7 +260,8 @@ func (b *builder) buildVPNs() {
 		for _, aid := range sortedKeys(t.atts) {
 			a := t.atts[aid]
 			if (a.Type == model.AttachmentVPN || a.Type == model.AttachmentDirectConnect) && !reached[a.ID] && a.State == model.AttachmentAvailable {
-				b.warn(a.Source, "", ErrOutsideSnapshot, "%s attachment %s of %s: the networks behind it (learned by BGP) are not in the snapshot: traffic to them answers \"no route\" here, which means unknown, not \"no\"", a.Type, a.ID, tid)
+				a.OutsideSnapshot = true
+				b.warn(a.Source, "", ErrOutsideSnapshot, "%s attachment %s of %s: the networks behind it (learned by BGP) are not in the snapshot: it is kept marked outside_snapshot, and traffic its route tables have no route for is unknown (OUTSIDE_SNAPSHOT), not \"no\"", a.Type, a.ID, tid)
 			}
 		}
 	}

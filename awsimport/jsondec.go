@@ -1,115 +1,59 @@
 package awsimport
 
 import (
-	"encoding/json"
 	"fmt"
 	"reflect"
 	"strconv"
-	"strings"
-	"sync"
+
+	"github.com/vpcreach/vpcreach/model"
 )
 
-// A small JSON decoder for the AWS structs of this package: strings,
+// A strict JSON decoder for the AWS structs of this package: strings,
 // booleans, integers, pointers, slices and structs whose fields are named
-// as AWS names them (matched exactly, else case-insensitively). Snapshots
-// run to hundreds of megabytes, mostly fields vpcreach does not read; this
-// decoder reads in one pass, skips unread values without decoding them,
-// and is several times faster than encoding/json on such input. Syntax
-// errors and values of the wrong type are reported with their offset.
+// as AWS names them (matched exactly, else ignoring case, as
+// encoding/json does), and the positioned values jsonInt and jsonText.
+// Snapshots run to hundreds of megabytes, mostly fields vpcreach does not
+// read; this decoder reads in one pass, checks the values it skips as
+// strictly as those it decodes, without decoding them, and is several
+// times faster than encoding/json on such input.
+//
+// It accepts exactly the texts encoding/json accepts, and decodes the same
+// values (FuzzDecoderMatchesEncodingJSON checks both), with two deliberate
+// differences, both errors here:
+//
+//   - a key given twice in an object decoded into a struct (encoding/json
+//     keeps the last value): which one AWS meant is unknown;
+//   - invalid UTF-8 in a string (encoding/json replaces it with U+FFFD): the
+//     file is damaged, and the text would not survive export.
+//
+// Integers are integer literals, as for encoding/json: 22.0 and 2e1 are
+// not ports. Every error carries the offset of the byte at fault.
+//
+// This file decodes into Go values; jsonscan.go reads and checks the
+// tokens (and skips values); jsonstruct.go holds the plans of the structs
+// and the positioned values.
 
-// jsonError is a decoding error at an offset of the file.
-type jsonError struct {
-	off  int
-	msg  string
-	typ  bool   // a value of the wrong type, not a syntax error
-	path string // where the value of the wrong type is, such as Subnets[0].CidrBlock
+// decoder decodes one JSON text, data.
+type decoder struct {
+	data []byte
+	// depth is how many arrays and objects enclose the value being read.
+	depth int
+	// members are the keys read so far of the objects being decoded into
+	// structs, innermost object last, for keys given twice.
+	members []member
+	// file, when not nil, turns offsets into positions for jsonInt and
+	// jsonText.
+	file *jsonFile
 }
 
-func (e *jsonError) Error() string {
-	if e.path != "" {
-		return e.path + ": " + e.msg
-	}
-	return e.msg
+// member is a key of an object being decoded: the struct field it sets
+// (-1 for none), and where the key is written, data[off:end].
+type member struct {
+	field, off, end int
+	escaped         bool
 }
 
-// in prefixes the path of a type error with the key or index it is in.
-func (e *jsonError) in(step string) {
-	if !e.typ {
-		return
-	}
-	switch {
-	case e.path == "":
-		e.path = step
-	case strings.HasPrefix(e.path, "["):
-		e.path = step + e.path
-	default:
-		e.path = step + "." + e.path
-	}
-}
-
-func syntaxErr(off int, format string, args ...any) error {
-	return &jsonError{off: off, msg: fmt.Sprintf(format, args...)}
-}
-
-// structInfo is the decoding plan of a struct type.
-type structInfo struct {
-	exact  map[string]int // JSON name -> field index
-	fields []fieldName
-}
-
-type fieldName struct {
-	name  string
-	index int
-}
-
-var structInfos sync.Map // reflect.Type -> *structInfo
-
-func infoOf(t reflect.Type) *structInfo {
-	if si, ok := structInfos.Load(t); ok {
-		return si.(*structInfo)
-	}
-	si := &structInfo{exact: map[string]int{}}
-	for i := 0; i < t.NumField(); i++ {
-		f := t.Field(i)
-		if !f.IsExported() {
-			continue
-		}
-		name := f.Name
-		if tag, ok := f.Tag.Lookup("json"); ok {
-			if n, _, _ := strings.Cut(tag, ","); n == "-" {
-				continue
-			} else if n != "" {
-				name = n
-			}
-		}
-		si.exact[name] = i
-		si.fields = append(si.fields, fieldName{name, i})
-	}
-	structInfos.Store(t, si)
-	return si
-}
-
-// field finds the field for a JSON key: exactly, else ignoring case, as
-// encoding/json does.
-func (si *structInfo) field(key []byte) (int, bool) {
-	if i, ok := si.exact[string(key)]; ok {
-		return i, true
-	}
-	for _, f := range si.fields {
-		if strings.EqualFold(f.name, string(key)) {
-			return f.index, true
-		}
-	}
-	return 0, false
-}
-
-// decodeJSON decodes the value at data[i:] into v and returns the index
-// after it.
-func decodeJSON(data []byte, i int, v reflect.Value) (int, error) {
-	return decodeValue(data, i, v, nil, nil)
-}
-
-// tracker asks decodeValue for the offsets of the elements of some lists
+// tracker asks value for the offsets of the elements of some lists
 // of the object it decodes (the routes of a route table, ...), for
 // positions.
 type tracker struct {
@@ -123,263 +67,309 @@ type hook struct {
 	key string
 }
 
-// decodeValue is decodeJSON with, for an object, a tracker of the lists
-// under some of its keys, and for a list, a hook called with the offset of
-// each element.
-func decodeValue(data []byte, i int, v reflect.Value, tr *tracker, h *hook) (int, error) {
+// decodeAll decodes the whole of d.data, one value with nothing but
+// whitespace around it, into v.
+func (d *decoder) decodeAll(v reflect.Value) error {
+	i, err := d.value(skipWS(d.data, 0), v, nil, nil)
+	if err != nil {
+		return err
+	}
+	return d.end(i)
+}
+
+// end checks that nothing but whitespace follows the top-level value,
+// which ends at i.
+func (d *decoder) end(i int) error {
+	if i = skipWS(d.data, i); i < len(d.data) {
+		return syntaxErr(i, "expected the end of the file after the top-level value, found %s", d.found(i))
+	}
+	return nil
+}
+
+// value decodes the value at data[i:] into v and returns the index after
+// it. For an object, tr tracks the elements of some of its lists; for a
+// list, h is called with the offset of each element.
+func (d *decoder) value(i int, v reflect.Value, tr *tracker, h *hook) (int, error) {
+	data := d.data
 	i = skipWS(data, i)
 	if i >= len(data) {
-		return i, syntaxErr(i, "unexpected end of JSON input")
+		return i, d.expectedValue(i)
 	}
 	c := data[i]
 	if c == 'n' {
-		if !hasLiteral(data, i, "null") {
-			return i, syntaxErr(i, "invalid character %q looking for beginning of value", c)
+		end, err := d.literal(i, "null")
+		if err == nil {
+			v.SetZero()
 		}
-		v.SetZero()
-		return i + 4, nil
+		return end, err
 	}
 	switch v.Kind() {
 	case reflect.Pointer:
 		if v.IsNil() {
 			v.Set(reflect.New(v.Type().Elem()))
 		}
-		return decodeValue(data, i, v.Elem(), tr, h)
+		return d.value(i, v.Elem(), tr, h)
 	case reflect.Struct:
+		switch v.Type() {
+		case jsonIntType, jsonTextType:
+			return d.positioned(i, v.Field(0), v.Field(1))
+		}
 		if c != '{' {
-			return i, typeErr(data, i, v.Type())
+			return d.typeErr(i, v.Type())
 		}
-		si := infoOf(v.Type())
-		i = skipWS(data, i+1)
-		if i < len(data) && data[i] == '}' {
-			return i + 1, nil
-		}
-		for {
-			if i >= len(data) || data[i] != '"' {
-				return i, syntaxErr(i, "expected a key")
-			}
-			end := endOfString(data, i)
-			key := data[i+1 : max(i+1, end-1)]
-			i = skipWS(data, end)
-			if i >= len(data) || data[i] != ':' {
-				return i, syntaxErr(i, "expected ':' after a key")
-			}
-			i = skipWS(data, i+1)
-			var err error
-			if fi, ok := si.field(key); ok {
-				var h *hook
-				if tr != nil {
-					for _, k := range tr.keys {
-						if k == string(key) {
-							h = &hook{tr, k}
-						}
-					}
-				}
-				i, err = decodeValue(data, i, v.Field(fi), nil, h)
-			} else {
-				i, err = skipJSON(data, i)
-			}
-			if err != nil {
-				if je, ok := err.(*jsonError); ok {
-					je.in(string(key))
-				}
-				return i, err
-			}
-			var done bool
-			if i, done, err = afterElement(data, i, '}', "object key:value pair"); done || err != nil {
-				return i, err
-			}
-		}
+		return d.object(i, v, tr)
 	case reflect.Slice:
 		if c != '[' {
-			return i, typeErr(data, i, v.Type())
+			return d.typeErr(i, v.Type())
 		}
-		i = skipWS(data, i+1)
-		n := 0
-		if v.IsNil() {
-			v.Set(reflect.MakeSlice(v.Type(), 0, 1)) // most AWS lists hold one element
-		}
-		if i < len(data) && data[i] == ']' {
-			return i + 1, nil
-		}
-		for {
-			if n >= v.Cap() {
-				nv := reflect.MakeSlice(v.Type(), n, max(2, 2*n))
-				reflect.Copy(nv, v)
-				v.Set(nv)
-			}
-			v.SetLen(n + 1)
-			if h != nil {
-				h.tr.fn(h.key, n, i)
-			}
-			var err error
-			if i, err = decodeJSON(data, i, v.Index(n)); err != nil {
-				if je, ok := err.(*jsonError); ok {
-					je.in("[" + strconv.Itoa(n) + "]")
-				}
-				return i, err
-			}
-			n++
-			var done bool
-			if i, done, err = afterElement(data, i, ']', "array element"); done || err != nil {
-				return i, err
-			}
-		}
+		return d.array(i, v, h)
 	case reflect.String:
 		if c != '"' {
-			return i, typeErr(data, i, v.Type())
+			return d.typeErr(i, v.Type())
 		}
-		s, end, err := readString(data, i)
+		s, end, err := d.str(i)
 		if err != nil {
 			return end, err
 		}
 		v.SetString(s)
 		return end, nil
 	case reflect.Bool:
-		switch {
-		case hasLiteral(data, i, "true"):
-			v.SetBool(true)
-			return i + 4, nil
-		case hasLiteral(data, i, "false"):
-			v.SetBool(false)
-			return i + 5, nil
-		}
-		return i, typeErr(data, i, v.Type())
-	case reflect.Int, reflect.Int32, reflect.Int64:
-		end := i
-		for end < len(data) && (data[end] == '-' || data[end] == '+' || data[end] == '.' || data[end] == 'e' || data[end] == 'E' || (data[end] >= '0' && data[end] <= '9')) {
-			end++
-		}
-		if end == i {
-			return i, typeErr(data, i, v.Type())
-		}
-		n, err := strconv.ParseInt(string(data[i:end]), 10, 64)
-		if err != nil {
-			f, ferr := strconv.ParseFloat(string(data[i:end]), 64)
-			if ferr != nil || f != float64(int64(f)) {
-				return i, &jsonError{off: i, msg: fmt.Sprintf("number %s does not fit %s", data[i:end], v.Type()), typ: true}
+		switch c {
+		case 't':
+			end, err := d.literal(i, "true")
+			if err == nil {
+				v.SetBool(true)
 			}
-			n = int64(f)
+			return end, err
+		case 'f':
+			end, err := d.literal(i, "false")
+			if err == nil {
+				v.SetBool(false)
+			}
+			return end, err
 		}
-		v.SetInt(n)
-		return end, nil
-	case reflect.Interface:
-		end, err := skipJSON(data, i)
+		return d.typeErr(i, v.Type())
+	case reflect.Int, reflect.Int32, reflect.Int64:
+		if c != '-' && (c < '0' || c > '9') {
+			return d.typeErr(i, v.Type())
+		}
+		end, integer, err := d.number(i)
 		if err != nil {
 			return end, err
 		}
-		var x any
-		if err := json.Unmarshal(data[i:end], &x); err != nil {
-			return i, syntaxErr(i, "%s", err)
+		n, perr := strconv.ParseInt(string(data[i:end]), 10, v.Type().Bits())
+		switch {
+		case !integer:
+			return i, &jsonError{off: i, msg: fmt.Sprintf("the number %s where an integer belongs", data[i:end]), typ: true}
+		case perr != nil:
+			return i, &jsonError{off: i, msg: fmt.Sprintf("the number %s is out of range", data[i:end]), typ: true}
 		}
-		v.Set(reflect.ValueOf(x))
+		v.SetInt(n)
 		return end, nil
 	}
-	return i, fmt.Errorf("awsimport: cannot decode into %s", v.Type())
+	panic(fmt.Sprintf("awsimport: cannot decode into %s", v.Type()))
 }
 
-func hasLiteral(data []byte, i int, lit string) bool {
-	return len(data)-i >= len(lit) && string(data[i:i+len(lit)]) == lit
-}
-
-// typeErr reports a value of the wrong type.
-func typeErr(data []byte, i int, t reflect.Type) error {
-	what := "value"
-	switch data[i] {
-	case '"':
-		what = "string"
-	case '{':
-		what = "object"
-	case '[':
-		what = "array"
-	case 't', 'f':
-		what = "boolean"
-	default:
-		if data[i] == '-' || (data[i] >= '0' && data[i] <= '9') {
-			what = "number"
-		} else {
-			return syntaxErr(i, "invalid character %q looking for beginning of value", data[i])
-		}
+// positioned decodes the value of a jsonInt or jsonText into its field
+// val, and its position into pos.
+func (d *decoder) positioned(i int, val, pos reflect.Value) (int, error) {
+	end, err := d.value(i, val, nil, nil)
+	if err != nil {
+		return end, err
 	}
-	want := t.Kind().String()
-	switch t.Kind() {
-	case reflect.Struct:
-		want = "object"
-	case reflect.Slice:
-		want = "array"
-	case reflect.Int, reflect.Int32, reflect.Int64:
-		want = "number"
-	case reflect.Bool:
-		want = "boolean"
-	}
-	return &jsonError{off: i, msg: fmt.Sprintf("a %s where a %s belongs", what, want), typ: true}
-}
-
-// readString decodes the string literal at data[i].
-func readString(data []byte, i int) (string, int, error) {
-	j := i + 1
-	for j < len(data) {
-		c := data[j]
-		if c == '"' {
-			return string(data[i+1 : j]), j + 1, nil
-		}
-		if c == '\\' || c < 0x20 {
-			break
-		}
-		j++
-	}
-	// Escapes or control characters: let encoding/json decide.
-	end := endOfString(data, i)
-	if end > len(data) || data[end-1] != '"' || end == i+1 {
-		return "", end, syntaxErr(i, "unterminated string")
-	}
-	var s string
-	if err := json.Unmarshal(data[i:end], &s); err != nil {
-		return "", end, syntaxErr(i, "%s", strings.TrimPrefix(err.Error(), "json: "))
-	}
-	return s, end, nil
-}
-
-// skipJSON returns the index after the value at data[i], checking its
-// brackets and strings.
-func skipJSON(data []byte, i int) (int, error) {
-	if i >= len(data) {
-		return i, syntaxErr(i, "unexpected end of JSON input")
-	}
-	switch data[i] {
-	case '"':
-		end := endOfString(data, i)
-		if end > len(data) || end == i+1 || data[end-1] != '"' {
-			return end, syntaxErr(i, "unterminated string")
-		}
-		return end, nil
-	case '{', '[':
-		end := skipValue(data, i)
-		if end > len(data) || (data[end-1] != '}' && data[end-1] != ']') {
-			return end, syntaxErr(i, "unexpected end of JSON input")
-		}
-		return end, nil
-	}
-	end := skipValue(data, i)
-	if end == i {
-		return i, syntaxErr(i, "invalid character %q looking for beginning of value", data[i])
+	if d.file != nil {
+		*pos.Addr().Interface().(*model.Position) = d.file.pos(i)
 	}
 	return end, nil
 }
 
-// afterElement reads what follows an object member or array element at i:
-// a comma (and the whitespace after it) or the closing byte, which ends
-// the value (done).
-func afterElement(data []byte, i int, closing byte, what string) (next int, done bool, err error) {
-	i = skipWS(data, i)
-	if i >= len(data) {
-		return i, false, syntaxErr(i, "unexpected end of JSON input")
+// object decodes the object at data[i] into the struct v.
+func (d *decoder) object(i int, v reflect.Value, tr *tracker) (int, error) {
+	if err := d.enter(i); err != nil {
+		return i, err
 	}
-	switch data[i] {
-	case ',':
-		return skipWS(data, i+1), false, nil
-	case closing:
-		return i + 1, true, nil
+	base := len(d.members)
+	i, err := d.fields(i, v, infoOf(v.Type()), tr, base)
+	d.members = d.members[:base]
+	d.depth--
+	return i, err
+}
+
+// fields decodes the members of the object at data[i] into the struct v,
+// of plan si; its keys go on d.members from base.
+func (d *decoder) fields(i int, v reflect.Value, si *structInfo, tr *tracker, base int) (int, error) {
+	data := d.data
+	var seen seenKeys
+	i = skipWS(data, i+1)
+	if i < len(data) && data[i] == '}' {
+		return i + 1, nil
 	}
-	return i, false, syntaxErr(i, "invalid character %q after %s", data[i], what)
+	for {
+		if i >= len(data) || data[i] != '"' {
+			return i, d.expectedKey(i)
+		}
+		keyOff := i
+		key, end, escaped, err := d.keyText(i)
+		if err != nil {
+			return end, err
+		}
+		fi, ok := si.field(key)
+		if !ok {
+			fi = -1
+		}
+		if err := d.member(base, &seen, fi, key, keyOff, end, escaped); err != nil {
+			return keyOff, err
+		}
+		if i, err = d.colon(end, key); err != nil {
+			return i, err
+		}
+		if ok {
+			var h *hook
+			if tr != nil {
+				name := si.name(fi)
+				for _, k := range tr.keys {
+					if k == name {
+						h = &hook{tr, k}
+					}
+				}
+			}
+			i, err = d.value(i, v.Field(fi), nil, h)
+		} else {
+			i, err = d.skip(i)
+		}
+		if err != nil {
+			if je, ok := err.(*jsonError); ok {
+				je.in(string(key))
+			}
+			return i, err
+		}
+		var done bool
+		if i, done, err = d.afterMember(i); done || err != nil {
+			return i, err
+		}
+	}
+}
+
+// seenKeys summarises the keys of an object read so far, so that most
+// keys are known to be new without comparing them with the others: one bit
+// per field index (modulo 64), one per hash of a key no field takes.
+type seenKeys struct{ fields, keys uint64 }
+
+// member records a key of the object whose members start at
+// d.members[base], and fails when it was given before: the same field
+// (whatever the case of its key), or the same key that no field takes.
+// The key is written at data[off:end] (with escapes); key is its text.
+func (d *decoder) member(base int, seen *seenKeys, field int, key []byte, off, end int, escaped bool) error {
+	var bit uint64
+	var set *uint64
+	if field >= 0 {
+		bit, set = 1<<(field&63), &seen.fields
+	} else {
+		h := len(key)
+		if len(key) > 0 {
+			h = h*7 + int(key[0])*3 + int(key[len(key)-1])
+		}
+		bit, set = 1<<(h&63), &seen.keys
+	}
+	if *set&bit != 0 {
+		for _, m := range d.members[base:] {
+			if field >= 0 && m.field == field || field < 0 && m.field < 0 && string(d.memberKey(m)) == string(key) {
+				return &jsonError{off: off, first: m.off, msg: fmt.Sprintf("key %q given twice", key)}
+			}
+		}
+	}
+	*set |= bit
+	d.members = append(d.members, member{field: field, off: off, end: end, escaped: escaped})
+	return nil
+}
+
+// memberKey returns the text of a key read before.
+func (d *decoder) memberKey(m member) []byte {
+	if !m.escaped {
+		return d.data[m.off+1 : m.end-1]
+	}
+	key, _, _ := d.key(m.off)
+	return key
+}
+
+// array decodes the array at data[i] into the slice v.
+func (d *decoder) array(i int, v reflect.Value, h *hook) (int, error) {
+	data := d.data
+	if err := d.enter(i); err != nil {
+		return i, err
+	}
+	defer func() { d.depth-- }()
+	i = skipWS(data, i+1)
+	n := 0
+	if v.IsNil() {
+		v.Set(reflect.MakeSlice(v.Type(), 0, 1)) // most AWS lists hold one element
+	}
+	if i < len(data) && data[i] == ']' {
+		return i + 1, nil
+	}
+	for {
+		if i < len(data) && data[i] == ']' {
+			return i, syntaxErr(i, "a comma before ']': JSON has no trailing commas")
+		}
+		if n >= v.Cap() {
+			nv := reflect.MakeSlice(v.Type(), n, max(2, 2*n))
+			reflect.Copy(nv, v)
+			v.Set(nv)
+		}
+		v.SetLen(n + 1)
+		if h != nil {
+			h.tr.fn(h.key, n, i)
+		}
+		var err error
+		if i, err = d.value(i, v.Index(n), nil, nil); err != nil {
+			if je, ok := err.(*jsonError); ok {
+				je.in("[" + strconv.Itoa(n) + "]")
+			}
+			return i, err
+		}
+		n++
+		var done bool
+		if i, done, err = d.afterElement(i); done || err != nil {
+			return i, err
+		}
+	}
+}
+
+// typeErr reports a value of the wrong type at data[i], or a syntax error
+// when there is no value there.
+func (d *decoder) typeErr(i int, t reflect.Type) (int, error) {
+	what := ""
+	switch c := d.data[i]; {
+	case c == '"':
+		what = "a string"
+	case c == '{':
+		what = "an object"
+	case c == '[':
+		what = "an array"
+	case c == 't' || c == 'f':
+		what = "a boolean"
+	case c == '-' || c >= '0' && c <= '9':
+		what = "a number"
+	}
+	// A value of the wrong type is reported once the text is known to be
+	// JSON there: a syntax error is the root cause.
+	end, err := d.skip(i)
+	if err != nil || what == "" {
+		if err == nil {
+			err = d.expectedValue(i)
+		}
+		return end, err
+	}
+	want := "a " + t.Kind().String()
+	switch t.Kind() {
+	case reflect.Struct:
+		want = "an object"
+	case reflect.Slice:
+		want = "an array"
+	case reflect.Int, reflect.Int32, reflect.Int64:
+		want = "an integer"
+	case reflect.Bool:
+		want = "a boolean"
+	}
+	return i, &jsonError{off: i, msg: fmt.Sprintf("%s where %s belongs", what, want), typ: true}
 }

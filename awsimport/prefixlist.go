@@ -12,7 +12,7 @@ import (
 type awsPrefixList struct {
 	PrefixListId   string
 	PrefixListName string
-	Cidrs          []string
+	Cidrs          []jsonText
 	MaxEntries     int
 	AddressFamily  string
 	OwnerId        string
@@ -24,7 +24,10 @@ type awsPrefixList struct {
 // [{"Cidr": ..., "Description": ...}]}]}.
 type awsPrefixListEntries struct {
 	PrefixListId string
-	Entries      []struct{ Cidr, Description string }
+	Entries      []struct {
+		Cidr        jsonText
+		Description string
+	}
 }
 
 func (b *builder) buildPrefixLists() {
@@ -44,10 +47,18 @@ func (b *builder) buildPrefixLists() {
 		order = append(order, id)
 		return p
 	}
-	addCIDR := func(p *plB, c string, src model.Source) {
-		pfx, ok := parseCIDR(c)
-		if !ok {
+	addCIDR := func(p *plB, c jsonText, src model.Source, field string) {
+		// A list holds one address family: IPv6 lists are skipped as a
+		// whole, and rules and routes that use them say so.
+		pfx, kind := b.ipv4CIDR(c, src, field, "")
+		switch kind {
+		case cidrIPv6:
 			p.ipv6 = true
+			return
+		case cidrAbsent:
+			b.errorf(at(src, c.Pos), field, model.ErrMissingField, "an empty CIDR block in prefix list %s", p.pl.ID)
+			return
+		case cidrBad:
 			return
 		}
 		if !slices.Contains(p.pl.CIDRs, pfx) {
@@ -66,22 +77,23 @@ func (b *builder) buildPrefixLists() {
 		if a.AddressFamily == "IPv6" {
 			p.ipv6 = true
 		}
-		for _, c := range a.Cidrs {
-			addCIDR(p, c, it.src)
+		for k, c := range a.Cidrs {
+			addCIDR(p, c, it.src, "Cidrs["+itoa(k)+"]")
 		}
 	}
 	for i := range b.s.prefixListEntries {
 		it := &b.s.prefixListEntries[i]
 		p := get(it.v.PrefixListId, it.src)
-		for _, e := range it.v.Entries {
-			addCIDR(p, e.Cidr, it.src)
+		for k, e := range it.v.Entries {
+			addCIDR(p, e.Cidr, it.src, "Entries["+itoa(k)+"].Cidr")
 		}
 	}
 	slices.Sort(order)
 	for _, id := range order {
 		p := lists[id]
 		if len(p.pl.CIDRs) == 0 && p.ipv6 {
-			b.count("ipv6-pl", p.pl.Source, ErrNotModelled, "IPv6 prefix lists skipped, as vpcreach models IPv4 only: %N")
+			b.count("ipv6-pl", p.pl.Source, ErrNotModelled, "IPv6 is not modelled yet: IPv6 prefix lists skipped (rules and routes that use them say so): %N")
+			b.ipv6Lists[id] = true
 			continue
 		}
 		if p.pl.MaxEntries != 0 && p.pl.MaxEntries < len(p.pl.CIDRs) {

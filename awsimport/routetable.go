@@ -24,8 +24,8 @@ type awsRouteTable struct {
 
 // awsRoute is a route of a VPC route table.
 type awsRoute struct {
-	DestinationCidrBlock        string
-	DestinationIpv6CidrBlock    string
+	DestinationCidrBlock        jsonText
+	DestinationIpv6CidrBlock    jsonText
 	DestinationPrefixListId     string
 	GatewayId                   string
 	NatGatewayId                string
@@ -134,24 +134,28 @@ func (b *builder) buildRoutes() {
 // (local, gateway endpoint, propagated) or cannot hold (IPv6).
 func (b *builder) route(v *vpcB, rt *model.RouteTable, a *awsRoute, src model.Source) (model.Route, bool) {
 	r := model.Route{Source: src}
+	if a.GatewayId == "local" {
+		return r, false // the model's implicit local routes (S-11), IPv6 ones too
+	}
 	switch {
-	case a.DestinationCidrBlock != "":
-		p, ok := parseCIDR(a.DestinationCidrBlock)
-		if !ok {
-			b.warn(src, "DestinationCidrBlock", model.ErrInvalidValue, "%q is not an IPv4 CIDR: route left out", a.DestinationCidrBlock)
+	case a.DestinationCidrBlock.S != "":
+		p, kind := b.ipv4CIDR(a.DestinationCidrBlock, src, "DestinationCidrBlock", "the route to")
+		if kind != cidrIPv4 {
 			return r, false
 		}
 		r.Destination = model.Destination{CIDR: p}
 	case a.DestinationPrefixListId != "":
+		if b.ipv6Lists[a.DestinationPrefixListId] {
+			b.ipv6(src, "DestinationPrefixListId", "prefix list %s holds IPv6 blocks: the route to it is skipped", a.DestinationPrefixListId)
+			return r, false
+		}
 		r.Destination = model.Destination{PrefixList: model.ID(a.DestinationPrefixListId)}
-	case a.DestinationIpv6CidrBlock != "":
-		b.count("ipv6-route", src, ErrNotModelled, "IPv6 routes skipped, as vpcreach models IPv4 only: %N")
+	case a.DestinationIpv6CidrBlock.S != "":
+		b.ipv6(at(src, a.DestinationIpv6CidrBlock.Pos), "DestinationIpv6CidrBlock", "the route to %s is skipped", a.DestinationIpv6CidrBlock.S)
 		return r, false
 	default:
+		b.errorf(src, "DestinationCidrBlock", model.ErrMissingField, "a route has a destination (DestinationCidrBlock, DestinationIpv6CidrBlock or DestinationPrefixListId), and this one has none")
 		return r, false
-	}
-	if a.GatewayId == "local" {
-		return r, false // the model's implicit local routes (S-11)
 	}
 	if a.Origin == "EnableVgwRoutePropagation" {
 		// Propagated from the virtual private gateway: the model derives
@@ -194,7 +198,7 @@ func (b *builder) route(v *vpcB, rt *model.RouteTable, a *awsRoute, src model.So
 	}
 	switch field {
 	case "EgressOnlyInternetGatewayId":
-		b.count("ipv6-route", src, ErrNotModelled, "IPv6 routes skipped, as vpcreach models IPv4 only: %N")
+		b.ipv6(src, field, "the route %s -> %s is skipped: egress-only internet gateways carry IPv6 only", r.Destination, target)
 		return r, false
 	case "LocalGatewayId", "CarrierGatewayId", "CoreNetworkArn":
 		r.Target = ""

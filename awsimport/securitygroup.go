@@ -24,16 +24,28 @@ type awsSecurityGroup struct {
 // code; -1 is any) and its peers.
 type awsPermission struct {
 	IpProtocol string
-	FromPort   *int
-	ToPort     *int
-	IpRanges   []struct{ CidrIp, Description string }
-	Ipv6Ranges []struct{ CidrIpv6, Description string }
+	FromPort   *jsonInt
+	ToPort     *jsonInt
+	IpRanges   []awsIPRange
+	Ipv6Ranges []awsIPv6Range
 	// PrefixListIds name prefix lists.
 	PrefixListIds []struct{ PrefixListId, Description string }
 	// UserIdGroupPairs name groups, possibly of another account (UserId)
 	// or across a peering connection (VpcPeeringConnectionId,
 	// PeeringStatus).
 	UserIdGroupPairs []awsGroupPair
+}
+
+// awsIPRange is an IPv4 peer of a security group rule.
+type awsIPRange struct {
+	CidrIp      jsonText
+	Description string
+}
+
+// awsIPv6Range is an IPv6 peer of a security group rule.
+type awsIPv6Range struct {
+	CidrIpv6    jsonText
+	Description string
 }
 
 type awsGroupPair struct {
@@ -102,20 +114,24 @@ type sgRule struct {
 }
 
 // permission maps one AWS permission to rules of the model, one per
-// distinct description of its peers.
+// distinct description of its peers. Values AWS never writes are errors
+// (the rule is left out); IPv6 peers are skipped with a warning.
 func (b *builder) permission(sg *model.SecurityGroup, p *awsPermission, src model.Source) []sgRule {
 	proto, err := model.ParseProtocol(p.IpProtocol)
 	if err != nil {
-		b.warn(src, "IpProtocol", model.ErrInvalidValue, "%s: rule left out", err)
+		b.errorf(src, "IpProtocol", model.ErrInvalidValue, "%s", err)
 		return nil
 	}
 	base := model.SGRule{Protocol: proto}
+	ok := true
 	switch {
 	case proto.HasPorts():
-		from, to := p.FromPort, p.ToPort
-		base.Ports = portRange(&struct{ From, To *int }{from, to})
+		base.Ports, ok = b.portRange(p.FromPort, p.ToPort, src, proto, "FromPort", "ToPort")
 	case proto.IsICMP():
-		base.ICMP = icmpMatch(p.FromPort, p.ToPort)
+		base.ICMP, ok = b.icmpTypeCode(p.FromPort, p.ToPort, src, "FromPort", "ToPort")
+	default:
+		b.ignoredPort(p.FromPort, src, "FromPort", proto)
+		b.ignoredPort(p.ToPort, src, "ToPort", proto)
 	}
 	var out []sgRule
 	addPeer := func(peer model.Peer, desc string) {
@@ -129,18 +145,25 @@ func (b *builder) permission(sg *model.SecurityGroup, p *awsPermission, src mode
 		r.Description = desc
 		out = append(out, sgRule{rule: r, peers: []model.Peer{peer}})
 	}
-	for _, c := range p.IpRanges {
-		pfx, ok := parseCIDR(c.CidrIp)
-		if !ok {
-			b.warn(src, "IpRanges", model.ErrInvalidValue, "%q is not an IPv4 CIDR: left out of the rule", c.CidrIp)
+	for k, c := range p.IpRanges {
+		pfx, kind := b.ipv4CIDR(c.CidrIp, src, "IpRanges["+itoa(k)+"].CidrIp", "the rule's peer")
+		if kind == cidrAbsent {
+			b.errorf(src, "IpRanges["+itoa(k)+"].CidrIp", model.ErrMissingField, "an IpRanges element has a CidrIp, and this one has none")
+			ok = false
+		}
+		if kind != cidrIPv4 {
 			continue
 		}
 		addPeer(model.Peer{CIDR: pfx}, c.Description)
 	}
-	if len(p.Ipv6Ranges) > 0 {
-		b.count("ipv6-sg", src, ErrNotModelled, "IPv6 ranges of security group rules skipped, as vpcreach models IPv4 only: %N")
+	for k, c := range p.Ipv6Ranges {
+		b.ipv6(at(src, c.CidrIpv6.Pos), "Ipv6Ranges["+itoa(k)+"].CidrIpv6", "the rule's peer %s is skipped", c.CidrIpv6.S)
 	}
 	for _, pl := range p.PrefixListIds {
+		if b.ipv6Lists[pl.PrefixListId] {
+			b.ipv6(src, "PrefixListIds", "prefix list %s holds IPv6 blocks: the rule's peer %s is skipped", pl.PrefixListId, pl.PrefixListId)
+			continue
+		}
 		if b.kind[pl.PrefixListId] != model.KindPrefixList {
 			b.warn(src, "PrefixListIds", ErrOutsideSnapshot, "%s: prefix list %s is not in the snapshot: the traffic it would allow is unknown, and left out of the rule", sg.ID, pl.PrefixListId)
 			continue
@@ -151,6 +174,9 @@ func (b *builder) permission(sg *model.SecurityGroup, p *awsPermission, src mode
 		if ref, ok := b.groupPair(sg, &g, src); ok {
 			addPeer(model.Peer{Ref: ref}, g.Description)
 		}
+	}
+	if !ok {
+		return nil
 	}
 	return out
 }

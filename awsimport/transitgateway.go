@@ -79,13 +79,16 @@ type awsTGWRouteTable struct {
 // [{"TransitGatewayRouteTableId": ..., "Routes": [...]}]}.
 type awsTGWRoutesOf struct {
 	TransitGatewayRouteTableId string
-	Routes                     []struct {
-		DestinationCidrBlock      string
-		PrefixListId              string
-		State                     string
-		Type                      string
-		TransitGatewayAttachments []struct{ TransitGatewayAttachmentId, ResourceId, ResourceType string }
-	}
+	Routes                     []awsTGWRoute
+}
+
+// awsTGWRoute is a route of a transit gateway route table.
+type awsTGWRoute struct {
+	DestinationCidrBlock      jsonText
+	PrefixListId              string
+	State                     string
+	Type                      string
+	TransitGatewayAttachments []struct{ TransitGatewayAttachmentId, ResourceId, ResourceType string }
 }
 
 // awsTGWPropagationsOf wraps get-transit-gateway-route-table-propagations
@@ -492,14 +495,17 @@ func (b *builder) buildTGWRoutes() {
 			}
 			r := model.TGWRoute{Source: src}
 			switch {
-			case a.DestinationCidrBlock != "":
-				p, ok := parseCIDR(a.DestinationCidrBlock)
-				if !ok {
-					b.count("ipv6-tgw-route", src, ErrNotModelled, "IPv6 transit gateway routes skipped, as vpcreach models IPv4 only: %N")
+			case a.DestinationCidrBlock.S != "":
+				p, kind := b.ipv4CIDR(a.DestinationCidrBlock, src, "DestinationCidrBlock", "the route to")
+				if kind != cidrIPv4 {
 					continue
 				}
 				r.Destination = model.Destination{CIDR: p}
 			case a.PrefixListId != "":
+				if b.ipv6Lists[a.PrefixListId] {
+					b.ipv6(src, "PrefixListId", "prefix list %s holds IPv6 blocks: the route to it is skipped", a.PrefixListId)
+					continue
+				}
 				if b.kind[a.PrefixListId] != model.KindPrefixList {
 					b.warn(src, "PrefixListId", ErrOutsideSnapshot, "prefix list %s is not in the snapshot: route left out", a.PrefixListId)
 					continue

@@ -9,17 +9,20 @@ import (
 
 // awsVpc is an element of describe-vpcs' Vpcs.
 type awsVpc struct {
-	VpcId                   string
-	OwnerId                 string
-	CidrBlock               string
-	State                   string
-	IsDefault               bool
-	CidrBlockAssociationSet []struct {
-		CidrBlock      string
-		CidrBlockState struct{ State string }
-	}
+	VpcId                       string
+	OwnerId                     string
+	CidrBlock                   jsonText
+	State                       string
+	IsDefault                   bool
+	CidrBlockAssociationSet     []awsCIDRAssociation
 	Ipv6CidrBlockAssociationSet []struct{ Ipv6CidrBlock string }
 	Tags                        []awsTag
+}
+
+// awsCIDRAssociation is an IPv4 block associated with a VPC.
+type awsCIDRAssociation struct {
+	CidrBlock      jsonText
+	CidrBlockState struct{ State string }
 }
 
 // awsVpcAttribute is the output of describe-vpc-attribute (one attribute
@@ -34,7 +37,7 @@ type awsVpcAttribute struct {
 type awsSubnet struct {
 	SubnetId           string
 	VpcId              string
-	CidrBlock          string
+	CidrBlock          jsonText
 	AvailabilityZone   string
 	AvailabilityZoneId string
 	OwnerId            string
@@ -49,25 +52,25 @@ func (b *builder) buildVPCs() {
 		v := newVPCB()
 		v.v = model.VPC{ID: model.ID(a.VpcId), Name: nameTag(a.Tags), Account: b.ownerOf(a.OwnerId, it.sc),
 			Region: it.sc.region, Source: it.src}
-		for _, c := range a.CidrBlockAssociationSet {
+		for k, c := range a.CidrBlockAssociationSet {
 			if c.CidrBlockState.State != "" && c.CidrBlockState.State != "associated" {
 				continue // disassociated (or being associated): not the VPC's
 			}
-			if p, ok := parseCIDR(c.CidrBlock); ok && !slices.Contains(v.v.CIDRBlocks, p) {
+			if p, kind := b.ipv4CIDR(c.CidrBlock, it.src, "CidrBlockAssociationSet["+itoa(k)+"].CidrBlock", "the block"); kind == cidrIPv4 && !slices.Contains(v.v.CIDRBlocks, p) {
 				v.v.CIDRBlocks = append(v.v.CIDRBlocks, p)
 			}
 		}
-		if p, ok := parseCIDR(a.CidrBlock); ok && len(a.CidrBlockAssociationSet) == 0 {
-			v.v.CIDRBlocks = append(v.v.CIDRBlocks, p)
-		}
-		// The primary block first, as AWS lists it.
-		if p, ok := parseCIDR(a.CidrBlock); ok {
-			if i := slices.Index(v.v.CIDRBlocks, p); i > 0 {
+		if p, kind := b.ipv4CIDR(a.CidrBlock, it.src, "CidrBlock", "the block"); kind == cidrIPv4 {
+			// The primary block first, as AWS lists it.
+			switch i := slices.Index(v.v.CIDRBlocks, p); {
+			case len(a.CidrBlockAssociationSet) == 0:
+				v.v.CIDRBlocks = append(v.v.CIDRBlocks, p)
+			case i > 0:
 				v.v.CIDRBlocks = slices.Insert(slices.Delete(v.v.CIDRBlocks, i, i+1), 0, p)
 			}
 		}
 		if len(a.Ipv6CidrBlockAssociationSet) > 0 {
-			b.count("ipv6-vpc", it.src, ErrNotModelled, "IPv6 CIDR blocks of VPCs skipped, as vpcreach models IPv4 only: %N")
+			b.count("ipv6-vpc", it.src, ErrNotModelled, "IPv6 is not modelled yet: the IPv6 CIDR blocks of VPCs are skipped: %N")
 		}
 		if len(v.v.CIDRBlocks) == 0 {
 			b.warn(it.src, "CidrBlock", ErrSkipped, "VPC %s has no associated IPv4 CIDR block: skipped", a.VpcId)
@@ -99,9 +102,12 @@ func (b *builder) buildSubnets() {
 		if v == nil {
 			continue
 		}
-		p, ok := parseCIDR(a.CidrBlock)
-		if !ok {
-			b.warn(it.src, "CidrBlock", ErrNotModelled, "subnet %s has no IPv4 CIDR block (IPv6-only): skipped", a.SubnetId)
+		p, kind := b.ipv4CIDR(a.CidrBlock, it.src, "CidrBlock", "the block")
+		switch kind {
+		case cidrAbsent:
+			b.ipv6(it.src, "CidrBlock", "subnet %s has no IPv4 CIDR block (it is IPv6-only): skipped", a.SubnetId)
+			continue
+		case cidrIPv6, cidrBad:
 			continue
 		}
 		v.subnets[a.SubnetId] = &model.Subnet{ID: model.ID(a.SubnetId), Name: nameTag(a.Tags), AZ: a.AvailabilityZone,

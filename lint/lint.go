@@ -91,23 +91,34 @@ func register(r *Rule) {
 	registry[r.ID] = r
 }
 
-// Rules returns every rule, sorted by id.
+// Rules returns every rule, sorted by id. The rules are copies: changing
+// one changes neither the registry nor what Run does.
 func Rules() []*Rule {
 	registryMu.Lock()
 	defer registryMu.Unlock()
 	out := make([]*Rule, 0, len(registry))
 	for _, r := range registry {
-		out = append(out, r)
+		out = append(out, r.clone())
 	}
 	slices.SortFunc(out, func(a, b *Rule) int { return cmp.Compare(a.ID, b.ID) })
 	return out
 }
 
-// Lookup returns the rule with an id, or nil.
+// Lookup returns a copy of the rule with an id, or nil.
 func Lookup(id string) *Rule {
 	registryMu.Lock()
 	defer registryMu.Unlock()
-	return registry[id]
+	if r := registry[id]; r != nil {
+		return r.clone()
+	}
+	return nil
+}
+
+// clone returns a copy of r that shares nothing mutable with it.
+func (r *Rule) clone() *Rule {
+	c := *r
+	c.Semantics = slices.Clone(r.Semantics)
+	return &c
 }
 
 // Options tune a run.
@@ -116,16 +127,20 @@ type Options struct {
 	Disable []string
 	// Only, when not empty, lists the only rule ids to run.
 	Only []string
+	// Ignores are the `# vpcreach:ignore` comments of the topology files
+	// (ReadIgnores, ParseIgnores): each drops the findings of the rules it
+	// names located in the resource it precedes. Those that have no effect
+	// are reported under the rule unused-ignore.
+	Ignores []Ignore
 }
 
 // Run runs every enabled rule on a validated model and returns the
 // findings, sorted by file, line, column, rule and message. Rules disabled
-// in a file's `lint` settings drop the findings located in that file.
+// in a file's `lint` settings drop the findings located in that file;
+// opts.Ignores drop those located in the resources they precede.
 func Run(m *model.Model, opts Options) ([]Finding, error) {
-	for _, id := range append(slices.Clone(opts.Disable), opts.Only...) {
-		if err := checkRuleID(id); err != nil {
-			return nil, err
-		}
+	if err := CheckRuleIDs(append(slices.Clone(opts.Disable), opts.Only...)...); err != nil {
+		return nil, err
 	}
 	for _, l := range m.Lint {
 		for _, id := range l.Disable {
@@ -165,11 +180,28 @@ func Run(m *model.Model, opts Options) ([]Finding, error) {
 		}
 		out = kept
 	}
+	if len(opts.Ignores) > 0 {
+		judged := func(rule, file string) bool { return runs(rule) && !slices.Contains(disabled[file], rule) }
+		var unused []Finding
+		out, unused = applyIgnores(out, opts.Ignores, judged, runs(unusedIgnore))
+		out = append(out, unused...)
+	}
 	slices.SortStableFunc(out, func(a, b Finding) int {
 		return cmp.Or(cmp.Compare(a.Pos.File, b.Pos.File), cmp.Compare(a.Pos.Line, b.Pos.Line), cmp.Compare(a.Pos.Column, b.Pos.Column),
 			cmp.Compare(a.Rule, b.Rule), cmp.Compare(a.Message, b.Message))
 	})
 	return slices.CompactFunc(out, func(a, b Finding) bool { return a == b }), nil
+}
+
+// CheckRuleIDs returns an error naming the first id that is no rule's,
+// with the nearest rule id when one is close ("did you mean ...?"), or nil.
+func CheckRuleIDs(ids ...string) error {
+	for _, id := range ids {
+		if err := checkRuleID(id); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func checkRuleID(id string) error {

@@ -30,7 +30,9 @@ func runRule(t *testing.T, id, path string) []lint.Finding {
 	t.Helper()
 	m, _, err := model.LoadFiles(path)
 	require.NoError(t, err)
-	fs, err := lint.Run(m, lint.Options{Only: []string{id}})
+	ignores, err := lint.ReadIgnores(path)
+	require.NoError(t, err)
+	fs, err := lint.Run(m, lint.Options{Only: []string{id}, Ignores: ignores})
 	require.NoError(t, err)
 	return fs
 }

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/vpcreach/vpcreach/model"
+	"github.com/vpcreach/vpcreach/overlap"
 	"github.com/vpcreach/vpcreach/routing"
 	"github.com/vpcreach/vpcreach/sgeval"
 	"github.com/vpcreach/vpcreach/solver"
@@ -106,46 +107,31 @@ type engRep struct {
 	vpc    *model.VPC
 	subnet *model.Subnet
 	inst   *model.Instance
-	// table is the subnet's route table, nil for the implicit main table.
-	table *model.RouteTable
-}
-
-// engTableOf returns the route table a subnet uses (S-10): its own, else
-// the VPC's main one; nil when the VPC writes no main table.
-func engTableOf(v *model.VPC, sn *model.Subnet) *model.RouteTable {
-	for i := range v.RouteTables {
-		if sn.RouteTable != "" && v.RouteTables[i].ID == sn.RouteTable {
-			return &v.RouteTables[i]
-		}
-	}
-	for i := range v.RouteTables {
-		if v.RouteTables[i].Main {
-			return &v.RouteTables[i]
-		}
-	}
-	return nil
+	// table is the subnet's compiled route table (S-10), as the solver
+	// publishes it.
+	table *routing.Table
 }
 
 // engTableName names a route table for messages.
-func engTableName(v *model.VPC, rt *model.RouteTable) string {
-	if rt == nil {
+func engTableName(v *model.VPC, t *routing.Table) string {
+	if t.Implicit {
 		return string(v.ID) + "'s main route table"
 	}
-	return string(rt.ID)
+	return string(t.ID)
 }
 
 // engTableSource points at a route table, or at its VPC for the implicit
 // main table.
-func engTableSource(v *model.VPC, rt *model.RouteTable) model.Source {
-	if rt == nil {
-		return v.Source
+func engTableSource(c *Context, v *model.VPC, t *routing.Table) model.Source {
+	if rt := c.Index.RouteTable(t.ID); rt != nil && !t.Implicit {
+		return rt.Source
 	}
-	return rt.Source
+	return v.Source
 }
 
 // engSubnetReps returns one running instance per subnet of a VPC, in file
 // order: the first one written.
-func engSubnetReps(v *model.VPC) []engRep {
+func engSubnetReps(c *Context, v *model.VPC) []engRep {
 	order := make(map[model.ID]int, len(v.Subnets))
 	for j := range v.Subnets {
 		order[v.Subnets[j].ID] = j
@@ -159,7 +145,7 @@ func engSubnetReps(v *model.VPC) []engRep {
 			continue
 		}
 		seen[in.Subnet] = true
-		out = append(out, engRep{vpc: v, subnet: &v.Subnets[j], inst: in, table: engTableOf(v, &v.Subnets[j])})
+		out = append(out, engRep{vpc: v, subnet: &v.Subnets[j], inst: in, table: c.Solver.SubnetRouteTable(v.Subnets[j].ID)})
 	}
 	// Subnet order, not instance order.
 	slices.SortFunc(out, func(a, b engRep) int { return order[a.subnet.ID] - order[b.subnet.ID] })
@@ -233,7 +219,7 @@ type engVPCRouting struct {
 	atts map[model.ID]engAtt
 }
 
-// engRoutes compiles the route tables the pre-check looks at, once, and
+// engRoutes gathers the compiled route tables the pre-check looks at and
 // caches transit gateway lookups, which many VPC pairs share.
 type engRoutes struct {
 	vpcs    map[model.ID]*engVPCRouting
@@ -249,10 +235,9 @@ func newEngRoutes(c *Context) *engRoutes {
 	r := &engRoutes{vpcs: map[model.ID]*engVPCRouting{}}
 	tabIndex := map[model.ID]int{}
 	for ti := range c.Model.TransitGateways {
-		t := &c.Model.TransitGateways[ti]
-		for i := range t.RouteTables {
-			tabIndex[t.RouteTables[i].ID] = len(r.tgwTabs)
-			r.tgwTabs = append(r.tgwTabs, routing.CompileTGWTable(t, &t.RouteTables[i], c.Solver))
+		for _, t := range c.Solver.TGWRouteTables(c.Model.TransitGateways[ti].ID) {
+			tabIndex[t.ID] = len(r.tgwTabs)
+			r.tgwTabs = append(r.tgwTabs, t)
 		}
 	}
 	atts := map[model.ID]map[model.ID]engAtt{}
@@ -264,8 +249,8 @@ func newEngRoutes(c *Context) *engRoutes {
 				continue
 			}
 			assoc := -1
-			if i, ok := tabIndex[t.AssociationOf(*a)]; ok {
-				assoc = i
+			if at := c.Solver.AttachmentRouteTable(a.ID); at != nil {
+				assoc = tabIndex[at.ID]
 			}
 			if atts[a.VPC] == nil {
 				atts[a.VPC] = map[model.ID]engAtt{}
@@ -276,35 +261,18 @@ func newEngRoutes(c *Context) *engRoutes {
 	for vi := range c.Model.VPCs {
 		v := &c.Model.VPCs[vi]
 		vr := &engVPCRouting{v: v, atts: atts[v.ID]}
-		compiled := map[*model.RouteTable]*routing.Table{}
-		tableFor := func(rt *model.RouteTable) *routing.Table {
-			if t, ok := compiled[rt]; ok {
-				return t
-			}
-			t := routing.CompileVPCTable(v, rt, c.Solver)
-			compiled[rt] = t
-			return t
-		}
-		subnetTable := func(id model.ID) *routing.Table {
-			for si := range v.Subnets {
-				if v.Subnets[si].ID == id {
-					return tableFor(engTableOf(v, &v.Subnets[si]))
-				}
-			}
-			return nil
-		}
 		type key struct {
-			rt *model.RouteTable
+			t  *routing.Table
 			az string
 		}
 		seen := map[key]bool{}
-		for _, rep := range engSubnetReps(v) {
+		for _, rep := range engSubnetReps(c, v) {
 			k := key{rep.table, rep.subnet.AZ}
 			if seen[k] {
 				continue
 			}
 			seen[k] = true
-			t := tableFor(rep.table)
+			t := rep.table
 			ti := slices.Index(vr.tables, t)
 			if ti < 0 {
 				ti = len(vr.tables)
@@ -315,7 +283,7 @@ func newEngRoutes(c *Context) *engRoutes {
 			for tgw, a := range vr.atts {
 				ok := true
 				for _, sn := range a.m.Subnets {
-					st := subnetTable(sn)
+					st := c.Solver.SubnetRouteTable(sn)
 					if st == nil {
 						ok = false
 						break
@@ -597,20 +565,15 @@ func checkS3ThroughNAT(c *Context) {
 	for vi := range c.Model.VPCs {
 		v := &c.Model.VPCs[vi]
 		type finding struct {
-			table    *model.RouteTable
+			table    *routing.Table
 			subnets  []string
 			services []string
 			nats     []string
 		}
-		var order []*model.RouteTable
-		byTable := map[*model.RouteTable]*finding{}
-		compiled := map[*model.RouteTable]*routing.Table{}
-		for _, rep := range engSubnetReps(v) {
-			t, ok := compiled[rep.table]
-			if !ok {
-				t = routing.CompileVPCTable(v, rep.table, c.Solver)
-				compiled[rep.table] = t
-			}
+		var order []*routing.Table
+		byTable := map[*routing.Table]*finding{}
+		for _, rep := range engSubnetReps(c, v) {
+			t := rep.table
 			for _, svc := range engGatewayServices {
 				// A route table that sends the service's range to a gateway
 				// endpoint, or nowhere, needs no query.
@@ -652,7 +615,7 @@ func checkS3ThroughNAT(c *Context) {
 			// table.
 			var unused []string
 			for _, ep := range v.Endpoints {
-				if ep.Type != model.EndpointGateway || (rt != nil && slices.Contains(ep.RouteTables, rt.ID)) {
+				if ep.Type != model.EndpointGateway || (!rt.Implicit && slices.Contains(ep.RouteTables, rt.ID)) {
 					continue
 				}
 				for _, svc := range engGatewayServices {
@@ -682,7 +645,7 @@ func checkS3ThroughNAT(c *Context) {
 			if len(f.subnets) > 1 {
 				what = "subnets " + engList(f.subnets, 4) + " (route table " + name + ") reach"
 			}
-			c.Report(engTableSource(v, rt), v.ID, "%s %s in %s through NAT gateway %s: %s (S-70)",
+			c.Report(engTableSource(c, v, rt), v.ID, "%s %s in %s through NAT gateway %s: %s (S-70)",
 				what, engAnd(services), v.Region, engAnd(f.nats), hint)
 		}
 	}
@@ -747,7 +710,7 @@ func checkPrivateSubnetEKSEndpoints(c *Context) {
 		if !relevant {
 			continue
 		}
-		for _, rep := range engSubnetReps(v) {
+		for _, rep := range engSubnetReps(c, v) {
 			if !engNoPath(c.Solver.Reach(engTCP(string(rep.inst.ID), string(solver.Internet), 443))) {
 				continue
 			}
@@ -788,12 +751,12 @@ func checkPrivateSubnetEKSEndpoints(c *Context) {
 // --- connected-overlapping-cidrs ---------------------------------------------
 
 func checkConnectedOverlaps(c *Context) {
-	for _, o := range solver.Overlaps(c.Model) {
+	for _, o := range overlap.Find(c.Model) {
 		var sev model.Severity
 		switch o.Class {
-		case solver.OverlapPeered:
+		case overlap.Peered:
 			sev = model.SeverityError
-		case solver.OverlapTGWRouteTable, solver.OverlapRouted:
+		case overlap.TGWRouteTable, overlap.Routed:
 			sev = model.SeverityWarning
 		default:
 			continue
@@ -825,8 +788,8 @@ func engEphemeralLike(r model.PortRange) bool {
 // engRepresentative returns an address standing for a CIDR: an internet
 // host for ranges that hold it (0.0.0.0/0), else the first host.
 func engRepresentative(p netip.Prefix) netip.Addr {
-	if p.Contains(solver.InternetHost) && p.Bits() <= 8 {
-		return solver.InternetHost
+	if host := solver.InternetHost(); p.Contains(host) && p.Bits() <= 8 {
+		return host
 	}
 	if p.Bits() >= 31 {
 		return p.Addr()
@@ -835,13 +798,13 @@ func engRepresentative(p netip.Prefix) netip.Addr {
 }
 
 func checkACLBlocksResponse(c *Context) {
-	eph := solver.DefaultEphemeral
+	eph := solver.DefaultEphemeral()
 	var buf []sgeval.PortDecision
 	for vi := range c.Model.VPCs {
 		v := &c.Model.VPCs[vi]
 		for ai := range v.NetworkACLs {
 			a := &v.NetworkACLs[ai]
-			acl := sgeval.CompileACL(a)
+			acl := c.Solver.NetworkACL(a.ID)
 			for _, dir := range []sgeval.Direction{sgeval.Ingress, sgeval.Egress} {
 				rules, mirror, rules2 := a.Ingress, sgeval.Egress, a.Egress
 				if dir == sgeval.Egress {

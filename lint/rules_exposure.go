@@ -207,37 +207,6 @@ func engProbe(m *model.Model) string {
 	return string(solver.Internet)
 }
 
-// engSGCache compiles security groups for quick pre-checks.
-type engSGCache struct {
-	c      *Context
-	groups map[model.ID]*sgeval.SecurityGroup
-}
-
-func (k *engSGCache) get(v *model.VPC, ids []model.ID) []*sgeval.SecurityGroup {
-	if len(ids) == 0 {
-		// The VPC's default group; the implicit one admits only itself.
-		for _, g := range v.SecurityGroups {
-			if g.Default {
-				ids = []model.ID{g.ID}
-			}
-		}
-	}
-	var out []*sgeval.SecurityGroup
-	for _, id := range ids {
-		g, ok := k.groups[id]
-		if !ok {
-			if mg := k.c.Index.SecurityGroup(id); mg != nil {
-				g = sgeval.CompileSG(mg, k.c.Solver.Group(id), k.c.Solver)
-			}
-			k.groups[id] = g
-		}
-		if g != nil {
-			out = append(out, g)
-		}
-	}
-	return out
-}
-
 // engInternetAllowed reports whether groups admit tcp/port from an
 // internet host: a necessary condition for the engine to find the port
 // exposed, checked first to save queries.
@@ -277,11 +246,10 @@ func engPathWords(hops []solver.Hop, file string) string {
 
 func checkSensitivePortExposed(c *Context) {
 	probe := engProbe(c.Model)
-	probeAddr := solver.InternetHost
+	probeAddr := solver.InternetHost()
 	if probe != string(solver.Internet) {
 		probeAddr = netip.MustParseAddr(probe)
 	}
-	sgs := &engSGCache{c: c, groups: map[model.ID]*sgeval.SecurityGroup{}}
 	for vi := range c.Model.VPCs {
 		v := &c.Model.VPCs[vi]
 		type iface struct {
@@ -303,7 +271,7 @@ func checkSensitivePortExposed(c *Context) {
 			if !f.public.IsValid() {
 				continue
 			}
-			groups := sgs.get(v, f.in.SecurityGroups)
+			groups := c.Solver.InterfaceGroups(f.id)
 			for _, sp := range sensitivePorts {
 				if !engInternetAllowed(groups, probeAddr, sp.Port) {
 					continue
@@ -408,7 +376,7 @@ func checkInternetRouteWithoutPublicAddress(c *Context) {
 		}
 		for si := range v.Subnets {
 			sn := &v.Subnets[si]
-			rt := engTableOf(v, sn)
+			rt := v.RouteTableOf(sn)
 			if rt == nil || !slices.ContainsFunc(rt.Routes, func(r model.Route) bool {
 				return r.State == model.RouteActive && r.Target == v.InternetGateway && r.Destination.CIDR.IsValid() && r.Destination.CIDR.Bits() == 0
 			}) {

@@ -154,7 +154,7 @@ func netACLCovers(a, b model.ACLRule) bool {
 	case a.Protocol.HasPorts():
 		return a.Ports != nil && b.Ports != nil && a.Ports.ContainsRange(*b.Ports)
 	case a.Protocol.IsICMP():
-		ai, bi := model.AnyICMP, model.AnyICMP
+		ai, bi := model.AnyICMP(), model.AnyICMP()
 		if a.ICMP != nil {
 			ai = *a.ICMP
 		}

@@ -218,7 +218,7 @@ func netPeeringRouteScopes(c *Context) []netPeeringRouteScope {
 					continue
 				}
 				if t == nil {
-					t = routing.CompileVPCTable(v, rt, c.Solver)
+					t = c.Solver.RouteTable(rt.ID)
 				}
 				eff := netRouteEffective(t, i)
 				if netSetEmpty(eff) {

@@ -116,7 +116,7 @@ func init() {
 			for vi := range c.Model.VPCs {
 				v := &c.Model.VPCs[vi]
 				for _, sn := range v.Subnets {
-					rt := netSubnetTable(v, &sn)
+					rt := v.RouteTableOf(&sn)
 					if rt == nil {
 						continue
 					}
@@ -167,7 +167,7 @@ func init() {
 				v := &c.Model.VPCs[vi]
 				for ri := range v.RouteTables {
 					rt := &v.RouteTables[ri]
-					t := routing.CompileVPCTable(v, rt, c.Solver)
+					t := c.Solver.RouteTable(rt.ID)
 					routes := t.Routes()
 					// For each ambiguous CIDR, every pair of prefix-list routes of
 					// the winning rank with different targets; one finding per
@@ -263,20 +263,12 @@ func netDescribeAttachment(a model.TGWAttachment) string {
 	return fmt.Sprintf("%s attachment %s", a.Type, a.ID)
 }
 
-// netCompileTGW compiles every route table of a transit gateway.
-func netCompileTGW(c *Context, t *model.TransitGateway) map[model.ID]*routing.TGWTable {
-	out := map[model.ID]*routing.TGWTable{}
-	for i := range t.RouteTables {
-		out[t.RouteTables[i].ID] = routing.CompileTGWTable(t, &t.RouteTables[i], c.Solver)
-	}
-	return out
-}
-
-// netTGWRoutesTo returns the destinations of the routes of t that longest
-// prefix match actually uses to send some of blocks to attachment att.
-func netTGWRoutesTo(t *routing.TGWTable, att model.ID, blocks []netip.Prefix) []string {
+// netTGWRoutesTo returns the destinations of the routes of t (routes is
+// t.Routes(), which the caller reads once per table) that longest prefix
+// match actually uses to send some of blocks to attachment att.
+func netTGWRoutesTo(t *routing.TGWTable, routes []routing.TGWRoute, att model.ID, blocks []netip.Prefix) []string {
 	var out []string
-	for _, r := range t.Routes() {
+	for _, r := range routes {
 		if r.Attachment != att || r.Blackhole {
 			continue
 		}
@@ -305,30 +297,6 @@ func netTGWCovers(t *routing.TGWTable, p netip.Prefix) bool {
 		}
 	}
 	return true
-}
-
-// netMainTable returns the VPC's main route table, or nil when it has an
-// implicit one.
-func netMainTable(v *model.VPC) *model.RouteTable {
-	for i := range v.RouteTables {
-		if v.RouteTables[i].Main {
-			return &v.RouteTables[i]
-		}
-	}
-	return nil
-}
-
-// netSubnetTable returns the route table a subnet uses: its explicit one,
-// else the main one (S-10); nil for an implicit main table.
-func netSubnetTable(v *model.VPC, sn *model.Subnet) *model.RouteTable {
-	if sn.RouteTable != "" {
-		for i := range v.RouteTables {
-			if v.RouteTables[i].ID == sn.RouteTable {
-				return &v.RouteTables[i]
-			}
-		}
-	}
-	return netMainTable(v)
 }
 
 // netSameModelRoute reports whether two compiled routes come from the same
@@ -463,11 +431,12 @@ func tgwReturnGaps(c *Context) []tgwReturnGap {
 
 func findTGWReturnGaps(c *Context) []tgwReturnGap {
 	var gaps []tgwReturnGap
+	// The routes of each table, read once: many attachments share one.
+	routes := map[*routing.TGWTable][]routing.TGWRoute{}
 	for ti := range c.Model.TransitGateways {
 		t := &c.Model.TransitGateways[ti]
-		tables := netCompileTGW(c, t)
 		for _, a := range t.Attachments {
-			ta := tables[t.AssociationOf(a)]
+			ta := c.Solver.AttachmentRouteTable(a.ID)
 			va := c.Index.VPC(a.VPC)
 			if a.Type != model.AttachmentVPC || a.State != model.AttachmentAvailable || ta == nil || va == nil {
 				continue
@@ -477,12 +446,14 @@ func findTGWReturnGaps(c *Context) []tgwReturnGap {
 				if b.Type != model.AttachmentVPC || b.State != model.AttachmentAvailable || b.ID == a.ID || vb == nil || vb.ID == va.ID {
 					continue
 				}
-				fwd := netTGWRoutesTo(ta, b.ID, vb.CIDRBlocks)
+				if _, ok := routes[ta]; !ok {
+					routes[ta] = ta.Routes()
+				}
+				fwd := netTGWRoutesTo(ta, routes[ta], b.ID, vb.CIDRBlocks)
 				if len(fwd) == 0 {
 					continue
 				}
-				rbID := t.AssociationOf(b)
-				tb := tables[rbID]
+				tb := c.Solver.AttachmentRouteTable(b.ID)
 				if tb == nil {
 					continue // no association: tgw-attachment-without-association
 				}
@@ -495,7 +466,7 @@ func findTGWReturnGaps(c *Context) []tgwReturnGap {
 				if len(missing) == 0 {
 					continue
 				}
-				gaps = append(gaps, tgwReturnGap{table: c.Index.TGWRouteTable(rbID), from: va.ID, to: vb.ID, toAtt: b.ID,
+				gaps = append(gaps, tgwReturnGap{table: c.Index.TGWRouteTable(tb.ID), from: va.ID, to: vb.ID, toAtt: b.ID,
 					fromTable: ta.ID, routes: fwd, missing: missing})
 			}
 		}

@@ -19,7 +19,7 @@ import (
 // Struct tags drive it:
 //
 //	yaml:"key"        the YAML key ("-" skips the field, ",inline" flattens an embedded struct)
-//	required:"true"   the key must be present
+//	required:"true"   the key must be present, and not null (see required.go)
 //	default:"-1"      value of an int field whose key is absent
 //
 // A field named Source of type Source receives the position, the path and
@@ -225,6 +225,11 @@ func (d *decoder) decode(n *yaml.Node, v reflect.Value, path string, owner *Sour
 		v.Set(s)
 	case reflect.String:
 		if s, ok := d.scalar(n, path, "a string"); ok {
+			if t == idType && blankID(s) {
+				// Leaving an id out is how a file says "none".
+				d.fail(n, path, ErrInvalidValue, "empty id")
+				return
+			}
 			v.SetString(s)
 		}
 	case reflect.Bool:
@@ -322,6 +327,10 @@ func (d *decoder) decodeStruct(n *yaml.Node, v reflect.Value, path string) {
 		}
 		seen[f.key] = true
 		if isNull(val) {
+			if f.required {
+				// Null counts as absent.
+				d.fail(resolve(val), fp, ErrMissingField, "required field is missing")
+			}
 			continue
 		}
 		d.decode(val, v.FieldByIndex(f.index), fp, src, f.key, -1)

@@ -24,6 +24,9 @@ var (
 	ErrDuplicateID = errors.New("duplicate id")
 	// ErrUnknownRef: a reference to an id that no resource has.
 	ErrUnknownRef = errors.New("unknown reference")
+	// ErrAmbiguousName: a name, written where an id or a name may stand,
+	// that several resources carry (AmbiguousNameError).
+	ErrAmbiguousName = errors.New("ambiguous name")
 	// ErrWrongRef: a reference to a resource of the wrong kind or place.
 	ErrWrongRef = errors.New("wrong reference")
 	// ErrAddress: an address or CIDR that breaks an addressing rule.
@@ -35,6 +38,10 @@ var (
 	// ErrTooLarge: an input above a limit of LoadOptions (file size, YAML
 	// nodes); the file is not checked further.
 	ErrTooLarge = errors.New("input too large")
+	// ErrOutsideSnapshot: the topology holds something an imported AWS
+	// snapshot could not tell (a route, group or attachment marked outside
+	// the snapshot); answers that depend on it are unknown.
+	ErrOutsideSnapshot = errors.New("outside the snapshot")
 )
 
 // Severity ranks a finding. In validation, errors stop a run; warnings are

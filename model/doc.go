@@ -13,4 +13,10 @@
 // rules (aws-semantics S-01..S-55) and reports every error at once. Input
 // is bounded: a file above the size or YAML node limits of LoadOptions is
 // one error, not a long wait. Encode writes a model back as YAML.
+//
+// A few methods state AWS's association rules, once, for every package to
+// use: which route table a subnet uses (VPC.RouteTableOf, S-10), which
+// network ACL (VPC.NetworkACLOf, S-30), and which transit gateway route
+// tables an attachment is associated with and propagates into
+// (TransitGateway.AssociationOf and PropagationsOf, S-52).
 package model

@@ -59,6 +59,9 @@ type Index struct {
 	byID   map[ID]entry
 	byKind map[Kind][]string
 	once   sync.Once
+	// nameIdx indexes readable names (names.go), built on first use.
+	nameIdx   *namesIndex
+	namesOnce sync.Once
 }
 
 // NewIndex indexes every id in m and reports duplicate ids.

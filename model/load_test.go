@@ -137,13 +137,13 @@ func TestMergeKeepsIdsUniqueAcrossFiles(t *testing.T) {
 }
 
 func TestExampleTopologyValidates(t *testing.T) {
-	_, warnings, err := model.LoadBytes("example.yaml", model.ExampleTopology)
+	_, warnings, err := model.LoadBytes("example.yaml", model.ExampleTopology())
 	require.NoError(t, err)
 	assert.Empty(t, warnings)
 }
 
 func FuzzLoad(f *testing.F) {
-	f.Add(model.ExampleTopology)
+	f.Add(model.ExampleTopology())
 	f.Add([]byte(minimal("    subnets:\n      - {id: s1, az: ap-southeast-1a, cidr_block: 10.0.1.0/24}\n")))
 	f.Add([]byte("version: 1\nvpcs: [{id: a, region: r, cidr_blocks: [10.0.0.0/16], subnets: [{id: s, az: r1, cidr_block: 10.0.0.0/28}], instances: [{id: i, subnet: s, private_ip: 10.0.0.4}]}]\n"))
 	f.Add([]byte("a: &a [*a]\n"))

@@ -49,7 +49,12 @@ type Model struct {
 	Source Source `yaml:"-"`
 }
 
-// LintSettings tune the linter for the findings located in one file.
+// LintSettings tune the linter for the findings located in one file. To
+// silence a rule for one resource only, write the comment
+// "# vpcreach:ignore RULE-ID [reason]" on the line above the resource (or
+// at the end of its first line): it drops that rule's findings located in
+// the list item or key that begins there, with everything under it, and
+// `vpcreach lint` reports it under unused-ignore once it drops nothing.
 type LintSettings struct {
 	// Disable lists lint rule ids whose findings in this file are dropped.
 	Disable []string `yaml:"disable" example:"[sg-missing-description]"`
@@ -248,7 +253,8 @@ func (d *Destination) UnmarshalText(b []byte) error {
 func (d Destination) MarshalText() ([]byte, error) { return []byte(d.String()), nil }
 
 // parseCIDROrID tells CIDRs from ids. Text that starts with a digit must be
-// a CIDR; an address without a length is refused with a hint.
+// a CIDR; an address without a length is refused with a hint. IPv6 text
+// (::/0) is a CIDR too, refused as such, not taken for an id.
 func parseCIDROrID(s string) (netip.Prefix, bool, error) {
 	t := strings.TrimSpace(s)
 	if t == "" {
@@ -363,7 +369,8 @@ type SecurityGroup struct {
 	// ID names the security group; interfaces, endpoints, load balancers and
 	// rules refer to it.
 	ID ID `yaml:"id" required:"true" example:"sg-a-app"`
-	// Name is the group's name in AWS (GroupName), used only in output.
+	// Name is the group's name in AWS (GroupName), shown beside the id in
+	// output.
 	Name string `yaml:"name"`
 	// Description says what the group is for. AWS requires one; the
 	// linter flags groups without.
@@ -405,7 +412,8 @@ type SGRule struct {
 // IngressRule allows inbound traffic from its sources.
 type IngressRule struct {
 	SGRule `yaml:",inline"`
-	// Sources are CIDRs, security group ids or prefix list ids.
+	// Sources are CIDRs, security group ids or prefix list ids; a group
+	// may be written with its account, ACCOUNT/GROUP-ID (see Peer).
 	Sources []Peer `yaml:"sources" required:"true" example:"[10.0.0.0/16, sg-b-nlb]"`
 
 	Source Source `yaml:"-"`
@@ -414,7 +422,8 @@ type IngressRule struct {
 // EgressRule allows outbound traffic to its destinations.
 type EgressRule struct {
 	SGRule `yaml:",inline"`
-	// Destinations are CIDRs, security group ids or prefix list ids.
+	// Destinations are CIDRs, security group ids or prefix list ids; a
+	// group may be written with its account, ACCOUNT/GROUP-ID (see Peer).
 	Destinations []Peer `yaml:"destinations" required:"true" example:"[0.0.0.0/0]"`
 
 	Source Source `yaml:"-"`
@@ -422,31 +431,69 @@ type EgressRule struct {
 
 // Peer is the other side of a security group rule: a CIDR, or the id of a
 // security group or prefix list (S-21). Exactly one of CIDR and Ref is set.
+//
+// A group may be written with its owner's account, ACCOUNT/GROUP-ID
+// (111111111111/sg-0abc), as AWS's UserIdGroupPairs name a group of
+// another account across a peering. Group ids are unique in a topology,
+// as in AWS, so the account does not pick the group: it is checked. The
+// group must belong to that account (its VPC's account, or an account the
+// VPC's subnets are shared with, whose participants own groups there), and
+// validation reports an error when they disagree. The account of a group
+// marked outside_snapshot is not checked: it stands in for a group the
+// snapshot lacks, in the VPC that references it.
 type Peer struct {
 	CIDR netip.Prefix
 	Ref  ID
+	// Account is the account written before the group id in the
+	// ACCOUNT/GROUP-ID form, else empty.
+	Account ID
 }
 
-// String returns the CIDR or the id.
+// String returns the CIDR or the id, with its account when one was
+// written (ACCOUNT/GROUP-ID).
 func (p Peer) String() string {
 	if p.Ref != "" {
+		if p.Account != "" {
+			return string(p.Account) + "/" + string(p.Ref)
+		}
 		return string(p.Ref)
 	}
 	return p.CIDR.String()
 }
 
-// UnmarshalText parses a CIDR or takes the text as an id.
+// UnmarshalText parses a CIDR, ACCOUNT/GROUP-ID, or takes the text as an
+// id.
 func (p *Peer) UnmarshalText(b []byte) error {
-	c, isCIDR, err := parseCIDROrID(string(b))
+	t := strings.TrimSpace(string(b))
+	if acct, ref, ok := cutAccount(t); ok {
+		*p = Peer{Ref: ID(ref), Account: ID(acct)}
+		return nil
+	}
+	c, isCIDR, err := parseCIDROrID(t)
 	if err != nil {
 		return err
 	}
 	if isCIDR {
 		*p = Peer{CIDR: c}
 	} else {
-		*p = Peer{Ref: ID(strings.TrimSpace(string(b)))}
+		*p = Peer{Ref: ID(t)}
 	}
 	return nil
+}
+
+// cutAccount splits ACCOUNT/ID, where ACCOUNT is 12 digits and ID does not
+// start with a digit (so that no CIDR reads as one).
+func cutAccount(t string) (account, id string, ok bool) {
+	account, id, ok = strings.Cut(t, "/")
+	if !ok || len(account) != 12 || id == "" || (id[0] >= '0' && id[0] <= '9') || strings.ContainsAny(id, " \t/") {
+		return "", "", false
+	}
+	for i := 0; i < len(account); i++ {
+		if account[i] < '0' || account[i] > '9' {
+			return "", "", false
+		}
+	}
+	return account, id, true
 }
 
 // MarshalText implements encoding.TextMarshaler.
@@ -498,7 +545,10 @@ type Instance struct {
 	// ID names the instance; routes, targets, network interfaces and
 	// expectations refer to it.
 	ID ID `yaml:"id" required:"true" example:"i-a-app"`
-	// Name is a readable name (the Name tag), used only in output.
+	// Name is a readable name (the Name tag), shown beside the id in
+	// output; a query may use it in place of the id when no other
+	// instance, network interface, NAT gateway, endpoint, load balancer or
+	// external network has it.
 	Name string `yaml:"name"`
 	// ENI is the id of the primary network interface, for routes that
 	// target it; default: the instance id stands for it.
@@ -515,6 +565,10 @@ type Instance struct {
 type NetworkInterface struct {
 	// ID names the network interface; routes and expectations refer to it.
 	ID ID `yaml:"id" required:"true" example:"eni-0a1b2c"`
+	// Name is a readable name (the Name tag), shown beside the id in
+	// output; a query may use it in place of the id when it is unique,
+	// as an instance's.
+	Name string `yaml:"name"`
 	// Description says what the interface is for; it does not affect
 	// reachability.
 	Description string `yaml:"description"`
@@ -529,6 +583,10 @@ type NetworkInterface struct {
 type NATGateway struct {
 	// ID names the NAT gateway; routes target it.
 	ID ID `yaml:"id" required:"true" example:"nat-a"`
+	// Name is a readable name (the Name tag), shown beside the id in
+	// output; a query may use it in place of the id when it is unique,
+	// as an instance's.
+	Name string `yaml:"name"`
 	// Subnet is where the gateway's interface lives; a public gateway's
 	// subnet routes to an internet gateway.
 	Subnet ID `yaml:"subnet" required:"true" example:"subnet-a-public-1a"`
@@ -693,6 +751,12 @@ type TGWAttachment struct {
 	// rules reference groups across this attachment when the gateway
 	// allows it too (S-22). Default true, as AWS creates attachments.
 	SecurityGroupReferencing *bool `yaml:"security_group_referencing"`
+	// OutsideSnapshot (vpn and direct-connect-gateway attachments) marks an
+	// attachment whose networks, learned by BGP, the snapshot the topology
+	// was imported from does not hold: a packet that a route table it
+	// propagates into has no route for may be bound for them, so the answer
+	// is unknown (OUTSIDE_SNAPSHOT) rather than a plain "no route".
+	OutsideSnapshot bool `yaml:"outside_snapshot"`
 
 	Source Source `yaml:"-"`
 }
@@ -727,6 +791,10 @@ type Endpoint struct {
 	// ID names the endpoint; routes, records and endpoint service connections
 	// refer to it.
 	ID ID `yaml:"id" required:"true" example:"vpce-a-ec2"`
+	// Name is a readable name (the Name tag), shown beside the id in
+	// output; a query may use it in place of the id when it is unique,
+	// as an instance's.
+	Name string `yaml:"name"`
 	// Type is gateway (S3 or DynamoDB through route tables, S-70), interface
 	// (network interfaces in subnets, S-71) or gateway-load-balancer (a route
 	// target that sends traffic to a gateway load balancer's endpoint service).
@@ -814,7 +882,9 @@ type LoadBalancer struct {
 	// ID names the load balancer; endpoint services, alb targets, records and
 	// expectations refer to it.
 	ID ID `yaml:"id" required:"true" example:"nlb-b-redis"`
-	// Name is the load balancer's name in AWS, used only in output.
+	// Name is the load balancer's name in AWS, shown beside the id in
+	// output; a query may use it in place of the id when it is unique,
+	// as an instance's.
 	Name string `yaml:"name"`
 	// Type is network, application or gateway. Required: AWS would default
 	// to application, which is rarely what a topology means.
@@ -979,7 +1049,8 @@ type Record struct {
 type ExternalNetwork struct {
 	// ID names the network; expectations use it as a source or destination.
 	ID ID `yaml:"id" required:"true" example:"onprem-dc1"`
-	// Name is a readable name, used only in output.
+	// Name is a readable name, shown beside the id in output; a query may
+	// use it in place of the id when it is unique, as an instance's.
 	Name string `yaml:"name"`
 	// CIDRs are the network's address ranges, the prefixes its VPN or Direct
 	// Connect connection advertises.
@@ -996,7 +1067,8 @@ type Expectation struct {
 	// Name is a readable label for the expectation, used only in output.
 	Name string `yaml:"name"`
 	// From is the source: an instance or interface id, an address, internet
-	// or an external network id.
+	// or an external network id, or the name of one of them (an id wins
+	// over a name, and a name must be unique: see Instance.Name).
 	From string `yaml:"from" required:"true" example:"i-a-app"`
 	// To is the destination, in the same forms, or a load balancer,
 	// endpoint, service or DNS name.

@@ -92,8 +92,8 @@ type PortRange struct {
 	First, Last uint16
 }
 
-// AllPorts is the whole port space.
-var AllPorts = PortRange{0, 65535}
+// AllPorts returns the whole port space, 0-65535.
+func AllPorts() PortRange { return PortRange{0, 65535} }
 
 // SinglePort returns the range holding only p.
 func SinglePort(p uint16) PortRange { return PortRange{p, p} }
@@ -109,7 +109,7 @@ func (r PortRange) Overlaps(o PortRange) bool { return r.First <= o.Last && o.Fi
 
 // String returns "443", "1024-65535" or "all".
 func (r PortRange) String() string {
-	if r == AllPorts {
+	if r == AllPorts() {
 		return "all"
 	}
 	if r.First == r.Last {
@@ -122,7 +122,7 @@ func (r PortRange) String() string {
 func ParsePortRange(s string) (PortRange, error) {
 	t := strings.TrimSpace(s)
 	if strings.EqualFold(t, "all") {
-		return AllPorts, nil
+		return AllPorts(), nil
 	}
 	lo, hi, isRange := strings.Cut(t, "-")
 	first, err1 := parsePort(lo)
@@ -167,8 +167,8 @@ type ICMPMatch struct {
 	Code int `yaml:"code" default:"-1"`
 }
 
-// AnyICMP matches every ICMP message.
-var AnyICMP = ICMPMatch{-1, -1}
+// AnyICMP returns the match of every ICMP message: any type, any code.
+func AnyICMP() ICMPMatch { return ICMPMatch{-1, -1} }
 
 // Matches reports whether an ICMP message of type t and code c matches m.
 func (m ICMPMatch) Matches(t, c int) bool {

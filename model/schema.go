@@ -57,8 +57,13 @@ const (
 	addrPattern = `^` + ipv4RE + `$`
 	cidrPattern = `^` + cidrRE + `$`
 	cidrOrIDRE  = `^(?:` + cidrRE + `|` + refRE + `)$`
+	// peerRE adds ACCOUNT/GROUP-ID to cidrOrIDRE (see Peer).
+	peerRE = `^(?:` + cidrRE + `|[0-9]{12}/[^0-9 \t/][^ \t/]*|` + refRE + `)$`
 	// protocolPattern is the string form of a Protocol; numbers 1 to 254.
 	protocolPattern = `^(?:tcp|udp|icmp|icmpv6|all|-1|[1-9]|[1-9][0-9]|1[0-9]{2}|2[0-4][0-9]|25[0-4])$`
+	// nonBlankPattern matches a string with something other than spaces:
+	// ids and required strings.
+	nonBlankPattern = `\S`
 	// portRangePattern is the string form of a PortRange.
 	portRangePattern = `^(?:all|[0-9]{1,5}(?: *- *[0-9]{1,5})?)$`
 )
@@ -128,7 +133,7 @@ func (b *schemaBuilder) schemaOf(t reflect.Type) map[string]any {
 	case reflect.String:
 		if t == idType {
 			return b.ref(t.Name(), func() map[string]any {
-				return withDoc(map[string]any{"type": "string", "minLength": 1}, typeDocs[t.Name()])
+				return withDoc(map[string]any{"type": "string", "minLength": 1, "pattern": nonBlankPattern}, typeDocs[t.Name()])
 			})
 		}
 		return map[string]any{"type": "string"}
@@ -173,8 +178,10 @@ func textSchema(t reflect.Type) map[string]any {
 			"minimum": 0,
 			"maximum": 65535,
 		}, doc)
-	case destinationType, peerType:
+	case destinationType:
 		return withDoc(map[string]any{"type": "string", "pattern": cidrOrIDRE}, doc)
+	case peerType:
+		return withDoc(map[string]any{"type": "string", "pattern": peerRE}, doc)
 	}
 	return withDoc(map[string]any{"type": "string", "minLength": 1}, doc)
 }
@@ -214,7 +221,14 @@ func (b *schemaBuilder) object(t reflect.Type) map[string]any {
 		}
 		props[f.key] = p
 		if f.required {
+			// A required value is not blank either (required.go).
 			required = append(required, f.key)
+			switch {
+			case sf.Type.Kind() == reflect.String && sf.Type != idType:
+				p["minLength"], p["pattern"] = 1, nonBlankPattern
+			case sf.Type.Kind() == reflect.Slice:
+				p["minItems"] = 1
+			}
 		}
 	}
 	obj := map[string]any{"type": "object", "properties": props, "additionalProperties": false}

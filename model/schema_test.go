@@ -255,8 +255,8 @@ func TestJSONSchemaPatterns(t *testing.T) {
 		},
 		{
 			def:    "Peer",
-			accept: []string{"10.0.0.0/16", "sg-b-nlb", "pl-s3-apse1"},
-			refuse: []string{"10.0.0.5", "sg a"},
+			accept: []string{"10.0.0.0/16", "sg-b-nlb", "pl-s3-apse1", "111111111111/sg-b-nlb"},
+			refuse: []string{"10.0.0.5", "sg a", "11111111111/sg-b", "111111111111/10", "111111111111/", "111111111111/sg b", "111111111111/sg/b"},
 			parseErr: func(v string) error {
 				var p model.Peer
 				return p.UnmarshalText([]byte(v))
@@ -377,6 +377,9 @@ func TestSchemaCheckerRejects(t *testing.T) {
 		{"protocol 0", "version: 1\nexpectations:\n  - {from: a, to: b, protocol: 0, expect: reachable}\n", `expectations[0].protocol: "0" matches a schema it must not`},
 		{"wrong type", "version: 1\nvpcs: {}\n", `vpcs: a mapping where array belongs`},
 		{"version 2", "version: 2\n", `version: 2 is not 1`},
+		{"blank required string", "version: 1\nvpcs:\n  - {id: a, region: \" \", cidr_blocks: [10.0.0.0/16]}\n", `vpcs[0].region: " " does not match`},
+		{"empty required list", "version: 1\nvpcs:\n  - {id: a, region: r, cidr_blocks: []}\n", `vpcs[0].cidr_blocks: 0 items, fewer than 1`},
+		{"empty id", "version: 1\nvpcs:\n  - {id: a, region: r, cidr_blocks: [10.0.0.0/16], subnets: [{id: s, az: r1, cidr_block: 10.0.0.0/24, route_table: \"\"}]}\n", `vpcs[0].subnets[0].route_table: "" does not match`},
 		{"port out of range", "version: 1\nexpectations:\n  - {from: a, to: b, protocol: tcp, port: 70000, expect: reachable}\n", `expectations[0].port: 70000 is above 65535`},
 	}
 	for _, tt := range tests {
@@ -390,7 +393,7 @@ func TestSchemaCheckerRejects(t *testing.T) {
 
 // checkYAML validates a YAML document against the schema with the subset
 // of JSON Schema that JSONSchema uses: $ref, type, properties,
-// additionalProperties, required, items, enum, const, pattern, minLength,
+// additionalProperties, required, items, minItems, enum, const, pattern, minLength,
 // minimum, maximum and not. It returns one message per problem.
 func checkYAML(t *testing.T, schema map[string]any, data []byte) []string {
 	t.Helper()
@@ -478,6 +481,9 @@ func (c *schemaChecker) check(s map[string]any, n *yaml.Node, path string) {
 	case "object":
 		c.checkObject(s, n, path)
 	case "array":
+		if m, ok := s["minItems"].(float64); ok && float64(len(n.Content)) < m {
+			c.fail(path, "%d items, fewer than %v", len(n.Content), m)
+		}
 		if items, ok := s["items"].(map[string]any); ok {
 			for i, e := range n.Content {
 				c.check(items, e, fmt.Sprintf("%s[%d]", path, i))

@@ -31,6 +31,7 @@ func Validate(m *Model) Diagnostics {
 	v.hostedZones()
 	v.externalNetworks()
 	v.expectations()
+	v.requiredValues()
 	v.list.Sort()
 	return v.list
 }
@@ -309,6 +310,9 @@ func (v *validator) routeTable(vpc *VPC, rt *RouteTable) {
 			v.routeTarget(vpc, r, tsrc)
 			v.moreSpecificThanLocal(vpc, r)
 		}
+		if r.State == RouteOutsideSnapshot {
+			v.add(SeverityWarning, r.Source.Field("state"), ErrOutsideSnapshot, "", "the route for %s in %s leads to %s, outside the imported snapshot: answers through it are unknown (OUTSIDE_SNAPSHOT), not \"no\"", r.Destination, rt.ID, r.Target)
+		}
 	}
 	for i, p := range rt.Propagations {
 		if v.ref(rt.Source.Elem("propagations", i), p, "virtual private gateway", KindVPNGateway) && vpc.VPNGateway != p {
@@ -432,6 +436,9 @@ func (v *validator) portsAndICMP(src Source, p Protocol, ports *PortRange, icmp 
 }
 
 func (v *validator) securityGroup(sg *SecurityGroup) {
+	if sg.OutsideSnapshot {
+		v.add(SeverityWarning, sg.Source.Field("outside_snapshot"), ErrOutsideSnapshot, "", "security group %s is outside the imported snapshot: which interfaces hold it, and what it allows, is unknown, so answers that depend on it are unknown (OUTSIDE_SNAPSHOT), not \"no\"", sg.ID)
+	}
 	for i := range sg.Ingress {
 		r := &sg.Ingress[i]
 		v.portsAndICMP(r.Source, r.Protocol, r.Ports, r.ICMP)
@@ -452,6 +459,9 @@ func (v *validator) peers(sg *SecurityGroup, src Source, key string, peers []Pee
 		if p.Ref == "" || !v.ref(src.Elem(key, i), p.Ref, "security group or prefix list", KindSecurityGroup, KindPrefixList) {
 			continue
 		}
+		if p.Account != "" && !v.peerAccount(src.Elem(key, i), p) {
+			continue
+		}
 		// AWS refuses a rule that references a group of another region
 		// (across an inter-region peering, say): written anyway, it never
 		// matches (S-22).
@@ -461,6 +471,34 @@ func (v *validator) peers(sg *SecurityGroup, src Source, key string, peers []Pee
 				sg.ID, p.Ref, other.ID, other.Region, own.Region)
 		}
 	}
+}
+
+// peerAccount checks the account of a peer written ACCOUNT/GROUP-ID: a
+// listed account (when the model lists accounts), a security group, and the
+// group's own account: its VPC's, or one its subnets are shared with. An
+// outside_snapshot group, and a group of a VPC without an account, are
+// not checked against it.
+func (v *validator) peerAccount(src Source, p Peer) bool {
+	if v.x.Kind(p.Ref) != KindSecurityGroup {
+		v.errorf(src, ErrWrongRef, "%q is a %s: only a security group is written ACCOUNT/GROUP-ID", p.Ref, v.x.Kind(p.Ref))
+		return false
+	}
+	before := len(v.list)
+	v.account(src, p.Account)
+	if len(v.list) > before {
+		return false
+	}
+	vpc := v.x.OwnerVPC(p.Ref)
+	if g := v.x.SecurityGroup(p.Ref); g.OutsideSnapshot || vpc == nil || vpc.Account == "" || vpc.Account == p.Account {
+		return true
+	}
+	for _, sn := range vpc.Subnets {
+		if slices.Contains(sn.SharedWith, p.Account) {
+			return true
+		}
+	}
+	v.errorf(src, ErrConflict, "security group %s belongs to account %s (its VPC %s), not %s", p.Ref, vpc.Account, vpc.ID, p.Account)
+	return false
 }
 
 // addrBook finds addresses used twice in one VPC.
@@ -599,7 +637,7 @@ func (v *validator) subnetsOnePerAZ(src Source, vpc *VPC, subnets []ID, ips []ne
 		azs[az] = s
 	}
 	if len(ips) > 0 && len(ips) != len(subnets) {
-		v.errorf(src.Field(ipKey), ErrConflict, "%d addresses for %d subnets; give one per subnet, in the same order", len(ips), len(subnets))
+		v.errorf(src.Field(ipKey), ErrConflict, "%s for %s; give one per subnet, in the same order", countOf(len(ips), "address", "addresses"), countOf(len(subnets), "subnet", "subnets"))
 		return
 	}
 	for i, a := range ips {
@@ -697,7 +735,7 @@ func (v *validator) loadBalancer(vpc *VPC, lb *LoadBalancer, addrs *addrBook) {
 		if lb.Scheme != SchemeInternetFacing {
 			v.add(SeverityError, src.Field("public_ips"), ErrConflict, "S-82", "an internal load balancer has no public addresses")
 		} else if len(lb.PublicIPs) != len(lb.Subnets) {
-			v.errorf(src.Field("public_ips"), ErrConflict, "%d public addresses for %d subnets; give one per subnet", len(lb.PublicIPs), len(lb.Subnets))
+			v.errorf(src.Field("public_ips"), ErrConflict, "%s for %s; give one per subnet", countOf(len(lb.PublicIPs), "public address", "public addresses"), countOf(len(lb.Subnets), "subnet", "subnets"))
 		}
 	}
 	v.groups(src, vpc, lb.SecurityGroups, 5)
@@ -909,6 +947,12 @@ func (v *validator) attachment(t *TransitGateway, a *TGWAttachment) {
 	if a.Type != AttachmentVPC && a.SecurityGroupReferencing != nil {
 		v.errorf(src.Field("security_group_referencing"), ErrConflict, "only vpc attachments take security_group_referencing")
 	}
+	switch {
+	case a.OutsideSnapshot && a.Type != AttachmentVPN && a.Type != AttachmentDirectConnect:
+		v.errorf(src.Field("outside_snapshot"), ErrConflict, "only vpn and direct-connect-gateway attachments take outside_snapshot (the networks they learn by BGP)")
+	case a.OutsideSnapshot:
+		v.add(SeverityWarning, src.Field("outside_snapshot"), ErrOutsideSnapshot, "", "the networks behind %s attachment %s (learned by BGP) are outside the imported snapshot: traffic its route tables have no route for is unknown (OUTSIDE_SNAPSHOT), not \"no\"", a.Type, a.ID)
+	}
 }
 
 func (v *validator) prefixLists() {
@@ -1048,15 +1092,24 @@ func (v *validator) expectations() {
 	}
 }
 
-// ServiceShortNames are the AWS service names a query may use without the
-// com.amazonaws.REGION. prefix.
-var ServiceShortNames = []string{"s3", "dynamodb", "ec2", "ec2messages", "ecr.api", "ecr.dkr", "sts", "logs",
+// ServiceShortNames returns the AWS service names a query may use without
+// the com.amazonaws.REGION. prefix, such as s3 and sts. The slice is the
+// caller's.
+func ServiceShortNames() []string { return slices.Clone(serviceShortNames) }
+
+// IsServiceShortName reports whether a query may name an AWS service as
+// name, without the com.amazonaws.REGION. prefix (see ServiceShortNames).
+func IsServiceShortName(name string) bool { return slices.Contains(serviceShortNames, name) }
+
+var serviceShortNames = []string{"s3", "dynamodb", "ec2", "ec2messages", "ecr.api", "ecr.dkr", "sts", "logs",
 	"elasticloadbalancing", "autoscaling", "monitoring", "ssm", "ssmmessages", "kms", "secretsmanager",
 	"sqs", "sns", "lambda", "ecs", "eks", "eks-auth", "rds", "execute-api", "xray", "events", "states"}
 
 // endpointSpec checks the spelling of an expectation endpoint: an address
-// (optionally ADDRESS@VPC), internet, a known id, a DNS or service name
-// (anything with a dot), or, as a destination, a service short name.
+// (optionally ADDRESS@VPC), internet, a known id, the unique name of an
+// instance, interface, NAT gateway, endpoint, load balancer or external
+// network (Index.ResolveName), or, as a destination, an endpoint service,
+// DNS or service name (anything with a dot), or a service short name.
 func (v *validator) endpointSpec(src Source, s string, dest bool) {
 	t := strings.TrimSpace(s)
 	addr, vpc, qualified := strings.Cut(t, "@")
@@ -1069,14 +1122,36 @@ func (v *validator) endpointSpec(src Source, s string, dest bool) {
 	if t == Internet || v.x.Kind(ID(t)) != KindUnknown {
 		return
 	}
-	if dest && (strings.Contains(t, ".") || slices.Contains(ServiceShortNames, t)) {
+	if dest && v.x.EndpointServiceFor(t) != nil {
+		return
+	}
+	// A name in place of an id, as the solver reads it: after ids and
+	// endpoint service names, before AWS service and DNS names.
+	id, err := v.x.ResolveName(t)
+	if err != nil {
+		v.errorf(src, ErrAmbiguousName, "%s", err)
+		return
+	}
+	if id != "" {
+		return
+	}
+	if dest && (strings.Contains(t, ".") || IsServiceShortName(t)) {
 		return
 	}
 	cands := append(v.x.IDs(KindInstance, KindNetworkInterface, KindExternalNetwork, KindLoadBalancer,
 		KindEndpoint, KindEndpointService, KindNATGateway), Internet)
+	cands = append(cands, v.x.NamedResources()...)
 	if sug := Suggest(t, cands); sug != "" {
 		v.errorf(src, ErrUnknownRef, "%q is not an id, address or name this model knows (did you mean %q?)", s, sug)
 	} else {
 		v.errorf(src, ErrUnknownRef, "%q is not an id, address or name this model knows", s)
 	}
+}
+
+// countOf writes n with the singular or plural noun: "1 subnet", "2 subnets".
+func countOf(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return fmt.Sprintf("%d %s", n, many)
 }

@@ -2,6 +2,7 @@ package model_test
 
 import (
 	"fmt"
+	"net/netip"
 	"strings"
 	"testing"
 
@@ -154,4 +155,30 @@ func TestRouteTableAboveTheMaximum(t *testing.T) {
 	require.Len(t, ds, 1)
 	assert.Equal(t, "t.yaml:10:11: vpcs[0].route_tables[0].routes: route table rt lists 1001 routes; AWS allows at most 1000 in a table", ds[0].Error())
 	assert.ErrorIs(t, ds[0], model.ErrQuota)
+}
+
+// TestRequiredValuesOfAModelBuiltInGo: Validate refuses a required value
+// left blank and a blank id in a list of ids in a model built in Go too,
+// naming each field by its path, so that nothing downstream meets one.
+func TestRequiredValuesOfAModelBuiltInGo(t *testing.T) {
+	m := &model.Model{Version: 1,
+		VPCs: []model.VPC{{ID: "v", Region: " ", CIDRBlocks: []netip.Prefix{mustPrefix("10.0.0.0/16")},
+			Subnets:   []model.Subnet{{ID: "s", AZ: "r1", CIDRBlock: mustPrefix("10.0.1.0/24")}},
+			Instances: []model.Instance{{ID: "i", Interface: model.Interface{Subnet: "", PrivateIP: netip.MustParseAddr("10.0.1.10")}}}}},
+		TransitGateways: []model.TransitGateway{{ID: "tgw", Region: "r",
+			Attachments: []model.TGWAttachment{{ID: "att", Type: model.AttachmentVPC, VPC: "v", Subnets: []model.ID{"s", ""}}}}},
+		ExternalNetworks: []model.ExternalNetwork{{ID: "x", Via: "tgw"}},
+	}
+	var got []string
+	for _, d := range model.Validate(m).Errors() {
+		got = append(got, d.Error())
+	}
+	for _, want := range []string{
+		"-: vpcs[0].region: required field is empty",
+		"-: vpcs[0].instances[0].subnet: required field is empty",
+		"-: transit_gateways[0].attachments[0].subnets[1]: empty id",
+		"-: external_networks[0].cidrs: required field is empty",
+	} {
+		assert.Contains(t, got, want)
+	}
 }

@@ -192,9 +192,9 @@ func TestFailureMessageLayout(t *testing.T) {
        4.  network-acl egress      vpc-shop/default-acl  allow    rule 100 allow all traffic (implicit default ACL)
        5.  network-acl ingress     vpc-shop/default-acl  allow    rule 100 allow all traffic (implicit default ACL)
        6.  security-group ingress  sg-app                deny     no rule of [sg-app] allows tcp/22 from 10.0.0.10 to 10.0.1.10
-       7.  instance                i-app                 deliver  delivered to i-app (10.0.1.10)
+       7.  instance                i-app                 deliver  delivered to i-app (10.0.1.10) (continuing as if allowed)
 
-    return path:
+    return path (continuing as if allowed):
        1.  instance             i-app                 send     i-app sends tcp/1024-65535 from 10.0.1.10 to 10.0.0.10  (testdata/shop.yaml:43:9)
        2.  route-table          rtb-app               route    10.0.0.0/16 -> local (local)
        3.  network-acl egress   vpc-shop/default-acl  allow    rule 100 allow all traffic (implicit default ACL)

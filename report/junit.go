@@ -51,11 +51,45 @@ type (
 // that exits 0 reports no failure; a Passed item passes. An empty list
 // writes one passing case (named Empty), so that CI shows a suite that ran.
 func (r Report) WriteJUnit(w io.Writer) error {
+	return WriteJUnitSuites(w, r)
+}
+
+// WriteJUnitSuites writes several reports as one JUnit XML report, one
+// test suite each, in order, as Report.WriteJUnit writes one; the counts of
+// the document are the sums of the suites'. A report whose Input is set
+// names its suite "Suite Input": a run that reports on several inputs
+// separately (lint --each) groups their test cases by input.
+func WriteJUnitSuites(w io.Writer, reports ...Report) error {
+	doc := junitSuites{Name: "vpcreach"}
+	for _, r := range reports {
+		s := r.junitSuite()
+		doc.Tests += s.Tests
+		doc.Failures += s.Failures
+		doc.Skipped += s.Skipped
+		doc.Suites = append(doc.Suites, s)
+	}
+	if _, err := io.WriteString(w, xml.Header); err != nil {
+		return err
+	}
+	enc := xml.NewEncoder(w)
+	enc.Indent("", "  ")
+	if err := enc.Encode(doc); err != nil {
+		return err
+	}
+	_, err := io.WriteString(w, "\n")
+	return err
+}
+
+// junitSuite is the report as one JUnit test suite.
+func (r Report) junitSuite() junitSuite {
 	failOn := r.FailOn
 	if failOn == 0 {
 		failOn = model.SeverityNote
 	}
 	s := junitSuite{Name: r.Suite}
+	if r.Input != "" {
+		s.Name += " " + r.Input
+	}
 	for _, it := range r.Items {
 		name := it.Name
 		if name == "" {
@@ -89,15 +123,5 @@ func (r Report) WriteJUnit(w io.Writer) error {
 		s.Cases = []junitCase{{Name: empty, Classname: r.Suite}}
 	}
 	s.Tests = len(s.Cases)
-	doc := junitSuites{Name: "vpcreach", Tests: s.Tests, Failures: s.Failures, Skipped: s.Skipped, Suites: []junitSuite{s}}
-	if _, err := io.WriteString(w, xml.Header); err != nil {
-		return err
-	}
-	enc := xml.NewEncoder(w)
-	enc.Indent("", "  ")
-	if err := enc.Encode(doc); err != nil {
-		return err
-	}
-	_, err := io.WriteString(w, "\n")
-	return err
+	return s
 }

@@ -99,6 +99,10 @@ type Report struct {
 	// others as skipped. Zero means SeverityNote: every item not Passed
 	// fails.
 	FailOn model.Severity
+	// Input, when not empty, names the input the report is about, in a
+	// run that reports on several inputs separately (lint --each): JUnit
+	// names the report's suite "Suite Input".
+	Input string
 	// BaseDir is the directory SARIF artifact URIs are relative to, given
 	// to SARIF consumers as the base %SRCROOT%: the repository root, so
 	// that results map to the files of a pull request. Relative item paths

@@ -2,6 +2,7 @@ package routing
 
 import (
 	"net/netip"
+	"slices"
 
 	"github.com/vpcreach/vpcreach/model"
 )
@@ -27,9 +28,14 @@ type TGWRoute struct {
 type TGWTable struct {
 	ID             model.ID
 	TransitGateway model.ID
-	routes         []TGWRoute
-	lpm            lpm
-	ambiguous      [][]int32
+	// OutsideSnapshot is the first (by position) available attachment
+	// marked outside_snapshot that propagates into the table, or empty: a
+	// destination no route matches may be among the networks it learns by
+	// BGP, which the imported snapshot does not hold.
+	OutsideSnapshot model.ID
+	routes          []TGWRoute
+	lpm             lpm
+	ambiguous       [][]int32
 }
 
 // Ranks of transit gateway routes with equal prefixes (S-52), lower wins:
@@ -90,6 +96,9 @@ func CompileTGWTable(tgw *model.TransitGateway, rt *model.TGWRouteTable, r Resol
 		if a.State != model.AttachmentAvailable || !contains(tgw.PropagationsOf(a), rt.ID) {
 			continue
 		}
+		if a.OutsideSnapshot && t.OutsideSnapshot == "" {
+			t.OutsideSnapshot = a.ID
+		}
 		var cidrs []netip.Prefix
 		switch a.Type {
 		case model.AttachmentVPC:
@@ -108,7 +117,8 @@ func CompileTGWTable(tgw *model.TransitGateway, rt *model.TGWRouteTable, r Resol
 }
 
 // Lookup returns the route longest-prefix match selects for dst, or nil.
-// It does not allocate.
+// It does not allocate: the route is the table's own, and the caller must
+// not modify it.
 func (t *TGWTable) Lookup(dst netip.Addr) *TGWRoute {
 	if e := t.lpm.lookup(dst); e >= 0 {
 		return &t.routes[e]
@@ -116,9 +126,8 @@ func (t *TGWTable) Lookup(dst netip.Addr) *TGWRoute {
 	return nil
 }
 
-// Routes returns every route, static ones first; the caller must not
-// modify them.
-func (t *TGWTable) Routes() []TGWRoute { return t.routes }
+// Routes returns a copy of every route, static ones first.
+func (t *TGWTable) Routes() []TGWRoute { return slices.Clone(t.routes) }
 
 // Ambiguities lists destinations that several routes of equal rank send
 // to different attachments, such as overlapping VPCs propagating into the

@@ -2,6 +2,7 @@ package routing
 
 import (
 	"net/netip"
+	"slices"
 
 	"github.com/vpcreach/vpcreach/model"
 )
@@ -171,7 +172,8 @@ func targetKind(id model.ID, r Resolver) TargetKind {
 }
 
 // Lookup returns the route that longest-prefix match selects for dst
-// (S-12), or nil when no route matches (S-14). It does not allocate.
+// (S-12), or nil when no route matches (S-14). It does not allocate: the
+// route is the table's own, and the caller must not modify it.
 func (t *Table) Lookup(dst netip.Addr) *Route {
 	if e := t.lpm.lookup(dst); e >= 0 {
 		return &t.routes[e]
@@ -179,9 +181,9 @@ func (t *Table) Lookup(dst netip.Addr) *Route {
 	return nil
 }
 
-// Routes returns every route of the table, local routes first, then in
-// the order written; the caller must not modify them.
-func (t *Table) Routes() []Route { return t.routes }
+// Routes returns a copy of every route of the table, local routes first,
+// then in the order written.
+func (t *Table) Routes() []Route { return slices.Clone(t.routes) }
 
 // Ambiguity is a destination that several routes of equal prefix and rank
 // claim for different targets: two prefix lists listing one CIDR (S-12), or

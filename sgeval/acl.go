@@ -40,7 +40,7 @@ func CompileACL(a *model.NetworkACL) *ACL {
 // default ACL: it allows all traffic both ways (S-30). Its rules are
 // numbered 100, as AWS numbers the default ACL's allow rules.
 func AllowAllACL(id model.ID) *ACL {
-	all := []aclRule{{number: 100, proto: model.ProtocolAll, ports: model.AllPorts, icmp: model.AnyICMP,
+	all := []aclRule{{number: 100, proto: model.ProtocolAll, ports: model.AllPorts(), icmp: model.AnyICMP(),
 		cidr: netip.MustParsePrefix("0.0.0.0/0"), allow: true, index: -1}}
 	return &ACL{ID: id, ingress: all, egress: all}
 }
@@ -48,7 +48,7 @@ func AllowAllACL(id model.ID) *ACL {
 func compileACLRules(rules []model.ACLRule) []aclRule {
 	out := make([]aclRule, 0, len(rules))
 	for i, r := range rules {
-		c := aclRule{number: r.Rule, proto: r.Protocol, ports: model.AllPorts, icmp: model.AnyICMP, cidr: r.CIDR,
+		c := aclRule{number: r.Rule, proto: r.Protocol, ports: model.AllPorts(), icmp: model.AnyICMP(), cidr: r.CIDR,
 			allow: r.Action == model.ACLAllow, index: i}
 		if r.Ports != nil {
 			c.ports = *r.Ports
@@ -157,7 +157,7 @@ func (a *ACL) CheckPorts(dir Direction, p Packet, ports model.PortRange, buf []P
 		}
 		rp := r.ports
 		if r.proto == model.ProtocolAll {
-			rp = model.AllPorts
+			rp = model.AllPorts()
 		}
 		lo, hi := max(rp.First, ports.First), min(rp.Last, ports.Last)
 		if lo > hi {

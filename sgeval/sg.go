@@ -58,20 +58,20 @@ func CompileSG(sg *model.SecurityGroup, ref GroupRef, r Resolver) *SecurityGroup
 
 // allowAllOut is the outbound rule AWS gives every new group: all traffic
 // to 0.0.0.0/0 (S-20). Index -1: it is not written in the model.
-var allowAllOut = sgRule{proto: model.ProtocolAll, ports: model.AllPorts, icmp: model.AnyICMP,
+var allowAllOut = sgRule{proto: model.ProtocolAll, ports: model.AllPorts(), icmp: model.AnyICMP(),
 	cidrs: []netip.Prefix{netip.MustParsePrefix("0.0.0.0/0")}, index: -1}
 
 // DefaultSG returns the implicit default group of a VPC that defines none:
 // inbound from itself, all outbound (S-20).
 func DefaultSG(id model.ID, ref GroupRef) *SecurityGroup {
 	return &SecurityGroup{ID: id, Ref: ref,
-		ingress: []sgRule{{proto: model.ProtocolAll, ports: model.AllPorts, icmp: model.AnyICMP, groups: []GroupRef{ref}, index: -1}},
+		ingress: []sgRule{{proto: model.ProtocolAll, ports: model.AllPorts(), icmp: model.AnyICMP(), groups: []GroupRef{ref}, index: -1}},
 		egress:  []sgRule{allowAllOut},
 	}
 }
 
 func compileSGRule(rule model.SGRule, peers []model.Peer, index int, r Resolver) sgRule {
-	c := sgRule{proto: rule.Protocol, ports: model.AllPorts, icmp: model.AnyICMP, index: index}
+	c := sgRule{proto: rule.Protocol, ports: model.AllPorts(), icmp: model.AnyICMP(), index: index}
 	if rule.Ports != nil {
 		c.ports = *rule.Ports
 	}
@@ -222,9 +222,9 @@ func ruleRange(groups []*SecurityGroup, dir Direction, d SGDecision) model.PortR
 				if rules[i].proto != model.ProtocolAll && rules[i].proto.HasPorts() {
 					return rules[i].ports
 				}
-				return model.AllPorts
+				return model.AllPorts()
 			}
 		}
 	}
-	return model.AllPorts
+	return model.AllPorts()
 }

@@ -119,7 +119,7 @@ func (s *Solver) WhoCanReach(q Query, opts AnalysisOptions) (WhoCanReachResult, 
 	if dst.kind == termENI {
 		self = s.enis[dst.eni].id
 	}
-	classes := s.Classes()
+	classes := s.classData().classes
 	// The destination does not count as its own source: its class speaks
 	// through another member, and without it.
 	reps := make([]model.ID, len(classes))
@@ -138,12 +138,13 @@ func (s *Solver) WhoCanReach(q Query, opts AnalysisOptions) (WhoCanReachResult, 
 		}
 		pq := probe
 		pq.From = string(reps[i])
-		ok[i] = s.reachQuery(pq, true).Reachable()
+		ok[i] = s.reachQuery(pq, verdictRec{}).Reachable()
 	}, opts.Progress)
 	for i, c := range classes {
 		if ok[i] {
+			c = c.clone()
 			if self != "" {
-				c.Members = slices.DeleteFunc(slices.Clone(c.Members), func(id model.ID) bool { return id == self })
+				c.Members = slices.DeleteFunc(c.Members, func(id model.ID) bool { return id == self })
 			}
 			rc := ReachingClass{Class: c}
 			if examples {
@@ -161,7 +162,7 @@ func (s *Solver) WhoCanReach(q Query, opts AnalysisOptions) (WhoCanReachResult, 
 	parallel(len(pub), func(i int) {
 		pq := probe
 		pq.From = pub[i].String()
-		pubOK[i] = s.reachQuery(pq, true).Reachable()
+		pubOK[i] = s.reachQuery(pq, verdictRec{}).Reachable()
 	}, nil)
 	var b netipx.IPSetBuilder
 	for i, a := range pub {
@@ -185,7 +186,7 @@ func (s *Solver) WhoCanReach(q Query, opts AnalysisOptions) (WhoCanReachResult, 
 			for _, a := range s.atomsIn(c) {
 				pq := probe
 				pq.From = a.String()
-				if s.reachQuery(pq, true).Reachable() {
+				if s.reachQuery(pq, verdictRec{}).Reachable() {
 					lo, hi := s.atomRange(a)
 					eb.AddRange(netipx.IPRangeFrom(lo, hi))
 				}
@@ -212,21 +213,6 @@ func mustSet(p netip.Prefix) *netipx.IPSet {
 	b.AddPrefix(p)
 	s, _ := b.IPSet()
 	return s
-}
-
-// publicOnly returns the prefixes of a set, without private and special
-// ranges.
-func publicOnly(set *netipx.IPSet) []netip.Prefix {
-	if set == nil {
-		return nil
-	}
-	var b netipx.IPSetBuilder
-	b.AddSet(set)
-	for _, p := range []string{"0.0.0.0/8", "10.0.0.0/8", "100.64.0.0/10", "127.0.0.0/8", "169.254.0.0/16", "172.16.0.0/12", "192.168.0.0/16", "224.0.0.0/3"} {
-		b.RemovePrefix(netip.MustParsePrefix(p))
-	}
-	out, _ := b.IPSet()
-	return out.Prefixes()
 }
 
 // atomsIn returns a representative address of each atom within a prefix.
@@ -295,7 +281,7 @@ func (s *Solver) Exposure(protocols []model.Protocol, ports []model.PortRange, o
 		lb      *model.LoadBalancer // or the load balancer
 	}
 	var targets []target
-	for _, c := range s.Classes() {
+	for _, c := range s.classData().classes {
 		if c.Public {
 			targets = append(targets, target{c.Members[0], c.Members[1:], eniHopKind(&s.enis[c.rep]), c.rep, nil})
 		}
@@ -365,7 +351,7 @@ func (s *Solver) Exposure(protocols []model.Protocol, ports []model.PortRange, o
 		j := jobs[i]
 		for ai, a := range pub {
 			q := Query{From: a.String(), To: string(targets[j.t].id), Protocol: j.proto, Port: probePort(j.proto, j.port)}
-			if s.reachQuery(q, true).Reachable() {
+			if s.reachQuery(q, verdictRec{}).Reachable() {
 				hits[i] = append(hits[i], ai)
 			}
 		}
@@ -382,7 +368,7 @@ func (s *Solver) Exposure(protocols []model.Protocol, ports []model.PortRange, o
 			idx = len(out)
 			byKey[k] = idx
 			t := targets[j.t]
-			out = append(out, Exposed{Destination: t.id, Members: t.members, Kind: t.kind, Protocol: j.proto})
+			out = append(out, Exposed{Destination: t.id, Members: slices.Clone(t.members), Kind: t.kind, Protocol: j.proto})
 		}
 		e := &out[idx]
 		var b netipx.IPSetBuilder
@@ -463,7 +449,7 @@ type Matrix struct {
 // of skeletons: 3.2 million path walks, 32 million subnet pairs) the
 // subnet matrix takes about a second on two cores.
 func (s *Solver) Matrix(q Query, level MatrixLevel, opts AnalysisOptions) Matrix {
-	classes := s.Classes()
+	classes := s.classData().classes
 	m := Matrix{Level: level, Query: q}
 	// The nodes, and each class's node indexes.
 	nodeIndex := map[model.ID]int{}

@@ -3,6 +3,7 @@ package solver
 import (
 	"hash/fnv"
 	"net/netip"
+	"slices"
 	"strings"
 
 	"github.com/vpcreach/vpcreach/model"
@@ -63,7 +64,7 @@ func regionSlot(region string) byte {
 // service in a region: the first host of its managed prefix list, or a
 // placeholder in 54.240.0.0/12.
 func (s *Solver) serviceAddress(service string) netip.Addr {
-	if _, cidrs := s.ServicePrefixList(service); len(cidrs) > 0 {
+	if _, cidrs := s.servicePrefixList(service); len(cidrs) > 0 {
 		return cidrs[0].Addr().Next()
 	}
 	h := hash16(service)
@@ -134,10 +135,19 @@ func serviceForDNSName(name string) string {
 	return "com.amazonaws." + region + "." + svc
 }
 
-// ServicePrefixList implements routing.Resolver: the prefix list named
-// after the service, written in the model, or else the built-in
-// placeholder of an AWS-managed list.
+// ServicePrefixList returns the prefix list a gateway endpoint to an AWS
+// service (such as com.amazonaws.eu-west-1.s3) adds to its route tables
+// (S-70): the prefix list named after the service, written in the model,
+// or else the built-in placeholder of an AWS-managed list; "" and nil for
+// a service without one. The CIDRs are the caller's to keep.
 func (s *Solver) ServicePrefixList(service string) (model.ID, []netip.Prefix) {
+	id, cidrs := s.servicePrefixList(service)
+	return id, slices.Clone(cidrs)
+}
+
+// servicePrefixList is ServicePrefixList without the copy: the CIDRs may
+// be the model's.
+func (s *Solver) servicePrefixList(service string) (model.ID, []netip.Prefix) {
 	for _, pl := range s.m.PrefixLists {
 		if pl.Name == service {
 			return pl.ID, pl.CIDRs

@@ -93,8 +93,22 @@ func (s *Solver) classData() *classState {
 
 // Classes returns the equivalence classes of the model's instances and
 // network interfaces (NAT gateways, endpoints and load balancer nodes are
-// not sources), sorted by their first member.
-func (s *Solver) Classes() []Class { return s.classData().classes }
+// not sources), sorted by their first member. They are computed once, on
+// first use by any caller; the slices returned are the caller's.
+func (s *Solver) Classes() []Class {
+	cs := s.classData().classes
+	out := make([]Class, len(cs))
+	for i := range cs {
+		out[i] = cs[i].clone()
+	}
+	return out
+}
+
+// clone returns a copy of c that shares no slice with it.
+func (c Class) clone() Class {
+	c.Members, c.Groups = slices.Clone(c.Members), slices.Clone(c.Groups)
+	return c
+}
 
 func (s *Solver) computeClasses() {
 	bounds := []uint32{0}
@@ -208,9 +222,8 @@ func (s *Solver) computeClasses() {
 		}
 	}
 	// Private and special ranges, so that internet atoms stay public.
-	for _, p := range []string{"10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10", "127.0.0.0/8",
-		"169.254.0.0/16", "224.0.0.0/3", "0.0.0.0/8"} {
-		addPrefix(netip.MustParsePrefix(p))
+	for _, p := range nonPublic {
+		addPrefix(p)
 	}
 	slices.Sort(bounds)
 	s.cls.atoms = atoms{bounds: slices.Compact(bounds)}
@@ -240,12 +253,11 @@ func (s *Solver) computeClasses() {
 		for a := range s.vpcs[vi].addrs {
 			holders[a]++
 		}
-		if a := s.vpcs[vi].dnsAddr; a.IsValid() {
-			holders[a] += 2
+		for _, a := range s.aclExempt(int32(vi)) {
+			if a.IsValid() {
+				holders[a] += 2
+			}
 		}
-	}
-	for _, a := range []netip.Addr{linkLocalDNS, metadataAddr, timeSyncAddr} {
-		holders[a] += 2
 	}
 	byKey := map[key]int{}
 	for i := range s.enis {
@@ -291,7 +303,7 @@ func (s *Solver) publicAtoms() []netip.Addr {
 	for i := range cs.atoms.bounds {
 		lo, hi := cs.atoms.interval(i)
 		a := u32Addr(lo)
-		if isPublic(a) && isPublic(u32Addr(hi)) {
+		if publicAddress(a) && publicAddress(u32Addr(hi)) {
 			// Prefer the internet host as the representative of its atom.
 			if ih := addrU32(s.internetHost()); lo <= ih && ih <= hi {
 				a = u32Addr(ih)
@@ -302,19 +314,14 @@ func (s *Solver) publicAtoms() []netip.Addr {
 	return out
 }
 
-func isPublic(a netip.Addr) bool {
-	return !a.IsPrivate() && !a.IsLoopback() && !a.IsLinkLocalUnicast() && !a.IsMulticast() && !a.IsUnspecified() &&
-		!sharedAddressSpace.Contains(a) && a.As4()[0] != 0 && a.As4()[0] < 224
-}
-
-// internetHost returns the address "internet" stands for: InternetHost,
+// internetHost returns the address "internet" stands for: InternetHost(),
 // unless some route or rule names a range around it narrower than the
 // whole internet; then the first address of the widest public atom.
 func (s *Solver) internetHost() netip.Addr {
 	cs := s.classData()
 	s.hostOnce.Do(func() {
-		s.host = InternetHost
-		lo, hi := cs.atoms.interval(cs.atoms.of(InternetHost))
+		s.host = InternetHost()
+		lo, hi := cs.atoms.interval(cs.atoms.of(s.host))
 		// The atom holding InternetHost, when no rule names it, runs from
 		// 198.18.0.0/15's end to 203.0.113.0's start at the narrowest.
 		if hi-lo >= 1<<16 {
@@ -323,7 +330,7 @@ func (s *Solver) internetHost() netip.Addr {
 		best, bestSize := uint32(0), uint32(0)
 		for i := range cs.atoms.bounds {
 			alo, ahi := cs.atoms.interval(i)
-			if isPublic(u32Addr(alo)) && isPublic(u32Addr(ahi)) && ahi-alo > bestSize {
+			if publicAddress(u32Addr(alo)) && publicAddress(u32Addr(ahi)) && ahi-alo > bestSize {
 				best, bestSize = alo, ahi-alo
 			}
 		}

@@ -204,7 +204,7 @@ func New(m *model.Model) (*Solver, error) {
 	for vi := range m.VPCs {
 		for gi := range m.VPCs[vi].SecurityGroups {
 			g := &m.VPCs[vi].SecurityGroups[gi]
-			s.groups[g.ID] = sgeval.CompileSG(g, s.refs[g.ID], s)
+			s.groups[g.ID] = sgeval.CompileSG(g, s.refs[g.ID], s.resolver())
 			if g.OutsideSnapshot {
 				if s.outsideGroups == nil {
 					s.outsideGroups = map[model.ID]bool{}
@@ -337,50 +337,6 @@ func cachedRule(cache map[model.ID][2][]ruleText, id model.ID, dir sgeval.Direct
 	return side[index], true
 }
 
-// PrefixList implements sgeval.Resolver and routing.Resolver.
-func (s *Solver) PrefixList(id model.ID) []netip.Prefix {
-	if pl := s.x.PrefixList(id); pl != nil {
-		return pl.CIDRs
-	}
-	return nil
-}
-
-// Group implements sgeval.Resolver.
-func (s *Solver) Group(id model.ID) sgeval.GroupRef {
-	if r, ok := s.refs[id]; ok {
-		return r
-	}
-	return -1
-}
-
-// Kind implements routing.Resolver.
-func (s *Solver) Kind(id model.ID) model.Kind { return s.x.Kind(id) }
-
-// EndpointType implements routing.Resolver.
-func (s *Solver) EndpointType(id model.ID) model.EndpointType {
-	if e := s.x.Endpoint(id); e != nil {
-		return e.Type
-	}
-	return 0
-}
-
-// ExternalCIDRs implements routing.Resolver.
-func (s *Solver) ExternalCIDRs(via model.ID) []netip.Prefix {
-	var out []netip.Prefix
-	for _, i := range s.externalVia[via] {
-		out = append(out, s.externals[i].CIDRs...)
-	}
-	return out
-}
-
-// VPCCIDRs implements routing.Resolver.
-func (s *Solver) VPCCIDRs(id model.ID) []netip.Prefix {
-	if v := s.x.VPC(id); v != nil {
-		return v.CIDRBlocks
-	}
-	return nil
-}
-
 func (s *Solver) compileVPC(vi int, defaultRef sgeval.GroupRef) {
 	v := &s.m.VPCs[vi]
 	info := vpcInfo{m: v, tables: map[model.ID]*routing.Table{}, acl: map[model.ID]*sgeval.ACL{},
@@ -388,14 +344,14 @@ func (s *Solver) compileVPC(vi int, defaultRef sgeval.GroupRef) {
 	s.vpcByID[v.ID] = int32(vi)
 	for i := range v.RouteTables {
 		rt := &v.RouteTables[i]
-		t := routing.CompileVPCTable(v, rt, s)
+		t := routing.CompileVPCTable(v, rt, s.resolver())
 		info.tables[rt.ID] = t
 		if rt.Main {
 			info.main = t
 		}
 	}
 	if info.main == nil {
-		info.main = routing.CompileVPCTable(v, nil, s)
+		info.main = routing.CompileVPCTable(v, nil, s.resolver())
 	}
 	for i := range v.NetworkACLs {
 		a := &v.NetworkACLs[i]
@@ -423,11 +379,11 @@ func (s *Solver) compileVPC(vi int, defaultRef sgeval.GroupRef) {
 	for i := range v.Subnets {
 		sn := &v.Subnets[i]
 		si := subnetInfo{m: sn, vpc: int32(vi), table: info.main, acl: info.defACL}
-		if t, ok := info.tables[sn.RouteTable]; ok {
-			si.table = t
+		if rt := v.RouteTableOf(sn); rt != nil {
+			si.table = info.tables[rt.ID]
 		}
-		if a, ok := info.acl[sn.NetworkACL]; ok {
-			si.acl = a
+		if a := v.NetworkACLOf(sn); a != nil {
+			si.acl = info.acl[a.ID]
 		}
 		si.ownRouted = routesAwayFromLocal(si.table, v.CIDRBlocks, sn.CIDRBlock)
 		si.sameSubnet = "same subnet (" + sn.CIDRBlock.String() + "): delivered directly; its route table does not apply (S-16)"
@@ -626,7 +582,7 @@ func (s *Solver) compileTGW(t *model.TransitGateway) {
 	s.tgws[t.ID] = info
 	for i := range t.RouteTables {
 		rt := &t.RouteTables[i]
-		info.tables[rt.ID] = routing.CompileTGWTable(t, rt, s)
+		info.tables[rt.ID] = routing.CompileTGWTable(t, rt, s.resolver())
 	}
 	for i := range t.Attachments {
 		a := &t.Attachments[i]

@@ -1,12 +1,55 @@
-// Package solver answers questions about a whole model.
+// Package solver answers reachability questions about a whole model: can
+// this reach that, who can reach it, what is exposed to the internet, which
+// subnets reach which.
 //
-// So far it holds the address-space overlap analysis (Overlaps): which VPC
-// CIDR blocks and external networks overlap, and how the two sides are
-// connected, which decides whether the overlap matters. AWS refuses to peer
-// overlapping VPCs (S-41), a transit gateway route table that receives
-// overlapping propagations routes ambiguously (S-55), and PrivateLink is
-// indifferent to overlaps because the provider sees the load balancer's
-// address, never the consumer's (S-74).
+// New validates a model and compiles it once into immutable tables: every
+// VPC and transit gateway route table (package routing), every network ACL
+// and security group (package sgeval), including the implicit ones AWS
+// supplies when the model writes none, and indexes of addresses, interfaces
+// and names. A Solver is then safe for concurrent use; what it builds
+// lazily (equivalence classes, the public DNS index, the address
+// "internet" stands for) is built once, under a sync.Once, by whichever
+// caller needs it first. No package variable, and no slice a method
+// returns, can change an answer after New returns.
 //
-// The reachability engine (Solver, Reach) arrives with the engine issue.
+// Reach follows a request and its response hop by hop, as AWS forwards
+// them: the source's security group egress rules (stateful, S-20..S-23),
+// the subnet's route table by longest prefix match (S-10..S-18), the
+// network ACLs of every subnet boundary crossed, in both directions
+// (stateless, S-30..S-35), then peering connections (not transitive,
+// S-40..S-44), transit gateways (association, propagation, appliance mode,
+// S-50..S-55), internet and NAT gateways (S-60, S-61), gateway and
+// interface endpoints and PrivateLink (S-70..S-75), load balancers
+// (S-80..S-82) and the Route 53 Resolver (S-90..S-92), to the
+// destination's ingress rules. The
+// answer is a Result: a verdict, both paths with the route or rule that
+// decided each hop and where it is written, and every blocker, each with a
+// Code: after a filter blocks, the walk goes on as if it had passed, so one
+// answer names everything to fix. Unreachable is a verdict, not an error;
+// errors are for invalid queries, such as an endpoint the model does not
+// know (ErrInvalidQuery).
+//
+// WhoCanReach, Exposure and Matrix ask about every source or every pair.
+// They group interfaces into equivalence classes (Classes) that no route or
+// rule can tell apart and address space into atoms, and give the answers
+// point queries would give, at a fraction of the cost. Check evaluates the
+// model's expectations.
+//
+// Internally, one walker follows every packet, and what a walk records is
+// a recorder passed in, not a mode the walker tests: explainRec keeps hops
+// and messages (Reach), verdictRec keeps blockers' codes only and renders
+// no text (WhoCanReach, Exposure, Check, the matrix's fallbacks), and
+// pathRec keeps the routing skeleton the matrix shares between pairs,
+// deciding from the hops it is shown whether a path is plain, so that a
+// new kind of hop makes the matrix ask Reach rather than guess. Each rule
+// is decided in one function that all of them use: decideACL (S-31,
+// S-33), refsKept and peerGroups (S-22), aclExempt (S-34), publicAddress.
+//
+// The compiled network is published read-only (SubnetRouteTable,
+// SubnetACL, RouteTables, TGWRouteTables, AttachmentRouteTable,
+// NetworkACL, SecurityGroup, InterfaceGroups): other packages, such as
+// lint, ask which table or filter applies instead of deciding it again.
+//
+// Address-space overlaps need only the model and live in package overlap;
+// Overlaps and its types here forward to it.
 package solver

@@ -51,19 +51,3 @@ func ExampleSolver_Reach() {
 	//    SUBNET_ACL_RESTRICTION acl-db
 	//    ENI_SG_RULES_MISMATCH i-db
 }
-
-func ExampleOverlaps() {
-	m, err := model.Parse("net.yaml", []byte(`version: 1
-vpcs:
-  - {id: vpc-a, region: eu-west-1, cidr_blocks: [10.0.0.0/16]}
-  - {id: vpc-b, region: eu-west-1, cidr_blocks: [10.0.128.0/17]}
-`))
-	if err != nil {
-		panic(err)
-	}
-	for _, o := range solver.Overlaps(m) {
-		fmt.Println(o.Severity(), o.Class, o.A.ID, o.B.ID)
-	}
-	// Output:
-	// note unconnected vpc-a vpc-b
-}

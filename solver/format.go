@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 	"text/tabwriter"
 
@@ -13,11 +14,16 @@ import (
 
 // Text renders the result for people: a verdict line, the forward and
 // return paths as numbered hops, then each blocker and warning with its
-// code, component, rule and file:line. The CLI prints it, and reachtest
-// failure messages use it. Ids, names, rules and messages are printed
-// safely: control characters and other characters unsafe on a terminal
-// are escaped (internal/termtext), so an id holding an escape sequence
-// or a newline shows as \x1b or \n; MarshalJSON keeps them as they are.
+// code, component, rule and file:line. A component with a readable name
+// shows as "id (name)". After a filter denies a packet the walk goes on as
+// if it had passed, to find every blocker: the hops after a deny end with
+// "(continuing as if allowed)", and when the request is blocked the return
+// path's title says so, since no response exists. The CLI prints it, and
+// reachtest failure messages use it. Ids, names, rules and messages are
+// printed safely: control characters and other characters unsafe on a
+// terminal are escaped (internal/termtext), so an id holding an escape
+// sequence or a newline shows as \x1b or \n; MarshalJSON keeps them as
+// they are.
 func (r Result) Text() string {
 	esc := termtext.Escape
 	var b strings.Builder
@@ -32,25 +38,37 @@ func (r Result) Text() string {
 		}
 		fmt.Fprintf(&b, "\n%s:\n", title)
 		tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', 0)
+		denied := false
 		for i, h := range hops {
 			kind := h.Kind.String()
 			if h.Direction != "" {
 				kind += " " + esc(h.Direction)
 			}
+			rule := esc(h.Rule)
+			if denied {
+				rule += " " + asIfAllowed
+			}
 			pos := ""
 			if h.Pos.IsValid() {
 				pos = "  (" + esc(h.Pos.String()) + ")"
 			}
-			fmt.Fprintf(tw, "  %2d.\t%s\t%s\t%s\t%s%s\n", i+1, kind, esc(string(h.Component)), h.Decision, esc(h.Rule), pos)
+			fmt.Fprintf(tw, "  %2d.\t%s\t%s\t%s\t%s%s\n", i+1, kind, namedText(h.Component, h.Name), h.Decision, rule, pos)
+			denied = denied || h.Decision == DecisionDeny
 		}
 		tw.Flush()
 	}
 	writePath("forward path", r.Forward)
-	writePath("return path", r.Return)
+	if slices.ContainsFunc(r.Blockers, func(x Blocker) bool { return x.Leg == LegForward }) {
+		// The request does not arrive: its response is walked as if it
+		// had, to find the blockers on the way back too.
+		writePath("return path "+asIfAllowed, r.Return)
+	} else {
+		writePath("return path", r.Return)
+	}
 	if len(r.Blockers) > 0 {
 		fmt.Fprintf(&b, "\nblockers:\n")
 		for _, x := range r.Blockers {
-			fmt.Fprintf(&b, "  - %s at %s (%s): %s\n", x.Code, esc(string(x.Component)), x.Leg, esc(x.Message))
+			fmt.Fprintf(&b, "  - %s at %s (%s): %s\n", x.Code, namedText(x.Component, x.Name), x.Leg, esc(x.Message))
 			if x.Pos.IsValid() {
 				fmt.Fprintf(&b, "    at %s\n", esc(x.Pos.String()))
 			}
@@ -59,13 +77,26 @@ func (r Result) Text() string {
 	if len(r.Warnings) > 0 {
 		fmt.Fprintf(&b, "\nwarnings:\n")
 		for _, x := range r.Warnings {
-			fmt.Fprintf(&b, "  - %s at %s (%s): %s\n", x.Code, esc(string(x.Component)), x.Leg, esc(x.Message))
+			fmt.Fprintf(&b, "  - %s at %s (%s): %s\n", x.Code, namedText(x.Component, x.Name), x.Leg, esc(x.Message))
 			if x.Pos.IsValid() {
 				fmt.Fprintf(&b, "    at %s\n", esc(x.Pos.String()))
 			}
 		}
 	}
 	return b.String()
+}
+
+// asIfAllowed marks the hops a packet would take had a filter before them
+// let it through.
+const asIfAllowed = "(continuing as if allowed)"
+
+// namedText renders a component as "id (name)", or "id" without a name,
+// escaped for a terminal.
+func namedText(id model.ID, name string) string {
+	if name == "" {
+		return termtext.Escape(string(id))
+	}
+	return termtext.Escape(string(id)) + " (" + termtext.Escape(name) + ")"
 }
 
 // String returns "i-a -> i-b tcp/443".
@@ -103,6 +134,7 @@ type (
 	}
 	hopJSON struct {
 		Component model.ID `json:"component"`
+		Name      string   `json:"name,omitempty"`
 		Kind      HopKind  `json:"kind"`
 		Decision  Decision `json:"decision"`
 		Direction string   `json:"direction,omitempty"`
@@ -119,6 +151,7 @@ type (
 		Code        Code     `json:"code"`
 		Description string   `json:"description"`
 		Component   model.ID `json:"component"`
+		Name        string   `json:"name,omitempty"`
 		Direction   Leg      `json:"direction"`
 		Rule        string   `json:"rule,omitempty"`
 		Message     string   `json:"message"`
@@ -135,7 +168,7 @@ type (
 func (r Result) MarshalJSON() ([]byte, error) {
 	eph := r.Query.Ephemeral
 	if eph == (model.PortRange{}) {
-		eph = DefaultEphemeral
+		eph = DefaultEphemeral()
 	}
 	out := resultJSON{
 		Reachable: r.Reachable(), Verdict: r.Verdict,
@@ -150,10 +183,10 @@ func (r Result) MarshalJSON() ([]byte, error) {
 		out.Error = r.Err.Error()
 	}
 	for _, b := range r.Blockers {
-		out.Blockers = append(out.Blockers, blockerJSON{b.Code, b.Code.Description(), b.Component, b.Leg, b.Rule, b.Message, b.Pos.File, b.Pos.Line, b.Pos.Column})
+		out.Blockers = append(out.Blockers, blockerJSON{b.Code, b.Code.Description(), b.Component, b.Name, b.Leg, b.Rule, b.Message, b.Pos.File, b.Pos.Line, b.Pos.Column})
 	}
 	for _, w := range r.Warnings {
-		out.Warnings = append(out.Warnings, blockerJSON{w.Code, w.Code.Description(), w.Component, w.Leg, w.Rule, w.Message, w.Pos.File, w.Pos.Line, w.Pos.Column})
+		out.Warnings = append(out.Warnings, blockerJSON{w.Code, w.Code.Description(), w.Component, w.Name, w.Leg, w.Rule, w.Message, w.Pos.File, w.Pos.Line, w.Pos.Column})
 	}
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
@@ -167,7 +200,7 @@ func (r Result) MarshalJSON() ([]byte, error) {
 func hopsJSON(hops []Hop) []hopJSON {
 	out := make([]hopJSON, 0, len(hops))
 	for _, h := range hops {
-		j := hopJSON{Component: h.Component, Kind: h.Kind, Decision: h.Decision, Direction: h.Direction, Rule: h.Rule,
+		j := hopJSON{Component: h.Component, Name: h.Name, Kind: h.Kind, Decision: h.Decision, Direction: h.Direction, Rule: h.Rule,
 			File: h.Pos.File, Line: h.Pos.Line, Column: h.Pos.Column}
 		if h.Packet != nil {
 			j.Packet = &struct {

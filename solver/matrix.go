@@ -5,6 +5,7 @@ import (
 	"net/netip"
 	"slices"
 	"strings"
+	"sync"
 	"sync/atomic"
 
 	"github.com/vpcreach/vpcreach/model"
@@ -69,7 +70,7 @@ const (
 // Skeleton flags.
 const (
 	skRefOK       uint16 = 1 << iota // group references match at the end
-	skEgressRefOK                    // and in the source's outbound rules (no transit gateway crossed)
+	skEgressRefOK                    // group references match in the source's outbound rules (egressRefs)
 	skLocal                          // one crossing, start subnet to destination subnet
 	skXFwd                           // x's inbound rules pass the request (or x < 0)
 	skXRet                           // ... the response
@@ -155,10 +156,10 @@ type matrixEngine struct {
 // newMatrixEngine prepares the engine: classes, atoms, keys, memo tables.
 // It does not walk.
 func (s *Solver) newMatrixEngine(q Query) *matrixEngine {
-	classes := s.Classes()
+	classes := s.classData().classes
 	m := &matrixEngine{s: s, q: q, classes: classes, eph: q.Ephemeral}
 	if m.eph == (model.PortRange{}) {
-		m.eph = DefaultEphemeral
+		m.eph = DefaultEphemeral()
 	}
 	// The packets, as reachQuery and returnWalk build them.
 	m.fwd = sgeval.Packet{Protocol: q.Protocol, DstPort: q.Port, SrcPort: m.eph.First}
@@ -179,9 +180,10 @@ func (s *Solver) newMatrixEngine(q Query) *matrixEngine {
 	m.slow, m.slowSelf, m.running = make([]bool, n), make([]bool, n), make([]bool, n)
 	m.subnet, m.col, m.row, m.gs, m.sga = make([]int32, n), make([]int32, n), make([]int32, n), make([]int32, n), make([]int32, n)
 
-	special := map[netip.Addr]bool{linkLocalDNS: true, metadataAddr: true, timeSyncAddr: true}
+	// Addresses that network ACLs exempt in some VPC (S-34).
+	special := map[netip.Addr]bool{}
 	for vi := range s.vpcs {
-		if a := s.vpcs[vi].dnsAddr; a.IsValid() {
+		for _, a := range s.aclExempt(int32(vi)) {
 			special[a] = true
 		}
 	}
@@ -363,13 +365,19 @@ func aclContents(a *model.NetworkACL) string {
 func (m *matrixEngine) buildTable(progress func(int, int)) {
 	nCols := len(m.colAddr)
 	m.table = make([]skel, len(m.rowSubnet)*nCols)
+	// A walker, its recorder and their buffers, reused from row to row.
+	type pathWalk struct {
+		w   walker
+		rec pathRec
+		buf []sgeval.PortDecision
+	}
+	pool := sync.Pool{New: func() any { return new(pathWalk) }}
 	parallel(len(m.rowSubnet), func(r int) {
-		w := &walker{}
-		rec := &pathRec{}
-		var buf []sgeval.PortDecision
+		pw := pool.Get().(*pathWalk)
 		for c := range nCols {
-			m.table[r*nCols+c], buf = m.skeleton(w, rec, int32(r), int32(c), buf)
+			m.table[r*nCols+c], pw.buf = m.skeleton(&pw.w, &pw.rec, int32(r), int32(c), pw.buf)
 		}
+		pool.Put(pw)
 	}, progress)
 }
 
@@ -381,8 +389,8 @@ func (m *matrixEngine) skeleton(w *walker, rec *pathRec, r, c int32, buf []sgeva
 	pkt := m.fwd
 	pkt.Src, pkt.Dst = m.rowAddr[r], m.colAddr[c]
 	rec.reset()
-	*w = walker{s: s, leg: LegForward, pkt: pkt, first: pkt, ephemeral: m.eph, srcENI: -1, refOK: true, egressHop: -1,
-		quiet: true, path: rec, visited: w.visited[:0]}
+	*w = walker{s: s, leg: LegForward, pkt: pkt, first: pkt, ephemeral: m.eph, srcENI: -1, egressHop: -1,
+		rec: rec, visited: w.visited[:0], nat: w.nat[:0]}
 	term := w.route(s0)
 	fallback := skel{status: skelFallback}
 	switch {
@@ -410,11 +418,11 @@ func (m *matrixEngine) skeleton(w *walker, rec *pathRec, r, c int32, buf []sgeva
 		}
 	}
 	k := skel{status: skelPlain, vpc: e.vpc, x: -1, y: -1}
-	if w.refOK {
+	if w.refsKept(sgeval.Ingress, 0) {
 		k.flags |= skRefOK
-		if !w.crossedTGW {
-			k.flags |= skEgressRefOK
-		}
+	}
+	if w.refsKept(sgeval.Egress, 0) {
+		k.flags |= skEgressRefOK
 	}
 	if n == 1 {
 		k.flags |= skLocal
@@ -479,9 +487,9 @@ func (m *matrixEngine) acl(sn int32, kind int, atom int32, buf []sgeval.PortDeci
 		dir = sgeval.Egress
 	}
 	pkt.Src, pkt.Dst = m.colAddr[atom], m.colAddr[atom]
-	v, buf := aclPasses(m.acls[cls], dir, leg, pkt, m.eph, buf)
-	m.aclMemo.store(i, v)
-	return v, buf
+	d, buf := decideACL(m.acls[cls], dir, leg, pkt, m.eph, buf)
+	m.aclMemo.store(i, d.pass)
+	return d.pass, buf
 }
 
 // fwdOK reports whether the ACLs let the request through on skeleton f,
@@ -603,7 +611,7 @@ func (m *matrixEngine) reach(a, b int32) bool {
 	}
 	pq := m.q
 	pq.From, pq.To = string(m.classes[a].Members[0]), string(to)
-	return m.s.reachQuery(pq, true).Reachable()
+	return m.s.reachQuery(pq, verdictRec{}).Reachable()
 }
 
 // pair answers whether class a reaches class b (b's second member when
@@ -859,7 +867,9 @@ func (s *Solver) routingAtoms() atoms {
 		for _, c := range v.m.CIDRBlocks {
 			b.prefix(c)
 		}
-		b.addr(v.dnsAddr)
+		for _, a := range s.aclExempt(int32(vi)) {
+			b.addr(a)
+		}
 		for _, r := range v.main.Routes() {
 			b.prefix(r.Destination)
 		}
@@ -895,12 +905,8 @@ func (s *Solver) routingAtoms() atoms {
 			b.prefix(c)
 		}
 	}
-	for _, p := range []string{"10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10", "127.0.0.0/8",
-		"169.254.0.0/16", "224.0.0.0/3", "0.0.0.0/8"} {
-		b.prefix(netip.MustParsePrefix(p))
-	}
-	for _, a := range []netip.Addr{linkLocalDNS, metadataAddr, timeSyncAddr} {
-		b.addr(a)
+	for _, p := range nonPublic {
+		b.prefix(p)
 	}
 	return b.atoms()
 }
@@ -915,8 +921,8 @@ func (s *Solver) sgAtoms() atoms {
 			switch {
 			case p.CIDR.IsValid():
 				b.prefix(p.CIDR)
-			case p.Ref != "" && s.Group(p.Ref) < 0:
-				for _, c := range s.PrefixList(p.Ref) {
+			case p.Ref != "" && s.resolver().Group(p.Ref) < 0:
+				for _, c := range s.resolver().PrefixList(p.Ref) {
 					b.prefix(c)
 				}
 			}

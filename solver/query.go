@@ -8,17 +8,30 @@ import (
 	"github.com/vpcreach/vpcreach/model"
 )
 
-// DefaultEphemeral is the ephemeral port range a query assumes for the
-// client's side of a connection when it names none: 1024-65535, the range
-// AWS advises network ACLs to allow (S-33).
-var DefaultEphemeral = model.PortRange{First: 1024, Last: 65535}
+// DefaultEphemeral returns the ephemeral port range a query assumes for
+// the client's side of a connection when it names none: 1024-65535, the
+// range AWS advises network ACLs to allow (S-33).
+func DefaultEphemeral() model.PortRange { return model.PortRange{First: 1024, Last: 65535} }
 
 // Query asks whether From can reach To.
 //
 // From and To name an instance or network interface by id, an IPv4
 // address (ADDRESS@VPC-ID picks the VPC when address spaces overlap),
 // "internet" (an arbitrary internet host, 198.51.100.1) or a public
-// address, or an external network by id (its first usable address).
+// address, or an external network by id (its first usable address). To
+// also names a load balancer or endpoint by id, an endpoint service by id
+// or service name, an AWS service or a DNS name (see Solver.Reach).
+//
+// Either end may name a resource by its name instead of its id: the
+// name field (an instance's Name tag, a load balancer's name) of an
+// instance, network interface, NAT gateway, endpoint, load balancer or
+// external network (model.NameableKinds), matched exactly, surrounding
+// space aside. An id always wins over a name. A name no other of those
+// resources carries stands for its id; a name several carry is an
+// invalid query whose error lists their ids (model.ErrAmbiguousName).
+// Names are looked up after endpoint service ids and names, and before
+// AWS service and DNS names: an instance named "s3" hides the service,
+// which com.amazonaws.REGION.s3 still names.
 // Text made of digits and dots only, or of hexadecimal digits, colons and
 // dots with a colon, is an attempt at an address, never an id or a DNS
 // name: "999.1.1.1" and "10.0.1" are invalid queries, and IPv6 addresses

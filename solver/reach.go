@@ -11,14 +11,14 @@ import (
 	"github.com/vpcreach/vpcreach/sgeval"
 )
 
-// InternetHost is the address a query for "internet" uses when no rule of
-// the model narrows the public address space around it: 198.51.100.1, from
-// a documentation range. When a rule does name it (a topology may use that
-// range as an "office"), the query uses an address of the largest stretch
-// of public space that no route or rule of the model names, so that
-// "internet" means an arbitrary host, never a trusted one. Name a public
-// address instead to ask about a particular host.
-var InternetHost = netip.MustParseAddr("198.51.100.1")
+// InternetHost returns the address a query for "internet" uses when no
+// rule of the model narrows the public address space around it:
+// 198.51.100.1, from a documentation range. When a rule does name it (a
+// topology may use that range as an "office"), the query uses an address of
+// the largest stretch of public space that no route or rule of the model
+// names, so that "internet" means an arbitrary host, never a trusted one.
+// Name a public address instead to ask about a particular host.
+func InternetHost() netip.Addr { return netip.AddrFrom4([4]byte{198, 51, 100, 1}) }
 
 // ErrInvalidQuery is wrapped by the error of every invalid query.
 var ErrInvalidQuery = errors.New("invalid query")
@@ -62,7 +62,16 @@ func (s *Solver) resolveEndpoint(ep endpoint, dest bool) (origin, error) {
 	if kinds != model.KindUnknown {
 		return origin{}, fmt.Errorf("%w: %s is a %s; as an endpoint, name an instance, network interface, address, internet or external network (load balancers, endpoints and names come with service reachability)", ErrInvalidQuery, t, kinds)
 	}
+	named, ok, err := s.idForName(t)
+	if err != nil {
+		return origin{}, err
+	}
+	if ok {
+		o, err := s.resolveEndpoint(endpoint{kind: endpointName, text: string(named)}, dest)
+		return o, byName(err, t, named)
+	}
 	cands := append(s.x.IDs(model.KindInstance, model.KindNetworkInterface, model.KindNATGateway, model.KindExternalNetwork), string(Internet))
+	cands = append(cands, s.x.NamedResources()...)
 	if sug := model.Suggest(t, cands); sug != "" {
 		return origin{}, fmt.Errorf("%w: %q is not an id, address or name this model knows (did you mean %q?)", ErrInvalidQuery, t, sug)
 	}
@@ -112,7 +121,7 @@ func (s *Solver) resolveAddress(ep endpoint, dest bool) (origin, error) {
 			return origin{kind: termExternal, eni: -1, ext: i, addr: a}, nil
 		}
 	}
-	if !a.IsPrivate() && !a.IsLoopback() && !a.IsLinkLocalUnicast() && !a.IsMulticast() && !a.IsUnspecified() && !sharedAddressSpace.Contains(a) {
+	if publicAddress(a) {
 		return origin{kind: termInternet, eni: -1, ext: -1, addr: a}, nil
 	}
 	if dest {
@@ -120,8 +129,6 @@ func (s *Solver) resolveAddress(ep endpoint, dest bool) (origin, error) {
 	}
 	return origin{}, fmt.Errorf("%w: no network interface, external network or internet host has address %s", ErrInvalidQuery, a)
 }
-
-var sharedAddressSpace = netip.MustParsePrefix("100.64.0.0/10")
 
 // namesAddress reports whether a query end is written as an address
 // (ADDRESS or ADDRESS@VPC) rather than an id or name.
@@ -157,11 +164,12 @@ func icmpResponse(t int16) int16 {
 // Reach answers whether the query's source can reach its destination: the
 // request must arrive and the response return. The result holds both paths
 // hop by hop and every blocker on them. Reach is safe for concurrent use.
-func (s *Solver) Reach(q Query) Result { return s.reachQuery(q, false) }
+func (s *Solver) Reach(q Query) Result { return s.withNames(s.reachQuery(q, explainRec{})) }
 
-// reachQuery answers a query; quiet queries skip hops and messages, for
-// the whole-network analyses that need verdicts and codes only.
-func (s *Solver) reachQuery(q Query, quiet bool) Result {
+// reachQuery answers a query, its walks recorded by rec: explainRec for
+// Reach, verdictRec (no hops, no messages) for the whole-network analyses
+// that need verdicts and codes only.
+func (s *Solver) reachQuery(q Query, rec recorder) Result {
 	res := Result{Query: q}
 	if err := q.Validate(); err != nil {
 		res.Verdict, res.Err = VerdictInvalidQuery, err
@@ -196,7 +204,7 @@ func (s *Solver) reachQuery(q Query, quiet bool) Result {
 	}
 	eph := q.Ephemeral
 	if eph == (model.PortRange{}) {
-		eph = DefaultEphemeral
+		eph = DefaultEphemeral()
 	}
 	pkt := sgeval.Packet{Src: src.addr, Dst: dst.addr, Protocol: q.Protocol, DstPort: q.Port, SrcPort: eph.First}
 	if q.Protocol.IsICMP() {
@@ -208,7 +216,7 @@ func (s *Solver) reachQuery(q Query, quiet bool) Result {
 
 	res.Warnings = dres.warnings
 	if len(dres.answers) <= 1 {
-		return s.reach(res, src, dst, pkt, eph, dres.hops, dres.service, quiet)
+		return s.reach(res, src, dst, pkt, eph, dres.hops, dres.service, rec)
 	}
 	// Clients use every address of a name or load balancer. Walk to each
 	// (the preferred one first): if all pass, show the preferred path; if
@@ -226,7 +234,7 @@ func (s *Solver) reachQuery(q Query, quiet bool) Result {
 		p.Dst = o.addr
 		r := res
 		r.Warnings = append([]Warning(nil), res.Warnings...)
-		all = append(all, tried{o, s.reach(r, src, o, p, eph, dres.hops, dres.service, quiet)})
+		all = append(all, tried{o, s.reach(r, src, o, p, eph, dres.hops, dres.service, rec)})
 	}
 	add(dst)
 	for i, a := range dres.answers {
@@ -308,8 +316,8 @@ type segment struct {
 // reach walks the request segment by segment, through load balancers and
 // endpoints, then the responses in reverse order, and decides the verdict.
 // prefix holds hops (DNS resolution) to show before the forward path.
-func (s *Solver) reach(res Result, src, dst origin, pkt sgeval.Packet, eph model.PortRange, prefix []Hop, service string, quiet bool) Result {
-	fw := &walker{s: s, leg: LegForward, pkt: pkt, ephemeral: eph, srcENI: -1, refOK: true, egressHop: -1, service: service, quiet: quiet}
+func (s *Solver) reach(res Result, src, dst origin, pkt sgeval.Packet, eph model.PortRange, prefix []Hop, service string, rec recorder) Result {
+	fw := &walker{s: s, leg: LegForward, pkt: pkt, ephemeral: eph, srcENI: -1, egressHop: -1, service: service, rec: rec}
 	if src.kind == termENI {
 		fw.srcENI = src.eni
 	}
@@ -318,8 +326,9 @@ func (s *Solver) reach(res Result, src, dst origin, pkt sgeval.Packet, eph model
 		// Overlapping address spaces: the routes led to another holder of
 		// the address (S-41).
 		got, want := &s.enis[term.eni], &s.enis[dst.eni]
-		fw.block(DestinationNotFound, got.id, "", got.src.Position, "the packet for %s is delivered to %s in %s, not to %s in %s: the routes lead to the other holder of the address",
-			dst.addr, got.id, s.vpcs[got.vpc].m.ID, want.id, s.vpcs[want.vpc].m.ID)
+		fw.block(DestinationNotFound, got.id, "", got.src.Position, func() string {
+			return fmt.Sprintf("the packet for %s is delivered to %s in %s, not to %s in %s: the routes lead to the other holder of the address", dst.addr, got.id, s.vpcs[got.vpc].m.ID, want.id, s.vpcs[want.vpc].m.ID)
+		})
 		term.kind = termDropped
 	}
 	fw.finishEgress(pkt, src, term)
@@ -344,7 +353,7 @@ func (s *Solver) reach(res Result, src, dst origin, pkt sgeval.Packet, eph model
 			}
 			break
 		}
-		next := s.lbSegment(st, term.pkt, eph, quiet)
+		next := s.lbSegment(st, term.pkt, eph, rec)
 		last.returnAfter = st.returnHops
 		next.fw.finishEgress(next.fw.first, next.src, next.term)
 		res.Forward = append(res.Forward, next.fw.hops...)
@@ -353,7 +362,7 @@ func (s *Solver) reach(res Result, src, dst origin, pkt sgeval.Packet, eph model
 		segs = append(segs, next)
 		term = next.term
 		for _, other := range st.others {
-			if !s.segmentWorks(st, other, term.pkt, eph, quiet) {
+			if !s.segmentWorks(st, other, term.pkt, eph) {
 				res.Warnings = append(res.Warnings, Warning{Code: ELBV2TargetUnreachable, Component: s.enis[other.eni].id, Leg: LegForward,
 					Message: fmt.Sprintf("%s is an eligible target of %s too, but traffic to it on port %d is blocked: some connections fail (S-81)", s.enis[other.eni].id, s.enis[st.node].id, other.port)})
 			}
@@ -362,7 +371,7 @@ func (s *Solver) reach(res Result, src, dst origin, pkt sgeval.Packet, eph model
 	if term.kind != termDropped {
 		for i := len(segs) - 1; i >= 0; i-- {
 			sg := segs[i]
-			rw := s.returnWalk(sg, eph, pkt, quiet)
+			rw := s.returnWalk(sg, eph, pkt, rec)
 			res.Return = append(res.Return, rw.hops...)
 			res.Blockers = append(res.Blockers, rw.blockers...)
 			res.Warnings = append(res.Warnings, rw.warnings...)
@@ -384,10 +393,10 @@ func (s *Solver) reach(res Result, src, dst origin, pkt sgeval.Packet, eph model
 
 // lbSegment walks the request from a load balancer node to the target the
 // service step chose.
-func (s *Solver) lbSegment(st *serviceStep, arrived sgeval.Packet, eph model.PortRange, quiet bool) *segment {
+func (s *Solver) lbSegment(st *serviceStep, arrived sgeval.Packet, eph model.PortRange, rec recorder) *segment {
 	pkt := arrived
 	pkt.Src, pkt.Dst, pkt.DstPort = st.src, st.targetAddr, st.port
-	w := &walker{s: s, leg: LegForward, pkt: pkt, first: pkt, ephemeral: eph, srcENI: st.node, refOK: true, egressHop: -1, lbSource: true, quiet: quiet}
+	w := &walker{s: s, leg: LegForward, pkt: pkt, first: pkt, ephemeral: eph, srcENI: st.node, egressHop: -1, lbSource: true, rec: rec}
 	if st.preserved {
 		w.preservedFrom = s.enis[st.node].primary
 	}
@@ -397,33 +406,38 @@ func (s *Solver) lbSegment(st *serviceStep, arrived sgeval.Packet, eph model.Por
 }
 
 // segmentWorks reports whether the request and response between a load
-// balancer node and another eligible target pass.
-func (s *Solver) segmentWorks(st *serviceStep, target lbTarget, arrived sgeval.Packet, eph model.PortRange, quiet bool) bool {
+// balancer node and another eligible target pass (verdicts only).
+func (s *Solver) segmentWorks(st *serviceStep, target lbTarget, arrived sgeval.Packet, eph model.PortRange) bool {
 	if target.eni < 0 {
 		return true
 	}
 	alt := *st
 	alt.target, alt.targetAddr, alt.port = target.eni, target.addr, target.port
-	sg := s.lbSegment(&alt, arrived, eph, true)
+	sg := s.lbSegment(&alt, arrived, eph, verdictRec{})
 	sg.fw.finishEgress(sg.fw.first, sg.src, sg.term)
 	if len(sg.fw.blockers) > 0 || sg.term.kind == termDropped {
 		return false
 	}
-	return len(s.returnWalk(sg, eph, arrived, true).blockers) == 0
+	return len(s.returnWalk(sg, eph, arrived, verdictRec{}).blockers) == 0
 }
 
 // returnWalk walks the response of one segment back to its source.
-func (s *Solver) returnWalk(sg *segment, eph model.PortRange, req sgeval.Packet, quiet bool) *walker {
-	rw := &walker{s: s, leg: LegReturn, ephemeral: eph, clientEph: eph, srcENI: -1, egressHop: -1, nat: sg.fw.nat, boxes: sg.fw.boxes, pins: sg.fw.pins, quiet: quiet}
+func (s *Solver) returnWalk(sg *segment, eph model.PortRange, req sgeval.Packet, rec recorder) *walker {
+	rw := &walker{s: s, leg: LegReturn, ephemeral: eph, clientEph: eph, srcENI: -1, egressHop: -1, nat: sg.fw.nat, boxes: sg.fw.boxes, pins: sg.fw.pins, rec: rec}
+	if sg.term.kind == termENI {
+		// An appliance that did not see the request matches references
+		// to the interface that answers (S-22).
+		rw.srcENI = sg.term.eni
+	}
 	if len(sg.fw.nat) > 0 {
 		// Beyond a NAT gateway the response returns to the gateway's own
 		// source ports, 1024-65535, until it is translated back (S-33).
-		rw.ephemeral = DefaultEphemeral
+		rw.ephemeral = DefaultEphemeral()
 	}
 	if sg.returnTo.IsValid() && !sg.preserved {
 		// A load balancer node talks to its targets from its own ports,
 		// 1024-65535 (S-33).
-		rw.ephemeral = DefaultEphemeral
+		rw.ephemeral = DefaultEphemeral()
 	}
 	rw.pkt = sg.term.pkt
 	rw.pkt.Src, rw.pkt.Dst = sg.term.pkt.Dst, sg.term.pkt.Src
@@ -440,6 +454,7 @@ func (s *Solver) returnWalk(sg *segment, eph model.PortRange, req sgeval.Packet,
 	} else {
 		rterm = rw.startReturn(sg.term)
 	}
+	rw.finishApplianceEgress(rterm)
 	want := sg.src
 	if sg.returnTo.IsValid() {
 		want.addr = sg.returnTo
@@ -454,9 +469,9 @@ func (s *Solver) returnWalk(sg *segment, eph model.PortRange, req sgeval.Packet,
 // load balancer, which tracks the connection, takes it back (S-81, S-33).
 func (w *walker) toLoadBalancerNode(target, node int32) terminal {
 	t, n := &w.s.enis[target], &w.s.enis[node]
-	w.hop(Hop{Component: t.id, Kind: eniHopKind(t), Decision: DecisionSend, Rule: string(t.id) + " answers " + w.flow(), Pos: t.src.Position})
+	w.hop(Hop{Component: t.id, Kind: eniHopKind(t), Decision: DecisionSend, Rule: w.say(func() string { return string(t.id) + " answers " + w.flow() }), Pos: t.src.Position})
 	w.crossACLs(t.subnet, n.subnet)
-	w.hop(Hop{Component: n.id, Kind: HopLoadBalancer, Decision: DecisionDeliver, Rule: "the load balancer takes the response back: " + n.name})
+	w.hop(Hop{Component: n.id, Kind: HopLoadBalancer, Decision: DecisionDeliver, Rule: w.say(func() string { return "the load balancer takes the response back: " + n.name })})
 	pkt := w.pkt
 	pkt.Dst = n.primary
 	return terminal{kind: termENI, eni: node, vpc: n.vpc, ext: -1, pkt: pkt}
@@ -472,16 +487,26 @@ func (w *walker) start(src, dst origin) terminal {
 		}
 		return w.fromENI(src.eni)
 	case termInternet:
-		w.hop(Hop{Component: Internet, Kind: HopInternet, Decision: DecisionSend, Rule: "internet host " + src.addr.String() + " sends " + w.flow()})
-		w.refOK = false
+		w.hop(Hop{Component: Internet, Kind: HopInternet, Decision: DecisionSend, Rule: w.say(func() string { return "internet host " + src.addr.String() + " sends " + w.flow() })})
+		w.loseRefs(refsInternet)
 		if dst.kind == termENI && w.s.enis[dst.eni].public != w.pkt.Dst {
 			e := &w.s.enis[dst.eni]
 			if e.public.IsValid() {
-				w.block(DestinationNotFound, e.id, "", e.src.Position, "%s is a private address; from the internet, %s is reached at its public address %s", w.pkt.Dst, e.id, e.public)
+				w.block(DestinationNotFound, e.id, "", e.src.Position, func() string {
+					return fmt.Sprintf("%s is a private address; from the internet, %s is reached at its public address %s", w.pkt.Dst, e.id, e.public)
+				})
 			} else {
-				w.block(NoPublicAddress, e.id, "", e.src.Position, "%s has no public IPv4 or Elastic IP: nothing on the internet can address it (S-60)", e.id)
+				w.block(NoPublicAddress, e.id, "", e.src.Position, func() string {
+					return fmt.Sprintf("%s has no public IPv4 or Elastic IP: nothing on the internet can address it (S-60)", e.id)
+				})
 			}
 			return w.drop(e.id, eniHopKind(e), "not addressable from the internet", e.src.Position)
+		}
+		if !publicAddress(w.pkt.Dst) {
+			w.block(DestinationNotFound, Internet, "", model.Position{}, func() string {
+				return fmt.Sprintf("%s is not a public address: the internet carries no packet to it, and reaches a VPC's interfaces at their public addresses only (S-60)", w.pkt.Dst)
+			})
+			return w.drop(Internet, HopInternet, w.say(func() string { return "no public address " + w.pkt.Dst.String() }), model.Position{})
 		}
 		return w.overInternet(Internet)
 	case termExternal:
@@ -494,29 +519,35 @@ func (w *walker) start(src, dst origin) terminal {
 // the gateway or attachment it is reached by.
 func (w *walker) fromExternal(i int, az int) terminal {
 	e := w.s.externals[i]
-	w.refOK = false
-	w.hop(Hop{Component: e.ID, Kind: HopExternalNetwork, Decision: DecisionSend, Rule: fmt.Sprintf("%s sends %s", e.ID, w.flow()), Pos: e.Source.Position})
+	w.loseRefs(refsExternal)
+	w.hop(Hop{Component: e.ID, Kind: HopExternalNetwork, Decision: DecisionSend, Rule: w.say(func() string { return fmt.Sprintf("%s sends %s", e.ID, w.flow()) }), Pos: e.Source.Position})
 	if att := w.s.atts[e.Via]; att != nil {
 		return w.throughTGW(att, "")
 	}
 	// A virtual private gateway delivers into its VPC only.
 	for vi := range w.s.vpcs {
 		if w.s.vpcs[vi].m.VPNGateway == e.Via {
-			w.hop(Hop{Component: e.Via, Kind: HopVPNGateway, Decision: DecisionForward, Rule: "into " + string(w.s.vpcs[vi].m.ID)})
+			w.hop(Hop{Component: e.Via, Kind: HopVPNGateway, Decision: DecisionForward, Rule: w.say(func() string { return "into " + string(w.s.vpcs[vi].m.ID) })})
 			if !inCIDRs(w.s.vpcs[vi].m.CIDRBlocks, w.pkt.Dst) {
-				w.block(NoRouteToDestination, e.Via, "", e.Source.Position, "virtual private gateway %s delivers only inside %s, not to %s", e.Via, w.s.vpcs[vi].m.ID, w.pkt.Dst)
+				w.block(NoRouteToDestination, e.Via, "", e.Source.Position, func() string {
+					return fmt.Sprintf("virtual private gateway %s delivers only inside %s, not to %s", e.Via, w.s.vpcs[vi].m.ID, w.pkt.Dst)
+				})
 				return w.drop(e.Via, HopVPNGateway, "destination outside the VPC", model.Position{})
 			}
 			return w.deliverInVPC(int32(vi), -1)
 		}
 	}
-	w.block(NoRouteToDestination, e.Via, "", e.Source.Position, "external network %s is reached through %s, which is attached to nothing", e.ID, e.Via)
+	w.block(NoRouteToDestination, e.Via, "", e.Source.Position, func() string {
+		return fmt.Sprintf("external network %s is reached through %s, which is attached to nothing", e.ID, e.Via)
+	})
 	return w.drop(e.Via, HopUnknown, "not attached", model.Position{})
 }
 
-// finishEgress checks the source's security group egress, once the walk
-// knows where the packet went (for group references, S-22).
+// finishEgress checks the security group egress of the source and of the
+// appliances that sent the packet on, once the walk knows where the packet
+// went (for group references, S-22).
 func (w *walker) finishEgress(sent sgeval.Packet, src origin, term terminal) {
+	w.finishApplianceEgress(term)
 	if w.egressHop < 0 {
 		return
 	}
@@ -524,29 +555,18 @@ func (w *walker) finishEgress(sent sgeval.Packet, src origin, term terminal) {
 		// Security groups cannot block traffic to the Route 53 Resolver,
 		// the instance metadata service or Time Sync (EC2 user guide,
 		// "Security group rules"; S-34 names ACLs only).
-		if !w.quiet {
-			w.hops[w.egressHop].Decision = DecisionAllow
-			w.hops[w.egressHop].Rule = "security groups do not filter traffic to " + linkLocalName(sent.Dst) + " (S-34)"
-		}
+		w.rec.setHop(w, w.egressHop, Hop{Component: w.s.enis[src.eni].id, Kind: HopSecurityGroup, Direction: "egress", Decision: DecisionAllow,
+			Rule: w.say(func() string {
+				return "security groups do not filter traffic to " + linkLocalName(sent.Dst) + " (S-34)"
+			})})
 		return
-	}
-	peerENI := int32(-1)
-	if term.kind == termENI {
-		peerENI = term.eni
 	}
 	// The egress check sees the packet as it left the source.
 	saved := w.pkt
 	w.pkt = sent
-	peer := sgeval.Peer{Addr: w.pkt.Dst}
-	// Outbound rules referencing groups do not match across a transit
-	// gateway, even with security group referencing on (S-22).
-	if peerENI >= 0 && w.refOK && !w.crossedTGW && w.s.enis[peerENI].holds(w.pkt.Dst) {
-		peer.Groups = w.s.enis[peerENI].refs
-	}
+	peer, peerENI := w.egressPeer(term, 0)
 	h := w.checkSG(src.eni, sgeval.Egress, peer, peerENI)
-	if !w.quiet {
-		w.hops[w.egressHop] = h
-	}
+	w.rec.setHop(w, w.egressHop, h)
 	w.pkt = saved
 }
 
@@ -556,14 +576,14 @@ func (w *walker) startReturn(t terminal) terminal {
 	case termENI:
 		return w.fromENI(t.eni)
 	case termDNS:
-		w.hop(Hop{Component: serviceComponent(w.s.vpcs[t.vpc].m.ID, w.pkt.Src), Kind: serviceHopKind(w.pkt.Src), Decision: DecisionSend, Rule: linkLocalName(w.pkt.Src) + " answers"})
+		w.hop(Hop{Component: serviceComponent(w.s.vpcs[t.vpc].m.ID, w.pkt.Src), Kind: serviceHopKind(w.pkt.Src), Decision: DecisionSend, Rule: w.say(func() string { return linkLocalName(w.pkt.Src) + " answers" })})
 		return w.deliverInVPC(t.vpc, -1)
 	case termService:
 		// The service answers through the gateway endpoint, into the VPC.
 		w.hop(Hop{Component: t.via, Kind: HopGatewayEndpoint, Decision: DecisionForward, Rule: "response from the service"})
 		return w.deliverInVPC(t.vpc, -1)
 	case termInternet:
-		w.hop(Hop{Component: Internet, Kind: HopInternet, Decision: DecisionSend, Rule: "internet host " + w.pkt.Src.String() + " answers"})
+		w.hop(Hop{Component: Internet, Kind: HopInternet, Decision: DecisionSend, Rule: w.say(func() string { return "internet host " + w.pkt.Src.String() + " answers" })})
 		return w.overInternet(Internet)
 	case termExternal:
 		if t.ext >= 0 {
@@ -573,7 +593,7 @@ func (w *walker) startReturn(t terminal) terminal {
 			return w.throughTGW(att, "")
 		}
 	}
-	w.block(ReturnRouteMissing, "", "", model.Position{}, "the response has no way back")
+	w.block(ReturnRouteMissing, "", "", model.Position{}, func() string { return "the response has no way back" })
 	return terminal{kind: termDropped, ext: -1}
 }
 
@@ -591,11 +611,15 @@ func (w *walker) checkReturn(src origin, sentTo netip.Addr, t terminal) {
 		ok = t.ext == src.ext || (t.ext < 0 && w.s.externals[src.ext].Via == t.via)
 	}
 	if !ok {
-		w.block(ReturnRouteMissing, w.lastComponent(), "", model.Position{}, "the response is routed to %s instead of back to the source: the return route differs from the request's path (S-43)", w.arrivalName(t))
+		w.block(ReturnRouteMissing, w.lastComponent(), "", model.Position{}, func() string {
+			return fmt.Sprintf("the response is routed to %s instead of back to the source: the return route differs from the request's path (S-43)", w.arrivalName(t))
+		})
 		return
 	}
 	if t.pkt.Src != sentTo {
-		w.block(ReturnRouteMissing, w.lastComponent(), "", model.Position{}, "the response arrives from %s, not from %s where the request was sent, so the source does not match it to its connection (asymmetric path)", t.pkt.Src, sentTo)
+		w.block(ReturnRouteMissing, w.lastComponent(), "", model.Position{}, func() string {
+			return fmt.Sprintf("the response arrives from %s, not from %s where the request was sent, so the source does not match it to its connection (asymmetric path)", t.pkt.Src, sentTo)
+		})
 	}
 }
 
@@ -629,9 +653,10 @@ func (w *walker) arrivalName(t terminal) string {
 
 // resolveDestination turns a query's destination into an origin: what
 // resolve accepts, and load balancers and endpoints by id, endpoint
-// services by id or name (through the source VPC's endpoint), AWS services
-// (s3, com.amazonaws.REGION.s3) and DNS names, resolved from the source's
-// VPC. The resolution's hops lead the forward path; its blockers make the
+// services by id or name (through the source VPC's endpoint), the names
+// of resources (idForName), AWS services (s3, com.amazonaws.REGION.s3)
+// and DNS names, resolved from the source's VPC, in that order. The
+// resolution's hops lead the forward path; its blockers make the
 // answer unreachable.
 func (s *Solver) resolveDestination(spec string, src origin) (origin, resolution, error) {
 	var r resolution
@@ -669,9 +694,17 @@ func (s *Solver) resolveDestination(spec string, src origin) (origin, resolution
 			"%s has no interface endpoint to endpoint service %s (S-71)", s.vpcs[srcVPC].m.ID, svc.ID)
 		return origin{}, r, nil
 	}
+	named, ok, err := s.idForName(t)
+	if err != nil {
+		return origin{}, r, err
+	}
+	if ok {
+		o, r, err := s.resolveDestination(string(named), src)
+		return o, r, byName(err, t, named)
+	}
 	name := ""
 	switch {
-	case slices.Contains(model.ServiceShortNames, t):
+	case model.IsServiceShortName(t):
 		region := ""
 		if srcVPC >= 0 {
 			region = s.vpcs[srcVPC].m.Region

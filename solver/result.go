@@ -140,8 +140,12 @@ type Hop struct {
 	// Component is the id of what the packet passed: an instance, a
 	// security group, a network ACL, a route table, a gateway...
 	Component model.ID
-	Kind      HopKind
-	Decision  Decision
+	// Name is the component's readable name (model.Index.Name: a Name
+	// tag, a group or load balancer name), when it has one other than its
+	// id.
+	Name     string
+	Kind     HopKind
+	Decision Decision
 	// Direction is "ingress" or "egress" for filter hops, else "".
 	Direction string
 	// Rule is the route or rule that decided, in words, such as
@@ -181,6 +185,8 @@ type Blocker struct {
 	Code Code
 	// Component is the id of the component that blocks.
 	Component model.ID
+	// Name is the component's readable name, as Hop.Name.
+	Name string
 	// Leg is the request (forward) or the response (return).
 	Leg Leg
 	// Rule is the deciding rule or route in words, if any.
@@ -195,10 +201,12 @@ type Blocker struct {
 type Warning struct {
 	Code      Code
 	Component model.ID
-	Leg       Leg
-	Rule      string
-	Message   string
-	Pos       model.Position
+	// Name is the component's readable name, as Hop.Name.
+	Name    string
+	Leg     Leg
+	Rule    string
+	Message string
+	Pos     model.Position
 }
 
 // Result is the answer to a Query.

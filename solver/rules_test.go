@@ -96,20 +96,57 @@ vpcs:
 
 func TestS18ReferenceDoesNotAdmitTrafficThroughAMiddlebox(t *testing.T) {
 	// S-18: behind a middlebox the destination's groups see forwarded
-	// traffic: a rule referencing the source's group does not admit it
-	// (nor does an outbound rule referencing the destination's group);
-	// a CIDR rule covering the source's address does.
+	// traffic: a rule referencing the source's group does not admit it; a
+	// CIDR rule covering the source's address does. The source's own
+	// outbound rules see the packet as it sends it: a reference to the
+	// destination's group matches it whatever forwards it on the way
+	// (AWS documents the exception for references "as the source" only).
 	s := load(t, middleboxTopology)
 	runReachCases(t, s, []reachCase{
 		{"S-18", "inbound reference, direct", tcp("i-a", "i-c", 9000), reachable, nil},
 		{"S-18", "inbound reference, through the appliance", tcp("i-a", "i-b", 9000), unreachable, []string{"forward:SG_REFERENCES_NOT_PRESERVED"}},
 		{"S-18", "CIDR rule, through the appliance", tcp("i-a", "i-b", 9001), reachable, nil},
 		{"S-18", "outbound reference, direct", tcp("i-a", "i-c", 7000), reachable, nil},
-		{"S-18", "outbound reference, through the appliance", tcp("i-a", "i-b", 7000), unreachable, []string{"forward:SG_REFERENCES_NOT_PRESERVED"}},
+		{"S-18", "outbound reference, through the appliance", tcp("i-a", "i-b", 7000), reachable, nil},
 	})
 	r := s.Reach(tcp("i-a", "i-b", 9000))
 	require.NotEmpty(t, r.Blockers)
 	assert.Contains(t, r.Blockers[0].Message, "appliance i-fw forwards the traffic")
+}
+
+func TestS18AppliesBeyondTheApplianceNotToIt(t *testing.T) {
+	// S-18 concerns the interfaces behind an appliance. The appliance's
+	// own inbound rules see the source directly: a reference to the
+	// source's group matches it where the path carries references (a
+	// transit gateway with referencing on), and where it does not the
+	// transit gateway is the reason (S-22), not an appliance.
+	topo := strings.NewReplacer("TARGET_X", "tgw", "REGION_Y", "eu-west-1",
+		"    subnets: [{id: sn-y, az: REGION_Ya, cidr_block: 10.20.1.0/24}]\n", `    subnets:
+      - {id: sn-y, az: eu-west-1a, cidr_block: 10.20.1.0/24}
+      - {id: sn-z, az: eu-west-1a, cidr_block: 10.20.2.0/24, route_table: rtb-z}
+      - {id: sn-fw, az: eu-west-1a, cidr_block: 10.20.3.0/24, route_table: rtb-fw}
+`,
+		"    route_tables: [{id: rtb-y, main: true, routes: [{destination: 10.10.0.0/16, target: TARGET_Y}]}]\n", `    route_tables:
+      - {id: rtb-y, main: true, routes: [{destination: 10.10.0.0/16, target: tgw}, {destination: 10.20.2.0/24, target: i-fw}]}
+      - {id: rtb-z, routes: [{destination: 10.10.0.0/16, target: i-fw}]}
+      - {id: rtb-fw, routes: [{destination: 10.10.0.0/16, target: tgw}]}
+`,
+		"    instances: [{id: i-y, subnet: sn-y, private_ip: 10.20.1.10, security_groups: [sg-y]}]\n", `      - {id: sg-fw, description: appliance, ingress: [{protocol: tcp, ports: 9000, sources: [sg-x]}]}
+      - {id: sg-z, description: z, ingress: [{protocol: tcp, ports: 9000, sources: [10.10.0.0/16]}]}
+    instances:
+      - {id: i-fw, subnet: sn-fw, private_ip: 10.20.3.10, source_dest_check: false, security_groups: [sg-fw]}
+      - {id: i-z, subnet: sn-z, private_ip: 10.20.2.10, security_groups: [sg-z]}
+`).Replace(refsTopology)
+	runReachCases(t, load(t, topo+strings.ReplaceAll(refsTGW, "REFS", "true")), []reachCase{
+		{"S-18", "the appliance's reference to the source's group, referencing on", tcp("i-x", "i-z", 9000), reachable, nil},
+	})
+	off := load(t, topo+strings.ReplaceAll(refsTGW, "REFS", "false"))
+	runReachCases(t, off, []reachCase{
+		{"S-22", "the appliance's reference to the source's group, referencing off", tcp("i-x", "i-z", 9000), unreachable, []string{"forward:SG_REFERENCING_SUPPORT"}},
+	})
+	r := off.Reach(tcp("i-x", "i-z", 9000))
+	require.NotEmpty(t, r.Blockers)
+	assert.NotContains(t, r.Blockers[0].Message, "S-18", explain(r))
 }
 
 func TestS15RouteToDetachedInterfaceIsBlackhole(t *testing.T) {
@@ -333,4 +370,143 @@ func TestLocalRouteTargetReplacedByAnAppliance(t *testing.T) {
 	for _, port := range []uint16{443, 22} {
 		checkMatrixByBruteForce(t, m, s, tcp("", "", port))
 	}
+}
+
+func TestS15PacketForTheApplianceItselfArrives(t *testing.T) {
+	// S-15: an appliance forwards, and is routed again from, traffic that
+	// is not addressed to it. A packet that a route sends to the
+	// interface holding its destination has arrived: no forwarding, so
+	// neither the appliance's outbound rules (it accepts a connection,
+	// S-23) nor a second lookup (no loop) apply.
+	topo := `version: 1
+vpcs:
+  - id: vpc-1
+    region: eu-west-1
+    cidr_blocks: [10.0.0.0/16]
+    subnets:
+      - {id: sn-a, az: eu-west-1a, cidr_block: 10.0.1.0/24, route_table: rt-a}
+      - {id: sn-fw, az: eu-west-1a, cidr_block: 10.0.3.0/24}
+    route_tables:
+      - {id: rt-main, main: true}
+      - {id: rt-a, routes: [{destination: 10.0.3.0/24, target: i-fw}]}
+    security_groups:
+      - {id: sg-open, description: hosts, ingress: [{protocol: all, sources: [10.0.0.0/16]}]}
+      - id: sg-fw
+        description: appliance
+        ingress: [{protocol: tcp, ports: 22, sources: [10.0.1.0/24]}]
+        egress: [{protocol: tcp, ports: 22, destinations: [10.0.1.0/24]}]
+    instances:
+      - {id: i-a, subnet: sn-a, private_ip: 10.0.1.10, security_groups: [sg-open]}
+      - {id: i-fw, subnet: sn-fw, private_ip: 10.0.3.10, secondary_ips: [10.0.3.11], source_dest_check: false, security_groups: [sg-fw]}
+      - {id: i-b, subnet: sn-fw, private_ip: 10.0.3.20, security_groups: [sg-open]}
+`
+	s := load(t, topo)
+	runReachCases(t, s, []reachCase{
+		{"S-15", "ssh to the appliance itself", tcp("i-a", "i-fw", 22), reachable, nil},
+		{"S-15", "ssh to a secondary address of the appliance", tcp("i-a", "10.0.3.11", 22), reachable, nil},
+		{"S-15", "its inbound rules still apply", tcp("i-a", "i-fw", 443), unreachable, []string{"forward:ENI_SG_RULES_MISMATCH"}},
+		{"S-15", "traffic it forwards meets its outbound rules", tcp("i-a", "i-b", 22), unreachable, []string{"forward:ENI_SG_RULES_MISMATCH"}},
+		{"S-15", "the response to the appliance's own connection arrives", tcp("i-fw", "i-a", 22), reachable, nil},
+	})
+	for _, q := range []solver.Query{tcp("i-a", "i-fw", 22), tcp("i-fw", "i-a", 22)} {
+		r := s.Reach(q)
+		for _, h := range append(r.Forward, r.Return...) {
+			assert.False(t, h.Component == "i-fw" && h.Decision == solver.DecisionForward, "i-fw forwards its own traffic%s", explain(r))
+		}
+	}
+}
+
+func TestS60InternetCarriesNoPrivateDestination(t *testing.T) {
+	// S-60: from the internet a VPC's interfaces are reached at their
+	// public addresses only, and the internet routes no private address:
+	// an internet host reaches no private (RFC 1918) or shared address,
+	// whether an interface holds it or not.
+	s := load(t, natTopology)
+	runReachCases(t, s, []reachCase{
+		{"S-60", "an unheld address of a subnet", tcp("internet", "10.0.1.250", 443), unreachable, []string{"forward:DESTINATION_NOT_FOUND"}},
+		{"S-60", "a private address in no VPC", tcp("203.0.113.9", "10.9.9.9", 443), unreachable, []string{"forward:DESTINATION_NOT_FOUND"}},
+		{"S-60", "a shared address", tcp("internet", "100.64.0.1", 443), unreachable, []string{"forward:DESTINATION_NOT_FOUND"}},
+		{"S-60", "the private address of an interface with a public one", tcp("internet", "10.0.0.10", 443), unreachable, []string{"forward:DESTINATION_NOT_FOUND"}},
+		{"S-60", "its public address", tcp("internet", "198.51.100.10", 443), reachable, nil},
+	})
+}
+
+// natReferenceTopology: i-app reaches sn-db through private NAT gateway
+// nat-1. sg-app sends tcp 5432-6432 to sg-db only, by reference; sg-db
+// admits 5432 from the VPC's block and 6432 from sg-app by reference.
+const natReferenceTopology = `version: 1
+vpcs:
+  - id: vpc-1
+    region: eu-west-1
+    cidr_blocks: [10.0.0.0/16]
+    subnets:
+      - {id: sn-app, az: eu-west-1a, cidr_block: 10.0.1.0/24, route_table: rt-app}
+      - {id: sn-nat, az: eu-west-1a, cidr_block: 10.0.2.0/24}
+      - {id: sn-db, az: eu-west-1a, cidr_block: 10.0.3.0/24}
+    route_tables:
+      - {id: rt-main, main: true}
+      - {id: rt-app, routes: [{destination: 10.0.3.0/24, target: nat-1}]}
+    security_groups:
+      - id: sg-app
+        description: app
+        egress: [{protocol: tcp, ports: 5432-6432, destinations: [sg-db]}]
+      - id: sg-db
+        description: db
+        ingress:
+          - {protocol: tcp, ports: 5432, sources: [10.0.0.0/16]}
+          - {protocol: tcp, ports: 6432, sources: [sg-app]}
+    nat_gateways:
+      - {id: nat-1, subnet: sn-nat, connectivity: private, private_ip: 10.0.2.5}
+    instances:
+      - {id: i-app, subnet: sn-app, private_ip: 10.0.1.10, security_groups: [sg-app]}
+      - {id: i-db, subnet: sn-db, private_ip: 10.0.3.10, security_groups: [sg-db]}
+`
+
+func TestS22OutboundReferenceSurvivesNATAndAppliances(t *testing.T) {
+	// S-22, S-61: an outbound rule sees the packet as its interface sends
+	// it, and a reference matches its destination, a private address of
+	// an interface holding the group. A NAT gateway further on rewrites
+	// the source, not the destination: the source's outbound reference
+	// still matches, while the destination's inbound reference no longer
+	// sees the source's address.
+	s := load(t, natReferenceTopology)
+	runReachCases(t, s, []reachCase{
+		{"S-22", "outbound reference, through a NAT gateway", tcp("i-app", "i-db", 5432), reachable, nil},
+		{"S-22", "inbound reference, through a NAT gateway", tcp("i-app", "i-db", 6432), unreachable, []string{"forward:ENI_SG_RULES_MISMATCH"}},
+	})
+	// S-22, S-18: an appliance's own outbound rules match references to
+	// the destination's groups like any interface's; S-18 is about the
+	// destination's inbound rules only.
+	appliance := strings.NewReplacer(
+		"        ingress: [{protocol: all, sources: [10.0.0.0/16]}]\n",
+		"        ingress: [{protocol: all, sources: [10.0.0.0/16]}]\n        egress: [{protocol: tcp, ports: 7000-9000, destinations: [sg-b]}]\n",
+	).Replace(middleboxTopology)
+	runReachCases(t, load(t, appliance), []reachCase{
+		{"S-22", "the appliance's outbound reference matches the destination", tcp("i-a", "i-b", 7000), reachable, nil},
+		{"S-22", "the appliance's outbound rules still filter", tcp("i-a", "i-b", 9001), unreachable, []string{"forward:ENI_SG_RULES_MISMATCH"}},
+	})
+}
+
+func TestS22ApplianceOnTheResponsePathMatchesReferences(t *testing.T) {
+	// S-22, S-23: an appliance that did not see the request checks the
+	// response as new traffic, with references like any packet: inbound
+	// ones to the interface that answers, outbound ones to the client. A
+	// stateful appliance would still drop it (a warning).
+	base := strings.NewReplacer(
+		"      - {id: rt-a, routes: [{destination: 10.0.2.0/24, target: i-fw}]}\n", "      - {id: rt-a}\n",
+	).Replace(middleboxTopology)
+	refs := strings.NewReplacer(
+		"        ingress: [{protocol: all, sources: [10.0.0.0/16]}]\n",
+		"        ingress: [{protocol: tcp, ports: all, sources: [sg-b]}]\n        egress: [{protocol: tcp, ports: all, destinations: [sg-a]}]\n",
+	).Replace(base)
+	wrong := strings.NewReplacer(
+		"        ingress: [{protocol: all, sources: [10.0.0.0/16]}]\n",
+		"        ingress: [{protocol: tcp, ports: all, sources: [sg-a]}]\n",
+	).Replace(base)
+	runReachCases(t, load(t, refs), []reachCase{
+		{"S-22", "references to the responder and the client", tcp("i-a", "i-b", 9001), warned, []string{"warning:APPLIANCE_ASYMMETRIC_ROUTING"}},
+	})
+	runReachCases(t, load(t, wrong), []reachCase{
+		{"S-22", "the response does not come from the client's group", tcp("i-a", "i-b", 9001), unreachable, []string{"return:ENI_SG_RULES_MISMATCH", "warning:APPLIANCE_ASYMMETRIC_ROUTING"}},
+	})
 }

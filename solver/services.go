@@ -148,7 +148,7 @@ func (s *Solver) throughEndpoint(ei int32, pkt sgeval.Packet) *serviceStep {
 	// The load balancer's security groups see the client's private
 	// address, when they apply to PrivateLink traffic (S-80).
 	if len(n.groups) > 0 && n.lb.EnforcesSGOnPrivateLink() {
-		w := &walker{s: s, leg: LegForward, pkt: pkt, srcENI: -1}
+		w := &walker{s: s, leg: LegForward, pkt: pkt, srcENI: -1, rec: explainRec{}}
 		st.hops = append(st.hops, w.checkSG(node, sgeval.Ingress, sgeval.Peer{Addr: pkt.Src}, -1))
 		st.blockers = append(st.blockers, w.blockers...)
 	}

@@ -16,6 +16,16 @@ import (
 // filter blocks, the walk goes on as if it had passed, so that one answer
 // names every blocker; after routing fails there is no next hop, and the
 // walk ends there.
+//
+// The walker has no modes. Everything it records goes through its
+// recorder (w.rec, see record.go): hops, blockers, warnings, subnet
+// boundaries crossed, taint. It asks the recorder only whether to render
+// words (w.words, w.say: text is a function, called for a recorder that
+// keeps it) and whether to check filters itself (network ACLs, security
+// groups, running states), which the matrix's path recorder leaves to
+// the matrix. Each rule it applies is decided in one function that the
+// matrix and the analyses share: decideACL, refsKept and peerGroups,
+// Solver.aclExempt, publicAddress.
 
 // termKind says where a walk ended.
 type termKind uint8
@@ -76,20 +86,30 @@ type walker struct {
 	blockers  []Blocker
 	warnings  []Warning
 	visited   []visit
+	visitBuf  [4]visit
 	steps     int
 	// srcENI is the interface the request came from (-1 if none): its
-	// groups can match security group references while refOK holds
+	// groups can match security group references while refsKept says so
 	// (S-22).
 	srcENI int32
-	refOK  bool
-	// crossedTGWWithoutRefs is set when a transit gateway on the path does
-	// not carry group references, to name the right code.
-	crossedTGWWithoutRefs bool
+	// refsLost says why security group references no longer match on
+	// this path; zero while they do. Only loseRefs sets it, only
+	// refsKept and peerGroups read it.
+	refsLost refLoss
 	// crossedTGW is set once the packet crossed any transit gateway:
 	// outbound rules never match group references across one (only
 	// inbound rules do, with referencing on; S-22).
 	crossedTGW bool
-	nat        []natEntry
+	// refBarriers counts the transit gateways and the peerings between
+	// regions the packet crossed: an outbound rule's group reference
+	// matches the destination only when none lies between the sender and
+	// the destination (refsKept).
+	refBarriers int
+	// sentOn are the appliances that sent the packet on as new traffic:
+	// their outbound rules, like the source's, are checked once the walk
+	// knows where the packet arrives (finishApplianceEgress).
+	sentOn []applianceEgress
+	nat    []natEntry
 	// boxes are the appliances (S-15) the request went through; the
 	// return walk gets its request's.
 	boxes []int32
@@ -104,7 +124,8 @@ type walker struct {
 	service string
 	// lbSource is set on the walk from a load balancer node to a target:
 	// rules referencing the load balancer's groups match its traffic
-	// whatever source address the target sees (S-81).
+	// whatever source address the target sees, until an appliance
+	// forwards it (S-81).
 	lbSource bool
 	// preservedFrom is the load balancer node's address when the target
 	// sees the client's address instead (client IP preservation).
@@ -112,114 +133,68 @@ type walker struct {
 	portBuf       []sgeval.PortDecision
 	flowFor       sgeval.Packet
 	flowText      string
-	// quiet walks record verdicts and codes only: no hops, no messages.
-	// Whole-network analyses use them.
-	quiet bool
-	// path, when set, makes this a path walk (see pathRec): no security
-	// group or running checks, network ACL crossings recorded instead of
-	// checked.
-	path *pathRec
+	// rec records what the walk sees (see record.go): everything for
+	// Reach, verdicts for the whole-network analyses, a path skeleton for
+	// the matrix.
+	rec recorder
 }
 
-// pathRec records a path walk: the routing part of a verdict, with the
-// security groups, running states and network ACLs left out, so that the
-// whole-network matrix can share it between sources and destinations that
-// every route treats alike (see matrix.go).
-//
-// A path walk's control flow depends on the packet's addresses only
-// through the routes, CIDR blocks and ranges that routingAtoms draws its
-// boundaries from, until something looks at one exact address (an
-// interface lookup that does not deliver the packet to an instance or
-// network interface, an internet gateway, the internet, an appliance, a
-// gateway endpoint): from then on the walk is tainted.
-type pathRec struct {
-	// crossings are the subnet boundaries crossed, in order, as crossACLs
-	// saw them (from, to; -1 outside any subnet), before the same-subnet
-	// test.
-	crossings []crossing
-	// blocked is set when anything blocked the walk; determined when
-	// something blocked it before it was tainted.
-	blocked, determined bool
-	// tainted is set once the walk's course may depend on exact
-	// addresses.
-	tainted bool
-	// notPlain is set when the packet was translated (NAT gateway,
-	// internet gateway) or passed an appliance or gateway endpoint.
-	notPlain bool
-}
+// taint marks a walk whose course may from now on depend on exact
+// addresses (see pathRec).
+func (w *walker) taint() { w.rec.taint() }
 
-// crossing is one subnet boundary a path walk crossed.
-type crossing struct{ from, to int32 }
-
-func (r *pathRec) reset() {
-	*r = pathRec{crossings: r.crossings[:0]}
-}
-
-// taint marks a path walk whose course may from now on depend on exact
-// addresses.
-func (w *walker) taint() {
-	if w.path != nil {
-		w.path.tainted, w.path.notPlain = true, true
-	}
-}
+// words reports whether the walk renders hop text and messages.
+func (w *walker) words() bool { return w.rec.words() }
 
 type visit struct {
 	table model.ID
 	dst   netip.Addr
 }
 
-func (w *walker) hop(h Hop) {
-	if w.quiet {
-		return
+func (w *walker) hop(h Hop) { w.rec.hop(w, h) }
+
+// block records a blocker; its message, msg(), is rendered only for a
+// recorder that keeps words. The message is a function, not a format and
+// arguments, so that a walk that keeps no words boxes no argument.
+func (w *walker) block(code Code, component model.ID, rule string, pos model.Position, msg func() string) {
+	b := Blocker{Code: code, Component: component, Leg: w.leg, Rule: rule, Pos: pos}
+	if w.words() {
+		b.Message = msg()
 	}
-	if w.hops == nil {
-		w.hops = make([]Hop, 0, 24)
-	}
-	w.hops = append(w.hops, h)
+	w.rec.block(w, b)
 }
 
-func (w *walker) block(code Code, component model.ID, rule string, pos model.Position, format string, args ...any) {
-	if w.path != nil {
-		w.path.blocked = true
-		if !w.path.tainted {
-			w.path.determined = true
-		}
-		return
+// warn records a warning, as block does.
+func (w *walker) warn(code Code, component model.ID, rule string, pos model.Position, msg func() string) {
+	x := Warning{Code: code, Component: component, Leg: w.leg, Rule: rule, Pos: pos}
+	if w.words() {
+		x.Message = msg()
 	}
-	if w.quiet {
-		w.blockers = append(w.blockers, Blocker{Code: code, Component: component, Leg: w.leg})
-		return
-	}
-	b := Blocker{Code: code, Component: component, Leg: w.leg, Rule: rule, Message: fmt.Sprintf(format, args...), Pos: pos}
-	for _, x := range w.blockers {
-		if x.Code == b.Code && x.Component == b.Component && x.Message == b.Message {
-			return
-		}
-	}
-	w.blockers = append(w.blockers, b)
+	w.rec.warn(w, x)
 }
 
-func (w *walker) warn(code Code, component model.ID, rule string, pos model.Position, format string, args ...any) {
-	if w.path != nil {
-		return
-	}
-	if w.quiet {
-		w.warnings = append(w.warnings, Warning{Code: code, Component: component, Leg: w.leg})
-		return
-	}
-	w.warnings = append(w.warnings, Warning{Code: code, Component: component, Leg: w.leg, Rule: rule, Message: fmt.Sprintf(format, args...), Pos: pos})
-}
-
-// dropQuiet ends a quiet walk with a blocker: what block and drop record
-// in quiet mode, without rendering a message.
-func (w *walker) dropQuiet(code Code, component model.ID) terminal {
-	w.block(code, component, "", model.Position{}, "")
-	return terminal{kind: termDropped, ext: -1}
-}
-
+// drop ends the walk with a drop hop.
 func (w *walker) drop(component model.ID, kind HopKind, rule string, pos model.Position) terminal {
 	w.hop(Hop{Component: component, Kind: kind, Decision: DecisionDrop, Rule: rule, Pos: pos})
 	return terminal{kind: termDropped, ext: -1}
+}
+
+// translated fills in the text and header of a hop that translates the
+// packet: prefix and addr, and the packet as it leaves the hop.
+func (w *walker) translated(h Hop, prefix string, addr netip.Addr) Hop {
+	if w.words() {
+		h.Rule = prefix + addr.String()
+		h.Packet = &Header{Src: w.pkt.Src, Dst: w.pkt.Dst}
+	}
+	return h
+}
+
+// say returns text(), or "" for a recorder that keeps no words.
+func (w *walker) say(text func() string) string {
+	if w.words() {
+		return text()
+	}
+	return ""
 }
 
 // step counts a step and reports a runaway walk.
@@ -245,11 +220,11 @@ func eniHopKind(e *eniInfo) HopKind {
 // fromENI starts a walk at interface e.
 func (w *walker) fromENI(ei int32) terminal {
 	e := &w.s.enis[ei]
-	if !w.quiet {
-		w.hop(Hop{Component: e.id, Kind: eniHopKind(e), Decision: DecisionSend, Rule: string(e.id) + " sends " + w.flow(), Pos: e.src.Position})
-	}
+	w.hop(Hop{Component: e.id, Kind: eniHopKind(e), Decision: DecisionSend, Rule: w.say(func() string { return string(e.id) + " sends " + w.flow() }), Pos: e.src.Position})
 	if !e.running && w.leg == LegForward {
-		w.block(InstanceNotRunning, e.id, "", e.src.Position, "%s is not running", e.id)
+		w.block(InstanceNotRunning, e.id, "", e.src.Position, func() string {
+			return fmt.Sprintf("%s is not running", e.id)
+		})
 	}
 	if w.leg == LegForward && e.kind != eniNAT {
 		w.egressHop = len(w.hops)
@@ -259,12 +234,11 @@ func (w *walker) fromENI(ei int32) terminal {
 		// The instance metadata service, Time Sync and the link-local
 		// resolver answer on the instance's host: no route table, no
 		// network ACL (S-34).
-		if w.path != nil {
-			w.taint()
-		}
-		if !w.quiet {
-			w.hop(Hop{Component: serviceComponent(w.s.vpcs[e.vpc].m.ID, w.pkt.Dst), Kind: serviceHopKind(w.pkt.Dst), Decision: DecisionDeliver, Rule: strings.TrimPrefix(linkLocalName(w.pkt.Dst), "the ") + " at " + w.pkt.Dst.String() + ", on the instance's host"})
-		}
+		w.taint()
+		w.hop(Hop{Component: serviceComponent(w.s.vpcs[e.vpc].m.ID, w.pkt.Dst), Kind: serviceHopKind(w.pkt.Dst), Decision: DecisionDeliver,
+			Rule: w.say(func() string {
+				return strings.TrimPrefix(linkLocalName(w.pkt.Dst), "the ") + " at " + w.pkt.Dst.String() + ", on the instance's host"
+			})})
 		return terminal{kind: termDNS, vpc: e.vpc, ext: -1, pkt: w.pkt}
 	}
 	return w.route(e.subnet)
@@ -274,7 +248,20 @@ func (w *walker) fromENI(ei int32) terminal {
 // at which AWS serves every instance from its host: the instance metadata
 // service, the Amazon Time Sync Service and the Route 53 Resolver.
 func linkLocalService(a netip.Addr) bool {
-	return a == linkLocalDNS || a == metadataAddr || a == timeSyncAddr
+	return slices.Contains(linkLocalServices[:], a)
+}
+
+// linkLocalServices are the addresses linkLocalService accepts.
+var linkLocalServices = [...]netip.Addr{linkLocalDNS, metadataAddr, timeSyncAddr}
+
+// aclExempt returns the addresses network ACLs in VPC vpc do not filter
+// traffic to or from (S-34): the VPC's Route 53 Resolver at base+2 (the
+// zero Addr if it has none) and the link-local services. It is the one
+// statement of the rule: the walk's ACL checks (walker.exempt), the
+// matrix, which leaves interfaces at such addresses to Reach, and the
+// class and atom boundaries use it.
+func (s *Solver) aclExempt(vpc int32) [1 + len(linkLocalServices)]netip.Addr {
+	return [...]netip.Addr{s.vpcs[vpc].dnsAddr, linkLocalDNS, metadataAddr, timeSyncAddr}
 }
 
 // linkLocalName names the service at address a, or the Route 53 Resolver.
@@ -310,7 +297,7 @@ func serviceComponent(vpc model.ID, a netip.Addr) model.ID {
 
 // flow describes the packet, rendered once per header.
 func (w *walker) flow() string {
-	if w.quiet {
+	if !w.words() {
 		return ""
 	}
 	if w.flowFor != w.pkt || w.flowText == "" {
@@ -340,29 +327,38 @@ func (w *walker) route(sn int32) terminal {
 		return w.drop(t.ID, HopRouteTable, "loop", model.Position{})
 	}
 	r := t.Lookup(w.pkt.Dst)
-	if r == nil && w.quiet {
-		return w.dropQuiet(NoRouteToDestination, t.ID)
-	}
 	if r == nil {
-		w.block(NoRouteToDestination, t.ID, "", w.tablePos(t), "%s (for subnet %s) has no route for %s", t.ID, si.m.ID, w.pkt.Dst)
-		return w.drop(t.ID, HopRouteTable, "no route for "+w.pkt.Dst.String(), w.tablePos(t))
+		var pos model.Position
+		if w.words() {
+			pos = w.tablePos(t)
+		}
+		w.block(NoRouteToDestination, t.ID, "", pos, func() string {
+			return fmt.Sprintf("%s (for subnet %s) has no route for %s", t.ID, si.m.ID, w.pkt.Dst)
+		})
+		return w.drop(t.ID, HopRouteTable, w.say(func() string { return "no route for " + w.pkt.Dst.String() }), pos)
 	}
 	var text string
 	var pos model.Position
-	if !w.quiet {
+	if w.words() {
 		// Words for messages only.
 		text, pos = w.s.routeWords(t, r)
 	}
 	if r.OutsideSnapshot {
-		w.block(OutsideSnapshot, t.ID, text, pos, "the route for %s in %s leads to %s, which the imported snapshot does not hold: where the traffic goes is unknown", w.pkt.Dst, t.ID, r.Target)
+		w.block(OutsideSnapshot, t.ID, text, pos, func() string {
+			return fmt.Sprintf("the route for %s in %s leads to %s, which the imported snapshot does not hold: where the traffic goes is unknown", w.pkt.Dst, t.ID, r.Target)
+		})
 		return w.drop(t.ID, HopRouteTable, text, pos)
 	}
 	if r.Blackhole || r.Kind == routing.TargetUnknown {
-		w.block(BadStateRoute, t.ID, text, pos, "the route for %s in %s is a blackhole: %s", w.pkt.Dst, t.ID, text)
+		w.block(BadStateRoute, t.ID, text, pos, func() string {
+			return fmt.Sprintf("the route for %s in %s is a blackhole: %s", w.pkt.Dst, t.ID, text)
+		})
 		return w.drop(t.ID, HopRouteTable, text, pos)
 	}
 	if why := w.s.applianceDown(r); why != "" {
-		w.block(BadStateRoute, t.ID, text, pos, "the route for %s in %s (%s) is a blackhole: %s (S-15)", w.pkt.Dst, t.ID, text, why)
+		w.block(BadStateRoute, t.ID, text, pos, func() string {
+			return fmt.Sprintf("the route for %s in %s (%s) is a blackhole: %s (S-15)", w.pkt.Dst, t.ID, text, why)
+		})
 		return w.drop(t.ID, HopRouteTable, text, pos)
 	}
 	w.hop(Hop{Component: t.ID, Kind: HopRouteTable, Decision: DecisionRoute, Rule: text, Pos: pos})
@@ -385,7 +381,9 @@ func (w *walker) route(sn int32) terminal {
 	case routing.TargetVPNGateway:
 		return w.toVPNGateway(r.Target, sn)
 	}
-	w.block(UnmodelledDestination, r.Target, text, pos, "routing through %s (%s) is not modelled yet", r.Target, r.Kind)
+	w.block(UnmodelledDestination, r.Target, text, pos, func() string {
+		return fmt.Sprintf("routing through %s (%s) is not modelled yet", r.Target, r.Kind)
+	})
 	return w.drop(r.Target, HopUnknown, text, pos)
 }
 
@@ -393,8 +391,14 @@ func (w *walker) route(sn int32) terminal {
 // destination in route table table (S-15); otherwise it records this one.
 func (w *walker) loops(table model.ID) bool {
 	v := visit{table, w.pkt.Dst}
+	if w.visited == nil {
+		// Most walks look up a few tables: no allocation for those.
+		w.visited = w.visitBuf[:0]
+	}
 	if slices.Contains(w.visited, v) {
-		w.block(RoutingLoop, table, "", model.Position{}, "routing loops: %s is looked up in %s a second time (S-15)", w.pkt.Dst, table)
+		w.block(RoutingLoop, table, "", model.Position{}, func() string {
+			return fmt.Sprintf("routing loops: %s is looked up in %s a second time (S-15)", w.pkt.Dst, table)
+		})
 		return true
 	}
 	w.visited = append(w.visited, v)
@@ -416,7 +420,8 @@ func (w *walker) exempt(vpc int32) bool {
 	if w.leg == LegReturn {
 		d = w.pkt.Src
 	}
-	return d == w.s.vpcs[vpc].dnsAddr || linkLocalService(d)
+	ex := w.s.aclExempt(vpc)
+	return slices.Contains(ex[:], d)
 }
 
 var (
@@ -430,11 +435,8 @@ var (
 // enters (S-32). -1 stands for outside any subnet. Within one subnet no ACL
 // applies.
 func (w *walker) crossACLs(from, to int32) {
-	if w.path != nil {
-		w.path.crossings = append(w.path.crossings, crossing{from, to})
-		return
-	}
-	if from == to {
+	w.rec.cross(from, to)
+	if !w.rec.filters() || from == to {
 		return
 	}
 	if from >= 0 {
@@ -451,70 +453,120 @@ func (w *walker) checkACL(sn int32, dir sgeval.Direction) {
 		return
 	}
 	acl := si.acl
-	// aclPasses decides as this function does; keep them in step.
-	if w.leg == LegReturn && w.pkt.Protocol.HasPorts() {
-		w.portBuf = acl.CheckPorts(dir, w.pkt, w.ephemeral, w.portBuf[:0])
+	var v aclVerdict
+	v, w.portBuf = decideACL(acl, dir, w.leg, w.pkt, w.ephemeral, w.portBuf)
+	words := w.words()
+	if v.ports {
+		// The response, on every port of the ephemeral range (S-33).
 		var allowed, denied []sgeval.PortDecision
-		for _, d := range w.portBuf {
-			if d.Allowed {
-				allowed = append(allowed, d)
-			} else {
-				denied = append(denied, d)
+		if words {
+			for _, d := range w.portBuf {
+				if d.Allowed {
+					allowed = append(allowed, d)
+				} else {
+					denied = append(denied, d)
+				}
 			}
 		}
+		var text, atext string
+		var pos model.Position
 		switch {
-		case len(denied) == 0:
-			text, pos := w.s.aclWords(acl, dir, allowed[0].ACLDecision)
+		case v.pass && !v.partial:
+			if words {
+				text, pos = w.s.aclWords(acl, dir, allowed[0].ACLDecision)
+			}
 			w.hop(Hop{Component: acl.ID, Kind: HopNetworkACL, Decision: DecisionAllow, Direction: dir.String(), Rule: text, Pos: pos})
-		case len(allowed) == 0:
-			text, pos := w.s.aclWords(acl, dir, denied[0].ACLDecision)
+		case !v.pass:
+			if words {
+				text, pos = w.s.aclWords(acl, dir, denied[0].ACLDecision)
+			}
 			w.hop(Hop{Component: acl.ID, Kind: HopNetworkACL, Decision: DecisionDeny, Direction: dir.String(), Rule: text, Pos: pos})
-			w.block(SubnetACLRestriction, acl.ID, text, pos, "network ACL %s of subnet %s denies the response (%s) %s: %s (S-33)",
-				acl.ID, si.m.ID, w.flow(), dir, text)
+			w.block(SubnetACLRestriction, acl.ID, text, pos, func() string {
+				return fmt.Sprintf("network ACL %s of subnet %s denies the response (%s) %s: %s (S-33)", acl.ID, si.m.ID, w.flow(), dir, text)
+			})
 		default:
-			atext, _ := w.s.aclWords(acl, dir, allowed[0].ACLDecision)
-			text, pos := w.s.aclWords(acl, dir, denied[0].ACLDecision)
-			w.hop(Hop{Component: acl.ID, Kind: HopNetworkACL, Decision: DecisionAllow, Direction: dir.String(),
-				Rule: fmt.Sprintf("ports %s by %s; %s for %s", portsText(allowed), atext, text, portsText(denied)), Pos: pos})
-			w.warn(ACLPartialReturn, acl.ID, text, pos, "network ACL %s of subnet %s lets the response through %s only on ports %s of %s (%s); %s for ports %s (S-33)",
-				acl.ID, si.m.ID, dir, portsText(allowed), w.ephemeral, atext, text, portsText(denied))
+			h := Hop{Component: acl.ID, Kind: HopNetworkACL, Decision: DecisionAllow, Direction: dir.String()}
+			if words {
+				atext, _ = w.s.aclWords(acl, dir, allowed[0].ACLDecision)
+				text, pos = w.s.aclWords(acl, dir, denied[0].ACLDecision)
+				h.Rule, h.Pos = fmt.Sprintf("ports %s by %s; %s for %s", portsText(allowed), atext, text, portsText(denied)), pos
+			}
+			w.hop(h)
+			w.warn(ACLPartialReturn, acl.ID, text, pos, func() string {
+				return fmt.Sprintf("network ACL %s of subnet %s lets the response through %s only on ports %s of %s (%s); %s for ports %s (S-33)", acl.ID, si.m.ID, dir, portsText(allowed), w.ephemeral, atext, text, portsText(denied))
+			})
 		}
 		return
 	}
-	d := acl.Check(dir, w.pkt)
-	text, pos := w.s.aclWords(acl, dir, d)
-	if !d.Allowed {
+	d := v.d
+	var text string
+	var pos model.Position
+	if words {
+		text, pos = w.s.aclWords(acl, dir, d)
+	}
+	if !v.pass {
 		w.hop(Hop{Component: acl.ID, Kind: HopNetworkACL, Decision: DecisionDeny, Direction: dir.String(), Rule: text, Pos: pos})
 		what := "the request"
 		if w.leg == LegReturn {
 			what = "the response"
 		}
-		w.block(SubnetACLRestriction, acl.ID, text, pos, "network ACL %s of subnet %s denies %s (%s) %s: %s (S-31)",
-			acl.ID, si.m.ID, what, w.flow(), dir, text)
+		w.block(SubnetACLRestriction, acl.ID, text, pos, func() string {
+			return fmt.Sprintf("network ACL %s of subnet %s denies %s (%s) %s: %s (S-31)", acl.ID, si.m.ID, what, w.flow(), dir, text)
+		})
 		return
 	}
 	w.hop(Hop{Component: acl.ID, Kind: HopNetworkACL, Decision: DecisionAllow, Direction: dir.String(), Rule: text, Pos: pos})
-	if d.Partial {
-		ptext, ppos := w.s.aclWords(acl, dir, sgeval.ACLDecision{Number: d.PartialNumber, Index: d.PartialIndex})
-		w.warn(ACLPartialProtocols, acl.ID, ptext, ppos, "network ACL %s of subnet %s allows all traffic %s by %s, except what %s denies", acl.ID, si.m.ID, dir, text, ptext)
+	if v.partial {
+		var ptext string
+		var ppos model.Position
+		if words {
+			ptext, ppos = w.s.aclWords(acl, dir, sgeval.ACLDecision{Number: d.PartialNumber, Index: d.PartialIndex})
+		}
+		w.warn(ACLPartialProtocols, acl.ID, ptext, ppos, func() string {
+			return fmt.Sprintf("network ACL %s of subnet %s allows all traffic %s by %s, except what %s denies", acl.ID, si.m.ID, dir, text, ptext)
+		})
 	}
 }
 
-// aclPasses reports whether network ACL acl lets a packet through in one
-// direction on one leg without a blocker, exactly as checkACL decides (the
-// response is checked on the whole ephemeral range, and passes when some
-// port of it is allowed). buf is scratch space.
-func aclPasses(acl *sgeval.ACL, dir sgeval.Direction, leg Leg, pkt sgeval.Packet, eph model.PortRange, buf []sgeval.PortDecision) (bool, []sgeval.PortDecision) {
+// aclVerdict is what a network ACL decides about a packet in one
+// direction on one leg.
+type aclVerdict struct {
+	// pass is set when the packet passes without a blocker.
+	pass bool
+	// partial is set when it passes with a warning: on the return leg,
+	// some ports of the ephemeral range are denied (S-33); otherwise an
+	// allow-all rule is narrowed by a deny rule before it (d.Partial).
+	partial bool
+	// ports is set when the decision is per port of the ephemeral range
+	// (the response of a protocol with ports); the decisions are in the
+	// buffer decideACL returns. Otherwise d is the decision.
+	ports bool
+	d     sgeval.ACLDecision
+}
+
+// decideACL decides whether network ACL acl lets a packet through in one
+// direction on one leg (S-31, S-33): the request on its port; the
+// response on the whole ephemeral range, passing when some port of it is
+// allowed. It is the only place the rule is written: the walk renders its
+// answer (checkACL) and the matrix memoizes it (matrixEngine.acl). buf is
+// scratch space, returned with the per-port decisions.
+func decideACL(acl *sgeval.ACL, dir sgeval.Direction, leg Leg, pkt sgeval.Packet, eph model.PortRange, buf []sgeval.PortDecision) (aclVerdict, []sgeval.PortDecision) {
 	if leg == LegReturn && pkt.Protocol.HasPorts() {
 		buf = acl.CheckPorts(dir, pkt, eph, buf[:0])
+		v := aclVerdict{ports: true}
+		denied := false
 		for _, d := range buf {
 			if d.Allowed {
-				return true, buf
+				v.pass = true
+			} else {
+				denied = true
 			}
 		}
-		return false, buf
+		v.partial = v.pass && denied
+		return v, buf
 	}
-	return acl.Check(dir, pkt).Allowed, buf
+	d := acl.Check(dir, pkt)
+	return aclVerdict{pass: d.Allowed, partial: d.Allowed && d.Partial, d: d}, buf
 }
 
 func portsText(ds []sgeval.PortDecision) string {
@@ -532,11 +584,70 @@ func portsText(ds []sgeval.PortDecision) string {
 // to a security group check: its address, and its interface's groups when
 // group references can match it (S-22).
 func (w *walker) peerFor(addr netip.Addr, eni int32) sgeval.Peer {
-	p := sgeval.Peer{Addr: addr}
-	if eni >= 0 && ((w.refOK && w.s.enis[eni].holds(addr)) || (w.lbSource && eni == w.srcENI)) {
-		p.Groups = w.s.enis[eni].refs
+	return sgeval.Peer{Addr: addr, Groups: w.peerGroups(sgeval.Ingress, addr, eni, 0)}
+}
+
+// refLoss is a set of reasons security group references stop matching
+// on a path (S-22, S-18).
+type refLoss uint8
+
+const (
+	// refsInternet: the packet crossed an internet gateway, or came from
+	// the internet.
+	refsInternet refLoss = 1 << iota
+	// refsNAT: a NAT gateway put its own address in place of the source.
+	refsNAT
+	// refsOtherRegion: a peering connection or transit gateway crossed
+	// regions.
+	refsOtherRegion
+	// refsTGWWithout: a transit gateway or attachment on the path does not
+	// carry group references.
+	refsTGWWithout
+	// refsExternal: the packet came from or went to an external network.
+	refsExternal
+	// refsService: the packet went to an AWS service.
+	refsService
+	// refsAppliance: an appliance forwarded the packet (S-18); this also
+	// ends the load balancer exception (S-81).
+	refsAppliance
+)
+
+// loseRefs records that, from here on, security group references do not
+// match the packet, and why.
+func (w *walker) loseRefs(why refLoss) { w.refsLost |= why }
+
+// refsKept reports whether, at this point of the walk, rules of direction
+// dir can match the peer by group reference (S-22). Inbound rules: when
+// nothing on the way lost them (refsLost). Outbound rules of an interface
+// that sent the packet when refBarriers was sentAt: when no transit
+// gateway (outbound references never match across one) or peering
+// between regions came after it. A NAT gateway or an appliance after it
+// does not stop them: neither changes the destination, which is what
+// outbound rules look at (S-61 rewrites the source; S-18 is about the
+// destination's inbound rules). It is the one place that decides it: the
+// walk asks it for every check (peerGroups), and the matrix records its
+// answers in the skeleton.
+func (w *walker) refsKept(dir sgeval.Direction, sentAt int) bool {
+	if dir == sgeval.Egress {
+		return w.refBarriers == sentAt
 	}
-	return p
+	return w.refsLost == 0
+}
+
+// peerGroups returns the group references the peer of a security group
+// check of direction dir matches as: interface eni's, when references are
+// kept (refsKept; sentAt as there) and the packet carries one of its
+// private addresses (addr), or when eni is the load balancer node a
+// target hears from (S-81); otherwise none.
+func (w *walker) peerGroups(dir sgeval.Direction, addr netip.Addr, eni int32, sentAt int) []sgeval.GroupRef {
+	if eni < 0 {
+		return nil
+	}
+	if (w.refsKept(dir, sentAt) && w.s.enis[eni].holds(addr)) ||
+		(dir == sgeval.Ingress && w.lbSource && eni == w.srcENI && w.refsLost&refsAppliance == 0) {
+		return w.s.enis[eni].refs
+	}
+	return nil
 }
 
 // holds reports whether a is a private address of the interface, primary
@@ -559,16 +670,22 @@ func (w *walker) checkSGNote(ei int32, dir sgeval.Direction, peer sgeval.Peer, p
 	}
 	d := sgeval.Check(e.groups, dir, w.pkt, peer)
 	if d.Allowed {
-		text, pos := w.s.sgWords(dir, d)
-		return Hop{Component: d.Group, Kind: HopSecurityGroup, Decision: DecisionAllow, Direction: dir.String(), Rule: text, Pos: pos}
+		h := Hop{Component: d.Group, Kind: HopSecurityGroup, Decision: DecisionAllow, Direction: dir.String()}
+		if w.words() {
+			h.Rule, h.Pos = w.s.sgWords(dir, d)
+		}
+		return h
 	}
-	ids := make([]string, len(e.groups))
-	for i, g := range e.groups {
-		ids[i] = string(g.ID)
+	var groupsText string
+	h := Hop{Component: e.groups[0].ID, Kind: HopSecurityGroup, Decision: DecisionDeny, Direction: dir.String()}
+	if w.words() {
+		ids := make([]string, len(e.groups))
+		for i, g := range e.groups {
+			ids[i] = string(g.ID)
+		}
+		groupsText = fmt.Sprint(ids)
+		h.Rule = fmt.Sprintf("no rule of %s allows %s", groupsText, w.flow())
 	}
-	groupsText := fmt.Sprint(ids)
-	h := Hop{Component: e.groups[0].ID, Kind: HopSecurityGroup, Decision: DecisionDeny, Direction: dir.String(),
-		Rule: fmt.Sprintf("no rule of %s allows %s", groupsText, w.flow())}
 	code, why := ENISGRulesMismatch, ""
 	if w.preservedFrom.IsValid() && dir == sgeval.Ingress {
 		// The target sees the client's address; would it pass from the
@@ -576,7 +693,9 @@ func (w *walker) checkSGNote(ei int32, dir sgeval.Direction, peer sgeval.Peer, p
 		alt := w.pkt
 		alt.Src = w.preservedFrom
 		if sgeval.Check(e.groups, dir, alt, sgeval.Peer{Addr: w.preservedFrom, Groups: peer.Groups}).Allowed {
-			code, why = ELBV2SourceAddressPreservation, fmt.Sprintf("; client IP preservation shows the target the client's address %s, not the load balancer's %s (S-81)", w.pkt.Src, w.preservedFrom)
+			code, why = ELBV2SourceAddressPreservation, w.say(func() string {
+				return fmt.Sprintf("; client IP preservation shows the target the client's address %s, not the load balancer's %s (S-81)", w.pkt.Src, w.preservedFrom)
+			})
 		}
 	}
 	// Groups outside an imported snapshot: the interface holds one (its
@@ -585,7 +704,9 @@ func (w *walker) checkSGNote(ei int32, dir sgeval.Direction, peer sgeval.Peer, p
 	if code == ENISGRulesMismatch && len(w.s.outsideGroups) > 0 {
 		for _, g := range e.groups {
 			if w.s.outsideGroups[g.ID] {
-				code, why = OutsideSnapshot, fmt.Sprintf("; %s holds group %s, which the imported snapshot does not hold, so its rules are unknown", e.id, g.ID)
+				code, why = OutsideSnapshot, w.say(func() string {
+					return fmt.Sprintf("; %s holds group %s, which the imported snapshot does not hold, so its rules are unknown", e.id, g.ID)
+				})
 				break
 			}
 		}
@@ -604,16 +725,20 @@ func (w *walker) checkSGNote(ei int32, dir sgeval.Direction, peer sgeval.Peer, p
 		withRefs.Groups = w.s.enis[peerENI].refs
 		if sgeval.Check(e.groups, dir, w.pkt, withRefs).Allowed {
 			code, why = SGReferencesNotPreserved, "; a rule references a group of the peer, but group references do not match across this path (S-22)"
-			if box := w.forwardedBy(); box != "" {
-				why = fmt.Sprintf("; a rule references a group of the peer, but appliance %s forwards the traffic, and group references do not admit forwarded traffic: allow the peer's address or subnet instead (S-18)", box)
+			if box := w.forwardedBy(); box != "" && dir == sgeval.Ingress {
+				why = w.say(func() string {
+					return fmt.Sprintf("; a rule references a group of the peer, but appliance %s forwards the traffic, and group references do not admit forwarded traffic: allow the peer's address or subnet instead (S-18)", box)
+				})
 			} else if dir == sgeval.Egress && w.crossedTGW {
 				why = "; an outbound rule references a group of the peer, and outbound rules never match group references across a transit gateway (S-22)"
-			} else if w.crossedTGWWithoutRefs {
+			} else if w.refsLost&refsTGWWithout != 0 {
 				code, why = SGReferencingSupport, "; a rule references a group of the peer, but the transit gateway on the path does not carry group references (S-22)"
 			}
 		}
 	}
-	w.block(code, e.id, h.Rule, e.src.Position, "security groups %s of %s allow no %s %s%s%s", groupsText, e.id, dir, w.flow(), why, note)
+	w.block(code, e.id, h.Rule, e.src.Position, func() string {
+		return fmt.Sprintf("security groups %s of %s allow no %s %s%s%s", groupsText, e.id, dir, w.flow(), why, note)
+	})
 	return h
 }
 
@@ -623,7 +748,7 @@ func (w *walker) checkSGNote(ei int32, dir sgeval.Direction, peer sgeval.Peer, p
 func (w *walker) deliverInVPC(vpc int32, from int32) terminal {
 	vi := &w.s.vpcs[vpc]
 	ei, ok := vi.addrs[w.pkt.Dst]
-	if w.path != nil && (!ok || (w.s.enis[ei].kind != eniInstance && w.s.enis[ei].kind != eniNetworkInterface)) {
+	if !ok || (w.s.enis[ei].kind != eniInstance && w.s.enis[ei].kind != eniNetworkInterface) {
 		w.taint()
 	}
 	if !ok {
@@ -631,14 +756,18 @@ func (w *walker) deliverInVPC(vpc int32, from int32) terminal {
 			if from < 0 || w.s.subnets[from].vpc != vpc {
 				// The resolver at base+2 answers queries from its own VPC
 				// only; other networks need an inbound Resolver endpoint.
-				w.block(DestinationNotFound, vi.m.ID, "", vi.m.Source.Position, "the Route 53 Resolver at %s answers only queries from inside %s; from elsewhere, queries need a Route 53 Resolver inbound endpoint", vi.dnsAddr, vi.m.ID)
+				w.block(DestinationNotFound, vi.m.ID, "", vi.m.Source.Position, func() string {
+					return fmt.Sprintf("the Route 53 Resolver at %s answers only queries from inside %s; from elsewhere, queries need a Route 53 Resolver inbound endpoint", vi.dnsAddr, vi.m.ID)
+				})
 				return w.drop(model.ID(string(vi.m.ID)+"/dns"), HopDNSResolver, "answers only its own VPC", model.Position{})
 			}
-			w.hop(Hop{Component: model.ID(string(vi.m.ID) + "/dns"), Kind: HopDNSResolver, Decision: DecisionDeliver, Rule: "Route 53 Resolver at " + vi.dnsAddr.String()})
+			w.hop(Hop{Component: model.ID(string(vi.m.ID) + "/dns"), Kind: HopDNSResolver, Decision: DecisionDeliver, Rule: w.say(func() string { return "Route 53 Resolver at " + vi.dnsAddr.String() })})
 			return terminal{kind: termDNS, vpc: vpc, ext: -1, pkt: w.pkt}
 		}
-		w.block(DestinationNotFound, vi.m.ID, "", vi.m.Source.Position, "no network interface in %s holds %s", vi.m.ID, w.pkt.Dst)
-		return w.drop(vi.m.ID, HopUnknown, "no interface holds "+w.pkt.Dst.String(), model.Position{})
+		w.block(DestinationNotFound, vi.m.ID, "", vi.m.Source.Position, func() string {
+			return fmt.Sprintf("no network interface in %s holds %s", vi.m.ID, w.pkt.Dst)
+		})
+		return w.drop(vi.m.ID, HopUnknown, w.say(func() string { return "no interface holds " + w.pkt.Dst.String() }), model.Position{})
 	}
 	e := &w.s.enis[ei]
 	w.crossACLs(from, e.subnet)
@@ -651,18 +780,17 @@ func (w *walker) deliverInVPC(vpc int32, from int32) terminal {
 // arriveAt delivers the packet to interface ei, after its subnet's ACL.
 func (w *walker) arriveAt(ei int32) terminal {
 	e := &w.s.enis[ei]
-	if w.path != nil {
-		return terminal{kind: termENI, eni: ei, vpc: e.vpc, ext: -1, pkt: w.pkt}
+	if w.rec.filters() {
+		if w.leg == LegForward {
+			w.hop(w.checkSG(ei, sgeval.Ingress, w.peerFor(w.pkt.Src, w.srcENI), w.srcENI))
+		}
+		if !e.running {
+			w.block(InstanceNotRunning, e.id, "", e.src.Position, func() string {
+				return fmt.Sprintf("%s is not running", e.id)
+			})
+		}
 	}
-	if w.leg == LegForward {
-		w.hop(w.checkSG(ei, sgeval.Ingress, w.peerFor(w.pkt.Src, w.srcENI), w.srcENI))
-	}
-	if !e.running {
-		w.block(InstanceNotRunning, e.id, "", e.src.Position, "%s is not running", e.id)
-	}
-	if !w.quiet {
-		w.hop(Hop{Component: e.id, Kind: eniHopKind(e), Decision: DecisionDeliver, Rule: "delivered to " + e.name})
-	}
+	w.hop(Hop{Component: e.id, Kind: eniHopKind(e), Decision: DecisionDeliver, Rule: w.say(func() string { return "delivered to " + e.name })})
 	return terminal{kind: termENI, eni: ei, vpc: e.vpc, ext: -1, pkt: w.pkt}
 }
 
@@ -680,13 +808,14 @@ func (w *walker) atNAT(ei int32) terminal {
 					w.ephemeral = w.clientEph
 					w.pkt.DstPort = w.ephemeral.First
 				}
-				w.hop(Hop{Component: e.id, Kind: HopNATGateway, Decision: DecisionTranslate, Rule: "translate back to " + n.orig.String(),
-					Packet: &Header{Src: w.pkt.Src, Dst: w.pkt.Dst}})
+				w.hop(w.translated(Hop{Component: e.id, Kind: HopNATGateway, Decision: DecisionTranslate}, "translate back to ", n.orig))
 				return w.route(e.subnet)
 			}
 		}
 	}
-	w.block(NGWInboundNotAllowed, e.id, "", e.src.Position, "NAT gateway %s accepts no connection started from outside (S-61)", e.id)
+	w.block(NGWInboundNotAllowed, e.id, "", e.src.Position, func() string {
+		return fmt.Sprintf("NAT gateway %s accepts no connection started from outside (S-61)", e.id)
+	})
 	return w.drop(e.id, HopNATGateway, "no connection to translate", e.src.Position)
 }
 
@@ -697,8 +826,9 @@ func (w *walker) toInternetGateway(vpc int32, from int32) terminal {
 	igw := vi.m.InternetGateway
 	w.crossACLs(from, -1)
 	if w.pkt.Dst.IsPrivate() {
-		w.block(IGWDestinationAddressNotInRFC1918Egress, igw, "", vi.m.Source.Field("internet_gateway").Position,
-			"%s is a private address; internet gateway %s drops it (S-60)", w.pkt.Dst, igw)
+		w.block(IGWDestinationAddressNotInRFC1918Egress, igw, "", vi.m.Source.Field("internet_gateway").Position, func() string {
+			return fmt.Sprintf("%s is a private address; internet gateway %s drops it (S-60)", w.pkt.Dst, igw)
+		})
 		return w.drop(igw, HopInternetGateway, "private destination", model.Position{})
 	}
 	// The source must have a public address, which the gateway puts in
@@ -706,22 +836,22 @@ func (w *walker) toInternetGateway(vpc int32, from int32) terminal {
 	w.taint()
 	src, ok := vi.addrs[w.pkt.Src]
 	if !ok || !w.s.enis[src].public.IsValid() {
-		w.block(IGWPublicIPAssociationForEgress, igw, "", vi.m.Source.Field("internet_gateway").Position,
-			"%s has no public IPv4 or Elastic IP, so internet gateway %s drops its traffic (S-60)", w.pkt.Src, igw)
-		return w.drop(igw, HopInternetGateway, "no public address for "+w.pkt.Src.String(), model.Position{})
+		w.block(IGWPublicIPAssociationForEgress, igw, "", vi.m.Source.Field("internet_gateway").Position, func() string {
+			return fmt.Sprintf("%s has no public IPv4 or Elastic IP, so internet gateway %s drops its traffic (S-60)", w.pkt.Src, igw)
+		})
+		return w.drop(igw, HopInternetGateway, w.say(func() string { return "no public address for " + w.pkt.Src.String() }), model.Position{})
 	}
 	if e := &w.s.enis[src]; e.primary != w.pkt.Src {
 		// A public IPv4 or Elastic IP is associated with one private
 		// address; the model's is the primary one (S-60).
-		w.block(IGWPublicIPAssociationForEgress, igw, "", vi.m.Source.Field("internet_gateway").Position,
-			"%s is a secondary address of %s, whose public address %s is associated with its primary address %s: internet gateway %s drops traffic from %s (S-60)",
-			w.pkt.Src, e.id, e.public, e.primary, igw, w.pkt.Src)
-		return w.drop(igw, HopInternetGateway, "no public address for "+w.pkt.Src.String(), model.Position{})
+		w.block(IGWPublicIPAssociationForEgress, igw, "", vi.m.Source.Field("internet_gateway").Position, func() string {
+			return fmt.Sprintf("%s is a secondary address of %s, whose public address %s is associated with its primary address %s: internet gateway %s drops traffic from %s (S-60)", w.pkt.Src, e.id, e.public, e.primary, igw, w.pkt.Src)
+		})
+		return w.drop(igw, HopInternetGateway, w.say(func() string { return "no public address for " + w.pkt.Src.String() }), model.Position{})
 	}
 	w.pkt.Src = w.s.enis[src].public
-	w.hop(Hop{Component: igw, Kind: HopInternetGateway, Decision: DecisionTranslate, Rule: "source to public address " + w.pkt.Src.String(),
-		Packet: &Header{Src: w.pkt.Src, Dst: w.pkt.Dst}})
-	w.refOK = false
+	w.hop(w.translated(Hop{Component: igw, Kind: HopInternetGateway, Decision: DecisionTranslate}, "source to public address ", w.pkt.Src))
+	w.loseRefs(refsInternet)
 	return w.overInternet(igw)
 }
 
@@ -733,9 +863,9 @@ func (w *walker) overInternet(via model.ID) terminal {
 		return w.fromInternet(ei)
 	}
 	if w.service != "" && w.leg == LegForward {
-		w.hop(Hop{Component: model.ID(w.service), Kind: HopAWSService, Decision: DecisionDeliver, Rule: "public service address " + w.pkt.Dst.String()})
+		w.hop(Hop{Component: model.ID(w.service), Kind: HopAWSService, Decision: DecisionDeliver, Rule: w.say(func() string { return "public service address " + w.pkt.Dst.String() })})
 	} else {
-		w.hop(Hop{Component: Internet, Kind: HopInternet, Decision: DecisionDeliver, Rule: "to internet host " + w.pkt.Dst.String()})
+		w.hop(Hop{Component: Internet, Kind: HopInternet, Decision: DecisionDeliver, Rule: w.say(func() string { return "to internet host " + w.pkt.Dst.String() })})
 	}
 	return terminal{kind: termInternet, ext: -1, via: via, pkt: w.pkt}
 }
@@ -750,13 +880,14 @@ func (w *walker) fromInternet(ei int32) terminal {
 	vi := &w.s.vpcs[e.vpc]
 	igw := vi.m.InternetGateway
 	if igw == "" {
-		w.block(NoInternetGateway, vi.m.ID, "", vi.m.Source.Position, "%s holds public address %s, but %s has no internet gateway (S-60)", e.id, w.pkt.Dst, vi.m.ID)
+		w.block(NoInternetGateway, vi.m.ID, "", vi.m.Source.Position, func() string {
+			return fmt.Sprintf("%s holds public address %s, but %s has no internet gateway (S-60)", e.id, w.pkt.Dst, vi.m.ID)
+		})
 		return w.drop(vi.m.ID, HopInternetGateway, "no internet gateway", model.Position{})
 	}
-	w.refOK = false
+	w.loseRefs(refsInternet)
 	w.pkt.Dst = e.primary
-	w.hop(Hop{Component: igw, Kind: HopInternetGateway, Decision: DecisionTranslate, Rule: "destination to private address " + e.primary.String(),
-		Packet: &Header{Src: w.pkt.Src, Dst: w.pkt.Dst}})
+	w.hop(w.translated(Hop{Component: igw, Kind: HopInternetGateway, Decision: DecisionTranslate}, "destination to private address ", e.primary))
 	w.crossACLs(-1, e.subnet)
 	if e.kind == eniNAT {
 		return w.atNAT(ei)
@@ -775,22 +906,16 @@ func (w *walker) toNAT(ei int32, from int32) terminal {
 		if p == model.ProtocolAll {
 			what = "all traffic"
 		}
-		w.block(NGWProtocolRestriction, e.id, "", e.src.Position, "NAT gateway %s translates tcp, udp and icmp only, not %s", e.id, what)
+		w.block(NGWProtocolRestriction, e.id, "", e.src.Position, func() string {
+			return fmt.Sprintf("NAT gateway %s translates tcp, udp and icmp only, not %s", e.id, what)
+		})
 	}
-	if w.path != nil {
-		// The source becomes the gateway's own address: the rest of the
-		// walk does not depend on the original one. A path walk has no
-		// response to translate back.
-		w.path.notPlain = true
-	} else {
-		w.nat = append(w.nat, natEntry{gw: ei, orig: w.pkt.Src})
-	}
+	// The source becomes the gateway's own address: the rest of the walk
+	// does not depend on the original one.
+	w.nat = append(w.nat, natEntry{gw: ei, orig: w.pkt.Src})
 	w.pkt.Src = e.primary
-	w.refOK = false
-	if !w.quiet {
-		w.hop(Hop{Component: e.id, Kind: HopNATGateway, Decision: DecisionTranslate, Rule: "source to " + e.primary.String(),
-			Packet: &Header{Src: w.pkt.Src, Dst: w.pkt.Dst}, Pos: e.src.Position})
-	}
+	w.loseRefs(refsNAT)
+	w.hop(w.translated(Hop{Component: e.id, Kind: HopNATGateway, Decision: DecisionTranslate, Pos: e.src.Position}, "source to ", e.primary))
 	return w.route(e.subnet)
 }
 
@@ -800,24 +925,29 @@ func (w *walker) toPeering(pcx model.ID, vpc int32, from int32) terminal {
 	vi := &w.s.vpcs[vpc]
 	w.crossACLs(from, -1)
 	if p.Status != model.PeeringActive {
-		w.block(BadState, pcx, "", p.Source.Position, "peering connection %s is %s, not active (S-40)", pcx, p.Status)
+		w.block(BadState, pcx, "", p.Source.Position, func() string {
+			return fmt.Sprintf("peering connection %s is %s, not active (S-40)", pcx, p.Status)
+		})
 	}
 	other := w.s.vpcByID[p.Other(vi.m.ID)]
 	ov := &w.s.vpcs[other]
 	if !inCIDRs(vi.m.CIDRBlocks, w.pkt.Src) {
-		w.block(PCXRequiresAddressInVPCCIDR, pcx, "", p.Source.Position, "source %s is not an address of %s: peering connection %s carries no transit traffic (S-42)", w.pkt.Src, vi.m.ID, pcx)
-		return w.drop(pcx, HopPeeringConnection, "source outside "+string(vi.m.ID), p.Source.Position)
+		w.block(PCXRequiresAddressInVPCCIDR, pcx, "", p.Source.Position, func() string {
+			return fmt.Sprintf("source %s is not an address of %s: peering connection %s carries no transit traffic (S-42)", w.pkt.Src, vi.m.ID, pcx)
+		})
+		return w.drop(pcx, HopPeeringConnection, w.say(func() string { return "source outside " + string(vi.m.ID) }), p.Source.Position)
 	}
 	if !inCIDRs(ov.m.CIDRBlocks, w.pkt.Dst) {
-		w.block(PCXRequiresAddressInVPCCIDR, pcx, "", p.Source.Position, "destination %s is not an address of %s: peering connection %s delivers only inside the peer VPC (S-42)", w.pkt.Dst, ov.m.ID, pcx)
-		return w.drop(pcx, HopPeeringConnection, "destination outside "+string(ov.m.ID), p.Source.Position)
+		w.block(PCXRequiresAddressInVPCCIDR, pcx, "", p.Source.Position, func() string {
+			return fmt.Sprintf("destination %s is not an address of %s: peering connection %s delivers only inside the peer VPC (S-42)", w.pkt.Dst, ov.m.ID, pcx)
+		})
+		return w.drop(pcx, HopPeeringConnection, w.say(func() string { return "destination outside " + string(ov.m.ID) }), p.Source.Position)
 	}
 	if vi.m.Region != ov.m.Region {
-		w.refOK = false
+		w.loseRefs(refsOtherRegion)
+		w.refBarriers++
 	}
-	if !w.quiet {
-		w.hop(Hop{Component: pcx, Kind: HopPeeringConnection, Decision: DecisionForward, Rule: string(vi.m.ID) + " -> " + string(ov.m.ID), Pos: p.Source.Position})
-	}
+	w.hop(Hop{Component: pcx, Kind: HopPeeringConnection, Decision: DecisionForward, Rule: w.say(func() string { return string(vi.m.ID) + " -> " + string(ov.m.ID) }), Pos: p.Source.Position})
 	return w.deliverInVPC(other, -1)
 }
 
@@ -842,9 +972,10 @@ func (w *walker) toTransitGateway(tgw model.ID, vpc int32, from int32) terminal 
 		if name := w.s.subnets[from].m.AZ; name != az {
 			zone = name + " (" + az + ")"
 		}
-		w.block(TGWRouteAZRestriction, att.m.ID, "", att.m.Source.Field("subnets").Position,
-			"attachment %s has no subnet in %s, where %s is: traffic there cannot reach transit gateway %s (S-51)", att.m.ID, zone, w.s.subnets[from].m.ID, tgw)
-		return w.drop(att.m.ID, HopTGWAttachment, "no attachment subnet in "+zone, att.m.Source.Position)
+		w.block(TGWRouteAZRestriction, att.m.ID, "", att.m.Source.Field("subnets").Position, func() string {
+			return fmt.Sprintf("attachment %s has no subnet in %s, where %s is: traffic there cannot reach transit gateway %s (S-51)", att.m.ID, zone, w.s.subnets[from].m.ID, tgw)
+		})
+		return w.drop(att.m.ID, HopTGWAttachment, w.say(func() string { return "no attachment subnet in " + zone }), att.m.Source.Position)
 	}
 	w.crossACLs(from, asn)
 	return w.throughTGW(att, az)
@@ -875,71 +1006,89 @@ func (w *walker) throughTGW(att *attInfo, az string) terminal {
 		return w.drop(att.m.ID, HopTGWAttachment, "too many steps", model.Position{})
 	}
 	if att.m.State != model.AttachmentAvailable {
-		w.block(BadStateAttachment, att.m.ID, "", att.m.Source.Position, "attachment %s is %s, not available (S-50)", att.m.ID, att.m.State)
+		w.block(BadStateAttachment, att.m.ID, "", att.m.Source.Position, func() string {
+			return fmt.Sprintf("attachment %s is %s, not available (S-50)", att.m.ID, att.m.State)
+		})
 	}
-	if !w.quiet {
-		w.hop(Hop{Component: att.m.ID, Kind: HopTGWAttachment, Decision: DecisionForward, Rule: "into transit gateway " + string(att.tgw.m.ID), Pos: att.m.Source.Position})
-	}
+	w.hop(Hop{Component: att.m.ID, Kind: HopTGWAttachment, Decision: DecisionForward, Rule: w.say(func() string { return "into transit gateway " + string(att.tgw.m.ID) }), Pos: att.m.Source.Position})
 	t := att.assoc
 	if t == nil {
-		w.block(TGWAttachMissingTGWRtbAssociation, att.m.ID, "", att.m.Source.Position, "attachment %s is associated with no route table, so transit gateway %s drops its traffic (S-50)", att.m.ID, att.tgw.m.ID)
+		w.block(TGWAttachMissingTGWRtbAssociation, att.m.ID, "", att.m.Source.Position, func() string {
+			return fmt.Sprintf("attachment %s is associated with no route table, so transit gateway %s drops its traffic (S-50)", att.m.ID, att.tgw.m.ID)
+		})
 		return w.drop(att.tgw.m.ID, HopTransitGateway, "no associated route table", att.m.Source.Position)
 	}
 	if w.loops(t.ID) {
 		return w.drop(t.ID, HopTGWRouteTable, "loop", model.Position{})
 	}
 	r := t.Lookup(w.pkt.Dst)
-	if r == nil && w.quiet {
-		return w.dropQuiet(TGWRtbCannotRoute, t.ID)
-	}
-	tpos := model.Position{}
-	if rt := w.s.x.TGWRouteTable(t.ID); rt != nil && !w.quiet {
-		tpos = rt.Source.Position
-	}
 	if r == nil {
-		w.block(TGWRtbCannotRoute, t.ID, "", tpos, "transit gateway route table %s has no route for %s (S-52)", t.ID, w.pkt.Dst)
-		return w.drop(t.ID, HopTGWRouteTable, "no route for "+w.pkt.Dst.String(), tpos)
+		tpos := model.Position{}
+		if rt := w.s.x.TGWRouteTable(t.ID); rt != nil && w.words() {
+			tpos = rt.Source.Position
+		}
+		if out := t.OutsideSnapshot; out != "" {
+			// The networks out learns by BGP are not in the snapshot:
+			// the destination may be among them.
+			w.block(OutsideSnapshot, t.ID, "", tpos, func() string {
+				return fmt.Sprintf("transit gateway route table %s has no route for %s in the snapshot, but attachment %s propagates into it networks the imported snapshot does not hold (learned by BGP): whether the traffic leaves through it is unknown", t.ID, w.pkt.Dst, out)
+			})
+			return w.drop(t.ID, HopTGWRouteTable, w.say(func() string {
+				return "no route for " + w.pkt.Dst.String() + " in the snapshot; " + string(out) + " may have one"
+			}), tpos)
+		}
+		w.block(TGWRtbCannotRoute, t.ID, "", tpos, func() string {
+			return fmt.Sprintf("transit gateway route table %s has no route for %s (S-52)", t.ID, w.pkt.Dst)
+		})
+		return w.drop(t.ID, HopTGWRouteTable, w.say(func() string { return "no route for " + w.pkt.Dst.String() }), tpos)
 	}
 	var text string
 	var pos model.Position
-	if !w.quiet {
+	if w.words() {
 		// Words for messages only.
 		text, pos = w.s.tgwRouteWords(t, r)
 	}
 	if r.Blackhole {
-		w.block(TGWRtbBadStateRoute, t.ID, text, pos, "transit gateway route table %s drops %s: %s (S-52)", t.ID, w.pkt.Dst, text)
+		w.block(TGWRtbBadStateRoute, t.ID, text, pos, func() string {
+			return fmt.Sprintf("transit gateway route table %s drops %s: %s (S-52)", t.ID, w.pkt.Dst, text)
+		})
 		return w.drop(t.ID, HopTGWRouteTable, text, pos)
 	}
 	for _, a := range t.Ambiguities() {
 		if a.Destination.Contains(w.pkt.Dst) && a.Destination.Bits() == r.Destination.Bits() {
-			w.warn(TGWRtbAmbiguousRoute, t.ID, text, pos, "overlapping routes for %s in %s: the one used is %s (S-55)", a.Destination, t.ID, text)
+			w.warn(TGWRtbAmbiguousRoute, t.ID, text, pos, func() string {
+				return fmt.Sprintf("overlapping routes for %s in %s: the one used is %s (S-55)", a.Destination, t.ID, text)
+			})
 		}
 	}
 	w.hop(Hop{Component: t.ID, Kind: HopTGWRouteTable, Decision: DecisionRoute, Rule: text, Pos: pos})
 	w.crossedTGW = true
+	w.refBarriers++
 	if !att.tgw.m.SecurityGroupReferencing {
-		w.refOK = false
-		w.crossedTGWWithoutRefs = true
+		w.loseRefs(refsTGWWithout)
 	}
 	out := w.s.atts[r.Attachment]
 	if out == nil {
-		w.block(TGWRtbBadStateRoute, t.ID, text, pos, "route %s targets an attachment that does not exist", text)
+		w.block(TGWRtbBadStateRoute, t.ID, text, pos, func() string {
+			return fmt.Sprintf("route %s targets an attachment that does not exist", text)
+		})
 		return w.drop(t.ID, HopTGWRouteTable, text, pos)
 	}
 	if out.m.State != model.AttachmentAvailable {
-		w.block(BadStateAttachment, out.m.ID, "", out.m.Source.Position, "attachment %s is %s, not available (S-50)", out.m.ID, out.m.State)
+		w.block(BadStateAttachment, out.m.ID, "", out.m.Source.Position, func() string {
+			return fmt.Sprintf("attachment %s is %s, not available (S-50)", out.m.ID, out.m.State)
+		})
 	}
 	switch out.m.Type {
 	case model.AttachmentVPC:
 		if !att.m.ReferencingEnabled() || !out.m.ReferencingEnabled() {
-			w.refOK = false
-			w.crossedTGWWithoutRefs = true
+			w.loseRefs(refsTGWWithout)
 		}
 		asn, ok := out.azs[az]
 		if !ok && len(out.order) > 0 {
 			asn, ok = out.order[0], true
 		}
-		if out.m.ApplianceMode && w.path != nil {
+		if out.m.ApplianceMode {
 			// The response's way in depends on the request's: not a
 			// shareable path.
 			w.taint()
@@ -951,27 +1100,25 @@ func (w *walker) throughTGW(att *attInfo, az string) terminal {
 			w.pins = append(w.pins, attPin{out.m.ID, asn})
 		}
 		if !ok {
-			w.block(TGWRouteAZRestriction, out.m.ID, "", out.m.Source.Position, "attachment %s has no subnet", out.m.ID)
+			w.block(TGWRouteAZRestriction, out.m.ID, "", out.m.Source.Position, func() string {
+				return fmt.Sprintf("attachment %s has no subnet", out.m.ID)
+			})
 			return w.drop(out.m.ID, HopTGWAttachment, "no subnet", out.m.Source.Position)
 		}
 		ov := &w.s.vpcs[out.vpc]
 		if ov.m.Region != w.s.vpcs[w.s.subnets[asn].vpc].m.Region {
-			w.refOK = false
+			w.loseRefs(refsOtherRegion)
 		}
-		if !w.quiet {
-			w.hop(Hop{Component: out.m.ID, Kind: HopTGWAttachment, Decision: DecisionForward,
-				Rule: "into " + string(ov.m.ID) + " through subnet " + string(w.s.subnets[asn].m.ID), Pos: out.m.Source.Position})
-		}
+		w.hop(Hop{Component: out.m.ID, Kind: HopTGWAttachment, Decision: DecisionForward,
+			Rule: w.say(func() string { return "into " + string(ov.m.ID) + " through subnet " + string(w.s.subnets[asn].m.ID) }), Pos: out.m.Source.Position})
 		// Traffic entering a VPC from its attachment is routed by the
 		// attachment subnet's route table (S-53).
 		return w.route(asn)
 	case model.AttachmentPeering:
 		peer := w.s.atts[out.m.Peer]
-		if !w.quiet {
-			w.hop(Hop{Component: out.m.ID, Kind: HopTGWAttachment, Decision: DecisionForward, Rule: "to transit gateway " + string(peer.tgw.m.ID), Pos: out.m.Source.Position})
-		}
+		w.hop(Hop{Component: out.m.ID, Kind: HopTGWAttachment, Decision: DecisionForward, Rule: w.say(func() string { return "to transit gateway " + string(peer.tgw.m.ID) }), Pos: out.m.Source.Position})
 		if peer.tgw.m.Region != att.tgw.m.Region {
-			w.refOK = false
+			w.loseRefs(refsOtherRegion)
 		}
 		return w.throughTGW(peer, az)
 	}
@@ -981,18 +1128,15 @@ func (w *walker) throughTGW(att *attInfo, az string) terminal {
 // toExternal delivers the packet to the external network behind a gateway
 // or attachment.
 func (w *walker) toExternal(via model.ID, kind HopKind) terminal {
-	if w.path != nil {
-		w.path.notPlain = true
-	}
-	w.refOK = false
+	w.loseRefs(refsExternal)
 	for _, i := range w.s.externalVia[via] {
 		if inCIDRs(w.s.externals[i].CIDRs, w.pkt.Dst) {
 			e := w.s.externals[i]
-			w.hop(Hop{Component: e.ID, Kind: HopExternalNetwork, Decision: DecisionDeliver, Rule: fmt.Sprintf("through %s to %s", via, e.ID), Pos: e.Source.Position})
+			w.hop(Hop{Component: e.ID, Kind: HopExternalNetwork, Decision: DecisionDeliver, Rule: w.say(func() string { return fmt.Sprintf("through %s to %s", via, e.ID) }), Pos: e.Source.Position})
 			return terminal{kind: termExternal, ext: i, via: via, pkt: w.pkt}
 		}
 	}
-	w.hop(Hop{Component: via, Kind: kind, Decision: DecisionDeliver, Rule: "out to the network behind " + string(via)})
+	w.hop(Hop{Component: via, Kind: kind, Decision: DecisionDeliver, Rule: w.say(func() string { return "out to the network behind " + string(via) })})
 	return terminal{kind: termExternal, ext: -1, via: via, pkt: w.pkt}
 }
 
@@ -1012,19 +1156,25 @@ func (w *walker) toGatewayEndpoint(id model.ID, vpc int32, from int32) terminal 
 	// between request and response.
 	w.taint()
 	if e.Type == model.EndpointGatewayLoadBalancer {
-		w.block(UnmodelledDestination, id, "", e.Source.Position, "gateway load balancer endpoint %s: traffic inspection appliances are not modelled yet", id)
+		w.block(UnmodelledDestination, id, "", e.Source.Position, func() string {
+			return fmt.Sprintf("gateway load balancer endpoint %s: traffic inspection appliances are not modelled yet", id)
+		})
 		return w.drop(id, HopGatewayEndpoint, "not modelled", e.Source.Position)
 	}
 	w.crossACLs(from, -1)
 	if !inCIDRs(vi.m.CIDRBlocks, w.pkt.Src) {
-		w.block(VPCEGatewayNotFromPeer, id, "", e.Source.Position, "gateway endpoint %s serves only %s's own addresses, not %s (S-70)", id, vi.m.ID, w.pkt.Src)
+		w.block(VPCEGatewayNotFromPeer, id, "", e.Source.Position, func() string {
+			return fmt.Sprintf("gateway endpoint %s serves only %s's own addresses, not %s (S-70)", id, vi.m.ID, w.pkt.Src)
+		})
 	}
 	if !(w.pkt.Protocol == model.ProtocolTCP || (w.pkt.Protocol == model.ProtocolICMP && w.pkt.ICMPType == 8)) {
-		w.block(VPCEGatewayProtocolRestriction, id, "", e.Source.Position, "gateway endpoint %s carries tcp and icmp echo only, not %s (S-70)", id, w.pkt.Protocol)
+		w.block(VPCEGatewayProtocolRestriction, id, "", e.Source.Position, func() string {
+			return fmt.Sprintf("gateway endpoint %s carries tcp and icmp echo only, not %s (S-70)", id, w.pkt.Protocol)
+		})
 	}
-	w.hop(Hop{Component: id, Kind: HopGatewayEndpoint, Decision: DecisionForward, Rule: "to " + e.Service, Pos: e.Source.Position})
-	w.hop(Hop{Component: model.ID(e.Service), Kind: HopAWSService, Decision: DecisionDeliver, Rule: "service address " + w.pkt.Dst.String()})
-	w.refOK = false
+	w.hop(Hop{Component: id, Kind: HopGatewayEndpoint, Decision: DecisionForward, Rule: w.say(func() string { return "to " + e.Service }), Pos: e.Source.Position})
+	w.hop(Hop{Component: model.ID(e.Service), Kind: HopAWSService, Decision: DecisionDeliver, Rule: w.say(func() string { return "service address " + w.pkt.Dst.String() })})
+	w.loseRefs(refsService)
 	return terminal{kind: termService, vpc: vpc, ext: -1, via: id, pkt: w.pkt}
 }
 
@@ -1057,8 +1207,15 @@ func (w *walker) toMiddlebox(ei int32, from int32) terminal {
 	// appliance's security groups at the source's groups.
 	w.taint()
 	w.crossACLs(from, e.subnet)
-	if e.srcDst && !slices.Contains(e.addrs, w.pkt.Dst) {
-		w.block(ENISourceDestCheckRestriction, e.id, "", e.src.Position, "traffic to %s is routed through %s, whose source/destination check is on: it drops traffic not addressed to it (S-15)", w.pkt.Dst, e.id)
+	if e.holds(w.pkt.Dst) {
+		// Addressed to the appliance itself: the packet has arrived; the
+		// interface forwards only what is not for it (S-15).
+		return w.arriveAt(ei)
+	}
+	if e.srcDst {
+		w.block(ENISourceDestCheckRestriction, e.id, "", e.src.Position, func() string {
+			return fmt.Sprintf("traffic to %s is routed through %s, whose source/destination check is on: it drops traffic not addressed to it (S-15)", w.pkt.Dst, e.id)
+		})
 	}
 	// On the return leg, an appliance that forwarded the request passes
 	// the response as part of a tracked connection; one that did not
@@ -1068,27 +1225,33 @@ func (w *walker) toMiddlebox(ei int32, from int32) terminal {
 	// appliance's own state is per instance, whichever interface.
 	unseen := w.leg == LegReturn && !slices.Contains(w.boxes, ei)
 	hostUnseen := unseen && !slices.ContainsFunc(w.boxes, func(b int32) bool { return e.host != "" && w.s.enis[b].host == e.host })
+	if hostUnseen {
+		w.warn(ApplianceAsymmetricRouting, e.id, "", e.src.Position, func() string {
+			return fmt.Sprintf("the response passes %s, which did not forward the request: a stateful appliance drops it%s", e.id, w.asymmetryHint())
+		})
+	}
+	// Its groups match references like any interface's: inbound ones to
+	// the interface that sent the packet (S-22; the return walk's srcENI
+	// is the interface that answers).
+	filters := w.rec.filters()
+	if filters && w.leg == LegForward {
+		w.hop(w.checkSG(ei, sgeval.Ingress, w.peerFor(w.pkt.Src, w.srcENI), w.srcENI))
+	} else if filters && unseen {
+		w.hop(w.checkResponseSG(ei, sgeval.Ingress, w.peerFor(w.pkt.Src, w.srcENI), w.srcENI))
+	}
 	if w.leg == LegForward {
+		// From here on the appliance has forwarded the request (S-18
+		// applies beyond it, not to its own inbound rules).
 		w.boxes = append(w.boxes, ei)
 	}
-	if hostUnseen && w.path == nil {
-		w.warn(ApplianceAsymmetricRouting, e.id, "", e.src.Position, "the response passes %s, which did not forward the request: a stateful appliance drops it%s", e.id, w.asymmetryHint())
-	}
-	if w.path == nil && w.leg == LegForward {
-		w.hop(w.checkSG(ei, sgeval.Ingress, w.peerFor(w.pkt.Src, w.srcENI), w.srcENI))
-	} else if w.path == nil && unseen {
-		w.hop(w.checkResponseSG(ei, sgeval.Ingress, sgeval.Peer{Addr: w.pkt.Src}))
-	}
-	w.hop(Hop{Component: e.id, Kind: eniHopKind(e), Decision: DecisionForward, Rule: "appliance forwards " + w.flow(), Pos: e.src.Position})
-	if w.path == nil && w.leg == LegForward {
-		w.hop(w.checkSG(ei, sgeval.Egress, sgeval.Peer{Addr: w.pkt.Dst}, -1))
-	} else if w.path == nil && unseen {
-		w.hop(w.checkResponseSG(ei, sgeval.Egress, sgeval.Peer{Addr: w.pkt.Dst}))
+	w.hop(Hop{Component: e.id, Kind: eniHopKind(e), Decision: DecisionForward, Rule: w.say(func() string { return "appliance forwards " + w.flow() }), Pos: e.src.Position})
+	if filters && (w.leg == LegForward || unseen) {
+		w.sendsOn(ei)
 	}
 	// Beyond the appliance the destination sees forwarded traffic: rules
 	// that reference the source's groups do not admit it, on either end;
 	// rules for its address do (S-18).
-	w.refOK, w.lbSource = false, false
+	w.loseRefs(refsAppliance)
 	return w.route(e.subnet)
 }
 
@@ -1112,16 +1275,16 @@ func (w *walker) asymmetryHint() string {
 
 // checkResponseSG checks a response, addressed to any port of the
 // ephemeral range, against the groups of appliance ei, which did not see
-// the request.
-func (w *walker) checkResponseSG(ei int32, dir sgeval.Direction, peer sgeval.Peer) Hop {
+// the request; peerENI is the interface on the other side, or -1.
+func (w *walker) checkResponseSG(ei int32, dir sgeval.Direction, peer sgeval.Peer, peerENI int32) Hop {
 	e := &w.s.enis[ei]
 	if len(e.groups) == 0 {
-		return w.checkSG(ei, dir, peer, -1)
+		return w.checkSG(ei, dir, peer, peerENI)
 	}
 	d, port := sgeval.CheckRange(e.groups, dir, w.pkt, peer, w.ephemeral)
 	if d.Allowed {
 		h := Hop{Component: d.Group, Kind: HopSecurityGroup, Decision: DecisionAllow, Direction: dir.String()}
-		if !w.quiet {
+		if w.words() {
 			h.Rule, h.Pos = w.s.sgWords(dir, d)
 			h.Rule += "; this interface did not see the request, so the response is new traffic to it"
 		}
@@ -1130,10 +1293,65 @@ func (w *walker) checkResponseSG(ei int32, dir sgeval.Direction, peer sgeval.Pee
 	saved := w.pkt
 	w.pkt.DstPort = port
 	var note string
-	if !w.quiet {
+	if w.words() {
 		note = fmt.Sprintf(" (port %d): the request did not pass %s, so to its security groups the response is new traffic (asymmetric path)", port, e.id)
 	}
-	h := w.checkSGNote(ei, dir, peer, -1, note)
+	h := w.checkSGNote(ei, dir, peer, peerENI, note)
 	w.pkt = saved
 	return h
+}
+
+// applianceEgress is the outbound check of an appliance that sent the
+// packet on, made once the walk knows where the packet arrives.
+type applianceEgress struct {
+	eni int32
+	// hop is the index of its security group hop.
+	hop int
+	// pkt and eph are the packet as the appliance sent it and, on the
+	// return leg, the ports it may go to.
+	pkt sgeval.Packet
+	eph model.PortRange
+	// barriers is refBarriers when it sent the packet.
+	barriers int
+}
+
+// sendsOn records that appliance ei sends the packet on: its outbound
+// rules are checked when the walk ends (finishApplianceEgress).
+func (w *walker) sendsOn(ei int32) {
+	w.sentOn = append(w.sentOn, applianceEgress{eni: ei, hop: len(w.hops), pkt: w.pkt, eph: w.ephemeral, barriers: w.refBarriers})
+	w.hop(Hop{Component: w.s.enis[ei].id, Kind: HopSecurityGroup, Direction: "egress"})
+}
+
+// finishApplianceEgress checks the outbound rules of the appliances that
+// sent the packet on, now that the walk knows where it arrived (term): a
+// reference matches the interface it arrived at (S-22). An appliance that
+// did not see the request checks the response on every port it may go to.
+func (w *walker) finishApplianceEgress(term terminal) {
+	saved, savedEph := w.pkt, w.ephemeral
+	for _, a := range w.sentOn {
+		w.pkt, w.ephemeral = a.pkt, a.eph
+		peer, peerENI := w.egressPeer(term, a.barriers)
+		var h Hop
+		if w.leg == LegReturn {
+			h = w.checkResponseSG(a.eni, sgeval.Egress, peer, peerENI)
+		} else {
+			h = w.checkSG(a.eni, sgeval.Egress, peer, peerENI)
+		}
+		w.rec.setHop(w, a.hop, h)
+	}
+	w.pkt, w.ephemeral = saved, savedEph
+}
+
+// egressPeer describes the destination of w.pkt, which ended its walk at
+// term, to the outbound rules of an interface that sent it when
+// refBarriers was barriers: its address, and the groups of the interface
+// it arrived at when they can match by reference (peerGroups); and that
+// interface, or -1.
+func (w *walker) egressPeer(term terminal, barriers int) (sgeval.Peer, int32) {
+	peer := sgeval.Peer{Addr: w.pkt.Dst}
+	if term.kind != termENI {
+		return peer, -1
+	}
+	peer.Groups = w.peerGroups(sgeval.Egress, w.pkt.Dst, term.eni, barriers)
+	return peer, term.eni
 }

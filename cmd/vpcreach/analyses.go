@@ -41,7 +41,7 @@ func progress(errOut io.Writer, what string) (func(done, total int), func()) {
 
 func protocolFlags(fs *flag.FlagSet) (*protocolFlag, *portFlag) {
 	proto := &protocolFlag{model.ProtocolTCP}
-	fs.Var(proto, "protocol", "tcp, udp, icmp, all, or a protocol number")
+	fs.Var(proto, "protocol", "the `protocol`: tcp, udp, icmp, all, or a protocol number")
 	port := &portFlag{}
 	fs.Var(port, "port", "destination `port`, 1-65535 (tcp, udp)")
 	return proto, port
@@ -65,8 +65,8 @@ func idsText(ids []model.ID) string {
 
 func runWhoCanReach(args []string, out, errOut io.Writer) int {
 	var output outputFlag
-	fs := newFlags("who-can-reach", "FILE... --to X", errOut, &output)
-	to := fs.String("to", "", "destination, as vpcreach reach takes it")
+	fs := newFlags("who-can-reach", "FILE... --to X", out, errOut, &output)
+	to := fs.String("to", "", "the `destination`, as vpcreach reach takes it")
 	proto, port := protocolFlags(fs)
 	paths := fs.Bool("paths", false, "show one example path per source class")
 	prof := addProfiling(fs)
@@ -185,11 +185,11 @@ func indentText(s, pad string) string {
 
 func runExposure(args []string, out, errOut io.Writer) int {
 	var output outputFlag
-	fs := newFlags("exposure", "FILE...", errOut, &output)
+	fs := newFlags("exposure", "FILE...", out, errOut, &output)
 	var ports listFlag
-	fs.Var(&ports, "ports", "ports or ranges to check, comma-separated (default: every port)")
+	fs.Var(&ports, "ports", "`ports` or ranges to check, comma-separated (default: every port)")
 	var protos listFlag
-	fs.Var(&protos, "protocol", "protocols to check: tcp, udp (default both)")
+	fs.Var(&protos, "protocol", "`protocols` to check: tcp, udp (default both)")
 	paths := fs.Bool("paths", false, "show the path that exposes each destination")
 	prof := addProfiling(fs)
 	files, fromAWS, code, ok := parseInputs(fs, args)
@@ -275,10 +275,7 @@ func runExposure(args []string, out, errOut io.Writer) int {
 				also = " (and " + idsText(e.Members) + ")"
 			}
 			for _, p := range e.Ports {
-				from := "anywhere on the internet"
-				if !p.Anywhere {
-					from = prefixesText(p.From)
-				}
+				from := exposedFrom(p)
 				fmt.Fprintf(out, "%s %s%s: %s %s from %s\n", e.Kind, safe(string(e.Destination)), also, e.Protocol, p.Ports, from)
 			}
 			if e.Example != nil {
@@ -293,11 +290,24 @@ func runExposure(args []string, out, errOut io.Writer) int {
 	return exitOK
 }
 
+// exposedFrom says who reaches exposed ports: "anywhere on the internet",
+// the ranges that do, or, when fewer, "anywhere except" the ranges that do
+// not. The JSON output keeps the exact ranges.
+func exposedFrom(p solver.ExposedPorts) string {
+	if p.Anywhere {
+		return "anywhere on the internet"
+	}
+	if except := p.Except(); len(except) > 0 && len(except) < len(p.From) {
+		return "anywhere except " + prefixesText(except)
+	}
+	return prefixesText(p.From)
+}
+
 func runMatrix(args []string, out, errOut io.Writer) int {
 	var output outputFlag
-	fs := newFlags("matrix", "FILE... --port N", errOut, &output)
+	fs := newFlags("matrix", "FILE... --port N", out, errOut, &output)
 	proto, port := protocolFlags(fs)
-	level := fs.String("level", "subnet", "subnet or instance")
+	level := fs.String("level", "subnet", "the `level`: subnet or instance")
 	prof := addProfiling(fs)
 	files, fromAWS, code, ok := parseInputs(fs, args)
 	if !ok {

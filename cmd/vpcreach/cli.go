@@ -52,6 +52,8 @@ func run(args []string, out, errOut io.Writer) int {
 	case "help", "-h", "-help", "--help":
 		usage(out)
 		return exitOK
+	case "--version", "-version":
+		return runVersion(args[1:], out, errOut)
 	}
 	for _, c := range commands() {
 		if c.name == name {
@@ -69,7 +71,8 @@ func usage(w io.Writer) {
 	for _, c := range commands() {
 		fmt.Fprintf(w, "  vpcreach %-32s %s\n", strings.TrimSpace(c.name+" "+c.args), c.summary)
 	}
-	fmt.Fprintln(w, "\nRun 'vpcreach COMMAND -h' for a command's flags.")
+	fmt.Fprintf(w, "  vpcreach %-32s %s\n", "--version", "print the version (as vpcreach version)")
+	fmt.Fprintln(w, "\nRun 'vpcreach COMMAND --help' for a command's flags.")
 	fmt.Fprintln(w, "Exit codes: 0 clean, 1 findings, 2 invalid input or usage.")
 }
 
@@ -87,17 +90,17 @@ func (o *outputFlag) Set(s string) error {
 	return fmt.Errorf("must be text or json")
 }
 
-// newFlags returns a flag set for a command, with --output when withOutput.
-func newFlags(name, args string, errOut io.Writer, output *outputFlag) *flag.FlagSet {
+// newFlags returns a flag set for a command, with --output when output is
+// not nil. args is the synopsis of its arguments ("FILE..."), for its
+// usage; help goes to out, errors and usage after an error to errOut.
+func newFlags(name, args string, out, errOut io.Writer, output *outputFlag) *flag.FlagSet {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
-	fs.SetOutput(errOut)
-	fs.Usage = func() {
-		fmt.Fprintf(errOut, "Usage: vpcreach %s [flags] %s\n", name, args)
-		fs.PrintDefaults()
-	}
+	s := &streams{out: out, errOut: errOut, args: args}
+	fs.SetOutput(s)
+	fs.Usage = func() { printUsage(errOut, fs) }
 	if output != nil {
 		*output = "text"
-		fs.Var(output, "output", "output format: text or json")
+		fs.Var(output, "output", "output `format`: text or json")
 	}
 	return fs
 }
@@ -113,7 +116,7 @@ func parseArgs(fs *flag.FlagSet, args []string) ([]string, error) {
 	}
 	var pos []string
 	for {
-		if err := fs.Parse(args); err != nil {
+		if err := parseFlags(fs, args); err != nil {
 			return nil, err
 		}
 		rest := fs.Args()

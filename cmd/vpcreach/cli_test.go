@@ -92,10 +92,25 @@ func TestCLIGolden(t *testing.T) {
 		{"who-can-reach-db", exitOK, []string{"who-can-reach", "../../solver/testdata/network.yaml", "--to", "i-a-db", "--port", "5432"}},
 		{"who-can-reach-web-json", exitOK, []string{"who-can-reach", "../../solver/testdata/network.yaml", "--to", "i-a-web", "--port", "22", "--output", "json"}},
 		{"exposure-network", exitFindings, []string{"exposure", "../../solver/testdata/network.yaml"}},
+		{"exposure-blocked-range", exitFindings, []string{"exposure", "testdata/blocked-range.yaml"}},
+		{"exposure-blocked-range-json", exitFindings, []string{"exposure", "testdata/blocked-range.yaml", "--output", "json"}},
 		{"exposure-seed002-json", exitFindings, []string{"exposure", "../../testdata/seed002-privatelink.yaml", "--ports", "22,80,443", "--output", "json"}},
 		{"matrix-seed000", exitOK, []string{"matrix", "../../testdata/seed000-peering-nlb.yaml", "--protocol", "icmp"}},
 		{"matrix-seed000-instances-json", exitOK, []string{"matrix", "../../testdata/seed000-peering-nlb.yaml", "--port", "30379", "--level", "instance", "--output", "json"}},
 		{"lint-unknown-rule", exitInvalid, []string{"lint", "../../testdata/seed000-peering-nlb.yaml", "--disable", "sg-missing-descripton"}},
+		{"lint-only", exitFindings, []string{"lint", "../../testdata/seed000-peering-nlb.yaml", "--only", "transitive-peering,peering-route-one-sided", "--only", "sg-missing-description"}},
+		{"lint-only-unknown-rule", exitInvalid, []string{"lint", "../../testdata/seed000-peering-nlb.yaml", "--only", "transitiv-peering"}},
+		{"lint-stale-ignore", exitFindings, []string{"lint", "testdata/stale-ignore.yaml"}},
+		{"lint-merged-scenarios", exitInvalid, []string{"lint", "testdata/scenarios/bastion.yaml", "testdata/scenarios/database.yaml"}},
+		{"lint-each", exitInvalid, []string{"lint", "--each", "testdata/scenarios/bastion.yaml", "testdata/scenarios/database.yaml", "../../testdata/invalid/five-mistakes.yaml"}},
+		{"lint-each-json", exitInvalid, []string{"lint", "--each", "--output", "json", "testdata/scenarios/bastion.yaml", "testdata/scenarios/database.yaml", "../../testdata/invalid/five-mistakes.yaml"}},
+		{"lint-each-junit", exitInvalid, []string{"lint", "--each", "--output", "junit", "testdata/scenarios/bastion.yaml", "testdata/scenarios/database.yaml", "../../testdata/invalid/five-mistakes.yaml"}},
+		{"lint-each-sarif", exitFindings, []string{"lint", "--each", "--output", "sarif", "testdata/scenarios/bastion.yaml", "testdata/scenarios/database.yaml"}},
+		{"check-each", exitFindings, []string{"check", "--each", "testdata/scenarios/bastion.yaml", "testdata/scenarios/database.yaml"}},
+		{"check-each-json", exitInvalid, []string{"check", "--each", "--output", "json", "testdata/scenarios/bastion.yaml", "../../testdata/invalid/five-mistakes.yaml"}},
+		{"check-each-junit", exitFindings, []string{"check", "--each", "--output", "junit", "testdata/scenarios/bastion.yaml", "testdata/scenarios/database.yaml"}},
+		{"validate-each", exitInvalid, []string{"validate", "--each", "testdata/scenarios/bastion.yaml", "testdata/scenarios/database.yaml", "../../testdata/invalid/five-mistakes.yaml"}},
+		{"validate-each-json", exitOK, []string{"validate", "--each", "--output", "json", "testdata/scenarios/bastion.yaml", "testdata/scenarios/database.yaml"}},
 		{"generate-4-vpcs", exitOK, []string{"generate", "--vpcs", "4", "--seed", "1", "--instances-per-vpc", "6"}},
 		// AWS snapshots (the Batfish ones in shared/ beside the repository).
 		{"import-aws-vpc-peering", exitOK, []string{"import", "aws", batfish + "test-vpc-peering"}},
@@ -117,7 +132,7 @@ func TestCLIGolden(t *testing.T) {
 func TestExampleCommandPrintsTheEmbeddedTopology(t *testing.T) {
 	var out, errOut bytes.Buffer
 	require.Equal(t, exitOK, run([]string{"example"}, &out, &errOut))
-	assert.Equal(t, string(model.ExampleTopology), out.String())
+	assert.Equal(t, string(model.ExampleTopology()), out.String())
 	_, _, err := model.LoadBytes("example.yaml", out.Bytes())
 	require.NoError(t, err)
 }
@@ -138,7 +153,7 @@ func TestVersion(t *testing.T) {
 }
 
 func TestFlagsAfterFiles(t *testing.T) {
-	pos, err := parseArgs(newFlags("x", "", &bytes.Buffer{}, new(outputFlag)), []string{"a.yaml", "--output", "json", "b.yaml", "--", "--c.yaml"})
+	pos, err := parseArgs(newFlags("x", "", &bytes.Buffer{}, &bytes.Buffer{}, new(outputFlag)), []string{"a.yaml", "--output", "json", "b.yaml", "--", "--c.yaml"})
 	require.NoError(t, err)
 	assert.Equal(t, []string{"a.yaml", "b.yaml", "--c.yaml"}, pos)
 }

@@ -13,9 +13,9 @@ import (
 // building anything, a size whose estimated memory (generateMemory) is
 // more than the memory available (availableMemory) or --max-memory.
 func runGenerate(args []string, out, errOut io.Writer) int {
-	fs := newFlags("generate", "--vpcs N --seed S", errOut, nil)
+	fs := newFlags("generate", "--vpcs N --seed S", out, errOut, nil)
 	vpcs := addCount(fs, "vpcs", 0, 1, maxCount, "the number of VPCs", "`number` of VPCs (required)")
-	seed := fs.Uint64("seed", 0, "random seed; equal flags give equal output")
+	seed := fs.Uint64("seed", 0, "random `seed`; equal flags give equal output")
 	perVPC := addCount(fs, "instances-per-vpc", gen.DefaultInstancesPerVPC, gen.MinInstancesPerVPC, maxCount, "the number of instances per VPC",
 		"average `number` of instances per VPC; at least one per tier (web, app, db)")
 	overlapEvery := addCount(fs, "overlap-every", 0, 0, maxCount, "--overlap-every", "plant an overlap: every `N`th VPC reuses the previous one's CIDR (0: none)")

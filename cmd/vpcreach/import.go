@@ -18,8 +18,8 @@ func runImport(args []string, out, errOut io.Writer) int {
 	if len(args) > 0 && args[0] == "terraform" {
 		return runImportTerraform(args[1:], out, errOut)
 	}
-	fs := newFlags("import", "aws DIR|FILE", errOut, nil)
-	output := fs.String("file", "", "write the YAML to this file instead of standard output (atomically; never inside the snapshot)")
+	fs := newFlags("import", "aws DIR|FILE", out, errOut, nil)
+	output := fs.String("file", "", "write the YAML to this `file` instead of standard output (atomically; never inside the snapshot)")
 	force := fs.Bool("force", false, "with --file: replace the file if it exists")
 	pos, code, ok := parseCommand(fs, args, 0, 2)
 	if !ok {
@@ -56,7 +56,7 @@ func runImport(args []string, out, errOut io.Writer) int {
 	}
 	m, diags := awsimport.Read(src)
 	if m != nil {
-		diags = append(diags, model.Validate(m)...)
+		diags = append(diags, withoutImportedOutside(model.Validate(m), func(string) bool { return true })...)
 		diags.Sort()
 	}
 	if errs := diags.Errors(); len(errs) > 0 || m == nil {

@@ -28,10 +28,10 @@ func (f *awsFlag) Set(s string) error {
 // --max-input-size, which sets inputLimits.
 func addFromAWS(fs *flag.FlagSet) *awsFlag {
 	var f awsFlag
-	fs.Var(&f, "from-aws", "an AWS snapshot to read with the files: a directory of AWS CLI JSON (see 'vpcreach import aws'); repeatable")
+	fs.Var(&f, "from-aws", "an AWS snapshot to read with the files: a directory (`DIR`) of AWS CLI JSON (see 'vpcreach import aws'); repeatable")
 	inputLimits = model.LoadOptions{}
 	fs.Var(inputSizeFlag{&inputLimits}, "max-input-size",
-		"largest topology file to read, such as 512MiB; the budget of YAML nodes grows with it, one node per 8 bytes (default 128MiB)")
+		"largest topology file to read, a `size` such as 512MiB; the budget of YAML nodes grows with it, one node per 8 bytes (default 128MiB)")
 	return &f
 }
 
@@ -138,6 +138,7 @@ func readInputs(files []string, fromAWS []string) (*model.Model, model.Diagnosti
 	var models []*model.Model
 	var decoding, imported model.Diagnostics
 	var tf []*tfimport.Import
+	yamlFiles := map[string]bool{}
 	read := func(f string, aws bool) {
 		if terraform[f] {
 			m, d, im := readTerraform(f)
@@ -158,6 +159,7 @@ func readInputs(files []string, fromAWS []string) (*model.Model, model.Diagnosti
 		}
 		ms, d := inputLimits.ParseFiles(f)
 		decoding = append(decoding, d...)
+		yamlFiles[f] = true
 		models = append(models, ms...)
 	}
 	for _, f := range files {
@@ -174,9 +176,26 @@ func readInputs(files []string, fromAWS []string) (*model.Model, model.Diagnosti
 	}
 	m := model.Merge(models...)
 	tfimport.RewriteRefs(m, tf...)
-	all := append(model.Check(m, decoding), imported...)
+	checked := withoutImportedOutside(model.Check(m, decoding), func(file string) bool { return !yamlFiles[file] })
+	all := append(checked, imported...)
 	all.Sort()
 	return m, all
+}
+
+// withoutImportedOutside drops the warnings of model validation about
+// what lies outside an AWS snapshot (model.ErrOutsideSnapshot) for places
+// in files of a snapshot (fromSnapshot): the importer has already warned
+// about each, in its own words. The same warnings about a YAML file, such
+// as the output of vpcreach import, stay.
+func withoutImportedOutside(ds model.Diagnostics, fromSnapshot func(file string) bool) model.Diagnostics {
+	out := ds[:0:0]
+	for _, d := range ds {
+		if d.Severity == model.SeverityWarning && errors.Is(d, model.ErrOutsideSnapshot) && fromSnapshot(d.Pos.File) {
+			continue
+		}
+		out = append(out, d)
+	}
+	return out
 }
 
 // diagLine renders a diagnostic as Diagnostic.Error does, with a "note: "

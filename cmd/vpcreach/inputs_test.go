@@ -35,7 +35,7 @@ func TestMaxInputSize(t *testing.T) {
 		{[]string{"validate", path}, exitOK, ""},
 		{[]string{"validate", "--max-input-size", "2k", path}, exitOK, ""},
 		{[]string{"lint", "--max-input-size=1024", path}, exitInvalid, "above the 1 KiB limit"},
-		{[]string{"validate", "--max-input-size", "0", path}, exitInvalid, "invalid value \"0\" for flag -max-input-size: not a size"},
+		{[]string{"validate", "--max-input-size", "0", path}, exitInvalid, "invalid value \"0\" for flag --max-input-size: not a size"},
 		{[]string{"validate", "--max-input-size", "12XB", path}, exitInvalid, "not a size"},
 	} {
 		var out, errOut bytes.Buffer

@@ -72,6 +72,8 @@ type findingJSON struct {
 	Column    int    `json:"column"`
 	Path      string `json:"path,omitempty"`
 	Component string `json:"component,omitempty"`
+	// Input is the input the finding comes from, with --each.
+	Input string `json:"input,omitempty"`
 }
 
 type ruleJSON struct {
@@ -83,15 +85,92 @@ type ruleJSON struct {
 	Semantics   []string `json:"semantics,omitempty"`
 }
 
+// lintResult is the lint of one network.
+type lintResult struct {
+	network
+	findings []lint.Finding
+	// warnings are the validation warnings of the input.
+	warnings model.Diagnostics
+	// errors are the errors of an input that could not be read; err, a
+	// failure of the lint itself. Either makes the input invalid.
+	errors model.Diagnostics
+	err    string
+}
+
+func (r lintResult) valid() bool { return len(r.errors) == 0 && r.err == "" }
+
+// lintNetwork reads a network and lints it, with the vpcreach:ignore
+// comments of its topology files.
+func lintNetwork(n network, opts lint.Options) lintResult {
+	r := lintResult{network: n}
+	m, diags := readInputs(n.files, n.fromAWS)
+	if errs := diags.Errors(); len(errs) > 0 || m == nil {
+		r.errors = errs
+		if len(errs) == 0 {
+			r.err = "invalid input: nothing to read"
+		}
+		return r
+	}
+	r.warnings = diags.Warnings()
+	igs, err := lint.ReadIgnores(topologyFiles(n.files)...)
+	if err != nil {
+		r.err = err.Error()
+		return r
+	}
+	opts.Ignores = igs
+	if r.findings, err = lint.Run(m, opts); err != nil {
+		r.err = err.Error()
+	}
+	return r
+}
+
+// printInvalid prints on standard error why an input could not be linted
+// or checked.
+func printInvalid(errOut io.Writer, cmd string, n network, errs model.Diagnostics, err string) {
+	for _, d := range errs {
+		fmt.Fprintln(errOut, diagText(d))
+	}
+	if err != "" {
+		fmt.Fprintf(errOut, "vpcreach %s: %s%s\n", cmd, inputPrefix(n), safe(err))
+		return
+	}
+	fmt.Fprintf(errOut, "vpcreach %s: %sinvalid input: %s\n", cmd, inputPrefix(n), plural(len(errs), "error"))
+}
+
+// invalidItem is a JUnit test case that fails because an input could not
+// be read (--each, where the other inputs still report).
+func invalidItem(n network, errs model.Diagnostics, err string) report.Item {
+	msg := err
+	if msg == "" {
+		msg = "invalid input: " + plural(len(errs), "error")
+	}
+	return report.Item{Rule: "invalid-input", Level: model.SeverityError, Message: msg, Detail: invalidText(errs),
+		Name: "invalid input " + n.input, Pos: model.Position{File: n.input}}
+}
+
+func severityOf(findings []lint.Finding) map[model.Severity]int {
+	counts := map[model.Severity]int{}
+	for _, f := range findings {
+		counts[f.Severity]++
+	}
+	return counts
+}
+
+func countsOf(c map[model.Severity]int) countsJSON {
+	return countsJSON{c[model.SeverityError], c[model.SeverityWarning], c[model.SeverityNote]}
+}
+
 func runLint(args []string, out, errOut io.Writer) int {
-	fs := newFlags("lint", "FILE...", errOut, nil)
+	fs := newFlags("lint", "FILE...", out, errOut, nil)
 	output := formatFlag("text")
-	fs.Var(&output, "output", "output format: text, json, sarif or junit")
+	fs.Var(&output, "output", "output `format`: text, json, sarif or junit")
 	failOn := severityFlag{model.SeverityWarning}
-	fs.Var(&failOn, "fail-on", "exit 1 when a finding is at least this severe: error, warning or note")
-	var disable listFlag
-	fs.Var(&disable, "disable", "a rule id not to run (repeatable, or comma-separated)")
+	fs.Var(&failOn, "fail-on", "exit 1 when a finding is at least this `severity`: error, warning or note")
+	var disable, only listFlag
+	fs.Var(&disable, "disable", "a `rule` id not to run (repeatable, or comma-separated)")
+	fs.Var(&only, "only", "run only this `rule` (repeatable, or comma-separated)")
 	listRules := fs.Bool("rules", false, "list the rules and exit")
+	each := addEach(fs, "lint it alone (a directory of unrelated scenarios)")
 	fromAWS := addFromAWS(fs)
 	baseDir := addBaseDir(fs)
 	files, code, ok := parseCommand(fs, args, 0, -1)
@@ -101,79 +180,153 @@ func runLint(args []string, out, errOut io.Writer) int {
 	if *listRules {
 		return printRules(out, output)
 	}
+	for _, f := range []struct {
+		name string
+		ids  listFlag
+	}{{"disable", disable}, {"only", only}} {
+		if err := lint.CheckRuleIDs(f.ids...); err != nil {
+			fmt.Fprintf(errOut, "vpcreach lint: --%s: %s\n", f.name, safe(err.Error()))
+			return exitInvalid
+		}
+	}
 	if len(files)+len(*fromAWS) == 0 {
 		fmt.Fprintln(errOut, "vpcreach lint: missing FILE argument")
 		fs.Usage()
 		return exitInvalid
 	}
-	m, diags := readInputs(files, *fromAWS)
-	if errs := diags.Errors(); len(errs) > 0 || m == nil {
-		for _, d := range errs {
-			fmt.Fprintln(errOut, diagText(d))
+	opts := lint.Options{Disable: disable, Only: only}
+	var results []lintResult
+	code = exitOK
+	for _, n := range networksOf(files, *fromAWS, *each) {
+		r := lintNetwork(n, opts)
+		if !r.valid() {
+			printInvalid(errOut, "lint", n, r.errors, r.err)
+			if !*each {
+				return exitInvalid
+			}
+			code = exitInvalid
 		}
-		fmt.Fprintf(errOut, "vpcreach lint: invalid input: %s\n", plural(len(errs), "error"))
+		results = append(results, r)
+	}
+	var all []lint.Finding
+	for _, r := range results {
+		all = append(all, r.findings...)
+	}
+	rep := report.Report{Tool: tool(), Suite: "vpcreach.lint", Rules: report.LintRules(), Items: report.LintItems(all), FailOn: failOn.s}
+	if err := writeLint(out, output, results, rep, *each, *baseDir); err != nil {
+		fmt.Fprintf(errOut, "vpcreach lint: %s\n", err)
 		return exitInvalid
-	}
-	findings, err := lint.Run(m, lint.Options{Disable: disable})
-	if err != nil {
-		fmt.Fprintf(errOut, "vpcreach lint: %s\n", safe(err.Error()))
-		return exitInvalid
-	}
-	counts := map[model.Severity]int{}
-	for _, f := range findings {
-		counts[f.Severity]++
-	}
-	rep := report.Report{Tool: tool(), Suite: "vpcreach.lint", Rules: report.LintRules(), Items: report.LintItems(findings), FailOn: failOn.s}
-	switch output {
-	case "json":
-		res := struct {
-			Findings []findingJSON `json:"findings"`
-			Counts   countsJSON    `json:"counts"`
-		}{Findings: []findingJSON{}, Counts: countsJSON{counts[model.SeverityError], counts[model.SeverityWarning], counts[model.SeverityNote]}}
-		for _, f := range findings {
-			res.Findings = append(res.Findings, findingJSON{f.Rule, f.Severity.String(), f.Message, f.Pos.File, f.Pos.Line, f.Pos.Column, f.Path, string(f.Component)})
-		}
-		writeJSON(out, res)
-	case "sarif":
-		if rep.BaseDir, err = sarifBase(*baseDir); err == nil {
-			err = rep.WriteSARIF(out)
-		}
-		if err != nil {
-			fmt.Fprintf(errOut, "vpcreach lint: %s\n", err)
-			return exitInvalid
-		}
-	case "junit":
-		if err := rep.WriteJUnit(out); err != nil {
-			fmt.Fprintf(errOut, "vpcreach lint: %s\n", err)
-			return exitInvalid
-		}
-	default:
-		for _, f := range findings {
-			fmt.Fprintln(out, safe(f.String()))
-		}
-		fmt.Fprintf(out, "%s: %s\n", plural(len(findings), "finding"),
-			severityCounts(counts[model.SeverityError], counts[model.SeverityWarning], counts[model.SeverityNote]))
 	}
 	// A validation warning that a finding already reports, at the same
 	// place, is not repeated.
-	reported := map[model.Position]bool{}
-	for _, f := range findings {
-		reported[f.Pos] = true
-	}
-	for _, w := range diags.Warnings() {
-		if !reported[w.Pos] {
-			fmt.Fprintln(errOut, diagText(w))
+	for _, r := range results {
+		reported := map[model.Position]bool{}
+		for _, f := range r.findings {
+			reported[f.Pos] = true
+		}
+		for _, w := range r.warnings {
+			if !reported[w.Pos] {
+				fmt.Fprintln(errOut, diagText(w))
+			}
 		}
 	}
 	if rep.Failed() > 0 {
-		return exitFindings
+		code = worse(code, exitFindings)
 	}
-	return exitOK
+	return code
+}
+
+// writeLint prints the findings in the chosen format; with each, grouped
+// by input.
+func writeLint(out io.Writer, output formatFlag, results []lintResult, rep report.Report, each bool, baseDir string) error {
+	switch output {
+	case "json":
+		type inputJSON struct {
+			Input  string           `json:"input"`
+			Valid  bool             `json:"valid"`
+			Errors []diagnosticJSON `json:"errors,omitempty"`
+			Error  string           `json:"error,omitempty"`
+			Counts countsJSON       `json:"counts"`
+		}
+		res := struct {
+			Findings []findingJSON `json:"findings"`
+			Counts   countsJSON    `json:"counts"`
+			Inputs   []inputJSON   `json:"inputs,omitempty"`
+		}{Findings: []findingJSON{}}
+		var all []lint.Finding
+		for _, r := range results {
+			for _, f := range r.findings {
+				res.Findings = append(res.Findings, findingJSON{f.Rule, f.Severity.String(), f.Message, f.Pos.File, f.Pos.Line, f.Pos.Column,
+					f.Path, string(f.Component), r.input})
+			}
+			all = append(all, r.findings...)
+			if each {
+				in := inputJSON{Input: r.input, Valid: r.valid(), Error: r.err, Counts: countsOf(severityOf(r.findings))}
+				if len(r.errors) > 0 {
+					in.Errors = toDiagnosticsJSON(r.errors)
+				}
+				res.Inputs = append(res.Inputs, in)
+			}
+		}
+		res.Counts = countsOf(severityOf(all))
+		writeJSON(out, res)
+	case "sarif":
+		var err error
+		if rep.BaseDir, err = sarifBase(baseDir); err != nil {
+			return err
+		}
+		return rep.WriteSARIF(out)
+	case "junit":
+		if !each {
+			return rep.WriteJUnit(out)
+		}
+		var reps []report.Report
+		for _, r := range results {
+			one := rep
+			one.Input = r.input
+			one.Items = report.LintItems(r.findings)
+			if !r.valid() {
+				one.Items = []report.Item{invalidItem(r.network, r.errors, r.err)}
+			}
+			reps = append(reps, one)
+		}
+		return report.WriteJUnitSuites(out, reps...)
+	default:
+		var all []lint.Finding
+		invalid := 0
+		for _, r := range results {
+			all = append(all, r.findings...)
+			for _, f := range r.findings {
+				fmt.Fprintln(out, safe(f.String()))
+			}
+			switch {
+			case !each:
+			case !r.valid():
+				invalid++
+				fmt.Fprintf(out, "%snot linted: the input is invalid (errors on standard error)\n", inputPrefix(r.network))
+			default:
+				fmt.Fprintf(out, "%s%s\n", inputPrefix(r.network), findingCounts(r.findings))
+			}
+		}
+		if each {
+			fmt.Fprintln(out, eachSummary(len(results), invalid, findingCounts(all)))
+		} else {
+			fmt.Fprintln(out, findingCounts(all))
+		}
+	}
+	return nil
+}
+
+// findingCounts returns "3 findings: 0 errors, 2 warnings, 1 note".
+func findingCounts(findings []lint.Finding) string {
+	c := severityOf(findings)
+	return fmt.Sprintf("%s: %s", plural(len(findings), "finding"),
+		severityCounts(c[model.SeverityError], c[model.SeverityWarning], c[model.SeverityNote]))
 }
 
 // addBaseDir adds --base-dir, for the commands that write SARIF.
 func addBaseDir(fs *flag.FlagSet) *string {
-	return fs.String("base-dir", "", "with --output sarif: the directory file URIs are relative to (default: the root of the git repository holding the current directory, else the current directory)")
+	return fs.String("base-dir", "", "with --output sarif: the `directory` file URIs are relative to (default: the root of the git repository holding the current directory, else the current directory)")
 }
 
 // sarifBase returns the base directory of SARIF artifact URIs: dir, or

@@ -1,18 +1,28 @@
 // Command vpcreach checks AWS VPC network topologies offline: it validates
-// topology files, finds overlapping address spaces, and (as the engine
-// grows) answers "can A reach B?".
+// topology files, answers "can A reach B?" hop by hop, checks a topology's
+// expectations, lints it, answers whole-network questions, and imports AWS
+// snapshots.
 //
 // Usage:
 //
-//	vpcreach validate FILE...      check files against the format and AWS's rules
-//	vpcreach overlaps FILE...      list overlapping CIDRs and how they are connected
-//	vpcreach example               print an example topology
-//	vpcreach schema                print the JSON Schema of the format
-//	vpcreach version               print the version
+//	vpcreach validate FILE...                check files against the format and AWS's rules
+//	vpcreach reach FILE... --from A --to B   can A reach B? both paths, every blocker
+//	vpcreach check FILE...                   check the topology's expectations
+//	vpcreach lint FILE...                    flag risky, broken or wasteful choices
+//	vpcreach who-can-reach FILE... --to X    every source that reaches X
+//	vpcreach exposure FILE...                everything reachable from the internet
+//	vpcreach matrix FILE... --port N         which subnets (or instances) reach which
+//	vpcreach overlaps FILE...                overlapping CIDRs and how they are connected
+//	vpcreach import aws DIR|FILE             an AWS snapshot as a topology file
+//	vpcreach generate --vpcs N --seed S      a synthetic enterprise topology
+//	vpcreach example | schema | version      an example topology, the JSON Schema, the version
 //
-// Every command that prints a result takes --output text|json. Exit codes:
-// 0 clean, 1 findings (overlaps at warning level or above), 2 invalid input
-// or usage. Errors go to standard error.
+// Several files are merged into one network; validate, check and lint take
+// --each to read each file as its own network. 'vpcreach --help' and
+// 'vpcreach COMMAND --help' print the usage, 'vpcreach --version' the
+// version. Every command that prints a result takes --output text|json.
+// Exit codes: 0 clean, 1 findings, 2 invalid input or usage. Errors go to
+// standard error.
 package main
 
 import "os"

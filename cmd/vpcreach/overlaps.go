@@ -6,7 +6,7 @@ import (
 	"io"
 
 	"github.com/vpcreach/vpcreach/model"
-	"github.com/vpcreach/vpcreach/solver"
+	"github.com/vpcreach/vpcreach/overlap"
 )
 
 type spaceJSON struct {
@@ -45,7 +45,7 @@ type countsJSON struct {
 
 func runOverlaps(args []string, out, errOut io.Writer) int {
 	var output outputFlag
-	fs := newFlags("overlaps", "FILE...", errOut, &output)
+	fs := newFlags("overlaps", "FILE...", out, errOut, &output)
 	files, fromAWS, code, ok := parseInputs(fs, args)
 	if !ok {
 		return code
@@ -67,7 +67,7 @@ func runOverlaps(args []string, out, errOut io.Writer) int {
 		fmt.Fprintf(errOut, "vpcreach overlaps: invalid input: %s\n", plural(len(blocking), "error"))
 		return exitInvalid
 	}
-	overlaps := solver.Overlaps(m)
+	overlaps := overlap.Find(m)
 	var counts countsJSON
 	for _, o := range overlaps {
 		switch o.Severity() {

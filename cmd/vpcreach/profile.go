@@ -25,8 +25,8 @@ type profiling struct{ cpu, mem *string }
 
 func addProfiling(fs *flag.FlagSet) profiling {
 	return profiling{
-		cpu: fs.String("cpuprofile", "", "write a CPU profile to this file (for reporting a slow run); an existing file must be a Go pprof profile"),
-		mem: fs.String("memprofile", "", "write a memory profile to this file; an existing file must be a Go pprof profile"),
+		cpu: fs.String("cpuprofile", "", "write a CPU profile to this `file` (for reporting a slow run); an existing file must be a Go pprof profile"),
+		mem: fs.String("memprofile", "", "write a memory profile to this `file`; an existing file must be a Go pprof profile"),
 	}
 }
 

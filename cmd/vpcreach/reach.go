@@ -34,19 +34,19 @@ func (f *portRangeFlag) Set(s string) error {
 
 func runReach(args []string, out, errOut io.Writer) int {
 	var output outputFlag
-	fs := newFlags("reach", "FILE... --from A --to B", errOut, &output)
-	from := fs.String("from", "", "source: instance or interface id, address (ADDRESS@VPC when spaces overlap), internet, or external network id")
-	to := fs.String("to", "", "destination, in the same forms")
+	fs := newFlags("reach", "FILE... --from A --to B", out, errOut, &output)
+	from := fs.String("from", "", "the `source`: instance or interface id or name, address (ADDRESS@VPC when spaces overlap), internet, or external network id")
+	to := fs.String("to", "", "the `destination`, in the same forms")
 	proto := protocolFlag{model.ProtocolTCP}
-	fs.Var(&proto, "protocol", "tcp, udp, icmp, all, or a protocol number")
+	fs.Var(&proto, "protocol", "the `protocol`: tcp, udp, icmp, all, or a protocol number")
 	var port portFlag
 	fs.Var(&port, "port", "destination `port`, 1-65535 (tcp, udp)")
 	icmpType := icmpFlag{8, "an ICMP type"}
 	fs.Var(&icmpType, "icmp-type", "ICMP `type`, 0-255 (icmp)")
 	icmpCode := icmpFlag{0, "an ICMP code"}
 	fs.Var(&icmpCode, "icmp-code", "ICMP `code`, 0-255 (icmp)")
-	eph := portRangeFlag{solver.DefaultEphemeral}
-	fs.Var(&eph, "ephemeral", "the client's ephemeral port range, which responses return to")
+	eph := portRangeFlag{solver.DefaultEphemeral()}
+	fs.Var(&eph, "ephemeral", "the client's ephemeral port `range`, which responses return to")
 	files, fromAWS, code, ok := parseInputs(fs, args)
 	if !ok {
 		return code

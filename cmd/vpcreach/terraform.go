@@ -76,8 +76,8 @@ func tfResolve(files []string, s string) string {
 // equivalent topology as YAML: vpcreach import terraform FILE [--file OUT].
 // A plan's planned values are written (the proposed network).
 func runImportTerraform(args []string, out, errOut io.Writer) int {
-	fs := newFlags("import", "terraform FILE", errOut, nil)
-	output := fs.String("file", "", "write the YAML to this file instead of standard output (atomically)")
+	fs := newFlags("import", "terraform FILE", out, errOut, nil)
+	output := fs.String("file", "", "write the YAML to this `file` instead of standard output (atomically)")
 	force := fs.Bool("force", false, "with --file: replace the file if it exists")
 	prior := fs.Bool("prior", false, "write a plan's prior state (the network before the change) instead of its planned values")
 	pos, code, ok := parseCommand(fs, args, 0, 1)

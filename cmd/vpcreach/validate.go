@@ -65,42 +65,70 @@ type validateJSON struct {
 	// topology files give none.
 	Notes   []diagnosticJSON `json:"notes,omitempty"`
 	Summary *summaryJSON     `json:"summary,omitempty"`
+	// Inputs holds the validation of each input, with --each (Summary is
+	// then in each of them).
+	Inputs []validateInputJSON `json:"inputs,omitempty"`
+}
+
+// validateInputJSON is the validation of one input, with --each.
+type validateInputJSON struct {
+	Input    string           `json:"input"`
+	Valid    bool             `json:"valid"`
+	Errors   []diagnosticJSON `json:"errors"`
+	Warnings []diagnosticJSON `json:"warnings"`
+	Summary  *summaryJSON     `json:"summary,omitempty"`
 }
 
 func runValidate(args []string, out, errOut io.Writer) int {
 	var output outputFlag
-	fs := newFlags("validate", "FILE...", errOut, &output)
+	fs := newFlags("validate", "FILE...", out, errOut, &output)
+	each := addEach(fs, "validate it alone (ids need be unique only within it)")
 	files, fromAWS, code, ok := parseInputs(fs, args)
 	if !ok {
 		return code
 	}
-	m, diags := readInputs(files, fromAWS)
-	errs, warns := diags.Errors(), diags.Warnings()
-	valid := len(errs) == 0
-	if output == "json" {
-		res := validateJSON{Valid: valid, Files: append(files, fromAWS...), Errors: toDiagnosticsJSON(errs), Warnings: toDiagnosticsJSON(warns)}
-		if ns := notes(diags); len(ns) > 0 {
-			res.Notes = toDiagnosticsJSON(ns)
-		}
+	res := validateJSON{Valid: true, Files: append(files, fromAWS...), Errors: []diagnosticJSON{}, Warnings: []diagnosticJSON{}}
+	invalid := 0
+	for _, n := range networksOf(files, fromAWS, *each) {
+		m, diags := readInputs(n.files, n.fromAWS)
+		errs, warns := diags.Errors(), diags.Warnings()
+		valid := len(errs) == 0 && m != nil
+		res.Valid = res.Valid && valid
+		res.Errors = append(res.Errors, toDiagnosticsJSON(errs)...)
+		res.Warnings = append(res.Warnings, toDiagnosticsJSON(warns)...)
+		res.Notes = append(res.Notes, toDiagnosticsJSON(notes(diags))...)
+		var s *summaryJSON
 		if valid {
-			s := summarize(m)
-			res.Summary = &s
+			sum := summarize(m)
+			s = &sum
 		}
-		writeJSON(out, res)
-	} else {
-		for _, d := range diags {
-			fmt.Fprintln(errOut, diagText(d))
+		if *each {
+			res.Inputs = append(res.Inputs, validateInputJSON{Input: n.input, Valid: valid, Errors: toDiagnosticsJSON(errs), Warnings: toDiagnosticsJSON(warns), Summary: s})
+		} else {
+			res.Summary = s
 		}
-		if valid {
-			s := summarize(m)
-			fmt.Fprintf(out, "valid: %s, %s, %s, %s, %s, %s; %s\n",
-				plural(s.VPCs, "VPC"), plural(s.Subnets, "subnet"), plural(s.Instances, "instance"),
-				plural(s.PeeringConnections, "peering connection"), plural(s.TransitGateways, "transit gateway"),
-				plural(s.Expectations, "expectation"), plural(len(warns), "warning"))
+		if output != "json" {
+			for _, d := range diags {
+				fmt.Fprintln(errOut, diagText(d))
+			}
+			if valid {
+				fmt.Fprintf(out, "%svalid: %s, %s, %s, %s, %s, %s; %s\n", inputPrefix(n),
+					plural(s.VPCs, "VPC"), plural(s.Subnets, "subnet"), plural(s.Instances, "instance"),
+					plural(s.PeeringConnections, "peering connection"), plural(s.TransitGateways, "transit gateway"),
+					plural(s.Expectations, "expectation"), plural(len(warns), "warning"))
+			}
+		}
+		if !valid {
+			invalid++
+			fmt.Fprintf(errOut, "vpcreach validate: %s%s\n", inputPrefix(n), plural(len(errs), "error"))
 		}
 	}
-	if !valid {
-		fmt.Fprintf(errOut, "vpcreach validate: %s\n", plural(len(errs), "error"))
+	if output == "json" {
+		writeJSON(out, res)
+	} else if *each {
+		fmt.Fprintln(out, eachSummary(len(res.Inputs), 0, fmt.Sprintf("%d valid, %d invalid", len(res.Inputs)-invalid, invalid)))
+	}
+	if !res.Valid {
 		return exitInvalid
 	}
 	return exitOK

@@ -11,7 +11,7 @@ import (
 	"testing"
 )
 
-var public = []string{"model", "routing", "sgeval", "solver", "lint", "report", "reachtest", "awsimport"}
+var public = []string{"model", "routing", "sgeval", "solver", "overlap", "lint", "report", "reachtest", "awsimport"}
 
 // TestExportedIdentifiersAreDocumented lists exported types, functions,
 // methods, constants and variables without a doc comment.

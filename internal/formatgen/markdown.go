@@ -43,7 +43,8 @@ it lists exactly the keys the loader accepts.
   nearest existing id is suggested.
 - **Strict decoding.** An unknown key, a key given twice, a value of the
   wrong YAML type (a list where a string belongs), a value that does not
-  parse, a missing required key and a duplicate id are all errors. Each is
+  parse, a missing or empty required value (a blank string, an empty
+  list), an empty id and a duplicate id are all errors. Each is
   reported with its place (file:line:column) and field path, and one run
   reports every error of every file:
 
@@ -52,7 +53,9 @@ it lists exactly the keys the loader accepts.
   ` + "```" + `
 - **Absent and null.** A key written with no value (` + "`key:`" + ` or
   ` + "`key: ~`" + `) counts as absent. An absent key takes the default shown
-  in the tables, which is AWS's default for a resource you create.
+  in the tables, which is AWS's default for a resource you create. To
+  leave an optional reference out, leave its key out: an empty id
+  (` + "`route_table: \"\"`" + `) is an error, not "none".
 - **YAML features.** Anchors and aliases work; merge keys (` + "`<<`" + `) do
   not. A file holds one YAML document.
 - **Several files.** A topology may be split over several files, per account
@@ -73,7 +76,7 @@ The *type* column of the tables below uses these words.
 | CIDR | An IPv4 block with its host bits zero: ` + "`10.0.0.0/16`" + `. vpcreach models IPv4 only. |
 | address | An IPv4 address: ` + "`10.0.1.10`" + `. |
 | CIDR or prefix list id | A CIDR, or the id of a prefix list: ` + "`0.0.0.0/0`, `pl-s3-apse1`" + `. Text that starts with a digit must be a CIDR. |
-| CIDR or id | A CIDR, or the id of a security group or prefix list: ` + "`10.0.0.0/16`, `sg-b-nlb`" + `. |
+| CIDR or id | A CIDR, or the id of a security group or prefix list: ` + "`10.0.0.0/16`, `sg-b-nlb`" + `. A group may be written with its owner's account, as AWS's UserIdGroupPairs name a group of another account: ` + "`111111111111/sg-b-nlb`" + `. Group ids are unique in a topology, as in AWS, so the account does not choose the group: it is checked, and validation fails when the group belongs to another account (its VPC's account, or an account its VPC's subnets are shared with). |
 | protocol | ` + "`tcp`, `udp`, `icmp`, `icmpv6`, `all`" + ` (or ` + "`-1`" + `, as AWS writes it), or an IP protocol number from 1 to 254, quoted or not. |
 | port range | One port (` + "`443`" + `), an inclusive range (` + "`1024-65535`" + `) or ` + "`all`" + ` (0-65535). |
 | integer | A whole number, within the range given. |

@@ -145,7 +145,7 @@ var s3Ranges = map[string][]string{
 
 // publicPool is where public addresses (instances' public IPs, NAT
 // gateways' Elastic IPs) come from: far from the S3 placeholders and from
-// solver.InternetHost.
+// solver.InternetHost().
 var publicPool = netip.MustParsePrefix("54.144.0.0/12")
 
 var appNames = []string{"payments", "orders", "inventory", "search", "identity", "billing", "analytics",

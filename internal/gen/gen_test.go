@@ -13,6 +13,7 @@ import (
 
 	"github.com/vpcreach/vpcreach/internal/gen"
 	"github.com/vpcreach/vpcreach/model"
+	"github.com/vpcreach/vpcreach/overlap"
 	"github.com/vpcreach/vpcreach/solver"
 )
 
@@ -177,7 +178,7 @@ func TestShape(t *testing.T) {
 			assert.NotEmpty(t, v.NATGateways, "%s is public: it has NAT gateways", v.ID)
 		}
 	}
-	assert.Empty(t, solver.Overlaps(m), "no overlaps unless planted")
+	assert.Empty(t, overlap.Find(m), "no overlaps unless planted")
 }
 
 // Planted overlaps are reported, and none is peered or ambiguous in a
@@ -191,10 +192,10 @@ func TestPlantedOverlaps(t *testing.T) {
 			want++
 		}
 	}
-	got := solver.Overlaps(m)
+	got := overlap.Find(m)
 	assert.Len(t, got, want)
 	for _, o := range got {
-		assert.Equal(t, solver.OverlapRouted, o.Class, o.Message)
+		assert.Equal(t, overlap.Routed, o.Class, o.Message)
 	}
 }
 

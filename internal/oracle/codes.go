@@ -26,6 +26,7 @@ const (
 	codeACLPartialProto    = "ACL_PARTIAL_PROTOCOLS"
 	codeNoIGW              = "NO_INTERNET_GATEWAY"
 	codeNATInbound         = "NGW_INBOUND_NOT_ALLOWED"
+	codeNATProtocol        = "NGW_PROTOCOL_RESTRICTION"
 	codeEndpointFromPeer   = "VPCE_GATEWAY_NOT_FROM_PEER"
 	codeEndpointProtocol   = "VPCE_GATEWAY_PROTOCOL_RESTRICTION"
 	codeNotRunning         = "INSTANCE_NOT_RUNNING"

@@ -113,7 +113,7 @@ func (n *Network) Reach(q Query) Answer {
 		} else {
 			w.block(codeNoPublicAddress)
 		}
-	case !isPublic(dst.addr) && !n.skip["S-60/private-destination"]:
+	case !isPublic(dst.addr):
 		// The internet carries no private addresses: nothing there can
 		// send to one (S-60).
 		w.block(codeNotFound)

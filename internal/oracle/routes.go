@@ -171,11 +171,6 @@ func (n *Network) tgwRoutes(t *model.TransitGateway, rt *model.TGWRouteTable) []
 			for _, c := range n.prefixList(r.Destination.PrefixList) {
 				x := base
 				x.dest, x.rank, x.tie = c, rankTGWPrefixList, r.Destination.PrefixList
-				if n.skip["S-52"] {
-					// The older reading: prefix-list routes rank with static
-					// ones.
-					x.rank = rankTGWStatic
-				}
 				out = append(out, x)
 			}
 			continue

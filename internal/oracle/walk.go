@@ -115,7 +115,7 @@ func (w *walk) send(x *iface) arrival {
 // routeFrom moves the packet on from subnet sn, where it is (S-10..S-16).
 func (w *walk) routeFrom(sn *model.Subnet) arrival {
 	v := w.n.vpcOfSubnet(sn)
-	if sn.CIDRBlock.Contains(w.pkt.Dst) && !w.n.skip["S-16"] {
+	if sn.CIDRBlock.Contains(w.pkt.Dst) {
 		// Between two interfaces of one subnet the packet is delivered at
 		// layer 2, whatever the table says (S-16).
 		return w.deliverInVPC(v, sn)
@@ -272,7 +272,7 @@ func (w *walk) toInternetGateway(v *model.VPC, from *model.Subnet) arrival {
 	for _, x := range w.n.ifaces {
 		// A public or Elastic IP belongs to the interface's primary private
 		// address (model: public_ip, elastic_ip).
-		if x.vpc == v && (x.primary() == w.pkt.Src || (w.n.skip["S-60/primary-address"] && x.holds(w.pkt.Src))) {
+		if x.vpc == v && x.primary() == w.pkt.Src {
 			owner = x
 		}
 	}
@@ -311,8 +311,15 @@ func (w *walk) fromInternet(x *iface) arrival {
 
 // toNAT sends the packet through NAT gateway x, which puts its own private
 // address in place of the source and routes it on from its subnet (S-61).
+// A NAT gateway carries tcp, udp and icmp only (VPC user guide, NAT
+// gateway basics): "all traffic" includes the protocols it does not carry.
 func (w *walk) toNAT(x *iface, from *model.Subnet) arrival {
 	w.crossACLs(from, x.subnet)
+	switch w.pkt.Protocol {
+	case model.ProtocolTCP, model.ProtocolUDP, model.ProtocolICMP:
+	default:
+		w.block(codeNATProtocol)
+	}
 	w.translations = append(w.translations, translation{x, w.pkt.Src})
 	w.pkt.Src = x.primary()
 	return w.routeFrom(x.subnet)
@@ -479,12 +486,12 @@ func (w *walk) toGatewayEndpoint(v *model.VPC, from *model.Subnet) arrival {
 // what is not addressed to it. It forwards the packet by its own subnet's
 // table.
 func (w *walk) toAppliance(x *iface, from *model.Subnet) arrival {
-	if !w.n.skip["S-15"] && (x.instance == "" || !x.running) {
+	if x.instance == "" || !x.running {
 		w.block(codeBadStateRoute)
 		return drop
 	}
 	w.crossACLs(from, x.subnet)
-	if x.holds(w.pkt.Dst) && !w.n.skip["S-15/own-address"] {
+	if x.holds(w.pkt.Dst) {
 		// The packet is for the appliance itself: it has arrived.
 		return w.arrive(x)
 	}
@@ -501,7 +508,7 @@ func (w *walk) toAppliance(x *iface, from *model.Subnet) arrival {
 			w.warn(codeApplianceAsymmetry)
 		}
 		w.checkIngress(x)
-		w.sent = append(w.sent, sentBy{x, true, w.pkt, w.tgwCrossings, w.regionCrossings})
+		w.sent = append(w.sent, sentBy{x, w.pkt, w.tgwCrossings, w.regionCrossings})
 	}
 	w.passed = append(w.passed, x)
 	return w.routeFrom(x.subnet)
@@ -515,14 +522,10 @@ func (w *walk) toAppliance(x *iface, from *model.Subnet) arrival {
 // forwarded (S-18).
 func (w *walk) checkIngress(x *iface) {
 	refs := w.regionCrossings == 0 && !w.tgwWithoutRefs
-	if len(w.passed) > 0 && !w.n.skip["S-18"] {
+	if len(w.passed) > 0 {
 		refs = false
 	}
-	peer := w.source
-	if w.leg == response && w.n.skip["S-22/response-appliance"] {
-		peer = nil
-	}
-	w.checkGroups(x, true, w.pkt, peer, refs)
+	w.checkGroups(x, true, w.pkt, w.source, refs)
 }
 
 // sentBy is an interface that sent the packet on (the source, or an
@@ -531,7 +534,6 @@ func (w *walk) checkIngress(x *iface) {
 // rules are checked once the walk knows where the packet arrived.
 type sentBy struct {
 	iface                         *iface
-	appliance                     bool
 	pkt                           Packet
 	tgwCrossings, regionCrossings int
 }
@@ -541,7 +543,9 @@ type sentBy struct {
 // matches the interface it arrived at, unless a transit gateway (outbound
 // references never match across one) or a peering between regions came
 // after (S-22). A NAT gateway after does not matter: it rewrites the
-// source, not the destination.
+// source, not the destination; nor does an appliance after (S-18 is
+// about the destination's inbound rules: AWS's middlebox note speaks of
+// references "as the source").
 func (w *walk) checkEgress(arr arrival) {
 	var peer *iface
 	if arr.kind == atInterface {
@@ -549,18 +553,6 @@ func (w *walk) checkEgress(arr arrival) {
 	}
 	for _, s := range w.sent {
 		refs := w.tgwCrossings == s.tgwCrossings && w.regionCrossings == s.regionCrossings
-		switch {
-		case !s.appliance && w.n.skip["S-22/egress-after-nat"] && len(w.translations) > 0:
-			// The older reading: a NAT gateway stops the source's outbound
-			// references too.
-			refs = false
-		case s.appliance && w.leg == request && w.n.skip["S-22/appliance-egress"],
-			s.appliance && w.leg == response && w.n.skip["S-22/response-appliance"]:
-			// The older reading: an appliance's outbound rules match no
-			// reference.
-			w.checkGroups(s.iface, false, s.pkt, nil, false)
-			continue
-		}
 		w.checkGroups(s.iface, false, s.pkt, peer, refs)
 	}
 }
@@ -575,7 +567,7 @@ func (w *walk) checkGroups(x *iface, ingress bool, p Packet, peer *iface, refs b
 	if ingress {
 		addr = p.Src
 	}
-	if peer != nil && !(peer.holds(addr) && (addr == peer.primary() || !w.n.skip["S-22"])) {
+	if peer != nil && !peer.holds(addr) {
 		peer = nil
 	}
 	ports := []uint16{p.DstPort}
@@ -603,9 +595,13 @@ func (w *walk) checkGroups(x *iface, ingress bool, p Packet, peer *iface, refs b
 	if peer != nil && !refs && allow(peer.groups) {
 		// A rule references a group of the peer, but the path does not
 		// preserve references (S-22); a transit gateway without group
-		// referencing says so (outbound references never match across one).
+		// referencing says so (outbound references never match across
+		// one), unless an appliance forwarded the request before: where
+		// both stop references, the engine names the appliance (S-18),
+		// which referencing on the gateway would not fix.
 		code = codeRefsNotPreserved
-		if w.tgwWithoutRefs && (ingress || w.tgwCrossings == 0) {
+		forwarded := ingress && w.leg == request && len(w.passed) > 0
+		if w.tgwWithoutRefs && (ingress || w.tgwCrossings == 0) && !forwarded {
 			code = codeRefsUnsupported
 		}
 	}

@@ -1,0 +1,75 @@
+package model_test
+
+import (
+	"errors"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/vpcreach/vpcreach/model"
+)
+
+const namedYAML = `version: 1
+accounts: [{id: "111111111111", name: shop}]
+vpcs:
+  - id: vpc-a
+    name: shop-vpc
+    account: "111111111111"
+    region: eu-west-1
+    cidr_blocks: [10.0.0.0/16]
+    internet_gateway: igw-a
+    vpn_gateway: vgw-a
+    subnets: [{id: sn-a, name: shop-subnet, az: eu-west-1a, cidr_block: 10.0.1.0/24}]
+    security_groups: [{id: sg-a, name: shop-sg, description: a}]
+    nat_gateways: [{id: nat-a, name: shop-nat, subnet: sn-a, private_ip: 10.0.1.4, public_ip: 203.0.113.4}]
+    endpoints: [{id: vpce-a, name: shop-ec2, type: interface, service: com.amazonaws.eu-west-1.ec2, subnets: [sn-a], private_ips: [10.0.1.50]}]
+    instances:
+      - {id: i-a, name: " shop-web ", eni: eni-a, subnet: sn-a, private_ip: 10.0.1.10}
+      - {id: i-b, name: shared, subnet: sn-a, private_ip: 10.0.1.11}
+    network_interfaces:
+      - {id: eni-b, name: shop-eni, subnet: sn-a, private_ip: 10.0.1.12}
+      - {id: eni-c, name: shared, subnet: sn-a, private_ip: 10.0.1.13}
+    load_balancers:
+      - {id: nlb-a, name: shop-nlb, type: network, scheme: internal, subnets: [sn-a]}
+prefix_lists: [{id: pl-a, name: shop-office, cidrs: [192.0.2.0/24]}]
+external_networks: [{id: onprem, name: shop-dc, cidrs: [192.168.0.0/16], via: vgw-a}]
+`
+
+func TestIndexNames(t *testing.T) {
+	m, _, err := model.LoadBytes("t.yaml", []byte(namedYAML))
+	require.NoError(t, err)
+	x, diags := model.NewIndex(m)
+	require.Empty(t, diags)
+	for id, want := range map[model.ID]string{
+		"111111111111": "shop", "vpc-a": "shop-vpc", "sn-a": "shop-subnet", "sg-a": "shop-sg",
+		"nat-a": "shop-nat", "vpce-a": "shop-ec2", "i-a": "shop-web", "eni-a": "shop-web",
+		"eni-b": "shop-eni", "nlb-a": "shop-nlb", "pl-a": "shop-office", "onprem": "shop-dc",
+		"igw-a": "", "unknown": "",
+	} {
+		assert.Equal(t, want, x.Name(id), "Name(%s)", id)
+	}
+
+	// Resources a query can name resolve by name; others do not.
+	for name, want := range map[string]model.ID{
+		"shop-web": "i-a", " shop-web": "i-a", "shop-eni": "eni-b", "shop-nat": "nat-a", "shop-ec2": "vpce-a",
+		"shop-nlb": "nlb-a", "shop-dc": "onprem", "shop-vpc": "", "shop-sg": "", "shop-office": "", "nobody": "",
+	} {
+		id, err := x.ResolveName(name)
+		require.NoError(t, err, "ResolveName(%q)", name)
+		assert.Equal(t, want, id, "ResolveName(%q)", name)
+	}
+
+	// The instance is counted once, though its interface alias eni-a
+	// shares its name; two resources that share one are ambiguous.
+	id, err := x.ResolveName("shared")
+	assert.Empty(t, id)
+	var amb *model.AmbiguousNameError
+	require.True(t, errors.As(err, &amb), "ResolveName(shared) = %v, want an AmbiguousNameError", err)
+	assert.True(t, errors.Is(err, model.ErrAmbiguousName))
+	assert.Equal(t, []model.ID{"eni-c", "i-b"}, amb.IDs)
+	assert.Equal(t, []model.Kind{model.KindNetworkInterface, model.KindInstance}, amb.Kinds)
+	assert.Equal(t, `"shared" is the name of 2 resources: network interface eni-c, instance i-b; write the id of the one you mean`, err.Error())
+
+	assert.Equal(t, []string{"shared", "shop-dc", "shop-ec2", "shop-eni", "shop-nat", "shop-nlb", "shop-web"}, x.NamedResources())
+}

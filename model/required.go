@@ -1,0 +1,106 @@
+package model
+
+import (
+	"reflect"
+	"strconv"
+	"strings"
+)
+
+// A field tagged required:"true" must hold a value, and an id is never
+// blank. Two checks share the work, each where it can see the problem:
+//
+//   - the decoder, on what a file says: a required key must be there and not
+//     null, and an id written blank (route_table: "", subnets: [""]) is an
+//     error wherever it is, since leaving it out is how a file says "none";
+//   - Validate, on every model, decoded or built in Go (requiredValues): a
+//     required field must not be blank (an empty string or id, an empty
+//     list, an unset enum, address or CIDR), and no list of ids holds a
+//     blank one.
+//
+// So nothing past validation meets a required value that is not there.
+
+// blankID reports whether s, written as an id, names nothing.
+func blankID(s string) bool { return strings.TrimSpace(s) == "" }
+
+// blankValue reports whether v, the value of a required field, holds
+// nothing: a blank string or id, an empty list, or the zero value of an
+// enum, address, CIDR or other value type. Numbers are not blank at zero:
+// their ranges are checked where they are used.
+func blankValue(v reflect.Value) bool {
+	switch v.Kind() {
+	case reflect.String:
+		return strings.TrimSpace(v.String()) == ""
+	case reflect.Slice:
+		return v.Len() == 0
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		return false
+	}
+	return v.IsZero()
+}
+
+// requiredValues reports every required field of the model that is blank
+// and every blank id in a list of ids, except where another check has
+// already reported an error at that field (skipping one never makes a
+// model valid: that other error stays).
+func (v *validator) requiredValues() {
+	reported := map[string]bool{}
+	for _, d := range v.list {
+		if d.Severity == SeverityError {
+			reported[d.Path] = true
+		}
+	}
+	v.requiredIn(reflect.ValueOf(v.m).Elem(), "", reported)
+}
+
+// requiredIn checks struct value s, at field path path, and every struct
+// below it.
+func (v *validator) requiredIn(s reflect.Value, path string, reported map[string]bool) {
+	si := infoOf(s.Type())
+	var src Source
+	if si.source != nil {
+		src = s.FieldByIndex(si.source).Interface().(Source)
+	}
+	// A model built in Go has no paths: name the field by the walk's.
+	named := func(at Source, p string) Source {
+		if src.Path == "" {
+			at.Path = p
+		}
+		return at
+	}
+	for _, f := range si.fields {
+		fv := s.FieldByIndex(f.index)
+		fp := joinPath(path, f.key)
+		if f.required && blankValue(fv) {
+			if at := src.Field(f.key); !reported[at.Path] {
+				v.errorf(named(at, fp), ErrMissingField, "required field is empty")
+			}
+			continue
+		}
+		switch {
+		case fv.Kind() == reflect.Slice && fv.Type().Elem() == idType:
+			for i := range fv.Len() {
+				if blankID(fv.Index(i).String()) {
+					if at := src.Elem(f.key, i); !reported[at.Path] {
+						v.errorf(named(at, fp+"["+strconv.Itoa(i)+"]"), ErrInvalidValue, "empty id")
+					}
+				}
+			}
+		case fv.Kind() == reflect.Slice && isModelStruct(fv.Type().Elem()):
+			for i := range fv.Len() {
+				v.requiredIn(fv.Index(i), fp+"["+strconv.Itoa(i)+"]", reported)
+			}
+		case fv.Kind() == reflect.Pointer && isModelStruct(fv.Type().Elem()) && !fv.IsNil():
+			v.requiredIn(fv.Elem(), fp, reported)
+		case isModelStruct(fv.Type()):
+			v.requiredIn(fv, fp, reported)
+		}
+	}
+}
+
+// isModelStruct reports whether t is a struct the decoder decodes field by
+// field: one of the resources of this package, not a value type (an
+// address, a CIDR, a destination or peer written as text).
+func isModelStruct(t reflect.Type) bool {
+	return t.Kind() == reflect.Struct && t != addrType && t != prefixType && t != sourceType &&
+		!reflect.PointerTo(t).Implements(textUnmarshalerType)
+}

@@ -1,0 +1,55 @@
+package solver
+
+import (
+	"net/netip"
+
+	"go4.org/netipx"
+)
+
+// nonPublic are the IPv4 ranges the internet does not route, so that no
+// internet host holds an address in them: "this network" (0.0.0.0/8),
+// private (RFC 1918), shared (100.64.0.0/10), loopback, link-local, and
+// multicast and reserved (224.0.0.0/3, which holds 240.0.0.0/4).
+var nonPublic = []netip.Prefix{
+	netip.MustParsePrefix("0.0.0.0/8"),
+	netip.MustParsePrefix("10.0.0.0/8"),
+	netip.MustParsePrefix("100.64.0.0/10"),
+	netip.MustParsePrefix("127.0.0.0/8"),
+	netip.MustParsePrefix("169.254.0.0/16"),
+	netip.MustParsePrefix("172.16.0.0/12"),
+	netip.MustParsePrefix("192.168.0.0/16"),
+	netip.MustParsePrefix("224.0.0.0/3"),
+}
+
+// publicAddress reports whether a is a public address, one an internet
+// host can hold: an IPv4 address outside nonPublic, or a global unicast
+// IPv6 address outside fc00::/7. It is the one definition of "public":
+// query ends (resolveAddress), the internet's atoms (publicAtoms,
+// internetHost) and the internet part of an answer (publicOnly) use it.
+func publicAddress(a netip.Addr) bool {
+	a = a.Unmap()
+	if !a.Is4() {
+		return a.IsGlobalUnicast() && !a.IsPrivate()
+	}
+	for _, p := range nonPublic {
+		if p.Contains(a) {
+			return false
+		}
+	}
+	return true
+}
+
+// publicOnly returns the prefixes of a set, without the addresses that
+// are not public (publicAddress).
+func publicOnly(set *netipx.IPSet) []netip.Prefix {
+	if set == nil {
+		return nil
+	}
+	var b netipx.IPSetBuilder
+	b.AddSet(set)
+	for _, p := range nonPublic {
+		b.RemovePrefix(p)
+	}
+	out, _ := b.IPSet()
+	return out.Prefixes()
+}
