@@ -196,20 +196,11 @@ func writeCheck(out io.Writer, output formatFlag, results []checkResult, rep rep
 					fmt.Fprintf(out, "      warning: %s at %s (%s): %s\n", w.Code, safe(string(w.Component)), w.Leg, safe(w.Message))
 				}
 			}
-			switch {
-			case !each:
-			case !r.valid():
+			if writeInputSummary(out, each, r.network, r.valid(), "checked", outcomesSummary(r.outcomes)) {
 				invalid++
-				fmt.Fprintf(out, "%snot checked: the input is invalid (errors on standard error)\n", inputPrefix(r.network))
-			default:
-				fmt.Fprintf(out, "%s%s\n", inputPrefix(r.network), outcomesSummary(r.outcomes))
 			}
 		}
-		if each {
-			fmt.Fprintln(out, eachSummary(len(results), invalid, outcomesSummary(all)))
-		} else {
-			fmt.Fprintln(out, outcomesSummary(all))
-		}
+		writeRunSummary(out, each, len(results), invalid, outcomesSummary(all))
 	}
 	return nil
 }

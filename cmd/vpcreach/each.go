@@ -3,6 +3,7 @@ package main
 import (
 	"flag"
 	"fmt"
+	"io"
 	"strings"
 
 	"github.com/vpcreach/vpcreach/awsimport"
@@ -84,4 +85,31 @@ func eachSummary(n, invalid int, what string) string {
 		s += fmt.Sprintf(" (%s invalid)", plural(invalid, "file"))
 	}
 	return s
+}
+
+// writeInputSummary writes, with --each, the line that closes one input's
+// text output: its counts, or that it was not read because it is invalid
+// (verb says what was not done: "checked", "linted"). It reports whether
+// the input was invalid.
+func writeInputSummary(out io.Writer, each bool, n network, valid bool, verb, counts string) (invalid bool) {
+	switch {
+	case !each:
+		return false
+	case !valid:
+		fmt.Fprintf(out, "%snot %s: the input is invalid (errors on standard error)\n", inputPrefix(n), verb)
+		return true
+	default:
+		fmt.Fprintf(out, "%s%s\n", inputPrefix(n), counts)
+		return false
+	}
+}
+
+// writeRunSummary writes the last line of a text output: the counts over
+// every input, and with --each how many inputs there were.
+func writeRunSummary(out io.Writer, each bool, inputs, invalid int, counts string) {
+	if each {
+		fmt.Fprintln(out, eachSummary(inputs, invalid, counts))
+	} else {
+		fmt.Fprintln(out, counts)
+	}
 }

@@ -299,20 +299,11 @@ func writeLint(out io.Writer, output formatFlag, results []lintResult, rep repor
 			for _, f := range r.findings {
 				fmt.Fprintln(out, safe(f.String()))
 			}
-			switch {
-			case !each:
-			case !r.valid():
+			if writeInputSummary(out, each, r.network, r.valid(), "linted", findingCounts(r.findings)) {
 				invalid++
-				fmt.Fprintf(out, "%snot linted: the input is invalid (errors on standard error)\n", inputPrefix(r.network))
-			default:
-				fmt.Fprintf(out, "%s%s\n", inputPrefix(r.network), findingCounts(r.findings))
 			}
 		}
-		if each {
-			fmt.Fprintln(out, eachSummary(len(results), invalid, findingCounts(all)))
-		} else {
-			fmt.Fprintln(out, findingCounts(all))
-		}
+		writeRunSummary(out, each, len(results), invalid, findingCounts(all))
 	}
 	return nil
 }
