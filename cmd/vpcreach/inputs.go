@@ -52,26 +52,11 @@ func (f inputSizeFlag) String() string {
 }
 
 func (f inputSizeFlag) Set(s string) error {
-	t := strings.ToUpper(strings.TrimSpace(s))
-	num, shift := t, 0
-	for _, u := range []struct {
-		suffix string
-		shift  int
-	}{
-		{"TIB", 40}, {"GIB", 30}, {"MIB", 20}, {"KIB", 10},
-		{"TB", 40}, {"GB", 30}, {"MB", 20}, {"KB", 10},
-		{"T", 40}, {"G", 30}, {"M", 20}, {"K", 10}, {"B", 0},
-	} {
-		if n, ok := strings.CutSuffix(t, u.suffix); ok {
-			num, shift = n, u.shift
-			break
-		}
+	u, err := parseSize(s, 1, "512MiB", "1 byte")
+	if err != nil {
+		return err
 	}
-	n, err := strconv.ParseInt(strings.TrimSpace(num), 10, 64)
-	if err != nil || n < 1 || n > (1<<50)>>shift {
-		return fmt.Errorf("not a size: a size is a whole number with an optional unit B, KiB, MiB, GiB or TiB (such as 512MiB), from 1 byte to 1024TiB")
-	}
-	n <<= shift
+	n := int64(u)
 	f.opts.MaxFileSize = n
 	f.opts.MaxNodes = int(max(1, n/(model.DefaultMaxFileSize/model.DefaultMaxNodes)))
 	return nil

@@ -109,6 +109,20 @@ func (f *sizeFlag) String() string {
 }
 
 func (f *sizeFlag) Set(s string) error {
+	n, err := parseSize(s, 1<<20, "8GiB", "1MiB")
+	if err != nil {
+		return err
+	}
+	f.bytes = n
+	return nil
+}
+
+// parseSize reads a whole number of bytes with an optional unit, B, KiB,
+// MiB, GiB or TiB (powers of 1024; K, M, G, T and KB, MB, GB, TB mean the
+// same), from lo (written loText) to 1024 TiB; example is shown in the
+// message of a text that is not a size.
+func parseSize(s string, lo uint64, example, loText string) (uint64, error) {
+	const hi = 1 << 50
 	t := strings.TrimSpace(s)
 	i := strings.IndexFunc(t, func(r rune) bool { return r < '0' || r > '9' })
 	num, unit := t, ""
@@ -128,16 +142,14 @@ func (f *sizeFlag) Set(s string) error {
 	case "T":
 		shift = 40
 	}
-	const lo, hi = 1 << 20, 1 << 50
 	n, err := strconv.ParseUint(num, 10, 64)
-	if shift < 0 || err != nil || num == "" {
-		return fmt.Errorf("not a size: a size is a whole number with an optional unit B, KiB, MiB, GiB or TiB (such as 8GiB), from 1MiB to 1024TiB")
+	if shift < 0 || err != nil || num == "" || n == 0 {
+		return 0, fmt.Errorf("not a size: a size is a whole number with an optional unit B, KiB, MiB, GiB or TiB (such as %s), from %s to 1024TiB", example, loText)
 	}
 	if n > hi>>shift || n<<shift < lo {
-		return fmt.Errorf("out of range: a size is 1MiB-1024TiB")
+		return 0, fmt.Errorf("out of range: a size is %s-1024TiB", loText)
 	}
-	f.bytes = n << shift
-	return nil
+	return n << shift, nil
 }
 
 // byteSize renders a number of bytes for people: "1.5 GiB".
