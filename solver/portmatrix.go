@@ -29,10 +29,11 @@ func (a ServiceAtom) Set() portset.Set { return portset.Ports(a.Protocol, a.Port
 
 // ServiceAtoms returns the model's service atoms, in order: tcp port
 // ranges covering 1-65535, udp ditto, icmp (an echo request), then every
-// other protocol a rule names by number. ICMP types other than echo, and
-// protocols no rule names, are not probed: a rule for "all" passes them
-// exactly when it passes the protocols named here.
-func (s *Solver) ServiceAtoms() []ServiceAtom {
+// other protocol a rule names by number, and those of also. ICMP types
+// other than echo, and protocols no rule names, are not probed: every such
+// protocol gets the verdict of any other (only rules for "all" pass it).
+// Comparing two models, probe the protocols either names (also).
+func (s *Solver) ServiceAtoms(also ...model.Protocol) []ServiceAtom {
 	var out []ServiceAtom
 	for _, p := range []model.Protocol{model.ProtocolTCP, model.ProtocolUDP} {
 		for _, r := range s.portAtoms(p, model.PortRange{First: 1, Last: 65535}) {
@@ -40,15 +41,16 @@ func (s *Solver) ServiceAtoms() []ServiceAtom {
 		}
 	}
 	out = append(out, ServiceAtom{Protocol: model.ProtocolICMP})
-	for _, p := range s.otherProtocols() {
+	for _, p := range s.otherProtocols(also) {
 		out = append(out, ServiceAtom{Protocol: p})
 	}
 	return out
 }
 
 // otherProtocols returns the protocols, other than tcp, udp, icmp, icmpv6
-// and all, that some security group or network ACL rule names, sorted.
-func (s *Solver) otherProtocols() []model.Protocol {
+// and all, that some security group or network ACL rule names, or that
+// also lists, sorted.
+func (s *Solver) otherProtocols(also []model.Protocol) []model.Protocol {
 	seen := map[model.Protocol]bool{}
 	add := func(p model.Protocol) {
 		switch p {
@@ -56,6 +58,9 @@ func (s *Solver) otherProtocols() []model.Protocol {
 			return
 		}
 		seen[p] = true
+	}
+	for _, p := range also {
+		add(p)
 	}
 	for vi := range s.m.VPCs {
 		v := &s.m.VPCs[vi]
@@ -107,20 +112,21 @@ type PortMatrix struct {
 // reaches, sorted, with the flows. A class's pair with itself stands for
 // two different members (and is absent for a class of one member). Every
 // answer is that of Reach on a probe of each service atom (ServiceAtoms)
-// between the classes' members.
-func (s *Solver) ClassPorts(opts AnalysisOptions) [][]PortCell {
-	return s.classPortsByAtom(opts)
+// between the classes' members; also adds protocols to probe (see
+// ServiceAtoms).
+func (s *Solver) ClassPorts(opts AnalysisOptions, also ...model.Protocol) [][]PortCell {
+	return s.classPortsByAtom(opts, also)
 }
 
 // classPortsByAtom is ClassPorts the plain way: one class matrix per
 // service atom.
-func (s *Solver) classPortsByAtom(opts AnalysisOptions) [][]PortCell {
+func (s *Solver) classPortsByAtom(opts AnalysisOptions, also []model.Protocol) [][]PortCell {
 	n := len(s.classData().classes)
 	sets := make([][]portset.Set, n)
 	for i := range sets {
 		sets[i] = make([]portset.Set, n)
 	}
-	atoms := s.ServiceAtoms()
+	atoms := s.ServiceAtoms(also...)
 	for ai, atom := range atoms {
 		e := s.newMatrixEngine(atom.Query("", ""))
 		reach := e.classMatrix(offsetProgress(opts.Progress, ai*2*n, len(atoms)*2*n))

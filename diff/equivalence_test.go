@@ -1,0 +1,270 @@
+package diff
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"net/netip"
+	"slices"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/vpcreach/vpcreach/internal/oracle"
+	"github.com/vpcreach/vpcreach/model"
+	"github.com/vpcreach/vpcreach/portset"
+	"github.com/vpcreach/vpcreach/solver"
+)
+
+// mutate makes one to three random edits to m: security group rules
+// added, removed or widened, routes removed, network ACL rules flipped or
+// removed, instances stopped, removed or moved to other groups. It
+// returns what it did, for failure messages.
+func mutate(m *model.Model, r *rand.Rand) []string {
+	var did []string
+	for range 1 + r.IntN(3) {
+		v := &m.VPCs[r.IntN(len(m.VPCs))]
+		switch r.IntN(7) {
+		case 0: // add an ingress rule
+			if len(v.SecurityGroups) == 0 {
+				continue
+			}
+			g := &v.SecurityGroups[r.IntN(len(v.SecurityGroups))]
+			port := []uint16{22, 80, 443, 5432, 8080}[r.IntN(5)]
+			cidr := []string{"0.0.0.0/0", "10.0.0.0/8", "10.1.0.0/16", "203.0.113.0/24"}[r.IntN(4)]
+			g.Ingress = append(g.Ingress, model.IngressRule{SGRule: model.SGRule{Protocol: model.ProtocolTCP, Ports: &model.PortRange{First: port, Last: port + uint16(r.IntN(3))}},
+				Sources: []model.Peer{{CIDR: netipPrefix(cidr)}}})
+			did = append(did, fmt.Sprintf("%s += tcp %d from %s", g.ID, port, cidr))
+		case 1: // remove an ingress rule
+			if len(v.SecurityGroups) == 0 {
+				continue
+			}
+			g := &v.SecurityGroups[r.IntN(len(v.SecurityGroups))]
+			if len(g.Ingress) == 0 {
+				continue
+			}
+			i := r.IntN(len(g.Ingress))
+			g.Ingress = slices.Delete(g.Ingress, i, i+1)
+			did = append(did, fmt.Sprintf("%s -= ingress[%d]", g.ID, i))
+		case 2: // widen or narrow a rule's ports
+			if len(v.SecurityGroups) == 0 {
+				continue
+			}
+			g := &v.SecurityGroups[r.IntN(len(v.SecurityGroups))]
+			if len(g.Egress) == 0 || g.Egress[0].Ports == nil {
+				continue
+			}
+			g.Egress[0].Ports = &model.PortRange{First: 1, Last: uint16(1000 + r.IntN(60000))}
+			did = append(did, fmt.Sprintf("%s egress[0] ports %v", g.ID, *g.Egress[0].Ports))
+		case 3: // remove a route
+			if len(v.RouteTables) == 0 {
+				continue
+			}
+			t := &v.RouteTables[r.IntN(len(v.RouteTables))]
+			if len(t.Routes) == 0 {
+				continue
+			}
+			i := r.IntN(len(t.Routes))
+			t.Routes = slices.Delete(t.Routes, i, i+1)
+			did = append(did, fmt.Sprintf("%s -= routes[%d]", t.ID, i))
+		case 4: // flip or remove an ACL rule
+			if len(v.NetworkACLs) == 0 {
+				continue
+			}
+			a := &v.NetworkACLs[r.IntN(len(v.NetworkACLs))]
+			rules := &a.Ingress
+			if r.IntN(2) == 0 {
+				rules = &a.Egress
+			}
+			if len(*rules) == 0 {
+				continue
+			}
+			i := r.IntN(len(*rules))
+			if r.IntN(2) == 0 {
+				*rules = slices.Delete(*rules, i, i+1)
+				did = append(did, fmt.Sprintf("%s -= rule[%d]", a.ID, i))
+			} else {
+				x := &(*rules)[i]
+				x.Action = map[model.ACLAction]model.ACLAction{model.ACLAllow: model.ACLDeny, model.ACLDeny: model.ACLAllow}[x.Action]
+				did = append(did, fmt.Sprintf("%s rule[%d] flipped", a.ID, i))
+			}
+		case 5: // stop or remove an instance
+			if len(v.Instances) == 0 {
+				continue
+			}
+			i := r.IntN(len(v.Instances))
+			if r.IntN(2) == 0 {
+				v.Instances[i].State = model.InstanceStopped
+				did = append(did, fmt.Sprintf("%s stopped", v.Instances[i].ID))
+			} else {
+				did = append(did, fmt.Sprintf("%s removed", v.Instances[i].ID))
+				v.Instances = slices.Delete(v.Instances, i, i+1)
+			}
+		case 6: // move an instance to other groups
+			if len(v.Instances) == 0 || len(v.SecurityGroups) == 0 {
+				continue
+			}
+			in := &v.Instances[r.IntN(len(v.Instances))]
+			in.SecurityGroups = []model.ID{v.SecurityGroups[r.IntN(len(v.SecurityGroups))].ID}
+			did = append(did, fmt.Sprintf("%s groups %v", in.ID, in.SecurityGroups))
+		}
+	}
+	return did
+}
+
+// interfaceIDs lists a model's instances and network interfaces.
+func interfaceIDs(m *model.Model) []model.ID {
+	var out []model.ID
+	for _, v := range m.VPCs {
+		for _, in := range v.Instances {
+			out = append(out, in.ID)
+		}
+		for _, ni := range v.NetworkInterfaces {
+			out = append(out, ni.ID)
+		}
+	}
+	return out
+}
+
+// refinedAtoms returns service atoms that split at the boundaries of both
+// sides' atoms.
+func refinedAtoms(a, b *solver.Solver) []solver.ServiceAtom {
+	starts := map[model.Protocol]map[uint16]bool{}
+	var others []solver.ServiceAtom
+	for _, s := range []*solver.Solver{a, b} {
+		for _, at := range s.ServiceAtoms() {
+			if !at.Protocol.HasPorts() {
+				if !slices.Contains(others, at) {
+					others = append(others, at)
+				}
+				continue
+			}
+			if starts[at.Protocol] == nil {
+				starts[at.Protocol] = map[uint16]bool{}
+			}
+			starts[at.Protocol][at.Ports.First] = true
+			if at.Ports.Last < 65535 {
+				starts[at.Protocol][at.Ports.Last+1] = true
+			}
+		}
+	}
+	var out []solver.ServiceAtom
+	for _, p := range []model.Protocol{model.ProtocolTCP, model.ProtocolUDP} {
+		var ss []uint16
+		for x := range starts[p] {
+			ss = append(ss, x)
+		}
+		slices.Sort(ss)
+		for i, x := range ss {
+			last := uint16(65535)
+			if i+1 < len(ss) {
+				last = ss[i+1] - 1
+			}
+			out = append(out, solver.ServiceAtom{Protocol: p, Ports: model.PortRange{First: x, Last: last}})
+		}
+	}
+	return append(out, others...)
+}
+
+// bruteForce returns, per ordered pair of distinct interfaces, the flows
+// that pass on new and not on old (gained) and the reverse (lost), by
+// point queries on every refined service atom.
+func bruteForce(so, sn *solver.Solver) (gained, lost map[[2]model.ID]portset.Set) {
+	gained, lost = map[[2]model.ID]portset.Set{}, map[[2]model.ID]portset.Set{}
+	ids := interfaceIDs(so.Model())
+	for _, id := range interfaceIDs(sn.Model()) {
+		if !slices.Contains(ids, id) {
+			ids = append(ids, id)
+		}
+	}
+	has := func(s *solver.Solver, id model.ID) bool { return slices.Contains(interfaceIDs(s.Model()), id) }
+	atoms := refinedAtoms(so, sn)
+	for _, a := range ids {
+		for _, b := range ids {
+			if a == b {
+				continue
+			}
+			k := [2]model.ID{a, b}
+			for _, at := range atoms {
+				q := at.Query(string(a), string(b))
+				ro := has(so, a) && has(so, b) && so.Reach(q).Reachable()
+				rn := has(sn, a) && has(sn, b) && sn.Reach(q).Reachable()
+				switch {
+				case rn && !ro:
+					gained[k] = gained[k].Union(at.Set())
+				case ro && !rn:
+					lost[k] = lost[k].Union(at.Set())
+				}
+			}
+		}
+	}
+	return gained, lost
+}
+
+// expand spreads report entries over their members' pairs.
+func expand(fs []Flow) map[[2]model.ID]portset.Set {
+	out := map[[2]model.ID]portset.Set{}
+	for _, f := range fs {
+		for _, a := range f.From.Members {
+			for _, b := range f.To.Members {
+				if a != b {
+					k := [2]model.ID{a, b}
+					out[k] = out[k].Union(f.set)
+				}
+			}
+		}
+	}
+	return out
+}
+
+func requireSameFlows(t *testing.T, what string, want, got map[[2]model.ID]portset.Set, edits []string) {
+	t.Helper()
+	for k, w := range want {
+		if !got[k].Equal(w) {
+			t.Fatalf("%s %s -> %s: diff says %v, point queries say %v (edits %v)", what, k[0], k[1], got[k], w, edits)
+		}
+	}
+	for k, g := range got {
+		if _, ok := want[k]; !ok {
+			t.Fatalf("%s %s -> %s: diff says %v, point queries say nothing (edits %v)", what, k[0], k[1], g, edits)
+		}
+	}
+}
+
+// TestDiffEqualsDifferenceOfMatrices checks, on hundreds of random model
+// pairs (a model and a randomly edited copy), that the gained and lost
+// flows are exactly the difference of point-query verdicts between every
+// two interfaces on every service atom; and that a model compared with
+// itself changes nothing.
+func TestDiffEqualsDifferenceOfMatrices(t *testing.T) {
+	n := 200
+	if testing.Short() || raceEnabled {
+		n = 40
+	}
+	compared := 0
+	for seed := uint64(1); seed <= uint64(n); seed++ {
+		old, next := oracle.Generate(seed), oracle.Generate(seed)
+		edits := mutate(next, rand.New(rand.NewPCG(seed, 99)))
+		so, err := solver.New(old)
+		require.NoError(t, err)
+		sn, err := solver.New(next)
+		if err != nil {
+			continue // an edit left a dangling reference
+		}
+		compared++
+		same := CompareSolvers(so, so, Options{})
+		require.True(t, same.IsEmpty(), "seed %d: a model against itself: %+v", seed, same.Summary)
+		require.Empty(t, same.Resources)
+		r := CompareSolvers(so, sn, Options{})
+		gained, lost := bruteForce(so, sn)
+		t.Run(fmt.Sprint(seed), func(t *testing.T) {
+			requireSameFlows(t, "gained", gained, expand(r.Gained), edits)
+			requireSameFlows(t, "lost", lost, expand(r.Lost), edits)
+			for _, f := range append(slices.Clone(r.Gained), r.Lost...) {
+				require.NotEmpty(t, f.Cause, "seed %d: %s -> %s %s %s has no cause (edits %v)", seed, f.From.Name(), f.To.Name(), f.Protocol, f.Ports, edits)
+			}
+		})
+	}
+	require.Greater(t, compared, n*3/4, "too many edits made invalid models")
+}
+
+func netipPrefix(s string) netip.Prefix { return netip.MustParsePrefix(s) }
