@@ -62,9 +62,13 @@ func (r *Report) IsEmpty() bool {
 }
 
 // Endpoints is one end of a flow: a class of interfaces that every route
-// and rule treats alike on both sides, named by its members.
+// and rule treats alike on both sides, named by its members; the
+// internet; or an external network.
 type Endpoints struct {
-	// Members are the instances and network interfaces, sorted.
+	// Kind is "interfaces", "internet" or "external-network".
+	Kind string `json:"kind"`
+	// Members are the instances and network interfaces, sorted; or the
+	// external network's id.
 	Members []model.ID `json:"members"`
 	// Subnet and VPC hold them (on the new side, or the old side for
 	// interfaces that are gone).
@@ -78,6 +82,9 @@ type Endpoints struct {
 // Name returns the endpoints in words: "i-app-1" or "i-app-1 and 3 more
 // in subnet-a".
 func (e Endpoints) Name() string {
+	if e.Kind == kindInternet {
+		return "the internet"
+	}
 	if len(e.Members) == 1 {
 		return string(e.Members[0])
 	}
@@ -278,9 +285,16 @@ func (c *comparison) jointClasses() []joint {
 	return out
 }
 
+// Endpoints kinds.
+const (
+	kindInterfaces = "interfaces"
+	kindInternet   = "internet"
+	kindExternal   = "external-network"
+)
+
 // endpoints names joint class j.
 func (c *comparison) endpoints(j joint) Endpoints {
-	e := Endpoints{Members: j.members, Side: "both"}
+	e := Endpoints{Kind: kindInterfaces, Members: j.members, Side: "both"}
 	cl := (*solver.Class)(nil)
 	switch {
 	case j.new >= 0:
@@ -383,16 +397,16 @@ func (c *comparison) flows(r *Report, opts Options) {
 			}
 		}
 	}
+	touched := c.touchedVPCs()
+	c.outsideFlows(r, js, touched)
 	if opts.NoChanged {
 		return
 	}
-	touched := c.touchedVPCs()
 	for _, p := range both {
-		ja, jb := js[p.a], js[p.b]
-		if !touched[c.endpoints(ja).VPC] && !touched[c.endpoints(jb).VPC] &&
-			!touched[c.old.classes[ja.old].VPC] && !touched[c.old.classes[jb.old].VPC] {
+		if !c.touched(js[p.a], touched) && !c.touched(js[p.b], touched) {
 			continue
 		}
+		ja, jb := js[p.a], js[p.b]
 		common := set(oldCells, ja.old, jb.old, p.a, p.b).Intersect(set(newCells, ja.new, jb.new, p.a, p.b))
 		if f, ok := c.changedFlow(js, p.a, p.b, common); ok {
 			r.Changed = append(r.Changed, f)
@@ -413,10 +427,16 @@ func ends(js []joint, a, b int) (model.ID, model.ID) {
 // flowEntries splits a set of flows from joint class a to b into one
 // entry per protocol, each with its cause.
 func (c *comparison) flowEntries(js []joint, a, b int, set portset.Set, gained bool) []Flow {
-	var out []Flow
 	from, to := ends(js, a, b)
+	return c.entries(c.endpoints(js[a]), c.endpoints(js[b]), from, to, js[a], js[b], set, gained)
+}
+
+// entries splits a set of flows between two ends (queried as from and
+// to) into one entry per protocol, each with its cause.
+func (c *comparison) entries(fromE, toE Endpoints, from, to model.ID, ja, jb joint, set portset.Set, gained bool) []Flow {
+	var out []Flow
 	for _, p := range set.Protocols() {
-		f := Flow{From: c.endpoints(js[a]), To: c.endpoints(js[b]), Protocol: p.String(), set: onlyProtocol(set, p)}
+		f := Flow{From: fromE, To: toE, Protocol: p.String(), set: onlyProtocol(set, p)}
 		var port uint16
 		if p.HasPorts() {
 			rs := set.Ranges(p)
@@ -424,7 +444,10 @@ func (c *comparison) flowEntries(js []joint, a, b int, set portset.Set, gained b
 			port = rs[0].First
 		}
 		q := solver.Query{From: string(from), To: string(to), Protocol: p, Port: port}
-		f.Cause = c.causes(q, js[a], js[b], gained)
+		f.Cause = c.causes(q, ja, jb, gained)
+		if f.Cause == nil {
+			f.Cause = []Cause{}
+		}
 		out = append(out, f)
 	}
 	return out
@@ -435,7 +458,7 @@ func (c *comparison) flowEntries(js []joint, a, b int, set portset.Set, gained b
 // blockers where it does not, and interfaces that exist on one side only.
 func (c *comparison) causes(q solver.Query, ja, jb joint, gained bool) []Cause {
 	var out []Cause
-	seen := map[string]bool{}
+	at := map[model.ID]int{}
 	var add func(id model.ID, rule, sideName string, pos model.Position)
 	add = func(id model.ID, rule, sideName string, pos model.Position) {
 		for _, sd := range []*side{c.old, c.new} {
@@ -447,14 +470,21 @@ func (c *comparison) causes(q solver.Query, ja, jb joint, gained bool) []Cause {
 		if !ok {
 			return
 		}
-		k := string(id) + "\x00" + rule
-		if seen[k] {
+		if i, ok := at[id]; ok {
+			// One cause a resource: the first rule or route that names
+			// it wins over a mention without one.
+			if out[i].Rule == "" && rule != "" {
+				out[i].Rule, out[i].Side = rule, sideName
+				if pos.IsValid() {
+					out[i].Pos, out[i].Position = pos, posString(pos)
+				}
+			}
 			return
 		}
-		seen[k] = true
 		if !pos.IsValid() {
 			pos = ch.Pos
 		}
+		at[id] = len(out)
 		out = append(out, Cause{Resource: id, Kind: ch.Kind, Change: ch.Change, Rule: rule, Side: sideName, Pos: pos, Position: posString(pos)})
 	}
 	for _, id := range []model.ID{model.ID(q.From), model.ID(q.To)} {
@@ -475,7 +505,7 @@ func (c *comparison) causes(q solver.Query, ja, jb joint, gained bool) []Cause {
 	res := passing.s.Reach(q)
 	for _, hops := range [][]solver.Hop{res.Forward, res.Return} {
 		for _, h := range hops {
-			add(h.Component, h.Rule, passing.name, h.Pos)
+			add(h.Component, hopRule(h), passing.name, h.Pos)
 		}
 	}
 	if len(out) == 0 {
@@ -492,6 +522,17 @@ func (c *comparison) causes(q solver.Query, ja, jb joint, gained bool) []Cause {
 		}
 	}
 	return out
+}
+
+// hopRule returns the rule or route that decided a hop, for a cause: that
+// of a filter or a route table; other hops (an interface sending, a
+// gateway forwarding) name no rule.
+func hopRule(h solver.Hop) string {
+	switch h.Kind {
+	case solver.HopSecurityGroup, solver.HopNetworkACL, solver.HopRouteTable, solver.HopTGWRouteTable:
+		return h.Rule
+	}
+	return ""
 }
 
 // sideOf names the side a resource is on: "new" unless it was removed.
@@ -562,7 +603,7 @@ func (c *comparison) changedFlow(js []joint, a, b int, common portset.Set) (Flow
 			for _, h := range hops {
 				if ch, ok := c.changeOf[h.Component]; ok && !seen[h.Component] {
 					seen[h.Component] = true
-					f.Cause = append(f.Cause, Cause{Resource: h.Component, Kind: ch.Kind, Change: ch.Change, Rule: h.Rule, Side: name,
+					f.Cause = append(f.Cause, Cause{Resource: h.Component, Kind: ch.Kind, Change: ch.Change, Rule: hopRule(h), Side: name,
 						Pos: cmp.Or(h.Pos, ch.Pos), Position: posString(cmp.Or(h.Pos, ch.Pos))})
 				}
 			}

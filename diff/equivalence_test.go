@@ -200,12 +200,96 @@ func bruteForce(so, sn *solver.Solver) (gained, lost map[[2]model.ID]portset.Set
 	return gained, lost
 }
 
+// outsideIDs lists the internet and the external networks of both sides.
+func outsideIDs(so, sn *solver.Solver) []model.ID {
+	out := []model.ID{"internet"}
+	for _, s := range []*solver.Solver{so, sn} {
+		for _, e := range s.Model().ExternalNetworks {
+			if !slices.Contains(out, e.ID) {
+				out = append(out, e.ID)
+			}
+		}
+	}
+	return out
+}
+
+// bruteForceOutside is bruteForce for the flows from every interface to
+// the internet and to and from every external network, whatever the
+// change touched.
+func bruteForceOutside(so, sn *solver.Solver, gained, lost map[[2]model.ID]portset.Set) {
+	ids := interfaceIDs(so.Model())
+	for _, id := range interfaceIDs(sn.Model()) {
+		if !slices.Contains(ids, id) {
+			ids = append(ids, id)
+		}
+	}
+	hasIface := func(s *solver.Solver, id model.ID) bool { return slices.Contains(interfaceIDs(s.Model()), id) }
+	hasOutside := func(s *solver.Solver, id model.ID) bool {
+		return id == "internet" || slices.ContainsFunc(s.Model().ExternalNetworks, func(e model.ExternalNetwork) bool { return e.ID == id })
+	}
+	atoms := refinedAtoms(so, sn)
+	for _, a := range ids {
+		for _, t := range outsideIDs(so, sn) {
+			for _, k := range [][2]model.ID{{a, t}, {t, a}} {
+				if k[0] == "internet" {
+					continue // exposure
+				}
+				for _, at := range atoms {
+					q := at.Query(string(k[0]), string(k[1]))
+					ro := hasIface(so, a) && hasOutside(so, t) && so.Reach(q).Reachable()
+					rn := hasIface(sn, a) && hasOutside(sn, t) && sn.Reach(q).Reachable()
+					switch {
+					case rn && !ro:
+						gained[k] = gained[k].Union(at.Set())
+					case ro && !rn:
+						lost[k] = lost[k].Union(at.Set())
+					}
+				}
+			}
+		}
+	}
+}
+
+// bruteForceChanged returns the pairs of interfaces that pass on both
+// sides, on the first service atom where they do, along paths that differ
+// (hops or warnings), whatever the change touched.
+func bruteForceChanged(so, sn *solver.Solver) map[[2]model.ID]bool {
+	out := map[[2]model.ID]bool{}
+	old, next := interfaceIDs(so.Model()), interfaceIDs(sn.Model())
+	atoms := refinedAtoms(so, sn)
+	for _, a := range old {
+		for _, b := range old {
+			if a == b || !slices.Contains(next, a) || !slices.Contains(next, b) {
+				continue
+			}
+			for _, at := range atoms {
+				q := at.Query(string(a), string(b))
+				ro, rn := so.Reach(q), sn.Reach(q)
+				if ro.Reachable() && rn.Reachable() {
+					if !slices.Equal(signature(ro), signature(rn)) {
+						out[[2]model.ID{a, b}] = true
+					}
+					break
+				}
+			}
+		}
+	}
+	return out
+}
+
 // expand spreads report entries over their members' pairs.
 func expand(fs []Flow) map[[2]model.ID]portset.Set {
 	out := map[[2]model.ID]portset.Set{}
 	for _, f := range fs {
-		for _, a := range f.From.Members {
-			for _, b := range f.To.Members {
+		froms, tos := f.From.Members, f.To.Members
+		if f.From.Kind == kindInternet {
+			froms = []model.ID{"internet"}
+		}
+		if f.To.Kind == kindInternet {
+			tos = []model.ID{"internet"}
+		}
+		for _, a := range froms {
+			for _, b := range tos {
 				if a != b {
 					k := [2]model.ID{a, b}
 					out[k] = out[k].Union(f.set)
@@ -240,7 +324,7 @@ func TestDiffEqualsDifferenceOfMatrices(t *testing.T) {
 	if testing.Short() || raceEnabled {
 		n = 40
 	}
-	compared := 0
+	compared, sawChanged, sawOutside, sawLost := 0, 0, 0, 0
 	for seed := uint64(1); seed <= uint64(n); seed++ {
 		old, next := oracle.Generate(seed), oracle.Generate(seed)
 		edits := mutate(next, rand.New(rand.NewPCG(seed, 99)))
@@ -255,16 +339,46 @@ func TestDiffEqualsDifferenceOfMatrices(t *testing.T) {
 		require.True(t, same.IsEmpty(), "seed %d: a model against itself: %+v", seed, same.Summary)
 		require.Empty(t, same.Resources)
 		r := CompareSolvers(so, sn, Options{})
+		sawChanged += len(r.Changed)
+		sawLost += len(r.Lost)
+		for _, f := range append(slices.Clone(r.Gained), r.Lost...) {
+			if f.From.Kind != kindInterfaces || f.To.Kind != kindInterfaces {
+				sawOutside++
+			}
+		}
 		gained, lost := bruteForce(so, sn)
+		bruteForceOutside(so, sn, gained, lost)
+		changed := bruteForceChanged(so, sn)
 		t.Run(fmt.Sprint(seed), func(t *testing.T) {
 			requireSameFlows(t, "gained", gained, expand(r.Gained), edits)
 			requireSameFlows(t, "lost", lost, expand(r.Lost), edits)
+			got := map[[2]model.ID]bool{}
+			for _, f := range r.Changed {
+				for _, a := range f.From.Members {
+					for _, b := range f.To.Members {
+						if a != b {
+							got[[2]model.ID{a, b}] = true
+						}
+					}
+				}
+			}
+			for k := range changed {
+				require.True(t, got[k], "changed %s -> %s: not reported (edits %v)", k[0], k[1], edits)
+			}
+			for k := range got {
+				require.True(t, changed[k], "changed %s -> %s: reported, but its path is the same (edits %v)", k[0], k[1], edits)
+			}
 			for _, f := range append(slices.Clone(r.Gained), r.Lost...) {
 				require.NotEmpty(t, f.Cause, "seed %d: %s -> %s %s %s has no cause (edits %v)", seed, f.From.Name(), f.To.Name(), f.Protocol, f.Ports, edits)
 			}
 		})
 	}
 	require.Greater(t, compared, n*3/4, "too many edits made invalid models")
+	// The edits must exercise every section the test checks.
+	t.Logf("%d model pairs: %d changed, %d lost, %d flows to or from outside", compared, sawChanged, sawLost, sawOutside)
+	require.Positive(t, sawChanged)
+	require.Positive(t, sawLost)
+	require.Positive(t, sawOutside)
 }
 
 func netipPrefix(s string) netip.Prefix { return netip.MustParsePrefix(s) }

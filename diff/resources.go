@@ -62,6 +62,9 @@ func resources(m *model.Model) map[model.ID]resource {
 		}
 		out[id] = resource{id: id, kind: k, vpc: vpc, sum: fingerprint(v, true), bare: fingerprint(v, false), src: src}
 	}
+	for i := range m.Accounts {
+		add(m.Accounts[i].ID, model.KindAccount, "", &m.Accounts[i], m.Accounts[i].Source)
+	}
 	for vi := range m.VPCs {
 		v := &m.VPCs[vi]
 		add(v.ID, model.KindVPC, v.ID, v, v.Source)
