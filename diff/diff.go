@@ -159,8 +159,12 @@ func CompareSolvers(old, new *solver.Solver, opts Options) *Report {
 	c := &comparison{old: newSide(old, "old"), new: newSide(new, "new")}
 	c.changes = compareResources(c.old.res, c.new.res)
 	c.changeOf = map[model.ID]Resource{}
+	c.renamed = map[model.ID]model.ID{}
 	for _, r := range c.changes {
 		c.changeOf[r.ID] = r
+		if r.RenamedFrom != "" {
+			c.renamed[r.RenamedFrom] = r.ID
+		}
 	}
 	r := &Report{Resources: c.changes}
 	c.flows(r, opts)
@@ -238,6 +242,8 @@ type comparison struct {
 	old, new *side
 	changes  []Resource
 	changeOf map[model.ID]Resource
+	// renamed maps the old id of a renamed resource to its new one.
+	renamed map[model.ID]model.ID
 }
 
 // joint is a class of the two sides refined together: interfaces in the
@@ -398,7 +404,7 @@ func (c *comparison) flows(r *Report, opts Options) {
 		}
 	}
 	touched := c.touchedVPCs()
-	c.outsideFlows(r, js, touched)
+	c.outsideFlows(r, js, touched, !opts.NoChanged)
 	if opts.NoChanged {
 		return
 	}
@@ -545,15 +551,26 @@ func (c *comparison) sideOf(id model.ID) string {
 
 // signature sums a path up for comparison: its hops (kind, component,
 // decision) and its warnings.
-func signature(r solver.Result) []string {
+func signature(r solver.Result) []string { return signatureRenamed(r, nil) }
+
+// signatureRenamed is signature with the components that renamed maps
+// written by their new ids, so that a path through a renamed resource
+// compares equal to the same path through its new name.
+func signatureRenamed(r solver.Result, renamed map[model.ID]model.ID) []string {
+	id := func(x model.ID) model.ID {
+		if n, ok := renamed[x]; ok {
+			return n
+		}
+		return x
+	}
 	var out []string
 	for i, hops := range [][]solver.Hop{r.Forward, r.Return} {
 		for _, h := range hops {
-			out = append(out, fmt.Sprintf("%s %s %s %s", solver.Leg(i+1), h.Kind, h.Component, h.Decision))
+			out = append(out, fmt.Sprintf("%s %s %s %s", solver.Leg(i+1), h.Kind, id(h.Component), h.Decision))
 		}
 	}
 	for _, w := range r.Warnings {
-		out = append(out, fmt.Sprintf("warning %s %s %s", w.Code, w.Component, w.Leg))
+		out = append(out, fmt.Sprintf("warning %s %s %s", w.Code, id(w.Component), w.Leg))
 	}
 	return out
 }
@@ -580,6 +597,12 @@ func path(r solver.Result) []string {
 // the first protocol and port they share.
 func (c *comparison) changedFlow(js []joint, a, b int, common portset.Set) (Flow, bool) {
 	from, to := ends(js, a, b)
+	return c.changedBetween(c.endpoints(js[a]), c.endpoints(js[b]), from, to, common)
+}
+
+// changedBetween compares the paths between two ends on the first
+// protocol and port of common, where both sides pass.
+func (c *comparison) changedBetween(fromE, toE Endpoints, from, to model.ID, common portset.Set) (Flow, bool) {
 	p := common.Protocols()[0]
 	var port uint16
 	if p.HasPorts() {
@@ -587,11 +610,10 @@ func (c *comparison) changedFlow(js []joint, a, b int, common portset.Set) (Flow
 	}
 	q := solver.Query{From: string(from), To: string(to), Protocol: p, Port: port}
 	ro, rn := c.old.s.Reach(q), c.new.s.Reach(q)
-	so, sn := signature(ro), signature(rn)
-	if slices.Equal(so, sn) {
+	if slices.Equal(signatureRenamed(ro, c.renamed), signature(rn)) {
 		return Flow{}, false
 	}
-	f := Flow{From: c.endpoints(js[a]), To: c.endpoints(js[b]), Protocol: p.String(), Before: path(ro), After: path(rn)}
+	f := Flow{From: fromE, To: toE, Protocol: p.String(), Before: path(ro), After: path(rn), set: onlyProtocol(common, p)}
 	if p.HasPorts() {
 		f.Ports = portset.RangesString(common.Ranges(p))
 	}

@@ -48,7 +48,7 @@ func serviceAtoms(a, b *solver.Solver) []solver.ServiceAtom {
 // external network (the internet's flows in are the exposure sections).
 // Only classes in VPCs whose paths the change may alter are asked (see
 // touchedVPCs): the others' paths out are those of the old side.
-func (c *comparison) outsideFlows(r *Report, js []joint, touched map[model.ID]bool) {
+func (c *comparison) outsideFlows(r *Report, js []joint, touched map[model.ID]bool, changed bool) {
 	type outside struct {
 		e  Endpoints
 		id model.ID
@@ -105,7 +105,7 @@ func (c *comparison) outsideFlows(r *Report, js []joint, touched map[model.ID]bo
 				if in {
 					from, to = t.id, member
 				}
-				var gained, lost portset.Set
+				var gained, lost, both portset.Set
 				for _, at := range atoms {
 					q := at.Query(string(from), string(to))
 					ro := j.old >= 0 && has(c.old, t.id) && c.old.s.Reach(q).Reachable()
@@ -115,6 +115,8 @@ func (c *comparison) outsideFlows(r *Report, js []joint, touched map[model.ID]bo
 						gained = gained.Union(at.Set())
 					case ro && !rn:
 						lost = lost.Union(at.Set())
+					case ro && rn:
+						both = both.Union(at.Set())
 					}
 				}
 				fe, te := e, t.e
@@ -128,6 +130,11 @@ func (c *comparison) outsideFlows(r *Report, js []joint, touched map[model.ID]bo
 				}
 				if !lost.IsEmpty() {
 					r.Lost = append(r.Lost, c.entries(fe, te, from, to, ja, jb, lost, false)...)
+				}
+				if changed && !both.IsEmpty() {
+					if f, ok := c.changedBetween(fe, te, from, to, both); ok {
+						r.Changed = append(r.Changed, f)
+					}
 				}
 			}
 		}

@@ -217,7 +217,14 @@ func (c *comparison) expectations(r *Report) {
 		m := sd.s.Model()
 		for i := range m.Expectations {
 			e := &m.Expectations[i]
-			k := fmt.Sprintf("%s\x00%s\x00%s\x00%v\x00%v\x00%s", e.From, e.To, e.Protocol, e.Port, e.ICMP, e.Expect)
+			port, icmp := -1, model.ICMPMatch{Type: -2}
+			if e.Port != nil {
+				port = int(*e.Port)
+			}
+			if e.ICMP != nil {
+				icmp = *e.ICMP
+			}
+			k := fmt.Sprintf("%s\x00%s\x00%s\x00%d\x00%v\x00%s", e.From, e.To, e.Protocol, port, icmp, e.Expect)
 			if seen[k] {
 				continue
 			}
