@@ -500,17 +500,38 @@ func (c *comparison) causes(q solver.Query, ja, jb joint, gained bool) []Cause {
 	if !gained {
 		passing, blocked = c.old, c.new
 	}
-	if _, ok := blocked.classOf[model.ID(q.From)]; ok {
-		if _, ok := blocked.classOf[model.ID(q.To)]; ok {
-			res := blocked.s.Reach(q)
-			for _, b := range res.Blockers {
-				add(b.Component, b.Rule, blocked.name, b.Pos)
+	// The hops the blocked side passes alike are no cause: a cause is a
+	// rule or route on the passing path that the blocked side's walk does
+	// not pass the same way, or a blocker.
+	rb := blocked.s.Reach(q)
+	same := map[string]bool{}
+	if rb.Verdict != solver.VerdictInvalidQuery {
+		for _, hops := range [][]solver.Hop{rb.Forward, rb.Return} {
+			for _, h := range hops {
+				if h.Decision != solver.DecisionDeny && h.Decision != solver.DecisionDrop {
+					same[string(c.renamedTo(h.Component))+"\x00"+hopRule(h)] = true
+				}
+			}
+		}
+		for _, b := range rb.Blockers {
+			add(b.Component, b.Rule, blocked.name, b.Pos)
+		}
+	}
+	rp := passing.s.Reach(q)
+	var onPath []solver.Hop
+	for _, hops := range [][]solver.Hop{rp.Forward, rp.Return} {
+		for _, h := range hops {
+			if _, changed := c.changeOf[h.Component]; changed {
+				onPath = append(onPath, h)
+			}
+			if !same[string(h.Component)+"\x00"+hopRule(h)] {
+				add(h.Component, hopRule(h), passing.name, h.Pos)
 			}
 		}
 	}
-	res := passing.s.Reach(q)
-	for _, hops := range [][]solver.Hop{res.Forward, res.Return} {
-		for _, h := range hops {
+	if len(out) == 0 {
+		// Every changed component passes alike: name them all.
+		for _, h := range onPath {
 			add(h.Component, hopRule(h), passing.name, h.Pos)
 		}
 	}
@@ -528,6 +549,14 @@ func (c *comparison) causes(q solver.Query, ja, jb joint, gained bool) []Cause {
 		}
 	}
 	return out
+}
+
+// renamedTo returns the new id of a renamed resource, else id.
+func (c *comparison) renamedTo(id model.ID) model.ID {
+	if n, ok := c.renamed[id]; ok {
+		return n
+	}
+	return id
 }
 
 // hopRule returns the rule or route that decided a hop, for a cause: that

@@ -304,7 +304,7 @@ func (r *Report) Markdown(w io.Writer, opts MarkdownOptions) error {
 	}
 	table("Overlaps added", "| a | b | class | CIDRs |", added)
 	table("Overlaps removed", "| a | b | class | CIDRs |", removed)
-	if n := len(r.Gained) + len(r.Lost); n > 0 && opts.MaxPictureEdges > 0 && n <= opts.MaxPictureEdges {
+	if n := len(groupByEnds(r.Gained)) + len(groupByEnds(r.Lost)); n > 0 && opts.MaxPictureEdges > 0 && n <= opts.MaxPictureEdges {
 		p("")
 		p("```mermaid")
 		var m strings.Builder
@@ -343,7 +343,7 @@ func expectationRows(es []ExpectationChange) []string {
 // mermaidText escapes a label for a quoted Mermaid label.
 func mermaidText(s string) string {
 	s = termtext.Escape(s)
-	r := strings.NewReplacer(`"`, "#quot;", "<", "#lt;", ">", "#gt;", "\n", " ", "`", "#96;", "|", "#124;")
+	r := strings.NewReplacer(`"`, "#quot;", "<", "#lt;", ">", "#gt;", "\n", " ", "`", "#96;", "|", "#124;", ";", "#59;")
 	return r.Replace(s)
 }
 
@@ -371,11 +371,11 @@ func (r *Report) Mermaid(w io.Writer) error {
 	}
 	type edge struct{ from, to, label, class string }
 	var edges []edge
-	for _, f := range r.Gained {
-		edges = append(edges, edge{nodeOf(f.From), nodeOf(f.To), service(f.Protocol, f.Ports), "gained"})
+	for _, g := range groupByEnds(r.Gained) {
+		edges = append(edges, edge{nodeOf(g[0].From), nodeOf(g[0].To), services(g), "gained"})
 	}
-	for _, f := range r.Lost {
-		edges = append(edges, edge{nodeOf(f.From), nodeOf(f.To), service(f.Protocol, f.Ports), "lost"})
+	for _, g := range groupByEnds(r.Lost) {
+		edges = append(edges, edge{nodeOf(g[0].From), nodeOf(g[0].To), services(g), "lost"})
 	}
 	byVPC := map[model.ID][]string{}
 	var vpcs []model.ID
@@ -388,12 +388,19 @@ func (r *Report) Mermaid(w io.Writer) error {
 	}
 	slices.Sort(vpcs)
 	for i, v := range vpcs {
-		fmt.Fprintf(&b, "  subgraph v%d[\"%s\"]\n", i, mermaidText(string(v)))
+		indent := "    "
+		if v == "" {
+			indent = "  " // the internet, external networks: outside any VPC
+		} else {
+			fmt.Fprintf(&b, "  subgraph v%d[\"%s\"]\n", i, mermaidText(string(v)))
+		}
 		for _, k := range byVPC[v] {
 			n := nodes[k]
-			fmt.Fprintf(&b, "    %s[\"%s\"]\n", n.id, mermaidText(n.name))
+			fmt.Fprintf(&b, "%s%s[\"%s\"]\n", indent, n.id, mermaidText(n.name))
 		}
-		b.WriteString("  end\n")
+		if v != "" {
+			b.WriteString("  end\n")
+		}
 	}
 	for _, e := range edges {
 		arrow := "-->"

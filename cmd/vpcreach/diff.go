@@ -86,10 +86,10 @@ func runDiff(args []string, out, errOut io.Writer) int {
 	output := diffOutputFlag("text")
 	fs.Var(&output, "output", "output `format`: text, json, markdown (a pull-request comment), sarif or mermaid")
 	failOn := failOnFlag{kinds: []string{"exposure", "expectations"}}
-	fs.Var(&failOn, "fail-on", "exit 1 when the change has entries in these `sections`, comma-separated: "+strings.Join(failOnKinds, ", ")+" (default exposure,expectations: gained exposure or a broken expectation)")
+	fs.Var(&failOn, "fail-on", "exit 1 when the change has entries in these `sections`, comma-separated: "+strings.Join(failOnKinds, ", ")+"; exposure,expectations is gained exposure or a broken expectation")
 	maxEntries := countFlag{min: 1, max: 1 << 20, what: "the number of entries"}
 	maxEntries.n = 10
-	fs.Var(&maxEntries, "max-entries", "with --output markdown: entries shown per section before the rest fold into a collapsed block (`N`, default 10)")
+	fs.Var(&maxEntries, "max-entries", "with --output markdown: entries shown per section before the rest fold into a collapsed block (`N`)")
 	baseDir := addBaseDir(fs)
 	inputLimits = model.LoadOptions{}
 	fs.Var(inputSizeFlag{&inputLimits}, "max-input-size",
