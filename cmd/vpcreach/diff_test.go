@@ -50,7 +50,7 @@ func TestDiffFailOn(t *testing.T) {
 		{"any", eksAfter, eksBefore, exitFindings}, // the reverse loses flows
 		{"lost", eksAfter, eksBefore, exitFindings},
 		{"gained", eksAfter, eksBefore, exitOK},
-		{"expectations", eksAfter, eksBefore, exitOK},       // it fixes one
+		{"expectations", eksAfter, eksBefore, exitOK}, // it fixes one
 		{"expectations-fixed", eksAfter, eksBefore, exitFindings},
 		{"none", eksBefore, eksAfter, exitOK},
 		{"gained,lost", eksBefore, eksAfter, exitFindings},
