@@ -345,8 +345,11 @@ func (c *comparison) flows(r *Report, opts Options) {
 			}
 		}
 	}
-	oldCells := cells(c.old.s.ClassPorts(solver.AnalysisOptions{}, protocols...))
-	newCells := cells(c.new.s.ClassPorts(solver.AnalysisOptions{}, protocols...))
+	// Only pairs with an end in a VPC the change touches can differ (see
+	// touchedVPCs).
+	touched := c.touchedVPCs()
+	oldCells := cells(c.old.s.ClassPortsTouching(func(ci int) bool { return touched[c.old.classes[ci].VPC] }, solver.AnalysisOptions{}, protocols...))
+	newCells := cells(c.new.s.ClassPortsTouching(func(ci int) bool { return touched[c.new.classes[ci].VPC] }, solver.AnalysisOptions{}, protocols...))
 	js := c.jointClasses()
 	byOld := map[int][]int{}
 	byNew := map[int][]int{}
@@ -403,7 +406,6 @@ func (c *comparison) flows(r *Report, opts Options) {
 			}
 		}
 	}
-	touched := c.touchedVPCs()
 	c.outsideFlows(r, js, touched, !opts.NoChanged)
 	if opts.NoChanged {
 		return

@@ -5,6 +5,8 @@ import (
 	"math/rand/v2"
 	"net/netip"
 	"slices"
+	"strings"
+	"sync"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -23,7 +25,45 @@ func mutate(m *model.Model, r *rand.Rand) []string {
 	var did []string
 	for range 1 + r.IntN(3) {
 		v := &m.VPCs[r.IntN(len(m.VPCs))]
-		switch r.IntN(7) {
+		switch r.IntN(10) {
+		case 7: // a peering connection goes inactive
+			if len(m.PeeringConnections) == 0 {
+				continue
+			}
+			p := &m.PeeringConnections[r.IntN(len(m.PeeringConnections))]
+			p.Status = model.PeeringDeleted
+			did = append(did, fmt.Sprintf("%s deleted", p.ID))
+		case 8: // a transit gateway route removed or blackholed
+			if len(m.TransitGateways) == 0 {
+				continue
+			}
+			g := &m.TransitGateways[r.IntN(len(m.TransitGateways))]
+			if len(g.RouteTables) == 0 {
+				continue
+			}
+			t := &g.RouteTables[r.IntN(len(g.RouteTables))]
+			if len(t.Routes) == 0 {
+				continue
+			}
+			i := r.IntN(len(t.Routes))
+			if r.IntN(2) == 0 {
+				t.Routes = slices.Delete(t.Routes, i, i+1)
+				did = append(did, fmt.Sprintf("%s -= routes[%d]", t.ID, i))
+			} else {
+				t.Routes[i].Blackhole, t.Routes[i].Attachment = true, ""
+				did = append(did, fmt.Sprintf("%s routes[%d] blackholed", t.ID, i))
+			}
+		case 9: // a transit gateway attachment's propagations dropped
+			if len(m.TransitGateways) == 0 {
+				continue
+			}
+			g := &m.TransitGateways[r.IntN(len(m.TransitGateways))]
+			if len(g.Attachments) == 0 {
+				continue
+			}
+			a := &g.Attachments[r.IntN(len(g.Attachments))]
+			a.Propagations = []model.ID{}
+			did = append(did, fmt.Sprintf("%s propagates nowhere", a.ID))
 		case 0: // add an ingress rule
 			if len(v.SecurityGroups) == 0 {
 				continue
@@ -344,49 +384,83 @@ func TestDiffEqualsDifferenceOfMatrices(t *testing.T) {
 	if testing.Short() || raceEnabled {
 		n = 40
 	}
+	var mu sync.Mutex
 	compared, sawChanged, sawOutside, sawLost := 0, 0, 0, 0
-	for seed := uint64(1); seed <= uint64(n); seed++ {
-		old, next := oracle.Generate(seed), oracle.Generate(seed)
-		edits := mutate(next, rand.New(rand.NewPCG(seed, 99)))
-		so, err := solver.New(old)
-		require.NoError(t, err)
-		sn, err := solver.New(next)
-		if err != nil {
-			continue // an edit left a dangling reference
+	t.Run("models", func(t *testing.T) {
+		for seed := uint64(1); seed <= uint64(n); seed++ {
+			t.Run(fmt.Sprint(seed), func(t *testing.T) {
+				t.Parallel()
+				old, next := oracle.Generate(seed), oracle.Generate(seed)
+				edits := mutate(next, rand.New(rand.NewPCG(seed, 99)))
+				so, err := solver.New(old)
+				require.NoError(t, err)
+				sn, err := solver.New(next)
+				if err != nil {
+					return // an edit left a dangling reference
+				}
+				mu.Lock()
+				compared++
+				mu.Unlock()
+				same := CompareSolvers(so, so, Options{})
+				require.True(t, same.IsEmpty(), "seed %d: a model against itself: %+v", seed, same.Summary)
+				require.Empty(t, same.Resources)
+				r := CompareSolvers(so, sn, Options{})
+				mu.Lock()
+				sawChanged += len(r.Changed)
+				sawLost += len(r.Lost)
+				for _, f := range append(slices.Clone(r.Gained), r.Lost...) {
+					if f.From.Kind != kindInterfaces || f.To.Kind != kindInterfaces {
+						sawOutside++
+					}
+				}
+				mu.Unlock()
+				gained, lost := bruteForce(so, sn)
+				bruteForceOutside(so, sn, gained, lost)
+				changed := bruteForceChanged(so, sn)
+				exposureGained, exposureLost := bruteForceExposure(so, sn)
+				func() {
+					requireSameFlows(t, "gained", gained, expand(r.Gained), edits)
+					requireSameFlows(t, "lost", lost, expand(r.Lost), edits)
+					got := map[[2]model.ID]bool{}
+					for k := range expand(r.Changed) {
+						got[k] = true
+					}
+					for k := range changed {
+						require.True(t, got[k], "changed %s -> %s: not reported (edits %v)", k[0], k[1], edits)
+					}
+					for k := range got {
+						require.True(t, changed[k], "changed %s -> %s: reported, but its path is the same (edits %v)", k[0], k[1], edits)
+					}
+					// Exposure: a port the internet's representative address
+					// reaches only on one side is exposure gained (or lost) there.
+					exposed := func(es []Exposure) map[model.ID]portset.Set {
+						out := map[model.ID]portset.Set{}
+						for _, e := range es {
+							p, _ := model.ParseProtocol(e.Protocol)
+							set := portset.Ports(p)
+							if p.HasPorts() {
+								set = parsePorts(t, p, e.Ports)
+							}
+							for _, id := range append([]model.ID{e.Destination}, e.Members...) {
+								out[id] = out[id].Union(set)
+							}
+						}
+						return out
+					}
+					eg, el := exposed(r.ExposureGained), exposed(r.ExposureLost)
+					for k, set := range exposureGained {
+						require.True(t, set.Minus(eg[k]).IsEmpty(), "exposure of %s: gained %v, reported %v (edits %v)", k, set, eg[k], edits)
+					}
+					for k, set := range exposureLost {
+						require.True(t, set.Minus(el[k]).IsEmpty(), "exposure of %s: lost %v, reported %v (edits %v)", k, set, el[k], edits)
+					}
+					for _, f := range append(slices.Clone(r.Gained), r.Lost...) {
+						require.NotEmpty(t, f.Cause, "seed %d: %s -> %s %s %s has no cause (edits %v)", seed, f.From.Name(), f.To.Name(), f.Protocol, f.Ports, edits)
+					}
+				}()
+			})
 		}
-		compared++
-		same := CompareSolvers(so, so, Options{})
-		require.True(t, same.IsEmpty(), "seed %d: a model against itself: %+v", seed, same.Summary)
-		require.Empty(t, same.Resources)
-		r := CompareSolvers(so, sn, Options{})
-		sawChanged += len(r.Changed)
-		sawLost += len(r.Lost)
-		for _, f := range append(slices.Clone(r.Gained), r.Lost...) {
-			if f.From.Kind != kindInterfaces || f.To.Kind != kindInterfaces {
-				sawOutside++
-			}
-		}
-		gained, lost := bruteForce(so, sn)
-		bruteForceOutside(so, sn, gained, lost)
-		changed := bruteForceChanged(so, sn)
-		t.Run(fmt.Sprint(seed), func(t *testing.T) {
-			requireSameFlows(t, "gained", gained, expand(r.Gained), edits)
-			requireSameFlows(t, "lost", lost, expand(r.Lost), edits)
-			got := map[[2]model.ID]bool{}
-			for k := range expand(r.Changed) {
-				got[k] = true
-			}
-			for k := range changed {
-				require.True(t, got[k], "changed %s -> %s: not reported (edits %v)", k[0], k[1], edits)
-			}
-			for k := range got {
-				require.True(t, changed[k], "changed %s -> %s: reported, but its path is the same (edits %v)", k[0], k[1], edits)
-			}
-			for _, f := range append(slices.Clone(r.Gained), r.Lost...) {
-				require.NotEmpty(t, f.Cause, "seed %d: %s -> %s %s %s has no cause (edits %v)", seed, f.From.Name(), f.To.Name(), f.Protocol, f.Ports, edits)
-			}
-		})
-	}
+	})
 	require.Greater(t, compared, n*3/4, "too many edits made invalid models")
 	// The edits must exercise every section the test checks.
 	t.Logf("%d model pairs: %d changed, %d lost, %d flows to or from outside", compared, sawChanged, sawLost, sawOutside)
@@ -396,3 +470,39 @@ func TestDiffEqualsDifferenceOfMatrices(t *testing.T) {
 }
 
 func netipPrefix(s string) netip.Prefix { return netip.MustParsePrefix(s) }
+
+// bruteForceExposure returns, per interface, the flows the internet's
+// representative address reaches on one side only.
+func bruteForceExposure(so, sn *solver.Solver) (gained, lost map[model.ID]portset.Set) {
+	gained, lost = map[model.ID]portset.Set{}, map[model.ID]portset.Set{}
+	old, next := interfaceIDs(so.Model()), interfaceIDs(sn.Model())
+	for _, id := range append(slices.Clone(old), next...) {
+		for _, at := range refinedAtoms(so, sn) {
+			q := at.Query("internet", string(id))
+			ro := slices.Contains(old, id) && so.Reach(q).Reachable()
+			rn := slices.Contains(next, id) && sn.Reach(q).Reachable()
+			switch {
+			case rn && !ro:
+				gained[id] = gained[id].Union(at.Set())
+			case ro && !rn:
+				lost[id] = lost[id].Union(at.Set())
+			}
+		}
+	}
+	return gained, lost
+}
+
+// parsePorts reads "22,443,8000-8080" or "all".
+func parsePorts(t *testing.T, p model.Protocol, s string) portset.Set {
+	t.Helper()
+	if s == "all" {
+		return portset.Ports(p, model.PortRange{First: 1, Last: 65535})
+	}
+	var rs []model.PortRange
+	for _, part := range strings.Split(s, ",") {
+		r, err := model.ParsePortRange(part)
+		require.NoError(t, err)
+		rs = append(rs, r)
+	}
+	return portset.Ports(p, rs...)
+}

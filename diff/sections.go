@@ -54,9 +54,9 @@ type exposedDest struct {
 
 // exposures indexes a side's exposure by destination and protocol, every
 // member of a class on its own.
-func exposures(s *solver.Solver) map[exposureKey]*exposedDest {
+func exposures(s *solver.Solver, protocols []model.Protocol, touched map[model.ID]bool) map[exposureKey]*exposedDest {
 	out := map[exposureKey]*exposedDest{}
-	for _, e := range s.Exposure(nil, nil, solver.AnalysisOptions{}) {
+	for _, e := range s.Exposure(protocols, nil, solver.AnalysisOptions{InVPC: func(v model.ID) bool { return touched[v] }}) {
 		d := &exposedDest{kind: e.Kind.String(), members: e.Members}
 		for _, p := range e.Ports {
 			var b netipx.IPSetBuilder
@@ -127,7 +127,14 @@ func subset(a, b *netipx.IPSet) bool {
 
 // exposure fills the exposure sections.
 func (c *comparison) exposure(r *Report) {
-	eo, en := exposures(c.old.s), exposures(c.new.s)
+	touched := c.touchedVPCs()
+	var protocols []model.Protocol
+	for _, a := range serviceAtoms(c.old.s, c.new.s) {
+		if len(protocols) == 0 || protocols[len(protocols)-1] != a.Protocol {
+			protocols = append(protocols, a.Protocol)
+		}
+	}
+	eo, en := exposures(c.old.s, protocols, touched), exposures(c.new.s, protocols, touched)
 	diff := func(a, b map[exposureKey]*exposedDest, gained bool) []Exposure {
 		var out []Exposure
 		for k, d := range a {

@@ -115,12 +115,19 @@ type PortMatrix struct {
 // between the classes' members; also adds protocols to probe (see
 // ServiceAtoms).
 func (s *Solver) ClassPorts(opts AnalysisOptions, also ...model.Protocol) [][]PortCell {
-	return s.classPortsByAtom(opts, also)
+	return s.classPortsByAtom(opts, nil, also)
+}
+
+// ClassPortsTouching is ClassPorts for the pairs with an end in a class
+// that touched reports (its row and its column); the other rows and cells
+// are left empty. A diff asks it for the classes a change may affect.
+func (s *Solver) ClassPortsTouching(touched func(class int) bool, opts AnalysisOptions, also ...model.Protocol) [][]PortCell {
+	return s.classPortsByAtom(opts, touched, also)
 }
 
 // classPortsByAtom is ClassPorts the plain way: one class matrix per
 // service atom.
-func (s *Solver) classPortsByAtom(opts AnalysisOptions, also []model.Protocol) [][]PortCell {
+func (s *Solver) classPortsByAtom(opts AnalysisOptions, touched func(int) bool, also []model.Protocol) [][]PortCell {
 	n := len(s.classData().classes)
 	sets := make([][]portset.Set, n)
 	for i := range sets {
@@ -133,7 +140,7 @@ func (s *Solver) classPortsByAtom(opts AnalysisOptions, also []model.Protocol) [
 		set := atom.Set()
 		for a := range n {
 			for b := range n {
-				if reach[a][b] {
+				if reach[a][b] && (touched == nil || touched(a) || touched(b)) {
 					sets[a][b] = sets[a][b].Union(set)
 				}
 			}
