@@ -138,7 +138,9 @@ func (b *builder) build() *model.Model {
 	for _, f := range b.late {
 		f()
 	}
-	return b.assemble()
+	m := b.assemble()
+	b.setAWSIDs(m)
+	return m
 }
 
 // read lists the resource types this package reads; others are noted as

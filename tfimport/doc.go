@@ -19,9 +19,11 @@
 // Resources are named by their Terraform address (aws_instance.app,
 // module.net.aws_subnet.private["a"], aws_subnet.private[0]), whether
 // their AWS ids are known or not, so that both sides of a plan name a
-// resource alike. Import.Aliases maps the AWS ids the file knows to
-// addresses; Import.Resolve and RewriteRefs turn ids used in queries and
-// in other files into addresses. Things AWS creates without a Terraform
+// resource alike. A resource whose AWS id the file knows (a state's, a
+// plan's existing resources) keeps it in its aws_id (model's AWSID), which
+// output shows beside the address and queries may use. Import.Aliases maps
+// the AWS ids the file knows to addresses; Import.Resolve and RewriteRefs
+// turn ids used in queries and in other files into addresses. Things AWS creates without a Terraform
 // resource are named after their owner: a VPC's main route table
 // (ADDRESS.main_route_table) and default security group
 // (ADDRESS.default_security_group) when the file refers to them, a

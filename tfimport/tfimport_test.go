@@ -155,3 +155,28 @@ func TestSniff(t *testing.T) {
 	_, err := os.Stat("testdata")
 	assert.False(t, err != nil || tfimport.IsTerraform("testdata"), "a directory is not a plan")
 }
+
+// Resources whose AWS ids the file knows keep them beside their
+// addresses (aws_id), for output: a state's resources, and what AWS
+// creates with a VPC (its default security group), from the VPC's
+// attribute; an id unknown until apply leaves aws_id empty.
+func TestAWSIDsBesideAddresses(t *testing.T) {
+	im, diags := tfimport.Read("testdata/basic-state.json")
+	require.NotNil(t, im, messages(diags))
+	x, _ := model.NewIndex(im.Planned)
+	for addr, want := range map[model.ID]model.ID{
+		"aws_vpc.main": "vpc-0a1", "aws_subnet.app": "subnet-0app", "aws_security_group.db": "sg-0db",
+		"aws_vpc.main.default_security_group": "sg-0def", "aws_instance.app": "i-0app", "aws_instance.db": "i-0db",
+	} {
+		assert.Equal(t, want, x.AWSID(addr), "aws_id of %s", addr)
+	}
+
+	im, diags = tfimport.Read("testdata/basic-plan.json")
+	require.NotNil(t, im, messages(diags))
+	for _, v := range im.Planned.VPCs {
+		assert.Empty(t, v.AWSID, "a new VPC's id is unknown until apply")
+		for _, in := range v.Instances {
+			assert.Empty(t, in.AWSID, "a new instance's id is unknown until apply")
+		}
+	}
+}
