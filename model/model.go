@@ -533,6 +533,11 @@ type Interface struct {
 	// ElasticIP is an Elastic IP associated with the primary address.
 	// Give at most one of public_ip and elastic_ip.
 	ElasticIP netip.Addr `yaml:"elastic_ip"`
+	// AssumedIPs lists those of the addresses above that are assumed, not
+	// known: values a Terraform plan leaves unknown until apply, which
+	// vpcreach import terraform chose. A reach answer that depends on one
+	// says so (ASSUMED_ADDRESS).
+	AssumedIPs []netip.Addr `yaml:"assumed_ips" example:"[10.0.1.10]"`
 	// SecurityGroups are 1 to 5 groups of the same VPC (quota 16); none
 	// means the VPC's default group.
 	SecurityGroups []ID `yaml:"security_groups" example:"[sg-a-app]"`
@@ -634,6 +639,11 @@ type NATGateway struct {
 	PrivateIP netip.Addr `yaml:"private_ip" required:"true" example:"10.0.0.10"`
 	// PublicIP is the Elastic IP of a public gateway.
 	PublicIP netip.Addr `yaml:"public_ip" example:"203.0.113.10"`
+	// AssumedIPs lists those of the addresses above that are assumed, not
+	// known: values a Terraform plan leaves unknown until apply, which
+	// vpcreach import terraform chose. A reach answer that depends on one
+	// says so (ASSUMED_ADDRESS).
+	AssumedIPs []netip.Addr `yaml:"assumed_ips" example:"[10.0.0.10]"`
 
 	Source Source `yaml:"-"`
 }
@@ -871,6 +881,11 @@ type Endpoint struct {
 	// PrivateIPs are the addresses of the interface endpoint's network
 	// interfaces, one per subnet in the same order. Optional.
 	PrivateIPs []netip.Addr `yaml:"private_ips" example:"[10.0.1.50]"`
+	// AssumedIPs lists those of the addresses above that are assumed, not
+	// known: values a Terraform plan leaves unknown until apply, which
+	// vpcreach import terraform chose. A reach answer that depends on one
+	// says so (ASSUMED_ADDRESS).
+	AssumedIPs []netip.Addr `yaml:"assumed_ips" example:"[10.0.1.50]"`
 	// SecurityGroups filter traffic to an interface endpoint; none means
 	// the VPC's default group.
 	SecurityGroups []ID `yaml:"security_groups" example:"[sg-a-endpoints]"`
@@ -970,6 +985,11 @@ type LoadBalancer struct {
 	// PublicIPs are an internet-facing load balancer's addresses, one per
 	// subnet.
 	PublicIPs []netip.Addr `yaml:"public_ips"`
+	// AssumedIPs lists those of the addresses above that are assumed, not
+	// known: values a Terraform plan leaves unknown until apply, which
+	// vpcreach import terraform chose. A reach answer that depends on one
+	// says so (ASSUMED_ADDRESS).
+	AssumedIPs []netip.Addr `yaml:"assumed_ips" example:"[10.1.1.5]"`
 	// SecurityGroups: a network load balancer may have none; then clients
 	// are filtered only by the targets' groups (S-80).
 	SecurityGroups []ID `yaml:"security_groups" example:"[sg-b-nlb]"`

@@ -52,6 +52,8 @@ type builder struct {
 	pending []pendingAddr
 	// publics counts the public addresses assumed so far.
 	publics int
+	// assumed holds the addresses assumed so far, private and public.
+	assumed map[netip.Addr]bool
 	// primaryENI pairs instances with the interface resource that is
 	// their primary interface (the legacy network_interface form).
 	primaryENI [][2]any
@@ -140,6 +142,7 @@ func (b *builder) build() *model.Model {
 	}
 	m := b.assemble()
 	b.setAWSIDs(m)
+	b.markAssumed(m)
 	return m
 }
 

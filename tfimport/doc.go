@@ -47,7 +47,9 @@
 // address, a NAT gateway's, an interface endpoint's, a load balancer's
 // nodes) are assumed: the lowest free address of the subnet past the four
 // AWS reserves, never one the file holds, in file order; public addresses
-// come from 198.18.0.0/15. Each assumption is a warning (ErrAssumed).
+// come from 198.18.0.0/15. Each assumption is a warning (ErrAssumed), and
+// the resource lists the address in its assumed_ips, so that an answer
+// that depends on it says so (solver's ASSUMED_ADDRESS).
 //
 // # What AWS means, and how it maps
 //
