@@ -39,6 +39,10 @@
 // for_each, the one with the referrer's own key is taken for count.index,
 // each.key and each.value (through the for_each expression), and a
 // constant index says which. A module output is followed into its module.
+// An attribute unknown until apply that the configuration has no
+// expression for is one the provider computes, not one the configuration
+// sets (older AWS providers compute every target attribute of a route,
+// and an Elastic IP's instance): it is not read as set.
 // A reference through a local or a variable cannot be followed in the JSON
 // output: when the module instance holds one resource of the expected type,
 // it is taken, with a warning (ErrUnresolved); a reference that matches
