@@ -219,7 +219,7 @@ func (w *walker) dependsOn(addr netip.Addr, what string, component model.ID, d d
 	if !slices.ContainsFunc(w.s.prefixes(d), a.splitBy) {
 		return
 	}
-	msg := fmt.Sprintf("the answer depends on %s, the address assumed for %s (unknown until apply): %s %s treat other %s differently", addr, a.owner, what, component, a.rangeText(true))
+	msg := fmt.Sprintf("the answer depends on %s, the address assumed for %s, whose real address is not known: %s %s treat other %s differently", addr, a.owner, what, component, a.rangeText(true))
 	for _, x := range w.warnings {
 		if x.Code == AssumedAddress && x.Message == msg {
 			return
@@ -240,5 +240,5 @@ func (s *Solver) namesAssumed(spec string) (Warning, bool) {
 		return Warning{}, false
 	}
 	return Warning{Code: AssumedAddress, Component: a.owner, Leg: LegForward, Pos: a.pos,
-		Message: fmt.Sprintf("the query names %s, the address assumed for %s (unknown until apply): after apply it may have another %s", ep.addr, a.owner, a.rangeText(false))}, true
+		Message: fmt.Sprintf("the query names %s, the address assumed for %s, whose real address is not known: it may have another %s", ep.addr, a.owner, a.rangeText(false))}, true
 }

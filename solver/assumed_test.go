@@ -79,11 +79,11 @@ func assumedWarnings(r solver.Result) []string {
 // reference, or by prefixes that hold the whole range, say nothing.
 func TestAnswersThatDependOnAnAssumedAddress(t *testing.T) {
 	const (
-		sgSplits   = "the answer depends on 10.0.1.4, the address assumed for i-app (unknown until apply): the rules of the security groups of i-db treat other addresses of its subnet sn-app (10.0.1.0/24) differently"
-		aclSplits  = "the answer depends on 10.0.1.4, the address assumed for i-app (unknown until apply): the rules of network ACL acl-db treat other addresses of its subnet sn-app (10.0.1.0/24) differently"
-		routeSplit = "the answer depends on 10.1.2.4, the address assumed for i-peer (unknown until apply): the routes of route table rtb-app treat other addresses of its subnet sn-peer (10.1.2.0/24) differently"
-		public     = "the answer depends on 198.18.0.2, the address assumed for i-app (unknown until apply): the rules of the security groups of i-peer treat other public addresses differently"
-		named      = "the query names 10.1.2.4, the address assumed for i-peer (unknown until apply): after apply it may have another address of its subnet sn-peer (10.1.2.0/24)"
+		sgSplits   = "the answer depends on 10.0.1.4, the address assumed for i-app, whose real address is not known: the rules of the security groups of i-db treat other addresses of its subnet sn-app (10.0.1.0/24) differently"
+		aclSplits  = "the answer depends on 10.0.1.4, the address assumed for i-app, whose real address is not known: the rules of network ACL acl-db treat other addresses of its subnet sn-app (10.0.1.0/24) differently"
+		routeSplit = "the answer depends on 10.1.2.4, the address assumed for i-peer, whose real address is not known: the routes of route table rtb-app treat other addresses of its subnet sn-peer (10.1.2.0/24) differently"
+		public     = "the answer depends on 198.18.0.2, the address assumed for i-app, whose real address is not known: the rules of the security groups of i-peer treat other public addresses differently"
+		named      = "the query names 10.1.2.4, the address assumed for i-peer, whose real address is not known: it may have another address of its subnet sn-peer (10.1.2.0/24)"
 	)
 	tests := []struct {
 		name     string
@@ -135,7 +135,7 @@ func TestAnswersThatDependOnAnAssumedAddress(t *testing.T) {
 func TestAssumedAddressInText(t *testing.T) {
 	s := load(t, assumedCase("10.0.1.0/28", "", "10.1.0.0/16", false))
 	r := s.Reach(tcp("i-app", "i-db", 5432))
-	assert.Contains(t, r.Text(), "\nwarnings:\n  - ASSUMED_ADDRESS at i-app (forward): the answer depends on 10.0.1.4, the address assumed for i-app (unknown until apply): ")
+	assert.Contains(t, r.Text(), "\nwarnings:\n  - ASSUMED_ADDRESS at i-app (forward): the answer depends on 10.0.1.4, the address assumed for i-app, whose real address is not known: ")
 	b, err := r.MarshalJSON()
 	require.NoError(t, err)
 	assert.Contains(t, string(b), `"code":"ASSUMED_ADDRESS"`)

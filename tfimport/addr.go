@@ -84,7 +84,11 @@ func (b *builder) assignAddresses() {
 		next[p.subnet.ID] = a.Next()
 		p.set(a)
 		b.assumedAddr(a)
-		p.e.warnf(p.key, ErrAssumed, "assumed address %s for %s, unknown until apply (the first free address of subnet %s)", a, p.what, p.subnet.ID)
+		why := "unknown until apply"
+		if b.d.kind == KindState {
+			why = "which the state does not hold"
+		}
+		p.e.warnf(p.key, ErrAssumed, "assumed address %s for %s, %s (the first free address of subnet %s)", a, p.what, why, p.subnet.ID)
 	}
 }
 

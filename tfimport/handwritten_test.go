@@ -129,6 +129,8 @@ func TestHandwrittenPlanOfAChange(t *testing.T) {
 		// network interfaces have.
 		assert.True(t, errors.Is(d, tfimport.ErrAssumed) && strings.HasSuffix(d.Path, ".network_interface_ids"), "%s", d.Error())
 	}
+	require.NotEmpty(t, im.PriorDiagnostics)
+	assert.Contains(t, im.PriorDiagnostics[0].Message, "which the state does not hold", "a prior state's address is not unknown until apply: it is missing")
 	rename := map[string]string{
 		"i-1-app": "i-0a1b2c3d4e5f60801", "i-2-app": "i-0b2c3d4e5f6a70902", "i-3-orders": "i-0c3d4e5f6a7b80a03",
 		"vpce-1-orders": "vpce-01c7e5a3b9d2f4162",
