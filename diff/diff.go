@@ -3,6 +3,7 @@ package diff
 import (
 	"cmp"
 	"fmt"
+	"net/netip"
 	"slices"
 	"strings"
 
@@ -705,12 +706,44 @@ func changeDetail(ro, rn solver.Result) string {
 	return strings.Join(parts, "; ")
 }
 
-// touchedVPCs returns the VPCs whose paths a change may alter: those that
-// hold a changed resource, both ends of a changed peering connection,
-// every VPC attached to a transit gateway with a changed route table or
-// attachment or that reaches a touched VPC through it (an inspection VPC
-// carries its neighbours' traffic), and every VPC when a prefix list,
-// endpoint service, hosted zone or external network changed.
+// carriesOthers reports whether a static route of transit gateway g sends
+// addresses outside attachment a's VPC to a.
+func carriesOthers(m *model.Model, a model.TGWAttachment, g model.TransitGateway) bool {
+	var cidrs []netip.Prefix
+	for _, v := range m.VPCs {
+		if v.ID == a.VPC {
+			cidrs = v.CIDRBlocks
+		}
+	}
+	for _, rt := range g.RouteTables {
+		for _, r := range rt.Routes {
+			if r.Attachment != a.ID {
+				continue
+			}
+			d := r.Destination.CIDR
+			if !d.IsValid() {
+				return true // a prefix list: take it as foreign
+			}
+			inside := false
+			for _, c := range cidrs {
+				if c.Bits() <= d.Bits() && c.Contains(d.Addr()) {
+					inside = true
+				}
+			}
+			if !inside {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// touchedVPCs returns the VPCs whose paths a change may alter (see the
+// package documentation): those that hold a changed resource, both ends of
+// a changed peering connection, the VPCs of a transit gateway that changed
+// or that attaches a touched VPC carrying other VPCs' traffic, and every
+// VPC when a prefix list, endpoint service, hosted zone, external network
+// or account changed.
 func (c *comparison) touchedVPCs() map[model.ID]bool {
 	t := map[model.ID]bool{}
 	all := false
@@ -743,17 +776,27 @@ func (c *comparison) touchedVPCs() map[model.ID]bool {
 		}
 		return t
 	}
-	// A transit gateway is touched when it, a route table or an
-	// attachment of it changed, or it attaches a touched VPC; all its
-	// VPCs then are.
+	// A transit gateway network is touched when the gateway, a route
+	// table or an attachment of it changed, or it attaches a touched VPC
+	// that carries other VPCs' traffic (a static route of the gateway
+	// sends addresses outside the VPC to its attachment: an inspection or
+	// egress VPC); all its VPCs then are.
 	for _, sd := range []*side{c.old, c.new} {
 		for _, g := range sd.s.Model().TransitGateways {
 			hit := tgws[g.ID]
 			for _, rt := range g.RouteTables {
 				hit = hit || tgws[rt.ID]
 			}
+			transit := map[model.ID]bool{} // attachments static routes send foreign traffic to
+			for _, rt := range g.RouteTables {
+				for _, r := range rt.Routes {
+					if r.Attachment != "" {
+						transit[r.Attachment] = true
+					}
+				}
+			}
 			for _, a := range g.Attachments {
-				hit = hit || tgws[a.ID] || t[a.VPC]
+				hit = hit || tgws[a.ID] || (t[a.VPC] && transit[a.ID] && carriesOthers(sd.s.Model(), a, g))
 			}
 			if hit {
 				for _, a := range g.Attachments {

@@ -20,13 +20,15 @@
 // an addition, and the addition names the removed resource it repeats
 // (RenamedFrom).
 //
-// Changed flows (reachable on both sides along different hops or with
-// different warnings) are searched among the class pairs with an end in a
-// VPC whose paths the change may alter: one that holds a changed resource,
-// the ends of a changed peering connection, every VPC of a transit
-// gateway that attaches such a VPC or whose route tables or attachments
-// changed, and every VPC when a prefix list, endpoint service, hosted zone
-// or external network changed. Peering is not transitive and a path
-// enters another VPC only through one of these, so a path between two
-// untouched VPCs is the same on both sides.
+// Only the class pairs with an end in a VPC whose paths the change may
+// alter are compared (gained, lost and changed flows, exposure): a VPC
+// that holds a changed resource; both ends of a changed peering
+// connection; every VPC of a transit gateway whose route tables or
+// attachments changed, or that attaches a touched VPC carrying other VPCs'
+// traffic (a static route of the gateway sends addresses outside that VPC
+// to its attachment: an inspection or egress VPC); and every VPC when a
+// prefix list, endpoint service, hosted zone, external network or account
+// changed. Peering is not transitive and a path enters another VPC only
+// through these, so a path between two untouched VPCs is the same on both
+// sides. A randomized test checks this against every pair.
 package diff

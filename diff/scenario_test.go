@@ -218,3 +218,30 @@ func TestSeedsAgainstThemselves(t *testing.T) {
 		assert.Empty(t, r.Resources, f)
 	}
 }
+
+// Centralised egress (solver/testdata/network.yaml): vpc-e's instances
+// reach the internet through the transit gateway and vpc-g's NAT gateway.
+// Removing vpc-g's NAT route, a change in vpc-g alone, loses the internet
+// of every VPC the gateway sends there: the diff must look beyond vpc-g.
+func TestCentralisedEgressRouteRemoved(t *testing.T) {
+	data, err := os.ReadFile("../solver/testdata/network.yaml")
+	require.NoError(t, err)
+	text := string(data)
+	edit := "          - {destination: 0.0.0.0/0, target: nat-g}\n"
+	require.Contains(t, text, edit)
+	old, err := model.Parse("network.yaml", data)
+	require.NoError(t, err)
+	next, err := model.Parse("network.yaml", []byte(strings.Replace(text, edit, "", 1)))
+	require.NoError(t, err)
+	r := compare(t, old, next)
+	lost := map[string]bool{}
+	for _, f := range r.Lost {
+		if f.To.Kind == "internet" {
+			lost[f.From.Name()] = true
+			require.NotEmpty(t, f.Cause)
+			assert.Equal(t, model.ID("rtb-g-tgw"), f.Cause[0].Resource, "%s: %v", f.From.Name(), f.Cause)
+		}
+	}
+	assert.True(t, lost["i-e"], "i-e loses the internet: %v", lost)
+	assert.True(t, lost["i-f"], "i-f loses the internet: %v", lost)
+}

@@ -12,8 +12,8 @@ import (
 )
 
 const (
-	eksBefore = "testdata/diff/eks-before.yaml"
-	eksAfter  = "testdata/diff/eks-after.yaml"
+	eksBefore = "../../testdata/diff/eks-before.yaml"
+	eksAfter  = "../../testdata/diff/eks-after.yaml"
 )
 
 func TestDiffGolden(t *testing.T) {
