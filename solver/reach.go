@@ -476,9 +476,9 @@ func (s *Solver) returnWalk(sg *segment, eph model.PortRange, req sgeval.Packet,
 // load balancer, which tracks the connection, takes it back (S-81, S-33).
 func (w *walker) toLoadBalancerNode(target, node int32) terminal {
 	t, n := &w.s.enis[target], &w.s.enis[node]
-	w.hop(Hop{Component: t.id, Kind: eniHopKind(t), Decision: DecisionSend, Rule: w.say(func() string { return string(t.id) + " answers " + w.flow() }), Pos: t.src.Position})
+	w.hop(Hop{Component: t.id, Kind: eniHopKind(t), Decision: DecisionSend, Rule: w.say(func() string { return string(t.id) + " answers " + w.flow() }), Pos: t.src.Position, Subnet: w.subnetID(t.subnet)})
 	w.crossACLs(t.subnet, n.subnet)
-	w.hop(Hop{Component: n.id, Kind: HopLoadBalancer, Decision: DecisionDeliver, Rule: w.say(func() string { return "the load balancer takes the response back: " + n.name })})
+	w.hop(Hop{Component: n.id, Kind: HopLoadBalancer, Decision: DecisionDeliver, Rule: w.say(func() string { return "the load balancer takes the response back: " + n.name }), Subnet: w.subnetID(n.subnet)})
 	pkt := w.pkt
 	pkt.Dst = n.primary
 	return terminal{kind: termENI, eni: node, vpc: n.vpc, ext: -1, pkt: pkt}
@@ -489,7 +489,7 @@ func (w *walker) start(src, dst origin) terminal {
 	switch src.kind {
 	case termENI:
 		if dst.kind == termENI && dst.eni == src.eni {
-			w.hop(Hop{Component: w.s.enis[src.eni].id, Kind: eniHopKind(&w.s.enis[src.eni]), Decision: DecisionDeliver, Rule: "source and destination are the same interface"})
+			w.hop(Hop{Component: w.s.enis[src.eni].id, Kind: eniHopKind(&w.s.enis[src.eni]), Decision: DecisionDeliver, Rule: "source and destination are the same interface", Subnet: w.subnetID(w.s.enis[src.eni].subnet)})
 			return terminal{kind: termENI, eni: src.eni, ext: -1, pkt: w.pkt}
 		}
 		return w.fromENI(src.eni)

@@ -158,6 +158,14 @@ type Hop struct {
 	Pos model.Position
 	// Packet is the header after this hop, when the hop changed it.
 	Packet *Header
+	// Subnet is the subnet the hop takes place in, for a hop at a network
+	// interface (an instance's or a standalone one, a NAT gateway's, a
+	// load balancer node's, an interface endpoint's: sending, delivering,
+	// translating, forwarding as an appliance) and for a transit gateway
+	// attachment that enters a VPC; empty for other hops. It says in
+	// which availability zone the packet is, for pricing and pictures;
+	// Text and MarshalJSON leave it out.
+	Subnet model.ID
 }
 
 // Leg says which way a packet travels: the request or its response.

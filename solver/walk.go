@@ -153,6 +153,9 @@ type visit struct {
 
 func (w *walker) hop(h Hop) { w.rec.hop(w, h) }
 
+// subnetID returns the id of subnet i, for Hop.Subnet.
+func (w *walker) subnetID(i int32) model.ID { return w.s.subnets[i].m.ID }
+
 // block records a blocker; its message, msg(), is rendered only for a
 // recorder that keeps words. The message is a function, not a format and
 // arguments, so that a walk that keeps no words boxes no argument.
@@ -220,7 +223,7 @@ func eniHopKind(e *eniInfo) HopKind {
 // fromENI starts a walk at interface e.
 func (w *walker) fromENI(ei int32) terminal {
 	e := &w.s.enis[ei]
-	w.hop(Hop{Component: e.id, Kind: eniHopKind(e), Decision: DecisionSend, Rule: w.say(func() string { return string(e.id) + " sends " + w.flow() }), Pos: e.src.Position})
+	w.hop(Hop{Component: e.id, Kind: eniHopKind(e), Decision: DecisionSend, Rule: w.say(func() string { return string(e.id) + " sends " + w.flow() }), Pos: e.src.Position, Subnet: w.subnetID(e.subnet)})
 	if !e.running && w.leg == LegForward {
 		w.block(InstanceNotRunning, e.id, "", e.src.Position, func() string {
 			return fmt.Sprintf("%s is not running", e.id)
@@ -798,7 +801,7 @@ func (w *walker) arriveAt(ei int32) terminal {
 			})
 		}
 	}
-	w.hop(Hop{Component: e.id, Kind: eniHopKind(e), Decision: DecisionDeliver, Rule: w.say(func() string { return "delivered to " + e.name })})
+	w.hop(Hop{Component: e.id, Kind: eniHopKind(e), Decision: DecisionDeliver, Rule: w.say(func() string { return "delivered to " + e.name }), Subnet: w.subnetID(e.subnet)})
 	return terminal{kind: termENI, eni: ei, vpc: e.vpc, ext: -1, pkt: w.pkt}
 }
 
@@ -816,7 +819,7 @@ func (w *walker) atNAT(ei int32) terminal {
 					w.ephemeral = w.clientEph
 					w.pkt.DstPort = w.ephemeral.First
 				}
-				w.hop(w.translated(Hop{Component: e.id, Kind: HopNATGateway, Decision: DecisionTranslate}, "translate back to ", n.orig))
+				w.hop(w.translated(Hop{Component: e.id, Kind: HopNATGateway, Decision: DecisionTranslate, Subnet: w.subnetID(e.subnet)}, "translate back to ", n.orig))
 				return w.route(e.subnet)
 			}
 		}
@@ -923,7 +926,7 @@ func (w *walker) toNAT(ei int32, from int32) terminal {
 	w.nat = append(w.nat, natEntry{gw: ei, orig: w.pkt.Src})
 	w.pkt.Src = e.primary
 	w.loseRefs(refsNAT)
-	w.hop(w.translated(Hop{Component: e.id, Kind: HopNATGateway, Decision: DecisionTranslate, Pos: e.src.Position}, "source to ", e.primary))
+	w.hop(w.translated(Hop{Component: e.id, Kind: HopNATGateway, Decision: DecisionTranslate, Pos: e.src.Position, Subnet: w.subnetID(e.subnet)}, "source to ", e.primary))
 	return w.route(e.subnet)
 }
 
@@ -1119,7 +1122,7 @@ func (w *walker) throughTGW(att *attInfo, az string) terminal {
 			w.loseRefs(refsOtherRegion)
 		}
 		w.hop(Hop{Component: out.m.ID, Kind: HopTGWAttachment, Decision: DecisionForward,
-			Rule: w.say(func() string { return "into " + string(ov.m.ID) + " through subnet " + string(w.s.subnets[asn].m.ID) }), Pos: out.m.Source.Position})
+			Rule: w.say(func() string { return "into " + string(ov.m.ID) + " through subnet " + string(w.s.subnets[asn].m.ID) }), Pos: out.m.Source.Position, Subnet: w.subnetID(asn)})
 		// Traffic entering a VPC from its attachment is routed by the
 		// attachment subnet's route table (S-53).
 		return w.route(asn)
@@ -1253,7 +1256,7 @@ func (w *walker) toMiddlebox(ei int32, from int32) terminal {
 		// applies beyond it, not to its own inbound rules).
 		w.boxes = append(w.boxes, ei)
 	}
-	w.hop(Hop{Component: e.id, Kind: eniHopKind(e), Decision: DecisionForward, Rule: w.say(func() string { return "appliance forwards " + w.flow() }), Pos: e.src.Position})
+	w.hop(Hop{Component: e.id, Kind: eniHopKind(e), Decision: DecisionForward, Rule: w.say(func() string { return "appliance forwards " + w.flow() }), Pos: e.src.Position, Subnet: w.subnetID(e.subnet)})
 	if filters && (w.leg == LegForward || unseen) {
 		w.sendsOn(ei)
 	}
