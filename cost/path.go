@@ -1,6 +1,8 @@
 package cost
 
 import (
+	"bytes"
+	"encoding/json"
 	"fmt"
 	"slices"
 	"strings"
@@ -132,6 +134,75 @@ type Path struct {
 	// another, zones compared by name, load balancer and external network
 	// charges not priced.
 	Notes []string
+	// Table is the price table the path was priced with.
+	Table *Table
+}
+
+// MarshalJSON writes the documented JSON form: currency, prices (the
+// table's name, date and file), request_per_gb and response_per_gb,
+// request and response (charges: hop, component, kind, region, per_gb,
+// detail), hourly (component, kind, units, per_hour, region) and notes.
+// Amounts are numbers of dollars.
+func (p Path) MarshalJSON() ([]byte, error) {
+	type chargeJSON struct {
+		Hop       int        `json:"hop"`
+		Component model.ID   `json:"component"`
+		Kind      ChargeKind `json:"kind"`
+		Region    string     `json:"region"`
+		PerGB     Money      `json:"per_gb"`
+		Detail    string     `json:"detail"`
+	}
+	type hourlyJSON struct {
+		Component model.ID   `json:"component"`
+		Kind      HourlyKind `json:"kind"`
+		Units     int        `json:"units"`
+		PerHour   Money      `json:"per_hour"`
+		Region    string     `json:"region"`
+	}
+	charges := func(l Leg) []chargeJSON {
+		out := make([]chargeJSON, 0, len(l.Charges))
+		for _, c := range l.Charges {
+			out = append(out, chargeJSON{c.Hop, c.Component, c.Kind, c.Region, c.PerGB, c.Detail})
+		}
+		return out
+	}
+	hourly := make([]hourlyJSON, 0, len(p.Hourly))
+	for _, h := range p.Hourly {
+		hourly = append(hourly, hourlyJSON{h.Component, h.Kind, h.Units, h.PerHour, h.Region})
+	}
+	t := p.Table
+	if t == nil {
+		t = Default()
+	}
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	err := enc.Encode(struct {
+		Currency string `json:"currency"`
+		Prices   struct {
+			Name     string `json:"name"`
+			Date     string `json:"date"`
+			File     string `json:"file"`
+			Fallback string `json:"fallback"`
+		} `json:"prices"`
+		RequestPerGB  Money        `json:"request_per_gb"`
+		ResponsePerGB Money        `json:"response_per_gb"`
+		Request       []chargeJSON `json:"request"`
+		Response      []chargeJSON `json:"response"`
+		Hourly        []hourlyJSON `json:"hourly"`
+		Notes         []string     `json:"notes"`
+	}{
+		Currency: "USD",
+		Prices: struct {
+			Name     string `json:"name"`
+			Date     string `json:"date"`
+			File     string `json:"file"`
+			Fallback string `json:"fallback"`
+		}{t.Name(), t.Date(), t.File(), t.Fallback()},
+		RequestPerGB: p.Request.PerGB, ResponsePerGB: p.Response.PerGB,
+		Request: charges(p.Request), Response: charges(p.Response), Hourly: hourly, Notes: append([]string{}, p.Notes...),
+	})
+	return bytes.TrimRight(buf.Bytes(), "\n"), err
 }
 
 // PricePath prices the forward and return paths of a reach answer with
@@ -174,6 +245,7 @@ func PricePath(s *solver.Solver, r solver.Result, t *Table) Path {
 	out.Response, _ = p.leg(r.Return, solver.LegReturn, end)
 	out.Hourly = p.hourly
 	out.Notes = p.notes
+	out.Table = t
 	return out
 }
 

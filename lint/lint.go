@@ -7,6 +7,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/vpcreach/vpcreach/cost"
 	"github.com/vpcreach/vpcreach/model"
 	"github.com/vpcreach/vpcreach/solver"
 )
@@ -50,6 +51,9 @@ type Context struct {
 	Model  *model.Model
 	Index  *model.Index
 	Solver *solver.Solver
+	// Prices is the price table of the run (Options.Prices, or
+	// cost.Default).
+	Prices *cost.Table
 	rule   *Rule
 	out    *[]Finding
 	// runs says which rules this run runs, so that a rule can leave to a
@@ -136,6 +140,9 @@ type Options struct {
 	// names located in the resource it precedes. Those that have no effect
 	// are reported under the rule unused-ignore.
 	Ignores []Ignore
+	// Prices is the price table the rules about cost quote their savings
+	// from; nil means cost.Default (us-east-1 list prices).
+	Prices *cost.Table
 }
 
 // Run runs every enabled rule on a validated model and returns the
@@ -158,6 +165,10 @@ func Run(m *model.Model, opts Options) ([]Finding, error) {
 		return nil, err
 	}
 	x := s.Index()
+	prices := opts.Prices
+	if prices == nil {
+		prices = cost.Default()
+	}
 	run := &runState{}
 	var out []Finding
 	runs := func(id string) bool {
@@ -167,7 +178,7 @@ func Run(m *model.Model, opts Options) ([]Finding, error) {
 		if !runs(r.ID) {
 			continue
 		}
-		c := &Context{Model: m, Index: x, Solver: s, rule: r, out: &out, runs: runs, run: run}
+		c := &Context{Model: m, Index: x, Solver: s, Prices: prices, rule: r, out: &out, runs: runs, run: run}
 		r.check(c)
 	}
 	// Per-file switches.

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/vpcreach/vpcreach/cost"
 	"github.com/vpcreach/vpcreach/model"
 	"github.com/vpcreach/vpcreach/overlap"
 	"github.com/vpcreach/vpcreach/routing"
@@ -569,6 +570,9 @@ func checkS3ThroughNAT(c *Context) {
 			subnets  []string
 			services []string
 			nats     []string
+			// sent and answered are the most a GB costs on the paths
+			// found, each way: what a gateway endpoint saves.
+			sent, answered cost.Money
 		}
 		var order []*routing.Table
 		byTable := map[*routing.Table]*finding{}
@@ -606,6 +610,8 @@ func checkS3ThroughNAT(c *Context) {
 				if !slices.Contains(f.nats, string(nat.Component)) {
 					f.nats = append(f.nats, string(nat.Component))
 				}
+				price := cost.PricePath(c.Solver, res, c.Prices)
+				f.sent, f.answered = max(f.sent, price.Request.PerGB), max(f.answered, price.Response.PerGB)
 			}
 		}
 		for _, rt := range order {
@@ -645,10 +651,24 @@ func checkS3ThroughNAT(c *Context) {
 			if len(f.subnets) > 1 {
 				what = "subnets " + engList(f.subnets, 4) + " (route table " + name + ") reach"
 			}
-			c.Report(engTableSource(c, v, rt), v.ID, "%s %s in %s through NAT gateway %s: %s (S-70)",
-				what, engAnd(services), v.Region, engAnd(f.nats), hint)
+			c.Report(engTableSource(c, v, rt), v.ID, "%s %s in %s through NAT gateway %s: %s (S-70); %s",
+				what, engAnd(services), v.Region, engAnd(f.nats), hint, engSaving(c, v.Region, f.sent, f.answered))
 		}
 	}
+}
+
+// engSaving says what a gateway endpoint saves per GB, each way, and
+// which prices say so.
+func engSaving(c *Context, region string, sent, answered cost.Money) string {
+	p, exact := c.Prices.For(region)
+	priced := p.Region + " prices"
+	if !exact {
+		priced = p.Region + " prices for " + region
+	}
+	if sent == answered {
+		return fmt.Sprintf("saving %s per GB each way (%s)", sent, priced)
+	}
+	return fmt.Sprintf("saving %s per GB sent and %s per GB received (%s)", sent, answered, priced)
 }
 
 // --- private-subnet-missing-eks-endpoints -------------------------------------

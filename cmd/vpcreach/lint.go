@@ -176,6 +176,8 @@ func runLint(args []string, out, errOut io.Writer) int {
 	each := addEach(fs, "lint it alone (a directory of unrelated scenarios)")
 	fromAWS := addFromAWS(fs)
 	baseDir := addBaseDir(fs)
+	var prices pricesFlag
+	fs.Var(&prices, "prices", "a price `file` (YAML or JSON) for the savings cost rules quote, instead of the embedded us-east-1 list prices")
 	files, code, ok := parseCommand(fs, args, 0, -1)
 	if !ok {
 		return code
@@ -197,7 +199,11 @@ func runLint(args []string, out, errOut io.Writer) int {
 		fs.Usage()
 		return exitInvalid
 	}
-	opts := lint.Options{Disable: disable, Only: only}
+	table, ok := prices.table(errOut, "lint")
+	if !ok {
+		return exitInvalid
+	}
+	opts := lint.Options{Disable: disable, Only: only, Prices: table}
 	var results []lintResult
 	code = exitOK
 	for _, n := range networksOf(files, *fromAWS, *each) {

@@ -33,8 +33,11 @@ func (f *portRangeFlag) Set(s string) error {
 }
 
 func runReach(args []string, out, errOut io.Writer) int {
-	var output outputFlag
-	fs := newFlags("reach", "FILE... --from A --to B", out, errOut, &output)
+	output := reachOutputFlag("text")
+	fs := newFlags("reach", "FILE... --from A --to B", out, errOut, nil)
+	fs.Var(&output, "output", "output `format`: text, json, mermaid or dot (a picture of both paths)")
+	var prices pricesFlag
+	fs.Var(&prices, "prices", "a price `file` (YAML or JSON) instead of the embedded us-east-1 list prices")
 	from := fs.String("from", "", "the `source`: instance or interface id or name, address (ADDRESS@VPC when spaces overlap), internet, or external network id")
 	to := fs.String("to", "", "the `destination`, in the same forms")
 	proto := protocolFlag{model.ProtocolTCP}
@@ -67,16 +70,21 @@ func runReach(args []string, out, errOut io.Writer) int {
 	if proto.p.IsICMP() {
 		q.ICMP = &model.ICMPMatch{Type: icmpType.v, Code: icmpCode.v}
 	}
+	table, ok := prices.table(errOut, "reach")
+	if !ok {
+		return exitInvalid
+	}
 	s, code := loadSolverFrom(files, fromAWS, errOut, "reach")
 	if s == nil {
 		return code
 	}
 	q.From, q.To = tfResolve(files, q.From), tfResolve(files, q.To)
 	res := s.Reach(q)
-	if output == "json" {
-		writeJSON(out, res)
-	} else if res.Verdict != solver.VerdictInvalidQuery {
-		fmt.Fprint(out, res.Text())
+	if output == "json" || res.Verdict != solver.VerdictInvalidQuery {
+		if err := writeReach(out, output, s, res, table); err != nil {
+			fmt.Fprintf(errOut, "vpcreach reach: %s\n", err)
+			return exitInvalid
+		}
 	}
 	switch {
 	case res.Verdict == solver.VerdictInvalidQuery:
