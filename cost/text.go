@@ -2,6 +2,7 @@ package cost
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"text/tabwriter"
 
@@ -33,11 +34,15 @@ func (p Path) Text(r solver.Result) string {
 	leg := func(title, per string, l Leg, hops []solver.Hop) {
 		fmt.Fprintf(tw, "  %-9s %s per GB %s\n", title+":", l.PerGB, per)
 		for _, c := range l.Charges {
-			kind := ""
+			kind, who := "", esc(string(c.Component))
 			if c.Hop >= 1 && c.Hop <= len(hops) {
-				kind = hops[c.Hop-1].Kind.String()
+				h := hops[c.Hop-1]
+				kind = h.Kind.String()
+				if h.Component == c.Component {
+					who = named(h)
+				}
 			}
-			fmt.Fprintf(tw, "    %2d.\t%s\t%s\t%s\t%s\n", c.Hop, kind, esc(string(c.Component)), c.PerGB, esc(c.Detail))
+			fmt.Fprintf(tw, "    %2d.\t%s\t%s\t%s\t%s\n", c.Hop, kind, who, c.PerGB, esc(c.Detail))
 		}
 	}
 	leg("request", "sent", p.Request, r.Forward)
@@ -55,7 +60,14 @@ func (p Path) Text(r solver.Result) string {
 				}
 				what += fmt.Sprintf(" (%d %s)", h.Units, zones)
 			}
-			fmt.Fprintf(tw, "    %s\t%s\t%s per hour\n", esc(string(h.Component)), what, h.PerHour)
+			who := esc(string(h.Component))
+			for _, x := range append(slices.Clone(r.Forward), r.Return...) {
+				if x.Component == h.Component {
+					who = named(x)
+					break
+				}
+			}
+			fmt.Fprintf(tw, "    %s\t%s\t%s per hour\n", who, what, h.PerHour)
 		}
 		tw.Flush()
 	}
@@ -63,4 +75,21 @@ func (p Path) Text(r solver.Result) string {
 		fmt.Fprintf(&b, "  note: %s\n", esc(n))
 	}
 	return b.String()
+}
+
+// named renders a hop's component as reach does: "id", "id (name)",
+// "id (aws-id)" or "id (aws-id, name)", escaped for a terminal.
+func named(h solver.Hop) string {
+	var also []string
+	if h.AWSID != "" {
+		also = append(also, termtext.Escape(string(h.AWSID)))
+	}
+	if h.Name != "" {
+		also = append(also, termtext.Escape(h.Name))
+	}
+	id := termtext.Escape(string(h.Component))
+	if len(also) == 0 {
+		return id
+	}
+	return id + " (" + strings.Join(also, ", ") + ")"
 }

@@ -71,7 +71,7 @@ func ExamplePath() {
 	res := s.Reach(solver.Query{From: "i-a", To: "i-b", Protocol: model.ProtocolTCP, Port: 22})
 	_ = draw.Path(res, draw.PathOptions{}).Mermaid(os.Stdout)
 	// Output:
-	// flowchart LR
+	// flowchart TB
 	//   %% unreachable: i-a -> i-b tcp/22
 	//   subgraph c0["forward path"]
 	//     n0["1. instance<br/>i-a<br/>send"]

@@ -12,7 +12,8 @@ import (
 
 // This file holds a syntax checker for the subset of Mermaid's flowchart
 // grammar the draw package writes. It follows Mermaid's flowchart grammar
-// (flow.jison) for the rules used: a "flowchart LR" header; "subgraph
+// (flow.jison) for the rules used: a "flowchart LR" or "flowchart TB"
+// header; "subgraph
 // ID["title"]" ... "end" blocks, balanced; node statements ID OPEN "text"
 // CLOSE with the shapes [..], (..), ((..)), {{..}} and [(..)]; link
 // statements ID ARROW ID and ID ARROW|"text"| ID with the arrows -->,
@@ -45,8 +46,8 @@ func checkMermaid(text string) []string {
 		errs = append(errs, fmt.Sprintf("line %d: %s", n, fmt.Sprintf(format, args...)))
 	}
 	lines := strings.Split(strings.TrimSuffix(text, "\n"), "\n")
-	if len(lines) == 0 || lines[0] != "flowchart LR" {
-		return []string{"line 1: want the header \"flowchart LR\""}
+	if len(lines) == 0 || lines[0] != "flowchart LR" && lines[0] != "flowchart TB" {
+		return []string{"line 1: want the header \"flowchart LR\" or \"flowchart TB\""}
 	}
 	nodes, subgraphs, classes := map[string]bool{}, map[string]bool{}, map[string]bool{}
 	type ref struct {

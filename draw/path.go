@@ -25,7 +25,7 @@ type PathOptions struct {
 // blocker) are drawn dashed and red. With opts.Cost, charged hops are
 // marked too and show what they cost per GB.
 func Path(r solver.Result, opts PathOptions) *Picture {
-	p := &Picture{name: "path", title: r.Verdict.String() + ": " + r.Query.String()}
+	p := &Picture{name: "path", topDown: true, title: r.Verdict.String() + ": " + r.Query.String()}
 	legs := []struct {
 		title string
 		hops  []solver.Hop

@@ -112,7 +112,10 @@ type edge struct {
 // so an id holding quotes, brackets, newlines or markup cannot break out
 // of its label. Writing the same Picture gives the same bytes.
 type Picture struct {
-	name     string
+	name string
+	// topDown lays the picture out top to bottom (paths) instead of left
+	// to right (topologies).
+	topDown  bool
 	title    string
 	clusters []cluster
 	nodes    []node
@@ -207,12 +210,17 @@ func mermaidShape(s shape) (open, close string) {
 	return "[", "]"
 }
 
-// Mermaid writes the picture as a Mermaid flowchart (left to right):
+// Mermaid writes the picture as a Mermaid flowchart (left to right, or
+// top down for a path):
 // clusters as subgraphs, nodes with quoted labels, blocked hops and the
 // edges after them in red, charged hops in amber.
 func (p *Picture) Mermaid(w io.Writer) error {
 	var b strings.Builder
-	b.WriteString("flowchart LR\n")
+	if p.topDown {
+		b.WriteString("flowchart TB\n")
+	} else {
+		b.WriteString("flowchart LR\n")
+	}
 	if p.title != "" {
 		fmt.Fprintf(&b, "  %%%% %s\n", strings.ReplaceAll(termtext.Escape(p.title), "\n", " "))
 	}
@@ -425,7 +433,11 @@ func dotShape(s shape) []encoding.Attribute {
 // arrowheads, blocked hops and the edges after them red and dashed.
 func (p *Picture) DOT(w io.Writer) error {
 	top := newDOTGraph(p.name)
-	top.graphAt = attrs{{Key: "rankdir", Value: "LR"}, {Key: "fontname", Value: "Helvetica"}}
+	rankdir := "LR"
+	if p.topDown {
+		rankdir = "TB"
+	}
+	top.graphAt = attrs{{Key: "rankdir", Value: rankdir}, {Key: "fontname", Value: "Helvetica"}}
 	if p.title != "" {
 		top.graphAt = append(top.graphAt, encoding.Attribute{Key: "label", Value: dotQuote([]string{p.title})}, encoding.Attribute{Key: "labelloc", Value: "t"})
 	}

@@ -384,7 +384,11 @@ func (t *topo) service(name string) int {
 
 func (t *topo) endpointService(svc *model.EndpointService) int {
 	return t.once("svc:"+string(svc.ID), func() int {
-		n := t.p.addNode(t.region(svc.Account, svc.Region), shapeRound, "endpoint service "+t.label(svc.ID), svc.Name)
+		lines := []string{"endpoint service " + t.label(svc.ID)}
+		if svc.Name != "" {
+			lines = append(lines, svc.Name)
+		}
+		n := t.p.addNode(t.region(svc.Account, svc.Region), shapeRound, lines...)
 		for _, lb := range svc.LoadBalancers {
 			if to, ok := t.named["lb:"+string(lb)]; ok {
 				t.p.addEdge(n, to, edgeArrow, "")

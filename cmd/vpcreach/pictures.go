@@ -60,12 +60,13 @@ func writeReach(out io.Writer, output reachOutputFlag, s *solver.Solver, res sol
 	}
 	switch output {
 	case "json":
-		b, err := json.Marshal(res)
+		// MarshalJSON directly: json.Marshal would escape "->" as HTML.
+		b, err := res.MarshalJSON()
 		if err != nil {
 			return err
 		}
 		if price != nil {
-			c, err := json.Marshal(price)
+			c, err := price.MarshalJSON()
 			if err != nil {
 				return err
 			}
