@@ -72,24 +72,32 @@ type Endpoints struct {
 	// external network's id.
 	Members []model.ID `json:"members"`
 	// Subnet and VPC hold them (on the new side, or the old side for
-	// interfaces that are gone).
-	Subnet model.ID `json:"subnet"`
+	// interfaces that are gone); Subnet is empty when they are in several.
+	Subnet model.ID `json:"subnet,omitempty"`
 	VPC    model.ID `json:"vpc"`
 	// Side is "both", "old" (removed in the new network) or "new"
 	// (added).
 	Side string `json:"side"`
 }
 
-// Name returns the endpoints in words: "i-app-1" or "i-app-1 and 3 more
-// in subnet-a".
+// Name returns the endpoints in words: "i-app-1", "i-app-1, i-app-2" (up
+// to three), or "i-app-1 and 3 more in subnet-a" (or in the VPC).
 func (e Endpoints) Name() string {
 	if e.Kind == kindInternet {
 		return "the internet"
 	}
-	if len(e.Members) == 1 {
-		return string(e.Members[0])
+	if len(e.Members) <= 3 {
+		ids := make([]string, len(e.Members))
+		for i, id := range e.Members {
+			ids[i] = string(id)
+		}
+		return strings.Join(ids, ", ")
 	}
-	return fmt.Sprintf("%s and %d more in %s", e.Members[0], len(e.Members)-1, e.Subnet)
+	where := e.Subnet
+	if where == "" {
+		where = e.VPC
+	}
+	return fmt.Sprintf("%s and %d more in %s", e.Members[0], len(e.Members)-1, where)
 }
 
 // Flow is a set of flows between two classes on one protocol.
@@ -169,6 +177,7 @@ func CompareSolvers(old, new *solver.Solver, opts Options) *Report {
 	}
 	r := &Report{Resources: c.changes}
 	c.flows(r, opts)
+	r.Gained, r.Lost = groupFlows(r.Gained), groupFlows(r.Lost)
 	c.exposure(r)
 	c.expectations(r)
 	c.overlaps(r)

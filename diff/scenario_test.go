@@ -237,7 +237,9 @@ func TestCentralisedEgressRouteRemoved(t *testing.T) {
 	lost := map[string]bool{}
 	for _, f := range r.Lost {
 		if f.To.Kind == "internet" {
-			lost[f.From.Name()] = true
+			for _, m := range f.From.Members {
+				lost[string(m)] = true
+			}
 			require.NotEmpty(t, f.Cause)
 			assert.Equal(t, model.ID("rtb-g-tgw"), f.Cause[0].Resource, "%s: %v", f.From.Name(), f.Cause)
 		}
