@@ -72,24 +72,32 @@ type Endpoints struct {
 	// external network's id.
 	Members []model.ID `json:"members"`
 	// Subnet and VPC hold them (on the new side, or the old side for
-	// interfaces that are gone).
-	Subnet model.ID `json:"subnet"`
+	// interfaces that are gone); Subnet is empty when they are in several.
+	Subnet model.ID `json:"subnet,omitempty"`
 	VPC    model.ID `json:"vpc"`
 	// Side is "both", "old" (removed in the new network) or "new"
 	// (added).
 	Side string `json:"side"`
 }
 
-// Name returns the endpoints in words: "i-app-1" or "i-app-1 and 3 more
-// in subnet-a".
+// Name returns the endpoints in words: "i-app-1", "i-app-1, i-app-2" (up
+// to three), or "i-app-1 and 3 more in subnet-a" (or in the VPC).
 func (e Endpoints) Name() string {
 	if e.Kind == kindInternet {
 		return "the internet"
 	}
-	if len(e.Members) == 1 {
-		return string(e.Members[0])
+	if len(e.Members) <= 3 {
+		ids := make([]string, len(e.Members))
+		for i, id := range e.Members {
+			ids[i] = string(id)
+		}
+		return strings.Join(ids, ", ")
 	}
-	return fmt.Sprintf("%s and %d more in %s", e.Members[0], len(e.Members)-1, e.Subnet)
+	where := e.Subnet
+	if where == "" {
+		where = e.VPC
+	}
+	return fmt.Sprintf("%s and %d more in %s", e.Members[0], len(e.Members)-1, where)
 }
 
 // Flow is a set of flows between two classes on one protocol.
@@ -157,7 +165,8 @@ func Compare(old, new *model.Model, opts Options) (*Report, error) {
 // both sides refined together, not pair by pair), internet exposure,
 // expectations and overlapping address spaces, each with its cause.
 func CompareSolvers(old, new *solver.Solver, opts Options) *Report {
-	c := &comparison{old: newSide(old, "old"), new: newSide(new, "new")}
+	oldRes, newRes := resources(old.Model()), resources(new.Model())
+	c := &comparison{old: newSide(old, "old", oldRes, aliases(oldRes, newRes)), new: newSide(new, "new", newRes, nil)}
 	c.changes = compareResources(c.old.res, c.new.res)
 	c.changeOf = map[model.ID]Resource{}
 	c.renamed = map[model.ID]model.ID{}
@@ -169,6 +178,7 @@ func CompareSolvers(old, new *solver.Solver, opts Options) *Report {
 	}
 	r := &Report{Resources: c.changes}
 	c.flows(r, opts)
+	r.Gained, r.Lost = groupFlows(r.Gained), groupFlows(r.Lost)
 	c.exposure(r)
 	c.expectations(r)
 	c.overlaps(r)
@@ -218,23 +228,77 @@ type side struct {
 	// owner maps a network interface attached to an instance to the
 	// instance, whose state and removal it follows.
 	owner map[model.ID]model.ID
+	// global maps the side's ids to the ids the comparison uses (the new
+	// side's, for resources both sides hold under different ids); local is
+	// the reverse.
+	global, local map[model.ID]model.ID
 }
 
-func newSide(s *solver.Solver, name string) *side {
-	sd := &side{name: name, s: s, res: resources(s.Model()), classes: s.Classes(), classOf: map[model.ID]int{}, owner: map[model.ID]model.ID{}}
+// newSide prepares one side. Its resources are named by global ids: those
+// of the new side, through alias for the old side (see aliases).
+func newSide(s *solver.Solver, name string, res map[model.ID]resource, alias map[model.ID]model.ID) *side {
+	sd := &side{name: name, s: s, res: fingerprintAll(res, alias), classes: s.Classes(), classOf: map[model.ID]int{},
+		owner: map[model.ID]model.ID{}, global: alias, local: map[model.ID]model.ID{}}
+	for from, to := range alias {
+		sd.local[to] = from
+	}
 	for _, v := range s.Model().VPCs {
 		for _, ni := range v.NetworkInterfaces {
 			if ni.Instance != "" {
-				sd.owner[ni.ID] = ni.Instance
+				sd.owner[sd.id(ni.ID)] = sd.id(ni.Instance)
 			}
 		}
 	}
-	for ci, c := range sd.classes {
-		for _, id := range c.Members {
-			sd.classOf[id] = ci
+	for ci := range sd.classes {
+		c := &sd.classes[ci]
+		for i, id := range c.Members {
+			c.Members[i] = sd.id(id)
+			sd.classOf[c.Members[i]] = ci
 		}
+		slices.Sort(c.Members)
+		c.Subnet, c.VPC = sd.id(c.Subnet), sd.id(c.VPC)
 	}
 	return sd
+}
+
+// id returns the global id of one of the side's resources.
+func (sd *side) id(local model.ID) model.ID {
+	if g, ok := sd.global[local]; ok {
+		return g
+	}
+	return local
+}
+
+// reach answers a query whose ends are global ids on this side, and
+// returns the answer with its components named by global ids.
+func (sd *side) reach(q solver.Query) solver.Result {
+	if l, ok := sd.local[model.ID(q.From)]; ok {
+		q.From = string(l)
+	}
+	if l, ok := sd.local[model.ID(q.To)]; ok {
+		q.To = string(l)
+	}
+	r := sd.s.Reach(q)
+	if len(sd.global) == 0 {
+		return r
+	}
+	name := func(xs []solver.Hop) []solver.Hop {
+		out := slices.Clone(xs)
+		for i := range out {
+			out[i].Component = sd.id(out[i].Component)
+		}
+		return out
+	}
+	r.Forward, r.Return = name(r.Forward), name(r.Return)
+	r.Blockers = slices.Clone(r.Blockers)
+	for i := range r.Blockers {
+		r.Blockers[i].Component = sd.id(r.Blockers[i].Component)
+	}
+	r.Warnings = slices.Clone(r.Warnings)
+	for i := range r.Warnings {
+		r.Warnings[i].Component = sd.id(r.Warnings[i].Component)
+	}
+	return r
 }
 
 // comparison holds the two sides and what differs between their
@@ -245,6 +309,8 @@ type comparison struct {
 	changeOf map[model.ID]Resource
 	// renamed maps the old id of a renamed resource to its new one.
 	renamed map[model.ID]model.ID
+	// touchedSet holds touchedVPCs, once computed.
+	touchedSet map[model.ID]bool
 }
 
 // joint is a class of the two sides refined together: interfaces in the
@@ -506,7 +572,7 @@ func (c *comparison) causes(q solver.Query, ja, jb joint, gained bool) []Cause {
 	// The hops the blocked side passes alike are no cause: a cause is a
 	// rule or route on the passing path that the blocked side's walk does
 	// not pass the same way, or a blocker.
-	rb := blocked.s.Reach(q)
+	rb := blocked.reach(q)
 	same := map[string]bool{}
 	if rb.Verdict != solver.VerdictInvalidQuery {
 		for _, hops := range [][]solver.Hop{rb.Forward, rb.Return} {
@@ -520,7 +586,7 @@ func (c *comparison) causes(q solver.Query, ja, jb joint, gained bool) []Cause {
 			add(b.Component, b.Rule, blocked.name, b.Pos)
 		}
 	}
-	rp := passing.s.Reach(q)
+	rp := passing.reach(q)
 	var onPath []solver.Hop
 	for _, hops := range [][]solver.Hop{rp.Forward, rp.Return} {
 		for _, h := range hops {
@@ -641,7 +707,7 @@ func (c *comparison) changedBetween(fromE, toE Endpoints, from, to model.ID, com
 		port = common.Ranges(p)[0].First
 	}
 	q := solver.Query{From: string(from), To: string(to), Protocol: p, Port: port}
-	ro, rn := c.old.s.Reach(q), c.new.s.Reach(q)
+	ro, rn := c.old.reach(q), c.new.reach(q)
 	if slices.Equal(signatureRenamed(ro, c.renamed), signature(rn)) {
 		return Flow{}, false
 	}
@@ -745,7 +811,11 @@ func carriesOthers(m *model.Model, a model.TGWAttachment, g model.TransitGateway
 // VPC when a prefix list, endpoint service, hosted zone, external network
 // or account changed.
 func (c *comparison) touchedVPCs() map[model.ID]bool {
+	if c.touchedSet != nil {
+		return c.touchedSet
+	}
 	t := map[model.ID]bool{}
+	c.touchedSet = t
 	all := false
 	tgws := map[model.ID]bool{}
 	for _, ch := range c.changes {
@@ -757,8 +827,8 @@ func (c *comparison) touchedVPCs() map[model.ID]bool {
 		case model.KindPeeringConnection.String():
 			for _, sd := range []*side{c.old, c.new} {
 				for _, p := range sd.s.Model().PeeringConnections {
-					if p.ID == ch.ID {
-						t[p.Requester], t[p.Accepter] = true, true
+					if sd.id(p.ID) == ch.ID {
+						t[sd.id(p.Requester)], t[sd.id(p.Accepter)] = true, true
 					}
 				}
 			}
@@ -771,7 +841,7 @@ func (c *comparison) touchedVPCs() map[model.ID]bool {
 	if all {
 		for _, sd := range []*side{c.old, c.new} {
 			for _, v := range sd.s.Model().VPCs {
-				t[v.ID] = true
+				t[sd.id(v.ID)] = true
 			}
 		}
 		return t
@@ -780,28 +850,33 @@ func (c *comparison) touchedVPCs() map[model.ID]bool {
 	// table or an attachment of it changed, or it attaches a touched VPC
 	// that carries other VPCs' traffic (a static route of the gateway
 	// sends addresses outside the VPC to its attachment: an inspection or
-	// egress VPC); all its VPCs then are.
-	for _, sd := range []*side{c.old, c.new} {
-		for _, g := range sd.s.Model().TransitGateways {
-			hit := tgws[g.ID]
-			for _, rt := range g.RouteTables {
-				hit = hit || tgws[rt.ID]
-			}
-			transit := map[model.ID]bool{} // attachments static routes send foreign traffic to
-			for _, rt := range g.RouteTables {
-				for _, r := range rt.Routes {
-					if r.Attachment != "" {
-						transit[r.Attachment] = true
+	// egress VPC); all its VPCs then are. Until nothing more is touched:
+	// one gateway's VPCs may carry another's traffic.
+	for grew := true; grew; {
+		grew = false
+		for _, sd := range []*side{c.old, c.new} {
+			for _, g := range sd.s.Model().TransitGateways {
+				hit := tgws[sd.id(g.ID)]
+				for _, rt := range g.RouteTables {
+					hit = hit || tgws[sd.id(rt.ID)]
+				}
+				transit := map[model.ID]bool{} // attachments static routes send traffic to
+				for _, rt := range g.RouteTables {
+					for _, r := range rt.Routes {
+						if r.Attachment != "" {
+							transit[r.Attachment] = true
+						}
 					}
 				}
-			}
-			for _, a := range g.Attachments {
-				hit = hit || tgws[a.ID] || (t[a.VPC] && transit[a.ID] && carriesOthers(sd.s.Model(), a, g))
-			}
-			if hit {
 				for _, a := range g.Attachments {
-					if a.VPC != "" {
-						t[a.VPC] = true
+					hit = hit || tgws[sd.id(a.ID)] || (t[sd.id(a.VPC)] && transit[a.ID] && carriesOthers(sd.s.Model(), a, g))
+				}
+				if !hit {
+					continue
+				}
+				for _, a := range g.Attachments {
+					if v := sd.id(a.VPC); a.VPC != "" && !t[v] {
+						t[v], grew = true, true
 					}
 				}
 			}

@@ -14,11 +14,13 @@
 //
 // A cause is found by asking Reach on both sides for a representative
 // pair and port of the entry: the added, removed or modified resources
-// among the blockers on the side where the flow does not pass and on the
-// path where it does. Resources are matched by id (a Terraform address
-// where the id is unknown); a resource whose id changes is a removal and
-// an addition, and the addition names the removed resource it repeats
-// (RenamedFrom).
+// among the blockers on the side where the flow does not pass, and the
+// rules and routes on the path where it does that the other side does not
+// pass alike. Resources are matched by id (a Terraform address where the
+// id is unknown), or through aws_id where one side names a resource by
+// its AWS id and the other by an address (the new side's names are used);
+// a resource whose id changes is a removal and an addition, and the
+// addition names the removed resource it repeats (RenamedFrom).
 //
 // Only the class pairs with an end in a VPC whose paths the change may
 // alter are compared (gained, lost and changed flows, exposure): a VPC

@@ -197,7 +197,11 @@ func endpointsCell(e Endpoints) string {
 	}
 	s := code(string(e.Members[0]))
 	if len(e.Members) > 1 {
-		s += fmt.Sprintf(" +%d in %s", len(e.Members)-1, code(string(e.Subnet)))
+		where := e.Subnet
+		if where == "" {
+			where = e.VPC
+		}
+		s += fmt.Sprintf(" +%d in %s", len(e.Members)-1, code(string(where)))
 	}
 	switch e.Side {
 	case "new":

@@ -44,6 +44,10 @@ type resource struct {
 	id   model.ID
 	kind model.Kind
 	vpc  model.ID
+	// awsID is its id in AWS, when the topology names it (aws_id).
+	awsID model.ID
+	// v is the resource itself, for its fingerprint.
+	v any
 	// sum is the fingerprint of its contents; bare leaves its id out, for
 	// recognising renames.
 	sum, bare uint64
@@ -60,7 +64,13 @@ func resources(m *model.Model) map[model.ID]resource {
 		if id == "" {
 			return
 		}
-		out[id] = resource{id: id, kind: k, vpc: vpc, sum: fingerprint(v, true), bare: fingerprint(v, false), src: src}
+		r := resource{id: id, kind: k, vpc: vpc, v: v, src: src}
+		if rv := reflect.ValueOf(v); rv.Kind() == reflect.Pointer {
+			if f := rv.Elem().FieldByName("AWSID"); f.IsValid() {
+				r.awsID = model.ID(f.String())
+			}
+		}
+		out[id] = r
 	}
 	for i := range m.Accounts {
 		add(m.Accounts[i].ID, model.KindAccount, "", &m.Accounts[i], m.Accounts[i].Source)
@@ -133,6 +143,60 @@ func resources(m *model.Model) map[model.ID]resource {
 	return out
 }
 
+// aliases matches the resources of the old side with those of the new
+// side that have other ids but the same resource in AWS: one side names it
+// by its AWS id, the other by a Terraform address with that aws_id (an AWS
+// snapshot against a plan), or both have the same aws_id. It returns old
+// id -> new id, for the old resources that no new resource shares the id
+// of.
+func aliases(old, new map[model.ID]resource) map[model.ID]model.ID {
+	byAWS := map[model.ID]model.ID{}
+	for id, r := range new {
+		if r.awsID != "" {
+			byAWS[r.awsID] = id
+		}
+	}
+	out := map[model.ID]model.ID{}
+	for id, r := range old {
+		if _, ok := new[id]; ok {
+			continue
+		}
+		var to model.ID
+		switch {
+		case byAWS[id] != "":
+			to = byAWS[id] // the old side names it by its AWS id
+		case r.awsID != "" && new[r.awsID].id != "":
+			to = r.awsID // the new side does
+		case r.awsID != "" && byAWS[r.awsID] != "":
+			to = byAWS[r.awsID]
+		}
+		if to != "" && new[to].kind == r.kind {
+			if _, taken := old[to]; !taken {
+				out[id] = to
+			}
+		}
+	}
+	return out
+}
+
+// fingerprintAll computes the fingerprints of a side's resources, writing
+// the ids they name through alias, and returns them keyed by their
+// aliased ids.
+func fingerprintAll(res map[model.ID]resource, alias map[model.ID]model.ID) map[model.ID]resource {
+	out := make(map[model.ID]resource, len(res))
+	for id, r := range res {
+		r.sum, r.bare = fingerprint(r.v, true, alias), fingerprint(r.v, false, alias)
+		if to, ok := alias[id]; ok {
+			r.id = to
+		}
+		if to, ok := alias[r.vpc]; ok {
+			r.vpc = to
+		}
+		out[r.id] = r
+	}
+	return out
+}
+
 // compareResources lists the resources that were added, removed or
 // modified, sorted by id, and recognises renames.
 func compareResources(old, new map[model.ID]resource) []Resource {
@@ -189,18 +253,27 @@ var (
 // fingerprint hashes a resource's contents: every field but its Source
 // (where it is written) and the lists of resources nested in it (a VPC's
 // subnets, a transit gateway's route tables), which are resources of their
-// own. withID false leaves the resource's own ID and Name out.
-func fingerprint(v any, withID bool) uint64 {
+// own, and its aws_id. withID false leaves the resource's own ID and Name
+// out. Ids are written through alias (see aliases).
+func fingerprint(v any, withID bool, alias map[model.ID]model.ID) uint64 {
 	var h maphash.Hash
 	h.SetSeed(seed)
-	hashValue(&h, reflect.ValueOf(v), withID, true)
+	hashValue(&h, reflect.ValueOf(v), withID, true, alias)
 	return h.Sum64()
 }
 
-func hashValue(h *maphash.Hash, v reflect.Value, withID, top bool) {
+func hashValue(h *maphash.Hash, v reflect.Value, withID, top bool, alias map[model.ID]model.ID) {
 	switch v.Type() {
 	case addrType, prefixType:
 		h.WriteString(v.Interface().(interface{ String() string }).String())
+		return
+	case idType:
+		id := model.ID(v.String())
+		if to, ok := alias[id]; ok {
+			id = to
+		}
+		h.WriteString(string(id))
+		h.WriteByte(0)
 		return
 	}
 	switch v.Kind() {
@@ -210,12 +283,12 @@ func hashValue(h *maphash.Hash, v reflect.Value, withID, top bool) {
 			return
 		}
 		h.WriteByte(1)
-		hashValue(h, v.Elem(), withID, top)
+		hashValue(h, v.Elem(), withID, top, alias)
 	case reflect.Struct:
 		t := v.Type()
 		for i := range t.NumField() {
 			f := t.Field(i)
-			if !f.IsExported() || f.Type == sourceType {
+			if !f.IsExported() || f.Type == sourceType || f.Name == "AWSID" {
 				continue
 			}
 			if top && !withID && (f.Name == "ID" || f.Name == "Name") {
@@ -225,19 +298,19 @@ func hashValue(h *maphash.Hash, v reflect.Value, withID, top bool) {
 				continue
 			}
 			h.WriteString(f.Name)
-			hashValue(h, v.Field(i), withID, false)
+			hashValue(h, v.Field(i), withID, false, alias)
 		}
 	case reflect.Slice, reflect.Array:
 		h.WriteString(strconv.Itoa(v.Len()))
 		for i := range v.Len() {
-			hashValue(h, v.Index(i), withID, false)
+			hashValue(h, v.Index(i), withID, false, alias)
 		}
 	case reflect.Map:
 		keys := v.MapKeys()
 		slices.SortFunc(keys, func(a, b reflect.Value) int { return cmp.Compare(a.String(), b.String()) })
 		for _, k := range keys {
-			hashValue(h, k, withID, false)
-			hashValue(h, v.MapIndex(k), withID, false)
+			hashValue(h, k, withID, false, alias)
+			hashValue(h, v.MapIndex(k), withID, false, alias)
 		}
 	case reflect.String:
 		h.WriteString(v.String())
@@ -256,7 +329,7 @@ func hashValue(h *maphash.Hash, v reflect.Value, withID, top bool) {
 		h.WriteByte(0)
 	case reflect.Interface:
 		if !v.IsNil() {
-			hashValue(h, v.Elem(), withID, top)
+			hashValue(h, v.Elem(), withID, top, alias)
 		}
 	}
 }

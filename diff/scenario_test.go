@@ -3,6 +3,7 @@ package diff
 import (
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -10,6 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/vpcreach/vpcreach/model"
+	"github.com/vpcreach/vpcreach/tfimport"
 )
 
 // edited loads testdata/web-old.yaml and a copy with each old string
@@ -237,11 +239,63 @@ func TestCentralisedEgressRouteRemoved(t *testing.T) {
 	lost := map[string]bool{}
 	for _, f := range r.Lost {
 		if f.To.Kind == "internet" {
-			lost[f.From.Name()] = true
+			for _, m := range f.From.Members {
+				lost[string(m)] = true
+			}
 			require.NotEmpty(t, f.Cause)
 			assert.Equal(t, model.ID("rtb-g-tgw"), f.Cause[0].Resource, "%s: %v", f.From.Name(), f.Cause)
 		}
 	}
 	assert.True(t, lost["i-e"], "i-e loses the internet: %v", lost)
 	assert.True(t, lost["i-f"], "i-f loses the internet: %v", lost)
+}
+
+// A Terraform state names resources by address (with their AWS ids); the
+// same network written with AWS ids (as an AWS snapshot's import names it)
+// is the same network: matched through aws_id, nothing differs. A rule
+// added on the Terraform side is then the only change.
+func TestAWSIdsMatchTerraformAddresses(t *testing.T) {
+	im, diags := tfimport.Read("../tfimport/testdata/basic-state.json")
+	require.Empty(t, diags.Errors())
+	tf := im.Planned
+	// The same network named by AWS ids: every address replaced by its
+	// resource's aws_id, longest address first.
+	data, err := model.Encode(tf)
+	require.NoError(t, err)
+	text := string(data)
+	x, _ := model.NewIndex(tf)
+	type pair struct{ addr, id string }
+	var pairs []pair
+	for _, id := range []model.ID{"aws_vpc.main", "aws_subnet.app", "aws_security_group.db", "aws_instance.app", "aws_instance.db"} {
+		aws := x.AWSID(id)
+		require.NotEmpty(t, aws, "%s has no aws_id", id)
+		pairs = append(pairs, pair{string(id), string(aws)})
+	}
+	slices.SortFunc(pairs, func(a, b pair) int { return len(b.addr) - len(a.addr) })
+	for _, p := range pairs {
+		text = strings.ReplaceAll(text, p.addr, p.id)
+	}
+	byID, err := model.Parse("snapshot.yaml", []byte(text))
+	require.NoError(t, err)
+	require.NotNil(t, x)
+
+	r := compare(t, byID, tf)
+	assert.True(t, r.IsEmpty(), "%+v", r.Summary)
+	assert.Empty(t, r.Resources, "resources matched through aws_id")
+
+	// Close the database's port on the Terraform side.
+	closed, err := model.Parse("snapshot.yaml", []byte(text))
+	require.NoError(t, err)
+	for vi := range closed.VPCs {
+		for gi := range closed.VPCs[vi].SecurityGroups {
+			if g := &closed.VPCs[vi].SecurityGroups[gi]; g.ID == "sg-0db" {
+				g.Ingress = nil
+			}
+		}
+	}
+	r = compare(t, closed, tf)
+	require.NotEmpty(t, r.Gained, "opening it back gains the flow")
+	assert.Equal(t, []model.ID{"aws_instance.db"}, r.Gained[0].To.Members, "named by address, the new side's names")
+	require.Len(t, r.Resources, 1)
+	assert.Equal(t, model.ID("aws_security_group.db"), r.Resources[0].ID)
 }

@@ -54,9 +54,14 @@ type exposedDest struct {
 
 // exposures indexes a side's exposure by destination and protocol, every
 // member of a class on its own.
-func exposures(s *solver.Solver, protocols []model.Protocol, touched map[model.ID]bool) map[exposureKey]*exposedDest {
+func exposures(sd *side, protocols []model.Protocol, touched map[model.ID]bool) map[exposureKey]*exposedDest {
 	out := map[exposureKey]*exposedDest{}
-	for _, e := range s.Exposure(protocols, nil, solver.AnalysisOptions{InVPC: func(v model.ID) bool { return touched[v] }}) {
+	for _, e := range sd.s.Exposure(protocols, nil, solver.AnalysisOptions{InVPC: func(v model.ID) bool { return touched[sd.id(v)] }}) {
+		e.Destination = sd.id(e.Destination)
+		e.Members = slices.Clone(e.Members)
+		for i, m := range e.Members {
+			e.Members[i] = sd.id(m)
+		}
 		d := &exposedDest{kind: e.Kind.String(), members: e.Members}
 		for _, p := range e.Ports {
 			var b netipx.IPSetBuilder
@@ -134,7 +139,7 @@ func (c *comparison) exposure(r *Report) {
 			protocols = append(protocols, a.Protocol)
 		}
 	}
-	eo, en := exposures(c.old.s, protocols, touched), exposures(c.new.s, protocols, touched)
+	eo, en := exposures(c.old, protocols, touched), exposures(c.new, protocols, touched)
 	diff := func(a, b map[exposureKey]*exposedDest, gained bool) []Exposure {
 		var out []Exposure
 		for k, d := range a {
@@ -231,27 +236,36 @@ func (c *comparison) expectations(r *Report) {
 			if e.ICMP != nil {
 				icmp = *e.ICMP
 			}
-			k := fmt.Sprintf("%s\x00%s\x00%s\x00%d\x00%v\x00%s", e.From, e.To, e.Protocol, port, icmp, e.Expect)
+			// The expectation's ends, named as the comparison names them.
+			q := solver.QueryOf(e)
+			q.From, q.To = string(sd.id(model.ID(q.From))), string(sd.id(model.ID(q.To)))
+			k := fmt.Sprintf("%s\x00%s\x00%s\x00%d\x00%v\x00%s", q.From, q.To, e.Protocol, port, icmp, e.Expect)
 			if seen[k] {
 				continue
 			}
 			seen[k] = true
-			oo, on := c.old.s.CheckExpectation(e), c.new.s.CheckExpectation(e)
-			if oo.Held == on.Held {
+			ro, rn := c.old.reach(q), c.new.reach(q)
+			held := func(r solver.Result) bool {
+				return r.Verdict != solver.VerdictInvalidQuery && r.Reachable() == (e.Expect == model.ExpectReachable)
+			}
+			if held(ro) == held(rn) {
 				continue
 			}
-			ec := ExpectationChange{Name: on.Title(), From: e.From, To: e.To, Protocol: e.Protocol.String(), Expect: e.Expect.String(),
-				Old: oo.Result.Verdict.String(), New: on.Result.Verdict.String(), Pos: e.Source.Position, Position: posString(e.Source.Position)}
+			name := e.Name
+			if name == "" {
+				name = rn.Query.String()
+			}
+			ec := ExpectationChange{Name: name, From: q.From, To: q.To, Protocol: e.Protocol.String(), Expect: e.Expect.String(),
+				Old: ro.Verdict.String(), New: rn.Verdict.String(), Pos: e.Source.Position, Position: posString(e.Source.Position)}
 			if e.Port != nil {
 				ec.Port = *e.Port
 			}
-			q := solver.QueryOf(e)
-			gained := on.Result.Reachable()
+			gained := rn.Reachable()
 			ec.Cause = c.causes(q, joint{members: []model.ID{model.ID(e.From)}}, joint{members: []model.ID{model.ID(e.To)}}, gained)
 			if ec.Cause == nil {
 				ec.Cause = []Cause{}
 			}
-			if oo.Held {
+			if held(ro) {
 				r.ExpectationsBroken = append(r.ExpectationsBroken, ec)
 			} else {
 				r.ExpectationsFixed = append(r.ExpectationsFixed, ec)
@@ -275,6 +289,18 @@ type OverlapChange struct {
 // overlaps compares the overlapping spaces of the two sides; a pair whose
 // class changes is removed in its old class and added in its new.
 func (c *comparison) overlaps(r *Report) {
+	oo, on := overlap.Find(c.old.s.Model()), overlap.Find(c.new.s.Model())
+	for i := range oo { // named as the comparison names them
+		o := &oo[i]
+		o.A.ID, o.B.ID = c.old.id(o.A.ID), c.old.id(o.B.ID)
+		if o.B.ID < o.A.ID {
+			o.A, o.B = o.B, o.A
+		}
+		o.Via = slices.Clone(o.Via)
+		for j := range o.Via {
+			o.Via[j] = c.old.id(o.Via[j])
+		}
+	}
 	key := func(o overlap.Overlap) string { return fmt.Sprintf("%s\x00%s\x00%s", o.A.ID, o.B.ID, o.Class) }
 	entry := func(o overlap.Overlap) OverlapChange {
 		oc := OverlapChange{A: o.A.ID, B: o.B.ID, Class: o.Class.String(), Via: o.Via, Message: o.Message}
@@ -283,7 +309,6 @@ func (c *comparison) overlaps(r *Report) {
 		}
 		return oc
 	}
-	oo, on := overlap.Find(c.old.s.Model()), overlap.Find(c.new.s.Model())
 	ko, kn := map[string]bool{}, map[string]bool{}
 	for _, o := range oo {
 		ko[key(o)] = true
