@@ -308,6 +308,7 @@ func runMatrix(args []string, out, errOut io.Writer) int {
 	fs := newFlags("matrix", "FILE... --port N", out, errOut, &output)
 	proto, port := protocolFlags(fs)
 	level := fs.String("level", "subnet", "the `level`: subnet or instance")
+	withCost, prices := addMatrixCost(fs)
 	prof := addProfiling(fs)
 	files, fromAWS, code, ok := parseInputs(fs, args)
 	if !ok {
@@ -346,6 +347,9 @@ func runMatrix(args []string, out, errOut io.Writer) int {
 	prog, clear := progress(errOut, "matrix")
 	m := s.Matrix(solver.Query{Protocol: proto.p, Port: port.port}, lv, solver.AnalysisOptions{Progress: prog})
 	clear()
+	if *withCost {
+		return writeMatrixCost(out, errOut, output, s, m, prices)
+	}
 	if output == "json" {
 		doc := struct {
 			Level    string                `json:"level"`

@@ -111,6 +111,8 @@ func TestCLIGolden(t *testing.T) {
 		{"exposure-seed002-json", exitFindings, []string{"exposure", "../../testdata/seed002-privatelink.yaml", "--ports", "22,80,443", "--output", "json"}},
 		{"matrix-seed000", exitOK, []string{"matrix", "../../testdata/seed000-peering-nlb.yaml", "--protocol", "icmp"}},
 		{"matrix-seed000-instances-json", exitOK, []string{"matrix", "../../testdata/seed000-peering-nlb.yaml", "--port", "30379", "--level", "instance", "--output", "json"}},
+		{"matrix-seed004-cost", exitOK, []string{"matrix", "../../testdata/seed004-peering-gateway-tgw-sharing.yaml", "--port", "443", "--cost"}},
+		{"matrix-seed000-cost-instances-json", exitOK, []string{"matrix", "../../testdata/seed000-peering-nlb.yaml", "--protocol", "icmp", "--level", "instance", "--cost", "--output", "json"}},
 		{"lint-unknown-rule", exitInvalid, []string{"lint", "../../testdata/seed000-peering-nlb.yaml", "--disable", "sg-missing-descripton"}},
 		{"lint-only", exitFindings, []string{"lint", "../../testdata/seed000-peering-nlb.yaml", "--only", "transitive-peering,peering-route-one-sided", "--only", "sg-missing-description"}},
 		{"lint-only-unknown-rule", exitInvalid, []string{"lint", "../../testdata/seed000-peering-nlb.yaml", "--only", "transitiv-peering"}},
