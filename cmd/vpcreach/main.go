@@ -13,14 +13,17 @@
 //	vpcreach exposure FILE...                everything reachable from the internet
 //	vpcreach matrix FILE... --port N         which subnets (or instances) reach which
 //	vpcreach overlaps FILE...                overlapping CIDRs and how they are connected
+//	vpcreach draw FILE...                    a picture of the topology (Mermaid or Graphviz DOT)
 //	vpcreach import aws DIR|FILE             an AWS snapshot as a topology file
 //	vpcreach generate --vpcs N --seed S      a synthetic enterprise topology
 //	vpcreach example | schema | version      an example topology, the JSON Schema, the version
+//	vpcreach prices                          the embedded price table (what --prices reads)
 //
 // Several files are merged into one network; validate, check and lint take
 // --each to read each file as its own network. 'vpcreach --help' and
 // 'vpcreach COMMAND --help' print the usage, 'vpcreach --version' the
-// version. Every command that prints a result takes --output text|json.
+// version. Every command that prints a result takes --output text|json;
+// reach also draws (--output mermaid|dot) and prices its path (--prices).
 // Exit codes: 0 clean, 1 findings, 2 invalid input or usage. Errors go to
 // standard error.
 package main
