@@ -62,6 +62,10 @@ type Index struct {
 	// nameIdx indexes readable names (names.go), built on first use.
 	nameIdx   *namesIndex
 	namesOnce sync.Once
+	// serviceNames maps an endpoint service's name (ServiceName) to the
+	// index of the first service of that name, built on first use.
+	serviceNames map[string]int32
+	serviceOnce  sync.Once
 }
 
 // NewIndex indexes every id in m and reports duplicate ids.
@@ -283,10 +287,17 @@ func (x *Index) EndpointServiceFor(service string) *EndpointService {
 	if es := x.EndpointService(ID(service)); es != nil {
 		return es
 	}
-	for i := range x.m.EndpointServices {
-		if es := &x.m.EndpointServices[i]; es.ServiceName() == service {
-			return es
+	x.serviceOnce.Do(func() {
+		x.serviceNames = make(map[string]int32, len(x.m.EndpointServices))
+		for i := range x.m.EndpointServices {
+			name := x.m.EndpointServices[i].ServiceName()
+			if _, dup := x.serviceNames[name]; !dup {
+				x.serviceNames[name] = int32(i)
+			}
 		}
+	})
+	if i, ok := x.serviceNames[service]; ok {
+		return &x.m.EndpointServices[i]
 	}
 	return nil
 }

@@ -73,3 +73,30 @@ func TestIndexNames(t *testing.T) {
 
 	assert.Equal(t, []string{"shared", "shop-dc", "shop-ec2", "shop-eni", "shop-nat", "shop-nlb", "shop-web"}, x.NamedResources())
 }
+
+func TestEndpointServiceFor(t *testing.T) {
+	m := &model.Model{EndpointServices: []model.EndpointService{
+		{ID: "vpce-svc-1", Region: "eu-west-1"},
+		{ID: "vpce-svc-2", Region: "eu-west-1", Name: "com.example.orders"},
+		{ID: "vpce-svc-3", Region: "eu-west-1", Name: "com.example.orders"}, // a duplicate name: the first wins
+		{ID: "vpce-svc-4", Region: "us-east-1", Name: "vpce-svc-1"},         // a name that is another's id: the id wins
+	}}
+	x, _ := model.NewIndex(m)
+	for service, want := range map[string]model.ID{
+		"vpce-svc-1": "vpce-svc-1",
+		"vpce-svc-3": "vpce-svc-3",
+		"com.amazonaws.vpce.eu-west-1.vpce-svc-1": "vpce-svc-1",
+		"com.example.orders":                      "vpce-svc-2",
+		"com.amazonaws.vpce.eu-west-1.vpce-svc-2": "",
+		"nothing": "",
+	} {
+		got := x.EndpointServiceFor(service)
+		if want == "" {
+			assert.Nil(t, got, "EndpointServiceFor(%q)", service)
+			continue
+		}
+		if assert.NotNil(t, got, "EndpointServiceFor(%q)", service) {
+			assert.Equal(t, want, got.ID, "EndpointServiceFor(%q)", service)
+		}
+	}
+}

@@ -342,6 +342,7 @@ func (s *Solver) compileVPC(vi int, defaultRef sgeval.GroupRef) {
 	info := vpcInfo{m: v, tables: map[model.ID]*routing.Table{}, acl: map[model.ID]*sgeval.ACL{},
 		addrs: map[netip.Addr]int32{}, tgwAttachment: map[model.ID]*attInfo{}}
 	s.vpcByID[v.ID] = int32(vi)
+	firstENI := len(s.enis)
 	for i := range v.RouteTables {
 		rt := &v.RouteTables[i]
 		t := routing.CompileVPCTable(v, rt, s.resolver())
@@ -504,10 +505,10 @@ func (s *Solver) compileVPC(vi int, defaultRef sgeval.GroupRef) {
 			addENI(e)
 		}
 	}
-	for i := range s.enis {
-		if s.enis[i].vpc == int32(vi) {
-			s.enis[i].az = s.subnets[s.enis[i].subnet].m.AZ
-		}
+	// The VPC's interfaces are the ones added since firstENI: compileVPC
+	// runs once per VPC, in order, and adds only its own.
+	for i := firstENI; i < len(s.enis); i++ {
+		s.enis[i].az = s.subnets[s.enis[i].subnet].m.AZ
 	}
 }
 

@@ -1,12 +1,13 @@
 //go:build unix
 
 // Command benchtime runs a command and writes its wall time, peak resident
-// memory and exit status, as `/usr/bin/time -f '%e %M %x'` does:
+// memory, exit status and CPU time, as `/usr/bin/time -f '%e %M %x %U %S'`
+// does:
 //
 //	benchtime -o FILE -- COMMAND [ARG...]
 //
 // FILE gets one line: the wall time in seconds, the maximum resident set
-// size in KiB and the exit status. scripts/bench-e2e uses it where
+// size in KiB, the exit status, and the user and system CPU seconds. scripts/bench-e2e uses it where
 // /usr/bin/time is missing. The command's standard input, output and error
 // are benchtime's; benchtime exits with the command's status.
 //
@@ -42,6 +43,7 @@ func main() {
 		os.Exit(2)
 	}
 	var maxRSS int64 // KiB on Linux; bytes on macOS
+	user, sys := cmd.ProcessState.UserTime(), cmd.ProcessState.SystemTime()
 	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
 		maxRSS = int64(ru.Maxrss)
 		if runtime.GOOS == "darwin" { // ru_maxrss is in bytes there
@@ -49,7 +51,7 @@ func main() {
 		}
 	}
 	status := cmd.ProcessState.ExitCode()
-	line := fmt.Sprintf("%.2f %d %d\n", wall.Seconds(), maxRSS, status)
+	line := fmt.Sprintf("%.2f %d %d %.2f %.2f\n", wall.Seconds(), maxRSS, status, user.Seconds(), sys.Seconds())
 	if err := os.WriteFile(*out, []byte(line), 0o644); err != nil {
 		fmt.Fprintf(os.Stderr, "benchtime: %v\n", err)
 		os.Exit(2)
