@@ -30,6 +30,7 @@ type fieldInfo struct {
 	index    []int
 	required bool
 	def      string
+	walk     uint8 // what Validate's required-value walk does with it (walkOf)
 }
 
 type structInfo struct {
@@ -80,7 +81,7 @@ func collectFields(t reflect.Type, prefix []int, si *structInfo) {
 		if name == "" {
 			panic("model: field " + t.Name() + "." + f.Name + " has no yaml key")
 		}
-		fi := &fieldInfo{key: name, index: idx, required: f.Tag.Get("required") == "true", def: f.Tag.Get("default")}
+		fi := &fieldInfo{key: name, index: idx, required: f.Tag.Get("required") == "true", def: f.Tag.Get("default"), walk: walkOf(f.Type)}
 		if fi.def != "" && f.Type.Kind() == reflect.Int {
 			si.hasDefer = true
 		}
