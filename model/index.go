@@ -3,6 +3,7 @@ package model
 import (
 	"slices"
 	"sync"
+	"sync/atomic"
 )
 
 // Kind is the kind of a resource in a model. The zero value is KindUnknown.
@@ -67,6 +68,10 @@ type Index struct {
 	// index of the first service of that name, built on first use.
 	serviceNames map[string]int32
 	serviceOnce  sync.Once
+	// dups holds NewIndex's duplicate-id errors, which Validate reports;
+	// valid is set when Validate found no errors.
+	dups  Diagnostics
+	valid atomic.Bool
 }
 
 // NewIndex indexes every id in m and reports duplicate ids.
@@ -165,6 +170,7 @@ func NewIndex(m *Model) (*Index, Diagnostics) {
 	for i := range m.ExternalNetworks {
 		add(m.ExternalNetworks[i].ID, KindExternalNetwork, -1, i, &m.ExternalNetworks[i].Source, "id")
 	}
+	x.dups = d.list
 	return x, d.list
 }
 
@@ -181,6 +187,28 @@ func countIDs(m *Model) int {
 		n += 1 + len(m.TransitGateways[i].RouteTables) + len(m.TransitGateways[i].Attachments)
 	}
 	return n
+}
+
+// Model returns the model x indexes.
+func (x *Index) Model() *Model { return x.m }
+
+// Validate is the package's Validate of the model x indexes, with x
+// rather than a new index. When it finds no errors, x remembers it
+// (Validated): a model validated through its index need not be validated
+// again while it does not change (which would also make x stale).
+func (x *Index) Validate() Diagnostics {
+	diags := validate(x)
+	x.valid.Store(diags.Err() == nil)
+	return diags
+}
+
+// Validated reports whether Validate (or Check) found no errors in the
+// model through x.
+func (x *Index) Validated() bool { return x.valid.Load() }
+
+// Check is the package's Check, validating through x (see Validate).
+func (x *Index) Check(decoding Diagnostics) Diagnostics {
+	return joinDecoding(x.Validate(), decoding)
 }
 
 // Kind returns the kind of the resource with the given id, or KindUnknown.

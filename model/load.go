@@ -205,7 +205,12 @@ func (o LoadOptions) LoadBytes(name string, data []byte) (*Model, Diagnostics, e
 // check validates a merged model and joins the result with the decoding
 // diagnostics, sorted.
 func check(m *Model, decoding Diagnostics) Diagnostics {
-	diags := Validate(m)
+	return joinDecoding(Validate(m), decoding)
+}
+
+// joinDecoding joins the diagnostics of validation and of decoding, sorted,
+// leaving out the checks that would only repeat a decoding error.
+func joinDecoding(diags, decoding Diagnostics) Diagnostics {
 	if len(decoding) > 0 {
 		diags = append(suppressRepeats(diags, decoding), decoding...)
 	}

@@ -100,3 +100,35 @@ func TestEndpointServiceFor(t *testing.T) {
 		}
 	}
 }
+
+// TestIndexValidate: validating through an index reports what Validate
+// reports, duplicate ids included, and the index remembers only a clean
+// result.
+func TestIndexValidate(t *testing.T) {
+	const bad = `version: 1
+vpcs:
+  - id: vpc-a
+    region: eu-west-1
+    cidr_blocks: [10.0.0.0/16]
+    subnets:
+      - {id: sn-a, az: eu-west-1a, cidr_block: 10.0.1.0/24}
+      - {id: sn-a, az: eu-west-1a, cidr_block: 10.0.2.0/24}
+      - {id: sn-b, az: eu-west-1a, cidr_block: 10.1.0.0/24}
+`
+	m, err := model.Parse("bad.yaml", []byte(bad))
+	require.NoError(t, err)
+	x, _ := model.NewIndex(m)
+	assert.False(t, x.Validated(), "before Validate")
+	want := model.Validate(m)
+	require.Error(t, want.Err())
+	assert.Equal(t, want, x.Validate())
+	assert.Equal(t, model.Check(m, nil), x.Check(nil))
+	assert.False(t, x.Validated(), "after Validate found errors")
+	assert.Same(t, m, x.Model())
+
+	good, _, err := model.LoadBytes("t.yaml", []byte(namedYAML))
+	require.NoError(t, err)
+	gx, _ := model.NewIndex(good)
+	require.NoError(t, gx.Check(nil).Err())
+	assert.True(t, gx.Validated(), "after a clean Check")
+}
