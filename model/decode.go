@@ -100,6 +100,9 @@ type decoder struct {
 	// through aliases, one node is decoded many times, and its errors
 	// are reported once.
 	reported map[errorKey]bool
+	// presplit holds the lists decoded in pieces (decodeSplit), by the
+	// node that stands for each in the root mapping.
+	presplit map[*yaml.Node]splitList
 }
 
 type errorKey struct {
@@ -211,6 +214,11 @@ func (d *decoder) decode(n *yaml.Node, v reflect.Value, path string, owner *Sour
 		}
 		if n.Kind != yaml.SequenceNode {
 			d.fail(n, path, ErrType, "expected a list, got %s", kindName(n))
+			return
+		}
+		if l, ok := d.presplit[n]; ok {
+			v.Set(l.value)
+			d.diags.list = append(d.diags.list, l.diags...)
 			return
 		}
 		s := reflect.MakeSlice(t, len(n.Content), len(n.Content))

@@ -29,11 +29,29 @@ func BenchmarkValidate(b *testing.B) {
 	}
 }
 
-func loadGenerated(b *testing.B, vpcs int) *model.Model {
+// BenchmarkParse decodes the YAML of the same network (10 MB), without
+// validating it.
+func BenchmarkParse(b *testing.B) {
+	data := generatedYAML(b, 1000)
+	b.ReportAllocs()
+	b.ReportMetric(float64(len(data))/1e6, "MB-yaml")
+	for b.Loop() {
+		if _, err := model.Parse("gen.yaml", data); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func generatedYAML(b *testing.B, vpcs int) []byte {
 	data, err := model.Encode(gen.Generate(gen.Options{VPCs: vpcs, Seed: 7}))
 	if err != nil {
 		b.Fatal(err)
 	}
+	return data
+}
+
+func loadGenerated(b *testing.B, vpcs int) *model.Model {
+	data := generatedYAML(b, vpcs)
 	m, _, err := model.LoadBytes(fmt.Sprintf("gen-%d.yaml", vpcs), data)
 	if err != nil {
 		b.Fatal(err)
