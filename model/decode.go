@@ -30,6 +30,7 @@ type fieldInfo struct {
 	index    []int
 	required bool
 	def      string
+	walk     uint8 // what Validate's required-value walk does with it (walkOf)
 }
 
 type structInfo struct {
@@ -80,7 +81,7 @@ func collectFields(t reflect.Type, prefix []int, si *structInfo) {
 		if name == "" {
 			panic("model: field " + t.Name() + "." + f.Name + " has no yaml key")
 		}
-		fi := &fieldInfo{key: name, index: idx, required: f.Tag.Get("required") == "true", def: f.Tag.Get("default")}
+		fi := &fieldInfo{key: name, index: idx, required: f.Tag.Get("required") == "true", def: f.Tag.Get("default"), walk: walkOf(f.Type)}
 		if fi.def != "" && f.Type.Kind() == reflect.Int {
 			si.hasDefer = true
 		}
@@ -99,6 +100,9 @@ type decoder struct {
 	// through aliases, one node is decoded many times, and its errors
 	// are reported once.
 	reported map[errorKey]bool
+	// presplit holds the lists decoded in pieces (decodeSplit), by the
+	// node that stands for each in the root mapping.
+	presplit map[*yaml.Node]splitList
 }
 
 type errorKey struct {
@@ -210,6 +214,11 @@ func (d *decoder) decode(n *yaml.Node, v reflect.Value, path string, owner *Sour
 		}
 		if n.Kind != yaml.SequenceNode {
 			d.fail(n, path, ErrType, "expected a list, got %s", kindName(n))
+			return
+		}
+		if l, ok := d.presplit[n]; ok {
+			v.Set(l.value)
+			d.diags.list = append(d.diags.list, l.diags...)
 			return
 		}
 		s := reflect.MakeSlice(t, len(n.Content), len(n.Content))

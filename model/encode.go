@@ -3,7 +3,10 @@ package model
 import (
 	"bytes"
 	"encoding"
+	"errors"
 	"fmt"
+	"io"
+	"iter"
 	"net/netip"
 	"reflect"
 	"slices"
@@ -19,23 +22,33 @@ import (
 // list is left out and an empty one written as [], so that "not written"
 // (a new security group's default egress) and "none" survive the trip.
 func Encode(m *Model) ([]byte, error) {
-	if m.LintSettings == nil && len(m.Lint) > 0 {
-		// A merged model's per-file settings become one.
-		c := *m
-		c.LintSettings = &LintSettings{}
-		for _, l := range m.Lint {
-			for _, id := range l.Disable {
-				if !slices.Contains(c.LintSettings.Disable, id) {
-					c.LintSettings.Disable = append(c.LintSettings.Disable, id)
-				}
-			}
-		}
-		m = &c
-	}
-	n, err := encodeValue(reflect.ValueOf(m).Elem())
+	n, err := encodeValue(reflect.ValueOf(withLintSettings(m)).Elem())
 	if err != nil {
 		return nil, err
 	}
+	return emit(n)
+}
+
+// withLintSettings returns m, or, when its per-file lint settings (a merged
+// model's) are not yet one, a copy whose LintSettings joins them.
+func withLintSettings(m *Model) *Model {
+	if m.LintSettings != nil || len(m.Lint) == 0 {
+		return m
+	}
+	c := *m
+	c.LintSettings = &LintSettings{}
+	for _, l := range m.Lint {
+		for _, id := range l.Disable {
+			if !slices.Contains(c.LintSettings.Disable, id) {
+				c.LintSettings.Disable = append(c.LintSettings.Disable, id)
+			}
+		}
+	}
+	return &c
+}
+
+// emit writes a node as a YAML document, as Encode writes it.
+func emit(n *yaml.Node) ([]byte, error) {
 	var buf bytes.Buffer
 	enc := yaml.NewEncoder(&buf)
 	enc.SetIndent(2)
@@ -46,6 +59,69 @@ func Encode(m *Model) ([]byte, error) {
 		return nil, err
 	}
 	return buf.Bytes(), nil
+}
+
+// EncodeStream writes m to w as Encode does, with the VPCs that vpcs
+// yields in place of m.VPCs (which must be empty): each VPC is encoded and
+// written as it comes, so that a large network need not be held whole, in
+// the model or as YAML. The fields of m that come after the VPCs (peering
+// connections, transit gateways, ...) are read after the last VPC, so
+// that vpcs may fill them in; those before (version, accounts) are read
+// before the first. A VPC that vpcs yields may be reused once the next is
+// asked for. An error that vpcs yields stops the stream and is returned.
+func EncodeStream(w io.Writer, m *Model, vpcs iter.Seq2[*VPC, error]) error {
+	if len(m.VPCs) > 0 {
+		return errors.New("model: EncodeStream: m.VPCs must be empty: pass the VPCs through vpcs")
+	}
+	si := infoOf(reflect.TypeFor[Model]())
+	at := slices.IndexFunc(si.fields, func(f *fieldInfo) bool { return f.key == "vpcs" })
+	// part encodes the fields of m in si.fields[from:to] as a block
+	// mapping, or returns nil when they are all left out.
+	part := func(m *Model, from, to int) ([]byte, error) {
+		n, err := encodeFields(reflect.ValueOf(m).Elem(), si.fields[from:to])
+		if n == nil || err != nil {
+			return nil, err
+		}
+		n.Style = 0 // the whole, with its VPCs, is a block mapping
+		return emit(n)
+	}
+	count := 0
+	for v, err := range vpcs {
+		if err != nil {
+			return err
+		}
+		var out []byte
+		if count == 0 {
+			if out, err = part(m, 0, at); err != nil {
+				return err
+			}
+		}
+		item, err := part(&Model{VPCs: []VPC{*v}}, at, at+1)
+		if err != nil {
+			return err
+		}
+		if count > 0 {
+			item = item[bytes.IndexByte(item, '\n')+1:] // the key, "vpcs:", once
+		}
+		if _, err := w.Write(append(out, item...)); err != nil {
+			return err
+		}
+		count++
+	}
+	tailModel := withLintSettings(m)
+	if count == 0 {
+		// No VPC: exactly Encode, whose whole may be a flow mapping.
+		out, err := Encode(tailModel)
+		if err == nil {
+			_, err = w.Write(out)
+		}
+		return err
+	}
+	out, err := part(tailModel, at+1, len(si.fields))
+	if err == nil && len(out) > 0 {
+		_, err = w.Write(out)
+	}
+	return err
 }
 
 var textMarshalerType = reflect.TypeFor[encoding.TextMarshaler]()
@@ -180,10 +256,15 @@ func encodeZero(v reflect.Value) (*yaml.Node, error) {
 }
 
 func encodeStruct(v reflect.Value) (*yaml.Node, error) {
-	si := infoOf(v.Type())
+	return encodeFields(v, infoOf(v.Type()).fields)
+}
+
+// encodeFields encodes the given fields of struct v as a mapping, as
+// encodeStruct does.
+func encodeFields(v reflect.Value, fields []*fieldInfo) (*yaml.Node, error) {
 	n := &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map"}
 	leaf := true
-	for _, f := range si.fields {
+	for _, f := range fields {
 		fv := v.FieldByIndex(f.index)
 		var c *yaml.Node
 		var err error

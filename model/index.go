@@ -3,6 +3,7 @@ package model
 import (
 	"slices"
 	"sync"
+	"sync/atomic"
 )
 
 // Kind is the kind of a resource in a model. The zero value is KindUnknown.
@@ -49,6 +50,7 @@ func (k Kind) String() string { return enumString(kindNames, int(k)) }
 type entry struct {
 	kind     Kind
 	owner, i int32
+	n        int32 // order of indexing, for NewIndex's duplicate messages
 }
 
 // Index finds resources by id. Build it with NewIndex after loading; it
@@ -62,96 +64,151 @@ type Index struct {
 	// nameIdx indexes readable names (names.go), built on first use.
 	nameIdx   *namesIndex
 	namesOnce sync.Once
+	// serviceNames maps an endpoint service's name (ServiceName) to the
+	// index of the first service of that name, built on first use.
+	serviceNames map[string]int32
+	serviceOnce  sync.Once
+	// dups holds NewIndex's duplicate-id errors, which Validate reports;
+	// valid is set when Validate found no errors.
+	dups  Diagnostics
+	valid atomic.Bool
 }
 
 // NewIndex indexes every id in m and reports duplicate ids.
 func NewIndex(m *Model) (*Index, Diagnostics) {
-	x := &Index{m: m, byID: make(map[ID]entry, 64)}
+	n := countIDs(m)
+	x := &Index{m: m, byID: make(map[ID]entry, n)}
 	var d diagnoser
-	first := make(map[ID]Source)
-	add := func(id ID, k Kind, owner, i int, src Source) {
+	// where holds, per id indexed, the Source that holds it and its key,
+	// for the message about a duplicate: a field's Source is built only
+	// then.
+	type at struct {
+		src *Source
+		key string
+	}
+	where := make([]at, 0, n)
+	add := func(id ID, k Kind, owner, i int, src *Source, key string) {
 		if id == "" {
 			return
 		}
-		if prev, dup := first[id]; dup {
-			if prev.Position.IsValid() && prev.Position == src.Position {
-				d.errorf(src, ErrDuplicateID, "duplicate id %q: a YAML alias repeats the resource written here", id)
+		if prev, dup := x.byID[id]; dup {
+			first, here := where[prev.n].src.Field(where[prev.n].key), src.Field(key)
+			if first.Position.IsValid() && first.Position == here.Position {
+				d.errorf(here, ErrDuplicateID, "duplicate id %q: a YAML alias repeats the resource written here", id)
 			} else {
-				d.errorf(src, ErrDuplicateID, "duplicate id %q (first defined at %s)", id, prev.Position)
+				d.errorf(here, ErrDuplicateID, "duplicate id %q (first defined at %s)", id, first.Position)
 			}
 			return
 		}
-		first[id] = src
-		x.byID[id] = entry{k, int32(owner), int32(i)}
+		x.byID[id] = entry{k, int32(owner), int32(i), int32(len(where))}
+		where = append(where, at{src, key})
 	}
 	for i := range m.Accounts {
 		a := &m.Accounts[i]
-		add(a.ID, KindAccount, -1, i, a.Source.Field("id"))
+		add(a.ID, KindAccount, -1, i, &a.Source, "id")
 	}
 	for vi := range m.VPCs {
 		v := &m.VPCs[vi]
-		add(v.ID, KindVPC, -1, vi, v.Source.Field("id"))
-		add(v.InternetGateway, KindInternetGateway, vi, vi, v.Source.Field("internet_gateway"))
-		add(v.VPNGateway, KindVPNGateway, vi, vi, v.Source.Field("vpn_gateway"))
+		add(v.ID, KindVPC, -1, vi, &v.Source, "id")
+		add(v.InternetGateway, KindInternetGateway, vi, vi, &v.Source, "internet_gateway")
+		add(v.VPNGateway, KindVPNGateway, vi, vi, &v.Source, "vpn_gateway")
 		for i := range v.Subnets {
-			add(v.Subnets[i].ID, KindSubnet, vi, i, v.Subnets[i].Source.Field("id"))
+			add(v.Subnets[i].ID, KindSubnet, vi, i, &v.Subnets[i].Source, "id")
 		}
 		for i := range v.RouteTables {
-			add(v.RouteTables[i].ID, KindRouteTable, vi, i, v.RouteTables[i].Source.Field("id"))
+			add(v.RouteTables[i].ID, KindRouteTable, vi, i, &v.RouteTables[i].Source, "id")
 		}
 		for i := range v.NetworkACLs {
-			add(v.NetworkACLs[i].ID, KindNetworkACL, vi, i, v.NetworkACLs[i].Source.Field("id"))
+			add(v.NetworkACLs[i].ID, KindNetworkACL, vi, i, &v.NetworkACLs[i].Source, "id")
 		}
 		for i := range v.SecurityGroups {
-			add(v.SecurityGroups[i].ID, KindSecurityGroup, vi, i, v.SecurityGroups[i].Source.Field("id"))
+			add(v.SecurityGroups[i].ID, KindSecurityGroup, vi, i, &v.SecurityGroups[i].Source, "id")
 		}
 		for i := range v.NATGateways {
-			add(v.NATGateways[i].ID, KindNATGateway, vi, i, v.NATGateways[i].Source.Field("id"))
+			add(v.NATGateways[i].ID, KindNATGateway, vi, i, &v.NATGateways[i].Source, "id")
 		}
 		for i := range v.Endpoints {
-			add(v.Endpoints[i].ID, KindEndpoint, vi, i, v.Endpoints[i].Source.Field("id"))
+			add(v.Endpoints[i].ID, KindEndpoint, vi, i, &v.Endpoints[i].Source, "id")
 		}
 		for i := range v.Instances {
 			in := &v.Instances[i]
-			add(in.ID, KindInstance, vi, i, in.Source.Field("id"))
-			add(in.ENI, KindInstance, vi, i, in.Source.Field("eni"))
+			add(in.ID, KindInstance, vi, i, &in.Source, "id")
+			add(in.ENI, KindInstance, vi, i, &in.Source, "eni")
 		}
 		for i := range v.NetworkInterfaces {
-			add(v.NetworkInterfaces[i].ID, KindNetworkInterface, vi, i, v.NetworkInterfaces[i].Source.Field("id"))
+			add(v.NetworkInterfaces[i].ID, KindNetworkInterface, vi, i, &v.NetworkInterfaces[i].Source, "id")
 		}
 		for i := range v.LoadBalancers {
-			add(v.LoadBalancers[i].ID, KindLoadBalancer, vi, i, v.LoadBalancers[i].Source.Field("id"))
+			add(v.LoadBalancers[i].ID, KindLoadBalancer, vi, i, &v.LoadBalancers[i].Source, "id")
 		}
 		for i := range v.TargetGroups {
-			add(v.TargetGroups[i].ID, KindTargetGroup, vi, i, v.TargetGroups[i].Source.Field("id"))
+			add(v.TargetGroups[i].ID, KindTargetGroup, vi, i, &v.TargetGroups[i].Source, "id")
 		}
 	}
 	for i := range m.PeeringConnections {
-		add(m.PeeringConnections[i].ID, KindPeeringConnection, -1, i, m.PeeringConnections[i].Source.Field("id"))
+		add(m.PeeringConnections[i].ID, KindPeeringConnection, -1, i, &m.PeeringConnections[i].Source, "id")
 	}
 	for ti := range m.TransitGateways {
 		t := &m.TransitGateways[ti]
-		add(t.ID, KindTransitGateway, -1, ti, t.Source.Field("id"))
+		add(t.ID, KindTransitGateway, -1, ti, &t.Source, "id")
 		for i := range t.RouteTables {
-			add(t.RouteTables[i].ID, KindTGWRouteTable, ti, i, t.RouteTables[i].Source.Field("id"))
+			add(t.RouteTables[i].ID, KindTGWRouteTable, ti, i, &t.RouteTables[i].Source, "id")
 		}
 		for i := range t.Attachments {
-			add(t.Attachments[i].ID, KindTGWAttachment, ti, i, t.Attachments[i].Source.Field("id"))
+			add(t.Attachments[i].ID, KindTGWAttachment, ti, i, &t.Attachments[i].Source, "id")
 		}
 	}
 	for i := range m.PrefixLists {
-		add(m.PrefixLists[i].ID, KindPrefixList, -1, i, m.PrefixLists[i].Source.Field("id"))
+		add(m.PrefixLists[i].ID, KindPrefixList, -1, i, &m.PrefixLists[i].Source, "id")
 	}
 	for i := range m.EndpointServices {
-		add(m.EndpointServices[i].ID, KindEndpointService, -1, i, m.EndpointServices[i].Source.Field("id"))
+		add(m.EndpointServices[i].ID, KindEndpointService, -1, i, &m.EndpointServices[i].Source, "id")
 	}
 	for i := range m.HostedZones {
-		add(m.HostedZones[i].ID, KindHostedZone, -1, i, m.HostedZones[i].Source.Field("id"))
+		add(m.HostedZones[i].ID, KindHostedZone, -1, i, &m.HostedZones[i].Source, "id")
 	}
 	for i := range m.ExternalNetworks {
-		add(m.ExternalNetworks[i].ID, KindExternalNetwork, -1, i, m.ExternalNetworks[i].Source.Field("id"))
+		add(m.ExternalNetworks[i].ID, KindExternalNetwork, -1, i, &m.ExternalNetworks[i].Source, "id")
 	}
+	x.dups = d.list
 	return x, d.list
+}
+
+// countIDs counts the ids NewIndex indexes, at most: the size of its map.
+func countIDs(m *Model) int {
+	n := len(m.Accounts) + len(m.PeeringConnections) + len(m.PrefixLists) + len(m.EndpointServices) +
+		len(m.HostedZones) + len(m.ExternalNetworks)
+	for i := range m.VPCs {
+		v := &m.VPCs[i]
+		n += 3 + len(v.Subnets) + len(v.RouteTables) + len(v.NetworkACLs) + len(v.SecurityGroups) + len(v.NATGateways) +
+			len(v.Endpoints) + 2*len(v.Instances) + len(v.NetworkInterfaces) + len(v.LoadBalancers) + len(v.TargetGroups)
+	}
+	for i := range m.TransitGateways {
+		n += 1 + len(m.TransitGateways[i].RouteTables) + len(m.TransitGateways[i].Attachments)
+	}
+	return n
+}
+
+// Model returns the model x indexes.
+func (x *Index) Model() *Model { return x.m }
+
+// Validate is the package's Validate of the model x indexes, with x
+// rather than a new index. When it finds no errors, x remembers it
+// (Validated): a model validated through its index need not be validated
+// again while it does not change (which would also make x stale).
+func (x *Index) Validate() Diagnostics {
+	diags := validate(x)
+	x.valid.Store(diags.Err() == nil)
+	return diags
+}
+
+// Validated reports whether Validate (or Check) found no errors in the
+// model through x.
+func (x *Index) Validated() bool { return x.valid.Load() }
+
+// Check is the package's Check, validating through x (see Validate).
+func (x *Index) Check(decoding Diagnostics) Diagnostics {
+	return joinDecoding(x.Validate(), decoding)
 }
 
 // Kind returns the kind of the resource with the given id, or KindUnknown.
@@ -283,10 +340,17 @@ func (x *Index) EndpointServiceFor(service string) *EndpointService {
 	if es := x.EndpointService(ID(service)); es != nil {
 		return es
 	}
-	for i := range x.m.EndpointServices {
-		if es := &x.m.EndpointServices[i]; es.ServiceName() == service {
-			return es
+	x.serviceOnce.Do(func() {
+		x.serviceNames = make(map[string]int32, len(x.m.EndpointServices))
+		for i := range x.m.EndpointServices {
+			name := x.m.EndpointServices[i].ServiceName()
+			if _, dup := x.serviceNames[name]; !dup {
+				x.serviceNames[name] = int32(i)
+			}
 		}
+	})
+	if i, ok := x.serviceNames[service]; ok {
+		return &x.m.EndpointServices[i]
 	}
 	return nil
 }

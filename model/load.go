@@ -4,8 +4,10 @@ import (
 	"errors"
 	"io"
 	"reflect"
+	"runtime"
 	"slices"
 	"strings"
+	"sync"
 
 	"gopkg.in/yaml.v3"
 )
@@ -34,6 +36,19 @@ func (o LoadOptions) parse(name string, data []byte) (*Model, Diagnostics) {
 	if int64(len(data)) > o.maxFileSize() {
 		return nil, Diagnostics{*o.tooLarge(name, int64(len(data)))}
 	}
+	data, bad := checkEncoding(name, data)
+	if bad != nil {
+		return nil, Diagnostics{*bad}
+	}
+	if m, diags, ok := o.decodeSplit(name, data); ok {
+		return m, diags
+	}
+	return o.decodeWhole(name, data)
+}
+
+// decodeWhole parses data (UTF-8, see checkEncoding) as one and decodes
+// it, as parse does.
+func (o LoadOptions) decodeWhole(name string, data []byte) (*Model, Diagnostics) {
 	root, err := parseYAML(name, data)
 	if err != nil {
 		return nil, asDiagnostics(err)
@@ -48,6 +63,12 @@ func (o LoadOptions) parse(name string, data []byte) (*Model, Diagnostics) {
 	d := &decoder{file: name}
 	m := &Model{}
 	d.decode(root, reflect.ValueOf(m).Elem(), "", nil, "", -1)
+	return m, finishDecode(m, d)
+}
+
+// finishDecode completes a decoded model (lint settings, the format
+// version) and returns the decoder's diagnostics.
+func finishDecode(m *Model, d *decoder) Diagnostics {
 	if m.LintSettings != nil {
 		m.Lint = append(m.Lint, *m.LintSettings)
 		m.LintSettings = nil
@@ -56,16 +77,13 @@ func (o LoadOptions) parse(name string, data []byte) (*Model, Diagnostics) {
 		d.diags.errorf(m.Source.Field("version"), ErrInvalidValue,
 			"unsupported format version %d (this vpcreach reads version %d)", m.Version, FormatVersion)
 	}
-	return m, d.diags.list
+	return d.diags.list
 }
 
-// parseYAML returns the root node of the single document in data, nil for
-// an empty file, or a positioned syntax error.
+// parseYAML returns the root node of the single document in data (UTF-8,
+// see checkEncoding), nil for an empty file, or a positioned syntax
+// error.
 func parseYAML(name string, data []byte) (*yaml.Node, error) {
-	data, bad := checkEncoding(name, data)
-	if bad != nil {
-		return nil, Diagnostics{*bad}
-	}
 	doc, extra, err := decodeOne(data)
 	if errors.Is(err, io.EOF) {
 		return nil, nil
@@ -164,19 +182,51 @@ func (o LoadOptions) ReadFiles(paths ...string) (*Model, Diagnostics) {
 func ParseFiles(paths ...string) ([]*Model, Diagnostics) { return LoadOptions{}.ParseFiles(paths...) }
 
 // ParseFiles is the package's ParseFiles within o's limits.
+//
+// Several files are read and parsed at once, on up to GOMAXPROCS
+// goroutines; the result is in the order of paths all the same.
 func (o LoadOptions) ParseFiles(paths ...string) ([]*Model, Diagnostics) {
+	type result struct {
+		m     *Model
+		diags Diagnostics
+	}
+	results := make([]result, len(paths))
+	parseOne := func(i int) {
+		data, bad := o.readFile(paths[i])
+		if bad != nil {
+			results[i].diags = Diagnostics{*bad}
+			return
+		}
+		results[i].m, results[i].diags = o.parse(paths[i], data)
+	}
+	if workers := min(runtime.GOMAXPROCS(0), len(paths)); workers > 1 {
+		next := make(chan int)
+		var wg sync.WaitGroup
+		for range workers {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for i := range next {
+					parseOne(i)
+				}
+			}()
+		}
+		for i := range paths {
+			next <- i
+		}
+		close(next)
+		wg.Wait()
+	} else {
+		for i := range paths {
+			parseOne(i)
+		}
+	}
 	var all Diagnostics
 	var models []*Model
-	for _, p := range paths {
-		data, bad := o.readFile(p)
-		if bad != nil {
-			all = append(all, *bad)
-			continue
-		}
-		pm, diags := o.parse(p, data)
-		all = append(all, diags...)
-		if pm != nil {
-			models = append(models, pm)
+	for _, r := range results {
+		all = append(all, r.diags...)
+		if r.m != nil {
+			models = append(models, r.m)
 		}
 	}
 	return models, all
@@ -205,7 +255,12 @@ func (o LoadOptions) LoadBytes(name string, data []byte) (*Model, Diagnostics, e
 // check validates a merged model and joins the result with the decoding
 // diagnostics, sorted.
 func check(m *Model, decoding Diagnostics) Diagnostics {
-	diags := Validate(m)
+	return joinDecoding(Validate(m), decoding)
+}
+
+// joinDecoding joins the diagnostics of validation and of decoding, sorted,
+// leaving out the checks that would only repeat a decoding error.
+func joinDecoding(diags, decoding Diagnostics) Diagnostics {
 	if len(decoding) > 0 {
 		diags = append(suppressRepeats(diags, decoding), decoding...)
 	}

@@ -221,3 +221,41 @@ func TestIPv6IsNotModelled(t *testing.T) {
 		})
 	}
 }
+
+// TestParseFilesKeepsOrder: files parsed at once come back in the order
+// given, with their diagnostics in that order, as parsing them one by one
+// gives them.
+func TestParseFilesKeepsOrder(t *testing.T) {
+	dir := t.TempDir()
+	var paths []string
+	for i := range 12 {
+		text := fmt.Sprintf("version: 1\nvpcs:\n  - {id: vpc-%02d, region: eu-west-1, cidr_blocks: [10.%d.0.0/16]}\n", i, i)
+		switch i % 4 {
+		case 1:
+			text += "unknown_key: 1\n"
+		case 2:
+			text = "version: 1\nvpcs: [\n"
+		}
+		p := filepath.Join(dir, fmt.Sprintf("net-%02d.yaml", i))
+		require.NoError(t, os.WriteFile(p, []byte(text), 0o644))
+		paths = append(paths, p)
+	}
+	paths = append(paths, filepath.Join(dir, "missing.yaml"))
+	models, diags := model.ParseFiles(paths...)
+	var wantModels []model.ID
+	var wantDiags model.Diagnostics
+	for _, p := range paths {
+		ms, ds := model.ParseFiles(p)
+		for _, m := range ms {
+			wantModels = append(wantModels, m.VPCs[0].ID)
+		}
+		wantDiags = append(wantDiags, ds...)
+	}
+	var got []model.ID
+	for _, m := range models {
+		got = append(got, m.VPCs[0].ID)
+	}
+	assert.Equal(t, wantModels, got)
+	assert.Len(t, got, 9, "the files that parse")
+	assert.Equal(t, wantDiags, diags)
+}

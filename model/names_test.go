@@ -128,3 +128,62 @@ prefix_lists: [{id: aws_ec2_managed_prefix_list.office, aws_id: pl-0office, cidr
 	assert.ErrorIs(t, err, model.ErrAmbiguousName)
 	assert.EqualError(t, err, `"i-0twin" is the name of 2 resources: instance aws_instance.new, instance aws_instance.twin; write the id of the one you mean`)
 }
+
+func TestEndpointServiceFor(t *testing.T) {
+	m := &model.Model{EndpointServices: []model.EndpointService{
+		{ID: "vpce-svc-1", Region: "eu-west-1"},
+		{ID: "vpce-svc-2", Region: "eu-west-1", Name: "com.example.orders"},
+		{ID: "vpce-svc-3", Region: "eu-west-1", Name: "com.example.orders"}, // a duplicate name: the first wins
+		{ID: "vpce-svc-4", Region: "us-east-1", Name: "vpce-svc-1"},         // a name that is another's id: the id wins
+	}}
+	x, _ := model.NewIndex(m)
+	for service, want := range map[string]model.ID{
+		"vpce-svc-1": "vpce-svc-1",
+		"vpce-svc-3": "vpce-svc-3",
+		"com.amazonaws.vpce.eu-west-1.vpce-svc-1": "vpce-svc-1",
+		"com.example.orders":                      "vpce-svc-2",
+		"com.amazonaws.vpce.eu-west-1.vpce-svc-2": "",
+		"nothing": "",
+	} {
+		got := x.EndpointServiceFor(service)
+		if want == "" {
+			assert.Nil(t, got, "EndpointServiceFor(%q)", service)
+			continue
+		}
+		if assert.NotNil(t, got, "EndpointServiceFor(%q)", service) {
+			assert.Equal(t, want, got.ID, "EndpointServiceFor(%q)", service)
+		}
+	}
+}
+
+// TestIndexValidate: validating through an index reports what Validate
+// reports, duplicate ids included, and the index remembers only a clean
+// result.
+func TestIndexValidate(t *testing.T) {
+	const bad = `version: 1
+vpcs:
+  - id: vpc-a
+    region: eu-west-1
+    cidr_blocks: [10.0.0.0/16]
+    subnets:
+      - {id: sn-a, az: eu-west-1a, cidr_block: 10.0.1.0/24}
+      - {id: sn-a, az: eu-west-1a, cidr_block: 10.0.2.0/24}
+      - {id: sn-b, az: eu-west-1a, cidr_block: 10.1.0.0/24}
+`
+	m, err := model.Parse("bad.yaml", []byte(bad))
+	require.NoError(t, err)
+	x, _ := model.NewIndex(m)
+	assert.False(t, x.Validated(), "before Validate")
+	want := model.Validate(m)
+	require.Error(t, want.Err())
+	assert.Equal(t, want, x.Validate())
+	assert.Equal(t, model.Check(m, nil), x.Check(nil))
+	assert.False(t, x.Validated(), "after Validate found errors")
+	assert.Same(t, m, x.Model())
+
+	good, _, err := model.LoadBytes("t.yaml", []byte(namedYAML))
+	require.NoError(t, err)
+	gx, _ := model.NewIndex(good)
+	require.NoError(t, gx.Check(nil).Err())
+	assert.True(t, gx.Validated(), "after a clean Check")
+}

@@ -49,52 +49,108 @@ func (v *validator) requiredValues() {
 			reported[d.Path] = true
 		}
 	}
-	v.requiredIn(reflect.ValueOf(v.m).Elem(), "", reported)
+	v.requiredIn(reflect.ValueOf(v.m).Elem(), nil, reported)
+}
+
+// fieldPath is the field path of a value, spelt out (String) only when a
+// diagnostic needs it: key below parent, or element index of parent when
+// key is "".
+type fieldPath struct {
+	parent *fieldPath
+	key    string
+	index  int
+}
+
+// String returns the path as diagnostics write it: vpcs[0].subnets[2].
+func (p *fieldPath) String() string {
+	switch {
+	case p == nil:
+		return ""
+	case p.key == "":
+		return p.parent.String() + "[" + strconv.Itoa(p.index) + "]"
+	}
+	return joinPath(p.parent.String(), p.key)
 }
 
 // requiredIn checks struct value s, at field path path, and every struct
 // below it.
-func (v *validator) requiredIn(s reflect.Value, path string, reported map[string]bool) {
+func (v *validator) requiredIn(s reflect.Value, path *fieldPath, reported map[string]bool) {
 	si := infoOf(s.Type())
 	var src Source
 	if si.source != nil {
-		src = s.FieldByIndex(si.source).Interface().(Source)
+		if f := s.FieldByIndex(si.source); f.CanAddr() {
+			src = *f.Addr().Interface().(*Source)
+		} else {
+			src = f.Interface().(Source)
+		}
 	}
 	// A model built in Go has no paths: name the field by the walk's.
-	named := func(at Source, p string) Source {
+	named := func(at Source, p *fieldPath) Source {
 		if src.Path == "" {
-			at.Path = p
+			at.Path = p.String()
 		}
 		return at
 	}
 	for _, f := range si.fields {
+		if f.walk == walkNone && !f.required {
+			continue
+		}
 		fv := s.FieldByIndex(f.index)
-		fp := joinPath(path, f.key)
 		if f.required && blankValue(fv) {
 			if at := src.Field(f.key); !reported[at.Path] {
-				v.errorf(named(at, fp), ErrMissingField, "required field is empty")
+				v.errorf(named(at, &fieldPath{parent: path, key: f.key}), ErrMissingField, "required field is empty")
 			}
 			continue
 		}
-		switch {
-		case fv.Kind() == reflect.Slice && fv.Type().Elem() == idType:
+		if f.walk == walkNone {
+			continue
+		}
+		fp := &fieldPath{parent: path, key: f.key}
+		switch f.walk {
+		case walkIDs:
 			for i := range fv.Len() {
 				if blankID(fv.Index(i).String()) {
 					if at := src.Elem(f.key, i); !reported[at.Path] {
-						v.errorf(named(at, fp+"["+strconv.Itoa(i)+"]"), ErrInvalidValue, "empty id")
+						v.errorf(named(at, &fieldPath{parent: fp, index: i}), ErrInvalidValue, "empty id")
 					}
 				}
 			}
-		case fv.Kind() == reflect.Slice && isModelStruct(fv.Type().Elem()):
+		case walkStructs:
 			for i := range fv.Len() {
-				v.requiredIn(fv.Index(i), fp+"["+strconv.Itoa(i)+"]", reported)
+				v.requiredIn(fv.Index(i), &fieldPath{parent: fp, index: i}, reported)
 			}
-		case fv.Kind() == reflect.Pointer && isModelStruct(fv.Type().Elem()) && !fv.IsNil():
-			v.requiredIn(fv.Elem(), fp, reported)
-		case isModelStruct(fv.Type()):
+		case walkStructPtr:
+			if !fv.IsNil() {
+				v.requiredIn(fv.Elem(), fp, reported)
+			}
+		case walkStruct:
 			v.requiredIn(fv, fp, reported)
 		}
 	}
+}
+
+// What requiredIn does with a field, by its type (walkOf).
+const (
+	walkNone      uint8 = iota
+	walkIDs             // a list of ids: none blank
+	walkStructs         // a list of model structs: each checked
+	walkStructPtr       // a pointer to a model struct: checked when set
+	walkStruct          // a model struct: checked
+)
+
+// walkOf returns what requiredIn does with a field of type t.
+func walkOf(t reflect.Type) uint8 {
+	switch {
+	case t.Kind() == reflect.Slice && t.Elem() == idType:
+		return walkIDs
+	case t.Kind() == reflect.Slice && isModelStruct(t.Elem()):
+		return walkStructs
+	case t.Kind() == reflect.Pointer && isModelStruct(t.Elem()):
+		return walkStructPtr
+	case isModelStruct(t):
+		return walkStruct
+	}
+	return walkNone
 }
 
 // isModelStruct reports whether t is a struct the decoder decodes field by

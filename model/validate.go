@@ -17,9 +17,15 @@ import (
 // It returns every error and warning found, sorted. Errors mean the model
 // cannot be analysed; warnings do not stop a run.
 func Validate(m *Model) Diagnostics {
-	x, dups := NewIndex(m)
+	x, _ := NewIndex(m)
+	return validate(x)
+}
+
+// validate is Validate through index x.
+func validate(x *Index) Diagnostics {
+	m := x.m
 	v := &validator{m: m, x: x}
-	v.list = append(v.list, dups...)
+	v.list = append(v.list, x.dups...)
 	v.accounts()
 	for i := range m.VPCs {
 		v.vpc(i)

@@ -4,9 +4,7 @@ import (
 	"fmt"
 	"slices"
 
-	"gonum.org/v1/gonum/graph"
 	"gonum.org/v1/gonum/graph/topo"
-	"gonum.org/v1/gonum/graph/traverse"
 
 	"github.com/vpcreach/vpcreach/model"
 )
@@ -23,9 +21,13 @@ type overlapGraph struct {
 	// direct holds the links that are not transitive: peerings between
 	// VPCs, and virtual private gateways between an external network and
 	// its VPC. A router sees across one of them, never two.
-	direct  map[int][]link
-	tables  map[int][]model.ID // space node -> TGW route tables it propagates into
-	parents map[int][]int64    // BFS trees, by root
+	direct map[int][]link
+	tables map[int][]model.ID // space node -> TGW route tables it propagates into
+	// trees holds the search trees from transit gateways (see tree), and
+	// lastRoot the root of lastTree, the last other one.
+	trees    map[int][]int32
+	lastRoot int
+	lastTree []int32
 }
 
 // link is a non-transitive link to node, through component via.
@@ -38,7 +40,7 @@ func buildOverlapGraph(m *model.Model) *overlapGraph {
 	og := &overlapGraph{
 		m: m, nVPC: len(m.VPCs), nTGW: len(m.TransitGateways), nExt: len(m.ExternalNetworks),
 		peerings: map[[2]int]model.ID{}, privateLink: map[[2]int]model.ID{},
-		direct: map[int][]link{}, tables: map[int][]model.ID{}, parents: map[int][]int64{},
+		direct: map[int][]link{}, tables: map[int][]model.ID{}, trees: map[int][]int32{},
 	}
 	og.g = newLinkGraph(og.nVPC + og.nTGW + og.nExt)
 	vpcNode := make(map[model.ID]int, og.nVPC)
@@ -254,32 +256,45 @@ func (og *overlapGraph) routedVia(a, b int) ([]model.ID, bool) {
 }
 
 // path returns the ids of the nodes strictly between a and b on a shortest
-// path, found by breadth-first search in id order (deterministic).
+// path, found by breadth-first search from a in id order (deterministic).
+//
+// A search from a node with a single link (a VPC attached to one transit
+// gateway t, and nothing else) goes to t first and then on exactly as a
+// search from t does, so such a node uses t's search tree: the searches
+// number the transit gateways and the spaces with several links, not every
+// space with an overlap, and each is O(V+E).
 func (og *overlapGraph) path(a, b int) []model.ID {
-	parent, ok := og.parents[a]
-	if !ok {
-		parent = make([]int64, len(og.component))
-		for i := range parent {
-			parent[i] = -1
-		}
-		var from int64
-		bf := traverse.BreadthFirst{
-			Traverse: func(e graph.Edge) bool { from = e.From().ID(); return true },
-			Visit: func(n graph.Node) {
-				if n.ID() != int64(a) {
-					parent[n.ID()] = from
-				}
-			},
-		}
-		bf.Walk(og.g, og.g.Node(int64(a)), nil)
-		og.parents[a] = parent
+	root := a
+	if adj := og.g.adj[a]; len(adj) == 1 {
+		root = int(adj[0])
 	}
+	parent := og.tree(root)
 	var rev []model.ID
-	for n := parent[b]; n >= 0 && n != int64(a); n = parent[n] {
+	for n := parent[b]; n >= 0 && n != int32(a); n = parent[n] {
 		rev = append(rev, og.nodeID(int(n)))
 	}
 	slices.Reverse(rev)
 	return rev
+}
+
+// tree returns the breadth-first search tree from root, as parents (-1 for
+// the root and the nodes it does not reach). Trees from transit gateways
+// are kept; of the others, only the last (Find asks for one space's
+// overlaps after another), so that memory stays O(V) per transit gateway.
+func (og *overlapGraph) tree(root int) []int32 {
+	if t, ok := og.trees[root]; ok {
+		return t
+	}
+	if og.lastTree != nil && og.lastRoot == root {
+		return og.lastTree
+	}
+	t := og.g.bfsTree(root)
+	if root >= og.nVPC && root < og.nVPC+og.nTGW {
+		og.trees[root] = t
+	} else {
+		og.lastRoot, og.lastTree = root, t
+	}
+	return t
 }
 
 func intersect(a, b []model.ID) []model.ID {

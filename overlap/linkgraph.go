@@ -35,6 +35,32 @@ func (g *linkGraph) freeze() {
 	}
 }
 
+// bfsTree searches the graph breadth first from root, visiting each node's
+// neighbours in id order, as gonum's traverse.BreadthFirst does, and
+// returns the search tree as parents: -1 for root and the nodes it does
+// not reach. O(V+E).
+func (g *linkGraph) bfsTree(root int) []int32 {
+	parent := make([]int32, len(g.adj))
+	for i := range parent {
+		parent[i] = -1
+	}
+	seen := make([]bool, len(g.adj))
+	seen[root] = true
+	queue := []int32{int32(root)}
+	for len(queue) > 0 {
+		t := queue[0]
+		queue = queue[1:]
+		for _, n := range g.adj[t] {
+			if !seen[n] {
+				seen[n] = true
+				parent[n] = t
+				queue = append(queue, int32(n))
+			}
+		}
+	}
+	return parent
+}
+
 func (g *linkGraph) valid(id int64) bool { return id >= 0 && id < int64(len(g.adj)) }
 
 // Node implements graph.Graph.

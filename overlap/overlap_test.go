@@ -274,3 +274,43 @@ func BenchmarkOverlaps(b *testing.B) {
 		})
 	}
 }
+
+// denseOrg builds n VPCs with random /16 blocks of 10.0.0.0/8 and
+// 172.16.0.0/12 (272 blocks: about n²/544 overlapping pairs), attached in
+// turn to two peered transit gateways without propagations, so that
+// every overlap is routed.
+func denseOrg(n int) *model.Model {
+	x := uint64(0x9E3779B97F4A7C15)
+	next := func() uint64 { x ^= x << 13; x ^= x >> 7; x ^= x << 17; return x }
+	m := &model.Model{Version: 1}
+	tgws := []model.TransitGateway{{ID: "tgw-0", Region: "eu-west-1"}, {ID: "tgw-1", Region: "eu-west-1"}}
+	for i := range n {
+		var p netip.Prefix
+		if k := next() % 272; k < 256 {
+			p = netip.PrefixFrom(netip.AddrFrom4([4]byte{10, byte(k), 0, 0}), 16)
+		} else {
+			p = netip.PrefixFrom(netip.AddrFrom4([4]byte{172, byte(16 + k - 256), 0, 0}), 16)
+		}
+		v := model.VPC{ID: model.ID(fmt.Sprintf("vpc-%05d", i)), Region: "eu-west-1", CIDRBlocks: []netip.Prefix{p}}
+		m.VPCs = append(m.VPCs, v)
+		t := &tgws[i%2]
+		t.Attachments = append(t.Attachments, model.TGWAttachment{ID: model.ID(fmt.Sprintf("att-%05d", i)), Type: model.AttachmentVPC, VPC: v.ID})
+	}
+	tgws[0].Attachments = append(tgws[0].Attachments, model.TGWAttachment{ID: "tgw-attach-peer-0", Type: model.AttachmentPeering, Peer: "tgw-attach-peer-1"})
+	tgws[1].Attachments = append(tgws[1].Attachments, model.TGWAttachment{ID: "tgw-attach-peer-1", Type: model.AttachmentPeering, Peer: "tgw-attach-peer-0"})
+	m.TransitGateways = tgws
+	return m
+}
+
+// BenchmarkOverlapsDense is issue 17's case: 10,000 VPCs whose blocks
+// overlap in about 180,000 pairs, all routed through two transit
+// gateways.
+func BenchmarkOverlapsDense(b *testing.B) {
+	m := denseOrg(10000)
+	b.ReportAllocs()
+	var found int
+	for b.Loop() {
+		found = len(overlap.Find(m))
+	}
+	b.ReportMetric(float64(found), "overlaps")
+}

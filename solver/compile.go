@@ -169,10 +169,23 @@ type attInfo struct {
 // New compiles a validated model. It returns an error if the model does not
 // validate.
 func New(m *model.Model) (*Solver, error) {
-	if err := model.Validate(m).Err(); err != nil {
-		return nil, err
-	}
 	x, _ := model.NewIndex(m)
+	return NewFromIndex(x)
+}
+
+// NewFromIndex is New for a model already indexed: it compiles x.Model()
+// with x as its index (Index). It validates the model through x first,
+// unless x already has (model.Index.Validated: Validate or Check through
+// x found no errors), so that a caller that loaded and checked the model
+// through its index does not pay for validation twice. The model must not
+// have changed since x was built.
+func NewFromIndex(x *model.Index) (*Solver, error) {
+	if !x.Validated() {
+		if err := x.Validate().Err(); err != nil {
+			return nil, err
+		}
+	}
+	m := x.Model()
 	s := &Solver{m: m, x: x, vpcByID: map[model.ID]int32{}, subnet: map[model.ID]int32{}, eni: map[model.ID]int32{},
 		groups: map[model.ID]*sgeval.SecurityGroup{}, refs: map[model.ID]sgeval.GroupRef{},
 		tgws: map[model.ID]*tgwInfo{}, atts: map[model.ID]*attInfo{}, public: map[netip.Addr]int32{},
@@ -346,6 +359,7 @@ func (s *Solver) compileVPC(vi int, defaultRef sgeval.GroupRef) {
 	info := vpcInfo{m: v, tables: map[model.ID]*routing.Table{}, acl: map[model.ID]*sgeval.ACL{},
 		addrs: map[netip.Addr]int32{}, tgwAttachment: map[model.ID]*attInfo{}}
 	s.vpcByID[v.ID] = int32(vi)
+	firstENI := len(s.enis)
 	for i := range v.RouteTables {
 		rt := &v.RouteTables[i]
 		t := routing.CompileVPCTable(v, rt, s.resolver())
@@ -508,10 +522,10 @@ func (s *Solver) compileVPC(vi int, defaultRef sgeval.GroupRef) {
 			addENI(e)
 		}
 	}
-	for i := range s.enis {
-		if s.enis[i].vpc == int32(vi) {
-			s.enis[i].az = s.subnets[s.enis[i].subnet].m.AZ
-		}
+	// The VPC's interfaces are the ones added since firstENI: compileVPC
+	// runs once per VPC, in order, and adds only its own.
+	for i := firstENI; i < len(s.enis); i++ {
+		s.enis[i].az = s.subnets[s.enis[i].subnet].m.AZ
 	}
 }
 

@@ -51,3 +51,25 @@ func ExampleSolver_Reach() {
 	//    SUBNET_ACL_RESTRICTION acl-db
 	//    ENI_SG_RULES_MISMATCH i-db
 }
+
+// A caller that parses and checks files itself validates through the
+// model's index, and NewFromIndex compiles the model without validating
+// it a second time.
+func ExampleNewFromIndex() {
+	m, err := model.Parse("net.yaml", []byte(exampleTopology))
+	if err != nil {
+		panic(err)
+	}
+	x, _ := model.NewIndex(m)
+	if err := x.Check(nil).Err(); err != nil {
+		panic(err)
+	}
+	s, err := solver.NewFromIndex(x) // x.Validated(): not validated again
+	if err != nil {
+		panic(err)
+	}
+	r := s.Reach(solver.Query{From: "i-app", To: "i-db", Protocol: model.ProtocolTCP, Port: 5432})
+	fmt.Println(x.Validated(), r.Verdict)
+	// Output:
+	// true reachable
+}

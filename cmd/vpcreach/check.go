@@ -41,13 +41,13 @@ func (r checkResult) valid() bool { return len(r.errors) == 0 && r.err == "" }
 // checkNetwork reads a network and checks its expectations.
 func checkNetwork(n network, errOut io.Writer) checkResult {
 	r := checkResult{network: n}
-	m, diags := readInputs(n.files, n.fromAWS)
+	x, diags := readIndexed(n.files, n.fromAWS)
 	reportImportWarnings(errOut, "check", n.files, n.fromAWS, diags)
-	if errs := diags.Errors(); len(errs) > 0 || m == nil {
+	if errs := diags.Errors(); len(errs) > 0 || x == nil {
 		r.errors = errs
 		return r
 	}
-	s, err := solver.New(m)
+	s, err := solver.NewFromIndex(x)
 	if err != nil {
 		r.err = err.Error()
 		return r

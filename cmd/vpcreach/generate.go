@@ -1,11 +1,11 @@
 package main
 
 import (
+	"bufio"
 	"fmt"
 	"io"
 
 	"github.com/vpcreach/vpcreach/internal/gen"
-	"github.com/vpcreach/vpcreach/model"
 )
 
 // runGenerate writes a synthetic enterprise topology (internal/gen) as
@@ -39,45 +39,49 @@ func runGenerate(args []string, out, errOut io.Writer) int {
 			vpcs.n, perVPC.n, byteSize(need), byteSize(limit), source)
 		return exitInvalid
 	}
-	m, err := gen.Build(gen.Options{VPCs: vpcs.n, Seed: *seed, InstancesPerVPC: perVPC.n, OverlapEvery: overlapEvery.n})
+	// Written as it is built (gen.Write): memory grows with the plan of
+	// the network, a few ids per VPC, not with the network.
+	w := bufio.NewWriterSize(out, 1<<16)
+	err := gen.Write(w, gen.Options{VPCs: vpcs.n, Seed: *seed, InstancesPerVPC: perVPC.n, OverlapEvery: overlapEvery.n})
+	if err == nil {
+		err = w.Flush()
+	}
 	if err != nil {
 		fmt.Fprintf(errOut, "vpcreach generate: %s\n", err)
 		return exitInvalid
 	}
-	b, err := model.Encode(m)
-	if err != nil {
-		fmt.Fprintf(errOut, "vpcreach generate: %v\n", err)
-		return exitInvalid
-	}
-	_, _ = out.Write(b)
 	return exitOK
 }
 
 // maxCount bounds the counts of generate: far more than the memory of any
-// machine builds (a million VPCs would take about 500 GiB), so that the
+// machine builds (a million VPCs would take about 56 GiB), so that the
 // memory estimate and the generator see sane numbers.
 const maxCount = 1_000_000
 
-// generateMemory estimates the peak memory of vpcreach generate (the
-// model, then its YAML encoding): 16 MiB, plus 640 KiB per VPC and
-// 18 KiB per instance. The figures come from the maximum resident set
-// size that /usr/bin/time -v reported for vpcreach generate (go 1.26,
-// linux/amd64, default GOGC), with a margin of 15% or more:
+// generateMemory estimates the peak memory of vpcreach generate, which
+// holds the plan of the network and the resources built after the VPCs
+// (transit gateway attachments, peerings), and one VPC at a time with its
+// YAML (gen.Write): 16 MiB, plus 40 KiB and 320 bytes per instance for
+// each VPC, plus 16 KiB per instance for the VPC being written. The
+// figures come from the maximum resident set size that /usr/bin/time
+// reported for vpcreach generate (go 1.26, linux/amd64, default GOGC),
+// with a margin of 7% or more:
 //
 //	--vpcs   --instances-per-vpc    max RSS    estimate
-//	    10                    60      23 MiB     33 MiB
-//	   100                     3      53 MiB     84 MiB
-//	   100                    60     131 MiB    184 MiB
-//	   100                   200     347 MiB    431 MiB
-//	   100                  1000    1555 MiB   1837 MiB
-//	    50                  2000    1439 MiB   1806 MiB
-//	    20                  5000    1547 MiB   1787 MiB
-//	   400                    60     499 MiB    688 MiB
-//	  1000                    60    1225 MiB   1696 MiB
-//	  2000                    60    2235 MiB   3376 MiB
-//	  3000                    20    2444 MiB   2946 MiB
+//	    10                    60      13 MiB     18 MiB
+//	   100                     3      15 MiB     20 MiB
+//	   100                    60      15 MiB     22 MiB
+//	   100                  1000      43 MiB     66 MiB
+//	    50                  2000      67 MiB     80 MiB
+//	   400                    60      31 MiB     40 MiB
+//	  1000                    60      61 MiB     75 MiB
+//	  2000                    60      97 MiB    132 MiB
+//	  3000                    20     123 MiB    152 MiB
+//	  5000                    60     249 MiB    305 MiB
 //
-// TestGenerateMemoryEstimateCoversTheHeap keeps it above the live heap.
+// (Before generate wrote as it built, 1,000 VPCs took 1,225 MiB and
+// 5,000 VPCs 7 GB.) TestGenerateMemoryEstimateCoversTheHeap keeps it
+// above the heap.
 func generateMemory(vpcs, instancesPerVPC int) uint64 {
-	return 16<<20 + uint64(vpcs)*(640<<10+uint64(instancesPerVPC)*(18<<10))
+	return 16<<20 + uint64(vpcs)*(40<<10+uint64(instancesPerVPC)*320) + uint64(instancesPerVPC)*(16<<10)
 }

@@ -10,23 +10,22 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/vpcreach/vpcreach/internal/gen"
-	"github.com/vpcreach/vpcreach/model"
 )
 
 // generate refuses, at once and with a message, sizes it cannot build in
 // the memory it may use, instead of dying of it.
 func TestGenerateRefusesSizesBeyondItsMemory(t *testing.T) {
 	start := time.Now()
-	code, stdout, stderr := runCLI("generate", "--vpcs", "2000", "--max-memory", "1GiB")
+	code, stdout, stderr := runCLI("generate", "--vpcs", "2000", "--max-memory", "64MiB")
 	assert.Equal(t, exitInvalid, code)
 	assert.Empty(t, stdout)
-	assert.Equal(t, "vpcreach generate: 2000 VPCs of about 60 instances need about 3.3 GiB of memory, and 1.0 GiB is available (--max-memory); ask for fewer VPCs or instances, or allow more with --max-memory\n", stderr)
+	assert.Equal(t, "vpcreach generate: 2000 VPCs of about 60 instances need about 131.7 MiB of memory, and 64.0 MiB is available (--max-memory); ask for fewer VPCs or instances, or allow more with --max-memory\n", stderr)
 
-	// A million VPCs (1.6 TiB) is more than any machine that runs the
-	// tests has available.
-	code, _, stderr = runCLI("generate", "--vpcs", "1000000")
+	// A million VPCs of 1,000 instances (336 GiB) is more than any
+	// machine that runs the tests has available.
+	code, _, stderr = runCLI("generate", "--vpcs", "1000000", "--instances-per-vpc", "1000")
 	assert.Equal(t, exitInvalid, code)
-	assert.Regexp(t, `^vpcreach generate: 1000000 VPCs of about 60 instances need about 1\.6 TiB of memory, and .* is available \((MemAvailable in /proc/meminfo|the room under this process's cgroup memory limit|a fixed cap: .*)\); ask for fewer`, stderr)
+	assert.Regexp(t, `^vpcreach generate: 1000000 VPCs of about 1000 instances need about 336\.2 GiB of memory, and .* is available \((MemAvailable in /proc/meminfo|the room under this process's cgroup memory limit|a fixed cap: .*)\); ask for fewer`, stderr)
 	assert.Less(t, time.Since(start), 5*time.Second, "refused before building")
 
 	// --max-memory allows a size.
@@ -48,27 +47,35 @@ func TestGenerateRefusesWhatItCannotBuild(t *testing.T) {
 	assert.NotContains(t, stderr, "goroutine")
 }
 
-// The estimate is above what building and encoding hold on the heap (a
-// lower bound of the peak the estimate was measured from).
+// The estimate is above the peak of the heap while generate writes (its
+// largest HeapAlloc, garbage included, read at each write: an upper bound
+// of the live heap, a lower bound of the resident set the estimate was
+// measured from).
 func TestGenerateMemoryEstimateCoversTheHeap(t *testing.T) {
-	for _, o := range []gen.Options{{VPCs: 40, Seed: 1}, {VPCs: 4, Seed: 1, InstancesPerVPC: 1500}} {
+	for _, o := range []gen.Options{{VPCs: 40, Seed: 1}, {VPCs: 4, Seed: 1, InstancesPerVPC: 1500}, {VPCs: 300, Seed: 1, InstancesPerVPC: 3}} {
 		runtime.GC()
-		var before, after runtime.MemStats
+		var before runtime.MemStats
 		runtime.ReadMemStats(&before)
-		m, err := gen.Build(o)
-		require.NoError(t, err)
-		b, err := model.Encode(m)
-		require.NoError(t, err)
-		runtime.ReadMemStats(&after)
-		runtime.KeepAlive(m)
-		runtime.KeepAlive(b)
+		w := &peakWriter{}
+		require.NoError(t, gen.Write(w, o))
 		ipv := o.InstancesPerVPC
 		if ipv == 0 {
 			ipv = gen.DefaultInstancesPerVPC
 		}
-		used := after.HeapAlloc - min(before.HeapAlloc, after.HeapAlloc)
+		used := w.peak - min(before.HeapAlloc, w.peak)
 		assert.LessOrEqual(t, used, generateMemory(o.VPCs, ipv), "%d VPCs of %d instances: %s on the heap", o.VPCs, ipv, byteSize(used))
 	}
+}
+
+// peakWriter discards what it is given, and records the largest
+// HeapAlloc seen at a write.
+type peakWriter struct{ peak uint64 }
+
+func (w *peakWriter) Write(p []byte) (int, error) {
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	w.peak = max(w.peak, ms.HeapAlloc)
+	return len(p), nil
 }
 
 func TestMemAvailable(t *testing.T) {

@@ -105,6 +105,17 @@ func requireInputs(fs *flag.FlagSet, files []string, fromAWS []string) bool {
 // fromAWS lists more snapshots (--from-aws). The diagnostics of a snapshot
 // include the importer's warnings and notes (model.SeverityNote).
 func readInputs(files []string, fromAWS []string) (*model.Model, model.Diagnostics) {
+	x, diags := readIndexed(files, fromAWS)
+	if x == nil {
+		return nil, diags
+	}
+	return x.Model(), diags
+}
+
+// readIndexed is readInputs returning the model's index, through which
+// the model was validated: solver.NewFromIndex then does not validate it
+// again.
+func readIndexed(files []string, fromAWS []string) (*model.Index, model.Diagnostics) {
 	snapshot := func(f string) bool { return awsimport.IsSnapshot(f) }
 	hasAWS := len(fromAWS) > 0
 	terraform := map[string]bool{}
@@ -117,8 +128,14 @@ func readInputs(files []string, fromAWS []string) (*model.Model, model.Diagnosti
 		hasAWS = hasAWS || snapshot(f)
 	}
 	if !hasAWS {
-		m, diags := inputLimits.ReadFiles(files...)
-		return m, withLimitHint(diags)
+		// model.ReadFiles, validating through the index.
+		models, decoding := inputLimits.ParseFiles(files...)
+		if len(models) == 0 {
+			decoding.Sort()
+			return nil, withLimitHint(decoding)
+		}
+		x, _ := model.NewIndex(model.Merge(models...))
+		return x, withLimitHint(x.Check(decoding))
 	}
 	var models []*model.Model
 	var decoding, imported model.Diagnostics
@@ -161,10 +178,11 @@ func readInputs(files []string, fromAWS []string) (*model.Model, model.Diagnosti
 	}
 	m := model.Merge(models...)
 	tfimport.RewriteRefs(m, tf...)
-	checked := withoutImportedOutside(model.Check(m, decoding), func(file string) bool { return !yamlFiles[file] })
+	x, _ := model.NewIndex(m)
+	checked := withoutImportedOutside(x.Check(decoding), func(file string) bool { return !yamlFiles[file] })
 	all := append(checked, imported...)
 	all.Sort()
-	return m, all
+	return x, all
 }
 
 // withoutImportedOutside drops the warnings of model validation about

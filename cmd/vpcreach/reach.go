@@ -100,16 +100,16 @@ func runReach(args []string, out, errOut io.Writer) int {
 // validates and compiles them, printing errors; it returns nil and the
 // exit code when that fails.
 func loadSolverFrom(files, fromAWS []string, errOut io.Writer, cmd string) (*solver.Solver, int) {
-	m, diags := readInputs(files, fromAWS)
+	x, diags := readIndexed(files, fromAWS)
 	reportImportWarnings(errOut, cmd, files, fromAWS, diags)
-	if errs := diags.Errors(); len(errs) > 0 || m == nil {
+	if errs := diags.Errors(); len(errs) > 0 || x == nil {
 		for _, d := range errs {
 			fmt.Fprintln(errOut, diagText(d))
 		}
 		fmt.Fprintf(errOut, "vpcreach %s: invalid input: %s\n", cmd, plural(len(errs), "error"))
 		return nil, exitInvalid
 	}
-	s, err := solver.New(m)
+	s, err := solver.NewFromIndex(x)
 	if err != nil {
 		fmt.Fprintf(errOut, "vpcreach %s: %s\n", cmd, safe(err.Error()))
 		return nil, exitInvalid

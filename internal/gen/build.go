@@ -19,10 +19,9 @@ func (g *generator) subnetPrefix(v *vpcPlan, k int) netip.Prefix {
 // are the first /28 of blocks 12 to 14.
 var tierBlock = [numSubnetTiers]int{snPublic: 0, snApp: 4, snData: 8, snTGW: 12}
 
-func (g *generator) buildVPC(i int) {
+func (g *generator) buildVPC(i int, mv *model.VPC) {
 	v := &g.vpcs[i]
 	rp := &g.regions[v.region]
-	mv := &g.m.VPCs[i]
 	tgw := g.tgwID(v.region)
 	mv.ID = v.id
 	if v.hub {

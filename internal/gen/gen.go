@@ -41,6 +41,8 @@ package gen
 
 import (
 	"fmt"
+	"io"
+	"iter"
 	"math/bits"
 	"math/rand/v2"
 	"net/netip"
@@ -252,6 +254,51 @@ func Generate(o Options) *model.Model {
 // regions), or a VPC has no room for its instances (the more VPCs in a
 // region, the smaller each VPC's block and subnets).
 func Build(o Options) (*model.Model, error) {
+	g, err := plan(o)
+	if err != nil {
+		return nil, err
+	}
+	g.m.VPCs = make([]model.VPC, len(g.vpcs))
+	for v, err := range g.build() {
+		if err != nil {
+			return nil, err
+		}
+		g.m.VPCs[v.i] = *v.VPC
+	}
+	return g.m, nil
+}
+
+// Write writes the topology the options describe as YAML, the bytes of
+// model.Encode of what Build builds, building and writing one VPC at a
+// time (model.EncodeStream): its memory grows with the plan of the network
+// (a few ids per VPC), not with the network. It returns Build's errors
+// before writing anything, and w's.
+func Write(w io.Writer, o Options) error {
+	// A first pass builds and drops every VPC, so that an error (a VPC
+	// with no room for its instances) comes before any output: it costs a
+	// few percent of the encoding.
+	g, err := plan(o)
+	if err != nil {
+		return err
+	}
+	for _, err := range g.build() {
+		if err != nil {
+			return err
+		}
+	}
+	g, _ = plan(o)
+	return model.EncodeStream(w, g.m, func(yield func(*model.VPC, error) bool) {
+		for v, err := range g.build() {
+			if !yield(v.VPC, err) || err != nil {
+				return
+			}
+		}
+	})
+}
+
+// plan makes the generator's plan: accounts, regions, VPCs, peerings and
+// services, and the model with its accounts.
+func plan(o Options) (*generator, error) {
 	o = o.withDefaults()
 	g := &generator{o: o, r: rand.New(rand.NewPCG(o.Seed, seedStream)), m: &model.Model{Version: model.FormatVersion}}
 	g.nextPub = u32(publicPool.Addr()) + 1
@@ -262,19 +309,40 @@ func Build(o Options) (*model.Model, error) {
 	}
 	g.planPeerings()
 	g.planServices()
-	g.m.VPCs = make([]model.VPC, len(g.vpcs))
-	for i := range g.vpcs {
-		g.buildVPC(i)
-		if g.err != nil {
-			return nil, g.err
+	return g, nil
+}
+
+// builtVPC is VPC number i, built.
+type builtVPC struct {
+	*model.VPC
+	i int
+}
+
+// build builds the VPCs in order, yielding each (the same VPC value,
+// overwritten for the next), and after the last builds the rest of the
+// model: transit gateways, peerings, prefix lists, services and
+// expectations. The random choices are made in this one order, whoever
+// consumes the VPCs.
+func (g *generator) build() iter.Seq2[builtVPC, error] {
+	return func(yield func(builtVPC, error) bool) {
+		var v model.VPC
+		for i := range g.vpcs {
+			v = model.VPC{}
+			g.buildVPC(i, &v)
+			if g.err != nil {
+				yield(builtVPC{}, g.err)
+				return
+			}
+			if !yield(builtVPC{&v, i}, nil) {
+				return
+			}
 		}
+		g.buildTransitGateways()
+		g.buildPeerings()
+		g.buildPrefixLists()
+		g.buildServices()
+		g.buildExpectations()
 	}
-	g.buildTransitGateways()
-	g.buildPeerings()
-	g.buildPrefixLists()
-	g.buildServices()
-	g.buildExpectations()
-	return g.m, nil
 }
 
 // --- planning -------------------------------------------------------------

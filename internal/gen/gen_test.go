@@ -367,10 +367,24 @@ func TestBuildRefusesWhatDoesNotFit(t *testing.T) {
 			assert.Nil(t, m)
 			assert.Contains(t, err.Error(), tt.err)
 			assert.Panics(t, func() { gen.Generate(tt.o) })
+			var out bytes.Buffer
+			require.EqualError(t, gen.Write(&out, tt.o), err.Error())
+			assert.Zero(t, out.Len(), "Write wrote before its error")
 		})
 	}
 	// Every instance asked for is built when they fit.
 	m, err := gen.Build(gen.Options{VPCs: 1, Seed: 3, InstancesPerVPC: 10000})
 	require.NoError(t, err)
 	assert.GreaterOrEqual(t, len(m.VPCs[0].Instances), 8500)
+}
+
+// Write writes, a VPC at a time, the bytes of Encode(Build(o)).
+func TestWriteMatchesBuild(t *testing.T) {
+	opts := []gen.Options{{VPCs: 1}, {VPCs: 7, Seed: 3, OverlapEvery: 3}, {VPCs: 40, Seed: 7, InstancesPerVPC: 3},
+		{VPCs: 90, Seed: 20240601, Regions: []string{"eu-west-1"}}, {VPCs: 25, Seed: 1, Accounts: 1, InstancesPerVPC: 200}}
+	for _, o := range opts {
+		var out bytes.Buffer
+		require.NoError(t, gen.Write(&out, o))
+		assert.Equal(t, string(encode(t, gen.Generate(o))), out.String(), "%+v", o)
+	}
 }

@@ -1,0 +1,34 @@
+package model
+
+import "gopkg.in/yaml.v3"
+
+// ParsePieces exposes parsePieces to the external tests.
+func ParsePieces(data []byte, size, workers int) (*yaml.Node, bool) {
+	return parsePieces(data, size, workers)
+}
+
+// ParseWhole returns the root node of data parsed whole, as parseYAML does
+// when parseSplit gives up (nil for an empty document), or yaml.v3's
+// error.
+func ParseWhole(data []byte) (*yaml.Node, error) {
+	doc, extra, err := decodeOne(data)
+	if err != nil {
+		return nil, err
+	}
+	if extra != nil || len(doc.Content) == 0 {
+		return nil, nil
+	}
+	return doc.Content[0], nil
+}
+
+// DecodePieces exposes decodePieces (default limits) to the external
+// tests.
+func DecodePieces(name string, data []byte, size, workers int) (*Model, Diagnostics, bool) {
+	return LoadOptions{}.decodePieces(name, data, size, workers)
+}
+
+// DecodeWhole decodes data parsed as one, as Parse does for a file that
+// is not cut into pieces.
+func DecodeWhole(name string, data []byte) (*Model, Diagnostics) {
+	return LoadOptions{}.decodeWhole(name, data)
+}
