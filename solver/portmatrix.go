@@ -1,6 +1,7 @@
 package solver
 
 import (
+	"encoding/binary"
 	"slices"
 
 	"github.com/vpcreach/vpcreach/model"
@@ -108,8 +109,104 @@ type PortMatrix struct {
 // two different members (and is absent for a class of one member). Every
 // answer is that of Reach on a probe of each service atom (ServiceAtoms)
 // between the classes' members.
+//
+// It runs one matrix engine per protocol (see Matrix): path walks do not
+// depend on the port, so one table of skeletons serves every port atom of
+// the protocol, and each network ACL and security group check answers
+// with the set of atoms that pass it, memoized as Matrix memoizes its
+// verdicts; a pair's flows are the intersection of its checks' sets.
+// Pairs the engine does not answer for ask Reach once per atom. The cost
+// is that of a few single-port matrices (one per protocol) plus, per
+// check, one evaluation per atom of its protocol.
+//
+// Cells may share the slices of their sets: a Set is a value, not to be
+// changed in place.
 func (s *Solver) ClassPorts(opts AnalysisOptions) [][]PortCell {
-	return s.classPortsByAtom(opts)
+	atoms := s.ServiceAtoms()
+	layout := s.newMatrixLayout()
+	n := len(layout.classes)
+	// Families: the atoms of one protocol, consecutive in atoms.
+	var families [][]ServiceAtom
+	for i := 0; i < len(atoms); {
+		j := i + 1
+		for j < len(atoms) && atoms[j].Protocol == atoms[i].Protocol {
+			j++
+		}
+		families = append(families, atoms[i:j])
+		i = j
+	}
+	out := make([][]PortCell, n)
+	step := len(layout.rowSubnet) + n
+	var key []byte
+	for fi, fam := range families {
+		qs := make([]Query, len(fam))
+		for k, a := range fam {
+			qs[k] = a.Query("", "")
+		}
+		e := layout.engine(qs)
+		rows := e.classSets(offsetProgress(opts.Progress, fi*step, len(families)*step))
+		// The flows of each set of atoms, computed once.
+		flows := map[string]portset.Set{}
+		for a, row := range rows {
+			merged := make([]PortCell, 0, len(out[a])+len(row))
+			i := 0
+			for _, c := range row {
+				for i < len(out[a]) && out[a][i].To < int(c.to) {
+					merged = append(merged, out[a][i])
+					i++
+				}
+				key = key[:0]
+				for _, x := range c.atoms {
+					key = binary.LittleEndian.AppendUint64(key, x)
+				}
+				set, ok := flows[string(key)]
+				if !ok {
+					set = atomsFlows(fam, c.atoms)
+					flows[string(key)] = set
+				}
+				if i < len(out[a]) && out[a][i].To == int(c.to) {
+					set = joinProtocols(out[a][i].Ports, set)
+					i++
+				}
+				merged = append(merged, PortCell{To: int(c.to), Ports: set})
+			}
+			out[a] = append(merged, out[a][i:]...)
+		}
+	}
+	return out
+}
+
+// atomsFlows returns the flows of the atoms of one protocol (fam) whose
+// bits are set.
+func atomsFlows(fam []ServiceAtom, set []uint64) portset.Set {
+	var rs []model.PortRange
+	for k, a := range fam {
+		if set[k>>6]&(1<<(k&63)) == 0 {
+			continue
+		}
+		if n := len(rs); n > 0 && uint32(rs[n-1].Last)+1 == uint32(a.Ports.First) {
+			rs[n-1].Last = a.Ports.Last
+			continue
+		}
+		rs = append(rs, a.Ports)
+	}
+	return portset.Ports(fam[0].Protocol, rs...)
+}
+
+// joinProtocols returns the union of two sets of different protocols,
+// the second's protocols after the first's.
+func joinProtocols(x, y portset.Set) portset.Set {
+	if len(x.TCP) == 0 {
+		x.TCP = y.TCP
+	}
+	if len(x.UDP) == 0 {
+		x.UDP = y.UDP
+	}
+	x.ICMP = x.ICMP || y.ICMP
+	if len(y.Other) > 0 {
+		x.Other = append(slices.Clip(x.Other), y.Other...)
+	}
+	return x
 }
 
 // classPortsByAtom is ClassPorts the plain way: one class matrix per
@@ -171,19 +268,36 @@ func (s *Solver) PortMatrix(level MatrixLevel, opts AnalysisOptions) PortMatrix 
 		}
 	}
 	m.Reach = make([][]PortCell, len(m.Nodes))
-	cells := make([]map[int]portset.Set, len(m.Nodes))
-	for a, row := range s.ClassPorts(opts) {
-		for _, c := range row {
-			for _, x := range classNodes[a] {
-				for _, y := range classNodes[c.To] {
-					if x == y && level == LevelInstance {
-						continue
+	classPorts := s.ClassPorts(opts)
+	if level == LevelInstance {
+		// Every instance is in one class: each cell is one class pair's.
+		for a, row := range classPorts {
+			for _, c := range row {
+				for _, x := range classNodes[a] {
+					for _, y := range classNodes[c.To] {
+						if x != y {
+							m.Reach[x] = append(m.Reach[x], PortCell{To: y, Ports: c.Ports})
+						}
 					}
-					if cells[x] == nil {
-						cells[x] = map[int]portset.Set{}
-					}
-					cells[x][y] = cells[x][y].Union(c.Ports)
 				}
+			}
+		}
+		for x := range m.Reach {
+			slices.SortFunc(m.Reach[x], func(a, b PortCell) int { return a.To - b.To })
+		}
+		return m
+	}
+	cells := make([]map[int]portset.Set, len(m.Nodes))
+	for a, row := range classPorts {
+		for _, c := range row {
+			x, y := classNodes[a][0], classNodes[c.To][0]
+			if cells[x] == nil {
+				cells[x] = map[int]portset.Set{}
+			}
+			if old, ok := cells[x][y]; ok {
+				cells[x][y] = old.Union(c.Ports)
+			} else {
+				cells[x][y] = c.Ports
 			}
 		}
 	}
