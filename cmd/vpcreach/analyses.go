@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/vpcreach/vpcreach/model"
+	"github.com/vpcreach/vpcreach/portset"
 	"github.com/vpcreach/vpcreach/solver"
 )
 
@@ -305,13 +306,25 @@ func exposedFrom(p solver.ExposedPorts) string {
 
 func runMatrix(args []string, out, errOut io.Writer) int {
 	var output outputFlag
-	fs := newFlags("matrix", "FILE... --port N", out, errOut, &output)
+	fs := newFlags("matrix", "FILE... --port N | --ports all", out, errOut, &output)
 	proto, port := protocolFlags(fs)
+	ports := fs.String("ports", "", "`all`: every protocol and port at once, each pair with the flows that pass (instead of --protocol and --port)")
 	level := fs.String("level", "subnet", "the `level`: subnet or instance")
 	prof := addProfiling(fs)
 	files, fromAWS, code, ok := parseInputs(fs, args)
 	if !ok {
 		return code
+	}
+	allPorts := given(fs, "ports")
+	if allPorts && *ports != "all" {
+		fmt.Fprintf(errOut, "vpcreach matrix: --ports takes all (every protocol and port), not %q; for one port, give --port\n", *ports)
+		return exitInvalid
+	}
+	for _, name := range []string{"port", "protocol"} {
+		if allPorts && given(fs, name) {
+			fmt.Fprintf(errOut, "vpcreach matrix: --%s and --ports all exclude each other: --ports all answers for every protocol and port\n", name)
+			return exitInvalid
+		}
 	}
 	lv := solver.LevelSubnet
 	switch *level {
@@ -326,8 +339,8 @@ func runMatrix(args []string, out, errOut io.Writer) int {
 		fmt.Fprintf(errOut, "vpcreach matrix: %s\n", err)
 		return exitInvalid
 	}
-	if proto.p.HasPorts() && port.port == 0 {
-		fmt.Fprintf(errOut, "vpcreach matrix: %s needs --port\n", proto.p)
+	if proto.p.HasPorts() && port.port == 0 && !allPorts {
+		fmt.Fprintf(errOut, "vpcreach matrix: %s needs --port (or --ports all)\n", proto.p)
 		return exitInvalid
 	}
 	inputs := append(append([]string(nil), files...), fromAWS...)
@@ -344,6 +357,12 @@ func runMatrix(args []string, out, errOut io.Writer) int {
 		return code
 	}
 	prog, clear := progress(errOut, "matrix")
+	if allPorts {
+		pm := s.PortMatrix(lv, solver.AnalysisOptions{Progress: prog})
+		clear()
+		writePortMatrix(out, pm, output == "json")
+		return exitOK
+	}
 	m := s.Matrix(solver.Query{Protocol: proto.p, Port: port.port}, lv, solver.AnalysisOptions{Progress: prog})
 	clear()
 	if output == "json" {
@@ -371,4 +390,45 @@ func runMatrix(args []string, out, errOut io.Writer) int {
 		fmt.Fprintf(out, "%s -> %s\n", safe(string(m.Nodes[i])), orNone(idsText(dsts)))
 	}
 	return exitOK
+}
+
+// writePortMatrix writes the every-port matrix: in text, a line per
+// reaching pair with its flows ("a -> b: tcp 22,443; udp 53"), and
+// "a -> none" for a node that reaches nothing; in JSON, the nodes each
+// reaches (as for one port) and a cell per reaching pair with its flows,
+// as a port set and as text. Nodes and pairs come in the matrix's order.
+func writePortMatrix(out io.Writer, pm solver.PortMatrix, asJSON bool) {
+	if asJSON {
+		type cell struct {
+			From  model.ID    `json:"from"`
+			To    model.ID    `json:"to"`
+			Ports portset.Set `json:"ports"`
+			Text  string      `json:"text"`
+		}
+		doc := struct {
+			Level    string                `json:"level"`
+			Protocol string                `json:"protocol"`
+			Ports    string                `json:"ports"`
+			Reach    map[string][]model.ID `json:"reach"`
+			Cells    []cell                `json:"cells"`
+		}{Level: pm.Level.String(), Protocol: model.ProtocolAll.String(), Ports: "all", Reach: map[string][]model.ID{}, Cells: []cell{}}
+		for i, row := range pm.Reach {
+			dsts := []model.ID{}
+			for _, c := range row {
+				dsts = append(dsts, pm.Nodes[c.To])
+				doc.Cells = append(doc.Cells, cell{From: pm.Nodes[i], To: pm.Nodes[c.To], Ports: c.Ports, Text: c.Ports.String()})
+			}
+			doc.Reach[string(pm.Nodes[i])] = dsts
+		}
+		writeJSON(out, doc)
+		return
+	}
+	for i, row := range pm.Reach {
+		if len(row) == 0 {
+			fmt.Fprintf(out, "%s -> none\n", safe(string(pm.Nodes[i])))
+		}
+		for _, c := range row {
+			fmt.Fprintf(out, "%s -> %s: %s\n", safe(string(pm.Nodes[i])), safe(string(pm.Nodes[c.To])), c.Ports)
+		}
+	}
 }
