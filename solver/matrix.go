@@ -151,29 +151,25 @@ type probe struct {
 }
 
 // matrixEngine holds what the matrix needs for a list of service atoms of
-// one protocol (their probes), sharing one skeleton table.
+// one protocol (their probes, at most maxEngineAtoms), sharing one
+// skeleton table. Its sets of atoms are words: bit k for probe k.
 type matrixEngine struct {
 	*matrixLayout
 	probes []probe
 	eph    model.PortRange
-	// words is the width of the engine's atom sets; full has a bit for
-	// every atom.
-	words int
-	full  []uint64
-	table []skel // rows × columns
+	full   uint64 // every atom
+	table  []skel // rows × columns
 	// midIdx, for engines of several atoms, gives each skeleton with
-	// skMidSome the index of its middle sets in mids[row]: 2·words words
-	// each, the request's then the response's.
+	// skMidSome the index of its middle sets in mids[row]: the request's,
+	// then the response's.
 	midIdx []int32
 	mids   [][]uint64
 
-	intern  setInterner
-	scratch sync.Pool // of *scratch
-	aclMemo lazySets  // ACL contents × kind × column atom
-	eCIDR   lazySets  // group set × atom: egress to the atom
-	iCIDR   lazySets  // group set × atom: ingress from the atom
-	eRef    lazySets  // group set × group set: egress to the second's refs
-	iRef    lazySets  // group set × group set: ingress from the second's refs
+	aclMemo lazySets // ACL contents × kind × column atom
+	eCIDR   lazySets // group set × atom: egress to the atom
+	iCIDR   lazySets // group set × atom: ingress from the atom
+	eRef    lazySets // group set × group set: egress to the second's refs
+	iRef    lazySets // group set × group set: ingress from the second's refs
 }
 
 // newMatrixEngine prepares an engine for one query. It does not walk.
@@ -181,10 +177,13 @@ func (s *Solver) newMatrixEngine(q Query) *matrixEngine {
 	return s.newMatrixLayout().engine([]Query{q})
 }
 
-// engine prepares an engine for the service atoms of qs, which must share
-// their protocol and ephemeral range (qs[0]'s): packets, memo tables. It
-// does not walk.
+// engine prepares an engine for the service atoms of qs (1 to
+// maxEngineAtoms), which must share their protocol and ephemeral range
+// (qs[0]'s): packets, memo tables. It does not walk.
 func (l *matrixLayout) engine(qs []Query) *matrixEngine {
+	if len(qs) == 0 || len(qs) > maxEngineAtoms {
+		panic(fmt.Sprintf("solver: a matrix engine for %d atoms", len(qs)))
+	}
 	m := &matrixEngine{matrixLayout: l, eph: qs[0].Ephemeral}
 	if m.eph == (model.PortRange{}) {
 		m.eph = DefaultEphemeral()
@@ -205,17 +204,12 @@ func (l *matrixLayout) engine(qs []Query) *matrixEngine {
 		}
 		m.probes = append(m.probes, p)
 	}
-	m.words = (len(qs) + 63) / 64
-	m.full = make([]uint64, m.words)
-	for k := range qs {
-		m.full[k>>6] |= 1 << (k & 63)
-	}
-	several := len(qs) > 1
+	m.full = ^uint64(0) >> (64 - len(qs))
 	nCols := len(l.colAddr)
-	m.aclMemo = newLazySets(len(l.acls)*4*nCols, several)
+	m.aclMemo = newLazySets(len(l.acls)*4*nCols, m.full)
 	nGS, nSGA := len(l.gsGroups), len(l.sgaAddr)
-	m.eCIDR, m.iCIDR = newLazySets(nGS*nSGA, several), newLazySets(nGS*nSGA, several)
-	m.eRef, m.iRef = newLazySets(nGS*nGS, several), newLazySets(nGS*nGS, several)
+	m.eCIDR, m.iCIDR = newLazySets(nGS*nSGA, m.full), newLazySets(nGS*nSGA, m.full)
+	m.eRef, m.iRef = newLazySets(nGS*nGS, m.full), newLazySets(nGS*nGS, m.full)
 	return m
 }
 
@@ -417,22 +411,21 @@ func (m *matrixEngine) buildTable(progress func(int, int)) {
 	type pathWalk struct {
 		w   walker
 		rec pathRec
+		buf []sgeval.PortDecision
 	}
 	pool := sync.Pool{New: func() any { return new(pathWalk) }}
 	parallel(len(m.rowSubnet), func(r int) {
 		pw := pool.Get().(*pathWalk)
-		sc := m.getScratch()
 		for c := range nCols {
-			m.table[r*nCols+c] = m.skeleton(&pw.w, &pw.rec, int32(r), int32(c), sc)
+			m.table[r*nCols+c] = m.skeleton(&pw.w, &pw.rec, int32(r), int32(c), &pw.buf)
 		}
-		m.scratch.Put(sc)
 		pool.Put(pw)
 	}, progress)
 }
 
 // skeleton walks from row r's start to column c's atom and sums the walk
 // up.
-func (m *matrixEngine) skeleton(w *walker, rec *pathRec, r, c int32, sc *scratch) skel {
+func (m *matrixEngine) skeleton(w *walker, rec *pathRec, r, c int32, buf *[]sgeval.PortDecision) skel {
 	s := m.s
 	s0 := m.rowSubnet[r]
 	pkt := m.probes[0].fwd
@@ -478,17 +471,17 @@ func (m *matrixEngine) skeleton(w *walker, rec *pathRec, r, c int32, sc *scratch
 		return k
 	}
 	own := m.rowCol[r]
-	// flag sets some (and, for a partial set, also part) when subnet sn's
+	// flag sets some (and, for a partial set, part too) when subnet sn's
 	// check passes some atom, or sn is outside any subnet.
 	flag := func(sn int32, kind int, atom int32, some, part uint16) {
 		if sn < 0 {
 			k.flags |= some
 			return
 		}
-		switch st, _ := m.aclCell(sn, kind, atom, sc); st {
-		case cellAll:
+		switch set := m.aclSet(sn, kind, atom, buf); {
+		case set == m.full:
 			k.flags |= some
-		case cellSome:
+		case set != 0:
 			k.flags |= some | part
 		}
 	}
@@ -497,64 +490,68 @@ func (m *matrixEngine) skeleton(w *walker, rec *pathRec, r, c int32, sc *scratch
 	flag(k.x, aclInRet, own, skXRet, skXRetSome)
 	flag(k.y, aclOutFwd, c, skYFwd, skYFwdSome)
 	flag(k.y, aclOutRet, c, skYRet, skYRetSome)
-	midFwd, midRet := sc.mid[:m.words], sc.mid[m.words:]
-	copy(midFwd, m.full)
-	copy(midRet, m.full)
-	fwdLeft, retLeft := true, true
+	midFwd, midRet := m.full, m.full
 	for _, x := range cr[1 : n-1] {
 		if x.from == x.to {
 			continue
 		}
 		if x.from >= 0 {
-			fwdLeft = fwdLeft && m.andACL(midFwd, x.from, aclOutFwd, c, sc)
-			retLeft = retLeft && m.andACL(midRet, x.from, aclOutRet, c, sc)
+			if midFwd != 0 {
+				midFwd &= m.aclSet(x.from, aclOutFwd, c, buf)
+			}
+			if midRet != 0 {
+				midRet &= m.aclSet(x.from, aclOutRet, c, buf)
+			}
 		}
 		if x.to >= 0 {
-			fwdLeft = fwdLeft && m.andACL(midFwd, x.to, aclInFwd, own, sc)
-			retLeft = retLeft && m.andACL(midRet, x.to, aclInRet, own, sc)
+			if midFwd != 0 {
+				midFwd &= m.aclSet(x.to, aclInFwd, own, buf)
+			}
+			if midRet != 0 {
+				midRet &= m.aclSet(x.to, aclInRet, own, buf)
+			}
 		}
 	}
-	if fwdLeft {
+	if midFwd != 0 {
 		k.flags |= skMidFwd
 	}
-	if retLeft {
+	if midRet != 0 {
 		k.flags |= skMidRet
 	}
-	if (fwdLeft && setState(midFwd, m.full) == cellSome) || (retLeft && setState(midRet, m.full) == cellSome) {
+	if (midFwd != 0 && midFwd != m.full) || (midRet != 0 && midRet != m.full) {
 		// Partial middle sets, kept with the row (this goroutine's).
 		k.flags |= skMidSome
 		kept := m.mids[r]
 		at := -1
-		for i := 0; i < len(kept); i += 2 * m.words {
-			if slices.Equal(kept[i:i+2*m.words], sc.mid) {
+		for i := 0; i < len(kept); i += 2 {
+			if kept[i] == midFwd && kept[i+1] == midRet {
 				at = i
 				break
 			}
 		}
 		if at < 0 {
 			at = len(kept)
-			m.mids[r] = append(kept, sc.mid...)
+			m.mids[r] = append(kept, midFwd, midRet)
 		}
 		m.midIdx[int(r)*len(m.colAddr)+int(c)] = int32(at)
 	}
 	return k
 }
 
-// aclCell returns the state, and set if partial, of the atoms subnet sn's
-// network ACL passes in a check of the given kind, when the address on the
-// checked side (the source inbound, the destination outbound) lies in
-// column atom's routing atom.
-func (m *matrixEngine) aclCell(sn int32, kind int, atom int32, sc *scratch) (uint32, []uint64) {
+// aclSet returns the atoms subnet sn's network ACL passes in a check of
+// the given kind, when the address on the checked side (the source
+// inbound, the destination outbound) lies in column atom's routing atom.
+func (m *matrixEngine) aclSet(sn int32, kind int, atom int32, buf *[]sgeval.PortDecision) uint64 {
 	i := (int(m.aclClass[sn])*4+kind)*len(m.colAddr) + int(atom)
-	if st, set := m.aclMemo.load(i); st != cellUnknown {
-		return st, set
+	if set, ok := m.aclMemo.load(i); ok {
+		return set
 	}
-	return m.fillACL(i, m.aclClass[sn], kind, atom, sc)
+	return m.fillACL(i, m.aclClass[sn], kind, atom, buf)
 }
 
 // fillACL computes and memoizes cell i of the ACL memo: ACL contents cls,
 // check kind, column atom.
-func (m *matrixEngine) fillACL(i int, cls int32, kind int, atom int32, sc *scratch) (uint32, []uint64) {
+func (m *matrixEngine) fillACL(i int, cls int32, kind int, atom int32, buf *[]sgeval.PortDecision) uint64 {
 	leg, dir := LegForward, sgeval.Ingress
 	if kind == aclInRet || kind == aclOutRet {
 		leg = LegReturn
@@ -562,8 +559,7 @@ func (m *matrixEngine) fillACL(i int, cls int32, kind int, atom int32, sc *scrat
 	if kind == aclOutFwd || kind == aclOutRet {
 		dir = sgeval.Egress
 	}
-	set := sc.cell
-	clear(set)
+	var set uint64
 	for k := range m.probes {
 		pkt := m.probes[k].fwd
 		if leg == LegReturn {
@@ -571,253 +567,231 @@ func (m *matrixEngine) fillACL(i int, cls int32, kind int, atom int32, sc *scrat
 		}
 		pkt.Src, pkt.Dst = m.colAddr[atom], m.colAddr[atom]
 		var d aclVerdict
-		d, sc.ports = decideACL(m.acls[cls], dir, leg, pkt, m.eph, sc.ports)
+		d, *buf = decideACL(m.acls[cls], dir, leg, pkt, m.eph, *buf)
 		if d.pass {
-			set[k>>6] |= 1 << (k & 63)
+			set |= 1 << k
 		}
 	}
-	return m.aclMemo.store(i, set, m.full, &m.intern, &sc.key)
+	return m.aclMemo.store(i, set)
 }
 
-// andACL narrows out (not empty) to the atoms subnet sn's network ACL
-// passes (see aclCell), and reports whether any is left.
-func (m *matrixEngine) andACL(out []uint64, sn int32, kind int, atom int32, sc *scratch) bool {
-	// aclCell, by hand: this is the hot path.
-	i := (int(m.aclClass[sn])*4+kind)*len(m.colAddr) + int(atom)
-	st, set := m.aclMemo.load(i)
-	if st == cellUnknown {
-		st, set = m.fillACL(i, m.aclClass[sn], kind, atom, sc)
-	}
-	return andCell(out, st, set)
-}
-
-// andMid narrows out (not empty) to the request's (ret false) or the
-// response's middle set of skeleton table[i].
-func (m *matrixEngine) andMid(out []uint64, i int, ret bool) bool {
-	kept := m.mids[i/len(m.colAddr)]
-	at := int(m.midIdx[i])
+// midSet returns the request's (ret false) or the response's middle set
+// of the skeleton of row r and column c.
+func (m *matrixEngine) midSet(r, c int32, ret bool) uint64 {
+	at := int(m.midIdx[int(r)*len(m.colAddr)+int(c)])
 	if ret {
-		at += m.words
+		at++
 	}
-	set := kept[at : at+m.words]
-	return andCell(out, setState(set, m.full), set)
+	return m.mids[r][at]
 }
 
-// fwdOK narrows out (not empty) to the atoms whose request the ACLs let
-// through on skeleton f (table[fi]), from subnet sa (atom ca) to subnet sb
-// (atom cb), and reports whether any is left.
-func (m *matrixEngine) fwdOK(f skel, fi int, sa, sb, ca, cb int32, out []uint64, sc *scratch) bool {
+// fwdOK returns the atoms of set whose request the ACLs let through on
+// skeleton f (row fr, column cb), from subnet sa (atom ca) to subnet sb
+// (atom cb).
+func (m *matrixEngine) fwdOK(set uint64, f skel, fr, sa, sb, ca, cb int32, buf *[]sgeval.PortDecision) uint64 {
 	if f.flags&skLocal != 0 {
 		if sa == sb {
-			return true
+			return set
 		}
-		return m.andACL(out, sa, aclOutFwd, cb, sc) && m.andACL(out, sb, aclInFwd, ca, sc)
+		if set &= m.aclSet(sa, aclOutFwd, cb, buf); set == 0 {
+			return 0
+		}
+		return set & m.aclSet(sb, aclInFwd, ca, buf)
 	}
 	if f.flags&skMidFwd == 0 {
-		return none(out)
+		return 0
 	}
-	if f.flags&skMidSome != 0 && !m.andMid(out, fi, false) {
-		return false
+	if f.flags&skMidSome != 0 {
+		if set &= m.midSet(fr, cb, false); set == 0 {
+			return 0
+		}
 	}
 	if f.x != sa {
 		if f.flags&skXFwd == 0 {
-			return none(out)
+			return 0
 		}
-		if f.flags&skXFwdSome != 0 && !m.andACL(out, f.x, aclInFwd, ca, sc) {
-			return false
+		if f.flags&skXFwdSome != 0 {
+			set &= m.aclSet(f.x, aclInFwd, ca, buf)
 		}
-		if !m.andACL(out, sa, aclOutFwd, cb, sc) {
-			return false
+		if set == 0 {
+			return 0
+		}
+		if set &= m.aclSet(sa, aclOutFwd, cb, buf); set == 0 {
+			return 0
 		}
 	}
 	if f.y != sb {
 		if f.flags&skYFwd == 0 {
-			return none(out)
+			return 0
 		}
-		if f.flags&skYFwdSome != 0 && !m.andACL(out, f.y, aclOutFwd, cb, sc) {
-			return false
+		if f.flags&skYFwdSome != 0 {
+			set &= m.aclSet(f.y, aclOutFwd, cb, buf)
 		}
-		if !m.andACL(out, sb, aclInFwd, ca, sc) {
-			return false
+		if set == 0 {
+			return 0
 		}
+		set &= m.aclSet(sb, aclInFwd, ca, buf)
 	}
-	return true
+	return set
 }
 
-// retOK narrows out (not empty) to the atoms whose response the ACLs let
-// through on skeleton r (table[ri]), from subnet sb (atom cb) back to
-// subnet sa (atom ca), and reports whether any is left.
-func (m *matrixEngine) retOK(r skel, ri int, sb, sa, cb, ca int32, out []uint64, sc *scratch) bool {
+// retOK returns the atoms of set whose response the ACLs let through on
+// skeleton r (row rr, column ca), from subnet sb (atom cb) back to subnet
+// sa (atom ca).
+func (m *matrixEngine) retOK(set uint64, r skel, rr, sb, sa, cb, ca int32, buf *[]sgeval.PortDecision) uint64 {
 	if r.flags&skLocal != 0 {
 		if sa == sb {
-			return true
+			return set
 		}
-		return m.andACL(out, sb, aclOutRet, ca, sc) && m.andACL(out, sa, aclInRet, cb, sc)
+		if set &= m.aclSet(sb, aclOutRet, ca, buf); set == 0 {
+			return 0
+		}
+		return set & m.aclSet(sa, aclInRet, cb, buf)
 	}
 	if r.flags&skMidRet == 0 {
-		return none(out)
+		return 0
 	}
-	if r.flags&skMidSome != 0 && !m.andMid(out, ri, true) {
-		return false
+	if r.flags&skMidSome != 0 {
+		if set &= m.midSet(rr, ca, true); set == 0 {
+			return 0
+		}
 	}
 	if r.x != sb {
 		if r.flags&skXRet == 0 {
-			return none(out)
+			return 0
 		}
-		if r.flags&skXRetSome != 0 && !m.andACL(out, r.x, aclInRet, cb, sc) {
-			return false
+		if r.flags&skXRetSome != 0 {
+			set &= m.aclSet(r.x, aclInRet, cb, buf)
 		}
-		if !m.andACL(out, sb, aclOutRet, ca, sc) {
-			return false
+		if set == 0 {
+			return 0
+		}
+		if set &= m.aclSet(sb, aclOutRet, ca, buf); set == 0 {
+			return 0
 		}
 	}
 	if r.y != sa {
 		if r.flags&skYRet == 0 {
-			return none(out)
+			return 0
 		}
-		if r.flags&skYRetSome != 0 && !m.andACL(out, r.y, aclOutRet, ca, sc) {
-			return false
+		if r.flags&skYRetSome != 0 {
+			set &= m.aclSet(r.y, aclOutRet, ca, buf)
 		}
-		if !m.andACL(out, sa, aclInRet, cb, sc) {
-			return false
+		if set == 0 {
+			return 0
 		}
+		set &= m.aclSet(sa, aclInRet, cb, buf)
 	}
-	return true
+	return set
 }
 
-// sgOK narrows out (not empty) to the atoms class a's egress and class b's
-// ingress allow (S-20..S-23), group references matching when refOK, and
-// reports whether any is left.
-func (m *matrixEngine) sgOK(a, b int32, refOK, egressRefOK bool, out []uint64, sc *scratch) bool {
+// sgOK returns the atoms of set that class a's egress and class b's
+// ingress allow (S-20..S-23), group references matching when refOK.
+func (m *matrixEngine) sgOK(set uint64, a, b int32, refOK, egressRefOK bool) uint64 {
 	ga, gb := m.gs[a], m.gs[b]
-	if len(m.gsGroups[ga]) > 0 && !m.andSG(out, sgeval.Egress, ga, m.sga[b], gb, egressRefOK, sc) {
-		return false
-	}
-	if len(m.gsGroups[gb]) > 0 && !m.andSG(out, sgeval.Ingress, gb, m.sga[a], ga, refOK, sc) {
-		return false
-	}
-	return true
-}
-
-// andSG narrows out (not empty) to the atoms group set g allows to
-// (egress) or from (ingress) a peer: by CIDR or prefix list, the peer's
-// address lying in security group atom atom, or, when refs, by reference
-// to the peer's group set peer.
-func (m *matrixEngine) andSG(out []uint64, dir sgeval.Direction, g, atom, peer int32, refs bool, sc *scratch) bool {
-	cidr, ref := &m.eCIDR, &m.eRef
-	if dir == sgeval.Ingress {
-		cidr, ref = &m.iCIDR, &m.iRef
-	}
-	// sgCell, by hand: this is the hot path.
-	i := int(g)*len(m.sgaAddr) + int(atom)
-	st, set := cidr.load(i)
-	if st == cellUnknown {
-		st, set = m.fillSG(cidr, dir, i, g, atom, -1, sc)
-	}
-	if st == cellAll || !refs {
-		return andCell(out, st, set)
-	}
-	rst, rset := m.sgCell(ref, dir, int(g)*len(m.gsGroups)+int(peer), g, -1, peer, sc)
-	switch {
-	case rst == cellAll || rst == cellNone:
-		if rst == cellAll {
-			return true
+	if len(m.gsGroups[ga]) > 0 {
+		if set &= m.sgSet(&m.eCIDR, &m.eRef, sgeval.Egress, ga, m.sga[b], gb, egressRefOK); set == 0 {
+			return 0
 		}
-		return andCell(out, st, set)
-	case st == cellNone:
-		return andCell(out, rst, rset)
 	}
-	var left uint64
-	for i := range out {
-		out[i] &= set[i] | rset[i]
-		left |= out[i]
+	if len(m.gsGroups[gb]) > 0 {
+		set &= m.sgSet(&m.iCIDR, &m.iRef, sgeval.Ingress, gb, m.sga[a], ga, refOK)
 	}
-	return left != 0
+	return set
 }
 
-// sgCell returns the state, and set if partial, of the atoms whose
-// request group set g allows to or from a peer, memoized in cell i of t:
-// an address of security group atom atom or, if atom < 0, an interface of
-// group set gs.
-func (m *matrixEngine) sgCell(t *lazySets, dir sgeval.Direction, i int, g, atom, gs int32, sc *scratch) (uint32, []uint64) {
-	if st, set := t.load(i); st != cellUnknown {
-		return st, set
+// sgSet returns the atoms group set g allows to (egress) or from
+// (ingress) a peer: by CIDR or prefix list, the peer's address lying in
+// security group atom atom (memo cidr), or, when refs, by reference to
+// the peer's group set peer (memo ref).
+func (m *matrixEngine) sgSet(cidr, ref *lazySets, dir sgeval.Direction, g, atom, peer int32, refs bool) uint64 {
+	i := int(g)*len(m.sgaAddr) + int(atom)
+	set, ok := cidr.load(i)
+	if !ok {
+		set = m.fillSG(cidr, dir, i, g, sgeval.Peer{Addr: m.sgaAddr[atom]})
 	}
-	return m.fillSG(t, dir, i, g, atom, gs, sc)
+	if set == m.full || !refs {
+		return set
+	}
+	i = int(g)*len(m.gsGroups) + int(peer)
+	byRef, ok := ref.load(i)
+	if !ok {
+		byRef = m.fillSG(ref, dir, i, g, sgeval.Peer{Groups: m.gsRefs[peer]})
+	}
+	return set | byRef
 }
 
-// fillSG computes and memoizes cell i of t (see sgCell).
-func (m *matrixEngine) fillSG(t *lazySets, dir sgeval.Direction, i int, g, atom, gs int32, sc *scratch) (uint32, []uint64) {
-	peer := sgeval.Peer{Addr: m.sgaAddr[max(atom, 0)]}
-	if atom < 0 {
-		peer = sgeval.Peer{Groups: m.gsRefs[gs]}
-	}
-	set := sc.cell
-	clear(set)
+// fillSG computes and memoizes cell i of t: the atoms whose request group
+// set g allows to or from peer.
+func (m *matrixEngine) fillSG(t *lazySets, dir sgeval.Direction, i int, g int32, peer sgeval.Peer) uint64 {
+	var set uint64
 	for k := range m.probes {
 		if sgeval.Check(m.gsGroups[g], dir, m.probes[k].fwd, peer).Allowed {
-			set[k>>6] |= 1 << (k & 63)
+			set |= 1 << k
 		}
 	}
-	return t.store(i, set, m.full, &m.intern, &sc.key)
+	return t.store(i, set)
 }
 
-// reach sets out to the atoms by which class a reaches class b, asking
-// Reach once per atom, and reports whether any.
-func (m *matrixEngine) reach(a, b int32, out []uint64) bool {
+// reach returns the atoms by which class a reaches class b, asking Reach
+// once per atom.
+func (m *matrixEngine) reach(a, b int32) uint64 {
 	c := &m.classes[b]
 	to := c.Members[0]
 	if a == b {
 		to = c.Members[1]
 	}
-	clear(out)
+	var set uint64
 	for k := range m.probes {
 		pq := m.probes[k].q
 		pq.From, pq.To = string(m.classes[a].Members[0]), string(to)
 		if m.s.reachQuery(pq, verdictRec{}).Reachable() {
-			out[k>>6] |= 1 << (k & 63)
+			set |= 1 << k
 		}
 	}
-	return slices.ContainsFunc(out, func(x uint64) bool { return x != 0 })
+	return set
 }
 
-// pair sets out to the atoms by which class a reaches class b (b's second
+// pair returns the atoms by which class a reaches class b (b's second
 // member when a == b), exactly as reachQuery would answer each atom's
-// query, and reports whether any.
-func (m *matrixEngine) pair(a, b int32, out []uint64, sc *scratch) bool {
+// query.
+func (m *matrixEngine) pair(a, b int32, buf *[]sgeval.PortDecision) uint64 {
 	if m.slow[a] || m.slow[b] || (a == b && m.slowSelf[a]) {
-		return m.reach(a, b, out)
+		return m.reach(a, b)
 	}
 	if !m.running[a] {
-		return none(out) // S-23: it sends nothing
+		return 0 // S-23: it sends nothing
 	}
 	nCols := len(m.colAddr)
-	fi := int(m.row[a])*nCols + int(m.col[b])
-	f := m.table[fi]
+	f := m.table[int(m.row[a])*nCols+int(m.col[b])]
 	switch {
 	case f.status == skelBlocked:
-		return none(out)
+		return 0
 	case f.status == skelFallback:
-		return m.reach(a, b, out)
+		return m.reach(a, b)
 	}
 	sa, sb := m.subnet[a], m.subnet[b]
 	if f.vpc != m.s.subnets[sb].vpc {
-		return m.reach(a, b, out)
+		return m.reach(a, b)
 	}
 	if !m.running[b] {
-		return none(out)
+		return 0
 	}
-	ri := int(m.row[b])*nCols + int(m.col[a])
-	r := m.table[ri]
+	r := m.table[int(m.row[b])*nCols+int(m.col[a])]
 	switch {
 	case r.status == skelBlocked:
-		return none(out)
+		return 0
 	case r.status == skelFallback || r.vpc != m.s.subnets[sa].vpc:
-		return m.reach(a, b, out)
+		return m.reach(a, b)
 	}
-	copy(out, m.full)
-	return m.fwdOK(f, fi, sa, sb, m.col[a], m.col[b], out, sc) && m.retOK(r, ri, sb, sa, m.col[b], m.col[a], out, sc) &&
-		m.sgOK(a, b, f.flags&skRefOK != 0, f.flags&skEgressRefOK != 0, out, sc)
+	set := m.fwdOK(m.full, f, m.row[a], sa, sb, m.col[a], m.col[b], buf)
+	if set == 0 {
+		return 0
+	}
+	if set = m.retOK(set, r, m.row[b], sb, sa, m.col[b], m.col[a], buf); set == 0 {
+		return 0
+	}
+	return m.sgOK(set, a, b, f.flags&skRefOK != 0, f.flags&skEgressRefOK != 0)
 }
 
 // classMatrix answers every pair of classes, for an engine of one atom:
@@ -829,14 +803,12 @@ func (m *matrixEngine) classMatrix(progress func(int, int)) [][]bool {
 	reach := make([][]bool, n)
 	parallel(n, func(a int) {
 		row := make([]bool, n)
-		sc := m.getScratch()
-		defer m.scratch.Put(sc)
-		out := sc.out
+		var buf []sgeval.PortDecision
 		for b := range n {
 			if a == b && len(m.classes[a].Members) < 2 {
 				continue
 			}
-			row[b] = m.pair(int32(a), int32(b), out, sc)
+			row[b] = m.pair(int32(a), int32(b), &buf) != 0
 		}
 		reach[a] = row
 	}, offsetProgress(progress, len(m.rowSubnet), total))
@@ -847,7 +819,7 @@ func (m *matrixEngine) classMatrix(progress func(int, int)) [][]bool {
 // the atoms by which it is reached.
 type classAtoms struct {
 	to    int32
-	atoms []uint64
+	atoms uint64
 }
 
 // classSets answers every pair of classes with the atoms that pass: for
@@ -858,22 +830,15 @@ func (m *matrixEngine) classSets(progress func(int, int)) [][]classAtoms {
 	m.buildTable(offsetProgress(progress, 0, total))
 	rows := make([][]classAtoms, n)
 	parallel(n, func(a int) {
-		sc := m.getScratch()
-		defer m.scratch.Put(sc)
-		out := sc.out
+		var buf []sgeval.PortDecision
 		var row []classAtoms
-		var sets []uint64
 		for b := range n {
 			if a == b && len(m.classes[a].Members) < 2 {
 				continue
 			}
-			if m.pair(int32(a), int32(b), out, sc) {
-				row = append(row, classAtoms{to: int32(b)})
-				sets = append(sets, out...)
+			if set := m.pair(int32(a), int32(b), &buf); set != 0 {
+				row = append(row, classAtoms{to: int32(b), atoms: set})
 			}
-		}
-		for i := range row {
-			row[i].atoms = sets[i*m.words : (i+1)*m.words : (i+1)*m.words]
 		}
 		rows[a] = row
 	}, offsetProgress(progress, len(m.rowSubnet), total))
@@ -948,9 +913,7 @@ func (m *matrixEngine) subnetMatrix(nodeOf []int, nNodes int, progress func(int,
 		if len(units[cs]) == 0 {
 			return
 		}
-		sc := m.getScratch()
-		defer m.scratch.Put(sc)
-		out := sc.out
+		var buf []sgeval.PortDecision
 		back := make([]skel, nRows)
 		for r := range nRows {
 			back[r] = m.table[r*nCols+cs]
@@ -960,14 +923,13 @@ func (m *matrixEngine) subnetMatrix(nodeOf []int, nNodes int, progress func(int,
 			if len(src.run) == 0 {
 				continue // S-23: stopped instances send nothing
 			}
-			out0 := int(src.row) * nCols
+			out := m.table[int(src.row)*nCols : int(src.row+1)*nCols]
 			for di := range groups {
 				dst := &groups[di]
 				if has(src.node, dst.node) {
 					continue
 				}
-				fi, ri := out0+int(dst.col), int(dst.row)*nCols+cs
-				f := m.table[fi]
+				f := out[dst.col]
 				if f.status == skelBlocked {
 					continue
 				}
@@ -983,7 +945,7 @@ func (m *matrixEngine) subnetMatrix(nodeOf []int, nNodes int, progress func(int,
 							if a == b && len(m.classes[a].Members) < 2 {
 								continue
 							}
-							if m.pair(a, b, out, sc) {
+							if m.pair(a, b, &buf) != 0 {
 								set(src.node, dst.node)
 								break slow
 							}
@@ -991,9 +953,11 @@ func (m *matrixEngine) subnetMatrix(nodeOf []int, nNodes int, progress func(int,
 					}
 					continue
 				}
-				path := sc.path
-				copy(path, m.full)
-				if !m.fwdOK(f, fi, src.sn, dst.sn, src.col, dst.col, path, sc) || !m.retOK(r, ri, dst.sn, src.sn, dst.col, src.col, path, sc) {
+				path := m.fwdOK(m.full, f, src.row, src.sn, dst.sn, src.col, dst.col, &buf)
+				if path == 0 {
+					continue
+				}
+				if path = m.retOK(path, r, dst.row, dst.sn, src.sn, dst.col, src.col, &buf); path == 0 {
 					continue
 				}
 				refOK, egressRefOK := f.flags&skRefOK != 0, f.flags&skEgressRefOK != 0
@@ -1001,14 +965,13 @@ func (m *matrixEngine) subnetMatrix(nodeOf []int, nNodes int, progress func(int,
 				for _, a := range src.run {
 					for _, b := range dst.run {
 						if a == b && (len(m.classes[a].Members) < 2 || m.slowSelf[a]) {
-							if len(m.classes[a].Members) > 1 && m.reach(a, a, out) {
+							if len(m.classes[a].Members) > 1 && m.reach(a, a) != 0 {
 								set(src.node, dst.node)
 								break plain
 							}
 							continue
 						}
-						copy(out, path)
-						if m.sgOK(a, b, refOK, egressRefOK, out, sc) {
+						if m.sgOK(path, a, b, refOK, egressRefOK) != 0 {
 							set(src.node, dst.node)
 							break plain
 						}
@@ -1021,9 +984,6 @@ func (m *matrixEngine) subnetMatrix(nodeOf []int, nNodes int, progress func(int,
 	// through Reach.
 	parallel(len(slowClasses), func(i int) {
 		x := slowClasses[i]
-		sc := m.getScratch()
-		defer m.scratch.Put(sc)
-		out := sc.out
 		for y := range m.classes {
 			for _, p := range [2][2]int32{{x, int32(y)}, {int32(y), x}} {
 				a, b := p[0], p[1]
@@ -1033,7 +993,7 @@ func (m *matrixEngine) subnetMatrix(nodeOf []int, nNodes int, progress func(int,
 					// slow classes by its source.
 					continue
 				}
-				if m.reach(a, b, out) {
+				if m.reach(a, b) != 0 {
 					set(int32(nodeOf[a]), int32(nodeOf[b]))
 				}
 			}

@@ -9,6 +9,7 @@ import (
 	"github.com/vpcreach/vpcreach/internal/gen"
 	"github.com/vpcreach/vpcreach/internal/oracle"
 	"github.com/vpcreach/vpcreach/model"
+	"github.com/vpcreach/vpcreach/sgeval"
 )
 
 // TestMatrixEngineAgreesWithReach checks the matrix engine's factored
@@ -29,7 +30,7 @@ func TestMatrixEngineAgreesWithReach(t *testing.T) {
 			// at once, as ClassPorts does.
 			var tcpAtoms []Query
 			for _, a := range s.ServiceAtoms() {
-				if a.Protocol == model.ProtocolTCP {
+				if a.Protocol == model.ProtocolTCP && len(tcpAtoms) < maxEngineAtoms {
 					tcpAtoms = append(tcpAtoms, a.Query("", ""))
 				}
 			}
@@ -42,16 +43,15 @@ func TestMatrixEngineAgreesWithReach(t *testing.T) {
 			} {
 				e := s.newMatrixLayout().engine(qs)
 				e.buildTable(nil)
-				sc := e.newScratch()
-				got, want := make([]uint64, e.words), make([]uint64, e.words)
+				var buf []sgeval.PortDecision
 				fast := 0
 				for a := range e.classes {
 					for b := range e.classes {
 						if a == b && len(e.classes[a].Members) < 2 {
 							continue
 						}
-						e.pair(int32(a), int32(b), got, sc)
-						e.reach(int32(a), int32(b), want)
+						got := e.pair(int32(a), int32(b), &buf)
+						want := e.reach(int32(a), int32(b))
 						require.Equal(t, want, got, "%s -> %s %s/%d (and %d more atoms)", e.classes[a].Members[0], e.classes[b].Members[0], qs[0].Protocol, qs[0].Port, len(qs)-1)
 					}
 				}
@@ -88,7 +88,7 @@ func TestSkeletonsDoNotDependOnPort(t *testing.T) {
 		for _, p := range []model.Protocol{model.ProtocolTCP, model.ProtocolUDP} {
 			var qs []Query
 			for _, a := range atoms {
-				if a.Protocol == p {
+				if a.Protocol == p && len(qs) < maxEngineAtoms {
 					qs = append(qs, a.Query("", ""))
 				}
 			}

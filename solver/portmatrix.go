@@ -1,7 +1,6 @@
 package solver
 
 import (
-	"encoding/binary"
 	"slices"
 
 	"github.com/vpcreach/vpcreach/model"
@@ -110,14 +109,14 @@ type PortMatrix struct {
 // answer is that of Reach on a probe of each service atom (ServiceAtoms)
 // between the classes' members.
 //
-// It runs one matrix engine per protocol (see Matrix): path walks do not
-// depend on the port, so one table of skeletons serves every port atom of
-// the protocol, and each network ACL and security group check answers
-// with the set of atoms that pass it, memoized as Matrix memoizes its
-// verdicts; a pair's flows are the intersection of its checks' sets.
-// Pairs the engine does not answer for ask Reach once per atom. The cost
-// is that of a few single-port matrices (one per protocol) plus, per
-// check, one evaluation per atom of its protocol.
+// It runs the engine of Matrix once per protocol (per 64 port atoms of a
+// protocol, when its rules draw more): path walks do not depend on the
+// port, so one table of skeletons serves every port atom, and each
+// network ACL and security group check answers with the set of atoms
+// that pass it, memoized as Matrix memoizes its verdicts; a pair's flows
+// are the intersection of its checks' sets. Pairs the engine does not
+// answer for ask Reach once per atom. The cost is that of a few
+// single-port matrices plus, per memoized check, one evaluation per atom.
 //
 // Cells may share the slices of their sets: a Set is a value, not to be
 // changed in place.
@@ -125,28 +124,32 @@ func (s *Solver) ClassPorts(opts AnalysisOptions) [][]PortCell {
 	atoms := s.ServiceAtoms()
 	layout := s.newMatrixLayout()
 	n := len(layout.classes)
-	// Families: the atoms of one protocol, consecutive in atoms.
-	var families [][]ServiceAtom
+	// Chunks: up to maxEngineAtoms atoms of one protocol, consecutive in
+	// atoms; first marks the first chunk of a protocol.
+	type chunk struct {
+		atoms []ServiceAtom
+		first bool
+	}
+	var chunks []chunk
 	for i := 0; i < len(atoms); {
 		j := i + 1
-		for j < len(atoms) && atoms[j].Protocol == atoms[i].Protocol {
+		for j < len(atoms) && j-i < maxEngineAtoms && atoms[j].Protocol == atoms[i].Protocol {
 			j++
 		}
-		families = append(families, atoms[i:j])
+		chunks = append(chunks, chunk{atoms: atoms[i:j], first: i == 0 || atoms[i-1].Protocol != atoms[i].Protocol})
 		i = j
 	}
 	out := make([][]PortCell, n)
 	step := len(layout.rowSubnet) + n
-	var key []byte
-	for fi, fam := range families {
-		qs := make([]Query, len(fam))
-		for k, a := range fam {
+	for ci, ch := range chunks {
+		qs := make([]Query, len(ch.atoms))
+		for k, a := range ch.atoms {
 			qs[k] = a.Query("", "")
 		}
 		e := layout.engine(qs)
-		rows := e.classSets(offsetProgress(opts.Progress, fi*step, len(families)*step))
+		rows := e.classSets(offsetProgress(opts.Progress, ci*step, len(chunks)*step))
 		// The flows of each set of atoms, computed once.
-		flows := map[string]portset.Set{}
+		flows := map[uint64]portset.Set{}
 		for a, row := range rows {
 			merged := make([]PortCell, 0, len(out[a])+len(row))
 			i := 0
@@ -155,17 +158,17 @@ func (s *Solver) ClassPorts(opts AnalysisOptions) [][]PortCell {
 					merged = append(merged, out[a][i])
 					i++
 				}
-				key = key[:0]
-				for _, x := range c.atoms {
-					key = binary.LittleEndian.AppendUint64(key, x)
-				}
-				set, ok := flows[string(key)]
+				set, ok := flows[c.atoms]
 				if !ok {
-					set = atomsFlows(fam, c.atoms)
-					flows[string(key)] = set
+					set = atomsFlows(ch.atoms, c.atoms)
+					flows[c.atoms] = set
 				}
 				if i < len(out[a]) && out[a][i].To == int(c.to) {
-					set = joinProtocols(out[a][i].Ports, set)
+					if ch.first {
+						set = joinProtocols(out[a][i].Ports, set)
+					} else {
+						set = out[a][i].Ports.Union(set)
+					}
 					i++
 				}
 				merged = append(merged, PortCell{To: int(c.to), Ports: set})
@@ -176,12 +179,12 @@ func (s *Solver) ClassPorts(opts AnalysisOptions) [][]PortCell {
 	return out
 }
 
-// atomsFlows returns the flows of the atoms of one protocol (fam) whose
-// bits are set.
-func atomsFlows(fam []ServiceAtom, set []uint64) portset.Set {
+// atomsFlows returns the flows of the atoms of one protocol whose bits
+// are set.
+func atomsFlows(atoms []ServiceAtom, set uint64) portset.Set {
 	var rs []model.PortRange
-	for k, a := range fam {
-		if set[k>>6]&(1<<(k&63)) == 0 {
+	for k, a := range atoms {
+		if set&(1<<k) == 0 {
 			continue
 		}
 		if n := len(rs); n > 0 && uint32(rs[n-1].Last)+1 == uint32(a.Ports.First) {
@@ -190,7 +193,7 @@ func atomsFlows(fam []ServiceAtom, set []uint64) portset.Set {
 		}
 		rs = append(rs, a.Ports)
 	}
-	return portset.Ports(fam[0].Protocol, rs...)
+	return portset.Ports(atoms[0].Protocol, rs...)
 }
 
 // joinProtocols returns the union of two sets of different protocols,

@@ -96,6 +96,7 @@ func portMatrixCases(t *testing.T, oracleSeeds uint64) []portMatrixCase {
 		portMatrixCase{"planted/seed=4", plantOddCases(t, gen.Generate(gen.Options{VPCs: 8, Seed: 4, InstancesPerVPC: 5}))},
 		portMatrixCase{"port-rules/seed=3", plantPortRules(gen.Generate(gen.Options{VPCs: 8, Seed: 3, InstancesPerVPC: 5}))},
 		portMatrixCase{"port-rules+planted/seed=4", plantPortRules(plantOddCases(t, gen.Generate(gen.Options{VPCs: 8, Seed: 4, InstancesPerVPC: 5})))},
+		portMatrixCase{"many-ports/seed=2", plantManyPorts(gen.Generate(gen.Options{VPCs: 5, Seed: 2, InstancesPerVPC: 4}))},
 	)
 	for seed := uint64(1); seed <= oracleSeeds; seed++ {
 		cases = append(cases, portMatrixCase{fmt.Sprintf("oracle/seed=%d", seed), oracle.Generate(seed)})
@@ -170,6 +171,42 @@ func plantPortRules(m *model.Model) *model.Model {
 			case strings.HasSuffix(string(g.ID), "-web"):
 				in(model.ProtocolAll, nil, netip.PrefixFrom(v.CIDRBlocks[0].Addr(), 16))
 			}
+		}
+	}
+	return m
+}
+
+// plantManyPorts gives the app security groups rules for 50 single tcp
+// ports and 40 udp ports, some from the VPC only, and the data ACLs
+// denies of tcp ranges across them, so that tcp and udp have more service
+// atoms than one matrix engine answers for at once.
+func plantManyPorts(m *model.Model) *model.Model {
+	internal := netip.MustParsePrefix("10.0.0.0/8")
+	one := func(p uint16) *model.PortRange { return &model.PortRange{First: p, Last: p} }
+	for vi := range m.VPCs {
+		v := &m.VPCs[vi]
+		for gi := range v.SecurityGroups {
+			g := &v.SecurityGroups[gi]
+			if !strings.HasSuffix(string(g.ID), "-app") {
+				continue
+			}
+			for i := range 50 {
+				src := internal
+				if i%3 == 0 {
+					src = v.CIDRBlocks[0]
+				}
+				g.Ingress = append(g.Ingress, model.IngressRule{SGRule: model.SGRule{Protocol: model.ProtocolTCP, Ports: one(uint16(2000 + 7*i))}, Sources: []model.Peer{{CIDR: src}}})
+			}
+			for i := range 40 {
+				g.Ingress = append(g.Ingress, model.IngressRule{SGRule: model.SGRule{Protocol: model.ProtocolUDP, Ports: one(uint16(5000 + 3*i))}, Sources: []model.Peer{{CIDR: internal}}})
+			}
+		}
+		for ai := range v.NetworkACLs {
+			a := &v.NetworkACLs[ai]
+			a.Ingress = append([]model.ACLRule{
+				{Rule: 1, Protocol: model.ProtocolTCP, Ports: &model.PortRange{First: 2100, Last: 2200}, CIDR: netip.MustParsePrefix("0.0.0.0/0"), Action: model.ACLDeny},
+				{Rule: 2, Protocol: model.ProtocolTCP, Ports: &model.PortRange{First: 2300, Last: 2310}, CIDR: m.VPCs[0].CIDRBlocks[0], Action: model.ACLDeny},
+			}, a.Ingress...)
 		}
 	}
 	return m
