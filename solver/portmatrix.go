@@ -275,6 +275,15 @@ func (s *Solver) PortMatrix(level MatrixLevel, opts AnalysisOptions) PortMatrix 
 	if level == LevelInstance {
 		// Every instance is in one class: each cell is one class pair's.
 		for a, row := range classPorts {
+			n := 0
+			for _, c := range row {
+				n += len(classNodes[c.To])
+			}
+			for _, x := range classNodes[a] {
+				m.Reach[x] = make([]PortCell, 0, n)
+			}
+		}
+		for a, row := range classPorts {
 			for _, c := range row {
 				for _, x := range classNodes[a] {
 					for _, y := range classNodes[c.To] {

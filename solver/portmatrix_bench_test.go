@@ -118,7 +118,7 @@ func serviceVPC() *model.Model {
 // instance-to-instance map np-guard's `report endpoints` draws: the class
 // level both ways (ClassPorts, and the reference, one class matrix per
 // service atom) and the instance and subnet levels, each from a new solver
-// (classes are part of the cost).
+// (classes are part of the cost; "solver.New alone" measures that part).
 func BenchmarkPortMatrix480(b *testing.B) {
 	m := serviceVPC()
 	newSolver := func(b *testing.B) *solver.Solver {
@@ -134,6 +134,7 @@ func BenchmarkPortMatrix480(b *testing.B) {
 		name string
 		run  func(s *solver.Solver) int
 	}{
+		{"solver.New alone", func(*solver.Solver) int { return 0 }},
 		{"ClassPorts/reference", func(s *solver.Solver) int { return portCells(s.ClassPortsByAtom(solver.AnalysisOptions{})) }},
 		{"ClassPorts/fast", func(s *solver.Solver) int { return portCells(s.ClassPorts(solver.AnalysisOptions{})) }},
 		{"PortMatrix/instance", func(s *solver.Solver) int {

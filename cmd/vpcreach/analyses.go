@@ -1,6 +1,9 @@
 package main
 
 import (
+	"bufio"
+	"bytes"
+	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
@@ -397,38 +400,95 @@ func runMatrix(args []string, out, errOut io.Writer) int {
 // "a -> none" for a node that reaches nothing; in JSON, the nodes each
 // reaches (as for one port) and a cell per reaching pair with its flows,
 // as a port set and as text. Nodes and pairs come in the matrix's order.
+// Both are written as they go (an instance matrix can have millions of
+// cells), the JSON exactly as writeJSON would indent it.
 func writePortMatrix(out io.Writer, pm solver.PortMatrix, asJSON bool) {
-	if asJSON {
-		type cell struct {
-			From  model.ID    `json:"from"`
-			To    model.ID    `json:"to"`
-			Ports portset.Set `json:"ports"`
-			Text  string      `json:"text"`
+	w := bufio.NewWriter(out)
+	defer w.Flush()
+	if !asJSON {
+		// Node names, and the flows of a run of equal sets, written once.
+		names := make([]string, len(pm.Nodes))
+		for i, id := range pm.Nodes {
+			names[i] = safe(string(id))
 		}
-		doc := struct {
-			Level    string                `json:"level"`
-			Protocol string                `json:"protocol"`
-			Ports    string                `json:"ports"`
-			Reach    map[string][]model.ID `json:"reach"`
-			Cells    []cell                `json:"cells"`
-		}{Level: pm.Level.String(), Protocol: model.ProtocolAll.String(), Ports: "all", Reach: map[string][]model.ID{}, Cells: []cell{}}
+		var last portset.Set
+		text := ""
 		for i, row := range pm.Reach {
-			dsts := []model.ID{}
-			for _, c := range row {
-				dsts = append(dsts, pm.Nodes[c.To])
-				doc.Cells = append(doc.Cells, cell{From: pm.Nodes[i], To: pm.Nodes[c.To], Ports: c.Ports, Text: c.Ports.String()})
+			if len(row) == 0 {
+				fmt.Fprintf(w, "%s -> none\n", names[i])
 			}
-			doc.Reach[string(pm.Nodes[i])] = dsts
+			for _, c := range row {
+				if text == "" || !c.Ports.Equal(last) {
+					last, text = c.Ports, c.Ports.String()
+				}
+				w.WriteString(names[i])
+				w.WriteString(" -> ")
+				w.WriteString(names[c.To])
+				w.WriteString(": ")
+				w.WriteString(text)
+				w.WriteByte('\n')
+			}
 		}
-		writeJSON(out, doc)
 		return
 	}
+	head := struct {
+		Level    string                `json:"level"`
+		Protocol string                `json:"protocol"`
+		Ports    string                `json:"ports"`
+		Reach    map[string][]model.ID `json:"reach"`
+	}{Level: pm.Level.String(), Protocol: model.ProtocolAll.String(), Ports: "all", Reach: map[string][]model.ID{}}
 	for i, row := range pm.Reach {
-		if len(row) == 0 {
-			fmt.Fprintf(out, "%s -> none\n", safe(string(pm.Nodes[i])))
+		dsts := make([]model.ID, len(row))
+		for k, c := range row {
+			dsts[k] = pm.Nodes[c.To]
 		}
+		head.Reach[string(pm.Nodes[i])] = dsts
+	}
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	_ = enc.Encode(head)
+	// Leave the object open ("\n}\n" off) for the cells.
+	w.Write(bytes.TrimSuffix(buf.Bytes(), []byte("\n}\n")))
+	w.WriteString(",\n  \"cells\": [")
+	// Each cell as enc would indent it; node names, and the flows of a run
+	// of equal sets, encoded once.
+	quote := func(v any, prefix string) []byte {
+		buf.Reset()
+		enc.SetIndent(prefix, "  ")
+		_ = enc.Encode(v)
+		return bytes.Clone(bytes.TrimSuffix(buf.Bytes(), []byte("\n")))
+	}
+	names := make([][]byte, len(pm.Nodes))
+	for i, id := range pm.Nodes {
+		names[i] = quote(id, "")
+	}
+	var last portset.Set
+	var ports, text []byte
+	n := 0
+	for i, row := range pm.Reach {
 		for _, c := range row {
-			fmt.Fprintf(out, "%s -> %s: %s\n", safe(string(pm.Nodes[i])), safe(string(pm.Nodes[c.To])), c.Ports)
+			if ports == nil || !c.Ports.Equal(last) {
+				last, ports, text = c.Ports, quote(c.Ports, "      "), quote(c.Ports.String(), "")
+			}
+			if n > 0 {
+				w.WriteByte(',')
+			}
+			w.WriteString("\n    {\n      \"from\": ")
+			w.Write(names[i])
+			w.WriteString(",\n      \"to\": ")
+			w.Write(names[c.To])
+			w.WriteString(",\n      \"ports\": ")
+			w.Write(ports)
+			w.WriteString(",\n      \"text\": ")
+			w.Write(text)
+			w.WriteString("\n    }")
+			n++
 		}
 	}
+	if n > 0 {
+		w.WriteString("\n  ")
+	}
+	w.WriteString("]\n}\n")
 }
