@@ -815,36 +815,6 @@ func (m *matrixEngine) classMatrix(progress func(int, int)) [][]bool {
 	return reach
 }
 
-// classAtoms is one reaching pair of classSets: the destination class and
-// the atoms by which it is reached.
-type classAtoms struct {
-	to    int32
-	atoms uint64
-}
-
-// classSets answers every pair of classes with the atoms that pass: for
-// each class a, the classes a reaches, in order, with their atom sets.
-func (m *matrixEngine) classSets(progress func(int, int)) [][]classAtoms {
-	n := len(m.classes)
-	total := len(m.rowSubnet) + n
-	m.buildTable(offsetProgress(progress, 0, total))
-	rows := make([][]classAtoms, n)
-	parallel(n, func(a int) {
-		var buf []sgeval.PortDecision
-		var row []classAtoms
-		for b := range n {
-			if a == b && len(m.classes[a].Members) < 2 {
-				continue
-			}
-			if set := m.pair(int32(a), int32(b), &buf); set != 0 {
-				row = append(row, classAtoms{to: int32(b), atoms: set})
-			}
-		}
-		rows[a] = row
-	}, offsetProgress(progress, len(m.rowSubnet), total))
-	return rows
-}
-
 // offsetProgress reports a phase's progress as part of a larger whole.
 func offsetProgress(p func(int, int), offset, total int) func(int, int) {
 	if p == nil {

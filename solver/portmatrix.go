@@ -1,10 +1,13 @@
 package solver
 
 import (
+	"encoding/binary"
 	"slices"
+	"sync"
 
 	"github.com/vpcreach/vpcreach/model"
 	"github.com/vpcreach/vpcreach/portset"
+	"github.com/vpcreach/vpcreach/sgeval"
 )
 
 // ServiceAtom is one elementary service the model's rules and listeners
@@ -116,7 +119,10 @@ type PortMatrix struct {
 // that pass it, memoized as Matrix memoizes its verdicts; a pair's flows
 // are the intersection of its checks' sets. Pairs the engine does not
 // answer for ask Reach once per atom. The cost is that of a few
-// single-port matrices plus, per memoized check, one evaluation per atom.
+// single-port matrices plus, per memoized check, one evaluation per atom;
+// the engines' skeleton tables (usually three or four: tcp, udp, icmp and
+// the protocols rules name) are held at once, and each pair is answered
+// by all of them in one pass.
 //
 // Cells may share the slices of their sets: a Set is a value, not to be
 // changed in place.
@@ -125,55 +131,81 @@ func (s *Solver) ClassPorts(opts AnalysisOptions) [][]PortCell {
 	layout := s.newMatrixLayout()
 	n := len(layout.classes)
 	// Chunks: up to maxEngineAtoms atoms of one protocol, consecutive in
-	// atoms; first marks the first chunk of a protocol.
-	type chunk struct {
-		atoms []ServiceAtom
-		first bool
-	}
-	var chunks []chunk
+	// atoms, each with its engine.
+	var chunks [][]ServiceAtom
 	for i := 0; i < len(atoms); {
 		j := i + 1
 		for j < len(atoms) && j-i < maxEngineAtoms && atoms[j].Protocol == atoms[i].Protocol {
 			j++
 		}
-		chunks = append(chunks, chunk{atoms: atoms[i:j], first: i == 0 || atoms[i-1].Protocol != atoms[i].Protocol})
+		chunks = append(chunks, atoms[i:j])
 		i = j
 	}
-	out := make([][]PortCell, n)
-	step := len(layout.rowSubnet) + n
+	total := len(chunks)*len(layout.rowSubnet) + n
+	engines := make([]*matrixEngine, len(chunks))
 	for ci, ch := range chunks {
-		qs := make([]Query, len(ch.atoms))
-		for k, a := range ch.atoms {
+		qs := make([]Query, len(ch))
+		for k, a := range ch {
 			qs[k] = a.Query("", "")
 		}
-		e := layout.engine(qs)
-		rows := e.classSets(offsetProgress(opts.Progress, ci*step, len(chunks)*step))
-		// The flows of each set of atoms, computed once.
-		flows := map[uint64]portset.Set{}
-		for a, row := range rows {
-			merged := make([]PortCell, 0, len(out[a])+len(row))
-			i := 0
-			for _, c := range row {
-				for i < len(out[a]) && out[a][i].To < int(c.to) {
-					merged = append(merged, out[a][i])
-					i++
-				}
-				set, ok := flows[c.atoms]
-				if !ok {
-					set = atomsFlows(ch.atoms, c.atoms)
-					flows[c.atoms] = set
-				}
-				if i < len(out[a]) && out[a][i].To == int(c.to) {
-					if ch.first {
-						set = joinProtocols(out[a][i].Ports, set)
-					} else {
-						set = out[a][i].Ports.Union(set)
-					}
-					i++
-				}
-				merged = append(merged, PortCell{To: int(c.to), Ports: set})
+		engines[ci] = layout.engine(qs)
+		engines[ci].buildTable(offsetProgress(opts.Progress, ci*len(layout.rowSubnet), total))
+	}
+	out := make([][]PortCell, n)
+	pool := sync.Pool{New: func() any { return new([]PortCell) }}
+	parallel(n, func(a int) {
+		var buf []sgeval.PortDecision
+		sets := make([]uint64, len(engines))
+		key := make([]byte, 0, 8*len(engines))
+		// The flows of each combination of the chunks' sets, computed once
+		// per row.
+		flows := map[string]portset.Set{}
+		row := pool.Get().(*[]PortCell)
+		*row = (*row)[:0]
+		for b := range n {
+			if a == b && len(layout.classes[a].Members) < 2 {
+				continue
 			}
-			out[a] = append(merged, out[a][i:]...)
+			some := false
+			for ci, e := range engines {
+				sets[ci] = e.pair(int32(a), int32(b), &buf)
+				some = some || sets[ci] != 0
+			}
+			if !some {
+				continue
+			}
+			key = key[:0]
+			for _, x := range sets {
+				key = binary.LittleEndian.AppendUint64(key, x)
+			}
+			set, ok := flows[string(key)]
+			if !ok {
+				set = chunksFlows(chunks, sets)
+				flows[string(key)] = set
+			}
+			*row = append(*row, PortCell{To: b, Ports: set})
+		}
+		if len(*row) > 0 {
+			out[a] = slices.Clone(*row)
+		}
+		pool.Put(row)
+	}, offsetProgress(opts.Progress, len(chunks)*len(layout.rowSubnet), total))
+	return out
+}
+
+// chunksFlows returns the flows of the atoms of each chunk whose bits are
+// set in the chunk's set.
+func chunksFlows(chunks [][]ServiceAtom, sets []uint64) portset.Set {
+	var out portset.Set
+	for ci, set := range sets {
+		if set == 0 {
+			continue
+		}
+		f := atomsFlows(chunks[ci], set)
+		if ci > 0 && chunks[ci-1][0].Protocol == chunks[ci][0].Protocol {
+			out = out.Union(f) // the same protocol, more ports
+		} else {
+			out = joinProtocols(out, f)
 		}
 	}
 	return out

@@ -156,7 +156,9 @@ func BenchmarkPortMatrix480(b *testing.B) {
 }
 
 // BenchmarkPortMatrix1000VPCs measures ClassPorts on the 1,000-VPC
-// generated network (the solver and its classes built beforehand).
+// generated network (the solver and its classes built beforehand): 8,000
+// classes, 24 million reaching class pairs, so the answer alone is about
+// 2 GB; one run takes about a minute on two cores.
 func BenchmarkPortMatrix1000VPCs(b *testing.B) {
 	_, s := generatedSolver(b, 1000)
 	s.Classes()
