@@ -39,6 +39,10 @@ type Finding struct {
 	Path string
 	// Component is the id of the resource at fault.
 	Component model.ID
+	// AWSID is the component's id in AWS, when the model names it
+	// otherwise (by a Terraform address) and knows it
+	// (model.Index.AWSID).
+	AWSID model.ID
 }
 
 // Context is what a rule's check sees. Rules report through it.
@@ -64,7 +68,7 @@ type runState struct {
 // Report records a finding of the running rule about a resource.
 func (c *Context) Report(src model.Source, component model.ID, format string, args ...any) {
 	*c.out = append(*c.out, Finding{Rule: c.rule.ID, Severity: c.rule.Severity, Message: fmt.Sprintf(format, args...),
-		Pos: src.Position, Path: src.Path, Component: component})
+		Pos: src.Position, Path: src.Path, Component: component, AWSID: c.Index.AWSID(component)})
 }
 
 // ReportSeverity is Report with a severity other than the rule's default.

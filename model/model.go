@@ -77,6 +77,10 @@ type Account struct {
 type VPC struct {
 	// ID names the VPC.
 	ID ID `yaml:"id" required:"true" example:"vpc-a"`
+	// AWSID is the resource's id in AWS when the topology names it
+	// otherwise (by its Terraform address, as vpcreach import terraform
+	// does): shown beside the id in output.
+	AWSID ID `yaml:"aws_id" example:"vpc-0a1b2c3d4e5f67890"`
 	// Name is a readable name, used only in output.
 	Name string `yaml:"name"`
 	// Account is the owning account's 12-digit id.
@@ -152,6 +156,10 @@ type Subnet struct {
 	// ID names the subnet; interfaces, endpoints, load balancers and transit
 	// gateway attachments refer to it.
 	ID ID `yaml:"id" required:"true" example:"subnet-a-app-1a"`
+	// AWSID is the resource's id in AWS when the topology names it
+	// otherwise (by its Terraform address, as vpcreach import terraform
+	// does): shown beside the id in output.
+	AWSID ID `yaml:"aws_id" example:"subnet-0a1b2c3d4e5f67890"`
 	// Name is a readable name, used only in output.
 	Name string `yaml:"name"`
 	// AZ is the availability zone name, such as ap-southeast-1a.
@@ -181,6 +189,10 @@ type Subnet struct {
 type RouteTable struct {
 	// ID names the route table; subnets and gateway endpoints refer to it.
 	ID ID `yaml:"id" required:"true" example:"rtb-a-private"`
+	// AWSID is the resource's id in AWS when the topology names it
+	// otherwise (by its Terraform address, as vpcreach import terraform
+	// does): shown beside the id in output.
+	AWSID ID `yaml:"aws_id" example:"rtb-0a1b2c3d4e5f67890"`
 	// Main marks the VPC's main route table, used by subnets with no
 	// explicit association. Exactly one per VPC (S-10).
 	Main bool `yaml:"main"`
@@ -329,6 +341,10 @@ func notModelled(s, what string) error {
 type NetworkACL struct {
 	// ID names the network ACL; subnets refer to it.
 	ID ID `yaml:"id" required:"true" example:"acl-a-app"`
+	// AWSID is the resource's id in AWS when the topology names it
+	// otherwise (by its Terraform address, as vpcreach import terraform
+	// does): shown beside the id in output.
+	AWSID ID `yaml:"aws_id" example:"acl-0a1b2c3d4e5f67890"`
 	// Default marks the VPC's default ACL, used by subnets with no explicit
 	// one. A VPC that marks none has an implicit default ACL that allows
 	// all traffic both ways. A custom ACL with no rules denies everything.
@@ -369,6 +385,10 @@ type SecurityGroup struct {
 	// ID names the security group; interfaces, endpoints, load balancers and
 	// rules refer to it.
 	ID ID `yaml:"id" required:"true" example:"sg-a-app"`
+	// AWSID is the resource's id in AWS when the topology names it
+	// otherwise (by its Terraform address, as vpcreach import terraform
+	// does): shown beside the id in output.
+	AWSID ID `yaml:"aws_id" example:"sg-0a1b2c3d4e5f67890"`
 	// Name is the group's name in AWS (GroupName), shown beside the id in
 	// output.
 	Name string `yaml:"name"`
@@ -513,6 +533,11 @@ type Interface struct {
 	// ElasticIP is an Elastic IP associated with the primary address.
 	// Give at most one of public_ip and elastic_ip.
 	ElasticIP netip.Addr `yaml:"elastic_ip"`
+	// AssumedIPs lists those of the addresses above that are assumed, not
+	// known: values a Terraform plan leaves unknown until apply, which
+	// vpcreach import terraform chose. A reach answer that depends on one
+	// says so (ASSUMED_ADDRESS).
+	AssumedIPs []netip.Addr `yaml:"assumed_ips" example:"[10.0.1.10]"`
 	// SecurityGroups are 1 to 5 groups of the same VPC (quota 16); none
 	// means the VPC's default group.
 	SecurityGroups []ID `yaml:"security_groups" example:"[sg-a-app]"`
@@ -545,6 +570,11 @@ type Instance struct {
 	// ID names the instance; routes, targets, network interfaces and
 	// expectations refer to it.
 	ID ID `yaml:"id" required:"true" example:"i-a-app"`
+	// AWSID is the resource's id in AWS when the topology names it
+	// otherwise (by its Terraform address, as vpcreach import terraform
+	// does): shown beside the id in output; a query may use it in place of
+	// the id, as a name.
+	AWSID ID `yaml:"aws_id" example:"i-0a1b2c3d4e5f67890"`
 	// Name is a readable name (the Name tag), shown beside the id in
 	// output; a query may use it in place of the id when no other
 	// instance, network interface, NAT gateway, endpoint, load balancer or
@@ -565,6 +595,11 @@ type Instance struct {
 type NetworkInterface struct {
 	// ID names the network interface; routes and expectations refer to it.
 	ID ID `yaml:"id" required:"true" example:"eni-0a1b2c"`
+	// AWSID is the resource's id in AWS when the topology names it
+	// otherwise (by its Terraform address, as vpcreach import terraform
+	// does): shown beside the id in output; a query may use it in place of
+	// the id, as a name.
+	AWSID ID `yaml:"aws_id" example:"eni-0a1b2c3d4e5f67890"`
 	// Name is a readable name (the Name tag), shown beside the id in
 	// output; a query may use it in place of the id when it is unique,
 	// as an instance's.
@@ -583,6 +618,11 @@ type NetworkInterface struct {
 type NATGateway struct {
 	// ID names the NAT gateway; routes target it.
 	ID ID `yaml:"id" required:"true" example:"nat-a"`
+	// AWSID is the resource's id in AWS when the topology names it
+	// otherwise (by its Terraform address, as vpcreach import terraform
+	// does): shown beside the id in output; a query may use it in place of
+	// the id, as a name.
+	AWSID ID `yaml:"aws_id" example:"nat-0a1b2c3d4e5f67890"`
 	// Name is a readable name (the Name tag), shown beside the id in
 	// output; a query may use it in place of the id when it is unique,
 	// as an instance's.
@@ -599,6 +639,11 @@ type NATGateway struct {
 	PrivateIP netip.Addr `yaml:"private_ip" required:"true" example:"10.0.0.10"`
 	// PublicIP is the Elastic IP of a public gateway.
 	PublicIP netip.Addr `yaml:"public_ip" example:"203.0.113.10"`
+	// AssumedIPs lists those of the addresses above that are assumed, not
+	// known: values a Terraform plan leaves unknown until apply, which
+	// vpcreach import terraform chose. A reach answer that depends on one
+	// says so (ASSUMED_ADDRESS).
+	AssumedIPs []netip.Addr `yaml:"assumed_ips" example:"[10.0.0.10]"`
 
 	Source Source `yaml:"-"`
 }
@@ -607,6 +652,10 @@ type NATGateway struct {
 type PeeringConnection struct {
 	// ID names the peering connection; routes target it.
 	ID ID `yaml:"id" required:"true" example:"pcx-ab"`
+	// AWSID is the resource's id in AWS when the topology names it
+	// otherwise (by its Terraform address, as vpcreach import terraform
+	// does): shown beside the id in output.
+	AWSID ID `yaml:"aws_id" example:"pcx-0a1b2c3d4e5f67890"`
 	// Requester is the VPC that requested the peering (S-40).
 	Requester ID `yaml:"requester" required:"true" example:"vpc-b"`
 	// Accepter is the VPC that accepted the peering, possibly in another account
@@ -634,6 +683,10 @@ func (p PeeringConnection) Other(v ID) ID {
 type TransitGateway struct {
 	// ID names the transit gateway; routes target it.
 	ID ID `yaml:"id" required:"true" example:"tgw-hub"`
+	// AWSID is the resource's id in AWS when the topology names it
+	// otherwise (by its Terraform address, as vpcreach import terraform
+	// does): shown beside the id in output.
+	AWSID ID `yaml:"aws_id" example:"tgw-0a1b2c3d4e5f67890"`
 	// Account is the 12-digit id of the account that owns the gateway.
 	Account ID `yaml:"account"`
 	// Region is the gateway's AWS region; only VPCs of that region attach to it
@@ -687,6 +740,10 @@ type TGWRouteTable struct {
 	// ID names the gateway route table; attachments associate with and propagate
 	// into it by this id.
 	ID ID `yaml:"id" required:"true" example:"tgw-rtb-spokes"`
+	// AWSID is the resource's id in AWS when the topology names it
+	// otherwise (by its Terraform address, as vpcreach import terraform
+	// does): shown beside the id in output.
+	AWSID ID `yaml:"aws_id" example:"tgw-rtb-0a1b2c3d4e5f67890"`
 	// Routes are the table's static and blackhole routes; on equal prefix length
 	// a static route beats a propagated one (S-52).
 	Routes []TGWRoute `yaml:"routes"`
@@ -714,6 +771,10 @@ type TGWAttachment struct {
 	// ID names the attachment; gateway routes, peer attachments and external
 	// networks refer to it.
 	ID ID `yaml:"id" required:"true" example:"tgw-attach-a"`
+	// AWSID is the resource's id in AWS when the topology names it
+	// otherwise (by its Terraform address, as vpcreach import terraform
+	// does): shown beside the id in output.
+	AWSID ID `yaml:"aws_id" example:"tgw-attach-0a1b2c3d4e5f67890"`
 	// Type is vpc, peering (to another transit gateway), vpn,
 	// direct-connect-gateway or connect (S-50).
 	Type AttachmentType `yaml:"type" required:"true" example:"vpc"`
@@ -772,6 +833,10 @@ type PrefixList struct {
 	// ID names the prefix list; routes and security group rules refer to it
 	// (S-12).
 	ID ID `yaml:"id" required:"true" example:"pl-s3-apse1"`
+	// AWSID is the resource's id in AWS when the topology names it
+	// otherwise (by its Terraform address, as vpcreach import terraform
+	// does): shown beside the id in output.
+	AWSID ID `yaml:"aws_id" example:"pl-0a1b2c3d4e5f67890"`
 	// Name is the list's name; AWS-managed lists are named after their
 	// service, such as com.amazonaws.ap-southeast-1.s3.
 	Name string `yaml:"name"`
@@ -791,6 +856,11 @@ type Endpoint struct {
 	// ID names the endpoint; routes, records and endpoint service connections
 	// refer to it.
 	ID ID `yaml:"id" required:"true" example:"vpce-a-ec2"`
+	// AWSID is the resource's id in AWS when the topology names it
+	// otherwise (by its Terraform address, as vpcreach import terraform
+	// does): shown beside the id in output; a query may use it in place of
+	// the id, as a name.
+	AWSID ID `yaml:"aws_id" example:"vpce-0a1b2c3d4e5f67890"`
 	// Name is a readable name (the Name tag), shown beside the id in
 	// output; a query may use it in place of the id when it is unique,
 	// as an instance's.
@@ -811,6 +881,11 @@ type Endpoint struct {
 	// PrivateIPs are the addresses of the interface endpoint's network
 	// interfaces, one per subnet in the same order. Optional.
 	PrivateIPs []netip.Addr `yaml:"private_ips" example:"[10.0.1.50]"`
+	// AssumedIPs lists those of the addresses above that are assumed, not
+	// known: values a Terraform plan leaves unknown until apply, which
+	// vpcreach import terraform chose. A reach answer that depends on one
+	// says so (ASSUMED_ADDRESS).
+	AssumedIPs []netip.Addr `yaml:"assumed_ips" example:"[10.0.1.50]"`
 	// SecurityGroups filter traffic to an interface endpoint; none means
 	// the VPC's default group.
 	SecurityGroups []ID `yaml:"security_groups" example:"[sg-a-endpoints]"`
@@ -837,6 +912,10 @@ type EndpointService struct {
 	// ID is the service id; consumers' endpoints name the service by it or by
 	// its name.
 	ID ID `yaml:"id" required:"true" example:"vpce-svc-0123456789abcdef0"`
+	// AWSID is the resource's id in AWS when the topology names it
+	// otherwise (by its Terraform address, as vpcreach import terraform
+	// does): shown beside the id in output.
+	AWSID ID `yaml:"aws_id" example:"vpce-svc-0a1b2c3d4e5f67890"`
 	// Account is the provider's 12-digit account id; the owner may always create
 	// endpoints to the service (S-73).
 	Account ID `yaml:"account"`
@@ -882,6 +961,11 @@ type LoadBalancer struct {
 	// ID names the load balancer; endpoint services, alb targets, records and
 	// expectations refer to it.
 	ID ID `yaml:"id" required:"true" example:"nlb-b-redis"`
+	// AWSID is the resource's id in AWS when the topology names it
+	// otherwise (by its Terraform address, as vpcreach import terraform
+	// does): shown beside the id in output; a query may use it in place of
+	// the id, as a name.
+	AWSID ID `yaml:"aws_id" example:"arn:aws:elasticloadbalancing:ap-southeast-1:111111111111:loadbalancer/net/redis/0a1b2c3d4e5f6789"`
 	// Name is the load balancer's name in AWS, shown beside the id in
 	// output; a query may use it in place of the id when it is unique,
 	// as an instance's.
@@ -901,6 +985,11 @@ type LoadBalancer struct {
 	// PublicIPs are an internet-facing load balancer's addresses, one per
 	// subnet.
 	PublicIPs []netip.Addr `yaml:"public_ips"`
+	// AssumedIPs lists those of the addresses above that are assumed, not
+	// known: values a Terraform plan leaves unknown until apply, which
+	// vpcreach import terraform chose. A reach answer that depends on one
+	// says so (ASSUMED_ADDRESS).
+	AssumedIPs []netip.Addr `yaml:"assumed_ips" example:"[10.1.1.5]"`
 	// SecurityGroups: a network load balancer may have none; then clients
 	// are filtered only by the targets' groups (S-80).
 	SecurityGroups []ID `yaml:"security_groups" example:"[sg-b-nlb]"`
@@ -946,6 +1035,10 @@ type Listener struct {
 type TargetGroup struct {
 	// ID names the target group; listeners refer to it.
 	ID ID `yaml:"id" required:"true" example:"tg-b-redis"`
+	// AWSID is the resource's id in AWS when the topology names it
+	// otherwise (by its Terraform address, as vpcreach import terraform
+	// does): shown beside the id in output.
+	AWSID ID `yaml:"aws_id" example:"arn:aws:elasticloadbalancing:ap-southeast-1:111111111111:targetgroup/redis/0a1b2c3d4e5f6789"`
 	// TargetType says how targets are given: instance (by id, the default), ip
 	// (by address), alb (an application load balancer's id) or lambda, which is
 	// not modelled (S-81).
@@ -1007,6 +1100,10 @@ type Target struct {
 type HostedZone struct {
 	// ID names the hosted zone, such as its Route 53 id.
 	ID ID `yaml:"id" required:"true" example:"Z0123456789"`
+	// AWSID is the resource's id in AWS when the topology names it
+	// otherwise (by its Terraform address, as vpcreach import terraform
+	// does): shown beside the id in output.
+	AWSID ID `yaml:"aws_id" example:"Z0A1B2C3D4E5F6"`
 	// Name is the zone's domain, such as ap-southeast-1.amazonaws.com.
 	Name string `yaml:"name" required:"true" example:"ap-southeast-1.amazonaws.com"`
 	// Private zones answer only inside their associated VPCs. Default true.

@@ -10,8 +10,11 @@ import (
 type namesIndex struct {
 	// byID maps an id to the resource's name, for resources with one.
 	byID map[ID]string
-	// byName maps a name to the ids of the resources a query may name
-	// (NameableKinds) that carry it, sorted.
+	// awsID maps an id to the resource's AWS id (its aws_id), for
+	// resources with one.
+	awsID map[ID]ID
+	// byName maps a name, or an AWS id, to the ids of the resources a
+	// query may name (NameableKinds) that carry it, sorted.
 	byName map[string][]ID
 	// sorted holds the keys of byName, sorted.
 	sorted []string
@@ -30,22 +33,30 @@ func NameableKinds() []Kind { return slices.Clone(nameableKinds) }
 // names builds the name index once.
 func (x *Index) names() *namesIndex {
 	x.namesOnce.Do(func() {
-		n := &namesIndex{byID: map[ID]string{}, byName: map[string][]ID{}}
+		n := &namesIndex{byID: map[ID]string{}, awsID: map[ID]ID{}, byName: map[string][]ID{}}
 		for id, e := range x.byID {
-			name := x.nameOf(e)
-			if name == "" {
-				continue
-			}
-			n.byID[id] = name
 			// An instance's interface alias (eni) shares the instance's
-			// entry, and its name: the instance is counted once.
+			// entry, its name and its AWS id: the instance is counted
+			// once.
 			alias := e.kind == KindInstance && x.m.VPCs[e.owner].Instances[e.i].ID != id
-			if !alias && slices.Contains(nameableKinds, e.kind) {
-				n.byName[name] = append(n.byName[name], id)
+			queryable := !alias && slices.Contains(nameableKinds, e.kind)
+			if name := x.nameOf(e); name != "" {
+				n.byID[id] = name
+				if queryable {
+					n.byName[name] = append(n.byName[name], id)
+				}
+			}
+			if aws := x.awsIDOf(e); aws != "" && !alias {
+				n.awsID[id] = aws
+				if queryable && aws != id {
+					n.byName[string(aws)] = append(n.byName[string(aws)], id)
+				}
 			}
 		}
 		for name, ids := range n.byName {
 			slices.Sort(ids)
+			ids = slices.Compact(ids)
+			n.byName[name] = ids
 			n.sorted = append(n.sorted, name)
 		}
 		slices.Sort(n.sorted)
@@ -85,6 +96,56 @@ func (x *Index) nameOf(e entry) string {
 	return strings.TrimSpace(name)
 }
 
+// awsIDOf returns the AWS id (aws_id) of the resource at e, or "".
+func (x *Index) awsIDOf(e entry) ID {
+	m := x.m
+	switch e.kind {
+	case KindVPC:
+		return m.VPCs[e.i].AWSID
+	case KindSubnet:
+		return m.VPCs[e.owner].Subnets[e.i].AWSID
+	case KindRouteTable:
+		return m.VPCs[e.owner].RouteTables[e.i].AWSID
+	case KindNetworkACL:
+		return m.VPCs[e.owner].NetworkACLs[e.i].AWSID
+	case KindSecurityGroup:
+		return m.VPCs[e.owner].SecurityGroups[e.i].AWSID
+	case KindInstance:
+		return m.VPCs[e.owner].Instances[e.i].AWSID
+	case KindNetworkInterface:
+		return m.VPCs[e.owner].NetworkInterfaces[e.i].AWSID
+	case KindNATGateway:
+		return m.VPCs[e.owner].NATGateways[e.i].AWSID
+	case KindEndpoint:
+		return m.VPCs[e.owner].Endpoints[e.i].AWSID
+	case KindLoadBalancer:
+		return m.VPCs[e.owner].LoadBalancers[e.i].AWSID
+	case KindTargetGroup:
+		return m.VPCs[e.owner].TargetGroups[e.i].AWSID
+	case KindPeeringConnection:
+		return m.PeeringConnections[e.i].AWSID
+	case KindTransitGateway:
+		return m.TransitGateways[e.i].AWSID
+	case KindTGWRouteTable:
+		return m.TransitGateways[e.owner].RouteTables[e.i].AWSID
+	case KindTGWAttachment:
+		return m.TransitGateways[e.owner].Attachments[e.i].AWSID
+	case KindPrefixList:
+		return m.PrefixLists[e.i].AWSID
+	case KindEndpointService:
+		return m.EndpointServices[e.i].AWSID
+	case KindHostedZone:
+		return m.HostedZones[e.i].AWSID
+	}
+	return ""
+}
+
+// AWSID returns the resource's id in AWS, its aws_id, when the topology
+// names it otherwise (by a Terraform address): "" when it has none, when
+// the id is unknown, or for an instance's interface alias (eni), which
+// has the instance's.
+func (x *Index) AWSID(id ID) ID { return x.names().awsID[id] }
+
 // Name returns the readable name of the resource with the id: the name
 // field of an account, VPC, subnet, security group, instance (also by its
 // interface id), network interface, NAT gateway, endpoint, load balancer,
@@ -99,7 +160,7 @@ func (x *Index) NamedResources() []string { return slices.Clone(x.names().sorted
 
 // ResolveName finds the resource a query or an expectation means by a
 // name written in place of an id: the one resource of NameableKinds whose
-// name (surrounding space ignored) is name. It returns "" and no error
+// name or AWS id (aws_id; surrounding space ignored) is name. It returns "" and no error
 // when none has it, and an *AmbiguousNameError (errors.Is
 // ErrAmbiguousName) listing the candidates when several have it. Callers
 // look name up as an id first: an id always wins over a name.

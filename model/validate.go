@@ -590,7 +590,21 @@ func (v *validator) iface(vpc *VPC, in *Interface, src Source, owner ID, addrs *
 			v.add(SeverityWarning, src.Field(f.key), ErrAddress, "S-60", "%s %s is a private (RFC 1918) address", f.key, f.a)
 		}
 	}
+	v.assumed(src, owner, in.AssumedIPs, append([]netip.Addr{in.PrivateIP, in.PublicIP, in.ElasticIP}, in.SecondaryIPs...))
 	v.groups(src, vpc, in.SecurityGroups, 16)
+}
+
+// assumed checks a resource's assumed_ips: each is one of the addresses
+// it holds, listed once.
+func (v *validator) assumed(src Source, owner ID, assumed, held []netip.Addr) {
+	for i, a := range assumed {
+		switch {
+		case !slices.Contains(held, a):
+			v.errorf(src.Elem("assumed_ips", i), ErrConflict, "%s is not an address of %s: assumed_ips lists some of its own addresses", a, owner)
+		case slices.Index(assumed, a) < i:
+			v.errorf(src.Elem("assumed_ips", i), ErrConflict, "%s is listed twice", a)
+		}
+	}
 }
 
 // groups checks a list of security groups: in the VPC, no repeats, at most
@@ -613,6 +627,7 @@ func (v *validator) natGateway(vpc *VPC, n *NATGateway, addrs *addrBook) {
 	if v.inVPC(n.Source.Field("subnet"), n.Subnet, vpc, "subnet", KindSubnet) {
 		addrs.claim(n.Source.Field("private_ip"), n.PrivateIP, n.Subnet, n.ID)
 	}
+	v.assumed(n.Source, n.ID, n.AssumedIPs, []netip.Addr{n.PrivateIP, n.PublicIP})
 	switch {
 	case n.Connectivity == NATPublic && !n.PublicIP.IsValid():
 		v.add(SeverityError, n.Source.Field("public_ip"), ErrMissingField, "S-61", "a public NAT gateway needs public_ip (its Elastic IP)")
@@ -675,6 +690,7 @@ func (v *validator) endpoint(vpc *VPC, e *Endpoint, addrs *addrBook) {
 			v.add(SeverityError, src.Field("subnets"), ErrMissingField, "S-71", "an %s endpoint needs subnets", e.Type)
 		}
 		v.subnetsOnePerAZ(src, vpc, e.Subnets, e.PrivateIPs, "private_ips", e.ID, addrs, "S-71")
+		v.assumed(src, e.ID, e.AssumedIPs, e.PrivateIPs)
 		v.groups(src, vpc, e.SecurityGroups, 16)
 		if e.Type == EndpointGatewayLoadBalancer && svc == nil {
 			v.errorf(src.Field("service"), ErrWrongRef, "a gateway load balancer endpoint connects to an endpoint service of this model")
@@ -731,6 +747,7 @@ func (v *validator) loadBalancer(vpc *VPC, lb *LoadBalancer, addrs *addrBook) {
 		v.add(SeverityError, src.Field("subnets"), ErrMissingField, "S-80", "a load balancer needs at least one subnet")
 	}
 	v.subnetsOnePerAZ(src, vpc, lb.Subnets, lb.PrivateIPs, "private_ips", lb.ID, addrs, "S-80")
+	v.assumed(src, lb.ID, lb.AssumedIPs, append(slices.Clone(lb.PrivateIPs), lb.PublicIPs...))
 	if len(lb.PublicIPs) > 0 {
 		if lb.Scheme != SchemeInternetFacing {
 			v.add(SeverityError, src.Field("public_ips"), ErrConflict, "S-82", "an internal load balancer has no public addresses")

@@ -182,3 +182,30 @@ func TestRequiredValuesOfAModelBuiltInGo(t *testing.T) {
 		assert.Contains(t, got, want)
 	}
 }
+
+// assumed_ips lists some of a resource's own addresses, each once.
+func TestAssumedIPsAreOwnAddresses(t *testing.T) {
+	_, _, err := model.LoadBytes("t.yaml", []byte(`version: 1
+vpcs:
+  - id: vpc-a
+    region: eu-west-1
+    cidr_blocks: [10.0.0.0/16]
+    subnets: [{id: sn, az: eu-west-1a, cidr_block: 10.0.1.0/24}]
+    instances:
+      - {id: i-a, subnet: sn, private_ip: 10.0.1.10, public_ip: 198.18.0.2, assumed_ips: [10.0.1.10, 198.18.0.2]}
+      - {id: i-b, subnet: sn, private_ip: 10.0.1.11, assumed_ips: [10.0.1.12, 10.0.1.11, 10.0.1.11]}
+    nat_gateways: [{id: nat-a, subnet: sn, private_ip: 10.0.1.4, public_ip: 198.18.0.1, assumed_ips: [198.18.0.1, 10.0.1.5]}]
+    load_balancers: [{id: nlb-a, type: network, scheme: internal, subnets: [sn], private_ips: [10.0.1.20], assumed_ips: [10.0.1.20]}]
+`))
+	var ds model.Diagnostics
+	require.ErrorAs(t, err, &ds)
+	var got []string
+	for _, d := range ds {
+		got = append(got, d.Error())
+	}
+	assert.Equal(t, []string{
+		`t.yaml:9:68: vpcs[0].instances[1].assumed_ips[0]: 10.0.1.12 is not an address of i-b: assumed_ips lists some of its own addresses`,
+		`t.yaml:9:90: vpcs[0].instances[1].assumed_ips[2]: 10.0.1.11 is listed twice`,
+		`t.yaml:10:115: vpcs[0].nat_gateways[0].assumed_ips[1]: 10.0.1.5 is not an address of nat-a: assumed_ips lists some of its own addresses`,
+	}, got)
+}

@@ -21,6 +21,9 @@ type AnalysisOptions struct {
 	// Progress, when set, is called from time to time with the work done
 	// and the total, from any goroutine.
 	Progress func(done, total int)
+	// InVPC, when set, limits Exposure to the destinations in the VPCs
+	// it accepts (a diff asks only about the VPCs a change touches).
+	InVPC func(vpc model.ID) bool
 }
 
 // parallel runs f(i) for i in [0, n) on every processor. f must be safe
@@ -282,11 +285,14 @@ func (s *Solver) Exposure(protocols []model.Protocol, ports []model.PortRange, o
 	}
 	var targets []target
 	for _, c := range s.classData().classes {
-		if c.Public {
+		if c.Public && (opts.InVPC == nil || opts.InVPC(c.VPC)) {
 			targets = append(targets, target{c.Members[0], c.Members[1:], eniHopKind(&s.enis[c.rep]), c.rep, nil})
 		}
 	}
 	for vi := range s.vpcs {
+		if opts.InVPC != nil && !opts.InVPC(s.vpcs[vi].m.ID) {
+			continue
+		}
 		for i := range s.vpcs[vi].m.LoadBalancers {
 			lb := &s.vpcs[vi].m.LoadBalancers[i]
 			if lb.Scheme == model.SchemeInternetFacing {

@@ -62,6 +62,7 @@ const (
 	ApplianceAsymmetricRouting
 	ELBV2HairpinNotSupported
 	NGWProtocolRestriction
+	AssumedAddress
 )
 
 type codeInfo struct{ name, desc string }
@@ -121,6 +122,7 @@ var codeInfos = []codeInfo{
 	{"APPLIANCE_ASYMMETRIC_ROUTING", "the response passes an appliance that did not forward the request: a stateful appliance (firewall) drops it; route both ways through one appliance (with a transit gateway, turn appliance mode on)"},
 	{"ELBV2_HAIRPIN_NOT_SUPPORTED", "a target of a load balancer that preserves client IPs connects to that load balancer and is sent back to itself: the connection times out (NAT loopback is not supported, S-81)"},
 	{"NGW_PROTOCOL_RESTRICTION", "a NAT gateway carries only tcp, udp and icmp"},
+	{"ASSUMED_ADDRESS", "the answer depends on an address the topology assumes (assumed_ips: a Terraform plan's value unknown until apply): a route or rule on the path treats other addresses its resource may get differently"},
 }
 
 // String returns the code's name, such as "NO_ROUTE_TO_DESTINATION".

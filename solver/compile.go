@@ -58,6 +58,9 @@ type Solver struct {
 	// names indexes public DNS names, built on first use.
 	names     *publicNames
 	namesOnce sync.Once
+	// assumed holds the addresses the model assumes (assumed_ips); nil
+	// when it assumes none.
+	assumed map[netip.Addr]*assumedAddr
 }
 
 // texts caches the rendering of every route and rule, so that a query
@@ -223,6 +226,7 @@ func New(m *model.Model) (*Solver, error) {
 		s.compileTGW(&m.TransitGateways[ti])
 	}
 	s.renderTexts()
+	s.compileAssumed()
 	for i := range s.enis {
 		s.enis[i].name = s.enis[i].describe()
 	}

@@ -27,7 +27,11 @@
 // Code: after a filter blocks, the walk goes on as if it had passed, so one
 // answer names everything to fix. Unreachable is a verdict, not an error;
 // errors are for invalid queries, such as an endpoint the model does not
-// know (ErrInvalidQuery).
+// know (ErrInvalidQuery). Components named otherwise than by their AWS id
+// (a Terraform address) carry it in the result (Hop.AWSID). When the
+// model assumes an address (assumed_ips: a plan's value unknown until
+// apply) and a route or rule on the path tells it apart from others its
+// resource may get, Reach warns ASSUMED_ADDRESS (see assumed.go).
 //
 // WhoCanReach, Exposure and Matrix ask about every source or every pair.
 // They group interfaces into equivalence classes (Classes) that no route or

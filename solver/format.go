@@ -15,7 +15,8 @@ import (
 // Text renders the result for people: a verdict line, the forward and
 // return paths as numbered hops, then each blocker and warning with its
 // code, component, rule and file:line. A component with a readable name
-// shows as "id (name)". After a filter denies a packet the walk goes on as
+// shows as "id (name)"; one with an AWS id other than its id (a Terraform
+// address's) as "id (aws-id)" or "id (aws-id, name)". After a filter denies a packet the walk goes on as
 // if it had passed, to find every blocker: the hops after a deny end with
 // "(continuing as if allowed)", and when the request is blocked the return
 // path's title says so, since no response exists. The CLI prints it, and
@@ -52,7 +53,7 @@ func (r Result) Text() string {
 			if h.Pos.IsValid() {
 				pos = "  (" + esc(h.Pos.String()) + ")"
 			}
-			fmt.Fprintf(tw, "  %2d.\t%s\t%s\t%s\t%s%s\n", i+1, kind, namedText(h.Component, h.Name), h.Decision, rule, pos)
+			fmt.Fprintf(tw, "  %2d.\t%s\t%s\t%s\t%s%s\n", i+1, kind, namedText(h.Component, h.AWSID, h.Name), h.Decision, rule, pos)
 			denied = denied || h.Decision == DecisionDeny
 		}
 		tw.Flush()
@@ -68,7 +69,7 @@ func (r Result) Text() string {
 	if len(r.Blockers) > 0 {
 		fmt.Fprintf(&b, "\nblockers:\n")
 		for _, x := range r.Blockers {
-			fmt.Fprintf(&b, "  - %s at %s (%s): %s\n", x.Code, namedText(x.Component, x.Name), x.Leg, esc(x.Message))
+			fmt.Fprintf(&b, "  - %s at %s (%s): %s\n", x.Code, namedText(x.Component, x.AWSID, x.Name), x.Leg, esc(x.Message))
 			if x.Pos.IsValid() {
 				fmt.Fprintf(&b, "    at %s\n", esc(x.Pos.String()))
 			}
@@ -77,7 +78,7 @@ func (r Result) Text() string {
 	if len(r.Warnings) > 0 {
 		fmt.Fprintf(&b, "\nwarnings:\n")
 		for _, x := range r.Warnings {
-			fmt.Fprintf(&b, "  - %s at %s (%s): %s\n", x.Code, namedText(x.Component, x.Name), x.Leg, esc(x.Message))
+			fmt.Fprintf(&b, "  - %s at %s (%s): %s\n", x.Code, namedText(x.Component, x.AWSID, x.Name), x.Leg, esc(x.Message))
 			if x.Pos.IsValid() {
 				fmt.Fprintf(&b, "    at %s\n", esc(x.Pos.String()))
 			}
@@ -90,13 +91,20 @@ func (r Result) Text() string {
 // let it through.
 const asIfAllowed = "(continuing as if allowed)"
 
-// namedText renders a component as "id (name)", or "id" without a name,
-// escaped for a terminal.
-func namedText(id model.ID, name string) string {
-	if name == "" {
+// namedText renders a component as "id (name)", "id (aws-id)" or
+// "id (aws-id, name)", or "id" with neither, escaped for a terminal.
+func namedText(id, awsID model.ID, name string) string {
+	var also []string
+	if awsID != "" {
+		also = append(also, termtext.Escape(string(awsID)))
+	}
+	if name != "" {
+		also = append(also, termtext.Escape(name))
+	}
+	if len(also) == 0 {
 		return termtext.Escape(string(id))
 	}
-	return termtext.Escape(string(id)) + " (" + termtext.Escape(name) + ")"
+	return termtext.Escape(string(id)) + " (" + strings.Join(also, ", ") + ")"
 }
 
 // String returns "i-a -> i-b tcp/443".
@@ -135,6 +143,7 @@ type (
 	hopJSON struct {
 		Component model.ID `json:"component"`
 		Name      string   `json:"name,omitempty"`
+		AWSID     model.ID `json:"aws_id,omitempty"`
 		Kind      HopKind  `json:"kind"`
 		Decision  Decision `json:"decision"`
 		Direction string   `json:"direction,omitempty"`
@@ -152,6 +161,7 @@ type (
 		Description string   `json:"description"`
 		Component   model.ID `json:"component"`
 		Name        string   `json:"name,omitempty"`
+		AWSID       model.ID `json:"aws_id,omitempty"`
 		Direction   Leg      `json:"direction"`
 		Rule        string   `json:"rule,omitempty"`
 		Message     string   `json:"message"`
@@ -163,8 +173,8 @@ type (
 
 // MarshalJSON renders the result in the documented JSON form: reachable,
 // verdict, query, forward_path and return_path (hops with component, kind,
-// decision, rule), blockers (code, component, direction, rule, message) and
-// warnings.
+// decision, rule; name and aws_id when the component has them), blockers
+// (code, component, direction, rule, message) and warnings.
 func (r Result) MarshalJSON() ([]byte, error) {
 	eph := r.Query.Ephemeral
 	if eph == (model.PortRange{}) {
@@ -183,10 +193,10 @@ func (r Result) MarshalJSON() ([]byte, error) {
 		out.Error = r.Err.Error()
 	}
 	for _, b := range r.Blockers {
-		out.Blockers = append(out.Blockers, blockerJSON{b.Code, b.Code.Description(), b.Component, b.Name, b.Leg, b.Rule, b.Message, b.Pos.File, b.Pos.Line, b.Pos.Column})
+		out.Blockers = append(out.Blockers, blockerJSON{b.Code, b.Code.Description(), b.Component, b.Name, b.AWSID, b.Leg, b.Rule, b.Message, b.Pos.File, b.Pos.Line, b.Pos.Column})
 	}
 	for _, w := range r.Warnings {
-		out.Warnings = append(out.Warnings, blockerJSON{w.Code, w.Code.Description(), w.Component, w.Name, w.Leg, w.Rule, w.Message, w.Pos.File, w.Pos.Line, w.Pos.Column})
+		out.Warnings = append(out.Warnings, blockerJSON{w.Code, w.Code.Description(), w.Component, w.Name, w.AWSID, w.Leg, w.Rule, w.Message, w.Pos.File, w.Pos.Line, w.Pos.Column})
 	}
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
@@ -200,7 +210,7 @@ func (r Result) MarshalJSON() ([]byte, error) {
 func hopsJSON(hops []Hop) []hopJSON {
 	out := make([]hopJSON, 0, len(hops))
 	for _, h := range hops {
-		j := hopJSON{Component: h.Component, Name: h.Name, Kind: h.Kind, Decision: h.Decision, Direction: h.Direction, Rule: h.Rule,
+		j := hopJSON{Component: h.Component, Name: h.Name, AWSID: h.AWSID, Kind: h.Kind, Decision: h.Decision, Direction: h.Direction, Rule: h.Rule,
 			File: h.Pos.File, Line: h.Pos.Line, Column: h.Pos.Column}
 		if h.Packet != nil {
 			j.Packet = &struct {

@@ -45,32 +45,34 @@ func (s *Solver) componentName(id model.ID) string {
 	return ""
 }
 
-// withNames sets the Name of every hop, blocker and warning whose
-// component has a readable name. Hop slices may share their arrays with
-// other answers of the same query, so changed slices are copies.
+// withNames sets the Name and AWSID of every hop, blocker and warning
+// whose component has a readable name or an AWS id. Hop slices may share
+// their arrays with other answers of the same query, so changed slices
+// are copies.
 func (s *Solver) withNames(r Result) Result {
-	r.Forward = namedCopy(r.Forward, s, func(h *Hop) (model.ID, *string) { return h.Component, &h.Name })
-	r.Return = namedCopy(r.Return, s, func(h *Hop) (model.ID, *string) { return h.Component, &h.Name })
-	r.Blockers = namedCopy(r.Blockers, s, func(b *Blocker) (model.ID, *string) { return b.Component, &b.Name })
-	r.Warnings = namedCopy(r.Warnings, s, func(w *Warning) (model.ID, *string) { return w.Component, &w.Name })
+	r.Forward = namedCopy(r.Forward, s, func(h *Hop) (model.ID, *string, *model.ID) { return h.Component, &h.Name, &h.AWSID })
+	r.Return = namedCopy(r.Return, s, func(h *Hop) (model.ID, *string, *model.ID) { return h.Component, &h.Name, &h.AWSID })
+	r.Blockers = namedCopy(r.Blockers, s, func(b *Blocker) (model.ID, *string, *model.ID) { return b.Component, &b.Name, &b.AWSID })
+	r.Warnings = namedCopy(r.Warnings, s, func(w *Warning) (model.ID, *string, *model.ID) { return w.Component, &w.Name, &w.AWSID })
 	return r
 }
 
-// namedCopy returns xs with the names of their components set, copied
-// when one is; field gives an element's component and its name field.
-func namedCopy[T any](xs []T, s *Solver, field func(*T) (model.ID, *string)) []T {
+// namedCopy returns xs with the names and AWS ids of their components
+// set, copied when one is; field gives an element's component and its
+// name and AWS id fields.
+func namedCopy[T any](xs []T, s *Solver, field func(*T) (model.ID, *string, *model.ID)) []T {
 	var out []T
 	for i := range xs {
-		id, _ := field(&xs[i])
-		n := s.componentName(id)
-		if n == "" {
+		id, _, _ := field(&xs[i])
+		n, aws := s.componentName(id), s.x.AWSID(id)
+		if n == "" && aws == "" {
 			continue
 		}
 		if out == nil {
 			out = slices.Clone(xs)
 		}
-		_, name := field(&out[i])
-		*name = n
+		_, name, awsID := field(&out[i])
+		*name, *awsID = n, aws
 	}
 	if out == nil {
 		return xs

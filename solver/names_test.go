@@ -220,3 +220,76 @@ func TestTextMarksHopsAfterADeny(t *testing.T) {
 	assert.NotContains(t, ok.Text(), "as if allowed", "nothing is marked on a path without a deny")
 	assert.Contains(t, ok.Text(), "\nreturn path:\n")
 }
+
+// awsIDTopology names its resources as Terraform addresses do, with the
+// AWS ids a state knows in aws_id.
+const awsIDTopology = `version: 1
+vpcs:
+  - id: aws_vpc.main
+    aws_id: vpc-0a1
+    region: eu-west-1
+    cidr_blocks: [10.0.0.0/16]
+    subnets:
+      - {id: aws_subnet.app, aws_id: subnet-0app, az: eu-west-1a, cidr_block: 10.0.1.0/24}
+      - {id: aws_subnet.db, az: eu-west-1a, cidr_block: 10.0.2.0/24}
+    route_tables: [{id: aws_route_table.main, aws_id: rtb-0main, main: true}]
+    security_groups:
+      - {id: aws_security_group.app, aws_id: sg-0app, name: app, description: app}
+      - {id: aws_security_group.db, aws_id: sg-0db, name: db, description: db, ingress: [{protocol: tcp, ports: 5432, sources: [aws_security_group.app]}]}
+    instances:
+      - {id: aws_instance.app, aws_id: i-0app, eni: eni-0app, subnet: aws_subnet.app, private_ip: 10.0.1.10, security_groups: [aws_security_group.app]}
+      - {id: aws_instance.db, aws_id: i-0db, name: db-1, subnet: aws_subnet.db, private_ip: 10.0.2.20, security_groups: [aws_security_group.db]}
+      - {id: aws_instance.new, subnet: aws_subnet.db, private_ip: 10.0.2.21}
+`
+
+// TestAWSIDsShownBesideAddresses: a component named otherwise (by a
+// Terraform address) shows its AWS id: "id (aws-id)" or "id (aws-id,
+// name)" in text, aws_id in JSON; a query may name it by its AWS id, and
+// answers as the id does.
+func TestAWSIDsShownBesideAddresses(t *testing.T) {
+	s := load(t, awsIDTopology)
+	r := s.Reach(tcp("i-0app", "i-0db", 5432))
+	require.Equal(t, solver.VerdictReachable, r.Verdict, explain(r))
+	byID := s.Reach(tcp("aws_instance.app", "aws_instance.db", 5432))
+	assert.Equal(t, byID.Forward, r.Forward, "the AWS id walks the id's path")
+	assert.Equal(t, byID.Return, r.Return)
+
+	text := r.Text()
+	assert.Regexp(t, `\n   1\.  instance +aws_instance\.app \(i-0app\) +send +aws_instance\.app sends tcp/5432`, text)
+	assert.Regexp(t, `security-group egress +aws_security_group\.app \(sg-0app, app\) +allow`, text)
+	assert.Regexp(t, `route-table +aws_route_table\.main \(rtb-0main\) +route`, text)
+	assert.Regexp(t, `security-group ingress +aws_security_group\.db \(sg-0db, db\) +allow`, text)
+	assert.Regexp(t, `instance +aws_instance\.db \(i-0db, db-1\) +deliver`, text)
+
+	b, err := json.Marshal(r)
+	require.NoError(t, err)
+	var back struct {
+		Forward []map[string]any `json:"forward_path"`
+		Block   []map[string]any `json:"blockers"`
+	}
+	require.NoError(t, json.Unmarshal(b, &back))
+	assert.Equal(t, "aws_instance.app", back.Forward[0]["component"], "component keeps the id")
+	assert.Equal(t, "i-0app", back.Forward[0]["aws_id"])
+	assert.NotContains(t, back.Forward[0], "name")
+	for _, h := range back.Forward {
+		if h["component"] == "aws_security_group.db" {
+			assert.Equal(t, "sg-0db", h["aws_id"])
+			assert.Equal(t, "db", h["name"])
+		}
+	}
+
+	// Blockers too; a component without an AWS id shows its id alone.
+	blocked := s.Reach(tcp("aws_instance.new", "i-0db", 5432))
+	require.Equal(t, solver.VerdictUnreachable, blocked.Verdict, explain(blocked))
+	assert.Contains(t, blocked.Text(), "  - ENI_SG_RULES_MISMATCH at aws_instance.db (i-0db, db-1) (forward): ")
+	assert.Regexp(t, `\n   1\.  instance +aws_instance\.new +send`, blocked.Text())
+	b, err = json.Marshal(blocked)
+	require.NoError(t, err)
+	var backBlocked struct {
+		Forward []map[string]any `json:"forward_path"`
+		Block   []map[string]any `json:"blockers"`
+	}
+	require.NoError(t, json.Unmarshal(b, &backBlocked))
+	assert.Equal(t, "i-0db", backBlocked.Block[0]["aws_id"])
+	assert.NotContains(t, backBlocked.Forward[0], "aws_id", "no aws_id key for a component without one")
+}

@@ -32,10 +32,11 @@ func (a ServiceAtom) Set() portset.Set { return portset.Ports(a.Protocol, a.Port
 
 // ServiceAtoms returns the model's service atoms, in order: tcp port
 // ranges covering 1-65535, udp ditto, icmp (an echo request), then every
-// other protocol a rule names by number. ICMP types other than echo, and
-// protocols no rule names, are not probed: a rule for "all" passes them
-// exactly when it passes the protocols named here.
-func (s *Solver) ServiceAtoms() []ServiceAtom {
+// other protocol a rule names by number, and those of also. ICMP types
+// other than echo, and protocols no rule names, are not probed: every such
+// protocol gets the verdict of any other (only rules for "all" pass it).
+// Comparing two models, probe the protocols either names (also).
+func (s *Solver) ServiceAtoms(also ...model.Protocol) []ServiceAtom {
 	var out []ServiceAtom
 	for _, p := range []model.Protocol{model.ProtocolTCP, model.ProtocolUDP} {
 		for _, r := range s.portAtoms(p, model.PortRange{First: 1, Last: 65535}) {
@@ -43,15 +44,16 @@ func (s *Solver) ServiceAtoms() []ServiceAtom {
 		}
 	}
 	out = append(out, ServiceAtom{Protocol: model.ProtocolICMP})
-	for _, p := range s.otherProtocols() {
+	for _, p := range s.otherProtocols(also) {
 		out = append(out, ServiceAtom{Protocol: p})
 	}
 	return out
 }
 
 // otherProtocols returns the protocols, other than tcp, udp, icmp, icmpv6
-// and all, that some security group or network ACL rule names, sorted.
-func (s *Solver) otherProtocols() []model.Protocol {
+// and all, that some security group or network ACL rule names, or that
+// also lists, sorted.
+func (s *Solver) otherProtocols(also []model.Protocol) []model.Protocol {
 	seen := map[model.Protocol]bool{}
 	add := func(p model.Protocol) {
 		switch p {
@@ -59,6 +61,9 @@ func (s *Solver) otherProtocols() []model.Protocol {
 			return
 		}
 		seen[p] = true
+	}
+	for _, p := range also {
+		add(p)
 	}
 	for vi := range s.m.VPCs {
 		v := &s.m.VPCs[vi]
@@ -110,7 +115,8 @@ type PortMatrix struct {
 // reaches, sorted, with the flows. A class's pair with itself stands for
 // two different members (and is absent for a class of one member). Every
 // answer is that of Reach on a probe of each service atom (ServiceAtoms)
-// between the classes' members.
+// between the classes' members; also adds protocols to probe (see
+// ServiceAtoms).
 //
 // It runs the engine of Matrix once per protocol (per 64 port atoms of a
 // protocol, when its rules draw more): path walks do not depend on the
@@ -126,8 +132,21 @@ type PortMatrix struct {
 //
 // Cells may share the slices of their sets: a Set is a value, not to be
 // changed in place.
-func (s *Solver) ClassPorts(opts AnalysisOptions) [][]PortCell {
-	atoms := s.ServiceAtoms()
+func (s *Solver) ClassPorts(opts AnalysisOptions, also ...model.Protocol) [][]PortCell {
+	return s.classPorts(opts, nil, also)
+}
+
+// ClassPortsTouching is ClassPorts for the pairs with an end in a class
+// that touched reports (its row and its column); the other rows and cells
+// are left empty. A diff asks it for the classes a change may affect.
+func (s *Solver) ClassPortsTouching(touched func(class int) bool, opts AnalysisOptions, also ...model.Protocol) [][]PortCell {
+	return s.classPorts(opts, touched, also)
+}
+
+// classPorts is ClassPorts, for the pairs with an end in a class touched
+// reports (all, when it is nil).
+func (s *Solver) classPorts(opts AnalysisOptions, touched func(int) bool, also []model.Protocol) [][]PortCell {
+	atoms := s.ServiceAtoms(also...)
 	layout := s.newMatrixLayout()
 	n := len(layout.classes)
 	// Chunks: up to maxEngineAtoms atoms of one protocol, consecutive in
@@ -162,8 +181,9 @@ func (s *Solver) ClassPorts(opts AnalysisOptions) [][]PortCell {
 		flows := map[string]portset.Set{}
 		row := pool.Get().(*[]PortCell)
 		*row = (*row)[:0]
+		rowTouched := touched == nil || touched(a)
 		for b := range n {
-			if a == b && len(layout.classes[a].Members) < 2 {
+			if (a == b && len(layout.classes[a].Members) < 2) || (!rowTouched && !touched(b)) {
 				continue
 			}
 			some := false
@@ -246,20 +266,20 @@ func joinProtocols(x, y portset.Set) portset.Set {
 
 // classPortsByAtom is ClassPorts the plain way: one class matrix per
 // service atom.
-func (s *Solver) classPortsByAtom(opts AnalysisOptions) [][]PortCell {
+func (s *Solver) classPortsByAtom(opts AnalysisOptions, touched func(int) bool, also []model.Protocol) [][]PortCell {
 	n := len(s.classData().classes)
 	sets := make([][]portset.Set, n)
 	for i := range sets {
 		sets[i] = make([]portset.Set, n)
 	}
-	atoms := s.ServiceAtoms()
+	atoms := s.ServiceAtoms(also...)
 	for ai, atom := range atoms {
 		e := s.newMatrixEngine(atom.Query("", ""))
 		reach := e.classMatrix(offsetProgress(opts.Progress, ai*2*n, len(atoms)*2*n))
 		set := atom.Set()
 		for a := range n {
 			for b := range n {
-				if reach[a][b] {
+				if reach[a][b] && (touched == nil || touched(a) || touched(b)) {
 					sets[a][b] = sets[a][b].Union(set)
 				}
 			}

@@ -135,7 +135,7 @@ func BenchmarkPortMatrix480(b *testing.B) {
 		run  func(s *solver.Solver) int
 	}{
 		{"solver.New alone", func(*solver.Solver) int { return 0 }},
-		{"ClassPorts/reference", func(s *solver.Solver) int { return portCells(s.ClassPortsByAtom(solver.AnalysisOptions{})) }},
+		{"ClassPorts/reference", func(s *solver.Solver) int { return portCells(s.ClassPortsByAtom(nil, solver.AnalysisOptions{})) }},
 		{"ClassPorts/fast", func(s *solver.Solver) int { return portCells(s.ClassPorts(solver.AnalysisOptions{})) }},
 		{"PortMatrix/instance", func(s *solver.Solver) int {
 			return portCells(s.PortMatrix(solver.LevelInstance, solver.AnalysisOptions{}).Reach)

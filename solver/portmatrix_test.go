@@ -249,40 +249,49 @@ func TestPortMatrixByBruteForce(t *testing.T) {
 // against the plain way (one single-port class matrix per service atom),
 // cell by cell, on the cases of TestPortMatrixByBruteForce and the
 // oracle's random models of seeds 1..200, as generated and with port
-// denies in their network ACLs.
+// denies in their network ACLs; and ClassPortsTouching, for every other
+// class and with a protocol no rule names (GRE) to probe as well.
 func TestClassPortsEqualsOneMatrixPerAtom(t *testing.T) {
 	cases := portMatrixCases(t, 200)
 	for seed := uint64(1); seed <= 200; seed++ {
 		cases = append(cases, portMatrixCase{fmt.Sprintf("oracle+acl-port-denies/seed=%d", seed), plantACLPortDenies(oracle.Generate(seed))})
 	}
-	for _, c := range cases {
+	odd := func(ci int) bool { return ci%2 == 1 }
+	for i, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			s, err := solver.New(c.m)
 			require.NoError(t, err)
 			classes := s.Classes()
-			want := s.ClassPortsByAtom(solver.AnalysisOptions{})
-			got := s.ClassPorts(solver.AnalysisOptions{})
-			require.Len(t, got, len(want))
-			name := func(ci int) model.ID { return classes[ci].Members[0] }
-			for a := range want {
-				cells := map[int]portset.Set{}
-				for i, cell := range got[a] {
-					require.False(t, cell.Ports.IsEmpty(), "class of %s: an empty cell is listed", name(a))
-					if i > 0 {
-						require.Less(t, got[a][i-1].To, cell.To, "class of %s: cells are not sorted", name(a))
+			compare := func(what string, got, want [][]solver.PortCell) {
+				t.Helper()
+				require.Len(t, got, len(want))
+				name := func(ci int) model.ID { return classes[ci].Members[0] }
+				for a := range want {
+					cells := map[int]portset.Set{}
+					for i, cell := range got[a] {
+						require.False(t, cell.Ports.IsEmpty(), "%s: class of %s: an empty cell is listed", what, name(a))
+						if i > 0 {
+							require.Less(t, got[a][i-1].To, cell.To, "%s: class of %s: cells are not sorted", what, name(a))
+						}
+						cells[cell.To] = cell.Ports
 					}
-					cells[cell.To] = cell.Ports
-				}
-				for _, w := range want[a] {
-					g, ok := cells[w.To]
-					if !ok || !g.Equal(w.Ports) {
-						t.Fatalf("ClassPorts(class of %s -> class of %s) = %v, one matrix per atom says %v", name(a), name(w.To), g, w.Ports)
+					for _, w := range want[a] {
+						g, ok := cells[w.To]
+						if !ok || !g.Equal(w.Ports) {
+							t.Fatalf("%s(class of %s -> class of %s) = %v, one matrix per atom says %v", what, name(a), name(w.To), g, w.Ports)
+						}
+						delete(cells, w.To)
 					}
-					delete(cells, w.To)
+					for to, g := range cells {
+						t.Fatalf("%s(class of %s -> class of %s) = %v, one matrix per atom says none", what, name(a), name(to), g)
+					}
 				}
-				for to, g := range cells {
-					t.Fatalf("ClassPorts(class of %s -> class of %s) = %v, one matrix per atom says none", name(a), name(to), g)
-				}
+			}
+			compare("ClassPorts", s.ClassPorts(solver.AnalysisOptions{}), s.ClassPortsByAtom(nil, solver.AnalysisOptions{}))
+			if i%4 == 0 {
+				gre := model.Protocol(47)
+				compare("ClassPortsTouching", s.ClassPortsTouching(odd, solver.AnalysisOptions{}, gre),
+					s.ClassPortsByAtom(odd, solver.AnalysisOptions{}, gre))
 			}
 		})
 	}

@@ -215,6 +215,13 @@ func (s *Solver) reachQuery(q Query, rec recorder) Result {
 	}
 
 	res.Warnings = dres.warnings
+	if rec.words() && len(s.assumed) > 0 {
+		for _, end := range []string{q.From, q.To} {
+			if x, ok := s.namesAssumed(end); ok {
+				res.Warnings = append(slices.Clip(res.Warnings), x)
+			}
+		}
+	}
 	if len(dres.answers) <= 1 {
 		return s.reach(res, src, dst, pkt, eph, dres.hops, dres.service, rec)
 	}

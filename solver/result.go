@@ -143,7 +143,10 @@ type Hop struct {
 	// Name is the component's readable name (model.Index.Name: a Name
 	// tag, a group or load balancer name), when it has one other than its
 	// id.
-	Name     string
+	Name string
+	// AWSID is the component's id in AWS (model.Index.AWSID), when the
+	// model names it otherwise (by a Terraform address) and knows it.
+	AWSID    model.ID
 	Kind     HopKind
 	Decision Decision
 	// Direction is "ingress" or "egress" for filter hops, else "".
@@ -187,6 +190,8 @@ type Blocker struct {
 	Component model.ID
 	// Name is the component's readable name, as Hop.Name.
 	Name string
+	// AWSID is the component's id in AWS, as Hop.AWSID.
+	AWSID model.ID
 	// Leg is the request (forward) or the response (return).
 	Leg Leg
 	// Rule is the deciding rule or route in words, if any.
@@ -202,7 +207,9 @@ type Warning struct {
 	Code      Code
 	Component model.ID
 	// Name is the component's readable name, as Hop.Name.
-	Name    string
+	Name string
+	// AWSID is the component's id in AWS, as Hop.AWSID.
+	AWSID   model.ID
 	Leg     Leg
 	Rule    string
 	Message string

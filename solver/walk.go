@@ -326,6 +326,7 @@ func (w *walker) route(sn int32) terminal {
 	if w.loops(t.ID) {
 		return w.drop(t.ID, HopRouteTable, "loop", model.Position{})
 	}
+	w.dependsOn(w.pkt.Dst, "the routes of route table", t.ID, decider{table: t})
 	r := t.Lookup(w.pkt.Dst)
 	if r == nil {
 		var pos model.Position
@@ -453,6 +454,12 @@ func (w *walker) checkACL(sn int32, dir sgeval.Direction) {
 		return
 	}
 	acl := si.acl
+	// Inbound rules match the source, outbound rules the destination.
+	matched := w.pkt.Dst
+	if dir == sgeval.Ingress {
+		matched = w.pkt.Src
+	}
+	w.dependsOn(matched, "the rules of network ACL", acl.ID, decider{acl: acl, dir: dir})
 	var v aclVerdict
 	v, w.portBuf = decideACL(acl, dir, w.leg, w.pkt, w.ephemeral, w.portBuf)
 	words := w.words()
@@ -663,6 +670,7 @@ func (w *walker) checkSG(ei int32, dir sgeval.Direction, peer sgeval.Peer, peerE
 // checkSGNote is checkSG with note added to the blocker's message.
 func (w *walker) checkSGNote(ei int32, dir sgeval.Direction, peer sgeval.Peer, peerENI int32, note string) Hop {
 	e := &w.s.enis[ei]
+	w.dependsOn(peer.Addr, "the rules of the security groups of", e.id, decider{groups: e.groups, dir: dir})
 	if len(e.groups) == 0 {
 		// A network load balancer without security groups filters nothing
 		// (S-80).
@@ -1021,6 +1029,7 @@ func (w *walker) throughTGW(att *attInfo, az string) terminal {
 	if w.loops(t.ID) {
 		return w.drop(t.ID, HopTGWRouteTable, "loop", model.Position{})
 	}
+	w.dependsOn(w.pkt.Dst, "the routes of transit gateway route table", t.ID, decider{tgw: t})
 	r := t.Lookup(w.pkt.Dst)
 	if r == nil {
 		tpos := model.Position{}
@@ -1281,6 +1290,7 @@ func (w *walker) checkResponseSG(ei int32, dir sgeval.Direction, peer sgeval.Pee
 	if len(e.groups) == 0 {
 		return w.checkSG(ei, dir, peer, peerENI)
 	}
+	w.dependsOn(peer.Addr, "the rules of the security groups of", e.id, decider{groups: e.groups, dir: dir})
 	d, port := sgeval.CheckRange(e.groups, dir, w.pkt, peer, w.ephemeral)
 	if d.Allowed {
 		h := Hop{Component: d.Group, Kind: HopSecurityGroup, Decision: DecisionAllow, Direction: dir.String()}

@@ -2,6 +2,7 @@ package tfimport
 
 import (
 	"net/netip"
+	"slices"
 
 	"github.com/vpcreach/vpcreach/model"
 )
@@ -82,7 +83,12 @@ func (b *builder) assignAddresses() {
 		used[a] = true
 		next[p.subnet.ID] = a.Next()
 		p.set(a)
-		p.e.warnf(p.key, ErrAssumed, "assumed address %s for %s, unknown until apply (the first free address of subnet %s)", a, p.what, p.subnet.ID)
+		b.assumedAddr(a)
+		why := "unknown until apply"
+		if b.d.kind == KindState {
+			why = "which the state does not hold"
+		}
+		p.e.warnf(p.key, ErrAssumed, "assumed address %s for %s, %s (the first free address of subnet %s)", a, p.what, why, p.subnet.ID)
 	}
 }
 
@@ -122,6 +128,56 @@ func (b *builder) assumePublic(e elem, key, what string) netip.Addr {
 	}
 	b.lastPublic = a
 	b.publics++
+	b.assumedAddr(a)
 	e.warnf(key, ErrAssumed, "assumed public address %s for %s, unknown until apply (from 198.18.0.0/15, a range no real host holds)", a, what)
 	return a
+}
+
+// assumedAddr records an address the importer assumed.
+func (b *builder) assumedAddr(a netip.Addr) {
+	if b.assumed == nil {
+		b.assumed = map[netip.Addr]bool{}
+	}
+	b.assumed[a] = true
+}
+
+// markAssumed lists, in each resource of m, those of its addresses that
+// were assumed (assumed_ips), so that answers that depend on one say so.
+// Assumed addresses are unique in a file: none is one the file holds.
+func (b *builder) markAssumed(m *model.Model) {
+	if len(b.assumed) == 0 {
+		return
+	}
+	of := func(as ...netip.Addr) []netip.Addr {
+		var out []netip.Addr
+		for _, a := range as {
+			if b.assumed[a] && !slices.Contains(out, a) {
+				out = append(out, a)
+			}
+		}
+		return out
+	}
+	iface := func(in *model.Interface) {
+		in.AssumedIPs = of(append([]netip.Addr{in.PrivateIP, in.PublicIP, in.ElasticIP}, in.SecondaryIPs...)...)
+	}
+	for vi := range m.VPCs {
+		v := &m.VPCs[vi]
+		for i := range v.Instances {
+			iface(&v.Instances[i].Interface)
+		}
+		for i := range v.NetworkInterfaces {
+			iface(&v.NetworkInterfaces[i].Interface)
+		}
+		for i := range v.NATGateways {
+			n := &v.NATGateways[i]
+			n.AssumedIPs = of(n.PrivateIP, n.PublicIP)
+		}
+		for i := range v.Endpoints {
+			v.Endpoints[i].AssumedIPs = of(v.Endpoints[i].PrivateIPs...)
+		}
+		for i := range v.LoadBalancers {
+			lb := &v.LoadBalancers[i]
+			lb.AssumedIPs = of(append(slices.Clone(lb.PrivateIPs), lb.PublicIPs...)...)
+		}
+	}
 }

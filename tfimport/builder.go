@@ -52,6 +52,8 @@ type builder struct {
 	pending []pendingAddr
 	// publics counts the public addresses assumed so far.
 	publics int
+	// assumed holds the addresses assumed so far, private and public.
+	assumed map[netip.Addr]bool
 	// primaryENI pairs instances with the interface resource that is
 	// their primary interface (the legacy network_interface form).
 	primaryENI [][2]any
@@ -138,7 +140,10 @@ func (b *builder) build() *model.Model {
 	for _, f := range b.late {
 		f()
 	}
-	return b.assemble()
+	m := b.assemble()
+	b.setAWSIDs(m)
+	b.markAssumed(m)
+	return m
 }
 
 // read lists the resource types this package reads; others are noted as

@@ -19,9 +19,11 @@
 // Resources are named by their Terraform address (aws_instance.app,
 // module.net.aws_subnet.private["a"], aws_subnet.private[0]), whether
 // their AWS ids are known or not, so that both sides of a plan name a
-// resource alike. Import.Aliases maps the AWS ids the file knows to
-// addresses; Import.Resolve and RewriteRefs turn ids used in queries and
-// in other files into addresses. Things AWS creates without a Terraform
+// resource alike. A resource whose AWS id the file knows (a state's, a
+// plan's existing resources) keeps it in its aws_id (model's AWSID), which
+// output shows beside the address and queries may use. Import.Aliases maps
+// the AWS ids the file knows to addresses; Import.Resolve and RewriteRefs
+// turn ids used in queries and in other files into addresses. Things AWS creates without a Terraform
 // resource are named after their owner: a VPC's main route table
 // (ADDRESS.main_route_table) and default security group
 // (ADDRESS.default_security_group) when the file refers to them, a
@@ -37,6 +39,10 @@
 // for_each, the one with the referrer's own key is taken for count.index,
 // each.key and each.value (through the for_each expression), and a
 // constant index says which. A module output is followed into its module.
+// An attribute unknown until apply that the configuration has no
+// expression for is one the provider computes, not one the configuration
+// sets (older AWS providers compute every target attribute of a route,
+// and an Elastic IP's instance): it is not read as set.
 // A reference through a local or a variable cannot be followed in the JSON
 // output: when the module instance holds one resource of the expected type,
 // it is taken, with a warning (ErrUnresolved); a reference that matches
@@ -45,7 +51,9 @@
 // address, a NAT gateway's, an interface endpoint's, a load balancer's
 // nodes) are assumed: the lowest free address of the subnet past the four
 // AWS reserves, never one the file holds, in file order; public addresses
-// come from 198.18.0.0/15. Each assumption is a warning (ErrAssumed).
+// come from 198.18.0.0/15. Each assumption is a warning (ErrAssumed), and
+// the resource lists the address in its assumed_ips, so that an answer
+// that depends on it says so (solver's ASSUMED_ADDRESS).
 //
 // # What AWS means, and how it maps
 //

@@ -41,6 +41,31 @@ func (e elem) unknown(key string) bool {
 	return false
 }
 
+// computed reports whether key is unknown only because the provider
+// computes it: the file holds the resource's configuration, and it has no
+// expression for key (a route's other target attributes, an Elastic IP's
+// instance, in older AWS providers). Nothing in the configuration sets
+// such an attribute.
+func (e elem) computed(key string) bool {
+	if !e.unknown(key) || e.r.cfg == nil {
+		return false
+	}
+	if e.cfg == nil {
+		return e.path == e.r.addr // the resource's own values, without expressions
+	}
+	return e.cfg.get(key) == nil
+}
+
+// given reports whether key holds a value, or will hold one that the
+// configuration sets: a known value, or one unknown until apply that is
+// not computed.
+func (e elem) given(key string) bool {
+	if e.str(key) != "" {
+		return true
+	}
+	return e.unknown(key) && !e.computed(key)
+}
+
 // val returns key's value: the planned value, else (when the whole object
 // is unknown) the configuration's constant.
 func (e elem) val(key string) *jvalue {

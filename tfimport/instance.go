@@ -159,9 +159,9 @@ func (b *builder) buildInstances() {
 		if x == nil {
 			return
 		}
-		if e.str("instance") != "" || e.unknown("instance") {
+		if e.given("instance") {
 			b.associate(e, x, e.ref("instance", "aws_instance"), "instance")
-		} else if e.str("network_interface") != "" || e.unknown("network_interface") {
+		} else if e.given("network_interface") {
 			b.associate(e, x, e.ref("network_interface", "aws_network_interface", "aws_instance"), "network_interface")
 		}
 	})
@@ -176,7 +176,7 @@ func (b *builder) buildInstances() {
 				return
 			}
 		}
-		if e.str("instance_id") != "" || e.unknown("instance_id") {
+		if e.given("instance_id") {
 			b.associate(e, x, e.ref("instance_id", "aws_instance"), "instance_id")
 		} else {
 			b.associate(e, x, e.ref("network_interface_id", "aws_network_interface", "aws_instance"), "network_interface_id")

@@ -73,7 +73,7 @@ func (e elem) refs(key string, types ...string) []ref {
 			unknown = true
 		}
 	}
-	if !unknown {
+	if !unknown || e.computed(key) {
 		return out
 	}
 	cands, why := e.b.follow(e.r, e.cfg.get(key), types)

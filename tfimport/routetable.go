@@ -107,7 +107,7 @@ func (b *builder) route(e elem, v *vpcB, cidrKey, plKey string) (model.Route, bo
 			return r, false
 		}
 		r.Destination.CIDR = p
-	case e.str(plKey) != "" || e.unknown(plKey):
+	case e.given(plKey):
 		pl := e.ref(plKey, "aws_ec2_managed_prefix_list", "aws_prefix_list")
 		if pl.ID == "" {
 			return r, false
@@ -130,13 +130,13 @@ func (b *builder) route(e elem, v *vpcB, cidrKey, plKey string) (model.Route, bo
 		return r, false // the local route is implicit (S-11)
 	}
 	for _, k := range notModelledTargets {
-		if e.str(k) != "" || e.unknown(k) {
+		if e.given(k) {
 			e.warnf(k, ErrNotModelled, "a route to %s is not modelled: it is left out", k)
 			return r, false
 		}
 	}
 	for _, t := range routeTargets {
-		if e.str(t.key) == "" && !e.unknown(t.key) {
+		if !e.given(t.key) {
 			continue
 		}
 		ref := e.ref(t.key, t.types...)

@@ -2,6 +2,7 @@ package tfimport_test
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"strings"
 	"testing"
@@ -154,4 +155,53 @@ func TestSniff(t *testing.T) {
 	assert.False(t, tfimport.IsTerraform("../testdata/seed000-peering-nlb.yaml"))
 	_, err := os.Stat("testdata")
 	assert.False(t, err != nil || tfimport.IsTerraform("testdata"), "a directory is not a plan")
+}
+
+// Resources whose AWS ids the file knows keep them beside their
+// addresses (aws_id), for output: a state's resources, and what AWS
+// creates with a VPC (its default security group), from the VPC's
+// attribute; an id unknown until apply leaves aws_id empty.
+func TestAWSIDsBesideAddresses(t *testing.T) {
+	im, diags := tfimport.Read("testdata/basic-state.json")
+	require.NotNil(t, im, messages(diags))
+	x, _ := model.NewIndex(im.Planned)
+	for addr, want := range map[model.ID]model.ID{
+		"aws_vpc.main": "vpc-0a1", "aws_subnet.app": "subnet-0app", "aws_security_group.db": "sg-0db",
+		"aws_vpc.main.default_security_group": "sg-0def", "aws_instance.app": "i-0app", "aws_instance.db": "i-0db",
+	} {
+		assert.Equal(t, want, x.AWSID(addr), "aws_id of %s", addr)
+	}
+
+	im, diags = tfimport.Read("testdata/basic-plan.json")
+	require.NotNil(t, im, messages(diags))
+	for _, v := range im.Planned.VPCs {
+		assert.Empty(t, v.AWSID, "a new VPC's id is unknown until apply")
+		for _, in := range v.Instances {
+			assert.Empty(t, in.AWSID, "a new instance's id is unknown until apply")
+		}
+	}
+}
+
+// Addresses assumed for values unknown until apply are listed in their
+// resources' assumed_ips, so that answers that depend on them say so;
+// addresses the plan knows are not.
+func TestAssumedAddressesMarked(t *testing.T) {
+	im, diags := tfimport.Read("testdata/basic-plan.json")
+	require.NotNil(t, im, messages(diags))
+	app := findInstance(im.Planned, "aws_instance.app")
+	require.NotNil(t, app)
+	assert.Equal(t, "[10.0.0.5 198.18.0.2]", fmt.Sprint(app.AssumedIPs), "private and public addresses unknown until apply")
+	db := findInstance(im.Planned, "aws_instance.db")
+	require.NotNil(t, db)
+	assert.Empty(t, db.AssumedIPs, "private_ip 10.0.2.10 is in the plan")
+	require.Len(t, im.Planned.VPCs[0].NATGateways, 1)
+	assert.Equal(t, "[10.0.0.4 198.18.0.1]", fmt.Sprint(im.Planned.VPCs[0].NATGateways[0].AssumedIPs), "its private address and its Elastic IP's")
+
+	im, diags = tfimport.Read("testdata/basic-state.json")
+	require.NotNil(t, im, messages(diags))
+	for _, v := range im.Planned.VPCs {
+		for _, in := range v.Instances {
+			assert.Empty(t, in.AssumedIPs, "a state assumes nothing")
+		}
+	}
 }

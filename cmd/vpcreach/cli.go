@@ -33,6 +33,7 @@ func commands() []command {
 		{"exposure", "FILE...", "everything reachable from the internet, by destination and port (exit 1 if any)", runExposure},
 		{"matrix", "FILE... --port N", "which subnets (or instances) reach which (--ports all: with every protocol and port)", runMatrix},
 		{"overlaps", "FILE...", "list overlapping CIDRs and classify how each pair is connected", runOverlaps},
+		{"diff", "OLD NEW | PLAN", "what a change opens and breaks: flows on every port, exposure, expectations (CI: exit 1)", runDiff},
 		{"import", "aws DIR|FILE", "read an AWS snapshot (AWS CLI JSON) and write it as a topology file", runImport},
 		{"import", "terraform FILE", "read a Terraform plan or state (terraform show -json) and write it as a topology file", runImport},
 		{"generate", "--vpcs N --seed S", "write a synthetic enterprise topology (for benchmarks)", runGenerate},

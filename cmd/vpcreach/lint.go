@@ -72,6 +72,9 @@ type findingJSON struct {
 	Column    int    `json:"column"`
 	Path      string `json:"path,omitempty"`
 	Component string `json:"component,omitempty"`
+	// AWSID is the component's id in AWS, when it is named otherwise (by
+	// a Terraform address).
+	AWSID string `json:"aws_id,omitempty"`
 	// Input is the input the finding comes from, with --each.
 	Input string `json:"input,omitempty"`
 }
@@ -257,7 +260,7 @@ func writeLint(out io.Writer, output formatFlag, results []lintResult, rep repor
 		for _, r := range results {
 			for _, f := range r.findings {
 				res.Findings = append(res.Findings, findingJSON{f.Rule, f.Severity.String(), f.Message, f.Pos.File, f.Pos.Line, f.Pos.Column,
-					f.Path, string(f.Component), r.input})
+					f.Path, string(f.Component), string(f.AWSID), r.input})
 			}
 			all = append(all, r.findings...)
 			if each {

@@ -28,10 +28,21 @@ func TestTerraformInputsAndQueries(t *testing.T) {
 	assert.Contains(t, out, "reachable: aws_instance.app -> aws_instance.db tcp/5432")
 	assert.Contains(t, stderr, "the input has 4 warnings (vpcreach validate lists them): values unknown until apply were assumed")
 
-	// A state: the AWS ids it knows are accepted too, the address shown.
+	// A state: the AWS ids it knows are accepted too, the address shown
+	// with the AWS id beside it (text), or under aws_id (JSON).
 	code, out, stderr = runTF("reach", tfdata+"basic-state.json", "--from", "i-0app", "--to", "i-0db", "--port", "5432")
 	assert.Equal(t, exitOK, code, stderr)
 	assert.Contains(t, out, "reachable: aws_instance.app -> aws_instance.db tcp/5432")
+	assert.Regexp(t, `\n   1\.  instance +aws_instance\.app \(i-0app\) +send`, out)
+	assert.Regexp(t, `security-group ingress +aws_security_group\.db \(sg-0db, db\) +allow`, out)
+	code, out, stderr = runTF("reach", tfdata+"basic-state.json", "--from", "i-0app", "--to", "i-0db", "--port", "5432", "--output", "json")
+	assert.Equal(t, exitOK, code, stderr)
+	assert.Contains(t, out, `"component": "aws_instance.app",
+      "aws_id": "i-0app",`)
+	code, out, stderr = runTF("lint", tfdata+"basic-state.json", "--output", "json")
+	assert.Equal(t, exitOK, code, stderr)
+	assert.Contains(t, out, `"component": "aws_vpc.main.default_security_group",
+      "aws_id": "sg-0def"`)
 	code, _, _ = runTF("reach", tfdata+"basic-state.json", "--from", "aws_instance.db", "--to", "aws_instance.app", "--port", "5432")
 	assert.Equal(t, exitFindings, code)
 

@@ -94,3 +94,25 @@ func ExpectationsHold(t TestingT, s *solver.Solver) {
 		t.FailNow()
 	}
 }
+
+// OpensNothing is reachtest.OpensNothing, and stops the test when the
+// change opens a flow, exposes a destination or breaks an expectation.
+func OpensNothing(t TestingT, old, new *solver.Solver) {
+	if h, ok := t.(tHelper); ok {
+		h.Helper()
+	}
+	if !reachtest.OpensNothing(t, old, new) {
+		t.FailNow()
+	}
+}
+
+// ChangesNothing is reachtest.ChangesNothing, and stops the test when the
+// change changes any reachability.
+func ChangesNothing(t TestingT, old, new *solver.Solver) {
+	if h, ok := t.(tHelper); ok {
+		h.Helper()
+	}
+	if !reachtest.ChangesNothing(t, old, new) {
+		t.FailNow()
+	}
+}

@@ -1,0 +1,894 @@
+package diff
+
+import (
+	"cmp"
+	"fmt"
+	"net/netip"
+	"slices"
+	"strings"
+
+	"github.com/vpcreach/vpcreach/model"
+	"github.com/vpcreach/vpcreach/portset"
+	"github.com/vpcreach/vpcreach/solver"
+)
+
+// Report is what a change does to reachability. Its JSON keys are a
+// public contract.
+type Report struct {
+	// Gained and Lost are the flows between interfaces that pass only in
+	// the new network, or only in the old one.
+	Gained []Flow `json:"gained"`
+	Lost   []Flow `json:"lost"`
+	// Changed are flows that pass on both sides along a different path, or
+	// with different warnings.
+	Changed []Flow `json:"changed"`
+	// ExposureGained and ExposureLost are destinations and ports the
+	// internet reaches only in the new network, or only in the old.
+	ExposureGained []Exposure `json:"exposure_gained"`
+	ExposureLost   []Exposure `json:"exposure_lost"`
+	// ExpectationsBroken held on the old network and fail on the new;
+	// ExpectationsFixed the reverse. The expectations of both files are
+	// checked on both sides.
+	ExpectationsBroken []ExpectationChange `json:"expectations_broken"`
+	ExpectationsFixed  []ExpectationChange `json:"expectations_fixed"`
+	// OverlapsAdded and OverlapsRemoved are overlapping address spaces
+	// between connected networks that appear or disappear.
+	OverlapsAdded   []OverlapChange `json:"overlaps_added"`
+	OverlapsRemoved []OverlapChange `json:"overlaps_removed"`
+	// Resources lists every resource added, removed or modified.
+	Resources []Resource `json:"resources"`
+	Summary   Summary    `json:"summary"`
+}
+
+// Summary counts the entries of each section.
+type Summary struct {
+	Gained             int `json:"gained"`
+	Lost               int `json:"lost"`
+	Changed            int `json:"changed"`
+	ExposureGained     int `json:"exposure_gained"`
+	ExposureLost       int `json:"exposure_lost"`
+	ExpectationsBroken int `json:"expectations_broken"`
+	ExpectationsFixed  int `json:"expectations_fixed"`
+	OverlapsAdded      int `json:"overlaps_added"`
+	OverlapsRemoved    int `json:"overlaps_removed"`
+	ResourcesChanged   int `json:"resources_changed"`
+}
+
+// IsEmpty reports whether the change changes no reachability: no flow,
+// exposure, expectation or overlap differs (resources may).
+func (r *Report) IsEmpty() bool {
+	s := r.Summary
+	return s.Gained+s.Lost+s.Changed+s.ExposureGained+s.ExposureLost+s.ExpectationsBroken+
+		s.ExpectationsFixed+s.OverlapsAdded+s.OverlapsRemoved == 0
+}
+
+// Endpoints is one end of a flow: a class of interfaces that every route
+// and rule treats alike on both sides, named by its members; the
+// internet; or an external network.
+type Endpoints struct {
+	// Kind is "interfaces", "internet" or "external-network".
+	Kind string `json:"kind"`
+	// Members are the instances and network interfaces, sorted; or the
+	// external network's id.
+	Members []model.ID `json:"members"`
+	// Subnet and VPC hold them (on the new side, or the old side for
+	// interfaces that are gone); Subnet is empty when they are in several.
+	Subnet model.ID `json:"subnet,omitempty"`
+	VPC    model.ID `json:"vpc"`
+	// Side is "both", "old" (removed in the new network) or "new"
+	// (added).
+	Side string `json:"side"`
+}
+
+// Name returns the endpoints in words: "i-app-1", "i-app-1, i-app-2" (up
+// to three), or "i-app-1 and 3 more in subnet-a" (or in the VPC).
+func (e Endpoints) Name() string {
+	if e.Kind == kindInternet {
+		return "the internet"
+	}
+	if len(e.Members) <= 3 {
+		ids := make([]string, len(e.Members))
+		for i, id := range e.Members {
+			ids[i] = string(id)
+		}
+		return strings.Join(ids, ", ")
+	}
+	where := e.Subnet
+	if where == "" {
+		where = e.VPC
+	}
+	return fmt.Sprintf("%s and %d more in %s", e.Members[0], len(e.Members)-1, where)
+}
+
+// Flow is a set of flows between two classes on one protocol.
+type Flow struct {
+	From     Endpoints `json:"from"`
+	To       Endpoints `json:"to"`
+	Protocol string    `json:"protocol"`
+	// Ports are the destination ports, as ranges ("22,443,8000-8080",
+	// "all"); empty for protocols without ports.
+	Ports string `json:"ports"`
+	// Cause lists the added, removed or modified resources on the flow's
+	// old or new path that made the difference.
+	Cause []Cause `json:"cause"`
+	// Before and After are the paths, for changed flows: the hops in
+	// order, as "kind id".
+	Before []string `json:"before,omitempty"`
+	After  []string `json:"after,omitempty"`
+	// Detail says what changed, for changed flows.
+	Detail string `json:"detail,omitempty"`
+
+	set portset.Set // the flows, for tests
+}
+
+// Cause is a resource change that decides a flow: a rule or route on its
+// path (new side) or among its blockers (old side).
+type Cause struct {
+	Resource model.ID `json:"resource"`
+	Kind     string   `json:"kind"`
+	Change   Change   `json:"change"`
+	// Rule is the deciding rule or route in words, when one is.
+	Rule string `json:"rule,omitempty"`
+	// Side is "new" when the rule or route is on the new side's path,
+	// "old" when it blocked on the old side (or is gone).
+	Side string `json:"side"`
+	// Pos is where it is written; Position the same as "file:line:col".
+	Pos      model.Position `json:"-"`
+	Position string         `json:"position,omitempty"`
+}
+
+// Options tune Compare.
+type Options struct {
+	// Progress, when set, is called from time to time with the work done
+	// and the total.
+	Progress func(done, total int)
+	// NoChanged skips the search for flows whose path changed.
+	NoChanged bool
+}
+
+// Compare builds solvers for two models and compares them.
+func Compare(old, new *model.Model, opts Options) (*Report, error) {
+	so, err := solver.New(old)
+	if err != nil {
+		return nil, fmt.Errorf("old network: %w", err)
+	}
+	sn, err := solver.New(new)
+	if err != nil {
+		return nil, fmt.Errorf("new network: %w", err)
+	}
+	return CompareSolvers(so, sn, opts), nil
+}
+
+// CompareSolvers says what changes from the network of old to that of
+// new: the flows between interfaces on every protocol and port (exactly
+// those whose Reach verdicts differ, found over equivalence classes of
+// both sides refined together, not pair by pair), internet exposure,
+// expectations and overlapping address spaces, each with its cause.
+func CompareSolvers(old, new *solver.Solver, opts Options) *Report {
+	oldRes, newRes := resources(old.Model()), resources(new.Model())
+	c := &comparison{old: newSide(old, "old", oldRes, aliases(oldRes, newRes)), new: newSide(new, "new", newRes, nil)}
+	c.changes = compareResources(c.old.res, c.new.res)
+	c.changeOf = map[model.ID]Resource{}
+	c.renamed = map[model.ID]model.ID{}
+	for _, r := range c.changes {
+		c.changeOf[r.ID] = r
+		if r.RenamedFrom != "" {
+			c.renamed[r.RenamedFrom] = r.ID
+		}
+	}
+	r := &Report{Resources: c.changes}
+	c.flows(r, opts)
+	r.Gained, r.Lost = groupFlows(r.Gained), groupFlows(r.Lost)
+	c.exposure(r)
+	c.expectations(r)
+	c.overlaps(r)
+	for _, p := range []*[]Flow{&r.Gained, &r.Lost, &r.Changed} {
+		if *p == nil {
+			*p = []Flow{}
+		}
+	}
+	if r.ExposureGained == nil {
+		r.ExposureGained = []Exposure{}
+	}
+	if r.ExposureLost == nil {
+		r.ExposureLost = []Exposure{}
+	}
+	if r.ExpectationsBroken == nil {
+		r.ExpectationsBroken = []ExpectationChange{}
+	}
+	if r.ExpectationsFixed == nil {
+		r.ExpectationsFixed = []ExpectationChange{}
+	}
+	if r.OverlapsAdded == nil {
+		r.OverlapsAdded = []OverlapChange{}
+	}
+	if r.OverlapsRemoved == nil {
+		r.OverlapsRemoved = []OverlapChange{}
+	}
+	if r.Resources == nil {
+		r.Resources = []Resource{}
+	}
+	r.Summary = Summary{
+		Gained: len(r.Gained), Lost: len(r.Lost), Changed: len(r.Changed),
+		ExposureGained: len(r.ExposureGained), ExposureLost: len(r.ExposureLost),
+		ExpectationsBroken: len(r.ExpectationsBroken), ExpectationsFixed: len(r.ExpectationsFixed),
+		OverlapsAdded: len(r.OverlapsAdded), OverlapsRemoved: len(r.OverlapsRemoved),
+		ResourcesChanged: len(r.Resources),
+	}
+	return r
+}
+
+// side is one network of the comparison.
+type side struct {
+	name    string
+	s       *solver.Solver
+	res     map[model.ID]resource
+	classes []solver.Class
+	classOf map[model.ID]int // member -> class
+	// owner maps a network interface attached to an instance to the
+	// instance, whose state and removal it follows.
+	owner map[model.ID]model.ID
+	// global maps the side's ids to the ids the comparison uses (the new
+	// side's, for resources both sides hold under different ids); local is
+	// the reverse.
+	global, local map[model.ID]model.ID
+}
+
+// newSide prepares one side. Its resources are named by global ids: those
+// of the new side, through alias for the old side (see aliases).
+func newSide(s *solver.Solver, name string, res map[model.ID]resource, alias map[model.ID]model.ID) *side {
+	sd := &side{name: name, s: s, res: fingerprintAll(res, alias), classes: s.Classes(), classOf: map[model.ID]int{},
+		owner: map[model.ID]model.ID{}, global: alias, local: map[model.ID]model.ID{}}
+	for from, to := range alias {
+		sd.local[to] = from
+	}
+	for _, v := range s.Model().VPCs {
+		for _, ni := range v.NetworkInterfaces {
+			if ni.Instance != "" {
+				sd.owner[sd.id(ni.ID)] = sd.id(ni.Instance)
+			}
+		}
+	}
+	for ci := range sd.classes {
+		c := &sd.classes[ci]
+		for i, id := range c.Members {
+			c.Members[i] = sd.id(id)
+			sd.classOf[c.Members[i]] = ci
+		}
+		slices.Sort(c.Members)
+		c.Subnet, c.VPC = sd.id(c.Subnet), sd.id(c.VPC)
+	}
+	return sd
+}
+
+// id returns the global id of one of the side's resources.
+func (sd *side) id(local model.ID) model.ID {
+	if g, ok := sd.global[local]; ok {
+		return g
+	}
+	return local
+}
+
+// reach answers a query whose ends are global ids on this side, and
+// returns the answer with its components named by global ids.
+func (sd *side) reach(q solver.Query) solver.Result {
+	if l, ok := sd.local[model.ID(q.From)]; ok {
+		q.From = string(l)
+	}
+	if l, ok := sd.local[model.ID(q.To)]; ok {
+		q.To = string(l)
+	}
+	r := sd.s.Reach(q)
+	if len(sd.global) == 0 {
+		return r
+	}
+	name := func(xs []solver.Hop) []solver.Hop {
+		out := slices.Clone(xs)
+		for i := range out {
+			out[i].Component = sd.id(out[i].Component)
+		}
+		return out
+	}
+	r.Forward, r.Return = name(r.Forward), name(r.Return)
+	r.Blockers = slices.Clone(r.Blockers)
+	for i := range r.Blockers {
+		r.Blockers[i].Component = sd.id(r.Blockers[i].Component)
+	}
+	r.Warnings = slices.Clone(r.Warnings)
+	for i := range r.Warnings {
+		r.Warnings[i].Component = sd.id(r.Warnings[i].Component)
+	}
+	return r
+}
+
+// comparison holds the two sides and what differs between their
+// resources.
+type comparison struct {
+	old, new *side
+	changes  []Resource
+	changeOf map[model.ID]Resource
+	// renamed maps the old id of a renamed resource to its new one.
+	renamed map[model.ID]model.ID
+	// touchedSet holds touchedVPCs, once computed.
+	touchedSet map[model.ID]bool
+}
+
+// joint is a class of the two sides refined together: interfaces in the
+// same class on the old side and on the new (-1 where absent).
+type joint struct {
+	members  []model.ID
+	old, new int
+}
+
+// jointClasses refines the classes of both sides together.
+func (c *comparison) jointClasses() []joint {
+	idx := map[[2]int]int{}
+	var out []joint
+	add := func(id model.ID) {
+		o, ok := c.old.classOf[id]
+		if !ok {
+			o = -1
+		}
+		n, ok := c.new.classOf[id]
+		if !ok {
+			n = -1
+		}
+		k := [2]int{o, n}
+		i, ok := idx[k]
+		if !ok {
+			i = len(out)
+			idx[k] = i
+			out = append(out, joint{old: o, new: n})
+		}
+		out[i].members = append(out[i].members, id)
+	}
+	var ids []model.ID
+	for id := range c.old.classOf {
+		ids = append(ids, id)
+	}
+	for id := range c.new.classOf {
+		if _, ok := c.old.classOf[id]; !ok {
+			ids = append(ids, id)
+		}
+	}
+	slices.Sort(ids)
+	for _, id := range ids {
+		add(id)
+	}
+	return out
+}
+
+// Endpoints kinds.
+const (
+	kindInterfaces = "interfaces"
+	kindInternet   = "internet"
+	kindExternal   = "external-network"
+)
+
+// endpoints names joint class j.
+func (c *comparison) endpoints(j joint) Endpoints {
+	e := Endpoints{Kind: kindInterfaces, Members: j.members, Side: "both"}
+	cl := (*solver.Class)(nil)
+	switch {
+	case j.new >= 0:
+		cl = &c.new.classes[j.new]
+		if j.old < 0 {
+			e.Side = "new"
+		}
+	case j.old >= 0:
+		cl = &c.old.classes[j.old]
+		e.Side = "old"
+	}
+	if cl != nil {
+		e.Subnet, e.VPC = cl.Subnet, cl.VPC
+	}
+	return e
+}
+
+// cells returns a side's class port matrix as a map per source class.
+func cells(rows [][]solver.PortCell) []map[int]portset.Set {
+	out := make([]map[int]portset.Set, len(rows))
+	for a, row := range rows {
+		if len(row) == 0 {
+			continue
+		}
+		out[a] = make(map[int]portset.Set, len(row))
+		for _, c := range row {
+			out[a][c.To] = c.Ports
+		}
+	}
+	return out
+}
+
+// flows fills the gained, lost and changed flows.
+func (c *comparison) flows(r *Report, opts Options) {
+	// Each side probes the protocols either side's rules name: one that
+	// only the other names passes where rules for "all" pass.
+	var protocols []model.Protocol
+	for _, sd := range []*side{c.old, c.new} {
+		for _, a := range sd.s.ServiceAtoms() {
+			if !a.Protocol.HasPorts() {
+				protocols = append(protocols, a.Protocol)
+			}
+		}
+	}
+	// Only pairs with an end in a VPC the change touches can differ (see
+	// touchedVPCs).
+	touched := c.touchedVPCs()
+	oldCells := cells(c.old.s.ClassPortsTouching(func(ci int) bool { return touched[c.old.classes[ci].VPC] }, solver.AnalysisOptions{}, protocols...))
+	newCells := cells(c.new.s.ClassPortsTouching(func(ci int) bool { return touched[c.new.classes[ci].VPC] }, solver.AnalysisOptions{}, protocols...))
+	js := c.jointClasses()
+	byOld := map[int][]int{}
+	byNew := map[int][]int{}
+	for i, j := range js {
+		byOld[j.old] = append(byOld[j.old], i)
+		byNew[j.new] = append(byNew[j.new], i)
+	}
+	// set returns the flows from joint class a to joint class b on one
+	// side: the class cell, where a pair of distinct members exists.
+	set := func(cs []map[int]portset.Set, ca, cb int, a, b int) portset.Set {
+		if ca < 0 || cb < 0 || cs[ca] == nil {
+			return portset.Set{}
+		}
+		if a == b && len(js[a].members) < 2 {
+			return portset.Set{}
+		}
+		return cs[ca][cb]
+	}
+	type pair struct{ a, b int }
+	var both []pair
+	for a, ja := range js {
+		cand := map[int]bool{}
+		if ja.old >= 0 {
+			for cb := range oldCells[ja.old] {
+				for _, b := range byOld[cb] {
+					cand[b] = true
+				}
+			}
+		}
+		if ja.new >= 0 {
+			for cb := range newCells[ja.new] {
+				for _, b := range byNew[cb] {
+					cand[b] = true
+				}
+			}
+		}
+		bs := make([]int, 0, len(cand))
+		for b := range cand {
+			bs = append(bs, b)
+		}
+		slices.Sort(bs)
+		for _, b := range bs {
+			jb := js[b]
+			os := set(oldCells, ja.old, jb.old, a, b)
+			ns := set(newCells, ja.new, jb.new, a, b)
+			if gained := ns.Minus(os); !gained.IsEmpty() {
+				r.Gained = append(r.Gained, c.flowEntries(js, a, b, gained, true)...)
+			}
+			if lost := os.Minus(ns); !lost.IsEmpty() {
+				r.Lost = append(r.Lost, c.flowEntries(js, a, b, lost, false)...)
+			}
+			if !os.Intersect(ns).IsEmpty() {
+				both = append(both, pair{a, b})
+			}
+		}
+	}
+	c.outsideFlows(r, js, touched, !opts.NoChanged)
+	if opts.NoChanged {
+		return
+	}
+	for _, p := range both {
+		if !c.touched(js[p.a], touched) && !c.touched(js[p.b], touched) {
+			continue
+		}
+		ja, jb := js[p.a], js[p.b]
+		common := set(oldCells, ja.old, jb.old, p.a, p.b).Intersect(set(newCells, ja.new, jb.new, p.a, p.b))
+		if f, ok := c.changedFlow(js, p.a, p.b, common); ok {
+			r.Changed = append(r.Changed, f)
+		}
+	}
+}
+
+// ends returns the representative query ends of a joint class pair: the
+// first member of each (the second of b's when a is b).
+func ends(js []joint, a, b int) (model.ID, model.ID) {
+	from, to := js[a].members[0], js[b].members[0]
+	if a == b {
+		to = js[b].members[1]
+	}
+	return from, to
+}
+
+// flowEntries splits a set of flows from joint class a to b into one
+// entry per protocol, each with its cause.
+func (c *comparison) flowEntries(js []joint, a, b int, set portset.Set, gained bool) []Flow {
+	from, to := ends(js, a, b)
+	return c.entries(c.endpoints(js[a]), c.endpoints(js[b]), from, to, js[a], js[b], set, gained)
+}
+
+// entries splits a set of flows between two ends (queried as from and
+// to) into one entry per protocol, each with its cause.
+func (c *comparison) entries(fromE, toE Endpoints, from, to model.ID, ja, jb joint, set portset.Set, gained bool) []Flow {
+	var out []Flow
+	for _, p := range set.Protocols() {
+		f := Flow{From: fromE, To: toE, Protocol: p.String(), set: onlyProtocol(set, p)}
+		var port uint16
+		if p.HasPorts() {
+			rs := set.Ranges(p)
+			f.Ports = portset.RangesString(rs)
+			port = rs[0].First
+		}
+		q := solver.Query{From: string(from), To: string(to), Protocol: p, Port: port}
+		f.Cause = c.causes(q, ja, jb, gained)
+		if f.Cause == nil {
+			f.Cause = []Cause{}
+		}
+		out = append(out, f)
+	}
+	return out
+}
+
+// causes finds the resource changes behind a flow that passes on one side
+// only: the changed components on the path where it passes and among the
+// blockers where it does not, and interfaces that exist on one side only.
+func (c *comparison) causes(q solver.Query, ja, jb joint, gained bool) []Cause {
+	var out []Cause
+	at := map[model.ID]int{}
+	var add func(id model.ID, rule, sideName string, pos model.Position)
+	add = func(id model.ID, rule, sideName string, pos model.Position) {
+		for _, sd := range []*side{c.old, c.new} {
+			if o, ok := sd.owner[id]; ok {
+				add(o, "", sd.name, model.Position{})
+			}
+		}
+		ch, ok := c.changeOf[id]
+		if !ok {
+			return
+		}
+		if i, ok := at[id]; ok {
+			// One cause a resource: the first rule or route that names
+			// it wins over a mention without one.
+			if out[i].Rule == "" && rule != "" {
+				out[i].Rule, out[i].Side = rule, sideName
+				if pos.IsValid() {
+					out[i].Pos, out[i].Position = pos, posString(pos)
+				}
+			}
+			return
+		}
+		if !pos.IsValid() {
+			pos = ch.Pos
+		}
+		at[id] = len(out)
+		out = append(out, Cause{Resource: id, Kind: ch.Kind, Change: ch.Change, Rule: rule, Side: sideName, Pos: pos, Position: posString(pos)})
+	}
+	for _, id := range []model.ID{model.ID(q.From), model.ID(q.To)} {
+		add(id, "", c.sideOf(id), model.Position{})
+	}
+	passing, blocked := c.new, c.old
+	if !gained {
+		passing, blocked = c.old, c.new
+	}
+	// The hops the blocked side passes alike are no cause: a cause is a
+	// rule or route on the passing path that the blocked side's walk does
+	// not pass the same way, or a blocker.
+	rb := blocked.reach(q)
+	same := map[string]bool{}
+	if rb.Verdict != solver.VerdictInvalidQuery {
+		for _, hops := range [][]solver.Hop{rb.Forward, rb.Return} {
+			for _, h := range hops {
+				if h.Decision != solver.DecisionDeny && h.Decision != solver.DecisionDrop {
+					same[string(c.renamedTo(h.Component))+"\x00"+hopRule(h)] = true
+				}
+			}
+		}
+		for _, b := range rb.Blockers {
+			add(b.Component, b.Rule, blocked.name, b.Pos)
+		}
+	}
+	rp := passing.reach(q)
+	var onPath []solver.Hop
+	for _, hops := range [][]solver.Hop{rp.Forward, rp.Return} {
+		for _, h := range hops {
+			if _, changed := c.changeOf[h.Component]; changed {
+				onPath = append(onPath, h)
+			}
+			if !same[string(h.Component)+"\x00"+hopRule(h)] {
+				add(h.Component, hopRule(h), passing.name, h.Pos)
+			}
+		}
+	}
+	if len(out) == 0 {
+		// Every changed component passes alike: name them all.
+		for _, h := range onPath {
+			add(h.Component, hopRule(h), passing.name, h.Pos)
+		}
+	}
+	if len(out) == 0 {
+		// No component on either path changed: the difference lies in
+		// what the path depends on (an association, a subnet's table).
+		for _, id := range []model.ID{ja.members[0], jb.members[0]} {
+			for _, sd := range []*side{c.new, c.old} {
+				if ci, ok := sd.classOf[id]; ok {
+					cl := sd.classes[ci]
+					add(cl.Subnet, "", sd.name, model.Position{})
+					add(cl.VPC, "", sd.name, model.Position{})
+				}
+			}
+		}
+	}
+	return out
+}
+
+// renamedTo returns the new id of a renamed resource, else id.
+func (c *comparison) renamedTo(id model.ID) model.ID {
+	if n, ok := c.renamed[id]; ok {
+		return n
+	}
+	return id
+}
+
+// hopRule returns the rule or route that decided a hop, for a cause: that
+// of a filter or a route table; other hops (an interface sending, a
+// gateway forwarding) name no rule.
+func hopRule(h solver.Hop) string {
+	switch h.Kind {
+	case solver.HopSecurityGroup, solver.HopNetworkACL, solver.HopRouteTable, solver.HopTGWRouteTable:
+		return h.Rule
+	}
+	return ""
+}
+
+// sideOf names the side a resource is on: "new" unless it was removed.
+func (c *comparison) sideOf(id model.ID) string {
+	if ch, ok := c.changeOf[id]; ok && ch.Change == Removed {
+		return "old"
+	}
+	return "new"
+}
+
+// signature sums a path up for comparison: its hops (kind, component,
+// decision) and its warnings.
+func signature(r solver.Result) []string { return signatureRenamed(r, nil) }
+
+// signatureRenamed is signature with the components that renamed maps
+// written by their new ids, so that a path through a renamed resource
+// compares equal to the same path through its new name.
+func signatureRenamed(r solver.Result, renamed map[model.ID]model.ID) []string {
+	id := func(x model.ID) model.ID {
+		if n, ok := renamed[x]; ok {
+			return n
+		}
+		return x
+	}
+	var out []string
+	for i, hops := range [][]solver.Hop{r.Forward, r.Return} {
+		for _, h := range hops {
+			out = append(out, fmt.Sprintf("%s %s %s %s", solver.Leg(i+1), h.Kind, id(h.Component), h.Decision))
+		}
+	}
+	for _, w := range r.Warnings {
+		out = append(out, fmt.Sprintf("warning %s %s %s", w.Code, id(w.Component), w.Leg))
+	}
+	return out
+}
+
+// path renders a path's hops, request then response, for a changed flow.
+func path(r solver.Result) []string {
+	var out []string
+	for _, h := range r.Forward {
+		out = append(out, fmt.Sprintf("%s %s", h.Kind, h.Component))
+	}
+	if len(r.Return) > 0 {
+		out = append(out, "(response)")
+	}
+	for _, h := range r.Return {
+		out = append(out, fmt.Sprintf("%s %s", h.Kind, h.Component))
+	}
+	for _, w := range r.Warnings {
+		out = append(out, fmt.Sprintf("warning %s at %s", w.Code, w.Component))
+	}
+	return out
+}
+
+// changedFlow compares the paths of a flow that passes on both sides, on
+// the first protocol and port they share.
+func (c *comparison) changedFlow(js []joint, a, b int, common portset.Set) (Flow, bool) {
+	from, to := ends(js, a, b)
+	return c.changedBetween(c.endpoints(js[a]), c.endpoints(js[b]), from, to, common)
+}
+
+// changedBetween compares the paths between two ends on the first
+// protocol and port of common, where both sides pass.
+func (c *comparison) changedBetween(fromE, toE Endpoints, from, to model.ID, common portset.Set) (Flow, bool) {
+	p := common.Protocols()[0]
+	var port uint16
+	if p.HasPorts() {
+		port = common.Ranges(p)[0].First
+	}
+	q := solver.Query{From: string(from), To: string(to), Protocol: p, Port: port}
+	ro, rn := c.old.reach(q), c.new.reach(q)
+	if slices.Equal(signatureRenamed(ro, c.renamed), signature(rn)) {
+		return Flow{}, false
+	}
+	f := Flow{From: fromE, To: toE, Protocol: p.String(), Before: path(ro), After: path(rn), set: onlyProtocol(common, p)}
+	if p.HasPorts() {
+		f.Ports = portset.RangesString(common.Ranges(p))
+	}
+	f.Detail = changeDetail(ro, rn)
+	seen := map[model.ID]bool{}
+	for i, r := range []solver.Result{rn, ro} {
+		name := []string{"new", "old"}[i]
+		for _, hops := range [][]solver.Hop{r.Forward, r.Return} {
+			for _, h := range hops {
+				if ch, ok := c.changeOf[h.Component]; ok && !seen[h.Component] {
+					seen[h.Component] = true
+					f.Cause = append(f.Cause, Cause{Resource: h.Component, Kind: ch.Kind, Change: ch.Change, Rule: hopRule(h), Side: name,
+						Pos: cmp.Or(h.Pos, ch.Pos), Position: posString(cmp.Or(h.Pos, ch.Pos))})
+				}
+			}
+		}
+	}
+	if f.Cause == nil {
+		f.Cause = []Cause{}
+	}
+	return f, true
+}
+
+// changeDetail says in words how a path changed.
+func changeDetail(ro, rn solver.Result) string {
+	kinds := func(r solver.Result) map[solver.HopKind]bool {
+		m := map[solver.HopKind]bool{}
+		for _, h := range r.Forward {
+			m[h.Kind] = true
+		}
+		return m
+	}
+	ko, kn := kinds(ro), kinds(rn)
+	var via, notVia []string
+	for _, k := range []solver.HopKind{solver.HopNATGateway, solver.HopPeeringConnection, solver.HopTransitGateway,
+		solver.HopInternetGateway, solver.HopGatewayEndpoint, solver.HopInterfaceEndpoint, solver.HopLoadBalancer,
+		solver.HopNetworkInterface, solver.HopVPNGateway} {
+		switch {
+		case kn[k] && !ko[k]:
+			via = append(via, k.String())
+		case ko[k] && !kn[k]:
+			notVia = append(notVia, k.String())
+		}
+	}
+	var parts []string
+	if len(via) > 0 {
+		parts = append(parts, "now via "+strings.Join(via, ", "))
+	}
+	if len(notVia) > 0 {
+		parts = append(parts, "no longer via "+strings.Join(notVia, ", "))
+	}
+	if len(ro.Warnings) != len(rn.Warnings) || !slices.EqualFunc(ro.Warnings, rn.Warnings, func(a, b solver.Warning) bool { return a.Code == b.Code }) {
+		parts = append(parts, fmt.Sprintf("warnings %d -> %d", len(ro.Warnings), len(rn.Warnings)))
+	}
+	if len(parts) == 0 {
+		parts = append(parts, "different hops")
+	}
+	return strings.Join(parts, "; ")
+}
+
+// carriesOthers reports whether a static route of transit gateway g sends
+// addresses outside attachment a's VPC to a.
+func carriesOthers(m *model.Model, a model.TGWAttachment, g model.TransitGateway) bool {
+	var cidrs []netip.Prefix
+	for _, v := range m.VPCs {
+		if v.ID == a.VPC {
+			cidrs = v.CIDRBlocks
+		}
+	}
+	for _, rt := range g.RouteTables {
+		for _, r := range rt.Routes {
+			if r.Attachment != a.ID {
+				continue
+			}
+			d := r.Destination.CIDR
+			if !d.IsValid() {
+				return true // a prefix list: take it as foreign
+			}
+			inside := false
+			for _, c := range cidrs {
+				if c.Bits() <= d.Bits() && c.Contains(d.Addr()) {
+					inside = true
+				}
+			}
+			if !inside {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// touchedVPCs returns the VPCs whose paths a change may alter (see the
+// package documentation): those that hold a changed resource, both ends of
+// a changed peering connection, the VPCs of a transit gateway that changed
+// or that attaches a touched VPC carrying other VPCs' traffic, and every
+// VPC when a prefix list, endpoint service, hosted zone, external network
+// or account changed.
+func (c *comparison) touchedVPCs() map[model.ID]bool {
+	if c.touchedSet != nil {
+		return c.touchedSet
+	}
+	t := map[model.ID]bool{}
+	c.touchedSet = t
+	all := false
+	tgws := map[model.ID]bool{}
+	for _, ch := range c.changes {
+		if ch.VPC != "" {
+			t[ch.VPC] = true
+			continue
+		}
+		switch ch.Kind {
+		case model.KindPeeringConnection.String():
+			for _, sd := range []*side{c.old, c.new} {
+				for _, p := range sd.s.Model().PeeringConnections {
+					if sd.id(p.ID) == ch.ID {
+						t[sd.id(p.Requester)], t[sd.id(p.Accepter)] = true, true
+					}
+				}
+			}
+		case model.KindTransitGateway.String(), model.KindTGWRouteTable.String(), model.KindTGWAttachment.String():
+			tgws[ch.ID] = true
+		default:
+			all = true
+		}
+	}
+	if all {
+		for _, sd := range []*side{c.old, c.new} {
+			for _, v := range sd.s.Model().VPCs {
+				t[sd.id(v.ID)] = true
+			}
+		}
+		return t
+	}
+	// A transit gateway network is touched when the gateway, a route
+	// table or an attachment of it changed, or it attaches a touched VPC
+	// that carries other VPCs' traffic (a static route of the gateway
+	// sends addresses outside the VPC to its attachment: an inspection or
+	// egress VPC); all its VPCs then are. Until nothing more is touched:
+	// one gateway's VPCs may carry another's traffic.
+	for grew := true; grew; {
+		grew = false
+		for _, sd := range []*side{c.old, c.new} {
+			for _, g := range sd.s.Model().TransitGateways {
+				hit := tgws[sd.id(g.ID)]
+				for _, rt := range g.RouteTables {
+					hit = hit || tgws[sd.id(rt.ID)]
+				}
+				transit := map[model.ID]bool{} // attachments static routes send traffic to
+				for _, rt := range g.RouteTables {
+					for _, r := range rt.Routes {
+						if r.Attachment != "" {
+							transit[r.Attachment] = true
+						}
+					}
+				}
+				for _, a := range g.Attachments {
+					hit = hit || tgws[sd.id(a.ID)] || (t[sd.id(a.VPC)] && transit[a.ID] && carriesOthers(sd.s.Model(), a, g))
+				}
+				if !hit {
+					continue
+				}
+				for _, a := range g.Attachments {
+					if v := sd.id(a.VPC); a.VPC != "" && !t[v] {
+						t[v], grew = true, true
+					}
+				}
+			}
+		}
+	}
+	return t
+}
+
+// onlyProtocol returns the flows of set on protocol p.
+func onlyProtocol(set portset.Set, p model.Protocol) portset.Set {
+	if p.HasPorts() {
+		return portset.Ports(p, set.Ranges(p)...)
+	}
+	return portset.Ports(p)
+}

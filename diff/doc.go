@@ -1,0 +1,36 @@
+// Package diff says what a change does to reachability: the flows it
+// opens and breaks between interfaces, on every protocol and port, the
+// paths it reroutes, what it exposes to the internet or hides from it, the
+// expectations it breaks or fixes and the overlapping address spaces it
+// connects, each with the resource change that causes it.
+//
+// Compare (or CompareSolvers) computes the every-port matrix of each side
+// over its equivalence classes (solver.ClassPorts), refines the classes of
+// both sides together (interfaces that are alike on both sides: joint
+// classes, matched by id) and compares the cells of every joint class
+// pair, so a flow is gained exactly when the new side's Reach verdict on
+// some port passes and the old one's does not. Interfaces present on one
+// side only gain or lose all their flows.
+//
+// A cause is found by asking Reach on both sides for a representative
+// pair and port of the entry: the added, removed or modified resources
+// among the blockers on the side where the flow does not pass, and the
+// rules and routes on the path where it does that the other side does not
+// pass alike. Resources are matched by id (a Terraform address where the
+// id is unknown), or through aws_id where one side names a resource by
+// its AWS id and the other by an address (the new side's names are used);
+// a resource whose id changes is a removal and an addition, and the
+// addition names the removed resource it repeats (RenamedFrom).
+//
+// Only the class pairs with an end in a VPC whose paths the change may
+// alter are compared (gained, lost and changed flows, exposure): a VPC
+// that holds a changed resource; both ends of a changed peering
+// connection; every VPC of a transit gateway whose route tables or
+// attachments changed, or that attaches a touched VPC carrying other VPCs'
+// traffic (a static route of the gateway sends addresses outside that VPC
+// to its attachment: an inspection or egress VPC); and every VPC when a
+// prefix list, endpoint service, hosted zone, external network or account
+// changed. Peering is not transitive and a path enters another VPC only
+// through these, so a path between two untouched VPCs is the same on both
+// sides. A randomized test checks this against every pair.
+package diff
