@@ -52,6 +52,9 @@ var solverCalls = []struct {
 	{"Matrix", func(s *solver.Solver) string {
 		return fmt.Sprint(s.Matrix(solver.Query{Protocol: model.ProtocolTCP, Port: 443}, solver.LevelSubnet, solver.AnalysisOptions{}))
 	}},
+	{"PortMatrix", func(s *solver.Solver) string {
+		return fmt.Sprint(s.PortMatrix(solver.LevelInstance, solver.AnalysisOptions{}))
+	}},
 	{"Check", func(s *solver.Solver) string { return fmt.Sprint(s.Check()) }},
 	{"compiled view", func(s *solver.Solver) string {
 		return fmt.Sprint(s.SubnetRouteTable("sn-c-1a").ID, s.SubnetACL("sn-c-1a").ID, groupIDs(s.InterfaceGroups("i-c")))

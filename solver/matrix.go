@@ -14,9 +14,10 @@ import (
 )
 
 // The matrix engine answers "does class a reach class b?" for every pair of
-// classes without walking each pair. A verdict between two interfaces whose
-// path is plain (no translation, no appliance, no service, delivered to the
-// destination interface itself) factors into:
+// classes without walking each pair, for one service atom (Matrix) or for
+// several atoms of one protocol at once (ClassPorts). A verdict between two
+// interfaces whose path is plain (no translation, no appliance, no
+// service, delivered to the destination interface itself) factors into:
 //
 //   - the path: routing both ways, as a path walk (see pathRec) records it:
 //     whether routing blocks, which VPC the packet is delivered in, whether
@@ -26,7 +27,10 @@ import (
 //     routing atoms (see routingAtoms), so one walk per (start key, own
 //     atom, other atom) serves every interface pair alike: a skeleton. The
 //     response's walk is the same kind of walk, from the destination's
-//     subnet, so one table of skeletons serves requests and responses;
+//     subnet, so one table of skeletons serves requests and responses. A
+//     walk depends on the protocol (a NAT gateway or gateway endpoint
+//     carries some protocols only) but not on the port, so one table
+//     serves every port atom of a protocol;
 //   - the network ACLs of the crossed boundaries: those of the two end
 //     subnets are checked per pair, the others are decided in the
 //     skeleton; each check is memoized by (ACL contents, direction, leg,
@@ -37,10 +41,13 @@ import (
 //     security group atom of the peer) and, where the path keeps group
 //     references, a reference part (memoized by the two group sets).
 //
-// Anything else (a skeleton that is not plain, a class whose id does not
-// resolve to its own interface, a packet delivered in another VPC than the
-// destination's) is answered by a verdict-only Reach of the class pair, so
-// the engine's answers are those of point queries.
+// Every port-dependent check answers with the set of the engine's atoms
+// that pass it (see atomsets.go), and a pair's answer is the AND of its
+// checks' sets. Anything else (a skeleton that is not plain, a class whose
+// id does not resolve to its own interface, a packet delivered in another
+// VPC than the destination's) is answered by a verdict-only Reach of the
+// class pair, once per atom, so the engine's answers are those of point
+// queries.
 
 // skel is the skeleton of a path walk from a start key to a routing atom.
 type skel struct {
@@ -67,7 +74,13 @@ const (
 	skelPlain
 )
 
-// Skeleton flags.
+// Skeleton flags. The ACL flags say that some atom passes; their Some
+// twins that some atom does not (the pair then reads which from the memo,
+// or, for the middle crossings, from the row's middle sets). An engine of
+// one atom never sets a Some flag. Nor, today, does a response check: a
+// response is addressed to the ephemeral range whatever the request's
+// port, so the atoms of one protocol pass it alike; the engine does not
+// rely on that.
 const (
 	skRefOK       uint16 = 1 << iota // group references match at the end
 	skEgressRefOK                    // group references match in the source's outbound rules (egressRefs)
@@ -78,6 +91,11 @@ const (
 	skMidRet                         // ... the response
 	skYFwd                           // y's outbound rules pass the request (or y < 0)
 	skYRet                           // ... the response
+	skXFwdSome
+	skXRetSome
+	skMidSome // either middle set is partial: see matrixEngine.midIdx
+	skYFwdSome
+	skYRetSome
 )
 
 // ACL check kinds, for the memo: direction and leg.
@@ -88,33 +106,11 @@ const (
 	aclOutRet
 )
 
-// lazyBits is a table of booleans computed on first use, safe for
-// concurrent use: two bits a cell (0 unknown, 1 false, 2 true). Two
-// goroutines may compute one cell; they compute the same value.
-type lazyBits []atomic.Uint32
-
-func newLazyBits(n int) lazyBits { return make(lazyBits, (n+15)/16) }
-
-func (t lazyBits) load(i int) (val, known bool) {
-	v := (t[i>>4].Load() >> (uint(i&15) * 2)) & 3
-	return v == 2, v != 0
-}
-
-func (t lazyBits) store(i int, val bool) {
-	x := uint32(1)
-	if val {
-		x = 2
-	}
-	t[i>>4].Or(x << (uint(i&15) * 2))
-}
-
-// matrixEngine holds what the matrix needs for one query.
-type matrixEngine struct {
+// matrixLayout is what the matrix engines of one solver share, whatever
+// the protocol and port: the classes, their keys and compact atoms, the
+// skeleton rows, the network ACLs by contents and the group sets.
+type matrixLayout struct {
 	s       *Solver
-	q       Query
-	eph     model.PortRange
-	fwd     sgeval.Packet // the request's service fields
-	ret     sgeval.Packet // the response's
 	classes []Class
 
 	// Per class: the interface of its first member; whether its pairs go
@@ -136,45 +132,91 @@ type matrixEngine struct {
 	rowAddr   []netip.Addr
 	rowCol    []int32
 	grouped   []bool // the row's start key stands for several subnets
-	table     []skel // rows × columns
 
 	// Network ACLs by contents, per subnet.
 	aclClass []int32
 	acls     []*sgeval.ACL
-	aclMemo  lazyBits
 
 	// Security groups.
 	gsGroups [][]*sgeval.SecurityGroup
 	gsRefs   [][]sgeval.GroupRef
 	sgaAddr  []netip.Addr
-	eCIDR    lazyBits // group set × atom: egress to the atom
-	iCIDR    lazyBits // group set × atom: ingress from the atom
-	eRef     lazyBits // group set × group set: egress to the second's refs
-	iRef     lazyBits // group set × group set: ingress from the second's refs
 }
 
-// newMatrixEngine prepares the engine: classes, atoms, keys, memo tables.
-// It does not walk.
+// probe is one service atom of an engine: its query, and the request and
+// response packets as reachQuery and returnWalk build them.
+type probe struct {
+	q        Query
+	fwd, ret sgeval.Packet
+}
+
+// matrixEngine holds what the matrix needs for a list of service atoms of
+// one protocol (their probes, at most maxEngineAtoms), sharing one
+// skeleton table. Its sets of atoms are words: bit k for probe k.
+type matrixEngine struct {
+	*matrixLayout
+	probes []probe
+	eph    model.PortRange
+	full   uint64 // every atom
+	table  []skel // rows × columns
+	// midIdx, for engines of several atoms, gives each skeleton with
+	// skMidSome the index of its middle sets in mids[row]: the request's,
+	// then the response's.
+	midIdx []int32
+	mids   [][]uint64
+
+	aclMemo lazySets // ACL contents × kind × column atom
+	eCIDR   lazySets // group set × atom: egress to the atom
+	iCIDR   lazySets // group set × atom: ingress from the atom
+	eRef    lazySets // group set × group set: egress to the second's refs
+	iRef    lazySets // group set × group set: ingress from the second's refs
+}
+
+// newMatrixEngine prepares an engine for one query. It does not walk.
 func (s *Solver) newMatrixEngine(q Query) *matrixEngine {
-	classes := s.classData().classes
-	m := &matrixEngine{s: s, q: q, classes: classes, eph: q.Ephemeral}
+	return s.newMatrixLayout().engine([]Query{q})
+}
+
+// engine prepares an engine for the service atoms of qs (1 to
+// maxEngineAtoms), which must share their protocol and ephemeral range
+// (qs[0]'s): packets, memo tables. It does not walk.
+func (l *matrixLayout) engine(qs []Query) *matrixEngine {
+	if len(qs) == 0 || len(qs) > maxEngineAtoms {
+		panic(fmt.Sprintf("solver: a matrix engine for %d atoms", len(qs)))
+	}
+	m := &matrixEngine{matrixLayout: l, eph: qs[0].Ephemeral}
 	if m.eph == (model.PortRange{}) {
 		m.eph = DefaultEphemeral()
 	}
-	// The packets, as reachQuery and returnWalk build them.
-	m.fwd = sgeval.Packet{Protocol: q.Protocol, DstPort: q.Port, SrcPort: m.eph.First}
-	if q.Protocol.IsICMP() {
-		m.fwd.ICMPType, m.fwd.ICMPCode = 8, 0
-		if q.ICMP != nil {
-			m.fwd.ICMPType, m.fwd.ICMPCode = int16(max(q.ICMP.Type, 0)), int16(max(q.ICMP.Code, 0))
+	for _, q := range qs {
+		// The packets, as reachQuery and returnWalk build them.
+		p := probe{q: q, fwd: sgeval.Packet{Protocol: q.Protocol, DstPort: q.Port, SrcPort: m.eph.First}}
+		if q.Protocol.IsICMP() {
+			p.fwd.ICMPType, p.fwd.ICMPCode = 8, 0
+			if q.ICMP != nil {
+				p.fwd.ICMPType, p.fwd.ICMPCode = int16(max(q.ICMP.Type, 0)), int16(max(q.ICMP.Code, 0))
+			}
 		}
+		p.ret = p.fwd
+		p.ret.DstPort = m.eph.First
+		if q.Protocol.IsICMP() {
+			p.ret.ICMPType = icmpResponse(p.fwd.ICMPType)
+		}
+		m.probes = append(m.probes, p)
 	}
-	m.ret = m.fwd
-	m.ret.DstPort = m.eph.First
-	if q.Protocol.IsICMP() {
-		m.ret.ICMPType = icmpResponse(m.fwd.ICMPType)
-	}
+	m.full = ^uint64(0) >> (64 - len(qs))
+	nCols := len(l.colAddr)
+	m.aclMemo = newLazySets(len(l.acls)*4*nCols, m.full)
+	nGS, nSGA := len(l.gsGroups), len(l.sgaAddr)
+	m.eCIDR, m.iCIDR = newLazySets(nGS*nSGA, m.full), newLazySets(nGS*nSGA, m.full)
+	m.eRef, m.iRef = newLazySets(nGS*nGS, m.full), newLazySets(nGS*nGS, m.full)
+	return m
+}
 
+// newMatrixLayout prepares what every engine shares: classes, atoms, keys.
+func (s *Solver) newMatrixLayout() *matrixLayout {
+	classes := s.classData().classes
+	m := &matrixLayout{s: s, classes: classes}
 	n := len(classes)
 	m.src = make([]int32, n)
 	m.slow, m.slowSelf, m.running = make([]bool, n), make([]bool, n), make([]bool, n)
@@ -333,11 +375,6 @@ func (s *Solver) newMatrixEngine(q Query) *matrixEngine {
 		}
 		m.aclClass[sn] = c
 	}
-	nCols := len(m.colAddr)
-	m.aclMemo = newLazyBits(len(m.acls) * 4 * nCols)
-	nGS, nSGA := len(m.gsGroups), len(m.sgaAddr)
-	m.eCIDR, m.iCIDR = newLazyBits(nGS*nSGA), newLazyBits(nGS*nSGA)
-	m.eRef, m.iRef = newLazyBits(nGS*nGS), newLazyBits(nGS*nGS)
 	return m
 }
 
@@ -361,10 +398,15 @@ func aclContents(a *model.NetworkACL) string {
 	return b.String()
 }
 
-// buildTable walks one skeleton per row and column, in parallel.
+// buildTable walks one skeleton per row and column, in parallel, with the
+// first atom's packet (a path walk does not depend on the port).
 func (m *matrixEngine) buildTable(progress func(int, int)) {
 	nCols := len(m.colAddr)
 	m.table = make([]skel, len(m.rowSubnet)*nCols)
+	if len(m.probes) > 1 {
+		m.midIdx = make([]int32, len(m.table))
+		m.mids = make([][]uint64, len(m.rowSubnet))
+	}
 	// A walker, its recorder and their buffers, reused from row to row.
 	type pathWalk struct {
 		w   walker
@@ -375,7 +417,7 @@ func (m *matrixEngine) buildTable(progress func(int, int)) {
 	parallel(len(m.rowSubnet), func(r int) {
 		pw := pool.Get().(*pathWalk)
 		for c := range nCols {
-			m.table[r*nCols+c], pw.buf = m.skeleton(&pw.w, &pw.rec, int32(r), int32(c), pw.buf)
+			m.table[r*nCols+c] = m.skeleton(&pw.w, &pw.rec, int32(r), int32(c), &pw.buf)
 		}
 		pool.Put(pw)
 	}, progress)
@@ -383,10 +425,10 @@ func (m *matrixEngine) buildTable(progress func(int, int)) {
 
 // skeleton walks from row r's start to column c's atom and sums the walk
 // up.
-func (m *matrixEngine) skeleton(w *walker, rec *pathRec, r, c int32, buf []sgeval.PortDecision) (skel, []sgeval.PortDecision) {
+func (m *matrixEngine) skeleton(w *walker, rec *pathRec, r, c int32, buf *[]sgeval.PortDecision) skel {
 	s := m.s
 	s0 := m.rowSubnet[r]
-	pkt := m.fwd
+	pkt := m.probes[0].fwd
 	pkt.Src, pkt.Dst = m.rowAddr[r], m.colAddr[c]
 	rec.reset()
 	*w = walker{s: s, leg: LegForward, pkt: pkt, first: pkt, ephemeral: m.eph, srcENI: -1, egressHop: -1,
@@ -395,25 +437,25 @@ func (m *matrixEngine) skeleton(w *walker, rec *pathRec, r, c int32, buf []sgeva
 	fallback := skel{status: skelFallback}
 	switch {
 	case rec.blocked && rec.determined:
-		return skel{status: skelBlocked}, buf
+		return skel{status: skelBlocked}
 	case rec.blocked || rec.notPlain || rec.tainted || term.kind != termENI:
-		return fallback, buf
+		return fallback
 	}
 	e := &s.enis[term.eni]
 	if (e.kind != eniInstance && e.kind != eniNetworkInterface) || e.primary != pkt.Dst {
-		return fallback, buf
+		return fallback
 	}
 	cr := rec.crossings
 	n := len(cr)
 	if n == 0 || cr[0].from != s0 || cr[n-1].to != e.subnet {
-		return fallback, buf
+		return fallback
 	}
 	if m.grouped[r] {
 		// The start subnet must appear only as the first crossing's
 		// origin, where the pair's own start subnet takes its place.
 		for i, x := range cr {
 			if (i > 0 && x.from == s0) || (i < n-1 && x.to == s0) {
-				return fallback, buf
+				return fallback
 			}
 		}
 	}
@@ -426,208 +468,305 @@ func (m *matrixEngine) skeleton(w *walker, rec *pathRec, r, c int32, buf []sgeva
 	}
 	if n == 1 {
 		k.flags |= skLocal
-		return k, buf
+		return k
 	}
 	own := m.rowCol[r]
-	var ok bool
-	test := func(sn int32, kind int, atom int32) bool {
-		ok, buf = m.acl(sn, kind, atom, buf)
-		return ok
+	// flag sets some (and, for a partial set, part too) when subnet sn's
+	// check passes some atom, or sn is outside any subnet.
+	flag := func(sn int32, kind int, atom int32, some, part uint16) {
+		if sn < 0 {
+			k.flags |= some
+			return
+		}
+		switch set := m.aclSet(sn, kind, atom, buf); {
+		case set == m.full:
+			k.flags |= some
+		case set != 0:
+			k.flags |= some | part
+		}
 	}
 	k.x, k.y = cr[0].to, cr[n-1].from
-	if k.x < 0 || test(k.x, aclInFwd, own) {
-		k.flags |= skXFwd
-	}
-	if k.x < 0 || test(k.x, aclInRet, own) {
-		k.flags |= skXRet
-	}
-	if k.y < 0 || test(k.y, aclOutFwd, c) {
-		k.flags |= skYFwd
-	}
-	if k.y < 0 || test(k.y, aclOutRet, c) {
-		k.flags |= skYRet
-	}
-	midFwd, midRet := true, true
+	flag(k.x, aclInFwd, own, skXFwd, skXFwdSome)
+	flag(k.x, aclInRet, own, skXRet, skXRetSome)
+	flag(k.y, aclOutFwd, c, skYFwd, skYFwdSome)
+	flag(k.y, aclOutRet, c, skYRet, skYRetSome)
+	midFwd, midRet := m.full, m.full
 	for _, x := range cr[1 : n-1] {
 		if x.from == x.to {
 			continue
 		}
 		if x.from >= 0 {
-			midFwd = midFwd && test(x.from, aclOutFwd, c)
-			midRet = midRet && test(x.from, aclOutRet, c)
+			if midFwd != 0 {
+				midFwd &= m.aclSet(x.from, aclOutFwd, c, buf)
+			}
+			if midRet != 0 {
+				midRet &= m.aclSet(x.from, aclOutRet, c, buf)
+			}
 		}
 		if x.to >= 0 {
-			midFwd = midFwd && test(x.to, aclInFwd, own)
-			midRet = midRet && test(x.to, aclInRet, own)
+			if midFwd != 0 {
+				midFwd &= m.aclSet(x.to, aclInFwd, own, buf)
+			}
+			if midRet != 0 {
+				midRet &= m.aclSet(x.to, aclInRet, own, buf)
+			}
 		}
 	}
-	if midFwd {
+	if midFwd != 0 {
 		k.flags |= skMidFwd
 	}
-	if midRet {
+	if midRet != 0 {
 		k.flags |= skMidRet
 	}
-	return k, buf
+	if (midFwd != 0 && midFwd != m.full) || (midRet != 0 && midRet != m.full) {
+		// Partial middle sets, kept with the row (this goroutine's).
+		k.flags |= skMidSome
+		kept := m.mids[r]
+		at := -1
+		for i := 0; i < len(kept); i += 2 {
+			if kept[i] == midFwd && kept[i+1] == midRet {
+				at = i
+				break
+			}
+		}
+		if at < 0 {
+			at = len(kept)
+			m.mids[r] = append(kept, midFwd, midRet)
+		}
+		m.midIdx[int(r)*len(m.colAddr)+int(c)] = int32(at)
+	}
+	return k
 }
 
-// acl reports whether subnet sn's network ACL passes a packet of the
-// given kind whose address on the checked side (the source inbound, the
-// destination outbound) lies in column atom's routing atom.
-func (m *matrixEngine) acl(sn int32, kind int, atom int32, buf []sgeval.PortDecision) (bool, []sgeval.PortDecision) {
-	cls := m.aclClass[sn]
-	i := (int(cls)*4+kind)*len(m.colAddr) + int(atom)
-	if v, ok := m.aclMemo.load(i); ok {
-		return v, buf
+// aclSet returns the atoms subnet sn's network ACL passes in a check of
+// the given kind, when the address on the checked side (the source
+// inbound, the destination outbound) lies in column atom's routing atom.
+func (m *matrixEngine) aclSet(sn int32, kind int, atom int32, buf *[]sgeval.PortDecision) uint64 {
+	i := (int(m.aclClass[sn])*4+kind)*len(m.colAddr) + int(atom)
+	if set, ok := m.aclMemo.load(i); ok {
+		return set
 	}
-	pkt, leg, dir := m.fwd, LegForward, sgeval.Ingress
+	return m.fillACL(i, m.aclClass[sn], kind, atom, buf)
+}
+
+// fillACL computes and memoizes cell i of the ACL memo: ACL contents cls,
+// check kind, column atom.
+func (m *matrixEngine) fillACL(i int, cls int32, kind int, atom int32, buf *[]sgeval.PortDecision) uint64 {
+	leg, dir := LegForward, sgeval.Ingress
 	if kind == aclInRet || kind == aclOutRet {
-		pkt, leg = m.ret, LegReturn
+		leg = LegReturn
 	}
 	if kind == aclOutFwd || kind == aclOutRet {
 		dir = sgeval.Egress
 	}
-	pkt.Src, pkt.Dst = m.colAddr[atom], m.colAddr[atom]
-	d, buf := decideACL(m.acls[cls], dir, leg, pkt, m.eph, buf)
-	m.aclMemo.store(i, d.pass)
-	return d.pass, buf
+	var set uint64
+	for k := range m.probes {
+		pkt := m.probes[k].fwd
+		if leg == LegReturn {
+			pkt = m.probes[k].ret
+		}
+		pkt.Src, pkt.Dst = m.colAddr[atom], m.colAddr[atom]
+		var d aclVerdict
+		d, *buf = decideACL(m.acls[cls], dir, leg, pkt, m.eph, *buf)
+		if d.pass {
+			set |= 1 << k
+		}
+	}
+	return m.aclMemo.store(i, set)
 }
 
-// fwdOK reports whether the ACLs let the request through on skeleton f,
-// from subnet sa (atom ca) to subnet sb (atom cb).
-func (m *matrixEngine) fwdOK(f skel, sa, sb, ca, cb int32, buf *[]sgeval.PortDecision) bool {
-	var ok bool
+// midSet returns the request's (ret false) or the response's middle set
+// of the skeleton of row r and column c.
+func (m *matrixEngine) midSet(r, c int32, ret bool) uint64 {
+	at := int(m.midIdx[int(r)*len(m.colAddr)+int(c)])
+	if ret {
+		at++
+	}
+	return m.mids[r][at]
+}
+
+// fwdOK returns the atoms of set whose request the ACLs let through on
+// skeleton f (row fr, column cb), from subnet sa (atom ca) to subnet sb
+// (atom cb).
+func (m *matrixEngine) fwdOK(set uint64, f skel, fr, sa, sb, ca, cb int32, buf *[]sgeval.PortDecision) uint64 {
 	if f.flags&skLocal != 0 {
 		if sa == sb {
-			return true
+			return set
 		}
-		if ok, *buf = m.acl(sa, aclOutFwd, cb, *buf); !ok {
-			return false
+		if set &= m.aclSet(sa, aclOutFwd, cb, buf); set == 0 {
+			return 0
 		}
-		ok, *buf = m.acl(sb, aclInFwd, ca, *buf)
-		return ok
+		return set & m.aclSet(sb, aclInFwd, ca, buf)
 	}
 	if f.flags&skMidFwd == 0 {
-		return false
+		return 0
+	}
+	if f.flags&skMidSome != 0 {
+		if set &= m.midSet(fr, cb, false); set == 0 {
+			return 0
+		}
 	}
 	if f.x != sa {
 		if f.flags&skXFwd == 0 {
-			return false
+			return 0
 		}
-		if ok, *buf = m.acl(sa, aclOutFwd, cb, *buf); !ok {
-			return false
+		if f.flags&skXFwdSome != 0 {
+			set &= m.aclSet(f.x, aclInFwd, ca, buf)
+		}
+		if set == 0 {
+			return 0
+		}
+		if set &= m.aclSet(sa, aclOutFwd, cb, buf); set == 0 {
+			return 0
 		}
 	}
 	if f.y != sb {
 		if f.flags&skYFwd == 0 {
-			return false
+			return 0
 		}
-		if ok, *buf = m.acl(sb, aclInFwd, ca, *buf); !ok {
-			return false
+		if f.flags&skYFwdSome != 0 {
+			set &= m.aclSet(f.y, aclOutFwd, cb, buf)
 		}
+		if set == 0 {
+			return 0
+		}
+		set &= m.aclSet(sb, aclInFwd, ca, buf)
 	}
-	return true
+	return set
 }
 
-// retOK reports whether the ACLs let the response through on skeleton r,
-// from subnet sb (atom cb) back to subnet sa (atom ca).
-func (m *matrixEngine) retOK(r skel, sb, sa, cb, ca int32, buf *[]sgeval.PortDecision) bool {
-	var ok bool
+// retOK returns the atoms of set whose response the ACLs let through on
+// skeleton r (row rr, column ca), from subnet sb (atom cb) back to subnet
+// sa (atom ca).
+func (m *matrixEngine) retOK(set uint64, r skel, rr, sb, sa, cb, ca int32, buf *[]sgeval.PortDecision) uint64 {
 	if r.flags&skLocal != 0 {
 		if sa == sb {
-			return true
+			return set
 		}
-		if ok, *buf = m.acl(sb, aclOutRet, ca, *buf); !ok {
-			return false
+		if set &= m.aclSet(sb, aclOutRet, ca, buf); set == 0 {
+			return 0
 		}
-		ok, *buf = m.acl(sa, aclInRet, cb, *buf)
-		return ok
+		return set & m.aclSet(sa, aclInRet, cb, buf)
 	}
 	if r.flags&skMidRet == 0 {
-		return false
+		return 0
+	}
+	if r.flags&skMidSome != 0 {
+		if set &= m.midSet(rr, ca, true); set == 0 {
+			return 0
+		}
 	}
 	if r.x != sb {
 		if r.flags&skXRet == 0 {
-			return false
+			return 0
 		}
-		if ok, *buf = m.acl(sb, aclOutRet, ca, *buf); !ok {
-			return false
+		if r.flags&skXRetSome != 0 {
+			set &= m.aclSet(r.x, aclInRet, cb, buf)
+		}
+		if set == 0 {
+			return 0
+		}
+		if set &= m.aclSet(sb, aclOutRet, ca, buf); set == 0 {
+			return 0
 		}
 	}
 	if r.y != sa {
 		if r.flags&skYRet == 0 {
-			return false
+			return 0
 		}
-		if ok, *buf = m.acl(sa, aclInRet, cb, *buf); !ok {
-			return false
+		if r.flags&skYRetSome != 0 {
+			set &= m.aclSet(r.y, aclOutRet, ca, buf)
 		}
+		if set == 0 {
+			return 0
+		}
+		set &= m.aclSet(sa, aclInRet, cb, buf)
 	}
-	return true
+	return set
 }
 
-// sgOK reports whether class a's egress and class b's ingress allow the
-// request (S-20..S-23), group references matching when refOK.
-func (m *matrixEngine) sgOK(a, b int32, refOK, egressRefOK bool) bool {
+// sgOK returns the atoms of set that class a's egress and class b's
+// ingress allow (S-20..S-23), group references matching when refOK.
+func (m *matrixEngine) sgOK(set uint64, a, b int32, refOK, egressRefOK bool) uint64 {
 	ga, gb := m.gs[a], m.gs[b]
-	if len(m.gsGroups[ga]) > 0 && !m.cidrOK(m.eCIDR, sgeval.Egress, ga, m.sga[b]) && !(egressRefOK && m.refOK(m.eRef, sgeval.Egress, ga, gb)) {
-		return false
+	if len(m.gsGroups[ga]) > 0 {
+		if set &= m.sgSet(&m.eCIDR, &m.eRef, sgeval.Egress, ga, m.sga[b], gb, egressRefOK); set == 0 {
+			return 0
+		}
 	}
-	if len(m.gsGroups[gb]) > 0 && !m.cidrOK(m.iCIDR, sgeval.Ingress, gb, m.sga[a]) && !(refOK && m.refOK(m.iRef, sgeval.Ingress, gb, ga)) {
-		return false
+	if len(m.gsGroups[gb]) > 0 {
+		set &= m.sgSet(&m.iCIDR, &m.iRef, sgeval.Ingress, gb, m.sga[a], ga, refOK)
 	}
-	return true
+	return set
 }
 
-// cidrOK reports whether group set g allows the packet to (egress) or
-// from (ingress) an address of security group atom atom, by CIDR or prefix
-// list.
-func (m *matrixEngine) cidrOK(t lazyBits, dir sgeval.Direction, g, atom int32) bool {
+// sgSet returns the atoms group set g allows to (egress) or from
+// (ingress) a peer: by CIDR or prefix list, the peer's address lying in
+// security group atom atom (memo cidr), or, when refs, by reference to
+// the peer's group set peer (memo ref).
+func (m *matrixEngine) sgSet(cidr, ref *lazySets, dir sgeval.Direction, g, atom, peer int32, refs bool) uint64 {
 	i := int(g)*len(m.sgaAddr) + int(atom)
-	if v, ok := t.load(i); ok {
-		return v
+	set, ok := cidr.load(i)
+	if !ok {
+		set = m.fillSG(cidr, dir, i, g, sgeval.Peer{Addr: m.sgaAddr[atom]})
 	}
-	v := sgeval.Check(m.gsGroups[g], dir, m.fwd, sgeval.Peer{Addr: m.sgaAddr[atom]}).Allowed
-	t.store(i, v)
-	return v
+	if set == m.full || !refs {
+		return set
+	}
+	i = int(g)*len(m.gsGroups) + int(peer)
+	byRef, ok := ref.load(i)
+	if !ok {
+		byRef = m.fillSG(ref, dir, i, g, sgeval.Peer{Groups: m.gsRefs[peer]})
+	}
+	return set | byRef
 }
 
-// refOK reports whether group set g allows the packet to or from an
-// interface of group set peer, by group reference.
-func (m *matrixEngine) refOK(t lazyBits, dir sgeval.Direction, g, peer int32) bool {
-	i := int(g)*len(m.gsGroups) + int(peer)
-	if v, ok := t.load(i); ok {
-		return v
+// fillSG computes and memoizes cell i of t: the atoms whose request group
+// set g allows to or from peer.
+func (m *matrixEngine) fillSG(t *lazySets, dir sgeval.Direction, i int, g int32, peer sgeval.Peer) uint64 {
+	var set uint64
+	for k := range m.probes {
+		if sgeval.Check(m.gsGroups[g], dir, m.probes[k].fwd, peer).Allowed {
+			set |= 1 << k
+		}
 	}
-	v := sgeval.Check(m.gsGroups[g], dir, m.fwd, sgeval.Peer{Groups: m.gsRefs[peer]}).Allowed
-	t.store(i, v)
-	return v
+	return t.store(i, set)
 }
 
-// reach asks Reach whether class a reaches class b.
-func (m *matrixEngine) reach(a, b int32) bool {
+// reach returns the atoms by which class a reaches class b, asking Reach
+// once per atom.
+func (m *matrixEngine) reach(a, b int32) uint64 {
 	c := &m.classes[b]
 	to := c.Members[0]
 	if a == b {
 		to = c.Members[1]
 	}
-	pq := m.q
-	pq.From, pq.To = string(m.classes[a].Members[0]), string(to)
-	return m.s.reachQuery(pq, verdictRec{}).Reachable()
+	var set uint64
+	for k := range m.probes {
+		pq := m.probes[k].q
+		pq.From, pq.To = string(m.classes[a].Members[0]), string(to)
+		if m.s.reachQuery(pq, verdictRec{}).Reachable() {
+			set |= 1 << k
+		}
+	}
+	return set
 }
 
-// pair answers whether class a reaches class b (b's second member when
-// a == b), exactly as reachQuery would.
-func (m *matrixEngine) pair(a, b int32, buf *[]sgeval.PortDecision) bool {
+// pair returns the atoms by which class a reaches class b (b's second
+// member when a == b), exactly as reachQuery would answer each atom's
+// query.
+func (m *matrixEngine) pair(a, b int32, buf *[]sgeval.PortDecision) uint64 {
 	if m.slow[a] || m.slow[b] || (a == b && m.slowSelf[a]) {
 		return m.reach(a, b)
 	}
 	if !m.running[a] {
-		return false // S-23: it sends nothing
+		return 0 // S-23: it sends nothing
 	}
 	nCols := len(m.colAddr)
 	f := m.table[int(m.row[a])*nCols+int(m.col[b])]
 	switch {
 	case f.status == skelBlocked:
-		return false
+		return 0
 	case f.status == skelFallback:
 		return m.reach(a, b)
 	}
@@ -636,20 +775,27 @@ func (m *matrixEngine) pair(a, b int32, buf *[]sgeval.PortDecision) bool {
 		return m.reach(a, b)
 	}
 	if !m.running[b] {
-		return false
+		return 0
 	}
 	r := m.table[int(m.row[b])*nCols+int(m.col[a])]
 	switch {
 	case r.status == skelBlocked:
-		return false
+		return 0
 	case r.status == skelFallback || r.vpc != m.s.subnets[sa].vpc:
 		return m.reach(a, b)
 	}
-	return m.fwdOK(f, sa, sb, m.col[a], m.col[b], buf) && m.retOK(r, sb, sa, m.col[b], m.col[a], buf) &&
-		m.sgOK(a, b, f.flags&skRefOK != 0, f.flags&skEgressRefOK != 0)
+	set := m.fwdOK(m.full, f, m.row[a], sa, sb, m.col[a], m.col[b], buf)
+	if set == 0 {
+		return 0
+	}
+	if set = m.retOK(set, r, m.row[b], sb, sa, m.col[b], m.col[a], buf); set == 0 {
+		return 0
+	}
+	return m.sgOK(set, a, b, f.flags&skRefOK != 0, f.flags&skEgressRefOK != 0)
 }
 
-// classMatrix answers every pair of classes: reach[a][b].
+// classMatrix answers every pair of classes, for an engine of one atom:
+// reach[a][b].
 func (m *matrixEngine) classMatrix(progress func(int, int)) [][]bool {
 	n := len(m.classes)
 	total := len(m.rowSubnet) + n
@@ -662,7 +808,7 @@ func (m *matrixEngine) classMatrix(progress func(int, int)) [][]bool {
 			if a == b && len(m.classes[a].Members) < 2 {
 				continue
 			}
-			row[b] = m.pair(int32(a), int32(b), &buf)
+			row[b] = m.pair(int32(a), int32(b), &buf) != 0
 		}
 		reach[a] = row
 	}, offsetProgress(progress, len(m.rowSubnet), total))
@@ -679,7 +825,8 @@ func offsetProgress(p func(int, int), offset, total int) func(int, int) {
 
 // subnetMatrix answers, for every pair of subnets (as node indexes of
 // nodeOf), whether some class of the first reaches some class of the
-// second. It returns one bit set of destination nodes per source node.
+// second, on some atom of the engine. It returns one bit set of
+// destination nodes per source node.
 func (m *matrixEngine) subnetMatrix(nodeOf []int, nNodes int, progress func(int, int)) [][]uint64 {
 	s := m.s
 	nCols := len(m.colAddr)
@@ -768,7 +915,7 @@ func (m *matrixEngine) subnetMatrix(nodeOf []int, nNodes int, progress func(int,
 							if a == b && len(m.classes[a].Members) < 2 {
 								continue
 							}
-							if m.pair(a, b, &buf) {
+							if m.pair(a, b, &buf) != 0 {
 								set(src.node, dst.node)
 								break slow
 							}
@@ -776,7 +923,11 @@ func (m *matrixEngine) subnetMatrix(nodeOf []int, nNodes int, progress func(int,
 					}
 					continue
 				}
-				if !m.fwdOK(f, src.sn, dst.sn, src.col, dst.col, &buf) || !m.retOK(r, dst.sn, src.sn, dst.col, src.col, &buf) {
+				path := m.fwdOK(m.full, f, src.row, src.sn, dst.sn, src.col, dst.col, &buf)
+				if path == 0 {
+					continue
+				}
+				if path = m.retOK(path, r, dst.row, dst.sn, src.sn, dst.col, src.col, &buf); path == 0 {
 					continue
 				}
 				refOK, egressRefOK := f.flags&skRefOK != 0, f.flags&skEgressRefOK != 0
@@ -784,13 +935,13 @@ func (m *matrixEngine) subnetMatrix(nodeOf []int, nNodes int, progress func(int,
 				for _, a := range src.run {
 					for _, b := range dst.run {
 						if a == b && (len(m.classes[a].Members) < 2 || m.slowSelf[a]) {
-							if len(m.classes[a].Members) > 1 && m.reach(a, a) {
+							if len(m.classes[a].Members) > 1 && m.reach(a, a) != 0 {
 								set(src.node, dst.node)
 								break plain
 							}
 							continue
 						}
-						if m.sgOK(a, b, refOK, egressRefOK) {
+						if m.sgOK(path, a, b, refOK, egressRefOK) != 0 {
 							set(src.node, dst.node)
 							break plain
 						}
@@ -812,7 +963,7 @@ func (m *matrixEngine) subnetMatrix(nodeOf []int, nNodes int, progress func(int,
 					// slow classes by its source.
 					continue
 				}
-				if m.reach(a, b) {
+				if m.reach(a, b) != 0 {
 					set(int32(nodeOf[a]), int32(nodeOf[b]))
 				}
 			}

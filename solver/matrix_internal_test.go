@@ -7,12 +7,14 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/vpcreach/vpcreach/internal/gen"
+	"github.com/vpcreach/vpcreach/internal/oracle"
 	"github.com/vpcreach/vpcreach/model"
 	"github.com/vpcreach/vpcreach/sgeval"
 )
 
 // TestMatrixEngineAgreesWithReach checks the matrix engine's factored
-// verdict against a verdict-only Reach for every pair of classes, on
+// verdict (for one atom, or the set of atoms for several) against a
+// verdict-only Reach of each atom for every pair of classes, on
 // generated topologies with and without planted overlaps, and that the
 // engine answers most pairs itself (plain or blocked skeletons).
 func TestMatrixEngineAgreesWithReach(t *testing.T) {
@@ -24,13 +26,22 @@ func TestMatrixEngineAgreesWithReach(t *testing.T) {
 		t.Run(fmt.Sprintf("vpcs=%d,seed=%d", o.VPCs, o.Seed), func(t *testing.T) {
 			s, err := New(gen.Generate(o))
 			require.NoError(t, err)
-			for _, q := range []Query{
-				{Protocol: model.ProtocolTCP, Port: 8080},
-				{Protocol: model.ProtocolTCP, Port: 5432, Ephemeral: model.PortRange{First: 32768, Last: 60999}},
-				{Protocol: model.ProtocolICMP},
-				{Protocol: model.ProtocolAll},
+			// Single queries, as Matrix asks them, and every tcp port atom
+			// at once, as ClassPorts does.
+			var tcpAtoms []Query
+			for _, a := range s.ServiceAtoms() {
+				if a.Protocol == model.ProtocolTCP && len(tcpAtoms) < maxEngineAtoms {
+					tcpAtoms = append(tcpAtoms, a.Query("", ""))
+				}
+			}
+			for _, qs := range [][]Query{
+				{{Protocol: model.ProtocolTCP, Port: 8080}},
+				{{Protocol: model.ProtocolTCP, Port: 5432, Ephemeral: model.PortRange{First: 32768, Last: 60999}}},
+				{{Protocol: model.ProtocolICMP}},
+				{{Protocol: model.ProtocolAll}},
+				tcpAtoms,
 			} {
-				e := s.newMatrixEngine(q)
+				e := s.newMatrixLayout().engine(qs)
 				e.buildTable(nil)
 				var buf []sgeval.PortDecision
 				fast := 0
@@ -41,7 +52,7 @@ func TestMatrixEngineAgreesWithReach(t *testing.T) {
 						}
 						got := e.pair(int32(a), int32(b), &buf)
 						want := e.reach(int32(a), int32(b))
-						require.Equal(t, want, got, "%s -> %s %s/%d", e.classes[a].Members[0], e.classes[b].Members[0], q.Protocol, q.Port)
+						require.Equal(t, want, got, "%s -> %s %s/%d (and %d more atoms)", e.classes[a].Members[0], e.classes[b].Members[0], qs[0].Protocol, qs[0].Port, len(qs)-1)
 					}
 				}
 				for _, k := range e.table {
@@ -52,5 +63,47 @@ func TestMatrixEngineAgreesWithReach(t *testing.T) {
 				require.Greater(t, fast*10, len(e.table)*9, "most skeletons are plain or blocked")
 			}
 		})
+	}
+}
+
+// TestSkeletonsDoNotDependOnPort checks what lets ClassPorts share one
+// skeleton table between every port atom of a protocol: a path walk's
+// skeleton (status, delivery VPC, crossings, group references) is the
+// same whichever port the probe asks for. The ACL flags, which do depend
+// on the port, are left out.
+func TestSkeletonsDoNotDependOnPort(t *testing.T) {
+	models := map[string]*model.Model{
+		"generated": gen.Generate(gen.Options{VPCs: 9, Seed: 1, InstancesPerVPC: 6}),
+		"regions":   gen.Generate(gen.Options{VPCs: 12, Seed: 3, InstancesPerVPC: 5, Regions: []string{"eu-west-1", "us-east-1"}}),
+	}
+	for seed := uint64(1); seed <= 60; seed++ {
+		models[fmt.Sprintf("oracle/seed=%d", seed)] = oracle.Generate(seed)
+	}
+	const pathFlags = skRefOK | skEgressRefOK | skLocal
+	for name, m := range models {
+		s, err := New(m)
+		require.NoError(t, err, name)
+		layout := s.newMatrixLayout()
+		atoms := s.ServiceAtoms()
+		for _, p := range []model.Protocol{model.ProtocolTCP, model.ProtocolUDP} {
+			var qs []Query
+			for _, a := range atoms {
+				if a.Protocol == p && len(qs) < maxEngineAtoms {
+					qs = append(qs, a.Query("", ""))
+				}
+			}
+			shared := layout.engine(qs)
+			shared.buildTable(nil)
+			for _, q := range qs[1:] {
+				one := layout.engine([]Query{q})
+				one.buildTable(nil)
+				for i, k := range one.table {
+					g := shared.table[i]
+					if k.status != g.status || k.vpc != g.vpc || k.x != g.x || k.y != g.y || k.flags&pathFlags != g.flags&pathFlags {
+						t.Fatalf("%s: skeleton %d for %s/%d is %+v, for %s/%d %+v", name, i, p, q.Port, k, p, qs[0].Port, g)
+					}
+				}
+			}
+		}
 	}
 }

@@ -1,10 +1,13 @@
 package solver
 
 import (
+	"encoding/binary"
 	"slices"
+	"sync"
 
 	"github.com/vpcreach/vpcreach/model"
 	"github.com/vpcreach/vpcreach/portset"
+	"github.com/vpcreach/vpcreach/sgeval"
 )
 
 // ServiceAtom is one elementary service the model's rules and listeners
@@ -114,15 +117,151 @@ type PortMatrix struct {
 // answer is that of Reach on a probe of each service atom (ServiceAtoms)
 // between the classes' members; also adds protocols to probe (see
 // ServiceAtoms).
+//
+// It runs the engine of Matrix once per protocol (per 64 port atoms of a
+// protocol, when its rules draw more): path walks do not depend on the
+// port, so one table of skeletons serves every port atom, and each
+// network ACL and security group check answers with the set of atoms
+// that pass it, memoized as Matrix memoizes its verdicts; a pair's flows
+// are the intersection of its checks' sets. Pairs the engine does not
+// answer for ask Reach once per atom. The cost is that of a few
+// single-port matrices plus, per memoized check, one evaluation per atom;
+// the engines' skeleton tables (usually three or four: tcp, udp, icmp and
+// the protocols rules name) are held at once, and each pair is answered
+// by all of them in one pass.
+//
+// Cells may share the slices of their sets: a Set is a value, not to be
+// changed in place.
 func (s *Solver) ClassPorts(opts AnalysisOptions, also ...model.Protocol) [][]PortCell {
-	return s.classPortsByAtom(opts, nil, also)
+	return s.classPorts(opts, nil, also)
 }
 
 // ClassPortsTouching is ClassPorts for the pairs with an end in a class
 // that touched reports (its row and its column); the other rows and cells
 // are left empty. A diff asks it for the classes a change may affect.
 func (s *Solver) ClassPortsTouching(touched func(class int) bool, opts AnalysisOptions, also ...model.Protocol) [][]PortCell {
-	return s.classPortsByAtom(opts, touched, also)
+	return s.classPorts(opts, touched, also)
+}
+
+// classPorts is ClassPorts, for the pairs with an end in a class touched
+// reports (all, when it is nil).
+func (s *Solver) classPorts(opts AnalysisOptions, touched func(int) bool, also []model.Protocol) [][]PortCell {
+	atoms := s.ServiceAtoms(also...)
+	layout := s.newMatrixLayout()
+	n := len(layout.classes)
+	// Chunks: up to maxEngineAtoms atoms of one protocol, consecutive in
+	// atoms, each with its engine.
+	var chunks [][]ServiceAtom
+	for i := 0; i < len(atoms); {
+		j := i + 1
+		for j < len(atoms) && j-i < maxEngineAtoms && atoms[j].Protocol == atoms[i].Protocol {
+			j++
+		}
+		chunks = append(chunks, atoms[i:j])
+		i = j
+	}
+	total := len(chunks)*len(layout.rowSubnet) + n
+	engines := make([]*matrixEngine, len(chunks))
+	for ci, ch := range chunks {
+		qs := make([]Query, len(ch))
+		for k, a := range ch {
+			qs[k] = a.Query("", "")
+		}
+		engines[ci] = layout.engine(qs)
+		engines[ci].buildTable(offsetProgress(opts.Progress, ci*len(layout.rowSubnet), total))
+	}
+	out := make([][]PortCell, n)
+	pool := sync.Pool{New: func() any { return new([]PortCell) }}
+	parallel(n, func(a int) {
+		var buf []sgeval.PortDecision
+		sets := make([]uint64, len(engines))
+		key := make([]byte, 0, 8*len(engines))
+		// The flows of each combination of the chunks' sets, computed once
+		// per row.
+		flows := map[string]portset.Set{}
+		row := pool.Get().(*[]PortCell)
+		*row = (*row)[:0]
+		rowTouched := touched == nil || touched(a)
+		for b := range n {
+			if (a == b && len(layout.classes[a].Members) < 2) || (!rowTouched && !touched(b)) {
+				continue
+			}
+			some := false
+			for ci, e := range engines {
+				sets[ci] = e.pair(int32(a), int32(b), &buf)
+				some = some || sets[ci] != 0
+			}
+			if !some {
+				continue
+			}
+			key = key[:0]
+			for _, x := range sets {
+				key = binary.LittleEndian.AppendUint64(key, x)
+			}
+			set, ok := flows[string(key)]
+			if !ok {
+				set = chunksFlows(chunks, sets)
+				flows[string(key)] = set
+			}
+			*row = append(*row, PortCell{To: b, Ports: set})
+		}
+		if len(*row) > 0 {
+			out[a] = slices.Clone(*row)
+		}
+		pool.Put(row)
+	}, offsetProgress(opts.Progress, len(chunks)*len(layout.rowSubnet), total))
+	return out
+}
+
+// chunksFlows returns the flows of the atoms of each chunk whose bits are
+// set in the chunk's set.
+func chunksFlows(chunks [][]ServiceAtom, sets []uint64) portset.Set {
+	var out portset.Set
+	for ci, set := range sets {
+		if set == 0 {
+			continue
+		}
+		f := atomsFlows(chunks[ci], set)
+		if ci > 0 && chunks[ci-1][0].Protocol == chunks[ci][0].Protocol {
+			out = out.Union(f) // the same protocol, more ports
+		} else {
+			out = joinProtocols(out, f)
+		}
+	}
+	return out
+}
+
+// atomsFlows returns the flows of the atoms of one protocol whose bits
+// are set.
+func atomsFlows(atoms []ServiceAtom, set uint64) portset.Set {
+	var rs []model.PortRange
+	for k, a := range atoms {
+		if set&(1<<k) == 0 {
+			continue
+		}
+		if n := len(rs); n > 0 && uint32(rs[n-1].Last)+1 == uint32(a.Ports.First) {
+			rs[n-1].Last = a.Ports.Last
+			continue
+		}
+		rs = append(rs, a.Ports)
+	}
+	return portset.Ports(atoms[0].Protocol, rs...)
+}
+
+// joinProtocols returns the union of two sets of different protocols,
+// the second's protocols after the first's.
+func joinProtocols(x, y portset.Set) portset.Set {
+	if len(x.TCP) == 0 {
+		x.TCP = y.TCP
+	}
+	if len(x.UDP) == 0 {
+		x.UDP = y.UDP
+	}
+	x.ICMP = x.ICMP || y.ICMP
+	if len(y.Other) > 0 {
+		x.Other = append(slices.Clip(x.Other), y.Other...)
+	}
+	return x
 }
 
 // classPortsByAtom is ClassPorts the plain way: one class matrix per
@@ -184,19 +323,45 @@ func (s *Solver) PortMatrix(level MatrixLevel, opts AnalysisOptions) PortMatrix 
 		}
 	}
 	m.Reach = make([][]PortCell, len(m.Nodes))
-	cells := make([]map[int]portset.Set, len(m.Nodes))
-	for a, row := range s.ClassPorts(opts) {
-		for _, c := range row {
+	classPorts := s.ClassPorts(opts)
+	if level == LevelInstance {
+		// Every instance is in one class: each cell is one class pair's.
+		for a, row := range classPorts {
+			n := 0
+			for _, c := range row {
+				n += len(classNodes[c.To])
+			}
 			for _, x := range classNodes[a] {
-				for _, y := range classNodes[c.To] {
-					if x == y && level == LevelInstance {
-						continue
+				m.Reach[x] = make([]PortCell, 0, n)
+			}
+		}
+		for a, row := range classPorts {
+			for _, c := range row {
+				for _, x := range classNodes[a] {
+					for _, y := range classNodes[c.To] {
+						if x != y {
+							m.Reach[x] = append(m.Reach[x], PortCell{To: y, Ports: c.Ports})
+						}
 					}
-					if cells[x] == nil {
-						cells[x] = map[int]portset.Set{}
-					}
-					cells[x][y] = cells[x][y].Union(c.Ports)
 				}
+			}
+		}
+		for x := range m.Reach {
+			slices.SortFunc(m.Reach[x], func(a, b PortCell) int { return a.To - b.To })
+		}
+		return m
+	}
+	cells := make([]map[int]portset.Set, len(m.Nodes))
+	for a, row := range classPorts {
+		for _, c := range row {
+			x, y := classNodes[a][0], classNodes[c.To][0]
+			if cells[x] == nil {
+				cells[x] = map[int]portset.Set{}
+			}
+			if old, ok := cells[x][y]; ok {
+				cells[x][y] = old.Union(c.Ports)
+			} else {
+				cells[x][y] = c.Ports
 			}
 		}
 	}

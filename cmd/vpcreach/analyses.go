@@ -1,6 +1,9 @@
 package main
 
 import (
+	"bufio"
+	"bytes"
+	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
@@ -11,6 +14,7 @@ import (
 	"time"
 
 	"github.com/vpcreach/vpcreach/model"
+	"github.com/vpcreach/vpcreach/portset"
 	"github.com/vpcreach/vpcreach/solver"
 )
 
@@ -305,14 +309,26 @@ func exposedFrom(p solver.ExposedPorts) string {
 
 func runMatrix(args []string, out, errOut io.Writer) int {
 	var output outputFlag
-	fs := newFlags("matrix", "FILE... --port N", out, errOut, &output)
+	fs := newFlags("matrix", "FILE... --port N | --ports all", out, errOut, &output)
 	proto, port := protocolFlags(fs)
+	ports := fs.String("ports", "", "`all`: every protocol and port at once, each pair with the flows that pass (instead of --protocol and --port)")
 	level := fs.String("level", "subnet", "the `level`: subnet or instance")
 	withCost, prices := addMatrixCost(fs)
 	prof := addProfiling(fs)
 	files, fromAWS, code, ok := parseInputs(fs, args)
 	if !ok {
 		return code
+	}
+	allPorts := given(fs, "ports")
+	if allPorts && *ports != "all" {
+		fmt.Fprintf(errOut, "vpcreach matrix: --ports takes all (every protocol and port), not %q; for one port, give --port\n", *ports)
+		return exitInvalid
+	}
+	for _, name := range []string{"port", "protocol"} {
+		if allPorts && given(fs, name) {
+			fmt.Fprintf(errOut, "vpcreach matrix: --%s and --ports all exclude each other: --ports all answers for every protocol and port\n", name)
+			return exitInvalid
+		}
 	}
 	lv := solver.LevelSubnet
 	switch *level {
@@ -327,8 +343,8 @@ func runMatrix(args []string, out, errOut io.Writer) int {
 		fmt.Fprintf(errOut, "vpcreach matrix: %s\n", err)
 		return exitInvalid
 	}
-	if proto.p.HasPorts() && port.port == 0 {
-		fmt.Fprintf(errOut, "vpcreach matrix: %s needs --port\n", proto.p)
+	if proto.p.HasPorts() && port.port == 0 && !allPorts {
+		fmt.Fprintf(errOut, "vpcreach matrix: %s needs --port (or --ports all)\n", proto.p)
 		return exitInvalid
 	}
 	inputs := append(append([]string(nil), files...), fromAWS...)
@@ -345,6 +361,12 @@ func runMatrix(args []string, out, errOut io.Writer) int {
 		return code
 	}
 	prog, clear := progress(errOut, "matrix")
+	if allPorts {
+		pm := s.PortMatrix(lv, solver.AnalysisOptions{Progress: prog})
+		clear()
+		writePortMatrix(out, pm, output == "json")
+		return exitOK
+	}
 	m := s.Matrix(solver.Query{Protocol: proto.p, Port: port.port}, lv, solver.AnalysisOptions{Progress: prog})
 	clear()
 	if *withCost {
@@ -375,4 +397,102 @@ func runMatrix(args []string, out, errOut io.Writer) int {
 		fmt.Fprintf(out, "%s -> %s\n", safe(string(m.Nodes[i])), orNone(idsText(dsts)))
 	}
 	return exitOK
+}
+
+// writePortMatrix writes the every-port matrix: in text, a line per
+// reaching pair with its flows ("a -> b: tcp 22,443; udp 53"), and
+// "a -> none" for a node that reaches nothing; in JSON, the nodes each
+// reaches (as for one port) and a cell per reaching pair with its flows,
+// as a port set and as text. Nodes and pairs come in the matrix's order.
+// Both are written as they go (an instance matrix can have millions of
+// cells), the JSON exactly as writeJSON would indent it.
+func writePortMatrix(out io.Writer, pm solver.PortMatrix, asJSON bool) {
+	w := bufio.NewWriter(out)
+	defer w.Flush()
+	if !asJSON {
+		// Node names, and the flows of a run of equal sets, written once.
+		names := make([]string, len(pm.Nodes))
+		for i, id := range pm.Nodes {
+			names[i] = safe(string(id))
+		}
+		var last portset.Set
+		text := ""
+		for i, row := range pm.Reach {
+			if len(row) == 0 {
+				fmt.Fprintf(w, "%s -> none\n", names[i])
+			}
+			for _, c := range row {
+				if text == "" || !c.Ports.Equal(last) {
+					last, text = c.Ports, c.Ports.String()
+				}
+				w.WriteString(names[i])
+				w.WriteString(" -> ")
+				w.WriteString(names[c.To])
+				w.WriteString(": ")
+				w.WriteString(text)
+				w.WriteByte('\n')
+			}
+		}
+		return
+	}
+	head := struct {
+		Level    string                `json:"level"`
+		Protocol string                `json:"protocol"`
+		Ports    string                `json:"ports"`
+		Reach    map[string][]model.ID `json:"reach"`
+	}{Level: pm.Level.String(), Protocol: model.ProtocolAll.String(), Ports: "all", Reach: map[string][]model.ID{}}
+	for i, row := range pm.Reach {
+		dsts := make([]model.ID, len(row))
+		for k, c := range row {
+			dsts[k] = pm.Nodes[c.To]
+		}
+		head.Reach[string(pm.Nodes[i])] = dsts
+	}
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	_ = enc.Encode(head)
+	// Leave the object open ("\n}\n" off) for the cells.
+	w.Write(bytes.TrimSuffix(buf.Bytes(), []byte("\n}\n")))
+	w.WriteString(",\n  \"cells\": [")
+	// Each cell as enc would indent it; node names, and the flows of a run
+	// of equal sets, encoded once.
+	quote := func(v any, prefix string) []byte {
+		buf.Reset()
+		enc.SetIndent(prefix, "  ")
+		_ = enc.Encode(v)
+		return bytes.Clone(bytes.TrimSuffix(buf.Bytes(), []byte("\n")))
+	}
+	names := make([][]byte, len(pm.Nodes))
+	for i, id := range pm.Nodes {
+		names[i] = quote(id, "")
+	}
+	var last portset.Set
+	var ports, text []byte
+	n := 0
+	for i, row := range pm.Reach {
+		for _, c := range row {
+			if ports == nil || !c.Ports.Equal(last) {
+				last, ports, text = c.Ports, quote(c.Ports, "      "), quote(c.Ports.String(), "")
+			}
+			if n > 0 {
+				w.WriteByte(',')
+			}
+			w.WriteString("\n    {\n      \"from\": ")
+			w.Write(names[i])
+			w.WriteString(",\n      \"to\": ")
+			w.Write(names[c.To])
+			w.WriteString(",\n      \"ports\": ")
+			w.Write(ports)
+			w.WriteString(",\n      \"text\": ")
+			w.Write(text)
+			w.WriteString("\n    }")
+			n++
+		}
+	}
+	if n > 0 {
+		w.WriteString("\n  ")
+	}
+	w.WriteString("]\n}\n")
 }

@@ -31,7 +31,7 @@ func commands() []command {
 		{"lint", "FILE...", "flag risky, broken or wasteful choices (CI: exit 1 on findings)", runLint},
 		{"who-can-reach", "FILE... --to X", "every source that reaches X: instances by class, internet and external ranges", runWhoCanReach},
 		{"exposure", "FILE...", "everything reachable from the internet, by destination and port (exit 1 if any)", runExposure},
-		{"matrix", "FILE... --port N", "which subnets (or instances) reach which", runMatrix},
+		{"matrix", "FILE... --port N", "which subnets (or instances) reach which (--ports all: with every protocol and port)", runMatrix},
 		{"overlaps", "FILE...", "list overlapping CIDRs and classify how each pair is connected", runOverlaps},
 		{"draw", "FILE...", "a picture of the topology: Mermaid (GitHub renders it) or Graphviz DOT", runDraw},
 		{"diff", "OLD NEW | PLAN", "what a change opens and breaks: flows on every port, exposure, expectations (CI: exit 1)", runDiff},

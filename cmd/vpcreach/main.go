@@ -11,7 +11,7 @@
 //	vpcreach lint FILE...                    flag risky, broken or wasteful choices
 //	vpcreach who-can-reach FILE... --to X    every source that reaches X
 //	vpcreach exposure FILE...                everything reachable from the internet
-//	vpcreach matrix FILE... --port N         which subnets (or instances) reach which
+//	vpcreach matrix FILE... --port N         which subnets (or instances) reach which (--ports all: every port)
 //	vpcreach overlaps FILE...                overlapping CIDRs and how they are connected
 //	vpcreach draw FILE...                    a picture of the topology (Mermaid or Graphviz DOT)
 //	vpcreach import aws DIR|FILE             an AWS snapshot as a topology file
