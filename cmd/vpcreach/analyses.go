@@ -324,6 +324,10 @@ func runMatrix(args []string, out, errOut io.Writer) int {
 		fmt.Fprintf(errOut, "vpcreach matrix: --ports takes all (every protocol and port), not %q; for one port, give --port\n", *ports)
 		return exitInvalid
 	}
+	if allPorts && *withCost {
+		fmt.Fprintln(errOut, "vpcreach matrix: --cost prices the paths of one port: give --port N with it, not --ports all")
+		return exitInvalid
+	}
 	for _, name := range []string{"port", "protocol"} {
 		if allPorts && given(fs, name) {
 			fmt.Fprintf(errOut, "vpcreach matrix: --%s and --ports all exclude each other: --ports all answers for every protocol and port\n", name)

@@ -45,6 +45,8 @@ func TestMatrixAllPortsRefusesOnePort(t *testing.T) {
 			"vpcreach matrix: --protocol and --ports all exclude each other: --ports all answers for every protocol and port\n"},
 		{"ports not all", []string{"matrix", net000, "--ports", "22,443"},
 			"vpcreach matrix: --ports takes all (every protocol and port), not \"22,443\"; for one port, give --port\n"},
+		{"cost and ports all", []string{"matrix", net000, "--ports", "all", "--cost"},
+			"vpcreach matrix: --cost prices the paths of one port: give --port N with it, not --ports all\n"},
 		{"neither", []string{"matrix", net000},
 			"vpcreach matrix: tcp needs --port (or --ports all)\n"},
 	} {
