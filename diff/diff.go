@@ -4,8 +4,11 @@ import (
 	"cmp"
 	"fmt"
 	"net/netip"
+	"runtime"
 	"slices"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	"github.com/vpcreach/vpcreach/model"
 	"github.com/vpcreach/vpcreach/portset"
@@ -473,20 +476,64 @@ func (c *comparison) flows(r *Report, opts Options) {
 			}
 		}
 	}
-	c.outsideFlows(r, js, touched, !opts.NoChanged)
-	if opts.NoChanged {
+	c.outsideFlows(r, js, touched, !opts.NoChanged && !c.onlyGroupsChanged())
+	if opts.NoChanged || c.onlyGroupsChanged() {
 		return
 	}
+	var todo []pair
 	for _, p := range both {
-		if !c.touched(js[p.a], touched) && !c.touched(js[p.b], touched) {
-			continue
+		if c.touched(js[p.a], touched) || c.touched(js[p.b], touched) {
+			todo = append(todo, p)
 		}
+	}
+	found := make([]*Flow, len(todo))
+	inParallel(len(todo), func(i int) {
+		p := todo[i]
 		ja, jb := js[p.a], js[p.b]
 		common := set(oldCells, ja.old, jb.old, p.a, p.b).Intersect(set(newCells, ja.new, jb.new, p.a, p.b))
 		if f, ok := c.changedFlow(js, p.a, p.b, common); ok {
-			r.Changed = append(r.Changed, f)
+			found[i] = &f
+		}
+	})
+	for _, f := range found {
+		if f != nil {
+			r.Changed = append(r.Changed, *f)
 		}
 	}
+}
+
+// onlyGroupsChanged reports whether every changed resource is a security
+// group: its rules decide whether a flow passes, never which way it goes,
+// so a flow that passes on both sides passes along the same hops (see
+// signature) with the same warnings.
+func (c *comparison) onlyGroupsChanged() bool {
+	for _, ch := range c.changes {
+		if ch.Kind != model.KindSecurityGroup.String() {
+			return false
+		}
+	}
+	return true
+}
+
+// inParallel runs f(i) for i in [0, n) on every processor.
+func inParallel(n int, f func(i int)) {
+	workers := min(runtime.GOMAXPROCS(0), n)
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				i := int(next.Add(1)) - 1
+				if i >= n {
+					return
+				}
+				f(i)
+			}
+		}()
+	}
+	wg.Wait()
 }
 
 // ends returns the representative query ends of a joint class pair: the
@@ -653,7 +700,9 @@ func signature(r solver.Result) []string { return signatureRenamed(r, nil) }
 
 // signatureRenamed is signature with the components that renamed maps
 // written by their new ids, so that a path through a renamed resource
-// compares equal to the same path through its new name.
+// compares equal to the same path through its new name. Security group
+// hops are left out: which of an interface's groups allowed a flow is not
+// a different path.
 func signatureRenamed(r solver.Result, renamed map[model.ID]model.ID) []string {
 	id := func(x model.ID) model.ID {
 		if n, ok := renamed[x]; ok {
@@ -664,6 +713,9 @@ func signatureRenamed(r solver.Result, renamed map[model.ID]model.ID) []string {
 	var out []string
 	for i, hops := range [][]solver.Hop{r.Forward, r.Return} {
 		for _, h := range hops {
+			if h.Kind == solver.HopSecurityGroup {
+				continue
+			}
 			out = append(out, fmt.Sprintf("%s %s %s %s", solver.Leg(i+1), h.Kind, id(h.Component), h.Decision))
 		}
 	}

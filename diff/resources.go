@@ -48,10 +48,12 @@ type resource struct {
 	awsID model.ID
 	// v is the resource itself, for its fingerprint.
 	v any
-	// sum is the fingerprint of its contents; bare leaves its id out, for
-	// recognising renames.
-	sum, bare uint64
-	src       model.Source
+	// sum is the fingerprint of its contents (see bareSum).
+	sum uint64
+	src model.Source
+	// alias is the side's aliases, which its fingerprints write ids
+	// through.
+	alias map[model.ID]model.ID
 }
 
 // seed makes fingerprints of one process comparable.
@@ -183,9 +185,16 @@ func aliases(old, new map[model.ID]resource) map[model.ID]model.ID {
 // the ids they name through alias, and returns them keyed by their
 // aliased ids.
 func fingerprintAll(res map[model.ID]resource, alias map[model.ID]model.ID) map[model.ID]resource {
+	ids := make([]model.ID, 0, len(res))
+	for id := range res {
+		ids = append(ids, id)
+	}
+	sums := make([]uint64, len(ids))
+	inParallel(len(ids), func(i int) { sums[i] = fingerprint(res[ids[i]].v, true, alias) })
 	out := make(map[model.ID]resource, len(res))
-	for id, r := range res {
-		r.sum, r.bare = fingerprint(r.v, true, alias), fingerprint(r.v, false, alias)
+	for i, id := range ids {
+		r := res[id]
+		r.sum, r.alias = sums[i], alias
 		if to, ok := alias[id]; ok {
 			r.id = to
 		}
@@ -197,6 +206,10 @@ func fingerprintAll(res map[model.ID]resource, alias map[model.ID]model.ID) map[
 	return out
 }
 
+// bareSum is the fingerprint of a resource without its id and name, for
+// recognising renames; computed only for the resources added or removed.
+func (r resource) bareSum() uint64 { return fingerprint(r.v, false, r.alias) }
+
 // compareResources lists the resources that were added, removed or
 // modified, sorted by id, and recognises renames.
 func compareResources(old, new map[model.ID]resource) []Resource {
@@ -205,7 +218,7 @@ func compareResources(old, new map[model.ID]resource) []Resource {
 	for id, r := range old {
 		if _, ok := new[id]; !ok {
 			out = append(out, newResource(r, Removed))
-			k := [2]uint64{uint64(r.kind), r.bare}
+			k := [2]uint64{uint64(r.kind), r.bareSum()}
 			removedBare[k] = append(removedBare[k], id)
 		}
 	}
@@ -217,7 +230,7 @@ func compareResources(old, new map[model.ID]resource) []Resource {
 		switch {
 		case !ok:
 			res := newResource(r, Added)
-			if ids := removedBare[[2]uint64{uint64(r.kind), r.bare}]; len(ids) > 0 {
+			if ids := removedBare[[2]uint64{uint64(r.kind), r.bareSum()}]; len(ids) > 0 {
 				res.RenamedFrom = ids[0]
 			}
 			out = append(out, res)

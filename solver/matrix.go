@@ -400,7 +400,13 @@ func aclContents(a *model.NetworkACL) string {
 
 // buildTable walks one skeleton per row and column, in parallel, with the
 // first atom's packet (a path walk does not depend on the port).
-func (m *matrixEngine) buildTable(progress func(int, int)) {
+func (m *matrixEngine) buildTable(progress func(int, int)) { m.buildTableFor(progress, nil, nil) }
+
+// buildTableFor is buildTable for the cells of the rows needRow marks and
+// the columns needCol marks (every cell when both are nil). The others
+// keep the zero skeleton, skelFallback: a pair that reads one asks Reach,
+// so an answer never depends on which cells were walked.
+func (m *matrixEngine) buildTableFor(progress func(int, int), needRow, needCol []bool) {
 	nCols := len(m.colAddr)
 	m.table = make([]skel, len(m.rowSubnet)*nCols)
 	if len(m.probes) > 1 {
@@ -414,10 +420,13 @@ func (m *matrixEngine) buildTable(progress func(int, int)) {
 		buf []sgeval.PortDecision
 	}
 	pool := sync.Pool{New: func() any { return new(pathWalk) }}
+	all := needRow == nil && needCol == nil
 	parallel(len(m.rowSubnet), func(r int) {
 		pw := pool.Get().(*pathWalk)
 		for c := range nCols {
-			m.table[r*nCols+c] = m.skeleton(&pw.w, &pw.rec, int32(r), int32(c), &pw.buf)
+			if all || needRow[r] || needCol[c] {
+				m.table[r*nCols+c] = m.skeleton(&pw.w, &pw.rec, int32(r), int32(c), &pw.buf)
+			}
 		}
 		pool.Put(pw)
 	}, progress)

@@ -161,6 +161,17 @@ func (s *Solver) classPorts(opts AnalysisOptions, touched func(int) bool, also [
 		i = j
 	}
 	total := len(chunks)*len(layout.rowSubnet) + n
+	// With touched, only the skeletons of the touched classes' rows and
+	// columns are walked: a pair with a touched end reads no other.
+	var needRow, needCol []bool
+	if touched != nil {
+		needRow, needCol = make([]bool, len(layout.rowSubnet)), make([]bool, len(layout.colAddr))
+		for ci := range n {
+			if touched(ci) && layout.src[ci] >= 0 {
+				needRow[layout.row[ci]], needCol[layout.col[ci]] = true, true
+			}
+		}
+	}
 	engines := make([]*matrixEngine, len(chunks))
 	for ci, ch := range chunks {
 		qs := make([]Query, len(ch))
@@ -168,7 +179,15 @@ func (s *Solver) classPorts(opts AnalysisOptions, touched func(int) bool, also [
 			qs[k] = a.Query("", "")
 		}
 		engines[ci] = layout.engine(qs)
-		engines[ci].buildTable(offsetProgress(opts.Progress, ci*len(layout.rowSubnet), total))
+		engines[ci].buildTableFor(offsetProgress(opts.Progress, ci*len(layout.rowSubnet), total), needRow, needCol)
+	}
+	all := make([]int, n)
+	var touchedList []int
+	for b := range n {
+		all[b] = b
+		if touched != nil && touched(b) {
+			touchedList = append(touchedList, b)
+		}
 	}
 	out := make([][]PortCell, n)
 	pool := sync.Pool{New: func() any { return new([]PortCell) }}
@@ -181,9 +200,12 @@ func (s *Solver) classPorts(opts AnalysisOptions, touched func(int) bool, also [
 		flows := map[string]portset.Set{}
 		row := pool.Get().(*[]PortCell)
 		*row = (*row)[:0]
-		rowTouched := touched == nil || touched(a)
-		for b := range n {
-			if (a == b && len(layout.classes[a].Members) < 2) || (!rowTouched && !touched(b)) {
+		cols := all
+		if touched != nil && !touched(a) {
+			cols = touchedList // an untouched row: its touched columns only
+		}
+		for _, b := range cols {
+			if a == b && len(layout.classes[a].Members) < 2 {
 				continue
 			}
 			some := false
