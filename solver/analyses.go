@@ -457,26 +457,8 @@ type Matrix struct {
 func (s *Solver) Matrix(q Query, level MatrixLevel, opts AnalysisOptions) Matrix {
 	classes := s.classData().classes
 	m := Matrix{Level: level, Query: q}
-	// The nodes, and each class's node indexes.
-	nodeIndex := map[model.ID]int{}
-	classNodes := make([][]int, len(classes))
-	addNode := func(id model.ID) int {
-		if i, ok := nodeIndex[id]; ok {
-			return i
-		}
-		nodeIndex[id] = len(m.Nodes)
-		m.Nodes = append(m.Nodes, id)
-		return len(m.Nodes) - 1
-	}
-	for ci, c := range classes {
-		if level == LevelSubnet {
-			classNodes[ci] = []int{addNode(c.Subnet)}
-		} else {
-			for _, id := range c.Members {
-				classNodes[ci] = append(classNodes[ci], addNode(id))
-			}
-		}
-	}
+	var classNodes [][]int
+	m.Nodes, classNodes = matrixNodes(classes, level)
 	m.Reach = make([][]int, len(m.Nodes))
 	if q.Protocol == 0 || (q.Protocol.HasPorts() && q.Port == 0) {
 		// An invalid query reaches nothing, as Reach answers it.
@@ -533,6 +515,32 @@ func (s *Solver) Matrix(q Query, level MatrixLevel, opts AnalysisOptions) Matrix
 		slices.Sort(m.Reach[a])
 	}
 	return m
+}
+
+// matrixNodes returns the nodes of a matrix at a level (the classes'
+// subnets, or their members, in class order) and each class's node
+// indexes.
+func matrixNodes(classes []Class, level MatrixLevel) (nodes []model.ID, classNodes [][]int) {
+	index := map[model.ID]int{}
+	classNodes = make([][]int, len(classes))
+	add := func(id model.ID) int {
+		if i, ok := index[id]; ok {
+			return i
+		}
+		index[id] = len(nodes)
+		nodes = append(nodes, id)
+		return len(nodes) - 1
+	}
+	for ci, c := range classes {
+		if level == LevelSubnet {
+			classNodes[ci] = []int{add(c.Subnet)}
+			continue
+		}
+		for _, id := range c.Members {
+			classNodes[ci] = append(classNodes[ci], add(id))
+		}
+	}
+	return nodes, classNodes
 }
 
 // String renders a matrix level.

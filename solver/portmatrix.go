@@ -325,25 +325,8 @@ func (s *Solver) classPortsByAtom(opts AnalysisOptions, touched func(int) bool, 
 func (s *Solver) PortMatrix(level MatrixLevel, opts AnalysisOptions) PortMatrix {
 	classes := s.classData().classes
 	m := PortMatrix{Level: level}
-	nodeIndex := map[model.ID]int{}
-	classNodes := make([][]int, len(classes))
-	addNode := func(id model.ID) int {
-		if i, ok := nodeIndex[id]; ok {
-			return i
-		}
-		nodeIndex[id] = len(m.Nodes)
-		m.Nodes = append(m.Nodes, id)
-		return len(m.Nodes) - 1
-	}
-	for ci, c := range classes {
-		if level == LevelSubnet {
-			classNodes[ci] = []int{addNode(c.Subnet)}
-			continue
-		}
-		for _, id := range c.Members {
-			classNodes[ci] = append(classNodes[ci], addNode(id))
-		}
-	}
+	var classNodes [][]int
+	m.Nodes, classNodes = matrixNodes(classes, level)
 	m.Reach = make([][]PortCell, len(m.Nodes))
 	classPorts := s.ClassPorts(opts)
 	if level == LevelInstance {
