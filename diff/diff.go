@@ -480,9 +480,30 @@ func (c *comparison) flows(r *Report, opts Options) {
 	if opts.NoChanged || c.onlyGroupsChanged() {
 		return
 	}
+	// When the change only edits routes, a path can change only where a
+	// lookup does: for pairs with an end address under a route that one
+	// side has and the other lacks.
+	under := func(pair) bool { return true }
+	if set, ok := c.rerouted(); ok && !c.old.otherAddresses(set) && !c.new.otherAddresses(set) {
+		addrs := [2]map[model.ID][]netip.Addr{c.old.addresses(), c.new.addresses()}
+		hit := func(id model.ID) bool {
+			for _, as := range addrs {
+				for _, a := range as[id] {
+					if set.Contains(a) {
+						return true
+					}
+				}
+			}
+			return false
+		}
+		under = func(p pair) bool {
+			from, to := ends(js, p.a, p.b)
+			return hit(from) || hit(to)
+		}
+	}
 	var todo []pair
 	for _, p := range both {
-		if c.touched(js[p.a], touched) || c.touched(js[p.b], touched) {
+		if (c.touched(js[p.a], touched) || c.touched(js[p.b], touched)) && under(p) {
 			todo = append(todo, p)
 		}
 	}

@@ -1,0 +1,119 @@
+package diff
+
+import (
+	"net/netip"
+
+	"go4.org/netipx"
+
+	"github.com/vpcreach/vpcreach/model"
+)
+
+// rerouted returns the addresses whose paths a change may reroute, when
+// the change is narrow enough to say: every changed resource is a security
+// group (their rules never route: no address) or a route table whose only
+// difference is its routes, each route a CIDR. The set is then the
+// destinations of the routes one side has and the other lacks (a lookup
+// changes only for the addresses they cover). ok is false for any other
+// change, or when a route names a prefix list: then any path may change.
+func (c *comparison) rerouted() (set *netipx.IPSet, ok bool) {
+	var b netipx.IPSetBuilder
+	for _, ch := range c.changes {
+		switch ch.Kind {
+		case model.KindSecurityGroup.String():
+			continue
+		case model.KindRouteTable.String():
+		default:
+			return nil, false
+		}
+		if ch.Change != Modified {
+			return nil, false // a table added or removed moves associations too
+		}
+		old, nw := c.old.routeTable(ch.ID), c.new.routeTable(ch.ID)
+		if old == nil || nw == nil || old.Main != nw.Main || len(old.Propagations)+len(nw.Propagations) > 0 {
+			return nil, false
+		}
+		routes := func(t *model.RouteTable, sd *side) map[string]netip.Prefix {
+			out := map[string]netip.Prefix{}
+			for _, r := range t.Routes {
+				k := r.Destination.String() + "\x00" + string(sd.id(r.Target)) + "\x00" + r.State.String()
+				out[k] = r.Destination.CIDR
+			}
+			return out
+		}
+		ro, rn := routes(old, c.old), routes(nw, c.new)
+		for _, pair := range [][2]map[string]netip.Prefix{{ro, rn}, {rn, ro}} {
+			for k, p := range pair[0] {
+				if _, same := pair[1][k]; same {
+					continue
+				}
+				if !p.IsValid() {
+					return nil, false // a prefix list
+				}
+				b.AddPrefix(p)
+			}
+		}
+	}
+	s, err := b.IPSet()
+	return s, err == nil
+}
+
+// routeTable returns the side's route table with a global id, or nil.
+func (sd *side) routeTable(id model.ID) *model.RouteTable {
+	m := sd.s.Model()
+	for vi := range m.VPCs {
+		for i := range m.VPCs[vi].RouteTables {
+			if t := &m.VPCs[vi].RouteTables[i]; sd.id(t.ID) == id {
+				return t
+			}
+		}
+	}
+	return nil
+}
+
+// addresses returns every address of the side's interfaces, by global id:
+// private, secondary, public and elastic.
+func (sd *side) addresses() map[model.ID][]netip.Addr {
+	out := map[model.ID][]netip.Addr{}
+	add := func(id model.ID, in model.Interface) {
+		as := append([]netip.Addr{in.PrivateIP}, in.SecondaryIPs...)
+		for _, a := range []netip.Addr{in.PublicIP, in.ElasticIP} {
+			if a.IsValid() {
+				as = append(as, a)
+			}
+		}
+		out[sd.id(id)] = as
+	}
+	for _, v := range sd.s.Model().VPCs {
+		for _, in := range v.Instances {
+			add(in.ID, in.Interface)
+		}
+		for _, ni := range v.NetworkInterfaces {
+			add(ni.ID, ni.Interface)
+		}
+	}
+	return out
+}
+
+// otherAddresses reports whether the set holds an address of something
+// that is not an instance or network interface the model lists (a NAT
+// gateway, an endpoint, a load balancer): a path may be translated to or
+// through it, so the narrowing by end addresses does not hold.
+func (sd *side) otherAddresses(set *netipx.IPSet) bool {
+	for _, v := range sd.s.Model().VPCs {
+		for _, n := range v.NATGateways {
+			for _, a := range []netip.Addr{n.PrivateIP, n.PublicIP} {
+				if a.IsValid() && set.Contains(a) {
+					return true
+				}
+			}
+		}
+		if len(v.Endpoints)+len(v.LoadBalancers) > 0 {
+			for _, sn := range v.Subnets {
+				if set.OverlapsPrefix(sn.CIDRBlock) {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
