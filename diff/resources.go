@@ -6,7 +6,6 @@ import (
 	"net/netip"
 	"reflect"
 	"slices"
-	"strconv"
 
 	"github.com/vpcreach/vpcreach/model"
 )
@@ -271,80 +270,27 @@ var (
 func fingerprint(v any, withID bool, alias map[model.ID]model.ID) uint64 {
 	var h maphash.Hash
 	h.SetSeed(seed)
-	hashValue(&h, reflect.ValueOf(v), withID, true, alias)
-	return h.Sum64()
-}
-
-func hashValue(h *maphash.Hash, v reflect.Value, withID, top bool, alias map[model.ID]model.ID) {
-	switch v.Type() {
-	case addrType, prefixType:
-		h.WriteString(v.Interface().(interface{ String() string }).String())
-		return
-	case idType:
-		id := model.ID(v.String())
-		if to, ok := alias[id]; ok {
-			id = to
-		}
-		h.WriteString(string(id))
-		h.WriteByte(0)
-		return
-	}
-	switch v.Kind() {
-	case reflect.Pointer:
-		if v.IsNil() {
+	rv := reflect.ValueOf(v)
+	for rv.Kind() == reflect.Pointer {
+		if rv.IsNil() {
 			h.WriteByte(0)
-			return
+			return h.Sum64()
 		}
 		h.WriteByte(1)
-		hashValue(h, v.Elem(), withID, top, alias)
-	case reflect.Struct:
-		t := v.Type()
-		for i := range t.NumField() {
-			f := t.Field(i)
-			if !f.IsExported() || f.Type == sourceType || f.Name == "AWSID" {
-				continue
-			}
-			if top && !withID && (f.Name == "ID" || f.Name == "Name") {
-				continue
-			}
-			if f.Type.Kind() == reflect.Slice && isResource(f.Type.Elem()) {
-				continue
-			}
-			h.WriteString(f.Name)
-			hashValue(h, v.Field(i), withID, false, alias)
-		}
-	case reflect.Slice, reflect.Array:
-		h.WriteString(strconv.Itoa(v.Len()))
-		for i := range v.Len() {
-			hashValue(h, v.Index(i), withID, false, alias)
-		}
-	case reflect.Map:
-		keys := v.MapKeys()
-		slices.SortFunc(keys, func(a, b reflect.Value) int { return cmp.Compare(a.String(), b.String()) })
-		for _, k := range keys {
-			hashValue(h, k, withID, false, alias)
-			hashValue(h, v.MapIndex(k), withID, false, alias)
-		}
-	case reflect.String:
-		h.WriteString(v.String())
-		h.WriteByte(0)
-	case reflect.Bool:
-		if v.Bool() {
-			h.WriteByte(1)
-		} else {
-			h.WriteByte(0)
-		}
-	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
-		h.WriteString(strconv.FormatInt(v.Int(), 10))
-		h.WriteByte(0)
-	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
-		h.WriteString(strconv.FormatUint(v.Uint(), 10))
-		h.WriteByte(0)
-	case reflect.Interface:
-		if !v.IsNil() {
-			hashValue(h, v.Elem(), withID, top, alias)
-		}
+		rv = rv.Elem()
 	}
+	plan := hashPlanFor(rv.Type())
+	if rv.Kind() != reflect.Struct {
+		plan.hash(&h, rv, alias)
+		return h.Sum64()
+	}
+	for _, f := range plan.fields {
+		if !withID && f.idOrName {
+			continue
+		}
+		f.hash(&h, rv, alias)
+	}
+	return h.Sum64()
 }
 
 // isResource reports whether a struct type is a resource of its own: it
