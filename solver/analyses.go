@@ -2,7 +2,6 @@ package solver
 
 import (
 	"fmt"
-	"math/bits"
 	"net/netip"
 	"runtime"
 	"slices"
@@ -455,64 +454,10 @@ type Matrix struct {
 // of skeletons: 3.2 million path walks, 32 million subnet pairs) the
 // subnet matrix takes about a second on two cores.
 func (s *Solver) Matrix(q Query, level MatrixLevel, opts AnalysisOptions) Matrix {
-	classes := s.classData().classes
-	m := Matrix{Level: level, Query: q}
-	var classNodes [][]int
-	m.Nodes, classNodes = matrixNodes(classes, level)
-	m.Reach = make([][]int, len(m.Nodes))
-	if q.Protocol == 0 || (q.Protocol.HasPorts() && q.Port == 0) {
-		// An invalid query reaches nothing, as Reach answers it.
-		return m
-	}
-	e := s.newMatrixEngine(q)
-	if level == LevelSubnet {
-		nodeOf := make([]int, len(classes))
-		for ci := range classes {
-			nodeOf[ci] = classNodes[ci][0]
-		}
-		rows := e.subnetMatrix(nodeOf, len(m.Nodes), opts.Progress)
-		for a, row := range rows {
-			n := 0
-			for _, x := range row {
-				n += bits.OnesCount64(x)
-			}
-			if n > 0 {
-				m.Reach[a] = make([]int, 0, n)
-			}
-			for w, x := range row {
-				for x != 0 {
-					b := w*64 + bits.TrailingZeros64(x)
-					x &= x - 1
-					m.Reach[a] = append(m.Reach[a], b)
-				}
-			}
-		}
-		return m
-	}
-	reach := e.classMatrix(opts.Progress)
-	cells := make([]map[int]bool, len(m.Nodes))
-	for i := range classes {
-		for j := range classes {
-			if !reach[i][j] {
-				continue
-			}
-			for _, a := range classNodes[i] {
-				if cells[a] == nil {
-					cells[a] = map[int]bool{}
-				}
-				for _, b := range classNodes[j] {
-					if a != b {
-						cells[a][b] = true
-					}
-				}
-			}
-		}
-	}
-	for a, set := range cells {
-		for b := range set {
-			m.Reach[a] = append(m.Reach[a], b)
-		}
-		slices.Sort(m.Reach[a])
+	rows := s.MatrixRows(q, level, opts)
+	m := Matrix{Level: level, Query: q, Nodes: rows.Nodes, Reach: make([][]int, len(rows.Nodes))}
+	for i := range m.Reach {
+		m.Reach[i] = rows.Row(i, nil)
 	}
 	return m
 }

@@ -64,6 +64,17 @@ func checkMatrixByBruteForce(t *testing.T, m *model.Model, s *solver.Solver, q s
 				got[[2]model.ID{mx.Nodes[a], mx.Nodes[b]}] = true
 			}
 		}
+		// MatrixRows answers alike by row, by count and by cell.
+		rows := s.MatrixRows(q, level, solver.AnalysisOptions{})
+		require.Equal(t, mx.Nodes, rows.Nodes)
+		for a := range rows.Nodes {
+			require.Equal(t, mx.Reach[a], rows.Row(a, nil), "%s row of %s", level, rows.Nodes[a])
+			require.Equal(t, len(mx.Reach[a]), rows.Count(a))
+			require.Equal(t, []int{-1}, rows.Row(a, []int{-1})[:1], "Row appends to dst")
+			for b := range rows.Nodes {
+				require.Equal(t, got[[2]model.ID{rows.Nodes[a], rows.Nodes[b]}], rows.Reaches(a, b), "%s %s -> %s", level, rows.Nodes[a], rows.Nodes[b])
+			}
+		}
 		for k := range want {
 			if !got[k] {
 				t.Errorf("%s matrix %s: misses %s -> %s", level, what, k[0], k[1])

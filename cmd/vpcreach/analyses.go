@@ -9,6 +9,7 @@ import (
 	"io"
 	"net/netip"
 	"os"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -314,6 +315,8 @@ func runMatrix(args []string, out, errOut io.Writer) int {
 	ports := fs.String("ports", "", "`all`: every protocol and port at once, each pair with the flows that pass (instead of --protocol and --port)")
 	level := fs.String("level", "subnet", "the `level`: subnet or instance")
 	withCost, prices := addMatrixCost(fs)
+	listing := listingFlag(listingAuto)
+	fs.Var(&listing, "listing", "`auto`, full or summary: every reaching pair, or a line per VPC with counts; auto lists every pair in JSON and in text up to 1000 nodes")
 	prof := addProfiling(fs)
 	files, fromAWS, code, ok := parseInputs(fs, args)
 	if !ok {
@@ -326,6 +329,10 @@ func runMatrix(args []string, out, errOut io.Writer) int {
 	}
 	if allPorts && *withCost {
 		fmt.Fprintln(errOut, "vpcreach matrix: --cost prices the paths of one port: give --port N with it, not --ports all")
+		return exitInvalid
+	}
+	if *withCost && given(fs, "listing") {
+		fmt.Fprintln(errOut, "vpcreach matrix: --cost lists every reaching pair with its price: --listing does not apply")
 		return exitInvalid
 	}
 	for _, name := range []string{"port", "protocol"} {
@@ -365,42 +372,51 @@ func runMatrix(args []string, out, errOut io.Writer) int {
 		return code
 	}
 	prog, clear := progress(errOut, "matrix")
+	asJSON := output == "json"
 	if allPorts {
 		pm := s.PortMatrix(lv, solver.AnalysisOptions{Progress: prog})
 		clear()
-		writePortMatrix(out, pm, output == "json")
+		if chooseListing(string(listing), asJSON, len(pm.Nodes), lv, errOut) == listingSummary {
+			sum := summarizeMatrix(s.Index(), everyPortRows{pm})
+			sum.Level, sum.Protocol, sum.Ports = lv.String(), model.ProtocolAll.String(), "all"
+			writeSummary(out, sum, asJSON, "every protocol and port")
+			return exitOK
+		}
+		writePortMatrix(out, pm, asJSON)
 		return exitOK
 	}
-	m := s.Matrix(solver.Query{Protocol: proto.p, Port: port.port}, lv, solver.AnalysisOptions{Progress: prog})
-	clear()
+	q := solver.Query{Protocol: proto.p, Port: port.port}
 	if *withCost {
+		m := s.Matrix(q, lv, solver.AnalysisOptions{Progress: prog})
+		clear()
 		return writeMatrixCost(out, errOut, output, s, m, prices)
 	}
-	if output == "json" {
-		doc := struct {
-			Level    string                `json:"level"`
-			Protocol string                `json:"protocol"`
-			Port     uint16                `json:"port,omitempty"`
-			Reach    map[string][]model.ID `json:"reach"`
-		}{Level: lv.String(), Protocol: proto.p.String(), Port: port.port, Reach: map[string][]model.ID{}}
-		for i, row := range m.Reach {
-			dsts := []model.ID{}
-			for _, j := range row {
-				dsts = append(dsts, m.Nodes[j])
-			}
-			doc.Reach[string(m.Nodes[i])] = dsts
+	rows := s.MatrixRows(q, lv, solver.AnalysisOptions{Progress: prog})
+	clear()
+	switch {
+	case chooseListing(string(listing), asJSON, len(rows.Nodes), lv, errOut) == listingSummary:
+		sum := summarizeMatrix(s.Index(), onePortRows{rows})
+		sum.Level, sum.Protocol, sum.Port = lv.String(), proto.p.String(), port.port
+		what := proto.p.String()
+		if port.port != 0 {
+			what += "/" + strconv.Itoa(int(port.port))
 		}
-		writeJSON(out, doc)
-		return exitOK
-	}
-	for i, row := range m.Reach {
-		var dsts []model.ID
-		for _, j := range row {
-			dsts = append(dsts, m.Nodes[j])
-		}
-		fmt.Fprintf(out, "%s -> %s\n", safe(string(m.Nodes[i])), orNone(idsText(dsts)))
+		writeSummary(out, sum, asJSON, what)
+	case asJSON:
+		writeMatrixJSON(out, rows)
+	default:
+		writeMatrixText(out, rows)
 	}
 	return exitOK
+}
+
+// writeSummary writes a matrix summary as text or JSON.
+func writeSummary(out io.Writer, sum matrixSummary, asJSON bool, what string) {
+	if asJSON {
+		writeJSON(out, sum)
+		return
+	}
+	writeSummaryText(out, sum, what)
 }
 
 // writePortMatrix writes the every-port matrix: in text, a line per
