@@ -150,6 +150,14 @@ type Options struct {
 // in a file's `lint` settings drop the findings located in that file;
 // opts.Ignores drop those located in the resources they precede.
 func Run(m *model.Model, opts Options) ([]Finding, error) {
+	x, _ := model.NewIndex(m) // duplicate ids: Validate reports them
+	return RunIndex(x, opts)
+}
+
+// RunIndex is Run on an indexed model (see solver.NewFromIndex): a model
+// already validated through x is not validated again.
+func RunIndex(x *model.Index, opts Options) ([]Finding, error) {
+	m := x.Model()
 	if err := CheckRuleIDs(append(slices.Clone(opts.Disable), opts.Only...)...); err != nil {
 		return nil, err
 	}
@@ -160,11 +168,10 @@ func Run(m *model.Model, opts Options) ([]Finding, error) {
 			}
 		}
 	}
-	s, err := solver.New(m)
+	s, err := solver.NewFromIndex(x)
 	if err != nil {
 		return nil, err
 	}
-	x := s.Index()
 	prices := opts.Prices
 	if prices == nil {
 		prices = cost.Default()

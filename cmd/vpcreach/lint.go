@@ -106,8 +106,8 @@ func (r lintResult) valid() bool { return len(r.errors) == 0 && r.err == "" }
 // comments of its topology files.
 func lintNetwork(n network, opts lint.Options) lintResult {
 	r := lintResult{network: n}
-	m, diags := readInputs(n.files, n.fromAWS)
-	if errs := diags.Errors(); len(errs) > 0 || m == nil {
+	x, diags := readIndexed(n.files, n.fromAWS)
+	if errs := diags.Errors(); len(errs) > 0 || x == nil {
 		r.errors = errs
 		if len(errs) == 0 {
 			r.err = "invalid input: nothing to read"
@@ -121,7 +121,7 @@ func lintNetwork(n network, opts lint.Options) lintResult {
 		return r
 	}
 	opts.Ignores = igs
-	if r.findings, err = lint.Run(m, opts); err != nil {
+	if r.findings, err = lint.RunIndex(x, opts); err != nil {
 		r.err = err.Error()
 	}
 	return r
