@@ -241,6 +241,9 @@ func (w *walker) gwlbResponse(id model.ID, app *int32, addr *string, pos model.P
 	what := "no appliance behind a Gateway Load Balancer"
 	if len(w.gwlb) > 0 {
 		what = "appliance " + w.gwlb[0].addr + " through endpoint " + string(w.gwlb[0].endpoint)
+		// This warning names it: no second one that the response skips
+		// it.
+		w.gwlb[0].returned = true
 	}
 	got := *addr
 	w.warn(ApplianceAsymmetricRouting, id, "", pos, func() string {
@@ -257,7 +260,8 @@ func (e *eniInfo) subnetName(s *Solver) model.ID { return s.subnets[e.subnet].m.
 // target group in its zone, or in any zone with cross-zone load balancing
 // on; failing open to the unhealthy ones when none is healthy (S-82). It
 // returns the appliance's interface (-1 for an address the model holds no
-// interface for), its address and the target group; ok is false, with a
+// interface for), its name (the interface's id, else the target's id or
+// address) and the target group; ok is false, with a
 // blocker recorded, when there is none.
 func (w *walker) gwlbAppliance(ei int32, endpoint model.ID) (app int32, addr string, tg *model.TargetGroup, ok bool) {
 	n := &w.s.enis[ei]
@@ -306,12 +310,12 @@ func (w *walker) gwlbAppliance(ei int32, endpoint model.ID) (app int32, addr str
 	t := tg.Targets[i]
 	if t.ID != "" {
 		if e, ok := w.s.eni[t.ID]; ok {
-			return e, w.s.enis[e].primary.String(), tg, true
+			return e, string(w.s.enis[e].id), tg, true
 		}
 		return -1, string(t.ID), tg, true
 	}
 	if e, ok := w.s.vpcs[n.vpc].addrs[t.IP]; ok {
-		return e, t.IP.String(), tg, true
+		return e, string(w.s.enis[e].id), tg, true
 	}
 	return -1, t.IP.String(), tg, true
 }
