@@ -208,7 +208,7 @@ type RouteTable struct {
 	// through that gateway (V-24, V-25). Its routes are local, or send a VPC
 	// block or a subnet's CIDR to a Gateway Load Balancer endpoint or a
 	// network interface.
-	EdgeAssociations []ID `yaml:"edge_associations" example:"[igw-a]"`
+	EdgeAssociations []ID `yaml:"edge_associations"`
 
 	Source Source `yaml:"-"`
 }
