@@ -481,7 +481,14 @@ func TestMappings(t *testing.T) {
 	assert.Equal(t, []string{"10.50.0.0/16 pcx-gone outside-snapshot", "10.60.0.0/16 pcx-old blackhole", "0.0.0.0/0 igw-1 active", "192.168.0.0/16 eni-fw active"}, routes)
 	assert.Empty(t, m.PeeringConnections, "the peer VPC is not in the snapshot")
 	assert.True(t, hasDiag(diags, awsimport.ErrOutsideSnapshot, "pcx-gone", "vpc-far of account 999999999999"))
-	assert.True(t, hasDiag(diags, awsimport.ErrNotModelled, "edge association", "rtb-edge"))
+	// V-24: an edge association makes a gateway route table of the
+	// VPC's internet gateway.
+	for _, rt := range v.RouteTables {
+		if rt.ID == "rtb-edge" {
+			assert.Equal(t, []model.ID{"igw-1"}, rt.EdgeAssociations)
+		}
+	}
+	assert.False(t, hasDiag(diags, awsimport.ErrNotModelled, "edge association", "rtb-edge"))
 	assert.True(t, hasDiag(diags, awsimport.ErrNotModelled, "IPv6 is not modelled yet: the route to ::/0 is skipped"))
 
 	// ACL: numbers as strings, rule 32767 left to the model, ICMP type and

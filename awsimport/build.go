@@ -291,6 +291,7 @@ func (r *reader) build() (*model.Model, model.Diagnostics) {
 	b.buildENIs(b.usedENIs)
 	b.buildTransitGateways()
 	b.buildVPNs()
+	b.buildEdgeAssociations()
 	b.buildRoutes()
 	b.buildTGWRoutes()
 	b.buildHostedZones()

@@ -238,6 +238,9 @@ func (e *exporter) routeTables(v *model.VPC, scope string) {
 				art.Associations = append(art.Associations, assoc{SubnetId: string(sn.ID)})
 			}
 		}
+		for _, g := range rt.EdgeAssociations {
+			art.Associations = append(art.Associations, assoc{GatewayId: string(g)})
+		}
 		for _, g := range rt.Propagations {
 			art.PropagatingVgws = append(art.PropagatingVgws, struct{ GatewayId string }{string(g)})
 		}
@@ -597,7 +600,11 @@ func (e *exporter) loadBalancers(v *model.VPC, scope string) {
 		e.add(scope, "LoadBalancers", a)
 		ls := awsListenersOf{LoadBalancerArn: arn}
 		for _, l := range lb.Listeners {
-			al := awsListener{LoadBalancerArn: arn, Protocol: strings.ToUpper(l.Protocol.String()), Port: portNum(l.Port)}
+			al := awsListener{LoadBalancerArn: arn, Port: portNum(l.Port)}
+			if l.Protocol != 0 {
+				// A Gateway Load Balancer's listener has neither.
+				al.Protocol = strings.ToUpper(l.Protocol.String())
+			}
 			al.DefaultActions = append(al.DefaultActions, struct {
 				Type           string
 				TargetGroupArn string

@@ -64,8 +64,8 @@ func (b *builder) buildRouteTables() {
 					b.warn(src, "SubnetId", ErrOutsideSnapshot, "route table %s is associated with subnet %s, which is not in the snapshot", a.RouteTableId, as.SubnetId)
 				}
 			case as.GatewayId != "":
-				b.warn(src, "GatewayId", ErrNotModelled, "edge association of route table %s with gateway %s is not modelled: traffic entering %s through %s is routed as if the table were not associated (ingress routing to middleboxes is lost)",
-					a.RouteTableId, as.GatewayId, a.VpcId, as.GatewayId)
+				// An edge association: placed once the gateways are
+				// (buildEdgeAssociations).
 			}
 		}
 		v.routeTables[a.RouteTableId] = rt
@@ -261,4 +261,35 @@ func (b *builder) targetUsable(v *vpcB, id string) bool {
 		return b.vpcOf[id] == string(v.v.ID)
 	}
 	return false
+}
+
+// buildEdgeAssociations makes the route tables associated with a gateway
+// (Associations with a GatewayId) gateway route tables of that gateway
+// (V-24), once the gateways are in place: the internet or virtual private
+// gateway attached to the table's VPC.
+func (b *builder) buildEdgeAssociations() {
+	for _, it := range unique(b.s.routeTables, func(r *awsRouteTable) string { return r.RouteTableId }) {
+		a := &it.v
+		v := b.vpcs[a.VpcId]
+		if v == nil {
+			continue
+		}
+		rt := v.routeTables[a.RouteTableId]
+		if rt == nil {
+			continue
+		}
+		for i, as := range a.Associations {
+			if as.GatewayId == "" || as.AssociationState != nil && as.AssociationState.State != "" && as.AssociationState.State != "associated" {
+				continue
+			}
+			src := model.Source{Position: it.src.Position, Path: it.src.Path + ".Associations[" + itoa(i) + "]"}
+			g := model.ID(as.GatewayId)
+			if g != v.v.InternetGateway && g != v.v.VPNGateway {
+				b.warn(src, "GatewayId", ErrOutsideSnapshot, "route table %s is associated with gateway %s, which is not attached to %s in the snapshot: the edge association is left out, and traffic entering through it is routed as if the table were not associated",
+					a.RouteTableId, as.GatewayId, a.VpcId)
+				continue
+			}
+			rt.EdgeAssociations = append(rt.EdgeAssociations, g)
+		}
+	}
 }

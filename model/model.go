@@ -202,6 +202,13 @@ type RouteTable struct {
 	// Propagations lists virtual private gateways whose routes propagate
 	// into this table.
 	Propagations []ID `yaml:"propagations"`
+	// EdgeAssociations are the internet gateway or virtual private gateway
+	// of the VPC this table is associated with (an edge association): it is
+	// then a gateway route table, which routes the traffic entering the VPC
+	// through that gateway (V-24, V-25). Its routes are local, or send a VPC
+	// block or a subnet's CIDR to a Gateway Load Balancer endpoint or a
+	// network interface.
+	EdgeAssociations []ID `yaml:"edge_associations"`
 
 	Source Source `yaml:"-"`
 }
@@ -1056,6 +1063,10 @@ type TargetGroup struct {
 	// see. Default: on for instance targets, and for ip targets over udp and
 	// tcp_udp; never for PrivateLink traffic (S-81).
 	PreserveClientIP *bool `yaml:"preserve_client_ip"`
+	// Inspection is the verdict of the appliances of a Gateway Load
+	// Balancer's target group (protocol geneve): what they drop. Omitted,
+	// the appliances forward everything (V-22).
+	Inspection *Inspection `yaml:"inspection"`
 
 	Source Source `yaml:"-"`
 }

@@ -190,6 +190,7 @@ func (v *validator) vpc(vi int) {
 	for i := range vpc.TargetGroups {
 		v.targetGroup(vpc, &vpc.TargetGroups[i])
 	}
+	v.gwlb(vpc)
 }
 
 // blocksKnown reports whether every CIDR block of vpc decoded. Checks that

@@ -63,6 +63,8 @@ const (
 	ELBV2HairpinNotSupported
 	NGWProtocolRestriction
 	AssumedAddress
+	GWLBInspectionDrop
+	GWLBReturnSkipsAppliance
 )
 
 type codeInfo struct{ name, desc string }
@@ -123,6 +125,8 @@ var codeInfos = []codeInfo{
 	{"ELBV2_HAIRPIN_NOT_SUPPORTED", "a target of a load balancer that preserves client IPs connects to that load balancer and is sent back to itself: the connection times out (NAT loopback is not supported, S-81)"},
 	{"NGW_PROTOCOL_RESTRICTION", "a NAT gateway carries only tcp, udp and icmp"},
 	{"ASSUMED_ADDRESS", "the answer depends on an address the topology assumes (assumed_ips: a Terraform plan's value unknown until apply): a route or rule on the path treats other addresses its resource may get differently"},
+	{"GWLB_INSPECTION_DROP", "the appliances behind a Gateway Load Balancer drop the flow: a rule of their target group's inspection matches it (V-22)"},
+	{"GWLB_RETURN_SKIPS_APPLIANCE", "the request passed an appliance behind a Gateway Load Balancer endpoint and the response does not: AWS does not support asymmetric routing through appliances, and a stateful appliance never sees the response (V-23)"},
 }
 
 // String returns the code's name, such as "NO_ROUTE_TO_DESTINATION".

@@ -61,6 +61,9 @@ type Solver struct {
 	// assumed holds the addresses the model assumes (assumed_ips); nil
 	// when it assumes none.
 	assumed map[netip.Addr]*assumedAddr
+	// edge maps an internet or virtual private gateway to its gateway
+	// route table, if it has one (V-25).
+	edge map[model.ID]*routing.Table
 }
 
 // texts caches the rendering of every route and rule, so that a query
@@ -235,6 +238,7 @@ func NewFromIndex(x *model.Index) (*Solver, error) {
 		s.compileVPC(vi, defaultRefs[vi])
 	}
 	s.resolveZones()
+	s.compileEdges()
 	for ti := range m.TransitGateways {
 		s.compileTGW(&m.TransitGateways[ti])
 	}

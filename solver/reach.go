@@ -430,7 +430,7 @@ func (s *Solver) segmentWorks(st *serviceStep, target lbTarget, arrived sgeval.P
 
 // returnWalk walks the response of one segment back to its source.
 func (s *Solver) returnWalk(sg *segment, eph model.PortRange, req sgeval.Packet, rec recorder) *walker {
-	rw := &walker{s: s, leg: LegReturn, ephemeral: eph, clientEph: eph, srcENI: -1, egressHop: -1, nat: sg.fw.nat, boxes: sg.fw.boxes, pins: sg.fw.pins, rec: rec}
+	rw := &walker{s: s, leg: LegReturn, ephemeral: eph, clientEph: eph, srcENI: -1, egressHop: -1, nat: sg.fw.nat, boxes: sg.fw.boxes, pins: sg.fw.pins, gwlb: slices.Clone(sg.fw.gwlb), rec: rec}
 	if sg.term.kind == termENI {
 		// An appliance that did not see the request matches references
 		// to the interface that answers (S-22).
@@ -462,6 +462,7 @@ func (s *Solver) returnWalk(sg *segment, eph model.PortRange, req sgeval.Packet,
 		rterm = rw.startReturn(sg.term)
 	}
 	rw.finishApplianceEgress(rterm)
+	rw.gwlbReturned(rterm)
 	want := sg.src
 	if sg.returnTo.IsValid() {
 		want.addr = sg.returnTo
@@ -540,6 +541,10 @@ func (w *walker) fromExternal(i int, az int) terminal {
 					return fmt.Sprintf("virtual private gateway %s delivers only inside %s, not to %s", e.Via, w.s.vpcs[vi].m.ID, w.pkt.Dst)
 				})
 				return w.drop(e.Via, HopVPNGateway, "destination outside the VPC", model.Position{})
+			}
+			if t := w.s.edge[e.Via]; t != nil {
+				// Ingress routing: the gateway's route table decides (V-25).
+				return w.throughEdge(t, int32(vi), e.Via)
 			}
 			return w.deliverInVPC(int32(vi), -1)
 		}

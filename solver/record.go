@@ -209,6 +209,10 @@ func plainHop(h Hop) int {
 		if h.Decision == DecisionDeliver || h.Decision == DecisionForward {
 			return hopTranslated
 		}
+	case HopGWLBEndpoint, HopAppliance:
+		// An appliance's inspection rules look at exact addresses and
+		// ports, which routing atoms do not bound (V-22): never plain.
+		return hopUnknown
 	}
 	return hopUnknown
 }

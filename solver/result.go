@@ -72,13 +72,20 @@ const (
 	// HopSubnet is a subnet delivering a packet between two of its
 	// interfaces, without its route table (S-16).
 	HopSubnet
+	// HopGWLBEndpoint is a Gateway Load Balancer endpoint: a route target
+	// that hands traffic to its service's Gateway Load Balancer, and takes
+	// it back from the appliance (V-20).
+	HopGWLBEndpoint
+	// HopAppliance is an appliance behind a Gateway Load Balancer, which
+	// inspects the traffic and forwards or drops it (V-22).
+	HopAppliance
 )
 
 var hopKindNames = []string{"unknown", "instance", "network-interface", "security-group", "network-acl",
 	"route-table", "peering-connection", "transit-gateway", "transit-gateway-attachment",
 	"transit-gateway-route-table", "internet-gateway", "nat-gateway", "gateway-endpoint",
 	"interface-endpoint", "load-balancer", "vpn-gateway", "external-network", "internet", "aws-service", "dns-resolver",
-	"endpoint-service", "dns", "host-service", "subnet"}
+	"endpoint-service", "dns", "host-service", "subnet", "gateway-load-balancer-endpoint", "appliance"}
 
 // String returns the kind as the CLI and JSON print it.
 func (k HopKind) String() string {

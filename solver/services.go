@@ -237,7 +237,7 @@ func (s *Solver) throughLB(st *serviceStep, ei int32, pkt sgeval.Packet, viaPriv
 		return
 	}
 	if lb.Type == model.LBGateway {
-		st.block(UnmodelledDestination, lb.ID, lb.Source.Position, "gateway load balancer %s: appliance inspection is not modelled yet", lb.ID)
+		st.block(DestinationNotFound, lb.ID, lb.Source.Position, "%s is a Gateway Load Balancer: traffic is not addressed to it, it is routed to its endpoints, whose routes send it through the appliances (V-20)", lb.ID)
 		return
 	}
 	tg := s.x.TargetGroup(listener.TargetGroup)

@@ -116,6 +116,10 @@ type walker struct {
 	// pins are the attachment subnets the request entered VPCs through,
 	// which appliance mode keeps for the response.
 	pins []attPin
+	// gwlb are the Gateway Load Balancer appliances the request passed;
+	// the return walk gets its request's and marks those it passes too
+	// (V-23).
+	gwlb []gwlbPass
 	// egressHop is the index of the source's security group hop, checked
 	// once the destination is known; -1 if none.
 	egressHop int
@@ -384,6 +388,8 @@ func (w *walker) route(sn int32) terminal {
 		return w.toMiddlebox(w.s.eni[r.Target], sn)
 	case routing.TargetVPNGateway:
 		return w.toVPNGateway(r.Target, sn)
+	case routing.TargetGWLBEndpoint:
+		return w.toGWLBEndpoint(r.Target, sn)
 	}
 	w.block(UnmodelledDestination, r.Target, text, pos, func() string {
 		return fmt.Sprintf("routing through %s (%s) is not modelled yet", r.Target, r.Kind)
@@ -899,6 +905,10 @@ func (w *walker) fromInternet(ei int32) terminal {
 	w.loseRefs(refsInternet)
 	w.pkt.Dst = e.primary
 	w.hop(w.translated(Hop{Component: igw, Kind: HopInternetGateway, Decision: DecisionTranslate}, "destination to private address ", e.primary))
+	if t := w.s.edge[igw]; t != nil {
+		// Ingress routing: the gateway's route table decides (V-25).
+		return w.throughEdge(t, e.vpc, igw)
+	}
 	w.crossACLs(-1, e.subnet)
 	if e.kind == eniNAT {
 		return w.atNAT(ei)
@@ -1167,12 +1177,6 @@ func (w *walker) toGatewayEndpoint(id model.ID, vpc int32, from int32) terminal 
 	// Its checks depend on the protocol and ICMP type, which differ
 	// between request and response.
 	w.taint()
-	if e.Type == model.EndpointGatewayLoadBalancer {
-		w.block(UnmodelledDestination, id, "", e.Source.Position, func() string {
-			return fmt.Sprintf("gateway load balancer endpoint %s: traffic inspection appliances are not modelled yet", id)
-		})
-		return w.drop(id, HopGatewayEndpoint, "not modelled", e.Source.Position)
-	}
 	w.crossACLs(from, -1)
 	if !inCIDRs(vi.m.CIDRBlocks, w.pkt.Src) {
 		w.block(VPCEGatewayNotFromPeer, id, "", e.Source.Position, func() string {

@@ -347,6 +347,15 @@ func (x *tfExport) fill(m *model.Model) {
 				x.ref(r, "subnet_id", s.ID, "id")
 				x.ref(r, "route_table_id", s.RouteTable, "id")
 			}
+		}
+		for _, rt := range v.RouteTables {
+			for _, g := range rt.EdgeAssociations {
+				r := x.newRes("aws_route_table_association", "", p)
+				x.ref(r, "gateway_id", g, "id")
+				x.ref(r, "route_table_id", rt.ID, "id")
+			}
+		}
+		for _, s := range v.Subnets {
 			if s.NetworkACL != "" {
 				r := x.newRes("aws_network_acl_association", "", p)
 				x.ref(r, "subnet_id", s.ID, "id")

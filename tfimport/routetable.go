@@ -79,7 +79,21 @@ func (b *builder) buildRouteTables() {
 	})
 	b.each("aws_route_table_association", func(e elem) {
 		if e.str("gateway_id") != "" || e.unknown("gateway_id") {
-			e.warnf("gateway_id", ErrNotModelled, "an edge association (a route table for a gateway's ingress traffic) is not modelled: it is left out")
+			// An edge association: the table becomes the gateway's
+			// gateway route table (V-24).
+			rt := b.tableRef(e, "route_table_id")
+			g := e.ref("gateway_id", "aws_internet_gateway", "aws_vpn_gateway", "aws_internet_gateway_attachment", "aws_vpn_gateway_attachment")
+			if rt == nil || g.ID == "" {
+				return
+			}
+			id := b.canonical(g)
+			if g.outside || b.missing(id) {
+				e.warnf("gateway_id", ErrOutsidePlan, "the edge association's gateway %s is not in this file: it is left out", g.ID)
+				return
+			}
+			if !slices.Contains(rt.EdgeAssociations, id) {
+				rt.EdgeAssociations = append(rt.EdgeAssociations, id)
+			}
 			return
 		}
 		rt := b.tableRef(e, "route_table_id")

@@ -33,6 +33,11 @@ func TestSeedsAsTerraformAnswerAsTheYAML(t *testing.T) {
 	seeds, err := filepath.Glob("../testdata/seed*.yaml")
 	require.NoError(t, err)
 	require.NotEmpty(t, seeds)
+	// V-20, V-24, V-25: a Gateway Load Balancer (aws_lb gateway, a GENEVE
+	// aws_lb_target_group), its aws_vpc_endpoint_service and
+	// GatewayLoadBalancer aws_vpc_endpoints, and an edge association
+	// (aws_route_table_association with gateway_id).
+	seeds = append(seeds, "testdata/gwlb-ingress.yaml")
 	for _, seed := range seeds {
 		m, _, err := model.LoadFiles(seed)
 		require.NoError(t, err)
