@@ -147,6 +147,11 @@ type Options struct {
 	Progress func(done, total int)
 	// NoChanged skips the search for flows whose path changed.
 	NoChanged bool
+	// Replaced lists resources, present on both sides under one id, that
+	// the change replaces (a Terraform plan's delete-and-create, see
+	// tfimport.Import.Replaced): each is reported as removed and added,
+	// both marked Replaced, whether or not its contents change.
+	Replaced []model.ID
 }
 
 // Compare builds solvers for two models and compares them.
@@ -170,10 +175,16 @@ func Compare(old, new *model.Model, opts Options) (*Report, error) {
 func CompareSolvers(old, new *solver.Solver, opts Options) *Report {
 	oldRes, newRes := resources(old.Model()), resources(new.Model())
 	c := &comparison{old: newSide(old, "old", oldRes, aliases(oldRes, newRes)), new: newSide(new, "new", newRes, nil)}
-	c.changes = compareResources(c.old.res, c.new.res)
+	c.changes = replaceResources(compareResources(c.old.res, c.new.res), c.old.res, c.new.res, opts.Replaced)
 	c.changeOf = map[model.ID]Resource{}
 	c.renamed = map[model.ID]model.ID{}
 	for _, r := range c.changes {
+		if r.Replaced {
+			if r.Change == Removed {
+				continue // the addition stands for both, at its new position
+			}
+			r.Change = Replaced
+		}
 		c.changeOf[r.ID] = r
 		if r.RenamedFrom != "" {
 			c.renamed[r.RenamedFrom] = r.ID

@@ -18,6 +18,10 @@ const (
 	Added    Change = "added"
 	Removed  Change = "removed"
 	Modified Change = "modified"
+	// Replaced is a cause's change for a resource the change replaces
+	// (see Options.Replaced); its Resource entries are a removal and an
+	// addition.
+	Replaced Change = "replaced"
 )
 
 // Resource is a resource that differs between the two sides.
@@ -36,6 +40,9 @@ type Resource struct {
 	// contents this added one repeats: a rename or a replacement, which the
 	// diff reports as a removal and an addition.
 	RenamedFrom model.ID `json:"renamed_from,omitempty"`
+	// Replaced marks the removal and the addition of a resource the change
+	// replaces under the same id (see Options.Replaced).
+	Replaced bool `json:"replaced,omitempty"`
 }
 
 // resource is one resource of one side, as the diff compares it.
@@ -236,6 +243,35 @@ func compareResources(old, new map[model.ID]resource) []Resource {
 		case o.sum != r.sum || o.kind != r.kind:
 			out = append(out, newResource(r, Modified))
 		}
+	}
+	slices.SortFunc(out, func(a, b Resource) int {
+		return cmp.Or(cmp.Compare(a.ID, b.ID), cmp.Compare(a.Change, b.Change))
+	})
+	return out
+}
+
+// replaceResources reports each resource of replaced that both sides hold
+// as removed (as the old side has it) and added (as the new side has it),
+// both marked Replaced, in place of a modification if there was one.
+func replaceResources(changes []Resource, old, new map[model.ID]resource, replaced []model.ID) []Resource {
+	if len(replaced) == 0 {
+		return changes
+	}
+	out := changes[:0:0]
+	for _, ch := range changes {
+		if !(ch.Change == Modified && slices.Contains(replaced, ch.ID)) {
+			out = append(out, ch)
+		}
+	}
+	for _, id := range replaced {
+		o, inOld := old[id]
+		n, inNew := new[id]
+		if !inOld || !inNew {
+			continue
+		}
+		rm, add := newResource(o, Removed), newResource(n, Added)
+		rm.Replaced, add.Replaced = true, true
+		out = append(out, rm, add)
 	}
 	slices.SortFunc(out, func(a, b Resource) int {
 		return cmp.Or(cmp.Compare(a.ID, b.ID), cmp.Compare(a.Change, b.Change))

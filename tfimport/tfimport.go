@@ -4,6 +4,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/vpcreach/vpcreach/model"
@@ -73,6 +74,12 @@ type Import struct {
 	// Aliases maps the AWS ids the file knows (vpc-0a1b..., i-0c2d...) to
 	// the addresses that name the resources in the models.
 	Aliases map[model.ID]model.ID
+	// Replaced lists, sorted, the resources of both Prior and Planned that
+	// the plan replaces (its resource_changes actions delete and create
+	// them: ["delete", "create"], or ["create", "delete"] under
+	// create_before_destroy). Their AWS ids change; vpcreach diff reports
+	// each as removed and added.
+	Replaced []model.ID
 }
 
 // Resolve turns an AWS id the file knows into the address that names its
@@ -130,6 +137,18 @@ func Decode(name string, data []byte) (*Import, model.Diagnostics) {
 		im.Prior = bb.build()
 		im.PriorDiagnostics = bb.diags
 		im.PriorDiagnostics.Sort()
+	}
+	if im.Prior != nil {
+		inPrior, _ := model.NewIndex(im.Prior)
+		inPlanned, _ := model.NewIndex(im.Planned)
+		for addr, actions := range d.actions {
+			id := model.ID(addr)
+			if slices.Contains(actions, "delete") && slices.Contains(actions, "create") &&
+				inPrior.Kind(id) != model.KindUnknown && inPlanned.Kind(id) != model.KindUnknown {
+				im.Replaced = append(im.Replaced, id)
+			}
+		}
+		slices.Sort(im.Replaced)
 	}
 	im.Aliases = map[model.ID]model.ID{}
 	for id, addr := range alias {

@@ -98,7 +98,7 @@ func runDiff(args []string, out, errOut io.Writer) int {
 	if !ok {
 		return code
 	}
-	old, next, ok := readDiffSides(pos, errOut)
+	old, next, replaced, ok := readDiffSides(pos, errOut)
 	if !ok {
 		return exitInvalid
 	}
@@ -112,7 +112,7 @@ func runDiff(args []string, out, errOut io.Writer) int {
 		fmt.Fprintf(errOut, "vpcreach diff: %s: %s\n", safe(pos[len(pos)-1]), safe(err.Error()))
 		return exitInvalid
 	}
-	r := diff.CompareSolvers(so, sn, diff.Options{})
+	r := diff.CompareSolvers(so, sn, diff.Options{Replaced: replaced})
 	switch output {
 	case "json":
 		writeJSON(out, r)
@@ -140,35 +140,36 @@ func runDiff(args []string, out, errOut io.Writer) int {
 
 // readDiffSides reads the two networks: OLD and NEW, each a topology
 // file, an AWS snapshot or a Terraform plan or state (its planned values);
-// or a plan alone, its prior state against its planned values.
-func readDiffSides(pos []string, errOut io.Writer) (old, next *model.Model, ok bool) {
+// or a plan alone, its prior state against its planned values, with the
+// resources the plan replaces.
+func readDiffSides(pos []string, errOut io.Writer) (old, next *model.Model, replaced []model.ID, ok bool) {
 	if len(pos) == 1 {
 		f := pos[0]
 		if !isTerraform(f) {
 			fmt.Fprintf(errOut, "vpcreach diff: %s: one argument must be a Terraform plan (terraform show -json PLANFILE); give OLD and NEW otherwise\n", safe(f))
-			return nil, nil, false
+			return nil, nil, nil, false
 		}
 		im, diags := readTerraformCached(f)
 		if errs := diags.Errors(); len(errs) > 0 || im == nil {
 			printDiffErrors(errOut, f, diags)
-			return nil, nil, false
+			return nil, nil, nil, false
 		}
 		old = im.Prior
 		if old == nil {
 			old = &model.Model{Version: 1} // a plan that creates the whole network
 		}
-		return old, im.Planned, true
+		return old, im.Planned, im.Replaced, true
 	}
 	models := make([]*model.Model, 2)
 	for i, f := range pos {
 		m, diags := readInputs([]string{f}, nil)
 		if errs := diags.Errors(); len(errs) > 0 || m == nil {
 			printDiffErrors(errOut, f, diags)
-			return nil, nil, false
+			return nil, nil, nil, false
 		}
 		models[i] = m
 	}
-	return models[0], models[1], true
+	return models[0], models[1], nil, true
 }
 
 func printDiffErrors(errOut io.Writer, f string, diags model.Diagnostics) {
