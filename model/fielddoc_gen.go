@@ -7,7 +7,7 @@ package model
 // field): one line, a leading Go field name replaced by its YAML key.
 var fieldDocs = map[string]string{
 	"ACLRule.Action":                              "action is allow or deny; the lowest-numbered matching rule decides (S-31).",
-	"ACLRule.CIDR":                                "cidr is the source (ingress) or destination (egress) range the rule matches (S-31), IPv4 or IPv6; a rule matches packets of its own family only.",
+	"ACLRule.CIDR":                                "cidr is the source (ingress) or destination (egress) range the rule matches (S-31), IPv4 or IPv6; a rule matches packets of its own family only (V-09).",
 	"ACLRule.ICMP":                                "icmp selects ICMP type and code for icmp rules; omitted means all.",
 	"ACLRule.Ports":                               "ports is required for tcp and udp, and not allowed otherwise.",
 	"ACLRule.Protocol":                            "protocol is the IP protocol the rule matches; all (or -1) matches every protocol (S-31).",
@@ -73,7 +73,7 @@ var fieldDocs = map[string]string{
 	"Interface.Account":                           "account owns the interface when it differs from the VPC's: a participant account of a shared subnet (S-04). The subnet must be shared with it.",
 	"Interface.AssumedIPs":                        "assumed_ips lists those of the addresses above that are assumed, not known: values a Terraform plan leaves unknown until apply, which vpcreach import terraform chose. A reach answer that depends on one says so (ASSUMED_ADDRESS).",
 	"Interface.ElasticIP":                         "elastic_ip is an Elastic IP associated with the primary address. Give at most one of public_ip and elastic_ip.",
-	"Interface.IPv6Addresses":                     "ipv6_addresses are the interface's IPv6 addresses, inside the subnet's ipv6_cidr_block and not one of its reserved addresses (V-02). A global unicast IPv6 address is public: reachable from the internet through an internet gateway as it is, without translation.",
+	"Interface.IPv6Addresses":                     "ipv6_addresses are the interface's IPv6 addresses, inside the subnet's ipv6_cidr_block and not one of its reserved addresses (V-02). A global unicast IPv6 address is public: reachable from the internet through an internet gateway as it is, without translation (V-06).",
 	"Interface.PrivateIP":                         "private_ip is the primary private IPv4 address, inside the subnet and not one of its five reserved addresses (S-02). Required, except in an IPv6-only subnet, where an interface has none (V-03).",
 	"Interface.PublicIP":                          "public_ip is an auto-assigned public IPv4 address.",
 	"Interface.SecondaryIPs":                      "secondary_ips are further private addresses in the same subnet.",
@@ -271,7 +271,7 @@ var typeDocs = map[string]string{
 	"NATGateway":         "NATGateway translates private sources to its own address (S-61).",
 	"NetworkACL":         "NetworkACL is a stateless subnet filter (S-30..S-35).",
 	"NetworkInterface":   "NetworkInterface is an elastic network interface that is not an instance's inline primary one: a secondary interface, or a standalone one.",
-	"Peer":               "Peer is the other side of a security group rule: an IPv4 or IPv6 CIDR (a rule matches packets of its own family only), or the id of a security group or prefix list (S-21); a group matches both families. Exactly one of CIDR and Ref is set.",
+	"Peer":               "Peer is the other side of a security group rule: an IPv4 or IPv6 CIDR (a rule matches packets of its own family only, V-09), or the id of a security group or prefix list (S-21); a group matches both families (V-10). Exactly one of CIDR and Ref is set.",
 	"PeeringConnection":  "PeeringConnection joins two VPCs, non-transitively (S-40..S-44).",
 	"PeeringStatus":      "PeeringStatus is the status code of a VPC peering connection (S-40). The zero value is PeeringActive, the only one that passes traffic.",
 	"PortRange":          "PortRange is an inclusive range of tcp or udp ports. The zero value is the single port 0; AllPorts is 0-65535.",

@@ -478,7 +478,7 @@ type ACLRule struct {
 	ICMP *ICMPMatch `yaml:"icmp"`
 	// CIDR is the source (ingress) or destination (egress) range the rule
 	// matches (S-31), IPv4 or IPv6; a rule matches packets of its own
-	// family only.
+	// family only (V-09).
 	CIDR netip.Prefix `yaml:"cidr" required:"true" family:"any" example:"0.0.0.0/0"`
 	// Action is allow or deny; the lowest-numbered matching rule decides (S-31).
 	Action ACLAction `yaml:"action" required:"true" example:"allow"`
@@ -556,8 +556,9 @@ type EgressRule struct {
 }
 
 // Peer is the other side of a security group rule: an IPv4 or IPv6 CIDR
-// (a rule matches packets of its own family only), or the id of a
-// security group or prefix list (S-21); a group matches both families.
+// (a rule matches packets of its own family only, V-09), or the id of a
+// security group or prefix list (S-21); a group matches both families
+// (V-10).
 // Exactly one of CIDR and Ref is set.
 //
 // A group may be written with its owner's account, ACCOUNT/GROUP-ID
@@ -640,7 +641,8 @@ type Interface struct {
 	// IPv6Addresses are the interface's IPv6 addresses, inside the
 	// subnet's ipv6_cidr_block and not one of its reserved addresses
 	// (V-02). A global unicast IPv6 address is public: reachable from the
-	// internet through an internet gateway as it is, without translation.
+	// internet through an internet gateway as it is, without translation
+	// (V-06).
 	IPv6Addresses []netip.Addr `yaml:"ipv6_addresses" family:"ipv6" example:"[2600:1f18:a:c01::10]"`
 	// PublicIP is an auto-assigned public IPv4 address.
 	PublicIP netip.Addr `yaml:"public_ip" example:"203.0.113.7"`

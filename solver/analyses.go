@@ -321,7 +321,7 @@ func (s *Solver) Exposure(protocols []model.Protocol, ports []model.PortRange, o
 		for _, a := range pub {
 			pkt := sgeval.Packet{Src: a, Dst: e.primary, Protocol: p, DstPort: port}
 			if p.IsICMP() {
-				pkt.ICMPType = 8
+				pkt.ICMPType = echoRequest(p)
 			}
 			if sgeval.Check(e.groups, sgeval.Ingress, pkt, sgeval.Peer{Addr: a}).Allowed {
 				return true

@@ -265,8 +265,14 @@ func (s *Solver) computeClasses() {
 		if e.kind != eniInstance && e.kind != eniNetworkInterface {
 			continue
 		}
-		k := key{subnet: e.subnet, kind: e.kind, running: e.running, atom: s.cls.atoms.of(e.primary), public: -1, alone: -1}
-		if _, public := s.public[e.primary]; holders[e.primary] > 1 || public || routeTargets[int32(i)] {
+		k := key{subnet: e.subnet, kind: e.kind, running: e.running, atom: -1, public: -1, alone: -1}
+		if e.primary.IsValid() {
+			k.atom = s.cls.atoms.of(e.primary)
+		}
+		if _, public := s.public[e.primary]; holders[e.primary] > 1 || public || routeTargets[int32(i)] || len(e.v6) > 0 {
+			// An interface with IPv6 addresses is a class of its own:
+			// the atoms split the IPv4 space only, and its global IPv6
+			// addresses are public ones (V-06).
 			k.alone = int32(i)
 		}
 		if e.public.IsValid() {
