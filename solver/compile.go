@@ -54,6 +54,9 @@ type Solver struct {
 	// host6 is the IPv6 address "internet" stands for (internetHost6).
 	host6     netip.Addr
 	host6Once sync.Once
+	// bounds6 holds the starts of the IPv6 atoms (atoms6).
+	bounds6    []netip.Addr
+	atoms6Once sync.Once
 	// outsideGroups holds the ids of security groups outside an imported
 	// snapshot, and outsideRefs their sorted group refs.
 	outsideGroups map[model.ID]bool

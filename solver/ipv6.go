@@ -255,3 +255,99 @@ func (s *Solver) modelIPv6Prefixes() []netip.Prefix {
 	}
 	return out
 }
+
+// ipv6Special are IPv6 ranges kept apart in the IPv6 atoms, so that an
+// internet atom holds global unicast addresses only: 2000::/3 is the
+// global unicast space, fc00::/7 unique local addresses.
+var ipv6Special = []netip.Prefix{
+	netip.MustParsePrefix("2000::/3"),
+	netip.MustParsePrefix("fc00::/7"),
+	netip.MustParsePrefix("2001:db8::/32"),
+}
+
+// atoms6 returns the sorted starts of the IPv6 atoms: the elementary
+// intervals between the bounds of every IPv6 CIDR the model names (its
+// routes, rules, prefix lists and VPC and subnet blocks).
+func (s *Solver) atoms6() []netip.Addr {
+	s.atoms6Once.Do(func() {
+		bounds := []netip.Addr{netip.IPv6Unspecified()}
+		add := func(p netip.Prefix) {
+			if !p.IsValid() || !p.Addr().Is6() {
+				return
+			}
+			bounds = append(bounds, p.Masked().Addr())
+			if next := lastIP(p).Next(); next.IsValid() {
+				bounds = append(bounds, next)
+			}
+		}
+		for _, p := range s.modelIPv6Prefixes() {
+			add(p)
+		}
+		for _, p := range ipv6Special {
+			add(p)
+		}
+		for _, v := range s.m.VPCs {
+			for _, b := range v.IPv6CIDRBlocks {
+				add(b)
+			}
+			for _, sn := range v.Subnets {
+				add(sn.IPv6CIDRBlock)
+			}
+		}
+		slices.SortFunc(bounds, netip.Addr.Compare)
+		s.bounds6 = slices.Compact(bounds)
+	})
+	return s.bounds6
+}
+
+// lastIP returns the last address of p.
+func lastIP(p netip.Prefix) netip.Addr {
+	a := p.Masked().Addr().As16()
+	for i := p.Bits(); i < 128; i++ {
+		a[i/8] |= 1 << (7 - i%8)
+	}
+	return netip.AddrFrom16(a)
+}
+
+// atomRange6 returns the first and last address of the IPv6 atom that
+// holds a.
+func (s *Solver) atomRange6(a netip.Addr) (netip.Addr, netip.Addr) {
+	bs := s.atoms6()
+	i, found := slices.BinarySearchFunc(bs, a, netip.Addr.Compare)
+	if !found {
+		i--
+	}
+	hi := netip.MustParseAddr("ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff")
+	if i+1 < len(bs) {
+		hi = bs[i+1].Prev()
+	}
+	return bs[i], hi
+}
+
+// publicAtoms6 returns a representative address of every public IPv6 atom
+// (the IPv6 internet, as the model's rules split it): internetHost6 for
+// its atom, else the atom's first address.
+func (s *Solver) publicAtoms6() []netip.Addr {
+	host := s.internetHost6()
+	var out []netip.Addr
+	for _, lo := range s.atoms6() {
+		lo, hi := s.atomRange6(lo)
+		if !publicAddress(lo) || !publicAddress(hi) || !inIPv6Global(lo) {
+			continue
+		}
+		a := lo
+		if lo.Compare(host) <= 0 && host.Compare(hi) <= 0 {
+			a = host
+		}
+		out = append(out, a)
+	}
+	return out
+}
+
+// inIPv6Global reports whether a is in 2000::/3, the global unicast space.
+func inIPv6Global(a netip.Addr) bool { return ipv6Special[0].Contains(a) }
+
+// hasIPv6 reports whether some VPC of the model has an IPv6 block.
+func (s *Solver) hasIPv6() bool {
+	return slices.ContainsFunc(s.m.VPCs, func(v model.VPC) bool { return v.HasIPv6() })
+}

@@ -278,6 +278,12 @@ func (s *Solver) newMatrixLayout() *matrixLayout {
 			m.slow[ci] = true
 			continue
 		}
+		if len(s.enis[m.src[ci]].v6) > 0 {
+			// An interface with IPv6 addresses is answered by Reach, for
+			// both families: the atoms split the IPv4 space only.
+			m.slow[ci] = true
+			continue
+		}
 		_, ok2 = asDestination(c.Members[0], m.src[ci])
 		m.slow[ci] = !ok || !ok2
 		e := &s.enis[m.src[ci]]
