@@ -31,6 +31,12 @@ type fieldInfo struct {
 	required bool
 	def      string
 	walk     uint8 // what Validate's required-value walk does with it (walkOf)
+	// family is the address family an address or CIDR field takes: ""
+	// (IPv4, the default), "ipv6" or "any" (the family tag).
+	family string
+	// unless is the requiredunless tag: the key of a bool field of the
+	// same struct that, true, lifts the requirement to write this one.
+	unless string
 }
 
 type structInfo struct {
@@ -81,7 +87,7 @@ func collectFields(t reflect.Type, prefix []int, si *structInfo) {
 		if name == "" {
 			panic("model: field " + t.Name() + "." + f.Name + " has no yaml key")
 		}
-		fi := &fieldInfo{key: name, index: idx, required: f.Tag.Get("required") == "true", def: f.Tag.Get("default"), walk: walkOf(f.Type)}
+		fi := &fieldInfo{key: name, index: idx, required: f.Tag.Get("required") == "true", def: f.Tag.Get("default"), walk: walkOf(f.Type), family: f.Tag.Get("family"), unless: f.Tag.Get("requiredunless")}
 		if fi.def != "" && f.Type.Kind() == reflect.Int {
 			si.hasDefer = true
 		}
@@ -103,6 +109,11 @@ type decoder struct {
 	// presplit holds the lists decoded in pieces (decodeSplit), by the
 	// node that stands for each in the root mapping.
 	presplit map[*yaml.Node]splitList
+	// family is the family tag of the field being decoded (fieldInfo).
+	family string
+	// unless is the requiredunless tag: the key of a bool field of the
+	// same struct that, true, lifts the requirement to write this one.
+	unless string
 }
 
 type errorKey struct {
@@ -174,20 +185,20 @@ func (d *decoder) decode(n *yaml.Node, v reflect.Value, path string, owner *Sour
 	}
 	switch {
 	case t == addrType:
-		if s, ok := d.scalar(n, path, "an IPv4 address"); ok {
-			a, err := ParseAddr(s)
+		if s, ok := d.scalar(n, path, familyWord(d.family, "address")); ok {
+			a, err := parseAddrOf(d.family, s)
 			if err != nil {
-				d.fail(n, path, ErrInvalidValue, "%s", err)
+				d.fail(n, path, ErrInvalidValue, "%s%s", err, familyHint(d.family, key, s))
 				return
 			}
 			v.Set(reflect.ValueOf(a))
 		}
 		return
 	case t == prefixType:
-		if s, ok := d.scalar(n, path, "a CIDR"); ok {
-			p, err := ParseCIDR(s)
+		if s, ok := d.scalar(n, path, familyWord(d.family, "CIDR")); ok {
+			p, err := parseCIDROf(d.family, s)
 			if err != nil {
-				d.fail(n, path, ErrInvalidValue, "%s", err)
+				d.fail(n, path, ErrInvalidValue, "%s%s", err, familyHint(d.family, key, s))
 				return
 			}
 			v.Set(reflect.ValueOf(p))
@@ -342,11 +353,17 @@ func (d *decoder) decodeStruct(n *yaml.Node, v reflect.Value, path string) {
 			}
 			continue
 		}
+		outer := d.family
+		d.family = f.family
 		d.decode(val, v.FieldByIndex(f.index), fp, src, f.key, -1)
+		d.family = outer
 	}
 	for _, f := range si.fields {
 		if f.required && !seen[f.key] {
 			d.fail(n, joinPath(path, f.key), ErrMissingField, "required field is missing")
+		}
+		if u := si.byKey[f.unless]; u != nil && !seen[f.key] && !v.FieldByIndex(u.index).Bool() {
+			d.fail(n, joinPath(path, f.key), ErrMissingField, "required field is missing (%s: true lifts the requirement)", f.unless)
 		}
 	}
 }
@@ -354,4 +371,54 @@ func (d *decoder) decodeStruct(n *yaml.Node, v reflect.Value, path string) {
 func isNull(n *yaml.Node) bool {
 	n = resolve(n)
 	return n != nil && n.Kind == yaml.ScalarNode && n.Tag == "!!null"
+}
+
+// familyWord names what a field of the family takes: "an IPv4 address",
+// "an IPv6 CIDR", "an IPv4 or IPv6 CIDR".
+func familyWord(family, what string) string {
+	switch family {
+	case "ipv6":
+		return "an IPv6 " + what
+	case "any":
+		return "an IPv4 or IPv6 " + what
+	}
+	return "an IPv4 " + what
+}
+
+// parseAddrOf parses an address of the family.
+func parseAddrOf(family, s string) (netip.Addr, error) {
+	switch family {
+	case "ipv6":
+		return ParseIPv6Addr(s)
+	case "any":
+		return ParseAnyAddr(s)
+	}
+	return ParseAddr(s)
+}
+
+// parseCIDROf parses a CIDR of the family.
+func parseCIDROf(family, s string) (netip.Prefix, error) {
+	switch family {
+	case "ipv6":
+		return ParseIPv6CIDR(s)
+	case "any":
+		return ParseAnyCIDR(s)
+	}
+	return ParseCIDR(s)
+}
+
+// ipv6Fields names the field that takes the IPv6 values of an IPv4 field.
+var ipv6Fields = map[string]string{"cidr_blocks": "ipv6_cidr_blocks", "cidr_block": "ipv6_cidr_block",
+	"private_ip": "ipv6_addresses", "secondary_ips": "ipv6_addresses"}
+
+// familyHint says where an IPv6 value written in an IPv4 field belongs:
+// its IPv6 sibling field, or nowhere yet.
+func familyHint(family, key, s string) string {
+	if family != "" || !strings.Contains(s, ":") {
+		return ""
+	}
+	if f, ok := ipv6Fields[key]; ok {
+		return "; write IPv6 values under " + f
+	}
+	return "; vpcreach models this field with IPv4 only"
 }

@@ -34,13 +34,14 @@ const (
 	KindEndpointService
 	KindHostedZone
 	KindExternalNetwork
+	KindEgressOnlyInternetGateway
 )
 
 var kindNames = []string{"unknown", "account", "vpc", "subnet", "route table", "network ACL",
 	"security group", "instance", "network interface", "NAT gateway", "endpoint", "load balancer",
 	"target group", "internet gateway", "virtual private gateway", "peering connection",
 	"transit gateway", "transit gateway route table", "transit gateway attachment", "prefix list",
-	"endpoint service", "hosted zone", "external network"}
+	"endpoint service", "hosted zone", "external network", "egress-only internet gateway"}
 
 // String returns the kind in words, as messages use it ("route table").
 func (k Kind) String() string { return enumString(kindNames, int(k)) }
@@ -112,6 +113,7 @@ func NewIndex(m *Model) (*Index, Diagnostics) {
 		add(v.ID, KindVPC, -1, vi, &v.Source, "id")
 		add(v.InternetGateway, KindInternetGateway, vi, vi, &v.Source, "internet_gateway")
 		add(v.VPNGateway, KindVPNGateway, vi, vi, &v.Source, "vpn_gateway")
+		add(v.EgressOnlyInternetGateway, KindEgressOnlyInternetGateway, vi, vi, &v.Source, "egress_only_internet_gateway")
 		for i := range v.Subnets {
 			add(v.Subnets[i].ID, KindSubnet, vi, i, &v.Subnets[i].Source, "id")
 		}
@@ -180,7 +182,7 @@ func countIDs(m *Model) int {
 		len(m.HostedZones) + len(m.ExternalNetworks)
 	for i := range m.VPCs {
 		v := &m.VPCs[i]
-		n += 3 + len(v.Subnets) + len(v.RouteTables) + len(v.NetworkACLs) + len(v.SecurityGroups) + len(v.NATGateways) +
+		n += 4 + len(v.Subnets) + len(v.RouteTables) + len(v.NetworkACLs) + len(v.SecurityGroups) + len(v.NATGateways) +
 			len(v.Endpoints) + 2*len(v.Instances) + len(v.NetworkInterfaces) + len(v.LoadBalancers) + len(v.TargetGroups)
 	}
 	for i := range m.TransitGateways {

@@ -89,7 +89,7 @@ func TestErrorsRepeatedThroughAliasesAreReportedOnce(t *testing.T) {
 	}
 	assert.Equal(t, []string{
 		`t.yaml:8:17: vpcs[0].instances[1].id: duplicate id "i-1": a YAML alias repeats the resource written here`,
-		`t.yaml:8:55: vpcs[0].instances[0].colour: unknown field "colour" (known: id, aws_id, name, eni, subnet, private_ip, secondary_ips, public_ip, elastic_ip, assumed_ips, security_groups, source_dest_check, account, state)`,
+		`t.yaml:8:55: vpcs[0].instances[0].colour: unknown field "colour" (known: id, aws_id, name, eni, subnet, private_ip, secondary_ips, ipv6_addresses, public_ip, elastic_ip, assumed_ips, security_groups, source_dest_check, account, state)`,
 	}, got)
 }
 

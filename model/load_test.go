@@ -33,7 +33,7 @@ func TestDecodeErrorsAreExactAndPositioned(t *testing.T) {
 			[]string{`t.yaml:7:51: vpcs[0].subnets[0].cidr_block: "10.0.1.0" is an address, not a CIDR (write 10.0.1.0/32)`}},
 		{"unknown key with suggestion", minimal("    subnets:\n      - {id: s1, az: ap-southeast-1a, cidr_blok: 10.0.1.0/24}\n"),
 			[]string{
-				`t.yaml:7:9: vpcs[0].subnets[0].cidr_block: required field is missing`,
+				`t.yaml:7:9: vpcs[0].subnets[0].cidr_block: required field is missing (ipv6_only: true lifts the requirement)`,
 				`t.yaml:7:39: vpcs[0].subnets[0].cidr_blok: unknown field "cidr_blok" (did you mean "cidr_block"?)`,
 			}},
 		{"wrong type bool", minimal("    route_tables:\n      - {id: r1, main: yes}\n"),
@@ -190,29 +190,36 @@ func FuzzLoad(f *testing.F) {
 	})
 }
 
-// TestIPv6IsNotModelled: an IPv6 CIDR or address is reported as such, not
-// as an unknown security group or prefix list, nor as a bad CIDR.
-func TestIPv6IsNotModelled(t *testing.T) {
+// TestIPv6Values: IPv6 CIDRs load where either family is allowed
+// (security group peers, network ACL rules, routes: V-04), are not
+// taken for an unknown security group or prefix list, and are refused with
+// a pointer to the IPv6 field in an IPv4 field.
+func TestIPv6Values(t *testing.T) {
 	sg := "    subnets: [{id: s, az: ap-southeast-1a, cidr_block: 10.0.0.0/24}]\n    security_groups:\n      - id: sg\n"
 	tests := []struct {
 		name, yaml, want string
 	}{
-		{"security group source", minimal(sg + "        ingress: [{protocol: tcp, ports: 443, sources: [\"::/0\", 10.0.0.0/8]}]\n"),
-			`t.yaml:9:57: vpcs[0].security_groups[0].ingress[0].sources[0]: "::/0" is an IPv6 CIDR: IPv6 is not modelled yet`},
-		{"security group destination", minimal(sg + "        egress: [{protocol: all, destinations: [sg, 2600:1f18::/32]}]\n"),
-			`t.yaml:9:53: vpcs[0].security_groups[0].egress[0].destinations[1]: "2600:1f18::/32" is an IPv6 CIDR: IPv6 is not modelled yet`},
-		{"network ACL", minimal("    network_acls:\n      - id: acl\n        ingress: [{rule: 100, protocol: all, cidr: \"::/0\", action: allow}]\n"),
-			`t.yaml:8:52: vpcs[0].network_acls[0].ingress[0].cidr: "::/0" is an IPv6 CIDR: IPv6 is not modelled yet`},
-		{"route", minimal("    internet_gateway: igw\n    route_tables:\n      - id: rt\n        routes: [{destination: \"::/0\", target: igw}]\n"),
-			`t.yaml:9:32: vpcs[0].route_tables[0].routes[0].destination: "::/0" is an IPv6 CIDR: IPv6 is not modelled yet`},
-		{"route starting with a letter", minimal("    internet_gateway: igw\n    route_tables:\n      - id: rt\n        routes: [{destination: fd00::/8, target: igw}]\n"),
-			`t.yaml:9:32: vpcs[0].route_tables[0].routes[0].destination: "fd00::/8" is an IPv6 CIDR: IPv6 is not modelled yet`},
-		{"address", minimal(sg + "    instances: [{id: i, subnet: s, private_ip: \"fd00::5\"}]\n"),
-			`t.yaml:9:48: vpcs[0].instances[0].private_ip: "fd00::5" is an IPv6 address: IPv6 is not modelled yet`},
+		{"security group source", minimal(sg + "        ingress: [{protocol: tcp, ports: 443, sources: [\"::/0\", 10.0.0.0/8]}]\n"), ""},
+		{"security group destination", minimal(sg + "        egress: [{protocol: all, destinations: [sg, 2600:1f18::/32]}]\n"), ""},
+		{"network ACL", minimal("    network_acls:\n      - id: acl\n        ingress: [{rule: 100, protocol: all, cidr: \"::/0\", action: allow}]\n"), ""},
+		{"route", minimal("    internet_gateway: igw\n    route_tables:\n      - id: rt\n        routes: [{destination: \"::/0\", target: igw}]\n"), ""},
+		{"route starting with a letter", minimal("    internet_gateway: igw\n    route_tables:\n      - id: rt\n        routes: [{destination: fd00::/8, target: igw}]\n"), ""},
+		{"route to an address", minimal("    internet_gateway: igw\n    route_tables:\n      - id: rt\n        routes: [{destination: fd00::1, target: igw}]\n"),
+			`t.yaml:9:32: vpcs[0].route_tables[0].routes[0].destination: "fd00::1" is an address, not a CIDR (write fd00::1/128)`},
+		{"IPv6 private_ip", minimal(sg + "    instances: [{id: i, subnet: s, private_ip: \"fd00::5\"}]\n"),
+			`t.yaml:9:48: vpcs[0].instances[0].private_ip: "fd00::5" is an IPv6 address, not IPv4; write IPv6 values under ipv6_addresses`},
+		{"IPv4 in ipv6_addresses", minimal(sg + "    instances: [{id: i, subnet: s, private_ip: 10.0.0.5, ipv6_addresses: [10.0.0.6]}]\n"),
+			`t.yaml:9:75: vpcs[0].instances[0].ipv6_addresses[0]: "10.0.0.6" is an IPv4 address, not IPv6`},
+		{"IPv4-mapped", minimal(sg + "        ingress: [{protocol: tcp, ports: 443, sources: [\"::ffff:10.0.0.0/104\"]}]\n"),
+			`t.yaml:9:57: vpcs[0].security_groups[0].ingress[0].sources[0]: "::ffff:10.0.0.0/104" is an IPv4-mapped IPv6 CIDR; write IPv4 blocks as IPv4`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			_, _, err := model.LoadBytes("t.yaml", []byte(tt.yaml))
+			if tt.want == "" {
+				require.NoError(t, err)
+				return
+			}
 			var got []string
 			for _, d := range diagsOf(t, err) {
 				got = append(got, d.Error())

@@ -3,6 +3,7 @@ package model
 import (
 	"fmt"
 	"net/netip"
+	"slices"
 	"strings"
 )
 
@@ -89,6 +90,10 @@ type VPC struct {
 	Region string `yaml:"region" required:"true" example:"ap-southeast-1"`
 	// CIDRBlocks are the VPC's IPv4 blocks, primary first (S-01).
 	CIDRBlocks []netip.Prefix `yaml:"cidr_blocks" required:"true" example:"[10.0.0.0/16]"`
+	// IPv6CIDRBlocks are the VPC's IPv6 blocks: an Amazon-provided /56, or
+	// one of your own (BYOIP, /44 to /60); at most five (V-01). A VPC
+	// always has IPv4 blocks too.
+	IPv6CIDRBlocks []netip.Prefix `yaml:"ipv6_cidr_blocks" family:"ipv6" example:"[2600:1f18:a:c00::/56]"`
 	// DNS holds the VPC's DNS attributes.
 	DNS DNSSettings `yaml:"dns"`
 	// InternetGateway is the id of the internet gateway attached to the
@@ -97,6 +102,11 @@ type VPC struct {
 	// VPNGateway is the id of the virtual private gateway attached to the
 	// VPC, if any.
 	VPNGateway ID `yaml:"vpn_gateway" example:"vgw-a"`
+	// EgressOnlyInternetGateway is the id of the egress-only internet
+	// gateway attached to the VPC, if any: it carries IPv6 traffic that the
+	// VPC's side starts, and its responses, and nothing the internet starts
+	// (V-07). A VPC has at most one.
+	EgressOnlyInternetGateway ID `yaml:"egress_only_internet_gateway" example:"eigw-a"`
 
 	// Subnets are the VPC's subnets, each in one availability zone (S-01).
 	Subnets []Subnet `yaml:"subnets"`
@@ -129,6 +139,28 @@ type VPC struct {
 	TargetGroups []TargetGroup `yaml:"target_groups"`
 
 	Source Source `yaml:"-"`
+}
+
+// AllCIDRBlocks returns the VPC's IPv4 blocks, then its IPv6 blocks.
+func (v VPC) AllCIDRBlocks() []netip.Prefix {
+	if len(v.IPv6CIDRBlocks) == 0 {
+		return v.CIDRBlocks
+	}
+	return append(slices.Clip(v.CIDRBlocks), v.IPv6CIDRBlocks...)
+}
+
+// HasIPv6 reports whether the VPC has an IPv6 block.
+func (v VPC) HasIPv6() bool { return len(v.IPv6CIDRBlocks) > 0 }
+
+// Addrs returns the interface's private addresses: the primary IPv4 one
+// (when it has one), the secondary ones, then the IPv6 ones.
+func (i Interface) Addrs() []netip.Addr {
+	out := make([]netip.Addr, 0, 1+len(i.SecondaryIPs)+len(i.IPv6Addresses))
+	if i.PrivateIP.IsValid() {
+		out = append(out, i.PrivateIP)
+	}
+	out = append(out, i.SecondaryIPs...)
+	return append(out, i.IPv6Addresses...)
 }
 
 // DNSSettings are a VPC's DNS attributes. A nil field takes AWS's default for
@@ -169,7 +201,14 @@ type Subnet struct {
 	// AZ.
 	AZID string `yaml:"az_id" example:"apse1-az1"`
 	// CIDRBlock lies inside one of the VPC's blocks, /16 to /28 (S-01).
-	CIDRBlock netip.Prefix `yaml:"cidr_block" required:"true" example:"10.0.1.0/24"`
+	// Required, except on an IPv6-only subnet, which has none.
+	CIDRBlock netip.Prefix `yaml:"cidr_block" requiredunless:"ipv6_only" example:"10.0.1.0/24"`
+	// IPv6CIDRBlock is the subnet's IPv6 block, a /64 inside one of the
+	// VPC's IPv6 blocks (V-02).
+	IPv6CIDRBlock netip.Prefix `yaml:"ipv6_cidr_block" family:"ipv6" example:"2600:1f18:a:c01::/64"`
+	// IPv6Only marks an IPv6-only subnet: it has an ipv6_cidr_block and no
+	// cidr_block, and its interfaces have IPv6 addresses only (V-03).
+	IPv6Only bool `yaml:"ipv6_only"`
 	// RouteTable is the explicitly associated route table; empty means the
 	// VPC's main table (S-10).
 	RouteTable ID `yaml:"route_table" example:"rtb-a-private"`
@@ -216,12 +255,14 @@ type RouteTable struct {
 // Route sends a destination to a target. The local routes of the VPC's CIDR
 // blocks are implicit (S-11).
 type Route struct {
-	// Destination is a CIDR or a prefix list id (S-12).
+	// Destination is an IPv4 or IPv6 CIDR, or a prefix list id (S-12); a
+	// packet matches only routes of its own family (V-04).
 	Destination Destination `yaml:"destination" required:"true" example:"0.0.0.0/0"`
-	// Target is "local", or the id of an internet gateway, NAT gateway,
-	// peering connection, transit gateway, gateway endpoint (or gateway load
-	// balancer endpoint), network interface, instance or virtual private
-	// gateway (S-13).
+	// Target is "local", or the id of an internet gateway, egress-only
+	// internet gateway (IPv6 destinations only), NAT gateway (IPv4
+	// destinations only), peering connection, transit gateway, gateway
+	// endpoint (or gateway load balancer endpoint), network interface,
+	// instance or virtual private gateway (S-13, V-05).
 	Target ID `yaml:"target" example:"nat-a"`
 	// State is active (the default), blackhole or outside-snapshot. A
 	// blackhole route drops what it matches; its target may name a resource
@@ -271,42 +312,73 @@ func (d *Destination) UnmarshalText(b []byte) error {
 // MarshalText implements encoding.TextMarshaler.
 func (d Destination) MarshalText() ([]byte, error) { return []byte(d.String()), nil }
 
-// parseCIDROrID tells CIDRs from ids. Text that starts with a digit must be
-// a CIDR; an address without a length is refused with a hint. IPv6 text
-// (::/0) is a CIDR too, refused as such, not taken for an id.
+// parseCIDROrID tells CIDRs from ids. Text that starts with a digit, or
+// holds a colon, must be a CIDR of either family; an address without a
+// length is refused with a hint.
 func parseCIDROrID(s string) (netip.Prefix, bool, error) {
 	t := strings.TrimSpace(s)
 	if t == "" {
 		return netip.Prefix{}, false, fmt.Errorf("empty value")
 	}
-	if strings.Contains(t, ":") {
-		// An IPv6 CIDR or address would otherwise read as an id.
-		if p, err := netip.ParsePrefix(t); err == nil && p.Addr().Is6() {
-			return netip.Prefix{}, false, notModelled(s, "CIDR")
-		}
+	if looksIPv6(t) && !strings.Contains(t, "/") {
+		// An IPv6 address would otherwise read as an id.
 		if a, err := netip.ParseAddr(t); err == nil && a.Is6() {
-			return netip.Prefix{}, false, notModelled(s, "address")
+			return netip.Prefix{}, false, fmt.Errorf("%q is an address, not a CIDR (write %s/128)", s, a)
 		}
 	}
-	if t[0] < '0' || t[0] > '9' {
+	if (t[0] < '0' || t[0] > '9') && !looksIPv6(t) {
 		if strings.ContainsAny(t, " \t") {
 			return netip.Prefix{}, false, fmt.Errorf("%q is neither a CIDR nor an id", s)
 		}
 		return netip.Prefix{}, false, nil
 	}
-	p, err := ParseCIDR(t)
+	p, err := ParseAnyCIDR(t)
 	return p, true, err
 }
 
+// looksIPv6 reports whether t, holding a colon and only hex digits, dots,
+// colons and a slash, is written as an IPv6 CIDR or address rather than an
+// id.
+func looksIPv6(t string) bool {
+	if !strings.Contains(t, ":") {
+		return false
+	}
+	for _, r := range t {
+		if !strings.ContainsRune("0123456789abcdefABCDEF:./", r) {
+			return false
+		}
+	}
+	return true
+}
+
 // ParseCIDR parses an IPv4 CIDR such as 10.0.0.0/16 and insists that its
-// host bits are zero, as AWS does. An IPv6 CIDR is refused as not
-// modelled.
+// host bits are zero, as AWS does. An IPv6 CIDR is refused as such: use
+// ParseIPv6CIDR or ParseAnyCIDR where either family is allowed.
 func ParseCIDR(s string) (netip.Prefix, error) {
+	p, err := ParseAnyCIDR(s)
+	if err == nil && !p.Addr().Is4() {
+		return netip.Prefix{}, wrongFamily(s, "CIDR", 4)
+	}
+	return p, err
+}
+
+// ParseIPv6CIDR parses an IPv6 CIDR such as 2600:1f18:a:c00::/56 and
+// insists that its host bits are zero. An IPv4 CIDR is refused as such.
+func ParseIPv6CIDR(s string) (netip.Prefix, error) {
+	p, err := ParseAnyCIDR(s)
+	if err == nil && !p.Addr().Is6() {
+		return netip.Prefix{}, wrongFamily(s, "CIDR", 6)
+	}
+	return p, err
+}
+
+// ParseAnyCIDR parses an IPv4 or IPv6 CIDR and insists that its host bits
+// are zero, as AWS does. IPv4-mapped IPv6 (::ffff:10.0.0.0/104) and zones
+// are refused: AWS writes IPv4 blocks as IPv4.
+func ParseAnyCIDR(s string) (netip.Prefix, error) {
 	t := strings.TrimSpace(s)
 	if !strings.Contains(t, "/") {
-		if a, err := netip.ParseAddr(t); err == nil && a.Is6() {
-			return netip.Prefix{}, notModelled(s, "address")
-		} else if err == nil {
+		if a, err := netip.ParseAddr(t); err == nil {
 			return netip.Prefix{}, fmt.Errorf("%q is an address, not a CIDR (write %s/%d)", s, a, a.BitLen())
 		}
 		return netip.Prefix{}, fmt.Errorf("%q is not a CIDR", s)
@@ -315,8 +387,8 @@ func ParseCIDR(s string) (netip.Prefix, error) {
 	if err != nil {
 		return netip.Prefix{}, fmt.Errorf("%q is not a CIDR", s)
 	}
-	if !p.Addr().Is4() {
-		return netip.Prefix{}, notModelled(s, "CIDR")
+	if p.Addr().Is4In6() {
+		return netip.Prefix{}, fmt.Errorf("%q is an IPv4-mapped IPv6 CIDR; write IPv4 blocks as IPv4", s)
 	}
 	if p.Masked() != p {
 		return netip.Prefix{}, fmt.Errorf("%q has host bits set (did you mean %s?)", s, p.Masked())
@@ -325,23 +397,56 @@ func ParseCIDR(s string) (netip.Prefix, error) {
 }
 
 // ParseAddr parses an IPv4 address such as 10.0.1.10. An IPv6 address is
-// refused as not modelled.
+// refused as such: use ParseIPv6Addr or ParseAnyAddr where either family
+// is allowed.
 func ParseAddr(s string) (netip.Addr, error) {
+	a, err := ParseAnyAddr(s)
+	if err == nil && !a.Is4() {
+		return netip.Addr{}, wrongFamily(s, "address", 4)
+	}
+	if err != nil && !strings.Contains(s, "/") {
+		return netip.Addr{}, fmt.Errorf("%q is not an IPv4 address", s)
+	}
+	return a, err
+}
+
+// ParseIPv6Addr parses an IPv6 address such as 2600:1f18:a:c01::10. An
+// IPv4 address is refused as such.
+func ParseIPv6Addr(s string) (netip.Addr, error) {
+	a, err := ParseAnyAddr(s)
+	if err == nil && !a.Is6() {
+		return netip.Addr{}, wrongFamily(s, "address", 6)
+	}
+	if err != nil && !strings.Contains(s, "/") {
+		return netip.Addr{}, fmt.Errorf("%q is not an IPv6 address", s)
+	}
+	return a, err
+}
+
+// ParseAnyAddr parses an IPv4 or IPv6 address. IPv4-mapped IPv6 addresses
+// (::ffff:10.0.0.1) and zones (fe80::1%eth0) are refused.
+func ParseAnyAddr(s string) (netip.Addr, error) {
 	a, err := netip.ParseAddr(strings.TrimSpace(s))
 	switch {
-	case err == nil && a.Is4():
-		return a, nil
+	case err == nil && a.Is4In6():
+		return netip.Addr{}, fmt.Errorf("%q is an IPv4-mapped IPv6 address; write IPv4 addresses as IPv4", s)
+	case err == nil && a.Zone() != "":
+		return netip.Addr{}, fmt.Errorf("%q has a zone; AWS addresses have none", s)
 	case err == nil:
-		return netip.Addr{}, notModelled(s, "address")
+		return a, nil
 	case strings.Contains(s, "/"):
 		return netip.Addr{}, fmt.Errorf("%q is a CIDR, not an address", s)
 	}
-	return netip.Addr{}, fmt.Errorf("%q is not an IPv4 address", s)
+	return netip.Addr{}, fmt.Errorf("%q is not an IP address", s)
 }
 
-// notModelled refuses an IPv6 CIDR or address.
-func notModelled(s, what string) error {
-	return fmt.Errorf("%q is an IPv6 %s: IPv6 is not modelled yet", s, what)
+// wrongFamily refuses a CIDR or address of the other family than a field
+// takes.
+func wrongFamily(s, what string, want int) error {
+	if want == 4 {
+		return fmt.Errorf("%q is an IPv6 %s, not IPv4", s, what)
+	}
+	return fmt.Errorf("%q is an IPv4 %s, not IPv6", s, what)
 }
 
 // NetworkACL is a stateless subnet filter (S-30..S-35).
@@ -379,8 +484,9 @@ type ACLRule struct {
 	// ICMP selects ICMP type and code for icmp rules; omitted means all.
 	ICMP *ICMPMatch `yaml:"icmp"`
 	// CIDR is the source (ingress) or destination (egress) range the rule
-	// matches (S-31).
-	CIDR netip.Prefix `yaml:"cidr" required:"true" example:"0.0.0.0/0"`
+	// matches (S-31), IPv4 or IPv6; a rule matches packets of its own
+	// family only (V-09).
+	CIDR netip.Prefix `yaml:"cidr" required:"true" family:"any" example:"0.0.0.0/0"`
 	// Action is allow or deny; the lowest-numbered matching rule decides (S-31).
 	Action ACLAction `yaml:"action" required:"true" example:"allow"`
 
@@ -456,8 +562,11 @@ type EgressRule struct {
 	Source Source `yaml:"-"`
 }
 
-// Peer is the other side of a security group rule: a CIDR, or the id of a
-// security group or prefix list (S-21). Exactly one of CIDR and Ref is set.
+// Peer is the other side of a security group rule: an IPv4 or IPv6 CIDR
+// (a rule matches packets of its own family only, V-09), or the id of a
+// security group or prefix list (S-21); a group matches both families
+// (V-10).
+// Exactly one of CIDR and Ref is set.
 //
 // A group may be written with its owner's account, ACCOUNT/GROUP-ID
 // (111111111111/sg-0abc), as AWS's UserIdGroupPairs name a group of
@@ -530,11 +639,18 @@ func (p Peer) MarshalText() ([]byte, error) { return []byte(p.String()), nil }
 type Interface struct {
 	// Subnet is the subnet the interface lives in, of the same VPC (S-03).
 	Subnet ID `yaml:"subnet" required:"true" example:"subnet-a-app-1a"`
-	// PrivateIP is the primary private address, inside the subnet and not
-	// one of its five reserved addresses (S-02).
-	PrivateIP netip.Addr `yaml:"private_ip" required:"true" example:"10.0.1.10"`
+	// PrivateIP is the primary private IPv4 address, inside the subnet and
+	// not one of its five reserved addresses (S-02). Required, except in an
+	// IPv6-only subnet, where an interface has none (V-03).
+	PrivateIP netip.Addr `yaml:"private_ip" example:"10.0.1.10"`
 	// SecondaryIPs are further private addresses in the same subnet.
 	SecondaryIPs []netip.Addr `yaml:"secondary_ips"`
+	// IPv6Addresses are the interface's IPv6 addresses, inside the
+	// subnet's ipv6_cidr_block and not one of its reserved addresses
+	// (V-02). A global unicast IPv6 address is public: reachable from the
+	// internet through an internet gateway as it is, without translation
+	// (V-06).
+	IPv6Addresses []netip.Addr `yaml:"ipv6_addresses" family:"ipv6" example:"[2600:1f18:a:c01::10]"`
 	// PublicIP is an auto-assigned public IPv4 address.
 	PublicIP netip.Addr `yaml:"public_ip" example:"203.0.113.7"`
 	// ElasticIP is an Elastic IP associated with the primary address.
@@ -761,7 +877,7 @@ type TGWRouteTable struct {
 // TGWRoute is a static transit gateway route: to an attachment, or a
 // blackhole (S-52).
 type TGWRoute struct {
-	// Destination is a CIDR or a prefix list id.
+	// Destination is an IPv4 or IPv6 CIDR, or a prefix list id.
 	Destination Destination `yaml:"destination" required:"true" example:"10.0.0.0/8"`
 	// Attachment is the egress attachment; give it or blackhole.
 	Attachment ID `yaml:"attachment" example:"tgw-attach-egress"`
@@ -848,8 +964,8 @@ type PrefixList struct {
 	// service, such as com.amazonaws.ap-southeast-1.s3.
 	Name string `yaml:"name"`
 	// CIDRs are the list's entries; a route or rule that names the list stands
-	// for all of them (S-12).
-	CIDRs []netip.Prefix `yaml:"cidrs" example:"[52.219.0.0/16]"`
+	// for all of them (S-12). A list holds one family, IPv4 or IPv6.
+	CIDRs []netip.Prefix `yaml:"cidrs" family:"any" example:"[52.219.0.0/16]"`
 	// MaxEntries is the size the list was created with; quotas count a
 	// referenced list at this size. Default: its number of CIDRs.
 	MaxEntries int `yaml:"max_entries"`

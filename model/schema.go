@@ -50,15 +50,22 @@ const schemaDialect = "https://json-schema.org/draft/2020-12/schema"
 // Patterns of the scalar types. JSON Schema patterns are ECMA-262 regular
 // expressions; these use the part that RE2 shares with it.
 const (
-	octetRE     = `(?:25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])`
-	ipv4RE      = octetRE + `(?:\.` + octetRE + `){3}`
-	cidrRE      = ipv4RE + `/(?:3[0-2]|[12]?[0-9])`
-	refRE       = `[^0-9 \t][^ \t]*` // an id: text that does not start with a digit
-	addrPattern = `^` + ipv4RE + `$`
-	cidrPattern = `^` + cidrRE + `$`
-	cidrOrIDRE  = `^(?:` + cidrRE + `|` + refRE + `)$`
+	octetRE = `(?:25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])`
+	ipv4RE  = octetRE + `(?:\.` + octetRE + `){3}`
+	cidrRE  = ipv4RE + `/(?:3[0-2]|[12]?[0-9])`
+	// ipv6RE is loose: hex digits, colons and dots with at least one
+	// colon; the decoder checks the rest.
+	ipv6RE       = `[0-9A-Fa-f.]*:[0-9A-Fa-f:.]*`
+	cidr6RE      = ipv6RE + `/(?:12[0-8]|1[01][0-9]|[1-9]?[0-9])`
+	addr6Pattern = `^` + ipv6RE + `$`
+	cidr6Pattern = `^` + cidr6RE + `$`
+	anyCIDRRE    = `^(?:` + cidrRE + `|` + cidr6RE + `)$`
+	refRE        = `[^0-9 \t][^ \t]*` // an id: text that does not start with a digit
+	addrPattern  = `^` + ipv4RE + `$`
+	cidrPattern  = `^` + cidrRE + `$`
+	cidrOrIDRE   = `^(?:` + cidrRE + `|` + cidr6RE + `|` + refRE + `)$`
 	// peerRE adds ACCOUNT/GROUP-ID to cidrOrIDRE (see Peer).
-	peerRE = `^(?:` + cidrRE + `|[0-9]{12}/[^0-9 \t/][^ \t/]*|` + refRE + `)$`
+	peerRE = `^(?:` + cidrRE + `|` + cidr6RE + `|[0-9]{12}/[^0-9 \t/][^ \t/]*|` + refRE + `)$`
 	// protocolPattern is the string form of a Protocol; numbers 1 to 254.
 	protocolPattern = `^(?:tcp|udp|icmp|icmpv6|all|-1|[1-9]|[1-9][0-9]|1[0-9]{2}|2[0-4][0-9]|25[0-4])$`
 	// nonBlankPattern matches a string with something other than spaces:
@@ -156,6 +163,35 @@ func (b *schemaBuilder) schemaOf(t reflect.Type) map[string]any {
 	panic("model: JSONSchema cannot describe " + t.String())
 }
 
+// fieldSchema describes the value of a field of type t whose family tag
+// is family: an address or CIDR (or a list of them) of that family.
+func (b *schemaBuilder) fieldSchema(t reflect.Type, family string) map[string]any {
+	if family == "" {
+		return b.schemaOf(t)
+	}
+	if t.Kind() == reflect.Slice {
+		return map[string]any{"type": "array", "items": b.fieldSchema(t.Elem(), family)}
+	}
+	switch {
+	case t == addrType && family == "ipv6":
+		return b.ref("IPv6Address", func() map[string]any {
+			return map[string]any{"type": "string", "pattern": addr6Pattern,
+				"description": "An IPv6 address, such as 2600:1f18:a:c01::10."}
+		})
+	case t == prefixType && family == "ipv6":
+		return b.ref("IPv6CIDR", func() map[string]any {
+			return map[string]any{"type": "string", "pattern": cidr6Pattern,
+				"description": "An IPv6 CIDR with its host bits zero, such as 2600:1f18:a:c00::/56."}
+		})
+	case t == prefixType && family == "any":
+		return b.ref("AnyCIDR", func() map[string]any {
+			return map[string]any{"type": "string", "pattern": anyCIDRRE,
+				"description": "An IPv4 or IPv6 CIDR with its host bits zero, such as 10.0.0.0/16 or ::/0."}
+		})
+	}
+	panic("model: no schema for family " + family + " of " + t.String())
+}
+
 // textSchema describes a type read through UnmarshalText.
 func textSchema(t reflect.Type) map[string]any {
 	doc := typeDocs[t.Name()]
@@ -204,7 +240,7 @@ func (b *schemaBuilder) object(t reflect.Type) map[string]any {
 		if len(f.index) > 1 {
 			owner = t.FieldByIndex(f.index[:len(f.index)-1]).Type
 		}
-		p := maps.Clone(b.schemaOf(sf.Type))
+		p := maps.Clone(b.fieldSchema(sf.Type, f.family))
 		if d := fieldDocs[owner.Name()+"."+sf.Name]; d != "" {
 			p["description"] = d
 		}

@@ -131,6 +131,7 @@ func (v *validator) vpc(vi int) {
 	v.overlapsWithin(vpc.CIDRBlocks, func(i, j int) {
 		v.add(SeverityError, src.Elem("cidr_blocks", j), ErrAddress, "S-01", "VPC block %s overlaps block %s of the same VPC", vpc.CIDRBlocks[j], vpc.CIDRBlocks[i])
 	})
+	v.vpcIPv6(vpc)
 
 	mains := 0
 	for i := range vpc.RouteTables {
@@ -241,6 +242,7 @@ func (v *validator) subnets(vpc *VPC, mains int) {
 		for j, a := range sn.SharedWith {
 			v.account(sn.Source.Elem("shared_with", j), a)
 		}
+		v.subnetIPv6(vpc, sn)
 		c := sn.CIDRBlock
 		if c.IsValid() {
 			if c.Bits() < 16 || c.Bits() > 28 {
@@ -272,6 +274,14 @@ func (v *validator) subnets(vpc *VPC, mains int) {
 		v.add(SeverityError, vpc.Subnets[j].Source.Field("cidr_block"), ErrAddress, "S-01", "subnet %s (%s) overlaps subnet %s (%s)",
 			vpc.Subnets[j].ID, cidrs[j], vpc.Subnets[i].ID, cidrs[i])
 	})
+	v6 := make([]netip.Prefix, len(vpc.Subnets))
+	for i := range vpc.Subnets {
+		v6[i] = vpc.Subnets[i].IPv6CIDRBlock
+	}
+	v.overlapsWithin(v6, func(i, j int) {
+		v.add(SeverityError, vpc.Subnets[j].Source.Field("ipv6_cidr_block"), ErrAddress, "V-02", "subnet %s (%s) overlaps subnet %s (%s)",
+			vpc.Subnets[j].ID, v6[j], vpc.Subnets[i].ID, v6[i])
+	})
 }
 
 func joinPrefixes(ps []netip.Prefix) string {
@@ -284,7 +294,7 @@ func joinPrefixes(ps []netip.Prefix) string {
 
 // routeTargetKinds are the kinds a VPC route may target (S-13).
 var routeTargetKinds = []Kind{KindInternetGateway, KindNATGateway, KindPeeringConnection, KindTransitGateway,
-	KindEndpoint, KindNetworkInterface, KindInstance, KindVPNGateway}
+	KindEndpoint, KindNetworkInterface, KindInstance, KindVPNGateway, KindEgressOnlyInternetGateway}
 
 func (v *validator) routeTable(vpc *VPC, rt *RouteTable) {
 	dests := map[Destination]Source{}
@@ -301,7 +311,7 @@ func (v *validator) routeTable(vpc *VPC, rt *RouteTable) {
 		case r.Target == "" && r.State != RouteBlackhole:
 			v.errorf(tsrc, ErrMissingField, "a route needs a target (or state: blackhole)")
 		case r.Target == "local":
-			if r.Destination.PrefixList != "" || blocksKnown(vpc) && !slices.ContainsFunc(vpc.CIDRBlocks, func(b netip.Prefix) bool {
+			if r.Destination.PrefixList != "" || blocksKnown(vpc) && !slices.ContainsFunc(vpc.AllCIDRBlocks(), func(b netip.Prefix) bool {
 				return b.Bits() <= r.Destination.CIDR.Bits() && b.Contains(r.Destination.CIDR.Addr())
 			}) {
 				v.add(SeverityError, tsrc, ErrWrongRef, "S-11", "a local route's destination must lie inside the VPC's CIDR blocks")
@@ -315,6 +325,7 @@ func (v *validator) routeTable(vpc *VPC, rt *RouteTable) {
 				break
 			}
 			v.routeTarget(vpc, r, tsrc)
+			v.routeFamily(r, tsrc)
 			v.moreSpecificThanLocal(vpc, r)
 		}
 		if r.State == RouteOutsideSnapshot {
@@ -338,6 +349,10 @@ func (v *validator) routeTarget(vpc *VPC, r *Route, src Source) {
 	case KindVPNGateway:
 		if vpc.VPNGateway != r.Target {
 			v.errorf(src, ErrWrongRef, "virtual private gateway %q is not attached to %s", r.Target, vpc.ID)
+		}
+	case KindEgressOnlyInternetGateway:
+		if vpc.EgressOnlyInternetGateway != r.Target {
+			v.add(SeverityError, src, ErrWrongRef, "V-07", "egress-only internet gateway %q is not attached to %s", r.Target, vpc.ID)
 		}
 	case KindPeeringConnection:
 		if p := v.x.PeeringConnection(r.Target); !p.Joins(vpc.ID) {
@@ -364,15 +379,22 @@ func (v *validator) routeTarget(vpc *VPC, r *Route, src Source) {
 // endpoint (S-17).
 func (v *validator) moreSpecificThanLocal(vpc *VPC, r *Route) {
 	d := r.Destination.CIDR
-	i := slices.IndexFunc(vpc.CIDRBlocks, func(b netip.Prefix) bool { return b.Bits() < d.Bits() && b.Contains(d.Addr()) })
+	blocks := vpc.AllCIDRBlocks()
+	i := slices.IndexFunc(blocks, func(b netip.Prefix) bool { return b.Bits() < d.Bits() && b.Contains(d.Addr()) })
 	if !d.IsValid() || i < 0 {
 		return
 	}
-	local := vpc.CIDRBlocks[i]
-	if !slices.ContainsFunc(vpc.Subnets, func(sn Subnet) bool { return sn.CIDRBlock == d }) {
+	local := blocks[i]
+	subnetBlock := func(sn Subnet) netip.Prefix {
+		if d.Addr().Is6() {
+			return sn.IPv6CIDRBlock
+		}
+		return sn.CIDRBlock
+	}
+	if !slices.ContainsFunc(vpc.Subnets, func(sn Subnet) bool { return subnetBlock(sn) == d }) {
 		hint := ""
-		if j := slices.IndexFunc(vpc.Subnets, func(sn Subnet) bool { return sn.CIDRBlock.Overlaps(d) }); j >= 0 {
-			hint = fmt.Sprintf(" (did you mean %s, the CIDR of subnet %s?)", vpc.Subnets[j].CIDRBlock, vpc.Subnets[j].ID)
+		if j := slices.IndexFunc(vpc.Subnets, func(sn Subnet) bool { return subnetBlock(sn).Overlaps(d) }); j >= 0 {
+			hint = fmt.Sprintf(" (did you mean %s, the CIDR of subnet %s?)", subnetBlock(vpc.Subnets[j]), vpc.Subnets[j].ID)
 		}
 		v.add(SeverityError, r.Source.Field("destination"), ErrAddress, "S-17",
 			"route for %s is more specific than the local route %s; AWS accepts such a route only for the exact CIDR of a subnet of %s%s", d, local, vpc.ID, hint)
@@ -530,13 +552,20 @@ func (b *addrBook) claim(src Source, a netip.Addr, subnet ID, owner ID) {
 	if !a.IsValid() {
 		return
 	}
-	if sn := b.v.x.Subnet(subnet); sn != nil && sn.CIDRBlock.IsValid() && b.v.x.OwnerVPC(subnet) == b.vpc {
-		c := sn.CIDRBlock
+	sn := b.v.x.Subnet(subnet)
+	c, inRule, reservedRule := netip.Prefix{}, "S-03", "S-02"
+	if sn != nil {
+		c = sn.CIDRBlock
+		if a.Is6() {
+			c, inRule, reservedRule = sn.IPv6CIDRBlock, "V-02", "V-02"
+		}
+	}
+	if c.IsValid() && b.v.x.OwnerVPC(subnet) == b.vpc {
 		switch {
 		case !c.Contains(a):
-			b.v.add(SeverityError, src, ErrAddress, "S-03", "%s is not inside subnet %s (%s)", a, subnet, c)
+			b.v.add(SeverityError, src, ErrAddress, inRule, "%s is not inside subnet %s (%s)", a, subnet, c)
 		case isReserved(c, a):
-			b.v.add(SeverityError, src, ErrAddress, "S-02", "%s is reserved in subnet %s (%s): AWS keeps the first four and the last address", a, subnet, c)
+			b.v.add(SeverityError, src, ErrAddress, reservedRule, "%s is reserved in subnet %s (%s): AWS keeps the first four and the last address", a, subnet, c)
 		}
 	}
 	if prev, dup := b.used[a]; dup {
@@ -585,6 +614,7 @@ func (v *validator) iface(vpc *VPC, in *Interface, src Source, owner ID, addrs *
 		for i, a := range in.SecondaryIPs {
 			addrs.claim(src.Elem("secondary_ips", i), a, in.Subnet, owner)
 		}
+		v.ifaceIPv6(in, src, owner, addrs)
 	}
 	if in.PublicIP.IsValid() && in.ElasticIP.IsValid() {
 		v.errorf(src.Field("elastic_ip"), ErrConflict, "give public_ip or elastic_ip, not both")
@@ -597,7 +627,7 @@ func (v *validator) iface(vpc *VPC, in *Interface, src Source, owner ID, addrs *
 			v.add(SeverityWarning, src.Field(f.key), ErrAddress, "S-60", "%s %s is a private (RFC 1918) address", f.key, f.a)
 		}
 	}
-	v.assumed(src, owner, in.AssumedIPs, append([]netip.Addr{in.PrivateIP, in.PublicIP, in.ElasticIP}, in.SecondaryIPs...))
+	v.assumed(src, owner, in.AssumedIPs, append(append([]netip.Addr{in.PrivateIP, in.PublicIP, in.ElasticIP}, in.SecondaryIPs...), in.IPv6Addresses...))
 	v.groups(src, vpc, in.SecurityGroups, 16)
 }
 
@@ -632,6 +662,7 @@ func (v *validator) groups(src Source, vpc *VPC, ids []ID, max int) {
 
 func (v *validator) natGateway(vpc *VPC, n *NATGateway, addrs *addrBook) {
 	if v.inVPC(n.Source.Field("subnet"), n.Subnet, vpc, "subnet", KindSubnet) {
+		v.notInIPv6Only(n.Source.Field("subnet"), n.Subnet, "NAT gateway")
 		addrs.claim(n.Source.Field("private_ip"), n.PrivateIP, n.Subnet, n.ID)
 	}
 	v.assumed(n.Source, n.ID, n.AssumedIPs, []netip.Addr{n.PrivateIP, n.PublicIP})
@@ -651,6 +682,9 @@ func (v *validator) subnetsOnePerAZ(src Source, vpc *VPC, subnets []ID, ips []ne
 		es := src.Elem("subnets", i)
 		if !v.inVPC(es, s, vpc, "subnet", KindSubnet) {
 			continue
+		}
+		if ipKey != "" {
+			v.notInIPv6Only(es, s, v.x.Kind(owner).String())
 		}
 		az := v.x.Subnet(s).AZ
 		if prev, dup := azs[az]; dup {
@@ -854,6 +888,8 @@ func (v *validator) peerings() {
 		}
 		if c1, c2, ok := firstOverlap(r.CIDRBlocks, a.CIDRBlocks); ok {
 			v.add(SeverityError, p.Source, ErrAddress, "S-41", "%s (%s) and %s (%s) overlap; overlapping VPCs cannot be peered", r.ID, c1, a.ID, c2)
+		} else if c1, c2, ok := firstOverlap(r.IPv6CIDRBlocks, a.IPv6CIDRBlocks); ok {
+			v.add(SeverityError, p.Source, ErrAddress, "V-13", "%s (%s) and %s (%s) overlap; VPCs with overlapping IPv6 blocks cannot be peered", r.ID, c1, a.ID, c2)
 		}
 	}
 }
@@ -984,6 +1020,12 @@ func (v *validator) prefixLists() {
 		pl := &v.m.PrefixLists[i]
 		if pl.MaxEntries != 0 && pl.MaxEntries < len(pl.CIDRs) {
 			v.errorf(pl.Source.Field("max_entries"), ErrConflict, "max_entries %d is less than the %d CIDRs listed", pl.MaxEntries, len(pl.CIDRs))
+		}
+		for j, c := range pl.CIDRs {
+			if c.IsValid() && pl.CIDRs[0].IsValid() && c.Addr().Is6() != pl.CIDRs[0].Addr().Is6() {
+				v.add(SeverityError, pl.Source.Elem("cidrs", j), ErrConflict, "V-04", "%s is of another address family than %s: a prefix list holds IPv4 or IPv6 CIDRs, not both", c, pl.CIDRs[0])
+				break
+			}
 		}
 	}
 }

@@ -108,7 +108,7 @@ func TestOneRootCauseOneError(t *testing.T) {
 		{"missing", "",
 			`t.yaml:3:5: vpcs[0].cidr_blocks: required field is missing`},
 		{"IPv6", "    cidr_blocks: [\"2001:db8::/56\"]\n",
-			`t.yaml:5:19: vpcs[0].cidr_blocks[0]: "2001:db8::/56" is an IPv6 CIDR: IPv6 is not modelled yet`},
+			`t.yaml:5:19: vpcs[0].cidr_blocks[0]: "2001:db8::/56" is an IPv6 CIDR, not IPv4; write IPv6 values under ipv6_cidr_blocks`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

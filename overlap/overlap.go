@@ -122,8 +122,8 @@ type block struct {
 	pos   model.Position
 }
 
-// Find finds every pair of address spaces (VPC CIDR blocks and
-// external networks) that overlap, and classifies each by how the two are
+// Find finds every pair of address spaces (VPC CIDR blocks, IPv4 and
+// IPv6, and external networks) that overlap, and classifies each by how the two are
 // connected. Blocks of one space overlapping each other are validation
 // errors, not reported here.
 //
@@ -138,6 +138,11 @@ func Find(m *model.Model) []Overlap {
 		for j, c := range v.CIDRBlocks {
 			if c.IsValid() {
 				blocks = append(blocks, block{c, i, v.Source.Elem("cidr_blocks", j).Position})
+			}
+		}
+		for j, c := range v.IPv6CIDRBlocks {
+			if c.IsValid() {
+				blocks = append(blocks, block{c, i, v.Source.Elem("ipv6_cidr_blocks", j).Position})
 			}
 		}
 	}

@@ -6,15 +6,20 @@ import (
 	"slices"
 )
 
-// lpm is a longest-prefix-match table over IPv4 prefixes: one hash map per
-// prefix length present, probed from the longest length down. With the few
-// distinct lengths real tables hold, a lookup is a handful of map probes and
+// lpm is a longest-prefix-match table over IPv4 and IPv6 prefixes, one
+// family apart from the other (V-04): one hash map per prefix length
+// present, probed from the longest length down. With the few distinct
+// lengths real tables hold, a lookup is a handful of map probes and
 // allocates nothing.
 type lpm struct {
-	// lens holds the prefix lengths present, longest first; maps[i] maps a
-	// masked address of length lens[i] to an entry index.
+	// lens holds the IPv4 prefix lengths present, longest first; maps[i]
+	// maps a masked address of length lens[i] to an entry index.
 	lens []uint8
 	maps []map[uint32]int32
+	// lens6 and maps6 are the same for IPv6 prefixes, keyed by the masked
+	// address.
+	lens6 []uint8
+	maps6 []map[netip.Addr]int32
 }
 
 func addrBits(a netip.Addr) uint32 {
@@ -66,6 +71,15 @@ func buildLPM(cands []candidate, sameTarget func(a, b int32) bool) (lpm, [][]int
 			ambiguous = append(ambiguous, append([]int32{win.entry}, group...))
 		}
 		bits := uint8(win.prefix.Bits())
+		if win.prefix.Addr().Is6() {
+			if n := len(t.lens6); n == 0 || t.lens6[n-1] != bits {
+				t.lens6 = append(t.lens6, bits)
+				t.maps6 = append(t.maps6, map[netip.Addr]int32{})
+			}
+			t.maps6[len(t.maps6)-1][win.prefix.Addr()] = win.entry
+			i = j
+			continue
+		}
 		if n := len(t.lens); n == 0 || t.lens[n-1] != bits {
 			t.lens = append(t.lens, bits)
 			t.maps = append(t.maps, map[uint32]int32{})
@@ -78,6 +92,15 @@ func buildLPM(cands []candidate, sameTarget func(a, b int32) bool) (lpm, [][]int
 
 // lookup returns the entry of the longest prefix holding a, or -1.
 func (t *lpm) lookup(a netip.Addr) int32 {
+	if a.Is6() {
+		for i, n := range t.lens6 {
+			p, _ := a.Prefix(int(n))
+			if e, ok := t.maps6[i][p.Addr()]; ok {
+				return e
+			}
+		}
+		return -1
+	}
 	x := addrBits(a)
 	for i, n := range t.lens {
 		if e, ok := t.maps[i][x&maskBits(n)]; ok {

@@ -24,10 +24,13 @@ const (
 	TargetNetworkInterface
 	TargetInstance
 	TargetVPNGateway
+	// TargetEgressOnlyInternetGateway is an egress-only internet gateway:
+	// IPv6 out, and responses back (V-07).
+	TargetEgressOnlyInternetGateway
 )
 
 var targetKindNames = []string{"unknown", "local", "internet-gateway", "nat-gateway", "peering-connection",
-	"transit-gateway", "gateway-endpoint", "gateway-load-balancer-endpoint", "network-interface", "instance", "vpn-gateway"}
+	"transit-gateway", "gateway-endpoint", "gateway-load-balancer-endpoint", "network-interface", "instance", "vpn-gateway", "egress-only-internet-gateway"}
 
 // String returns the kind in the CLI's words.
 func (k TargetKind) String() string {

@@ -66,7 +66,7 @@ func CompileVPCTable(vpc *model.VPC, rt *model.RouteTable, r Resolver) *Table {
 		t.routes = append(t.routes, rt)
 		cands = append(cands, candidate{prefix: rt.Destination, rank: rank, tie: tie, entry: int32(len(t.routes) - 1)})
 	}
-	for _, c := range vpc.CIDRBlocks {
+	for _, c := range vpc.AllCIDRBlocks() {
 		if rt != nil && replacesLocal(rt, c) {
 			continue
 		}
@@ -167,6 +167,8 @@ func targetKind(id model.ID, r Resolver) TargetKind {
 		return TargetInstance
 	case model.KindVPNGateway:
 		return TargetVPNGateway
+	case model.KindEgressOnlyInternetGateway:
+		return TargetEgressOnlyInternetGateway
 	}
 	return TargetUnknown
 }

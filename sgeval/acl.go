@@ -39,9 +39,18 @@ func CompileACL(a *model.NetworkACL) *ACL {
 // AllowAllACL returns the implicit default ACL of a VPC that defines no
 // default ACL: it allows all traffic both ways (S-30). Its rules are
 // numbered 100, as AWS numbers the default ACL's allow rules.
-func AllowAllACL(id model.ID) *ACL {
+func AllowAllACL(id model.ID) *ACL { return DefaultACL(id, false) }
+
+// DefaultACL returns the implicit default ACL of a VPC that defines no
+// default ACL: rule 100 allows all IPv4 traffic both ways (S-30) and, in a
+// VPC with an IPv6 block (ipv6), rule 101 all IPv6 traffic (V-12).
+func DefaultACL(id model.ID, ipv6 bool) *ACL {
 	all := []aclRule{{number: 100, proto: model.ProtocolAll, ports: model.AllPorts(), icmp: model.AnyICMP(),
 		cidr: netip.MustParsePrefix("0.0.0.0/0"), allow: true, index: -1}}
+	if ipv6 {
+		all = append(all, aclRule{number: 101, proto: model.ProtocolAll, ports: model.AllPorts(), icmp: model.AnyICMP(),
+			cidr: netip.MustParsePrefix("::/0"), allow: true, index: -1})
+	}
 	return &ACL{ID: id, ingress: all, egress: all}
 }
 

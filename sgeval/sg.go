@@ -50,8 +50,8 @@ func CompileSG(sg *model.SecurityGroup, ref GroupRef, r Resolver) *SecurityGroup
 		out.egress = append(out.egress, compileSGRule(rule.SGRule, rule.Destinations, i, r))
 	}
 	if sg.Egress == nil {
-		// Egress not written: AWS's default outbound rule of a new group.
-		out.egress = []sgRule{allowAllOut}
+		// Egress not written: AWS's default outbound rules of a new group.
+		out.egress = []sgRule{allowAllOut, allowAllOut6}
 	}
 	return out
 }
@@ -61,12 +61,22 @@ func CompileSG(sg *model.SecurityGroup, ref GroupRef, r Resolver) *SecurityGroup
 var allowAllOut = sgRule{proto: model.ProtocolAll, ports: model.AllPorts(), icmp: model.AnyICMP(),
 	cidrs: []netip.Prefix{netip.MustParsePrefix("0.0.0.0/0")}, index: -1}
 
+// allowAllOut6 is the outbound rule AWS adds for IPv6 in a VPC with an
+// IPv6 block: all traffic to ::/0 (V-08). Index DefaultIPv6Egress: it is
+// not written in the model. In a VPC without IPv6 no packet matches it.
+var allowAllOut6 = sgRule{proto: model.ProtocolAll, ports: model.AllPorts(), icmp: model.AnyICMP(),
+	cidrs: []netip.Prefix{netip.MustParsePrefix("::/0")}, index: DefaultIPv6Egress}
+
+// DefaultIPv6Egress is the Index of an SGDecision made by the implicit
+// outbound rule for ::/0 (V-08); the one for 0.0.0.0/0 is -1.
+const DefaultIPv6Egress = -2
+
 // DefaultSG returns the implicit default group of a VPC that defines none:
 // inbound from itself, all outbound (S-20).
 func DefaultSG(id model.ID, ref GroupRef) *SecurityGroup {
 	return &SecurityGroup{ID: id, Ref: ref,
 		ingress: []sgRule{{proto: model.ProtocolAll, ports: model.AllPorts(), icmp: model.AnyICMP(), groups: []GroupRef{ref}, index: -1}},
-		egress:  []sgRule{allowAllOut},
+		egress:  []sgRule{allowAllOut, allowAllOut6},
 	}
 }
 

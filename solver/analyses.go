@@ -160,6 +160,10 @@ func (s *Solver) WhoCanReach(q Query, opts AnalysisOptions) (WhoCanReachResult, 
 	}
 	// The internet, atom by atom.
 	pub := s.publicAtoms()
+	if s.hasIPv6() {
+		// The IPv6 internet too, for destinations with IPv6 addresses.
+		pub = append(pub, s.publicAtoms6()...)
+	}
 	pubOK := make([]bool, len(pub))
 	parallel(len(pub), func(i int) {
 		pq := probe
@@ -247,6 +251,11 @@ type Exposed struct {
 	Members  []model.ID
 	Kind     HopKind
 	Protocol model.Protocol
+	// Family is the address family of the exposure: FamilyIPv4, or
+	// FamilyIPv6 for an interface the internet reaches at its global IPv6
+	// address (V-06). An interface exposed over both families has an entry
+	// for each.
+	Family string
 	// Ports are the reachable ports, each range with the internet
 	// addresses that reach it.
 	Ports []ExposedPorts
@@ -281,11 +290,17 @@ func (s *Solver) Exposure(protocols []model.Protocol, ports []model.PortRange, o
 		kind    HopKind
 		eni     int32               // the class representative, or -1
 		lb      *model.LoadBalancer // or the load balancer
+		v6      bool                // reached at its global IPv6 address
 	}
 	var targets []target
 	for _, c := range s.classData().classes {
 		if c.Public && (opts.InVPC == nil || opts.InVPC(c.VPC)) {
-			targets = append(targets, target{c.Members[0], c.Members[1:], eniHopKind(&s.enis[c.rep]), c.rep, nil})
+			targets = append(targets, target{c.Members[0], c.Members[1:], eniHopKind(&s.enis[c.rep]), c.rep, nil, false})
+		}
+	}
+	for _, c := range s.classData().classes {
+		if c.IPv6 && (opts.InVPC == nil || opts.InVPC(c.VPC)) {
+			targets = append(targets, target{c.Members[0], c.Members[1:], eniHopKind(&s.enis[c.rep]), c.rep, nil, true})
 		}
 	}
 	for vi := range s.vpcs {
@@ -299,7 +314,13 @@ func (s *Solver) Exposure(protocols []model.Protocol, ports []model.PortRange, o
 			}
 		}
 	}
-	pub := s.publicAtoms()
+	pub, pub6 := s.publicAtoms(), s.publicAtoms6()
+	atomsOf := func(t target) []netip.Addr {
+		if t.v6 {
+			return pub6
+		}
+		return pub
+	}
 	// possible is a necessary condition for a job to reach its target,
 	// cheap to test: the interface's security groups admit the port from
 	// some internet atom; the load balancer listens on it. Jobs that fail
@@ -314,13 +335,20 @@ func (s *Solver) Exposure(protocols []model.Protocol, ports []model.PortRange, o
 			return false
 		}
 		e := &s.enis[t.eni]
+		if (p == model.ProtocolICMPv6 && !t.v6) || (p == model.ProtocolICMP && t.v6) {
+			return false // V-11
+		}
 		if len(e.groups) == 0 {
 			return true
 		}
-		for _, a := range pub {
-			pkt := sgeval.Packet{Src: a, Dst: e.primary, Protocol: p, DstPort: port}
+		dst := e.primary
+		if t.v6 {
+			dst = e.v6[0]
+		}
+		for _, a := range atomsOf(t) {
+			pkt := sgeval.Packet{Src: a, Dst: dst, Protocol: p, DstPort: port}
 			if p.IsICMP() {
-				pkt.ICMPType = 8
+				pkt.ICMPType = echoRequest(p)
 			}
 			if sgeval.Check(e.groups, sgeval.Ingress, pkt, sgeval.Peer{Addr: a}).Allowed {
 				return true
@@ -354,7 +382,7 @@ func (s *Solver) Exposure(protocols []model.Protocol, ports []model.PortRange, o
 	hits := make([][]int, len(jobs)) // reaching internet atoms per job
 	parallel(len(jobs), func(i int) {
 		j := jobs[i]
-		for ai, a := range pub {
+		for ai, a := range atomsOf(targets[j.t]) {
 			q := Query{From: a.String(), To: string(targets[j.t].id), Protocol: j.proto, Port: probePort(j.proto, j.port)}
 			if s.reachQuery(q, verdictRec{}).Reachable() {
 				hits[i] = append(hits[i], ai)
@@ -373,16 +401,21 @@ func (s *Solver) Exposure(protocols []model.Protocol, ports []model.PortRange, o
 			idx = len(out)
 			byKey[k] = idx
 			t := targets[j.t]
-			out = append(out, Exposed{Destination: t.id, Members: slices.Clone(t.members), Kind: t.kind, Protocol: j.proto})
+			fam := FamilyIPv4
+			if t.v6 {
+				fam = FamilyIPv6
+			}
+			out = append(out, Exposed{Destination: t.id, Members: slices.Clone(t.members), Kind: t.kind, Protocol: j.proto, Family: fam})
 		}
 		e := &out[idx]
+		atoms := atomsOf(targets[j.t])
 		var b netipx.IPSetBuilder
 		for _, ai := range hits[i] {
-			lo, hi := s.atomRange(pub[ai])
+			lo, hi := s.atomRange(atoms[ai])
 			b.AddRange(netipx.IPRangeFrom(lo, hi))
 		}
 		set, _ := b.IPSet()
-		ep := ExposedPorts{Ports: j.port, From: publicOnly(set), Anywhere: len(hits[i]) == len(pub)}
+		ep := ExposedPorts{Ports: j.port, From: publicOnly(set), Anywhere: len(hits[i]) == len(atoms)}
 		if n := len(e.Ports); n > 0 && uint32(e.Ports[n-1].Ports.Last)+1 == uint32(ep.Ports.First) &&
 			e.Ports[n-1].Anywhere == ep.Anywhere && slices.Equal(e.Ports[n-1].From, ep.From) {
 			e.Ports[n-1].Ports.Last = ep.Ports.Last
@@ -390,7 +423,7 @@ func (s *Solver) Exposure(protocols []model.Protocol, ports []model.PortRange, o
 			e.Ports = append(e.Ports, ep)
 		}
 		if examples && e.Example == nil {
-			r := s.Reach(Query{From: pub[hits[i][0]].String(), To: string(e.Destination), Protocol: j.proto, Port: probePort(j.proto, j.port)})
+			r := s.Reach(Query{From: atoms[hits[i][0]].String(), To: string(e.Destination), Protocol: j.proto, Port: probePort(j.proto, j.port)})
 			e.Example = &r
 		}
 	}

@@ -38,6 +38,10 @@ type Class struct {
 	Groups []model.ID
 	// Public reports whether the members have public addresses.
 	Public bool
+	// IPv6 reports whether the members have global IPv6 addresses, which
+	// the internet reaches as they are (V-06). Such an interface is a
+	// class of its own.
+	IPv6   bool
 	rep    int32
 	subnet int32
 }
@@ -265,8 +269,14 @@ func (s *Solver) computeClasses() {
 		if e.kind != eniInstance && e.kind != eniNetworkInterface {
 			continue
 		}
-		k := key{subnet: e.subnet, kind: e.kind, running: e.running, atom: s.cls.atoms.of(e.primary), public: -1, alone: -1}
-		if _, public := s.public[e.primary]; holders[e.primary] > 1 || public || routeTargets[int32(i)] {
+		k := key{subnet: e.subnet, kind: e.kind, running: e.running, atom: -1, public: -1, alone: -1}
+		if e.primary.IsValid() {
+			k.atom = s.cls.atoms.of(e.primary)
+		}
+		if _, public := s.public[e.primary]; holders[e.primary] > 1 || public || routeTargets[int32(i)] || len(e.v6) > 0 {
+			// An interface with IPv6 addresses is a class of its own:
+			// the atoms split the IPv4 space only, and its global IPv6
+			// addresses are public ones (V-06).
 			k.alone = int32(i)
 		}
 		if e.public.IsValid() {
@@ -282,6 +292,7 @@ func (s *Solver) computeClasses() {
 			ci = len(s.cls.classes)
 			byKey[k] = ci
 			c := Class{Subnet: s.subnets[e.subnet].m.ID, VPC: s.vpcs[e.vpc].m.ID, Public: e.public.IsValid(), rep: int32(i), subnet: e.subnet}
+			c.IPv6 = slices.ContainsFunc(e.v6, publicAddress)
 			for _, g := range e.groups {
 				c.Groups = append(c.Groups, g.ID)
 			}
@@ -343,6 +354,9 @@ func (s *Solver) internetHost() netip.Addr {
 
 // atomPrefixes returns the CIDRs that cover an atom.
 func (s *Solver) atomRange(a netip.Addr) (netip.Addr, netip.Addr) {
+	if a.Is6() {
+		return s.atomRange6(a)
+	}
 	cs := s.classData()
 	lo, hi := cs.atoms.interval(cs.atoms.of(a))
 	return u32Addr(lo), u32Addr(hi)

@@ -51,6 +51,12 @@ type Solver struct {
 	// host is the address "internet" stands for (see internetHost).
 	host     netip.Addr
 	hostOnce sync.Once
+	// host6 is the IPv6 address "internet" stands for (internetHost6).
+	host6     netip.Addr
+	host6Once sync.Once
+	// bounds6 holds the starts of the IPv6 atoms (atoms6).
+	bounds6    []netip.Addr
+	atoms6Once sync.Once
 	// outsideGroups holds the ids of security groups outside an imported
 	// snapshot, and outsideRefs their sorted group refs.
 	outsideGroups map[model.ID]bool
@@ -133,6 +139,9 @@ type eniInfo struct {
 	subnet  int32
 	primary netip.Addr
 	addrs   []netip.Addr
+	// v6 holds the interface's IPv6 addresses (also in addrs): public
+	// ones are reached from the internet as they are (V-06).
+	v6      []netip.Addr
 	public  netip.Addr
 	groups  []*sgeval.SecurityGroup
 	refs    []sgeval.GroupRef // sorted
@@ -384,7 +393,7 @@ func (s *Solver) compileVPC(vi int, defaultRef sgeval.GroupRef) {
 		}
 	}
 	if info.defACL == nil {
-		info.defACL = sgeval.AllowAllACL(model.ID(string(v.ID) + "/default-acl"))
+		info.defACL = sgeval.DefaultACL(model.ID(string(v.ID)+"/default-acl"), v.HasIPv6())
 	}
 	for _, g := range v.SecurityGroups {
 		if g.Default {
@@ -407,7 +416,8 @@ func (s *Solver) compileVPC(vi int, defaultRef sgeval.GroupRef) {
 		if a := v.NetworkACLOf(sn); a != nil {
 			si.acl = info.acl[a.ID]
 		}
-		si.ownRouted = routesAwayFromLocal(si.table, v.CIDRBlocks, sn.CIDRBlock)
+		si.ownRouted = routesAwayFromLocal(si.table, v.CIDRBlocks, sn.CIDRBlock) ||
+			routesAwayFromLocal(si.table, v.IPv6CIDRBlocks, sn.IPv6CIDRBlock)
 		si.sameSubnet = "same subnet (" + sn.CIDRBlock.String() + "): delivered directly; its route table does not apply (S-16)"
 		s.subnet[sn.ID] = int32(len(s.subnets))
 		s.subnets = append(s.subnets, si)
@@ -426,11 +436,17 @@ func (s *Solver) compileVPC(vi int, defaultRef sgeval.GroupRef) {
 		if e.public.IsValid() {
 			s.public[e.public] = idx
 		}
+		for _, a := range e.v6 {
+			if publicAddress(a) {
+				s.public[a] = idx
+			}
+		}
 	}
 	iface := func(in *model.Interface) eniInfo {
 		e := eniInfo{vpc: int32(vi), subnet: s.subnet[in.Subnet], primary: in.PrivateIP, public: in.PublicAddress(),
 			srcDst: in.SourceDestCheckEnabled(), running: true}
-		e.addrs = append([]netip.Addr{in.PrivateIP}, in.SecondaryIPs...)
+		e.addrs = in.Addrs()
+		e.v6 = in.IPv6Addresses
 		e.groups, e.refs = s.groupsOf(in.SecurityGroups, s.vpcs[vi].defSG)
 		return e
 	}
@@ -679,6 +695,9 @@ func (s *Solver) sameZone(a, b int32) (same, comparable bool) {
 func (e *eniInfo) describe() string {
 	if e.kind == eniEndpoint || e.kind == eniLBNode {
 		return fmt.Sprintf("%s (%s in %s)", e.id, e.primary, e.az)
+	}
+	if !e.primary.IsValid() && len(e.v6) > 0 {
+		return fmt.Sprintf("%s (%s)", e.id, e.v6[0])
 	}
 	return fmt.Sprintf("%s (%s)", e.id, e.primary)
 }

@@ -56,4 +56,13 @@
 //
 // Address-space overlaps need only the model and live in package overlap;
 // Overlaps and its types here forward to it.
+//
+// IPv6: a query is answered per address family (Result.Family). When both
+// ends have both families (a dual-stack instance or interface named by
+// id, "internet"), Result.Families holds the IPv4 and the IPv6 answer and
+// the Result is a copy of the first that reaches (else of the IPv4 one):
+// the verdict is reachable when either family reaches, which is what
+// exposure checks and reachtest.Unreachable need. Exposure reports an
+// interface reached at its global IPv6 address with Exposed.Family
+// FamilyIPv6. The AWS rules are V-01..V-14 of docs/semantics.md.
 package solver

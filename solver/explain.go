@@ -51,6 +51,9 @@ func (s *Solver) aclRuleText(acl *sgeval.ACL, dir sgeval.Direction, d sgeval.ACL
 func (s *Solver) sgRuleText(dir sgeval.Direction, d sgeval.SGDecision) (string, model.Position) {
 	g := s.x.SecurityGroup(d.Group)
 	if g == nil || d.Index < 0 {
+		if dir == sgeval.Egress && d.Index == sgeval.DefaultIPv6Egress {
+			return "default rule: allow all traffic to ::/0 (V-08)", model.Position{}
+		}
 		if dir == sgeval.Egress {
 			return "default rule: allow all traffic to 0.0.0.0/0", model.Position{}
 		}

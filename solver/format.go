@@ -33,12 +33,41 @@ func (r Result) Text() string {
 		fmt.Fprintf(&b, "  %s\n", esc(r.Err.Error()))
 		return b.String()
 	}
+	if len(r.Families) > 1 {
+		// One answer per family, each saying which family its paths use.
+		for _, f := range r.Families {
+			fmt.Fprintf(&b, "\n%s: %s\n", familyWord(f.Family), f.Verdict)
+			f.writeBody(&b)
+		}
+		return b.String()
+	}
+	r.writeBody(&b)
+	return b.String()
+}
+
+// familyWord returns "IPv4" or "IPv6".
+func familyWord(f string) string {
+	if f == FamilyIPv6 {
+		return "IPv6"
+	}
+	return "IPv4"
+}
+
+// writeBody writes a one-family answer's paths, blockers and warnings;
+// the titles of an IPv6 answer's paths say so.
+func (r Result) writeBody(b *strings.Builder) {
+	esc := termtext.Escape
+	suffix := ""
+	if r.Family == FamilyIPv6 {
+		suffix = " (IPv6)"
+	}
 	writePath := func(title string, hops []Hop) {
 		if len(hops) == 0 {
 			return
 		}
-		fmt.Fprintf(&b, "\n%s:\n", title)
-		tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', 0)
+		title += suffix
+		fmt.Fprintf(b, "\n%s:\n", title)
+		tw := tabwriter.NewWriter(b, 0, 0, 2, ' ', 0)
 		denied := false
 		for i, h := range hops {
 			kind := h.Kind.String()
@@ -67,24 +96,23 @@ func (r Result) Text() string {
 		writePath("return path", r.Return)
 	}
 	if len(r.Blockers) > 0 {
-		fmt.Fprintf(&b, "\nblockers:\n")
+		fmt.Fprintf(b, "\nblockers:\n")
 		for _, x := range r.Blockers {
-			fmt.Fprintf(&b, "  - %s at %s (%s): %s\n", x.Code, namedText(x.Component, x.AWSID, x.Name), x.Leg, esc(x.Message))
+			fmt.Fprintf(b, "  - %s at %s (%s): %s\n", x.Code, namedText(x.Component, x.AWSID, x.Name), x.Leg, esc(x.Message))
 			if x.Pos.IsValid() {
-				fmt.Fprintf(&b, "    at %s\n", esc(x.Pos.String()))
+				fmt.Fprintf(b, "    at %s\n", esc(x.Pos.String()))
 			}
 		}
 	}
 	if len(r.Warnings) > 0 {
-		fmt.Fprintf(&b, "\nwarnings:\n")
+		fmt.Fprintf(b, "\nwarnings:\n")
 		for _, x := range r.Warnings {
-			fmt.Fprintf(&b, "  - %s at %s (%s): %s\n", x.Code, namedText(x.Component, x.AWSID, x.Name), x.Leg, esc(x.Message))
+			fmt.Fprintf(b, "  - %s at %s (%s): %s\n", x.Code, namedText(x.Component, x.AWSID, x.Name), x.Leg, esc(x.Message))
 			if x.Pos.IsValid() {
-				fmt.Fprintf(&b, "    at %s\n", esc(x.Pos.String()))
+				fmt.Fprintf(b, "    at %s\n", esc(x.Pos.String()))
 			}
 		}
 	}
-	return b.String()
 }
 
 // asIfAllowed marks the hops a packet would take had a filter before them
@@ -130,6 +158,10 @@ type (
 		ReturnPath  []hopJSON     `json:"return_path"`
 		Blockers    []blockerJSON `json:"blockers"`
 		Warnings    []blockerJSON `json:"warnings"`
+		// Family is set for an IPv6 answer and for one answered for both
+		// families; Families holds the per-family answers then.
+		Family   string            `json:"family,omitempty"`
+		Families []json.RawMessage `json:"families,omitempty"`
 	}
 	queryJSON struct {
 		From      string `json:"from"`
@@ -175,7 +207,11 @@ type (
 // verdict, query, forward_path and return_path (hops with component, kind,
 // decision, rule; name and aws_id when the component has them), blockers
 // (code, component, direction, rule, message) and warnings.
-func (r Result) MarshalJSON() ([]byte, error) {
+func (r Result) MarshalJSON() ([]byte, error) { return r.marshalJSON(false) }
+
+// marshalJSON is MarshalJSON; withFamily writes the family of an IPv4
+// answer too, as the per-family answers do.
+func (r Result) marshalJSON(withFamily bool) ([]byte, error) {
 	eph := r.Query.Ephemeral
 	if eph == (model.PortRange{}) {
 		eph = DefaultEphemeral()
@@ -197,6 +233,17 @@ func (r Result) MarshalJSON() ([]byte, error) {
 	}
 	for _, w := range r.Warnings {
 		out.Warnings = append(out.Warnings, blockerJSON{w.Code, w.Code.Description(), w.Component, w.Name, w.AWSID, w.Leg, w.Rule, w.Message, w.Pos.File, w.Pos.Line, w.Pos.Column})
+	}
+	if withFamily || r.Family == FamilyIPv6 || len(r.Families) > 0 {
+		out.Family = r.Family
+	}
+	for _, f := range r.Families {
+		f.Families = nil
+		j, err := f.marshalJSON(true)
+		if err != nil {
+			return nil, err
+		}
+		out.Families = append(out.Families, j)
 	}
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)

@@ -192,7 +192,7 @@ func (l *matrixLayout) engine(qs []Query) *matrixEngine {
 		// The packets, as reachQuery and returnWalk build them.
 		p := probe{q: q, fwd: sgeval.Packet{Protocol: q.Protocol, DstPort: q.Port, SrcPort: m.eph.First}}
 		if q.Protocol.IsICMP() {
-			p.fwd.ICMPType, p.fwd.ICMPCode = 8, 0
+			p.fwd.ICMPType, p.fwd.ICMPCode = echoRequest(q.Protocol), 0
 			if q.ICMP != nil {
 				p.fwd.ICMPType, p.fwd.ICMPCode = int16(max(q.ICMP.Type, 0)), int16(max(q.ICMP.Code, 0))
 			}
@@ -200,7 +200,7 @@ func (l *matrixLayout) engine(qs []Query) *matrixEngine {
 		p.ret = p.fwd
 		p.ret.DstPort = m.eph.First
 		if q.Protocol.IsICMP() {
-			p.ret.ICMPType = icmpResponse(p.fwd.ICMPType)
+			p.ret.ICMPType = icmpResponse(q.Protocol, p.fwd.ICMPType)
 		}
 		m.probes = append(m.probes, p)
 	}
@@ -275,6 +275,12 @@ func (s *Solver) newMatrixLayout() *matrixLayout {
 		c := &classes[ci]
 		var ok, ok2 bool
 		if m.src[ci], ok = asSource(c.Members[0]); m.src[ci] < 0 {
+			m.slow[ci] = true
+			continue
+		}
+		if len(s.enis[m.src[ci]].v6) > 0 {
+			// An interface with IPv6 addresses is answered by Reach, for
+			// both families: the atoms split the IPv4 space only.
 			m.slow[ci] = true
 			continue
 		}

@@ -34,8 +34,12 @@ func DefaultEphemeral() model.PortRange { return model.PortRange{First: 1024, La
 // which com.amazonaws.REGION.s3 still names.
 // Text made of digits and dots only, or of hexadecimal digits, colons and
 // dots with a colon, is an attempt at an address, never an id or a DNS
-// name: "999.1.1.1" and "10.0.1" are invalid queries, and IPv6 addresses
-// are refused (vpcreach models IPv4 only). Validate checks the forms.
+// name: "999.1.1.1" and "10.0.1" are invalid queries. IPv6 addresses are
+// accepted (IPv4-mapped ones and zones are not). Validate checks the forms.
+//
+// A query between ends that have both families (a dual-stack instance
+// named by id, "internet") is answered for each family both ends can use:
+// see Result.Families.
 type Query struct {
 	From, To string
 	// Protocol is tcp, udp, icmp, a protocol number, or all (all traffic:
@@ -43,10 +47,10 @@ type Query struct {
 	Protocol model.Protocol
 	// Port is the destination port, for tcp and udp only.
 	Port uint16
-	// ICMP is the ICMP type and code, for icmp only; nil means an echo
-	// request (type 8, code 0), whose response is an echo reply. Type and
-	// code are 0-255; -1 (any, as rules and expectations write it) is
-	// sent as 0.
+	// ICMP is the ICMP type and code, for icmp and icmpv6 only; nil means
+	// an echo request (icmp type 8, icmpv6 type 128, code 0), whose
+	// response is an echo reply (0, 129; V-11). Type and code are 0-255;
+	// -1 (any, as rules and expectations write it) is sent as 0.
 	ICMP *model.ICMPMatch
 	// Ephemeral is the client's source port range, which the response
 	// returns to and network ACLs must allow (S-33). The zero value means
@@ -155,8 +159,10 @@ func parseEndpoint(spec string) (endpoint, error) {
 		return endpoint{}, fmt.Errorf("%w: %q is not an IP address", ErrInvalidQuery, addrText)
 	case err != nil:
 		return endpoint{}, fmt.Errorf("%w: %q is not an IPv4 address (four numbers 0-255 separated by dots, such as 10.0.1.5)", ErrInvalidQuery, addrText)
-	case !a.Is4():
-		return endpoint{}, fmt.Errorf("%w: %s is an IPv6 address: vpcreach models IPv4 only", ErrInvalidQuery, addrText)
+	case a.Is4In6():
+		return endpoint{}, fmt.Errorf("%w: %s is an IPv4-mapped IPv6 address: write IPv4 addresses as IPv4", ErrInvalidQuery, addrText)
+	case a.Zone() != "":
+		return endpoint{}, fmt.Errorf("%w: %s has a zone: VPC addresses have none", ErrInvalidQuery, addrText)
 	case qualified && vpc == "":
 		return endpoint{}, fmt.Errorf("%w: %q names no VPC after @ (ADDRESS@VPC-ID)", ErrInvalidQuery, t)
 	}

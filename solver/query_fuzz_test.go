@@ -76,8 +76,8 @@ func checkEndpoint(t *testing.T, spec string) {
 			t.Fatalf("parseEndpoint(%q) = internet, from %q", spec, ep.text)
 		}
 	case endpointAddress:
-		if !ep.addr.Is4() {
-			t.Fatalf("parseEndpoint(%q) = the address %s, not IPv4", spec, ep.addr)
+		if ep.addr.Is4In6() || ep.addr.Zone() != "" {
+			t.Fatalf("parseEndpoint(%q) = the address %s, IPv4-mapped or zoned", spec, ep.addr)
 		}
 	case endpointName:
 		if strings.Contains(ep.text, "@") || looksLikeAddress(ep.text) || ep.text == "" {

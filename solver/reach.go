@@ -146,8 +146,24 @@ func (s *Solver) externalIndex(id model.ID) int {
 	return -1
 }
 
-// icmpResponse returns the ICMP type of the reply to a request type.
-func icmpResponse(t int16) int16 {
+// echoRequest returns the ICMP type of an echo request: 8 for icmp, 128
+// for icmpv6 (V-11).
+func echoRequest(p model.Protocol) int16 {
+	if p == model.ProtocolICMPv6 {
+		return 128
+	}
+	return 8
+}
+
+// icmpResponse returns the ICMP type of the reply to a request type of
+// protocol p (icmp or icmpv6, V-11).
+func icmpResponse(p model.Protocol, t int16) int16 {
+	if p == model.ProtocolICMPv6 {
+		if t == 128 {
+			return 129 // echo request -> echo reply
+		}
+		return t
+	}
 	switch t {
 	case 8:
 		return 0 // echo -> echo reply
@@ -197,6 +213,32 @@ func (s *Solver) reachQuery(q Query, rec recorder) Result {
 		res.Verdict = VerdictUnreachable
 		return res
 	}
+	plans := s.familyPlans(q, src, dst)
+	switch len(plans) {
+	case 0:
+		return s.noCommonFamily(res, src, dst)
+	case 1:
+		r := s.reachFamily(res, q, plans[0].src, plans[0].dst, dres, rec)
+		r.Family = plans[0].family
+		return r
+	}
+	per := make([]Result, len(plans))
+	shown := -1
+	for i, p := range plans {
+		per[i] = s.reachFamily(res, q, p.src, p.dst, dres, rec)
+		per[i].Family = p.family
+		if shown < 0 && per[i].Reachable() {
+			shown = i
+		}
+	}
+	out := per[max(shown, 0)]
+	out.Families = per
+	return out
+}
+
+// reachFamily answers a query whose ends are resolved to addresses of one
+// family.
+func (s *Solver) reachFamily(res Result, q Query, src, dst origin, dres resolution, rec recorder) Result {
 	if src.kind == termInternet && dst.kind == termENI && dst.addr == s.enis[dst.eni].primary && s.enis[dst.eni].public.IsValid() && !namesAddress(q.To) {
 		// From the internet, an interface named by id is addressed at its
 		// public address.
@@ -208,7 +250,7 @@ func (s *Solver) reachQuery(q Query, rec recorder) Result {
 	}
 	pkt := sgeval.Packet{Src: src.addr, Dst: dst.addr, Protocol: q.Protocol, DstPort: q.Port, SrcPort: eph.First}
 	if q.Protocol.IsICMP() {
-		pkt.ICMPType, pkt.ICMPCode = 8, 0
+		pkt.ICMPType, pkt.ICMPCode = echoRequest(q.Protocol), 0
 		if q.ICMP != nil {
 			pkt.ICMPType, pkt.ICMPCode = int16(max(q.ICMP.Type, 0)), int16(max(q.ICMP.Code, 0))
 		}
@@ -453,7 +495,7 @@ func (s *Solver) returnWalk(sg *segment, eph model.PortRange, req sgeval.Packet,
 	}
 	rw.pkt.DstPort = rw.ephemeral.First
 	if req.Protocol.IsICMP() {
-		rw.pkt.ICMPType = icmpResponse(req.ICMPType)
+		rw.pkt.ICMPType = icmpResponse(req.Protocol, req.ICMPType)
 	}
 	var rterm terminal
 	if sg.preserved && sg.term.kind == termENI {
@@ -497,7 +539,7 @@ func (w *walker) start(src, dst origin) terminal {
 	case termInternet:
 		w.hop(Hop{Component: Internet, Kind: HopInternet, Decision: DecisionSend, Rule: w.say(func() string { return "internet host " + src.addr.String() + " sends " + w.flow() })})
 		w.loseRefs(refsInternet)
-		if dst.kind == termENI && w.s.enis[dst.eni].public != w.pkt.Dst {
+		if dst.kind == termENI && w.s.enis[dst.eni].public != w.pkt.Dst && !(w.pkt.Dst.Is6() && publicAddress(w.pkt.Dst) && w.s.enis[dst.eni].holds(w.pkt.Dst)) {
 			e := &w.s.enis[dst.eni]
 			if e.public.IsValid() {
 				w.block(DestinationNotFound, e.id, "", e.src.Position, func() string {
@@ -596,6 +638,7 @@ func (w *walker) startReturn(t terminal) terminal {
 		return w.deliverInVPC(t.vpc, -1)
 	case termInternet:
 		w.hop(Hop{Component: Internet, Kind: HopInternet, Decision: DecisionSend, Rule: w.say(func() string { return "internet host " + w.pkt.Src.String() + " answers" })})
+		w.returnVia = t.via
 		return w.overInternet(Internet)
 	case termExternal:
 		if t.ext >= 0 {

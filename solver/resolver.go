@@ -66,7 +66,8 @@ func (r *resolver) ExternalCIDRs(via model.ID) []netip.Prefix {
 // VPCCIDRs implements routing.Resolver.
 func (r *resolver) VPCCIDRs(id model.ID) []netip.Prefix {
 	if v := r.x.VPC(id); v != nil {
-		return v.CIDRBlocks
+		// A VPC attachment propagates its IPv6 blocks too (V-14).
+		return v.AllCIDRBlocks()
 	}
 	return nil
 }

@@ -79,13 +79,15 @@ const (
 	// HopAppliance is an appliance behind a Gateway Load Balancer, which
 	// inspects the traffic and forwards or drops it (V-22).
 	HopAppliance
+	// HopEgressOnlyGateway is an egress-only internet gateway (V-07).
+	HopEgressOnlyGateway
 )
 
 var hopKindNames = []string{"unknown", "instance", "network-interface", "security-group", "network-acl",
 	"route-table", "peering-connection", "transit-gateway", "transit-gateway-attachment",
 	"transit-gateway-route-table", "internet-gateway", "nat-gateway", "gateway-endpoint",
 	"interface-endpoint", "load-balancer", "vpn-gateway", "external-network", "internet", "aws-service", "dns-resolver",
-	"endpoint-service", "dns", "host-service", "subnet", "gateway-load-balancer-endpoint", "appliance"}
+	"endpoint-service", "dns", "host-service", "subnet", "gateway-load-balancer-endpoint", "appliance", "egress-only-internet-gateway"}
 
 // String returns the kind as the CLI and JSON print it.
 func (k HopKind) String() string {
@@ -243,7 +245,23 @@ type Result struct {
 	Warnings []Warning
 	// Err says why the query is invalid, for VerdictInvalidQuery.
 	Err error
+	// Family is the address family of the answer's paths, FamilyIPv4 or
+	// FamilyIPv6; empty for an invalid query.
+	Family string
+	// Families holds one answer per address family when the query was
+	// answered for both: when both ends have both families (a dual-stack
+	// instance or interface named by id, "internet"), IPv4 first. The
+	// result itself is then a copy of the first of them that is
+	// reachable, else of the IPv4 one: the verdict is reachable when
+	// either family reaches. Nil when one family was answered.
+	Families []Result
 }
+
+// Address families of answers (Result.Family).
+const (
+	FamilyIPv4 = "ipv4"
+	FamilyIPv6 = "ipv6"
+)
 
 // Reachable reports whether the verdict is reachable (with or without
 // warnings).

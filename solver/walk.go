@@ -72,9 +72,13 @@ type natEntry struct {
 const maxSteps = 256
 
 type walker struct {
-	s   *Solver
-	leg Leg
-	pkt sgeval.Packet
+	// returnVia is, on a response's walk from the internet, the gateway
+	// the request left by: an egress-only internet gateway lets in the
+	// responses to what went out through it (V-07).
+	returnVia model.ID
+	s         *Solver
+	leg       Leg
+	pkt       sgeval.Packet
 	// first is the packet as the source sent it.
 	first sgeval.Packet
 	// ephemeral is the port range the response is addressed to where the
@@ -322,7 +326,7 @@ func (w *walker) route(sn int32) terminal {
 		return w.drop("", HopRouteTable, "too many steps", model.Position{})
 	}
 	si := &w.s.subnets[sn]
-	if si.m.CIDRBlock.Contains(w.pkt.Dst) {
+	if si.m.CIDRBlock.Contains(w.pkt.Dst) || si.m.IPv6CIDRBlock.Contains(w.pkt.Dst) {
 		// Between two interfaces of one subnet the packet is delivered
 		// at layer 2: the route table, which applies to traffic leaving
 		// the subnet, does not (S-16).
@@ -390,6 +394,8 @@ func (w *walker) route(sn int32) terminal {
 		return w.toVPNGateway(r.Target, sn)
 	case routing.TargetGWLBEndpoint:
 		return w.toGWLBEndpoint(r.Target, sn)
+	case routing.TargetEgressOnlyInternetGateway:
+		return w.toEgressOnlyGateway(vpc, sn)
 	}
 	w.block(UnmodelledDestination, r.Target, text, pos, func() string {
 		return fmt.Sprintf("routing through %s (%s) is not modelled yet", r.Target, r.Kind)
@@ -807,7 +813,12 @@ func (w *walker) arriveAt(ei int32) terminal {
 			})
 		}
 	}
-	w.hop(Hop{Component: e.id, Kind: eniHopKind(e), Decision: DecisionDeliver, Rule: w.say(func() string { return "delivered to " + e.name }), Subnet: w.subnetID(e.subnet)})
+	w.hop(Hop{Component: e.id, Kind: eniHopKind(e), Decision: DecisionDeliver, Rule: w.say(func() string {
+		if w.pkt.Dst.Is6() && e.primary.IsValid() {
+			return "delivered to " + string(e.id) + " (" + w.pkt.Dst.String() + ")"
+		}
+		return "delivered to " + e.name
+	}), Subnet: w.subnetID(e.subnet)})
 	return terminal{kind: termENI, eni: ei, vpc: e.vpc, ext: -1, pkt: w.pkt}
 }
 
@@ -842,6 +853,9 @@ func (w *walker) toInternetGateway(vpc int32, from int32) terminal {
 	vi := &w.s.vpcs[vpc]
 	igw := vi.m.InternetGateway
 	w.crossACLs(from, -1)
+	if w.pkt.Dst.Is6() {
+		return w.outIPv6(vi, igw, vi.m.Source.Field("internet_gateway").Position, HopInternetGateway)
+	}
 	if w.pkt.Dst.IsPrivate() {
 		w.block(IGWDestinationAddressNotInRFC1918Egress, igw, "", vi.m.Source.Field("internet_gateway").Position, func() string {
 			return fmt.Sprintf("%s is a private address; internet gateway %s drops it (S-60)", w.pkt.Dst, igw)
@@ -896,6 +910,9 @@ func (w *walker) fromInternet(ei int32) terminal {
 	e := &w.s.enis[ei]
 	vi := &w.s.vpcs[e.vpc]
 	igw := vi.m.InternetGateway
+	if w.pkt.Dst.Is6() {
+		return w.inIPv6(ei)
+	}
 	if igw == "" {
 		w.block(NoInternetGateway, vi.m.ID, "", vi.m.Source.Position, func() string {
 			return fmt.Sprintf("%s holds public address %s, but %s has no internet gateway (S-60)", e.id, w.pkt.Dst, vi.m.ID)
@@ -952,13 +969,13 @@ func (w *walker) toPeering(pcx model.ID, vpc int32, from int32) terminal {
 	}
 	other := w.s.vpcByID[p.Other(vi.m.ID)]
 	ov := &w.s.vpcs[other]
-	if !inCIDRs(vi.m.CIDRBlocks, w.pkt.Src) {
+	if !inCIDRs(vi.m.AllCIDRBlocks(), w.pkt.Src) {
 		w.block(PCXRequiresAddressInVPCCIDR, pcx, "", p.Source.Position, func() string {
 			return fmt.Sprintf("source %s is not an address of %s: peering connection %s carries no transit traffic (S-42)", w.pkt.Src, vi.m.ID, pcx)
 		})
 		return w.drop(pcx, HopPeeringConnection, w.say(func() string { return "source outside " + string(vi.m.ID) }), p.Source.Position)
 	}
-	if !inCIDRs(ov.m.CIDRBlocks, w.pkt.Dst) {
+	if !inCIDRs(ov.m.AllCIDRBlocks(), w.pkt.Dst) {
 		w.block(PCXRequiresAddressInVPCCIDR, pcx, "", p.Source.Position, func() string {
 			return fmt.Sprintf("destination %s is not an address of %s: peering connection %s delivers only inside the peer VPC (S-42)", w.pkt.Dst, ov.m.ID, pcx)
 		})

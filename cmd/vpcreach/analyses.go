@@ -252,6 +252,7 @@ func runExposure(args []string, out, errOut io.Writer) int {
 			Members     []model.ID     `json:"also"`
 			Kind        string         `json:"kind"`
 			Protocol    string         `json:"protocol"`
+			Family      string         `json:"family,omitempty"`
 			Ports       []portsJSON    `json:"ports"`
 			Example     *solver.Result `json:"example,omitempty"`
 		}
@@ -260,6 +261,9 @@ func runExposure(args []string, out, errOut io.Writer) int {
 		}{Exposed: []exposedJSON{}}
 		for _, e := range exposed {
 			j := exposedJSON{Destination: e.Destination, Members: e.Members, Kind: e.Kind.String(), Protocol: e.Protocol.String(), Example: e.Example}
+			if e.Family == solver.FamilyIPv6 {
+				j.Family = e.Family
+			}
 			if j.Members == nil {
 				j.Members = []model.ID{}
 			}
@@ -281,7 +285,13 @@ func runExposure(args []string, out, errOut io.Writer) int {
 			}
 			for _, p := range e.Ports {
 				from := exposedFrom(p)
-				fmt.Fprintf(out, "%s %s%s: %s %s from %s\n", e.Kind, safe(string(e.Destination)), also, e.Protocol, p.Ports, from)
+				proto := e.Protocol.String()
+				if e.Family == solver.FamilyIPv6 {
+					// An IPv6 exposure says so: the instance is reached
+					// at its global IPv6 address (V-06).
+					proto += " over IPv6"
+				}
+				fmt.Fprintf(out, "%s %s%s: %s %s from %s\n", e.Kind, safe(string(e.Destination)), also, proto, p.Ports, from)
 			}
 			if e.Example != nil {
 				fmt.Fprint(out, indentText(e.Example.Text(), "    "))

@@ -73,10 +73,13 @@ The *type* column of the tables below uses these words.
 |---|---|
 | string | Text. |
 | id | The id of a resource, such as ` + "`vpc-a`" + ` or ` + "`sg-0a1b2c3d`" + `. Account ids are 12-digit numbers: quote them (` + "`\"011111111111\"`" + `) so that other YAML tools keep a leading 0. |
-| CIDR | An IPv4 block with its host bits zero: ` + "`10.0.0.0/16`" + `. vpcreach models IPv4 only. |
+| CIDR | An IPv4 block with its host bits zero: ` + "`10.0.0.0/16`" + `. |
 | address | An IPv4 address: ` + "`10.0.1.10`" + `. |
-| CIDR or prefix list id | A CIDR, or the id of a prefix list: ` + "`0.0.0.0/0`, `pl-s3-apse1`" + `. Text that starts with a digit must be a CIDR. |
-| CIDR or id | A CIDR, or the id of a security group or prefix list: ` + "`10.0.0.0/16`, `sg-b-nlb`" + `. A group may be written with its owner's account, as AWS's UserIdGroupPairs name a group of another account: ` + "`111111111111/sg-b-nlb`" + `. Group ids are unique in a topology, as in AWS, so the account does not choose the group: it is checked, and validation fails when the group belongs to another account (its VPC's account, or an account its VPC's subnets are shared with). |
+| IPv6 CIDR | An IPv6 block with its host bits zero: ` + "`2600:1f18:a:c00::/56`" + `. Quote ` + "`\"::/0\"`" + ` in flow style. |
+| IPv6 address | An IPv6 address: ` + "`2600:1f18:a:c01::10`" + `. IPv4-mapped addresses (` + "`::ffff:10.0.0.1`" + `) are refused: write IPv4 as IPv4. |
+| IPv4 or IPv6 CIDR | A CIDR of either family: ` + "`0.0.0.0/0`, `\"::/0\"`" + `. |
+| CIDR or prefix list id | An IPv4 or IPv6 CIDR, or the id of a prefix list: ` + "`0.0.0.0/0`, `\"::/0\"`, `pl-s3-apse1`" + `. Text that starts with a digit, or is written with colons, must be a CIDR. |
+| CIDR or id | An IPv4 or IPv6 CIDR, or the id of a security group or prefix list: ` + "`10.0.0.0/16`, `sg-b-nlb`" + `. A group may be written with its owner's account, as AWS's UserIdGroupPairs name a group of another account: ` + "`111111111111/sg-b-nlb`" + `. Group ids are unique in a topology, as in AWS, so the account does not choose the group: it is checked, and validation fails when the group belongs to another account (its VPC's account, or an account its VPC's subnets are shared with). |
 | protocol | ` + "`tcp`, `udp`, `icmp`, `icmpv6`, `all`" + ` (or ` + "`-1`" + `, as AWS writes it), or an IP protocol number from 1 to 254, quoted or not. |
 | port range | One port (` + "`443`" + `), an inclusive range (` + "`1024-65535`" + `) or ` + "`all`" + ` (0-65535). |
 | integer | A whole number, within the range given. |
@@ -165,9 +168,9 @@ func (s *source) word(t *typ) string {
 	case kID:
 		return "id"
 	case kCIDR:
-		return "CIDR"
+		return map[string]string{"": "CIDR", "ipv6": "IPv6 CIDR", "any": "IPv4 or IPv6 CIDR"}[t.family]
 	case kAddr:
-		return "address"
+		return map[string]string{"": "address", "ipv6": "IPv6 address", "any": "IPv4 or IPv6 address"}[t.family]
 	case kEnum:
 		vals := s.enumValues(t.name)
 		q := make([]string, len(vals))

@@ -57,6 +57,20 @@ type typ struct {
 	bits     int    // kInt, kUint: size in bits (0 for int and uint)
 	elem     *typ   // kList: the element type
 	optional bool   // a pointer: absent and null mean "not set"
+	family   string // kCIDR, kAddr: the field's family tag ("", "ipv6", "any")
+}
+
+// withFamily returns t, a CIDR or address type or a list of them, with
+// the family of its base type set; other types are returned as they are.
+func withFamily(t *typ, family string) *typ {
+	c := *t
+	switch c.kind {
+	case kList:
+		c.elem = withFamily(c.elem, family)
+	case kCIDR, kAddr:
+		c.family = family
+	}
+	return &c
 }
 
 // field is one YAML key of a struct, after inline embedded structs are
@@ -524,6 +538,9 @@ func (s *source) addField(st *structInfo, owner, goName, key string, f *ast.Fiel
 		doc = f.Comment
 	}
 	full := strings.TrimSpace(doc.Text())
+	if fam := tag.Get("family"); fam != "" {
+		t = withFamily(t, fam)
+	}
 	st.fields = append(st.fields, &field{
 		key:      key,
 		owner:    owner,

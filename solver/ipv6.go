@@ -1,0 +1,353 @@
+package solver
+
+import (
+	"fmt"
+	"net/netip"
+	"slices"
+
+	"github.com/vpcreach/vpcreach/model"
+)
+
+// outIPv6 sends an IPv6 packet out of VPC vi through gateway gw, an
+// internet gateway (kind HopInternetGateway) or an egress-only one: the
+// destination must be a global address, and the source an address of an
+// interface of the VPC, which goes out as it is, with no translation
+// (V-06, V-07).
+func (w *walker) outIPv6(vi *vpcInfo, gw model.ID, pos model.Position, kind HopKind) terminal {
+	if gw == "" {
+		w.block(NoInternetGateway, vi.m.ID, "", vi.m.Source.Position, func() string {
+			return fmt.Sprintf("%s has no internet gateway (S-60)", vi.m.ID)
+		})
+		return w.drop(vi.m.ID, kind, "no internet gateway", model.Position{})
+	}
+	if !publicAddress(w.pkt.Dst) {
+		w.block(IGWDestinationAddressNotInRFC1918Egress, gw, "", pos, func() string {
+			return fmt.Sprintf("%s is not a global IPv6 address; %s drops it (V-06)", w.pkt.Dst, gw)
+		})
+		return w.drop(gw, kind, "not a global destination", model.Position{})
+	}
+	w.taint()
+	if _, ok := vi.addrs[w.pkt.Src]; !ok || !publicAddress(w.pkt.Src) {
+		w.block(IGWPublicIPAssociationForEgress, gw, "", pos, func() string {
+			return fmt.Sprintf("%s is not a global IPv6 address of an interface of %s, so %s drops its traffic (V-06)", w.pkt.Src, vi.m.ID, gw)
+		})
+		return w.drop(gw, kind, w.say(func() string { return "source " + w.pkt.Src.String() + " is not the VPC's" }), model.Position{})
+	}
+	rule := "IPv6: the source address goes out as it is, no translation (V-06)"
+	if kind == HopEgressOnlyGateway {
+		rule = "IPv6 out; only responses come back (V-07)"
+		if w.leg == LegReturn {
+			// A response leaving to the internet answers a connection the
+			// internet started (through an internet gateway): the
+			// egress-only gateway keeps no state for it.
+			w.block(ReturnRouteMissing, gw, "", pos, func() string {
+				return fmt.Sprintf("the response is routed to egress-only internet gateway %s, which carries no traffic of a connection the internet started (V-07)", gw)
+			})
+			return w.drop(gw, kind, "not a connection the VPC started (V-07)", pos)
+		}
+	}
+	w.hop(Hop{Component: gw, Kind: kind, Decision: DecisionForward, Rule: w.say(func() string { return rule }), Pos: pos})
+	w.loseRefs(refsInternet)
+	return w.overInternet(gw)
+}
+
+// toEgressOnlyGateway sends the packet out of VPC vpc through its
+// egress-only internet gateway (V-07).
+func (w *walker) toEgressOnlyGateway(vpc int32, from int32) terminal {
+	vi := &w.s.vpcs[vpc]
+	w.crossACLs(from, -1)
+	return w.outIPv6(vi, vi.m.EgressOnlyInternetGateway, vi.m.Source.Field("egress_only_internet_gateway").Position, HopEgressOnlyGateway)
+}
+
+// inIPv6 brings an IPv6 packet from the internet to interface ei, which
+// holds its destination: through the VPC's internet gateway, as it is
+// (V-06), or, for a response to what left through the egress-only
+// internet gateway, through that (V-07). An egress-only gateway lets in
+// nothing the internet starts.
+func (w *walker) inIPv6(ei int32) terminal {
+	e := &w.s.enis[ei]
+	vi := &w.s.vpcs[e.vpc]
+	igw, eigw := vi.m.InternetGateway, vi.m.EgressOnlyInternetGateway
+	switch {
+	case w.leg == LegReturn && eigw != "" && w.returnVia == eigw:
+		w.hop(Hop{Component: eigw, Kind: HopEgressOnlyGateway, Decision: DecisionForward, Rule: w.say(func() string { return "response to a connection the VPC started (V-07)" }),
+			Pos: vi.m.Source.Field("egress_only_internet_gateway").Position})
+	case igw != "":
+		w.hop(Hop{Component: igw, Kind: HopInternetGateway, Decision: DecisionForward, Rule: w.say(func() string { return "IPv6: to " + w.pkt.Dst.String() + " as it is, no translation (V-06)" }),
+			Pos: vi.m.Source.Field("internet_gateway").Position})
+	case eigw != "":
+		w.block(NoInternetGateway, eigw, "", vi.m.Source.Field("egress_only_internet_gateway").Position, func() string {
+			return fmt.Sprintf("%s holds global IPv6 address %s, but %s has only egress-only internet gateway %s, which lets in no connection started from the internet (V-07)", e.id, w.pkt.Dst, vi.m.ID, eigw)
+		})
+		return w.drop(eigw, HopEgressOnlyGateway, "no connection started from the internet (V-07)", model.Position{})
+	default:
+		w.block(NoInternetGateway, vi.m.ID, "", vi.m.Source.Position, func() string {
+			return fmt.Sprintf("%s holds global IPv6 address %s, but %s has no internet gateway (S-60)", e.id, w.pkt.Dst, vi.m.ID)
+		})
+		return w.drop(vi.m.ID, HopInternetGateway, "no internet gateway", model.Position{})
+	}
+	w.loseRefs(refsInternet)
+	w.crossACLs(-1, e.subnet)
+	return w.arriveAt(ei)
+}
+
+// familyPlan is one address family a query is answered for, with its
+// ends' addresses of that family.
+type familyPlan struct {
+	family   string
+	src, dst origin
+}
+
+// familyPlans returns the families a query is answered for, IPv4 first:
+// those both ends have. An end written as an address has its family; an
+// instance or network interface named by id has those of its addresses;
+// "internet" has both; every other end (external networks, load
+// balancers, endpoints, services, DNS names) is IPv4 (V-03).
+func (s *Solver) familyPlans(q Query, src, dst origin) []familyPlan {
+	srcFams := s.endFamilies(q.From, src)
+	dstFams := s.endFamilies(q.To, dst)
+	var out []familyPlan
+	for _, f := range []string{FamilyIPv4, FamilyIPv6} {
+		if !slices.Contains(srcFams, f) || !slices.Contains(dstFams, f) {
+			continue
+		}
+		if (q.Protocol == model.ProtocolICMP && f == FamilyIPv6) || (q.Protocol == model.ProtocolICMPv6 && f == FamilyIPv4) {
+			// icmp is IPv4's, icmpv6 IPv6's (V-11).
+			continue
+		}
+		out = append(out, familyPlan{family: f, src: s.originOf(src, f), dst: s.originOf(dst, f)})
+	}
+	return out
+}
+
+// endFamilies returns the families a query end can use.
+func (s *Solver) endFamilies(spec string, o origin) []string {
+	switch {
+	case o.kind == termInternet && !namesAddress(spec):
+		return []string{FamilyIPv4, FamilyIPv6}
+	case o.kind == termENI && !namesAddress(spec):
+		e := &s.enis[o.eni]
+		var out []string
+		if e.primary.IsValid() {
+			out = append(out, FamilyIPv4)
+		}
+		if len(e.v6) > 0 {
+			out = append(out, FamilyIPv6)
+		}
+		return out
+	case o.addr.Is6():
+		return []string{FamilyIPv6}
+	}
+	return []string{FamilyIPv4}
+}
+
+// originOf returns o with an address of family f: an interface's primary
+// IPv4 address or first IPv6 one, the internet's host of that family. An
+// end written as an address keeps it.
+func (s *Solver) originOf(o origin, f string) origin {
+	if o.addr.IsValid() && (o.addr.Is6() == (f == FamilyIPv6)) {
+		return o
+	}
+	switch o.kind {
+	case termENI:
+		if f == FamilyIPv6 {
+			o.addr = s.enis[o.eni].v6[0]
+		} else {
+			o.addr = s.enis[o.eni].primary
+		}
+	case termInternet:
+		if f == FamilyIPv6 {
+			o.addr = s.internetHost6()
+		} else {
+			o.addr = s.internetHost()
+		}
+	}
+	return o
+}
+
+// noCommonFamily answers a query whose ends share no address family: an
+// IPv6-only interface and an IPv4-only end (V-03).
+func (s *Solver) noCommonFamily(res Result, src, dst origin) Result {
+	name := func(o origin) string {
+		if o.kind == termENI {
+			return string(s.enis[o.eni].id)
+		}
+		return o.addr.String()
+	}
+	res.Verdict = VerdictUnreachable
+	res.Blockers = append(res.Blockers, Blocker{Code: DestinationNotFound, Component: model.ID(name(dst)), Leg: LegForward,
+		Message: fmt.Sprintf("%s and %s have no address family in common: one has IPv4 addresses only, the other IPv6 only (V-03)", name(src), name(dst))})
+	return res
+}
+
+// internetHost6Candidates are the IPv6 addresses a query for "internet"
+// may use, from documentation ranges: the first that no route or rule
+// of the model names narrowly (shorter than /8 does not count).
+var internetHost6Candidates = []netip.Addr{
+	netip.MustParseAddr("2001:db8::1"),
+	netip.MustParseAddr("3fff::1"),
+	netip.MustParseAddr("2001:db8:ffff:ffff::1"),
+}
+
+// internetHost6 returns the IPv6 address of "internet": an arbitrary
+// host, never one a rule of the model trusts by its address.
+func (s *Solver) internetHost6() netip.Addr {
+	s.host6Once.Do(func() {
+		var named []netip.Prefix
+		for _, p := range s.modelIPv6Prefixes() {
+			if p.Bits() >= 8 {
+				named = append(named, p)
+			}
+		}
+		s.host6 = internetHost6Candidates[0]
+		for _, c := range internetHost6Candidates {
+			if !slices.ContainsFunc(named, func(p netip.Prefix) bool { return p.Contains(c) }) {
+				s.host6 = c
+				return
+			}
+		}
+	})
+	return s.host6
+}
+
+// modelIPv6Prefixes returns the IPv6 prefixes the model's routes, rules
+// and prefix lists name.
+func (s *Solver) modelIPv6Prefixes() []netip.Prefix {
+	var out []netip.Prefix
+	add := func(p netip.Prefix) {
+		if p.IsValid() && p.Addr().Is6() {
+			out = append(out, p)
+		}
+	}
+	m := s.x.Model()
+	for _, pl := range m.PrefixLists {
+		for _, c := range pl.CIDRs {
+			add(c)
+		}
+	}
+	for i := range m.VPCs {
+		v := &m.VPCs[i]
+		for _, rt := range v.RouteTables {
+			for _, r := range rt.Routes {
+				add(r.Destination.CIDR)
+			}
+		}
+		for _, a := range v.NetworkACLs {
+			for _, r := range a.Ingress {
+				add(r.CIDR)
+			}
+			for _, r := range a.Egress {
+				add(r.CIDR)
+			}
+		}
+		for _, g := range v.SecurityGroups {
+			for _, r := range g.Ingress {
+				for _, p := range r.Sources {
+					add(p.CIDR)
+				}
+			}
+			for _, r := range g.Egress {
+				for _, p := range r.Destinations {
+					add(p.CIDR)
+				}
+			}
+		}
+	}
+	return out
+}
+
+// ipv6Special are IPv6 ranges kept apart in the IPv6 atoms, so that an
+// internet atom holds global unicast addresses only: 2000::/3 is the
+// global unicast space, fc00::/7 unique local addresses.
+var ipv6Special = []netip.Prefix{
+	netip.MustParsePrefix("2000::/3"),
+	netip.MustParsePrefix("fc00::/7"),
+	netip.MustParsePrefix("2001:db8::/32"),
+}
+
+// atoms6 returns the sorted starts of the IPv6 atoms: the elementary
+// intervals between the bounds of every IPv6 CIDR the model names (its
+// routes, rules, prefix lists and VPC and subnet blocks).
+func (s *Solver) atoms6() []netip.Addr {
+	s.atoms6Once.Do(func() {
+		bounds := []netip.Addr{netip.IPv6Unspecified()}
+		add := func(p netip.Prefix) {
+			if !p.IsValid() || !p.Addr().Is6() {
+				return
+			}
+			bounds = append(bounds, p.Masked().Addr())
+			if next := lastIP(p).Next(); next.IsValid() {
+				bounds = append(bounds, next)
+			}
+		}
+		for _, p := range s.modelIPv6Prefixes() {
+			add(p)
+		}
+		for _, p := range ipv6Special {
+			add(p)
+		}
+		for _, v := range s.m.VPCs {
+			for _, b := range v.IPv6CIDRBlocks {
+				add(b)
+			}
+			for _, sn := range v.Subnets {
+				add(sn.IPv6CIDRBlock)
+			}
+		}
+		slices.SortFunc(bounds, netip.Addr.Compare)
+		s.bounds6 = slices.Compact(bounds)
+	})
+	return s.bounds6
+}
+
+// lastIP returns the last address of p.
+func lastIP(p netip.Prefix) netip.Addr {
+	a := p.Masked().Addr().As16()
+	for i := p.Bits(); i < 128; i++ {
+		a[i/8] |= 1 << (7 - i%8)
+	}
+	return netip.AddrFrom16(a)
+}
+
+// atomRange6 returns the first and last address of the IPv6 atom that
+// holds a.
+func (s *Solver) atomRange6(a netip.Addr) (netip.Addr, netip.Addr) {
+	bs := s.atoms6()
+	i, found := slices.BinarySearchFunc(bs, a, netip.Addr.Compare)
+	if !found {
+		i--
+	}
+	hi := netip.MustParseAddr("ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff")
+	if i+1 < len(bs) {
+		hi = bs[i+1].Prev()
+	}
+	return bs[i], hi
+}
+
+// publicAtoms6 returns a representative address of every public IPv6 atom
+// (the IPv6 internet, as the model's rules split it): internetHost6 for
+// its atom, else the atom's first address.
+func (s *Solver) publicAtoms6() []netip.Addr {
+	host := s.internetHost6()
+	var out []netip.Addr
+	for _, lo := range s.atoms6() {
+		lo, hi := s.atomRange6(lo)
+		if !publicAddress(lo) || !publicAddress(hi) || !inIPv6Global(lo) {
+			continue
+		}
+		a := lo
+		if lo.Compare(host) <= 0 && host.Compare(hi) <= 0 {
+			a = host
+		}
+		out = append(out, a)
+	}
+	return out
+}
+
+// inIPv6Global reports whether a is in 2000::/3, the global unicast space.
+func inIPv6Global(a netip.Addr) bool { return ipv6Special[0].Contains(a) }
+
+// hasIPv6 reports whether some VPC of the model has an IPv6 block.
+func (s *Solver) hasIPv6() bool {
+	return slices.ContainsFunc(s.m.VPCs, func(v model.VPC) bool { return v.HasIPv6() })
+}
