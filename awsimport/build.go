@@ -236,7 +236,7 @@ type builder struct {
 	// skipRoutes marks (route table, target) pairs whose routes the model
 	// makes itself (gateway endpoints).
 	skipRoutes map[[2]string]bool
-	services map[string]*model.EndpointService
+	services   map[string]*model.EndpointService
 }
 
 type countNote struct {
