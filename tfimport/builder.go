@@ -167,7 +167,7 @@ var read = map[string]bool{}
 var dataRead = map[string]bool{"aws_prefix_list": true, "aws_ec2_managed_prefix_list": true}
 
 func init() {
-	for _, t := range strings.Fields(`aws_vpc aws_vpc_ipv4_cidr_block_association aws_subnet aws_route_table aws_route
+	for _, t := range strings.Fields(`aws_vpc aws_vpc_ipv4_cidr_block_association aws_vpc_ipv6_cidr_block_association aws_egress_only_internet_gateway aws_subnet aws_route_table aws_route
 	aws_route_table_association aws_main_route_table_association aws_default_route_table aws_security_group
 	aws_security_group_rule aws_vpc_security_group_ingress_rule aws_vpc_security_group_egress_rule
 	aws_default_security_group aws_network_acl aws_network_acl_rule aws_network_acl_association aws_default_network_acl
