@@ -1,6 +1,8 @@
 package awsimport
 
 import (
+	"net/netip"
+
 	"github.com/vpcreach/vpcreach/model"
 )
 
@@ -36,8 +38,12 @@ type awsPortRange struct{ From, To *jsonInt }
 type awsICMPTypeCode struct{ Type, Code *jsonInt }
 
 // finalRule is the number of the implicit deny-all rule AWS lists last; the
-// model adds it itself (S-31).
-const finalRule = 32767
+// model adds it itself (S-31). finalRuleIPv6 is its IPv6 twin, which AWS
+// lists (from ::/0) after it in an ACL of a VPC with IPv6.
+const (
+	finalRule     = 32767
+	finalRuleIPv6 = 32768
+)
 
 func (b *builder) buildNetworkACLs() {
 	for _, it := range unique(b.s.acls, func(a *awsNetworkACL) string { return a.NetworkAclId }) {
@@ -95,10 +101,18 @@ func (b *builder) aclRule(e *awsACLEntry, src model.Source) (model.ACLRule, bool
 		b.errorf(src, "RuleNumber", model.ErrMissingField, "a network ACL entry has a RuleNumber, and this one has none")
 		return r, false
 	}
-	if e.RuleNumber.V == finalRule {
+	switch e.RuleNumber.V {
+	case finalRule:
 		// The final deny-all rule (S-31): AWS lists it, the model makes it.
-		if e.Protocol != "-1" || e.RuleAction != "deny" || (e.CidrBlock.S != "0.0.0.0/0" && e.Ipv6CidrBlock.S != "::/0") {
-			b.errorf(at(src, e.RuleNumber.Pos), "RuleNumber", model.ErrInvalidValue, "rule %d is AWS's final rule, which denies all traffic from 0.0.0.0/0 (or ::/0) and which AWS writes as such: this one is different (S-31)", finalRule)
+		if e.Protocol != "-1" || e.RuleAction != "deny" || e.CidrBlock.S != "0.0.0.0/0" || e.Ipv6CidrBlock.S != "" {
+			b.errorf(at(src, e.RuleNumber.Pos), "RuleNumber", model.ErrInvalidValue, "rule %d is AWS's final rule, which denies all traffic from 0.0.0.0/0 and which AWS writes as such: this one is different (S-31)", finalRule)
+		}
+		return r, false
+	case finalRuleIPv6:
+		// Its IPv6 twin, from ::/0: the model's final rule denies both
+		// families.
+		if e.Protocol != "-1" || e.RuleAction != "deny" || e.Ipv6CidrBlock.S != "::/0" || e.CidrBlock.S != "" {
+			b.errorf(at(src, e.RuleNumber.Pos), "RuleNumber", model.ErrInvalidValue, "rule %d is AWS's final IPv6 rule, which denies all traffic from ::/0 and which AWS writes as such: this one is different (S-31)", finalRuleIPv6)
 		}
 		return r, false
 	}
@@ -123,15 +137,22 @@ func (b *builder) aclRule(e *awsACLEntry, src model.Source) (model.ACLRule, bool
 		b.errorf(src, "RuleAction", model.ErrInvalidValue, "rule action %q is neither allow nor deny", e.RuleAction)
 		ok = false
 	}
-	cidr, kind := b.ipv4CIDR(e.CidrBlock, src, "CidrBlock", "the rule for")
+	var cidr netip.Prefix
+	var kind cidrKind
 	switch {
-	case kind == cidrAbsent && e.Ipv6CidrBlock.S != "":
-		b.ipv6(at(src, e.Ipv6CidrBlock.Pos), "Ipv6CidrBlock", "the rule for %s is skipped", e.Ipv6CidrBlock.S)
+	case e.CidrBlock.S != "" && e.Ipv6CidrBlock.S != "":
+		b.errorf(at(src, e.Ipv6CidrBlock.Pos), "Ipv6CidrBlock", model.ErrInvalidValue, "a network ACL entry has either a CidrBlock or an Ipv6CidrBlock, never both as here")
 		return r, false
-	case kind == cidrAbsent:
+	case e.Ipv6CidrBlock.S != "":
+		cidr, kind = b.block(e.Ipv6CidrBlock, src, "Ipv6CidrBlock", famIPv6, "CidrBlock")
+	default:
+		cidr, kind = b.block(e.CidrBlock, src, "CidrBlock", famIPv4, "Ipv6CidrBlock")
+	}
+	switch kind {
+	case cidrAbsent:
 		b.errorf(src, "CidrBlock", model.ErrMissingField, "a network ACL entry has a CidrBlock (or an Ipv6CidrBlock), and this one has none")
 		return r, false
-	case kind != cidrIPv4:
+	case cidrBad:
 		return r, false
 	}
 	r.CIDR = cidr
@@ -155,7 +176,13 @@ func (b *builder) aclRule(e *awsACLEntry, src model.Source) (model.ACLRule, bool
 		if r.ICMP, ok = b.icmpTypeCode(e.IcmpTypeCode.Type, e.IcmpTypeCode.Code, src.Field("IcmpTypeCode"), "Type", "Code"); !ok {
 			return r, false
 		}
-	case p == model.ProtocolICMPv6 && e.IcmpTypeCode != nil:
+	case p == model.ProtocolICMPv6 && kind == cidrIPv6:
+		// AWS requires a type and code for an icmpv6 rule of an IPv6
+		// block; with an IPv4 block it ignores them (below).
+		if e.IcmpTypeCode == nil {
+			b.errorf(src, "IcmpTypeCode", model.ErrMissingField, "an icmpv6 rule of an IPv6 block has an IcmpTypeCode, and this one has none")
+			return r, false
+		}
 		if r.ICMP, ok = b.icmpTypeCode(e.IcmpTypeCode.Type, e.IcmpTypeCode.Code, src.Field("IcmpTypeCode"), "Type", "Code"); !ok {
 			return r, false
 		}
@@ -163,6 +190,9 @@ func (b *builder) aclRule(e *awsACLEntry, src model.Source) (model.ACLRule, bool
 		if e.PortRange != nil {
 			b.ignoredPort(e.PortRange.From, src.Field("PortRange"), "From", p)
 			b.ignoredPort(e.PortRange.To, src.Field("PortRange"), "To", p)
+		}
+		if p == model.ProtocolICMPv6 && e.IcmpTypeCode != nil && e.IcmpTypeCode.Type != nil && e.IcmpTypeCode.Type.V != -1 {
+			b.warn(at(src, e.IcmpTypeCode.Type.Pos), "IcmpTypeCode.Type", model.ErrInvalidValue, "ICMPv6 type %d is ignored: an icmpv6 rule of an IPv4 block matches every type and code, as in AWS", e.IcmpTypeCode.Type.V)
 		}
 	}
 	return r, true

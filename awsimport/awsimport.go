@@ -22,7 +22,7 @@ var (
 	// not collected). The importer says how it stood in for it; answers
 	// that depend on it are unknown, not "no".
 	ErrOutsideSnapshot = errors.New("outside the snapshot")
-	// ErrNotModelled: an AWS feature vpcreach does not model (IPv6, an
+	// ErrNotModelled: an AWS feature vpcreach does not model (NAT64, an
 	// edge route table association, a carrier gateway, ...).
 	ErrNotModelled = errors.New("not modelled")
 	// ErrInferred: a fact the snapshot implies without stating it (an

@@ -465,8 +465,8 @@ func TestMappings(t *testing.T) {
 	assert.Equal(t, []netip.Prefix{netip.MustParsePrefix("10.0.0.0/16")}, v.CIDRBlocks, "disassociated blocks are left out")
 
 	// Routes: local skipped, peering outside the snapshot kept as a
-	// blackhole, an AWS blackhole kept, IPv6 skipped, instance route to
-	// its interface.
+	// blackhole, an AWS blackhole kept, IPv6 kept (V-04), instance route
+	// to its interface.
 	var main *model.RouteTable
 	for i := range v.RouteTables {
 		if v.RouteTables[i].Main {
@@ -478,7 +478,7 @@ func TestMappings(t *testing.T) {
 	for _, r := range main.Routes {
 		routes = append(routes, r.Destination.String()+" "+string(r.Target)+" "+r.State.String())
 	}
-	assert.Equal(t, []string{"10.50.0.0/16 pcx-gone outside-snapshot", "10.60.0.0/16 pcx-old blackhole", "0.0.0.0/0 igw-1 active", "192.168.0.0/16 eni-fw active"}, routes)
+	assert.Equal(t, []string{"10.50.0.0/16 pcx-gone outside-snapshot", "10.60.0.0/16 pcx-old blackhole", "0.0.0.0/0 igw-1 active", "::/0 igw-1 active", "192.168.0.0/16 eni-fw active"}, routes)
 	assert.Empty(t, m.PeeringConnections, "the peer VPC is not in the snapshot")
 	assert.True(t, hasDiag(diags, awsimport.ErrOutsideSnapshot, "pcx-gone", "vpc-far of account 999999999999"))
 	// V-24: an edge association makes a gateway route table of the
@@ -489,7 +489,6 @@ func TestMappings(t *testing.T) {
 		}
 	}
 	assert.False(t, hasDiag(diags, awsimport.ErrNotModelled, "edge association", "rtb-edge"))
-	assert.True(t, hasDiag(diags, awsimport.ErrNotModelled, "IPv6 is not modelled yet: the route to ::/0 is skipped"))
 
 	// ACL: numbers as strings, rule 32767 left to the model, ICMP type and
 	// code, association.

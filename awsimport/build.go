@@ -25,6 +25,7 @@ type snapshot struct {
 	enis                  []item[awsENI]
 	addresses             []item[awsAddress]
 	igws                  []item[awsInternetGateway]
+	eigws                 []item[awsEgressOnlyIGW]
 	nats                  []item[awsNATGateway]
 	vgws                  []item[awsVPNGateway]
 	vpns                  []item[awsVPNConnection]
@@ -69,6 +70,7 @@ func (s *snapshot) mergeAll(subs []*snapshot) {
 	mergeInto(&s.enis, subs, func(o *snapshot) []item[awsENI] { return o.enis })
 	mergeInto(&s.addresses, subs, func(o *snapshot) []item[awsAddress] { return o.addresses })
 	mergeInto(&s.igws, subs, func(o *snapshot) []item[awsInternetGateway] { return o.igws })
+	mergeInto(&s.eigws, subs, func(o *snapshot) []item[awsEgressOnlyIGW] { return o.eigws })
 	mergeInto(&s.nats, subs, func(o *snapshot) []item[awsNATGateway] { return o.nats })
 	mergeInto(&s.vgws, subs, func(o *snapshot) []item[awsVPNGateway] { return o.vgws })
 	mergeInto(&s.vpns, subs, func(o *snapshot) []item[awsVPNConnection] { return o.vpns })
@@ -123,6 +125,7 @@ var handlers = map[string]handler{
 	"NetworkInterfaces":                list(func(s *snapshot) *[]item[awsENI] { return &s.enis }),
 	"Addresses":                        list(func(s *snapshot) *[]item[awsAddress] { return &s.addresses }),
 	"InternetGateways":                 list(func(s *snapshot) *[]item[awsInternetGateway] { return &s.igws }),
+	"EgressOnlyInternetGateways":       list(func(s *snapshot) *[]item[awsEgressOnlyIGW] { return &s.eigws }),
 	"NatGateways":                      list(func(s *snapshot) *[]item[awsNATGateway] { return &s.nats }),
 	"VpnGateways":                      list(func(s *snapshot) *[]item[awsVPNGateway] { return &s.vgws }),
 	"VpnConnections":                   list(func(s *snapshot) *[]item[awsVPNConnection] { return &s.vpns }),
@@ -225,8 +228,6 @@ type builder struct {
 	usedENIs  map[string]bool         // interfaces mapped as part of another resource
 	// placeholders are the groups made up for ids the snapshot lacks.
 	placeholders map[string]bool
-	// ipv6Lists are the prefix lists left out as IPv6 ones.
-	ipv6Lists map[string]bool
 	// Load balancers and target groups by ARN.
 	lbByARN map[string]*model.LoadBalancer
 	tgByARN map[string]*model.TargetGroup
@@ -235,8 +236,7 @@ type builder struct {
 	// skipRoutes marks (route table, target) pairs whose routes the model
 	// makes itself (gateway endpoints).
 	skipRoutes map[[2]string]bool
-	// ipv6 and other counted notes.
-	services map[string]*model.EndpointService
+	services   map[string]*model.EndpointService
 }
 
 type countNote struct {
@@ -265,7 +265,7 @@ func (r *reader) build() (*model.Model, model.Diagnostics) {
 	b := &builder{r: r, s: &r.snap, m: &model.Model{Version: model.FormatVersion},
 		vpcs: map[string]*vpcB{}, kind: map[string]model.Kind{}, vpcOf: map[string]string{},
 		accounts: map[string]string{}, counts: map[string]*countNote{}, enis: map[string]*item[awsENI]{},
-		instances: map[string]*instanceRef{}, byENI: map[string]*instanceRef{}, usedENIs: map[string]bool{}, placeholders: map[string]bool{}, ipv6Lists: map[string]bool{},
+		instances: map[string]*instanceRef{}, byENI: map[string]*instanceRef{}, usedENIs: map[string]bool{}, placeholders: map[string]bool{},
 		lbByARN: map[string]*model.LoadBalancer{}, tgByARN: map[string]*model.TargetGroup{},
 		tgws: map[string]*tgwB{}, skipRoutes: map[[2]string]bool{}, services: map[string]*model.EndpointService{}}
 	n := len(b.s.instances) + len(b.s.enis)

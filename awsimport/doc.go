@@ -55,27 +55,39 @@
 //
 // # What AWS means, and how it maps
 //
-// VPCs keep their associated IPv4 blocks (disassociated ones and IPv6 are
-// left out). Route tables: the Main association marks the main table, a
+// VPCs keep their associated IPv4 and IPv6 blocks (CidrBlockAssociationSet,
+// Ipv6CidrBlockAssociationSet: Amazon-provided, BYOIP or IPAM; blocks of
+// another state are left out; a block of private space, IpSource none, is
+// kept with a warning, as vpcreach takes IPv6 addresses as public).
+// Subnets keep their associated IPv6 block; Ipv6Native marks an IPv6-only
+// subnet, which has no CidrBlock. Egress-only internet gateways
+// (EgressOnlyInternetGateways, describe-egress-only-internet-gateways)
+// attach to the VPCs of their attached Attachments. Route tables: the Main association marks the main table, a
 // SubnetId association the subnet's table; an edge association (GatewayId)
 // is not modelled (a warning). Routes: local routes, routes propagated
 // from a virtual private gateway (Origin EnableVgwRoutePropagation; the
 // table's PropagatingVgws become its propagations) and a gateway
 // endpoint's prefix-list routes are the model's own and are not written;
-// targets come from GatewayId (internet or virtual private gateway,
-// gateway endpoint), NatGatewayId, VpcPeeringConnectionId,
-// TransitGatewayId, NetworkInterfaceId or InstanceId; State blackhole
-// stays a blackhole.
+// destinations from DestinationCidrBlock, DestinationIpv6CidrBlock or
+// DestinationPrefixListId; targets come from GatewayId (internet or
+// virtual private gateway, gateway endpoint), EgressOnlyInternetGatewayId,
+// NatGatewayId, VpcPeeringConnectionId, TransitGatewayId,
+// NetworkInterfaceId or InstanceId; State blackhole stays a blackhole. A
+// NAT64 route (an IPv6 destination, 64:ff9b::/96, to a NAT gateway) is
+// kept as a blackhole with a warning: NAT64 is not modelled.
 //
 // Network ACL entries: Protocol is a number in a string ("-1" all, "6",
-// "17", "1"); PortRange and IcmpTypeCode (-1: any) map to ports and ICMP
-// type and code; rule 32767, the final deny, is left to the model; IsDefault
-// marks the default ACL. Security groups: IpProtocol "-1" carries no
+// "17", "1", "58" icmpv6); CidrBlock or Ipv6CidrBlock is the block;
+// PortRange and IcmpTypeCode (-1: any) map to ports and ICMP type and code
+// (AWS ignores the type and code of an icmpv6 rule of an IPv4 block); rules
+// 32767 and 32768, the final denies of IPv4 and IPv6, are left to the
+// model; IsDefault marks the default ACL. Security groups: IpProtocol "-1" carries no
 // ports; for ICMP, FromPort is the type and ToPort the code (-1: any);
-// IpRanges, PrefixListIds and UserIdGroupPairs are the peers (one rule per
-// distinct description); egress rules are listed by AWS, so none listed
-// means none (exactly the default allow-all rule is left unwritten, as the
-// format means it). GroupName "default" marks the default group.
+// IpRanges, Ipv6Ranges, PrefixListIds and UserIdGroupPairs are the peers
+// (one rule per distinct description); egress rules are listed by AWS, so
+// none listed means none (exactly the default allow-all rule to 0.0.0.0/0
+// is left unwritten, as the format means it, in a VPC without IPv6).
+// Prefix lists keep their entries of either family (a list is of one). GroupName "default" marks the default group.
 //
 // # Values AWS never writes
 //
@@ -85,10 +97,10 @@
 // "every port", 10.0.0.1/16 is not 10.0.0.0/16): it is an error at the
 // value's own line and column, wrapping model.ErrInvalidValue (or
 // model.ErrMissingField), and the import fails with it. Where AWS itself
-// ignores a value, the rule is as AWS applies it, with a warning. IPv6,
-// which AWS writes but vpcreach does not model yet, is a warning at its
-// position wrapping ErrNotModelled, and is skipped; the IPv4 part of the
-// same rule stays.
+// ignores a value, the rule is as AWS applies it, with a warning. AWS
+// writes each address family under its own key: an IPv6 block in an IPv4
+// field (CidrIp, CidrBlock, DestinationCidrBlock) or the reverse is such a
+// value, an error.
 //
 //	field                                AWS writes                             otherwise
 //	------------------------------------ -------------------------------------- ------------------------------
@@ -99,32 +111,39 @@
 //	                                     type -1, code -1
 //	  FromPort, ToPort (-1, others)      absent or -1                           warning: ignored, as by AWS
 //	                                                                            (every port matches)
-//	  IpRanges[].CidrIp                  an IPv4 block, host bits zero          error; IPv6: warning, skipped
-//	  Ipv6Ranges[].CidrIpv6              an IPv6 block                          warning, skipped
-//	  PrefixListIds (an IPv6 list)       -                                      warning, skipped
+//	  IpRanges[].CidrIp                  an IPv4 block, host bits zero          error (an IPv6 one too)
+//	  Ipv6Ranges[].CidrIpv6              an IPv6 block, host bits zero          error (an IPv4 one too)
 //	NetworkAcls Entries[].RuleNumber     1..32766; 32767 = the final deny-all   error (32767 other than deny
-//	                                                                            all from 0.0.0.0/0 or ::/0)
+//	                                     of IPv4, 32768 of IPv6                 all from 0.0.0.0/0; 32768
+//	                                                                            other than from ::/0)
 //	  Protocol                           -1 or a number                         error
 //	  RuleAction                         allow, deny                            error
 //	  PortRange (6, 17)                  From, To 0..65535, From <= To          error (missing too)
 //	  PortRange (other protocols)        absent                                 warning: ignored, as by AWS
-//	  IcmpTypeCode (1)                   Type, Code -1 (any) .. 255; with       error (missing too)
-//	                                     Type -1, Code -1
-//	  CidrBlock                          an IPv4 block, host bits zero          error; IPv6: warning, skipped
-//	  Ipv6CidrBlock                      an IPv6 block                          warning, the entry skipped
-//	RouteTables Routes[]                 a destination                          error
-//	  DestinationCidrBlock               an IPv4 block, host bits zero          error; IPv6: warning, skipped
-//	  DestinationIpv6CidrBlock           an IPv6 block                          warning, the route skipped
-//	  DestinationPrefixListId (IPv6)     -                                      warning, the route skipped
-//	  EgressOnlyInternetGatewayId        a target of IPv6 routes                warning, the route skipped
-//	TransitGatewayStaticRoutes           an IPv4 block, host bits zero          error; IPv6: warning, skipped
+//	  IcmpTypeCode (1; 58 of an IPv6     Type, Code -1 (any) .. 255; with       error (missing too)
+//	  block)                             Type -1, Code -1
+//	  IcmpTypeCode (58 of an IPv4 block) ignored by AWS                         warning: ignored, as by AWS
+//	  CidrBlock                          an IPv4 block, host bits zero          error (an IPv6 one too)
+//	  Ipv6CidrBlock                      an IPv6 block, host bits zero          error (an IPv4 one, or both
+//	                                                                            blocks, too)
+//	RouteTables Routes[]                 a destination                          error (both CIDR keys too)
+//	  DestinationCidrBlock               an IPv4 block, host bits zero          error (an IPv6 one too)
+//	  DestinationIpv6CidrBlock           an IPv6 block, host bits zero          error (an IPv4 one too)
+//	  EgressOnlyInternetGatewayId        a target of IPv6 routes                error for an IPv4 route (V-07)
+//	  NatGatewayId of an IPv6 route      NAT64 (64:ff9b::/96)                   warning: kept as a blackhole
+//	TransitGatewayStaticRoutes           an IPv4 or IPv6 block, host bits zero  error
 //	  DestinationCidrBlock
-//	Vpcs CidrBlock, CidrBlockAssociation an IPv4 block, host bits zero          error
-//	  Ipv6CidrBlockAssociationSet        IPv6 blocks                            note, skipped
-//	Subnets CidrBlock                    an IPv4 block, host bits zero          error; none (IPv6-only):
-//	                                                                            warning, the subnet skipped
-//	PrefixLists Cidrs, Entries[].Cidr    IPv4 or IPv6 blocks, host bits zero    error; an IPv6 list: note,
-//	                                                                            skipped
+//	Vpcs CidrBlock, CidrBlockAssociation an IPv4 block, host bits zero          error (an IPv6 one too)
+//	  Ipv6CidrBlockAssociationSet        IPv6 blocks, host bits zero            error (an IPv4 one, or an
+//	  [].Ipv6CidrBlock                                                          associated one missing, too)
+//	Subnets CidrBlock                    an IPv4 block, host bits zero; none    error (none when not
+//	                                     when Ipv6Native                        Ipv6Native, one when it is)
+//	  Ipv6CidrBlockAssociationSet        one associated IPv6 block; one when    error (a second one; none
+//	  [].Ipv6CidrBlock                   Ipv6Native                             when Ipv6Native)
+//	Ipv6Addresses[].Ipv6Address          an IPv6 address                        error (an IPv4 one too)
+//	  (instances, network interfaces)
+//	PrefixLists Cidrs, Entries[].Cidr    IPv4 or IPv6 blocks, host bits zero,   error
+//	                                     one family (AddressFamily)
 //	VpnConnections Routes[]              an IPv4 block, host bits zero          error; IPv6: warning, skipped
 //	  DestinationCidrBlock
 //	Listeners[].Port                     1..65535 (none: Gateway LB)            error
@@ -134,7 +153,8 @@
 //
 // Instances: the interface at device index 0 is the primary one (its id
 // is the instance's eni), the others are network interfaces attached to the
-// instance; every private address, the public address (auto-assigned:
+// instance; every private address, IPv6 addresses (Ipv6Addresses; an
+// interface of an IPv6-only subnet has no IPv4 one), the public address (auto-assigned:
 // IpOwnerId amazon; else, or when describe-addresses lists it, an Elastic
 // IP), the groups and SourceDestCheck come from the interfaces. Only
 // running instances carry traffic: others keep their state, with a

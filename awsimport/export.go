@@ -143,6 +143,12 @@ func (e *exporter) export() {
 	for i := range e.m.PrefixLists {
 		p := &e.m.PrefixLists[i]
 		ap := awsPrefixList{PrefixListId: string(p.ID), PrefixListName: p.Name, MaxEntries: p.MaxEntries}
+		if len(p.CIDRs) > 0 {
+			ap.AddressFamily = "IPv4"
+			if p.CIDRs[0].Addr().Is6() {
+				ap.AddressFamily = "IPv6"
+			}
+		}
 		for _, c := range p.CIDRs {
 			ap.Cidrs = append(ap.Cidrs, jsonText{S: c.String()})
 		}
@@ -171,6 +177,11 @@ func (e *exporter) vpc(v *model.VPC) {
 		a.CidrBlockState.State = "associated"
 		av.CidrBlockAssociationSet = append(av.CidrBlockAssociationSet, a)
 	}
+	for _, c := range v.IPv6CIDRBlocks {
+		a := awsIPv6Association{Ipv6CidrBlock: jsonText{S: c.String()}}
+		a.Ipv6CidrBlockState.State = "associated"
+		av.Ipv6CidrBlockAssociationSet = append(av.Ipv6CidrBlockAssociationSet, a)
+	}
 	e.add(scope, "Vpcs", av)
 	if v.DNS.Support != nil {
 		e.add(scope, "VpcAttributes", awsVpcAttribute{VpcId: string(v.ID), EnableDnsSupport: &struct{ Value *bool }{v.DNS.Support}})
@@ -182,15 +193,28 @@ func (e *exporter) vpc(v *model.VPC) {
 		e.add(scope, "InternetGateways", awsInternetGateway{InternetGatewayId: string(v.InternetGateway), OwnerId: string(v.Account),
 			Attachments: []awsVPCAttachment{{string(v.ID), "available"}}})
 	}
+	if v.EgressOnlyInternetGateway != "" {
+		e.add(scope, "EgressOnlyInternetGateways", awsEgressOnlyIGW{EgressOnlyInternetGatewayId: string(v.EgressOnlyInternetGateway),
+			Attachments: []awsVPCAttachment{{string(v.ID), "attached"}}})
+	}
 	if v.VPNGateway != "" {
 		e.add(scope, "VpnGateways", awsVPNGateway{VpnGatewayId: string(v.VPNGateway), State: "available",
 			VpcAttachments: []awsVPCAttachment{{string(v.ID), "attached"}}})
 	}
 	for i := range v.Subnets {
 		sn := &v.Subnets[i]
-		e.add(scope, "Subnets", awsSubnet{SubnetId: string(sn.ID), VpcId: string(v.ID), CidrBlock: jsonText{S: sn.CIDRBlock.String()}, AvailabilityZone: sn.AZ,
+		as := awsSubnet{SubnetId: string(sn.ID), VpcId: string(v.ID), AvailabilityZone: sn.AZ,
 			AvailabilityZoneId: sn.AZID, OwnerId: string(v.Account), State: "available", Tags: nameTags(sn.Name),
-			SubnetArn: fmt.Sprintf("arn:aws:ec2:%s:%s:subnet/%s", v.Region, v.Account, sn.ID)})
+			SubnetArn: fmt.Sprintf("arn:aws:ec2:%s:%s:subnet/%s", v.Region, v.Account, sn.ID), Ipv6Native: sn.IPv6Only}
+		if sn.CIDRBlock.IsValid() {
+			as.CidrBlock = jsonText{S: sn.CIDRBlock.String()}
+		}
+		if sn.IPv6CIDRBlock.IsValid() {
+			a := awsIPv6Association{Ipv6CidrBlock: jsonText{S: sn.IPv6CIDRBlock.String()}}
+			a.Ipv6CidrBlockState.State = "associated"
+			as.Ipv6CidrBlockAssociationSet = []awsIPv6Association{a}
+		}
+		e.add(scope, "Subnets", as)
 	}
 	e.routeTables(v, scope)
 	e.acls(v, scope)
@@ -247,18 +271,26 @@ func (e *exporter) routeTables(v *model.VPC, scope string) {
 		for _, c := range v.CIDRBlocks {
 			art.Routes = append(art.Routes, awsRoute{DestinationCidrBlock: jsonText{S: c.String()}, GatewayId: "local", Origin: "CreateRouteTable", State: "active"})
 		}
+		for _, c := range v.IPv6CIDRBlocks {
+			art.Routes = append(art.Routes, awsRoute{DestinationIpv6CidrBlock: jsonText{S: c.String()}, GatewayId: "local", Origin: "CreateRouteTable", State: "active"})
+		}
 		for _, r := range rt.Routes {
 			ar := awsRoute{Origin: "CreateRoute", State: "active"}
 			if r.State == model.RouteBlackhole {
 				ar.State = "blackhole"
 			}
-			if r.Destination.PrefixList != "" {
+			switch {
+			case r.Destination.PrefixList != "":
 				ar.DestinationPrefixListId = string(r.Destination.PrefixList)
-			} else {
+			case r.Destination.CIDR.Addr().Is6():
+				ar.DestinationIpv6CidrBlock = jsonText{S: r.Destination.CIDR.String()}
+			default:
 				ar.DestinationCidrBlock = jsonText{S: r.Destination.CIDR.String()}
 			}
 			t := string(r.Target)
 			switch e.x.Kind(r.Target) {
+			case model.KindEgressOnlyInternetGateway:
+				ar.EgressOnlyInternetGatewayId = t
 			case model.KindNATGateway:
 				ar.NatGatewayId = t
 			case model.KindPeeringConnection:
@@ -297,11 +329,14 @@ func (e *exporter) acls(v *model.VPC, scope string) {
 	if !slices.ContainsFunc(acls, func(a model.NetworkACL) bool { return a.Default }) {
 		// AWS gives every VPC a default ACL; the model's implicit one allows
 		// all traffic both ways.
-		all := func(egress bool) model.ACLRule {
-			return model.ACLRule{Rule: 100, Protocol: model.ProtocolAll, CIDR: netip.MustParsePrefix("0.0.0.0/0"), Action: model.ACLAllow}
+		// all traffic both ways (with rule 101 for IPv6, as AWS adds it
+		// to a VPC with IPv6).
+		all := []model.ACLRule{{Rule: 100, Protocol: model.ProtocolAll, CIDR: netip.MustParsePrefix("0.0.0.0/0"), Action: model.ACLAllow}}
+		if v.HasIPv6() {
+			all = append(all, model.ACLRule{Rule: 101, Protocol: model.ProtocolAll, CIDR: netip.MustParsePrefix("::/0"), Action: model.ACLAllow})
 		}
 		acls = append(slices.Clone(acls), model.NetworkACL{ID: model.ID("acl-default-" + string(v.ID)), Default: true,
-			Ingress: []model.ACLRule{all(false)}, Egress: []model.ACLRule{all(true)}})
+			Ingress: all, Egress: all})
 	}
 	for i := range acls {
 		acl := &acls[i]
@@ -312,7 +347,12 @@ func (e *exporter) acls(v *model.VPC, scope string) {
 			}
 		}
 		entry := func(r model.ACLRule, egress bool) awsACLEntry {
-			ae := awsACLEntry{RuleNumber: jsonNum(r.Rule), Protocol: protoString(r.Protocol), RuleAction: r.Action.String(), Egress: egress, CidrBlock: jsonText{S: r.CIDR.String()}}
+			ae := awsACLEntry{RuleNumber: jsonNum(r.Rule), Protocol: protoString(r.Protocol), RuleAction: r.Action.String(), Egress: egress}
+			if r.CIDR.Addr().Is6() {
+				ae.Ipv6CidrBlock = jsonText{S: r.CIDR.String()}
+			} else {
+				ae.CidrBlock = jsonText{S: r.CIDR.String()}
+			}
 			if r.Ports != nil {
 				ae.PortRange = &awsPortRange{jsonNum(int(r.Ports.First)), jsonNum(int(r.Ports.Last))}
 			}
@@ -329,6 +369,9 @@ func (e *exporter) acls(v *model.VPC, scope string) {
 		}
 		for _, egress := range []bool{true, false} {
 			a.Entries = append(a.Entries, awsACLEntry{RuleNumber: jsonNum(finalRule), Protocol: "-1", RuleAction: "deny", Egress: egress, CidrBlock: jsonText{S: "0.0.0.0/0"}})
+			if v.HasIPv6() {
+				a.Entries = append(a.Entries, awsACLEntry{RuleNumber: jsonNum(finalRuleIPv6), Protocol: "-1", RuleAction: "deny", Egress: egress, Ipv6CidrBlock: jsonText{S: "::/0"}})
+			}
 		}
 		e.add(scope, "NetworkAcls", a)
 	}
@@ -346,6 +389,8 @@ func (e *exporter) permission(r model.SGRule, peers []model.Peer) awsPermission 
 	}
 	for _, peer := range peers {
 		switch {
+		case peer.CIDR.IsValid() && peer.CIDR.Addr().Is6():
+			p.Ipv6Ranges = append(p.Ipv6Ranges, awsIPv6Range{CidrIpv6: jsonText{S: peer.CIDR.String()}, Description: r.Description})
 		case peer.CIDR.IsValid():
 			p.IpRanges = append(p.IpRanges, awsIPRange{CidrIp: jsonText{S: peer.CIDR.String()}, Description: r.Description})
 		case e.x.Kind(peer.Ref) == model.KindPrefixList:
@@ -389,6 +434,14 @@ func (e *exporter) group(v *model.VPC, sg *model.SecurityGroup, scope string) {
 	e.add(scope, "SecurityGroups", ag)
 }
 
+// addrString writes an address, or nothing for none.
+func addrString(a netip.Addr) string {
+	if !a.IsValid() {
+		return ""
+	}
+	return a.String()
+}
+
 func groupRefs(ids []model.ID) []awsGroupRef {
 	out := []awsGroupRef{}
 	for _, g := range ids {
@@ -398,11 +451,17 @@ func groupRefs(ids []model.ID) []awsGroupRef {
 }
 
 func (e *exporter) ifaceENI(v *model.VPC, id string, in *model.Interface) awsInstanceENI {
-	a := awsInstanceENI{NetworkInterfaceId: id, SubnetId: string(in.Subnet), VpcId: string(v.ID), PrivateIpAddress: in.PrivateIP.String(),
+	a := awsInstanceENI{NetworkInterfaceId: id, SubnetId: string(in.Subnet), VpcId: string(v.ID),
 		Groups: groupRefs(in.SecurityGroups), SourceDestCheck: ptr(in.SourceDestCheckEnabled()), OwnerId: string(in.Account)}
-	a.PrivateIpAddresses = append(a.PrivateIpAddresses, awsPrivateIP{PrivateIpAddress: in.PrivateIP.String(), Primary: true})
+	if in.PrivateIP.IsValid() { // none in an IPv6-only subnet
+		a.PrivateIpAddress = in.PrivateIP.String()
+		a.PrivateIpAddresses = append(a.PrivateIpAddresses, awsPrivateIP{PrivateIpAddress: in.PrivateIP.String(), Primary: true})
+	}
 	for _, s := range in.SecondaryIPs {
 		a.PrivateIpAddresses = append(a.PrivateIpAddresses, awsPrivateIP{PrivateIpAddress: s.String()})
+	}
+	for _, s := range in.IPv6Addresses {
+		a.Ipv6Addresses = append(a.Ipv6Addresses, awsIPv6Address{Ipv6Address: jsonText{S: s.String()}})
 	}
 	switch {
 	case in.ElasticIP.IsValid():
@@ -420,7 +479,7 @@ func (e *exporter) instances(v *model.VPC, defScope string) {
 		if in.Account != "" {
 			scope, owner = scopeDir(in.Account, v.Region), in.Account
 		}
-		ai := awsInstance{InstanceId: string(in.ID), VpcId: string(v.ID), SubnetId: string(in.Subnet), PrivateIpAddress: in.PrivateIP.String(),
+		ai := awsInstance{InstanceId: string(in.ID), VpcId: string(v.ID), SubnetId: string(in.Subnet), PrivateIpAddress: addrString(in.PrivateIP),
 			SourceDestCheck: ptr(in.SourceDestCheckEnabled()), SecurityGroups: groupRefs(in.SecurityGroups), Tags: nameTags(in.Name)}
 		ai.State.Name = in.State.String()
 		if sn := e.x.Subnet(in.Subnet); sn != nil {
@@ -461,7 +520,7 @@ func (e *exporter) instances(v *model.VPC, defScope string) {
 		a := e.ifaceENI(v, string(ni.ID), &ni.Interface)
 		e.add(scope, "NetworkInterfaces", awsENI{NetworkInterfaceId: a.NetworkInterfaceId, SubnetId: a.SubnetId, VpcId: a.VpcId, OwnerId: a.OwnerId,
 			Description: ni.Description, InterfaceType: "interface", Status: "in-use", PrivateIpAddress: a.PrivateIpAddress,
-			PrivateIpAddresses: a.PrivateIpAddresses, Association: a.Association, Groups: a.Groups, SourceDestCheck: a.SourceDestCheck})
+			PrivateIpAddresses: a.PrivateIpAddresses, Ipv6Addresses: a.Ipv6Addresses, Association: a.Association, Groups: a.Groups, SourceDestCheck: a.SourceDestCheck})
 		if ni.ElasticIP.IsValid() {
 			e.add(scope, "Addresses", awsAddress{PublicIp: ni.ElasticIP.String(), AllocationId: a.Association.AllocationId,
 				NetworkInterfaceId: string(ni.ID), PrivateIpAddress: ni.PrivateIP.String(), Domain: "vpc"})

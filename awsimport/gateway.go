@@ -15,6 +15,14 @@ type awsInternetGateway struct {
 	Attachments       []awsVPCAttachment
 }
 
+// awsEgressOnlyIGW is an element of describe-egress-only-internet-gateways'
+// EgressOnlyInternetGateways.
+type awsEgressOnlyIGW struct {
+	EgressOnlyInternetGatewayId string
+	Attachments                 []awsVPCAttachment
+	Tags                        []awsTag
+}
+
 // awsVPCAttachment is a gateway's attachment to a VPC.
 type awsVPCAttachment struct{ VpcId, State string }
 
@@ -74,7 +82,19 @@ func (b *builder) buildGateways() {
 	for _, it := range unique(b.s.igws, func(g *awsInternetGateway) string { return g.InternetGatewayId }) {
 		a := &it.v
 		b.attachGateway(it.src, "Attachments", "internet gateway", a.InternetGatewayId, model.KindInternetGateway, a.Attachments,
-			func(v *vpcB) { v.v.InternetGateway = model.ID(a.InternetGatewayId) })
+			func(v *vpcB) bool { v.v.InternetGateway = model.ID(a.InternetGatewayId); return true })
+	}
+	for _, it := range unique(b.s.eigws, func(g *awsEgressOnlyIGW) string { return g.EgressOnlyInternetGatewayId }) {
+		a := &it.v
+		b.attachGateway(it.src, "Attachments", "egress-only internet gateway", a.EgressOnlyInternetGatewayId, model.KindEgressOnlyInternetGateway, a.Attachments,
+			func(v *vpcB) bool {
+				if prev := v.v.EgressOnlyInternetGateway; prev != "" && string(prev) != a.EgressOnlyInternetGatewayId {
+					b.warn(it.src, "Attachments", ErrSkipped, "%s already has egress-only internet gateway %s: %s left out (vpcreach models one per VPC, V-07)", v.v.ID, prev, a.EgressOnlyInternetGatewayId)
+					return false
+				}
+				v.v.EgressOnlyInternetGateway = model.ID(a.EgressOnlyInternetGatewayId)
+				return true
+			})
 	}
 	for _, it := range unique(b.s.vgws, func(g *awsVPNGateway) string { return g.VpnGatewayId }) {
 		a := &it.v
@@ -82,13 +102,14 @@ func (b *builder) buildGateways() {
 			continue
 		}
 		b.attachGateway(it.src, "VpcAttachments", "virtual private gateway", a.VpnGatewayId, model.KindVPNGateway, a.VpcAttachments,
-			func(v *vpcB) { v.v.VPNGateway = model.ID(a.VpnGatewayId) })
+			func(v *vpcB) bool { v.v.VPNGateway = model.ID(a.VpnGatewayId); return true })
 	}
 }
 
 // attachGateway records gateway id (of kind, described as what) on every
-// VPC of the snapshot it is attached to; set writes it on the VPC.
-func (b *builder) attachGateway(src model.Source, field, what, id string, kind model.Kind, atts []awsVPCAttachment, set func(*vpcB)) {
+// VPC of the snapshot it is attached to; set writes it on the VPC (false:
+// it could not).
+func (b *builder) attachGateway(src model.Source, field, what, id string, kind model.Kind, atts []awsVPCAttachment, set func(*vpcB) bool) {
 	for _, at := range atts {
 		if !attached(at.State) {
 			continue
@@ -98,8 +119,9 @@ func (b *builder) attachGateway(src model.Source, field, what, id string, kind m
 			b.note(src, field, ErrOutsideSnapshot, "%s %s is attached to %s, which is not in the snapshot", what, id, at.VpcId)
 			continue
 		}
-		set(v)
-		b.place(id, kind, at.VpcId)
+		if set(v) {
+			b.place(id, kind, at.VpcId)
+		}
 	}
 }
 

@@ -24,6 +24,7 @@ type awsInstance struct {
 	SubnetId          string
 	PrivateIpAddress  string
 	PublicIpAddress   string
+	Ipv6Address       jsonText
 	State             struct{ Name string }
 	SourceDestCheck   *bool
 	SecurityGroups    []awsGroupRef
@@ -41,6 +42,7 @@ type awsInstanceENI struct {
 	Description        string
 	PrivateIpAddress   string
 	PrivateIpAddresses []awsPrivateIP
+	Ipv6Addresses      []awsIPv6Address
 	Association        *awsIPAssociation
 	Attachment         struct {
 		DeviceIndex int
@@ -48,6 +50,13 @@ type awsInstanceENI struct {
 	}
 	Groups          []awsGroupRef
 	SourceDestCheck *bool
+}
+
+// awsIPv6Address is an IPv6 address of an interface
+// (InstanceIpv6Address, NetworkInterfaceIpv6Address).
+type awsIPv6Address struct {
+	Ipv6Address   jsonText
+	IsPrimaryIpv6 bool
 }
 
 type awsPrivateIP struct {
@@ -78,6 +87,7 @@ type awsENI struct {
 	RequesterManaged   bool
 	PrivateIpAddress   string
 	PrivateIpAddresses []awsPrivateIP
+	Ipv6Addresses      []awsIPv6Address
 	Association        *awsIPAssociation
 	Attachment         *struct {
 		InstanceId      string
@@ -174,11 +184,14 @@ func (b *builder) buildInstances() {
 			// No interface listed: the instance-level fields.
 			primary = &awsInstanceENI{SubnetId: a.SubnetId, VpcId: a.VpcId, PrivateIpAddress: a.PrivateIpAddress,
 				Groups: a.SecurityGroups, SourceDestCheck: a.SourceDestCheck}
+			if a.Ipv6Address.S != "" {
+				primary.Ipv6Addresses = []awsIPv6Address{{Ipv6Address: a.Ipv6Address, IsPrimaryIpv6: true}}
+			}
 			if a.PublicIpAddress != "" {
 				primary.Association = &awsIPAssociation{PublicIp: a.PublicIpAddress, IpOwnerId: "amazon"}
 			}
 		}
-		iface, ok := b.iface(v, primary.SubnetId, primary.PrivateIpAddress, primary.PrivateIpAddresses, primary.Association,
+		iface, ok := b.iface(v, primary.SubnetId, primary.PrivateIpAddress, primary.PrivateIpAddresses, primary.Ipv6Addresses, primary.Association,
 			primary.Groups, primary.SourceDestCheck, id, x.src)
 		if !ok {
 			continue
@@ -213,7 +226,7 @@ func (b *builder) buildInstances() {
 				b.warn(src, "VpcId", ErrNotModelled, "interface %s of instance %s is in %s, not in the instance's VPC %s: left out", e.NetworkInterfaceId, id, e.VpcId, a.VpcId)
 				continue
 			}
-			sec, ok := b.iface(v, e.SubnetId, e.PrivateIpAddress, e.PrivateIpAddresses, e.Association, e.Groups, e.SourceDestCheck, e.NetworkInterfaceId, src)
+			sec, ok := b.iface(v, e.SubnetId, e.PrivateIpAddress, e.PrivateIpAddresses, e.Ipv6Addresses, e.Association, e.Groups, e.SourceDestCheck, e.NetworkInterfaceId, src)
 			if !ok {
 				continue
 			}
@@ -242,7 +255,7 @@ func (b *builder) primaryENI(a *awsInstance) *awsInstanceENI {
 		e := &b.enis[id].v
 		if e.Attachment != nil && e.Attachment.InstanceId == a.InstanceId && e.Attachment.DeviceIndex == 0 {
 			return &awsInstanceENI{NetworkInterfaceId: e.NetworkInterfaceId, SubnetId: e.SubnetId, VpcId: e.VpcId, OwnerId: e.OwnerId,
-				PrivateIpAddress: e.PrivateIpAddress, PrivateIpAddresses: e.PrivateIpAddresses, Association: e.Association,
+				PrivateIpAddress: e.PrivateIpAddress, PrivateIpAddresses: e.PrivateIpAddresses, Ipv6Addresses: e.Ipv6Addresses, Association: e.Association,
 				Groups: e.Groups, SourceDestCheck: e.SourceDestCheck}
 		}
 	}
@@ -250,17 +263,39 @@ func (b *builder) primaryENI(a *awsInstance) *awsInstanceENI {
 }
 
 // iface maps the addressing of a network interface in VPC v: subnet,
-// primary and secondary addresses, public address, groups and the
-// source/destination check. ok is false (with a warning) when it cannot
-// be placed.
-func (b *builder) iface(v *vpcB, subnet, primary string, ips []awsPrivateIP, assoc *awsIPAssociation, groups []awsGroupRef,
+// primary and secondary addresses, IPv6 addresses, public address, groups
+// and the source/destination check. ok is false (with a warning) when it
+// cannot be placed.
+func (b *builder) iface(v *vpcB, subnet, primary string, ips []awsPrivateIP, ipv6 []awsIPv6Address, assoc *awsIPAssociation, groups []awsGroupRef,
 	sdc *bool, holder string, src model.Source) (model.Interface, bool) {
 	var in model.Interface
-	if v.subnet(subnet) == nil {
+	sn := v.subnet(subnet)
+	if sn == nil {
 		b.warn(src, "SubnetId", ErrOutsideSnapshot, "%s is in subnet %s, which is not in %s in the snapshot: skipped", holder, subnet, v.v.ID)
 		return in, false
 	}
 	in.Subnet = model.ID(subnet)
+	for k, e := range ipv6 {
+		a, ok := b.ipv6Addr(e.Ipv6Address, src, "Ipv6Addresses["+itoa(k)+"].Ipv6Address")
+		if !ok || slices.Contains(in.IPv6Addresses, a) {
+			continue
+		}
+		if b.claim(v, a, holder, src) {
+			in.IPv6Addresses = append(in.IPv6Addresses, a)
+		}
+	}
+	if sn.IPv6Only {
+		// An IPv6-only subnet's interfaces have no IPv4 address (V-03).
+		if len(in.IPv6Addresses) == 0 {
+			b.warn(src, "Ipv6Addresses", ErrSkipped, "%s is in IPv6-only subnet %s and has no IPv6 address: skipped", holder, subnet)
+			return in, false
+		}
+		in.SecurityGroups = b.groupsOf(v, groups, src, holder)
+		if sdc != nil && !*sdc {
+			in.SourceDestCheck = ptr(false)
+		}
+		return in, true
+	}
 	in.PrivateIP = parseAddr(primary)
 	for _, p := range ips {
 		a := parseAddr(p.PrivateIpAddress)
@@ -383,7 +418,7 @@ func (b *builder) buildENIs(used map[string]bool) {
 		if v == nil {
 			continue
 		}
-		iface, ok := b.iface(v, a.SubnetId, a.PrivateIpAddress, a.PrivateIpAddresses, a.Association, a.Groups, a.SourceDestCheck, id, it.src)
+		iface, ok := b.iface(v, a.SubnetId, a.PrivateIpAddress, a.PrivateIpAddresses, a.Ipv6Addresses, a.Association, a.Groups, a.SourceDestCheck, id, it.src)
 		if !ok {
 			continue
 		}

@@ -49,6 +49,8 @@ var fuzzTargets = []reflect.Type{
 	reflect.TypeFor[awsSecurityGroup](),
 	reflect.TypeFor[awsNetworkACL](),
 	reflect.TypeFor[[]awsRoute](),
+	reflect.TypeFor[awsSubnet](),
+	reflect.TypeFor[awsENI](),
 	reflect.TypeFor[string](),
 	reflect.TypeFor[*int](),
 }

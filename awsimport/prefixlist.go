@@ -33,8 +33,11 @@ type awsPrefixListEntries struct {
 func (b *builder) buildPrefixLists() {
 	// The same list may come from both commands: merge by id.
 	type plB struct {
-		pl   model.PrefixList
-		ipv6 bool
+		pl model.PrefixList
+		// family is the list's, from AddressFamily or its first entry.
+		family string
+		// mixed is set when an entry of the other family was reported.
+		mixed bool
 	}
 	lists := map[string]*plB{}
 	var order []string
@@ -48,13 +51,24 @@ func (b *builder) buildPrefixLists() {
 		return p
 	}
 	addCIDR := func(p *plB, c jsonText, src model.Source, field string) {
-		// A list holds one address family: IPv6 lists are skipped as a
-		// whole, and rules and routes that use them say so.
-		pfx, kind := b.ipv4CIDR(c, src, field, "")
+		// A list holds one address family (V-04).
+		pfx, kind := b.block(c, src, field, famAny, "")
 		switch kind {
-		case cidrIPv6:
-			p.ipv6 = true
-			return
+		case cidrIPv4, cidrIPv6:
+			fam := "IPv4"
+			if kind == cidrIPv6 {
+				fam = "IPv6"
+			}
+			switch {
+			case p.family == "":
+				p.family = fam
+			case p.family != fam:
+				if !p.mixed {
+					b.errorf(at(src, c.Pos), field, model.ErrInvalidValue, "prefix list %s is of family %s, and this entry %s is %s: AWS keeps a list to one family (V-04)", p.pl.ID, p.family, pfx, fam)
+				}
+				p.mixed = true
+				return
+			}
 		case cidrAbsent:
 			b.errorf(at(src, c.Pos), field, model.ErrMissingField, "an empty CIDR block in prefix list %s", p.pl.ID)
 			return
@@ -74,8 +88,14 @@ func (b *builder) buildPrefixLists() {
 		if a.MaxEntries > 0 {
 			p.pl.MaxEntries = a.MaxEntries
 		}
-		if a.AddressFamily == "IPv6" {
-			p.ipv6 = true
+		switch a.AddressFamily {
+		case "":
+		case "IPv4", "IPv6":
+			if p.family == "" {
+				p.family = a.AddressFamily
+			}
+		default:
+			b.errorf(it.src, "AddressFamily", model.ErrInvalidValue, "address family %q is neither IPv4 nor IPv6", a.AddressFamily)
 		}
 		for k, c := range a.Cidrs {
 			addCIDR(p, c, it.src, "Cidrs["+itoa(k)+"]")
@@ -91,11 +111,6 @@ func (b *builder) buildPrefixLists() {
 	slices.Sort(order)
 	for _, id := range order {
 		p := lists[id]
-		if len(p.pl.CIDRs) == 0 && p.ipv6 {
-			b.count("ipv6-pl", p.pl.Source, ErrNotModelled, "IPv6 is not modelled yet: IPv6 prefix lists skipped (rules and routes that use them say so): %N")
-			b.ipv6Lists[id] = true
-			continue
-		}
 		if p.pl.MaxEntries != 0 && p.pl.MaxEntries < len(p.pl.CIDRs) {
 			p.pl.MaxEntries = len(p.pl.CIDRs)
 		}

@@ -131,28 +131,30 @@ func (b *builder) buildRoutes() {
 }
 
 // route maps one route; ok is false for routes the model makes itself
-// (local, gateway endpoint, propagated) or cannot hold (IPv6).
+// (local, gateway endpoint, propagated) or cannot hold.
 func (b *builder) route(v *vpcB, rt *model.RouteTable, a *awsRoute, src model.Source) (model.Route, bool) {
 	r := model.Route{Source: src}
 	if a.GatewayId == "local" {
 		return r, false // the model's implicit local routes (S-11), IPv6 ones too
 	}
 	switch {
+	case a.DestinationCidrBlock.S != "" && a.DestinationIpv6CidrBlock.S != "":
+		b.errorf(at(src, a.DestinationIpv6CidrBlock.Pos), "DestinationIpv6CidrBlock", model.ErrInvalidValue, "a route has one destination, never both a DestinationCidrBlock and a DestinationIpv6CidrBlock as here")
+		return r, false
 	case a.DestinationCidrBlock.S != "":
-		p, kind := b.ipv4CIDR(a.DestinationCidrBlock, src, "DestinationCidrBlock", "the route to")
+		p, kind := b.block(a.DestinationCidrBlock, src, "DestinationCidrBlock", famIPv4, "DestinationIpv6CidrBlock")
 		if kind != cidrIPv4 {
 			return r, false
 		}
 		r.Destination = model.Destination{CIDR: p}
-	case a.DestinationPrefixListId != "":
-		if b.ipv6Lists[a.DestinationPrefixListId] {
-			b.ipv6(src, "DestinationPrefixListId", "prefix list %s holds IPv6 blocks: the route to it is skipped", a.DestinationPrefixListId)
+	case a.DestinationIpv6CidrBlock.S != "":
+		p, kind := b.block(a.DestinationIpv6CidrBlock, src, "DestinationIpv6CidrBlock", famIPv6, "DestinationCidrBlock")
+		if kind != cidrIPv6 {
 			return r, false
 		}
+		r.Destination = model.Destination{CIDR: p}
+	case a.DestinationPrefixListId != "":
 		r.Destination = model.Destination{PrefixList: model.ID(a.DestinationPrefixListId)}
-	case a.DestinationIpv6CidrBlock.S != "":
-		b.ipv6(at(src, a.DestinationIpv6CidrBlock.Pos), "DestinationIpv6CidrBlock", "the route to %s is skipped", a.DestinationIpv6CidrBlock.S)
-		return r, false
 	default:
 		b.errorf(src, "DestinationCidrBlock", model.ErrMissingField, "a route has a destination (DestinationCidrBlock, DestinationIpv6CidrBlock or DestinationPrefixListId), and this one has none")
 		return r, false
@@ -196,10 +198,21 @@ func (b *builder) route(v *vpcB, rt *model.RouteTable, a *awsRoute, src model.So
 		}
 		return r, true
 	}
-	switch field {
-	case "EgressOnlyInternetGatewayId":
-		b.ipv6(src, field, "the route %s -> %s is skipped: egress-only internet gateways carry IPv6 only", r.Destination, target)
+	six, known := b.destinationIPv6(r.Destination)
+	switch {
+	case field == "EgressOnlyInternetGatewayId" && known && !six:
+		b.errorf(src, field, model.ErrInvalidValue, "route %s -> %s: an egress-only internet gateway takes IPv6 routes only, and AWS never writes an IPv4 one (V-07)", r.Destination, target)
 		return r, false
+	case field == "NatGatewayId" && known && six:
+		// NAT64 (64:ff9b::/96 to a NAT gateway), which vpcreach does not
+		// model (V-05): a blackhole, so that answers through it are
+		// unknown rather than routed elsewhere.
+		r.Target = ""
+		r.State = model.RouteBlackhole
+		b.warn(src, field, ErrNotModelled, "route %s -> %s: NAT64 is not modelled (V-05); the route is kept as a blackhole, so answers through it are unknown, not \"no\"", r.Destination, target)
+		return r, true
+	}
+	switch field {
 	case "LocalGatewayId", "CarrierGatewayId", "CoreNetworkArn":
 		r.Target = ""
 		r.State = model.RouteBlackhole
@@ -224,6 +237,11 @@ func (b *builder) route(v *vpcB, rt *model.RouteTable, a *awsRoute, src model.So
 		b.place(target, model.KindInternetGateway, string(v.v.ID))
 		b.warn(src, field, ErrInferred, "internet gateway %s is not in the snapshot; the active route to it shows it is attached to %s: taken as attached", target, v.v.ID)
 		return r, true
+	case field == "EgressOnlyInternetGatewayId" && v.v.EgressOnlyInternetGateway == "":
+		v.v.EgressOnlyInternetGateway = model.ID(target)
+		b.place(target, model.KindEgressOnlyInternetGateway, string(v.v.ID))
+		b.warn(src, field, ErrInferred, "egress-only internet gateway %s is not in the snapshot; the active route to it shows it is attached to %s: taken as attached", target, v.v.ID)
+		return r, true
 	case field == "GatewayId" && strings.HasPrefix(target, "vgw-") && v.v.VPNGateway == "":
 		v.v.VPNGateway = model.ID(target)
 		b.place(target, model.KindVPNGateway, string(v.v.ID))
@@ -244,6 +262,8 @@ func (b *builder) targetUsable(v *vpcB, id string) bool {
 		return string(v.v.InternetGateway) == id
 	case model.KindVPNGateway:
 		return string(v.v.VPNGateway) == id
+	case model.KindEgressOnlyInternetGateway:
+		return string(v.v.EgressOnlyInternetGateway) == id
 	case model.KindPeeringConnection:
 		for i := range b.m.PeeringConnections {
 			if p := &b.m.PeeringConnections[i]; string(p.ID) == id {
@@ -292,4 +312,19 @@ func (b *builder) buildEdgeAssociations() {
 			rt.EdgeAssociations = append(rt.EdgeAssociations, g)
 		}
 	}
+}
+
+// destinationIPv6 returns whether a route's destination is IPv6, and
+// whether that is known (a CIDR, or a prefix list of the snapshot with
+// entries).
+func (b *builder) destinationIPv6(d model.Destination) (six, known bool) {
+	if d.CIDR.IsValid() {
+		return d.CIDR.Addr().Is6(), true
+	}
+	for i := range b.m.PrefixLists {
+		if pl := &b.m.PrefixLists[i]; pl.ID == d.PrefixList && len(pl.CIDRs) > 0 {
+			return pl.CIDRs[0].Addr().Is6(), true
+		}
+	}
+	return false, false
 }

@@ -87,7 +87,9 @@ func (b *builder) buildSecurityGroups() {
 		}
 		// AWS lists the egress rules, the default allow-all one too: none
 		// listed means no outbound traffic. Exactly the default rule is
-		// left unwritten, as the format means it.
+		// left unwritten, as the format means it, in a VPC without IPv6:
+		// in one with IPv6, whether an unwritten list allows IPv6 too is
+		// the engine's reading, so the rules are written as AWS lists them.
 		sg.Egress = []model.EgressRule{}
 		for i := range a.IpPermissionsEgress {
 			src := it.at("IpPermissionsEgress", i)
@@ -95,7 +97,7 @@ func (b *builder) buildSecurityGroups() {
 				sg.Egress = append(sg.Egress, model.EgressRule{SGRule: r.rule, Destinations: r.peers, Source: src})
 			}
 		}
-		if len(sg.Egress) == 1 && isDefaultEgress(&sg.Egress[0]) {
+		if len(sg.Egress) == 1 && isDefaultEgress(&sg.Egress[0]) && !b.vpcs[a.VpcId].v.HasIPv6() {
 			sg.Egress = nil
 		}
 	}
@@ -114,8 +116,8 @@ type sgRule struct {
 }
 
 // permission maps one AWS permission to rules of the model, one per
-// distinct description of its peers. Values AWS never writes are errors
-// (the rule is left out); IPv6 peers are skipped with a warning.
+// distinct description of its peers, IPv4 and IPv6. Values AWS never
+// writes are errors (the rule is left out).
 func (b *builder) permission(sg *model.SecurityGroup, p *awsPermission, src model.Source) []sgRule {
 	proto, err := model.ParseProtocol(p.IpProtocol)
 	if err != nil {
@@ -146,7 +148,7 @@ func (b *builder) permission(sg *model.SecurityGroup, p *awsPermission, src mode
 		out = append(out, sgRule{rule: r, peers: []model.Peer{peer}})
 	}
 	for k, c := range p.IpRanges {
-		pfx, kind := b.ipv4CIDR(c.CidrIp, src, "IpRanges["+itoa(k)+"].CidrIp", "the rule's peer")
+		pfx, kind := b.block(c.CidrIp, src, "IpRanges["+itoa(k)+"].CidrIp", famIPv4, "Ipv6Ranges[].CidrIpv6")
 		if kind == cidrAbsent {
 			b.errorf(src, "IpRanges["+itoa(k)+"].CidrIp", model.ErrMissingField, "an IpRanges element has a CidrIp, and this one has none")
 			ok = false
@@ -157,13 +159,17 @@ func (b *builder) permission(sg *model.SecurityGroup, p *awsPermission, src mode
 		addPeer(model.Peer{CIDR: pfx}, c.Description)
 	}
 	for k, c := range p.Ipv6Ranges {
-		b.ipv6(at(src, c.CidrIpv6.Pos), "Ipv6Ranges["+itoa(k)+"].CidrIpv6", "the rule's peer %s is skipped", c.CidrIpv6.S)
-	}
-	for _, pl := range p.PrefixListIds {
-		if b.ipv6Lists[pl.PrefixListId] {
-			b.ipv6(src, "PrefixListIds", "prefix list %s holds IPv6 blocks: the rule's peer %s is skipped", pl.PrefixListId, pl.PrefixListId)
+		pfx, kind := b.block(c.CidrIpv6, src, "Ipv6Ranges["+itoa(k)+"].CidrIpv6", famIPv6, "IpRanges[].CidrIp")
+		if kind == cidrAbsent {
+			b.errorf(src, "Ipv6Ranges["+itoa(k)+"].CidrIpv6", model.ErrMissingField, "an Ipv6Ranges element has a CidrIpv6, and this one has none")
+			ok = false
+		}
+		if kind != cidrIPv6 {
 			continue
 		}
+		addPeer(model.Peer{CIDR: pfx}, c.Description)
+	}
+	for _, pl := range p.PrefixListIds {
 		if b.kind[pl.PrefixListId] != model.KindPrefixList {
 			b.warn(src, "PrefixListIds", ErrOutsideSnapshot, "%s: prefix list %s is not in the snapshot: the traffic it would allow is unknown, and left out of the rule", sg.ID, pl.PrefixListId)
 			continue

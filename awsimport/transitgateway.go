@@ -496,16 +496,13 @@ func (b *builder) buildTGWRoutes() {
 			r := model.TGWRoute{Source: src}
 			switch {
 			case a.DestinationCidrBlock.S != "":
-				p, kind := b.ipv4CIDR(a.DestinationCidrBlock, src, "DestinationCidrBlock", "the route to")
-				if kind != cidrIPv4 {
+				// Transit gateway routes write both families here.
+				p, kind := b.block(a.DestinationCidrBlock, src, "DestinationCidrBlock", famAny, "")
+				if kind != cidrIPv4 && kind != cidrIPv6 {
 					continue
 				}
 				r.Destination = model.Destination{CIDR: p}
 			case a.PrefixListId != "":
-				if b.ipv6Lists[a.PrefixListId] {
-					b.ipv6(src, "PrefixListId", "prefix list %s holds IPv6 blocks: the route to it is skipped", a.PrefixListId)
-					continue
-				}
 				if b.kind[a.PrefixListId] != model.KindPrefixList {
 					b.warn(src, "PrefixListId", ErrOutsideSnapshot, "prefix list %s is not in the snapshot: route left out", a.PrefixListId)
 					continue

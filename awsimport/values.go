@@ -11,8 +11,9 @@ import (
 // or damaged) is never mapped to the nearest valid one, which may match
 // more traffic than meant (a FromPort of -5 is not "every port"): it is an
 // error at the value's own line and column. The package doc lists every
-// check. IPv6, which AWS writes but vpcreach does not model, is a warning
-// at its position, and is skipped.
+// check. A block of the other family than a field takes (an IPv6 block in
+// CidrIp, an IPv4 one in CidrIpv6) is such a value too: AWS writes each
+// family under its own key.
 
 // at returns src with the position of a value, when the decoder recorded
 // one.
@@ -29,11 +30,88 @@ type cidrKind int
 const (
 	cidrAbsent cidrKind = iota // empty
 	cidrIPv4                   // an IPv4 block, returned
-	cidrIPv6                   // an IPv6 block, reported as not modelled
+	cidrIPv6                   // an IPv6 block, returned (by ipv4CIDR: reported as not modelled)
 	cidrBad                    // not a block as AWS writes one, reported as an error
 )
 
-// ipv4CIDR reads an IPv4 CIDR block as AWS writes it: the network address
+// family is the address family a CIDR field of AWS takes.
+type family int
+
+const (
+	famAny  family = iota // either (prefix lists, transit gateway routes)
+	famIPv4               // IPv4 only (CidrBlock, CidrIp, DestinationCidrBlock)
+	famIPv6               // IPv6 only (Ipv6CidrBlock, CidrIpv6, DestinationIpv6CidrBlock)
+)
+
+func (f family) String() string {
+	switch f {
+	case famIPv4:
+		return "an IPv4"
+	case famIPv6:
+		return "an IPv6"
+	}
+	return "an IPv4 or IPv6"
+}
+
+// block reads a CIDR block of family fam as AWS writes it: the network
+// address (no host bits set) and a length. A block of the other family is
+// an error that names the key AWS writes it under (other); so is
+// anything else AWS never writes.
+func (b *builder) block(t jsonText, src model.Source, field string, fam family, other string) (netip.Prefix, cidrKind) {
+	s := t.S
+	if s == "" {
+		return netip.Prefix{}, cidrAbsent
+	}
+	src = at(src, t.Pos)
+	p, err := netip.ParsePrefix(s)
+	switch {
+	case err != nil:
+		if a, aerr := netip.ParseAddr(s); aerr == nil && a.Zone() == "" {
+			b.errorf(src, field, model.ErrInvalidValue, "%q is an address, not a CIDR block (AWS writes %s/%d)", s, a, a.BitLen())
+		} else {
+			b.errorf(src, field, model.ErrInvalidValue, "%q is not %s CIDR block", s, fam)
+		}
+		return netip.Prefix{}, cidrBad
+	case p.Addr().Is4In6():
+		b.errorf(src, field, model.ErrInvalidValue, "%q is an IPv4-mapped IPv6 block, which AWS never writes (it writes IPv4 blocks as IPv4)", s)
+		return netip.Prefix{}, cidrBad
+	case fam == famIPv4 && p.Addr().Is6(), fam == famIPv6 && p.Addr().Is4():
+		got := "IPv6"
+		if p.Addr().Is4() {
+			got = "IPv4"
+		}
+		b.errorf(src, field, model.ErrInvalidValue, "%q is an %s block, which AWS writes under %s, never here", s, got, other)
+		return netip.Prefix{}, cidrBad
+	case p.Masked() != p:
+		b.errorf(src, field, model.ErrInvalidValue, "%q has host bits set, which AWS never writes (it writes %s): the address or the length is wrong", s, p.Masked())
+		return netip.Prefix{}, cidrBad
+	}
+	if p.Addr().Is6() {
+		return p, cidrIPv6
+	}
+	return p, cidrIPv4
+}
+
+// ipv6Addr reads an IPv6 address of an interface as AWS writes it; ok is
+// false (with an error) for anything else.
+func (b *builder) ipv6Addr(t jsonText, src model.Source, field string) (netip.Addr, bool) {
+	src = at(src, t.Pos)
+	a, err := netip.ParseAddr(t.S)
+	switch {
+	case t.S == "":
+		b.errorf(src, field, model.ErrMissingField, "an IPv6 address entry has an Ipv6Address, and this one has none")
+	case err != nil || a.Zone() != "":
+		b.errorf(src, field, model.ErrInvalidValue, "%q is not an IPv6 address", t.S)
+	case a.Is4() || a.Is4In6():
+		b.errorf(src, field, model.ErrInvalidValue, "%q is an IPv4 address, which AWS writes under PrivateIpAddress, never here", t.S)
+	default:
+		return a, true
+	}
+	return netip.Addr{}, false
+}
+
+// ipv4CIDR reads an IPv4 CIDR block as AWS writes it, for the fields whose
+// IPv6 values vpcreach does not model (VPN routes): the network address
 // (no host bits set) and a length. An IPv6 block gets a warning that
 // says what is skipped (skipped, such as "the rule's peer"; none when
 // empty: the caller reports it); anything else is an error.

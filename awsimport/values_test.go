@@ -1,16 +1,12 @@
 package awsimport_test
 
 import (
-	"errors"
-	"net/netip"
-	"slices"
 	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/vpcreach/vpcreach/awsimport"
 	"github.com/vpcreach/vpcreach/model"
 )
 
@@ -118,6 +114,30 @@ func TestValuesAWSNeverWritesAreErrors(t *testing.T) {
 		{"a route without a destination", withRoute(mark + `{"GatewayId": "igw-1", "State": "active"}`), "RouteTables[0].Routes[0].DestinationCidrBlock", "and this one has none"},
 		{"a subnet with host bits", strings.Replace(snapshotWith(`"Addresses": []`), `"CidrBlock": "10.0.1.0/24"`, `"CidrBlock": `+mark+`"10.0.1.9/24"`, 1), "Subnets[0].CidrBlock", `"10.0.1.9/24" has host bits set`},
 		{"a VPC block that is no block", strings.Replace(snapshotWith(`"Addresses": []`), `"CidrBlock": "10.0.0.0/16"`, `"CidrBlock": `+mark+`"10.0.0.0"`, 1), "Vpcs[0].CidrBlock", `"10.0.0.0" is an address, not a CIDR block`},
+		// IPv6 (V-01..V-07): each family under its own key.
+		{"V-04 ::/0 in a rule's IpRanges", withRule(peer(mark + `"::/0"`)), "IpPermissions[0].IpRanges[0].CidrIp", `"::/0" is an IPv6 block, which AWS writes under Ipv6Ranges[].CidrIpv6, never here`},
+		{"V-04 an IPv4 block in a rule's Ipv6Ranges", withRule(`{"IpProtocol": "tcp", "FromPort": 22, "ToPort": 22, "Ipv6Ranges": [{"CidrIpv6": ` + mark + `"10.0.0.0/8"}]}`), "IpPermissions[0].Ipv6Ranges[0].CidrIpv6", `"10.0.0.0/8" is an IPv4 block, which AWS writes under IpRanges[].CidrIp`},
+		{"V-04 an IPv6 peer with host bits", withRule(`{"IpProtocol": "tcp", "FromPort": 22, "ToPort": 22, "Ipv6Ranges": [{"CidrIpv6": ` + mark + `"2600:1f18::1/56"}]}`), "IpPermissions[0].Ipv6Ranges[0].CidrIpv6", `"2600:1f18::1/56" has host bits set, which AWS never writes (it writes 2600:1f18::/56)`},
+		{"V-04 an IPv4-mapped IPv6 peer", withRule(`{"IpProtocol": "tcp", "FromPort": 22, "ToPort": 22, "Ipv6Ranges": [{"CidrIpv6": ` + mark + `"::ffff:10.0.0.0/104"}]}`), "IpPermissions[0].Ipv6Ranges[0].CidrIpv6", `IPv4-mapped IPv6 block`},
+		{"V-04 an IPv6 peer without a block", withRule(mark + `{"IpProtocol": "tcp", "FromPort": 22, "ToPort": 22, "Ipv6Ranges": [{"Description": "x"}]}`), "IpPermissions[0].Ipv6Ranges[0].CidrIpv6", "has a CidrIpv6, and this one has none"},
+		{"V-04 ::/0 in an ACL entry's CidrBlock", withEntry(`{"RuleNumber": 100, "Protocol": "-1", "RuleAction": "deny", "CidrBlock": ` + mark + `"::/0"}`), "Entries[0].CidrBlock", `"::/0" is an IPv6 block, which AWS writes under Ipv6CidrBlock, never here`},
+		{"V-04 an ACL entry with both blocks", withEntry(`{"RuleNumber": 100, "Protocol": "-1", "RuleAction": "deny", "CidrBlock": "0.0.0.0/0", "Ipv6CidrBlock": ` + mark + `"::/0"}`), "Entries[0].Ipv6CidrBlock", "has either a CidrBlock or an Ipv6CidrBlock, never both"},
+		{"S-31 a final IPv6 rule that allows", withEntry(`{"RuleNumber": ` + mark + `32768, "Protocol": "-1", "RuleAction": "allow", "Ipv6CidrBlock": "::/0"}`), "Entries[0].RuleNumber", "rule 32768 is AWS's final IPv6 rule"},
+		{"S-31 a final IPv4 rule from ::/0", withEntry(`{"RuleNumber": ` + mark + `32767, "Protocol": "-1", "RuleAction": "deny", "Ipv6CidrBlock": "::/0"}`), "Entries[0].RuleNumber", "rule 32767 is AWS's final rule"},
+		{"S-31 icmpv6 of an IPv6 block without a type and code", withEntry(mark + `{"RuleNumber": 100, "Protocol": "58", "RuleAction": "allow", "Ipv6CidrBlock": "::/0"}`), "Entries[0].IcmpTypeCode", "an icmpv6 rule of an IPv6 block has an IcmpTypeCode, and this one has none"},
+		{"V-04 ::/0 in a route's DestinationCidrBlock", withRoute(`{"DestinationCidrBlock": ` + mark + `"::/0", "GatewayId": "igw-1", "State": "active"}`), "Routes[0].DestinationCidrBlock", `"::/0" is an IPv6 block, which AWS writes under DestinationIpv6CidrBlock, never here`},
+		{"V-04 an IPv4 block in DestinationIpv6CidrBlock", withRoute(`{"DestinationIpv6CidrBlock": ` + mark + `"0.0.0.0/0", "GatewayId": "igw-1", "State": "active"}`), "Routes[0].DestinationIpv6CidrBlock", `"0.0.0.0/0" is an IPv4 block, which AWS writes under DestinationCidrBlock`},
+		{"V-04 a route with both destinations", withRoute(`{"DestinationCidrBlock": "0.0.0.0/0", "DestinationIpv6CidrBlock": ` + mark + `"::/0", "GatewayId": "igw-1", "State": "active"}`), "Routes[0].DestinationIpv6CidrBlock", "has one destination, never both"},
+		{"V-07 an IPv4 route to an egress-only gateway", withRoute(mark + `{"DestinationCidrBlock": "0.0.0.0/0", "EgressOnlyInternetGatewayId": "eigw-1", "State": "active"}`), "Routes[0].EgressOnlyInternetGatewayId", "an egress-only internet gateway takes IPv6 routes only"},
+		{"V-03 a subnet without a block, not IPv6-only", strings.Replace(snapshotWith(`"Addresses": []`), `{"SubnetId": "subnet-1", "VpcId": "vpc-1", "CidrBlock": "10.0.1.0/24",`, mark+`{"SubnetId": "subnet-1", "VpcId": "vpc-1",`, 1), "Subnets[0].CidrBlock", "a subnet that is not IPv6-only (Ipv6Native) has a CidrBlock, and this one has none (subnet-1)"},
+		{"V-03 an IPv6-only subnet with an IPv4 block", strings.Replace(snapshotWith(`"Addresses": []`), `"CidrBlock": "10.0.1.0/24",`, `"CidrBlock": `+mark+`"10.0.1.0/24", "Ipv6Native": true,`, 1), "Subnets[0].CidrBlock", "is IPv6-only (Ipv6Native) and has a CidrBlock"},
+		{"V-03 an IPv6-only subnet without an IPv6 block", strings.Replace(snapshotWith(`"Addresses": []`), `{"SubnetId": "subnet-1", "VpcId": "vpc-1", "CidrBlock": "10.0.1.0/24",`, mark+`{"SubnetId": "subnet-1", "VpcId": "vpc-1", "Ipv6Native": true,`, 1), "Subnets[0].Ipv6CidrBlockAssociationSet", "an IPv6-only subnet (Ipv6Native) has an associated IPv6 block (V-03), and this one has none (subnet-1)"},
+		{"V-02 a subnet with two IPv6 blocks", strings.Replace(snapshotWith(`"Addresses": []`), `"CidrBlock": "10.0.1.0/24",`, `"CidrBlock": "10.0.1.0/24", "Ipv6CidrBlockAssociationSet": [{"Ipv6CidrBlock": "2600:1f18:a:c01::/64", "Ipv6CidrBlockState": {"State": "associated"}}, {"Ipv6CidrBlock": `+mark+`"2600:1f18:a:c02::/64", "Ipv6CidrBlockState": {"State": "associated"}}],`, 1), "Subnets[0].Ipv6CidrBlockAssociationSet[1].Ipv6CidrBlock", "a second associated IPv6 block"},
+		{"V-01 an IPv4 block in a VPC's IPv6 associations", strings.Replace(snapshotWith(`"Addresses": []`), `"CidrBlock": "10.0.0.0/16"`, `"CidrBlock": "10.0.0.0/16", "Ipv6CidrBlockAssociationSet": [{"Ipv6CidrBlock": `+mark+`"10.1.0.0/16", "Ipv6CidrBlockState": {"State": "associated"}}]`, 1), "Vpcs[0].Ipv6CidrBlockAssociationSet[0].Ipv6CidrBlock", `"10.1.0.0/16" is an IPv4 block, which AWS writes under CidrBlockAssociationSet`},
+		{"V-02 an IPv6 address that is IPv4", snapshotWith(`"NetworkInterfaces": [{"NetworkInterfaceId": "eni-1", "SubnetId": "subnet-1", "VpcId": "vpc-1", "Status": "in-use", "PrivateIpAddress": "10.0.1.5", "Ipv6Addresses": [{"Ipv6Address": ` + mark + `"10.0.1.6"}]}]`), "NetworkInterfaces[0].Ipv6Addresses[0].Ipv6Address", `"10.0.1.6" is an IPv4 address, which AWS writes under PrivateIpAddress`},
+		{"V-02 an IPv6 address that is no address", snapshotWith(`"NetworkInterfaces": [{"NetworkInterfaceId": "eni-1", "SubnetId": "subnet-1", "VpcId": "vpc-1", "Status": "in-use", "PrivateIpAddress": "10.0.1.5", "Ipv6Addresses": [{"Ipv6Address": ` + mark + `"2600:1f18::/64"}]}]`), "NetworkInterfaces[0].Ipv6Addresses[0].Ipv6Address", `"2600:1f18::/64" is not an IPv6 address`},
+		{"V-04 a prefix list of two families", snapshotWith(`"PrefixLists": [{"PrefixListId": "pl-1", "PrefixListName": "x", "Cidrs": ["10.1.0.0/16", ` + mark + `"2600:1f18::/40"]}]`), "PrefixLists[0].Cidrs[1]", "prefix list pl-1 is of family IPv4, and this entry 2600:1f18::/40 is IPv6"},
+		{"V-04 an IPv6 entry of an IPv4 list", snapshotWith(`"PrefixLists": [{"PrefixListId": "pl-1", "PrefixListName": "x", "AddressFamily": "IPv4", "Cidrs": [` + mark + `"2600:1f18::/40"]}]`), "PrefixLists[0].Cidrs[0]", "prefix list pl-1 is of family IPv4, and this entry 2600:1f18::/40 is IPv6"},
 		{"a prefix list entry with host bits", snapshotWith(`"PrefixLists": [{"PrefixListId": "pl-1", "PrefixListName": "x", "Cidrs": ["10.1.0.0/16", ` + mark + `"10.2.0.1/16"]}]`), "PrefixLists[0].Cidrs[1]", `"10.2.0.1/16" has host bits set`},
 	} {
 		t.Run(c.name, func(t *testing.T) {
@@ -146,6 +166,12 @@ func TestValueFixturesAreValid(t *testing.T) {
 		withEntry(`{"RuleNumber": 32767, "Protocol": "-1", "RuleAction": "deny", "CidrBlock": "0.0.0.0/0"}`),
 		withListener("65535", "1", "80"),
 		withRoute(`{"DestinationCidrBlock": "0.0.0.0/0", "GatewayId": "igw-1", "State": "active"}`),
+		withRoute(`{"DestinationIpv6CidrBlock": "::/0", "GatewayId": "igw-1", "State": "active"}`),
+		withRule(`{"IpProtocol": "tcp", "FromPort": 22, "ToPort": 22, "Ipv6Ranges": [{"CidrIpv6": "::/0"}]}`),
+		withRule(`{"IpProtocol": "icmpv6", "FromPort": 128, "ToPort": -1, "Ipv6Ranges": [{"CidrIpv6": "2600:1f18::/56"}]}`),
+		withEntry(`{"RuleNumber": 32768, "Protocol": "-1", "RuleAction": "deny", "Ipv6CidrBlock": "::/0"}`),
+		withEntry(`{"RuleNumber": 101, "Protocol": "58", "RuleAction": "allow", "Ipv6CidrBlock": "::/0", "IcmpTypeCode": {"Type": -1, "Code": -1}}`),
+		snapshotWith(`"PrefixLists": [{"PrefixListId": "pl-1", "PrefixListName": "x", "AddressFamily": "IPv6", "Cidrs": ["2600:1f18::/40", "2a05:d07a::/40"]}]`),
 	} {
 		_, m, diags := readOne(t, text)
 		require.NoError(t, diags.Err(), text)
@@ -168,70 +194,4 @@ func TestPortsOfProtocolsWithoutPortsAreIgnored(t *testing.T) {
 	require.Len(t, sg.Ingress, 1)
 	assert.Equal(t, model.ProtocolAll, sg.Ingress[0].Protocol)
 	assert.Nil(t, sg.Ingress[0].Ports)
-}
-
-// An IPv6 peer or destination is a warning "IPv6 is not modelled yet" at
-// its position, and is skipped: not an unknown reference, not a silent
-// drop, and the IPv4 part of the same rule stays.
-func TestIPv6IsAWarningAtItsPosition(t *testing.T) {
-	ipv6List := `"PrefixLists": [{"PrefixListId": "pl-6", "PrefixListName": "v6", "AddressFamily": "IPv6", "Cidrs": ["2600:1f18::/40"]}]`
-	for _, c := range []struct {
-		name, text, path, want string
-	}{
-		{"a rule's Ipv6Ranges", withRule(`{"IpProtocol": "tcp", "FromPort": 22, "ToPort": 22, "IpRanges": [{"CidrIp": "10.0.0.0/8"}], "Ipv6Ranges": [{"CidrIpv6": ` + mark + `"::/0"}]}`),
-			"IpPermissions[0].Ipv6Ranges[0].CidrIpv6", "IPv6 is not modelled yet: the rule's peer ::/0 is skipped"},
-		{"::/0 in a rule's IpRanges", withRule(`{"IpProtocol": "tcp", "FromPort": 22, "ToPort": 22, "IpRanges": [{"CidrIp": "10.0.0.0/8"}, {"CidrIp": ` + mark + `"::/0"}]}`),
-			"IpPermissions[0].IpRanges[1].CidrIp", "IPv6 is not modelled yet: the rule's peer ::/0 is skipped"},
-		{"a rule's IPv6 prefix list", snapshotWith(ipv6List + `, "SecurityGroups": [{"GroupId": "sg-1", "GroupName": "g", "VpcId": "vpc-1", "IpPermissionsEgress": [],
-"IpPermissions": [` + mark + `{"IpProtocol": "tcp", "FromPort": 22, "ToPort": 22, "IpRanges": [{"CidrIp": "10.0.0.0/8"}], "PrefixListIds": [{"PrefixListId": "pl-6"}]}]}]`),
-			"IpPermissions[0].PrefixListIds", "IPv6 is not modelled yet: prefix list pl-6 holds IPv6 blocks"},
-		{"an ACL entry's Ipv6CidrBlock", withEntry(`{"RuleNumber": 100, "Protocol": "-1", "RuleAction": "deny", "Ipv6CidrBlock": ` + mark + `"::/0"}, {"RuleNumber": 110, "Protocol": "-1", "RuleAction": "allow", "CidrBlock": "10.0.0.0/8"}`),
-			"Entries[0].Ipv6CidrBlock", "IPv6 is not modelled yet: the rule for ::/0 is skipped"},
-		{"::/0 in an ACL entry's CidrBlock", withEntry(`{"RuleNumber": 100, "Protocol": "-1", "RuleAction": "deny", "CidrBlock": ` + mark + `"::/0"}, {"RuleNumber": 110, "Protocol": "-1", "RuleAction": "allow", "CidrBlock": "10.0.0.0/8"}`),
-			"Entries[0].CidrBlock", "IPv6 is not modelled yet: the rule for ::/0 is skipped"},
-		{"a route's DestinationIpv6CidrBlock", withRoute(`{"DestinationCidrBlock": "0.0.0.0/0", "GatewayId": "igw-1", "State": "active"}, {"DestinationIpv6CidrBlock": ` + mark + `"::/0", "GatewayId": "igw-1", "State": "active"}`),
-			"Routes[1].DestinationIpv6CidrBlock", "IPv6 is not modelled yet: the route to ::/0 is skipped"},
-		{"::/0 in a route's DestinationCidrBlock", withRoute(`{"DestinationCidrBlock": "0.0.0.0/0", "GatewayId": "igw-1", "State": "active"}, {"DestinationCidrBlock": ` + mark + `"::/0", "GatewayId": "igw-1", "State": "active"}`),
-			"Routes[1].DestinationCidrBlock", "IPv6 is not modelled yet: the route to ::/0 is skipped"},
-		{"a route to an IPv6 prefix list", snapshotWith(ipv6List + `, "InternetGateways": [{"InternetGatewayId": "igw-1", "Attachments": [{"VpcId": "vpc-1", "State": "available"}]}],
-"RouteTables": [{"RouteTableId": "rtb-1", "VpcId": "vpc-1", "Associations": [{"Main": true}], "Routes": [{"DestinationCidrBlock": "0.0.0.0/0", "GatewayId": "igw-1", "State": "active"}, ` + mark + `{"DestinationPrefixListId": "pl-6", "GatewayId": "igw-1", "State": "active"}]}]`),
-			"Routes[1].DestinationPrefixListId", "IPv6 is not modelled yet: prefix list pl-6 holds IPv6 blocks"},
-		{"an IPv6-only subnet", strings.Replace(snapshotWith(`"Addresses": []`), `{"SubnetId": "subnet-1", "VpcId": "vpc-1", "CidrBlock": "10.0.1.0/24", "AvailabilityZone": "us-east-1a"}`,
-			`{"SubnetId": "subnet-1", "VpcId": "vpc-1", "CidrBlock": "10.0.1.0/24", "AvailabilityZone": "us-east-1a"}, `+mark+`{"SubnetId": "subnet-6", "VpcId": "vpc-1", "AvailabilityZone": "us-east-1a"}`, 1),
-			"Subnets[1].CidrBlock", "IPv6 is not modelled yet: subnet subnet-6 has no IPv4 CIDR block"},
-	} {
-		t.Run(c.name, func(t *testing.T) {
-			text, line, col := marked(t, c.text)
-			name, m, diags := readOne(t, text)
-			require.NoError(t, diags.Err())
-			var ipv6 model.Diagnostics
-			for _, d := range diags {
-				if errors.Is(d, awsimport.ErrNotModelled) && strings.Contains(d.Message, "IPv6") && d.Severity == model.SeverityWarning {
-					ipv6 = append(ipv6, d)
-				}
-			}
-			require.Len(t, ipv6, 1, "%v", diags)
-			assert.Equal(t, model.Position{File: name, Line: line, Column: col}, ipv6[0].Pos, "%s", ipv6[0].Error())
-			assert.True(t, strings.HasSuffix(ipv6[0].Path, c.path), "path %s, want %s", ipv6[0].Path, c.path)
-			assert.Contains(t, ipv6[0].Error(), c.want)
-			for _, d := range diags {
-				assert.False(t, errors.Is(d, awsimport.ErrOutsideSnapshot) || errors.Is(d, model.ErrUnknownRef), "IPv6 mistaken for something missing: %s", d.Error())
-			}
-			v := m.VPCs[0]
-			switch {
-			case strings.HasPrefix(c.path, "IpPermissions"):
-				require.Len(t, v.SecurityGroups[0].Ingress, 1)
-				assert.Equal(t, []model.Peer{{CIDR: netip.MustParsePrefix("10.0.0.0/8")}}, v.SecurityGroups[0].Ingress[0].Sources, "the rule's IPv4 peer stays")
-			case strings.HasPrefix(c.path, "Entries"):
-				acl := v.NetworkACLs[slices.IndexFunc(v.NetworkACLs, func(a model.NetworkACL) bool { return a.ID == "acl-1" })]
-				require.Len(t, acl.Ingress, 1)
-				assert.Equal(t, 110, acl.Ingress[0].Rule, "the IPv4 rule stays")
-			case strings.HasPrefix(c.path, "Routes"):
-				require.Len(t, v.RouteTables[0].Routes, 1)
-				assert.Equal(t, "0.0.0.0/0", v.RouteTables[0].Routes[0].Destination.String(), "the IPv4 route stays")
-			default:
-				assert.Len(t, v.Subnets, 1)
-			}
-		})
-	}
 }

@@ -15,8 +15,28 @@ type awsVpc struct {
 	State                       string
 	IsDefault                   bool
 	CidrBlockAssociationSet     []awsCIDRAssociation
-	Ipv6CidrBlockAssociationSet []struct{ Ipv6CidrBlock string }
+	Ipv6CidrBlockAssociationSet []awsIPv6Association
 	Tags                        []awsTag
+}
+
+// awsIPv6Association is an IPv6 block associated with a VPC or a subnet
+// (VpcIpv6CidrBlockAssociation, SubnetIpv6CidrBlockAssociation).
+// IpSource is amazon, byoip or none (private space); Ipv6Pool names the
+// pool of a BYOIP or IPAM block.
+type awsIPv6Association struct {
+	AssociationId        string
+	Ipv6CidrBlock        jsonText
+	Ipv6CidrBlockState   struct{ State string }
+	Ipv6Pool             string
+	NetworkBorderGroup   string
+	IpSource             string
+	Ipv6AddressAttribute string
+}
+
+// associatedNow reports whether an association holds: state associated
+// (or not written, as in older outputs).
+func (a *awsIPv6Association) associatedNow() bool {
+	return a.Ipv6CidrBlockState.State == "" || a.Ipv6CidrBlockState.State == "associated"
 }
 
 // awsCIDRAssociation is an IPv4 block associated with a VPC.
@@ -43,7 +63,12 @@ type awsSubnet struct {
 	OwnerId            string
 	SubnetArn          string
 	State              string
-	Tags               []awsTag
+	// Ipv6CidrBlockAssociationSet holds the subnet's IPv6 block (one
+	// associated at most); Ipv6Native marks an IPv6-only subnet, which
+	// has no CidrBlock.
+	Ipv6CidrBlockAssociationSet []awsIPv6Association
+	Ipv6Native                  bool
+	Tags                        []awsTag
 }
 
 func (b *builder) buildVPCs() {
@@ -56,11 +81,11 @@ func (b *builder) buildVPCs() {
 			if c.CidrBlockState.State != "" && c.CidrBlockState.State != "associated" {
 				continue // disassociated (or being associated): not the VPC's
 			}
-			if p, kind := b.ipv4CIDR(c.CidrBlock, it.src, "CidrBlockAssociationSet["+itoa(k)+"].CidrBlock", "the block"); kind == cidrIPv4 && !slices.Contains(v.v.CIDRBlocks, p) {
+			if p, kind := b.block(c.CidrBlock, it.src, "CidrBlockAssociationSet["+itoa(k)+"].CidrBlock", famIPv4, "Ipv6CidrBlockAssociationSet"); kind == cidrIPv4 && !slices.Contains(v.v.CIDRBlocks, p) {
 				v.v.CIDRBlocks = append(v.v.CIDRBlocks, p)
 			}
 		}
-		if p, kind := b.ipv4CIDR(a.CidrBlock, it.src, "CidrBlock", "the block"); kind == cidrIPv4 {
+		if p, kind := b.block(a.CidrBlock, it.src, "CidrBlock", famIPv4, "Ipv6CidrBlockAssociationSet"); kind == cidrIPv4 {
 			// The primary block first, as AWS lists it.
 			switch i := slices.Index(v.v.CIDRBlocks, p); {
 			case len(a.CidrBlockAssociationSet) == 0:
@@ -69,8 +94,23 @@ func (b *builder) buildVPCs() {
 				v.v.CIDRBlocks = slices.Insert(slices.Delete(v.v.CIDRBlocks, i, i+1), 0, p)
 			}
 		}
-		if len(a.Ipv6CidrBlockAssociationSet) > 0 {
-			b.count("ipv6-vpc", it.src, ErrNotModelled, "IPv6 is not modelled yet: the IPv6 CIDR blocks of VPCs are skipped: %N")
+		for k := range a.Ipv6CidrBlockAssociationSet {
+			c := &a.Ipv6CidrBlockAssociationSet[k]
+			if !c.associatedNow() {
+				continue // disassociated (or being associated): not the VPC's
+			}
+			field := "Ipv6CidrBlockAssociationSet[" + itoa(k) + "].Ipv6CidrBlock"
+			p, kind := b.block(c.Ipv6CidrBlock, it.src, field, famIPv6, "CidrBlockAssociationSet")
+			if kind == cidrAbsent {
+				b.errorf(it.src, field, model.ErrMissingField, "an associated IPv6 block has an Ipv6CidrBlock, and this one has none")
+			}
+			if kind != cidrIPv6 || slices.Contains(v.v.IPv6CIDRBlocks, p) {
+				continue
+			}
+			v.v.IPv6CIDRBlocks = append(v.v.IPv6CIDRBlocks, p)
+			if c.IpSource == "none" || c.Ipv6AddressAttribute == "private" {
+				b.warn(at(it.src, c.Ipv6CidrBlock.Pos), field, ErrNotModelled, "IPv6 block %s of %s is private address space (IpSource none), which AWS does not advertise to the internet; vpcreach takes IPv6 addresses as public, so answers from the internet to it are wrong", p, a.VpcId)
+			}
 		}
 		if len(v.v.CIDRBlocks) == 0 {
 			b.warn(it.src, "CidrBlock", ErrSkipped, "VPC %s has no associated IPv4 CIDR block: skipped", a.VpcId)
@@ -102,16 +142,48 @@ func (b *builder) buildSubnets() {
 		if v == nil {
 			continue
 		}
-		p, kind := b.ipv4CIDR(a.CidrBlock, it.src, "CidrBlock", "the block")
-		switch kind {
-		case cidrAbsent:
-			b.ipv6(it.src, "CidrBlock", "subnet %s has no IPv4 CIDR block (it is IPv6-only): skipped", a.SubnetId)
+		p, kind := b.block(a.CidrBlock, it.src, "CidrBlock", famIPv4, "Ipv6CidrBlockAssociationSet")
+		switch {
+		case kind == cidrBad:
 			continue
-		case cidrIPv6, cidrBad:
+		case kind == cidrAbsent && !a.Ipv6Native:
+			b.errorf(it.src, "CidrBlock", model.ErrMissingField, "a subnet that is not IPv6-only (Ipv6Native) has a CidrBlock, and this one has none (%s)", a.SubnetId)
+			continue
+		case kind != cidrAbsent && a.Ipv6Native:
+			b.errorf(at(it.src, a.CidrBlock.Pos), "CidrBlock", model.ErrInvalidValue, "subnet %s is IPv6-only (Ipv6Native) and has a CidrBlock, which AWS never writes (V-03)", a.SubnetId)
 			continue
 		}
-		v.subnets[a.SubnetId] = &model.Subnet{ID: model.ID(a.SubnetId), Name: nameTag(a.Tags), AZ: a.AvailabilityZone,
-			AZID: a.AvailabilityZoneId, CIDRBlock: p, Source: it.src}
+		sn := &model.Subnet{ID: model.ID(a.SubnetId), Name: nameTag(a.Tags), AZ: a.AvailabilityZone,
+			AZID: a.AvailabilityZoneId, CIDRBlock: p, IPv6Only: a.Ipv6Native, Source: it.src}
+		ok := true
+		for k := range a.Ipv6CidrBlockAssociationSet {
+			c := &a.Ipv6CidrBlockAssociationSet[k]
+			if !c.associatedNow() {
+				continue
+			}
+			field := "Ipv6CidrBlockAssociationSet[" + itoa(k) + "].Ipv6CidrBlock"
+			q, kind := b.block(c.Ipv6CidrBlock, it.src, field, famIPv6, "CidrBlock")
+			switch {
+			case kind == cidrAbsent:
+				b.errorf(it.src, field, model.ErrMissingField, "an associated IPv6 block has an Ipv6CidrBlock, and this one has none")
+				ok = false
+			case kind == cidrBad:
+				ok = false
+			case sn.IPv6CIDRBlock.IsValid() && sn.IPv6CIDRBlock != q:
+				b.errorf(at(it.src, c.Ipv6CidrBlock.Pos), field, model.ErrInvalidValue, "subnet %s has a second associated IPv6 block %s (the first is %s): AWS associates one at most (V-02)", a.SubnetId, q, sn.IPv6CIDRBlock)
+				ok = false
+			default:
+				sn.IPv6CIDRBlock = q
+			}
+		}
+		if ok && a.Ipv6Native && !sn.IPv6CIDRBlock.IsValid() {
+			b.errorf(it.src, "Ipv6CidrBlockAssociationSet", model.ErrMissingField, "an IPv6-only subnet (Ipv6Native) has an associated IPv6 block (V-03), and this one has none (%s)", a.SubnetId)
+			ok = false
+		}
+		if !ok {
+			continue
+		}
+		v.subnets[a.SubnetId] = sn
 		b.place(a.SubnetId, model.KindSubnet, a.VpcId)
 	}
 }
@@ -165,7 +237,8 @@ func (b *builder) finishVPCs() {
 	}
 }
 
-// inVPC reports whether address a is inside one of v's blocks.
+// inVPC reports whether address a is inside one of v's blocks, of either
+// family.
 func (v *vpcB) inVPC(a netip.Addr) bool {
-	return slices.ContainsFunc(v.v.CIDRBlocks, func(p netip.Prefix) bool { return p.Contains(a) })
+	return slices.ContainsFunc(v.v.AllCIDRBlocks(), func(p netip.Prefix) bool { return p.Contains(a) })
 }

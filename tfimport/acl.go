@@ -108,16 +108,13 @@ func (b *builder) aclRule(e elem, numKey, actionKey string) (model.ACLRule, bool
 	r := model.ACLRule{Source: e.src()}
 	n, ok := e.integer(numKey)
 	if !ok || n < 1 || n > 32766 {
-		if n == 32767 {
-			return r, false // the final deny is the model's own
+		if n == 32767 || n == 32768 {
+			return r, false // the final denies (IPv4, IPv6) are the model's own
 		}
 		e.errorf(numKey, model.ErrInvalidValue, "a rule number is 1 to 32766")
 		return r, false
 	}
 	r.Rule = int(n)
-	if e.str("ipv6_cidr_block") != "" {
-		return r, false // IPv6 is not modelled
-	}
 	ps := e.val("protocol").str
 	p, err := model.ParseProtocol(ps)
 	if err != nil {
@@ -134,14 +131,23 @@ func (b *builder) aclRule(e elem, numKey, actionKey string) (model.ACLRule, bool
 		e.errorf(actionKey, model.ErrInvalidValue, "action %q is neither allow nor deny", e.str(actionKey))
 		return r, false
 	}
-	c := e.str("cidr_block")
+	// cidr_block or ipv6_cidr_block, one of them (V-04).
+	key, parse := "cidr_block", model.ParseCIDR
+	switch c4, c6 := e.str("cidr_block"), e.str("ipv6_cidr_block"); {
+	case c4 != "" && c6 != "":
+		e.errorf("ipv6_cidr_block", model.ErrInvalidValue, "a rule has cidr_block or ipv6_cidr_block, not both")
+		return r, false
+	case c6 != "" || (c4 == "" && e.unknown("ipv6_cidr_block")):
+		key, parse = "ipv6_cidr_block", model.ParseIPv6CIDR
+	}
+	c := e.str(key)
 	if c == "" {
-		e.warnf("cidr_block", ErrUnknownValue, "the rule's CIDR block is unknown until apply: the rule is left out")
+		e.warnf(key, ErrUnknownValue, "the rule's CIDR block is unknown until apply: the rule is left out")
 		return r, false
 	}
-	cidr, err := model.ParseCIDR(c)
+	cidr, err := parse(c)
 	if err != nil {
-		e.errorf("cidr_block", model.ErrInvalidValue, "%s", err)
+		e.errorf(key, model.ErrInvalidValue, "%s", err)
 		return r, false
 	}
 	r.CIDR = cidr

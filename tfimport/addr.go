@@ -181,3 +181,141 @@ func (b *builder) markAssumed(m *model.Model) {
 		}
 	}
 }
+
+// pendingIPv6 is a number of IPv6 addresses unknown until apply, to
+// assign inside a subnet's IPv6 block once every known address is
+// collected.
+type pendingIPv6 struct {
+	e      elem
+	key    string
+	subnet *model.Subnet
+	n      int
+	set    func([]netip.Addr)
+	what   string
+}
+
+// ipv6Addrs reads the IPv6 addresses of an interface (key, a list): known
+// ones are parsed; when they are unknown until apply, countKey's number
+// of them (or one, where the subnet gives every interface one: an
+// IPv6-only subnet, or assign_ipv6_address_on_creation) is assumed later.
+func (b *builder) ipv6Addrs(e elem, key, countKey string, s *model.Subnet, set func([]netip.Addr), what string) {
+	if known := e.strs(key); len(known) > 0 {
+		var out []netip.Addr
+		for _, t := range known {
+			a, err := model.ParseIPv6Addr(t)
+			if err != nil {
+				e.errorf(key, model.ErrInvalidValue, "%s", err)
+				return
+			}
+			if !slices.Contains(out, a) {
+				out = append(out, a)
+			}
+		}
+		set(out)
+		return
+	}
+	n := 0
+	if c, ok := e.integer(countKey); ok && c > 0 {
+		n = int(c)
+	} else if (e.unknown(key) || e.unknown(countKey) || e.val(key) == nil) && (s.IPv6Only || b.ipv6OnCreation[s.ID]) {
+		n = 1
+	}
+	if n == 0 {
+		return
+	}
+	if !s.IPv6CIDRBlock.IsValid() {
+		e.warnf(key, ErrUnknownValue, "%s is unknown until apply, and subnet %s has no IPv6 block to assume it in: left out", what, s.ID)
+		return
+	}
+	b.pending6 = append(b.pending6, pendingIPv6{e: e, key: key, subnet: s, n: n, set: set, what: what})
+}
+
+// assignIPv6 gives each pending IPv6 address the lowest free address of
+// its subnet's IPv6 block past the four AWS reserves (V-02), never one a
+// resource of the file holds, in file order. Each assignment is a
+// warning.
+func (b *builder) assignIPv6() {
+	if len(b.pending6) == 0 {
+		return
+	}
+	used := map[netip.Addr]bool{}
+	for _, i := range b.insts {
+		for _, a := range i.IPv6Addresses {
+			used[a] = true
+		}
+	}
+	for _, n := range b.enis {
+		for _, a := range n.IPv6Addresses {
+			used[a] = true
+		}
+	}
+	for _, p := range b.pending6 {
+		a := p.subnet.IPv6CIDRBlock.Addr().Next().Next().Next().Next()
+		var out []netip.Addr
+		for len(out) < p.n {
+			for used[a] {
+				a = a.Next()
+			}
+			used[a] = true
+			out = append(out, a)
+			b.assumedAddr(a)
+		}
+		p.set(out)
+		why := "unknown until apply"
+		if b.d.kind == KindState {
+			why = "which the state does not hold"
+		}
+		p.e.warnf(p.key, ErrAssumed, "assumed IPv6 address(es) %v for %s, %s (the first free addresses of subnet %s's IPv6 block)", out, p.what, why, p.subnet.ID)
+	}
+}
+
+// assumedIPv6Blocks is the range IPv6 blocks unknown until apply are
+// taken from: 2001:db8::/32, reserved for documentation (RFC 3849), so
+// that no real address is named.
+var assumedIPv6Blocks = netip.MustParsePrefix("2001:db8::/32")
+
+// assumeIPv6Block assumes an IPv6 block of the given length for a VPC
+// (Amazon provides a /56) or a subnet (a /64 inside its VPC's first IPv6
+// block), never one the file holds or assumed before, with a warning.
+func (b *builder) assumeIPv6Block(e elem, key string, within netip.Prefix, bits int, what string) (netip.Prefix, bool) {
+	if !within.IsValid() {
+		within = assumedIPv6Blocks
+	}
+	taken := func(p netip.Prefix) bool {
+		for _, q := range b.ipv6Blocks {
+			if q != within && q.Overlaps(p) {
+				return true
+			}
+		}
+		return false
+	}
+	p := netip.PrefixFrom(within.Addr(), bits)
+	if within == assumedIPv6Blocks {
+		p = nextPrefix(p) // 2001:db8:0:100::/56 first: clearer than 2001:db8::/56
+	}
+	for taken(p) {
+		p = nextPrefix(p)
+		if !within.Contains(p.Addr()) {
+			e.errorf(key, model.ErrAddress, "%s is unknown until apply, and %s has no free /%d left to assume", what, within, bits)
+			return netip.Prefix{}, false
+		}
+	}
+	b.ipv6Blocks = append(b.ipv6Blocks, p)
+	e.warnf(key, ErrAssumed, "assumed IPv6 block %s for %s, unknown until apply (from %s)", p, what, within)
+	return p, true
+}
+
+// nextPrefix returns the prefix of the same length that follows p.
+func nextPrefix(p netip.Prefix) netip.Prefix {
+	a := p.Addr().As16()
+	bit := p.Bits() - 1
+	for i := bit; i >= 0; i-- {
+		byteI, mask := i/8, byte(1)<<(7-uint(i%8))
+		if a[byteI]&mask == 0 {
+			a[byteI] |= mask
+			break
+		}
+		a[byteI] &^= mask
+	}
+	return netip.PrefixFrom(netip.AddrFrom16(a), p.Bits())
+}

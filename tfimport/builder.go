@@ -48,8 +48,19 @@ type builder struct {
 	// late holds what needs the addresses assigned at the end.
 	late []func()
 
-	// pending holds addresses unknown until apply, assigned at the end.
-	pending []pendingAddr
+	// pending holds addresses unknown until apply, assigned at the end;
+	// pending6 likewise for IPv6 addresses.
+	pending  []pendingAddr
+	pending6 []pendingIPv6
+	// ipv6Blocks are the IPv6 blocks of VPCs and subnets, known or
+	// assumed, that an assumed block must not overlap.
+	ipv6Blocks []netip.Prefix
+	// ipv6OnCreation holds the subnets that give every new interface an IPv6
+	// address (assign_ipv6_address_on_creation).
+	ipv6OnCreation map[model.ID]bool
+	// lateIPv6 assumes IPv6 blocks unknown until apply, once the known
+	// ones are collected.
+	lateIPv6 []func()
 	// publics counts the public addresses assumed so far.
 	publics int
 	// assumed holds the addresses assumed so far, private and public.
@@ -94,7 +105,7 @@ func newBuilder(d *document, rs []*resource, alias map[string]string) *builder {
 		enis: map[model.ID]*model.NetworkInterface{}, nats: map[model.ID]*model.NATGateway{}, eips: map[model.ID]*eip{},
 		tgws: map[model.ID]*model.TransitGateway{}, tgwAtt: map[model.ID]*model.TransitGateway{}, tgwRT: map[model.ID]*model.TransitGateway{},
 		pls: map[model.ID]*model.PrefixList{}, lbs: map[model.ID]*model.LoadBalancer{}, tgs: map[model.ID]*model.TargetGroup{},
-		outsideSGs: map[model.ID]bool{}, mapPublic: map[model.ID]bool{}}
+		outsideSGs: map[model.ID]bool{}, mapPublic: map[model.ID]bool{}, ipv6OnCreation: map[model.ID]bool{}}
 	for _, r := range rs {
 		if r.mode != "managed" && !(r.mode == "data" && dataRead[r.typ]) {
 			continue
@@ -136,6 +147,7 @@ func (b *builder) build() *model.Model {
 	b.buildEndpointServices()
 	b.buildRoute53()
 	b.assignAddresses()
+	b.assignIPv6()
 	b.finishInstances()
 	for _, f := range b.late {
 		f()
@@ -155,7 +167,7 @@ var read = map[string]bool{}
 var dataRead = map[string]bool{"aws_prefix_list": true, "aws_ec2_managed_prefix_list": true}
 
 func init() {
-	for _, t := range strings.Fields(`aws_vpc aws_vpc_ipv4_cidr_block_association aws_subnet aws_route_table aws_route
+	for _, t := range strings.Fields(`aws_vpc aws_vpc_ipv4_cidr_block_association aws_vpc_ipv6_cidr_block_association aws_egress_only_internet_gateway aws_subnet aws_route_table aws_route
 	aws_route_table_association aws_main_route_table_association aws_default_route_table aws_security_group
 	aws_security_group_rule aws_vpc_security_group_ingress_rule aws_vpc_security_group_egress_rule
 	aws_default_security_group aws_network_acl aws_network_acl_rule aws_network_acl_association aws_default_network_acl

@@ -19,6 +19,15 @@ func (b *builder) buildGateways() {
 	vgw := func(v *vpcB, id model.ID) { v.m.VPNGateway = id }
 	b.each("aws_internet_gateway", func(e elem) { attach(e, "vpc_id", igw, model.ID(e.r.addr)) })
 	b.each("aws_vpn_gateway", func(e elem) { attach(e, "vpc_id", vgw, model.ID(e.r.addr)) })
+	b.each("aws_egress_only_internet_gateway", func(e elem) {
+		attach(e, "vpc_id", func(v *vpcB, id model.ID) {
+			if v.m.EgressOnlyInternetGateway != "" && v.m.EgressOnlyInternetGateway != id {
+				e.warnf("vpc_id", ErrSkipped, "%s already has egress-only internet gateway %s: %s is left out (vpcreach models one per VPC, V-07)", v.m.ID, v.m.EgressOnlyInternetGateway, id)
+				return
+			}
+			v.m.EgressOnlyInternetGateway = id
+		}, model.ID(e.r.addr))
+	})
 	b.each("aws_internet_gateway_attachment", func(e elem) {
 		g := e.ref("internet_gateway_id", "aws_internet_gateway")
 		if g.ID != "" {

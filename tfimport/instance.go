@@ -46,7 +46,10 @@ func (b *builder) buildInstances() {
 			prim = slices.Min(ips)
 			pe = elemWith(e, "private_ip", prim)
 		}
-		b.privateAddr(pe, "private_ip", s, func(a netip.Addr) { n.PrivateIP = a }, "the interface's private address")
+		if !s.IPv6Only || prim != "" { // an IPv6-only subnet's interfaces have no IPv4 address (V-03)
+			b.privateAddr(pe, "private_ip", s, func(a netip.Addr) { n.PrivateIP = a }, "the interface's private address")
+		}
+		b.ipv6Addrs(e, "ipv6_addresses", "ipv6_address_count", s, func(as []netip.Addr) { n.IPv6Addresses = as }, "the interface's IPv6 addresses")
 		for _, ip := range ips {
 			if a, err := model.ParseAddr(ip); err == nil && ip != prim {
 				n.SecondaryIPs = append(n.SecondaryIPs, a)
@@ -87,7 +90,10 @@ func (b *builder) buildInstances() {
 			}
 			v = b.objVPC[s.ID]
 			in.Subnet = s.ID
-			b.privateAddr(e, "private_ip", s, func(a netip.Addr) { in.PrivateIP = a }, "the instance's private address")
+			if !s.IPv6Only || e.str("private_ip") != "" {
+				b.privateAddr(e, "private_ip", s, func(a netip.Addr) { in.PrivateIP = a }, "the instance's private address")
+			}
+			b.ipv6Addrs(e, "ipv6_addresses", "ipv6_address_count", s, func(as []netip.Addr) { in.IPv6Addresses = as }, "the instance's IPv6 addresses")
 			for _, ip := range e.strs("secondary_private_ips") {
 				if a, err := model.ParseAddr(ip); err == nil {
 					in.SecondaryIPs = append(in.SecondaryIPs, a)
@@ -102,7 +108,7 @@ func (b *builder) buildInstances() {
 			}
 			if a := e.str("public_ip"); a != "" {
 				in.PublicIP, _ = model.ParseAddr(a)
-			} else if assoc, ok := e.val("associate_public_ip_address").boolVal(); (ok && assoc) || (!ok && b.mapPublic[s.ID]) {
+			} else if assoc, ok := e.val("associate_public_ip_address").boolVal(); !s.IPv6Only && ((ok && assoc) || (!ok && b.mapPublic[s.ID])) {
 				in.PublicIP = b.assumePublic(e, "public_ip", "the instance's public address")
 			}
 		}

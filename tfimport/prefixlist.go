@@ -9,8 +9,8 @@ import (
 
 func (b *builder) buildPrefixLists() {
 	b.each("aws_ec2_managed_prefix_list", func(e elem) {
-		if e.r.mode != "managed" || e.str("address_family") == "IPv6" {
-			return // IPv6 is not modelled
+		if e.r.mode != "managed" {
+			return
 		}
 		id := model.ID(e.r.addr)
 		pl := &model.PrefixList{ID: id, Name: e.str("name"), Source: e.src()}
@@ -69,7 +69,7 @@ func (b *builder) prefixListEntry(e elem, pl *model.PrefixList) {
 		e.warnf("cidr", ErrUnknownValue, "the entry's CIDR is unknown until apply: it is left out")
 		return
 	}
-	p, err := model.ParseCIDR(c)
+	p, err := model.ParseAnyCIDR(c) // a list is of one family, IPv4 or IPv6 (V-04)
 	if err != nil {
 		e.errorf("cidr", model.ErrInvalidValue, "%s", err)
 		return

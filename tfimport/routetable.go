@@ -19,10 +19,11 @@ var routeTargets = []struct {
 	{"vpc_endpoint_id", []string{"aws_vpc_endpoint"}},
 	{"network_interface_id", []string{"aws_network_interface", "aws_instance"}},
 	{"instance_id", []string{"aws_instance"}},
+	{"egress_only_gateway_id", []string{"aws_egress_only_internet_gateway"}},
 }
 
 // notModelledTargets are route targets vpcreach does not model.
-var notModelledTargets = []string{"egress_only_gateway_id", "carrier_gateway_id", "local_gateway_id", "core_network_arn"}
+var notModelledTargets = []string{"carrier_gateway_id", "local_gateway_id", "core_network_arn"}
 
 func (b *builder) buildRouteTables() {
 	for _, typ := range []string{"aws_route_table", "aws_default_route_table"} {
@@ -39,7 +40,7 @@ func (b *builder) buildRouteTables() {
 			id := model.ID(e.r.addr)
 			rt := &model.RouteTable{ID: id, Main: typ == "aws_default_route_table", Source: e.src()}
 			for _, re := range e.sub("route") {
-				if r, ok := b.route(re, v, "cidr_block", "destination_prefix_list_id"); ok {
+				if r, ok := b.route(re, v, "cidr_block", "ipv6_cidr_block", "destination_prefix_list_id"); ok {
 					rt.Routes = append(rt.Routes, r)
 				}
 			}
@@ -71,7 +72,7 @@ func (b *builder) buildRouteTables() {
 		if rt == nil {
 			return
 		}
-		if r, ok := b.route(e, b.objVPC[rt.ID], "destination_cidr_block", "destination_prefix_list_id"); ok && !slices.ContainsFunc(rt.Routes, func(x model.Route) bool {
+		if r, ok := b.route(e, b.objVPC[rt.ID], "destination_cidr_block", "destination_ipv6_cidr_block", "destination_prefix_list_id"); ok && !slices.ContainsFunc(rt.Routes, func(x model.Route) bool {
 			return x.Destination == r.Destination && x.Target == r.Target
 		}) {
 			rt.Routes = append(rt.Routes, r)
@@ -110,14 +111,25 @@ func (b *builder) buildRouteTables() {
 	// Routes of gateway endpoints are the model's own (S-70).
 }
 
-// route reads one route: its destination and its target.
-func (b *builder) route(e elem, v *vpcB, cidrKey, plKey string) (model.Route, bool) {
+// route reads one route: its destination (IPv4, IPv6 or a prefix list)
+// and its target.
+func (b *builder) route(e elem, v *vpcB, cidrKey, cidr6Key, plKey string) (model.Route, bool) {
 	r := model.Route{Source: e.src()}
 	switch {
+	case e.str(cidrKey) != "" && e.str(cidr6Key) != "":
+		e.errorf(cidr6Key, model.ErrInvalidValue, "a route has one destination: %s or %s, not both", cidrKey, cidr6Key)
+		return r, false
 	case e.str(cidrKey) != "":
 		p, err := model.ParseCIDR(e.str(cidrKey))
 		if err != nil {
 			e.errorf(cidrKey, model.ErrInvalidValue, "%s", err)
+			return r, false
+		}
+		r.Destination.CIDR = p
+	case e.str(cidr6Key) != "":
+		p, err := model.ParseIPv6CIDR(e.str(cidr6Key))
+		if err != nil {
+			e.errorf(cidr6Key, model.ErrInvalidValue, "%s", err)
 			return r, false
 		}
 		r.Destination.CIDR = p
@@ -131,13 +143,11 @@ func (b *builder) route(e elem, v *vpcB, cidrKey, plKey string) (model.Route, bo
 			return r, false
 		}
 		r.Destination.PrefixList = pl.ID
-	case e.str("ipv6_cidr_block") != "" || e.str("destination_ipv6_cidr_block") != "":
-		return r, false // IPv6 is not modelled; the VPC's IPv4 routes are complete without it.
-	case e.unknown(cidrKey):
+	case e.unknown(cidrKey) || e.unknown(cidr6Key):
 		e.warnf(cidrKey, ErrUnknownValue, "the route's destination is unknown until apply: the route is left out")
 		return r, false
 	default:
-		e.warnf(cidrKey, model.ErrMissingField, "a route without an IPv4 destination is left out")
+		e.warnf(cidrKey, model.ErrMissingField, "a route without a destination (%s, %s or %s) is left out", cidrKey, cidr6Key, plKey)
 		return r, false
 	}
 	if e.str("gateway_id") == "local" {
@@ -158,6 +168,19 @@ func (b *builder) route(e elem, v *vpcB, cidrKey, plKey string) (model.Route, bo
 			return r, false
 		}
 		r.Target = b.canonical(ref)
+		six := r.Destination.CIDR.IsValid() && r.Destination.CIDR.Addr().Is6()
+		switch {
+		case t.key == "egress_only_gateway_id" && r.Destination.CIDR.IsValid() && !six:
+			e.errorf(t.key, model.ErrInvalidValue, "an egress-only internet gateway takes IPv6 routes only, and %s is IPv4 (V-07)", r.Destination)
+			return r, false
+		case t.key == "nat_gateway_id" && six:
+			// NAT64 (64:ff9b::/96), not modelled (V-05): a blackhole, so
+			// that answers through it are unknown rather than routed
+			// elsewhere.
+			e.warnf(t.key, ErrNotModelled, "route %s -> %s: NAT64 is not modelled (V-05); the route is kept as a blackhole, so answers through it are unknown, not \"no\"", r.Destination, r.Target)
+			r.Target, r.State = "", model.RouteBlackhole
+			return r, true
+		}
 		if ref.outside || b.missing(r.Target) {
 			r.State = model.RouteOutsideSnapshot
 			e.warnf(t.key, ErrOutsidePlan, "the route's target %s is not in this file: where it leads is unknown", ref.ID)

@@ -1,6 +1,7 @@
 package tfimport
 
 import (
+	"net/netip"
 	"slices"
 
 	"github.com/vpcreach/vpcreach/model"
@@ -44,6 +45,7 @@ func (b *builder) buildSecurityGroups() {
 					continue
 				}
 				peers = append(peers, b.sgPeers(re, g.sg, "cidr_blocks", "prefix_list_ids", "security_groups", "self", true)...)
+				peers = append(peers, b.cidrPeers(re, "ipv6_cidr_blocks", model.ParseIPv6CIDR)...)
 				b.addRule(g.sg, dir == "ingress", rule, peers, re.src())
 			}
 		}
@@ -58,6 +60,7 @@ func (b *builder) buildSecurityGroups() {
 			return
 		}
 		peers = append(peers, b.sgPeers(e, sg, "cidr_blocks", "prefix_list_ids", "source_security_group_id", "self", false)...)
+		peers = append(peers, b.cidrPeers(e, "ipv6_cidr_blocks", model.ParseIPv6CIDR)...)
 		b.addRule(sg, e.str("type") != "egress", rule, peers, e.src())
 	})
 	for _, typ := range []string{"aws_vpc_security_group_ingress_rule", "aws_vpc_security_group_egress_rule"} {
@@ -70,10 +73,8 @@ func (b *builder) buildSecurityGroups() {
 			if !ok {
 				return
 			}
-			if e.str("cidr_ipv6") != "" {
-				return // IPv6 is not modelled
-			}
 			peers = append(peers, b.sgPeers(e, sg, "cidr_ipv4", "prefix_list_id", "referenced_security_group_id", "", false)...)
+			peers = append(peers, b.cidrPeers(e, "cidr_ipv6", model.ParseIPv6CIDR)...)
 			b.addRule(sg, typ == "aws_vpc_security_group_ingress_rule", rule, peers, e.src())
 		})
 	}
@@ -172,9 +173,6 @@ func (b *builder) sgRule(e elem, sg *model.SecurityGroup, protoKey, fromKey, toK
 		e.errorf(protoKey, model.ErrInvalidValue, "%s", err)
 		return rule, nil, false
 	}
-	if p == model.ProtocolICMPv6 || ps == "58" {
-		return rule, nil, false // IPv6 is not modelled
-	}
 	rule.Protocol = p
 	from, okF := e.integer(fromKey)
 	to, okT := e.integer(toKey)
@@ -230,16 +228,8 @@ func (b *builder) sgPeers(e elem, sg *model.SecurityGroup, cidrKey, plKey, sgKey
 	} else if s := e.str(cidrKey); s != "" {
 		cidrs = []string{s}
 	}
-	for _, c := range cidrs {
-		p, err := model.ParseCIDR(c)
-		if err != nil {
-			e.errorf(cidrKey, model.ErrInvalidValue, "%s", err)
-			continue
-		}
-		add(model.Peer{CIDR: p})
-	}
-	if e.unknown(cidrKey) {
-		e.warnf(cidrKey, ErrUnknownValue, "the rule's CIDR blocks are unknown until apply: they are left out")
+	for _, p := range b.cidrList(e, cidrKey, cidrs, model.ParseCIDR) {
+		add(p)
 	}
 	var pls, groups []ref
 	if lists || (e.val(plKey) != nil && e.val(plKey).kind == jarray) {
@@ -302,6 +292,38 @@ func (b *builder) groupList(e elem, key string, v *vpcB) []model.ID {
 		if !slices.Contains(out, id) {
 			out = append(out, id)
 		}
+	}
+	return out
+}
+
+// cidrPeers reads a rule's CIDR peers under key, a list or one value,
+// each parsed by parse (an IPv4 or an IPv6 CIDR).
+func (b *builder) cidrPeers(e elem, key string, parse func(string) (netip.Prefix, error)) []model.Peer {
+	var cidrs []string
+	if c := e.val(key); c != nil && c.kind == jarray {
+		cidrs = c.strings()
+	} else if s := e.str(key); s != "" {
+		cidrs = []string{s}
+	}
+	return b.cidrList(e, key, cidrs, parse)
+}
+
+// cidrList parses the CIDRs of key as peers, once each, and warns when
+// key is unknown until apply.
+func (b *builder) cidrList(e elem, key string, cidrs []string, parse func(string) (netip.Prefix, error)) []model.Peer {
+	var out []model.Peer
+	for _, c := range cidrs {
+		p, err := parse(c)
+		if err != nil {
+			e.errorf(key, model.ErrInvalidValue, "%s", err)
+			continue
+		}
+		if !slices.Contains(out, model.Peer{CIDR: p}) {
+			out = append(out, model.Peer{CIDR: p})
+		}
+	}
+	if e.unknown(key) {
+		e.warnf(key, ErrUnknownValue, "the rule's CIDR blocks (%s) are unknown until apply: they are left out", key)
 	}
 	return out
 }

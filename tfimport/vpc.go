@@ -1,6 +1,7 @@
 package tfimport
 
 import (
+	"net/netip"
 	"strings"
 
 	"github.com/vpcreach/vpcreach/model"
@@ -33,6 +34,7 @@ func (b *builder) buildVPCs() {
 			e.errorf("cidr_block", model.ErrMissingField, "the VPC has no IPv4 cidr_block")
 			return
 		}
+		b.vpcIPv6(e, v, "ipv6_cidr_block", "the VPC's IPv6 block", false)
 		if x, ok := e.val("enable_dns_support").boolVal(); ok {
 			v.m.DNS.Support = boolPtr(x)
 		}
@@ -58,6 +60,41 @@ func (b *builder) buildVPCs() {
 		}
 		v.m.CIDRBlocks = append(v.m.CIDRBlocks, p)
 	})
+	b.each("aws_vpc_ipv6_cidr_block_association", func(e elem) {
+		if v := b.vpcRef(e, "vpc_id"); v != nil {
+			b.vpcIPv6(e, v, "ipv6_cidr_block", "the VPC's secondary IPv6 block", true)
+		}
+	})
+}
+
+// vpcIPv6 reads an IPv6 block of a VPC (V-01): a known one, or, unknown
+// until apply (assign_generated_ipv6_cidr_block, an IPAM pool), an
+// assumed /56 (or the ipv6_netmask_length asked for).
+// added marks an association resource, whose block is there to be
+// added.
+func (b *builder) vpcIPv6(e elem, v *vpcB, key, what string, added bool) {
+	switch c := e.str(key); {
+	case c != "":
+		p, err := model.ParseIPv6CIDR(c)
+		if err != nil {
+			e.errorf(key, model.ErrInvalidValue, "%s", err)
+			return
+		}
+		v.m.IPv6CIDRBlocks = append(v.m.IPv6CIDRBlocks, p)
+		b.ipv6Blocks = append(b.ipv6Blocks, p)
+	case e.boolean("assign_generated_ipv6_cidr_block", false) || e.given("ipv6_ipam_pool_id") || (e.unknown(key) && (added || (e.r.cfg != nil && !e.computed(key)))):
+		// Unknown because AWS (or IPAM) allocates it; a block the
+		// provider only computes, not asked for, is none.
+		bits := 56
+		if n, ok := e.integer("ipv6_netmask_length"); ok && n >= 44 && n <= 60 {
+			bits = int(n)
+		}
+		b.lateIPv6 = append(b.lateIPv6, func() {
+			if p, ok := b.assumeIPv6Block(e, key, netip.Prefix{}, bits, what); ok {
+				v.m.IPv6CIDRBlocks = append(v.m.IPv6CIDRBlocks, p)
+			}
+		})
+	}
 }
 
 // vpcRef resolves a vpc_id attribute to a VPC of the file. A VPC the file
@@ -92,17 +129,50 @@ func (b *builder) buildSubnets() {
 		}
 		id := model.ID(e.r.addr)
 		s := &model.Subnet{ID: id, Name: nameTag(e), AZ: e.str("availability_zone"), AZID: e.str("availability_zone_id"), Source: e.src()}
+		s.IPv6Only = e.boolean("ipv6_native", false)
 		cidr := e.str("cidr_block")
-		if cidr == "" {
-			e.warnf("cidr_block", ErrUnknownValue, "the subnet's IPv4 CIDR block is unknown until apply (or it is IPv6-only): the subnet is left out")
+		switch {
+		case s.IPv6Only && cidr != "":
+			e.errorf("cidr_block", model.ErrInvalidValue, "an IPv6-only subnet (ipv6_native) has no IPv4 cidr_block (V-03)")
+			return
+		case s.IPv6Only:
+		case cidr == "":
+			e.warnf("cidr_block", ErrUnknownValue, "the subnet's IPv4 CIDR block is unknown until apply: the subnet is left out")
+			return
+		default:
+			p, err := model.ParseCIDR(cidr)
+			if err != nil {
+				e.errorf("cidr_block", model.ErrInvalidValue, "%s", err)
+				return
+			}
+			s.CIDRBlock = p
+		}
+		switch c := e.str("ipv6_cidr_block"); {
+		case c != "":
+			p, err := model.ParseIPv6CIDR(c)
+			if err != nil {
+				e.errorf("ipv6_cidr_block", model.ErrInvalidValue, "%s", err)
+				return
+			}
+			s.IPv6CIDRBlock = p
+			b.ipv6Blocks = append(b.ipv6Blocks, p)
+		case e.unknown("ipv6_cidr_block") && !e.computed("ipv6_cidr_block"):
+			// Usually cidrsubnet() of the VPC's IPv6 block, itself unknown
+			// until apply: a /64 of the VPC's first block is assumed.
+			b.lateIPv6 = append(b.lateIPv6, func() {
+				if len(v.m.IPv6CIDRBlocks) == 0 {
+					e.warnf("ipv6_cidr_block", ErrUnknownValue, "the subnet's IPv6 block is unknown until apply, and %s has no IPv6 block to assume it in: left out", v.m.ID)
+					return
+				}
+				if p, ok := b.assumeIPv6Block(e, "ipv6_cidr_block", v.m.IPv6CIDRBlocks[0], 64, "the subnet's IPv6 block"); ok {
+					s.IPv6CIDRBlock = p
+				}
+			})
+		case s.IPv6Only:
+			e.errorf("ipv6_cidr_block", model.ErrMissingField, "an IPv6-only subnet (ipv6_native) needs an ipv6_cidr_block (V-03)")
 			return
 		}
-		p, err := model.ParseCIDR(cidr)
-		if err != nil {
-			e.errorf("cidr_block", model.ErrInvalidValue, "%s", err)
-			return
-		}
-		s.CIDRBlock = p
+		b.ipv6OnCreation[id] = e.boolean("assign_ipv6_address_on_creation", false)
 		v.subnets = append(v.subnets, s)
 		b.mapPublic[id] = e.boolean("map_public_ip_on_launch", false)
 		b.subnets[id] = s
@@ -111,6 +181,12 @@ func (b *builder) buildSubnets() {
 			v.region = regionOfZone(s.AZ)
 		}
 	})
+	// Assumed IPv6 blocks, once every known one is collected: VPCs'
+	// first, then subnets', in file order.
+	for _, f := range b.lateIPv6 {
+		f()
+	}
+	b.lateIPv6 = nil
 	for _, id := range sortedKeys(b.vpcs) {
 		v := b.vpcs[id]
 		if v.region == "" {

@@ -1,0 +1,98 @@
+package awsimport_test
+
+import (
+	"errors"
+	"flag"
+	"net/netip"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/vpcreach/vpcreach/awsimport"
+	"github.com/vpcreach/vpcreach/model"
+)
+
+var update = flag.Bool("update", false, "rewrite testdata/dualstack.yaml")
+
+// The dual-stack snapshot (testdata/dualstack) imports to the topology of
+// testdata/dualstack.yaml: VPC and subnet IPv6 blocks (associated ones
+// only, V-01, V-02), an IPv6-only subnet (V-03), the egress-only gateway
+// and IPv6 routes (V-04, V-05, V-07), IPv6 and icmpv6 rules of network
+// ACLs (the final rule 32768 left to the model) and security groups, an
+// IPv6 prefix list, interfaces' IPv6 addresses. The topology is valid,
+// and NAT64 is the one thing said not modelled.
+func TestDualStackSnapshot(t *testing.T) {
+	m, diags, err := awsimport.ImportDir(filepath.Join("testdata", "dualstack"))
+	require.NoError(t, err)
+	require.NoError(t, diags.Err())
+	var notModelled []string
+	for _, d := range diags {
+		if errors.Is(d, awsimport.ErrNotModelled) {
+			notModelled = append(notModelled, d.Error())
+		}
+	}
+	require.Len(t, notModelled, 1, "%v", diags)
+	assert.Contains(t, notModelled[0], "routetables.json:26:8: RouteTables[2].Routes[3].NatGatewayId: warning: route 64:ff9b::/96 -> nat-ds: NAT64 is not modelled (V-05)")
+
+	got, err := model.Encode(m)
+	require.NoError(t, err)
+	want := filepath.Join("testdata", "dualstack.yaml")
+	if *update {
+		require.NoError(t, os.WriteFile(want, got, 0o644))
+	}
+	exp, err := os.ReadFile(want)
+	require.NoError(t, err)
+	assert.Equal(t, string(exp), string(got), "run go test ./awsimport -run TestDualStackSnapshot -update, and review the diff")
+
+	_, vdiags, err := model.LoadBytes("dualstack.yaml", got)
+	require.NoError(t, err, "the imported topology is valid")
+	assert.NoError(t, vdiags.Err())
+
+	// Export writes every IPv6 field back: the import of the export is
+	// the same topology.
+	m2, diags2 := exportImport(t, m)
+	require.NoError(t, diags2.Err())
+	again, err := model.Encode(m2)
+	require.NoError(t, err)
+	assert.Equal(t, string(got), string(again))
+}
+
+// The family of each block decides where it goes: an IPv6 interface
+// address in an IPv6-only subnet stands without an IPv4 one (V-03), an
+// IPv6-only subnet's interface without an IPv6 address is skipped with a
+// warning, and a VPC block of private IPv6 space (IpSource none) is kept
+// with a warning that vpcreach takes IPv6 addresses as public.
+func TestIPv6OnlyInterfacesAndPrivateBlocks(t *testing.T) {
+	text := `{"Vpcs": [{"VpcId": "vpc-1", "CidrBlock": "10.0.0.0/16", "Ipv6CidrBlockAssociationSet": [
+	{"Ipv6CidrBlock": "fd00:10::/56", "Ipv6CidrBlockState": {"State": "associated"}, "IpSource": "none", "Ipv6AddressAttribute": "private"}]}],
+"Subnets": [{"SubnetId": "subnet-6", "VpcId": "vpc-1", "AvailabilityZone": "us-east-1a", "Ipv6Native": true,
+	"Ipv6CidrBlockAssociationSet": [{"Ipv6CidrBlock": "fd00:10:0:1::/64", "Ipv6CidrBlockState": {"State": "associated"}}]}],
+"NetworkInterfaces": [
+	{"NetworkInterfaceId": "eni-a", "SubnetId": "subnet-6", "VpcId": "vpc-1", "Status": "in-use", "Ipv6Addresses": [{"Ipv6Address": "fd00:10:0:1::a"}]},
+	{"NetworkInterfaceId": "eni-b", "SubnetId": "subnet-6", "VpcId": "vpc-1", "Status": "in-use", "Ipv6Addresses": []}],
+"RouteTables": [{"RouteTableId": "rtb-1", "VpcId": "vpc-1", "Associations": [{"Main": true}], "Routes": []}],
+"NetworkAcls": [{"NetworkAclId": "acl-1", "VpcId": "vpc-1", "IsDefault": true, "Entries": []}]}`
+	_, m, diags := readOne(t, text)
+	require.NoError(t, diags.Err())
+	require.NotNil(t, m)
+	v := m.VPCs[0]
+	require.Len(t, v.NetworkInterfaces, 1)
+	in := v.NetworkInterfaces[0]
+	assert.Equal(t, model.ID("eni-a"), in.ID)
+	assert.False(t, in.PrivateIP.IsValid())
+	assert.Equal(t, []netip.Addr{netip.MustParseAddr("fd00:10:0:1::a")}, in.IPv6Addresses)
+	found := 0
+	for _, d := range diags {
+		switch {
+		case strings.Contains(d.Message, "eni-b is in IPv6-only subnet subnet-6 and has no IPv6 address: skipped"):
+			found++
+		case errors.Is(d, awsimport.ErrNotModelled) && strings.Contains(d.Message, "private address space (IpSource none)"):
+			found++
+		}
+	}
+	assert.Equal(t, 2, found, "%v", diags)
+}
