@@ -45,6 +45,7 @@ var fieldDocs = map[string]string{
 	"EndpointService.Region":                      "region is the service's AWS region, where its load balancers are; consumers in other regions need supported_regions (S-75).",
 	"EndpointService.SupportedRegions":            "supported_regions are the regions consumers may connect from (cross-region PrivateLink, S-75); the service's own region always.",
 	"Expectation.Expect":                          "expect is the verdict the flow must get: reachable (the request arrives and the response returns) or unreachable.",
+	"Expectation.Family":                          "family restricts the expectation to one address family, ipv4 or ipv6; empty, the flow is reachable when either family both ends have reaches (V-03).",
 	"Expectation.From":                            "from is the source: an instance or interface id, an address, internet or an external network id, or the name of one of them (an id wins over a name, and a name must be unique: see Instance.Name).",
 	"Expectation.ICMP":                            "icmp is the ICMP type and code (icmp).",
 	"Expectation.Name":                            "name is a readable label for the expectation, used only in output.",

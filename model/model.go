@@ -1306,6 +1306,10 @@ type Expectation struct {
 	// Expect is the verdict the flow must get: reachable (the request arrives
 	// and the response returns) or unreachable.
 	Expect Expect `yaml:"expect" required:"true" example:"reachable"`
+	// Family restricts the expectation to one address family, ipv4 or
+	// ipv6; empty, the flow is reachable when either family both ends
+	// have reaches (V-03).
+	Family string `yaml:"family" example:"ipv6"`
 
 	Source Source `yaml:"-"`
 }

@@ -1155,6 +1155,14 @@ func (v *validator) expectations() {
 		if e.ICMP != nil && !e.Protocol.IsICMP() {
 			v.errorf(e.Source.Field("icmp"), ErrInvalidValue, "icmp applies only to icmp expectations")
 		}
+		switch {
+		case e.Family != "" && e.Family != "ipv4" && e.Family != "ipv6":
+			v.errorf(e.Source.Field("family"), ErrInvalidValue, "family must be ipv4 or ipv6, not %q", e.Family)
+		case e.Family == "ipv6" && e.Protocol == ProtocolICMP:
+			v.errorf(e.Source.Field("family"), ErrInvalidValue, "icmp is IPv4's: over IPv6 expect icmpv6 (V-11)")
+		case e.Family == "ipv4" && e.Protocol == ProtocolICMPv6:
+			v.errorf(e.Source.Field("family"), ErrInvalidValue, "icmpv6 is IPv6's: over IPv4 expect icmp (V-11)")
+		}
 	}
 }
 

@@ -25,3 +25,19 @@ func ICMP(from, to string, icmpType, icmpCode uint8) solver.Query {
 	return solver.Query{From: from, To: to, Protocol: model.ProtocolICMP,
 		ICMP: &model.ICMPMatch{Type: int(icmpType), Code: int(icmpCode)}}
 }
+
+// OverIPv4 returns q restricted to IPv4: a dual-stack end is then asked
+// for its IPv4 addresses only, and an IPv6-only end does not reach.
+func OverIPv4(q solver.Query) solver.Query {
+	q.Family = solver.FamilyIPv4
+	return q
+}
+
+// OverIPv6 returns q restricted to IPv6, as OverIPv4 does for IPv4.
+// Without either, a flow is reachable when some family both ends have
+// reaches (an instance open to ::/0 is exposed whatever its IPv4 rules
+// say).
+func OverIPv6(q solver.Query) solver.Query {
+	q.Family = solver.FamilyIPv6
+	return q
+}

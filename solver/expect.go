@@ -18,7 +18,7 @@ type Outcome struct {
 
 // QueryOf returns the query an expectation asks.
 func QueryOf(e *model.Expectation) Query {
-	q := Query{From: e.From, To: e.To, Protocol: e.Protocol, ICMP: e.ICMP}
+	q := Query{From: e.From, To: e.To, Protocol: e.Protocol, ICMP: e.ICMP, Family: e.Family}
 	if e.Port != nil {
 		q.Port = *e.Port
 	}

@@ -144,6 +144,9 @@ func (q Query) String() string {
 	case q.Protocol.IsICMP() && q.ICMP != nil:
 		s += " " + q.ICMP.String()
 	}
+	if q.Family != "" {
+		s += " over " + familyName(q.Family)
+	}
 	return s
 }
 
@@ -171,6 +174,7 @@ type (
 		ICMPType  *int   `json:"icmp_type,omitempty"`
 		ICMPCode  *int   `json:"icmp_code,omitempty"`
 		Ephemeral string `json:"ephemeral"`
+		Family    string `json:"family,omitempty"`
 	}
 	hopJSON struct {
 		Component model.ID `json:"component"`
@@ -218,7 +222,7 @@ func (r Result) marshalJSON(withFamily bool) ([]byte, error) {
 	}
 	out := resultJSON{
 		Reachable: r.Reachable(), Verdict: r.Verdict,
-		Query:       queryJSON{From: r.Query.From, To: r.Query.To, Protocol: r.Query.Protocol.String(), Port: r.Query.Port, Ephemeral: eph.String()},
+		Query:       queryJSON{From: r.Query.From, To: r.Query.To, Protocol: r.Query.Protocol.String(), Port: r.Query.Port, Ephemeral: eph.String(), Family: r.Query.Family},
 		ForwardPath: hopsJSON(r.Forward), ReturnPath: hopsJSON(r.Return),
 		Blockers: make([]blockerJSON, 0, len(r.Blockers)), Warnings: make([]blockerJSON, 0, len(r.Warnings)),
 	}

@@ -99,7 +99,7 @@ type familyPlan struct {
 }
 
 // familyPlans returns the families a query is answered for, IPv4 first:
-// those both ends have. An end written as an address has its family; an
+// those both ends have (only q.Family, when set). An end written as an address has its family; an
 // instance or network interface named by id has those of its addresses;
 // "internet" has both; every other end (external networks, load
 // balancers, endpoints, services, DNS names) is IPv4 (V-03).
@@ -108,7 +108,7 @@ func (s *Solver) familyPlans(q Query, src, dst origin) []familyPlan {
 	dstFams := s.endFamilies(q.To, dst)
 	var out []familyPlan
 	for _, f := range []string{FamilyIPv4, FamilyIPv6} {
-		if !slices.Contains(srcFams, f) || !slices.Contains(dstFams, f) {
+		if !slices.Contains(srcFams, f) || !slices.Contains(dstFams, f) || (q.Family != "" && q.Family != f) {
 			continue
 		}
 		if (q.Protocol == model.ProtocolICMP && f == FamilyIPv6) || (q.Protocol == model.ProtocolICMPv6 && f == FamilyIPv4) {
@@ -165,9 +165,10 @@ func (s *Solver) originOf(o origin, f string) origin {
 	return o
 }
 
-// noCommonFamily answers a query whose ends share no address family: an
-// IPv6-only interface and an IPv4-only end (V-03).
-func (s *Solver) noCommonFamily(res Result, src, dst origin) Result {
+// noCommonFamily answers a query whose ends share no address family (an
+// IPv6-only interface and an IPv4-only end, V-03), or not the one the
+// query asks for.
+func (s *Solver) noCommonFamily(res Result, q Query, src, dst origin) Result {
 	name := func(o origin) string {
 		if o.kind == termENI {
 			return string(s.enis[o.eni].id)
@@ -175,8 +176,12 @@ func (s *Solver) noCommonFamily(res Result, src, dst origin) Result {
 		return o.addr.String()
 	}
 	res.Verdict = VerdictUnreachable
-	res.Blockers = append(res.Blockers, Blocker{Code: DestinationNotFound, Component: model.ID(name(dst)), Leg: LegForward,
-		Message: fmt.Sprintf("%s and %s have no address family in common: one has IPv4 addresses only, the other IPv6 only (V-03)", name(src), name(dst))})
+	msg := fmt.Sprintf("%s and %s have no address family in common: one has IPv4 addresses only, the other IPv6 only (V-03)", name(src), name(dst))
+	if q.Family != "" {
+		res.Family = q.Family
+		msg = fmt.Sprintf("%s and %s do not both have %s addresses (V-03)", name(src), name(dst), familyName(q.Family))
+	}
+	res.Blockers = append(res.Blockers, Blocker{Code: DestinationNotFound, Component: model.ID(name(dst)), Leg: LegForward, Message: msg})
 	return res
 }
 
@@ -350,4 +355,12 @@ func inIPv6Global(a netip.Addr) bool { return ipv6Special[0].Contains(a) }
 // hasIPv6 reports whether some VPC of the model has an IPv6 block.
 func (s *Solver) hasIPv6() bool {
 	return slices.ContainsFunc(s.m.VPCs, func(v model.VPC) bool { return v.HasIPv6() })
+}
+
+// familyName writes a family as people do: IPv4, IPv6.
+func familyName(f string) string {
+	if f == FamilyIPv6 {
+		return "IPv6"
+	}
+	return "IPv4"
 }

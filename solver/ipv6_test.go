@@ -381,3 +381,40 @@ func TestIPv6Matrix(t *testing.T) {
 	snode := func(id string) int { return slices.Index(sm.Nodes, model.ID(id)) }
 	assert.Contains(t, sm.Reach[snode("s-v6")], snode("s-app"), "%v", sm)
 }
+
+// V-03: Query.Family restricts an answer to one family: a dual-stack
+// destination named by id is then answered for that family alone; an end
+// without it is DESTINATION_NOT_FOUND; icmp belongs to IPv4 and icmpv6 to
+// IPv6 (V-11), and any other family is an invalid query.
+func TestQueryFamily(t *testing.T) {
+	s := load(t, dualStackWeb)
+	q := tcpq("internet", "i-bastion", 22)
+	q.Family = solver.FamilyIPv4
+	r := s.Reach(q)
+	assert.False(t, r.Reachable(), "over IPv4 the bastion admits nothing on 22: %s", r.Text())
+	assert.Equal(t, solver.FamilyIPv4, r.Family)
+	assert.Nil(t, r.Families)
+	assert.Equal(t, []string{"ENI_SG_RULES_MISMATCH"}, blockerCodes(r))
+	q.Family = solver.FamilyIPv6
+	r = s.Reach(q)
+	assert.True(t, r.Reachable(), "%s", r.Text())
+	assert.Equal(t, solver.FamilyIPv6, r.Family)
+	assert.Nil(t, r.Families)
+
+	q = tcpq("i-v6", "i-app", 22)
+	q.Family = solver.FamilyIPv4
+	r = s.Reach(q)
+	assert.False(t, r.Reachable())
+	assert.Equal(t, []string{"DESTINATION_NOT_FOUND"}, blockerCodes(r))
+	assert.Contains(t, r.Blockers[0].Message, "do not both have IPv4 addresses")
+
+	for _, bad := range []solver.Query{
+		{From: "i-web", To: "i-app", Protocol: model.ProtocolTCP, Port: 80, Family: "ip6"},
+		{From: "i-web", To: "i-app", Protocol: model.ProtocolICMP, Family: solver.FamilyIPv6},
+		{From: "i-web", To: "i-app", Protocol: model.ProtocolICMPv6, Family: solver.FamilyIPv4},
+	} {
+		r := s.Reach(bad)
+		assert.Equal(t, solver.VerdictInvalidQuery, r.Verdict, "%+v", bad)
+		assert.ErrorIs(t, r.Err, solver.ErrInvalidQuery)
+	}
+}

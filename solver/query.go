@@ -56,6 +56,12 @@ type Query struct {
 	// returns to and network ACLs must allow (S-33). The zero value means
 	// DefaultEphemeral; otherwise it lies within 1-65535.
 	Ephemeral model.PortRange
+	// Family restricts the answer to one address family, FamilyIPv4 or
+	// FamilyIPv6; empty answers for every family both ends have (see
+	// Result.Families). An end that lacks the family makes the flow
+	// unreachable (DESTINATION_NOT_FOUND), as ends with no family in
+	// common do.
+	Family string
 }
 
 // Validate reports whether q is a question vpcreach can answer of some
@@ -95,6 +101,12 @@ func (q Query) validateFlow() error {
 		return fmt.Errorf("%w: ICMP code %d is outside 0-255", ErrInvalidQuery, q.ICMP.Code)
 	case q.Ephemeral != (model.PortRange{}) && (q.Ephemeral.First == 0 || q.Ephemeral.First > q.Ephemeral.Last):
 		return fmt.Errorf("%w: ephemeral range %s is not within 1-65535", ErrInvalidQuery, q.Ephemeral)
+	case q.Family != "" && q.Family != FamilyIPv4 && q.Family != FamilyIPv6:
+		return fmt.Errorf("%w: family %q is not %s or %s", ErrInvalidQuery, q.Family, FamilyIPv4, FamilyIPv6)
+	case q.Family == FamilyIPv6 && p == model.ProtocolICMP:
+		return fmt.Errorf("%w: icmp is IPv4's; over IPv6 ask for icmpv6 (V-11)", ErrInvalidQuery)
+	case q.Family == FamilyIPv4 && p == model.ProtocolICMPv6:
+		return fmt.Errorf("%w: icmpv6 is IPv6's; over IPv4 ask for icmp (V-11)", ErrInvalidQuery)
 	}
 	return nil
 }

@@ -216,7 +216,7 @@ func (s *Solver) reachQuery(q Query, rec recorder) Result {
 	plans := s.familyPlans(q, src, dst)
 	switch len(plans) {
 	case 0:
-		return s.noCommonFamily(res, src, dst)
+		return s.noCommonFamily(res, q, src, dst)
 	case 1:
 		r := s.reachFamily(res, q, plans[0].src, plans[0].dst, dres, rec)
 		r.Family = plans[0].family

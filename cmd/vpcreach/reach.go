@@ -50,6 +50,7 @@ func runReach(args []string, out, errOut io.Writer) int {
 	fs.Var(&icmpCode, "icmp-code", "ICMP `code`, 0-255 (icmp)")
 	eph := portRangeFlag{solver.DefaultEphemeral()}
 	fs.Var(&eph, "ephemeral", "the client's ephemeral port `range`, which responses return to")
+	family := fs.String("family", "", "answer for one address `family` only: ipv4 or ipv6 (default: every family both ends have)")
 	files, fromAWS, code, ok := parseInputs(fs, args)
 	if !ok {
 		return code
@@ -63,7 +64,11 @@ func runReach(args []string, out, errOut io.Writer) int {
 		fmt.Fprintf(errOut, "vpcreach reach: %s\n", err)
 		return exitInvalid
 	}
-	q := solver.Query{From: *from, To: *to, Protocol: proto.p, Port: port.port}
+	q := solver.Query{From: *from, To: *to, Protocol: proto.p, Port: port.port, Family: *family}
+	if *family != "" && *family != solver.FamilyIPv4 && *family != solver.FamilyIPv6 {
+		fmt.Fprintf(errOut, "vpcreach reach: --family must be ipv4 or ipv6, not %q\n", safe(*family))
+		return exitInvalid
+	}
 	if proto.p.HasPorts() {
 		q.Ephemeral = eph.r
 	}
