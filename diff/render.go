@@ -43,6 +43,15 @@ func service(protocol, ports string) string {
 	return protocol + " " + ports
 }
 
+// Service writes an exposure's protocol and ports ("tcp 22,443"), and "over IPv6" for
+// an exposure over IPv6.
+func (e Exposure) Service() string {
+	if e.Family == "ipv6" {
+		return service(e.Protocol, e.Ports) + " over IPv6"
+	}
+	return service(e.Protocol, e.Ports)
+}
+
 // groupByEnds splits flows into runs with the same ends (a pair's
 // protocols), which text and markdown show on one line.
 func groupByEnds(fs []Flow) [][]Flow {
@@ -113,7 +122,7 @@ func (r *Report) Text(w io.Writer) error {
 			if len(e.Members) > 0 {
 				more = fmt.Sprintf(" (and %d more alike)", len(e.Members))
 			}
-			line("  %s%s  %s from %s", e.Destination, more, service(e.Protocol, e.Ports), e.From)
+			line("  %s%s  %s from %s", e.Destination, more, e.Service(), e.From)
 			line("      cause: %s", causesText(e.Cause))
 		}
 	}
@@ -327,7 +336,7 @@ func exposureRows(es []Exposure) []string {
 		if len(e.Members) > 0 {
 			dest += fmt.Sprintf(" +%d alike", len(e.Members))
 		}
-		rows = append(rows, fmt.Sprintf("| %s | %s | %s | %s |", dest, md(service(e.Protocol, e.Ports)), md(e.From), causesCell(e.Cause)))
+		rows = append(rows, fmt.Sprintf("| %s | %s | %s | %s |", dest, md(e.Service()), md(e.From), causesCell(e.Cause)))
 	}
 	return rows
 }

@@ -31,12 +31,16 @@ type Exposure struct {
 	// exposed: "anywhere" or a list of ranges.
 	From  string  `json:"from"`
 	Cause []Cause `json:"cause"`
+	// Family is "ipv6" for an exposure over IPv6 (an interface the
+	// internet reaches at its global IPv6 address); empty for IPv4.
+	Family string `json:"family,omitempty"`
 }
 
-// exposureKey is one exposed destination and protocol.
+// exposureKey is one exposed destination, protocol and address family.
 type exposureKey struct {
-	id    model.ID
-	proto model.Protocol
+	id     model.ID
+	proto  model.Protocol
+	family string
 }
 
 // exposedRange is a range of exposed ports and who reaches them.
@@ -67,7 +71,11 @@ func exposures(sd *side, protocols []model.Protocol, touched map[model.ID]bool) 
 			var b netipx.IPSetBuilder
 			text := "anywhere"
 			if p.Anywhere {
-				b.AddPrefix(netip.MustParsePrefix("0.0.0.0/0"))
+				all := netip.MustParsePrefix("0.0.0.0/0")
+				if e.Family == solver.FamilyIPv6 {
+					all = netip.MustParsePrefix("::/0")
+				}
+				b.AddPrefix(all)
 			} else {
 				var parts []string
 				for _, f := range p.From {
@@ -82,7 +90,7 @@ func exposures(sd *side, protocols []model.Protocol, touched map[model.ID]bool) 
 		for _, id := range append([]model.ID{e.Destination}, e.Members...) {
 			c := *d
 			c.members = slices.DeleteFunc(append([]model.ID{e.Destination}, e.Members...), func(m model.ID) bool { return m == id })
-			out[exposureKey{id, e.Protocol}] = &c
+			out[exposureKey{id, e.Protocol, e.Family}] = &c
 		}
 	}
 	return out
@@ -148,17 +156,20 @@ func (c *comparison) exposure(r *Report) {
 				continue
 			}
 			e := Exposure{Destination: k.id, Members: d.members, Kind: d.kind, Protocol: k.proto.String(), From: strings.Join(from, "; ")}
+			if k.family == solver.FamilyIPv6 {
+				e.Family = k.family
+			}
 			var port uint16
 			if k.proto.HasPorts() {
 				rs := set.Ranges(k.proto)
 				e.Ports = portset.RangesString(rs)
 				port = rs[0].First
 			}
-			e.Cause = c.exposureCauses(k.id, k.proto, port, gained)
+			e.Cause = c.exposureCauses(k.id, k.proto, port, k.family, gained)
 			out = append(out, e)
 		}
 		slices.SortFunc(out, func(x, y Exposure) int {
-			return cmp.Or(cmp.Compare(x.Destination, y.Destination), cmp.Compare(x.Protocol, y.Protocol))
+			return cmp.Or(cmp.Compare(x.Destination, y.Destination), cmp.Compare(x.Protocol, y.Protocol), cmp.Compare(x.Family, y.Family))
 		})
 		return groupExposure(out)
 	}
@@ -172,15 +183,15 @@ func groupExposure(es []Exposure) []Exposure {
 	var out []Exposure
 	done := map[string]bool{}
 	for _, e := range es {
-		k := string(e.Destination) + "\x00" + e.Protocol + "\x00" + e.Ports + "\x00" + e.From
+		k := string(e.Destination) + "\x00" + e.Protocol + "\x00" + e.Family + "\x00" + e.Ports + "\x00" + e.From
 		if done[k] {
 			continue
 		}
 		var members []model.ID
 		for _, m := range e.Members {
-			mk := string(m) + "\x00" + e.Protocol + "\x00" + e.Ports + "\x00" + e.From
+			mk := string(m) + "\x00" + e.Protocol + "\x00" + e.Family + "\x00" + e.Ports + "\x00" + e.From
 			if slices.ContainsFunc(es, func(x Exposure) bool {
-				return x.Destination == m && x.Protocol == e.Protocol && x.Ports == e.Ports && x.From == e.From
+				return x.Destination == m && x.Protocol == e.Protocol && x.Family == e.Family && x.Ports == e.Ports && x.From == e.From
 			}) {
 				done[mk] = true
 				members = append(members, m)
@@ -194,8 +205,8 @@ func groupExposure(es []Exposure) []Exposure {
 
 // exposureCauses finds the changes behind an exposure change, from the
 // internet to the destination.
-func (c *comparison) exposureCauses(id model.ID, proto model.Protocol, port uint16, gained bool) []Cause {
-	q := solver.Query{From: "internet", To: string(id), Protocol: proto, Port: port}
+func (c *comparison) exposureCauses(id model.ID, proto model.Protocol, port uint16, family string, gained bool) []Cause {
+	q := solver.Query{From: "internet", To: string(id), Protocol: proto, Port: port, Family: family}
 	out := c.causes(q, joint{members: []model.ID{id}}, joint{members: []model.ID{id}}, gained)
 	if out == nil {
 		out = []Cause{}

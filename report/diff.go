@@ -60,10 +60,7 @@ func DiffItems(r *diff.Report) []Item {
 	var items []Item
 	for _, e := range r.ExposureGained {
 		pos, related := causeItemPos(e.Cause, model.Position{})
-		ports := e.Protocol
-		if e.Ports != "" {
-			ports += " " + e.Ports
-		}
+		ports := e.Service()
 		items = append(items, Item{Rule: RuleDiffExposureGained, Level: model.SeverityError, Pos: pos, Related: related,
 			Message:   fmt.Sprintf("the change exposes %s to the internet on %s (from %s)", e.Destination, ports, e.From),
 			Component: string(e.Destination), Name: fmt.Sprintf("%s %s exposed", e.Destination, ports)})

@@ -270,6 +270,10 @@ type ExposedPorts struct {
 	From []netip.Prefix
 	// Anywhere is set when every internet address reaches them.
 	Anywhere bool
+
+	// except6 is Except for an IPv6 exposure, whose internet Except
+	// cannot compute from From alone.
+	except6 []netip.Prefix
 }
 
 // Exposure finds everything reachable from the internet: interfaces with
@@ -315,6 +319,7 @@ func (s *Solver) Exposure(protocols []model.Protocol, ports []model.PortRange, o
 		}
 	}
 	pub, pub6 := s.publicAtoms(), s.publicAtoms6()
+	internet6 := s.internet6()
 	atomsOf := func(t target) []netip.Addr {
 		if t.v6 {
 			return pub6
@@ -416,6 +421,16 @@ func (s *Solver) Exposure(protocols []model.Protocol, ports []model.PortRange, o
 		}
 		set, _ := b.IPSet()
 		ep := ExposedPorts{Ports: j.port, From: publicOnly(set), Anywhere: len(hits[i]) == len(atoms)}
+		if targets[j.t].v6 {
+			ep.From = set.Prefixes()
+			if !ep.Anywhere {
+				var b netipx.IPSetBuilder
+				b.AddSet(internet6)
+				b.RemoveSet(set)
+				rest, _ := b.IPSet()
+				ep.except6 = rest.Prefixes()
+			}
+		}
 		if n := len(e.Ports); n > 0 && uint32(e.Ports[n-1].Ports.Last)+1 == uint32(ep.Ports.First) &&
 			e.Ports[n-1].Anywhere == ep.Anywhere && slices.Equal(e.Ports[n-1].From, ep.From) {
 			e.Ports[n-1].Ports.Last = ep.Ports.Last

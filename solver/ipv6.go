@@ -5,6 +5,8 @@ import (
 	"net/netip"
 	"slices"
 
+	"go4.org/netipx"
+
 	"github.com/vpcreach/vpcreach/model"
 )
 
@@ -331,13 +333,20 @@ func (s *Solver) atomRange6(a netip.Addr) (netip.Addr, netip.Addr) {
 
 // publicAtoms6 returns a representative address of every public IPv6 atom
 // (the IPv6 internet, as the model's rules split it): internetHost6 for
-// its atom, else the atom's first address.
+// its atom, else the atom's first address. The IPv6 blocks of the
+// model's VPCs are global addresses but no internet hosts: they are left
+// out (a VPC's block is one atom or more, never part of another).
 func (s *Solver) publicAtoms6() []netip.Addr {
 	host := s.internetHost6()
+	var vpcBlocks []netip.Prefix
+	for _, v := range s.m.VPCs {
+		vpcBlocks = append(vpcBlocks, v.IPv6CIDRBlocks...)
+	}
 	var out []netip.Addr
 	for _, lo := range s.atoms6() {
 		lo, hi := s.atomRange6(lo)
-		if !publicAddress(lo) || !publicAddress(hi) || !inIPv6Global(lo) {
+		if !publicAddress(lo) || !publicAddress(hi) || !inIPv6Global(lo) ||
+			slices.ContainsFunc(vpcBlocks, func(b netip.Prefix) bool { return b.Contains(lo) }) {
 			continue
 		}
 		a := lo
@@ -363,4 +372,16 @@ func familyName(f string) string {
 		return "IPv6"
 	}
 	return "IPv4"
+}
+
+// internet6 returns the IPv6 space Exposure tries: the union of the
+// public IPv6 atoms.
+func (s *Solver) internet6() *netipx.IPSet {
+	var b netipx.IPSetBuilder
+	for _, a := range s.publicAtoms6() {
+		lo, hi := s.atomRange6(a)
+		b.AddRange(netipx.IPRangeFrom(lo, hi))
+	}
+	set, _ := b.IPSet()
+	return set
 }

@@ -1,7 +1,9 @@
 package solver_test
 
 import (
+	"net/netip"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -416,5 +418,47 @@ func TestQueryFamily(t *testing.T) {
 		r := s.Reach(bad)
 		assert.Equal(t, solver.VerdictInvalidQuery, r.Verdict, "%+v", bad)
 		assert.ErrorIs(t, r.Err, solver.ErrInvalidQuery)
+	}
+}
+
+// V-06: the IPv6 internet of exposure is the global unicast space but the
+// model's VPC blocks (VPC addresses are no internet hosts): an instance
+// open to ::/0 is exposed from anywhere; one open to a /48 is exposed from
+// that /48, and Except names IPv6 ranges only, none inside a VPC block.
+func TestIPv6ExposureRanges(t *testing.T) {
+	s := load(t, dualStackWeb)
+	var bastion, partial *solver.Exposed
+	for _, e := range s.Exposure([]model.Protocol{model.ProtocolTCP}, []model.PortRange{{First: 22, Last: 22}}, solver.AnalysisOptions{}) {
+		if e.Destination == "i-bastion" && e.Family == solver.FamilyIPv6 {
+			bastion = &e
+		}
+	}
+	require.NotNil(t, bastion)
+	require.Len(t, bastion.Ports, 1)
+	assert.True(t, bastion.Ports[0].Anywhere, "%v", bastion.Ports[0].From)
+	assert.Nil(t, bastion.Ports[0].Except())
+
+	narrow := strings.Replace(dualStackWeb, `ports: 22, sources: ["::/0"]}
+      - id: sg-app`, `ports: 22, sources: ["2001:db8:1::/48"]}
+      - id: sg-app`, 1)
+	require.NotEqual(t, dualStackWeb, narrow)
+	s = load(t, narrow)
+	for _, e := range s.Exposure([]model.Protocol{model.ProtocolTCP}, []model.PortRange{{First: 22, Last: 22}}, solver.AnalysisOptions{}) {
+		if e.Destination == "i-bastion" && e.Family == solver.FamilyIPv6 {
+			partial = &e
+		}
+	}
+	require.NotNil(t, partial)
+	require.Len(t, partial.Ports, 1)
+	p := partial.Ports[0]
+	assert.False(t, p.Anywhere)
+	assert.Equal(t, []netip.Prefix{netip.MustParsePrefix("2001:db8:1::/48")}, p.From)
+	except := p.Except()
+	require.NotEmpty(t, except)
+	vpcBlock := netip.MustParsePrefix("2600:1f18:a:c00::/56")
+	for _, x := range except {
+		assert.True(t, x.Addr().Is6(), "%s", x)
+		assert.False(t, x.Overlaps(vpcBlock), "%s is the VPC's own block", x)
+		assert.False(t, x.Overlaps(p.From[0]), "%s reaches", x)
 	}
 }

@@ -280,8 +280,10 @@ func (s *Solver) newMatrixLayout() *matrixLayout {
 		}
 		if len(s.enis[m.src[ci]].v6) > 0 {
 			// An interface with IPv6 addresses is answered by Reach, for
-			// both families: the atoms split the IPv4 space only.
-			m.slow[ci] = true
+			// both families: the atoms split the IPv4 space only. It has
+			// no skeleton row or column (src -1, as for a class that is
+			// no interface).
+			m.src[ci], m.slow[ci] = -1, true
 			continue
 		}
 		_, ok2 = asDestination(c.Members[0], m.src[ci])

@@ -285,13 +285,13 @@ func runExposure(args []string, out, errOut io.Writer) int {
 			}
 			for _, p := range e.Ports {
 				from := exposedFrom(p)
-				proto := e.Protocol.String()
+				over := ""
 				if e.Family == solver.FamilyIPv6 {
 					// An IPv6 exposure says so: the instance is reached
 					// at its global IPv6 address (V-06).
-					proto += " over IPv6"
+					over = " over IPv6"
 				}
-				fmt.Fprintf(out, "%s %s%s: %s %s from %s\n", e.Kind, safe(string(e.Destination)), also, proto, p.Ports, from)
+				fmt.Fprintf(out, "%s %s%s: %s %s%s from %s\n", e.Kind, safe(string(e.Destination)), also, e.Protocol, p.Ports, over, from)
 			}
 			if e.Example != nil {
 				fmt.Fprint(out, indentText(e.Example.Text(), "    "))
