@@ -299,3 +299,30 @@ func TestParseFormat(t *testing.T) {
 	_, err := draw.ParseFormat("svg")
 	assert.Error(t, err)
 }
+
+// A dual-stack topology shows each subnet's blocks of both families (an
+// IPv6-only subnet has no IPv4 block to write), the instances' IPv6
+// addresses and the egress-only internet gateway (V-01..V-03, V-07).
+func TestDualStackTopology(t *testing.T) {
+	m, _, err := model.LoadFiles("../testdata/dualstack-bastion.yaml")
+	require.NoError(t, err)
+	v := &m.VPCs[0]
+	v.EgressOnlyInternetGateway = "eigw-dualstack"
+	v.Subnets = append(v.Subnets, model.Subnet{ID: "sn-v6-only", AZ: "eu-west-1a", IPv6Only: true,
+		IPv6CIDRBlock: netip.MustParsePrefix("2600:1f18:a:c02::/64"), RouteTable: "rtb-dualstack-public"})
+	require.NoError(t, model.Validate(m).Err())
+	p, err := draw.Topology(m, draw.TopologyOptions{})
+	require.NoError(t, err)
+	checkPicture(t, p)
+	nodes, clusters, _ := draw.Labels(p)
+	has := func(ls [][]string, want ...string) bool {
+		return slices.ContainsFunc(ls, func(l []string) bool { return slices.Equal(l, want) })
+	}
+	assert.True(t, has(clusters, "subnet sn-dualstack-public", "eu-west-1a 10.0.1.0/24, 2600:1f18:a:c01::/64"), "%q", clusters)
+	assert.True(t, has(clusters, "subnet sn-v6-only", "eu-west-1a 2600:1f18:a:c02::/64"), "%q", clusters)
+	assert.True(t, has(nodes, "instance i-dualstack-bastion", "10.0.1.20, 203.0.113.20, 2600:1f18:a:c01::20"), "%q", nodes)
+	assert.True(t, has(nodes, "egress-only internet gateway", "eigw-dualstack"), "%q", nodes)
+	for _, l := range append(nodes, clusters...) {
+		assert.NotContains(t, strings.Join(l, " "), "invalid", "a missing block or address is left out, not written")
+	}
+}

@@ -2,6 +2,7 @@ package draw
 
 import (
 	"fmt"
+	"net/netip"
 	"slices"
 	"strconv"
 	"strings"
@@ -209,11 +210,35 @@ func (t *topo) once(key string, add func() int) int {
 	return n
 }
 
-// vpcCIDRs returns a VPC's blocks in words.
+// vpcCIDRs returns a VPC's blocks in words: IPv4, then IPv6.
 func vpcCIDRs(v *model.VPC) string {
-	s := make([]string, len(v.CIDRBlocks))
-	for i, c := range v.CIDRBlocks {
-		s[i] = c.String()
+	var s []string
+	for _, c := range append(slices.Clone(v.CIDRBlocks), v.IPv6CIDRBlocks...) {
+		s = append(s, c.String())
+	}
+	return strings.Join(s, ", ")
+}
+
+// subnetCIDRs returns a subnet's blocks in words: its IPv4 block, its IPv6
+// block, or both (an IPv6-only subnet has no IPv4 block).
+func subnetCIDRs(sn *model.Subnet) string {
+	var s []string
+	for _, c := range []netip.Prefix{sn.CIDRBlock, sn.IPv6CIDRBlock} {
+		if c.IsValid() {
+			s = append(s, c.String())
+		}
+	}
+	return strings.Join(s, ", ")
+}
+
+// interfaceAddrs returns an interface's addresses in words: private IPv4
+// (if any), public IPv4 (if any), IPv6.
+func interfaceAddrs(in *model.Interface, public netip.Addr) string {
+	var s []string
+	for _, a := range append([]netip.Addr{in.PrivateIP, public}, in.IPv6Addresses...) {
+		if a.IsValid() {
+			s = append(s, a.String())
+		}
 	}
 	return strings.Join(s, ", ")
 }
@@ -240,7 +265,7 @@ func (t *topo) vpc(v *model.VPC) {
 		if sn.AZID != "" {
 			zone += " (" + sn.AZID + ")"
 		}
-		subnetCluster[sn.ID] = t.p.addCluster(vc, "subnet "+t.label(sn.ID), zone+" "+sn.CIDRBlock.String())
+		subnetCluster[sn.ID] = t.p.addCluster(vc, "subnet "+t.label(sn.ID), zone+" "+subnetCIDRs(sn))
 	}
 	in := func(subnet model.ID) int {
 		if c, ok := subnetCluster[subnet]; ok {
@@ -253,6 +278,12 @@ func (t *topo) vpc(v *model.VPC) {
 		t.p.addEdge(router, igw, edgeLine, "")
 		t.p.addEdge(igw, t.internet(), edgeLine, "")
 		t.named["igw:"+string(v.InternetGateway)] = igw
+	}
+	if v.EgressOnlyInternetGateway != "" {
+		eigw := t.p.addNode(vc, shapeRound, "egress-only internet gateway", t.label(v.EgressOnlyInternetGateway))
+		t.p.addEdge(router, eigw, edgeLine, "")
+		t.p.addEdge(eigw, t.internet(), edgeLine, "IPv6 out")
+		t.named["eigw:"+string(v.EgressOnlyInternetGateway)] = eigw
 	}
 	if v.VPNGateway != "" {
 		vgw := t.p.addNode(vc, shapeRound, "VPN gateway", t.label(v.VPNGateway))
@@ -272,10 +303,7 @@ func (t *topo) vpc(v *model.VPC) {
 	}
 	for i := range v.Instances {
 		in0 := &v.Instances[i]
-		lines := []string{"instance " + t.label(in0.ID), in0.PrivateIP.String()}
-		if pub := in0.PublicAddress(); pub.IsValid() {
-			lines[1] += ", " + pub.String()
-		}
+		lines := []string{"instance " + t.label(in0.ID), interfaceAddrs(&in0.Interface, in0.PublicAddress())}
 		if in0.State != model.InstanceRunning {
 			lines = append(lines, in0.State.String())
 		}
@@ -283,7 +311,7 @@ func (t *topo) vpc(v *model.VPC) {
 	}
 	for i := range v.NetworkInterfaces {
 		n := &v.NetworkInterfaces[i]
-		lines := []string{"network interface " + t.label(n.ID), n.PrivateIP.String()}
+		lines := []string{"network interface " + t.label(n.ID), interfaceAddrs(&n.Interface, netip.Addr{})}
 		if n.Instance != "" {
 			lines = append(lines, "attached to "+string(n.Instance))
 		}

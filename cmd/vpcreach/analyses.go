@@ -46,7 +46,7 @@ func progress(errOut io.Writer, what string) (func(done, total int), func()) {
 
 func protocolFlags(fs *flag.FlagSet) (*protocolFlag, *portFlag) {
 	proto := &protocolFlag{model.ProtocolTCP}
-	fs.Var(proto, "protocol", "the `protocol`: tcp, udp, icmp, all, or a protocol number")
+	fs.Var(proto, "protocol", "the `protocol`: tcp, udp, icmp, icmpv6, all, or a protocol number")
 	port := &portFlag{}
 	fs.Var(port, "port", "destination `port`, 1-65535 (tcp, udp)")
 	return proto, port

@@ -69,6 +69,7 @@ func TestCLIGolden(t *testing.T) {
 		{"reach-dualstack-ipv6-json", exitOK, []string{"reach", "../../testdata/dualstack-bastion.yaml", "--from", "internet", "--to", "i-dualstack-bastion", "--port", "22", "--family", "ipv6", "--output", "json"}},
 		{"reach-bad-family", exitInvalid, []string{"reach", "../../testdata/dualstack-bastion.yaml", "--from", "internet", "--to", "i-dualstack-bastion", "--port", "22", "--family", "v6"}},
 		{"exposure-dualstack", exitFindings, []string{"exposure", "../../testdata/dualstack-bastion.yaml"}},
+		{"reach-dualstack-icmpv6", exitFindings, []string{"reach", "../../testdata/dualstack-bastion.yaml", "--from", "internet", "--to", "i-dualstack-bastion", "--protocol", "icmpv6"}},
 		{"check-dualstack", exitOK, []string{"check", "../../testdata/dualstack-bastion.yaml"}},
 		{"reach-seed000-ping", exitOK, []string{"reach", "../../testdata/seed000-peering-nlb.yaml", "--from", "i-a-app-1", "--to", "i-b-redis-1", "--protocol", "icmp"}},
 		{"reach-seed000-ping-json", exitOK, []string{"reach", "../../testdata/seed000-peering-nlb.yaml", "--from", "i-a-app-1", "--to", "i-b-redis-1", "--protocol", "icmp", "--output", "json"}},

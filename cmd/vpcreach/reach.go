@@ -41,13 +41,13 @@ func runReach(args []string, out, errOut io.Writer) int {
 	from := fs.String("from", "", "the `source`: instance or interface id or name, address (ADDRESS@VPC when spaces overlap), internet, or external network id")
 	to := fs.String("to", "", "the `destination`, in the same forms")
 	proto := protocolFlag{model.ProtocolTCP}
-	fs.Var(&proto, "protocol", "the `protocol`: tcp, udp, icmp, all, or a protocol number")
+	fs.Var(&proto, "protocol", "the `protocol`: tcp, udp, icmp, icmpv6, all, or a protocol number")
 	var port portFlag
 	fs.Var(&port, "port", "destination `port`, 1-65535 (tcp, udp)")
 	icmpType := icmpFlag{8, "an ICMP type"}
-	fs.Var(&icmpType, "icmp-type", "ICMP `type`, 0-255 (icmp)")
+	fs.Var(&icmpType, "icmp-type", "ICMP `type`, 0-255 (icmp, icmpv6; default an echo request: 8, or 128 for icmpv6)")
 	icmpCode := icmpFlag{0, "an ICMP code"}
-	fs.Var(&icmpCode, "icmp-code", "ICMP `code`, 0-255 (icmp)")
+	fs.Var(&icmpCode, "icmp-code", "ICMP `code`, 0-255 (icmp, icmpv6)")
 	eph := portRangeFlag{solver.DefaultEphemeral()}
 	fs.Var(&eph, "ephemeral", "the client's ephemeral port `range`, which responses return to")
 	family := fs.String("family", "", "answer for one address `family` only: ipv4 or ipv6 (default: every family both ends have)")
@@ -74,6 +74,9 @@ func runReach(args []string, out, errOut io.Writer) int {
 	}
 	if proto.p.IsICMP() {
 		q.ICMP = &model.ICMPMatch{Type: icmpType.v, Code: icmpCode.v}
+		if proto.p == model.ProtocolICMPv6 && !given(fs, "icmp-type") {
+			q.ICMP.Type = 128 // an ICMPv6 echo request (V-11)
+		}
 	}
 	table, ok := prices.table(errOut, "reach")
 	if !ok {
