@@ -50,3 +50,33 @@ func TestIPv6ExposureIsItsOwn(t *testing.T) {
 	assert.Equal(t, "ipv6", r.ExposureLost[0].Family)
 	assert.Empty(t, r.ExposureGained)
 }
+
+// An exposure to part of the internet is explained from an address of
+// that part: the cause is the rule that admits it, not the blocker an
+// arbitrary internet host meets.
+func TestPartialExposureCauseIsTheRule(t *testing.T) {
+	data, err := os.ReadFile("../testdata/dualstack-bastion.yaml")
+	require.NoError(t, err)
+	before := strings.Replace(string(data), `ingress: [{protocol: tcp, ports: 22, sources: ["::/0"]}]`, `ingress: []`, 1)
+	after := strings.Replace(string(data), `sources: ["::/0"]`, `sources: ["2001:db8:ffff::/48"]`, 1)
+	require.NotEqual(t, string(data), before)
+	require.NotEqual(t, string(data), after)
+	dir := t.TempDir()
+	load := func(name, text string) *model.Model {
+		f := filepath.Join(dir, name)
+		require.NoError(t, os.WriteFile(f, []byte(text), 0o600))
+		m, _, err := model.LoadFiles(f)
+		require.NoError(t, err)
+		return m
+	}
+	r := compare(t, load("old.yaml", before), load("new.yaml", after))
+	require.Len(t, r.ExposureGained, 1)
+	e := r.ExposureGained[0]
+	assert.Equal(t, "2001:db8:ffff::/48", e.From)
+	require.NotEmpty(t, e.Cause)
+	var rules []string
+	for _, c := range e.Cause {
+		rules = append(rules, c.Rule)
+	}
+	assert.Contains(t, rules, "allow tcp 22 from 2001:db8:ffff::/48")
+}

@@ -97,10 +97,22 @@ func exposures(sd *side, protocols []model.Protocol, touched map[model.ID]bool) 
 }
 
 // wider returns the ports of a (as a set of the protocol) exposed to some
-// address that b does not expose them to, and who reaches them in a.
-func wider(proto model.Protocol, a, b *exposedDest) (portset.Set, []string) {
+// address that b does not expose them to, who reaches them in a, and a
+// source to ask about them: "internet", or an address of the first range
+// that reaches them when not every internet address does.
+func wider(proto model.Protocol, a, b *exposedDest) (portset.Set, []string, string) {
 	var out portset.Set
 	var from []string
+	src := ""
+	pick := func(ra exposedRange) {
+		switch {
+		case src != "":
+		case ra.text == "anywhere" || len(ra.from.Ranges()) == 0:
+			src = "internet"
+		default:
+			src = ra.from.Ranges()[0].From().String()
+		}
+	}
 	for _, ra := range a.ranges {
 		// Split ra at b's ranges.
 		covered := portset.Set{}
@@ -115,6 +127,7 @@ func wider(proto model.Protocol, a, b *exposedDest) (portset.Set, []string) {
 				if !subset(ra.from, rb.from) {
 					out = out.Union(part)
 					from = append(from, ra.text)
+					pick(ra)
 				}
 			}
 		}
@@ -122,10 +135,11 @@ func wider(proto model.Protocol, a, b *exposedDest) (portset.Set, []string) {
 		if !rest.IsEmpty() {
 			out = out.Union(rest)
 			from = append(from, ra.text)
+			pick(ra)
 		}
 	}
 	slices.Sort(from)
-	return out, slices.Compact(from)
+	return out, slices.Compact(from), src
 }
 
 // subset reports whether every address of a is in b.
@@ -151,7 +165,7 @@ func (c *comparison) exposure(r *Report) {
 	diff := func(a, b map[exposureKey]*exposedDest, gained bool) []Exposure {
 		var out []Exposure
 		for k, d := range a {
-			set, from := wider(k.proto, d, b[k])
+			set, from, src := wider(k.proto, d, b[k])
 			if set.IsEmpty() {
 				continue
 			}
@@ -165,7 +179,7 @@ func (c *comparison) exposure(r *Report) {
 				e.Ports = portset.RangesString(rs)
 				port = rs[0].First
 			}
-			e.Cause = c.exposureCauses(k.id, k.proto, port, k.family, gained)
+			e.Cause = c.exposureCauses(src, k.id, k.proto, port, k.family, gained)
 			out = append(out, e)
 		}
 		slices.SortFunc(out, func(x, y Exposure) int {
@@ -203,10 +217,11 @@ func groupExposure(es []Exposure) []Exposure {
 	return out
 }
 
-// exposureCauses finds the changes behind an exposure change, from the
-// internet to the destination.
-func (c *comparison) exposureCauses(id model.ID, proto model.Protocol, port uint16, family string, gained bool) []Cause {
-	q := solver.Query{From: "internet", To: string(id), Protocol: proto, Port: port, Family: family}
+// exposureCauses finds the changes behind an exposure change, asking from
+// src (internet, or an address of the range whose exposure changed, see
+// wider) to the destination.
+func (c *comparison) exposureCauses(src string, id model.ID, proto model.Protocol, port uint16, family string, gained bool) []Cause {
+	q := solver.Query{From: src, To: string(id), Protocol: proto, Port: port, Family: family}
 	out := c.causes(q, joint{members: []model.ID{id}}, joint{members: []model.ID{id}}, gained)
 	if out == nil {
 		out = []Cause{}

@@ -197,7 +197,10 @@ var internetHost6Candidates = []netip.Addr{
 }
 
 // internetHost6 returns the IPv6 address of "internet": an arbitrary
-// host, never one a rule of the model trusts by its address.
+// host, never one a rule of the model trusts by its address, nor one of
+// a VPC's blocks (a tfimport plan assumes blocks from 2001:db8::/32).
+// When every candidate is named, the first global atom outside the VPC
+// blocks that no rule names narrowly stands in.
 func (s *Solver) internetHost6() netip.Addr {
 	s.host6Once.Do(func() {
 		var named []netip.Prefix
@@ -206,10 +209,22 @@ func (s *Solver) internetHost6() netip.Addr {
 				named = append(named, p)
 			}
 		}
+		for _, v := range s.m.VPCs {
+			named = append(named, v.IPv6CIDRBlocks...)
+		}
+		free := func(a netip.Addr) bool {
+			return !slices.ContainsFunc(named, func(p netip.Prefix) bool { return p.Contains(a) })
+		}
 		s.host6 = internetHost6Candidates[0]
 		for _, c := range internetHost6Candidates {
-			if !slices.ContainsFunc(named, func(p netip.Prefix) bool { return p.Contains(c) }) {
+			if free(c) {
 				s.host6 = c
+				return
+			}
+		}
+		for _, lo := range s.atoms6() {
+			if inIPv6Global(lo) && publicAddress(lo) && free(lo) {
+				s.host6 = lo
 				return
 			}
 		}

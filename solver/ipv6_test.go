@@ -462,3 +462,19 @@ func TestIPv6ExposureRanges(t *testing.T) {
 		assert.False(t, x.Overlaps(p.From[0]), "%s reaches", x)
 	}
 }
+
+// V-06: "internet" over IPv6 is never an address of a VPC block (a
+// Terraform plan's assumed blocks come from 2001:db8::/32, where the
+// first candidate host lies): a VPC whose block holds 2001:db8::1 is
+// reached from another host.
+func TestInternetHost6AvoidsVPCBlocks(t *testing.T) {
+	doc := strings.ReplaceAll(dualStackWeb, "2600:1f18:a:c", "2001:db8:0:")
+	// No rule may name the VPC's block: only the block keeps the host out.
+	doc = strings.Replace(doc, "          - {protocol: icmpv6, icmp: {type: 128}, sources: [2001:db8:0:00::/56]}\n", "", 1)
+	require.NotContains(t, doc, "sources: [2001:db8:0:00::/56]")
+	s := load(t, doc)
+	r := s.Reach(tcpq("internet", "i-bastion", 22))
+	require.True(t, r.Reachable(), "%s", r.Text())
+	assert.Equal(t, solver.FamilyIPv6, r.Family)
+	assert.NotContains(t, r.Text(), "from 2001:db8::1 ", "2001:db8::1 is in the VPC's block 2001:db8::/56")
+}
