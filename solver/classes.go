@@ -175,6 +175,23 @@ func (s *Solver) computeClasses() {
 				addPorts(r.Protocol, r.Ports)
 			}
 		}
+		for _, tg := range v.TargetGroups {
+			if tg.Inspection == nil {
+				continue
+			}
+			// A Gateway Load Balancer's appliances drop flows by address
+			// and port (V-22): their rules split classes and atoms as
+			// filters' rules do.
+			for _, r := range tg.Inspection.Drops {
+				addPrefix(r.SourceCIDR)
+				addPrefix(r.DestinationCIDR)
+				p := r.Protocol
+				if p == 0 {
+					p = model.ProtocolAll
+				}
+				addPorts(p, r.Ports)
+			}
+		}
 		for _, lb := range v.LoadBalancers {
 			for _, l := range lb.Listeners {
 				for _, p := range l.Protocol.IPProtocols() {

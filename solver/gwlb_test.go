@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/vpcreach/vpcreach/model"
+	"github.com/vpcreach/vpcreach/portset"
 	"github.com/vpcreach/vpcreach/solver"
 )
 
@@ -196,4 +197,32 @@ func TestGWLBMatrixAgreesWithReach(t *testing.T) {
 			}
 		}
 	}
+}
+
+// V-22: the appliances' drop rules split ports and addresses as filter
+// rules do, so the every-port matrix probes each side of them: between
+// the spokes, tcp passes on every port but the dropped 3389, as Reach
+// answers port by port. (The matrix said "tcp all": 3389 was no port
+// boundary, and the one probe of the tcp atom passed.)
+func TestGWLBPortMatrixSeesDropRules(t *testing.T) {
+	s := loadFile(t, inspectionTopology)
+	pm := s.PortMatrix(solver.LevelInstance, solver.AnalysisOptions{})
+	for a, row := range pm.Reach {
+		for _, c := range row {
+			from, to := pm.Nodes[a], pm.Nodes[c.To]
+			for _, port := range []uint16{1, 3388, 3389, 3390, 65535} {
+				r := s.Reach(solver.Query{From: string(from), To: string(to), Protocol: model.ProtocolTCP, Port: port})
+				assert.Equal(t, r.Reachable(), c.Ports.Contains(model.ProtocolTCP, port), "%s -> %s tcp/%d: %s", from, to, port, c.Ports)
+			}
+		}
+	}
+	var spokes portset.Set
+	for a, row := range pm.Reach {
+		for _, c := range row {
+			if pm.Nodes[a] == "i-1" && pm.Nodes[c.To] == "i-2" {
+				spokes = c.Ports
+			}
+		}
+	}
+	assert.Equal(t, []model.PortRange{{First: 1, Last: 3388}, {First: 3390, Last: 65535}}, spokes.Ranges(model.ProtocolTCP))
 }

@@ -262,6 +262,14 @@ func (s *Solver) modelIPv6Prefixes() []netip.Prefix {
 				add(r.CIDR)
 			}
 		}
+		for _, tg := range v.TargetGroups {
+			if tg.Inspection != nil {
+				for _, r := range tg.Inspection.Drops {
+					add(r.SourceCIDR)
+					add(r.DestinationCIDR)
+				}
+			}
+		}
 		for _, g := range v.SecurityGroups {
 			for _, r := range g.Ingress {
 				for _, p := range r.Sources {

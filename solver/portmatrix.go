@@ -51,8 +51,8 @@ func (s *Solver) ServiceAtoms(also ...model.Protocol) []ServiceAtom {
 }
 
 // otherProtocols returns the protocols, other than tcp, udp, icmp, icmpv6
-// and all, that some security group or network ACL rule names, or that
-// also lists, sorted.
+// and all, that some security group, network ACL or inspection rule
+// names, or that also lists, sorted.
 func (s *Solver) otherProtocols(also []model.Protocol) []model.Protocol {
 	seen := map[model.Protocol]bool{}
 	add := func(p model.Protocol) {
@@ -81,6 +81,13 @@ func (s *Solver) otherProtocols(also []model.Protocol) []model.Protocol {
 			}
 			for _, r := range g.Egress {
 				add(r.Protocol)
+			}
+		}
+		for _, tg := range v.TargetGroups {
+			if tg.Inspection != nil {
+				for _, r := range tg.Inspection.Drops {
+					add(r.Protocol)
+				}
 			}
 		}
 	}
