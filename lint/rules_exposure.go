@@ -49,7 +49,7 @@ func init() {
 	register(&Rule{
 		ID:       "nlb-security-group-open-to-world",
 		Severity: model.SeverityWarning,
-		Title:    "internal load balancer or endpoint open to 0.0.0.0/0",
+		Title:    "internal load balancer or endpoint open to 0.0.0.0/0 or ::/0",
 		Description: "A security group on an internal load balancer or an interface endpoint that allows 0.0.0.0/0 " +
 			"admits every network that can route to it, today and after the next peering or transit gateway " +
 			"attachment, while the ELB guide advises the client VPC CIDRs as the source for an internal load " +
@@ -378,7 +378,7 @@ func checkInternetRouteWithoutPublicAddress(c *Context) {
 			sn := &v.Subnets[si]
 			rt := v.RouteTableOf(sn)
 			if rt == nil || !slices.ContainsFunc(rt.Routes, func(r model.Route) bool {
-				return r.State == model.RouteActive && r.Target == v.InternetGateway && r.Destination.CIDR.IsValid() && r.Destination.CIDR.Bits() == 0
+				return r.State == model.RouteActive && r.Target == v.InternetGateway && r.Destination.CIDR == netip.PrefixFrom(netip.IPv4Unspecified(), 0)
 			}) {
 				continue
 			}
@@ -387,7 +387,11 @@ func checkInternetRouteWithoutPublicAddress(c *Context) {
 				if in.PublicAddress().IsValid() || public[in.ID] || in.State == model.InstanceTerminated {
 					continue
 				}
-				res := c.Solver.Reach(engTCP(string(in.ID), string(solver.Internet), 443))
+				q := engTCP(string(in.ID), string(solver.Internet), 443)
+				if len(in.IPv6Addresses) > 0 {
+					q.Family = solver.FamilyIPv4 // a public IPv4 address is what it lacks
+				}
+				res := c.Solver.Reach(q)
 				if slices.ContainsFunc(res.Blockers, func(b solver.Blocker) bool {
 					return b.Code == solver.IGWPublicIPAssociationForEgress && b.Leg == solver.LegForward
 				}) {
@@ -465,13 +469,20 @@ func engReachers(c *Context, v *model.VPC) []string {
 	return out
 }
 
-// engOpenToWorld reports whether an ingress rule admits 0.0.0.0/0 for
-// something other than ICMP.
-func engOpenToWorld(r model.IngressRule) bool {
+// engOpenToWorld returns the whole-internet sources (0.0.0.0/0, ::/0)
+// an ingress rule admits for something other than ICMP, joined by "and";
+// "" for none.
+func engOpenToWorld(r model.IngressRule) string {
 	if r.Protocol.IsICMP() {
-		return false
+		return ""
 	}
-	return slices.ContainsFunc(r.Sources, func(p model.Peer) bool { return p.CIDR.IsValid() && p.CIDR.Bits() == 0 })
+	var world []string
+	for _, p := range r.Sources {
+		if p.CIDR.IsValid() && p.CIDR.Bits() == 0 {
+			world = append(world, p.CIDR.String())
+		}
+	}
+	return strings.Join(world, " and ")
 }
 
 func checkOpenToWorld(c *Context) {
@@ -525,15 +536,16 @@ func checkOpenToWorld(c *Context) {
 				continue
 			}
 			for _, r := range g.Ingress {
-				if !engOpenToWorld(r) {
+				world := engOpenToWorld(r)
+				if world == "" {
 					continue
 				}
 				if reach == nil {
 					reach = engReachers(c, v)
 				}
 				ranges := append(slices.Clone(reach), extra[g.ID]...)
-				c.Report(r.Source, g.ID, "security group %s of %s allows %s from 0.0.0.0/0, but only %s are connected to it: narrow the source to the clients that need it",
-					g.ID, engAnd(users[g.ID]), engRuleWhat(r.Protocol, r.Ports), engList(ranges, 6))
+				c.Report(r.Source, g.ID, "security group %s of %s allows %s from %s, but only %s are connected to it: narrow the source to the clients that need it",
+					g.ID, engAnd(users[g.ID]), engRuleWhat(r.Protocol, r.Ports), world, engList(ranges, 6))
 			}
 		}
 	}
