@@ -522,8 +522,12 @@ type SecurityGroup struct {
 	// depend on it say so instead of a plain "no".
 	OutsideSnapshot bool `yaml:"outside_snapshot"`
 	// Egress rules allow outbound traffic. Omitted (nil in Go): AWS's
-	// default rule for a new group, allowing all outbound traffic (S-20).
-	// An empty list (`egress: []`): no outbound traffic.
+	// default rules for a new group, allowing all outbound traffic (S-20):
+	// to 0.0.0.0/0 and to ::/0, as AWS writes them in a VPC with an IPv6
+	// block (V-08; in a VPC without one no packet matches ::/0). A group
+	// created before its VPC had an IPv6 block may lack the ::/0 rule:
+	// write its egress rules as AWS lists them. An empty list
+	// (`egress: []`): no outbound traffic.
 	Egress []EgressRule `yaml:"egress"`
 
 	Source Source `yaml:"-"`
@@ -1255,10 +1259,13 @@ func (z HostedZone) IsPrivate() bool { return z.Private == nil || *z.Private }
 type Record struct {
 	// Name is the full name, or a name relative to the zone.
 	Name string `yaml:"name" required:"true" example:"ec2.ap-southeast-1.amazonaws.com"`
-	// Type is A (values are addresses), CNAME (one name in values, resolved
-	// again) or ALIAS (a target) (S-91).
+	// Type is A (values are IPv4 addresses), AAAA (IPv6 addresses, V-15),
+	// CNAME (one name in values, resolved again) or ALIAS (a target) (S-91).
+	// An ALIAS stands for the A and AAAA alias records of its name: it
+	// answers with the target's addresses of either family.
 	Type RecordType `yaml:"type" required:"true" example:"A"`
-	// Values are the addresses of an A record, or the one name of a CNAME.
+	// Values are the addresses of an A record (IPv4) or an AAAA record
+	// (IPv6), or the one name of a CNAME.
 	Values []string `yaml:"values" example:"[10.0.1.50]"`
 	// Target is an ALIAS record's target: a load balancer id or DNS name, an
 	// endpoint id or DNS name, or another record's name.
