@@ -722,6 +722,10 @@ func (e *exporter) tgw(t *model.TransitGateway) {
 			if a.ApplianceMode {
 				av.Options.ApplianceModeSupport = "enable"
 			}
+			av.Options.Ipv6Support = "disable"
+			if a.IPv6Support {
+				av.Options.Ipv6Support = "enable"
+			}
 			if !a.ReferencingEnabled() {
 				av.Options.SecurityGroupReferencingSupport = "disable"
 			}

@@ -935,6 +935,12 @@ type TGWAttachment struct {
 	// gateway enters the VPC in the zone the packet comes from, and the two
 	// directions of a flow between zones may take different appliances.
 	ApplianceMode bool `yaml:"appliance_mode"`
+	// IPv6Support (vpc attachments) is the attachment's IPv6 support
+	// option. Only with it on do the VPC's IPv6 blocks propagate into
+	// the gateway's route tables; the option filters no traffic, so
+	// static IPv6 routes to the attachment carry IPv6 either way (V-14).
+	// Off by default, as AWS creates attachments.
+	IPv6Support bool `yaml:"ipv6_support"`
 	// SecurityGroupReferencing (vpc attachments) lets security group
 	// rules reference groups across this attachment when the gateway
 	// allows it too (S-22). Default true, as AWS creates attachments.

@@ -1004,6 +1004,9 @@ func (v *validator) attachment(t *TransitGateway, a *TGWAttachment) {
 	if a.Type != AttachmentVPC && a.ApplianceMode {
 		v.errorf(src.Field("appliance_mode"), ErrConflict, "only vpc attachments take appliance_mode")
 	}
+	if a.Type != AttachmentVPC && a.IPv6Support {
+		v.add(SeverityError, src.Field("ipv6_support"), ErrConflict, "V-14", "only vpc attachments take ipv6_support")
+	}
 	if a.Type != AttachmentVPC && a.SecurityGroupReferencing != nil {
 		v.errorf(src.Field("security_group_referencing"), ErrConflict, "only vpc attachments take security_group_referencing")
 	}

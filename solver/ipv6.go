@@ -375,3 +375,22 @@ func inIPv6Global(a netip.Addr) bool { return ipv6Special[0].Contains(a) }
 func (s *Solver) hasIPv6() bool {
 	return slices.ContainsFunc(s.m.VPCs, func(v model.VPC) bool { return v.HasIPv6() })
 }
+
+// ipv6NotPropagated explains a missing transit gateway route for IPv6
+// address dst: a VPC attachment that propagates into route table rt and
+// whose VPC holds dst has IPv6 support off, so the VPC's IPv6 blocks do
+// not propagate (V-14). Empty when there is none.
+func (s *Solver) ipv6NotPropagated(tgw *model.TransitGateway, rt model.ID, dst netip.Addr) string {
+	if !dst.Is6() {
+		return ""
+	}
+	for _, a := range tgw.Attachments {
+		if a.Type != model.AttachmentVPC || a.IPv6Support || !slices.Contains(tgw.PropagationsOf(a), rt) {
+			continue
+		}
+		if v := s.x.VPC(a.VPC); v != nil && slices.ContainsFunc(v.IPv6CIDRBlocks, func(p netip.Prefix) bool { return p.Contains(dst) }) {
+			return fmt.Sprintf("; attachment %s has IPv6 support off: the IPv6 blocks of %s do not propagate (V-14)", a.ID, a.VPC)
+		}
+	}
+	return ""
+}

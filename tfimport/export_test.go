@@ -719,6 +719,9 @@ func (x *tfExport) fill(m *model.Model) {
 			if a.ApplianceMode {
 				ar.values["appliance_mode_support"] = "enable"
 			}
+			if a.IPv6Support {
+				ar.values["ipv6_support"] = "enable"
+			}
 			if a.SecurityGroupReferencing != nil && !*a.SecurityGroupReferencing {
 				ar.values["security_group_referencing_support"] = "disable"
 			}
@@ -1008,6 +1011,9 @@ func (x *tfExport) destination(vals map[string]any, d model.Destination, cidrKey
 	if d.PrefixList != "" {
 		vals["destination_prefix_list_id"] = string(d.PrefixList)
 		return
+	}
+	if d.CIDR.Addr().Is6() {
+		cidrKey = strings.Replace(cidrKey, "cidr_block", "ipv6_cidr_block", 1)
 	}
 	vals[cidrKey] = d.CIDR.String()
 }
