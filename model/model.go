@@ -663,8 +663,9 @@ type Interface struct {
 	// AssumedIPs lists those of the addresses above that are assumed, not
 	// known: values a Terraform plan leaves unknown until apply, which
 	// vpcreach import terraform chose. A reach answer that depends on one
-	// says so (ASSUMED_ADDRESS).
-	AssumedIPs []netip.Addr `yaml:"assumed_ips" example:"[10.0.1.10]"`
+	// says so (ASSUMED_ADDRESS). IPv4 or IPv6: an IPv6 address of
+	// ipv6_addresses stands for any of its subnet's IPv6 block.
+	AssumedIPs []netip.Addr `yaml:"assumed_ips" family:"any" example:"[10.0.1.10]"`
 	// SecurityGroups are 1 to 5 groups of the same VPC (quota 16); none
 	// means the VPC's default group.
 	SecurityGroups []ID `yaml:"security_groups" example:"[sg-a-app]"`
