@@ -96,3 +96,43 @@ func TestIPv6OnlyInterfacesAndPrivateBlocks(t *testing.T) {
 	}
 	assert.Equal(t, 2, found, "%v", diags)
 }
+
+// V-08: a group's egress rules are left unwritten (the format's default)
+// exactly when they are AWS's default ones for the VPC: all traffic to
+// 0.0.0.0/0, and to ::/0 in a VPC with an IPv6 block. A group of a VPC
+// with IPv6 that allows 0.0.0.0/0 only (created before the block) keeps
+// its rule, and the export of an unwritten list writes both rules back.
+func TestDefaultEgressByFamily(t *testing.T) {
+	perm := func(v6 bool) string {
+		p := `{"IpProtocol": "-1", "IpRanges": [{"CidrIp": "0.0.0.0/0"}]`
+		if v6 {
+			p += `, "Ipv6Ranges": [{"CidrIpv6": "::/0"}]`
+		}
+		return p + `}`
+	}
+	for _, c := range []struct {
+		name          string
+		vpcV6, ruleV6 bool
+		written       bool
+	}{
+		{"IPv4 VPC, 0.0.0.0/0", false, false, false},
+		{"IPv6 VPC, 0.0.0.0/0 and ::/0", true, true, false},
+		{"IPv6 VPC, 0.0.0.0/0 only", true, false, true},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			block := ""
+			if c.vpcV6 {
+				block = `, "Ipv6CidrBlockAssociationSet": [{"Ipv6CidrBlock": "2600:1f18:a:c00::/56", "Ipv6CidrBlockState": {"State": "associated"}}]`
+			}
+			text := `{"Vpcs": [{"VpcId": "vpc-1", "CidrBlock": "10.0.0.0/16"` + block + `}],
+"SecurityGroups": [{"GroupId": "sg-1", "GroupName": "g", "VpcId": "vpc-1", "IpPermissions": [], "IpPermissionsEgress": [` + perm(c.ruleV6) + `]}]}`
+			_, m, diags := readOne(t, text)
+			require.NoError(t, diags.Err())
+			sg := m.VPCs[0].SecurityGroups[0]
+			assert.Equal(t, c.written, sg.Egress != nil, "V-08: egress written: %v", sg.Egress)
+			m2, diags2 := exportImport(t, m)
+			require.NoError(t, diags2.Err())
+			assert.Equal(t, sg.Egress == nil, m2.VPCs[0].SecurityGroups[0].Egress == nil, "the export of the import reads back the same")
+		})
+	}
+}

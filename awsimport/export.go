@@ -424,7 +424,13 @@ func (e *exporter) group(v *model.VPC, sg *model.SecurityGroup, scope string) {
 		ag.IpPermissions = append(ag.IpPermissions, e.permission(r.SGRule, r.Sources))
 	}
 	if sg.Egress == nil {
-		ag.IpPermissionsEgress = []awsPermission{e.permission(model.SGRule{Protocol: model.ProtocolAll}, []model.Peer{{CIDR: netip.MustParsePrefix("0.0.0.0/0")}})}
+		// The format's default egress allows ::/0 too (V-08); AWS lists
+		// that rule in a VPC with an IPv6 block.
+		all := []model.Peer{{CIDR: netip.MustParsePrefix("0.0.0.0/0")}}
+		if v.HasIPv6() {
+			all = append(all, model.Peer{CIDR: netip.MustParsePrefix("::/0")})
+		}
+		ag.IpPermissionsEgress = []awsPermission{e.permission(model.SGRule{Protocol: model.ProtocolAll}, all)}
 	} else {
 		ag.IpPermissionsEgress = []awsPermission{}
 		for _, r := range sg.Egress {
@@ -715,6 +721,10 @@ func (e *exporter) tgw(t *model.TransitGateway) {
 			av.Options.ApplianceModeSupport, av.Options.SecurityGroupReferencingSupport = "disable", "enable"
 			if a.ApplianceMode {
 				av.Options.ApplianceModeSupport = "enable"
+			}
+			av.Options.Ipv6Support = "disable"
+			if a.IPv6Support {
+				av.Options.Ipv6Support = "enable"
 			}
 			if !a.ReferencingEnabled() {
 				av.Options.SecurityGroupReferencingSupport = "disable"

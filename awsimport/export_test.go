@@ -67,6 +67,10 @@ func TestExportOfSeedTopologies(t *testing.T) {
 	files, err := filepath.Glob("../testdata/seed*.yaml")
 	require.NoError(t, err)
 	require.NotEmpty(t, files)
+	// V-15: AAAA records beside A records, in a dual-stack VPC.
+	files = append(files, "../tfimport/testdata/dns6.yaml")
+	// V-14: the Ipv6Support option of VPC attachments.
+	files = append(files, "../tfimport/testdata/tgw6.yaml")
 	for _, f := range files {
 		t.Run(filepath.Base(f), func(t *testing.T) {
 			m, _, err := model.LoadFiles(f)

@@ -1,6 +1,7 @@
 package awsimport
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/vpcreach/vpcreach/model"
@@ -102,11 +103,24 @@ func (b *builder) buildHostedZones() {
 			src := it.at("ResourceRecordSets", k)
 			rec := model.Record{Name: dnsName(rs.Name) + ".", Source: src}
 			switch {
-			case rs.AliasTarget != nil:
+			case rs.AliasTarget != nil && (rs.Type == "A" || rs.Type == "AAAA"):
+				// An ALIAS answers for both families (V-15): the A and
+				// AAAA alias records of one name and target are one.
 				rec.Type = model.RecordAlias
 				rec.Target = strings.TrimPrefix(strings.ToLower(dnsName(rs.AliasTarget.DNSName)), "dualstack.")
-			case rs.Type == "A":
+				if slices.ContainsFunc(zb.z.Records, func(r model.Record) bool {
+					return r.Type == model.RecordAlias && strings.EqualFold(r.Name, rec.Name) && r.Target == rec.Target
+				}) {
+					continue
+				}
+			case rs.AliasTarget != nil:
+				b.count("dns-type", src, ErrNotModelled, "records of types other than A, AAAA, CNAME and alias (MX, TXT, ...) skipped: %N")
+				continue
+			case rs.Type == "A" || rs.Type == "AAAA":
 				rec.Type = model.RecordA
+				if rs.Type == "AAAA" {
+					rec.Type = model.RecordAAAA
+				}
 				for _, v := range rs.ResourceRecords {
 					rec.Values = append(rec.Values, v.Value)
 				}
@@ -118,11 +132,7 @@ func (b *builder) buildHostedZones() {
 			case rs.Type == "NS" || rs.Type == "SOA":
 				continue
 			default:
-				b.count("dns-type", src, ErrNotModelled, "records of types other than A, CNAME and alias (AAAA, MX, TXT, ...) skipped: %N")
-				continue
-			}
-			if rs.AliasTarget != nil && rs.Type != "A" {
-				b.count("dns-type", src, ErrNotModelled, "records of types other than A, CNAME and alias (AAAA, MX, TXT, ...) skipped: %N")
+				b.count("dns-type", src, ErrNotModelled, "records of types other than A, AAAA, CNAME and alias (MX, TXT, ...) skipped: %N")
 				continue
 			}
 			zb.z.Records = append(zb.z.Records, rec)

@@ -2,6 +2,7 @@ package awsimport
 
 import (
 	"net/netip"
+	"slices"
 
 	"github.com/vpcreach/vpcreach/model"
 )
@@ -85,11 +86,12 @@ func (b *builder) buildSecurityGroups() {
 				sg.Ingress = append(sg.Ingress, model.IngressRule{SGRule: r.rule, Sources: r.peers, Source: src})
 			}
 		}
-		// AWS lists the egress rules, the default allow-all one too: none
-		// listed means no outbound traffic. Exactly the default rule is
-		// left unwritten, as the format means it, in a VPC without IPv6:
-		// in one with IPv6, whether an unwritten list allows IPv6 too is
-		// the engine's reading, so the rules are written as AWS lists them.
+		// AWS lists the egress rules, the default allow-all ones too: none
+		// listed means no outbound traffic. Exactly the default rules are
+		// left unwritten, as the format means them: all traffic to
+		// 0.0.0.0/0 and, in a VPC with an IPv6 block, to ::/0 (V-08). A
+		// group of a VPC with IPv6 that allows 0.0.0.0/0 only (created
+		// before the block, or edited) keeps its rule written.
 		sg.Egress = []model.EgressRule{}
 		for i := range a.IpPermissionsEgress {
 			src := it.at("IpPermissionsEgress", i)
@@ -97,17 +99,34 @@ func (b *builder) buildSecurityGroups() {
 				sg.Egress = append(sg.Egress, model.EgressRule{SGRule: r.rule, Destinations: r.peers, Source: src})
 			}
 		}
-		if len(sg.Egress) == 1 && isDefaultEgress(&sg.Egress[0]) && !b.vpcs[a.VpcId].v.HasIPv6() {
+		if isDefaultEgress(sg.Egress, b.vpcs[a.VpcId].v.HasIPv6()) {
 			sg.Egress = nil
 		}
 	}
 }
 
-// isDefaultEgress reports whether r is AWS's default egress rule: all
-// traffic to 0.0.0.0/0, with no description.
-func isDefaultEgress(r *model.EgressRule) bool {
-	return r.Protocol == model.ProtocolAll && r.Description == "" && len(r.Destinations) == 1 &&
-		r.Destinations[0].CIDR == netip.PrefixFrom(netip.IPv4Unspecified(), 0)
+// isDefaultEgress reports whether rules are AWS's default egress rules:
+// all traffic to 0.0.0.0/0 and, when v6, to ::/0, with no description
+// (V-08).
+func isDefaultEgress(rules []model.EgressRule, v6 bool) bool {
+	want := []netip.Prefix{netip.PrefixFrom(netip.IPv4Unspecified(), 0)}
+	if v6 {
+		want = append(want, netip.PrefixFrom(netip.IPv6Unspecified(), 0))
+	}
+	var got []netip.Prefix
+	for _, r := range rules {
+		if r.Protocol != model.ProtocolAll || r.Description != "" {
+			return false
+		}
+		for _, d := range r.Destinations {
+			if !d.CIDR.IsValid() {
+				return false
+			}
+			got = append(got, d.CIDR)
+		}
+	}
+	slices.SortFunc(got, func(a, b netip.Prefix) int { return a.Addr().Compare(b.Addr()) })
+	return slices.Equal(got, want)
 }
 
 type sgRule struct {

@@ -48,7 +48,7 @@ type awsTGWVpcAttachment struct {
 	VpcOwnerId                 string
 	State                      string
 	SubnetIds                  []string
-	Options                    struct{ ApplianceModeSupport, SecurityGroupReferencingSupport string }
+	Options                    struct{ ApplianceModeSupport, SecurityGroupReferencingSupport, Ipv6Support string }
 }
 
 // awsTGWPeeringAttachment is an element of
@@ -153,8 +153,8 @@ type attInfo struct {
 	subnets    []string
 	hasSubnets bool
 	peerTGW    string
-	// applianceMode and noReferencing are the VPC attachment's options.
-	applianceMode, noReferencing bool
+	// applianceMode, noReferencing and ipv6Support are the VPC attachment's options.
+	applianceMode, noReferencing, ipv6Support bool
 }
 
 func (b *builder) buildTransitGateways() {
@@ -251,6 +251,7 @@ func (b *builder) buildTransitGateways() {
 				b.note(in.src, "", ErrInferred, "subnets of attachment %s taken from its network interfaces (no TransitGatewayVpcAttachments in the snapshot)", key.id)
 			}
 			a.ApplianceMode = in.applianceMode
+			a.IPv6Support = in.ipv6Support
 			if in.noReferencing {
 				off := false
 				a.SecurityGroupReferencing = &off
@@ -367,6 +368,7 @@ func (b *builder) attachmentInfos() map[attKey]*attInfo {
 		}
 		in.subnets, in.hasSubnets = a.SubnetIds, true
 		in.applianceMode = a.Options.ApplianceModeSupport == "enable"
+		in.ipv6Support = a.Options.Ipv6Support == "enable"
 		in.noReferencing = a.Options.SecurityGroupReferencingSupport == "disable"
 	}
 	for _, it := range unique(b.s.tgwPeeringAttachments, func(a *awsTGWPeeringAttachment) string { return a.TransitGatewayAttachmentId }) {

@@ -475,11 +475,13 @@ const (
 	RecordA RecordType = iota + 1
 	RecordCNAME
 	RecordAlias
+	// RecordAAAA holds IPv6 addresses (V-15).
+	RecordAAAA
 )
 
-var recordTypeNames = []string{"", "A", "CNAME", "ALIAS"}
+var recordTypeNames = []string{"", "A", "CNAME", "ALIAS", "AAAA"}
 
-// String returns "A", "CNAME" or "ALIAS".
+// String returns "A", "CNAME", "ALIAS" or "AAAA".
 func (t RecordType) String() string { return enumString(recordTypeNames, int(t)) }
 
 // UnmarshalText implements encoding.TextUnmarshaler.

@@ -522,8 +522,12 @@ type SecurityGroup struct {
 	// depend on it say so instead of a plain "no".
 	OutsideSnapshot bool `yaml:"outside_snapshot"`
 	// Egress rules allow outbound traffic. Omitted (nil in Go): AWS's
-	// default rule for a new group, allowing all outbound traffic (S-20).
-	// An empty list (`egress: []`): no outbound traffic.
+	// default rules for a new group, allowing all outbound traffic (S-20):
+	// to 0.0.0.0/0 and to ::/0, as AWS writes them in a VPC with an IPv6
+	// block (V-08; in a VPC without one no packet matches ::/0). A group
+	// created before its VPC had an IPv6 block may lack the ::/0 rule:
+	// write its egress rules as AWS lists them. An empty list
+	// (`egress: []`): no outbound traffic.
 	Egress []EgressRule `yaml:"egress"`
 
 	Source Source `yaml:"-"`
@@ -659,8 +663,9 @@ type Interface struct {
 	// AssumedIPs lists those of the addresses above that are assumed, not
 	// known: values a Terraform plan leaves unknown until apply, which
 	// vpcreach import terraform chose. A reach answer that depends on one
-	// says so (ASSUMED_ADDRESS).
-	AssumedIPs []netip.Addr `yaml:"assumed_ips" example:"[10.0.1.10]"`
+	// says so (ASSUMED_ADDRESS). IPv4 or IPv6: an IPv6 address of
+	// ipv6_addresses stands for any of its subnet's IPv6 block.
+	AssumedIPs []netip.Addr `yaml:"assumed_ips" family:"any" example:"[10.0.1.10]"`
 	// SecurityGroups are 1 to 5 groups of the same VPC (quota 16); none
 	// means the VPC's default group.
 	SecurityGroups []ID `yaml:"security_groups" example:"[sg-a-app]"`
@@ -931,6 +936,12 @@ type TGWAttachment struct {
 	// gateway enters the VPC in the zone the packet comes from, and the two
 	// directions of a flow between zones may take different appliances.
 	ApplianceMode bool `yaml:"appliance_mode"`
+	// IPv6Support (vpc attachments) is the attachment's IPv6 support
+	// option. Only with it on do the VPC's IPv6 blocks propagate into
+	// the gateway's route tables; the option filters no traffic, so
+	// static IPv6 routes to the attachment carry IPv6 either way (V-14).
+	// Off by default, as AWS creates attachments.
+	IPv6Support bool `yaml:"ipv6_support"`
 	// SecurityGroupReferencing (vpc attachments) lets security group
 	// rules reference groups across this attachment when the gateway
 	// allows it too (S-22). Default true, as AWS creates attachments.
@@ -1255,10 +1266,13 @@ func (z HostedZone) IsPrivate() bool { return z.Private == nil || *z.Private }
 type Record struct {
 	// Name is the full name, or a name relative to the zone.
 	Name string `yaml:"name" required:"true" example:"ec2.ap-southeast-1.amazonaws.com"`
-	// Type is A (values are addresses), CNAME (one name in values, resolved
-	// again) or ALIAS (a target) (S-91).
+	// Type is A (values are IPv4 addresses), AAAA (IPv6 addresses, V-15),
+	// CNAME (one name in values, resolved again) or ALIAS (a target) (S-91).
+	// An ALIAS stands for the A and AAAA alias records of its name: it
+	// answers with the target's addresses of either family.
 	Type RecordType `yaml:"type" required:"true" example:"A"`
-	// Values are the addresses of an A record, or the one name of a CNAME.
+	// Values are the addresses of an A record (IPv4) or an AAAA record
+	// (IPv6), or the one name of a CNAME.
 	Values []string `yaml:"values" example:"[10.0.1.50]"`
 	// Target is an ALIAS record's target: a load balancer id or DNS name, an
 	// endpoint id or DNS name, or another record's name.

@@ -183,6 +183,11 @@ func (b *schemaBuilder) fieldSchema(t reflect.Type, family string) map[string]an
 			return map[string]any{"type": "string", "pattern": cidr6Pattern,
 				"description": "An IPv6 CIDR with its host bits zero, such as 2600:1f18:a:c00::/56."}
 		})
+	case t == addrType && family == "any":
+		return b.ref("AnyAddress", func() map[string]any {
+			return map[string]any{"type": "string", "pattern": `^(?:` + ipv4RE + `|` + ipv6RE + `)$`,
+				"description": "An IPv4 or IPv6 address, such as 10.0.1.10 or 2600:1f18:a:c01::10."}
+		})
 	case t == prefixType && family == "any":
 		return b.ref("AnyCIDR", func() map[string]any {
 			return map[string]any{"type": "string", "pattern": anyCIDRRE,

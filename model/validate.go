@@ -1004,6 +1004,9 @@ func (v *validator) attachment(t *TransitGateway, a *TGWAttachment) {
 	if a.Type != AttachmentVPC && a.ApplianceMode {
 		v.errorf(src.Field("appliance_mode"), ErrConflict, "only vpc attachments take appliance_mode")
 	}
+	if a.Type != AttachmentVPC && a.IPv6Support {
+		v.add(SeverityError, src.Field("ipv6_support"), ErrConflict, "V-14", "only vpc attachments take ipv6_support")
+	}
 	if a.Type != AttachmentVPC && a.SecurityGroupReferencing != nil {
 		v.errorf(src.Field("security_group_referencing"), ErrConflict, "only vpc attachments take security_group_referencing")
 	}
@@ -1078,6 +1081,7 @@ func (v *validator) hostedZones() {
 		if z.IsPrivate() && len(z.VPCs) == 0 {
 			v.add(SeverityWarning, z.Source.Field("vpcs"), ErrMissingField, "S-90", "private zone %s is associated with no VPC: it answers nowhere", z.Name)
 		}
+		cnames := map[string]int{} // the first CNAME record of each name
 		for j := range z.Records {
 			r := &z.Records[j]
 			name := normName(r.Name)
@@ -1091,15 +1095,8 @@ func (v *validator) hostedZones() {
 				name += "." + zone
 			}
 			switch r.Type {
-			case RecordA:
-				if len(r.Values) == 0 {
-					v.errorf(r.Source.Field("values"), ErrMissingField, "an A record needs values (addresses)")
-				}
-				for k, s := range r.Values {
-					if a, err := netip.ParseAddr(s); err != nil || !a.Is4() {
-						v.errorf(r.Source.Elem("values", k), ErrInvalidValue, "%q is not an IPv4 address", s)
-					}
-				}
+			case RecordA, RecordAAAA:
+				v.recordAddresses(r)
 			case RecordCNAME:
 				if len(r.Values) != 1 {
 					v.add(SeverityError, r.Source.Field("values"), ErrInvalidValue, "S-91", "a CNAME record has exactly one value (a name)")
@@ -1115,6 +1112,44 @@ func (v *validator) hostedZones() {
 			if r.Type != RecordAlias && r.Target != "" {
 				v.errorf(r.Source.Field("target"), ErrConflict, "only ALIAS records take a target; use values")
 			}
+			if _, ok := cnames[name]; !ok && r.Type == RecordCNAME {
+				cnames[name] = j
+			}
+		}
+		for j := range z.Records {
+			r := &z.Records[j]
+			name := normName(r.Name)
+			if name != zone && !strings.HasSuffix(name, "."+zone) {
+				name += "." + zone
+			}
+			if c, ok := cnames[name]; ok && r.Type != RecordCNAME {
+				v.add(SeverityError, r.Source.Field("type"), ErrConflict, "S-91", "%s has a CNAME record (records[%d]); Route 53 allows no other record of the same name beside a CNAME", r.Name, c)
+			}
+		}
+	}
+}
+
+// recordAddresses checks the values of an A record (IPv4 addresses) or an
+// AAAA record (IPv6 addresses, V-15).
+func (v *validator) recordAddresses(r *Record) {
+	want, is := "IPv4", netip.Addr.Is4
+	if r.Type == RecordAAAA {
+		want, is = "IPv6", func(a netip.Addr) bool { return a.Is6() && !a.Is4In6() }
+	}
+	if len(r.Values) == 0 {
+		v.errorf(r.Source.Field("values"), ErrMissingField, "an %s record needs values (addresses)", r.Type)
+	}
+	for k, s := range r.Values {
+		a, err := netip.ParseAddr(strings.TrimSpace(s))
+		switch {
+		case err != nil:
+			v.errorf(r.Source.Elem("values", k), ErrInvalidValue, "%q is not an %s address", s, want)
+		case !is(a):
+			other := "AAAA"
+			if r.Type == RecordAAAA {
+				other = "A"
+			}
+			v.add(SeverityError, r.Source.Elem("values", k), ErrInvalidValue, "V-15", "%q is not an %s address: an %s record holds %s addresses; write it in an %s record", s, want, r.Type, want, other)
 		}
 	}
 }

@@ -103,6 +103,11 @@ func CompileTGWTable(tgw *model.TransitGateway, rt *model.TGWRouteTable, r Resol
 		switch a.Type {
 		case model.AttachmentVPC:
 			cidrs = r.VPCCIDRs(a.VPC)
+			if !a.IPv6Support {
+				// Without IPv6 support, the VPC's IPv6 blocks do not
+				// propagate (V-14).
+				cidrs = slices.DeleteFunc(slices.Clone(cidrs), func(p netip.Prefix) bool { return p.Addr().Is6() })
+			}
 		case model.AttachmentVPN, model.AttachmentDirectConnect, model.AttachmentConnect:
 			cidrs = r.ExternalCIDRs(a.ID)
 		}

@@ -52,6 +52,11 @@ func (s *Solver) compileAssumed() {
 					if sn.CIDRBlock.Contains(a) {
 						x.subnet, x.subnetID = sn.CIDRBlock, sn.ID
 					}
+					if sn.IPv6CIDRBlock.Contains(a) {
+						// An IPv6 address stands for any of its
+						// subnet's IPv6 block (V-02).
+						x.subnet, x.subnetID = sn.IPv6CIDRBlock, sn.ID
+					}
 				}
 				if s.assumed == nil {
 					s.assumed = map[netip.Addr]*assumedAddr{}
@@ -80,12 +85,15 @@ func (s *Solver) compileAssumed() {
 // splitBy reports whether prefix p holds part, not all, of the range the
 // address stands for.
 func (a *assumedAddr) splitBy(p netip.Prefix) bool {
-	if !p.IsValid() || !p.Addr().Is4() {
+	if !p.IsValid() {
 		return false
 	}
 	p = p.Masked()
 	if a.subnet.IsValid() {
-		return p.Overlaps(a.subnet) && p.Bits() > a.subnet.Bits()
+		return p.Addr().Is4() == a.subnet.Addr().Is4() && p.Overlaps(a.subnet) && p.Bits() > a.subnet.Bits()
+	}
+	if !p.Addr().Is4() {
+		return false
 	}
 	// Any public address: 0.0.0.0/0 holds them all, a prefix inside a
 	// range the internet does not route none.

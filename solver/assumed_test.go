@@ -140,3 +140,44 @@ func TestAssumedAddressInText(t *testing.T) {
 	require.NoError(t, err)
 	assert.Contains(t, string(b), `"code":"ASSUMED_ADDRESS"`)
 }
+
+// assumedIPv6 is a dual-stack subnet whose app instance has an assumed IPv6
+// address (a Terraform plan's ipv6_address_count); the db admits 5432 from
+// SOURCE6.
+const assumedIPv6 = `version: 1
+vpcs:
+  - id: vpc-6
+    region: eu-west-1
+    cidr_blocks: [10.6.0.0/16]
+    ipv6_cidr_blocks: [2001:db8:0:100::/56]
+    subnets:
+      - {id: sn-6, az: eu-west-1a, cidr_block: 10.6.1.0/24, ipv6_cidr_block: 2001:db8:0:101::/64}
+    security_groups:
+      - {id: sg-db6, ingress: [{protocol: tcp, ports: 5432, sources: [SOURCE6]}]}
+    instances:
+      - {id: i-app6, subnet: sn-6, private_ip: 10.6.1.10, ipv6_addresses: ["2001:db8:0:101::4"], assumed_ips: ["2001:db8:0:101::4"]}
+      - {id: i-db6, subnet: sn-6, private_ip: 10.6.1.20, ipv6_addresses: ["2001:db8:0:101::20"], security_groups: [sg-db6]}
+`
+
+// An assumed IPv6 address (assumed_ips holds either family) stands for any
+// address of its subnet's IPv6 block (V-02): a rule that admits part of
+// that block decides by the assumed value, and says so (ASSUMED_ADDRESS);
+// one that admits the whole block does not depend on it.
+func TestAssumedIPv6Address(t *testing.T) {
+	for _, c := range []struct {
+		source string
+		warn   bool
+	}{
+		{"2001:db8:0:101::/120", true},
+		{"2001:db8:0:101::/64", false},
+		{"10.6.1.0/24", false}, // IPv4: no IPv6 packet matches it
+	} {
+		s := load(t, strings.Replace(assumedIPv6, "SOURCE6", `"`+c.source+`"`, 1))
+		r := s.Reach(tcpq("2001:db8:0:101::4", "2001:db8:0:101::20", 5432))
+		byRule := false
+		for _, w := range r.Warnings {
+			byRule = byRule || (w.Code.String() == "ASSUMED_ADDRESS" && strings.Contains(w.Message, "security groups of i-db6"))
+		}
+		assert.Equal(t, c.warn, byRule, "source %s: ASSUMED_ADDRESS for the rules of i-db6\n%s", c.source, r.Text())
+	}
+}

@@ -25,8 +25,12 @@ type answer struct {
 
 // resolution is the outcome of resolving a name.
 type resolution struct {
-	answers  []answer
-	hops     []Hop
+	answers []answer
+	hops    []Hop
+	// hopFams holds, beside each hop, the family it answers for: an A
+	// record's hop is IPv4's, an AAAA record's IPv6's (V-15); "" for both.
+	// Shorter than hops when the rest are for both.
+	hopFams  []string
 	blockers []Blocker
 	warnings []Warning
 	// service is set when the name is an AWS service's public name.
@@ -35,6 +39,49 @@ type resolution struct {
 
 func (r *resolution) hop(component model.ID, rule string, pos model.Position) {
 	r.hops = append(r.hops, Hop{Component: component, Kind: HopDNS, Decision: DecisionForward, Rule: rule, Pos: pos})
+}
+
+// hopFamily adds a hop that answers for family fam only.
+func (r *resolution) hopFamily(fam string, component model.ID, rule string, pos model.Position) {
+	for len(r.hopFams) < len(r.hops) {
+		r.hopFams = append(r.hopFams, "")
+	}
+	r.hop(component, rule, pos)
+	r.hopFams = append(r.hopFams, fam)
+}
+
+// families returns the address families of the answers, IPv4 first.
+func (r *resolution) families() []string {
+	var out []string
+	for _, f := range []string{FamilyIPv4, FamilyIPv6} {
+		if slices.ContainsFunc(r.answers, func(a answer) bool { return a.addr.Is6() == (f == FamilyIPv6) }) {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// forFamily returns the resolution as a client asking for family fam's
+// records sees it: the answers of that family, and the hops that lead to
+// them (V-15).
+func (r resolution) forFamily(fam string) resolution {
+	out := r
+	out.answers = nil
+	for _, a := range r.answers {
+		if a.addr.Is6() == (fam == FamilyIPv6) {
+			out.answers = append(out.answers, a)
+		}
+	}
+	if len(r.hopFams) > 0 {
+		out.hops = nil
+		for i, h := range r.hops {
+			if i >= len(r.hopFams) || r.hopFams[i] == "" || r.hopFams[i] == fam {
+				out.hops = append(out.hops, h)
+			}
+		}
+	}
+	out.hopFams = nil
+	return out
 }
 
 func (r *resolution) block(code Code, component model.ID, pos model.Position, format string, args ...any) {
@@ -152,17 +199,26 @@ func recordName(rec *model.Record, z *model.HostedZone) string {
 }
 
 func (s *Solver) fromZone(r *resolution, z *model.HostedZone, name string, vpc int32, seen *[]string) {
+	// A name's A and AAAA records answer together, each for its family
+	// (V-15); a CNAME stands alone (S-91), and an ALIAS answers for both
+	// families.
+	found := false
 	for i := range z.Records {
 		rec := &z.Records[i]
 		if recordName(rec, z) != name {
 			continue
 		}
+		found = true
 		pos := rec.Source.Position
 		switch rec.Type {
-		case model.RecordA:
-			r.hop(z.ID, fmt.Sprintf("%s A %s (private zone %s)", name, strings.Join(rec.Values, ", "), z.Name), pos)
+		case model.RecordA, model.RecordAAAA:
+			fam := FamilyIPv4
+			if rec.Type == model.RecordAAAA {
+				fam = FamilyIPv6
+			}
+			r.hopFamily(fam, z.ID, fmt.Sprintf("%s %s %s (private zone %s)", name, rec.Type, strings.Join(rec.Values, ", "), z.Name), pos)
 			for _, v := range rec.Values {
-				if a, err := netip.ParseAddr(v); err == nil {
+				if a, err := netip.ParseAddr(strings.TrimSpace(v)); err == nil && a.Is6() == (fam == FamilyIPv6) {
 					r.answers = append(r.answers, answer{a, s.addrOwner(a, vpc)})
 				}
 			}
@@ -172,14 +228,17 @@ func (s *Solver) fromZone(r *resolution, z *model.HostedZone, name string, vpc i
 			}
 			r.hop(z.ID, fmt.Sprintf("%s CNAME %s (private zone %s)", name, rec.Values[0], z.Name), pos)
 			s.resolveInto(r, normDNS(rec.Values[0]), vpc, seen)
+			return
 		case model.RecordAlias:
 			r.hop(z.ID, fmt.Sprintf("%s ALIAS %s (private zone %s)", name, rec.Target, z.Name), pos)
 			if nodes := s.aliasTarget(rec.Target); nodes != nil {
 				r.answers = append(r.answers, nodes...)
-				return
+				continue
 			}
 			s.resolveInto(r, normDNS(rec.Target), vpc, seen)
 		}
+	}
+	if found {
 		return
 	}
 	r.hop(z.ID, fmt.Sprintf("%s: NXDOMAIN in private zone %s", name, z.Name), z.Source.Position)

@@ -98,16 +98,24 @@ func (w *walker) inIPv6(ei int32) terminal {
 type familyPlan struct {
 	family   string
 	src, dst origin
+	// dres is the destination's resolution as seen for this family: the
+	// answers of the family, and the hops that lead to them (V-15).
+	dres resolution
 }
 
 // familyPlans returns the families a query is answered for, IPv4 first:
 // those both ends have (only q.Family, when set). An end written as an address has its family; an
 // instance or network interface named by id has those of its addresses;
-// "internet" has both; every other end (external networks, load
-// balancers, endpoints, services, DNS names) is IPv4 (V-03).
-func (s *Solver) familyPlans(q Query, src, dst origin) []familyPlan {
+// "internet" has both; a destination that resolves to addresses (a DNS
+// name, a load balancer or an endpoint) has the families of its answers:
+// a name's A records give IPv4, its AAAA records IPv6 (V-15); every other
+// end (external networks, services) is IPv4 (V-03).
+func (s *Solver) familyPlans(q Query, src, dst origin, dres resolution) []familyPlan {
 	srcFams := s.endFamilies(q.From, src)
 	dstFams := s.endFamilies(q.To, dst)
+	if len(dres.answers) > 0 {
+		dstFams = dres.families()
+	}
 	var out []familyPlan
 	for _, f := range []string{FamilyIPv4, FamilyIPv6} {
 		if !slices.Contains(srcFams, f) || !slices.Contains(dstFams, f) || (q.Family != "" && q.Family != f) {
@@ -117,7 +125,12 @@ func (s *Solver) familyPlans(q Query, src, dst origin) []familyPlan {
 			// icmp is IPv4's, icmpv6 IPv6's (V-11).
 			continue
 		}
-		out = append(out, familyPlan{family: f, src: s.originOf(src, f), dst: s.originOf(dst, f)})
+		p := familyPlan{family: f, src: s.originOf(src, f), dst: s.originOf(dst, f), dres: dres}
+		if len(dres.answers) > 0 {
+			p.dres = dres.forFamily(f)
+			p.dst = s.pick(p.dres.answers, p.src)
+		}
+		out = append(out, p)
 	}
 	return out
 }
@@ -169,8 +182,9 @@ func (s *Solver) originOf(o origin, f string) origin {
 
 // noCommonFamily answers a query whose ends share no address family (an
 // IPv6-only interface and an IPv4-only end, V-03), or not the one the
-// query asks for.
-func (s *Solver) noCommonFamily(res Result, q Query, src, dst origin) Result {
+// query asks for. A destination that resolves to addresses has the
+// families of its answers (V-15).
+func (s *Solver) noCommonFamily(res Result, q Query, src, dst origin, dres resolution) Result {
 	name := func(o origin) string {
 		if o.kind == termENI {
 			return string(s.enis[o.eni].id)
@@ -179,10 +193,19 @@ func (s *Solver) noCommonFamily(res Result, q Query, src, dst origin) Result {
 	}
 	res.Verdict = VerdictUnreachable
 	msg := fmt.Sprintf("%s and %s have no address family in common: one has IPv4 addresses only, the other IPv6 only (V-03)", name(src), name(dst))
-	if q.Family != "" {
+	switch {
+	case q.Family != "":
 		res.Family = q.Family
 		msg = fmt.Sprintf("%s and %s do not both have %s addresses (V-03)", name(src), name(dst), familyName(q.Family))
+	case len(dres.answers) > 0:
+		fams := dres.families()
+		records := "A records"
+		if fams[0] == FamilyIPv6 {
+			records = "AAAA records"
+		}
+		msg = fmt.Sprintf("%s resolves to %s addresses only (%s), and %s has none of that family (V-15)", q.To, fams[0], records, name(src))
 	}
+	res.Forward, res.Warnings = dres.hops, dres.warnings
 	res.Blockers = append(res.Blockers, Blocker{Code: DestinationNotFound, Component: model.ID(name(dst)), Leg: LegForward, Message: msg})
 	return res
 }
@@ -407,4 +430,23 @@ func (s *Solver) internet6() *netipx.IPSet {
 	}
 	set, _ := b.IPSet()
 	return set
+}
+
+// ipv6NotPropagated explains a missing transit gateway route for IPv6
+// address dst: a VPC attachment that propagates into route table rt and
+// whose VPC holds dst has IPv6 support off, so the VPC's IPv6 blocks do
+// not propagate (V-14). Empty when there is none.
+func (s *Solver) ipv6NotPropagated(tgw *model.TransitGateway, rt model.ID, dst netip.Addr) string {
+	if !dst.Is6() {
+		return ""
+	}
+	for _, a := range tgw.Attachments {
+		if a.Type != model.AttachmentVPC || a.IPv6Support || !slices.Contains(tgw.PropagationsOf(a), rt) {
+			continue
+		}
+		if v := s.x.VPC(a.VPC); v != nil && slices.ContainsFunc(v.IPv6CIDRBlocks, func(p netip.Prefix) bool { return p.Contains(dst) }) {
+			return fmt.Sprintf("; attachment %s has IPv6 support off: the IPv6 blocks of %s do not propagate (V-14)", a.ID, a.VPC)
+		}
+	}
+	return ""
 }

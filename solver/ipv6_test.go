@@ -278,8 +278,8 @@ transit_gateways:
     default_propagation_route_table: tgw-rtb
     route_tables: [{id: tgw-rtb}]
     attachments:
-      - {id: att-x, type: vpc, vpc: vpc-x, subnets: [s-x]}
-      - {id: att-z, type: vpc, vpc: vpc-z, subnets: [s-z]}
+      - {id: att-x, type: vpc, vpc: vpc-x, subnets: [s-x], ipv6_support: true}
+      - {id: att-z, type: vpc, vpc: vpc-z, subnets: [s-z], ipv6_support: true}
 `
 
 // V-12: a network ACL written with IPv4 rules only denies IPv6 (its *
@@ -325,6 +325,24 @@ func TestIPv6TransitGateway(t *testing.T) {
 	assert.Equal(t, []string{"NO_ROUTE_TO_DESTINATION"}, blockerCodes(r.Families[0]))
 	assert.Contains(t, r.Text(), "tgw-rtb")
 	assert.Contains(t, r.Text(), "2600:1f18:10:100::/56")
+}
+
+// V-14: an attachment's IPv6 support is off unless turned on, as AWS
+// creates attachments: then the VPC's IPv6 blocks do not propagate, and
+// the transit gateway has no route back to vpc-x; the option filters no
+// traffic, so a static IPv6 route to the attachment carries it.
+func TestIPv6SupportOfAttachments(t *testing.T) {
+	off := strings.Replace(twoVPCsV6, "subnets: [s-x], ipv6_support: true}", "subnets: [s-x]}", 1)
+	r := load(t, off).Reach(tcpq("i-x", "i-z", 22))
+	require.False(t, r.Reachable(), "%s", r.Text())
+	v6 := r.Families[1]
+	assert.Equal(t, []string{"TGW_RTB_CANNOT_ROUTE"}, blockerCodes(v6), "%s", v6.Text())
+	assert.Contains(t, v6.Blockers[0].Message, "att-x has IPv6 support off: the IPv6 blocks of vpc-x do not propagate (V-14)")
+	assert.Equal(t, solver.LegReturn, v6.Blockers[0].Leg)
+
+	static := strings.Replace(off, "route_tables: [{id: tgw-rtb}]", "route_tables: [{id: tgw-rtb, routes: [{destination: \"2600:1f18:10:100::/56\", attachment: att-x}]}]", 1)
+	r = load(t, static).Reach(tcpq("i-x", "i-z", 22))
+	assert.True(t, r.Reachable(), "V-14: a static route carries IPv6 whatever the option: %s", r.Text())
 }
 
 // The JSON answer names the family of each per-family answer.

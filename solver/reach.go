@@ -213,19 +213,19 @@ func (s *Solver) reachQuery(q Query, rec recorder) Result {
 		res.Verdict = VerdictUnreachable
 		return res
 	}
-	plans := s.familyPlans(q, src, dst)
+	plans := s.familyPlans(q, src, dst, dres)
 	switch len(plans) {
 	case 0:
-		return s.noCommonFamily(res, q, src, dst)
+		return s.noCommonFamily(res, q, src, dst, dres)
 	case 1:
-		r := s.reachFamily(res, q, plans[0].src, plans[0].dst, dres, rec)
+		r := s.reachFamily(res, q, plans[0].src, plans[0].dst, plans[0].dres, rec)
 		r.Family = plans[0].family
 		return r
 	}
 	per := make([]Result, len(plans))
 	shown := -1
 	for i, p := range plans {
-		per[i] = s.reachFamily(res, q, p.src, p.dst, dres, rec)
+		per[i] = s.reachFamily(res, q, p.src, p.dst, p.dres, rec)
 		per[i].Family = p.family
 		if shown < 0 && per[i].Reachable() {
 			shown = i

@@ -1077,7 +1077,7 @@ func (w *walker) throughTGW(att *attInfo, az string) terminal {
 			}), tpos)
 		}
 		w.block(TGWRtbCannotRoute, t.ID, "", tpos, func() string {
-			return fmt.Sprintf("transit gateway route table %s has no route for %s (S-52)", t.ID, w.pkt.Dst)
+			return fmt.Sprintf("transit gateway route table %s has no route for %s (S-52)%s", t.ID, w.pkt.Dst, w.s.ipv6NotPropagated(att.tgw.m, t.ID, w.pkt.Dst))
 		})
 		return w.drop(t.ID, HopTGWRouteTable, w.say(func() string { return "no route for " + w.pkt.Dst.String() }), tpos)
 	}

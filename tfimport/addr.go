@@ -158,7 +158,7 @@ func (b *builder) markAssumed(m *model.Model) {
 		return out
 	}
 	iface := func(in *model.Interface) {
-		in.AssumedIPs = of(append([]netip.Addr{in.PrivateIP, in.PublicIP, in.ElasticIP}, in.SecondaryIPs...)...)
+		in.AssumedIPs = of(append(append([]netip.Addr{in.PrivateIP, in.PublicIP, in.ElasticIP}, in.SecondaryIPs...), in.IPv6Addresses...)...)
 	}
 	for vi := range m.VPCs {
 		v := &m.VPCs[vi]

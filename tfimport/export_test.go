@@ -192,6 +192,9 @@ func (x *tfExport) build(m *model.Model) {
 		p := x.provider(v.Account, v.Region)
 		r := x.newRes("aws_vpc", v.ID, p)
 		r.values["cidr_block"] = v.CIDRBlocks[0].String()
+		if len(v.IPv6CIDRBlocks) > 0 {
+			r.values["ipv6_cidr_block"] = v.IPv6CIDRBlocks[0].String()
+		}
 		r.values["tags"] = map[string]any{"Name": v.Name}
 		if v.DNS.Support != nil {
 			r.values["enable_dns_support"] = *v.DNS.Support
@@ -213,6 +216,11 @@ func (x *tfExport) build(m *model.Model) {
 			x.ref(r, "vpc_id", v.ID, "id")
 			r.values["cidr_block"] = c.String()
 		}
+		for _, c := range v.IPv6CIDRBlocks[min(1, len(v.IPv6CIDRBlocks)):] {
+			r := x.newRes("aws_vpc_ipv6_cidr_block_association", "", p)
+			x.ref(r, "vpc_id", v.ID, "id")
+			r.values["ipv6_cidr_block"] = c.String()
+		}
 		if v.InternetGateway != "" {
 			r := x.newRes("aws_internet_gateway", v.InternetGateway, p)
 			x.ref(r, "vpc_id", v.ID, "id")
@@ -224,7 +232,15 @@ func (x *tfExport) build(m *model.Model) {
 		for _, s := range v.Subnets {
 			r := x.newRes("aws_subnet", s.ID, p)
 			x.ref(r, "vpc_id", v.ID, "id")
-			r.values["cidr_block"] = s.CIDRBlock.String()
+			if s.CIDRBlock.IsValid() {
+				r.values["cidr_block"] = s.CIDRBlock.String()
+			}
+			if s.IPv6CIDRBlock.IsValid() {
+				r.values["ipv6_cidr_block"] = s.IPv6CIDRBlock.String()
+			}
+			if s.IPv6Only {
+				r.values["ipv6_native"] = true
+			}
 			r.values["availability_zone"] = s.AZ
 			if s.AZID != "" {
 				r.values["availability_zone_id"] = s.AZID
@@ -703,6 +719,9 @@ func (x *tfExport) fill(m *model.Model) {
 			if a.ApplianceMode {
 				ar.values["appliance_mode_support"] = "enable"
 			}
+			if a.IPv6Support {
+				ar.values["ipv6_support"] = "enable"
+			}
 			if a.SecurityGroupReferencing != nil && !*a.SecurityGroupReferencing {
 				ar.values["security_group_referencing_support"] = "disable"
 			}
@@ -839,7 +858,16 @@ func (x *tfExport) eipValue(r *tfRes, a interface{ String() string }) {
 // iface writes an interface's settings.
 func (x *tfExport) iface(r *tfRes, in model.Interface, groupsKey string) {
 	x.ref(r, "subnet_id", in.Subnet, "id")
-	r.values["private_ip"] = in.PrivateIP.String()
+	if in.PrivateIP.IsValid() {
+		r.values["private_ip"] = in.PrivateIP.String()
+	}
+	if len(in.IPv6Addresses) > 0 {
+		var s []string
+		for _, a := range in.IPv6Addresses {
+			s = append(s, a.String())
+		}
+		r.values["ipv6_addresses"] = s
+	}
 	if len(in.SecondaryIPs) > 0 {
 		var s []string
 		for _, a := range in.SecondaryIPs {
@@ -868,6 +896,11 @@ func (x *tfExport) group(v model.VPC, sg model.SecurityGroup, p string) {
 	if egress == nil {
 		all, _ := model.ParseCIDR("0.0.0.0/0")
 		egress = []model.EgressRule{{SGRule: model.SGRule{Protocol: model.ProtocolAll}, Destinations: []model.Peer{{CIDR: all}}}}
+		if v.HasIPv6() {
+			// The model's default egress allows ::/0 too (V-08).
+			all6, _ := model.ParseIPv6CIDR("::/0")
+			egress[0].Destinations = append(egress[0].Destinations, model.Peer{CIDR: all6})
+		}
 	}
 	type dirRules struct {
 		dir   string
@@ -918,6 +951,8 @@ func (x *tfExport) group(v model.VPC, sg model.SecurityGroup, p string) {
 					}
 					rr.values["description"] = ru.Description
 					switch {
+					case peer.CIDR.IsValid() && peer.CIDR.Addr().Is6():
+						rr.values["cidr_ipv6"] = peer.CIDR.String()
 					case peer.CIDR.IsValid():
 						rr.values["cidr_ipv4"] = peer.CIDR.String()
 					case x.x.Kind(peer.Ref) == model.KindPrefixList:
@@ -932,6 +967,8 @@ func (x *tfExport) group(v model.VPC, sg model.SecurityGroup, p string) {
 				"cidr_blocks": []string{}, "security_groups": []string{}, "prefix_list_ids": []string{}, "self": false, "ipv6_cidr_blocks": []string{}}
 			for _, peer := range ru.peers {
 				switch {
+				case peer.CIDR.IsValid() && peer.CIDR.Addr().Is6():
+					b["ipv6_cidr_blocks"] = append(b["ipv6_cidr_blocks"].([]string), peer.CIDR.String())
 				case peer.CIDR.IsValid():
 					b["cidr_blocks"] = append(b["cidr_blocks"].([]string), peer.CIDR.String())
 				case peer.Ref == sg.ID:
@@ -974,6 +1011,9 @@ func (x *tfExport) destination(vals map[string]any, d model.Destination, cidrKey
 	if d.PrefixList != "" {
 		vals["destination_prefix_list_id"] = string(d.PrefixList)
 		return
+	}
+	if d.CIDR.Addr().Is6() {
+		cidrKey = strings.Replace(cidrKey, "cidr_block", "ipv6_cidr_block", 1)
 	}
 	vals[cidrKey] = d.CIDR.String()
 }

@@ -61,12 +61,22 @@ func (b *builder) buildRoute53() {
 			default:
 				rec.Target = string(t.ID)
 			}
+			// An ALIAS answers for both families (V-15): the A and AAAA
+			// alias records of one name and target are one.
+			if slices.ContainsFunc(z.Records, func(r model.Record) bool {
+				return r.Type == model.RecordAlias && strings.EqualFold(r.Name, rec.Name) && r.Target == rec.Target
+			}) {
+				return
+			}
 			z.Records = append(z.Records, rec)
 			return
 		}
 		switch strings.ToUpper(e.str("type")) {
 		case "A":
 			rec.Type = model.RecordA
+			rec.Values = e.strs("records")
+		case "AAAA":
+			rec.Type = model.RecordAAAA
 			rec.Values = e.strs("records")
 		case "CNAME":
 			rec.Type = model.RecordCNAME

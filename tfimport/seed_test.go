@@ -38,6 +38,10 @@ func TestSeedsAsTerraformAnswerAsTheYAML(t *testing.T) {
 	// GatewayLoadBalancer aws_vpc_endpoints, and an edge association
 	// (aws_route_table_association with gateway_id).
 	seeds = append(seeds, "testdata/gwlb-ingress.yaml")
+	// V-15: aws_route53_record of type AAAA beside type A.
+	seeds = append(seeds, "testdata/dns6.yaml")
+	// V-14: ipv6_support of aws_ec2_transit_gateway_vpc_attachment.
+	seeds = append(seeds, "testdata/tgw6.yaml")
 	for _, seed := range seeds {
 		m, _, err := model.LoadFiles(seed)
 		require.NoError(t, err)

@@ -82,7 +82,7 @@ func (b *builder) buildTransitGateways() {
 			return
 		}
 		a := &model.TGWAttachment{ID: model.ID(e.r.addr), Type: model.AttachmentVPC, VPC: v.m.ID, Source: e.src(),
-			ApplianceMode: e.str("appliance_mode_support") == "enable"}
+			ApplianceMode: e.str("appliance_mode_support") == "enable", IPv6Support: e.str("ipv6_support") == "enable"}
 		for _, s := range e.refs("subnet_ids", "aws_subnet") {
 			if sn := b.subnetOf(e, "subnet_ids", s); sn != nil {
 				a.Subnets = append(a.Subnets, sn.ID)
@@ -204,7 +204,7 @@ func (b *builder) buildTransitGateways() {
 			return
 		}
 		r := model.TGWRoute{Source: e.src(), Blackhole: e.boolean("blackhole", false)}
-		p, err := model.ParseCIDR(e.str("destination_cidr_block"))
+		p, err := model.ParseAnyCIDR(e.str("destination_cidr_block")) // IPv4 or IPv6 (V-14)
 		if err != nil {
 			if e.str("destination_cidr_block") == "" {
 				e.warnf("destination_cidr_block", ErrUnknownValue, "the route's destination is unknown until apply: the route is left out")
