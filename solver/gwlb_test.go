@@ -174,9 +174,9 @@ func TestGWLBMatrixAgreesWithReach(t *testing.T) {
 	// V-22: the matrix asks Reach for every path through an appliance (its
 	// verdict depends on exact addresses and ports): its answers are
 	// Reach's.
-	for _, path := range []string{ingressTopology, inspectionTopology} {
+	for _, path := range []string{ingressTopology, inspectionTopology, egressTopology} {
 		s := loadFile(t, path)
-		for _, port := range []uint16{22, 443, 3389} {
+		for _, port := range []uint16{22, 25, 443, 3389} {
 			q := solver.Query{Protocol: model.ProtocolTCP, Port: port}
 			mx := s.Matrix(q, solver.LevelInstance, solver.AnalysisOptions{})
 			got := map[[2]model.ID]bool{}
@@ -205,24 +205,171 @@ func TestGWLBMatrixAgreesWithReach(t *testing.T) {
 // answers port by port. (The matrix said "tcp all": 3389 was no port
 // boundary, and the one probe of the tcp atom passed.)
 func TestGWLBPortMatrixSeesDropRules(t *testing.T) {
-	s := loadFile(t, inspectionTopology)
-	pm := s.PortMatrix(solver.LevelInstance, solver.AnalysisOptions{})
-	for a, row := range pm.Reach {
-		for _, c := range row {
-			from, to := pm.Nodes[a], pm.Nodes[c.To]
-			for _, port := range []uint16{1, 3388, 3389, 3390, 65535} {
-				r := s.Reach(solver.Query{From: string(from), To: string(to), Protocol: model.ProtocolTCP, Port: port})
-				assert.Equal(t, r.Reachable(), c.Ports.Contains(model.ProtocolTCP, port), "%s -> %s tcp/%d: %s", from, to, port, c.Ports)
-			}
-		}
-	}
-	var spokes portset.Set
-	for a, row := range pm.Reach {
-		for _, c := range row {
-			if pm.Nodes[a] == "i-1" && pm.Nodes[c.To] == "i-2" {
-				spokes = c.Ports
-			}
-		}
-	}
+	spokes := portMatrixAgrees(t, loadFile(t, inspectionTopology), 1, 3388, 3389, 3390, 65535)
 	assert.Equal(t, []model.PortRange{{First: 1, Last: 3388}, {First: 3390, Last: 65535}}, spokes.Ranges(model.ProtocolTCP))
+	// V-22, V-26: the centralised egress topology's appliances drop SMTP
+	// from the spokes, to each other as well.
+	spokes = portMatrixAgrees(t, loadFile(t, egressTopology), 1, 24, 25, 26, 65535)
+	assert.Equal(t, []model.PortRange{{First: 1, Last: 24}, {First: 26, Last: 65535}}, spokes.Ranges(model.ProtocolTCP))
+}
+
+// portMatrixAgrees checks that the every-port matrix of s answers as Reach
+// does on each of the tcp ports given, for every pair it lists, and
+// returns the ports it lists from i-1 to i-2.
+func portMatrixAgrees(t *testing.T, s *solver.Solver, ports ...uint16) portset.Set {
+	t.Helper()
+	pm := s.PortMatrix(solver.LevelInstance, solver.AnalysisOptions{})
+	listed := map[[2]model.ID]portset.Set{}
+	for a, row := range pm.Reach {
+		for _, c := range row {
+			listed[[2]model.ID{pm.Nodes[a], pm.Nodes[c.To]}] = c.Ports
+		}
+	}
+	// A pair the matrix does not list reaches on no port.
+	for _, from := range pm.Nodes {
+		for _, to := range pm.Nodes {
+			if from == to {
+				continue
+			}
+			got := listed[[2]model.ID{from, to}]
+			for _, port := range ports {
+				r := s.Reach(solver.Query{From: string(from), To: string(to), Protocol: model.ProtocolTCP, Port: port})
+				assert.Equal(t, r.Reachable(), got.Contains(model.ProtocolTCP, port), "%s -> %s tcp/%d: %s", from, to, port, got)
+			}
+		}
+	}
+	return listed[[2]model.ID{"i-1", "i-2"}]
+}
+
+const egressTopology = "testdata/gwlb-inspection-egress.yaml"
+
+// route returns the hops of a path that move the packet, without the
+// filters that only allow it (security groups, network ACLs).
+func route(hops []solver.Hop) []string {
+	var out []string
+	for _, h := range hops {
+		if h.Kind != solver.HopSecurityGroup && h.Kind != solver.HopNetworkACL {
+			out = append(out, h.Kind.String()+" "+string(h.Component))
+		}
+	}
+	return out
+}
+
+func TestGWLBInspectionEgress(t *testing.T) {
+	// Centralised egress with inspection: Transit Gateway guide, "Example:
+	// Appliance in a shared services VPC" (appliance mode); PrivateLink
+	// guide, "Gateway Load Balancer endpoints" (routing through the
+	// endpoint, both ways); VPC user guide, "NAT gateways" (the NAT
+	// gateway's subnet routes the translated-back response).
+	s := loadFile(t, egressTopology)
+	runReachCases(t, s, []reachCase{
+		{"V-26", "spoke to the internet: transit gateway, endpoint, appliance, NAT gateway, internet gateway", tcp("i-1", "internet", 443), reachable, nil},
+		{"V-26", "the other zone's spoke through its zone's endpoint, appliance and NAT gateway", tcp("i-2", "internet", 443), reachable, nil},
+		{"V-22", "the appliances drop SMTP from the spokes", tcp("i-1", "internet", 25), unreachable, []string{"forward:GWLB_INSPECTION_DROP"}},
+		{"V-22", "the drop rule names the spokes as source: it drops SMTP between them too", tcp("i-1", "i-2", 25), unreachable, []string{"forward:GWLB_INSPECTION_DROP"}},
+		{"V-26", "spoke to spoke through the same appliance, appliance mode keeping the response in the request's zone", tcp("i-1", "i-2", 443), reachable, nil},
+		{"V-26", "nothing on the internet opens a connection to a spoke", tcp("internet", "i-1", 443), unreachable, []string{"forward:NO_PUBLIC_ADDRESS"}},
+	})
+
+	// V-20, V-23, V-26: the request passes the endpoint and the appliance of
+	// its zone before the NAT gateway; the response, translated back by the
+	// NAT gateway, passes the same endpoint and appliance before the
+	// transit gateway.
+	r := s.Reach(tcp("i-1", "internet", 443))
+	assert.Equal(t, []string{
+		"instance i-1",
+		"route-table rt-1",
+		"transit-gateway-attachment att-1",
+		"transit-gateway-route-table tgw-rt-spokes",
+		"transit-gateway-attachment att-egress",
+		"route-table rt-tgw-a",
+		"gateway-load-balancer-endpoint vpce-egress-a",
+		"load-balancer gwlb-egress",
+		"appliance i-fw-a",
+		"gateway-load-balancer-endpoint vpce-egress-a",
+		"route-table rt-gwlbe-a",
+		"nat-gateway nat-a",
+		"route-table rt-public-a",
+		"internet-gateway igw-egress",
+		"internet internet",
+	}, route(r.Forward), explain(r))
+	assert.Equal(t, []string{
+		"internet internet",
+		"internet-gateway igw-egress",
+		"nat-gateway nat-a",
+		"route-table rt-public-a",
+		"gateway-load-balancer-endpoint vpce-egress-a",
+		"load-balancer gwlb-egress",
+		"appliance i-fw-a",
+		"gateway-load-balancer-endpoint vpce-egress-a",
+		"route-table rt-gwlbe-a",
+		"transit-gateway-attachment att-egress",
+		"transit-gateway-route-table tgw-rt-egress",
+		"transit-gateway-attachment att-1",
+		"subnet sn-1a",
+		"instance i-1",
+	}, route(r.Return), explain(r))
+	i := slices.IndexFunc(r.Forward, func(h solver.Hop) bool { return h.Kind == solver.HopInternetGateway })
+	require.GreaterOrEqual(t, i, 0, explain(r))
+	assert.Contains(t, r.Forward[i].Rule, "203.0.113.10", "the internet sees nat-a's address")
+
+	// V-20: the spoke in eu-west-1b enters the inspection VPC in its zone
+	// and uses that zone's endpoint, appliance and NAT gateway.
+	r = s.Reach(tcp("i-2", "internet", 443))
+	for _, want := range []string{"gateway-load-balancer-endpoint vpce-egress-b", "appliance i-fw-b", "nat-gateway nat-b"} {
+		assert.Contains(t, route(r.Forward), want, explain(r))
+		assert.Contains(t, route(r.Return), want, explain(r))
+	}
+
+	// V-22: the blocker names the drop rule; a dropped request has no
+	// response.
+	r = s.Reach(tcp("i-1", "internet", 25))
+	require.Len(t, r.Blockers, 1, explain(r))
+	assert.Equal(t, model.ID("i-fw-a"), r.Blockers[0].Component)
+	assert.Contains(t, r.Blockers[0].Message, "drop tcp port 25 from 10.0.0.0/8 (no SMTP from the spokes)")
+	assert.NotContains(t, route(r.Forward), "nat-gateway nat-a", "the appliance drops it before the NAT gateway")
+	assert.Empty(t, r.Return)
+}
+
+func TestGWLBInspectionEgressAsymmetricReturn(t *testing.T) {
+	// V-23: AWS does not support asymmetric routing through an appliance
+	// (PrivateLink guide, "Gateway Load Balancer endpoints"; ELB guide,
+	// "Gateway Load Balancers").
+	const back = "{destination: 10.0.0.0/8, target: vpce-egress-a}"
+	t.Run("V-23 the public subnet sends the responses straight to the transit gateway", func(t *testing.T) {
+		s := loadFile(t, egressTopology, back, "{destination: 10.0.0.0/8, target: tgw}")
+		r := s.Reach(tcp("i-1", "internet", 443))
+		assert.Equal(t, warned, r.Verdict, explain(r))
+		assert.Equal(t, []string{"warning:GWLB_RETURN_SKIPS_APPLIANCE"}, codes(r))
+		assert.Contains(t, r.Warnings[0].Message, "endpoint vpce-egress-a and appliance i-fw-a")
+		assert.NotContains(t, route(r.Return), "appliance i-fw-a", explain(r))
+		assert.Contains(t, route(r.Return), "transit-gateway-attachment att-egress", explain(r))
+		// The spoke in the other zone still returns through its endpoint.
+		r = s.Reach(tcp("i-2", "internet", 443))
+		assert.Equal(t, reachable, r.Verdict, explain(r))
+	})
+	t.Run("V-23 the public subnet sends the responses to the other zone's endpoint", func(t *testing.T) {
+		s := loadFile(t, egressTopology, back, "{destination: 10.0.0.0/8, target: vpce-egress-b}")
+		r := s.Reach(tcp("i-1", "internet", 443))
+		assert.Equal(t, warned, r.Verdict, explain(r))
+		assert.Equal(t, []string{"warning:APPLIANCE_ASYMMETRIC_ROUTING"}, codes(r))
+		assert.Contains(t, r.Warnings[0].Message, "the request passed appliance i-fw-a through endpoint vpce-egress-a")
+		assert.Contains(t, route(r.Return), "appliance i-fw-b", explain(r))
+	})
+	t.Run("V-23 the public subnet has no route back to the spokes", func(t *testing.T) {
+		s := loadFile(t, egressTopology, "          - "+back+"\n", "")
+		r := s.Reach(tcp("i-1", "internet", 443))
+		assert.Equal(t, unreachable, r.Verdict, explain(r))
+		assert.Equal(t, []string{"return:IGW_DESTINATION_ADDRESS_NOT_IN_RFC1918_EGRESS"}, codes(r))
+	})
+	t.Run("V-26 without appliance mode the spoke-to-spoke response enters in its own zone", func(t *testing.T) {
+		s := loadFile(t, egressTopology, "appliance_mode: true", "appliance_mode: false")
+		r := s.Reach(tcp("i-1", "i-2", 443))
+		assert.Equal(t, warned, r.Verdict, explain(r))
+		assert.Equal(t, []string{"warning:APPLIANCE_ASYMMETRIC_ROUTING"}, codes(r))
+		// Egress is unaffected: its response never re-enters through the
+		// transit gateway.
+		r = s.Reach(tcp("i-2", "internet", 443))
+		assert.Equal(t, reachable, r.Verdict, explain(r))
+	})
 }
