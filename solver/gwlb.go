@@ -205,6 +205,10 @@ func (w *walker) toGWLBEndpoint(id model.ID, from int32) terminal {
 			if seen {
 				return "the response of a flow the appliance forwarded"
 			}
+			if w.leg == LegReturn {
+				// Its drop rules match requests (V-22): none was checked.
+				return "a response whose request it did not see (V-23)"
+			}
 			return "inspects " + w.flow() + ": no drop rule of " + string(tg.ID) + " matches; back over GENEVE"
 		})})
 	w.hop(Hop{Component: id, Kind: HopGWLBEndpoint, Decision: DecisionForward, Pos: ep.Source.Position, Subnet: w.subnetID(e.subnet),
