@@ -91,6 +91,39 @@ func (w *walker) inIPv6(ei int32) terminal {
 	return w.arriveAt(ei)
 }
 
+// vpcOfIPv6 returns the VPC one of whose IPv6 blocks holds a, or -1: the
+// internet carries a packet for an address of a VPC's IPv6 block to that
+// VPC, whether or not an interface holds the address (V-01, V-06).
+func (s *Solver) vpcOfIPv6(a netip.Addr) int32 {
+	if !a.Is6() {
+		return -1
+	}
+	for vi := range s.vpcs {
+		if inCIDRs(s.vpcs[vi].m.IPv6CIDRBlocks, a) {
+			return int32(vi)
+		}
+	}
+	return -1
+}
+
+// inIPv6Unheld brings an IPv6 packet from the internet towards VPC vpc,
+// whose block holds its destination but no interface of which holds the
+// address: it comes in through the internet gateway and is delivered to
+// nothing (V-06); without an internet gateway, it does not come in.
+func (w *walker) inIPv6Unheld(vpc int32) terminal {
+	vi := &w.s.vpcs[vpc]
+	if vi.m.InternetGateway == "" {
+		w.block(NoInternetGateway, vi.m.ID, "", vi.m.Source.Position, func() string {
+			return fmt.Sprintf("%s is an address of %s's IPv6 block, but %s has no internet gateway to let it in (V-06, V-07)", w.pkt.Dst, vi.m.ID, vi.m.ID)
+		})
+		return w.drop(vi.m.ID, HopInternetGateway, "no internet gateway", model.Position{})
+	}
+	w.block(DestinationNotFound, vi.m.ID, "", vi.m.Source.Position, func() string {
+		return fmt.Sprintf("no network interface in %s holds %s", vi.m.ID, w.pkt.Dst)
+	})
+	return w.drop(vi.m.ID, HopUnknown, w.say(func() string { return "no interface holds " + w.pkt.Dst.String() }), model.Position{})
+}
+
 // familyPlan is one address family a query is answered for, with its
 // ends' addresses of that family.
 type familyPlan struct {

@@ -121,6 +121,14 @@ func (s *Solver) resolveAddress(ep endpoint, dest bool) (origin, error) {
 			return origin{kind: termExternal, eni: -1, ext: i, addr: a}, nil
 		}
 	}
+	if vpc := s.vpcOfIPv6(a); vpc >= 0 {
+		// An address of a VPC's IPv6 block is the VPC's, not an internet
+		// host's, though no interface holds it (V-06).
+		if dest {
+			return origin{kind: termDropped, eni: -1, ext: -1, addr: a}, nil
+		}
+		return origin{}, fmt.Errorf("%w: no network interface of %s holds %s", ErrInvalidQuery, s.vpcs[vpc].m.ID, a)
+	}
 	if publicAddress(a) {
 		return origin{kind: termInternet, eni: -1, ext: -1, addr: a}, nil
 	}

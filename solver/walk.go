@@ -893,6 +893,9 @@ func (w *walker) overInternet(via model.ID) terminal {
 	if ei, ok := w.s.public[w.pkt.Dst]; ok {
 		return w.fromInternet(ei)
 	}
+	if vpc := w.s.vpcOfIPv6(w.pkt.Dst); vpc >= 0 {
+		return w.inIPv6Unheld(vpc)
+	}
 	if w.service != "" && w.leg == LegForward {
 		w.hop(Hop{Component: model.ID(w.service), Kind: HopAWSService, Decision: DecisionDeliver, Rule: w.say(func() string { return "public service address " + w.pkt.Dst.String() })})
 	} else {

@@ -66,18 +66,37 @@ func toSolver(q oracle.Query) solver.Query {
 }
 
 // outcome is what the comparison looks at: the verdict and the sets of
-// blocking and warning codes.
+// blocking and warning codes; the address family answered (V-06: "ipv4",
+// "ipv6", or "" when the oracle finds no family in common, where the
+// engine's is not compared); and, for a query answered in both families,
+// each family's outcome.
 type outcome struct {
 	verdict            string
 	blockers, warnings []string
+	family             string
+	families           []outcome
 }
 
 func (o outcome) equal(p outcome) bool {
-	return o.verdict == p.verdict && slices.Equal(o.blockers, p.blockers) && slices.Equal(o.warnings, p.warnings)
+	if o.family != "" && p.family != "" && o.family != p.family {
+		return false
+	}
+	return o.verdict == p.verdict && slices.Equal(o.blockers, p.blockers) && slices.Equal(o.warnings, p.warnings) &&
+		slices.EqualFunc(o.families, p.families, outcome.equal)
 }
 
 func (o outcome) String() string {
+	if len(o.families) > 0 {
+		var parts []string
+		for _, f := range o.families {
+			parts = append(parts, f.String())
+		}
+		return o.verdict + " {" + strings.Join(parts, "; ") + "}"
+	}
 	s := o.verdict
+	if o.family == "ipv6" {
+		s += " (IPv6)"
+	}
 	if len(o.blockers) > 0 {
 		s += " [" + strings.Join(o.blockers, " ") + "]"
 	}
@@ -88,7 +107,10 @@ func (o outcome) String() string {
 }
 
 func engineOutcome(r solver.Result) outcome {
-	o := outcome{verdict: r.Verdict.String()}
+	o := outcome{verdict: r.Verdict.String(), family: r.Family}
+	for _, f := range r.Families {
+		o.families = append(o.families, engineOutcome(f))
+	}
 	for _, b := range r.Blockers {
 		if c := b.Code.String(); !slices.Contains(o.blockers, c) {
 			o.blockers = append(o.blockers, c)
@@ -105,7 +127,11 @@ func engineOutcome(r solver.Result) outcome {
 }
 
 func oracleOutcome(a oracle.Answer) outcome {
-	return outcome{verdict: a.Verdict, blockers: a.Blockers, warnings: a.Warnings}
+	o := outcome{verdict: a.Verdict, blockers: a.Blockers, warnings: a.Warnings, family: a.Family}
+	for _, f := range a.Families {
+		o.families = append(o.families, oracleOutcome(f))
+	}
+	return o
 }
 
 // classify names the known disagreement class a query falls in: the

@@ -1,0 +1,129 @@
+package solver_test
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/vpcreach/vpcreach/model"
+	"github.com/vpcreach/vpcreach/solver"
+)
+
+// twoDualStack has two dual-stack VPCs that reach the IPv6 internet:
+// vpc-a through an internet gateway, vpc-b through an egress-only one
+// only. Found by the random-model oracle (internal/oracle).
+const twoDualStack = `version: 1
+vpcs:
+  - id: vpc-a
+    region: eu-west-1
+    cidr_blocks: [10.0.0.0/16]
+    ipv6_cidr_blocks: [2600:1f18:1:100::/56]
+    internet_gateway: igw-a
+    subnets:
+      - {id: s-a, az: eu-west-1a, cidr_block: 10.0.1.0/24, ipv6_cidr_block: 2600:1f18:1:101::/64}
+      - {id: s-a4, az: eu-west-1a, cidr_block: 10.0.2.0/24}
+    route_tables:
+      - id: rt-a
+        main: true
+        routes:
+          - {destination: "::/0", target: igw-a}
+    security_groups:
+      - id: sg-a
+        ingress:
+          - {protocol: all, sources: [0.0.0.0/0, "::/0"]}
+    instances:
+      - {id: i-a, subnet: s-a, private_ip: 10.0.1.10, ipv6_addresses: [2600:1f18:1:101::10], security_groups: [sg-a]}
+      - {id: i-a4, subnet: s-a4, private_ip: 10.0.2.10, security_groups: [sg-a]}
+      - {id: i-a5, subnet: s-a4, private_ip: 10.0.2.11, security_groups: [sg-a]}
+  - id: vpc-b
+    region: eu-west-1
+    cidr_blocks: [10.1.0.0/16]
+    ipv6_cidr_blocks: [2600:1f18:2:100::/56]
+    egress_only_internet_gateway: eigw-b
+    subnets:
+      - {id: s-b, az: eu-west-1a, cidr_block: 10.1.1.0/24, ipv6_cidr_block: 2600:1f18:2:101::/64}
+    security_groups:
+      - id: sg-b
+        ingress:
+          - {protocol: all, sources: [0.0.0.0/0, "::/0"]}
+    instances:
+      - {id: i-b, subnet: s-b, private_ip: 10.1.1.10, ipv6_addresses: [2600:1f18:2:101::10], security_groups: [sg-b]}
+`
+
+func codesOf(r solver.Result) []string {
+	var out []string
+	for _, b := range r.Blockers {
+		out = append(out, b.Code.String())
+	}
+	return out
+}
+
+// V-06: an IPv6 address of a VPC's block is that VPC's, not an internet
+// host's, whether or not an interface holds it. A packet the internet
+// carries to an address of vpc-a's block that no interface holds is not
+// delivered (DESTINATION_NOT_FOUND); to one of vpc-b's block, it has no
+// internet gateway to come in through (NO_INTERNET_GATEWAY). A query from
+// the internet to such an address is a question about the VPC, not one
+// between two internet hosts.
+func TestIPv6UnheldAddressOfAVPCBlock(t *testing.T) {
+	s := load(t, twoDualStack)
+	for _, c := range []struct {
+		from, to string
+		want     []string
+	}{
+		{"i-a", "2600:1f18:1:101::fa", []string{"DESTINATION_NOT_FOUND"}},
+		{"i-a", "2600:1f18:2:101::fa", []string{"NO_INTERNET_GATEWAY"}},
+		{"2001:db8::1", "2600:1f18:1:101::fa", []string{"DESTINATION_NOT_FOUND"}},
+		{"2001:db8::1", "2600:1f18:2:101::fa", []string{"NO_INTERNET_GATEWAY"}},
+		// An IPv4 host and an IPv6 address share no family (V-03).
+		{"198.51.100.1", "2600:1f18:1:101::fa", []string{"DESTINATION_NOT_FOUND"}},
+	} {
+		r := s.Reach(tcpq(c.from, c.to, 22))
+		assert.Equal(t, solver.VerdictUnreachable, r.Verdict, "%s -> %s: %s", c.from, c.to, r.Text())
+		assert.Equal(t, c.want, codesOf(r), "%s -> %s: %s", c.from, c.to, r.Text())
+	}
+	// The held address is reached, over the internet gateway.
+	require.True(t, s.Reach(tcpq("2001:db8::1", "2600:1f18:1:101::10", 22)).Reachable())
+	// As a source, an address nobody holds is no end at all.
+	assert.Equal(t, solver.VerdictInvalidQuery, s.Reach(tcpq("2600:1f18:1:101::fa", "i-a", 22)).Verdict)
+}
+
+// V-11: icmpv6 is IPv6's: the matrix, like Reach, has no icmpv6 cell
+// between interfaces that have no IPv6 address.
+func TestICMPv6MatrixNeedsIPv6(t *testing.T) {
+	s := load(t, twoDualStack)
+	q := solver.Query{Protocol: model.ProtocolICMPv6}
+	require.False(t, s.Reach(solver.Query{From: "i-a4", To: "i-a5", Protocol: model.ProtocolICMPv6}).Reachable())
+	require.True(t, s.Reach(solver.Query{From: "i-a4", To: "i-a5", Protocol: model.ProtocolICMP}).Reachable())
+	m := s.Matrix(q, solver.LevelInstance, solver.AnalysisOptions{})
+	for i, row := range m.Reach {
+		for _, j := range row {
+			a, b := m.Nodes[i], m.Nodes[j]
+			assert.True(t, s.Reach(solver.Query{From: string(a), To: string(b), Protocol: model.ProtocolICMPv6}).Reachable(), "the matrix says %s reaches %s over icmpv6", a, b)
+		}
+	}
+}
+
+// ClassPortsTouching on a network where every class has IPv6 addresses
+// (so Reach answers every pair, and the fast path has no rows or
+// columns) answers instead of panicking. Found by the random-model
+// oracle's dual-stack models.
+func TestClassPortsTouchingAllIPv6(t *testing.T) {
+	s := load(t, `version: 1
+vpcs:
+  - id: vpc-a
+    region: eu-west-1
+    cidr_blocks: [10.0.0.0/16]
+    ipv6_cidr_blocks: [2600:1f18:1:100::/56]
+    subnets:
+      - {id: s-a, az: eu-west-1a, cidr_block: 10.0.1.0/24, ipv6_cidr_block: 2600:1f18:1:101::/64}
+    instances:
+      - {id: i-a, subnet: s-a, private_ip: 10.0.1.10, ipv6_addresses: [2600:1f18:1:101::10]}
+      - {id: i-b, subnet: s-a, private_ip: 10.0.1.11, ipv6_addresses: [2600:1f18:1:101::11]}
+`)
+	cells := s.ClassPortsTouching(func(int) bool { return true }, solver.AnalysisOptions{})
+	require.NotEmpty(t, cells)
+	full := s.ClassPorts(solver.AnalysisOptions{})
+	assert.Equal(t, full, cells)
+}
