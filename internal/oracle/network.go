@@ -84,7 +84,9 @@ func (x *iface) primary() netip.Addr {
 
 // holds reports whether a is one of the interface's own addresses:
 // private IPv4 or IPv6.
-func (x *iface) holds(a netip.Addr) bool { return slices.Contains(x.private, a) || slices.Contains(x.v6, a) }
+func (x *iface) holds(a netip.Addr) bool {
+	return slices.Contains(x.private, a) || slices.Contains(x.v6, a)
+}
 
 // address returns the address the interface is reached at by its id in
 // a family: its primary private IPv4 address, or its first IPv6 one; the

@@ -102,7 +102,7 @@ type walk struct {
 	// (V-07).
 	egressOnly []*model.VPC
 	visited    []visit
-	found        *findings
+	found      *findings
 }
 
 func (w *walk) block(code string) { w.found.blockers[code] = true }
