@@ -46,6 +46,9 @@ func (w *walker) outIPv6(vi *vpcInfo, gw model.ID, pos model.Position, kind HopK
 			return w.drop(gw, kind, "not a connection the VPC started (V-07)", pos)
 		}
 	}
+	if kind == HopEgressOnlyGateway {
+		w.egressOnly = append(w.egressOnly, gw)
+	}
 	w.hop(Hop{Component: gw, Kind: kind, Decision: DecisionForward, Rule: w.say(func() string { return rule }), Pos: pos})
 	w.loseRefs(refsInternet)
 	return w.overInternet(gw)
@@ -69,7 +72,7 @@ func (w *walker) inIPv6(ei int32) terminal {
 	vi := &w.s.vpcs[e.vpc]
 	igw, eigw := vi.m.InternetGateway, vi.m.EgressOnlyInternetGateway
 	switch {
-	case w.leg == LegReturn && eigw != "" && w.returnVia == eigw:
+	case w.leg == LegReturn && eigw != "" && (w.returnVia == eigw || slices.Contains(w.egressOnly, eigw)):
 		w.hop(Hop{Component: eigw, Kind: HopEgressOnlyGateway, Decision: DecisionForward, Rule: w.say(func() string { return "response to a connection the VPC started (V-07)" }),
 			Pos: vi.m.Source.Field("egress_only_internet_gateway").Position})
 	case igw != "":

@@ -1,6 +1,7 @@
 package solver_test
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -126,4 +127,26 @@ vpcs:
 	require.NotEmpty(t, cells)
 	full := s.ClassPorts(solver.AnalysisOptions{})
 	assert.Equal(t, full, cells)
+}
+
+// V-07: an egress-only internet gateway lets in the responses to what
+// left through it, whoever answers: an internet host, or an instance of
+// another VPC that the internet reaches at its global IPv6 address. Found
+// by the random-model oracle: the response from i-a was refused at
+// eigw-b as if the internet had started the connection.
+func TestEgressOnlyGatewayLetsInResponsesFromOtherVPCs(t *testing.T) {
+	s := load(t, strings.Replace(twoDualStack, `    security_groups:
+      - id: sg-b`, `    route_tables:
+      - id: rt-b
+        main: true
+        routes:
+          - {destination: "::/0", target: eigw-b}
+    security_groups:
+      - id: sg-b`, 1))
+	r := s.Reach(tcpq("i-b", "2600:1f18:1:101::10", 443))
+	assert.True(t, r.Reachable(), "%s", r.Text())
+	// The other way the internet starts the connection: eigw-b lets it
+	// not in (V-07).
+	r = s.Reach(tcpq("i-a", "2600:1f18:2:101::10", 443))
+	assert.Equal(t, []string{"NO_INTERNET_GATEWAY"}, codesOf(r), "%s", r.Text())
 }

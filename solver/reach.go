@@ -480,7 +480,7 @@ func (s *Solver) segmentWorks(st *serviceStep, target lbTarget, arrived sgeval.P
 
 // returnWalk walks the response of one segment back to its source.
 func (s *Solver) returnWalk(sg *segment, eph model.PortRange, req sgeval.Packet, rec recorder) *walker {
-	rw := &walker{s: s, leg: LegReturn, ephemeral: eph, clientEph: eph, srcENI: -1, egressHop: -1, nat: sg.fw.nat, boxes: sg.fw.boxes, pins: sg.fw.pins, gwlb: slices.Clone(sg.fw.gwlb), rec: rec}
+	rw := &walker{s: s, leg: LegReturn, ephemeral: eph, clientEph: eph, srcENI: -1, egressHop: -1, nat: sg.fw.nat, boxes: sg.fw.boxes, pins: sg.fw.pins, gwlb: slices.Clone(sg.fw.gwlb), egressOnly: sg.fw.egressOnly, rec: rec}
 	if sg.term.kind == termENI {
 		// An appliance that did not see the request matches references
 		// to the interface that answers (S-22).

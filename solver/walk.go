@@ -76,9 +76,12 @@ type walker struct {
 	// the request left by: an egress-only internet gateway lets in the
 	// responses to what went out through it (V-07).
 	returnVia model.ID
-	s         *Solver
-	leg       Leg
-	pkt       sgeval.Packet
+	// egressOnly holds the egress-only internet gateways the request
+	// left by: each lets in the response, whoever answers (V-07).
+	egressOnly []model.ID
+	s          *Solver
+	leg        Leg
+	pkt        sgeval.Packet
 	// first is the packet as the source sent it.
 	first sgeval.Packet
 	// ephemeral is the port range the response is addressed to where the

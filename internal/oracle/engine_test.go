@@ -170,6 +170,9 @@ func classify(t *testing.T, m *model.Model, q oracle.Query, engine outcome) stri
 // examples of each.
 type tally struct {
 	queries, agree, reachable int
+	// ipv6 counts queries the oracle answers over IPv6 (alone or with
+	// IPv4), and ipv6Reachable those it finds reachable over IPv6.
+	ipv6, ipv6Reachable int
 	// analysisCells counts analysis cells that agree with the oracle.
 	analysisCells int
 	// codes counts the oracle's codes, to show what the models exercise.
@@ -191,6 +194,15 @@ func (tl *tally) compare(t *testing.T, m *model.Model, seed uint64, q oracle.Que
 	}
 	if want.verdict == "reachable" || want.verdict == "reachable-with-warnings" {
 		tl.reachable++
+	}
+	for _, f := range append([]outcome{want}, want.families...) {
+		if f.family == "ipv6" {
+			tl.ipv6++
+			if f.verdict == "reachable" || f.verdict == "reachable-with-warnings" {
+				tl.ipv6Reachable++
+			}
+			break
+		}
 	}
 	if engine.equal(want) {
 		tl.agree++
@@ -218,7 +230,7 @@ func (tl *tally) report(t *testing.T) {
 	if tl.analysisCells > 0 {
 		t.Logf("%d analysis cells agree with the oracle; %d differ and are classified below", tl.analysisCells, tl.queries)
 	} else {
-		t.Logf("%d queries, %d agree, %d reachable by the oracle", tl.queries, tl.agree, tl.reachable)
+		t.Logf("%d queries, %d agree, %d reachable by the oracle; %d answered over IPv6, %d of them reachable over IPv6", tl.queries, tl.agree, tl.reachable, tl.ipv6, tl.ipv6Reachable)
 	}
 	if testing.Verbose() {
 		var cs []string

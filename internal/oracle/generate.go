@@ -623,7 +623,12 @@ func (g *generator) securityGroupRules(i int) {
 			switch x := g.r.Float64(); {
 			case x < 0.35:
 				// Open to the private networks.
-				sg.Ingress = append(sg.Ingress, model.IngressRule{SGRule: model.SGRule{Protocol: model.ProtocolAll}, Sources: []model.Peer{{CIDR: netip.MustParsePrefix("10.0.0.0/8")}}})
+				r := model.IngressRule{SGRule: model.SGRule{Protocol: model.ProtocolAll}, Sources: []model.Peer{{CIDR: netip.MustParsePrefix("10.0.0.0/8")}}}
+				if g.chance(0.6) {
+					// And to every VPC's IPv6 block (V-09).
+					r.Sources = append(r.Sources, model.Peer{CIDR: netip.MustParsePrefix("2600:1f18::/32")})
+				}
+				sg.Ingress = append(sg.Ingress, r)
 			case x < 0.65:
 				// Open to the members of a group.
 				sg.Ingress = append(sg.Ingress, model.IngressRule{SGRule: model.SGRule{Protocol: model.ProtocolAll}, Sources: []model.Peer{g.groupPeer(v)}})
