@@ -1,6 +1,7 @@
 package solver_test
 
 import (
+	"slices"
 	"strings"
 	"testing"
 
@@ -149,4 +150,66 @@ func TestEgressOnlyGatewayLetsInResponsesFromOtherVPCs(t *testing.T) {
 	// not in (V-07).
 	r = s.Reach(tcpq("i-a", "2600:1f18:2:101::10", 443))
 	assert.Equal(t, []string{"NO_INTERNET_GATEWAY"}, codesOf(r), "%s", r.Text())
+}
+
+// The matrix answers an IPv4-only pair as Reach does, whatever classes
+// with IPv6 addresses the network holds elsewhere: such a class, answered
+// by Reach, took a row of the fast path with its unset subnet and column,
+// and the row's walks started from its address instead of another
+// class's (here i-a0's, in subnet 0 and column 0). Found by the
+// random-model oracle, shrunk.
+func TestMatrixIPv4PairBesideAnIPv6Class(t *testing.T) {
+	s := load(t, `version: 1
+vpcs:
+  - id: vpc-a
+    region: eu-west-1
+    cidr_blocks: [10.0.0.0/16]
+    subnets:
+      - {id: subnet-a0, az: eu-west-1a, cidr_block: 10.0.0.0/24}
+    route_tables:
+      - id: rtb-a0
+        main: true
+        routes:
+          - {destination: 10.1.0.0/16, target: pcx-ab}
+    instances:
+      - {id: i-a0, subnet: subnet-a0, private_ip: 10.0.0.10}
+  - id: vpc-b
+    region: eu-west-1
+    cidr_blocks: [10.1.0.0/16]
+    subnets:
+      - {id: subnet-b1, az: eu-west-1b, cidr_block: 10.1.1.0/24}
+    route_tables:
+      - id: rtb-b0
+        main: true
+        routes:
+          - {destination: 10.0.0.0/16, target: pcx-ab}
+    security_groups:
+      - id: sg-b0
+        ingress:
+          - {protocol: all, sources: [10.0.0.0/8]}
+    instances:
+      - {id: i-b2, subnet: subnet-b1, private_ip: 10.1.1.11, security_groups: [sg-b0]}
+  - id: vpc-d
+    region: eu-west-1
+    cidr_blocks: [10.3.0.0/16]
+    ipv6_cidr_blocks: ['2600:1f18:4:100::/56']
+    subnets:
+      - {id: subnet-d0, az: eu-west-1a, cidr_block: 10.3.0.0/24, ipv6_cidr_block: '2600:1f18:4:100::/64'}
+    network_interfaces:
+      - {id: eni-d0, subnet: subnet-d0, private_ip: 10.3.0.200, ipv6_addresses: ['2600:1f18:4:100::c8']}
+peering_connections:
+  - {id: pcx-ab, requester: vpc-b, accepter: vpc-a}
+`)
+	q := solver.Query{Protocol: model.ProtocolTCP, Port: 80}
+	require.True(t, s.Reach(solver.Query{From: "i-a0", To: "i-b2", Protocol: model.ProtocolTCP, Port: 80}).Reachable())
+	m := s.Matrix(q, solver.LevelInstance, solver.AnalysisOptions{})
+	for i, row := range m.Nodes {
+		for j, col := range m.Nodes {
+			if i == j {
+				continue
+			}
+			want := s.Reach(solver.Query{From: string(row), To: string(col), Protocol: model.ProtocolTCP, Port: 80}).Reachable()
+			assert.Equal(t, want, slices.Contains(m.Reach[i], j), "%s -> %s", row, col)
+		}
+	}
 }

@@ -351,7 +351,9 @@ func (s *Solver) newMatrixLayout() *matrixLayout {
 	}
 	rowOf := map[rowKey]int32{}
 	for ci := range classes {
-		if m.src[ci] < 0 {
+		if m.src[ci] < 0 || len(s.enis[m.src[ci]].v6) > 0 {
+			// No row: a class with IPv6 addresses is answered by Reach, and
+			// has no subnet or column here.
 			continue
 		}
 		rk := rowKey{keyOf(m.subnet[ci]), m.col[ci]}

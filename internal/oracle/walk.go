@@ -89,6 +89,11 @@ type walk struct {
 	// references.
 	tgwCrossings, regionCrossings int
 	tgwWithoutRefs                bool
+	// internetCrossings counts the times the packet crossed the
+	// internet: no group reference matches across it (S-22 lists the
+	// paths that keep references; an IPv6 source crosses untranslated,
+	// V-06, but the internet is not one of them).
+	internetCrossings int
 	// passed holds the appliances the packet passed (S-18), and, on the
 	// response leg, requestAppliances those that forwarded the request.
 	passed, requestAppliances []*iface
@@ -335,6 +340,7 @@ func (w *walk) toEgressOnly(v *model.VPC, from *model.Subnet) arrival {
 // whose public IPv4 address it is for, or into the VPC whose IPv6 block
 // holds its destination, else to an internet host.
 func (w *walk) overInternet() arrival {
+	w.internetCrossings++
 	if w.pkt.Dst.Is6() {
 		if v := w.n.v6Home(w.pkt.Dst); v != nil {
 			return w.fromInternetV6(v)
@@ -582,7 +588,7 @@ func (w *walk) toAppliance(x *iface, from *model.Subnet) arrival {
 			w.warn(codeApplianceAsymmetry)
 		}
 		w.checkIngress(x)
-		w.sent = append(w.sent, sentBy{x, w.pkt, w.tgwCrossings, w.regionCrossings})
+		w.sent = append(w.sent, sentBy{x, w.pkt, w.tgwCrossings, w.regionCrossings, w.internetCrossings})
 	}
 	w.passed = append(w.passed, x)
 	return w.routeFrom(x.subnet)
@@ -590,12 +596,12 @@ func (w *walk) toAppliance(x *iface, from *model.Subnet) arrival {
 
 // checkIngress checks the packet against the inbound rules of interface
 // x. A reference matches the interface that sent it (S-22), unless a
-// peering between regions, a transit gateway without group referencing
-// or an appliance came between: behind a middlebox, a rule that
+// peering between regions, a transit gateway without group referencing,
+// the internet or an appliance came between: behind a middlebox, a rule that
 // references the source's group does not admit the traffic the appliance
 // forwarded (S-18).
 func (w *walk) checkIngress(x *iface) {
-	refs := w.regionCrossings == 0 && !w.tgwWithoutRefs
+	refs := w.regionCrossings == 0 && !w.tgwWithoutRefs && w.internetCrossings == 0
 	if len(w.passed) > 0 {
 		refs = false
 	}
@@ -607,16 +613,16 @@ func (w *walk) checkIngress(x *iface) {
 // peerings between regions the packet had crossed then: its outbound
 // rules are checked once the walk knows where the packet arrived.
 type sentBy struct {
-	iface                         *iface
-	pkt                           Packet
-	tgwCrossings, regionCrossings int
+	iface                                            *iface
+	pkt                                              Packet
+	tgwCrossings, regionCrossings, internetCrossings int
 }
 
 // checkEgress checks the outbound rules of every interface that sent the
 // packet on, now that the walk knows where it arrived: a reference
 // matches the interface it arrived at, unless a transit gateway (outbound
-// references never match across one) or a peering between regions came
-// after (S-22). A NAT gateway after does not matter: it rewrites the
+// references never match across one), a peering between regions or the
+// internet came after (S-22). A NAT gateway after does not matter: it rewrites the
 // source, not the destination; nor does an appliance after (S-18 is
 // about the destination's inbound rules: AWS's middlebox note speaks of
 // references "as the source").
@@ -626,7 +632,7 @@ func (w *walk) checkEgress(arr arrival) {
 		peer = arr.iface
 	}
 	for _, s := range w.sent {
-		refs := w.tgwCrossings == s.tgwCrossings && w.regionCrossings == s.regionCrossings
+		refs := w.tgwCrossings == s.tgwCrossings && w.regionCrossings == s.regionCrossings && w.internetCrossings == s.internetCrossings
 		w.checkGroups(s.iface, false, s.pkt, peer, refs)
 	}
 }
