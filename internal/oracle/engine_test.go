@@ -175,8 +175,9 @@ type tally struct {
 	ipv6, ipv6Reachable int
 	// analysisCells counts analysis cells that agree with the oracle.
 	analysisCells int
-	// codes counts the oracle's codes, to show what the models exercise.
-	codes         map[string]int
+	// codes counts the oracle's codes, to show what the models exercise;
+	// codes6 those of its IPv6 answers.
+	codes, codes6 map[string]int
 	known         map[string]int
 	knownExamples map[string][]string
 	unknown       map[string][]string
@@ -184,7 +185,7 @@ type tally struct {
 }
 
 func newTally() *tally {
-	return &tally{known: map[string]int{}, unknown: map[string][]string{}, knownExamples: map[string][]string{}, codes: map[string]int{}, dump: os.Getenv("VPCREACH_ORACLE_DUMP")}
+	return &tally{known: map[string]int{}, unknown: map[string][]string{}, knownExamples: map[string][]string{}, codes: map[string]int{}, codes6: map[string]int{}, dump: os.Getenv("VPCREACH_ORACLE_DUMP")}
 }
 
 func (tl *tally) compare(t *testing.T, m *model.Model, seed uint64, q oracle.Query, engine, want outcome) {
@@ -200,6 +201,9 @@ func (tl *tally) compare(t *testing.T, m *model.Model, seed uint64, q oracle.Que
 			tl.ipv6++
 			if f.verdict == "reachable" || f.verdict == "reachable-with-warnings" {
 				tl.ipv6Reachable++
+			}
+			for _, c := range append(slices.Clone(f.blockers), f.warnings...) {
+				tl.codes6[c]++
 			}
 			break
 		}
@@ -239,6 +243,12 @@ func (tl *tally) report(t *testing.T) {
 		}
 		sort.Strings(cs)
 		t.Logf("oracle codes: %s", strings.Join(cs, ", "))
+		cs = nil
+		for c, k := range tl.codes6 {
+			cs = append(cs, fmt.Sprintf("%s %d", c, k))
+		}
+		sort.Strings(cs)
+		t.Logf("oracle codes over IPv6: %s", strings.Join(cs, ", "))
 	}
 	var known []string
 	for k := range tl.known {
