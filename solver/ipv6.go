@@ -51,6 +51,9 @@ func (w *walker) outIPv6(vi *vpcInfo, gw model.ID, pos model.Position, kind HopK
 	}
 	w.hop(Hop{Component: gw, Kind: kind, Decision: DecisionForward, Rule: w.say(func() string { return rule }), Pos: pos})
 	w.loseRefs(refsInternet)
+	// Nor do outbound references of what sent the packet match across the
+	// internet, though the destination is untranslated (S-22).
+	w.refBarriers++
 	return w.overInternet(gw)
 }
 

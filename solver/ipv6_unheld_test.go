@@ -213,3 +213,52 @@ peering_connections:
 		}
 	}
 }
+
+// S-22, V-10: no group reference matches across the internet, outbound
+// as inbound, though IPv6 crosses it untranslated: i-b's only outbound
+// rule names i-c's group, and i-c is reached at its global address
+// through the internet. Found by the random-model oracle: the outbound
+// reference matched.
+func TestIPv6NoOutboundReferenceAcrossTheInternet(t *testing.T) {
+	s := load(t, `version: 1
+vpcs:
+  - id: vpc-b
+    region: eu-west-1
+    cidr_blocks: [10.1.0.0/16]
+    ipv6_cidr_blocks: [2600:1f18:2:100::/56]
+    egress_only_internet_gateway: eigw-b
+    subnets:
+      - {id: s-b, az: eu-west-1a, cidr_block: 10.1.1.0/24, ipv6_cidr_block: 2600:1f18:2:101::/64}
+    route_tables:
+      - id: rt-b
+        main: true
+        routes:
+          - {destination: "::/0", target: eigw-b}
+    security_groups:
+      - id: sg-b
+        egress:
+          - {protocol: tcp, ports: 443, destinations: [sg-c]}
+    instances:
+      - {id: i-b, subnet: s-b, private_ip: 10.1.1.10, ipv6_addresses: [2600:1f18:2:101::10], security_groups: [sg-b]}
+  - id: vpc-c
+    region: eu-west-1
+    cidr_blocks: [10.2.0.0/16]
+    ipv6_cidr_blocks: [2600:1f18:3:100::/56]
+    internet_gateway: igw-c
+    subnets:
+      - {id: s-c, az: eu-west-1a, cidr_block: 10.2.1.0/24, ipv6_cidr_block: 2600:1f18:3:101::/64}
+    route_tables:
+      - id: rt-c
+        main: true
+        routes:
+          - {destination: "::/0", target: igw-c}
+    security_groups:
+      - id: sg-c
+        ingress:
+          - {protocol: tcp, ports: 443, sources: ["::/0"]}
+    instances:
+      - {id: i-c, subnet: s-c, private_ip: 10.2.1.10, ipv6_addresses: [2600:1f18:3:101::10], security_groups: [sg-c]}
+`)
+	r := s.Reach(tcpq("i-b", "2600:1f18:3:101::10", 443))
+	assert.Equal(t, []string{"SG_REFERENCES_NOT_PRESERVED"}, codesOf(r), "%s", r.Text())
+}

@@ -107,8 +107,9 @@ type walker struct {
 	// outbound rules never match group references across one (only
 	// inbound rules do, with referencing on; S-22).
 	crossedTGW bool
-	// refBarriers counts the transit gateways and the peerings between
-	// regions the packet crossed: an outbound rule's group reference
+	// refBarriers counts the transit gateways, the peerings between
+	// regions and the crossings of the internet by IPv6 (untranslated)
+	// the packet made: an outbound rule's group reference
 	// matches the destination only when none lies between the sender and
 	// the destination (refsKept).
 	refBarriers int

@@ -320,16 +320,18 @@ func (w *walk) ownV6Source(v *model.VPC) bool { return inCIDRs(v.IPv6CIDRBlocks,
 // gateway does not carry.
 func (w *walk) toEgressOnly(v *model.VPC, from *model.Subnet) arrival {
 	w.crossACLs(from, nil)
-	if w.leg == response {
-		w.block(codeReturnRoute)
-		return drop
-	}
+	// The packet's own addresses first, as for an internet gateway; then
+	// the connection's state (the engine's order: either drops it).
 	if !isPublic(w.pkt.Dst) {
 		w.block(codeIGWPrivateDst)
 		return drop
 	}
 	if !w.ownV6Source(v) {
 		w.block(codeIGWNoPublicIP)
+		return drop
+	}
+	if w.leg == response {
+		w.block(codeReturnRoute)
 		return drop
 	}
 	w.egressOnly = append(w.egressOnly, v)
