@@ -113,6 +113,10 @@ func Queries(m *model.Model, seed uint64, count int) []Query {
 			q.To = netip.AddrFrom16(b).String()
 		case k >= 100 && !fromInternet:
 			q.To = internetHosts6[r.IntN(len(internetHosts6))]
+			if chance(0.15) {
+				// A unique local address: no internet host's (V-06).
+				q.To = "fd12:3456::1"
+			}
 		case k < 76 && x.public.IsValid():
 			q.To = x.public.String()
 		case k < 79 && len(nats) > 0:
