@@ -74,7 +74,7 @@ func (c *cells) check(analysis string, q oracle.Query, cell bool) {
 func TestAnalysesAgreeWithOracle(t *testing.T) {
 	tl := newTally()
 	for _, seed := range seeds(t, 100) {
-		m := oracle.Generate(seed)
+		m := generate(seed)
 		s, err := solver.New(m)
 		require.NoError(t, err)
 		o, err := oracle.New(m, oracle.Options{})

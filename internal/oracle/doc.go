@@ -26,7 +26,8 @@
 // it stops; a response an ACL passes on part of the client's ports is a
 // warning; "all traffic" needs rules for all protocols.
 //
-// Generate makes small random models, valid by construction, and Queries
+// Generate makes small random models, valid by construction (IPv4 ones;
+// GenerateDualStack adds IPv6, and the tests use both), and Queries
 // random questions about them; the tests of this package compare the
 // engine with the oracle on them (see engine_test.go), and keep a short
 // list of known disagreements where the rules say the engine is wrong

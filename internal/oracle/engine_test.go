@@ -45,6 +45,16 @@ func envInt(name string, flagValue, def int) int {
 	return def
 }
 
+// generate returns the model of a seed: a dual-stack one
+// (oracle.GenerateDualStack) for an odd seed, an IPv4 one (oracle.Generate)
+// for an even seed.
+func generate(seed uint64) *model.Model {
+	if seed%2 == 1 {
+		return oracle.GenerateDualStack(seed)
+	}
+	return oracle.Generate(seed)
+}
+
 // seeds returns the seeds of the run: def models by default.
 func seeds(t *testing.T, def int) []uint64 {
 	if testing.Short() {
@@ -281,7 +291,7 @@ func TestReachAgreesWithOracle(t *testing.T) {
 	tl := newTally()
 	invalid := 0
 	for _, seed := range seeds(t, 300) {
-		m := oracle.Generate(seed)
+		m := generate(seed)
 		if err := model.Validate(m).Err(); err != nil {
 			invalid++
 			t.Errorf("seed %d: generated model is invalid: %v", seed, err)
@@ -313,7 +323,7 @@ func TestExplainDisagreement(t *testing.T) {
 	seedText, query, _ := strings.Cut(spec, ":")
 	seed, err := strconv.ParseUint(strings.TrimSpace(seedText), 10, 64)
 	require.NoError(t, err)
-	m := oracle.Generate(seed)
+	m := generate(seed)
 	y, err := model.Encode(m)
 	require.NoError(t, err)
 	t.Logf("model of seed %d:\n%s", seed, y)

@@ -19,14 +19,23 @@ import (
 // sometimes between regions), a transit gateway with route tables,
 // associations, propagations, static, prefix-list and blackhole routes,
 // network ACLs with deny rules and rule ordering, and security groups with
-// CIDR, prefix-list and group rules. Some VPCs are dual-stack (V-01..V-14):
-// IPv6 blocks, subnets with /64s and IPv6-only subnets, interfaces with
-// IPv6 addresses, egress-only internet gateways, IPv6 routes to internet
-// and egress-only gateways, peerings, the transit gateway and appliances,
-// IPv6 rules in groups and ACLs, icmpv6. The same seed gives the same
-// model.
+// CIDR, prefix-list and group rules. Its models are IPv4 only (see
+// GenerateDualStack). The same seed gives the same model.
 func Generate(seed uint64) *model.Model {
 	g := &generator{r: rand.New(rand.NewPCG(seed, 0x0dd5eed)), m: &model.Model{Version: 1}}
+	g.build()
+	return g.m
+}
+
+// GenerateDualStack is Generate with IPv6 (V-01..V-14): about half the
+// VPCs are dual-stack, with subnets with /64s and IPv6-only subnets,
+// interfaces with IPv6 addresses, egress-only internet gateways, IPv6
+// routes to internet and egress-only gateways, peerings, the transit
+// gateway and appliances, IPv6 rules in groups and ACLs, icmpv6. The
+// random draws it adds come only where IPv6 is, so a model with no
+// dual-stack VPC is Generate's for the same seed.
+func GenerateDualStack(seed uint64) *model.Model {
+	g := &generator{r: rand.New(rand.NewPCG(seed, 0x0dd5eed)), m: &model.Model{Version: 1}, ipv6: true}
 	g.build()
 	return g.m
 }
@@ -48,6 +57,8 @@ var (
 type generator struct {
 	r *rand.Rand
 	m *model.Model
+	// ipv6 makes dual-stack models (GenerateDualStack).
+	ipv6 bool
 	// appliances holds, per VPC, the ids of interfaces that routes may
 	// send traffic through (middleboxes, whatever their state).
 	appliances [][]model.ID
@@ -103,7 +114,7 @@ func (g *generator) vpcShell(i int) {
 	if g.chance(0.6) {
 		v.InternetGateway = model.ID("igw-" + letter)
 	}
-	if g.chance(0.5) {
+	if g.ipv6 && g.chance(0.5) {
 		// Dual-stack (V-01): an Amazon-provided /56, sometimes a second.
 		v.IPv6CIDRBlocks = []netip.Prefix{netip.MustParsePrefix(fmt.Sprintf("2600:1f18:%x:100::/56", i+1))}
 		if g.chance(0.1) {
@@ -331,6 +342,10 @@ func (g *generator) prefixLists() {
 		corp.CIDRs = append(corp.CIDRs, netip.MustParsePrefix("10.0.0.0/8"))
 	}
 	g.m.PrefixLists = append(g.m.PrefixLists, corp)
+	if !g.ipv6 {
+		g.s3PrefixLists()
+		return
+	}
 	// An IPv6 list (a list holds one family, V-04).
 	corp6 := model.PrefixList{ID: "pl-corp6", Name: "corp6", CIDRs: []netip.Prefix{netip.MustParsePrefix("2001:db8:100::/48")}}
 	for _, v := range g.m.VPCs {
@@ -339,6 +354,11 @@ func (g *generator) prefixLists() {
 		}
 	}
 	g.m.PrefixLists = append(g.m.PrefixLists, corp6)
+	g.s3PrefixLists()
+}
+
+// s3PrefixLists writes the S3 lists gateway endpoints route (S-70).
+func (g *generator) s3PrefixLists() {
 	for _, region := range []string{mainRegion, otherRegion} {
 		g.m.PrefixLists = append(g.m.PrefixLists, model.PrefixList{ID: model.ID("pl-s3-" + region), Name: "com.amazonaws." + region + ".s3",
 			CIDRs: []netip.Prefix{netip.MustParsePrefix(s3Ranges[region])}})
@@ -459,9 +479,17 @@ func (g *generator) transitGateway() {
 	for k := range t.RouteTables {
 		rt := &t.RouteTables[k]
 		var dests []model.Destination
-		for range g.r.IntN(6) {
+		n, kinds := 5, 5
+		if g.ipv6 {
+			n, kinds = 6, 8
+		}
+		for range g.r.IntN(n) {
 			var d model.Destination
-			switch g.r.IntN(8) {
+			k := g.r.IntN(kinds)
+			if !g.ipv6 && k == 4 {
+				k = 7 // IPv4's last case, the prefix list
+			}
+			switch k {
 			case 0:
 				d.CIDR = pick(g, g.m.VPCs).CIDRBlocks[0]
 			case 1:
@@ -517,7 +545,11 @@ func addresses(v *model.VPC) []netip.Addr {
 
 // service returns a random rule service: protocol, ports, ICMP.
 func (g *generator) service() model.SGRule {
-	switch x := g.r.IntN(22); {
+	n := 20
+	if g.ipv6 {
+		n = 22
+	}
+	switch x := g.r.IntN(n); {
 	case x >= 20:
 		// ICMPv6 (V-11): all, echo request or reply, or an error type.
 		r := model.SGRule{Protocol: model.ProtocolICMPv6}
@@ -545,7 +577,7 @@ func (g *generator) service() model.SGRule {
 
 // peer returns a random security group rule peer as VPC v sees it.
 func (g *generator) peer(v *model.VPC, refs bool) model.Peer {
-	if g.chance(0.3) {
+	if g.ipv6 && g.chance(0.3) {
 		return g.peer6()
 	}
 	switch x := g.r.IntN(20); {
@@ -616,7 +648,7 @@ func (g *generator) securityGroupRules(i int) {
 		box := k == len(v.SecurityGroups)-1
 		if box && g.chance(0.7) {
 			sg.Ingress = []model.IngressRule{{SGRule: model.SGRule{Protocol: model.ProtocolAll}, Sources: []model.Peer{{CIDR: netip.MustParsePrefix("0.0.0.0/0")}}}}
-			if g.chance(0.6) {
+			if g.ipv6 && g.chance(0.6) {
 				sg.Ingress[0].Sources = append(sg.Ingress[0].Sources, model.Peer{CIDR: netip.MustParsePrefix("::/0")})
 			}
 		} else {
@@ -624,7 +656,7 @@ func (g *generator) securityGroupRules(i int) {
 			case x < 0.35:
 				// Open to the private networks.
 				r := model.IngressRule{SGRule: model.SGRule{Protocol: model.ProtocolAll}, Sources: []model.Peer{{CIDR: netip.MustParsePrefix("10.0.0.0/8")}}}
-				if g.chance(0.6) {
+				if g.ipv6 && g.chance(0.6) {
 					// And to every VPC's IPv6 block (V-09).
 					r.Sources = append(r.Sources, model.Peer{CIDR: netip.MustParsePrefix("2600:1f18::/32")})
 				}
@@ -684,7 +716,7 @@ func (g *generator) aclRules(v *model.VPC) []model.ACLRule {
 			if g.chance(0.5) {
 				r.ICMP = ptr(pick(g, []model.ICMPMatch{{Type: 8, Code: -1}, {Type: 0, Code: 0}}))
 			}
-		case x < 14:
+		case x < 14 && g.ipv6:
 			r.Protocol = model.ProtocolICMPv6
 			if g.chance(0.5) {
 				r.ICMP = ptr(pick(g, []model.ICMPMatch{{Type: 128, Code: -1}, {Type: 129, Code: 0}}))
@@ -692,7 +724,7 @@ func (g *generator) aclRules(v *model.VPC) []model.ACLRule {
 		default:
 			r.Protocol = model.ProtocolAll
 		}
-		if g.chance(0.3) {
+		if g.ipv6 && g.chance(0.3) {
 			// An IPv6 rule (V-09).
 			r.CIDR = netip.MustParsePrefix(pick(g, publicRanges6))
 			if w := pick(g, g.m.VPCs); w.HasIPv6() && g.chance(0.5) {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"net/netip"
+	"slices"
 
 	"github.com/vpcreach/vpcreach/model"
 )
@@ -60,13 +61,16 @@ func Queries(m *model.Model, seed uint64, count int) []Query {
 		return nil
 	}
 	chance := func(p float64) bool { return r.Float64() < p }
+	// A model with no IPv6 gets the queries it got before IPv6: the
+	// draws IPv6 adds are made only when some VPC is dual-stack.
+	hasV6 := slices.ContainsFunc(m.VPCs, model.VPC.HasIPv6)
 	anyIface := func() held { return ifs[r.IntN(len(ifs))] }
 	var out []Query
 	for len(out) < count {
 		var q Query
 		fromInternet := chance(0.15)
 		var from model.ID
-		six := chance(0.3)
+		six := hasV6 && chance(0.3)
 		if fromInternet {
 			q.From = internetHosts[r.IntN(len(internetHosts))]
 			if six {
@@ -97,7 +101,11 @@ func Queries(m *model.Model, seed uint64, count int) []Query {
 			// A query from an interface to itself asks nothing.
 			continue
 		}
-		switch k := r.IntN(110); {
+		kinds := 100
+		if hasV6 {
+			kinds = 110
+		}
+		switch k := r.IntN(kinds); {
 		case k < 55:
 			q.To = string(x.id)
 		case k < 63 && len(x.others) > 0:
@@ -140,7 +148,7 @@ func Queries(m *model.Model, seed uint64, count int) []Query {
 		case k < 72:
 			q.Protocol = model.ProtocolUDP
 			q.Port = []uint16{53, 123}[r.IntN(2)]
-		case k < 80:
+		case k < 80 || (k < 87 && !hasV6):
 			q.Protocol = model.ProtocolICMP
 			switch r.IntN(4) {
 			case 0:
