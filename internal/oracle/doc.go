@@ -27,7 +27,8 @@
 // warning; "all traffic" needs rules for all protocols.
 //
 // Generate makes small random models, valid by construction (IPv4 ones;
-// GenerateDualStack adds IPv6, and the tests use both), and Queries
+// GenerateDualStack adds IPv6, GenerateWithInspection Gateway Load
+// Balancer appliances; the tests use all three), and Queries
 // random questions about them; the tests of this package compare the
 // engine with the oracle on them (see engine_test.go), and keep a short
 // list of known disagreements where the rules say the engine is wrong
@@ -37,7 +38,10 @@
 // tables, network ACLs, security groups, instances, network interfaces,
 // NAT, internet and egress-only internet gateways, gateway endpoints,
 // peering connections, transit gateways with VPC attachments and prefix
-// lists; New refuses models that use more (load
-// balancers, interface endpoints, PrivateLink, DNS, VPN and Direct
-// Connect, transit gateway peering).
+// lists, and Gateway Load Balancers (V-20..V-25: endpoints as route
+// targets, gateway route tables at internet gateways, geneve target groups
+// of instances, GENEVE checks, stated drops, both directions through one
+// appliance); New refuses models that use more (other load balancers,
+// interface endpoints, endpoint services with acceptance or allow lists,
+// DNS, VPN and Direct Connect, transit gateway peering).
 package oracle

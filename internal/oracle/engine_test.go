@@ -45,12 +45,16 @@ func envInt(name string, flagValue, def int) int {
 	return def
 }
 
-// generate returns the model of a seed: a dual-stack one
-// (oracle.GenerateDualStack) for an odd seed, an IPv4 one (oracle.Generate)
-// for an even seed.
+// generate returns the model of a seed: an IPv4 one (oracle.Generate)
+// for an even seed, a dual-stack one (oracle.GenerateDualStack) for seeds
+// 1 mod 4, one with inspection appliances behind a Gateway Load Balancer
+// (oracle.GenerateWithInspection) for seeds 3 mod 4.
 func generate(seed uint64) *model.Model {
-	if seed%2 == 1 {
+	switch seed % 4 {
+	case 1:
 		return oracle.GenerateDualStack(seed)
+	case 3:
+		return oracle.GenerateWithInspection(seed)
 	}
 	return oracle.Generate(seed)
 }

@@ -174,23 +174,45 @@ func New(m *model.Model, opts Options) (*Network, error) {
 func unmodelled(m *model.Model) error {
 	what := ""
 	switch {
-	case len(m.EndpointServices) > 0:
-		what = "endpoint services"
 	case len(m.HostedZones) > 0:
 		what = "hosted zones"
 	case len(m.ExternalNetworks) > 0:
 		what = "external networks"
 	}
+	for _, s := range m.EndpointServices {
+		if s.AcceptanceRequired || len(s.AllowedPrincipals) > 0 || len(s.SupportedRegions) > 0 || len(s.Connections) > 0 || len(s.LoadBalancers) != 1 {
+			what = "endpoint services with acceptance, allow or region lists, or several load balancers"
+		}
+	}
 	for _, v := range m.VPCs {
 		switch {
-		case len(v.LoadBalancers) > 0 || len(v.TargetGroups) > 0:
-			what = "load balancers"
+		case slices.ContainsFunc(v.LoadBalancers, func(lb model.LoadBalancer) bool {
+			return lb.Type != model.LBGateway || lb.CrossZone || len(lb.PrivateIPs) != len(lb.Subnets) || len(lb.Listeners) != 1
+		}):
+			what = "load balancers other than Gateway Load Balancers with one listener and a private address per subnet, cross-zone off"
+		case slices.ContainsFunc(v.TargetGroups, func(tg model.TargetGroup) bool {
+			return tg.Protocol != model.ListenerGENEVE || slices.ContainsFunc(tg.Targets, func(t model.Target) bool { return t.IP.IsValid() })
+		}):
+			what = "target groups other than geneve ones of instances"
 		case v.VPNGateway != "":
 			what = "virtual private gateways"
 		}
+		for _, rt := range v.RouteTables {
+			for _, gw := range rt.EdgeAssociations {
+				if gw != v.InternetGateway {
+					what = "gateway route tables of other gateways than internet gateways"
+				}
+			}
+		}
 		for _, e := range v.Endpoints {
+			if e.Type == model.EndpointGatewayLoadBalancer {
+				if len(e.Subnets) != 1 || (e.State != 0 && e.State != model.EndpointAvailable) {
+					what = "Gateway Load Balancer endpoints not in one subnet, or not available"
+				}
+				continue
+			}
 			if e.Type != model.EndpointGateway {
-				what = "interface and gateway load balancer endpoints"
+				what = "interface endpoints"
 			} else if !slices.ContainsFunc(m.PrefixLists, func(pl model.PrefixList) bool { return pl.Name == e.Service }) {
 				what = "gateway endpoints whose service's prefix list is not written"
 			}

@@ -241,7 +241,7 @@ func (n *Network) reachFamily(q Query, src, dst end, f family) Answer {
 	// swapped, to the client's port (S-33). Security groups pass it
 	// (connection tracking, S-23); network ACLs check it again.
 	r := &walk{n: n, leg: response, ports: eph, clientPorts: eph, requestAppliances: w.passed,
-		translations: w.translations, pins: w.pins, egressOnly: w.egressOnly, source: arr.iface, found: found}
+		translations: w.translations, pins: w.pins, egressOnly: w.egressOnly, gwlbRequest: w.gwlbPassed, source: arr.iface, found: found}
 	if len(w.translations) > 0 {
 		// Beyond a NAT gateway the response goes to the gateway's own
 		// ports until it is translated back.
@@ -269,6 +269,11 @@ func (n *Network) reachFamily(q Query, src, dst end, f family) Answer {
 		}
 		if !home || back.pkt.Src != req.Dst {
 			r.block(codeReturnRoute)
+		}
+		if len(w.gwlbPassed) > 0 && len(r.gwlbPassed) == 0 {
+			// The request passed an appliance behind a Gateway Load
+			// Balancer; the response none (V-23).
+			r.warn(codeReturnSkipsAppliance)
 		}
 	}
 	return found.answer()

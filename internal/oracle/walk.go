@@ -106,8 +106,12 @@ type walk struct {
 	// request left through: the response comes back in through it
 	// (V-07).
 	egressOnly []*model.VPC
-	visited    []visit
-	found      *findings
+	// gwlbPassed holds the Gateway Load Balancer endpoints this packet
+	// passed, and, on the response leg, gwlbRequest those the request
+	// passed (V-23).
+	gwlbPassed, gwlbRequest []gwlbPass
+	visited                 []visit
+	found                   *findings
 }
 
 func (w *walk) block(code string) { w.found.blockers[code] = true }
@@ -155,6 +159,9 @@ func (w *walk) routeFrom(sn *model.Subnet) arrival {
 			}
 			return w.toAppliance(x, sn)
 		}
+	}
+	if e := gwlbEndpoint(v, r.target); e != nil {
+		return w.toGWLBEndpoint(e, v, sn)
 	}
 	for _, p := range w.n.m.PeeringConnections {
 		if p.ID == r.target {
@@ -370,6 +377,9 @@ func (w *walk) fromInternetV6(v *model.VPC) arrival {
 		w.block(codeNotFound)
 		return drop
 	}
+	if a, ok := w.throughEdge(v, x); ok {
+		return a
+	}
 	w.crossACLs(nil, x.subnet)
 	return w.arrive(x)
 }
@@ -383,6 +393,9 @@ func (w *walk) fromInternet(x *iface) arrival {
 		return drop
 	}
 	w.pkt.Dst = x.primary()
+	if a, ok := w.throughEdge(x.vpc, x); ok {
+		return a
+	}
 	w.crossACLs(nil, x.subnet)
 	if x.kind == kindNAT {
 		return w.atNAT(x)
