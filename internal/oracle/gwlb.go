@@ -89,29 +89,22 @@ func (w *walk) toGWLBEndpoint(e *model.Endpoint, v *model.VPC, from *model.Subne
 		return drop
 	}
 	tg := targetGroupOf(lb, lbVPC)
-	var x *iface
-	if w.leg == response {
-		for _, p := range w.gwlbRequest {
-			if p.endpoint == e.ID {
-				x = p.appliance
-			}
-		}
-	}
-	newFlow := x == nil
-	if x == nil {
-		x = w.pickAppliance(tg, lbVPC, node)
-		if x == nil {
-			w.block(codeNoTargetsInAZ)
-			return drop
-		}
-		if w.leg == response {
-			// The response meets an appliance that did not see the
-			// request: a stateful appliance drops it (V-23).
-			w.warn(codeApplianceAsymmetry)
-		}
-	}
 	if !healthyTargets(tg) {
 		w.warn(codeNoHealthyTargets)
+	}
+	x := w.pickAppliance(tg, lbVPC, node)
+	if x == nil {
+		w.block(codeNoTargetsInAZ)
+		return drop
+	}
+	// The load balancer keeps a flow on one appliance: a response that
+	// reaches the appliance of its request, through this endpoint or
+	// another, is part of that flow (V-23).
+	newFlow := w.leg == request || !slices.ContainsFunc(w.gwlbRequest, func(p gwlbPass) bool { return p.appliance == x })
+	if w.leg == response && newFlow {
+		// The response meets an appliance that did not see the request:
+		// a stateful appliance drops it (V-23).
+		w.warn(codeApplianceAsymmetry)
 	}
 	if !x.running {
 		w.block(codeNotRunning)
@@ -185,14 +178,14 @@ func (w *walk) inspect(tg *model.TargetGroup) bool {
 	if tg.Inspection == nil {
 		return false
 	}
+	// In order: the first rule that matches drops; one before it that
+	// matches part of all traffic is a warning.
 	for _, r := range tg.Inspection.Drops {
-		if r.Matches(w.pkt.Protocol, w.pkt.Src, w.pkt.Dst, w.pkt.DstPort) {
+		switch {
+		case r.Matches(w.pkt.Protocol, w.pkt.Src, w.pkt.Dst, w.pkt.DstPort):
 			w.block(codeInspectionDrop)
 			return true
-		}
-	}
-	for _, r := range tg.Inspection.Drops {
-		if w.pkt.Protocol == model.ProtocolAll && r.Overlaps(w.pkt.Src, w.pkt.Dst) {
+		case w.pkt.Protocol == model.ProtocolAll && r.Overlaps(w.pkt.Src, w.pkt.Dst):
 			w.warn(codeInspectionDrop)
 		}
 	}
@@ -227,4 +220,33 @@ func (w *walk) throughEdge(v *model.VPC, x *iface) (arrival, bool) {
 		return w.toGWLBEndpoint(e, v, nil), true
 	}
 	return arrival{}, false
+}
+
+// skipsAppliances reports whether the response, which made the passes
+// response through appliances, skipped one of the request's passes
+// (request) that no other appliance stands for (V-23): passes pair one to
+// one by appliance (a request that passed one appliance twice needs two
+// passes back); each pass of the request left without a pair needs a
+// response pass through an appliance the request did not pass in its
+// place, which is asymmetric routing (a warning of its own), not a skip.
+func skipsAppliances(request, response []gwlbPass) bool {
+	left := map[*iface]int{}
+	for _, p := range response {
+		left[p.appliance]++
+	}
+	missing := 0
+	for _, p := range request {
+		if left[p.appliance] > 0 {
+			left[p.appliance]--
+		} else {
+			missing++
+		}
+	}
+	extra := 0
+	for _, p := range response {
+		if !slices.ContainsFunc(request, func(q gwlbPass) bool { return q.appliance == p.appliance }) {
+			extra++
+		}
+	}
+	return missing > extra
 }

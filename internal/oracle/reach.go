@@ -270,9 +270,9 @@ func (n *Network) reachFamily(q Query, src, dst end, f family) Answer {
 		if !home || back.pkt.Src != req.Dst {
 			r.block(codeReturnRoute)
 		}
-		if len(w.gwlbPassed) > 0 && len(r.gwlbPassed) == 0 {
+		if skipsAppliances(w.gwlbPassed, r.gwlbPassed) {
 			// The request passed an appliance behind a Gateway Load
-			// Balancer; the response none (V-23).
+			// Balancer that the response skips (V-23).
 			r.warn(codeReturnSkipsAppliance)
 		}
 	}
