@@ -48,8 +48,14 @@ func (w *walker) outIPv6(vi *vpcInfo, gw model.ID, pos model.Position, kind HopK
 			return w.drop(gw, kind, "not a connection the VPC started (V-07)", pos)
 		}
 	}
+	if kind == HopEgressOnlyGateway {
+		w.egressOnly = append(w.egressOnly, gw)
+	}
 	w.hop(Hop{Component: gw, Kind: kind, Decision: DecisionForward, Rule: w.say(func() string { return rule }), Pos: pos})
 	w.loseRefs(refsInternet)
+	// Nor do outbound references of what sent the packet match across the
+	// internet, though the destination is untranslated (S-22).
+	w.refBarriers++
 	return w.overInternet(gw)
 }
 
@@ -71,7 +77,7 @@ func (w *walker) inIPv6(ei int32) terminal {
 	vi := &w.s.vpcs[e.vpc]
 	igw, eigw := vi.m.InternetGateway, vi.m.EgressOnlyInternetGateway
 	switch {
-	case w.leg == LegReturn && eigw != "" && w.returnVia == eigw:
+	case w.leg == LegReturn && eigw != "" && (w.returnVia == eigw || slices.Contains(w.egressOnly, eigw)):
 		w.hop(Hop{Component: eigw, Kind: HopEgressOnlyGateway, Decision: DecisionForward, Rule: w.say(func() string { return "response to a connection the VPC started (V-07)" }),
 			Pos: vi.m.Source.Field("egress_only_internet_gateway").Position})
 	case igw != "":
@@ -91,6 +97,39 @@ func (w *walker) inIPv6(ei int32) terminal {
 	w.loseRefs(refsInternet)
 	w.crossACLs(-1, e.subnet)
 	return w.arriveAt(ei)
+}
+
+// vpcOfIPv6 returns the VPC one of whose IPv6 blocks holds a, or -1: the
+// internet carries a packet for an address of a VPC's IPv6 block to that
+// VPC, whether or not an interface holds the address (V-01, V-06).
+func (s *Solver) vpcOfIPv6(a netip.Addr) int32 {
+	if !a.Is6() {
+		return -1
+	}
+	for vi := range s.vpcs {
+		if inCIDRs(s.vpcs[vi].m.IPv6CIDRBlocks, a) {
+			return int32(vi)
+		}
+	}
+	return -1
+}
+
+// inIPv6Unheld brings an IPv6 packet from the internet towards VPC vpc,
+// whose block holds its destination but no interface of which holds the
+// address: it comes in through the internet gateway and is delivered to
+// nothing (V-06); without an internet gateway, it does not come in.
+func (w *walker) inIPv6Unheld(vpc int32) terminal {
+	vi := &w.s.vpcs[vpc]
+	if vi.m.InternetGateway == "" {
+		w.block(NoInternetGateway, vi.m.ID, "", vi.m.Source.Position, func() string {
+			return fmt.Sprintf("%s is an address of %s's IPv6 block, but %s has no internet gateway to let it in (V-06, V-07)", w.pkt.Dst, vi.m.ID, vi.m.ID)
+		})
+		return w.drop(vi.m.ID, HopInternetGateway, "no internet gateway", model.Position{})
+	}
+	w.block(DestinationNotFound, vi.m.ID, "", vi.m.Source.Position, func() string {
+		return fmt.Sprintf("no network interface in %s holds %s", vi.m.ID, w.pkt.Dst)
+	})
+	return w.drop(vi.m.ID, HopUnknown, w.say(func() string { return "no interface holds " + w.pkt.Dst.String() }), model.Position{})
 }
 
 // familyPlan is one address family a query is answered for, with its

@@ -155,6 +155,10 @@ type probe struct {
 // skeleton table. Its sets of atoms are words: bit k for probe k.
 type matrixEngine struct {
 	*matrixLayout
+	// slow shadows the layout's: the classes this engine answers by
+	// Reach. For icmpv6, every class: the fast path evaluates IPv4
+	// packets, which icmpv6 never is (V-11).
+	slow   []bool
 	probes []probe
 	eph    model.PortRange
 	full   uint64 // every atom
@@ -184,7 +188,13 @@ func (l *matrixLayout) engine(qs []Query) *matrixEngine {
 	if len(qs) == 0 || len(qs) > maxEngineAtoms {
 		panic(fmt.Sprintf("solver: a matrix engine for %d atoms", len(qs)))
 	}
-	m := &matrixEngine{matrixLayout: l, eph: qs[0].Ephemeral}
+	m := &matrixEngine{matrixLayout: l, slow: l.slow, eph: qs[0].Ephemeral}
+	if qs[0].Protocol == model.ProtocolICMPv6 {
+		m.slow = make([]bool, len(l.slow))
+		for i := range m.slow {
+			m.slow[i] = true
+		}
+	}
 	if m.eph == (model.PortRange{}) {
 		m.eph = DefaultEphemeral()
 	}
@@ -343,7 +353,9 @@ func (s *Solver) newMatrixLayout() *matrixLayout {
 	}
 	rowOf := map[rowKey]int32{}
 	for ci := range classes {
-		if m.src[ci] < 0 {
+		if m.src[ci] < 0 || len(s.enis[m.src[ci]].v6) > 0 {
+			// No row: a class with IPv6 addresses is answered by Reach, and
+			// has no subnet or column here.
 			continue
 		}
 		rk := rowKey{keyOf(m.subnet[ci]), m.col[ci]}

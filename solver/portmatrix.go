@@ -174,7 +174,9 @@ func (s *Solver) classPorts(opts AnalysisOptions, touched func(int) bool, also [
 	if touched != nil {
 		needRow, needCol = make([]bool, len(layout.rowSubnet)), make([]bool, len(layout.colAddr))
 		for ci := range n {
-			if touched(ci) && layout.src[ci] >= 0 {
+			// A slow class (one with IPv6 addresses among them) is
+			// answered by Reach and has no row or column.
+			if touched(ci) && layout.src[ci] >= 0 && !layout.slow[ci] {
 				needRow[layout.row[ci]], needCol[layout.col[ci]] = true, true
 			}
 		}

@@ -121,6 +121,14 @@ func (s *Solver) resolveAddress(ep endpoint, dest bool) (origin, error) {
 			return origin{kind: termExternal, eni: -1, ext: i, addr: a}, nil
 		}
 	}
+	if vpc := s.vpcOfIPv6(a); vpc >= 0 {
+		// An address of a VPC's IPv6 block is the VPC's, not an internet
+		// host's, though no interface holds it (V-06).
+		if dest {
+			return origin{kind: termDropped, eni: -1, ext: -1, addr: a}, nil
+		}
+		return origin{}, fmt.Errorf("%w: no network interface of %s holds %s", ErrInvalidQuery, s.vpcs[vpc].m.ID, a)
+	}
 	if publicAddress(a) {
 		return origin{kind: termInternet, eni: -1, ext: -1, addr: a}, nil
 	}
@@ -472,7 +480,7 @@ func (s *Solver) segmentWorks(st *serviceStep, target lbTarget, arrived sgeval.P
 
 // returnWalk walks the response of one segment back to its source.
 func (s *Solver) returnWalk(sg *segment, eph model.PortRange, req sgeval.Packet, rec recorder) *walker {
-	rw := &walker{s: s, leg: LegReturn, ephemeral: eph, clientEph: eph, srcENI: -1, egressHop: -1, nat: sg.fw.nat, boxes: sg.fw.boxes, pins: sg.fw.pins, gwlb: slices.Clone(sg.fw.gwlb), rec: rec}
+	rw := &walker{s: s, leg: LegReturn, ephemeral: eph, clientEph: eph, srcENI: -1, egressHop: -1, nat: sg.fw.nat, boxes: sg.fw.boxes, pins: sg.fw.pins, gwlb: slices.Clone(sg.fw.gwlb), egressOnly: sg.fw.egressOnly, rec: rec}
 	if sg.term.kind == termENI {
 		// An appliance that did not see the request matches references
 		// to the interface that answers (S-22).

@@ -76,9 +76,12 @@ type walker struct {
 	// the request left by: an egress-only internet gateway lets in the
 	// responses to what went out through it (V-07).
 	returnVia model.ID
-	s         *Solver
-	leg       Leg
-	pkt       sgeval.Packet
+	// egressOnly holds the egress-only internet gateways the request
+	// left by: each lets in the response, whoever answers (V-07).
+	egressOnly []model.ID
+	s          *Solver
+	leg        Leg
+	pkt        sgeval.Packet
 	// first is the packet as the source sent it.
 	first sgeval.Packet
 	// ephemeral is the port range the response is addressed to where the
@@ -104,8 +107,9 @@ type walker struct {
 	// outbound rules never match group references across one (only
 	// inbound rules do, with referencing on; S-22).
 	crossedTGW bool
-	// refBarriers counts the transit gateways and the peerings between
-	// regions the packet crossed: an outbound rule's group reference
+	// refBarriers counts the transit gateways, the peerings between
+	// regions and the crossings of the internet by IPv6 (untranslated)
+	// the packet made: an outbound rule's group reference
 	// matches the destination only when none lies between the sender and
 	// the destination (refsKept).
 	refBarriers int
@@ -892,6 +896,9 @@ func (w *walker) overInternet(via model.ID) terminal {
 	w.taint()
 	if ei, ok := w.s.public[w.pkt.Dst]; ok {
 		return w.fromInternet(ei)
+	}
+	if vpc := w.s.vpcOfIPv6(w.pkt.Dst); vpc >= 0 {
+		return w.inIPv6Unheld(vpc)
 	}
 	if w.service != "" && w.leg == LegForward {
 		w.hop(Hop{Component: model.ID(w.service), Kind: HopAWSService, Decision: DecisionDeliver, Rule: w.say(func() string { return "public service address " + w.pkt.Dst.String() })})

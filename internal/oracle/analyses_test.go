@@ -14,23 +14,26 @@ import (
 )
 
 // Internet hosts the analyses are checked from: one in each of the public
-// ranges the generator's rules name, and one outside them all.
-var samplePublic = []string{"198.51.100.1", "203.0.113.9", "8.8.8.8", "54.100.250.1", "52.218.0.10"}
+// ranges the generator's rules name, and one outside them all; IPv4 and
+// IPv6 (V-06).
+var samplePublic = []string{"198.51.100.1", "203.0.113.9", "8.8.8.8", "54.100.250.1", "52.218.0.10",
+	"2001:db8::1", "2001:db8:100::9", "2a00:1450::5", "2606:4700::1111"}
 
 // ifaceOf is an instance or network interface of a model, with its subnet.
 type ifaceOf struct {
 	id, subnet model.ID
-	public     bool
+	// public: a public IPv4 address; v6: IPv6 addresses, global (V-06).
+	public, v6 bool
 }
 
 func modelInterfaces(m *model.Model) []ifaceOf {
 	var out []ifaceOf
 	for _, v := range m.VPCs {
 		for _, in := range v.Instances {
-			out = append(out, ifaceOf{in.ID, in.Subnet, in.PublicAddress().IsValid()})
+			out = append(out, ifaceOf{in.ID, in.Subnet, in.PublicAddress().IsValid(), len(in.IPv6Addresses) > 0})
 		}
 		for _, ni := range v.NetworkInterfaces {
-			out = append(out, ifaceOf{ni.ID, ni.Subnet, ni.PublicAddress().IsValid()})
+			out = append(out, ifaceOf{ni.ID, ni.Subnet, ni.PublicAddress().IsValid(), len(ni.IPv6Addresses) > 0})
 		}
 	}
 	return out
@@ -71,7 +74,7 @@ func (c *cells) check(analysis string, q oracle.Query, cell bool) {
 func TestAnalysesAgreeWithOracle(t *testing.T) {
 	tl := newTally()
 	for _, seed := range seeds(t, 100) {
-		m := oracle.Generate(seed)
+		m := generate(seed)
 		s, err := solver.New(m)
 		require.NoError(t, err)
 		o, err := oracle.New(m, oracle.Options{})
@@ -166,13 +169,19 @@ func whoCanReach(c *cells, q oracle.Query, ifs []ifaceOf) {
 }
 
 // exposure checks the exposure report on every interface with a public
-// address, a few ports and the sample internet hosts.
+// IPv4 address or an IPv6 address, a few ports and the sample internet
+// hosts: an IPv4 host's cell is the IPv4 exposure, an IPv6 host's the
+// IPv6 one (Exposed.Family).
 func exposure(c *cells, ifs []ifaceOf) {
-	protocols := []model.Protocol{model.ProtocolTCP, model.ProtocolUDP, model.ProtocolICMP}
+	protocols := []model.Protocol{model.ProtocolTCP, model.ProtocolUDP, model.ProtocolICMP, model.ProtocolICMPv6}
 	report := c.s.Exposure(protocols, nil, solver.AnalysisOptions{})
 	exposed := func(id model.ID, p model.Protocol, port uint16, from netip.Addr) bool {
+		family := solver.FamilyIPv4
+		if from.Is6() {
+			family = solver.FamilyIPv6
+		}
 		for _, e := range report {
-			if (e.Destination != id && !slices.Contains(e.Members, id)) || e.Protocol != p {
+			if (e.Destination != id && !slices.Contains(e.Members, id)) || e.Protocol != p || e.Family != family {
 				continue
 			}
 			for _, ep := range e.Ports {
@@ -186,16 +195,20 @@ func exposure(c *cells, ifs []ifaceOf) {
 		}
 		return false
 	}
-	ports := map[model.Protocol][]uint16{model.ProtocolTCP: {22, 443, 1500, 8080}, model.ProtocolUDP: {53}, model.ProtocolICMP: {0}}
+	ports := map[model.Protocol][]uint16{model.ProtocolTCP: {22, 443, 1500, 8080}, model.ProtocolUDP: {53}, model.ProtocolICMP: {0}, model.ProtocolICMPv6: {0}}
 	for _, a := range ifs {
-		if !a.public {
-			continue
-		}
-		for _, p := range protocols {
-			for _, port := range ports[p] {
-				for _, h := range samplePublic {
+		for _, h := range samplePublic {
+			from := netip.MustParseAddr(h)
+			if (from.Is4() && !a.public) || (from.Is6() && !a.v6) {
+				continue
+			}
+			for _, p := range protocols {
+				if (p == model.ProtocolICMP && from.Is6()) || (p == model.ProtocolICMPv6 && from.Is4()) {
+					continue
+				}
+				for _, port := range ports[p] {
 					q := oracle.Query{From: h, To: string(a.id), Protocol: p, Port: port}
-					c.check("exposure", q, exposed(a.id, p, port, netip.MustParseAddr(h)))
+					c.check("exposure", q, exposed(a.id, p, port, from))
 				}
 			}
 		}

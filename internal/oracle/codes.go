@@ -34,4 +34,10 @@ const (
 	codeTGWAmbiguous       = "TGW_RTB_AMBIGUOUS_ROUTE"
 	codeNoPublicAddress    = "NO_PUBLIC_ADDRESS"
 	codeApplianceAsymmetry = "APPLIANCE_ASYMMETRIC_ROUTING"
+
+	codeServiceNotInAZ       = "VPCE_SERVICE_NOT_INSTALLED_IN_AZ"
+	codeNoTargetsInAZ        = "ELBV2_NO_TARGETS_IN_AZ"
+	codeNoHealthyTargets     = "ELBV2_NO_HEALTHY_TARGETS"
+	codeInspectionDrop       = "GWLB_INSPECTION_DROP"
+	codeReturnSkipsAppliance = "GWLB_RETURN_SKIPS_APPLIANCE"
 )

@@ -12,23 +12,36 @@
 // S-52), through peering connections, transit gateways, NAT and internet
 // gateways, gateway endpoints and appliances, checking security groups and
 // network ACLs on the way; then the response walks back (S-23, S-33,
-// S-43). The answer is the verdict and the codes of every blocker and
-// warning, spelled as the engine spells them. Where the rules leave the
+// S-43). IPv6 follows V-01..V-14 (docs/semantics.md): a query is answered
+// in each family both ends have and the protocol allows, an IPv6 packet
+// leaves by an internet or egress-only gateway untranslated and from the
+// VPC's own addresses, comes in from the internet by the local route to
+// the VPC whose block holds its destination (through its internet
+// gateway, or the egress-only one the request left by), and CIDR rules
+// match their own family only. The answer is the verdict and the codes of
+// every blocker and warning, spelled as the engine spells them, with one
+// answer per family when both were asked. Where the rules leave the
 // reporting open, the oracle follows the engine's documented conventions:
 // after a filter or a state blocks the walk goes on, after routing fails
 // it stops; a response an ACL passes on part of the client's ports is a
 // warning; "all traffic" needs rules for all protocols.
 //
-// Generate makes small random models, valid by construction, and Queries
+// Generate makes small random models, valid by construction (IPv4 ones;
+// GenerateDualStack adds IPv6, GenerateWithInspection Gateway Load
+// Balancer appliances; the tests use all three), and Queries
 // random questions about them; the tests of this package compare the
 // engine with the oracle on them (see engine_test.go), and keep a short
 // list of known disagreements where the rules say the engine is wrong
 // (known_test.go), each with a minimal model in testdata/known.
 //
-// The walker models VPCs, subnets, route tables, network ACLs, security
-// groups, instances, network interfaces, NAT and internet gateways,
-// gateway endpoints, peering connections, transit gateways with VPC
-// attachments and prefix lists; New refuses models that use more (load
-// balancers, interface endpoints, PrivateLink, DNS, VPN and Direct
-// Connect, transit gateway peering).
+// The walker models VPCs (dual-stack too), subnets (IPv6-only too), route
+// tables, network ACLs, security groups, instances, network interfaces,
+// NAT, internet and egress-only internet gateways, gateway endpoints,
+// peering connections, transit gateways with VPC attachments and prefix
+// lists, and Gateway Load Balancers (V-20..V-25: endpoints as route
+// targets, gateway route tables at internet gateways, geneve target groups
+// of instances, GENEVE checks, stated drops, both directions through one
+// appliance); New refuses models that use more (other load balancers,
+// interface endpoints, endpoint services with acceptance or allow lists,
+// DNS, VPN and Direct Connect, transit gateway peering).
 package oracle

@@ -45,6 +45,20 @@ func envInt(name string, flagValue, def int) int {
 	return def
 }
 
+// generate returns the model of a seed: an IPv4 one (oracle.Generate)
+// for an even seed, a dual-stack one (oracle.GenerateDualStack) for seeds
+// 1 mod 4, one with inspection appliances behind a Gateway Load Balancer
+// (oracle.GenerateWithInspection) for seeds 3 mod 4.
+func generate(seed uint64) *model.Model {
+	switch seed % 4 {
+	case 1:
+		return oracle.GenerateDualStack(seed)
+	case 3:
+		return oracle.GenerateWithInspection(seed)
+	}
+	return oracle.Generate(seed)
+}
+
 // seeds returns the seeds of the run: def models by default.
 func seeds(t *testing.T, def int) []uint64 {
 	if testing.Short() {
@@ -66,18 +80,37 @@ func toSolver(q oracle.Query) solver.Query {
 }
 
 // outcome is what the comparison looks at: the verdict and the sets of
-// blocking and warning codes.
+// blocking and warning codes; the address family answered (V-06: "ipv4",
+// "ipv6", or "" when the oracle finds no family in common, where the
+// engine's is not compared); and, for a query answered in both families,
+// each family's outcome.
 type outcome struct {
 	verdict            string
 	blockers, warnings []string
+	family             string
+	families           []outcome
 }
 
 func (o outcome) equal(p outcome) bool {
-	return o.verdict == p.verdict && slices.Equal(o.blockers, p.blockers) && slices.Equal(o.warnings, p.warnings)
+	if o.family != "" && p.family != "" && o.family != p.family {
+		return false
+	}
+	return o.verdict == p.verdict && slices.Equal(o.blockers, p.blockers) && slices.Equal(o.warnings, p.warnings) &&
+		slices.EqualFunc(o.families, p.families, outcome.equal)
 }
 
 func (o outcome) String() string {
+	if len(o.families) > 0 {
+		var parts []string
+		for _, f := range o.families {
+			parts = append(parts, f.String())
+		}
+		return o.verdict + " {" + strings.Join(parts, "; ") + "}"
+	}
 	s := o.verdict
+	if o.family == "ipv6" {
+		s += " (IPv6)"
+	}
 	if len(o.blockers) > 0 {
 		s += " [" + strings.Join(o.blockers, " ") + "]"
 	}
@@ -88,7 +121,10 @@ func (o outcome) String() string {
 }
 
 func engineOutcome(r solver.Result) outcome {
-	o := outcome{verdict: r.Verdict.String()}
+	o := outcome{verdict: r.Verdict.String(), family: r.Family}
+	for _, f := range r.Families {
+		o.families = append(o.families, engineOutcome(f))
+	}
 	for _, b := range r.Blockers {
 		if c := b.Code.String(); !slices.Contains(o.blockers, c) {
 			o.blockers = append(o.blockers, c)
@@ -105,7 +141,11 @@ func engineOutcome(r solver.Result) outcome {
 }
 
 func oracleOutcome(a oracle.Answer) outcome {
-	return outcome{verdict: a.Verdict, blockers: a.Blockers, warnings: a.Warnings}
+	o := outcome{verdict: a.Verdict, blockers: a.Blockers, warnings: a.Warnings, family: a.Family}
+	for _, f := range a.Families {
+		o.families = append(o.families, oracleOutcome(f))
+	}
+	return o
 }
 
 // classify names the known disagreement class a query falls in: the
@@ -144,10 +184,14 @@ func classify(t *testing.T, m *model.Model, q oracle.Query, engine outcome) stri
 // examples of each.
 type tally struct {
 	queries, agree, reachable int
+	// ipv6 counts queries the oracle answers over IPv6 (alone or with
+	// IPv4), and ipv6Reachable those it finds reachable over IPv6.
+	ipv6, ipv6Reachable int
 	// analysisCells counts analysis cells that agree with the oracle.
 	analysisCells int
-	// codes counts the oracle's codes, to show what the models exercise.
-	codes         map[string]int
+	// codes counts the oracle's codes, to show what the models exercise;
+	// codes6 those of its IPv6 answers.
+	codes, codes6 map[string]int
 	known         map[string]int
 	knownExamples map[string][]string
 	unknown       map[string][]string
@@ -155,7 +199,7 @@ type tally struct {
 }
 
 func newTally() *tally {
-	return &tally{known: map[string]int{}, unknown: map[string][]string{}, knownExamples: map[string][]string{}, codes: map[string]int{}, dump: os.Getenv("VPCREACH_ORACLE_DUMP")}
+	return &tally{known: map[string]int{}, unknown: map[string][]string{}, knownExamples: map[string][]string{}, codes: map[string]int{}, codes6: map[string]int{}, dump: os.Getenv("VPCREACH_ORACLE_DUMP")}
 }
 
 func (tl *tally) compare(t *testing.T, m *model.Model, seed uint64, q oracle.Query, engine, want outcome) {
@@ -165,6 +209,18 @@ func (tl *tally) compare(t *testing.T, m *model.Model, seed uint64, q oracle.Que
 	}
 	if want.verdict == "reachable" || want.verdict == "reachable-with-warnings" {
 		tl.reachable++
+	}
+	for _, f := range append([]outcome{want}, want.families...) {
+		if f.family == "ipv6" {
+			tl.ipv6++
+			if f.verdict == "reachable" || f.verdict == "reachable-with-warnings" {
+				tl.ipv6Reachable++
+			}
+			for _, c := range append(slices.Clone(f.blockers), f.warnings...) {
+				tl.codes6[c]++
+			}
+			break
+		}
 	}
 	if engine.equal(want) {
 		tl.agree++
@@ -192,7 +248,7 @@ func (tl *tally) report(t *testing.T) {
 	if tl.analysisCells > 0 {
 		t.Logf("%d analysis cells agree with the oracle; %d differ and are classified below", tl.analysisCells, tl.queries)
 	} else {
-		t.Logf("%d queries, %d agree, %d reachable by the oracle", tl.queries, tl.agree, tl.reachable)
+		t.Logf("%d queries, %d agree, %d reachable by the oracle; %d answered over IPv6, %d of them reachable over IPv6", tl.queries, tl.agree, tl.reachable, tl.ipv6, tl.ipv6Reachable)
 	}
 	if testing.Verbose() {
 		var cs []string
@@ -201,6 +257,12 @@ func (tl *tally) report(t *testing.T) {
 		}
 		sort.Strings(cs)
 		t.Logf("oracle codes: %s", strings.Join(cs, ", "))
+		cs = nil
+		for c, k := range tl.codes6 {
+			cs = append(cs, fmt.Sprintf("%s %d", c, k))
+		}
+		sort.Strings(cs)
+		t.Logf("oracle codes over IPv6: %s", strings.Join(cs, ", "))
 	}
 	var known []string
 	for k := range tl.known {
@@ -233,7 +295,7 @@ func TestReachAgreesWithOracle(t *testing.T) {
 	tl := newTally()
 	invalid := 0
 	for _, seed := range seeds(t, 300) {
-		m := oracle.Generate(seed)
+		m := generate(seed)
 		if err := model.Validate(m).Err(); err != nil {
 			invalid++
 			t.Errorf("seed %d: generated model is invalid: %v", seed, err)
@@ -265,7 +327,7 @@ func TestExplainDisagreement(t *testing.T) {
 	seedText, query, _ := strings.Cut(spec, ":")
 	seed, err := strconv.ParseUint(strings.TrimSpace(seedText), 10, 64)
 	require.NoError(t, err)
-	m := oracle.Generate(seed)
+	m := generate(seed)
 	y, err := model.Encode(m)
 	require.NoError(t, err)
 	t.Logf("model of seed %d:\n%s", seed, y)

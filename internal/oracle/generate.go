@@ -19,9 +19,23 @@ import (
 // sometimes between regions), a transit gateway with route tables,
 // associations, propagations, static, prefix-list and blackhole routes,
 // network ACLs with deny rules and rule ordering, and security groups with
-// CIDR, prefix-list and group rules. The same seed gives the same model.
+// CIDR, prefix-list and group rules. Its models are IPv4 only (see
+// GenerateDualStack). The same seed gives the same model.
 func Generate(seed uint64) *model.Model {
 	g := &generator{r: rand.New(rand.NewPCG(seed, 0x0dd5eed)), m: &model.Model{Version: 1}}
+	g.build()
+	return g.m
+}
+
+// GenerateDualStack is Generate with IPv6 (V-01..V-14): about half the
+// VPCs are dual-stack, with subnets with /64s and IPv6-only subnets,
+// interfaces with IPv6 addresses, egress-only internet gateways, IPv6
+// routes to internet and egress-only gateways, peerings, the transit
+// gateway and appliances, IPv6 rules in groups and ACLs, icmpv6. The
+// random draws it adds come only where IPv6 is, so a model with no
+// dual-stack VPC is Generate's for the same seed.
+func GenerateDualStack(seed uint64) *model.Model {
+	g := &generator{r: rand.New(rand.NewPCG(seed, 0x0dd5eed)), m: &model.Model{Version: 1}, ipv6: true}
 	g.build()
 	return g.m
 }
@@ -36,11 +50,15 @@ var (
 	// Public ranges rules name, around the addresses of interfaces, the
 	// internet hosts and S3 that queries use.
 	publicRanges = []string{"0.0.0.0/0", "203.0.113.0/24", "198.51.100.0/24", "54.100.0.0/16", "52.218.0.0/16", "54.100.1.0/24"}
+	// The same for IPv6: around the internet hosts queries use.
+	publicRanges6 = []string{"::/0", "2001:db8::/32", "2001:db8:100::/48", "2a00:1450::/32"}
 )
 
 type generator struct {
 	r *rand.Rand
 	m *model.Model
+	// ipv6 makes dual-stack models (GenerateDualStack).
+	ipv6 bool
 	// appliances holds, per VPC, the ids of interfaces that routes may
 	// send traffic through (middleboxes, whatever their state).
 	appliances [][]model.ID
@@ -96,6 +114,16 @@ func (g *generator) vpcShell(i int) {
 	if g.chance(0.6) {
 		v.InternetGateway = model.ID("igw-" + letter)
 	}
+	if g.ipv6 && g.chance(0.5) {
+		// Dual-stack (V-01): an Amazon-provided /56, sometimes a second.
+		v.IPv6CIDRBlocks = []netip.Prefix{netip.MustParsePrefix(fmt.Sprintf("2600:1f18:%x:100::/56", i+1))}
+		if g.chance(0.1) {
+			v.IPv6CIDRBlocks = append(v.IPv6CIDRBlocks, netip.MustParsePrefix(fmt.Sprintf("2600:1f18:%x:200::/56", i+1)))
+		}
+		if g.chance(0.5) {
+			v.EgressOnlyInternetGateway = model.ID("eigw-" + letter)
+		}
+	}
 	zones := 1 + g.r.IntN(2)
 	for k := range 2 + g.r.IntN(3) {
 		block := v.CIDRBlocks[0]
@@ -107,12 +135,28 @@ func (g *generator) vpcShell(i int) {
 		if k < zones {
 			z = k
 		}
-		v.Subnets = append(v.Subnets, model.Subnet{
+		sn := model.Subnet{
 			ID:        model.ID(fmt.Sprintf("subnet-%s%d", letter, k)),
 			AZ:        zoneNames[v.Region][z],
 			AZID:      zoneIDs[v.Region][z],
 			CIDRBlock: netip.PrefixFrom(netip.AddrFrom4([4]byte{b[0], b[1], byte(k), 0}), 24),
-		})
+		}
+		// In a dual-stack VPC, the first subnet of each zone is
+		// dual-stack (transit gateway attachments use them, V-14); others
+		// may be IPv4-only, dual-stack or IPv6-only (V-02, V-03).
+		if v.HasIPv6() && (k < zones || g.chance(0.7)) {
+			b6 := v.IPv6CIDRBlocks[0]
+			if len(v.IPv6CIDRBlocks) > 1 && k == 2 {
+				b6 = v.IPv6CIDRBlocks[1]
+			}
+			a := b6.Addr().As16()
+			a[7] = byte(k)
+			sn.IPv6CIDRBlock = netip.PrefixFrom(netip.AddrFrom16(a), 64)
+			if k >= zones && g.chance(0.35) {
+				sn.IPv6Only, sn.CIDRBlock = true, netip.Prefix{}
+			}
+		}
+		v.Subnets = append(v.Subnets, sn)
 	}
 	for k := range 1 + g.r.IntN(3) {
 		v.RouteTables = append(v.RouteTables, model.RouteTable{ID: model.ID(fmt.Sprintf("rtb-%s%d", letter, k)), Main: k == 0 && g.chance(0.8)})
@@ -137,6 +181,25 @@ func (g *generator) vpcShell(i int) {
 			sn.NetworkACL = pick(g, v.NetworkACLs).ID
 		}
 	}
+}
+
+// host6 returns IPv6 address ::h of subnet sn's IPv6 block.
+func host6(sn *model.Subnet, h int) netip.Addr {
+	a := sn.IPv6CIDRBlock.Addr().As16()
+	a[15] = byte(h)
+	return netip.AddrFrom16(a)
+}
+
+// withIPv4 lists the subnets of v with an IPv4 block: all but the
+// IPv6-only ones.
+func withIPv4(v *model.VPC) []model.Subnet {
+	var out []model.Subnet
+	for _, sn := range v.Subnets {
+		if !sn.IPv6Only {
+			out = append(out, sn)
+		}
+	}
+	return out
 }
 
 // host returns address .h of subnet sn.
@@ -164,21 +227,30 @@ func (g *generator) interfaces(i int) {
 		for j := range g.r.IntN(3) {
 			in := model.Instance{ID: model.ID(fmt.Sprintf("i-%s%d", v.ID[4:], n))}
 			n++
-			in.Subnet, in.PrivateIP = sn.ID, host(sn, 10+j)
+			in.Subnet = sn.ID
 			switch {
 			case g.chance(0.06):
 				in.State = model.InstanceStopped
 			case g.chance(0.02):
 				in.State = model.InstanceTerminated
 			}
-			if g.chance(0.25) {
-				in.SecondaryIPs = []netip.Addr{host(sn, 100+j)}
+			if sn.IPv6CIDRBlock.IsValid() && (sn.IPv6Only || g.chance(0.65)) {
+				in.IPv6Addresses = []netip.Addr{host6(sn, 10+j)}
+				if g.chance(0.15) {
+					in.IPv6Addresses = append(in.IPv6Addresses, host6(sn, 100+j))
+				}
 			}
-			switch {
-			case g.chance(0.2):
-				in.PublicIP = g.nextPublic()
-			case g.chance(0.12):
-				in.ElasticIP = g.nextPublic()
+			if !sn.IPv6Only {
+				in.PrivateIP = host(sn, 10+j)
+				if g.chance(0.25) {
+					in.SecondaryIPs = []netip.Addr{host(sn, 100+j)}
+				}
+				switch {
+				case g.chance(0.2):
+					in.PublicIP = g.nextPublic()
+				case g.chance(0.12):
+					in.ElasticIP = g.nextPublic()
+				}
 			}
 			if g.chance(0.25) {
 				// An appliance: its check off (usually), its own group.
@@ -198,9 +270,15 @@ func (g *generator) interfaces(i int) {
 	for k := range g.r.IntN(3) {
 		sn := pick(g, v.Subnets)
 		ni := model.NetworkInterface{ID: model.ID(fmt.Sprintf("eni-%s%d", v.ID[4:], k))}
-		ni.Subnet, ni.PrivateIP = sn.ID, host(&sn, 200+k)
-		if g.chance(0.2) {
-			ni.SecondaryIPs = []netip.Addr{host(&sn, 220+k)}
+		ni.Subnet = sn.ID
+		if sn.IPv6CIDRBlock.IsValid() && (sn.IPv6Only || g.chance(0.6)) {
+			ni.IPv6Addresses = []netip.Addr{host6(&sn, 200+k)}
+		}
+		if !sn.IPv6Only {
+			ni.PrivateIP = host(&sn, 200+k)
+			if g.chance(0.2) {
+				ni.SecondaryIPs = []netip.Addr{host(&sn, 220+k)}
+			}
 		}
 		// Attached to an instance of its zone, or standalone.
 		for _, in := range v.Instances {
@@ -208,7 +286,7 @@ func (g *generator) interfaces(i int) {
 				ni.Instance = in.ID
 			}
 		}
-		if g.chance(0.15) {
+		if !sn.IPv6Only && g.chance(0.15) {
 			ni.PublicIP = g.nextPublic()
 		}
 		if g.chance(0.4) {
@@ -221,7 +299,8 @@ func (g *generator) interfaces(i int) {
 		v.NetworkInterfaces = append(v.NetworkInterfaces, ni)
 	}
 	if g.chance(0.5) {
-		sn := pick(g, v.Subnets)
+		// NAT gateways are IPv4 (V-03, V-05).
+		sn := pick(g, withIPv4(v))
 		nat := model.NATGateway{ID: model.ID("nat-" + string(v.ID[4:])), Subnet: sn.ID, PrivateIP: host(&sn, 5)}
 		if v.InternetGateway != "" && g.chance(0.8) {
 			nat.PublicIP = g.nextPublic()
@@ -263,6 +342,23 @@ func (g *generator) prefixLists() {
 		corp.CIDRs = append(corp.CIDRs, netip.MustParsePrefix("10.0.0.0/8"))
 	}
 	g.m.PrefixLists = append(g.m.PrefixLists, corp)
+	if !g.ipv6 {
+		g.s3PrefixLists()
+		return
+	}
+	// An IPv6 list (a list holds one family, V-04).
+	corp6 := model.PrefixList{ID: "pl-corp6", Name: "corp6", CIDRs: []netip.Prefix{netip.MustParsePrefix("2001:db8:100::/48")}}
+	for _, v := range g.m.VPCs {
+		if v.HasIPv6() && g.chance(0.5) {
+			corp6.CIDRs = append(corp6.CIDRs, v.IPv6CIDRBlocks[0])
+		}
+	}
+	g.m.PrefixLists = append(g.m.PrefixLists, corp6)
+	g.s3PrefixLists()
+}
+
+// s3PrefixLists writes the S3 lists gateway endpoints route (S-70).
+func (g *generator) s3PrefixLists() {
 	for _, region := range []string{mainRegion, otherRegion} {
 		g.m.PrefixLists = append(g.m.PrefixLists, model.PrefixList{ID: model.ID("pl-s3-" + region), Name: "com.amazonaws." + region + ".s3",
 			CIDRs: []netip.Prefix{netip.MustParsePrefix(s3Ranges[region])}})
@@ -270,8 +366,8 @@ func (g *generator) prefixLists() {
 }
 
 func overlapping(a, b *model.VPC) bool {
-	for _, x := range a.CIDRBlocks {
-		for _, y := range b.CIDRBlocks {
+	for _, x := range a.AllCIDRBlocks() {
+		for _, y := range b.AllCIDRBlocks() {
 			if x.Overlaps(y) {
 				return true
 			}
@@ -340,7 +436,9 @@ func (g *generator) transitGateway() {
 		for _, z := range zoneNames[v.Region] {
 			var in []model.ID
 			for _, sn := range v.Subnets {
-				if sn.AZ == z {
+				// Attachment subnets carry both families where the VPC
+				// has IPv6 (V-14).
+				if sn.AZ == z && !sn.IPv6Only && (!v.HasIPv6() || sn.IPv6CIDRBlock.IsValid()) {
 					in = append(in, sn.ID)
 				}
 			}
@@ -381,17 +479,39 @@ func (g *generator) transitGateway() {
 	for k := range t.RouteTables {
 		rt := &t.RouteTables[k]
 		var dests []model.Destination
-		for range g.r.IntN(5) {
+		n, kinds := 5, 5
+		if g.ipv6 {
+			n, kinds = 6, 8
+		}
+		for range g.r.IntN(n) {
 			var d model.Destination
-			switch g.r.IntN(5) {
+			k := g.r.IntN(kinds)
+			if !g.ipv6 && k == 4 {
+				k = 7 // IPv4's last case, the prefix list
+			}
+			switch k {
 			case 0:
 				d.CIDR = pick(g, g.m.VPCs).CIDRBlocks[0]
 			case 1:
-				d.CIDR = pick(g, pick(g, g.m.VPCs).Subnets).CIDRBlock
+				d.CIDR = pick(g, withIPv4(ptr(pick(g, g.m.VPCs)))).CIDRBlock
 			case 2:
 				d.CIDR = netip.MustParsePrefix("0.0.0.0/0")
 			case 3:
 				d.CIDR = netip.MustParsePrefix("10.0.0.0/8")
+			case 4:
+				d.CIDR = netip.MustParsePrefix("::/0")
+			case 5:
+				// An IPv6 block or subnet block (V-14).
+				if v := pick(g, g.m.VPCs); v.HasIPv6() {
+					d.CIDR = pick(g, v.IPv6CIDRBlocks)
+					if sn := pick(g, v.Subnets); sn.IPv6CIDRBlock.IsValid() && g.chance(0.4) {
+						d.CIDR = sn.IPv6CIDRBlock
+					}
+				} else {
+					d.PrefixList = "pl-corp6"
+				}
+			case 6:
+				d.PrefixList = "pl-corp6"
 			default:
 				d.PrefixList = "pl-corp"
 			}
@@ -411,23 +531,32 @@ func (g *generator) transitGateway() {
 	g.m.TransitGateways = append(g.m.TransitGateways, t)
 }
 
-// addresses lists the private addresses of a VPC's interfaces.
+// addresses lists the addresses of a VPC's interfaces, IPv4 and IPv6.
 func addresses(v *model.VPC) []netip.Addr {
 	var out []netip.Addr
 	for _, in := range v.Instances {
-		out = append(out, in.PrivateIP)
-		out = append(out, in.SecondaryIPs...)
+		out = append(out, in.Addrs()...)
 	}
 	for _, ni := range v.NetworkInterfaces {
-		out = append(out, ni.PrivateIP)
-		out = append(out, ni.SecondaryIPs...)
+		out = append(out, ni.Addrs()...)
 	}
 	return out
 }
 
 // service returns a random rule service: protocol, ports, ICMP.
 func (g *generator) service() model.SGRule {
-	switch x := g.r.IntN(20); {
+	n := 20
+	if g.ipv6 {
+		n = 22
+	}
+	switch x := g.r.IntN(n); {
+	case x >= 20:
+		// ICMPv6 (V-11): all, echo request or reply, or an error type.
+		r := model.SGRule{Protocol: model.ProtocolICMPv6}
+		if g.chance(0.6) {
+			r.ICMP = ptr(pick(g, []model.ICMPMatch{{Type: 128, Code: -1}, {Type: 129, Code: -1}, {Type: 1, Code: 4}, {Type: 8, Code: -1}}))
+		}
+		return r
 	case x < 10:
 		r := model.SGRule{Protocol: model.ProtocolTCP}
 		r.Ports = ptr(pick(g, portRanges("22", "80", "443", "1000-2000", "all", "3306")))
@@ -448,14 +577,18 @@ func (g *generator) service() model.SGRule {
 
 // peer returns a random security group rule peer as VPC v sees it.
 func (g *generator) peer(v *model.VPC, refs bool) model.Peer {
+	if g.ipv6 && g.chance(0.3) {
+		return g.peer6()
+	}
 	switch x := g.r.IntN(20); {
 	case x < 3:
 		return model.Peer{CIDR: pick(g, pick(g, g.m.VPCs).CIDRBlocks)}
 	case x < 5:
-		return model.Peer{CIDR: pick(g, pick(g, g.m.VPCs).Subnets).CIDRBlock}
+		return model.Peer{CIDR: pick(g, withIPv4(ptr(pick(g, g.m.VPCs)))).CIDRBlock}
 	case x < 6:
 		if as := addresses(&g.m.VPCs[g.r.IntN(len(g.m.VPCs))]); len(as) > 0 {
-			return model.Peer{CIDR: netip.PrefixFrom(pick(g, as), 32)}
+			a := pick(g, as)
+			return model.Peer{CIDR: netip.PrefixFrom(a, a.BitLen())}
 		}
 	case x < 8:
 		return model.Peer{CIDR: netip.MustParsePrefix(pick(g, publicRanges))}
@@ -465,6 +598,36 @@ func (g *generator) peer(v *model.VPC, refs bool) model.Peer {
 		return model.Peer{Ref: pick(g, []model.ID{"pl-corp", "pl-s3-" + model.ID(v.Region)})}
 	}
 	return model.Peer{CIDR: netip.MustParsePrefix("0.0.0.0/0")}
+}
+
+// peer6 returns a random IPv6 peer: a VPC's or a subnet's IPv6 block, an
+// interface's IPv6 address, an internet range or the IPv6 prefix list
+// (V-09).
+func (g *generator) peer6() model.Peer {
+	w := pick(g, g.m.VPCs)
+	switch x := g.r.IntN(10); {
+	case x < 2 && w.HasIPv6():
+		return model.Peer{CIDR: pick(g, w.IPv6CIDRBlocks)}
+	case x < 4 && w.HasIPv6():
+		if sn := pick(g, w.Subnets); sn.IPv6CIDRBlock.IsValid() {
+			return model.Peer{CIDR: sn.IPv6CIDRBlock}
+		}
+	case x < 5:
+		var six []netip.Addr
+		for _, a := range addresses(&w) {
+			if a.Is6() {
+				six = append(six, a)
+			}
+		}
+		if len(six) > 0 {
+			return model.Peer{CIDR: netip.PrefixFrom(pick(g, six), 128)}
+		}
+	case x < 8:
+		return model.Peer{CIDR: netip.MustParsePrefix(pick(g, publicRanges6))}
+	case x < 9:
+		return model.Peer{Ref: "pl-corp6"}
+	}
+	return model.Peer{CIDR: netip.MustParsePrefix("::/0")}
 }
 
 // groupPeer returns a group of VPC v, or of another (across peering or
@@ -485,11 +648,19 @@ func (g *generator) securityGroupRules(i int) {
 		box := k == len(v.SecurityGroups)-1
 		if box && g.chance(0.7) {
 			sg.Ingress = []model.IngressRule{{SGRule: model.SGRule{Protocol: model.ProtocolAll}, Sources: []model.Peer{{CIDR: netip.MustParsePrefix("0.0.0.0/0")}}}}
+			if g.ipv6 && g.chance(0.6) {
+				sg.Ingress[0].Sources = append(sg.Ingress[0].Sources, model.Peer{CIDR: netip.MustParsePrefix("::/0")})
+			}
 		} else {
 			switch x := g.r.Float64(); {
 			case x < 0.35:
 				// Open to the private networks.
-				sg.Ingress = append(sg.Ingress, model.IngressRule{SGRule: model.SGRule{Protocol: model.ProtocolAll}, Sources: []model.Peer{{CIDR: netip.MustParsePrefix("10.0.0.0/8")}}})
+				r := model.IngressRule{SGRule: model.SGRule{Protocol: model.ProtocolAll}, Sources: []model.Peer{{CIDR: netip.MustParsePrefix("10.0.0.0/8")}}}
+				if g.ipv6 && g.chance(0.6) {
+					// And to every VPC's IPv6 block (V-09).
+					r.Sources = append(r.Sources, model.Peer{CIDR: netip.MustParsePrefix("2600:1f18::/32")})
+				}
+				sg.Ingress = append(sg.Ingress, r)
 			case x < 0.65:
 				// Open to the members of a group.
 				sg.Ingress = append(sg.Ingress, model.IngressRule{SGRule: model.SGRule{Protocol: model.ProtocolAll}, Sources: []model.Peer{g.groupPeer(v)}})
@@ -545,8 +716,25 @@ func (g *generator) aclRules(v *model.VPC) []model.ACLRule {
 			if g.chance(0.5) {
 				r.ICMP = ptr(pick(g, []model.ICMPMatch{{Type: 8, Code: -1}, {Type: 0, Code: 0}}))
 			}
+		case x < 14 && g.ipv6:
+			r.Protocol = model.ProtocolICMPv6
+			if g.chance(0.5) {
+				r.ICMP = ptr(pick(g, []model.ICMPMatch{{Type: 128, Code: -1}, {Type: 129, Code: 0}}))
+			}
 		default:
 			r.Protocol = model.ProtocolAll
+		}
+		if g.ipv6 && g.chance(0.3) {
+			// An IPv6 rule (V-09).
+			r.CIDR = netip.MustParsePrefix(pick(g, publicRanges6))
+			if w := pick(g, g.m.VPCs); w.HasIPv6() && g.chance(0.5) {
+				r.CIDR = pick(g, w.IPv6CIDRBlocks)
+				if sn := pick(g, w.Subnets); sn.IPv6CIDRBlock.IsValid() && g.chance(0.5) {
+					r.CIDR = sn.IPv6CIDRBlock
+				}
+			}
+			out = append(out, r)
+			continue
 		}
 		switch g.r.IntN(4) {
 		case 0, 1:
@@ -555,7 +743,7 @@ func (g *generator) aclRules(v *model.VPC) []model.ACLRule {
 			r.CIDR = pick(g, pick(g, g.m.VPCs).CIDRBlocks)
 		default:
 			if g.chance(0.5) {
-				r.CIDR = pick(g, pick(g, g.m.VPCs).Subnets).CIDRBlock
+				r.CIDR = pick(g, withIPv4(ptr(pick(g, g.m.VPCs)))).CIDRBlock
 			} else {
 				r.CIDR = netip.MustParsePrefix(pick(g, publicRanges[1:]))
 			}
@@ -564,6 +752,11 @@ func (g *generator) aclRules(v *model.VPC) []model.ACLRule {
 	}
 	if g.chance(0.75) {
 		out = append(out, model.ACLRule{Rule: 32000, Protocol: model.ProtocolAll, CIDR: netip.MustParsePrefix("0.0.0.0/0"), Action: model.ACLAllow})
+	}
+	if v.HasIPv6() && g.chance(0.6) {
+		// A written ACL has only its own rules: the IPv6 allow-all is
+		// there when written (V-12).
+		out = append(out, model.ACLRule{Rule: 32001, Protocol: model.ProtocolAll, CIDR: netip.MustParsePrefix("::/0"), Action: model.ACLAllow})
 	}
 	return out
 }
@@ -586,6 +779,10 @@ func (g *generator) target(i int, kinds ...string) model.ID {
 		case "igw":
 			if v.InternetGateway != "" {
 				cands = append(cands, v.InternetGateway)
+			}
+		case "eigw":
+			if v.EgressOnlyInternetGateway != "" {
+				cands = append(cands, v.EgressOnlyInternetGateway)
 			}
 		case "nat":
 			cands = append(cands, g.nats[i]...)
@@ -626,9 +823,11 @@ func (g *generator) routeTables(i int) {
 				}
 			}
 			if d.CIDR.IsValid() {
-				for _, b := range v.CIDRBlocks {
+				for _, b := range v.AllCIDRBlocks() {
 					if b.Overlaps(d.CIDR) && d.CIDR.Bits() >= b.Bits() {
-						isSubnet := slices.ContainsFunc(v.Subnets, func(sn model.Subnet) bool { return sn.CIDRBlock == d.CIDR })
+						isSubnet := slices.ContainsFunc(v.Subnets, func(sn model.Subnet) bool {
+							return sn.CIDRBlock == d.CIDR || sn.IPv6CIDRBlock == d.CIDR
+						})
 						if !isSubnet || d.CIDR == b || !(slices.Contains(g.appliances[i], target) || slices.Contains(g.nats[i], target)) {
 							return
 						}
@@ -664,6 +863,28 @@ func (g *generator) routeTables(i int) {
 			for _, b := range g.m.VPCs[j].CIDRBlocks {
 				add(model.Destination{CIDR: b}, target, 0)
 			}
+			if v.HasIPv6() && g.chance(0.8) {
+				// The peer's IPv6 blocks, mostly the same way (V-13, V-14).
+				if g.chance(0.2) || slices.Contains(g.nats[i], target) {
+					target = g.target(i, pick(g, []string{"pcx", "tgw", "box", "igw", "eigw"}))
+				}
+				for _, b := range g.m.VPCs[j].IPv6CIDRBlocks {
+					add(model.Destination{CIDR: b}, target, 0)
+				}
+			}
+		}
+		if v.HasIPv6() && g.chance(0.75) {
+			// The IPv6 default route: no NAT gateway takes it (V-05).
+			add(model.Destination{CIDR: netip.MustParsePrefix("::/0")}, g.target(i, pick(g, []string{"igw", "igw", "eigw", "eigw", "tgw", "box"})), 0)
+		}
+		if v.HasIPv6() && g.chance(0.15) {
+			add(model.Destination{PrefixList: "pl-corp6"}, g.target(i, "tgw", "pcx", "igw", "eigw"), 0)
+		}
+		if v.HasIPv6() && g.chance(0.2) {
+			// Middlebox routing to a subnet's IPv6 block (V-04, S-17).
+			if sn := pick(g, v.Subnets); sn.IPv6CIDRBlock.IsValid() {
+				add(model.Destination{CIDR: sn.IPv6CIDRBlock}, g.target(i, "box"), 0)
+			}
 		}
 		if g.chance(0.2) {
 			add(model.Destination{CIDR: netip.MustParsePrefix("10.0.0.0/8")}, g.target(i, "tgw", "pcx"), 0)
@@ -674,7 +895,7 @@ func (g *generator) routeTables(i int) {
 		if g.chance(0.35) {
 			// Middlebox routing to a subnet of the VPC (S-17), maybe the
 			// subnet of this very table (S-16).
-			add(model.Destination{CIDR: pick(g, v.Subnets).CIDRBlock}, g.target(i, "box", "box", "nat"), 0)
+			add(model.Destination{CIDR: pick(g, withIPv4(v)).CIDRBlock}, g.target(i, "box", "box", "nat"), 0)
 		}
 		if g.chance(0.1) {
 			add(model.Destination{CIDR: netip.MustParsePrefix("192.168.0.0/16")}, "nat-deleted", model.RouteBlackhole)

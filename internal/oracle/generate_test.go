@@ -6,18 +6,19 @@ import (
 	"github.com/vpcreach/vpcreach/model"
 )
 
-// TestGeneratedModelsAreValid checks that the generator's models pass
-// validation and that the walker accepts them: a model validation rejects
-// is a generator bug.
+// TestGeneratedModelsAreValid checks that the generators' models (IPv4,
+// dual-stack, with inspection appliances) pass validation and that the walker accepts them: a
+// model validation rejects is a generator bug.
 func TestGeneratedModelsAreValid(t *testing.T) {
 	for seed := uint64(1); seed <= 2000; seed++ {
-		m := Generate(seed)
-		if err := model.Validate(m).Err(); err != nil {
-			y, _ := model.Encode(m)
-			t.Fatalf("seed %d: generated model is invalid: %v\n%s", seed, err, y)
-		}
-		if _, err := New(m, Options{}); err != nil {
-			t.Fatalf("seed %d: %v", seed, err)
+		for _, m := range []*model.Model{Generate(seed), GenerateDualStack(seed), GenerateWithInspection(seed)} {
+			if err := model.Validate(m).Err(); err != nil {
+				y, _ := model.Encode(m)
+				t.Fatalf("seed %d: generated model is invalid: %v\n%s", seed, err, y)
+			}
+			if _, err := New(m, Options{}); err != nil {
+				t.Fatalf("seed %d: %v", seed, err)
+			}
 		}
 	}
 }

@@ -52,8 +52,12 @@ type iface struct {
 	vpc   *model.VPC
 	// subnet is the subnet the interface lives in (S-03).
 	subnet *model.Subnet
-	// private holds the private addresses, the primary one first.
+	// private holds the private IPv4 addresses, the primary one first;
+	// none in an IPv6-only subnet (V-03).
 	private []netip.Addr
+	// v6 holds the IPv6 addresses, global ones that need no translation
+	// at an internet gateway (V-02, V-06).
+	v6 []netip.Addr
 	// public is the public IPv4 or Elastic IP, which belongs to the
 	// primary private address; or the zero Addr.
 	public netip.Addr
@@ -69,10 +73,36 @@ type iface struct {
 	running  bool
 }
 
-func (x *iface) primary() netip.Addr { return x.private[0] }
+// primary is the primary private IPv4 address, or the zero Addr for an
+// interface of an IPv6-only subnet.
+func (x *iface) primary() netip.Addr {
+	if len(x.private) == 0 {
+		return netip.Addr{}
+	}
+	return x.private[0]
+}
 
-// holds reports whether a is one of the interface's private addresses.
-func (x *iface) holds(a netip.Addr) bool { return slices.Contains(x.private, a) }
+// holds reports whether a is one of the interface's own addresses:
+// private IPv4 or IPv6.
+func (x *iface) holds(a netip.Addr) bool {
+	return slices.Contains(x.private, a) || slices.Contains(x.v6, a)
+}
+
+// address returns the address the interface is reached at by its id in
+// a family: its primary private IPv4 address, or its first IPv6 one; the
+// zero Addr when it has none of the family.
+func (x *iface) address(f family) netip.Addr {
+	if f == ipv6 {
+		if len(x.v6) == 0 {
+			return netip.Addr{}
+		}
+		return x.v6[0]
+	}
+	return x.primary()
+}
+
+// has reports whether the interface has an address of family f.
+func (x *iface) has(f family) bool { return x.address(f).IsValid() }
 
 // host is what keeps an appliance's connection state: its instance, or
 // the interface itself when it has none.
@@ -144,23 +174,45 @@ func New(m *model.Model, opts Options) (*Network, error) {
 func unmodelled(m *model.Model) error {
 	what := ""
 	switch {
-	case len(m.EndpointServices) > 0:
-		what = "endpoint services"
 	case len(m.HostedZones) > 0:
 		what = "hosted zones"
 	case len(m.ExternalNetworks) > 0:
 		what = "external networks"
 	}
+	for _, s := range m.EndpointServices {
+		if s.AcceptanceRequired || len(s.AllowedPrincipals) > 0 || len(s.SupportedRegions) > 0 || len(s.Connections) > 0 || len(s.LoadBalancers) != 1 {
+			what = "endpoint services with acceptance, allow or region lists, or several load balancers"
+		}
+	}
 	for _, v := range m.VPCs {
 		switch {
-		case len(v.LoadBalancers) > 0 || len(v.TargetGroups) > 0:
-			what = "load balancers"
+		case slices.ContainsFunc(v.LoadBalancers, func(lb model.LoadBalancer) bool {
+			return lb.Type != model.LBGateway || lb.CrossZone || len(lb.PrivateIPs) != len(lb.Subnets) || len(lb.Listeners) != 1
+		}):
+			what = "load balancers other than Gateway Load Balancers with one listener and a private address per subnet, cross-zone off"
+		case slices.ContainsFunc(v.TargetGroups, func(tg model.TargetGroup) bool {
+			return tg.Protocol != model.ListenerGENEVE || slices.ContainsFunc(tg.Targets, func(t model.Target) bool { return t.IP.IsValid() })
+		}):
+			what = "target groups other than geneve ones of instances"
 		case v.VPNGateway != "":
 			what = "virtual private gateways"
 		}
+		for _, rt := range v.RouteTables {
+			for _, gw := range rt.EdgeAssociations {
+				if gw != v.InternetGateway {
+					what = "gateway route tables of other gateways than internet gateways"
+				}
+			}
+		}
 		for _, e := range v.Endpoints {
+			if e.Type == model.EndpointGatewayLoadBalancer {
+				if len(e.Subnets) != 1 || (e.State != 0 && e.State != model.EndpointAvailable) {
+					what = "Gateway Load Balancer endpoints not in one subnet, or not available"
+				}
+				continue
+			}
 			if e.Type != model.EndpointGateway {
-				what = "interface and gateway load balancer endpoints"
+				what = "interface endpoints"
 			} else if !slices.ContainsFunc(m.PrefixLists, func(pl model.PrefixList) bool { return pl.Name == e.Service }) {
 				what = "gateway endpoints whose service's prefix list is not written"
 			}
@@ -194,7 +246,10 @@ func unmodelled(m *model.Model) error {
 func (n *Network) newIface(v *model.VPC, id model.ID, kind ifaceKind, in *model.Interface) *iface {
 	x := &iface{id: id, kind: kind, vpc: v, subnet: findSubnet(v, in.Subnet), public: in.PublicAddress(),
 		sourceDestCheck: in.SourceDestCheckEnabled()}
-	x.private = append([]netip.Addr{in.PrivateIP}, in.SecondaryIPs...)
+	if in.PrivateIP.IsValid() {
+		x.private = append([]netip.Addr{in.PrivateIP}, in.SecondaryIPs...)
+	}
+	x.v6 = slices.Clone(in.IPv6Addresses)
 	x.groups = in.SecurityGroups
 	if len(x.groups) == 0 {
 		x.groups = []model.ID{n.defaultGroup(v)}
@@ -272,7 +327,18 @@ func (n *Network) holderIn(v *model.VPC, a netip.Addr) *iface {
 	return nil
 }
 
-// publicHolder returns the interface whose public address is a.
+// v6Home returns the VPC one of whose IPv6 blocks holds a, or nil: where
+// the internet delivers a global IPv6 address (V-06).
+func (n *Network) v6Home(a netip.Addr) *model.VPC {
+	for i := range n.m.VPCs {
+		if inCIDRs(n.m.VPCs[i].IPv6CIDRBlocks, a) {
+			return &n.m.VPCs[i]
+		}
+	}
+	return nil
+}
+
+// publicHolder returns the interface whose public IPv4 address is a.
 func (n *Network) publicHolder(a netip.Addr) *iface {
 	for _, x := range n.ifaces {
 		if x.public.IsValid() && x.public == a {
@@ -313,7 +379,9 @@ func (n *Network) vpcOfSubnet(sn *model.Subnet) *model.VPC {
 }
 
 // networkACL returns the network ACL of a subnet: its own, else the VPC's
-// default, else the implicit default that allows everything (S-30).
+// default, else the implicit default that allows everything (S-30): rule
+// 100 for IPv4 and, in a VPC with an IPv6 block, rule 101 for ::/0
+// (V-12).
 func (n *Network) networkACL(v *model.VPC, sn *model.Subnet) *model.NetworkACL {
 	for i := range v.NetworkACLs {
 		if sn.NetworkACL != "" && v.NetworkACLs[i].ID == sn.NetworkACL {
@@ -326,6 +394,9 @@ func (n *Network) networkACL(v *model.VPC, sn *model.Subnet) *model.NetworkACL {
 		}
 	}
 	all := []model.ACLRule{{Rule: 100, Protocol: model.ProtocolAll, CIDR: netip.MustParsePrefix("0.0.0.0/0"), Action: model.ACLAllow}}
+	if len(v.IPv6CIDRBlocks) > 0 {
+		all = append(all, model.ACLRule{Rule: 101, Protocol: model.ProtocolAll, CIDR: netip.MustParsePrefix("::/0"), Action: model.ACLAllow})
+	}
 	return &model.NetworkACL{ID: v.ID + "/default-acl", Default: true, Ingress: all, Egress: all}
 }
 

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"net/netip"
+	"slices"
 
 	"github.com/vpcreach/vpcreach/model"
 )
@@ -12,12 +13,18 @@ import (
 // outside the public ranges the generator's rules name.
 var internetHosts = []string{"198.51.100.1", "203.0.113.9", "8.8.8.8", "54.100.250.1"}
 
+// The same for IPv6: inside the documentation range and the other ranges
+// rules name, and outside them all.
+var internetHosts6 = []string{"2001:db8::1", "2001:db8:100::9", "2a00:1450::5", "2606:4700::1111"}
+
 // Queries returns count random queries about a generated model, the same
 // for the same seed: between interfaces (by id, or by a primary or
 // secondary address), from and to internet hosts and public addresses, to
 // S3 (through a gateway endpoint or the internet), to NAT gateways and to
-// private addresses nobody holds; over tcp, udp, icmp, another protocol
-// or all traffic, with various ephemeral ranges.
+// private addresses nobody holds; over tcp, udp, icmp, icmpv6, another
+// protocol or all traffic, with various ephemeral ranges. IPv6 addresses
+// (interfaces', IPv6 internet hosts, unheld ones of a subnet's /64) stand
+// at either end; an id asks about every family the ends share.
 func Queries(m *model.Model, seed uint64, count int) []Query {
 	r := rand.New(rand.NewPCG(seed, 0x9e7))
 	type held struct {
@@ -26,49 +33,65 @@ func Queries(m *model.Model, seed uint64, count int) []Query {
 		primary netip.Addr
 		others  []netip.Addr
 		public  netip.Addr
+		v6      []netip.Addr
 	}
 	var ifs []held
 	var nats []model.ID
-	var subnets []netip.Prefix
+	var subnets, subnets6 []netip.Prefix
 	for _, v := range m.VPCs {
 		for _, in := range v.Instances {
-			ifs = append(ifs, held{in.ID, v.ID, in.PrivateIP, in.SecondaryIPs, in.PublicAddress()})
+			ifs = append(ifs, held{in.ID, v.ID, in.PrivateIP, in.SecondaryIPs, in.PublicAddress(), in.IPv6Addresses})
 		}
 		for _, ni := range v.NetworkInterfaces {
-			ifs = append(ifs, held{ni.ID, v.ID, ni.PrivateIP, ni.SecondaryIPs, ni.PublicAddress()})
+			ifs = append(ifs, held{ni.ID, v.ID, ni.PrivateIP, ni.SecondaryIPs, ni.PublicAddress(), ni.IPv6Addresses})
 		}
 		for _, g := range v.NATGateways {
 			nats = append(nats, g.ID)
 		}
 		for _, sn := range v.Subnets {
-			subnets = append(subnets, sn.CIDRBlock)
+			if sn.CIDRBlock.IsValid() {
+				subnets = append(subnets, sn.CIDRBlock)
+			}
+			if sn.IPv6CIDRBlock.IsValid() {
+				subnets6 = append(subnets6, sn.IPv6CIDRBlock)
+			}
 		}
 	}
 	if len(ifs) == 0 {
 		return nil
 	}
 	chance := func(p float64) bool { return r.Float64() < p }
+	// A model with no IPv6 gets the queries it got before IPv6: the
+	// draws IPv6 adds are made only when some VPC is dual-stack.
+	hasV6 := slices.ContainsFunc(m.VPCs, model.VPC.HasIPv6)
 	anyIface := func() held { return ifs[r.IntN(len(ifs))] }
 	var out []Query
 	for len(out) < count {
 		var q Query
 		fromInternet := chance(0.15)
 		var from model.ID
+		six := hasV6 && chance(0.3)
 		if fromInternet {
 			q.From = internetHosts[r.IntN(len(internetHosts))]
+			if six {
+				q.From = internetHosts6[r.IntN(len(internetHosts6))]
+			}
 		} else {
 			x := anyIface()
 			from = x.id
 			q.From = string(x.id)
-			if len(x.others) > 0 && chance(0.3) {
+			switch {
+			case len(x.others) > 0 && chance(0.3):
 				q.From = fmt.Sprintf("%s@%s", x.others[0], x.vpc)
+			case len(x.v6) > 0 && chance(0.3):
+				q.From = x.v6[r.IntN(len(x.v6))].String()
 			}
 		}
 		x := anyIface()
 		if fromInternet {
 			// The internet reaches public addresses: mostly ask about those.
 			for range 4 {
-				if x.public.IsValid() {
+				if (!six && x.public.IsValid()) || (six && len(x.v6) > 0) {
 					break
 				}
 				x = anyIface()
@@ -78,13 +101,30 @@ func Queries(m *model.Model, seed uint64, count int) []Query {
 			// A query from an interface to itself asks nothing.
 			continue
 		}
-		switch k := r.IntN(100); {
+		kinds := 100
+		if hasV6 {
+			kinds = 110
+		}
+		switch k := r.IntN(kinds); {
 		case k < 55:
 			q.To = string(x.id)
 		case k < 63 && len(x.others) > 0:
 			q.To = fmt.Sprintf("%s@%s", x.others[0], x.vpc)
-		case k < 68:
+		case k < 68 && x.primary.IsValid():
 			q.To = fmt.Sprintf("%s@%s", x.primary, x.vpc)
+		case k >= 100 && k < 105 && len(x.v6) > 0:
+			q.To = x.v6[r.IntN(len(x.v6))].String()
+		case k >= 105 && len(subnets6) > 0:
+			// An IPv6 address of a subnet that no interface holds.
+			b := subnets6[r.IntN(len(subnets6))].Addr().As16()
+			b[15] = 250
+			q.To = netip.AddrFrom16(b).String()
+		case k >= 100 && !fromInternet:
+			q.To = internetHosts6[r.IntN(len(internetHosts6))]
+			if chance(0.15) {
+				// A unique local address: no internet host's (V-06).
+				q.To = "fd12:3456::1"
+			}
 		case k < 76 && x.public.IsValid():
 			q.To = x.public.String()
 		case k < 79 && len(nats) > 0:
@@ -108,13 +148,21 @@ func Queries(m *model.Model, seed uint64, count int) []Query {
 		case k < 72:
 			q.Protocol = model.ProtocolUDP
 			q.Port = []uint16{53, 123}[r.IntN(2)]
-		case k < 87:
+		case k < 80 || (k < 87 && !hasV6):
 			q.Protocol = model.ProtocolICMP
 			switch r.IntN(4) {
 			case 0:
 				q.ICMP = &model.ICMPMatch{Type: 3, Code: 4}
 			case 1:
 				q.ICMP = &model.ICMPMatch{Type: 13, Code: 0}
+			}
+		case k < 87:
+			q.Protocol = model.ProtocolICMPv6
+			switch r.IntN(4) {
+			case 0:
+				q.ICMP = &model.ICMPMatch{Type: 1, Code: 4}
+			case 1:
+				q.ICMP = &model.ICMPMatch{Type: 8, Code: 0}
 			}
 		case k < 97:
 			q.Protocol = model.ProtocolAll

@@ -11,20 +11,24 @@ import (
 
 // Query asks whether From can reach To, as the engine's queries do.
 //
-// From is an instance or network interface id, a private address
+// From is an instance or network interface id, a private IPv4 address
 // (ADDRESS@VPC picks the VPC when address spaces overlap; a secondary
-// address sends from it), a public address (an interface's sends from its
-// primary private address; any other is an internet host) or "internet"
-// (the host 198.51.100.1). To takes the same forms, a NAT gateway id, and
-// a private address no interface holds.
+// address sends from it), an interface's IPv6 address, a public address
+// (an interface's sends from its primary private address; any other is an
+// internet host, IPv4 or IPv6) or "internet" (the hosts 198.51.100.1 and
+// 2001:db8::1). To takes the same forms, a NAT gateway id, and a private
+// address no interface holds. A query is answered in each address family
+// both ends have and the protocol allows (icmp is IPv4's, icmpv6 IPv6's,
+// V-11): an id or "internet" stands for every family the end has.
 type Query struct {
 	From, To string
-	// Protocol is tcp, udp, icmp, another number, or all (every filter
-	// must allow all traffic).
+	// Protocol is tcp, udp, icmp, icmpv6, another number, or all (every
+	// filter must allow all traffic).
 	Protocol model.Protocol
 	// Port is the destination port, for tcp and udp.
 	Port uint16
-	// ICMP is the ICMP type and code; nil is an echo request (8/0).
+	// ICMP is the ICMP type and code; nil is an echo request (8/0 for
+	// icmp, 128/0 for icmpv6).
 	ICMP *model.ICMPMatch
 	// Ephemeral is the client's source port range, where the response
 	// returns (S-33); zero means 1024-65535.
@@ -41,6 +45,15 @@ type Answer struct {
 	Warnings []string
 	// Err says why a query is invalid.
 	Err error
+	// Family is the address family of the answer's packets, "ipv4" or
+	// "ipv6"; empty when the query is invalid or its ends share no
+	// family.
+	Family string
+	// Families holds the IPv4 and the IPv6 answer when the query was
+	// answered in both; the Answer itself is then a copy of the first of
+	// them that is reachable, else of the IPv4 one (the verdict is
+	// reachable when either family reaches).
+	Families []Answer
 }
 
 // Reachable reports whether the verdict is reachable, with or without
@@ -49,22 +62,63 @@ func (a Answer) Reachable() bool {
 	return a.Verdict == "reachable" || a.Verdict == "reachable-with-warnings"
 }
 
-// internetHost is the internet host "internet" stands for.
-var internetHost = netip.MustParseAddr("198.51.100.1")
+// family is an address family.
+type family int
+
+const (
+	ipv4 family = iota + 1
+	ipv6
+)
+
+func (f family) String() string {
+	if f == ipv6 {
+		return "ipv6"
+	}
+	return "ipv4"
+}
+
+func familyOf(a netip.Addr) family {
+	if a.Is6() {
+		return ipv6
+	}
+	return ipv4
+}
+
+// internetHost is the internet host "internet" stands for, in each family.
+var internetHost = map[family]netip.Addr{ipv4: netip.MustParseAddr("198.51.100.1"), ipv6: netip.MustParseAddr("2001:db8::1")}
 
 // defaultEphemeral is the client port range a query assumes (S-33).
 var defaultEphemeral = model.PortRange{First: 1024, Last: 65535}
 
-// end is a resolved query end: an interface (at one of its addresses),
-// an internet host, or, as a destination, a private address nobody holds.
+// end is a resolved query end: an interface (at an address, or named by
+// id when addr is the zero Addr), an internet host (at an address, or
+// "internet"), or, as a destination, an address nobody holds.
 type end struct {
 	iface    *iface
 	addr     netip.Addr
 	internet bool
 }
 
+// families returns the families an end can use, IPv4 first.
+func (e end) families() []family {
+	switch {
+	case e.addr.IsValid():
+		return []family{familyOf(e.addr)}
+	case e.internet:
+		return []family{ipv4, ipv6}
+	}
+	var out []family
+	for _, f := range []family{ipv4, ipv6} {
+		if e.iface.has(f) {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
 // Reach answers a query: the request must reach the destination and the
-// response must come back (S-23, S-33, S-43).
+// response must come back (S-23, S-33, S-43), in each family the query
+// asks about.
 func (n *Network) Reach(q Query) Answer {
 	invalid := func(err error) Answer { return Answer{Verdict: "invalid-query", Err: err} }
 	if q.Protocol == 0 || (q.Protocol.HasPorts() && q.Port == 0) {
@@ -78,7 +132,58 @@ func (n *Network) Reach(q Query) Answer {
 	if err != nil {
 		return invalid(err)
 	}
-	if src.internet && dst.iface != nil && !namesAddress(q.To) && dst.iface.public.IsValid() {
+	var fams []family
+	for _, f := range src.families() {
+		if !slices.Contains(dst.families(), f) {
+			continue
+		}
+		// icmp is IPv4's protocol, icmpv6 IPv6's (V-11).
+		if (q.Protocol == model.ProtocolICMP && f == ipv6) || (q.Protocol == model.ProtocolICMPv6 && f == ipv4) {
+			continue
+		}
+		fams = append(fams, f)
+	}
+	if len(fams) == 0 {
+		// The ends have no family in common (V-03), or the protocol is of
+		// the other family (V-11): no packet can be sent.
+		found := &findings{blockers: map[string]bool{codeNotFound: true}, warnings: map[string]bool{}}
+		return found.answer()
+	}
+	var answers []Answer
+	for _, f := range fams {
+		a := n.reachFamily(q, src, dst, f)
+		a.Family = f.String()
+		answers = append(answers, a)
+	}
+	if len(answers) == 1 {
+		return answers[0]
+	}
+	top := answers[0]
+	for _, a := range answers {
+		if a.Reachable() {
+			top = a
+			break
+		}
+	}
+	top.Families = answers
+	return top
+}
+
+// reachFamily answers a query in one family.
+func (n *Network) reachFamily(q Query, src, dst end, f family) Answer {
+	pick := func(e end) end {
+		switch {
+		case e.addr.IsValid():
+		case e.internet:
+			e.addr = internetHost[f]
+		default:
+			e.addr = e.iface.address(f)
+		}
+		return e
+	}
+	byID := dst.iface != nil && !dst.addr.IsValid()
+	src, dst = pick(src), pick(dst)
+	if src.internet && byID && f == ipv4 && dst.iface.public.IsValid() {
 		// From the internet, an interface named by id is addressed at its
 		// public address.
 		dst.addr = dst.iface.public
@@ -89,7 +194,7 @@ func (n *Network) Reach(q Query) Answer {
 	}
 	req := Packet{Src: src.addr, Dst: dst.addr, Protocol: q.Protocol, DstPort: q.Port}
 	if q.Protocol.IsICMP() {
-		req.ICMPType, req.ICMPCode = 8, 0
+		req.ICMPType, req.ICMPCode = echoRequest(q.Protocol), 0
 		if q.ICMP != nil {
 			req.ICMPType, req.ICMPCode = max(q.ICMP.Type, 0), max(q.ICMP.Code, 0)
 		}
@@ -106,8 +211,9 @@ func (n *Network) Reach(q Query) Answer {
 	case src.iface != nil:
 		w.sent = []sentBy{{iface: src.iface, pkt: req}}
 		arr = w.send(src.iface)
-	case dst.iface != nil && dst.addr != dst.iface.public:
-		// The internet addresses interfaces by their public addresses only.
+	case f == ipv4 && dst.iface != nil && dst.addr != dst.iface.public:
+		// The internet addresses interfaces by their public IPv4
+		// addresses only.
 		if dst.iface.public.IsValid() {
 			w.block(codeNotFound)
 		} else {
@@ -115,7 +221,7 @@ func (n *Network) Reach(q Query) Answer {
 		}
 	case !isPublic(dst.addr):
 		// The internet carries no private addresses: nothing there can
-		// send to one (S-60).
+		// send to one (S-60, V-06).
 		w.block(codeNotFound)
 	default:
 		arr = w.overInternet()
@@ -135,14 +241,14 @@ func (n *Network) Reach(q Query) Answer {
 	// swapped, to the client's port (S-33). Security groups pass it
 	// (connection tracking, S-23); network ACLs check it again.
 	r := &walk{n: n, leg: response, ports: eph, clientPorts: eph, requestAppliances: w.passed,
-		translations: w.translations, pins: w.pins, source: arr.iface, found: found}
+		translations: w.translations, pins: w.pins, egressOnly: w.egressOnly, gwlbRequest: w.gwlbPassed, source: arr.iface, found: found}
 	if len(w.translations) > 0 {
 		// Beyond a NAT gateway the response goes to the gateway's own
 		// ports until it is translated back.
 		r.ports = defaultEphemeral
 	}
 	r.pkt = Packet{Src: arr.pkt.Dst, Dst: arr.pkt.Src, Protocol: req.Protocol, DstPort: r.ports.First,
-		ICMPType: icmpReply(req.ICMPType), ICMPCode: req.ICMPCode}
+		ICMPType: icmpReply(req.Protocol, req.ICMPType), ICMPCode: req.ICMPCode}
 	var back arrival
 	switch arr.kind {
 	case atInterface:
@@ -163,6 +269,11 @@ func (n *Network) Reach(q Query) Answer {
 		}
 		if !home || back.pkt.Src != req.Dst {
 			r.block(codeReturnRoute)
+		}
+		if skipsAppliances(w.gwlbPassed, r.gwlbPassed) {
+			// The request passed an appliance behind a Gateway Load
+			// Balancer that the response skips (V-23).
+			r.warn(codeReturnSkipsAppliance)
 		}
 	}
 	return found.answer()
@@ -188,8 +299,24 @@ func (f *findings) answer() Answer {
 	return a
 }
 
-// icmpReply returns the ICMP type of the reply to a request type.
-func icmpReply(t int) int {
+// echoRequest is the ICMP type of an echo request: 8, or 128 for
+// ICMPv6 (V-11).
+func echoRequest(p model.Protocol) int {
+	if p == model.ProtocolICMPv6 {
+		return 128
+	}
+	return 8
+}
+
+// icmpReply returns the ICMP type of the reply to a request type: ICMPv6
+// answers an echo request (128) with an echo reply (129, V-11).
+func icmpReply(p model.Protocol, t int) int {
+	if p == model.ProtocolICMPv6 {
+		if t == 128 {
+			return 129
+		}
+		return t
+	}
 	switch t {
 	case 8: // echo
 		return 0
@@ -204,14 +331,14 @@ func icmpReply(t int) int {
 func (n *Network) resolve(spec string, dest bool) (end, error) {
 	t := strings.TrimSpace(spec)
 	if t == "internet" {
-		return end{addr: internetHost, internet: true}, nil
+		return end{internet: true}, nil
 	}
 	if x := n.ifaceByID(model.ID(t)); x != nil && (dest || x.kind != kindNAT) {
-		return end{iface: x, addr: x.primary()}, nil
+		return end{iface: x}, nil
 	}
 	text, vpcID, qualified := strings.Cut(t, "@")
 	a, err := netip.ParseAddr(text)
-	if err != nil || !a.Is4() {
+	if err != nil || a.Is4In6() || a.Zone() != "" {
 		return end{}, fmt.Errorf("oracle: %q is not an id or address the oracle knows", spec)
 	}
 	if qualified {
@@ -241,6 +368,9 @@ func (n *Network) resolve(spec string, dest bool) (end, error) {
 		}
 		return end{iface: x, addr: a}, nil
 	}
+	if !dest && n.v6Home(a) != nil {
+		return end{}, fmt.Errorf("oracle: nothing holds %s", a)
+	}
 	if isPublic(a) {
 		return end{addr: a, internet: true}, nil
 	}
@@ -248,11 +378,4 @@ func (n *Network) resolve(spec string, dest bool) (end, error) {
 		return end{addr: a}, nil
 	}
 	return end{}, fmt.Errorf("oracle: nothing holds %s", a)
-}
-
-// namesAddress reports whether a query end is written as an address.
-func namesAddress(spec string) bool {
-	a, _, _ := strings.Cut(strings.TrimSpace(spec), "@")
-	_, err := netip.ParseAddr(a)
-	return err == nil
 }

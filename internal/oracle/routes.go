@@ -114,7 +114,8 @@ func tableID(v *model.VPC, rt *model.RouteTable) model.ID {
 // associated with the table add from their service's prefix list (S-70).
 func (n *Network) vpcRoutes(v *model.VPC, rt *model.RouteTable) []route {
 	var out []route
-	for _, c := range v.CIDRBlocks {
+	// IPv6 blocks have their local routes too (V-04).
+	for _, c := range v.AllCIDRBlocks() {
 		out = append(out, route{dest: c, rank: rankLocal, target: "local"})
 	}
 	if rt == nil {
@@ -183,7 +184,8 @@ func (n *Network) tgwRoutes(t *model.TransitGateway, rt *model.TGWRouteTable) []
 			continue
 		}
 		if v := n.vpc(a.VPC); v != nil {
-			for _, c := range v.CIDRBlocks {
+			// IPv6 blocks too (V-14).
+			for _, c := range v.AllCIDRBlocks() {
 				out = append(out, route{dest: c, rank: rankTGWPropagatedVPC, tie: a.ID, target: a.ID})
 			}
 		}

@@ -215,7 +215,7 @@ func TestWriteRepros(t *testing.T) {
 	}
 	done := map[string]bool{}
 	for _, seed := range seeds(t, 300) {
-		m := oracle.Generate(seed)
+		m := generate(seed)
 		s, err := solver.New(m)
 		require.NoError(t, err)
 		o, err := oracle.New(m, oracle.Options{})

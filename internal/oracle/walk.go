@@ -89,6 +89,11 @@ type walk struct {
 	// references.
 	tgwCrossings, regionCrossings int
 	tgwWithoutRefs                bool
+	// internetCrossings counts the times the packet crossed the
+	// internet: no group reference matches across it (S-22 lists the
+	// paths that keep references; an IPv6 source crosses untranslated,
+	// V-06, but the internet is not one of them).
+	internetCrossings int
 	// passed holds the appliances the packet passed (S-18), and, on the
 	// response leg, requestAppliances those that forwarded the request.
 	passed, requestAppliances []*iface
@@ -97,8 +102,16 @@ type walk struct {
 	sent         []sentBy
 	translations []translation
 	pins         []pin
-	visited      []visit
-	found        *findings
+	// egressOnly holds the VPCs whose egress-only internet gateway the
+	// request left through: the response comes back in through it
+	// (V-07).
+	egressOnly []*model.VPC
+	// gwlbPassed holds the Gateway Load Balancer endpoints this packet
+	// passed, and, on the response leg, gwlbRequest those the request
+	// passed (V-23).
+	gwlbPassed, gwlbRequest []gwlbPass
+	visited                 []visit
+	found                   *findings
 }
 
 func (w *walk) block(code string) { w.found.blockers[code] = true }
@@ -115,7 +128,7 @@ func (w *walk) send(x *iface) arrival {
 // routeFrom moves the packet on from subnet sn, where it is (S-10..S-16).
 func (w *walk) routeFrom(sn *model.Subnet) arrival {
 	v := w.n.vpcOfSubnet(sn)
-	if sn.CIDRBlock.Contains(w.pkt.Dst) {
+	if sn.CIDRBlock.Contains(w.pkt.Dst) || sn.IPv6CIDRBlock.Contains(w.pkt.Dst) {
 		// Between two interfaces of one subnet the packet is delivered at
 		// layer 2, whatever the table says (S-16).
 		return w.deliverInVPC(v, sn)
@@ -136,6 +149,8 @@ func (w *walk) routeFrom(sn *model.Subnet) arrival {
 		return w.deliverInVPC(v, sn)
 	case v.InternetGateway != "" && r.target == v.InternetGateway:
 		return w.toInternetGateway(v, sn)
+	case v.EgressOnlyInternetGateway != "" && r.target == v.EgressOnlyInternetGateway:
+		return w.toEgressOnly(v, sn)
 	}
 	for _, x := range w.n.ifaces {
 		if (x.id == r.target || (x.alias != "" && x.alias == r.target)) && x.vpc == v {
@@ -144,6 +159,9 @@ func (w *walk) routeFrom(sn *model.Subnet) arrival {
 			}
 			return w.toAppliance(x, sn)
 		}
+	}
+	if e := gwlbEndpoint(v, r.target); e != nil {
+		return w.toGWLBEndpoint(e, v, sn)
 	}
 	for _, p := range w.n.m.PeeringConnections {
 		if p.ID == r.target {
@@ -260,19 +278,32 @@ func (w *walk) checkACL(sn *model.Subnet, ingress bool) {
 }
 
 // toInternetGateway sends the packet out of VPC v to the internet (S-60):
-// only to a public destination, and only from a private address that has a
-// public one, which takes its place.
+// only to a public destination. An IPv4 packet must come from a private
+// address that has a public one, which takes its place; an IPv6 packet
+// goes out as it is (V-06), from an address of the VPC's IPv6 blocks: the
+// gateway translates nothing, and the internet would send the response
+// to the VPC that owns the address, so it carries no other VPC's
+// addresses out (centralized IPv6 egress needs NPTv6 on an appliance:
+// AWS whitepaper "Building a Scalable and Secure Multi-VPC AWS Network
+// Infrastructure", Centralized egress for IPv6).
 func (w *walk) toInternetGateway(v *model.VPC, from *model.Subnet) arrival {
 	w.crossACLs(from, nil)
-	if w.pkt.Dst.IsPrivate() {
+	if !isPublic(w.pkt.Dst) {
 		w.block(codeIGWPrivateDst)
 		return drop
+	}
+	if w.pkt.Dst.Is6() {
+		if !w.ownV6Source(v) {
+			w.block(codeIGWNoPublicIP)
+			return drop
+		}
+		return w.overInternet()
 	}
 	var owner *iface
 	for _, x := range w.n.ifaces {
 		// A public or Elastic IP belongs to the interface's primary private
 		// address (model: public_ip, elastic_ip).
-		if x.vpc == v && x.primary() == w.pkt.Src {
+		if x.vpc == v && x.primary().IsValid() && x.primary() == w.pkt.Src {
 			owner = x
 		}
 	}
@@ -284,13 +315,73 @@ func (w *walk) toInternetGateway(v *model.VPC, from *model.Subnet) arrival {
 	return w.overInternet()
 }
 
+// ownV6Source reports whether the packet's source is an IPv6 address of
+// VPC v's blocks, which an internet gateway or an egress-only one carries
+// out untranslated (V-06, V-07).
+func (w *walk) ownV6Source(v *model.VPC) bool { return inCIDRs(v.IPv6CIDRBlocks, w.pkt.Src) }
+
+// toEgressOnly sends an IPv6 packet out of VPC v through its egress-only
+// internet gateway (V-07): a request goes out as it is (the gateway is
+// stateful and lets its response back in); a response is a connection the
+// internet (or another network through the internet) started, which the
+// gateway does not carry.
+func (w *walk) toEgressOnly(v *model.VPC, from *model.Subnet) arrival {
+	w.crossACLs(from, nil)
+	// The packet's own addresses first, as for an internet gateway; then
+	// the connection's state (the engine's order: either drops it).
+	if !isPublic(w.pkt.Dst) {
+		w.block(codeIGWPrivateDst)
+		return drop
+	}
+	if !w.ownV6Source(v) {
+		w.block(codeIGWNoPublicIP)
+		return drop
+	}
+	if w.leg == response {
+		w.block(codeReturnRoute)
+		return drop
+	}
+	w.egressOnly = append(w.egressOnly, v)
+	return w.overInternet()
+}
+
 // overInternet carries the packet across the internet: to the interface
-// whose public address it is for, else to an internet host.
+// whose public IPv4 address it is for, or into the VPC whose IPv6 block
+// holds its destination, else to an internet host.
 func (w *walk) overInternet() arrival {
+	w.internetCrossings++
+	if w.pkt.Dst.Is6() {
+		if v := w.n.v6Home(w.pkt.Dst); v != nil {
+			return w.fromInternetV6(v)
+		}
+		return arrival{kind: atInternet, pkt: w.pkt}
+	}
 	if x := w.n.publicHolder(w.pkt.Dst); x != nil {
 		return w.fromInternet(x)
 	}
 	return arrival{kind: atInternet, pkt: w.pkt}
+}
+
+// fromInternetV6 brings an IPv6 packet from the internet into VPC v, whose
+// block holds its destination: through its internet gateway, untranslated,
+// and by the local route to the interface that holds the address (V-06);
+// an egress-only gateway lets in only the responses of connections that
+// left through it (V-07).
+func (w *walk) fromInternetV6(v *model.VPC) arrival {
+	if v.InternetGateway == "" && !(w.leg == response && slices.Contains(w.egressOnly, v)) {
+		w.block(codeNoIGW)
+		return drop
+	}
+	x := w.n.holderIn(v, w.pkt.Dst)
+	if x == nil {
+		w.block(codeNotFound)
+		return drop
+	}
+	if a, ok := w.throughEdge(v, x); ok {
+		return a
+	}
+	w.crossACLs(nil, x.subnet)
+	return w.arrive(x)
 }
 
 // fromInternet brings a packet for interface x's public address in
@@ -302,6 +393,9 @@ func (w *walk) fromInternet(x *iface) arrival {
 		return drop
 	}
 	w.pkt.Dst = x.primary()
+	if a, ok := w.throughEdge(x.vpc, x); ok {
+		return a
+	}
 	w.crossACLs(nil, x.subnet)
 	if x.kind == kindNAT {
 		return w.atNAT(x)
@@ -352,7 +446,8 @@ func (w *walk) toPeering(p model.PeeringConnection, v *model.VPC, from *model.Su
 		w.block(codeBadState)
 	}
 	other := w.n.vpc(p.Other(v.ID))
-	if !inCIDRs(v.CIDRBlocks, w.pkt.Src) || !inCIDRs(other.CIDRBlocks, w.pkt.Dst) {
+	// IPv6 blocks alike (V-13).
+	if !inCIDRs(v.AllCIDRBlocks(), w.pkt.Src) || !inCIDRs(other.AllCIDRBlocks(), w.pkt.Dst) {
 		w.block(codePCXAddress)
 		return drop
 	}
@@ -508,7 +603,7 @@ func (w *walk) toAppliance(x *iface, from *model.Subnet) arrival {
 			w.warn(codeApplianceAsymmetry)
 		}
 		w.checkIngress(x)
-		w.sent = append(w.sent, sentBy{x, w.pkt, w.tgwCrossings, w.regionCrossings})
+		w.sent = append(w.sent, sentBy{x, w.pkt, w.tgwCrossings, w.regionCrossings, w.internetCrossings})
 	}
 	w.passed = append(w.passed, x)
 	return w.routeFrom(x.subnet)
@@ -516,12 +611,12 @@ func (w *walk) toAppliance(x *iface, from *model.Subnet) arrival {
 
 // checkIngress checks the packet against the inbound rules of interface
 // x. A reference matches the interface that sent it (S-22), unless a
-// peering between regions, a transit gateway without group referencing
-// or an appliance came between: behind a middlebox, a rule that
+// peering between regions, a transit gateway without group referencing,
+// the internet or an appliance came between: behind a middlebox, a rule that
 // references the source's group does not admit the traffic the appliance
 // forwarded (S-18).
 func (w *walk) checkIngress(x *iface) {
-	refs := w.regionCrossings == 0 && !w.tgwWithoutRefs
+	refs := w.regionCrossings == 0 && !w.tgwWithoutRefs && w.internetCrossings == 0
 	if len(w.passed) > 0 {
 		refs = false
 	}
@@ -533,16 +628,16 @@ func (w *walk) checkIngress(x *iface) {
 // peerings between regions the packet had crossed then: its outbound
 // rules are checked once the walk knows where the packet arrived.
 type sentBy struct {
-	iface                         *iface
-	pkt                           Packet
-	tgwCrossings, regionCrossings int
+	iface                                            *iface
+	pkt                                              Packet
+	tgwCrossings, regionCrossings, internetCrossings int
 }
 
 // checkEgress checks the outbound rules of every interface that sent the
 // packet on, now that the walk knows where it arrived: a reference
 // matches the interface it arrived at, unless a transit gateway (outbound
-// references never match across one) or a peering between regions came
-// after (S-22). A NAT gateway after does not matter: it rewrites the
+// references never match across one), a peering between regions or the
+// internet came after (S-22). A NAT gateway after does not matter: it rewrites the
 // source, not the destination; nor does an appliance after (S-18 is
 // about the destination's inbound rules: AWS's middlebox note speaks of
 // references "as the source").
@@ -552,7 +647,7 @@ func (w *walk) checkEgress(arr arrival) {
 		peer = arr.iface
 	}
 	for _, s := range w.sent {
-		refs := w.tgwCrossings == s.tgwCrossings && w.regionCrossings == s.regionCrossings
+		refs := w.tgwCrossings == s.tgwCrossings && w.regionCrossings == s.regionCrossings && w.internetCrossings == s.internetCrossings
 		w.checkGroups(s.iface, false, s.pkt, peer, refs)
 	}
 }
