@@ -433,6 +433,11 @@ func (g *generator) transitGateway() {
 			continue
 		}
 		a := model.TGWAttachment{ID: model.ID("tgw-attach-" + string(v.ID[4:])), Type: model.AttachmentVPC, VPC: v.ID}
+		if v.HasIPv6() {
+			// Drawn only for dual-stack VPCs, so that IPv4-only models
+			// stay as they were.
+			a.IPv6Support = g.chance(0.8)
+		}
 		for _, z := range zoneNames[v.Region] {
 			var in []model.ID
 			for _, sn := range v.Subnets {

@@ -184,8 +184,13 @@ func (n *Network) tgwRoutes(t *model.TransitGateway, rt *model.TGWRouteTable) []
 			continue
 		}
 		if v := n.vpc(a.VPC); v != nil {
-			// IPv6 blocks too (V-14).
-			for _, c := range v.AllCIDRBlocks() {
+			// IPv6 blocks only where the attachment's IPv6 support is on
+			// (V-14).
+			blocks := v.CIDRBlocks
+			if a.IPv6Support {
+				blocks = v.AllCIDRBlocks()
+			}
+			for _, c := range blocks {
 				out = append(out, route{dest: c, rank: rankTGWPropagatedVPC, tie: a.ID, target: a.ID})
 			}
 		}
