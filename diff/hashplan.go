@@ -100,7 +100,11 @@ func compileHashPlan(t reflect.Type) *hashPlan {
 			if f.Type.Kind() == reflect.Slice && isResource(f.Type.Elem()) {
 				continue // a resource of its own
 			}
-			p.fields = append(p.fields, hashField{index: i, name: f.Name, idOrName: f.Name == "ID" || f.Name == "Name", plan: compileHashPlan(f.Type)})
+			hf := hashField{index: i, name: f.Name, idOrName: f.Name == "ID" || f.Name == "Name", plan: compileHashPlan(f.Type)}
+			if f.Type.Kind() == reflect.Slice && f.Tag.Get("absent") == "differs" {
+				hf.plan = nilSlicePlan(hf.plan)
+			}
+			p.fields = append(p.fields, hf)
 		}
 		p.hash = func(h *maphash.Hash, v reflect.Value, alias map[model.ID]model.ID) {
 			for _, f := range p.fields {
@@ -162,6 +166,22 @@ func compileHashPlan(t reflect.Type) *hashPlan {
 		p.hash = func(*maphash.Hash, reflect.Value, map[model.ID]model.ID) {}
 	}
 	return p
+}
+
+// nilSlicePlan wraps a slice plan for a field whose absence means
+// something else than an empty list (tag absent:"differs": an omitted
+// egress list is AWS's default rules, "egress: []" none; omitted
+// propagations are the transit gateway's default table, "propagations:
+// []" none), so that the two hash apart. Other slices hash nil and empty
+// alike: both mean none.
+func nilSlicePlan(p *hashPlan) *hashPlan {
+	return &hashPlan{hash: func(h *maphash.Hash, v reflect.Value, alias map[model.ID]model.ID) {
+		if v.IsNil() {
+			h.WriteString("absent")
+			return
+		}
+		p.hash(h, v, alias)
+	}}
 }
 
 // valueOf returns v's value as a T without boxing it when v is

@@ -528,7 +528,7 @@ type SecurityGroup struct {
 	// created before its VPC had an IPv6 block may lack the ::/0 rule:
 	// write its egress rules as AWS lists them. An empty list
 	// (`egress: []`): no outbound traffic.
-	Egress []EgressRule `yaml:"egress"`
+	Egress []EgressRule `yaml:"egress" absent:"differs"`
 
 	Source Source `yaml:"-"`
 }
@@ -926,7 +926,7 @@ type TGWAttachment struct {
 	// Peering attachments do not propagate (S-54). Omitted (nil in Go):
 	// the gateway's default propagation route table, if any; an empty list:
 	// none.
-	Propagations []ID `yaml:"propagations" example:"[tgw-rtb-spokes]"`
+	Propagations []ID `yaml:"propagations" example:"[tgw-rtb-spokes]" absent:"differs"`
 	// Account owns the attached resource when it differs from the
 	// gateway's (a shared gateway).
 	Account ID `yaml:"account"`
