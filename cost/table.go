@@ -12,6 +12,8 @@ import (
 	"sync"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/vpcreach/vpcreach/model"
 )
 
 // Prices are one region's list prices: per GB of data and per hour of a
@@ -347,12 +349,7 @@ func (p *tableParser) scalar(n *yaml.Node, path string) bool {
 // suggest returns " (did you mean X?)" for the known name nearest to s,
 // or "" when none is near.
 func (p *tableParser) suggest(s string, known []string) string {
-	best, bestD := "", 4
-	for _, k := range known {
-		if d := distance(s, k); d < bestD {
-			best, bestD = k, d
-		}
-	}
+	best := model.Suggest(s, known)
 	if best == "" {
 		return " (known: " + strings.Join(known, ", ") + ")"
 	}
@@ -383,25 +380,4 @@ func joinPath(path, key string) string {
 		return key
 	}
 	return path + "." + key
-}
-
-// distance is the Levenshtein distance between a and b.
-func distance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			c := 1
-			if a[i-1] == b[j-1] {
-				c = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+c)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
 }

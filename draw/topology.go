@@ -515,37 +515,11 @@ func (t *topo) connections(shown func(model.ID) bool) {
 
 // nearest returns " (did you mean "X"?)" for the id nearest to s, or "".
 func nearest(s string, ids []string) string {
-	best, bestD := "", 1+len(s)/3
-	for _, id := range ids {
-		if d := distance(s, id); d < bestD {
-			best, bestD = id, d
-		}
-	}
+	best := model.Suggest(s, ids)
 	if best == "" {
 		return ""
 	}
 	return " (did you mean " + strconv.Quote(best) + "?)"
-}
-
-// distance is the Levenshtein distance between a and b.
-func distance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			c := 1
-			if a[i-1] == b[j-1] {
-				c = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+c)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
 }
 
 // plural returns "1 VPC" or "3 VPCs".
