@@ -95,16 +95,8 @@ func (b *builder) firstFile() string {
 // buildRoutes maps the routes of every route table, once every possible
 // target is in place.
 func (b *builder) buildRoutes() {
-	for _, it := range unique(b.s.routeTables, func(r *awsRouteTable) string { return r.RouteTableId }) {
+	b.eachBuiltRouteTable(func(it *item[awsRouteTable], v *vpcB, rt *model.RouteTable) {
 		a := &it.v
-		v := b.vpcs[a.VpcId]
-		if v == nil {
-			continue
-		}
-		rt := v.routeTables[a.RouteTableId]
-		if rt == nil {
-			continue
-		}
 		for _, g := range a.PropagatingVgws {
 			if g.GatewayId == "" {
 				continue
@@ -127,7 +119,7 @@ func (b *builder) buildRoutes() {
 				rt.Routes = append(rt.Routes, r)
 			}
 		}
-	}
+	})
 }
 
 // route maps one route; ok is false for routes the model makes itself
@@ -288,16 +280,8 @@ func (b *builder) targetUsable(v *vpcB, id string) bool {
 // (V-24), once the gateways are in place: the internet or virtual private
 // gateway attached to the table's VPC.
 func (b *builder) buildEdgeAssociations() {
-	for _, it := range unique(b.s.routeTables, func(r *awsRouteTable) string { return r.RouteTableId }) {
+	b.eachBuiltRouteTable(func(it *item[awsRouteTable], v *vpcB, rt *model.RouteTable) {
 		a := &it.v
-		v := b.vpcs[a.VpcId]
-		if v == nil {
-			continue
-		}
-		rt := v.routeTables[a.RouteTableId]
-		if rt == nil {
-			continue
-		}
 		for i, as := range a.Associations {
 			if as.GatewayId == "" || as.AssociationState != nil && as.AssociationState.State != "" && as.AssociationState.State != "associated" {
 				continue
@@ -311,7 +295,7 @@ func (b *builder) buildEdgeAssociations() {
 			}
 			rt.EdgeAssociations = append(rt.EdgeAssociations, g)
 		}
-	}
+	})
 }
 
 // destinationIPv6 returns whether a route's destination is IPv6, and
@@ -327,4 +311,17 @@ func (b *builder) destinationIPv6(d model.Destination) (six, known bool) {
 		}
 	}
 	return false, false
+}
+
+// eachBuiltRouteTable calls f for every snapshot route table (once per
+// id) whose VPC and table buildRouteTables made, with them: what
+// buildRoutes and buildEdgeAssociations fill in.
+func (b *builder) eachBuiltRouteTable(f func(it *item[awsRouteTable], v *vpcB, rt *model.RouteTable)) {
+	for _, it := range unique(b.s.routeTables, func(r *awsRouteTable) string { return r.RouteTableId }) {
+		if v := b.vpcs[it.v.VpcId]; v != nil {
+			if rt := v.routeTables[it.v.RouteTableId]; rt != nil {
+				f(it, v, rt)
+			}
+		}
+	}
 }
