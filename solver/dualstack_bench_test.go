@@ -2,8 +2,10 @@ package solver_test
 
 import (
 	"fmt"
+	"slices"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/vpcreach/vpcreach/internal/gen"
 	"github.com/vpcreach/vpcreach/model"
@@ -113,5 +115,62 @@ func BenchmarkMatrixInstancesOneVPCDualStack(b *testing.B) {
 			b.Fatal(err)
 		}
 		s.Matrix(solver.Query{Protocol: model.ProtocolTCP, Port: 8080}, solver.LevelInstance, solver.AnalysisOptions{})
+	}
+}
+
+// BenchmarkLoadValidateCompileDualStack is BenchmarkLoadValidateCompile on
+// the dual-stack networks.
+func BenchmarkLoadValidateCompileDualStack(b *testing.B) {
+	for _, n := range dualSizes {
+		data, err := model.Encode(gen.Generate(gen.Options{VPCs: n, Seed: 1, DualStack: true}))
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.Run(fmt.Sprintf("vpcs=%d", n), func(b *testing.B) {
+			b.ReportAllocs()
+			b.ReportMetric(float64(len(data))/1e6, "MB-yaml")
+			for b.Loop() {
+				m, _, err := model.LoadBytes("gen.yaml", data)
+				if err != nil {
+					b.Fatal(err)
+				}
+				if _, err := solver.New(m); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkReachDualStack is BenchmarkReachGenerated's 64 queries on the
+// dual-stack networks, where a query between instances by id is answered
+// for both families.
+func BenchmarkReachDualStack(b *testing.B) {
+	for _, n := range dualSizes {
+		m, s := dualSolver(b, n)
+		qs := generatedQueries(m)
+		for _, q := range qs {
+			if r := s.Reach(q); r.Verdict == solver.VerdictInvalidQuery {
+				b.Fatalf("%+v: %v", q, r.Err)
+			}
+		}
+		b.Run(fmt.Sprintf("vpcs=%d", n), func(b *testing.B) {
+			b.ReportAllocs()
+			i := 0
+			for b.Loop() {
+				s.Reach(qs[i%len(qs)])
+				i++
+			}
+			per := make([]float64, len(qs))
+			for k, q := range qs {
+				start := time.Now()
+				for range 20 {
+					s.Reach(q)
+				}
+				per[k] = float64(time.Since(start).Nanoseconds()) / 20
+			}
+			slices.Sort(per)
+			b.ReportMetric(per[len(per)/2], "median-ns/query")
+		})
 	}
 }
