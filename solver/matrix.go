@@ -48,6 +48,11 @@ import (
 // VPC than the destination's) is answered by a verdict-only Reach of the
 // class pair, once per atom, so the engine's answers are those of point
 // queries.
+//
+// Each address family has its own atoms, skeleton table and address
+// memos (famEngine): a pair of dual-stack classes is answered by each
+// family both ends have, and reaches when either family does, as Reach
+// answers a query between two interfaces named by id (V-03).
 
 // skel is the skeleton of a path walk from a start key to a routing atom.
 type skel struct {
