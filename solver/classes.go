@@ -17,14 +17,16 @@ import (
 // Whole-network analyses ask about every source or every pair, so they
 // group interfaces into equivalence classes that no route or rule can tell
 // apart: the same subnet, security groups, kind and running state, and
-// addresses (private and public) in the same atom, the elementary interval
-// of the address space between consecutive boundaries of every CIDR any
-// route, rule or prefix list names. One representative per class answers
+// addresses (private and public, and IPv6) in the same atom, the
+// elementary interval of the address space between consecutive boundaries
+// of every CIDR any route, rule or prefix list names (IPv4 and IPv6 atoms
+// apart: see atoms6). One representative per class answers
 // for all its members. An interface that walks can tell apart by more than
 // its atom is a class of its own: one whose private address another VPC's
 // interface also holds (overlapping address spaces: which one a packet
-// reaches depends on the exact address), or that is a VPC's Route 53
-// Resolver address or a public address, and one that routes target (an
+// reaches depends on the exact address; so for an IPv6 address), or that
+// is a VPC's Route 53 Resolver address or a public address, and one that
+// routes target (an
 // appliance, which traffic to its classmates passes through).
 
 // Class is a set of interfaces that every route and filter treats alike.
@@ -39,8 +41,8 @@ type Class struct {
 	// Public reports whether the members have public addresses.
 	Public bool
 	// IPv6 reports whether the members have global IPv6 addresses, which
-	// the internet reaches as they are (V-06). Such an interface is a
-	// class of its own.
+	// the internet reaches as they are (V-06). The members' IPv6
+	// addresses lie in the same IPv6 atoms, as their IPv4 ones do.
 	IPv6   bool
 	rep    int32
 	subnet int32
@@ -264,9 +266,11 @@ func (s *Solver) computeClasses() {
 		kind    eniKind
 		running bool
 		atom    int
-		public  int   // -1 none
-		alone   int32 // the interface, for one that is a class of its own; else -1
+		public  int    // -1 none
+		alone   int32  // the interface, for one that is a class of its own; else -1
+		atoms6  string // the IPv6 atoms of its IPv6 addresses, in order
 	}
+	a6 := s.classAtoms6()
 	// Addresses held in several VPCs, and addresses that stand for
 	// something else.
 	holders := map[netip.Addr]int{}
@@ -290,11 +294,16 @@ func (s *Solver) computeClasses() {
 		if e.primary.IsValid() {
 			k.atom = s.cls.atoms.of(e.primary)
 		}
-		if _, public := s.public[e.primary]; holders[e.primary] > 1 || public || routeTargets[int32(i)] || len(e.v6) > 0 {
-			// An interface with IPv6 addresses is a class of its own:
-			// the atoms split the IPv4 space only, and its global IPv6
-			// addresses are public ones (V-06).
+		if _, public := s.public[e.primary]; holders[e.primary] > 1 || public || routeTargets[int32(i)] ||
+			slices.ContainsFunc(e.v6, func(a netip.Addr) bool { return holders[a] > 1 }) {
 			k.alone = int32(i)
+		}
+		if len(e.v6) > 0 {
+			var b strings.Builder
+			for _, a := range e.v6 {
+				fmt.Fprintf(&b, "%d,", a6.of(a))
+			}
+			k.atoms6 = b.String()
 		}
 		if e.public.IsValid() {
 			k.public = s.cls.atoms.of(e.public)

@@ -489,3 +489,174 @@ func (s *Solver) ipv6NotPropagated(tgw *model.TransitGateway, rt model.ID, dst n
 	}
 	return ""
 }
+
+// atoms6 splits the IPv6 space at the boundaries of a set of prefixes:
+// the IPv6 twin of atoms.
+type atoms6 struct {
+	bounds []netip.Addr // sorted starts of intervals (:: always present)
+}
+
+// of returns the index of the atom that holds a.
+func (a *atoms6) of(addr netip.Addr) int {
+	i, found := slices.BinarySearchFunc(a.bounds, addr, netip.Addr.Compare)
+	if !found {
+		i--
+	}
+	return i
+}
+
+// atomBuilder6 collects the boundaries of IPv6 ranges: the twin of
+// atomBuilder.
+type atomBuilder6 struct{ bounds []netip.Addr }
+
+func (b *atomBuilder6) prefix(p netip.Prefix) {
+	if !p.IsValid() || !p.Addr().Is6() {
+		return
+	}
+	b.bounds = append(b.bounds, p.Masked().Addr())
+	if next := lastIP(p).Next(); next.IsValid() {
+		b.bounds = append(b.bounds, next)
+	}
+}
+
+func (b *atomBuilder6) addr(a netip.Addr) {
+	if a.IsValid() && a.Is6() {
+		b.prefix(netip.PrefixFrom(a, 128))
+	}
+}
+
+// special adds the ranges publicAddress and the walks tell apart: so that
+// an atom is public or not as a whole.
+func (b *atomBuilder6) special() {
+	for _, p := range ipv6Special {
+		b.prefix(p)
+	}
+	for _, p := range ipv6NotGlobal {
+		b.prefix(p)
+	}
+}
+
+func (b *atomBuilder6) atoms() atoms6 {
+	bounds := append(b.bounds, netip.IPv6Unspecified())
+	slices.SortFunc(bounds, netip.Addr.Compare)
+	return atoms6{bounds: slices.Compact(bounds)}
+}
+
+// ipv6NotGlobal are the IPv6 ranges publicAddress refuses besides the
+// unique local ones: the unspecified and loopback addresses, IPv4-mapped
+// addresses (which are IPv4 ones), link-local and multicast.
+var ipv6NotGlobal = []netip.Prefix{
+	netip.MustParsePrefix("::/128"),
+	netip.MustParsePrefix("::1/128"),
+	netip.MustParsePrefix("::ffff:0:0/96"),
+	netip.MustParsePrefix("fe80::/10"),
+	netip.MustParsePrefix("ff00::/8"),
+}
+
+// classAtoms6 returns the IPv6 atoms of the classes: the boundaries of
+// every IPv6 CIDR the model names (atoms6: routes, rules, prefix lists,
+// VPC and subnet blocks), of the compiled routes (propagations), and of
+// the ranges publicAddress tells apart. Interfaces whose IPv6 addresses
+// lie in the same atoms are treated alike by every route and rule.
+func (s *Solver) classAtoms6() atoms6 {
+	var b atomBuilder6
+	b.bounds = slices.Clone(s.atoms6())
+	b.special()
+	for vi := range s.vpcs {
+		v := &s.vpcs[vi]
+		for _, r := range v.main.Routes() {
+			b.prefix(r.Destination)
+		}
+		for _, t := range v.tables {
+			for _, r := range t.Routes() {
+				b.prefix(r.Destination)
+			}
+		}
+	}
+	for _, t := range s.tgws {
+		for _, rt := range t.tables {
+			for _, r := range rt.Routes() {
+				b.prefix(r.Destination)
+			}
+		}
+	}
+	return b.atoms()
+}
+
+// routingAtoms6 is routingAtoms for IPv6: the boundaries of everything a
+// path walk compares an IPv6 address with (VPC IPv6 blocks, every compiled
+// route, network ACL rules, the blocks of subnets that route part of their
+// own block away, the ranges publicAddress tells apart), and not subnet
+// blocks otherwise.
+func (s *Solver) routingAtoms6() atoms6 {
+	var b atomBuilder6
+	b.special()
+	for vi := range s.vpcs {
+		v := &s.vpcs[vi]
+		for _, c := range v.m.IPv6CIDRBlocks {
+			b.prefix(c)
+		}
+		for _, a := range s.aclExempt(int32(vi)) {
+			b.addr(a)
+		}
+		for _, r := range v.main.Routes() {
+			b.prefix(r.Destination)
+		}
+		for _, t := range v.tables {
+			for _, r := range t.Routes() {
+				b.prefix(r.Destination)
+			}
+		}
+		for _, a := range v.m.NetworkACLs {
+			for _, r := range a.Ingress {
+				b.prefix(r.CIDR)
+			}
+			for _, r := range a.Egress {
+				b.prefix(r.CIDR)
+			}
+		}
+	}
+	for _, si := range s.subnets {
+		if si.ownRouted {
+			b.prefix(si.m.IPv6CIDRBlock)
+		}
+	}
+	for _, t := range s.tgws {
+		for _, rt := range t.tables {
+			for _, r := range rt.Routes() {
+				b.prefix(r.Destination)
+			}
+		}
+	}
+	return b.atoms()
+}
+
+// sgAtoms6 is sgAtoms for IPv6: the boundaries of every IPv6 CIDR a
+// security group rule names, directly or through a prefix list.
+func (s *Solver) sgAtoms6() atoms6 {
+	var b atomBuilder6
+	peers := func(ps []model.Peer) {
+		for _, p := range ps {
+			switch {
+			case p.CIDR.IsValid():
+				b.prefix(p.CIDR)
+			case p.Ref != "" && s.resolver().Group(p.Ref) < 0:
+				for _, c := range s.resolver().PrefixList(p.Ref) {
+					b.prefix(c)
+				}
+			}
+		}
+	}
+	for vi := range s.m.VPCs {
+		for _, g := range s.m.VPCs[vi].SecurityGroups {
+			for _, r := range g.Ingress {
+				peers(r.Sources)
+			}
+			for _, r := range g.Egress {
+				peers(r.Destinations)
+			}
+		}
+	}
+	b.special()
+	return b.atoms()
+}

@@ -496,3 +496,40 @@ func TestInternetHost6AvoidsVPCBlocks(t *testing.T) {
 	assert.Equal(t, solver.FamilyIPv6, r.Family)
 	assert.NotContains(t, r.Text(), "from 2001:db8::1 ", "2001:db8::1 is in the VPC's block 2001:db8::/56")
 }
+
+// V-12: the implicit default network ACL has rule 101 for IPv6 only in a
+// VPC with an IPv6 block, so the matrix, which shares ACL checks between
+// ACLs with the same rules, must not share them between the implicit
+// ACLs of VPCs with and without IPv6: here the IPv4-only vpc-0 comes
+// first, and the matrix said its ACL (no rule 101) for vpc-a's IPv6
+// pairs. Found by the oracle.
+func TestImplicitDefaultACLsDifferByFamily(t *testing.T) {
+	doc := strings.Replace(dualStackWeb, "vpcs:\n", `vpcs:
+  - id: vpc-0
+    region: eu-west-1
+    cidr_blocks: [10.9.0.0/16]
+    subnets:
+      - {id: s-0, az: eu-west-1a, cidr_block: 10.9.0.0/24}
+    instances:
+      - {id: i-0, subnet: s-0, private_ip: 10.9.0.10}
+`, 1)
+	s := load(t, doc)
+	q := solver.Query{Protocol: model.ProtocolTCP, Port: 22}
+	mx := s.Matrix(q, solver.LevelInstance, solver.AnalysisOptions{})
+	got := map[[2]model.ID]bool{}
+	for a, row := range mx.Reach {
+		for _, b := range row {
+			got[[2]model.ID{mx.Nodes[a], mx.Nodes[b]}] = true
+		}
+	}
+	for _, a := range mx.Nodes {
+		for _, b := range mx.Nodes {
+			if a == b {
+				continue
+			}
+			q.From, q.To = string(a), string(b)
+			assert.Equal(t, s.Reach(q).Reachable(), got[[2]model.ID{a, b}], "%s -> %s", a, b)
+		}
+	}
+	assert.True(t, got[[2]model.ID{"i-v6", "i-app"}], "the IPv6-only instance reaches i-app on 22 over IPv6")
+}

@@ -48,6 +48,11 @@ import (
 // VPC than the destination's) is answered by a verdict-only Reach of the
 // class pair, once per atom, so the engine's answers are those of point
 // queries.
+//
+// Each address family has its own atoms, skeleton table and address
+// memos (famEngine): a pair of dual-stack classes is answered by each
+// family both ends have, and reaches when either family does, as Reach
+// answers a query between two interfaces named by id (V-03).
 
 // skel is the skeleton of a path walk from a start key to a routing atom.
 type skel struct {
@@ -115,15 +120,48 @@ type matrixLayout struct {
 
 	// Per class: the interface of its first member; whether its pairs go
 	// to Reach (slow), and its own pair, to its second member (slowSelf);
-	// running state, subnet, group set, and compact atoms.
+	// running state, subnet and group set.
 	src            []int32
 	slow, slowSelf []bool
 	running        []bool
 	subnet         []int32
-	col            []int32 // routing atom of its interfaces (column)
-	row            []int32 // skeleton row: (start key of its subnet, col)
 	gs             []int32 // group set
-	sga            []int32 // security group atom
+
+	// fl holds the per-family parts, IPv4's and IPv6's; nil for a family
+	// no class the engine answers for has.
+	fl [numFams]*famLayout
+
+	// Network ACLs by contents, per subnet.
+	aclClass []int32
+	acls     []*sgeval.ACL
+
+	// Security groups.
+	gsGroups [][]*sgeval.SecurityGroup
+	gsRefs   [][]sgeval.GroupRef
+}
+
+// Address families of the matrix engine: each has its own atoms, skeleton
+// table and address-dependent memos. A pair of classes reaches by a
+// family when both have addresses of it (V-03), and reaches when it
+// reaches by either, as Reach answers (Result.Families).
+const (
+	fam4 = iota
+	fam6
+	numFams
+)
+
+// famLayout is the part of a matrix layout for one address family: the
+// classes' addresses of that family (an interface's primary IPv4 address,
+// or its first IPv6 one, as a query by id uses them), their atoms and
+// the skeleton rows and columns.
+type famLayout struct {
+	fam int
+	// Per class: whether it has an address of the family (else its other
+	// fields are zero), and its compact atoms.
+	has []bool
+	col []int32 // routing atom of its interfaces (column)
+	row []int32 // skeleton row: (start key of its subnet, col)
+	sga []int32 // security group atom
 
 	// Routing atoms that hold interfaces (columns), one address each.
 	colAddr []netip.Addr
@@ -133,15 +171,25 @@ type matrixLayout struct {
 	rowCol    []int32
 	grouped   []bool // the row's start key stands for several subnets
 
-	// Network ACLs by contents, per subnet.
-	aclClass []int32
-	acls     []*sgeval.ACL
-
-	// Security groups.
-	gsGroups [][]*sgeval.SecurityGroup
-	gsRefs   [][]sgeval.GroupRef
-	sgaAddr  []netip.Addr
+	// Security group atoms, one address each.
+	sgaAddr []netip.Addr
 }
+
+// famAddr returns the address of family fam a query by id uses for
+// interface e: its primary IPv4 address, or its first IPv6 one; invalid
+// when it has none.
+func famAddr(e *eniInfo, fam int) netip.Addr {
+	if fam == fam6 {
+		if len(e.v6) == 0 {
+			return netip.Addr{}
+		}
+		return e.v6[0]
+	}
+	return e.primary
+}
+
+// addrAtoms is an atom index of one family: atoms or atoms6.
+type addrAtoms interface{ of(netip.Addr) int }
 
 // probe is one service atom of an engine: its query, and the request and
 // response packets as reachQuery and returnWalk build them.
@@ -162,7 +210,20 @@ type matrixEngine struct {
 	probes []probe
 	eph    model.PortRange
 	full   uint64 // every atom
-	table  []skel // rows × columns
+	// fe holds the per-family parts; nil for a family the layout does
+	// not have or the protocol does not use (icmp is IPv4's, icmpv6
+	// IPv6's: V-11).
+	fe [numFams]*famEngine
+
+	eRef lazySets // group set × group set: egress to the second's refs
+	iRef lazySets // group set × group set: ingress from the second's refs
+}
+
+// famEngine is the part of a matrix engine for one address family.
+type famEngine struct {
+	*matrixEngine
+	*famLayout
+	table []skel // rows × columns
 	// midIdx, for engines of several atoms, gives each skeleton with
 	// skMidSome the index of its middle sets in mids[row]: the request's,
 	// then the response's.
@@ -172,8 +233,6 @@ type matrixEngine struct {
 	aclMemo lazySets // ACL contents × kind × column atom
 	eCIDR   lazySets // group set × atom: egress to the atom
 	iCIDR   lazySets // group set × atom: ingress from the atom
-	eRef    lazySets // group set × group set: egress to the second's refs
-	iRef    lazySets // group set × group set: ingress from the second's refs
 }
 
 // newMatrixEngine prepares an engine for one query. It does not walk.
@@ -189,12 +248,6 @@ func (l *matrixLayout) engine(qs []Query) *matrixEngine {
 		panic(fmt.Sprintf("solver: a matrix engine for %d atoms", len(qs)))
 	}
 	m := &matrixEngine{matrixLayout: l, slow: l.slow, eph: qs[0].Ephemeral}
-	if qs[0].Protocol == model.ProtocolICMPv6 {
-		m.slow = make([]bool, len(l.slow))
-		for i := range m.slow {
-			m.slow[i] = true
-		}
-	}
 	if m.eph == (model.PortRange{}) {
 		m.eph = DefaultEphemeral()
 	}
@@ -215,11 +268,19 @@ func (l *matrixLayout) engine(qs []Query) *matrixEngine {
 		m.probes = append(m.probes, p)
 	}
 	m.full = ^uint64(0) >> (64 - len(qs))
-	nCols := len(l.colAddr)
-	m.aclMemo = newLazySets(len(l.acls)*4*nCols, m.full)
-	nGS, nSGA := len(l.gsGroups), len(l.sgaAddr)
-	m.eCIDR, m.iCIDR = newLazySets(nGS*nSGA, m.full), newLazySets(nGS*nSGA, m.full)
+	nGS := len(l.gsGroups)
 	m.eRef, m.iRef = newLazySets(nGS*nGS, m.full), newLazySets(nGS*nGS, m.full)
+	for f, fl := range l.fl {
+		p := qs[0].Protocol
+		if fl == nil || (f == fam6 && p == model.ProtocolICMP) || (f == fam4 && p == model.ProtocolICMPv6) {
+			continue
+		}
+		fe := &famEngine{matrixEngine: m, famLayout: fl}
+		nCols, nSGA := len(fl.colAddr), len(fl.sgaAddr)
+		fe.aclMemo = newLazySets(len(l.acls)*4*nCols, m.full)
+		fe.eCIDR, fe.iCIDR = newLazySets(nGS*nSGA, m.full), newLazySets(nGS*nSGA, m.full)
+		m.fe[f] = fe
+	}
 	return m
 }
 
@@ -230,7 +291,7 @@ func (s *Solver) newMatrixLayout() *matrixLayout {
 	n := len(classes)
 	m.src = make([]int32, n)
 	m.slow, m.slowSelf, m.running = make([]bool, n), make([]bool, n), make([]bool, n)
-	m.subnet, m.col, m.row, m.gs, m.sga = make([]int32, n), make([]int32, n), make([]int32, n), make([]int32, n), make([]int32, n)
+	m.subnet, m.gs = make([]int32, n), make([]int32, n)
 
 	// Addresses that network ACLs exempt in some VPC (S-34).
 	special := map[netip.Addr]bool{}
@@ -240,11 +301,17 @@ func (s *Solver) newMatrixLayout() *matrixLayout {
 		}
 	}
 	// plain reports whether interface ei is a query end the engine may
-	// stand in for: its address held by it alone in its VPC, and not one
-	// that network ACLs exempt (S-34).
+	// stand in for: each of its addresses a query by id uses (famAddr)
+	// held by it alone in its VPC, and not one that network ACLs exempt
+	// (S-34).
 	plain := func(ei int32) bool {
 		e := &s.enis[ei]
-		return s.vpcs[e.vpc].addrs[e.primary] == ei && !special[e.primary]
+		for f := range numFams {
+			if a := famAddr(e, f); a.IsValid() && (s.vpcs[e.vpc].addrs[a] != ei || special[a]) {
+				return false
+			}
+		}
+		return e.primary.IsValid() || len(e.v6) > 0
 	}
 	// asSource and asDestination return the interface a member's id names
 	// in a query, and whether it names just that, as reachQuery resolves
@@ -267,19 +334,6 @@ func (s *Solver) newMatrixLayout() *matrixLayout {
 			len(r.blockers) == 0 && len(r.answers) == 0 && len(r.hops) == 0 && r.service == ""
 	}
 
-	ratoms := s.routingAtoms()
-	sgatoms := s.sgAtoms()
-	colOf := map[int]int32{}
-	sgaOf := map[int]int32{}
-	compact := func(idx map[int]int32, a int, addr netip.Addr, reps *[]netip.Addr) int32 {
-		c, ok := idx[a]
-		if !ok {
-			c = int32(len(*reps))
-			idx[a] = c
-			*reps = append(*reps, addr)
-		}
-		return c
-	}
 	gsOf := map[string]int32{}
 	for ci := range classes {
 		c := &classes[ci]
@@ -288,26 +342,11 @@ func (s *Solver) newMatrixLayout() *matrixLayout {
 			m.slow[ci] = true
 			continue
 		}
-		if len(s.enis[m.src[ci]].v6) > 0 {
-			// An interface with IPv6 addresses is answered by Reach, for
-			// both families: the atoms split the IPv4 space only. It has
-			// no skeleton row or column (src -1, as for a class that is
-			// no interface).
-			m.src[ci], m.slow[ci] = -1, true
-			continue
-		}
 		_, ok2 = asDestination(c.Members[0], m.src[ci])
 		m.slow[ci] = !ok || !ok2
 		e := &s.enis[m.src[ci]]
 		m.running[ci] = e.running
 		m.subnet[ci] = e.subnet
-		m.col[ci] = compact(colOf, ratoms.of(e.primary), e.primary, &m.colAddr)
-		m.sga[ci] = compact(sgaOf, sgatoms.of(e.primary), e.primary, &m.sgaAddr)
-		if len(c.Members) > 1 {
-			ei, ok := asDestination(c.Members[1], m.src[ci])
-			m.slowSelf[ci] = !ok || ratoms.of(s.enis[ei].primary) != ratoms.of(e.primary) ||
-				sgatoms.of(s.enis[ei].primary) != sgatoms.of(e.primary)
-		}
 		var key strings.Builder
 		for _, g := range e.groups {
 			fmt.Fprintf(&key, "%d,", g.Ref)
@@ -320,6 +359,100 @@ func (s *Solver) newMatrixLayout() *matrixLayout {
 			m.gsRefs = append(m.gsRefs, e.refs)
 		}
 		m.gs[ci] = g
+	}
+	for f := range numFams {
+		m.fl[f] = m.famLayoutOf(f, asDestination)
+	}
+
+	// Network ACLs by contents.
+	m.aclClass = make([]int32, len(s.subnets))
+	byContents := map[string]int32{}
+	modelACL := map[*sgeval.ACL]*model.NetworkACL{}
+	for vi := range s.vpcs {
+		for ai := range s.vpcs[vi].m.NetworkACLs {
+			a := &s.vpcs[vi].m.NetworkACLs[ai]
+			modelACL[s.vpcs[vi].acl[a.ID]] = a
+		}
+	}
+	for sn := range s.subnets {
+		acl := s.subnets[sn].acl
+		// The implicit default ACL (sgeval.DefaultACL) has rule 101 for
+		// IPv6 only in a VPC with an IPv6 block (V-12).
+		key := "implicit default"
+		if s.vpcs[s.subnets[sn].vpc].m.HasIPv6() {
+			key += ", with IPv6"
+		}
+		if a := modelACL[acl]; a != nil {
+			key = aclContents(a)
+		}
+		c, ok := byContents[key]
+		if !ok {
+			c = int32(len(m.acls))
+			byContents[key] = c
+			m.acls = append(m.acls, acl)
+		}
+		m.aclClass[sn] = c
+	}
+	return m
+}
+
+// famLayoutOf prepares the part of the layout for family f: the classes'
+// atoms of that family, skeleton rows and columns. It returns nil when no
+// class the engine answers for has an address of the family. A class
+// whose second member lies in other atoms than its first is answered by
+// Reach for its own pair (slowSelf).
+func (m *matrixLayout) famLayoutOf(f int, asDestination func(model.ID, int32) (int32, bool)) *famLayout {
+	s, classes := m.s, m.classes
+	n := len(classes)
+	l := &famLayout{fam: f, has: make([]bool, n), col: make([]int32, n), row: make([]int32, n), sga: make([]int32, n)}
+	var ratoms, sgatoms addrAtoms
+	if f == fam6 {
+		if !s.hasIPv6() {
+			return nil
+		}
+		r6, g6 := s.routingAtoms6(), s.sgAtoms6()
+		ratoms, sgatoms = &r6, &g6
+	} else {
+		r4, g4 := s.routingAtoms(), s.sgAtoms()
+		ratoms, sgatoms = &r4, &g4
+	}
+	colOf := map[int]int32{}
+	sgaOf := map[int]int32{}
+	compact := func(idx map[int]int32, a int, addr netip.Addr, reps *[]netip.Addr) int32 {
+		c, ok := idx[a]
+		if !ok {
+			c = int32(len(*reps))
+			idx[a] = c
+			*reps = append(*reps, addr)
+		}
+		return c
+	}
+	any := false
+	for ci := range classes {
+		if m.slow[ci] {
+			continue
+		}
+		e := &s.enis[m.src[ci]]
+		a := famAddr(e, f)
+		if !a.IsValid() {
+			continue
+		}
+		l.has[ci], any = true, true
+		l.col[ci] = compact(colOf, ratoms.of(a), a, &l.colAddr)
+		l.sga[ci] = compact(sgaOf, sgatoms.of(a), a, &l.sgaAddr)
+		if c := &classes[ci]; len(c.Members) > 1 {
+			ei, ok := asDestination(c.Members[1], m.src[ci])
+			var b netip.Addr
+			if ei >= 0 {
+				b = famAddr(&s.enis[ei], f)
+			}
+			if !ok || !b.IsValid() || ratoms.of(b) != ratoms.of(a) || sgatoms.of(b) != sgatoms.of(a) {
+				m.slowSelf[ci] = true
+			}
+		}
+	}
+	if !any {
+		return nil
 	}
 
 	// Start keys: a subnet that is no transit gateway attachment subnet
@@ -353,49 +486,22 @@ func (s *Solver) newMatrixLayout() *matrixLayout {
 	}
 	rowOf := map[rowKey]int32{}
 	for ci := range classes {
-		if m.src[ci] < 0 || len(s.enis[m.src[ci]].v6) > 0 {
-			// No row: a class with IPv6 addresses is answered by Reach, and
-			// has no subnet or column here.
+		if !l.has[ci] {
 			continue
 		}
-		rk := rowKey{keyOf(m.subnet[ci]), m.col[ci]}
+		rk := rowKey{keyOf(m.subnet[ci]), l.col[ci]}
 		r, ok := rowOf[rk]
 		if !ok {
-			r = int32(len(m.rowSubnet))
+			r = int32(len(l.rowSubnet))
 			rowOf[rk] = r
-			m.rowSubnet = append(m.rowSubnet, m.subnet[ci])
-			m.rowAddr = append(m.rowAddr, s.enis[m.src[ci]].primary)
-			m.rowCol = append(m.rowCol, m.col[ci])
-			m.grouped = append(m.grouped, rk.k.self < 0)
+			l.rowSubnet = append(l.rowSubnet, m.subnet[ci])
+			l.rowAddr = append(l.rowAddr, famAddr(&s.enis[m.src[ci]], f))
+			l.rowCol = append(l.rowCol, l.col[ci])
+			l.grouped = append(l.grouped, rk.k.self < 0)
 		}
-		m.row[ci] = r
+		l.row[ci] = r
 	}
-
-	// Network ACLs by contents.
-	m.aclClass = make([]int32, len(s.subnets))
-	byContents := map[string]int32{}
-	modelACL := map[*sgeval.ACL]*model.NetworkACL{}
-	for vi := range s.vpcs {
-		for ai := range s.vpcs[vi].m.NetworkACLs {
-			a := &s.vpcs[vi].m.NetworkACLs[ai]
-			modelACL[s.vpcs[vi].acl[a.ID]] = a
-		}
-	}
-	for sn := range s.subnets {
-		acl := s.subnets[sn].acl
-		key := "implicit default" // sgeval.AllowAllACL
-		if a := modelACL[acl]; a != nil {
-			key = aclContents(a)
-		}
-		c, ok := byContents[key]
-		if !ok {
-			c = int32(len(m.acls))
-			byContents[key] = c
-			m.acls = append(m.acls, acl)
-		}
-		m.aclClass[sn] = c
-	}
-	return m
+	return l
 }
 
 // aclContents renders an ACL's rules, so that ACLs with the same rules
@@ -420,13 +526,48 @@ func aclContents(a *model.NetworkACL) string {
 
 // buildTable walks one skeleton per row and column, in parallel, with the
 // first atom's packet (a path walk does not depend on the port).
-func (m *matrixEngine) buildTable(progress func(int, int)) { m.buildTableFor(progress, nil, nil) }
+func (m *matrixEngine) buildTable(progress func(int, int)) {
+	m.buildTableFor(progress, [numFams][]bool{}, [numFams][]bool{})
+}
 
 // buildTableFor is buildTable for the cells of the rows needRow marks and
 // the columns needCol marks (every cell when both are nil). The others
 // keep the zero skeleton, skelFallback: a pair that reads one asks Reach,
 // so an answer never depends on which cells were walked.
-func (m *matrixEngine) buildTableFor(progress func(int, int), needRow, needCol []bool) {
+func (m *matrixEngine) buildTableFor(progress func(int, int), needRow, needCol [numFams][]bool) {
+	done := 0
+	for f, fe := range m.fe {
+		if fe != nil {
+			fe.buildTableFor(offsetProgress(progress, done, m.rows()), needRow[f], needCol[f])
+			done += len(fe.rowSubnet)
+		}
+	}
+}
+
+// rows returns the number of skeleton rows of the layout's families.
+func (m *matrixLayout) rows() int {
+	n := 0
+	for _, fl := range m.fl {
+		if fl != nil {
+			n += len(fl.rowSubnet)
+		}
+	}
+	return n
+}
+
+// rows returns the number of skeleton rows of the engine's families.
+func (m *matrixEngine) rows() int {
+	n := 0
+	for _, fe := range m.fe {
+		if fe != nil {
+			n += len(fe.rowSubnet)
+		}
+	}
+	return n
+}
+
+// buildTableFor is matrixEngine.buildTableFor for one family.
+func (m *famEngine) buildTableFor(progress func(int, int), needRow, needCol []bool) {
 	nCols := len(m.colAddr)
 	m.table = make([]skel, len(m.rowSubnet)*nCols)
 	if len(m.probes) > 1 {
@@ -454,7 +595,7 @@ func (m *matrixEngine) buildTableFor(progress func(int, int), needRow, needCol [
 
 // skeleton walks from row r's start to column c's atom and sums the walk
 // up.
-func (m *matrixEngine) skeleton(w *walker, rec *pathRec, r, c int32, buf *[]sgeval.PortDecision) skel {
+func (m *famEngine) skeleton(w *walker, rec *pathRec, r, c int32, buf *[]sgeval.PortDecision) skel {
 	s := m.s
 	s0 := m.rowSubnet[r]
 	pkt := m.probes[0].fwd
@@ -471,7 +612,7 @@ func (m *matrixEngine) skeleton(w *walker, rec *pathRec, r, c int32, buf *[]sgev
 		return fallback
 	}
 	e := &s.enis[term.eni]
-	if (e.kind != eniInstance && e.kind != eniNetworkInterface) || e.primary != pkt.Dst {
+	if (e.kind != eniInstance && e.kind != eniNetworkInterface) || famAddr(e, m.fam) != pkt.Dst {
 		return fallback
 	}
 	cr := rec.crossings
@@ -570,7 +711,7 @@ func (m *matrixEngine) skeleton(w *walker, rec *pathRec, r, c int32, buf *[]sgev
 // aclSet returns the atoms subnet sn's network ACL passes in a check of
 // the given kind, when the address on the checked side (the source
 // inbound, the destination outbound) lies in column atom's routing atom.
-func (m *matrixEngine) aclSet(sn int32, kind int, atom int32, buf *[]sgeval.PortDecision) uint64 {
+func (m *famEngine) aclSet(sn int32, kind int, atom int32, buf *[]sgeval.PortDecision) uint64 {
 	i := (int(m.aclClass[sn])*4+kind)*len(m.colAddr) + int(atom)
 	if set, ok := m.aclMemo.load(i); ok {
 		return set
@@ -580,7 +721,7 @@ func (m *matrixEngine) aclSet(sn int32, kind int, atom int32, buf *[]sgeval.Port
 
 // fillACL computes and memoizes cell i of the ACL memo: ACL contents cls,
 // check kind, column atom.
-func (m *matrixEngine) fillACL(i int, cls int32, kind int, atom int32, buf *[]sgeval.PortDecision) uint64 {
+func (m *famEngine) fillACL(i int, cls int32, kind int, atom int32, buf *[]sgeval.PortDecision) uint64 {
 	leg, dir := LegForward, sgeval.Ingress
 	if kind == aclInRet || kind == aclOutRet {
 		leg = LegReturn
@@ -606,7 +747,7 @@ func (m *matrixEngine) fillACL(i int, cls int32, kind int, atom int32, buf *[]sg
 
 // midSet returns the request's (ret false) or the response's middle set
 // of the skeleton of row r and column c.
-func (m *matrixEngine) midSet(r, c int32, ret bool) uint64 {
+func (m *famEngine) midSet(r, c int32, ret bool) uint64 {
 	at := int(m.midIdx[int(r)*len(m.colAddr)+int(c)])
 	if ret {
 		at++
@@ -617,7 +758,7 @@ func (m *matrixEngine) midSet(r, c int32, ret bool) uint64 {
 // fwdOK returns the atoms of set whose request the ACLs let through on
 // skeleton f (row fr, column cb), from subnet sa (atom ca) to subnet sb
 // (atom cb).
-func (m *matrixEngine) fwdOK(set uint64, f skel, fr, sa, sb, ca, cb int32, buf *[]sgeval.PortDecision) uint64 {
+func (m *famEngine) fwdOK(set uint64, f skel, fr, sa, sb, ca, cb int32, buf *[]sgeval.PortDecision) uint64 {
 	if f.flags&skLocal != 0 {
 		if sa == sb {
 			return set
@@ -667,7 +808,7 @@ func (m *matrixEngine) fwdOK(set uint64, f skel, fr, sa, sb, ca, cb int32, buf *
 // retOK returns the atoms of set whose response the ACLs let through on
 // skeleton r (row rr, column ca), from subnet sb (atom cb) back to subnet
 // sa (atom ca).
-func (m *matrixEngine) retOK(set uint64, r skel, rr, sb, sa, cb, ca int32, buf *[]sgeval.PortDecision) uint64 {
+func (m *famEngine) retOK(set uint64, r skel, rr, sb, sa, cb, ca int32, buf *[]sgeval.PortDecision) uint64 {
 	if r.flags&skLocal != 0 {
 		if sa == sb {
 			return set
@@ -716,7 +857,7 @@ func (m *matrixEngine) retOK(set uint64, r skel, rr, sb, sa, cb, ca int32, buf *
 
 // sgOK returns the atoms of set that class a's egress and class b's
 // ingress allow (S-20..S-23), group references matching when refOK.
-func (m *matrixEngine) sgOK(set uint64, a, b int32, refOK, egressRefOK bool) uint64 {
+func (m *famEngine) sgOK(set uint64, a, b int32, refOK, egressRefOK bool) uint64 {
 	ga, gb := m.gs[a], m.gs[b]
 	if len(m.gsGroups[ga]) > 0 {
 		if set &= m.sgSet(&m.eCIDR, &m.eRef, sgeval.Egress, ga, m.sga[b], gb, egressRefOK); set == 0 {
@@ -733,7 +874,7 @@ func (m *matrixEngine) sgOK(set uint64, a, b int32, refOK, egressRefOK bool) uin
 // (ingress) a peer: by CIDR or prefix list, the peer's address lying in
 // security group atom atom (memo cidr), or, when refs, by reference to
 // the peer's group set peer (memo ref).
-func (m *matrixEngine) sgSet(cidr, ref *lazySets, dir sgeval.Direction, g, atom, peer int32, refs bool) uint64 {
+func (m *famEngine) sgSet(cidr, ref *lazySets, dir sgeval.Direction, g, atom, peer int32, refs bool) uint64 {
 	i := int(g)*len(m.sgaAddr) + int(atom)
 	set, ok := cidr.load(i)
 	if !ok {
@@ -752,7 +893,7 @@ func (m *matrixEngine) sgSet(cidr, ref *lazySets, dir sgeval.Direction, g, atom,
 
 // fillSG computes and memoizes cell i of t: the atoms whose request group
 // set g allows to or from peer.
-func (m *matrixEngine) fillSG(t *lazySets, dir sgeval.Direction, i int, g int32, peer sgeval.Peer) uint64 {
+func (m *famEngine) fillSG(t *lazySets, dir sgeval.Direction, i int, g int32, peer sgeval.Peer) uint64 {
 	var set uint64
 	for k := range m.probes {
 		if sgeval.Check(m.gsGroups[g], dir, m.probes[k].fwd, peer).Allowed {
@@ -791,43 +932,61 @@ func (m *matrixEngine) pair(a, b int32, buf *[]sgeval.PortDecision) uint64 {
 	if !m.running[a] {
 		return 0 // S-23: it sends nothing
 	}
+	var set uint64
+	for _, fe := range m.fe {
+		if fe == nil || !fe.has[a] || !fe.has[b] {
+			continue // not a family both have (V-03)
+		}
+		got, ok := fe.pair(a, b, buf)
+		if !ok {
+			return m.reach(a, b)
+		}
+		set |= got
+	}
+	return set
+}
+
+// pair returns the atoms by which class a reaches class b over the
+// family, both having addresses of it, a running; false when the pair
+// must ask Reach.
+func (m *famEngine) pair(a, b int32, buf *[]sgeval.PortDecision) (uint64, bool) {
 	nCols := len(m.colAddr)
 	f := m.table[int(m.row[a])*nCols+int(m.col[b])]
 	switch {
 	case f.status == skelBlocked:
-		return 0
+		return 0, true
 	case f.status == skelFallback:
-		return m.reach(a, b)
+		return 0, false
 	}
 	sa, sb := m.subnet[a], m.subnet[b]
 	if f.vpc != m.s.subnets[sb].vpc {
-		return m.reach(a, b)
+		return 0, false
 	}
 	if !m.running[b] {
-		return 0
+		return 0, true
 	}
 	r := m.table[int(m.row[b])*nCols+int(m.col[a])]
 	switch {
 	case r.status == skelBlocked:
-		return 0
+		return 0, true
 	case r.status == skelFallback || r.vpc != m.s.subnets[sa].vpc:
-		return m.reach(a, b)
+		return 0, false
 	}
 	set := m.fwdOK(m.full, f, m.row[a], sa, sb, m.col[a], m.col[b], buf)
 	if set == 0 {
-		return 0
+		return 0, true
 	}
 	if set = m.retOK(set, r, m.row[b], sb, sa, m.col[b], m.col[a], buf); set == 0 {
-		return 0
+		return 0, true
 	}
-	return m.sgOK(set, a, b, f.flags&skRefOK != 0, f.flags&skEgressRefOK != 0)
+	return m.sgOK(set, a, b, f.flags&skRefOK != 0, f.flags&skEgressRefOK != 0), true
 }
 
 // classMatrix answers every pair of classes, for an engine of one atom:
 // reach[a][b].
 func (m *matrixEngine) classMatrix(progress func(int, int)) [][]bool {
 	n := len(m.classes)
-	total := len(m.rowSubnet) + n
+	total := m.rows() + n
 	m.buildTable(offsetProgress(progress, 0, total))
 	reach := make([][]bool, n)
 	parallel(n, func(a int) {
@@ -840,7 +999,7 @@ func (m *matrixEngine) classMatrix(progress func(int, int)) [][]bool {
 			row[b] = m.pair(int32(a), int32(b), &buf) != 0
 		}
 		reach[a] = row
-	}, offsetProgress(progress, len(m.rowSubnet), total))
+	}, offsetProgress(progress, m.rows(), total))
 	return reach
 }
 
@@ -857,13 +1016,65 @@ func offsetProgress(p func(int, int), offset, total int) func(int, int) {
 // second, on some atom of the engine. It returns one bit set of
 // destination nodes per source node.
 func (m *matrixEngine) subnetMatrix(nodeOf []int, nNodes int, progress func(int, int)) [][]uint64 {
-	s := m.s
-	nCols := len(m.colAddr)
 	words := (nNodes + 63) / 64
 	bits := make([][]uint64, nNodes)
 	for i := range bits {
 		bits[i] = make([]uint64, words)
 	}
+	var slowClasses []int32
+	for ci := range m.classes {
+		if m.slow[ci] {
+			slowClasses = append(slowClasses, int32(ci))
+		}
+	}
+	total := m.rows()
+	for _, fe := range m.fe {
+		if fe != nil {
+			total += len(fe.colAddr)
+		}
+	}
+	// Every family's table first (a pair that is not plain asks
+	// matrixEngine.pair, which reads them all), then each family in
+	// turn: a pair of nodes found by one is not asked again.
+	m.buildTable(offsetProgress(progress, 0, total))
+	done := m.rows()
+	for _, fe := range m.fe {
+		if fe != nil {
+			fe.subnetMatrix(bits, nodeOf, offsetProgress(progress, done, total))
+			done += len(fe.colAddr)
+		}
+	}
+	set := func(a, b int32) { atomic.OrUint64(&bits[a][b>>6], 1<<(uint(b)&63)) }
+	has := func(a, b int32) bool { return atomic.LoadUint64(&bits[a][b>>6])&(1<<(uint(b)&63)) != 0 }
+	// Classes the engine does not answer for: their pairs, both ways,
+	// through Reach.
+	parallel(len(slowClasses), func(i int) {
+		x := slowClasses[i]
+		for y := range m.classes {
+			for _, p := range [2][2]int32{{x, int32(y)}, {int32(y), x}} {
+				a, b := p[0], p[1]
+				if (a == b && (len(m.classes[a].Members) < 2 || p == [2]int32{int32(y), x})) ||
+					(a != x && m.slow[a]) || has(int32(nodeOf[a]), int32(nodeOf[b])) {
+					// A class's own pair is asked once; a pair of two
+					// slow classes by its source.
+					continue
+				}
+				if m.reach(a, b) != 0 {
+					set(int32(nodeOf[a]), int32(nodeOf[b]))
+				}
+			}
+		}
+	}, nil)
+	return bits
+}
+
+// subnetMatrix sets the bits of the pairs of nodes that some pair of
+// classes with addresses of the family reaches (by either family: a pair
+// that is not plain asks matrixEngine.pair). Pairs of a slow class are
+// left to the caller, and so are the tables: built beforehand.
+func (m *famEngine) subnetMatrix(bits [][]uint64, nodeOf []int, progress func(int, int)) {
+	s := m.s
+	nCols := len(m.colAddr)
 	// Destination groups: the classes of one subnet in one atom.
 	type group struct {
 		sn, node, col, row, vpc int32
@@ -871,15 +1082,12 @@ func (m *matrixEngine) subnetMatrix(nodeOf []int, nNodes int, progress func(int,
 		run                     []int32 // ... that are running
 	}
 	var groups []group
-	var slowClasses []int32
 	byGroup := map[[2]int32]int{}
 	order := make([]int32, 0, len(m.classes))
 	for ci := range m.classes {
-		if m.slow[ci] {
-			slowClasses = append(slowClasses, int32(ci))
-			continue
+		if m.has[ci] {
+			order = append(order, int32(ci))
 		}
-		order = append(order, int32(ci))
 	}
 	// Subnet order, so that a source's row is read in order.
 	slices.SortStableFunc(order, func(a, b int32) int { return int(m.subnet[a]) - int(m.subnet[b]) })
@@ -903,8 +1111,6 @@ func (m *matrixEngine) subnetMatrix(nodeOf []int, nNodes int, progress func(int,
 	for gi := range groups {
 		units[groups[gi].col] = append(units[groups[gi].col], gi)
 	}
-	total := len(m.rowSubnet) + nCols
-	m.buildTable(offsetProgress(progress, 0, total))
 	set := func(a, b int32) { atomic.OrUint64(&bits[a][b>>6], 1<<(uint(b)&63)) }
 	has := func(a, b int32) bool { return atomic.LoadUint64(&bits[a][b>>6])&(1<<(uint(b)&63)) != 0 }
 	nRows := len(m.rowSubnet)
@@ -944,7 +1150,7 @@ func (m *matrixEngine) subnetMatrix(nodeOf []int, nNodes int, progress func(int,
 							if a == b && len(m.classes[a].Members) < 2 {
 								continue
 							}
-							if m.pair(a, b, &buf) != 0 {
+							if m.matrixEngine.pair(a, b, &buf) != 0 {
 								set(src.node, dst.node)
 								break slow
 							}
@@ -978,27 +1184,7 @@ func (m *matrixEngine) subnetMatrix(nodeOf []int, nNodes int, progress func(int,
 				}
 			}
 		}
-	}, offsetProgress(progress, len(m.rowSubnet), total))
-	// Classes the engine does not answer for: their pairs, both ways,
-	// through Reach.
-	parallel(len(slowClasses), func(i int) {
-		x := slowClasses[i]
-		for y := range m.classes {
-			for _, p := range [2][2]int32{{x, int32(y)}, {int32(y), x}} {
-				a, b := p[0], p[1]
-				if (a == b && (len(m.classes[a].Members) < 2 || p == [2]int32{int32(y), x})) ||
-					(a != x && m.slow[a]) || has(int32(nodeOf[a]), int32(nodeOf[b])) {
-					// A class's own pair is asked once; a pair of two
-					// slow classes by its source.
-					continue
-				}
-				if m.reach(a, b) != 0 {
-					set(int32(nodeOf[a]), int32(nodeOf[b]))
-				}
-			}
-		}
-	}, nil)
-	return bits
+	}, progress)
 }
 
 // atomBuilder collects the boundaries of address ranges.

@@ -22,8 +22,10 @@ func TestMatrixEngineAgreesWithReach(t *testing.T) {
 		{VPCs: 9, Seed: 1, InstancesPerVPC: 10},
 		{VPCs: 12, Seed: 2, InstancesPerVPC: 8, OverlapEvery: 4},
 		{VPCs: 14, Seed: 3, InstancesPerVPC: 6, Regions: []string{"eu-west-1", "us-east-1"}},
+		{VPCs: 9, Seed: 1, InstancesPerVPC: 10, DualStack: true},
+		{VPCs: 12, Seed: 2, InstancesPerVPC: 8, OverlapEvery: 4, DualStack: true},
 	} {
-		t.Run(fmt.Sprintf("vpcs=%d,seed=%d", o.VPCs, o.Seed), func(t *testing.T) {
+		t.Run(fmt.Sprintf("vpcs=%d,seed=%d,dual=%v", o.VPCs, o.Seed, o.DualStack), func(t *testing.T) {
 			s, err := New(gen.Generate(o))
 			require.NoError(t, err)
 			// Single queries, as Matrix asks them, and every tcp port atom
@@ -38,6 +40,7 @@ func TestMatrixEngineAgreesWithReach(t *testing.T) {
 				{{Protocol: model.ProtocolTCP, Port: 8080}},
 				{{Protocol: model.ProtocolTCP, Port: 5432, Ephemeral: model.PortRange{First: 32768, Last: 60999}}},
 				{{Protocol: model.ProtocolICMP}},
+				{{Protocol: model.ProtocolICMPv6}},
 				{{Protocol: model.ProtocolAll}},
 				tcpAtoms,
 			} {
@@ -55,12 +58,31 @@ func TestMatrixEngineAgreesWithReach(t *testing.T) {
 						require.Equal(t, want, got, "%s -> %s %s/%d (and %d more atoms)", e.classes[a].Members[0], e.classes[b].Members[0], qs[0].Protocol, qs[0].Port, len(qs)-1)
 					}
 				}
-				for _, k := range e.table {
-					if k.status != skelFallback {
-						fast++
+				cells := 0
+				for _, fe := range e.fe {
+					if fe == nil {
+						continue
+					}
+					cells += len(fe.table)
+					for _, k := range fe.table {
+						if k.status != skelFallback {
+							fast++
+						}
 					}
 				}
-				require.Greater(t, fast*10, len(e.table)*9, "most skeletons are plain or blocked")
+				if cells > 0 {
+					require.Greater(t, fast*10, cells*9, "most skeletons are plain or blocked")
+				}
+				slow := 0
+				for ci := range e.classes {
+					if e.slow[ci] {
+						slow++
+					}
+				}
+				require.Less(t, slow*10, len(e.classes), "the engine answers for most classes")
+				if o.DualStack {
+					require.NotNil(t, e.fl[fam6], "dual-stack classes have IPv6 atoms")
+				}
 			}
 		})
 	}
@@ -97,10 +119,15 @@ func TestSkeletonsDoNotDependOnPort(t *testing.T) {
 			for _, q := range qs[1:] {
 				one := layout.engine([]Query{q})
 				one.buildTable(nil)
-				for i, k := range one.table {
-					g := shared.table[i]
-					if k.status != g.status || k.vpc != g.vpc || k.x != g.x || k.y != g.y || k.flags&pathFlags != g.flags&pathFlags {
-						t.Fatalf("%s: skeleton %d for %s/%d is %+v, for %s/%d %+v", name, i, p, q.Port, k, p, qs[0].Port, g)
+				for f, fe := range one.fe {
+					if fe == nil {
+						continue
+					}
+					for i, k := range fe.table {
+						g := shared.fe[f].table[i]
+						if k.status != g.status || k.vpc != g.vpc || k.x != g.x || k.y != g.y || k.flags&pathFlags != g.flags&pathFlags {
+							t.Fatalf("%s: family %d skeleton %d for %s/%d is %+v, for %s/%d %+v", name, f, i, p, q.Port, k, p, qs[0].Port, g)
+						}
 					}
 				}
 			}

@@ -96,6 +96,7 @@ var matrixQueries = []solver.Query{
 	{Protocol: model.ProtocolTCP, Port: 5432},
 	{Protocol: model.ProtocolTCP, Port: 443, Ephemeral: model.PortRange{First: 32768, Last: 60999}},
 	{Protocol: model.ProtocolICMP},
+	{Protocol: model.ProtocolICMPv6},
 }
 
 // TestSubnetMatrixByBruteForce checks the subnet and instance matrices
@@ -115,6 +116,10 @@ func TestSubnetMatrixByBruteForce(t *testing.T) {
 		tc{"overlaps", gen.Generate(gen.Options{VPCs: 10, Seed: 5, InstancesPerVPC: 6, OverlapEvery: 3})},
 		tc{"planted/seed=4", plantOddCases(t, gen.Generate(gen.Options{VPCs: 12, Seed: 4, InstancesPerVPC: 8}))},
 		tc{"planted/seed=6", plantOddCases(t, gen.Generate(gen.Options{VPCs: 15, Seed: 6, InstancesPerVPC: 6, Regions: []string{"eu-west-1", "us-east-1"}}))},
+		// Dual-stack: pairs reach by either family (per-family skeletons).
+		tc{"dual-stack/seed=1", gen.Generate(gen.Options{VPCs: 10, Seed: 1, InstancesPerVPC: 7, DualStack: true})},
+		tc{"dual-stack+overlaps", gen.Generate(gen.Options{VPCs: 10, Seed: 5, InstancesPerVPC: 6, OverlapEvery: 3, DualStack: true})},
+		tc{"dual-stack+planted/seed=4", plantOddCases(t, gen.Generate(gen.Options{VPCs: 12, Seed: 4, InstancesPerVPC: 8, DualStack: true}))},
 	)
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -237,7 +242,7 @@ func plantOddCases(t *testing.T, m *model.Model) *model.Model {
 		if strings.Contains(string(rt.ID), "private") {
 			var nat model.ID
 			for _, r := range rt.Routes {
-				if r.Destination.CIDR.Bits() == 0 {
+				if r.Destination.CIDR.Bits() == 0 && r.Destination.CIDR.Addr().Is4() {
 					nat = r.Target
 				}
 			}

@@ -167,17 +167,21 @@ func (s *Solver) classPorts(opts AnalysisOptions, touched func(int) bool, also [
 		chunks = append(chunks, atoms[i:j])
 		i = j
 	}
-	total := len(chunks)*len(layout.rowSubnet) + n
+	total := len(chunks)*layout.rows() + n
 	// With touched, only the skeletons of the touched classes' rows and
-	// columns are walked: a pair with a touched end reads no other.
-	var needRow, needCol []bool
+	// columns are walked, in each family: a pair with a touched end reads
+	// no other.
+	var needRow, needCol [numFams][]bool
 	if touched != nil {
-		needRow, needCol = make([]bool, len(layout.rowSubnet)), make([]bool, len(layout.colAddr))
-		for ci := range n {
-			// A slow class (one with IPv6 addresses among them) is
-			// answered by Reach and has no row or column.
-			if touched(ci) && layout.src[ci] >= 0 && !layout.slow[ci] {
-				needRow[layout.row[ci]], needCol[layout.col[ci]] = true, true
+		for f, fl := range layout.fl {
+			if fl == nil {
+				continue
+			}
+			needRow[f], needCol[f] = make([]bool, len(fl.rowSubnet)), make([]bool, len(fl.colAddr))
+			for ci := range n {
+				if touched(ci) && fl.has[ci] {
+					needRow[f][fl.row[ci]], needCol[f][fl.col[ci]] = true, true
+				}
 			}
 		}
 	}
@@ -188,7 +192,7 @@ func (s *Solver) classPorts(opts AnalysisOptions, touched func(int) bool, also [
 			qs[k] = a.Query("", "")
 		}
 		engines[ci] = layout.engine(qs)
-		engines[ci].buildTableFor(offsetProgress(opts.Progress, ci*len(layout.rowSubnet), total), needRow, needCol)
+		engines[ci].buildTableFor(offsetProgress(opts.Progress, ci*layout.rows(), total), needRow, needCol)
 	}
 	all := make([]int, n)
 	var touchedList []int
@@ -240,7 +244,7 @@ func (s *Solver) classPorts(opts AnalysisOptions, touched func(int) bool, also [
 			out[a] = slices.Clone(*row)
 		}
 		pool.Put(row)
-	}, offsetProgress(opts.Progress, len(chunks)*len(layout.rowSubnet), total))
+	}, offsetProgress(opts.Progress, len(chunks)*layout.rows(), total))
 	return out
 }
 

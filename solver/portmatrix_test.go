@@ -97,6 +97,8 @@ func portMatrixCases(t *testing.T, oracleSeeds uint64) []portMatrixCase {
 		portMatrixCase{"port-rules/seed=3", plantPortRules(gen.Generate(gen.Options{VPCs: 8, Seed: 3, InstancesPerVPC: 5}))},
 		portMatrixCase{"port-rules+planted/seed=4", plantPortRules(plantOddCases(t, gen.Generate(gen.Options{VPCs: 8, Seed: 4, InstancesPerVPC: 5})))},
 		portMatrixCase{"many-ports/seed=2", plantManyPorts(gen.Generate(gen.Options{VPCs: 5, Seed: 2, InstancesPerVPC: 4}))},
+		portMatrixCase{"dual-stack/seed=1", gen.Generate(gen.Options{VPCs: 7, Seed: 1, InstancesPerVPC: 5, DualStack: true})},
+		portMatrixCase{"dual-stack+port-rules+planted/seed=4", plantPortRules(plantOddCases(t, gen.Generate(gen.Options{VPCs: 8, Seed: 4, InstancesPerVPC: 5, DualStack: true})))},
 	)
 	for seed := uint64(1); seed <= oracleSeeds; seed++ {
 		cases = append(cases, portMatrixCase{fmt.Sprintf("oracle/seed=%d", seed), oracle.Generate(seed)})

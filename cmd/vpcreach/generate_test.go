@@ -52,7 +52,8 @@ func TestGenerateRefusesWhatItCannotBuild(t *testing.T) {
 // of the live heap, a lower bound of the resident set the estimate was
 // measured from).
 func TestGenerateMemoryEstimateCoversTheHeap(t *testing.T) {
-	for _, o := range []gen.Options{{VPCs: 40, Seed: 1}, {VPCs: 4, Seed: 1, InstancesPerVPC: 1500}, {VPCs: 300, Seed: 1, InstancesPerVPC: 3}} {
+	for _, o := range []gen.Options{{VPCs: 40, Seed: 1}, {VPCs: 4, Seed: 1, InstancesPerVPC: 1500}, {VPCs: 300, Seed: 1, InstancesPerVPC: 3},
+		{VPCs: 40, Seed: 1, DualStack: true}, {VPCs: 4, Seed: 1, InstancesPerVPC: 1500, DualStack: true}} {
 		runtime.GC()
 		var before runtime.MemStats
 		runtime.ReadMemStats(&before)
@@ -63,7 +64,7 @@ func TestGenerateMemoryEstimateCoversTheHeap(t *testing.T) {
 			ipv = gen.DefaultInstancesPerVPC
 		}
 		used := w.peak - min(before.HeapAlloc, w.peak)
-		assert.LessOrEqual(t, used, generateMemory(o.VPCs, ipv), "%d VPCs of %d instances: %s on the heap", o.VPCs, ipv, byteSize(used))
+		assert.LessOrEqual(t, used, generateMemory(o.VPCs, ipv, o.DualStack), "%d VPCs of %d instances: %s on the heap", o.VPCs, ipv, byteSize(used))
 	}
 }
 

@@ -10,6 +10,11 @@ import (
 
 func (g *generator) tgwID(r int) model.ID { return model.ID(fmt.Sprintf("tgw-%02d", r+1)) }
 
+// subnetPrefix6 returns IPv6 block k of the VPC, a /64 (Options.DualStack).
+func (g *generator) subnetPrefix6(v *vpcPlan, k int) netip.Prefix {
+	return prefix6(v.cidr6, 64, uint64(k))
+}
+
 // subnetPrefix returns block k of the VPC, of the subnet size.
 func (g *generator) subnetPrefix(v *vpcPlan, k int) netip.Prefix {
 	return netip.PrefixFrom(addrOf(u32(v.cidr.Addr())+uint32(k)<<(32-g.snBits)), g.snBits)
@@ -37,6 +42,13 @@ func (g *generator) buildVPC(i int, mv *model.VPC) {
 	if v.public {
 		igw = model.ID("igw-" + v.num)
 		mv.InternetGateway = igw
+	}
+	dual := g.o.DualStack
+	eigw := model.ID("")
+	if dual {
+		mv.IPv6CIDRBlocks = []netip.Prefix{v.cidr6}
+		eigw = model.ID("eigw-" + v.num)
+		mv.EgressOnlyInternetGateway = eigw
 	}
 
 	// Route table ids, decided before the subnets that use them.
@@ -81,6 +93,9 @@ func (g *generator) buildVPC(i int, mv *model.VPC) {
 				}
 			}
 			sn.CIDRBlock = p
+			if dual {
+				sn.IPv6CIDRBlock = g.subnetPrefix6(v, tierBlock[t]+z)
+			}
 			mv.Subnets = append(mv.Subnets, sn)
 			v.subnets[t] = append(v.subnets[t], sn.ID)
 			v.pools[t] = append(v.pools[t], newPool(p))
@@ -94,7 +109,23 @@ func (g *generator) buildVPC(i int, mv *model.VPC) {
 		for _, p := range v.peers {
 			rs = append(rs, model.Route{Destination: model.Destination{CIDR: g.vpcs[p.other].cidr}, Target: p.pcx})
 		}
+		if dual {
+			for _, p := range v.peers {
+				rs = append(rs, model.Route{Destination: model.Destination{CIDR: g.vpcs[p.other].cidr6}, Target: p.pcx})
+			}
+		}
 		return rs
+	}
+	// routes6 are the IPv6 routes of a public (to the internet gateway)
+	// or private (to the egress-only one) route table.
+	routes6 := func(internet model.ID) []model.Route {
+		if !dual {
+			return nil
+		}
+		return []model.Route{
+			{Destination: model.Destination{CIDR: anywhere6}, Target: internet},
+			{Destination: model.Destination{CIDR: internal6}, Target: tgw},
+		}
 	}
 	mv.RouteTables = append(mv.RouteTables, model.RouteTable{ID: mainRT, Main: true})
 	if v.public {
@@ -102,6 +133,7 @@ func (g *generator) buildVPC(i int, mv *model.VPC) {
 			{Destination: model.Destination{CIDR: anywhere}, Target: igw},
 			{Destination: model.Destination{CIDR: internal}, Target: tgw},
 		}
+		rs = append(rs, routes6(igw)...)
 		mv.RouteTables = append(mv.RouteTables, model.RouteTable{ID: publicRT, Routes: append(rs, peerRoutes()...)})
 	}
 	nPriv := 1
@@ -116,6 +148,7 @@ func (g *generator) buildVPC(i int, mv *model.VPC) {
 		} else {
 			rs = append(rs, model.Route{Destination: model.Destination{CIDR: anywhere}, Target: tgw})
 		}
+		rs = append(rs, routes6(eigw)...)
 		rt := model.RouteTable{ID: privRTOf(z), Routes: append(rs, peerRoutes()...)}
 		mv.RouteTables = append(mv.RouteTables, rt)
 		v.privRTs = append(v.privRTs, rt.ID)
@@ -140,6 +173,15 @@ func (g *generator) buildVPC(i int, mv *model.VPC) {
 			{Rule: 100, Protocol: model.ProtocolAll, CIDR: anywhere, Action: model.ACLAllow},
 		},
 	}}
+	if dual {
+		acl := &mv.NetworkACLs[0]
+		acl.Ingress = []model.ACLRule{acl.Ingress[0],
+			{Rule: 101, Protocol: model.ProtocolAll, CIDR: internal6, Action: model.ACLAllow},
+			acl.Ingress[1],
+			{Rule: 201, Protocol: model.ProtocolTCP, Ports: &model.PortRange{First: 1024, Last: 65535}, CIDR: anywhere6, Action: model.ACLAllow},
+		}
+		acl.Egress = append(acl.Egress, model.ACLRule{Rule: 101, Protocol: model.ProtocolAll, CIDR: anywhere6, Action: model.ACLAllow})
+	}
 
 	// Security groups: three tiers that reference each other, the
 	// interface endpoints' group, and the load balancer's.
@@ -149,17 +191,24 @@ func (g *generator) buildVPC(i int, mv *model.VPC) {
 	}
 	cidrPeer := func(p netip.Prefix) model.Peer { return model.Peer{CIDR: p} }
 	refPeer := func(id model.ID) model.Peer { return model.Peer{Ref: id} }
+	// both lists a CIDR peer and, dual-stack, its IPv6 twin.
+	both := func(p, p6 netip.Prefix) []model.Peer {
+		if dual {
+			return []model.Peer{cidrPeer(p), cidrPeer(p6)}
+		}
+		return []model.Peer{cidrPeer(p)}
+	}
 	app := model.SecurityGroup{ID: sg("app"), Name: mv.Name + "-app", Description: "application tier",
 		Ingress: []model.IngressRule{
 			tcpIn(portApp, "from the web tier", refPeer(sg("web"))),
-			tcpIn(portApp, "service calls from internal networks", cidrPeer(internal)),
+			tcpIn(portApp, "service calls from internal networks", both(internal, internal6)...),
 		}}
 	if len(v.provides) > 0 {
 		app.Ingress = append(app.Ingress, tcpIn(portApp, "from the PrivateLink load balancer", refPeer(sg("nlb"))))
 	}
 	mv.SecurityGroups = []model.SecurityGroup{
 		{ID: sg("web"), Name: mv.Name + "-web", Description: "web tier",
-			Ingress: []model.IngressRule{tcpIn(portWeb, "https from anywhere", cidrPeer(anywhere))}},
+			Ingress: []model.IngressRule{tcpIn(portWeb, "https from anywhere", both(anywhere, anywhere6)...)}},
 		app,
 		{ID: sg("db"), Name: mv.Name + "-db", Description: "database tier",
 			Ingress: []model.IngressRule{tcpIn(portDB, "postgres from the app tier", refPeer(sg("app")))}},
@@ -280,6 +329,12 @@ func (g *generator) buildInstances(v *vpcPlan, mv *model.VPC) {
 			}
 			in := model.Instance{ID: model.ID(fmt.Sprintf("i-%s-%s-%02d", v.num, tierNames[t], k+1)),
 				Interface: model.Interface{Subnet: v.subnets[st][z], PrivateIP: a, SecurityGroups: []model.ID{sg}}}
+			if g.o.DualStack {
+				// The same interface identifier as the IPv4 address's host
+				// part: never one of the /64's reserved addresses (V-02).
+				host := u32(a) - u32(g.subnetPrefix(v, tierBlock[st]+z).Addr())
+				in.IPv6Addresses = []netip.Addr{addr6(g.subnetPrefix6(v, tierBlock[st]+z), host)}
+			}
 			if t == tierWeb && k < nPublic && st == snPublic {
 				in.PublicIP = g.publicIP()
 				v.publicWeb = append(v.publicWeb, in.ID)
@@ -315,6 +370,9 @@ func (g *generator) buildTransitGateways() {
 			if v.hub {
 				a.Association = rp.hubRT
 			}
+			// IPv6 blocks propagate only with the attachment's IPv6
+			// support on (V-14).
+			a.IPv6Support = g.o.DualStack
 			if v.overlap {
 				// A planted overlap: attached, but its routes would make the
 				// tables ambiguous (S-55), so it propagates nowhere.
@@ -342,6 +400,10 @@ func (g *generator) buildTransitGateways() {
 		for k := range t.RouteTables {
 			t.RouteTables[k].Routes = append(t.RouteTables[k].Routes,
 				model.TGWRoute{Destination: model.Destination{CIDR: g.regions[o].supernet}, Attachment: rp.peerAtt})
+			if g.o.DualStack {
+				t.RouteTables[k].Routes = append(t.RouteTables[k].Routes,
+					model.TGWRoute{Destination: model.Destination{CIDR: g.regions[o].supernet6}, Attachment: rp.peerAtt})
+			}
 		}
 	}
 }

@@ -82,6 +82,17 @@ type Options struct {
 	// before it, and is then neither peered nor propagated into a transit
 	// gateway route table, so the model stays valid. 0 plants none.
 	OverlapEvery int
+	// DualStack adds IPv6 to the same network (the random choices are
+	// those of the IPv4-only network): an Amazon-provided /56 per VPC, a
+	// /64 per subnet, an IPv6 address on every instance, an egress-only
+	// internet gateway per VPC, IPv6 routes beside the IPv4 ones (::/0 to
+	// the internet gateway in public tiers and to the egress-only gateway
+	// in private ones; the enterprise's IPv6 range to the transit gateway;
+	// peers' IPv6 blocks to the peering; the other region's IPv6 supernet
+	// over the transit gateway peering), and security group and network
+	// ACL rules for ::/0 and the enterprise's IPv6 range beside the IPv4
+	// ones.
+	DualStack bool
 }
 
 // withDefaults fills in the defaults.
@@ -131,6 +142,13 @@ const (
 // internal is the enterprise's private address space.
 var internal = netip.MustParsePrefix("10.0.0.0/8")
 
+// internal6 is where the dual-stack VPCs' Amazon-provided IPv6 blocks come
+// from: a /40 per region (up to 256 regions), a /56 per VPC (up to 65,536
+// per region).
+var internal6 = netip.MustParsePrefix("2600:1f00::/32")
+
+var anywhere6 = netip.MustParsePrefix("::/0")
+
 var anywhere = netip.MustParsePrefix("0.0.0.0/0")
 
 // awsInterfaceServices are the AWS services some VPCs have interface
@@ -169,6 +187,7 @@ type vpcPlan struct {
 	perAZNAT bool // a NAT gateway per zone (else one)
 	azs      int
 	cidr     netip.Prefix
+	cidr6    netip.Prefix // the IPv6 block (Options.DualStack), a /56
 	peers    []peerRef
 	provides []int // endpoint services this VPC provides
 	consumes []int // endpoint services this VPC has endpoints to
@@ -210,14 +229,15 @@ type servicePlan struct {
 }
 
 type regionPlan struct {
-	name     string
-	vpcs     []int // indexes of its VPCs, hub first
-	supernet netip.Prefix
-	tgw      model.ID
-	spokeRT  model.ID
-	hubRT    model.ID
-	peerAtt  model.ID // its transit gateway peering attachment, if any
-	pl       model.ID // the S3 prefix list
+	name      string
+	vpcs      []int // indexes of its VPCs, hub first
+	supernet  netip.Prefix
+	supernet6 netip.Prefix // its IPv6 blocks' /40 (Options.DualStack)
+	tgw       model.ID
+	spokeRT   model.ID
+	hubRT     model.ID
+	peerAtt   model.ID // its transit gateway peering attachment, if any
+	pl        model.ID // the S3 prefix list
 }
 
 type generator struct {
@@ -417,9 +437,17 @@ func (g *generator) planVPCs() {
 	}
 	g.snBits = g.subnetBits()
 
-	slot := make([]int, nr)
+	slot, slot6 := make([]int, nr), make([]int, nr)
+	for r := range g.regions {
+		g.regions[r].supernet6 = prefix6(internal6, 40, uint64(r))
+	}
 	for i := range g.vpcs {
 		v := &g.vpcs[i]
+		if g.o.DualStack {
+			// Amazon-provided blocks never overlap, planted overlaps or not.
+			v.cidr6 = prefix6(g.regions[v.region].supernet6, 56, uint64(slot6[v.region]))
+			slot6[v.region]++
+		}
 		if v.overlap {
 			v.cidr = g.vpcs[i-1].cidr
 		} else {
@@ -578,6 +606,31 @@ func u32(a netip.Addr) uint32 {
 
 func addrOf(x uint32) netip.Addr {
 	return netip.AddrFrom4([4]byte{byte(x >> 24), byte(x >> 16), byte(x >> 8), byte(x)})
+}
+
+// prefix6 returns the k-th block of length bits inside IPv6 prefix p
+// (bits at most 64).
+func prefix6(p netip.Prefix, bits int, k uint64) netip.Prefix {
+	a := p.Addr().As16()
+	hi := uint64(0)
+	for i := range 8 {
+		hi = hi<<8 | uint64(a[i])
+	}
+	hi |= k << (64 - bits)
+	for i := range 8 {
+		a[7-i] = byte(hi >> (8 * i))
+	}
+	return netip.PrefixFrom(netip.AddrFrom16(a), bits)
+}
+
+// addr6 returns the address of IPv6 prefix p (a /64) whose interface
+// identifier is host.
+func addr6(p netip.Prefix, host uint32) netip.Addr {
+	a := p.Addr().As16()
+	for i := range 4 {
+		a[15-i] = byte(host >> (8 * i))
+	}
+	return netip.AddrFrom16(a)
 }
 
 // pool hands out the usable addresses of a subnet in order: not the first
