@@ -173,8 +173,7 @@ func (s *Solver) WhoCanReach(q Query, opts AnalysisOptions) (WhoCanReachResult, 
 	var b netipx.IPSetBuilder
 	for i, a := range pub {
 		if pubOK[i] {
-			lo, hi := s.atomRange(a)
-			b.AddRange(netipx.IPRangeFrom(lo, hi))
+			s.addInternetAtom(&b, a)
 			if examples && res.InternetExample == nil {
 				pq := probe
 				pq.From = a.String()
@@ -416,8 +415,7 @@ func (s *Solver) Exposure(protocols []model.Protocol, ports []model.PortRange, o
 		atoms := atomsOf(targets[j.t])
 		var b netipx.IPSetBuilder
 		for _, ai := range hits[i] {
-			lo, hi := s.atomRange(atoms[ai])
-			b.AddRange(netipx.IPRangeFrom(lo, hi))
+			s.addInternetAtom(&b, atoms[ai])
 		}
 		set, _ := b.IPSet()
 		ep := ExposedPorts{Ports: j.port, From: publicOnly(set), Anywhere: len(hits[i]) == len(atoms)}

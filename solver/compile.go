@@ -57,6 +57,9 @@ type Solver struct {
 	// bounds6 holds the starts of the IPv6 atoms (atoms6).
 	bounds6    []netip.Addr
 	atoms6Once sync.Once
+	// inet6 holds the IPv6 internet's atoms (internetAtoms6).
+	inet6     []internetAtom6
+	inet6Once sync.Once
 	// outsideGroups holds the ids of security groups outside an imported
 	// snapshot, and outsideRefs their sorted group refs.
 	outsideGroups map[model.ID]bool

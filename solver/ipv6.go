@@ -416,31 +416,102 @@ func (s *Solver) atomRange6(a netip.Addr) (netip.Addr, netip.Addr) {
 	return bs[i], hi
 }
 
-// publicAtoms6 returns a representative address of every public IPv6 atom
-// (the IPv6 internet, as the model's rules split it): internetHost6 for
-// its atom, else the atom's first address. The IPv6 blocks of the
-// model's VPCs are global addresses but no internet hosts: they are left
-// out (a VPC's block is one atom or more, never part of another).
+// internetAtom6 is one atom of the IPv6 internet: the global addresses
+// between two boundaries of the CIDRs the model's routes, rules and
+// prefix lists name, less the model's VPC blocks (their addresses are no
+// internet hosts), with a representative address.
+type internetAtom6 struct {
+	rep netip.Addr
+	set *netipx.IPSet
+}
+
+// internetAtoms6 returns the atoms of the IPv6 internet. They are coarser
+// than atoms6, which also splits at every VPC and subnet block: a VPC's
+// own block is left out of the internet, and the space between two VPC
+// blocks that no route or rule names behaves as the space around it, so
+// a network of a thousand dual-stack VPCs has a handful of internet atoms
+// rather than thousands. The representative is internetHost6 for its
+// atom, else the atom's first address outside every VPC block.
+func (s *Solver) internetAtoms6() []internetAtom6 {
+	s.inet6Once.Do(func() {
+		var vpcs netipx.IPSetBuilder
+		for _, v := range s.m.VPCs {
+			for _, b := range v.IPv6CIDRBlocks {
+				vpcs.AddPrefix(b)
+			}
+		}
+		vpcSet, _ := vpcs.IPSet()
+		bounds := []netip.Addr{netip.IPv6Unspecified()}
+		add := func(p netip.Prefix) {
+			if !p.IsValid() || !p.Addr().Is6() || vpcSet.ContainsPrefix(p) {
+				// A range inside the VPC blocks (a route to a peer's
+				// block) holds no internet address: it splits nothing.
+				return
+			}
+			bounds = append(bounds, p.Masked().Addr())
+			if next := lastIP(p).Next(); next.IsValid() {
+				bounds = append(bounds, next)
+			}
+		}
+		for _, p := range s.modelIPv6Prefixes() {
+			add(p)
+		}
+		for _, p := range append(slices.Clone(ipv6Special), ipv6NotGlobal...) {
+			add(p)
+		}
+		slices.SortFunc(bounds, netip.Addr.Compare)
+		bounds = slices.Compact(bounds)
+		host := s.internetHost6()
+		for i, lo := range bounds {
+			hi := netip.MustParseAddr("ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff")
+			if i+1 < len(bounds) {
+				hi = bounds[i+1].Prev()
+			}
+			if !publicAddress(lo) || !publicAddress(hi) || !inIPv6Global(lo) {
+				continue
+			}
+			var b netipx.IPSetBuilder
+			b.AddRange(netipx.IPRangeFrom(lo, hi))
+			b.RemoveSet(vpcSet)
+			set, _ := b.IPSet()
+			rs := set.Ranges()
+			if len(rs) == 0 {
+				continue // all VPC blocks
+			}
+			rep := rs[0].From()
+			if set.Contains(host) {
+				rep = host
+			}
+			s.inet6 = append(s.inet6, internetAtom6{rep: rep, set: set})
+		}
+	})
+	return s.inet6
+}
+
+// publicAtoms6 returns a representative address of every atom of the
+// IPv6 internet (internetAtoms6).
 func (s *Solver) publicAtoms6() []netip.Addr {
-	host := s.internetHost6()
-	var vpcBlocks []netip.Prefix
-	for _, v := range s.m.VPCs {
-		vpcBlocks = append(vpcBlocks, v.IPv6CIDRBlocks...)
-	}
-	var out []netip.Addr
-	for _, lo := range s.atoms6() {
-		lo, hi := s.atomRange6(lo)
-		if !publicAddress(lo) || !publicAddress(hi) || !inIPv6Global(lo) ||
-			slices.ContainsFunc(vpcBlocks, func(b netip.Prefix) bool { return b.Contains(lo) }) {
-			continue
-		}
-		a := lo
-		if lo.Compare(host) <= 0 && host.Compare(hi) <= 0 {
-			a = host
-		}
-		out = append(out, a)
+	atoms := s.internetAtoms6()
+	out := make([]netip.Addr, len(atoms))
+	for i, a := range atoms {
+		out[i] = a.rep
 	}
 	return out
+}
+
+// addInternetAtom adds to b the internet addresses that representative a
+// stands for: its IPv4 atom, or its atom of the IPv6 internet.
+func (s *Solver) addInternetAtom(b *netipx.IPSetBuilder, a netip.Addr) {
+	if a.Is6() {
+		for _, at := range s.internetAtoms6() {
+			if at.rep == a {
+				b.AddSet(at.set)
+				return
+			}
+		}
+	}
+	lo, hi := s.atomRange(a)
+	b.AddRange(netipx.IPRangeFrom(lo, hi))
 }
 
 // inIPv6Global reports whether a is in 2000::/3, the global unicast space.
@@ -463,9 +534,8 @@ func familyName(f string) string {
 // public IPv6 atoms.
 func (s *Solver) internet6() *netipx.IPSet {
 	var b netipx.IPSetBuilder
-	for _, a := range s.publicAtoms6() {
-		lo, hi := s.atomRange6(a)
-		b.AddRange(netipx.IPRangeFrom(lo, hi))
+	for _, a := range s.internetAtoms6() {
+		b.AddSet(a.set)
 	}
 	set, _ := b.IPSet()
 	return set
