@@ -661,43 +661,7 @@ func (s *Solver) classAtoms6() atoms6 {
 func (s *Solver) routingAtoms6() atoms6 {
 	var b atomBuilder6
 	b.special()
-	for vi := range s.vpcs {
-		v := &s.vpcs[vi]
-		for _, c := range v.m.IPv6CIDRBlocks {
-			b.prefix(c)
-		}
-		for _, a := range s.aclExempt(int32(vi)) {
-			b.addr(a)
-		}
-		for _, r := range v.main.Routes() {
-			b.prefix(r.Destination)
-		}
-		for _, t := range v.tables {
-			for _, r := range t.Routes() {
-				b.prefix(r.Destination)
-			}
-		}
-		for _, a := range v.m.NetworkACLs {
-			for _, r := range a.Ingress {
-				b.prefix(r.CIDR)
-			}
-			for _, r := range a.Egress {
-				b.prefix(r.CIDR)
-			}
-		}
-	}
-	for _, si := range s.subnets {
-		if si.ownRouted {
-			b.prefix(si.m.IPv6CIDRBlock)
-		}
-	}
-	for _, t := range s.tgws {
-		for _, rt := range t.tables {
-			for _, r := range rt.Routes() {
-				b.prefix(r.Destination)
-			}
-		}
-	}
+	s.routingBounds(b.prefix, b.addr)
 	return b.atoms()
 }
 
@@ -705,28 +669,7 @@ func (s *Solver) routingAtoms6() atoms6 {
 // security group rule names, directly or through a prefix list.
 func (s *Solver) sgAtoms6() atoms6 {
 	var b atomBuilder6
-	peers := func(ps []model.Peer) {
-		for _, p := range ps {
-			switch {
-			case p.CIDR.IsValid():
-				b.prefix(p.CIDR)
-			case p.Ref != "" && s.resolver().Group(p.Ref) < 0:
-				for _, c := range s.resolver().PrefixList(p.Ref) {
-					b.prefix(c)
-				}
-			}
-		}
-	}
-	for vi := range s.m.VPCs {
-		for _, g := range s.m.VPCs[vi].SecurityGroups {
-			for _, r := range g.Ingress {
-				peers(r.Sources)
-			}
-			for _, r := range g.Egress {
-				peers(r.Destinations)
-			}
-		}
-	}
+	s.sgBounds(b.prefix)
 	b.special()
 	return b.atoms()
 }

@@ -1228,53 +1228,64 @@ func (b *atomBuilder) atoms() atoms {
 // the local route: within the block that route does not apply (S-16).
 func (s *Solver) routingAtoms() atoms {
 	var b atomBuilder
+	s.routingBounds(b.prefix, b.addr)
+	for _, p := range nonPublic {
+		b.prefix(p)
+	}
+	return b.atoms()
+}
+
+// routingBounds gives prefix (and addr) every range, of either family, a
+// path walk compares a destination with: the VPC blocks, exempt
+// addresses (S-34), every compiled route, network ACL rules, the blocks
+// of subnets that route part of their own block away (S-16), transit
+// gateway routes and external networks. routingAtoms and routingAtoms6
+// keep the ranges of their family.
+func (s *Solver) routingBounds(prefix func(netip.Prefix), addr func(netip.Addr)) {
 	for vi := range s.vpcs {
 		v := &s.vpcs[vi]
-		for _, c := range v.m.CIDRBlocks {
-			b.prefix(c)
+		for _, c := range v.m.AllCIDRBlocks() {
+			prefix(c)
 		}
 		for _, a := range s.aclExempt(int32(vi)) {
-			b.addr(a)
+			addr(a)
 		}
 		for _, r := range v.main.Routes() {
-			b.prefix(r.Destination)
+			prefix(r.Destination)
 		}
 		for _, t := range v.tables {
 			for _, r := range t.Routes() {
-				b.prefix(r.Destination)
+				prefix(r.Destination)
 			}
 		}
 		for _, a := range v.m.NetworkACLs {
 			for _, r := range a.Ingress {
-				b.prefix(r.CIDR)
+				prefix(r.CIDR)
 			}
 			for _, r := range a.Egress {
-				b.prefix(r.CIDR)
+				prefix(r.CIDR)
 			}
 		}
 	}
 	for _, si := range s.subnets {
 		if si.ownRouted {
 			// Within the subnet its table's routes do not apply (S-16).
-			b.prefix(si.m.CIDRBlock)
+			prefix(si.m.CIDRBlock)
+			prefix(si.m.IPv6CIDRBlock)
 		}
 	}
 	for _, t := range s.tgws {
 		for _, rt := range t.tables {
 			for _, r := range rt.Routes() {
-				b.prefix(r.Destination)
+				prefix(r.Destination)
 			}
 		}
 	}
 	for _, e := range s.externals {
 		for _, c := range e.CIDRs {
-			b.prefix(c)
+			prefix(c)
 		}
 	}
-	for _, p := range nonPublic {
-		b.prefix(p)
-	}
-	return b.atoms()
 }
 
 // sgAtoms splits the IPv4 space at the boundaries of every CIDR a
@@ -1282,14 +1293,22 @@ func (s *Solver) routingAtoms() atoms {
 // CIDR rules treat the addresses of one atom alike.
 func (s *Solver) sgAtoms() atoms {
 	var b atomBuilder
+	s.sgBounds(b.prefix)
+	return b.atoms()
+}
+
+// sgBounds gives prefix every CIDR, of either family, a security group
+// rule names, directly or through a prefix list. sgAtoms and sgAtoms6 keep
+// the ranges of their family.
+func (s *Solver) sgBounds(prefix func(netip.Prefix)) {
 	peers := func(ps []model.Peer) {
 		for _, p := range ps {
 			switch {
 			case p.CIDR.IsValid():
-				b.prefix(p.CIDR)
+				prefix(p.CIDR)
 			case p.Ref != "" && s.resolver().Group(p.Ref) < 0:
 				for _, c := range s.resolver().PrefixList(p.Ref) {
-					b.prefix(c)
+					prefix(c)
 				}
 			}
 		}
@@ -1304,5 +1323,4 @@ func (s *Solver) sgAtoms() atoms {
 			}
 		}
 	}
-	return b.atoms()
 }
