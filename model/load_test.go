@@ -154,7 +154,11 @@ func FuzzLoad(f *testing.F) {
 	if len(files) == 0 || len(broken) == 0 {
 		f.Fatal("no topologies in ../testdata and ../testdata/invalid to seed the corpus")
 	}
-	for _, name := range append(files, broken...) {
+	// Gateway Load Balancer scenarios and AAAA records, which no
+	// topology of ../testdata holds.
+	more, _ := filepath.Glob("../solver/testdata/gwlb-*.yaml")
+	more = append(more, "../tfimport/testdata/dns6.yaml")
+	for _, name := range append(append(files, broken...), more...) {
 		data, err := os.ReadFile(name)
 		if err != nil {
 			f.Fatal(err)
