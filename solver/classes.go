@@ -116,6 +116,64 @@ func (c Class) clone() Class {
 	return c
 }
 
+// ruleBounds gives prefix every CIDR, of either family, that the model's
+// own words name: route destinations, network ACL rules, security group
+// peers, prefix lists and the drop rules of Gateway Load Balancer
+// appliances (V-22); and ports every protocol and port range those rules
+// name (the protocol all for an inspection rule without one). It is the
+// one list of what splits addresses and ports: classes, the IPv6 atoms
+// and the probed protocols all read it.
+func (s *Solver) ruleBounds(prefix func(netip.Prefix), ports func(model.Protocol, *model.PortRange)) {
+	m := s.x.Model()
+	for _, pl := range m.PrefixLists {
+		for _, c := range pl.CIDRs {
+			prefix(c)
+		}
+	}
+	for vi := range m.VPCs {
+		v := &m.VPCs[vi]
+		for _, rt := range v.RouteTables {
+			for _, r := range rt.Routes {
+				prefix(r.Destination.CIDR)
+			}
+		}
+		for _, a := range v.NetworkACLs {
+			for _, r := range append(slices.Clone(a.Ingress), a.Egress...) {
+				prefix(r.CIDR)
+				ports(r.Protocol, r.Ports)
+			}
+		}
+		for _, g := range v.SecurityGroups {
+			for _, r := range g.Ingress {
+				for _, p := range r.Sources {
+					prefix(p.CIDR)
+				}
+				ports(r.Protocol, r.Ports)
+			}
+			for _, r := range g.Egress {
+				for _, p := range r.Destinations {
+					prefix(p.CIDR)
+				}
+				ports(r.Protocol, r.Ports)
+			}
+		}
+		for _, tg := range v.TargetGroups {
+			if tg.Inspection == nil {
+				continue
+			}
+			for _, r := range tg.Inspection.Drops {
+				prefix(r.SourceCIDR)
+				prefix(r.DestinationCIDR)
+				p := r.Protocol
+				if p == 0 {
+					p = model.ProtocolAll
+				}
+				ports(p, r.Ports)
+			}
+		}
+	}
+}
+
 func (s *Solver) computeClasses() {
 	bounds := []uint32{0}
 	portSet := map[model.Protocol]map[uint16]bool{model.ProtocolTCP: {0: true}, model.ProtocolUDP: {0: true}}
@@ -152,48 +210,6 @@ func (s *Solver) computeClasses() {
 		for _, sn := range v.Subnets {
 			addPrefix(sn.CIDRBlock)
 		}
-		for _, rt := range v.RouteTables {
-			for _, r := range rt.Routes {
-				addPrefix(r.Destination.CIDR)
-			}
-		}
-		for _, a := range v.NetworkACLs {
-			for _, r := range append(slices.Clone(a.Ingress), a.Egress...) {
-				addPrefix(r.CIDR)
-				addPorts(r.Protocol, r.Ports)
-			}
-		}
-		for _, g := range v.SecurityGroups {
-			for _, r := range g.Ingress {
-				for _, p := range r.Sources {
-					addPrefix(p.CIDR)
-				}
-				addPorts(r.Protocol, r.Ports)
-			}
-			for _, r := range g.Egress {
-				for _, p := range r.Destinations {
-					addPrefix(p.CIDR)
-				}
-				addPorts(r.Protocol, r.Ports)
-			}
-		}
-		for _, tg := range v.TargetGroups {
-			if tg.Inspection == nil {
-				continue
-			}
-			// A Gateway Load Balancer's appliances drop flows by address
-			// and port (V-22): their rules split classes and atoms as
-			// filters' rules do.
-			for _, r := range tg.Inspection.Drops {
-				addPrefix(r.SourceCIDR)
-				addPrefix(r.DestinationCIDR)
-				p := r.Protocol
-				if p == 0 {
-					p = model.ProtocolAll
-				}
-				addPorts(p, r.Ports)
-			}
-		}
 		for _, lb := range v.LoadBalancers {
 			for _, l := range lb.Listeners {
 				for _, p := range l.Protocol.IPProtocols() {
@@ -205,11 +221,8 @@ func (s *Solver) computeClasses() {
 			}
 		}
 	}
-	for _, pl := range s.m.PrefixLists {
-		for _, c := range pl.CIDRs {
-			addPrefix(c)
-		}
-	}
+	// Routes, filter and inspection rules, prefix lists.
+	s.ruleBounds(addPrefix, func(p model.Protocol, r *model.PortRange) { addPorts(p, r) })
 	for _, e := range s.m.ExternalNetworks {
 		for _, c := range e.CIDRs {
 			addPrefix(c)

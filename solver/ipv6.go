@@ -298,53 +298,11 @@ func (s *Solver) internetHost6() netip.Addr {
 // and prefix lists name.
 func (s *Solver) modelIPv6Prefixes() []netip.Prefix {
 	var out []netip.Prefix
-	add := func(p netip.Prefix) {
+	s.ruleBounds(func(p netip.Prefix) {
 		if p.IsValid() && p.Addr().Is6() {
 			out = append(out, p)
 		}
-	}
-	m := s.x.Model()
-	for _, pl := range m.PrefixLists {
-		for _, c := range pl.CIDRs {
-			add(c)
-		}
-	}
-	for i := range m.VPCs {
-		v := &m.VPCs[i]
-		for _, rt := range v.RouteTables {
-			for _, r := range rt.Routes {
-				add(r.Destination.CIDR)
-			}
-		}
-		for _, a := range v.NetworkACLs {
-			for _, r := range a.Ingress {
-				add(r.CIDR)
-			}
-			for _, r := range a.Egress {
-				add(r.CIDR)
-			}
-		}
-		for _, tg := range v.TargetGroups {
-			if tg.Inspection != nil {
-				for _, r := range tg.Inspection.Drops {
-					add(r.SourceCIDR)
-					add(r.DestinationCIDR)
-				}
-			}
-		}
-		for _, g := range v.SecurityGroups {
-			for _, r := range g.Ingress {
-				for _, p := range r.Sources {
-					add(p.CIDR)
-				}
-			}
-			for _, r := range g.Egress {
-				for _, p := range r.Destinations {
-					add(p.CIDR)
-				}
-			}
-		}
-	}
+	}, func(model.Protocol, *model.PortRange) {})
 	return out
 }
 

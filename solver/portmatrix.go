@@ -2,6 +2,7 @@ package solver
 
 import (
 	"encoding/binary"
+	"net/netip"
 	"slices"
 	"sync"
 
@@ -65,32 +66,7 @@ func (s *Solver) otherProtocols(also []model.Protocol) []model.Protocol {
 	for _, p := range also {
 		add(p)
 	}
-	for vi := range s.m.VPCs {
-		v := &s.m.VPCs[vi]
-		for _, a := range v.NetworkACLs {
-			for _, r := range a.Ingress {
-				add(r.Protocol)
-			}
-			for _, r := range a.Egress {
-				add(r.Protocol)
-			}
-		}
-		for _, g := range v.SecurityGroups {
-			for _, r := range g.Ingress {
-				add(r.Protocol)
-			}
-			for _, r := range g.Egress {
-				add(r.Protocol)
-			}
-		}
-		for _, tg := range v.TargetGroups {
-			if tg.Inspection != nil {
-				for _, r := range tg.Inspection.Drops {
-					add(r.Protocol)
-				}
-			}
-		}
-	}
+	s.ruleBounds(func(netip.Prefix) {}, func(p model.Protocol, _ *model.PortRange) { add(p) })
 	out := make([]model.Protocol, 0, len(seen))
 	for p := range seen {
 		out = append(out, p)
