@@ -190,6 +190,22 @@ func icmpResponse(p model.Protocol, t int16) int16 {
 // hop by hop and every blocker on them. Reach is safe for concurrent use.
 func (s *Solver) Reach(q Query) Result { return s.withNames(s.reachQuery(q, explainRec{})) }
 
+// Trace answers q as Reach does, verdict, hops and codes alike, but
+// records only what identifies the path: each hop's kind, component,
+// decision and direction, and each blocker's and warning's code,
+// component and leg. It leaves out rule text, messages, positions and
+// names, which makes it several times faster than Reach: it is for
+// comparing the paths of many flows (the diff asks it for every flow that
+// passes on both sides of a change). On a network with assumed addresses
+// (assumed_ips) it answers as Reach does, because whether a
+// decision rests on an assumed address is worked out with the words.
+func (s *Solver) Trace(q Query) Result {
+	if len(s.assumed) > 0 {
+		return s.Reach(q)
+	}
+	return s.reachQuery(q, traceRec{})
+}
+
 // reachQuery answers a query, its walks recorded by rec: explainRec for
 // Reach, verdictRec (no hops, no messages) for the whole-network analyses
 // that need verdicts and codes only.

@@ -100,6 +100,39 @@ func (verdictRec) block(w *walker, b Blocker) {
 	w.blockers = append(w.blockers, Blocker{Code: b.Code, Component: b.Component, Leg: b.Leg})
 }
 
+// traceRec records what identifies a path, for Trace: the hops with
+// their kinds, components, decisions and directions, the blockers and
+// warnings with their codes, components and legs; no words (rule text,
+// messages, positions).
+type traceRec struct{}
+
+func (traceRec) words() bool   { return false }
+func (traceRec) filters() bool { return true }
+
+func (traceRec) hop(w *walker, h Hop) {
+	if w.hops == nil {
+		w.hops = make([]Hop, 0, 24)
+	}
+	w.hops = append(w.hops, h)
+}
+
+func (traceRec) setHop(w *walker, i int, h Hop) { w.hops[i] = h }
+func (traceRec) cross(from, to int32)           {}
+func (traceRec) taint()                         {}
+
+func (traceRec) warn(w *walker, x Warning) {
+	w.warnings = append(w.warnings, Warning{Code: x.Code, Component: x.Component, Leg: x.Leg})
+}
+
+func (traceRec) block(w *walker, b Blocker) {
+	for _, x := range w.blockers {
+		if x.Code == b.Code && x.Component == b.Component && x.Leg == b.Leg {
+			return
+		}
+	}
+	w.blockers = append(w.blockers, Blocker{Code: b.Code, Component: b.Component, Leg: b.Leg})
+}
+
 // pathRec records a path walk: the routing part of a verdict, with the
 // security groups, running states and network ACLs left out, so that the
 // whole-network matrix can share it between sources and destinations that

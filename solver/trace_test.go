@@ -1,0 +1,91 @@
+package solver_test
+
+import (
+	"fmt"
+	"path/filepath"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/vpcreach/vpcreach/internal/gen"
+	"github.com/vpcreach/vpcreach/model"
+	"github.com/vpcreach/vpcreach/solver"
+)
+
+// traceSummary is what Trace promises to share with Reach.
+func traceSummary(r solver.Result) string {
+	out := fmt.Sprintf("%s %s err=%v\n", r.Verdict, r.Family, r.Err != nil)
+	for _, f := range r.Families {
+		out += "family " + traceSummary(f)
+	}
+	for i, hops := range [][]solver.Hop{r.Forward, r.Return} {
+		for _, h := range hops {
+			out += fmt.Sprintf("%d %s %s %s %s\n", i, h.Kind, h.Component, h.Decision, h.Direction)
+		}
+	}
+	for _, b := range r.Blockers {
+		out += fmt.Sprintf("blocker %s %s %s\n", b.Code, b.Component, b.Leg)
+	}
+	for _, w := range r.Warnings {
+		out += fmt.Sprintf("warning %s %s %s\n", w.Code, w.Component, w.Leg)
+	}
+	return out
+}
+
+// TestTraceAgreesWithReach checks that Trace answers every query with the
+// verdict, hops, blockers and warnings of Reach, without the words, on
+// the seed topologies, the Gateway Load Balancer and dual-stack test
+// networks and a generated dual-stack organisation.
+func TestTraceAgreesWithReach(t *testing.T) {
+	files, err := filepath.Glob("../testdata/*.yaml")
+	require.NoError(t, err)
+	more, err := filepath.Glob("testdata/*.yaml")
+	require.NoError(t, err)
+	type network struct {
+		name string
+		m    *model.Model
+	}
+	var nets []network
+	for _, f := range append(files, more...) {
+		m, _, err := model.LoadFiles(f)
+		if err != nil {
+			continue // the invalid examples
+		}
+		nets = append(nets, network{filepath.Base(f), m})
+	}
+	require.GreaterOrEqual(t, len(nets), 8)
+	nets = append(nets, network{"generated", gen.Generate(gen.Options{VPCs: 12, Seed: 3, DualStack: true, InstancesPerVPC: 6})})
+	queries := 0
+	for _, n := range nets {
+		s, err := solver.New(n.m)
+		require.NoError(t, err, n.name)
+		var ends []string
+		for _, v := range n.m.VPCs {
+			for _, in := range v.Instances {
+				ends = append(ends, string(in.ID))
+			}
+			for _, ni := range v.NetworkInterfaces {
+				ends = append(ends, string(ni.ID))
+			}
+		}
+		ends = append(ends, "internet")
+		step := max(1, len(ends)/40) // about 40 x 40 pairs a network
+		for i := 0; i < len(ends); i += step {
+			for j := 0; j < len(ends); j += step {
+				for _, p := range []struct {
+					proto model.Protocol
+					port  uint16
+				}{{model.ProtocolTCP, 443}, {model.ProtocolTCP, 22}, {model.ProtocolUDP, 53}, {model.ProtocolICMP, 0}, {model.ProtocolICMPv6, 0}} {
+					for _, fam := range []string{"", solver.FamilyIPv6} {
+						q := solver.Query{From: ends[i], To: ends[j], Protocol: p.proto, Port: p.port, Family: fam}
+						queries++
+						if want, got := traceSummary(s.Reach(q)), traceSummary(s.Trace(q)); want != got {
+							t.Fatalf("%s: %+v\nReach:\n%s\nTrace:\n%s", n.name, q, want, got)
+						}
+					}
+				}
+			}
+		}
+	}
+	t.Logf("%d networks, %d queries", len(nets), queries)
+}
