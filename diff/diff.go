@@ -285,14 +285,22 @@ func (sd *side) id(local model.ID) model.ID {
 
 // reach answers a query whose ends are global ids on this side, and
 // returns the answer with its components named by global ids.
-func (sd *side) reach(q solver.Query) solver.Result {
+func (sd *side) reach(q solver.Query) solver.Result { return sd.answer(q, sd.s.Reach) }
+
+// trace is reach with solver.Trace: the path without words.
+func (sd *side) trace(q solver.Query) solver.Result { return sd.answer(q, sd.s.Trace) }
+
+// answer asks query q, whose ends are global ids on this side, of ask
+// (the side's Reach or Trace), and returns the answer with its
+// components named by global ids.
+func (sd *side) answer(q solver.Query, ask func(solver.Query) solver.Result) solver.Result {
 	if l, ok := sd.local[model.ID(q.From)]; ok {
 		q.From = string(l)
 	}
 	if l, ok := sd.local[model.ID(q.To)]; ok {
 		q.To = string(l)
 	}
-	r := sd.s.Reach(q)
+	r := ask(q)
 	if len(sd.global) == 0 {
 		return r
 	}
@@ -726,33 +734,56 @@ func (c *comparison) sideOf(id model.ID) string {
 	return "new"
 }
 
+// step is one element of a path's signature: the start of an address
+// family's answer, a hop (leg, kind, component, decision) or a warning
+// (code, component, leg).
+type step struct {
+	// family and reachable open the steps of one family's answer.
+	family    string
+	reachable bool
+	leg       solver.Leg
+	kind      solver.HopKind
+	component model.ID
+	decision  solver.Decision
+	warning   solver.Code
+}
+
 // signature sums a path up for comparison: its hops (kind, component,
 // decision) and its warnings.
-func signature(r solver.Result) []string { return signatureRenamed(r, nil) }
+func signature(r solver.Result) []step { return signatureRenamed(r, nil) }
 
 // signatureRenamed is signature with the components that renamed maps
 // written by their new ids, so that a path through a renamed resource
 // compares equal to the same path through its new name. Security group
 // hops are left out: which of an interface's groups allowed a flow is not
 // a different path.
-func signatureRenamed(r solver.Result, renamed map[model.ID]model.ID) []string {
+func signatureRenamed(r solver.Result, renamed map[model.ID]model.ID) []step {
 	id := func(x model.ID) model.ID {
 		if n, ok := renamed[x]; ok {
 			return n
 		}
 		return x
 	}
-	var out []string
-	for i, hops := range [][]solver.Hop{r.Forward, r.Return} {
-		for _, h := range hops {
-			if h.Kind == solver.HopSecurityGroup {
-				continue
-			}
-			out = append(out, fmt.Sprintf("%s %s %s %s", solver.Leg(i+1), h.Kind, id(h.Component), h.Decision))
-		}
+	// A query between dual-stack ends is answered per family: the path of
+	// each family counts, in the order of Families.
+	answers := r.Families
+	if len(answers) == 0 {
+		answers = []solver.Result{r}
 	}
-	for _, w := range r.Warnings {
-		out = append(out, fmt.Sprintf("warning %s %s %s", w.Code, id(w.Component), w.Leg))
+	var out []step
+	for _, a := range answers {
+		out = append(out, step{family: a.Family, reachable: a.Reachable()})
+		for i, hops := range [][]solver.Hop{a.Forward, a.Return} {
+			for _, h := range hops {
+				if h.Kind == solver.HopSecurityGroup {
+					continue
+				}
+				out = append(out, step{leg: solver.Leg(i + 1), kind: h.Kind, component: id(h.Component), decision: h.Decision})
+			}
+		}
+		for _, w := range a.Warnings {
+			out = append(out, step{leg: w.Leg, component: id(w.Component), warning: w.Code})
+		}
 	}
 	return out
 }
@@ -791,15 +822,23 @@ func (c *comparison) changedBetween(fromE, toE Endpoints, from, to model.ID, com
 		port = common.Ranges(p)[0].First
 	}
 	q := solver.Query{From: string(from), To: string(to), Protocol: p, Port: port}
-	ro, rn := c.old.reach(q), c.new.reach(q)
-	if slices.Equal(signatureRenamed(ro, c.renamed), signature(rn)) {
+	// Trace finds the paths that differ; Reach then explains them.
+	if slices.Equal(signatureRenamed(c.old.trace(q), c.renamed), signature(c.new.trace(q))) {
 		return Flow{}, false
+	}
+	ro, rn := c.old.reach(q), c.new.reach(q)
+	// Between dual-stack ends, the family whose path changed: IPv4's
+	// unless only IPv6's did.
+	over := ""
+	if len(ro.Families) == 2 && len(rn.Families) == 2 &&
+		slices.Equal(signatureRenamed(ro.Families[0], c.renamed), signature(rn.Families[0])) {
+		ro, rn, over = ro.Families[1], rn.Families[1], "over IPv6: "
 	}
 	f := Flow{From: fromE, To: toE, Protocol: p.String(), Before: path(ro), After: path(rn), set: onlyProtocol(common, p)}
 	if p.HasPorts() {
 		f.Ports = portset.RangesString(common.Ranges(p))
 	}
-	f.Detail = changeDetail(ro, rn)
+	f.Detail = over + changeDetail(ro, rn)
 	seen := map[model.ID]bool{}
 	for i, r := range []solver.Result{rn, ro} {
 		name := []string{"new", "old"}[i]
@@ -824,7 +863,12 @@ func changeDetail(ro, rn solver.Result) string {
 	kinds := func(r solver.Result) map[solver.HopKind]bool {
 		m := map[solver.HopKind]bool{}
 		for _, h := range r.Forward {
-			m[h.Kind] = true
+			switch h.Kind {
+			case solver.HopTGWAttachment, solver.HopTGWRouteTable:
+				m[solver.HopTransitGateway] = true // its attachments and tables are the gateway
+			default:
+				m[h.Kind] = true
+			}
 		}
 		return m
 	}

@@ -3,12 +3,14 @@ package diff
 import (
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/vpcreach/vpcreach/internal/gen"
 	"github.com/vpcreach/vpcreach/model"
 )
 
@@ -79,4 +81,44 @@ func TestPartialExposureCauseIsTheRule(t *testing.T) {
 		rules = append(rules, c.Rule)
 	}
 	assert.Contains(t, rules, "allow tcp 22 from 2001:db8:ffff::/48")
+}
+
+// V-03: between dual-stack interfaces each family has its own path. A
+// change that moves only the IPv6 traffic (the IPv6 route to a peered VPC
+// removed, so that IPv6 goes by the transit gateway while IPv4 keeps the
+// peering) is a changed flow, and the report says it is over IPv6.
+func TestIPv6OnlyPathChange(t *testing.T) {
+	old := gen.Generate(gen.Options{VPCs: 12, Seed: 5, DualStack: true, InstancesPerVPC: 3})
+	next := gen.Generate(gen.Options{VPCs: 12, Seed: 5, DualStack: true, InstancesPerVPC: 3})
+	var table model.ID
+	for vi := range next.VPCs {
+		for ti := range next.VPCs[vi].RouteTables {
+			rt := &next.VPCs[vi].RouteTables[ti]
+			for ri, r := range rt.Routes {
+				if table == "" && r.Destination.CIDR.Addr().Is6() && strings.HasPrefix(string(r.Target), "pcx-") {
+					rt.Routes = slices.Delete(rt.Routes, ri, ri+1)
+					table = rt.ID
+					break
+				}
+			}
+		}
+	}
+	require.NotEmpty(t, table, "the generated network has an IPv6 route to a peering connection")
+	r := compare(t, old, next)
+	require.NotEmpty(t, r.Changed)
+	for _, f := range r.Changed {
+		assert.True(t, strings.HasPrefix(f.Detail, "over IPv6: "), "%s -> %s: %s", f.From.Name(), f.To.Name(), f.Detail)
+		assert.NotEqual(t, f.Before, f.After)
+
+		assert.True(t, slices.ContainsFunc(append(f.Before, f.After...), func(h string) bool { return strings.Contains(h, "pcx-") }), "%v -> %v", f.Before, f.After)
+		require.NotEmpty(t, f.Cause)
+		assert.Equal(t, table, f.Cause[0].Resource)
+	}
+	// From the VPC that lost the route, the request goes by the transit
+	// gateway now.
+	assert.True(t, slices.ContainsFunc(r.Changed, func(f Flow) bool {
+		return f.Detail == "over IPv6: now via transit-gateway; no longer via peering-connection"
+	}), "%+v", r.Changed[0])
+	assert.Empty(t, r.Lost, "IPv6 still passes, by the transit gateway")
+	assert.Empty(t, r.Gained)
 }

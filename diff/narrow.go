@@ -2,6 +2,7 @@ package diff
 
 import (
 	"net/netip"
+	"slices"
 
 	"go4.org/netipx"
 
@@ -71,11 +72,11 @@ func (sd *side) routeTable(id model.ID) *model.RouteTable {
 }
 
 // addresses returns every address of the side's interfaces, by global id:
-// private, secondary, public and elastic.
+// private, secondary, IPv6, public and elastic.
 func (sd *side) addresses() map[model.ID][]netip.Addr {
 	out := map[model.ID][]netip.Addr{}
 	add := func(id model.ID, in model.Interface) {
-		as := append([]netip.Addr{in.PrivateIP}, in.SecondaryIPs...)
+		as := append(append([]netip.Addr{in.PrivateIP}, in.SecondaryIPs...), in.IPv6Addresses...)
 		for _, a := range []netip.Addr{in.PublicIP, in.ElasticIP} {
 			if a.IsValid() {
 				as = append(as, a)
@@ -94,10 +95,14 @@ func (sd *side) addresses() map[model.ID][]netip.Addr {
 	return out
 }
 
-// otherAddresses reports whether the set holds an address of something
-// that is not an instance or network interface the model lists (a NAT
-// gateway, an endpoint, a load balancer): a path may be translated to or
-// through it, so the narrowing by end addresses does not hold.
+// otherAddresses reports whether the set holds an address, other than an
+// end's, that a path between two interfaces may be routed to: a NAT
+// gateway's (the source is translated to it, and the response comes back
+// to it), or one in a subnet of a VPC with a Gateway Load Balancer or its
+// endpoints (the appliance's side of the path). Then the narrowing by end
+// addresses does not hold. Interface endpoints and other load balancers
+// are no such address: a flow between two interfaces never passes them,
+// only a flow addressed to one.
 func (sd *side) otherAddresses(set *netipx.IPSet) bool {
 	for _, v := range sd.s.Model().VPCs {
 		for _, n := range v.NATGateways {
@@ -107,9 +112,11 @@ func (sd *side) otherAddresses(set *netipx.IPSet) bool {
 				}
 			}
 		}
-		if len(v.Endpoints)+len(v.LoadBalancers) > 0 {
+		gwlb := slices.ContainsFunc(v.Endpoints, func(e model.Endpoint) bool { return e.Type == model.EndpointGatewayLoadBalancer }) ||
+			slices.ContainsFunc(v.LoadBalancers, func(lb model.LoadBalancer) bool { return lb.Type == model.LBGateway })
+		if gwlb {
 			for _, sn := range v.Subnets {
-				if set.OverlapsPrefix(sn.CIDRBlock) {
+				if set.OverlapsPrefix(sn.CIDRBlock) || (sn.IPv6CIDRBlock.IsValid() && set.OverlapsPrefix(sn.IPv6CIDRBlock)) {
 					return true
 				}
 			}
