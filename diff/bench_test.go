@@ -12,7 +12,7 @@ import (
 // benchPair builds the solvers of a generated network and of a copy with
 // one edit in its middle VPC: a security group rule opened to 10.0.0.0/8,
 // or a route removed.
-func benchPair(b *testing.B, vpcs int, edit string) (old, next *solver.Solver) {
+func benchPairTB(b testing.TB, vpcs int, edit string) (old, next *solver.Solver) {
 	b.Helper()
 	m, n := gen.Generate(gen.Options{VPCs: vpcs, Seed: 7}), gen.Generate(gen.Options{VPCs: vpcs, Seed: 7})
 	v := &n.VPCs[len(n.VPCs)/2]
@@ -52,7 +52,7 @@ func BenchmarkDiff(b *testing.B) {
 				b.ReportAllocs()
 				for b.Loop() {
 					b.StopTimer()
-					so, sn := benchPair(b, vpcs, edit)
+					so, sn := benchPairTB(b, vpcs, edit)
 					b.StartTimer()
 					r := CompareSolvers(so, sn, Options{})
 					if r.Summary.ResourcesChanged != 1 {

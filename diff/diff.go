@@ -173,8 +173,33 @@ func Compare(old, new *model.Model, opts Options) (*Report, error) {
 // both sides refined together, not pair by pair), internet exposure,
 // expectations and overlapping address spaces, each with its cause.
 func CompareSolvers(old, new *solver.Solver, opts Options) *Report {
-	oldRes, newRes := resources(old.Model()), resources(new.Model())
-	c := &comparison{old: newSide(old, "old", oldRes, aliases(oldRes, newRes)), new: newSide(new, "new", newRes, nil)}
+	// VPCs equal on both sides, as written, hold no change: their
+	// resources are neither listed nor fingerprinted. Ids written through
+	// aliases may differ where the text does not, so with aliases every
+	// resource is compared (the aliases of the VPCs left are those of all:
+	// see equalVPCs).
+	same := equalVPCs(old.Model(), new.Model(), opts.Replaced, func(id model.ID) model.ID {
+		for _, s := range []*solver.Solver{old, new} {
+			if v := s.Index().OwnerVPC(id); v != nil {
+				return v.ID
+			}
+		}
+		return ""
+	})
+	oldRes, newRes := resources(old.Model(), same), resources(new.Model(), same)
+	alias := aliases(oldRes, newRes)
+	if len(alias) > 0 && len(same) > 0 {
+		oldRes, newRes = resources(old.Model(), nil), resources(new.Model(), nil)
+		alias = aliases(oldRes, newRes)
+	}
+	c := &comparison{}
+	inParallel(2, func(i int) {
+		if i == 0 {
+			c.old = newSide(old, "old", oldRes, alias)
+		} else {
+			c.new = newSide(new, "new", newRes, nil)
+		}
+	})
 	c.changes = replaceResources(compareResources(c.old.res, c.new.res), c.old.res, c.new.res, opts.Replaced)
 	c.changeOf = map[model.ID]Resource{}
 	c.renamed = map[model.ID]model.ID{}

@@ -65,8 +65,9 @@ type resource struct {
 // seed makes fingerprints of one process comparable.
 var seed = maphash.MakeSeed()
 
-// resources lists every resource of m with an id, keyed by id.
-func resources(m *model.Model) map[model.ID]resource {
+// resources lists every resource of m with an id, keyed by id, but for
+// the VPCs of skip and everything in them.
+func resources(m *model.Model, skip map[model.ID]bool) map[model.ID]resource {
 	out := map[model.ID]resource{}
 	add := func(id model.ID, k model.Kind, vpc model.ID, v any, src model.Source) {
 		if id == "" {
@@ -85,6 +86,9 @@ func resources(m *model.Model) map[model.ID]resource {
 	}
 	for vi := range m.VPCs {
 		v := &m.VPCs[vi]
+		if skip[v.ID] {
+			continue
+		}
 		add(v.ID, model.KindVPC, v.ID, v, v.Source)
 		if v.InternetGateway != "" {
 			add(v.InternetGateway, model.KindInternetGateway, v.ID, "igw:"+string(v.ID), v.Source.Field("internet_gateway"))
@@ -329,12 +333,32 @@ func fingerprint(v any, withID bool, alias map[model.ID]model.ID) uint64 {
 	return h.Sum64()
 }
 
-// isResource reports whether a struct type is a resource of its own: it
-// has an ID of type model.ID.
-func isResource(t reflect.Type) bool {
-	if t.Kind() != reflect.Struct {
-		return false
-	}
-	f, ok := t.FieldByName("ID")
-	return ok && f.Type == idType
+// isResource reports whether a type is that of a resource resources
+// lists on its own: the lists of these nested in a resource (a VPC's
+// subnets, a transit gateway's route tables) are left out of its
+// fingerprint. Other nested structs with an id, such as a target group's
+// targets, are part of the resource that holds them.
+func isResource(t reflect.Type) bool { return resourceTypes[t] }
+
+var resourceTypes = map[reflect.Type]bool{
+	reflect.TypeFor[model.Account]():           true,
+	reflect.TypeFor[model.VPC]():               true,
+	reflect.TypeFor[model.Subnet]():            true,
+	reflect.TypeFor[model.RouteTable]():        true,
+	reflect.TypeFor[model.NetworkACL]():        true,
+	reflect.TypeFor[model.SecurityGroup]():     true,
+	reflect.TypeFor[model.NATGateway]():        true,
+	reflect.TypeFor[model.Endpoint]():          true,
+	reflect.TypeFor[model.Instance]():          true,
+	reflect.TypeFor[model.NetworkInterface]():  true,
+	reflect.TypeFor[model.LoadBalancer]():      true,
+	reflect.TypeFor[model.TargetGroup]():       true,
+	reflect.TypeFor[model.PeeringConnection](): true,
+	reflect.TypeFor[model.TransitGateway]():    true,
+	reflect.TypeFor[model.TGWRouteTable]():     true,
+	reflect.TypeFor[model.TGWAttachment]():     true,
+	reflect.TypeFor[model.PrefixList]():        true,
+	reflect.TypeFor[model.EndpointService]():   true,
+	reflect.TypeFor[model.HostedZone]():        true,
+	reflect.TypeFor[model.ExternalNetwork]():   true,
 }
