@@ -2,11 +2,10 @@ package solver
 
 import (
 	"cmp"
-	"fmt"
 	"maps"
 	"net/netip"
 	"slices"
-	"strings"
+	"strconv"
 	"sync"
 
 	"github.com/vpcreach/vpcreach/model"
@@ -285,19 +284,41 @@ func (s *Solver) computeClasses() {
 	}
 	a6 := s.classAtoms6()
 	// Addresses held in several VPCs, and addresses that stand for
-	// something else.
-	holders := map[netip.Addr]int{}
+	// something else: found by sorting every VPC's addresses, not by
+	// counting them in a map (a network of 1,000 VPCs holds 60,000).
+	var held4 []uint32
+	var held6 []netip.Addr
 	for vi := range s.vpcs {
 		for a := range s.vpcs[vi].addrs {
-			holders[a]++
+			if a.Is4() {
+				held4 = append(held4, addrU32(a))
+			} else {
+				held6 = append(held6, a)
+			}
 		}
+	}
+	slices.Sort(held4)
+	slices.SortFunc(held6, netip.Addr.Compare)
+	shared := map[netip.Addr]bool{}
+	for i := 1; i < len(held4); i++ {
+		if held4[i] == held4[i-1] {
+			shared[u32Addr(held4[i])] = true
+		}
+	}
+	for i := 1; i < len(held6); i++ {
+		if held6[i] == held6[i-1] {
+			shared[held6[i]] = true
+		}
+	}
+	for vi := range s.vpcs {
 		for _, a := range s.aclExempt(int32(vi)) {
 			if a.IsValid() {
-				holders[a] += 2
+				shared[a] = true
 			}
 		}
 	}
 	byKey := map[key]int{}
+	var buf []byte
 	for i := range s.enis {
 		e := &s.enis[i]
 		if e.kind != eniInstance && e.kind != eniNetworkInterface {
@@ -307,25 +328,25 @@ func (s *Solver) computeClasses() {
 		if e.primary.IsValid() {
 			k.atom = s.cls.atoms.of(e.primary)
 		}
-		if _, public := s.public[e.primary]; holders[e.primary] > 1 || public || routeTargets[int32(i)] ||
-			slices.ContainsFunc(e.v6, func(a netip.Addr) bool { return holders[a] > 1 }) {
+		if _, public := s.public[e.primary]; shared[e.primary] || public || routeTargets[int32(i)] ||
+			slices.ContainsFunc(e.v6, func(a netip.Addr) bool { return shared[a] }) {
 			k.alone = int32(i)
 		}
 		if len(e.v6) > 0 {
-			var b strings.Builder
+			buf = buf[:0]
 			for _, a := range e.v6 {
-				fmt.Fprintf(&b, "%d,", a6.of(a))
+				buf = strconv.AppendInt(append(buf, ','), int64(a6.of(a)), 10)
 			}
-			k.atoms6 = b.String()
+			k.atoms6 = string(buf)
 		}
 		if e.public.IsValid() {
 			k.public = s.cls.atoms.of(e.public)
 		}
-		var gs []string
+		buf = buf[:0]
 		for _, r := range e.refs {
-			gs = append(gs, fmt.Sprint(r))
+			buf = strconv.AppendInt(append(buf, ','), int64(r), 10)
 		}
-		k.groups = strings.Join(gs, ",")
+		k.groups = string(buf)
 		ci, ok := byKey[k]
 		if !ok {
 			ci = len(s.cls.classes)

@@ -148,6 +148,27 @@ func BenchmarkNewGenerated(b *testing.B) {
 	})
 }
 
+// BenchmarkClassesGenerated measures the equivalence classes of a
+// generated network of 1,000 VPCs, the solver built beforehand (every
+// whole-network analysis and the diff start with them).
+func BenchmarkClassesGenerated(b *testing.B) {
+	m := gen.Generate(gen.Options{VPCs: 1000, Seed: 1})
+	b.Run("vpcs=1000", func(b *testing.B) {
+		b.ReportAllocs()
+		var classes int
+		for b.Loop() {
+			b.StopTimer()
+			s, err := solver.New(m)
+			if err != nil {
+				b.Fatal(err)
+			}
+			b.StartTimer()
+			classes = len(s.Classes())
+		}
+		b.ReportMetric(float64(classes), "classes")
+	})
+}
+
 // scaleSizes are the generated network sizes (VPCs) the whole-network
 // benchmarks run on; the README's Performance table reports them.
 var scaleSizes = []int{100, 1000, 5000}
