@@ -98,7 +98,7 @@ const (
 	skYRet                           // ... the response
 	skXFwdSome
 	skXRetSome
-	skMidSome // either middle set is partial: see matrixEngine.midIdx
+	skMidSome // either middle set is partial: see famEngine.mids
 	skYFwdSome
 	skYRetSome
 )
@@ -223,12 +223,12 @@ type matrixEngine struct {
 type famEngine struct {
 	*matrixEngine
 	*famLayout
-	table []skel // rows × columns
-	// midIdx, for engines of several atoms, gives each skeleton with
-	// skMidSome the index of its middle sets in mids[row]: the request's,
-	// then the response's.
-	midIdx []int32
-	mids   [][]uint64
+	table skelTable
+	// mids holds, per row, the partial middle sets of the row's
+	// skeletons with skMidSome (engines of several atoms), in pairs: the
+	// request's, then the response's; the table gives each such skeleton
+	// the index of its pair.
+	mids [][]uint64
 
 	aclMemo lazySets // ACL contents × kind × column atom
 	eCIDR   lazySets // group set × atom: egress to the atom
@@ -569,9 +569,9 @@ func (m *matrixEngine) rows() int {
 // buildTableFor is matrixEngine.buildTableFor for one family.
 func (m *famEngine) buildTableFor(progress func(int, int), needRow, needCol []bool) {
 	nCols := len(m.colAddr)
-	m.table = make([]skel, len(m.rowSubnet)*nCols)
+	all := needRow == nil && needCol == nil
+	m.table = newSkelTable(len(m.rowSubnet), nCols, needRow, needCol, len(m.probes) > 1)
 	if len(m.probes) > 1 {
-		m.midIdx = make([]int32, len(m.table))
 		m.mids = make([][]uint64, len(m.rowSubnet))
 	}
 	// A walker, its recorder and their buffers, reused from row to row.
@@ -581,12 +581,11 @@ func (m *famEngine) buildTableFor(progress func(int, int), needRow, needCol []bo
 		buf []sgeval.PortDecision
 	}
 	pool := sync.Pool{New: func() any { return new(pathWalk) }}
-	all := needRow == nil && needCol == nil
 	parallel(len(m.rowSubnet), func(r int) {
 		pw := pool.Get().(*pathWalk)
 		for c := range nCols {
 			if all || needRow[r] || needCol[c] {
-				m.table[r*nCols+c] = m.skeleton(&pw.w, &pw.rec, int32(r), int32(c), &pw.buf)
+				m.table.set(int32(r), int32(c), m.skeleton(&pw.w, &pw.rec, int32(r), int32(c), &pw.buf))
 			}
 		}
 		pool.Put(pw)
@@ -703,7 +702,7 @@ func (m *famEngine) skeleton(w *walker, rec *pathRec, r, c int32, buf *[]sgeval.
 			at = len(kept)
 			m.mids[r] = append(kept, midFwd, midRet)
 		}
-		m.midIdx[int(r)*len(m.colAddr)+int(c)] = int32(at)
+		m.table.setMid(r, c, int32(at))
 	}
 	return k
 }
@@ -748,7 +747,7 @@ func (m *famEngine) fillACL(i int, cls int32, kind int, atom int32, buf *[]sgeva
 // midSet returns the request's (ret false) or the response's middle set
 // of the skeleton of row r and column c.
 func (m *famEngine) midSet(r, c int32, ret bool) uint64 {
-	at := int(m.midIdx[int(r)*len(m.colAddr)+int(c)])
+	at := int(m.table.mid(r, c))
 	if ret {
 		at++
 	}
@@ -950,8 +949,7 @@ func (m *matrixEngine) pair(a, b int32, buf *[]sgeval.PortDecision) uint64 {
 // family, both having addresses of it, a running; false when the pair
 // must ask Reach.
 func (m *famEngine) pair(a, b int32, buf *[]sgeval.PortDecision) (uint64, bool) {
-	nCols := len(m.colAddr)
-	f := m.table[int(m.row[a])*nCols+int(m.col[b])]
+	f := m.table.get(m.row[a], m.col[b])
 	switch {
 	case f.status == skelBlocked:
 		return 0, true
@@ -965,7 +963,7 @@ func (m *famEngine) pair(a, b int32, buf *[]sgeval.PortDecision) (uint64, bool) 
 	if !m.running[b] {
 		return 0, true
 	}
-	r := m.table[int(m.row[b])*nCols+int(m.col[a])]
+	r := m.table.get(m.row[b], m.col[a])
 	switch {
 	case r.status == skelBlocked:
 		return 0, true
@@ -1121,14 +1119,14 @@ func (m *famEngine) subnetMatrix(bits [][]uint64, nodeOf []int, progress func(in
 		var buf []sgeval.PortDecision
 		back := make([]skel, nRows)
 		for r := range nRows {
-			back[r] = m.table[r*nCols+cs]
+			back[r] = m.table.dense[r*nCols+cs]
 		}
 		for _, gi := range units[cs] {
 			src := &groups[gi]
 			if len(src.run) == 0 {
 				continue // S-23: stopped instances send nothing
 			}
-			out := m.table[int(src.row)*nCols : int(src.row+1)*nCols]
+			out := m.table.dense[int(src.row)*nCols : int(src.row+1)*nCols]
 			for di := range groups {
 				dst := &groups[di]
 				if has(src.node, dst.node) {
@@ -1322,5 +1320,122 @@ func (s *Solver) sgBounds(prefix func(netip.Prefix)) {
 				peers(r.Destinations)
 			}
 		}
+	}
+}
+
+// skelTable holds a family's skeletons by row and column: every cell,
+// densely; or, for an analysis of the pairs with a touched end (see
+// buildTableFor), the cells of the needed rows and columns only, which at
+// 1,000 VPCs is a few rows and columns of thousands. A cell it does not
+// hold reads as the zero skeleton, skelFallback.
+type skelTable struct {
+	nRows, nCols int
+	// dense holds every cell, row by row, when the table is dense.
+	dense    []skel
+	denseMid []int32
+	// rowSlot and colSlot give the needed rows and columns their place
+	// in rows (nCols cells each) and cols (nRows cells each); -1 for
+	// the others.
+	rowSlot, colSlot []int32
+	rows, cols       []skel
+	rowMid, colMid   []int32
+}
+
+// newSkelTable returns an empty table of nRows × nCols, holding every cell
+// when needRow and needCol are nil, else those of the rows and columns
+// they mark; with mids, it holds the middle-set index of each cell too.
+func newSkelTable(nRows, nCols int, needRow, needCol []bool, mids bool) skelTable {
+	t := skelTable{nRows: nRows, nCols: nCols}
+	if needRow == nil && needCol == nil {
+		t.dense = make([]skel, nRows*nCols)
+		if mids {
+			t.denseMid = make([]int32, nRows*nCols)
+		}
+		return t
+	}
+	slots := func(need []bool, n int) ([]int32, int) {
+		out := make([]int32, n)
+		k := 0
+		for i := range out {
+			out[i] = -1
+			if need != nil && need[i] {
+				out[i] = int32(k)
+				k++
+			}
+		}
+		return out, k
+	}
+	var nr, nc int
+	t.rowSlot, nr = slots(needRow, nRows)
+	t.colSlot, nc = slots(needCol, nCols)
+	t.rows, t.cols = make([]skel, nr*nCols), make([]skel, nc*nRows)
+	if mids {
+		t.rowMid, t.colMid = make([]int32, nr*nCols), make([]int32, nc*nRows)
+	}
+	return t
+}
+
+// index returns where cell (r, c) is kept: in dense (which 0), rows (1)
+// or cols (2), at i; which is -1 for a cell the table does not hold.
+func (t *skelTable) index(r, c int32) (which, i int) {
+	switch {
+	case t.dense != nil:
+		return 0, int(r)*t.nCols + int(c)
+	case t.rowSlot[r] >= 0:
+		return 1, int(t.rowSlot[r])*t.nCols + int(c)
+	case t.colSlot[c] >= 0:
+		return 2, int(t.colSlot[c])*t.nRows + int(r)
+	}
+	return -1, 0
+}
+
+// get returns the skeleton of cell (r, c).
+func (t *skelTable) get(r, c int32) skel {
+	switch which, i := t.index(r, c); which {
+	case 0:
+		return t.dense[i]
+	case 1:
+		return t.rows[i]
+	case 2:
+		return t.cols[i]
+	}
+	return skel{}
+}
+
+// set stores the skeleton of cell (r, c), which the table holds. Each
+// cell is written once, by the goroutine of its row.
+func (t *skelTable) set(r, c int32, k skel) {
+	switch which, i := t.index(r, c); which {
+	case 0:
+		t.dense[i] = k
+	case 1:
+		t.rows[i] = k
+	case 2:
+		t.cols[i] = k
+	}
+}
+
+// mid returns the middle-set index of cell (r, c).
+func (t *skelTable) mid(r, c int32) int32 {
+	switch which, i := t.index(r, c); which {
+	case 0:
+		return t.denseMid[i]
+	case 1:
+		return t.rowMid[i]
+	case 2:
+		return t.colMid[i]
+	}
+	return 0
+}
+
+// setMid stores the middle-set index of cell (r, c).
+func (t *skelTable) setMid(r, c int32, at int32) {
+	switch which, i := t.index(r, c); which {
+	case 0:
+		t.denseMid[i] = at
+	case 1:
+		t.rowMid[i] = at
+	case 2:
+		t.colMid[i] = at
 	}
 }

@@ -63,8 +63,8 @@ func TestMatrixEngineAgreesWithReach(t *testing.T) {
 					if fe == nil {
 						continue
 					}
-					cells += len(fe.table)
-					for _, k := range fe.table {
+					cells += len(fe.table.dense)
+					for _, k := range fe.table.dense {
 						if k.status != skelFallback {
 							fast++
 						}
@@ -123,8 +123,8 @@ func TestSkeletonsDoNotDependOnPort(t *testing.T) {
 					if fe == nil {
 						continue
 					}
-					for i, k := range fe.table {
-						g := shared.fe[f].table[i]
+					for i, k := range fe.table.dense {
+						g := shared.fe[f].table.dense[i]
 						if k.status != g.status || k.vpc != g.vpc || k.x != g.x || k.y != g.y || k.flags&pathFlags != g.flags&pathFlags {
 							t.Fatalf("%s: family %d skeleton %d for %s/%d is %+v, for %s/%d %+v", name, f, i, p, q.Port, k, p, qs[0].Port, g)
 						}
