@@ -18,7 +18,8 @@ import (
 // appliances behind the load balancer (some stopped or unhealthy, drop
 // rules stated or not). The transit gateway's spoke route table sends
 // everything to the inspection attachment, with appliance mode on or off;
-// the inspection table holds the spokes' propagated blocks. About half the
+// the inspection table holds the spokes' propagated blocks (some spokes'
+// attachments have appliance mode too). About half the
 // models are dual-stack, with ::/0 routes to the transit gateway and to
 // the endpoints, IPv6 support on or off on the attachments. The same seed
 // gives the same model.
@@ -150,6 +151,9 @@ func (g *generator) spoke(i int) (model.VPC, model.TGWAttachment) {
 	if v.HasIPv6() {
 		att.IPv6Support = g.chance(0.85)
 	}
+	// Appliance mode on a spoke's attachment keeps a response that enters
+	// the spoke where its request did.
+	att.ApplianceMode = g.chance(0.15)
 	switch {
 	case g.chance(0.3):
 		att.SecurityGroupReferencing = ptr(false)
