@@ -1,6 +1,7 @@
 package model_test
 
 import (
+	"fmt"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -164,3 +165,28 @@ prefix_lists:
 }
 
 func dualStackWith(old, new string) string { return stringsReplace(dualStack, old, new) }
+
+// TestGatewayRouteTableIPv6: a gateway route table takes the IPv6 block of
+// the VPC or of a subnet as a destination, as it takes IPv4 ones (V-24:
+// "the entire IPv4 or IPv6 CIDR block" of the VPC or of a subnet), and
+// refuses an IPv6 destination outside the VPC's IPv6 blocks.
+func TestGatewayRouteTableIPv6(t *testing.T) {
+	edge := "      - id: rt-edge\n        edge_associations: [igw-a]\n        routes:\n          - {destination: %s, target: i-web}\n      - id: rt-web\n"
+	for _, tt := range []struct{ name, dst, want string }{
+		{"a subnet's IPv6 block", "2600:1f18:a:c01::/64", ""},
+		{"the VPC's IPv6 block", "2600:1f18:a:c00::/56", ""},
+		{"outside the VPC's IPv6 blocks", "2600:1f18:b:c01::/64",
+			"t.yaml:16:27: vpcs[0].route_tables[0].routes[0].destination: route for 2600:1f18:b:c01::/64 in gateway route table rt-edge: a gateway route table routes only addresses of vpc-a (10.0.0.0/16, 2600:1f18:a:c00::/56) (V-24)"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			src := dualStackWith("      - id: rt-web\n", fmt.Sprintf(edge, tt.dst))
+			_, _, err := model.LoadBytes("t.yaml", []byte(src))
+			if tt.want == "" {
+				require.NoError(t, err)
+				return
+			}
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), tt.want)
+		})
+	}
+}

@@ -130,9 +130,10 @@ func (v *validator) gatewayRouteTable(vpc *VPC, rt *RouteTable) {
 		if !d.IsValid() {
 			continue
 		}
-		inside := slices.ContainsFunc(vpc.CIDRBlocks, func(b netip.Prefix) bool { return b.Bits() <= d.Bits() && b.Contains(d.Addr()) })
+		// An IPv4 or an IPv6 block of the VPC, or a subnet's (V-24).
+		inside := slices.ContainsFunc(vpc.AllCIDRBlocks(), func(b netip.Prefix) bool { return b.Bits() <= d.Bits() && b.Contains(d.Addr()) })
 		if !inside {
-			v.add(SeverityError, dsrc, ErrAddress, "V-24", "route for %s in gateway route table %s: a gateway route table routes only addresses of %s (%s)", d, rt.ID, vpc.ID, joinPrefixes(vpc.CIDRBlocks))
+			v.add(SeverityError, dsrc, ErrAddress, "V-24", "route for %s in gateway route table %s: a gateway route table routes only addresses of %s (%s)", d, rt.ID, vpc.ID, joinPrefixes(vpc.AllCIDRBlocks()))
 			continue
 		}
 		if r.Target == "local" || r.Target == "" || v.x.Kind(r.Target) == KindUnknown {

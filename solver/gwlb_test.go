@@ -90,6 +90,51 @@ func TestGWLBIngressRouting(t *testing.T) {
 	assert.Equal(t, []string{"warning:GWLB_INSPECTION_DROP"}, codes(r))
 }
 
+// ingressIPv6 makes the ingress topology dual-stack: the gateway route
+// table routes each web subnet's IPv6 block to its zone's endpoint, the
+// subnets route ::/0 as they route 0.0.0.0/0, and the appliances drop
+// SSH whatever its addresses.
+var ingressIPv6 = []string{
+	"cidr_blocks: [10.0.0.0/16]\n    internet_gateway: igw-web", "cidr_blocks: [10.0.0.0/16]\n    ipv6_cidr_blocks: ['2600:1f18:1:100::/56']\n    internet_gateway: igw-web",
+	"{id: sn-web-a, az: eu-west-1a, cidr_block: 10.0.1.0/24,", "{id: sn-web-a, az: eu-west-1a, cidr_block: 10.0.1.0/24, ipv6_cidr_block: '2600:1f18:1:101::/64',",
+	"{id: sn-web-b, az: eu-west-1b, cidr_block: 10.0.2.0/24,", "{id: sn-web-b, az: eu-west-1b, cidr_block: 10.0.2.0/24, ipv6_cidr_block: '2600:1f18:1:102::/64',",
+	"{id: sn-gwlbe-a, az: eu-west-1a, cidr_block: 10.0.10.0/24,", "{id: sn-gwlbe-a, az: eu-west-1a, cidr_block: 10.0.10.0/24, ipv6_cidr_block: '2600:1f18:1:10a::/64',",
+	"{id: sn-gwlbe-b, az: eu-west-1b, cidr_block: 10.0.11.0/24,", "{id: sn-gwlbe-b, az: eu-west-1b, cidr_block: 10.0.11.0/24, ipv6_cidr_block: '2600:1f18:1:10b::/64',",
+	"- {destination: 10.0.2.0/24, target: vpce-fw-b}", "- {destination: 10.0.2.0/24, target: vpce-fw-b}\n          - {destination: '2600:1f18:1:101::/64', target: vpce-fw-a}\n          - {destination: '2600:1f18:1:102::/64', target: vpce-fw-b}",
+	"{id: rt-web-a, routes: [{destination: 0.0.0.0/0, target: vpce-fw-a}]}", "{id: rt-web-a, routes: [{destination: 0.0.0.0/0, target: vpce-fw-a}, {destination: '::/0', target: vpce-fw-a}]}",
+	"{id: rt-web-b, routes: [{destination: 0.0.0.0/0, target: igw-web}]}", "{id: rt-web-b, routes: [{destination: 0.0.0.0/0, target: igw-web}, {destination: '::/0', target: igw-web}]}",
+	"{id: rt-gwlbe, routes: [{destination: 0.0.0.0/0, target: igw-web}]}", "{id: rt-gwlbe, routes: [{destination: 0.0.0.0/0, target: igw-web}, {destination: '::/0', target: igw-web}]}",
+	"{protocol: tcp, ports: 443, sources: [0.0.0.0/0]}", "{protocol: tcp, ports: 443, sources: [0.0.0.0/0, '::/0']}",
+	"{protocol: tcp, ports: 22, sources: [0.0.0.0/0]}", "{protocol: tcp, ports: 22, sources: [0.0.0.0/0, '::/0']}",
+	"private_ip: 10.0.1.10,", "private_ip: 10.0.1.10, ipv6_addresses: ['2600:1f18:1:101::10'],",
+	"private_ip: 10.0.2.10,", "private_ip: 10.0.2.10, ipv6_addresses: ['2600:1f18:1:102::10'],",
+	"{protocol: tcp, ports: 22, destination: 10.0.0.0/16, description: no SSH from outside}", "{protocol: tcp, ports: 22, description: no SSH (inspection rules take IPv4 CIDRs only)}",
+}
+
+func TestGWLBIngressRoutingIPv6(t *testing.T) {
+	// VPC user guide, "Gateway route tables": with a Gateway Load Balancer
+	// endpoint as target, the destination may be "the entire IPv4 or IPv6
+	// CIDR block" of the VPC or of a subnet. IPv6 traffic from the
+	// internet comes in untranslated (V-06) and is routed by the gateway
+	// route table as IPv4 traffic is (V-24, V-25).
+	s := loadFile(t, ingressTopology, ingressIPv6...)
+	const host = "2001:db8::1"
+	runReachCases(t, s, []reachCase{
+		{"V-25", "IPv6: the internet gateway's route table sends the web subnet through the appliance", tcp(host, "2600:1f18:1:101::10", 443), reachable, nil},
+		{"V-22", "IPv6: the appliance drops SSH", tcp(host, "2600:1f18:1:101::10", 22), unreachable, []string{"forward:GWLB_INSPECTION_DROP"}},
+		{"V-23", "IPv6: the response skips the appliance: the subnet routes ::/0 to the internet gateway", tcp(host, "2600:1f18:1:102::10", 443), warned, []string{"warning:GWLB_RETURN_SKIPS_APPLIANCE"}},
+		{"V-20", "IPv6: out through the endpoint, the response back by the gateway route table", tcp("2600:1f18:1:101::10", host, 443), reachable, nil},
+	})
+	r := s.Reach(tcp(host, "2600:1f18:1:101::10", 443))
+	assert.Equal(t, []string{
+		"route-table rt-edge route",
+		"gateway-load-balancer-endpoint vpce-fw-a forward",
+		"appliance i-fw-a forward",
+		"gateway-load-balancer-endpoint vpce-fw-a forward",
+		"route-table rt-gwlbe route",
+	}, kinds(r.Forward), explain(r))
+}
+
 func TestGWLBApplianceFilters(t *testing.T) {
 	// ELB guide, "Target groups for your Gateway Load Balancers" (GENEVE on
 	// port 6081) and "Health checks"; the appliances' security groups and

@@ -76,11 +76,13 @@ func (w *walker) inIPv6(ei int32) terminal {
 	e := &w.s.enis[ei]
 	vi := &w.s.vpcs[e.vpc]
 	igw, eigw := vi.m.InternetGateway, vi.m.EgressOnlyInternetGateway
+	viaIGW := false
 	switch {
 	case w.leg == LegReturn && eigw != "" && (w.returnVia == eigw || slices.Contains(w.egressOnly, eigw)):
 		w.hop(Hop{Component: eigw, Kind: HopEgressOnlyGateway, Decision: DecisionForward, Rule: w.say(func() string { return "response to a connection the VPC started (V-07)" }),
 			Pos: vi.m.Source.Field("egress_only_internet_gateway").Position})
 	case igw != "":
+		viaIGW = true
 		w.hop(Hop{Component: igw, Kind: HopInternetGateway, Decision: DecisionForward, Rule: w.say(func() string { return "IPv6: to " + w.pkt.Dst.String() + " as it is, no translation (V-06)" }),
 			Pos: vi.m.Source.Field("internet_gateway").Position})
 	case eigw != "":
@@ -95,6 +97,12 @@ func (w *walker) inIPv6(ei int32) terminal {
 		return w.drop(vi.m.ID, HopInternetGateway, "no internet gateway", model.Position{})
 	}
 	w.loseRefs(refsInternet)
+	if t := w.s.edge[igw]; viaIGW && t != nil {
+		// Ingress routing: the internet gateway's route table decides
+		// for IPv6 as for IPv4 (V-24, V-25); an egress-only gateway has
+		// no gateway route table.
+		return w.throughEdge(t, e.vpc, igw)
+	}
 	w.crossACLs(-1, e.subnet)
 	return w.arriveAt(ei)
 }

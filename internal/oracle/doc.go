@@ -28,7 +28,9 @@
 //
 // Generate makes small random models, valid by construction (IPv4 ones;
 // GenerateDualStack adds IPv6, GenerateWithInspection Gateway Load
-// Balancer appliances; the tests use all three), and Queries
+// Balancer appliances at the internet edge, over IPv6 too;
+// GenerateInspectionVPC makes an inspection VPC behind a transit gateway,
+// V-26; the tests use all four), and Queries
 // random questions about them; the tests of this package compare the
 // engine with the oracle on them (see engine_test.go), and keep a short
 // list of known disagreements where the rules say the engine is wrong
@@ -37,8 +39,10 @@
 // The walker models VPCs (dual-stack too), subnets (IPv6-only too), route
 // tables, network ACLs, security groups, instances, network interfaces,
 // NAT, internet and egress-only internet gateways, gateway endpoints,
-// peering connections, transit gateways with VPC attachments and prefix
-// lists, and Gateway Load Balancers (V-20..V-25: endpoints as route
+// peering connections, transit gateways with VPC attachments (entered in
+// the zone the packet comes from; with appliance mode, a response where
+// its request entered, V-26) and prefix lists, and Gateway Load Balancers
+// (V-20..V-26: endpoints as route
 // targets, gateway route tables at internet gateways, geneve target groups
 // of instances, GENEVE checks, stated drops, both directions through one
 // appliance); New refuses models that use more (other load balancers,

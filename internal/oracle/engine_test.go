@@ -48,13 +48,17 @@ func envInt(name string, flagValue, def int) int {
 // generate returns the model of a seed: an IPv4 one (oracle.Generate)
 // for an even seed, a dual-stack one (oracle.GenerateDualStack) for seeds
 // 1 mod 4, one with inspection appliances behind a Gateway Load Balancer
-// (oracle.GenerateWithInspection) for seeds 3 mod 4.
+// (oracle.GenerateWithInspection) for seeds 3 mod 8, and an inspection
+// VPC behind a transit gateway (oracle.GenerateInspectionVPC) for seeds 7
+// mod 8.
 func generate(seed uint64) *model.Model {
-	switch seed % 4 {
-	case 1:
+	switch {
+	case seed%4 == 1:
 		return oracle.GenerateDualStack(seed)
-	case 3:
+	case seed%8 == 3:
 		return oracle.GenerateWithInspection(seed)
+	case seed%8 == 7:
+		return oracle.GenerateInspectionVPC(seed)
 	}
 	return oracle.Generate(seed)
 }
@@ -292,9 +296,41 @@ func (tl *tally) report(t *testing.T) {
 // blocker and warning codes) with the oracle's on random models and
 // queries (S-10..S-70).
 func TestReachAgreesWithOracle(t *testing.T) {
+	agreeOn(t, seeds(t, 300))
+}
+
+// TestInspectionVPCAgreesWithOracle compares them on inspection VPCs
+// behind a transit gateway (V-26; V-14, V-20..V-23), IPv4 and dual-stack:
+// the seeds 7 mod 8, of oracle.GenerateInspectionVPC.
+func TestInspectionVPCAgreesWithOracle(t *testing.T) {
+	agreeOn(t, seedsMod8(t, 7, 400))
+}
+
+// TestIngressInspectionAgreesWithOracle compares them on Gateway Load
+// Balancer endpoints at the internet edge (V-20..V-25), with IPv6 routes
+// to them in dual-stack VPCs: the seeds 3 mod 8, of
+// oracle.GenerateWithInspection.
+func TestIngressInspectionAgreesWithOracle(t *testing.T) {
+	agreeOn(t, seedsMod8(t, 3, 400))
+}
+
+// seedsMod8 returns the seeds of a run of def models by default, all
+// equal to r mod 8: the n-th seed of seeds is the n-th such seed.
+func seedsMod8(t *testing.T, r uint64, def int) []uint64 {
+	var out []uint64
+	for _, s := range seeds(t, def) {
+		out = append(out, 8*(s-1)+r)
+	}
+	t.Logf("seeds %d to %d, %d mod 8", out[0], out[len(out)-1], r)
+	return out
+}
+
+// agreeOn compares the engine with the oracle on the models of seeds,
+// queriesPerModel queries each.
+func agreeOn(t *testing.T, seeds []uint64) {
 	tl := newTally()
 	invalid := 0
-	for _, seed := range seeds(t, 300) {
+	for _, seed := range seeds {
 		m := generate(seed)
 		if err := model.Validate(m).Err(); err != nil {
 			invalid++

@@ -16,7 +16,9 @@ import (
 // drop rules, and an endpoint service; Gateway Load Balancer endpoints in
 // VPCs with an internet gateway, routes to them from subnet tables, and
 // gateway route tables at the internet gateway (ingress routing), in the
-// right zone or not.
+// right zone or not; in dual-stack VPCs, IPv6 routes to the endpoints
+// (::/0 in subnet tables, subnets' IPv6 blocks in the gateway route
+// table).
 func GenerateWithInspection(seed uint64) *model.Model {
 	g := &generator{r: rand.New(rand.NewPCG(seed, 0x0dd5eed)), m: &model.Model{Version: 1}, ipv6: true}
 	g.build()
@@ -147,5 +149,52 @@ func (g *generator) useInspection(v *model.VPC) {
 			}
 		}
 		v.RouteTables = append(v.RouteTables, edge)
+	}
+	if v.HasIPv6() {
+		g.inspectIPv6(v, out.ID)
+	}
+}
+
+// inspectIPv6 routes IPv6 traffic of dual-stack VPC v through its Gateway
+// Load Balancer endpoints in dual-stack subnets (V-05: an IPv6 route may
+// target an endpoint; AWS needs a dualstack endpoint, so an IPv6 block in
+// its subnet): the endpoint subnets' table (out) sends ::/0 to the
+// internet gateway, some subnet tables send ::/0 to an endpoint, and the
+// gateway route table sends some subnets' IPv6 blocks to one (V-24).
+func (g *generator) inspectIPv6(v *model.VPC, out model.ID) {
+	var endpoints []model.ID
+	for _, e := range v.Endpoints {
+		if e.Type == model.EndpointGatewayLoadBalancer && findSubnet(v, e.Subnets[0]).IPv6CIDRBlock.IsValid() {
+			endpoints = append(endpoints, e.ID)
+		}
+	}
+	if len(endpoints) == 0 {
+		return
+	}
+	all6 := model.Destination{CIDR: netip.MustParsePrefix("::/0")}
+	for k := range v.RouteTables {
+		rt := &v.RouteTables[k]
+		target := model.ID("")
+		switch {
+		case rt.ID == out:
+			target = v.InternetGateway
+		case len(rt.EdgeAssociations) > 0:
+			for _, sn := range v.Subnets {
+				if sn.IPv6CIDRBlock.IsValid() && g.chance(0.5) {
+					rt.Routes = append(rt.Routes, model.Route{Destination: model.Destination{CIDR: sn.IPv6CIDRBlock}, Target: pick(g, endpoints)})
+				}
+			}
+			continue
+		case g.chance(0.5):
+			target = pick(g, endpoints)
+		default:
+			continue
+		}
+		i := slices.IndexFunc(rt.Routes, func(r model.Route) bool { return r.Destination == all6 })
+		if i < 0 {
+			rt.Routes = append(rt.Routes, model.Route{Destination: all6})
+			i = len(rt.Routes) - 1
+		}
+		rt.Routes[i].Target, rt.Routes[i].State = target, model.RouteActive
 	}
 }

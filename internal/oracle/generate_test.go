@@ -7,11 +7,12 @@ import (
 )
 
 // TestGeneratedModelsAreValid checks that the generators' models (IPv4,
-// dual-stack, with inspection appliances) pass validation and that the walker accepts them: a
+// dual-stack, with inspection appliances, with an inspection VPC behind a
+// transit gateway) pass validation and that the walker accepts them: a
 // model validation rejects is a generator bug.
 func TestGeneratedModelsAreValid(t *testing.T) {
 	for seed := uint64(1); seed <= 2000; seed++ {
-		for _, m := range []*model.Model{Generate(seed), GenerateDualStack(seed), GenerateWithInspection(seed)} {
+		for _, m := range []*model.Model{Generate(seed), GenerateDualStack(seed), GenerateWithInspection(seed), GenerateInspectionVPC(seed)} {
 			if err := model.Validate(m).Err(); err != nil {
 				y, _ := model.Encode(m)
 				t.Fatalf("seed %d: generated model is invalid: %v\n%s", seed, err, y)

@@ -364,11 +364,16 @@ func (w *walk) overInternet() arrival {
 
 // fromInternetV6 brings an IPv6 packet from the internet into VPC v, whose
 // block holds its destination: through its internet gateway, untranslated,
-// and by the local route to the interface that holds the address (V-06);
-// an egress-only gateway lets in only the responses of connections that
-// left through it (V-07).
+// by the gateway's route table if it has one (V-25) and else by the local
+// route to the interface that holds the address (V-06); an egress-only
+// gateway lets in only the responses of connections that left through it
+// (V-07).
 func (w *walk) fromInternetV6(v *model.VPC) arrival {
-	if v.InternetGateway == "" && !(w.leg == response && slices.Contains(w.egressOnly, v)) {
+	// The response to a request that left through the egress-only
+	// gateway comes back through it (V-07); anything else comes in
+	// through the internet gateway.
+	viaEgressOnly := w.leg == response && slices.Contains(w.egressOnly, v)
+	if v.InternetGateway == "" && !viaEgressOnly {
 		w.block(codeNoIGW)
 		return drop
 	}
@@ -377,8 +382,12 @@ func (w *walk) fromInternetV6(v *model.VPC) arrival {
 		w.block(codeNotFound)
 		return drop
 	}
-	if a, ok := w.throughEdge(v, x); ok {
-		return a
+	// Only an internet gateway has a gateway route table (V-24): it
+	// routes what comes in through it, IPv6 alike (V-25).
+	if !viaEgressOnly {
+		if a, ok := w.throughEdge(v, x); ok {
+			return a
+		}
 	}
 	w.crossACLs(nil, x.subnet)
 	return w.arrive(x)
