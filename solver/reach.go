@@ -190,6 +190,10 @@ func icmpResponse(p model.Protocol, t int16) int16 {
 // hop by hop and every blocker on them. Reach is safe for concurrent use.
 func (s *Solver) Reach(q Query) Result { return s.withNames(s.reachQuery(q, explainRec{})) }
 
+// Reachable reports whether q's flow passes, as Reach's verdict says,
+// recording nothing of the path: the cheapest question to ask in bulk.
+func (s *Solver) Reachable(q Query) bool { return s.reachQuery(q, verdictRec{}).Reachable() }
+
 // Trace answers q as Reach does, verdict, hops and codes alike, but
 // records only what identifies the path: each hop's kind, component,
 // decision and direction, and each blocker's and warning's code,

@@ -33,7 +33,8 @@ func traceSummary(r solver.Result) string {
 }
 
 // TestTraceAgreesWithReach checks that Trace answers every query with the
-// verdict, hops, blockers and warnings of Reach, without the words, on
+// verdict, hops, blockers and warnings of Reach, without the words, and
+// Reachable with its verdict, on
 // the seed topologies, the Gateway Load Balancer and dual-stack test
 // networks and a generated dual-stack organisation.
 func TestTraceAgreesWithReach(t *testing.T) {
@@ -79,8 +80,12 @@ func TestTraceAgreesWithReach(t *testing.T) {
 					for _, fam := range []string{"", solver.FamilyIPv6} {
 						q := solver.Query{From: ends[i], To: ends[j], Protocol: p.proto, Port: p.port, Family: fam}
 						queries++
-						if want, got := traceSummary(s.Reach(q)), traceSummary(s.Trace(q)); want != got {
+						r := s.Reach(q)
+						if want, got := traceSummary(r), traceSummary(s.Trace(q)); want != got {
 							t.Fatalf("%s: %+v\nReach:\n%s\nTrace:\n%s", n.name, q, want, got)
+						}
+						if s.Reachable(q) != r.Reachable() {
+							t.Fatalf("%s: %+v: Reachable says %v, Reach %s", n.name, q, !r.Reachable(), r.Verdict)
 						}
 					}
 				}
