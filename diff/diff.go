@@ -315,6 +315,21 @@ func (sd *side) reach(q solver.Query) solver.Result { return sd.answer(q, sd.s.R
 // trace is reach with solver.Trace: the path without words.
 func (sd *side) trace(q solver.Query) solver.Result { return sd.answer(q, sd.s.Trace) }
 
+// reachable reports whether a query whose ends are global ids on this
+// side passes (solver.Reachable).
+func (sd *side) reachable(q solver.Query) bool {
+	q.From, q.To = string(sd.localID(model.ID(q.From))), string(sd.localID(model.ID(q.To)))
+	return sd.s.Reachable(q)
+}
+
+// localID returns the side's own id for a global id.
+func (sd *side) localID(id model.ID) model.ID {
+	if l, ok := sd.local[id]; ok {
+		return l
+	}
+	return id
+}
+
 // answer asks query q, whose ends are global ids on this side, of ask
 // (the side's Reach or Trace), and returns the answer with its
 // components named by global ids.
@@ -367,19 +382,13 @@ type joint struct {
 	old, new int
 }
 
-// jointClasses refines the classes of both sides together.
+// jointClasses refines the classes of both sides together, in the order
+// of their first members. Each joint class takes its members from one
+// class of a side, sorted there, so they stay sorted.
 func (c *comparison) jointClasses() []joint {
-	idx := map[[2]int]int{}
 	var out []joint
-	add := func(id model.ID) {
-		o, ok := c.old.classOf[id]
-		if !ok {
-			o = -1
-		}
-		n, ok := c.new.classOf[id]
-		if !ok {
-			n = -1
-		}
+	idx := map[[2]int]int{}
+	add := func(id model.ID, o, n int) {
 		k := [2]int{o, n}
 		i, ok := idx[k]
 		if !ok {
@@ -389,19 +398,34 @@ func (c *comparison) jointClasses() []joint {
 		}
 		out[i].members = append(out[i].members, id)
 	}
-	var ids []model.ID
-	for id := range c.old.classOf {
-		ids = append(ids, id)
-	}
-	for id := range c.new.classOf {
-		if _, ok := c.old.classOf[id]; !ok {
-			ids = append(ids, id)
+	// Most classes have the same members on both sides: one lookup tells.
+	whole := make([]bool, len(c.old.classes))
+	for ni := range c.new.classes {
+		ms := c.new.classes[ni].Members
+		if o, ok := c.old.classOf[ms[0]]; ok && slices.Equal(c.old.classes[o].Members, ms) {
+			whole[o] = true
+			out = append(out, joint{members: slices.Clip(ms), old: o, new: ni})
+			continue
+		}
+		for _, id := range ms {
+			o, ok := c.old.classOf[id]
+			if !ok {
+				o = -1
+			}
+			add(id, o, ni)
 		}
 	}
-	slices.Sort(ids)
-	for _, id := range ids {
-		add(id)
+	for oi := range c.old.classes {
+		if whole[oi] {
+			continue
+		}
+		for _, id := range c.old.classes[oi].Members {
+			if _, ok := c.new.classOf[id]; !ok {
+				add(id, oi, -1)
+			}
+		}
 	}
+	slices.SortFunc(out, func(a, b joint) int { return cmp.Compare(a.members[0], b.members[0]) })
 	return out
 }
 
@@ -432,19 +456,15 @@ func (c *comparison) endpoints(j joint) Endpoints {
 	return e
 }
 
-// cells returns a side's class port matrix as a map per source class.
-func cells(rows [][]solver.PortCell) []map[int]portset.Set {
-	out := make([]map[int]portset.Set, len(rows))
-	for a, row := range rows {
-		if len(row) == 0 {
-			continue
-		}
-		out[a] = make(map[int]portset.Set, len(row))
-		for _, c := range row {
-			out[a][c.To] = c.Ports
-		}
+// cell returns the flows of a class port matrix from class a to class
+// b: rows are sorted by destination, as ClassPorts returns them.
+func cell(rows [][]solver.PortCell, a, b int) portset.Set {
+	row := rows[a]
+	i, ok := slices.BinarySearchFunc(row, b, func(c solver.PortCell, b int) int { return cmp.Compare(c.To, b) })
+	if !ok {
+		return portset.Set{}
 	}
-	return out
+	return row[i].Ports
 }
 
 // flows fills the gained, lost and changed flows.
@@ -462,53 +482,74 @@ func (c *comparison) flows(r *Report, opts Options) {
 	// Only pairs with an end in a VPC the change touches can differ (see
 	// touchedVPCs).
 	touched := c.touchedVPCs()
-	oldCells := cells(c.old.s.ClassPortsTouching(func(ci int) bool { return touched[c.old.classes[ci].VPC] }, solver.AnalysisOptions{}, protocols...))
-	newCells := cells(c.new.s.ClassPortsTouching(func(ci int) bool { return touched[c.new.classes[ci].VPC] }, solver.AnalysisOptions{}, protocols...))
+	var oldCells, newCells [][]solver.PortCell
+	inParallel(2, func(i int) {
+		sd, out := c.old, &oldCells
+		if i == 1 {
+			sd, out = c.new, &newCells
+		}
+		*out = sd.s.ClassPortsTouching(func(ci int) bool { return touched[sd.classes[ci].VPC] }, solver.AnalysisOptions{}, protocols...)
+	})
 	js := c.jointClasses()
-	byOld := map[int][]int{}
-	byNew := map[int][]int{}
+	// The joint classes of each class of a side.
+	byOld, byNew := make([][]int, len(c.old.classes)), make([][]int, len(c.new.classes))
 	for i, j := range js {
-		byOld[j.old] = append(byOld[j.old], i)
-		byNew[j.new] = append(byNew[j.new], i)
+		if j.old >= 0 {
+			byOld[j.old] = append(byOld[j.old], i)
+		}
+		if j.new >= 0 {
+			byNew[j.new] = append(byNew[j.new], i)
+		}
 	}
 	// set returns the flows from joint class a to joint class b on one
 	// side: the class cell, where a pair of distinct members exists.
-	set := func(cs []map[int]portset.Set, ca, cb int, a, b int) portset.Set {
-		if ca < 0 || cb < 0 || cs[ca] == nil {
+	set := func(cs [][]solver.PortCell, ca, cb int, a, b int) portset.Set {
+		if ca < 0 || cb < 0 {
 			return portset.Set{}
 		}
 		if a == b && len(js[a].members) < 2 {
 			return portset.Set{}
 		}
-		return cs[ca][cb]
+		return cell(cs, ca, cb)
 	}
 	type pair struct{ a, b int }
 	var both []pair
+	// The joint classes a joint class has a cell to on either side.
+	isCand := make([]bool, len(js))
+	var bs []int
 	for a, ja := range js {
-		cand := map[int]bool{}
-		if ja.old >= 0 {
-			for cb := range oldCells[ja.old] {
-				for _, b := range byOld[cb] {
-					cand[b] = true
+		bs = bs[:0]
+		for _, side := range []struct {
+			rows [][]solver.PortCell
+			ca   int
+			by   [][]int
+		}{{oldCells, ja.old, byOld}, {newCells, ja.new, byNew}} {
+			if side.ca < 0 {
+				continue
+			}
+			for _, pc := range side.rows[side.ca] {
+				for _, b := range side.by[pc.To] {
+					if !isCand[b] {
+						isCand[b] = true
+						bs = append(bs, b)
+					}
 				}
 			}
-		}
-		if ja.new >= 0 {
-			for cb := range newCells[ja.new] {
-				for _, b := range byNew[cb] {
-					cand[b] = true
-				}
-			}
-		}
-		bs := make([]int, 0, len(cand))
-		for b := range cand {
-			bs = append(bs, b)
 		}
 		slices.Sort(bs)
+		for _, b := range bs {
+			isCand[b] = false
+		}
 		for _, b := range bs {
 			jb := js[b]
 			os := set(oldCells, ja.old, jb.old, a, b)
 			ns := set(newCells, ja.new, jb.new, a, b)
+			if os.Equal(ns) { // most cells: nothing gained or lost
+				if !os.IsEmpty() {
+					both = append(both, pair{a, b})
+				}
+				continue
+			}
 			if gained := ns.Minus(os); !gained.IsEmpty() {
 				r.Gained = append(r.Gained, c.flowEntries(js, a, b, gained, true)...)
 			}
@@ -529,16 +570,14 @@ func (c *comparison) flows(r *Report, opts Options) {
 	// side has and the other lacks.
 	under := func(pair) bool { return true }
 	if set, ok := c.rerouted(); ok && !c.old.otherAddresses(set) && !c.new.otherAddresses(set) {
-		addrs := [2]map[model.ID][]netip.Addr{c.old.addresses(), c.new.addresses()}
+		hits := map[model.ID]bool{}
 		hit := func(id model.ID) bool {
-			for _, as := range addrs {
-				for _, a := range as[id] {
-					if set.Contains(a) {
-						return true
-					}
-				}
+			h, ok := hits[id]
+			if !ok {
+				h = slices.ContainsFunc(c.old.addresses(id), set.Contains) || slices.ContainsFunc(c.new.addresses(id), set.Contains)
+				hits[id] = h
 			}
-			return false
+			return h
 		}
 		under = func(p pair) bool {
 			from, to := ends(js, p.a, p.b)

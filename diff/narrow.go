@@ -71,28 +71,27 @@ func (sd *side) routeTable(id model.ID) *model.RouteTable {
 	return nil
 }
 
-// addresses returns every address of the side's interfaces, by global id:
-// private, secondary, IPv6, public and elastic.
-func (sd *side) addresses() map[model.ID][]netip.Addr {
-	out := map[model.ID][]netip.Addr{}
-	add := func(id model.ID, in model.Interface) {
-		as := append(append([]netip.Addr{in.PrivateIP}, in.SecondaryIPs...), in.IPv6Addresses...)
-		for _, a := range []netip.Addr{in.PublicIP, in.ElasticIP} {
-			if a.IsValid() {
-				as = append(as, a)
-			}
-		}
-		out[sd.id(id)] = as
+// addresses returns the addresses of one of the side's instances or
+// network interfaces, by global id: private, secondary, IPv6, public and
+// elastic.
+func (sd *side) addresses(id model.ID) []netip.Addr {
+	x := sd.s.Index()
+	var in model.Interface
+	switch lid := sd.localID(id); {
+	case x.Instance(lid) != nil:
+		in = x.Instance(lid).Interface
+	case x.NetworkInterface(lid) != nil:
+		in = x.NetworkInterface(lid).Interface
+	default:
+		return nil
 	}
-	for _, v := range sd.s.Model().VPCs {
-		for _, in := range v.Instances {
-			add(in.ID, in.Interface)
-		}
-		for _, ni := range v.NetworkInterfaces {
-			add(ni.ID, ni.Interface)
+	as := append(append([]netip.Addr{in.PrivateIP}, in.SecondaryIPs...), in.IPv6Addresses...)
+	for _, a := range []netip.Addr{in.PublicIP, in.ElasticIP} {
+		if a.IsValid() {
+			as = append(as, a)
 		}
 	}
-	return out
+	return as
 }
 
 // otherAddresses reports whether the set holds an address, other than an

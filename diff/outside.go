@@ -108,8 +108,8 @@ func (c *comparison) outsideFlows(r *Report, js []joint, touched map[model.ID]bo
 				var gained, lost, both portset.Set
 				for _, at := range atoms {
 					q := at.Query(string(from), string(to))
-					ro := j.old >= 0 && has(c.old, t.id) && c.old.reach(q).Reachable()
-					rn := j.new >= 0 && has(c.new, t.id) && c.new.reach(q).Reachable()
+					ro := j.old >= 0 && has(c.old, t.id) && c.old.reachable(q)
+					rn := j.new >= 0 && has(c.new, t.id) && c.new.reachable(q)
 					switch {
 					case rn && !ro:
 						gained = gained.Union(at.Set())
