@@ -514,6 +514,13 @@ func (c *comparison) flows(r *Report, opts Options) {
 	}
 	type pair struct{ a, b int }
 	var both []pair
+	// entryTask is a set of flows gained or lost from joint class a to b.
+	type entryTask struct {
+		a, b   int
+		set    portset.Set
+		gained bool
+	}
+	var entries []entryTask
 	// The joint classes a joint class has a cell to on either side.
 	isCand := make([]bool, len(js))
 	var bs []int
@@ -551,14 +558,28 @@ func (c *comparison) flows(r *Report, opts Options) {
 				continue
 			}
 			if gained := ns.Minus(os); !gained.IsEmpty() {
-				r.Gained = append(r.Gained, c.flowEntries(js, a, b, gained, true)...)
+				entries = append(entries, entryTask{a, b, gained, true})
 			}
 			if lost := os.Minus(ns); !lost.IsEmpty() {
-				r.Lost = append(r.Lost, c.flowEntries(js, a, b, lost, false)...)
+				entries = append(entries, entryTask{a, b, lost, false})
 			}
 			if !os.Intersect(ns).IsEmpty() {
 				both = append(both, pair{a, b})
 			}
+		}
+	}
+	// The entries and their causes (two walks each), in parallel, in
+	// order.
+	flowsOf := make([][]Flow, len(entries))
+	inParallel(len(entries), func(i int) {
+		t := entries[i]
+		flowsOf[i] = c.flowEntries(js, t.a, t.b, t.set, t.gained)
+	})
+	for i, t := range entries {
+		if t.gained {
+			r.Gained = append(r.Gained, flowsOf[i]...)
+		} else {
+			r.Lost = append(r.Lost, flowsOf[i]...)
 		}
 	}
 	c.outsideFlows(r, js, touched, !opts.NoChanged && !c.onlyGroupsChanged())
