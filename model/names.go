@@ -6,13 +6,9 @@ import (
 	"strings"
 )
 
-// namesIndex holds the readable names of a model, built on first use.
+// namesIndex holds the names and AWS ids a query may name resources by,
+// built on first use (Name and AWSID read a resource's own fields).
 type namesIndex struct {
-	// byID maps an id to the resource's name, for resources with one.
-	byID map[ID]string
-	// awsID maps an id to the resource's AWS id (its aws_id), for
-	// resources with one.
-	awsID map[ID]ID
 	// byName maps a name, or an AWS id, to the ids of the resources a
 	// query may name (NameableKinds) that carry it, sorted.
 	byName map[string][]ID
@@ -33,24 +29,19 @@ func NameableKinds() []Kind { return slices.Clone(nameableKinds) }
 // names builds the name index once.
 func (x *Index) names() *namesIndex {
 	x.namesOnce.Do(func() {
-		n := &namesIndex{byID: map[ID]string{}, awsID: map[ID]ID{}, byName: map[string][]ID{}}
+		n := &namesIndex{byName: map[string][]ID{}}
 		for id, e := range x.byID {
 			// An instance's interface alias (eni) shares the instance's
 			// entry, its name and its AWS id: the instance is counted
 			// once.
-			alias := e.kind == KindInstance && x.m.VPCs[e.owner].Instances[e.i].ID != id
-			queryable := !alias && slices.Contains(nameableKinds, e.kind)
-			if name := x.nameOf(e); name != "" {
-				n.byID[id] = name
-				if queryable {
-					n.byName[name] = append(n.byName[name], id)
-				}
+			if x.isInterfaceAlias(id, e) || !slices.Contains(nameableKinds, e.kind) {
+				continue
 			}
-			if aws := x.awsIDOf(e); aws != "" && !alias {
-				n.awsID[id] = aws
-				if queryable && aws != id {
-					n.byName[string(aws)] = append(n.byName[string(aws)], id)
-				}
+			if name := x.nameOf(e); name != "" {
+				n.byName[name] = append(n.byName[name], id)
+			}
+			if aws := x.awsIDOf(e); aws != "" && aws != id {
+				n.byName[string(aws)] = append(n.byName[string(aws)], id)
 			}
 		}
 		for name, ids := range n.byName {
@@ -144,7 +135,19 @@ func (x *Index) awsIDOf(e entry) ID {
 // names it otherwise (by a Terraform address): "" when it has none, when
 // the id is unknown, or for an instance's interface alias (eni), which
 // has the instance's.
-func (x *Index) AWSID(id ID) ID { return x.names().awsID[id] }
+func (x *Index) AWSID(id ID) ID {
+	e, ok := x.byID[id]
+	if !ok || x.isInterfaceAlias(id, e) {
+		return ""
+	}
+	return x.awsIDOf(e)
+}
+
+// isInterfaceAlias reports whether id, at entry e, is an instance's
+// interface alias (its eni id), which shares the instance's entry.
+func (x *Index) isInterfaceAlias(id ID, e entry) bool {
+	return e.kind == KindInstance && x.m.VPCs[e.owner].Instances[e.i].ID != id
+}
 
 // Name returns the readable name of the resource with the id: the name
 // field of an account, VPC, subnet, security group, instance (also by its
@@ -152,7 +155,13 @@ func (x *Index) AWSID(id ID) ID { return x.names().awsID[id] }
 // prefix list or external network, without surrounding space; "" when it
 // has none or the id is unknown. Endpoint services and hosted zones are
 // left out: their names are service and domain names, not labels.
-func (x *Index) Name(id ID) string { return x.names().byID[id] }
+func (x *Index) Name(id ID) string {
+	e, ok := x.byID[id]
+	if !ok {
+		return ""
+	}
+	return x.nameOf(e)
+}
 
 // NamedResources returns the names that NameableKinds resources carry,
 // sorted, for suggestions. The slice is the caller's.
