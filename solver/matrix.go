@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/netip"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -335,6 +336,7 @@ func (s *Solver) newMatrixLayout() *matrixLayout {
 	}
 
 	gsOf := map[string]int32{}
+	var key []byte
 	for ci := range classes {
 		c := &classes[ci]
 		var ok, ok2 bool
@@ -347,14 +349,15 @@ func (s *Solver) newMatrixLayout() *matrixLayout {
 		e := &s.enis[m.src[ci]]
 		m.running[ci] = e.running
 		m.subnet[ci] = e.subnet
-		var key strings.Builder
+		key = key[:0]
 		for _, g := range e.groups {
-			fmt.Fprintf(&key, "%d,", g.Ref)
+			key = strconv.AppendInt(key, int64(g.Ref), 10)
+			key = append(key, ',')
 		}
-		g, ok := gsOf[key.String()]
+		g, ok := gsOf[string(key)]
 		if !ok {
 			g = int32(len(m.gsGroups))
-			gsOf[key.String()] = g
+			gsOf[string(key)] = g
 			m.gsGroups = append(m.gsGroups, e.groups)
 			m.gsRefs = append(m.gsRefs, e.refs)
 		}
@@ -367,6 +370,7 @@ func (s *Solver) newMatrixLayout() *matrixLayout {
 	// Network ACLs by contents.
 	m.aclClass = make([]int32, len(s.subnets))
 	byContents := map[string]int32{}
+	contentsOf := map[*model.NetworkACL]string{}
 	modelACL := map[*sgeval.ACL]*model.NetworkACL{}
 	for vi := range s.vpcs {
 		for ai := range s.vpcs[vi].m.NetworkACLs {
@@ -383,7 +387,13 @@ func (s *Solver) newMatrixLayout() *matrixLayout {
 			key += ", with IPv6"
 		}
 		if a := modelACL[acl]; a != nil {
-			key = aclContents(a)
+			// One rendering an ACL, however many subnets use it.
+			k, ok := contentsOf[a]
+			if !ok {
+				k = aclContents(a)
+				contentsOf[a] = k
+			}
+			key = k
 		}
 		c, ok := byContents[key]
 		if !ok {
