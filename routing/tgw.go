@@ -1,6 +1,7 @@
 package routing
 
 import (
+	"iter"
 	"net/netip"
 	"slices"
 
@@ -133,6 +134,18 @@ func (t *TGWTable) Lookup(dst netip.Addr) *TGWRoute {
 
 // Routes returns a copy of every route, static ones first.
 func (t *TGWTable) Routes() []TGWRoute { return slices.Clone(t.routes) }
+
+// All yields the routes Routes returns, in order, without copying the
+// list.
+func (t *TGWTable) All() iter.Seq[TGWRoute] {
+	return func(yield func(TGWRoute) bool) {
+		for _, r := range t.routes {
+			if !yield(r) {
+				return
+			}
+		}
+	}
+}
 
 // Ambiguities lists destinations that several routes of equal rank send
 // to different attachments, such as overlapping VPCs propagating into the

@@ -1,6 +1,7 @@
 package routing
 
 import (
+	"iter"
 	"net/netip"
 	"slices"
 
@@ -186,6 +187,18 @@ func (t *Table) Lookup(dst netip.Addr) *Route {
 // Routes returns a copy of every route of the table, local routes first,
 // then in the order written.
 func (t *Table) Routes() []Route { return slices.Clone(t.routes) }
+
+// All yields the routes Routes returns, in order, without copying the
+// list: for walks over every table of a large network.
+func (t *Table) All() iter.Seq[Route] {
+	return func(yield func(Route) bool) {
+		for _, r := range t.routes {
+			if !yield(r) {
+				return
+			}
+		}
+	}
+}
 
 // Ambiguity is a destination that several routes of equal prefix and rank
 // claim for different targets: two prefix lists listing one CIDR (S-12), or

@@ -137,9 +137,11 @@ func (s *Solver) ruleBounds(prefix func(netip.Prefix), ports func(model.Protocol
 			}
 		}
 		for _, a := range v.NetworkACLs {
-			for _, r := range append(slices.Clone(a.Ingress), a.Egress...) {
-				prefix(r.CIDR)
-				ports(r.Protocol, r.Ports)
+			for _, rules := range [][]model.ACLRule{a.Ingress, a.Egress} {
+				for _, r := range rules {
+					prefix(r.CIDR)
+					ports(r.Protocol, r.Ports)
+				}
 			}
 		}
 		for _, g := range v.SecurityGroups {
@@ -239,7 +241,7 @@ func (s *Solver) computeClasses() {
 	routeTargets := map[int32]bool{}
 	for vi := range s.vpcs {
 		for _, t := range append([]*routing.Table{s.vpcs[vi].main}, slices.Collect(maps.Values(s.vpcs[vi].tables))...) {
-			for _, r := range t.Routes() {
+			for r := range t.All() {
 				addPrefix(r.Destination)
 				if r.Kind == routing.TargetNetworkInterface || r.Kind == routing.TargetInstance {
 					if ei, ok := s.eni[r.Target]; ok {
@@ -251,7 +253,7 @@ func (s *Solver) computeClasses() {
 	}
 	for _, t := range s.tgws {
 		for _, rt := range t.tables {
-			for _, r := range rt.Routes() {
+			for r := range rt.All() {
 				addPrefix(r.Destination)
 			}
 		}

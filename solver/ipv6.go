@@ -600,18 +600,18 @@ func (s *Solver) classAtoms6() atoms6 {
 	b.special()
 	for vi := range s.vpcs {
 		v := &s.vpcs[vi]
-		for _, r := range v.main.Routes() {
+		for r := range v.main.All() {
 			b.prefix(r.Destination)
 		}
 		for _, t := range v.tables {
-			for _, r := range t.Routes() {
+			for r := range t.All() {
 				b.prefix(r.Destination)
 			}
 		}
 	}
 	for _, t := range s.tgws {
 		for _, rt := range t.tables {
-			for _, r := range rt.Routes() {
+			for r := range rt.All() {
 				b.prefix(r.Destination)
 			}
 		}

@@ -1258,11 +1258,11 @@ func (s *Solver) routingBounds(prefix func(netip.Prefix), addr func(netip.Addr))
 		for _, a := range s.aclExempt(int32(vi)) {
 			addr(a)
 		}
-		for _, r := range v.main.Routes() {
+		for r := range v.main.All() {
 			prefix(r.Destination)
 		}
 		for _, t := range v.tables {
-			for _, r := range t.Routes() {
+			for r := range t.All() {
 				prefix(r.Destination)
 			}
 		}
@@ -1284,7 +1284,7 @@ func (s *Solver) routingBounds(prefix func(netip.Prefix), addr func(netip.Addr))
 	}
 	for _, t := range s.tgws {
 		for _, rt := range t.tables {
-			for _, r := range rt.Routes() {
+			for r := range rt.All() {
 				prefix(r.Destination)
 			}
 		}
