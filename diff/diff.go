@@ -276,7 +276,12 @@ type side struct {
 // newSide prepares one side. Its resources are named by global ids: those
 // of the new side, through alias for the old side (see aliases).
 func newSide(s *solver.Solver, name string, res map[model.ID]resource, alias map[model.ID]model.ID) *side {
-	sd := &side{name: name, s: s, res: fingerprintAll(res, alias), classes: s.Classes(), classOf: map[model.ID]int{},
+	classes := s.Classes()
+	members := 0
+	for _, c := range classes {
+		members += len(c.Members)
+	}
+	sd := &side{name: name, s: s, res: fingerprintAll(res, alias), classes: classes, classOf: make(map[model.ID]int, members),
 		owner: map[model.ID]model.ID{}, global: alias, local: map[model.ID]model.ID{}}
 	for from, to := range alias {
 		sd.local[to] = from
@@ -290,12 +295,17 @@ func newSide(s *solver.Solver, name string, res map[model.ID]resource, alias map
 	}
 	for ci := range sd.classes {
 		c := &sd.classes[ci]
-		for i, id := range c.Members {
-			c.Members[i] = sd.id(id)
-			sd.classOf[c.Members[i]] = ci
+		if len(alias) > 0 {
+			// Named by global ids, and sorted again.
+			for i, id := range c.Members {
+				c.Members[i] = sd.id(id)
+			}
+			slices.Sort(c.Members)
+			c.Subnet, c.VPC = sd.id(c.Subnet), sd.id(c.VPC)
 		}
-		slices.Sort(c.Members)
-		c.Subnet, c.VPC = sd.id(c.Subnet), sd.id(c.VPC)
+		for _, id := range c.Members {
+			sd.classOf[id] = ci
+		}
 	}
 	return sd
 }
@@ -482,13 +492,72 @@ func (c *comparison) flows(r *Report, opts Options) {
 	// Only pairs with an end in a VPC the change touches can differ (see
 	// touchedVPCs).
 	touched := c.touchedVPCs()
+	// A class is touched when its VPC is; when the change only edits
+	// security groups, when it holds one of them: a group's rules decide
+	// the flows of its members only (the source's egress, the
+	// destination's ingress), so a pair without a member of a changed
+	// group passes alike on both sides.
+	// When it only edits routes (and groups), a pair's verdict changes
+	// only where a lookup does: for an end address under a route one side
+	// has and the other lacks (see rerouted), unless the range holds an
+	// address a path is translated to.
+	classTouched := func(sd *side, ci int) bool { return touched[sd.classes[ci].VPC] }
+	changed := map[model.ID]bool{}
+	for _, ch := range c.changes {
+		changed[ch.ID] = true
+	}
+	hasChangedGroup := func(sd *side, ci int) bool {
+		return slices.ContainsFunc(sd.classes[ci].Groups, func(g model.ID) bool { return changed[sd.id(g)] })
+	}
+	if c.onlyGroupsChanged() {
+		classTouched = hasChangedGroup
+	} else if set, tables, ok := c.reroutedTables(); ok && !c.old.otherAddresses(set) && !c.new.otherAddresses(set) {
+		// A class's members may lie on both sides of the range (the side
+		// without the route has no boundary there): each is asked.
+		under := func(sd *side, ci int) bool {
+			return slices.ContainsFunc(sd.classes[ci].Members, func(id model.ID) bool {
+				return slices.ContainsFunc(sd.addresses(id), set.Contains)
+			})
+		}
+		classTouched = func(sd *side, ci int) bool { return hasChangedGroup(sd, ci) || under(sd, ci) }
+		// The lookup happens in an edited table: when the tables route
+		// only their own subnets' interfaces' traffic, a pair that passes
+		// one has an end in those subnets (the source, on the request; the
+		// destination, on the response). Of the two tests, the one that
+		// touches fewer classes is used.
+		oldUsers, okOld := c.old.tableUsers(tables)
+		newUsers, okNew := c.new.tableUsers(tables)
+		if okOld && okNew {
+			uses := func(sd *side, ci int) bool {
+				return hasChangedGroup(sd, ci) || oldUsers[sd.classes[ci].Subnet] || newUsers[sd.classes[ci].Subnet]
+			}
+			count := func(f func(*side, int) bool) int {
+				n := 0
+				for _, sd := range []*side{c.old, c.new} {
+					for ci := range sd.classes {
+						if f(sd, ci) {
+							n++
+						}
+					}
+				}
+				return n
+			}
+			if count(uses) < count(classTouched) {
+				classTouched = uses
+			}
+		}
+	}
 	var oldCells, newCells [][]solver.PortCell
 	inParallel(2, func(i int) {
 		sd, out := c.old, &oldCells
 		if i == 1 {
 			sd, out = c.new, &newCells
 		}
-		*out = sd.s.ClassPortsTouching(func(ci int) bool { return touched[sd.classes[ci].VPC] }, solver.AnalysisOptions{}, protocols...)
+		is := make([]bool, len(sd.classes))
+		for ci := range is {
+			is[ci] = classTouched(sd, ci)
+		}
+		*out = sd.s.ClassPortsTouching(func(ci int) bool { return is[ci] }, solver.AnalysisOptions{}, protocols...)
 	})
 	js := c.jointClasses()
 	// The joint classes of each class of a side.

@@ -33,4 +33,22 @@
 // changed. Peering is not transitive and a path enters another VPC only
 // through these, so a path between two untouched VPCs is the same on both
 // sides. A randomized test checks this against every pair.
+//
+// Narrower changes narrow the comparison further. When a change only edits
+// security groups, only classes holding one of them are compared: a
+// group's rules decide the flows of its members alone. When it only edits
+// routes (and groups), a lookup changes only for the addresses under a
+// route one side has and the other lacks, so only classes with such an
+// address are compared; or, when fewer, the classes in the subnets the
+// edited tables route, provided those tables carry no traffic but their
+// subnets' interfaces' (no transit gateway attachment, NAT gateway,
+// Gateway Load Balancer, its endpoint or routed appliance in those
+// subnets). Neither holds when the rerouted range holds a NAT gateway's
+// address or a Gateway Load Balancer's VPC, where paths are translated or
+// inspected. TestRouteEditsNarrowed checks these against every pair.
+//
+// VPCs equal on both sides as written (every field but positions and
+// aws_id, nested resources included) are skipped when resources are
+// compared; a randomized test changes one value anywhere in a network and
+// checks that both ways of comparing see it.
 package diff

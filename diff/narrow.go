@@ -1,6 +1,7 @@
 package diff
 
 import (
+	"cmp"
 	"net/netip"
 	"slices"
 
@@ -17,6 +18,12 @@ import (
 // changes only for the addresses they cover). ok is false for any other
 // change, or when a route names a prefix list: then any path may change.
 func (c *comparison) rerouted() (set *netipx.IPSet, ok bool) {
+	set, _, ok = c.reroutedTables()
+	return set, ok
+}
+
+// reroutedTables is rerouted, with the route tables the change edits.
+func (c *comparison) reroutedTables() (set *netipx.IPSet, tables []model.ID, ok bool) {
 	var b netipx.IPSetBuilder
 	for _, ch := range c.changes {
 		switch ch.Kind {
@@ -24,15 +31,17 @@ func (c *comparison) rerouted() (set *netipx.IPSet, ok bool) {
 			continue
 		case model.KindRouteTable.String():
 		default:
-			return nil, false
+			return nil, nil, false
 		}
 		if ch.Change != Modified {
-			return nil, false // a table added or removed moves associations too
+			return nil, nil, false // a table added or removed moves associations too
 		}
 		old, nw := c.old.routeTable(ch.ID), c.new.routeTable(ch.ID)
-		if old == nil || nw == nil || old.Main != nw.Main || len(old.Propagations)+len(nw.Propagations) > 0 {
-			return nil, false
+		if old == nil || nw == nil || old.Main != nw.Main || len(old.Propagations)+len(nw.Propagations) > 0 ||
+			len(old.EdgeAssociations)+len(nw.EdgeAssociations) > 0 {
+			return nil, nil, false // a gateway route table routes what enters the VPC
 		}
+		tables = append(tables, ch.ID)
 		routes := func(t *model.RouteTable, sd *side) map[string]netip.Prefix {
 			out := map[string]netip.Prefix{}
 			for _, r := range t.Routes {
@@ -48,14 +57,88 @@ func (c *comparison) rerouted() (set *netipx.IPSet, ok bool) {
 					continue
 				}
 				if !p.IsValid() {
-					return nil, false // a prefix list
+					return nil, nil, false // a prefix list
 				}
 				b.AddPrefix(p)
 			}
 		}
 	}
 	s, err := b.IPSet()
-	return s, err == nil
+	return s, tables, err == nil
+}
+
+// tableUsers returns the subnets (by global id) whose traffic the side's
+// route tables of ids route: those associated with one, or with none when
+// one is the main table. ok is false when one of them may route, on a
+// path between two interfaces, traffic that is not its own interfaces':
+// it holds a transit gateway attachment, a NAT gateway, a Gateway Load
+// Balancer or its endpoint, or an interface that a route targets (an
+// appliance). Interface endpoints and other load balancers carry only
+// the flows addressed to them.
+func (sd *side) tableUsers(ids []model.ID) (users map[model.ID]bool, ok bool) {
+	m := sd.s.Model()
+	users = map[model.ID]bool{}
+	for _, v := range m.VPCs {
+		main := model.ID("")
+		for _, rt := range v.RouteTables {
+			if rt.Main {
+				main = rt.ID
+			}
+		}
+		for _, sn := range v.Subnets {
+			t := cmp.Or(sn.RouteTable, main)
+			if slices.Contains(ids, sd.id(t)) {
+				users[sd.id(sn.ID)] = true
+			}
+		}
+	}
+	if len(users) == 0 {
+		return users, true
+	}
+	in := func(sn model.ID) bool { return users[sd.id(sn)] }
+	targets := map[model.ID]bool{}
+	for _, v := range m.VPCs {
+		for _, rt := range v.RouteTables {
+			for _, r := range rt.Routes {
+				targets[r.Target] = true
+			}
+		}
+	}
+	for _, v := range m.VPCs {
+		for _, n := range v.NATGateways {
+			if in(n.Subnet) {
+				return nil, false
+			}
+		}
+		for _, e := range v.Endpoints {
+			if e.Type == model.EndpointGatewayLoadBalancer && slices.ContainsFunc(e.Subnets, in) {
+				return nil, false
+			}
+		}
+		for _, lb := range v.LoadBalancers {
+			if lb.Type == model.LBGateway && slices.ContainsFunc(lb.Subnets, in) {
+				return nil, false
+			}
+		}
+		for _, i := range v.Instances {
+			if in(i.Subnet) && (targets[i.ID] || (i.ENI != "" && targets[i.ENI])) {
+				return nil, false
+			}
+		}
+		for _, ni := range v.NetworkInterfaces {
+			if in(ni.Subnet) && (targets[ni.ID] || targets[ni.Instance]) {
+				return nil, false
+			}
+		}
+	}
+	for _, t := range m.TransitGateways {
+		for _, a := range t.Attachments {
+			if slices.ContainsFunc(a.Subnets, in) {
+				return nil, false
+			}
+		}
+	}
+	return users, true
 }
 
 // routeTable returns the side's route table with a global id, or nil.

@@ -7,7 +7,7 @@ import (
 )
 
 func TestZZDbg(t *testing.T) {
-	for _, edit := range []string{"rule", "route"} {
+	for _, edit := range []string{"route"} {
 		so, sn := benchPairTB(t, 1000, edit)
 		var st time.Time
 		runtime.GC()
