@@ -514,12 +514,28 @@ func (c *comparison) flows(r *Report, opts Options) {
 	} else if set, tables, ok := c.reroutedTables(); ok && !c.old.otherAddresses(set) && !c.new.otherAddresses(set) {
 		// A class's members may lie on both sides of the range (the side
 		// without the route has no boundary there): each is asked.
-		under := func(sd *side, ci int) bool {
-			return slices.ContainsFunc(sd.classes[ci].Members, func(id model.ID) bool {
-				return slices.ContainsFunc(sd.addresses(id), set.Contains)
-			})
+		var underOf [2][]bool
+		for i, sd := range []*side{c.old, c.new} {
+			underOf[i] = make([]bool, len(sd.classes))
+			for ci := range sd.classes {
+				cl := &sd.classes[ci]
+				// A class's private addresses lie in its subnet: only
+				// classes with public addresses, or whose subnet the range
+				// meets, are asked member by member.
+				if sn := sd.s.Index().Subnet(sd.localID(cl.Subnet)); sn != nil && !cl.Public &&
+					!set.OverlapsPrefix(sn.CIDRBlock) && !(sn.IPv6CIDRBlock.IsValid() && set.OverlapsPrefix(sn.IPv6CIDRBlock)) {
+					continue
+				}
+				underOf[i][ci] = slices.ContainsFunc(cl.Members, func(id model.ID) bool { return sd.hasAddressIn(id, set) })
+			}
 		}
-		classTouched = func(sd *side, ci int) bool { return hasChangedGroup(sd, ci) || under(sd, ci) }
+		classTouched = func(sd *side, ci int) bool {
+			i := 0
+			if sd == c.new {
+				i = 1
+			}
+			return hasChangedGroup(sd, ci) || underOf[i][ci]
+		}
 		// The lookup happens in an edited table: when the tables route
 		// only their own subnets' interfaces' traffic, a pair that passes
 		// one has an end in those subnets (the source, on the request; the
@@ -664,7 +680,7 @@ func (c *comparison) flows(r *Report, opts Options) {
 		hit := func(id model.ID) bool {
 			h, ok := hits[id]
 			if !ok {
-				h = slices.ContainsFunc(c.old.addresses(id), set.Contains) || slices.ContainsFunc(c.new.addresses(id), set.Contains)
+				h = c.old.hasAddressIn(id, set) || c.new.hasAddressIn(id, set)
 				hits[id] = h
 			}
 			return h

@@ -154,27 +154,23 @@ func (sd *side) routeTable(id model.ID) *model.RouteTable {
 	return nil
 }
 
-// addresses returns the addresses of one of the side's instances or
-// network interfaces, by global id: private, secondary, IPv6, public and
-// elastic.
-func (sd *side) addresses(id model.ID) []netip.Addr {
+// hasAddressIn reports whether one of the side's instances or network
+// interfaces, by global id, has an address in set: private, secondary,
+// IPv6, public or elastic.
+func (sd *side) hasAddressIn(id model.ID, set *netipx.IPSet) bool {
 	x := sd.s.Index()
-	var in model.Interface
-	switch lid := sd.localID(id); {
-	case x.Instance(lid) != nil:
-		in = x.Instance(lid).Interface
-	case x.NetworkInterface(lid) != nil:
-		in = x.NetworkInterface(lid).Interface
-	default:
-		return nil
+	var in *model.Interface
+	lid := sd.localID(id)
+	if i := x.Instance(lid); i != nil {
+		in = &i.Interface
+	} else if ni := x.NetworkInterface(lid); ni != nil {
+		in = &ni.Interface
+	} else {
+		return false
 	}
-	as := append(append([]netip.Addr{in.PrivateIP}, in.SecondaryIPs...), in.IPv6Addresses...)
-	for _, a := range []netip.Addr{in.PublicIP, in.ElasticIP} {
-		if a.IsValid() {
-			as = append(as, a)
-		}
-	}
-	return as
+	return set.Contains(in.PrivateIP) || slices.ContainsFunc(in.SecondaryIPs, set.Contains) ||
+		slices.ContainsFunc(in.IPv6Addresses, set.Contains) ||
+		(in.PublicIP.IsValid() && set.Contains(in.PublicIP)) || (in.ElasticIP.IsValid() && set.Contains(in.ElasticIP))
 }
 
 // otherAddresses reports whether the set holds an address, other than an
