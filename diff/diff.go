@@ -502,6 +502,9 @@ func (c *comparison) flows(r *Report, opts Options) {
 	// has and the other lacks (see rerouted), unless the range holds an
 	// address a path is translated to.
 	classTouched := func(sd *side, ci int) bool { return touched[sd.classes[ci].VPC] }
+	// between, when set, narrows further: to the pairs of a class of the
+	// first and a class of the second, either way round.
+	var between *[2]func(*side, int) bool
 	changed := map[model.ID]bool{}
 	for _, ch := range c.changes {
 		changed[ch.ID] = true
@@ -543,7 +546,17 @@ func (c *comparison) flows(r *Report, opts Options) {
 		// touches fewer classes is used.
 		oldUsers, okOld := c.old.tableUsers(tables)
 		newUsers, okNew := c.new.tableUsers(tables)
-		if okOld && okNew {
+		if okOld && okNew && len(changed) == len(tables) {
+			// Routes only: a pair's request is looked up in an edited
+			// table when its source is in one of the tables' subnets, for
+			// its destination's address; its response, the other way
+			// round. Only the pairs of such a class and a class under the
+			// rerouted range are compared.
+			between = &[2]func(*side, int) bool{
+				func(sd *side, ci int) bool { return oldUsers[sd.classes[ci].Subnet] || newUsers[sd.classes[ci].Subnet] },
+				classTouched,
+			}
+		} else if okOld && okNew {
 			uses := func(sd *side, ci int) bool {
 				return hasChangedGroup(sd, ci) || oldUsers[sd.classes[ci].Subnet] || newUsers[sd.classes[ci].Subnet]
 			}
@@ -568,6 +581,14 @@ func (c *comparison) flows(r *Report, opts Options) {
 		sd, out := c.old, &oldCells
 		if i == 1 {
 			sd, out = c.new, &newCells
+		}
+		if between != nil {
+			from, to := make([]bool, len(sd.classes)), make([]bool, len(sd.classes))
+			for ci := range from {
+				from[ci], to[ci] = between[0](sd, ci), between[1](sd, ci)
+			}
+			*out = sd.s.ClassPortsBetween(func(ci int) bool { return from[ci] }, func(ci int) bool { return to[ci] }, solver.AnalysisOptions{}, protocols...)
+			return
 		}
 		is := make([]bool, len(sd.classes))
 		for ci := range is {

@@ -288,7 +288,11 @@ func (s *Solver) computeClasses() {
 	// Addresses held in several VPCs, and addresses that stand for
 	// something else: found by sorting every VPC's addresses, not by
 	// counting them in a map (a network of 1,000 VPCs holds 60,000).
-	var held4 []uint32
+	n := 0
+	for vi := range s.vpcs {
+		n += len(s.vpcs[vi].addrs)
+	}
+	held4 := make([]uint32, 0, n)
 	var held6 []netip.Addr
 	for vi := range s.vpcs {
 		for a := range s.vpcs[vi].addrs {

@@ -537,18 +537,19 @@ func aclContents(a *model.NetworkACL) string {
 // buildTable walks one skeleton per row and column, in parallel, with the
 // first atom's packet (a path walk does not depend on the port).
 func (m *matrixEngine) buildTable(progress func(int, int)) {
-	m.buildTableFor(progress, [numFams][]bool{}, [numFams][]bool{})
+	m.buildTableFor(progress, [numFams][]bool{}, [numFams][]bool{}, false)
 }
 
 // buildTableFor is buildTable for the cells of the rows needRow marks and
-// the columns needCol marks (every cell when both are nil). The others
+// the columns needCol marks (every cell when both are nil); with cross,
+// only for the cells where such a row meets such a column. The others
 // keep the zero skeleton, skelFallback: a pair that reads one asks Reach,
 // so an answer never depends on which cells were walked.
-func (m *matrixEngine) buildTableFor(progress func(int, int), needRow, needCol [numFams][]bool) {
+func (m *matrixEngine) buildTableFor(progress func(int, int), needRow, needCol [numFams][]bool, cross bool) {
 	done := 0
 	for f, fe := range m.fe {
 		if fe != nil {
-			fe.buildTableFor(offsetProgress(progress, done, m.rows()), needRow[f], needCol[f])
+			fe.buildTableFor(offsetProgress(progress, done, m.rows()), needRow[f], needCol[f], cross)
 			done += len(fe.rowSubnet)
 		}
 	}
@@ -577,9 +578,15 @@ func (m *matrixEngine) rows() int {
 }
 
 // buildTableFor is matrixEngine.buildTableFor for one family.
-func (m *famEngine) buildTableFor(progress func(int, int), needRow, needCol []bool) {
+func (m *famEngine) buildTableFor(progress func(int, int), needRow, needCol []bool, cross bool) {
 	nCols := len(m.colAddr)
 	all := needRow == nil && needCol == nil
+	var colList []int32 // the needed columns
+	for c, need := range needCol {
+		if need {
+			colList = append(colList, int32(c))
+		}
+	}
 	m.table = newSkelTable(len(m.rowSubnet), nCols, needRow, needCol, len(m.probes) > 1)
 	if len(m.probes) > 1 {
 		m.mids = make([][]uint64, len(m.rowSubnet))
@@ -593,9 +600,14 @@ func (m *famEngine) buildTableFor(progress func(int, int), needRow, needCol []bo
 	pool := sync.Pool{New: func() any { return new(pathWalk) }}
 	parallel(len(m.rowSubnet), func(r int) {
 		pw := pool.Get().(*pathWalk)
-		for c := range nCols {
-			if all || needRow[r] || needCol[c] {
+		switch {
+		case all || (needRow[r] && !cross):
+			for c := range nCols {
 				m.table.set(int32(r), int32(c), m.skeleton(&pw.w, &pw.rec, int32(r), int32(c), &pw.buf))
+			}
+		case needRow[r] || !cross:
+			for _, c := range colList {
+				m.table.set(int32(r), c, m.skeleton(&pw.w, &pw.rec, int32(r), c, &pw.buf))
 			}
 		}
 		pool.Put(pw)

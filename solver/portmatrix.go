@@ -116,19 +116,35 @@ type PortMatrix struct {
 // Cells may share the slices of their sets: a Set is a value, not to be
 // changed in place.
 func (s *Solver) ClassPorts(opts AnalysisOptions, also ...model.Protocol) [][]PortCell {
-	return s.classPorts(opts, nil, also)
+	return s.classPorts(opts, pairSelection{}, also)
 }
 
 // ClassPortsTouching is ClassPorts for the pairs with an end in a class
 // that touched reports (its row and its column); the other rows and cells
 // are left empty. A diff asks it for the classes a change may affect.
 func (s *Solver) ClassPortsTouching(touched func(class int) bool, opts AnalysisOptions, also ...model.Protocol) [][]PortCell {
-	return s.classPorts(opts, touched, also)
+	return s.classPorts(opts, pairSelection{touched: touched}, also)
 }
 
-// classPorts is ClassPorts, for the pairs with an end in a class touched
-// reports (all, when it is nil).
-func (s *Solver) classPorts(opts AnalysisOptions, touched func(int) bool, also []model.Protocol) [][]PortCell {
+// ClassPortsBetween is ClassPorts for the pairs (a, b) with from(a) and
+// to(b), or to(a) and from(b); the other cells are left empty. A diff asks
+// it when a change of routes alters the lookups of from's classes'
+// traffic only, for addresses only to's classes hold.
+func (s *Solver) ClassPortsBetween(from, to func(class int) bool, opts AnalysisOptions, also ...model.Protocol) [][]PortCell {
+	return s.classPorts(opts, pairSelection{touched: func(c int) bool { return from(c) || to(c) }, from: from, to: to}, also)
+}
+
+// pairSelection says which pairs of classes classPorts answers: those
+// with an end that touched reports (all, when it is nil); of those, with
+// from and to set, only the pairs of a from class and a to class, either
+// way round.
+type pairSelection struct {
+	touched, from, to func(int) bool
+}
+
+// classPorts is ClassPorts, for the pairs sel selects.
+func (s *Solver) classPorts(opts AnalysisOptions, sel pairSelection, also []model.Protocol) [][]PortCell {
+	touched := sel.touched
 	atoms := s.ServiceAtoms(also...)
 	layout := s.newMatrixLayout()
 	n := len(layout.classes)
@@ -168,14 +184,20 @@ func (s *Solver) classPorts(opts AnalysisOptions, touched func(int) bool, also [
 			qs[k] = a.Query("", "")
 		}
 		engines[ci] = layout.engine(qs)
-		engines[ci].buildTableFor(offsetProgress(opts.Progress, ci*layout.rows(), total), needRow, needCol)
+		engines[ci].buildTableFor(offsetProgress(opts.Progress, ci*layout.rows(), total), needRow, needCol, sel.from != nil)
 	}
 	all := make([]int, n)
-	var touchedList []int
+	var touchedList, fromList, toList []int
 	for b := range n {
 		all[b] = b
 		if touched != nil && touched(b) {
 			touchedList = append(touchedList, b)
+		}
+		if sel.from != nil && sel.from(b) {
+			fromList = append(fromList, b)
+		}
+		if sel.to != nil && sel.to(b) {
+			toList = append(toList, b)
 		}
 	}
 	out := make([][]PortCell, n)
@@ -190,7 +212,17 @@ func (s *Solver) classPorts(opts AnalysisOptions, touched func(int) bool, also [
 		row := pool.Get().(*[]PortCell)
 		*row = (*row)[:0]
 		cols := all
-		if touched != nil && !touched(a) {
+		switch {
+		case sel.from != nil:
+			// A from row reads the to columns, a to row the from ones.
+			cols = nil
+			if sel.from(a) {
+				cols = toList
+			}
+			if sel.to(a) {
+				cols = mergeSorted(cols, fromList)
+			}
+		case touched != nil && !touched(a):
 			cols = touchedList // an untouched row: its touched columns only
 		}
 		for _, b := range cols {
@@ -221,6 +253,30 @@ func (s *Solver) classPorts(opts AnalysisOptions, touched func(int) bool, also [
 		}
 		pool.Put(row)
 	}, offsetProgress(opts.Progress, len(chunks)*layout.rows(), total))
+	return out
+}
+
+// mergeSorted returns the sorted union of two sorted lists of distinct
+// classes.
+func mergeSorted(x, y []int) []int {
+	if len(x) == 0 {
+		return y
+	}
+	out := make([]int, 0, len(x)+len(y))
+	i, j := 0, 0
+	for i < len(x) || j < len(y) {
+		switch {
+		case j == len(y) || (i < len(x) && x[i] < y[j]):
+			out = append(out, x[i])
+			i++
+		case i == len(x) || y[j] < x[i]:
+			out = append(out, y[j])
+			j++
+		default:
+			out = append(out, x[i])
+			i, j = i+1, j+1
+		}
+	}
 	return out
 }
 

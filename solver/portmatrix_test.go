@@ -251,8 +251,9 @@ func TestPortMatrixByBruteForce(t *testing.T) {
 // against the plain way (one single-port class matrix per service atom),
 // cell by cell, on the cases of TestPortMatrixByBruteForce and the
 // oracle's random models of seeds 1..200, as generated and with port
-// denies in their network ACLs; and ClassPortsTouching, for every other
-// class and with a protocol no rule names (GRE) to probe as well.
+// denies in their network ACLs; ClassPortsTouching, for every other
+// class and with a protocol no rule names (GRE) to probe as well; and
+// ClassPortsBetween, for the pairs of a third and an odd class.
 func TestClassPortsEqualsOneMatrixPerAtom(t *testing.T) {
 	cases := portMatrixCases(t, 200)
 	for seed := uint64(1); seed <= 200; seed++ {
@@ -294,6 +295,20 @@ func TestClassPortsEqualsOneMatrixPerAtom(t *testing.T) {
 				gre := model.Protocol(47)
 				compare("ClassPortsTouching", s.ClassPortsTouching(odd, solver.AnalysisOptions{}, gre),
 					s.ClassPortsByAtom(odd, solver.AnalysisOptions{}, gre))
+			}
+			if i%4 == 1 {
+				// The pairs of a third and an odd class, either way round.
+				third := func(ci int) bool { return ci%3 == 0 }
+				all := s.ClassPortsByAtom(nil, solver.AnalysisOptions{})
+				want := make([][]solver.PortCell, len(all))
+				for a, row := range all {
+					for _, cell := range row {
+						if (third(a) && odd(cell.To)) || (odd(a) && third(cell.To)) {
+							want[a] = append(want[a], cell)
+						}
+					}
+				}
+				compare("ClassPortsBetween", s.ClassPortsBetween(third, odd, solver.AnalysisOptions{}), want)
 			}
 		})
 	}
