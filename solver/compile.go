@@ -44,8 +44,10 @@ type Solver struct {
 	services map[string]*model.EndpointService
 	// lbService maps a load balancer id to the endpoint service it fronts.
 	lbService map[model.ID]*model.EndpointService
-	// texts holds the words of routes and rules, rendered once.
-	texts texts
+	// texts holds the words of routes and rules, rendered once, on
+	// first use (ruleTexts).
+	texts     texts
+	textsOnce sync.Once
 	// cls holds the equivalence classes, computed on first use.
 	cls classState
 	// host is the address "internet" stands for (see internetHost).
@@ -159,8 +161,6 @@ type eniInfo struct {
 	az       string
 	endpoint *model.Endpoint
 	lb       *model.LoadBalancer
-	// name is describe(), rendered once.
-	name string
 	// host is the instance an instance's or attached interface's traffic
 	// is handled by (its own id otherwise): an appliance keeps connection
 	// state per host, whichever of its interfaces a packet uses.
@@ -201,7 +201,15 @@ func NewFromIndex(x *model.Index) (*Solver, error) {
 		}
 	}
 	m := x.Model()
-	s := &Solver{m: m, x: x, vpcByID: map[model.ID]int32{}, subnet: map[model.ID]int32{}, eni: map[model.ID]int32{},
+	// The interfaces, sized once: at 5,000 VPCs growing the list and the
+	// map by doubling was a third of compiling.
+	nENI := 0
+	for vi := range m.VPCs {
+		v := &m.VPCs[vi]
+		nENI += len(v.Instances) + len(v.NetworkInterfaces) + len(v.NATGateways) + len(v.Endpoints) + len(v.LoadBalancers)
+	}
+	s := &Solver{m: m, x: x, vpcByID: make(map[model.ID]int32, len(m.VPCs)), subnet: map[model.ID]int32{}, eni: make(map[model.ID]int32, nENI),
+		enis:   make([]eniInfo, 0, nENI),
 		groups: map[model.ID]*sgeval.SecurityGroup{}, refs: map[model.ID]sgeval.GroupRef{},
 		tgws: map[model.ID]*tgwInfo{}, atts: map[model.ID]*attInfo{}, public: map[netip.Addr]int32{},
 		externalVia: map[model.ID][]int{}, nodes: map[model.ID][]int32{}, services: map[string]*model.EndpointService{},
@@ -254,12 +262,15 @@ func NewFromIndex(x *model.Index) (*Solver, error) {
 	for ti := range m.TransitGateways {
 		s.compileTGW(&m.TransitGateways[ti])
 	}
-	s.renderTexts()
 	s.compileAssumed()
-	for i := range s.enis {
-		s.enis[i].name = s.enis[i].describe()
-	}
 	return s, nil
+}
+
+// ruleTexts returns the rendered routes and rules, rendering them on
+// first use: the whole-network analyses, which keep no words, never ask.
+func (s *Solver) ruleTexts() *texts {
+	s.textsOnce.Do(s.renderTexts)
+	return &s.texts
 }
 
 // renderTexts renders every route and rule once.
@@ -322,7 +333,7 @@ func (s *Solver) renderTexts() {
 
 // routeWords returns the rendered text of a VPC route.
 func (s *Solver) routeWords(t *routing.Table, r *routing.Route) (string, model.Position) {
-	if ts, ok := s.texts.routes[t]; ok && r.Entry < len(ts) {
+	if ts, ok := s.ruleTexts().routes[t]; ok && r.Entry < len(ts) {
 		return ts[r.Entry].text, ts[r.Entry].pos
 	}
 	return s.routeText(t, r)
@@ -330,7 +341,7 @@ func (s *Solver) routeWords(t *routing.Table, r *routing.Route) (string, model.P
 
 // tgwRouteWords returns the rendered text of a transit gateway route.
 func (s *Solver) tgwRouteWords(t *routing.TGWTable, r *routing.TGWRoute) (string, model.Position) {
-	if ts, ok := s.texts.tgwRoutes[t]; ok && r.Entry < len(ts) {
+	if ts, ok := s.ruleTexts().tgwRoutes[t]; ok && r.Entry < len(ts) {
 		return ts[r.Entry].text, ts[r.Entry].pos
 	}
 	return s.tgwRouteText(t, r)
@@ -338,7 +349,7 @@ func (s *Solver) tgwRouteWords(t *routing.TGWTable, r *routing.TGWRoute) (string
 
 // aclWords returns the rendered text of the rule an ACL decision names.
 func (s *Solver) aclWords(acl *sgeval.ACL, dir sgeval.Direction, d sgeval.ACLDecision) (string, model.Position) {
-	if t, ok := cachedRule(s.texts.acl, acl.ID, dir, d.Index); ok {
+	if t, ok := cachedRule(s.ruleTexts().acl, acl.ID, dir, d.Index); ok {
 		return t.text, t.pos
 	}
 	return s.aclRuleText(acl, dir, d)
@@ -346,7 +357,7 @@ func (s *Solver) aclWords(acl *sgeval.ACL, dir sgeval.Direction, d sgeval.ACLDec
 
 // sgWords returns the rendered text of the rule a group decision names.
 func (s *Solver) sgWords(dir sgeval.Direction, d sgeval.SGDecision) (string, model.Position) {
-	if t, ok := cachedRule(s.texts.sg, d.Group, dir, d.Index); ok {
+	if t, ok := cachedRule(s.ruleTexts().sg, d.Group, dir, d.Index); ok {
 		return t.text, t.pos
 	}
 	return s.sgRuleText(dir, d)
@@ -373,7 +384,7 @@ func cachedRule(cache map[model.ID][2][]ruleText, id model.ID, dir sgeval.Direct
 func (s *Solver) compileVPC(vi int, defaultRef sgeval.GroupRef) {
 	v := &s.m.VPCs[vi]
 	info := vpcInfo{m: v, tables: map[model.ID]*routing.Table{}, acl: map[model.ID]*sgeval.ACL{},
-		addrs: map[netip.Addr]int32{}, tgwAttachment: map[model.ID]*attInfo{}}
+		addrs: make(map[netip.Addr]int32, len(v.Instances)+len(v.NetworkInterfaces)), tgwAttachment: map[model.ID]*attInfo{}}
 	s.vpcByID[v.ID] = int32(vi)
 	firstENI := len(s.enis)
 	for i := range v.RouteTables {

@@ -549,7 +549,7 @@ func (w *walker) toLoadBalancerNode(target, node int32) terminal {
 	t, n := &w.s.enis[target], &w.s.enis[node]
 	w.hop(Hop{Component: t.id, Kind: eniHopKind(t), Decision: DecisionSend, Rule: w.say(func() string { return string(t.id) + " answers " + w.flow() }), Pos: t.src.Position, Subnet: w.subnetID(t.subnet)})
 	w.crossACLs(t.subnet, n.subnet)
-	w.hop(Hop{Component: n.id, Kind: HopLoadBalancer, Decision: DecisionDeliver, Rule: w.say(func() string { return "the load balancer takes the response back: " + n.name }), Subnet: w.subnetID(n.subnet)})
+	w.hop(Hop{Component: n.id, Kind: HopLoadBalancer, Decision: DecisionDeliver, Rule: w.say(func() string { return "the load balancer takes the response back: " + n.describe() }), Subnet: w.subnetID(n.subnet)})
 	pkt := w.pkt
 	pkt.Dst = n.primary
 	return terminal{kind: termENI, eni: node, vpc: n.vpc, ext: -1, pkt: pkt}

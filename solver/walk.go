@@ -821,7 +821,7 @@ func (w *walker) arriveAt(ei int32) terminal {
 		if w.pkt.Dst.Is6() && e.primary.IsValid() {
 			return "delivered to " + string(e.id) + " (" + w.pkt.Dst.String() + ")"
 		}
-		return "delivered to " + e.name
+		return "delivered to " + e.describe()
 	}), Subnet: w.subnetID(e.subnet)})
 	return terminal{kind: termENI, eni: ei, vpc: e.vpc, ext: -1, pkt: w.pkt}
 }
