@@ -3,6 +3,7 @@ package awsimport_test
 import (
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -151,24 +152,43 @@ func TestExportImportOfGatewayLoadBalancers(t *testing.T) {
 	// through describe-* JSON, with the same answers. The appliances'
 	// inspection is the topology's own statement (V-22), not AWS's: the
 	// query it decides is left out.
-	m, _, err := model.LoadFiles(filepath.Join("..", "solver", "testdata", "gwlb-ingress.yaml"))
-	require.NoError(t, err)
-	m.Expectations = nil
-	for _, q := range [][2]string{{"internet", "i-web-a"}, {"internet", "i-web-b"}, {"i-web-a", "internet"}} {
-		m.Expectations = append(m.Expectations, model.Expectation{From: q[0], To: q[1], Protocol: model.ProtocolTCP, Port: ptr(uint16(443)), Expect: model.ExpectReachable})
+	// The second network routes IPv6 the same way: a gateway route table
+	// sends subnets' IPv6 blocks (DestinationIpv6CidrBlock) to the
+	// endpoints, beside an egress-only internet gateway.
+	for _, file := range []string{filepath.Join("..", "solver", "testdata", "gwlb-ingress.yaml"),
+		filepath.Join("..", "internal", "oracle", "testdata", "rules", "v-25-ipv6-ingress.yaml")} {
+		t.Run(filepath.Base(file), func(t *testing.T) {
+			m, _, err := model.LoadFiles(file)
+			require.NoError(t, err)
+			m.Expectations = nil
+			for _, q := range [][2]string{{"internet", "i-web-a"}, {"internet", "i-web-b"}, {"i-web-a", "internet"}} {
+				m.Expectations = append(m.Expectations, model.Expectation{From: q[0], To: q[1], Protocol: model.ProtocolTCP, Port: ptr(uint16(443)), Expect: model.ExpectReachable})
+			}
+			m2, diags := exportImport(t, m)
+			for _, d := range diags {
+				t.Log(d.Error())
+			}
+			var edges []model.ID
+			var routes6 int
+			for _, v := range m2.VPCs {
+				for _, rt := range v.RouteTables {
+					edges = append(edges, rt.EdgeAssociations...)
+					if len(rt.EdgeAssociations) > 0 {
+						for _, r := range rt.Routes {
+							if r.Destination.CIDR.Addr().Is6() {
+								routes6++
+							}
+						}
+					}
+				}
+			}
+			assert.Equal(t, []model.ID{"igw-web"}, edges)
+			if strings.Contains(file, "ipv6") {
+				assert.Equal(t, 3, routes6, "the gateway route table's IPv6 routes")
+			}
+			sameAnswers(t, m, m2)
+		})
 	}
-	m2, diags := exportImport(t, m)
-	for _, d := range diags {
-		t.Log(d.Error())
-	}
-	var edges []model.ID
-	for _, v := range m2.VPCs {
-		for _, rt := range v.RouteTables {
-			edges = append(edges, rt.EdgeAssociations...)
-		}
-	}
-	assert.Equal(t, []model.ID{"igw-web"}, edges)
-	sameAnswers(t, m, m2)
 }
 
 func ptr[T any](v T) *T { return &v }

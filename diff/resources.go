@@ -96,6 +96,9 @@ func resources(m *model.Model, skip map[model.ID]bool) map[model.ID]resource {
 		if v.VPNGateway != "" {
 			add(v.VPNGateway, model.KindVPNGateway, v.ID, "vgw:"+string(v.ID), v.Source.Field("vpn_gateway"))
 		}
+		if v.EgressOnlyInternetGateway != "" {
+			add(v.EgressOnlyInternetGateway, model.KindEgressOnlyInternetGateway, v.ID, "eigw:"+string(v.ID), v.Source.Field("egress_only_internet_gateway"))
+		}
 		for i := range v.Subnets {
 			add(v.Subnets[i].ID, model.KindSubnet, v.ID, &v.Subnets[i], v.Subnets[i].Source)
 		}

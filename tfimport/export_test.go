@@ -229,6 +229,10 @@ func (x *tfExport) build(m *model.Model) {
 			r := x.newRes("aws_vpn_gateway", v.VPNGateway, p)
 			x.ref(r, "vpc_id", v.ID, "id")
 		}
+		if v.EgressOnlyInternetGateway != "" {
+			r := x.newRes("aws_egress_only_internet_gateway", v.EgressOnlyInternetGateway, p)
+			x.ref(r, "vpc_id", v.ID, "id")
+		}
 		for _, s := range v.Subnets {
 			r := x.newRes("aws_subnet", s.ID, p)
 			x.ref(r, "vpc_id", v.ID, "id")
@@ -1027,6 +1031,8 @@ func (x *tfExport) targetKey(id model.ID) string {
 		return "vpc_peering_connection_id"
 	case model.KindTransitGateway:
 		return "transit_gateway_id"
+	case model.KindEgressOnlyInternetGateway:
+		return "egress_only_gateway_id"
 	case model.KindInstance, model.KindNetworkInterface:
 		return "network_interface_id"
 	case model.KindEndpoint:
