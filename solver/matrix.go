@@ -1397,29 +1397,33 @@ func newSkelTable(nRows, nCols int, needRow, needCol []bool, mids bool) skelTabl
 	return t
 }
 
-// index returns where cell (r, c) is kept: in dense (which 0), rows (1)
-// or cols (2), at i; which is -1 for a cell the table does not hold.
-func (t *skelTable) index(r, c int32) (which, i int) {
+// cell returns where the skeleton of cell (r, c) is kept, and mid where
+// its middle-set index is (nil without mids); both nil for a cell the
+// table does not hold.
+func (t *skelTable) cell(r, c int32) (k *skel, mid *int32) {
+	var ks []skel
+	var ms []int32
+	var i int
 	switch {
 	case t.dense != nil:
-		return 0, int(r)*t.nCols + int(c)
+		ks, ms, i = t.dense, t.denseMid, int(r)*t.nCols+int(c)
 	case t.rowSlot[r] >= 0:
-		return 1, int(t.rowSlot[r])*t.nCols + int(c)
+		ks, ms, i = t.rows, t.rowMid, int(t.rowSlot[r])*t.nCols+int(c)
 	case t.colSlot[c] >= 0:
-		return 2, int(t.colSlot[c])*t.nRows + int(r)
+		ks, ms, i = t.cols, t.colMid, int(t.colSlot[c])*t.nRows+int(r)
+	default:
+		return nil, nil
 	}
-	return -1, 0
+	if ms != nil {
+		mid = &ms[i]
+	}
+	return &ks[i], mid
 }
 
 // get returns the skeleton of cell (r, c).
 func (t *skelTable) get(r, c int32) skel {
-	switch which, i := t.index(r, c); which {
-	case 0:
-		return t.dense[i]
-	case 1:
-		return t.rows[i]
-	case 2:
-		return t.cols[i]
+	if k, _ := t.cell(r, c); k != nil {
+		return *k
 	}
 	return skel{}
 }
@@ -1427,37 +1431,22 @@ func (t *skelTable) get(r, c int32) skel {
 // set stores the skeleton of cell (r, c), which the table holds. Each
 // cell is written once, by the goroutine of its row.
 func (t *skelTable) set(r, c int32, k skel) {
-	switch which, i := t.index(r, c); which {
-	case 0:
-		t.dense[i] = k
-	case 1:
-		t.rows[i] = k
-	case 2:
-		t.cols[i] = k
+	if p, _ := t.cell(r, c); p != nil {
+		*p = k
 	}
 }
 
 // mid returns the middle-set index of cell (r, c).
 func (t *skelTable) mid(r, c int32) int32 {
-	switch which, i := t.index(r, c); which {
-	case 0:
-		return t.denseMid[i]
-	case 1:
-		return t.rowMid[i]
-	case 2:
-		return t.colMid[i]
+	if _, m := t.cell(r, c); m != nil {
+		return *m
 	}
 	return 0
 }
 
 // setMid stores the middle-set index of cell (r, c).
 func (t *skelTable) setMid(r, c int32, at int32) {
-	switch which, i := t.index(r, c); which {
-	case 0:
-		t.denseMid[i] = at
-	case 1:
-		t.rowMid[i] = at
-	case 2:
-		t.colMid[i] = at
+	if _, m := t.cell(r, c); m != nil {
+		*m = at
 	}
 }
