@@ -13,66 +13,41 @@ import (
 	"github.com/vpcreach/vpcreach/model"
 )
 
-// leaves returns the settable strings, numbers, booleans and addresses
-// inside v, but for those under a Source or AWSID field
-// (which fingerprints leave out too).
-func leaves(v reflect.Value, out *[]reflect.Value) {
-	switch v.Type() {
-	case sourceType:
-		return
-	case addrType, prefixType:
-		*out = append(*out, v)
-		return
-	}
-	switch v.Kind() {
-	case reflect.Pointer:
-		if !v.IsNil() {
-			leaves(v.Elem(), out)
-		}
-	case reflect.Struct:
-		for i := range v.NumField() {
-			if f := v.Type().Field(i); f.IsExported() && f.Name != "AWSID" {
-				leaves(v.Field(i), out)
-			}
-		}
-	case reflect.Slice:
-		for i := range v.Len() {
-			leaves(v.Index(i), out)
-		}
-	case reflect.String, reflect.Bool, reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
-		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
-		*out = append(*out, v)
-	}
+// leaf is a settable string, number, boolean or address inside a value,
+// with its path, for messages.
+type leaf struct {
+	v    reflect.Value
+	path string
 }
 
-// leafPaths returns the paths of the values leaves returns, in order,
-// for messages.
-func leafPaths(v reflect.Value, path string, out *[]string) {
+// leaves returns the leaves inside v (at path), but for those under a
+// Source or AWSID field (which fingerprints leave out too).
+func leaves(v reflect.Value, path string, out *[]leaf) {
 	switch v.Type() {
 	case sourceType:
 		return
 	case addrType, prefixType:
-		*out = append(*out, path)
+		*out = append(*out, leaf{v, path})
 		return
 	}
 	switch v.Kind() {
 	case reflect.Pointer:
 		if !v.IsNil() {
-			leafPaths(v.Elem(), path, out)
+			leaves(v.Elem(), path, out)
 		}
 	case reflect.Struct:
 		for i := range v.NumField() {
 			if f := v.Type().Field(i); f.IsExported() && f.Name != "AWSID" {
-				leafPaths(v.Field(i), path+"."+f.Name, out)
+				leaves(v.Field(i), path+"."+f.Name, out)
 			}
 		}
 	case reflect.Slice:
 		for i := range v.Len() {
-			leafPaths(v.Index(i), fmt.Sprintf("%s[%d]", path, i), out)
+			leaves(v.Index(i), fmt.Sprintf("%s[%d]", path, i), out)
 		}
 	case reflect.String, reflect.Bool, reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
 		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
-		*out = append(*out, path)
+		*out = append(*out, leaf{v, path})
 	}
 }
 
@@ -123,36 +98,30 @@ func TestEqualVPCsAgreesWithFingerprints(t *testing.T) {
 		none := func(model.ID) model.ID { return "" }
 		require.Len(t, equalVPCs(old, next, nil, none), 4, "a network is equal to its copy")
 		vi := rng.IntN(len(next.VPCs))
-		var ls []reflect.Value
-		leaves(reflect.ValueOf(&next.VPCs[vi]).Elem(), &ls)
-		pick := rng.IntN(len(ls))
-		leaf := ls[pick]
-		before := leaf.Interface()
-		mutateLeaf(leaf)
+		var ls []leaf
+		leaves(reflect.ValueOf(&next.VPCs[vi]).Elem(), string(next.VPCs[vi].ID), &ls)
+		l := ls[rng.IntN(len(ls))]
+		before := l.v.Interface()
+		mutateLeaf(l.v)
 		same := equalVPCs(old, next, nil, none)
-		require.False(t, same[next.VPCs[vi].ID], "round %d: changed %v -> %v in %s, still equal", round, before, leaf.Interface(), next.VPCs[vi].ID)
+		require.False(t, same[next.VPCs[vi].ID], "round %d: changed %s %v -> %v, still equal", round, l.path, before, l.v.Interface())
 		require.Len(t, same, 3, "round %d: only %s changed", round, next.VPCs[vi].ID)
 		changes := compareResources(fingerprintAll(resources(old, nil), nil), fingerprintAll(resources(next, nil), nil))
-		var ps []string
-		leafPaths(reflect.ValueOf(&next.VPCs[vi]).Elem(), "", &ps)
-		require.NotEmpty(t, changes, "round %d: changed %v -> %v in %s, no resource differs", round, before, leaf.Interface(), ps[pick])
+		require.NotEmpty(t, changes, "round %d: changed %s %v -> %v, no resource differs", round, l.path, before, l.v.Interface())
 	}
 	// The resources outside VPCs: one value changed anywhere in them is a
 	// change.
 	for round := range 200 {
 		old := gen.Generate(gen.Options{VPCs: 4, Seed: uint64(round % 5), InstancesPerVPC: 3, DualStack: round%2 == 1})
 		next := gen.Generate(gen.Options{VPCs: 4, Seed: uint64(round % 5), InstancesPerVPC: 3, DualStack: round%2 == 1})
-		var ls []reflect.Value
-		var ps []string
+		var ls []leaf
 		for _, f := range []string{"Accounts", "PeeringConnections", "TransitGateways", "PrefixLists", "EndpointServices", "HostedZones", "ExternalNetworks"} {
-			v := reflect.ValueOf(next).Elem().FieldByName(f)
-			leaves(v, &ls)
-			leafPaths(v, f, &ps)
+			leaves(reflect.ValueOf(next).Elem().FieldByName(f), f, &ls)
 		}
-		pick := rng.IntN(len(ls))
-		mutateLeaf(ls[pick])
+		l := ls[rng.IntN(len(ls))]
+		mutateLeaf(l.v)
 		changes := compareResources(fingerprintAll(resources(old, nil), nil), fingerprintAll(resources(next, nil), nil))
-		require.NotEmpty(t, changes, "round %d: changed %s, no resource differs", round, ps[pick])
+		require.NotEmpty(t, changes, "round %d: changed %s, no resource differs", round, l.path)
 	}
 	// Positions do not count.
 	old, next := gen.Generate(gen.Options{VPCs: 3, Seed: 1}), gen.Generate(gen.Options{VPCs: 3, Seed: 1})
