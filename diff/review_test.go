@@ -76,3 +76,60 @@ func TestReviewApplianceGroupOnlyChange(t *testing.T) {
 		`ingress: [{protocol: all, sources: [10.0.0.0/8]}]`+"\n    instances:\n      - {id: i-fw-a")
 	requireDiffIsBruteForce(t, reviewLoad(t, "old.yaml", before), reviewLoad(t, "new.yaml", after), "sg-fw opens all")
 }
+
+// TestReviewGENEVEGroupOnlyChange: V-21: the appliances behind a Gateway
+// Load Balancer must allow GENEVE (udp 6081) from its nodes. Removing
+// that rule from sg-fw (a change of security groups only) loses every
+// flow between the spokes, i-1 <-> i-2, though neither holds sg-fw.
+func TestReviewGENEVEGroupOnlyChange(t *testing.T) {
+	data, err := os.ReadFile("../solver/testdata/gwlb-inspection-vpc.yaml")
+	require.NoError(t, err)
+	before := string(data)
+	after := reviewEdit(t, before, `ingress: [{protocol: udp, ports: 6081, sources: [10.100.0.0/16]}]`, `ingress: []`)
+	requireDiffIsBruteForce(t, reviewLoad(t, "old.yaml", before), reviewLoad(t, "new.yaml", after), "sg-fw drops GENEVE")
+}
+
+// reviewPeered is two peered VPCs: i-1 and i-2 in one subnet of vpc-a,
+// at 10.0.1.10 and 10.0.1.200 (one class: no CIDR separates them), and
+// i-b in vpc-b; every group admits 10.0.0.0/8.
+const reviewPeered = `version: 1
+vpcs:
+  - id: vpc-a
+    region: eu-west-1
+    cidr_blocks: [10.0.0.0/16]
+    subnets:
+      - {id: sn-a, az: eu-west-1a, cidr_block: 10.0.1.0/24}
+    route_tables:
+      - {id: rt-a, main: true, routes: [{destination: 10.1.0.0/16, target: pcx-ab}]}
+    security_groups:
+      - {id: sg-a, description: a, ingress: [{protocol: all, sources: [10.0.0.0/8]}]}
+    instances:
+      - {id: i-1, subnet: sn-a, private_ip: 10.0.1.10, security_groups: [sg-a]}
+      - {id: i-2, subnet: sn-a, private_ip: 10.0.1.200, security_groups: [sg-a]}
+  - id: vpc-b
+    region: eu-west-1
+    cidr_blocks: [10.1.0.0/16]
+    subnets:
+      - {id: sn-b, az: eu-west-1a, cidr_block: 10.1.1.0/24}
+    route_tables:
+      - {id: rt-b, main: true, routes: [{destination: 10.0.0.0/16, target: pcx-ab}]}
+    security_groups:
+      - {id: sg-b, description: b, ingress: [{protocol: all, sources: [10.0.0.0/8]}]}
+    instances:
+      - {id: i-b, subnet: sn-b, private_ip: 10.1.1.10, security_groups: [sg-b]}
+peering_connections:
+  - {id: pcx-ab, requester: vpc-a, accepter: vpc-b, status: active}
+`
+
+// TestReviewRouteSplitsAClass: a route added to rt-b blackholes
+// 10.0.1.128/25, which holds i-2 but not i-1. On the old side i-1 and
+// i-2 are one class (no boundary at .128), which holds an address under
+// the rerouted range, so its cells are computed; on the new side i-1 is
+// a class of its own, under nothing, whose cells are not. The joint
+// class {i-1} then has cells on one side only: i-b <-> i-1, which pass
+// alike on both sides, must not be reported lost.
+func TestReviewRouteSplitsAClass(t *testing.T) {
+	after := reviewEdit(t, reviewPeered, `routes: [{destination: 10.0.0.0/16, target: pcx-ab}]`,
+		`routes: [{destination: 10.0.0.0/16, target: pcx-ab}, {destination: 10.0.1.128/25, target: pcx-ab, state: blackhole}]`)
+	requireDiffIsBruteForce(t, reviewLoad(t, "old.yaml", reviewPeered), reviewLoad(t, "new.yaml", after), "rt-b += 10.0.1.128/25 blackhole")
+}
