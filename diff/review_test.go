@@ -133,3 +133,45 @@ func TestReviewRouteSplitsAClass(t *testing.T) {
 		`routes: [{destination: 10.0.0.0/16, target: pcx-ab}, {destination: 10.0.1.128/25, target: pcx-ab, state: blackhole}]`)
 	requireDiffIsBruteForce(t, reviewLoad(t, "old.yaml", reviewPeered), reviewLoad(t, "new.yaml", after), "rt-b += 10.0.1.128/25 blackhole")
 }
+
+// reviewNoGroups is one VPC whose two instances carry no security group:
+// they get the VPC's default group (S-20), here implicit, which admits
+// members of the same group (so i-1 <-> i-2 pass on every port).
+const reviewNoGroups = `version: 1
+vpcs:
+  - id: vpc-a
+    region: eu-west-1
+    cidr_blocks: [10.0.0.0/16]
+    subnets:
+      - {id: sn-a, az: eu-west-1a, cidr_block: 10.0.1.0/24}
+    route_tables:
+      - {id: rt-a, main: true}
+    security_groups:
+      - {id: sg-other, description: unused, ingress: []}
+    instances:
+      - {id: i-1, subnet: sn-a, private_ip: 10.0.1.10}
+      - {id: i-2, subnet: sn-a, private_ip: 10.0.1.20}
+`
+
+// TestReviewImplicitDefaultGroupWritten: the change writes the VPC's
+// default group (default: true) with no inbound rule, where it was
+// implicit: a change of security groups only. The interfaces without
+// groups now get the written group: i-1 <-> i-2 are lost. On the old side
+// their class holds the implicit group "vpc-a/default-sg", which is no
+// changed resource, so the old side's cells are not computed; the new
+// side's (empty) are: nothing is reported lost.
+func TestReviewImplicitDefaultGroupWritten(t *testing.T) {
+	after := reviewEdit(t, reviewNoGroups, `      - {id: sg-other, description: unused, ingress: []}`,
+		"      - {id: sg-other, description: unused, ingress: []}\n      - {id: sg-default, description: default, default: true, ingress: []}")
+	requireDiffIsBruteForce(t, reviewLoad(t, "old.yaml", reviewNoGroups), reviewLoad(t, "new.yaml", after), "sg-default written, default, no ingress")
+}
+
+// TestReviewDefaultGroupEdited: a written default group's rules change;
+// the interfaces without groups get it (S-20) and their flows change
+// (passes: their class lists the default group).
+func TestReviewDefaultGroupEdited(t *testing.T) {
+	before := reviewEdit(t, reviewNoGroups, `      - {id: sg-other, description: unused, ingress: []}`,
+		"      - {id: sg-other, description: unused, ingress: []}\n      - {id: sg-default, description: default, default: true, ingress: [{protocol: tcp, ports: 22, sources: [10.0.0.0/8]}]}")
+	after := reviewEdit(t, before, `ports: 22`, `ports: 443`)
+	requireDiffIsBruteForce(t, reviewLoad(t, "old.yaml", before), reviewLoad(t, "new.yaml", after), "sg-default 22 -> 443")
+}
