@@ -31,6 +31,13 @@ func mutateRoutes(m *model.Model, r *rand.Rand) []string {
 			continue
 		}
 		i := r.IntN(len(t.Routes))
+		if r.IntN(5) == 0 && t.Routes[i].State != model.RouteBlackhole {
+			// A route blackholed in place: the same destination and
+			// target, another state.
+			did = append(did, fmt.Sprintf("%s %s -> %s blackholed", t.ID, t.Routes[i].Destination, t.Routes[i].Target))
+			t.Routes[i].State = model.RouteBlackhole
+			continue
+		}
 		if r.IntN(2) == 0 {
 			did = append(did, fmt.Sprintf("%s -= %s -> %s", t.ID, t.Routes[i].Destination, t.Routes[i].Target))
 			t.Routes = slices.Delete(t.Routes, i, i+1)
