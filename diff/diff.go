@@ -492,108 +492,19 @@ func (c *comparison) flows(r *Report, opts Options) {
 	// Only pairs with an end in a VPC the change touches can differ (see
 	// touchedVPCs).
 	touched := c.touchedVPCs()
-	// A class is touched when its VPC is; when the change only edits
-	// security groups, when it holds one of them: a group's rules decide
-	// the flows of its members only (the source's egress, the
-	// destination's ingress), so a pair without a member of a changed
-	// group passes alike on both sides.
-	// When it only edits routes (and groups), a pair's verdict changes
-	// only where a lookup does: for an end address under a route one side
-	// has and the other lacks (see rerouted), unless the range holds an
-	// address a path is translated to.
-	classTouched := func(sd *side, ci int) bool { return touched[sd.classes[ci].VPC] }
-	// between, when set, narrows further: to the pairs of a class of the
-	// first and a class of the second, either way round.
-	var between *[2]func(*side, int) bool
-	changed := map[model.ID]bool{}
-	for _, ch := range c.changes {
-		changed[ch.ID] = true
-	}
-	hasChangedGroup := func(sd *side, ci int) bool {
-		return slices.ContainsFunc(sd.classes[ci].Groups, func(g model.ID) bool { return changed[sd.id(g)] })
-	}
-	if c.onlyGroupsChanged() {
-		classTouched = hasChangedGroup
-	} else if set, tables, ok := c.reroutedTables(); ok && !c.old.otherAddresses(set) && !c.new.otherAddresses(set) {
-		// A class's members may lie on both sides of the range (the side
-		// without the route has no boundary there): each is asked.
-		var underOf [2][]bool
-		for i, sd := range []*side{c.old, c.new} {
-			underOf[i] = make([]bool, len(sd.classes))
-			for ci := range sd.classes {
-				cl := &sd.classes[ci]
-				// A class's private addresses lie in its subnet: only
-				// classes with public addresses, or whose subnet the range
-				// meets, are asked member by member.
-				if sn := sd.s.Index().Subnet(sd.localID(cl.Subnet)); sn != nil && !cl.Public &&
-					!set.OverlapsPrefix(sn.CIDRBlock) && !(sn.IPv6CIDRBlock.IsValid() && set.OverlapsPrefix(sn.IPv6CIDRBlock)) {
-					continue
-				}
-				underOf[i][ci] = slices.ContainsFunc(cl.Members, func(id model.ID) bool { return sd.hasAddressIn(id, set) })
-			}
-		}
-		classTouched = func(sd *side, ci int) bool {
-			i := 0
-			if sd == c.new {
-				i = 1
-			}
-			return hasChangedGroup(sd, ci) || underOf[i][ci]
-		}
-		// The lookup happens in an edited table: when the tables route
-		// only their own subnets' interfaces' traffic, a pair that passes
-		// one has an end in those subnets (the source, on the request; the
-		// destination, on the response). Of the two tests, the one that
-		// touches fewer classes is used.
-		oldUsers, okOld := c.old.tableUsers(tables)
-		newUsers, okNew := c.new.tableUsers(tables)
-		if okOld && okNew && len(changed) == len(tables) {
-			// Routes only: a pair's request is looked up in an edited
-			// table when its source is in one of the tables' subnets, for
-			// its destination's address; its response, the other way
-			// round. Only the pairs of such a class and a class under the
-			// rerouted range are compared.
-			between = &[2]func(*side, int) bool{
-				func(sd *side, ci int) bool { return oldUsers[sd.classes[ci].Subnet] || newUsers[sd.classes[ci].Subnet] },
-				classTouched,
-			}
-		} else if okOld && okNew {
-			uses := func(sd *side, ci int) bool {
-				return hasChangedGroup(sd, ci) || oldUsers[sd.classes[ci].Subnet] || newUsers[sd.classes[ci].Subnet]
-			}
-			count := func(f func(*side, int) bool) int {
-				n := 0
-				for _, sd := range []*side{c.old, c.new} {
-					for ci := range sd.classes {
-						if f(sd, ci) {
-							n++
-						}
-					}
-				}
-				return n
-			}
-			if count(uses) < count(classTouched) {
-				classTouched = uses
-			}
-		}
-	}
+	sel := c.selectClasses(touched)
 	var oldCells, newCells [][]solver.PortCell
 	inParallel(2, func(i int) {
 		sd, out := c.old, &oldCells
 		if i == 1 {
 			sd, out = c.new, &newCells
 		}
-		if between != nil {
-			from, to := make([]bool, len(sd.classes)), make([]bool, len(sd.classes))
-			for ci := range from {
-				from[ci], to[ci] = between[0](sd, ci), between[1](sd, ci)
-			}
+		if sel.from[i] != nil {
+			from, to := sel.from[i], sel.to[i]
 			*out = sd.s.ClassPortsBetween(func(ci int) bool { return from[ci] }, func(ci int) bool { return to[ci] }, solver.AnalysisOptions{}, protocols...)
 			return
 		}
-		is := make([]bool, len(sd.classes))
-		for ci := range is {
-			is[ci] = classTouched(sd, ci)
-		}
+		is := sel.touched[i]
 		*out = sd.s.ClassPortsTouching(func(ci int) bool { return is[ci] }, solver.AnalysisOptions{}, protocols...)
 	})
 	js := c.jointClasses()

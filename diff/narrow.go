@@ -202,3 +202,196 @@ func (sd *side) otherAddresses(set *netipx.IPSet) bool {
 	}
 	return false
 }
+
+// classSelection says which class pairs of each side (0 old, 1 new) a
+// comparison computes: those with an end in a touched class; or, when from
+// and to are set, only the pairs of a from class and a to class, either
+// way round. A member's classes are marked alike on both sides (see
+// closeOverMembers), so a joint class is computed on both sides or on
+// neither.
+type classSelection struct {
+	touched  [2][]bool
+	from, to [2][]bool
+}
+
+// selectClasses chooses the class pairs a change can alter:
+//
+//   - by default, those with an end in a touched VPC (see touchedVPCs);
+//   - when the change only edits security groups that act at the ends of a
+//     flow alone, those holding a changed group: a group's rules decide
+//     its members' flows only (the source's egress, the destination's
+//     ingress). Not when a changed group is held by an appliance that
+//     forwards others' traffic (a route target, S-15, or a load
+//     balancer's target, V-21), nor when one is a VPC's default group
+//     (interfaces without groups hold it implicitly);
+//   - when it only edits routes, those of a class in the edited tables'
+//     subnets and a class under the rerouted range (see reroutedTables,
+//     tableUsers), or with groups edited too, the classes under the range
+//     or in those subnets, or holding a changed group.
+func (c *comparison) selectClasses(touchedVPCs map[model.ID]bool) classSelection {
+	sides := [2]*side{c.old, c.new}
+	mark := func(f func(sd *side, ci int) bool) [2][]bool {
+		var out [2][]bool
+		for i, sd := range sides {
+			out[i] = make([]bool, len(sd.classes))
+			for ci := range sd.classes {
+				out[i][ci] = f(sd, ci)
+			}
+		}
+		return out
+	}
+	count := func(m [2][]bool) int {
+		n := 0
+		for _, side := range m {
+			for _, x := range side {
+				if x {
+					n++
+				}
+			}
+		}
+		return n
+	}
+	var sel classSelection
+	sel.touched = mark(func(sd *side, ci int) bool { return touchedVPCs[sd.classes[ci].VPC] })
+	changed := map[model.ID]bool{}
+	for _, ch := range c.changes {
+		changed[ch.ID] = true
+	}
+	groupsLocal := c.groupsActAtEnds(changed)
+	hasChangedGroup := func(sd *side, ci int) bool {
+		return slices.ContainsFunc(sd.classes[ci].Groups, func(g model.ID) bool { return changed[sd.id(g)] })
+	}
+	if c.onlyGroupsChanged() {
+		if groupsLocal {
+			sel.touched = c.closeOverMembers(mark(hasChangedGroup))
+		}
+		return sel
+	}
+	set, tables, ok := c.reroutedTables()
+	if !ok || c.old.otherAddresses(set) || c.new.otherAddresses(set) {
+		return sel
+	}
+	// A class's members may lie on both sides of the range (the side
+	// without the route has no boundary there): each is asked, and
+	// closeOverMembers marks their classes on the other side.
+	under := c.closeOverMembers(mark(func(sd *side, ci int) bool {
+		cl := &sd.classes[ci]
+		// A class's private addresses lie in its subnet: only classes with
+		// public addresses, or whose subnet the range meets, are asked
+		// member by member.
+		if sn := sd.s.Index().Subnet(sd.localID(cl.Subnet)); sn != nil && !cl.Public &&
+			!set.OverlapsPrefix(sn.CIDRBlock) && !(sn.IPv6CIDRBlock.IsValid() && set.OverlapsPrefix(sn.IPv6CIDRBlock)) {
+			return false
+		}
+		return slices.ContainsFunc(cl.Members, func(id model.ID) bool { return sd.hasAddressIn(id, set) })
+	}))
+	oldUsers, okOld := c.old.tableUsers(tables)
+	newUsers, okNew := c.new.tableUsers(tables)
+	uses := func(sd *side, ci int) bool { return oldUsers[sd.classes[ci].Subnet] || newUsers[sd.classes[ci].Subnet] }
+	if okOld && okNew && len(changed) == len(tables) {
+		// Routes only: a pair's request is looked up in an edited table
+		// when its source is in one of the tables' subnets, for its
+		// destination's address; its response, the other way round.
+		sel.from, sel.to = c.closeOverMembers(mark(uses)), under
+		return sel
+	}
+	if !groupsLocal {
+		return sel
+	}
+	byAddress := c.closeOverMembers(mark(func(sd *side, ci int) bool { return hasChangedGroup(sd, ci) || under[sideIndex(sides, sd)][ci] }))
+	if count(byAddress) < count(sel.touched) {
+		sel.touched = byAddress
+	}
+	if okOld && okNew {
+		bySubnet := c.closeOverMembers(mark(func(sd *side, ci int) bool { return hasChangedGroup(sd, ci) || uses(sd, ci) }))
+		if count(bySubnet) < count(sel.touched) {
+			sel.touched = bySubnet
+		}
+	}
+	return sel
+}
+
+// sideIndex returns sd's index in sides.
+func sideIndex(sides [2]*side, sd *side) int {
+	if sd == sides[1] {
+		return 1
+	}
+	return 0
+}
+
+// closeOverMembers marks, until nothing more is marked, every class of
+// either side that shares a member with a marked class of the other, and
+// returns marks. A class may be one on one side and split on the other (a
+// route added on one side draws a boundary through it).
+func (c *comparison) closeOverMembers(marks [2][]bool) [2][]bool {
+	sides := [2]*side{c.old, c.new}
+	for grew := true; grew; {
+		grew = false
+		for i, sd := range sides {
+			other := sides[1-i]
+			for ci, marked := range marks[i] {
+				if !marked {
+					continue
+				}
+				for _, id := range sd.classes[ci].Members {
+					if oc, ok := other.classOf[id]; ok && !marks[1-i][oc] {
+						marks[1-i][oc], grew = true, true
+					}
+				}
+			}
+		}
+	}
+	return marks
+}
+
+// groupsActAtEnds reports whether the changed security groups among
+// changed judge flows at their ends only, on both sides: none is a VPC's
+// default group (which interfaces without groups hold implicitly, under
+// another id), and none is held by an appliance that forwards others'
+// traffic: an instance or network interface a route targets (S-15,
+// S-18), or a target of a load balancer's target group (the appliances of
+// a Gateway Load Balancer, V-21). A target group with address targets
+// counts as holding every group.
+func (c *comparison) groupsActAtEnds(changed map[model.ID]bool) bool {
+	for _, sd := range []*side{c.old, c.new} {
+		m, x := sd.s.Model(), sd.s.Index()
+		holds := func(groups []model.ID) bool {
+			return slices.ContainsFunc(groups, func(g model.ID) bool { return changed[sd.id(g)] })
+		}
+		// forwards reports whether a forwarder holds a changed group.
+		forwards := func(id model.ID) bool {
+			if in := x.Instance(id); in != nil && holds(in.SecurityGroups) {
+				return true
+			}
+			if ni := x.NetworkInterface(id); ni != nil && holds(ni.SecurityGroups) {
+				return true
+			}
+			return false
+		}
+		for _, v := range m.VPCs {
+			for _, g := range v.SecurityGroups {
+				if g.Default && changed[sd.id(g.ID)] {
+					return false
+				}
+			}
+			for _, rt := range v.RouteTables {
+				for _, r := range rt.Routes {
+					if forwards(r.Target) {
+						return false
+					}
+				}
+			}
+			for _, tg := range v.TargetGroups {
+				for _, t := range tg.Targets {
+					if t.ID == "" {
+						return false // an address: whose groups is not looked up here
+					}
+					if forwards(t.ID) {
+						return false
+					}
+				}
+			}
+		}
+	}
+	return true
+}

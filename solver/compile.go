@@ -44,10 +44,9 @@ type Solver struct {
 	services map[string]*model.EndpointService
 	// lbService maps a load balancer id to the endpoint service it fronts.
 	lbService map[model.ID]*model.EndpointService
-	// texts holds the words of routes and rules, rendered once, on
-	// first use (ruleTexts).
-	texts     texts
-	textsOnce sync.Once
+	// texts holds the words of routes and rules, rendered once each, on
+	// first use.
+	texts texts
 	// cls holds the equivalence classes, computed on first use.
 	cls classState
 	// host is the address "internet" stands for (see internetHost).
@@ -80,10 +79,10 @@ type Solver struct {
 // texts caches the rendering of every route and rule, so that a query
 // does not format them again.
 type texts struct {
-	routes    map[*routing.Table][]ruleText
-	tgwRoutes map[*routing.TGWTable][]ruleText
-	acl       map[model.ID][2][]ruleText // ingress, egress; by model index
-	sg        map[model.ID][2][]ruleText
+	routes    sync.Map // *routing.Table -> []ruleText
+	tgwRoutes sync.Map // *routing.TGWTable -> []ruleText
+	acl       sync.Map // ACL id -> [2][]ruleText: ingress, egress; by model index
+	sg        sync.Map // group id -> [2][]ruleText
 }
 
 type ruleText struct {
@@ -266,48 +265,73 @@ func NewFromIndex(x *model.Index) (*Solver, error) {
 	return s, nil
 }
 
-// ruleTexts returns the rendered routes and rules, rendering them on
-// first use: the whole-network analyses, which keep no words, never ask.
-func (s *Solver) ruleTexts() *texts {
-	s.textsOnce.Do(s.renderTexts)
-	return &s.texts
+// routeWords returns the rendered text of a VPC route. The texts of a
+// table's routes are rendered together, on first use, and kept: the
+// whole-network analyses, which keep no words, never render any.
+func (s *Solver) routeWords(t *routing.Table, r *routing.Route) (string, model.Position) {
+	v, ok := s.texts.routes.Load(t)
+	if !ok {
+		rs := t.Routes()
+		out := make([]ruleText, len(rs))
+		for i := range rs {
+			out[i].text, out[i].pos = s.routeText(t, &rs[i])
+		}
+		v, _ = s.texts.routes.LoadOrStore(t, out)
+	}
+	if ts := v.([]ruleText); r.Entry < len(ts) {
+		return ts[r.Entry].text, ts[r.Entry].pos
+	}
+	return s.routeText(t, r)
 }
 
-// renderTexts renders every route and rule once.
-func (s *Solver) renderTexts() {
-	s.texts = texts{routes: map[*routing.Table][]ruleText{}, tgwRoutes: map[*routing.TGWTable][]ruleText{},
-		acl: map[model.ID][2][]ruleText{}, sg: map[model.ID][2][]ruleText{}}
-	for vi := range s.vpcs {
-		v := &s.vpcs[vi]
-		tables := []*routing.Table{v.main}
-		for _, t := range v.tables {
-			tables = append(tables, t)
+// tgwRouteWords returns the rendered text of a transit gateway route, as
+// routeWords does.
+func (s *Solver) tgwRouteWords(t *routing.TGWTable, r *routing.TGWRoute) (string, model.Position) {
+	v, ok := s.texts.tgwRoutes.Load(t)
+	if !ok {
+		rs := t.Routes()
+		out := make([]ruleText, len(rs))
+		for i := range rs {
+			out[i].text, out[i].pos = s.tgwRouteText(t, &rs[i])
 		}
-		for _, t := range tables {
-			rs := t.Routes()
-			out := make([]ruleText, len(rs))
-			for i := range rs {
-				out[i].text, out[i].pos = s.routeText(t, &rs[i])
-			}
-			s.texts.routes[t] = out
-		}
-		for _, a := range v.m.NetworkACLs {
-			acl := v.acl[a.ID]
-			var both [2][]ruleText
-			for d, dir := range []sgeval.Direction{sgeval.Ingress, sgeval.Egress} {
-				rules := a.Ingress
-				if dir == sgeval.Egress {
-					rules = a.Egress
-				}
+		v, _ = s.texts.tgwRoutes.LoadOrStore(t, out)
+	}
+	if ts := v.([]ruleText); r.Entry < len(ts) {
+		return ts[r.Entry].text, ts[r.Entry].pos
+	}
+	return s.tgwRouteText(t, r)
+}
+
+// aclWords returns the rendered text of the rule an ACL decision names;
+// an ACL's rules are rendered together, on first use.
+func (s *Solver) aclWords(acl *sgeval.ACL, dir sgeval.Direction, d sgeval.ACLDecision) (string, model.Position) {
+	v, ok := s.texts.acl.Load(acl.ID)
+	if !ok {
+		var both [2][]ruleText
+		if a := s.x.NetworkACL(acl.ID); a != nil {
+			for di, rules := range [][]model.ACLRule{a.Ingress, a.Egress} {
+				dir := []sgeval.Direction{sgeval.Ingress, sgeval.Egress}[di]
 				for i, r := range rules {
 					text, pos := s.aclRuleText(acl, dir, sgeval.ACLDecision{Allowed: r.Action == model.ACLAllow, Number: r.Rule, Index: i})
-					both[d] = append(both[d], ruleText{text, pos})
+					both[di] = append(both[di], ruleText{text, pos})
 				}
 			}
-			s.texts.acl[a.ID] = both
 		}
-		for _, g := range v.m.SecurityGroups {
-			var both [2][]ruleText
+		v, _ = s.texts.acl.LoadOrStore(acl.ID, both)
+	}
+	if t, ok := cachedRule(v.([2][]ruleText), dir, d.Index); ok {
+		return t.text, t.pos
+	}
+	return s.aclRuleText(acl, dir, d)
+}
+
+// sgWords returns the rendered text of the rule a group decision names;
+// a group's rules are rendered together, on first use.
+func (s *Solver) sgWords(dir sgeval.Direction, d sgeval.SGDecision) (string, model.Position) {
+	v, ok := s.texts.sg.Load(d.Group)
+	if !ok {
+		var both [2][]ruleText
+		if g := s.x.SecurityGroup(d.Group); g != nil {
 			for i := range g.Ingress {
 				text, pos := s.sgRuleText(sgeval.Ingress, sgeval.SGDecision{Allowed: true, Group: g.ID, Index: i})
 				both[0] = append(both[0], ruleText{text, pos})
@@ -316,59 +340,20 @@ func (s *Solver) renderTexts() {
 				text, pos := s.sgRuleText(sgeval.Egress, sgeval.SGDecision{Allowed: true, Group: g.ID, Index: i})
 				both[1] = append(both[1], ruleText{text, pos})
 			}
-			s.texts.sg[g.ID] = both
 		}
+		v, _ = s.texts.sg.LoadOrStore(d.Group, both)
 	}
-	for _, t := range s.tgws {
-		for _, rt := range t.tables {
-			rs := rt.Routes()
-			out := make([]ruleText, len(rs))
-			for i := range rs {
-				out[i].text, out[i].pos = s.tgwRouteText(rt, &rs[i])
-			}
-			s.texts.tgwRoutes[rt] = out
-		}
-	}
-}
-
-// routeWords returns the rendered text of a VPC route.
-func (s *Solver) routeWords(t *routing.Table, r *routing.Route) (string, model.Position) {
-	if ts, ok := s.ruleTexts().routes[t]; ok && r.Entry < len(ts) {
-		return ts[r.Entry].text, ts[r.Entry].pos
-	}
-	return s.routeText(t, r)
-}
-
-// tgwRouteWords returns the rendered text of a transit gateway route.
-func (s *Solver) tgwRouteWords(t *routing.TGWTable, r *routing.TGWRoute) (string, model.Position) {
-	if ts, ok := s.ruleTexts().tgwRoutes[t]; ok && r.Entry < len(ts) {
-		return ts[r.Entry].text, ts[r.Entry].pos
-	}
-	return s.tgwRouteText(t, r)
-}
-
-// aclWords returns the rendered text of the rule an ACL decision names.
-func (s *Solver) aclWords(acl *sgeval.ACL, dir sgeval.Direction, d sgeval.ACLDecision) (string, model.Position) {
-	if t, ok := cachedRule(s.ruleTexts().acl, acl.ID, dir, d.Index); ok {
-		return t.text, t.pos
-	}
-	return s.aclRuleText(acl, dir, d)
-}
-
-// sgWords returns the rendered text of the rule a group decision names.
-func (s *Solver) sgWords(dir sgeval.Direction, d sgeval.SGDecision) (string, model.Position) {
-	if t, ok := cachedRule(s.ruleTexts().sg, d.Group, dir, d.Index); ok {
+	if t, ok := cachedRule(v.([2][]ruleText), dir, d.Index); ok {
 		return t.text, t.pos
 	}
 	return s.sgRuleText(dir, d)
 }
 
-// cachedRule returns the rendered rule at index of id's rules in
-// direction dir, if the cache holds it (implicit rules, index -1, are not
-// cached).
-func cachedRule(cache map[model.ID][2][]ruleText, id model.ID, dir sgeval.Direction, index int) (ruleText, bool) {
-	ts, ok := cache[id]
-	if !ok || index < 0 {
+// cachedRule returns the rendered rule at index of an ACL's or group's
+// rules (ingress, egress) in direction dir, if there is one (implicit
+// rules, index -1, are not rendered ahead).
+func cachedRule(ts [2][]ruleText, dir sgeval.Direction, index int) (ruleText, bool) {
+	if index < 0 {
 		return ruleText{}, false
 	}
 	side := ts[0]
