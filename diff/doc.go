@@ -36,7 +36,10 @@
 //
 // Narrower changes narrow the comparison further. When a change only edits
 // security groups, only classes holding one of them are compared: a
-// group's rules decide the flows of its members alone. When it only edits
+// group's rules decide the flows of its members alone, unless a changed
+// group is a VPC's default (interfaces without groups hold it under
+// another id) or is held by an appliance that forwards others' traffic (a
+// route target, or a load balancer's target). When it only edits
 // routes (and groups), a lookup changes only for the addresses under a
 // route one side has and the other lacks, so only classes with such an
 // address are compared; or, when fewer, the classes in the subnets the
@@ -45,7 +48,10 @@
 // Gateway Load Balancer, its endpoint or routed appliance in those
 // subnets). Neither holds when the rerouted range holds a NAT gateway's
 // address or a Gateway Load Balancer's VPC, where paths are translated or
-// inspected. TestRouteEditsNarrowed checks these against every pair.
+// inspected. The classes either test marks are closed over shared
+// members, so that a class one side splits is compared on both sides.
+// TestRouteEditsNarrowed and the TestReview tests check these against
+// every pair.
 //
 // VPCs equal on both sides as written (every field but positions and
 // aws_id, nested resources included) are skipped when resources are
