@@ -383,6 +383,9 @@ type comparison struct {
 	renamed map[model.ID]model.ID
 	// touchedSet holds touchedVPCs, once computed.
 	touchedSet map[model.ID]bool
+	// groupsAtEnds is groupsActAtEnds of the changed groups, once
+	// selectClasses has asked.
+	groupsAtEnds bool
 }
 
 // joint is a class of the two sides refined together: interfaces in the
@@ -599,15 +602,32 @@ func (c *comparison) flows(r *Report, opts Options) {
 			r.Lost = append(r.Lost, flowsOf[i]...)
 		}
 	}
-	c.outsideFlows(r, js, touched, !opts.NoChanged && !c.onlyGroupsChanged())
-	if opts.NoChanged || c.onlyGroupsChanged() {
+	c.outsideFlows(r, js, touched, !opts.NoChanged)
+	if opts.NoChanged {
 		return
 	}
-	// When the change only edits routes, a path can change only where a
-	// lookup does: for pairs with an end address under a route that one
-	// side has and the other lacks.
+	// A change of security groups that act at the ends of flows alone (see
+	// groupsActAtEnds) moves no hop and changes no warning, but for those
+	// that read addresses assumed (ASSUMED_ADDRESS); what it can change of
+	// a flow that passes on both sides is the answer of one family of a
+	// pair of dual-stack ends. When the change also edits routes, a path
+	// can change only where a lookup does: for pairs with an end address
+	// under a route that one side has and the other lacks.
+	groups := slices.ContainsFunc(c.changes, func(r Resource) bool { return r.Kind == model.KindSecurityGroup.String() })
+	keepGroups := func(pair) bool { return false }
+	if groups {
+		keepGroups = func(pair) bool { return true }
+		if c.groupsAtEnds && !hasAssumed(c.old.s.Model()) && !hasAssumed(c.new.s.Model()) {
+			keepGroups = func(p pair) bool {
+				from, to := ends(js, p.a, p.b)
+				return c.dualStack(from) && c.dualStack(to)
+			}
+		}
+	}
 	under := func(pair) bool { return true }
-	if set, ok := c.rerouted(); ok && !c.old.otherAddresses(set) && !c.new.otherAddresses(set) {
+	if c.onlyGroupsChanged() {
+		under = func(pair) bool { return false }
+	} else if set, ok := c.rerouted(); ok && !c.old.otherAddresses(set) && !c.new.otherAddresses(set) {
 		hits := map[model.ID]bool{}
 		hit := func(id model.ID) bool {
 			h, ok := hits[id]
@@ -624,7 +644,7 @@ func (c *comparison) flows(r *Report, opts Options) {
 	}
 	var todo []pair
 	for _, p := range both {
-		if (c.touched(js[p.a], touched) || c.touched(js[p.b], touched)) && under(p) {
+		if (c.touched(js[p.a], touched) || c.touched(js[p.b], touched)) && (under(p) || keepGroups(p)) {
 			todo = append(todo, p)
 		}
 	}
@@ -1037,9 +1057,10 @@ func carriesOthers(m *model.Model, a model.TGWAttachment, g model.TransitGateway
 // touchedVPCs returns the VPCs whose paths a change may alter (see the
 // package documentation): those that hold a changed resource, both ends of
 // a changed peering connection, the VPCs of a transit gateway that changed
-// or that attaches a touched VPC carrying other VPCs' traffic, and every
-// VPC when a prefix list, endpoint service, hosted zone, external network
-// or account changed.
+// or that attaches a touched VPC carrying other VPCs' traffic, the VPCs
+// with an endpoint to a service whose load balancer is in a touched VPC,
+// and every VPC when a prefix list, endpoint service, hosted zone,
+// external network or account changed.
 func (c *comparison) touchedVPCs() map[model.ID]bool {
 	if c.touchedSet != nil {
 		return c.touchedSet
@@ -1107,6 +1128,29 @@ func (c *comparison) touchedVPCs() map[model.ID]bool {
 				for _, a := range g.Attachments {
 					if v := sd.id(a.VPC); a.VPC != "" && !t[v] {
 						t[v], grew = true, true
+					}
+				}
+			}
+			// A load balancer behind an endpoint service in a touched VPC
+			// touches the VPCs of the service's endpoints: their paths
+			// through a Gateway Load Balancer endpoint pass its appliances
+			// (V-20, V-21), and what a PrivateLink endpoint reaches is
+			// behind the load balancer.
+			x := sd.s.Index()
+			for _, v := range sd.s.Model().VPCs {
+				for _, e := range v.Endpoints {
+					if e.Service == "" || t[sd.id(v.ID)] {
+						continue
+					}
+					es := x.EndpointServiceFor(e.Service)
+					if es == nil {
+						continue
+					}
+					if slices.ContainsFunc(es.LoadBalancers, func(lb model.ID) bool {
+						owner := x.OwnerVPC(lb)
+						return owner != nil && t[sd.id(owner.ID)]
+					}) {
+						t[sd.id(v.ID)], grew = true, true
 					}
 				}
 			}

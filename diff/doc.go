@@ -28,11 +28,17 @@
 // connection; every VPC of a transit gateway whose route tables or
 // attachments changed, or that attaches a touched VPC carrying other VPCs'
 // traffic (a static route of the gateway sends addresses outside that VPC
-// to its attachment: an inspection or egress VPC); and every VPC when a
+// to its attachment: an inspection or egress VPC); every VPC with an
+// endpoint to a service whose load balancer is in a touched VPC (its
+// Gateway Load Balancer endpoints pass the appliances there); and every VPC when a
 // prefix list, endpoint service, hosted zone, external network or account
 // changed. Peering is not transitive and a path enters another VPC only
 // through these, so a path between two untouched VPCs is the same on both
 // sides. A randomized test checks this against every pair.
+//
+// A change of groups that act at the ends alone moves no hop, so the
+// search for changed paths asks only pairs of dual-stack ends (one family's
+// answer may change) unless the network holds assumed addresses.
 //
 // Narrower changes narrow the comparison further. When a change only edits
 // security groups, only classes holding one of them are compared: a
@@ -50,8 +56,9 @@
 // address or a Gateway Load Balancer's VPC, where paths are translated or
 // inspected. The classes either test marks are closed over shared
 // members, so that a class one side splits is compared on both sides.
-// TestRouteEditsNarrowed and the TestReview tests check these against
-// every pair.
+// TestRouteEditsNarrowed, TestGroupEditsNarrowed (on networks with
+// routed appliances and Gateway Load Balancers) and the TestReview tests
+// check these against every pair.
 //
 // VPCs equal on both sides as written (every field but positions and
 // aws_id, nested resources included) are skipped when resources are

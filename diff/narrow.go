@@ -258,6 +258,7 @@ func (c *comparison) selectClasses(touchedVPCs map[model.ID]bool) classSelection
 		changed[ch.ID] = true
 	}
 	groupsLocal := c.groupsActAtEnds(changed)
+	c.groupsAtEnds = groupsLocal
 	hasChangedGroup := func(sd *side, ci int) bool {
 		return slices.ContainsFunc(sd.classes[ci].Groups, func(g model.ID) bool { return changed[sd.id(g)] })
 	}
@@ -394,4 +395,53 @@ func (c *comparison) groupsActAtEnds(changed map[model.ID]bool) bool {
 		}
 	}
 	return true
+}
+
+// hasAssumed reports whether m holds an address assumed (assumed_ips),
+// whose warnings depend on the rules around it.
+func hasAssumed(m *model.Model) bool {
+	for _, v := range m.VPCs {
+		for _, in := range v.Instances {
+			if len(in.AssumedIPs) > 0 {
+				return true
+			}
+		}
+		for _, ni := range v.NetworkInterfaces {
+			if len(ni.AssumedIPs) > 0 {
+				return true
+			}
+		}
+		for _, n := range v.NATGateways {
+			if len(n.AssumedIPs) > 0 {
+				return true
+			}
+		}
+		for _, e := range v.Endpoints {
+			if len(e.AssumedIPs) > 0 {
+				return true
+			}
+		}
+		for _, lb := range v.LoadBalancers {
+			if len(lb.AssumedIPs) > 0 {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// dualStack reports whether an instance or network interface, by global
+// id, has IPv6 addresses on either side: Reach answers a query between two
+// such ends for each family.
+func (c *comparison) dualStack(id model.ID) bool {
+	for _, sd := range []*side{c.old, c.new} {
+		x, lid := sd.s.Index(), sd.localID(id)
+		if in := x.Instance(lid); in != nil && len(in.IPv6Addresses) > 0 {
+			return true
+		}
+		if ni := x.NetworkInterface(lid); ni != nil && len(ni.IPv6Addresses) > 0 {
+			return true
+		}
+	}
+	return false
 }

@@ -119,25 +119,113 @@ func TestRouteEditsNarrowed(t *testing.T) {
 					}
 					mu.Unlock()
 				}
-				gained, lost := bruteForce(so, sn)
-				bruteForceOutside(so, sn, gained, lost)
-				requireSameFlows(t, "gained", gained, expand(r.Gained), edits)
-				requireSameFlows(t, "lost", lost, expand(r.Lost), edits)
-				changed := bruteForceChanged(so, sn)
-				got := map[[2]model.ID]bool{}
-				for k := range expand(r.Changed) {
-					got[k] = true
-				}
-				for k := range changed {
-					require.True(t, got[k], "changed %s -> %s: not reported (edits %v)", k[0], k[1], edits)
-				}
-				for k := range got {
-					require.True(t, changed[k], "changed %s -> %s: reported, but its path is the same (edits %v)", k[0], k[1], edits)
-				}
+				requireFlowsOfPointQueries(t, so, sn, r, edits)
 			})
 		}
 	})
 	t.Logf("%d model pairs: %d narrowed by rerouted addresses, %d of them by the edited tables' subnets too", n, narrowed, byTable)
 	require.Greater(t, narrowed, n/4, "the edits must exercise the narrowing")
 	require.Positive(t, byTable)
+}
+
+// requireFlowsOfPointQueries requires the gained, lost and changed flows
+// of r, the comparison of so and sn, to be those of point queries between
+// every two interfaces (and the outside).
+func requireFlowsOfPointQueries(t *testing.T, so, sn *solver.Solver, r *Report, edits []string) {
+	t.Helper()
+	gained, lost := bruteForce(so, sn)
+	bruteForceOutside(so, sn, gained, lost)
+	requireSameFlows(t, "gained", gained, expand(r.Gained), edits)
+	requireSameFlows(t, "lost", lost, expand(r.Lost), edits)
+	changed := bruteForceChanged(so, sn)
+	got := map[[2]model.ID]bool{}
+	for k := range expand(r.Changed) {
+		got[k] = true
+	}
+	for k := range changed {
+		require.True(t, got[k], "changed %s -> %s: not reported (edits %v)", k[0], k[1], edits)
+	}
+	for k := range got {
+		require.True(t, changed[k], "changed %s -> %s: reported, but its path is the same (edits %v)", k[0], k[1], edits)
+	}
+}
+
+// mutateGroups edits one or two security groups of a random VPC: a rule
+// added (tcp, or udp 6081, GENEVE) or removed, or the default flag set.
+func mutateGroups(m *model.Model, r *rand.Rand) []string {
+	var did []string
+	want := 1 + r.IntN(2)
+	for tries := 0; tries < 50 && len(did) < want; tries++ {
+		v := &m.VPCs[r.IntN(len(m.VPCs))]
+		if len(v.SecurityGroups) == 0 {
+			continue
+		}
+		g := &v.SecurityGroups[r.IntN(len(v.SecurityGroups))]
+		switch r.IntN(4) {
+		case 0:
+			g.Ingress = append(g.Ingress, model.IngressRule{SGRule: model.SGRule{Protocol: model.ProtocolTCP, Ports: &model.PortRange{First: 443, Last: 443}},
+				Sources: []model.Peer{{CIDR: netipPrefix("10.0.0.0/8")}}})
+			did = append(did, string(g.ID)+" += tcp 443 from 10.0.0.0/8")
+		case 1:
+			g.Ingress = append(g.Ingress, model.IngressRule{SGRule: model.SGRule{Protocol: model.ProtocolUDP, Ports: &model.PortRange{First: 6081, Last: 6081}},
+				Sources: []model.Peer{{CIDR: netipPrefix("0.0.0.0/0")}}})
+			did = append(did, string(g.ID)+" += udp 6081")
+		case 2:
+			if len(g.Ingress) == 0 {
+				continue
+			}
+			i := r.IntN(len(g.Ingress))
+			g.Ingress = slices.Delete(g.Ingress, i, i+1)
+			did = append(did, fmt.Sprintf("%s -= ingress[%d]", g.ID, i))
+		case 3:
+			if slices.ContainsFunc(v.SecurityGroups, func(g model.SecurityGroup) bool { return g.Default }) {
+				continue
+			}
+			g.Default = true
+			did = append(did, string(g.ID)+" is the default group")
+		}
+	}
+	return did
+}
+
+// TestGroupEditsNarrowed checks the diff of security group edits, which
+// it narrows to the classes holding a changed group unless an appliance
+// (a route target, a Gateway Load Balancer's target) or a default group
+// is involved, against point queries, on the oracle's networks with
+// middleboxes and Gateway Load Balancers (at the internet edge, and in an
+// inspection VPC behind a transit gateway).
+func TestGroupEditsNarrowed(t *testing.T) {
+	n := 120
+	if testing.Short() || raceEnabled {
+		n = 40
+	}
+	var mu sync.Mutex
+	compared, changes := 0, 0
+	t.Run("models", func(t *testing.T) {
+		for seed := uint64(1); seed <= uint64(n); seed++ {
+			t.Run(fmt.Sprint(seed), func(t *testing.T) {
+				t.Parallel()
+				generate := []func(uint64) *model.Model{oracle.Generate, oracle.GenerateWithInspection, oracle.GenerateInspectionVPC}[seed%3]
+				old, next := generate(seed), generate(seed)
+				edits := mutateGroups(next, rand.New(rand.NewPCG(seed, 11)))
+				so, err := solver.New(old)
+				require.NoError(t, err)
+				sn, err := solver.New(next)
+				if err != nil {
+					return
+				}
+				r := CompareSolvers(so, sn, Options{})
+				mu.Lock()
+				compared++
+				if !r.IsEmpty() {
+					changes++
+				}
+				mu.Unlock()
+				requireFlowsOfPointQueries(t, so, sn, r, edits)
+			})
+		}
+	})
+	t.Logf("%d model pairs compared, %d with a change of reachability", compared, changes)
+	require.Greater(t, compared, n/2)
+	require.Greater(t, changes, n/4, "the edits must change reachability often enough to test something")
 }
