@@ -49,6 +49,8 @@ type Solver struct {
 	texts texts
 	// cls holds the equivalence classes, computed on first use.
 	cls classState
+	// v6blocks finds the VPC of an IPv6 address (vpcOfIPv6).
+	v6blocks ipv6Blocks
 	// host is the address "internet" stands for (see internetHost).
 	host     netip.Addr
 	hostOnce sync.Once

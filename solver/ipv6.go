@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/netip"
 	"slices"
+	"sync"
 
 	"go4.org/netipx"
 
@@ -114,12 +115,49 @@ func (s *Solver) vpcOfIPv6(a netip.Addr) int32 {
 	if !a.Is6() {
 		return -1
 	}
-	for vi := range s.vpcs {
-		if inCIDRs(s.vpcs[vi].m.IPv6CIDRBlocks, a) {
-			return int32(vi)
+	x := s.ipv6BlockIndex()
+	best := int32(-1)
+	for _, bits := range x.lens {
+		p, err := a.Prefix(bits)
+		if err != nil {
+			continue
+		}
+		if vi, ok := x.byBlock[p]; ok && (best < 0 || vi < best) {
+			best = vi
 		}
 	}
-	return -1
+	return best
+}
+
+// ipv6Blocks finds the VPC of an IPv6 address by its blocks: for each
+// length the blocks have, the first VPC (in the model's order) with a
+// block of that length, by block. An organisation's exposure asks it for
+// every public atom; scanning every VPC's blocks made that quadratic.
+type ipv6Blocks struct {
+	once    sync.Once
+	lens    []int
+	byBlock map[netip.Prefix]int32
+}
+
+// ipv6BlockIndex returns the index of the VPCs' IPv6 blocks, built on
+// first use.
+func (s *Solver) ipv6BlockIndex() *ipv6Blocks {
+	x := &s.v6blocks
+	x.once.Do(func() {
+		x.byBlock = map[netip.Prefix]int32{}
+		for vi := range s.vpcs {
+			for _, b := range s.vpcs[vi].m.IPv6CIDRBlocks {
+				b = b.Masked()
+				if _, ok := x.byBlock[b]; !ok {
+					x.byBlock[b] = int32(vi)
+				}
+				if !slices.Contains(x.lens, b.Bits()) {
+					x.lens = append(x.lens, b.Bits())
+				}
+			}
+		}
+	})
+	return x
 }
 
 // inIPv6Unheld brings an IPv6 packet from the internet towards VPC vpc,
