@@ -27,25 +27,7 @@ func mutate(m *model.Model, r *rand.Rand) []string {
 		v := &m.VPCs[r.IntN(len(m.VPCs))]
 		switch r.IntN(12) {
 		case 10, 11: // a route sent another way: internet or NAT gateway, transit gateway, peering
-			var targets []model.ID
-			if v.InternetGateway != "" {
-				targets = append(targets, v.InternetGateway)
-			}
-			for _, n := range v.NATGateways {
-				targets = append(targets, n.ID)
-			}
-			for _, g := range m.TransitGateways {
-				for _, a := range g.Attachments {
-					if a.VPC == v.ID {
-						targets = append(targets, g.ID)
-					}
-				}
-			}
-			for _, p := range m.PeeringConnections {
-				if p.Joins(v.ID) {
-					targets = append(targets, p.ID)
-				}
-			}
+			targets := routeTargets(m, v)
 			if len(v.RouteTables) == 0 || len(targets) < 2 {
 				continue
 			}
@@ -462,16 +444,7 @@ func TestDiffEqualsDifferenceOfMatrices(t *testing.T) {
 				func() {
 					requireSameFlows(t, "gained", gained, expand(r.Gained), edits)
 					requireSameFlows(t, "lost", lost, expand(r.Lost), edits)
-					got := map[[2]model.ID]bool{}
-					for k := range expand(r.Changed) {
-						got[k] = true
-					}
-					for k := range changed {
-						require.True(t, got[k], "changed %s -> %s: not reported (edits %v)", k[0], k[1], edits)
-					}
-					for k := range got {
-						require.True(t, changed[k], "changed %s -> %s: reported, but its path is the same (edits %v)", k[0], k[1], edits)
-					}
+					requireSameChanged(t, changed, r.Changed, edits)
 					// Exposure: a port the internet's representative address
 					// reaches only on one side is exposure gained (or lost) there.
 					exposed := func(es []Exposure) map[model.ID]portset.Set {
@@ -548,4 +521,46 @@ func parsePorts(t *testing.T, p model.Protocol, s string) portset.Set {
 		rs = append(rs, r)
 	}
 	return portset.Ports(p, rs...)
+}
+
+// routeTargets lists the targets a route of VPC v may take: its internet
+// gateway, its NAT gateways, the transit gateways that attach it and the
+// peering connections that join it.
+func routeTargets(m *model.Model, v *model.VPC) []model.ID {
+	var targets []model.ID
+	if v.InternetGateway != "" {
+		targets = append(targets, v.InternetGateway)
+	}
+	for _, n := range v.NATGateways {
+		targets = append(targets, n.ID)
+	}
+	for _, g := range m.TransitGateways {
+		for _, a := range g.Attachments {
+			if a.VPC == v.ID {
+				targets = append(targets, g.ID)
+			}
+		}
+	}
+	for _, p := range m.PeeringConnections {
+		if p.Joins(v.ID) {
+			targets = append(targets, p.ID)
+		}
+	}
+	return targets
+}
+
+// requireSameChanged requires the pairs of the changed flows got to be
+// the pairs whose paths point queries find changed (want).
+func requireSameChanged(t *testing.T, want map[[2]model.ID]bool, got []Flow, edits []string) {
+	t.Helper()
+	reported := map[[2]model.ID]bool{}
+	for k := range expand(got) {
+		reported[k] = true
+	}
+	for k := range want {
+		require.True(t, reported[k], "changed %s -> %s: not reported (edits %v)", k[0], k[1], edits)
+	}
+	for k := range reported {
+		require.True(t, want[k], "changed %s -> %s: reported, but its path is the same (edits %v)", k[0], k[1], edits)
+	}
 }

@@ -44,23 +44,7 @@ func requireDiffIsBruteForce(t *testing.T, old, next *model.Model, what string) 
 	sn, err := solver.New(next)
 	require.NoError(t, err)
 	r := CompareSolvers(so, sn, Options{})
-	gained, lost := bruteForce(so, sn)
-	bruteForceOutside(so, sn, gained, lost)
-	changed := bruteForceChanged(so, sn)
-	require.False(t, len(gained)+len(lost)+len(changed) == 0, "the change must change some flow")
-	edits := []string{what}
-	requireSameFlows(t, "gained", gained, expand(r.Gained), edits)
-	requireSameFlows(t, "lost", lost, expand(r.Lost), edits)
-	got := map[[2]model.ID]bool{}
-	for k := range expand(r.Changed) {
-		got[k] = true
-	}
-	for k := range changed {
-		require.True(t, got[k], "changed %s -> %s: not reported (%s)", k[0], k[1], what)
-	}
-	for k := range got {
-		require.True(t, changed[k], "changed %s -> %s: reported, but its path is the same (%s)", k[0], k[1], what)
-	}
+	require.NotZero(t, requireFlowsOfPointQueries(t, so, sn, r, []string{what}), "the change must change some flow")
 }
 
 // TestReviewApplianceGroupOnlyChange: S-15/S-18: a routed appliance's own
