@@ -267,20 +267,29 @@ func NewFromIndex(x *model.Index) (*Solver, error) {
 	return s, nil
 }
 
+// rendered returns what cache keeps under key, rendered by render on
+// first use; two goroutines may render it, and both use the first kept.
+func rendered[T any](cache *sync.Map, key any, render func() T) T {
+	if v, ok := cache.Load(key); ok {
+		return v.(T)
+	}
+	v, _ := cache.LoadOrStore(key, render())
+	return v.(T)
+}
+
 // routeWords returns the rendered text of a VPC route. The texts of a
 // table's routes are rendered together, on first use, and kept: the
 // whole-network analyses, which keep no words, never render any.
 func (s *Solver) routeWords(t *routing.Table, r *routing.Route) (string, model.Position) {
-	v, ok := s.texts.routes.Load(t)
-	if !ok {
+	ts := rendered(&s.texts.routes, t, func() []ruleText {
 		rs := t.Routes()
 		out := make([]ruleText, len(rs))
 		for i := range rs {
 			out[i].text, out[i].pos = s.routeText(t, &rs[i])
 		}
-		v, _ = s.texts.routes.LoadOrStore(t, out)
-	}
-	if ts := v.([]ruleText); r.Entry < len(ts) {
+		return out
+	})
+	if r.Entry < len(ts) {
 		return ts[r.Entry].text, ts[r.Entry].pos
 	}
 	return s.routeText(t, r)
@@ -289,16 +298,15 @@ func (s *Solver) routeWords(t *routing.Table, r *routing.Route) (string, model.P
 // tgwRouteWords returns the rendered text of a transit gateway route, as
 // routeWords does.
 func (s *Solver) tgwRouteWords(t *routing.TGWTable, r *routing.TGWRoute) (string, model.Position) {
-	v, ok := s.texts.tgwRoutes.Load(t)
-	if !ok {
+	ts := rendered(&s.texts.tgwRoutes, t, func() []ruleText {
 		rs := t.Routes()
 		out := make([]ruleText, len(rs))
 		for i := range rs {
 			out[i].text, out[i].pos = s.tgwRouteText(t, &rs[i])
 		}
-		v, _ = s.texts.tgwRoutes.LoadOrStore(t, out)
-	}
-	if ts := v.([]ruleText); r.Entry < len(ts) {
+		return out
+	})
+	if r.Entry < len(ts) {
 		return ts[r.Entry].text, ts[r.Entry].pos
 	}
 	return s.tgwRouteText(t, r)
@@ -307,8 +315,7 @@ func (s *Solver) tgwRouteWords(t *routing.TGWTable, r *routing.TGWRoute) (string
 // aclWords returns the rendered text of the rule an ACL decision names;
 // an ACL's rules are rendered together, on first use.
 func (s *Solver) aclWords(acl *sgeval.ACL, dir sgeval.Direction, d sgeval.ACLDecision) (string, model.Position) {
-	v, ok := s.texts.acl.Load(acl.ID)
-	if !ok {
+	ts := rendered(&s.texts.acl, acl.ID, func() [2][]ruleText {
 		var both [2][]ruleText
 		if a := s.x.NetworkACL(acl.ID); a != nil {
 			for di, rules := range [][]model.ACLRule{a.Ingress, a.Egress} {
@@ -319,9 +326,9 @@ func (s *Solver) aclWords(acl *sgeval.ACL, dir sgeval.Direction, d sgeval.ACLDec
 				}
 			}
 		}
-		v, _ = s.texts.acl.LoadOrStore(acl.ID, both)
-	}
-	if t, ok := cachedRule(v.([2][]ruleText), dir, d.Index); ok {
+		return both
+	})
+	if t, ok := cachedRule(ts, dir, d.Index); ok {
 		return t.text, t.pos
 	}
 	return s.aclRuleText(acl, dir, d)
@@ -330,8 +337,7 @@ func (s *Solver) aclWords(acl *sgeval.ACL, dir sgeval.Direction, d sgeval.ACLDec
 // sgWords returns the rendered text of the rule a group decision names;
 // a group's rules are rendered together, on first use.
 func (s *Solver) sgWords(dir sgeval.Direction, d sgeval.SGDecision) (string, model.Position) {
-	v, ok := s.texts.sg.Load(d.Group)
-	if !ok {
+	ts := rendered(&s.texts.sg, d.Group, func() [2][]ruleText {
 		var both [2][]ruleText
 		if g := s.x.SecurityGroup(d.Group); g != nil {
 			for i := range g.Ingress {
@@ -343,9 +349,9 @@ func (s *Solver) sgWords(dir sgeval.Direction, d sgeval.SGDecision) (string, mod
 				both[1] = append(both[1], ruleText{text, pos})
 			}
 		}
-		v, _ = s.texts.sg.LoadOrStore(d.Group, both)
-	}
-	if t, ok := cachedRule(v.([2][]ruleText), dir, d.Index); ok {
+		return both
+	})
+	if t, ok := cachedRule(ts, dir, d.Index); ok {
 		return t.text, t.pos
 	}
 	return s.sgRuleText(dir, d)
