@@ -147,6 +147,9 @@ type Options struct {
 	Progress func(done, total int)
 	// NoChanged skips the search for flows whose path changed.
 	NoChanged bool
+	// walkCauses makes every cause come from walks of both sides, for
+	// the tests that check the shortcut of plainEnds against them.
+	walkCauses bool
 	// Replaced lists resources, present on both sides under one id, that
 	// the change replaces (a Terraform plan's delete-and-create, see
 	// tfimport.Import.Replaced): each is reported as removed and added,
@@ -173,6 +176,12 @@ func Compare(old, new *model.Model, opts Options) (*Report, error) {
 // both sides refined together, not pair by pair), internet exposure,
 // expectations and overlapping address spaces, each with its cause.
 func CompareSolvers(old, new *solver.Solver, opts Options) *Report {
+	r, _ := compareSolvers(old, new, opts)
+	return r
+}
+
+// compareSolvers is CompareSolvers, with the comparison for tests to look into.
+func compareSolvers(old, new *solver.Solver, opts Options) (*Report, *comparison) {
 	// VPCs equal on both sides, as written, hold no change: their
 	// resources are neither listed nor fingerprinted. Ids written through
 	// aliases may differ where the text does not, so with aliases every
@@ -254,7 +263,7 @@ func CompareSolvers(old, new *solver.Solver, opts Options) *Report {
 		OverlapsAdded: len(r.OverlapsAdded), OverlapsRemoved: len(r.OverlapsRemoved),
 		ResourcesChanged: len(r.Resources),
 	}
-	return r
+	return r, c
 }
 
 // side is one network of the comparison.
@@ -386,6 +395,9 @@ type comparison struct {
 	// groupsAtEnds is groupsActAtEnds of the changed groups, once
 	// selectClasses has asked.
 	groupsAtEnds bool
+	// ends holds, for the queries of flow entries whose causes need no
+	// walk, the end hops of each side (old, new): see plainEnds.
+	ends map[causeKey][2]solver.EndHops
 }
 
 // joint is a class of the two sides refined together: interfaces in the
@@ -590,11 +602,30 @@ func (c *comparison) flows(r *Report, opts Options) {
 	}
 	// The entries and their causes (two walks each), in parallel, in
 	// order.
+	if !opts.walkCauses {
+		var qs []solver.Query
+		for _, t := range entries {
+			from, to := ends(js, t.a, t.b)
+			for _, p := range t.set.Protocols() {
+				qs = append(qs, causeQuery(from, to, t.set, p))
+			}
+		}
+		c.plainEnds(qs)
+	}
 	flowsOf := make([][]Flow, len(entries))
 	inParallel(len(entries), func(i int) {
 		t := entries[i]
 		flowsOf[i] = c.flowEntries(js, t.a, t.b, t.set, t.gained)
 	})
+	var nGained, nLost int
+	for i, t := range entries {
+		if t.gained {
+			nGained += len(flowsOf[i])
+		} else {
+			nLost += len(flowsOf[i])
+		}
+	}
+	r.Gained, r.Lost = slices.Grow(r.Gained, nGained), slices.Grow(r.Lost, nLost)
 	for i, t := range entries {
 		if t.gained {
 			r.Gained = append(r.Gained, flowsOf[i]...)
@@ -721,20 +752,71 @@ func (c *comparison) entries(fromE, toE Endpoints, from, to model.ID, ja, jb joi
 	var out []Flow
 	for _, p := range set.Protocols() {
 		f := Flow{From: fromE, To: toE, Protocol: p.String(), set: onlyProtocol(set, p)}
-		var port uint16
 		if p.HasPorts() {
-			rs := set.Ranges(p)
-			f.Ports = portset.RangesString(rs)
-			port = rs[0].First
+			f.Ports = portset.RangesString(set.Ranges(p))
 		}
-		q := solver.Query{From: string(from), To: string(to), Protocol: p, Port: port}
-		f.Cause = c.causes(q, ja, jb, gained)
+		f.Cause = c.causes(causeQuery(from, to, set, p), ja, jb, gained)
 		if f.Cause == nil {
 			f.Cause = []Cause{}
 		}
 		out = append(out, f)
 	}
 	return out
+}
+
+// causeQuery is the query whose answers on either side explain the flows
+// of set between two ends on protocol p: its first port.
+func causeQuery(from, to model.ID, set portset.Set, p model.Protocol) solver.Query {
+	var port uint16
+	if p.HasPorts() {
+		port = set.Ranges(p)[0].First
+	}
+	return solver.Query{From: string(from), To: string(to), Protocol: p, Port: port}
+}
+
+// causeKey identifies a cause query (see causeQuery).
+type causeKey struct {
+	from, to string
+	p        model.Protocol
+	port     uint16
+}
+
+func causeKeyOf(q solver.Query) causeKey { return causeKey{q.From, q.To, q.Protocol, q.Port} }
+
+// query returns the cause query of k; a query with more in it (an ICMP
+// type, ephemeral ports, a family) has another key.
+func (k causeKey) query() solver.Query {
+	return solver.Query{From: k.from, To: k.to, Protocol: k.p, Port: k.port}
+}
+
+// plainEnds fills c.ends for the cause queries qs, when only security
+// groups changed: a change of groups moves no hop, so on a path that is
+// plain on both sides (solver.EndHops) the walks that causes compares
+// differ only in the hops of the groups at the two ends, and their
+// blockers only in those groups' interfaces, which no change names.
+// EndHops gives those hops without walking, a path's skeleton shared by
+// every pair of classes that takes it. Queries whose path is not plain on
+// either side are left to the walks.
+func (c *comparison) plainEnds(qs []solver.Query) {
+	if !c.onlyGroupsChanged() || len(qs) == 0 {
+		return
+	}
+	var got [2][]solver.EndHops
+	inParallel(2, func(i int) {
+		sd := [2]*side{c.old, c.new}[i]
+		local := make([]solver.Query, len(qs))
+		for k, q := range qs {
+			q.From, q.To = string(sd.localID(model.ID(q.From))), string(sd.localID(model.ID(q.To)))
+			local[k] = q
+		}
+		got[i] = sd.s.EndHops(local)
+	})
+	c.ends = map[causeKey][2]solver.EndHops{}
+	for k, q := range qs {
+		if got[0][k].Plain && got[1][k].Plain {
+			c.ends[causeKeyOf(q)] = [2]solver.EndHops{got[0][k], got[1][k]}
+		}
+	}
 }
 
 // causes finds the resource changes behind a flow that passes on one side
@@ -778,26 +860,44 @@ func (c *comparison) causes(q solver.Query, ja, jb joint, gained bool) []Cause {
 	if !gained {
 		passing, blocked = c.old, c.new
 	}
+	// The hops each side records and the blocked side's blockers: from
+	// the end hops where both paths are plain and only groups changed
+	// (see plainEnds), else from a walk of each side.
+	var blockedHops, passingHops [][]solver.Hop
+	var blockers []solver.Blocker
+	blockedOK := true
+	if e, ok := c.ends[causeKeyOf(q)]; ok && q == causeKeyOf(q).query() {
+		endHopsOf := func(sd *side) []solver.Hop {
+			h := e[sideIndex([2]*side{c.old, c.new}, sd)]
+			h.Egress.Component, h.Ingress.Component = sd.id(h.Egress.Component), sd.id(h.Ingress.Component)
+			return []solver.Hop{h.Egress, h.Ingress}
+		}
+		blockedHops, passingHops = [][]solver.Hop{endHopsOf(blocked)}, [][]solver.Hop{endHopsOf(passing)}
+	} else {
+		rb := blocked.reach(q)
+		blockedOK = rb.Verdict != solver.VerdictInvalidQuery
+		blockedHops, blockers = [][]solver.Hop{rb.Forward, rb.Return}, rb.Blockers
+		rp := passing.reach(q)
+		passingHops = [][]solver.Hop{rp.Forward, rp.Return}
+	}
 	// The hops the blocked side passes alike are no cause: a cause is a
 	// rule or route on the passing path that the blocked side's walk does
 	// not pass the same way, or a blocker.
-	rb := blocked.reach(q)
 	same := map[string]bool{}
-	if rb.Verdict != solver.VerdictInvalidQuery {
-		for _, hops := range [][]solver.Hop{rb.Forward, rb.Return} {
+	if blockedOK {
+		for _, hops := range blockedHops {
 			for _, h := range hops {
 				if h.Decision != solver.DecisionDeny && h.Decision != solver.DecisionDrop {
 					same[string(c.renamedTo(h.Component))+"\x00"+hopRule(h)] = true
 				}
 			}
 		}
-		for _, b := range rb.Blockers {
+		for _, b := range blockers {
 			add(b.Component, b.Rule, blocked.name, b.Pos)
 		}
 	}
-	rp := passing.reach(q)
 	var onPath []solver.Hop
-	for _, hops := range [][]solver.Hop{rp.Forward, rp.Return} {
+	for _, hops := range passingHops {
 		for _, h := range hops {
 			if _, changed := c.changeOf[h.Component]; changed {
 				onPath = append(onPath, h)

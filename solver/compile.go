@@ -49,6 +49,11 @@ type Solver struct {
 	texts texts
 	// cls holds the equivalence classes, computed on first use.
 	cls classState
+	// layout is the matrix layout, built on first use (sharedLayout).
+	layout struct {
+		once sync.Once
+		l    *matrixLayout
+	}
 	// v6blocks finds the VPC of an IPv6 address (vpcOfIPv6).
 	v6blocks ipv6Blocks
 	// host is the address "internet" stands for (see internetHost).

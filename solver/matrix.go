@@ -238,7 +238,7 @@ type famEngine struct {
 
 // newMatrixEngine prepares an engine for one query. It does not walk.
 func (s *Solver) newMatrixEngine(q Query) *matrixEngine {
-	return s.newMatrixLayout().engine([]Query{q})
+	return s.sharedLayout().engine([]Query{q})
 }
 
 // engine prepares an engine for the service atoms of qs (1 to
@@ -283,6 +283,14 @@ func (l *matrixLayout) engine(qs []Query) *matrixEngine {
 		m.fe[f] = fe
 	}
 	return m
+}
+
+// sharedLayout returns the solver's matrix layout, built once, on first
+// use: a layout is read only once built (engines keep their memos and
+// skeletons apart), so every analysis and EndHops share it.
+func (s *Solver) sharedLayout() *matrixLayout {
+	s.layout.once.Do(func() { s.layout.l = s.newMatrixLayout() })
+	return s.layout.l
 }
 
 // newMatrixLayout prepares what every engine shares: classes, atoms, keys.

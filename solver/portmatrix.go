@@ -146,7 +146,7 @@ type pairSelection struct {
 func (s *Solver) classPorts(opts AnalysisOptions, sel pairSelection, also []model.Protocol) [][]PortCell {
 	touched := sel.touched
 	atoms := s.ServiceAtoms(also...)
-	layout := s.newMatrixLayout()
+	layout := s.sharedLayout()
 	n := len(layout.classes)
 	// Chunks: up to maxEngineAtoms atoms of one protocol, consecutive in
 	// atoms, each with its engine.

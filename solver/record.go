@@ -9,7 +9,7 @@ package solver
 // the walk checks filters itself (network ACLs, security groups, running
 // states), which every recorder but the path recorder does.
 //
-// There are three recorders:
+// The recorders:
 //
 //   - explainRec keeps every hop and every blocker and warning with its
 //     message: Reach;
@@ -19,7 +19,12 @@ package solver
 //     instead of checking them, leaves the security groups and running
 //     states out, and decides from the hops it is shown whether the path
 //     is plain: a hop kind it does not know makes the walk tainted, so
-//     the matrix asks Reach for it rather than sharing a wrong skeleton.
+//     the matrix asks Reach for it rather than sharing a wrong skeleton;
+//   - traceRec keeps hops, blockers and warnings without their words:
+//     Trace;
+//   - endsRec keeps nothing: Solver.EndHops walks no path, and takes the
+//     hops of the two group checks it makes, with their words, as they
+//     are returned.
 //
 // The recorders are an interface, not a struct of funcs: explainRec and
 // verdictRec are empty structs (storing one in an interface allocates

@@ -1,0 +1,104 @@
+package solver_test
+
+import (
+	"fmt"
+	"path/filepath"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/vpcreach/vpcreach/internal/gen"
+	"github.com/vpcreach/vpcreach/internal/oracle"
+	"github.com/vpcreach/vpcreach/model"
+	"github.com/vpcreach/vpcreach/solver"
+)
+
+// sgHop is what EndHops promises of a security group hop: all Reach
+// records of it.
+func sgHop(h solver.Hop) string {
+	return fmt.Sprintf("%s %s %s %s %q %s", h.Kind, h.Component, h.Decision, h.Direction, h.Rule, h.Pos)
+}
+
+// TestEndHopsAgreeWithReach checks that where EndHops calls a path plain,
+// Reach answers the query with exactly its two security group hops, in
+// order, and no other, over one family: on the seed topologies, the
+// test networks, generated organisations (one over two regions) and the
+// oracle's random networks of every kind, for every pair of a sample of
+// interfaces, on ports that rules allow and deny. It also requires that
+// most such pairs are plain, so that it cannot pass by saying nothing.
+func TestEndHopsAgreeWithReach(t *testing.T) {
+	files, err := filepath.Glob("../testdata/*.yaml")
+	require.NoError(t, err)
+	more, err := filepath.Glob("testdata/*.yaml")
+	require.NoError(t, err)
+	type network struct {
+		name string
+		m    *model.Model
+	}
+	var nets []network
+	for _, f := range append(files, more...) {
+		m, _, err := model.LoadFiles(f)
+		if err != nil {
+			continue // the invalid examples
+		}
+		nets = append(nets, network{filepath.Base(f), m})
+	}
+	require.GreaterOrEqual(t, len(nets), 8)
+	nets = append(nets,
+		network{"generated", gen.Generate(gen.Options{VPCs: 12, Seed: 3, InstancesPerVPC: 6})},
+		network{"regions", gen.Generate(gen.Options{VPCs: 12, Seed: 3, InstancesPerVPC: 5, Regions: []string{"eu-west-1", "us-east-1"}})},
+		network{"dual-stack", gen.Generate(gen.Options{VPCs: 8, Seed: 5, DualStack: true, InstancesPerVPC: 5})})
+	for seed := uint64(1); seed <= 40; seed++ {
+		nets = append(nets,
+			network{fmt.Sprintf("oracle/%d", seed), oracle.Generate(seed)},
+			network{fmt.Sprintf("oracle-dual/%d", seed), oracle.GenerateDualStack(seed)},
+			network{fmt.Sprintf("oracle-inspection/%d", seed), oracle.GenerateWithInspection(seed)},
+			network{fmt.Sprintf("oracle-transit/%d", seed), oracle.GenerateInspectionVPC(seed)})
+	}
+	queries, plain := 0, 0
+	for _, n := range nets {
+		s, err := solver.New(n.m)
+		require.NoError(t, err, n.name)
+		var ends []string
+		for _, v := range n.m.VPCs {
+			for _, in := range v.Instances {
+				ends = append(ends, string(in.ID))
+			}
+			for _, ni := range v.NetworkInterfaces {
+				ends = append(ends, string(ni.ID))
+			}
+		}
+		step := max(1, len(ends)/30)
+		var qs []solver.Query
+		for i := 0; i < len(ends); i += step {
+			for j := 0; j < len(ends); j += step {
+				for _, p := range []struct {
+					proto model.Protocol
+					port  uint16
+				}{{model.ProtocolTCP, 443}, {model.ProtocolTCP, 22}, {model.ProtocolTCP, 5432}, {model.ProtocolUDP, 53}, {model.ProtocolICMP, 0}, {model.ProtocolAll, 0}} {
+					qs = append(qs, solver.Query{From: ends[i], To: ends[j], Protocol: p.proto, Port: p.port})
+				}
+			}
+		}
+		for i, got := range s.EndHops(qs) {
+			queries++
+			if !got.Plain {
+				continue
+			}
+			plain++
+			r := s.Reach(qs[i])
+			require.Empty(t, r.Families, "%s: %+v is answered per family", n.name, qs[i])
+			var sg []string
+			for _, hops := range [][]solver.Hop{r.Forward, r.Return} {
+				for _, h := range hops {
+					if h.Kind == solver.HopSecurityGroup {
+						sg = append(sg, sgHop(h))
+					}
+				}
+			}
+			require.Equal(t, []string{sgHop(got.Egress), sgHop(got.Ingress)}, sg, "%s: %+v", n.name, qs[i])
+		}
+	}
+	t.Logf("%d networks, %d queries, %d on plain paths", len(nets), queries, plain)
+	require.Greater(t, plain, queries/4)
+}
