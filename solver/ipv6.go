@@ -210,14 +210,38 @@ func (s *Solver) familyPlans(q Query, src, dst origin, dres resolution) []family
 			// icmp is IPv4's, icmpv6 IPv6's (V-11).
 			continue
 		}
-		p := familyPlan{family: f, src: s.originOf(src, f), dst: s.originOf(dst, f), dres: dres}
+		p := familyPlan{family: f, src: s.originOf(src, f), dres: dres}
 		if len(dres.answers) > 0 {
+			// The destination is the answer of the family the client
+			// picks, a synthesised one for DNS64 (V-17).
 			p.dres = dres.forFamily(f)
 			p.dst = s.pick(p.dres.answers, p.src)
+		} else {
+			p.dst = s.originOf(dst, f)
 		}
 		out = append(out, p)
 	}
+	if len(out) == 0 && len(dres.answers) == 0 && q.Family != FamilyIPv4 && q.Protocol != model.ProtocolICMP &&
+		slices.Equal(srcFams, []string{FamilyIPv6}) && slices.Contains(dstFams, FamilyIPv4) {
+		// An IPv6-only source reaches an IPv4 destination through NAT64
+		// only, at 64:ff9b::a.b.c.d (V-16). A name is another matter: its
+		// A records give it no IPv6 address unless DNS64 synthesises one
+		// (V-17).
+		if d := s.originOf(dst, FamilyIPv4); d.addr.Is4() {
+			d.addr = nat64Addr(d.addr)
+			out = append(out, familyPlan{family: FamilyIPv6, src: s.originOf(src, FamilyIPv6), dst: d, dres: dres})
+		}
+	}
 	return out
+}
+
+// translation returns TranslationNAT64 for a plan whose destination is
+// an address of 64:ff9b::/96 (V-16), else "".
+func (p familyPlan) translation() string {
+	if _, ok := nat64Embedded(p.dst.addr); ok {
+		return TranslationNAT64
+	}
+	return ""
 }
 
 // endFamilies returns the families a query end can use.
@@ -289,6 +313,9 @@ func (s *Solver) noCommonFamily(res Result, q Query, src, dst origin, dres resol
 			records = "AAAA records"
 		}
 		msg = fmt.Sprintf("%s resolves to %s addresses only (%s), and %s has none of that family (V-15)", q.To, fams[0], records, name(src))
+		if fams[0] == FamilyIPv4 && src.kind == termENI && len(s.enis[src.eni].v6) > 0 {
+			msg += fmt.Sprintf("; with DNS64 on subnet %s the Resolver would synthesise AAAA records for NAT64 (V-17)", s.subnets[s.enis[src.eni].subnet].m.ID)
+		}
 	}
 	res.Forward, res.Warnings = dres.hops, dres.warnings
 	res.Blockers = append(res.Blockers, Blocker{Code: DestinationNotFound, Component: model.ID(name(dst)), Leg: LegForward, Message: msg})
