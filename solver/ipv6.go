@@ -25,6 +25,9 @@ func (w *walker) outIPv6(vi *vpcInfo, gw model.ID, pos model.Position, kind HopK
 	}
 	if !publicAddress(w.pkt.Dst) {
 		w.block(IGWDestinationAddressNotInRFC1918Egress, gw, "", pos, func() string {
+			if _, ok := nat64Embedded(w.pkt.Dst); ok {
+				return fmt.Sprintf("%s is in %s, NAT64's prefix, which the internet does not route; %s drops it: route the prefix to a NAT gateway (V-16)", w.pkt.Dst, model.NAT64Prefix(), gw)
+			}
 			return fmt.Sprintf("%s is not a global IPv6 address; %s drops it (V-06)", w.pkt.Dst, gw)
 		})
 		return w.drop(gw, kind, "not a global destination", model.Position{})
@@ -221,17 +224,6 @@ func (s *Solver) familyPlans(q Query, src, dst origin, dres resolution) []family
 		}
 		out = append(out, p)
 	}
-	if len(out) == 0 && len(dres.answers) == 0 && q.Family != FamilyIPv4 && q.Protocol != model.ProtocolICMP &&
-		slices.Equal(srcFams, []string{FamilyIPv6}) && slices.Contains(dstFams, FamilyIPv4) {
-		// An IPv6-only source reaches an IPv4 destination through NAT64
-		// only, at 64:ff9b::a.b.c.d (V-16). A name is another matter: its
-		// A records give it no IPv6 address unless DNS64 synthesises one
-		// (V-17).
-		if d := s.originOf(dst, FamilyIPv4); d.addr.Is4() {
-			d.addr = nat64Addr(d.addr)
-			out = append(out, familyPlan{family: FamilyIPv6, src: s.originOf(src, FamilyIPv6), dst: d, dres: dres})
-		}
-	}
 	return out
 }
 
@@ -275,6 +267,9 @@ func (s *Solver) originOf(o origin, f string) origin {
 	switch o.kind {
 	case termENI:
 		if f == FamilyIPv6 {
+			if len(s.enis[o.eni].v6) == 0 {
+				return o
+			}
 			o.addr = s.enis[o.eni].v6[0]
 		} else {
 			o.addr = s.enis[o.eni].primary
@@ -302,6 +297,11 @@ func (s *Solver) noCommonFamily(res Result, q Query, src, dst origin, dres resol
 	}
 	res.Verdict = VerdictUnreachable
 	msg := fmt.Sprintf("%s and %s have no address family in common: one has IPv4 addresses only, the other IPv6 only (V-03)", name(src), name(dst))
+	if d := s.originOf(dst, FamilyIPv4); src.kind == termENI && len(s.enis[src.eni].v6) > 0 && d.addr.Is4() {
+		// An IPv6-only source reaches IPv4 through NAT64, at an
+		// address it is given (V-16).
+		msg += fmt.Sprintf("; through NAT64, %s would send to %s (V-16)", name(src), nat64Addr(d.addr))
+	}
 	switch {
 	case q.Family != "":
 		res.Family = q.Family
@@ -652,6 +652,7 @@ var ipv6NotGlobal = []netip.Prefix{
 	netip.MustParsePrefix("::ffff:0:0/96"),
 	netip.MustParsePrefix("fe80::/10"),
 	netip.MustParsePrefix("ff00::/8"),
+	netip.MustParsePrefix("64:ff9b::/96"),
 }
 
 // classAtoms6 returns the IPv6 atoms of the classes: the boundaries of
