@@ -60,7 +60,7 @@
 // another state are left out; a block of private space, IpSource none, is
 // kept with a warning, as vpcreach takes IPv6 addresses as public).
 // Subnets keep their associated IPv6 block; Ipv6Native marks an IPv6-only
-// subnet, which has no CidrBlock. Egress-only internet gateways
+// subnet, which has no CidrBlock; EnableDns64 becomes enable_dns64 (V-17). Egress-only internet gateways
 // (EgressOnlyInternetGateways, describe-egress-only-internet-gateways)
 // attach to the VPCs of their attached Attachments. Route tables: the Main association marks the main table, a
 // SubnetId association the subnet's table; an edge association (GatewayId)
@@ -73,8 +73,9 @@
 // virtual private gateway, gateway endpoint), EgressOnlyInternetGatewayId,
 // NatGatewayId, VpcPeeringConnectionId, TransitGatewayId,
 // NetworkInterfaceId or InstanceId; State blackhole stays a blackhole. A
-// NAT64 route (an IPv6 destination, 64:ff9b::/96, to a NAT gateway) is
-// kept as a blackhole with a warning: NAT64 is not modelled.
+// NAT64 route (an IPv6 destination inside 64:ff9b::/96 to a NAT gateway,
+// V-16) is kept; another IPv6 route to a NAT gateway is kept as a
+// blackhole with a warning: a NAT gateway translates no other IPv6.
 //
 // Network ACL entries: Protocol is a number in a string ("-1" all, "6",
 // "17", "1", "58" icmpv6); CidrBlock or Ipv6CidrBlock is the block;
@@ -130,7 +131,7 @@
 //	  DestinationCidrBlock               an IPv4 block, host bits zero          error (an IPv6 one too)
 //	  DestinationIpv6CidrBlock           an IPv6 block, host bits zero          error (an IPv4 one too)
 //	  EgressOnlyInternetGatewayId        a target of IPv6 routes                error for an IPv4 route (V-07)
-//	  NatGatewayId of an IPv6 route      NAT64 (64:ff9b::/96)                   warning: kept as a blackhole
+//	  NatGatewayId of an IPv6 route      NAT64: inside 64:ff9b::/96 (V-16)      warning: kept as a blackhole
 //	TransitGatewayStaticRoutes           an IPv4 or IPv6 block, host bits zero  error
 //	  DestinationCidrBlock
 //	Vpcs CidrBlock, CidrBlockAssociation an IPv4 block, host bits zero          error (an IPv6 one too)

@@ -23,8 +23,10 @@ var update = flag.Bool("update", false, "rewrite testdata/dualstack.yaml")
 // only, V-01, V-02), an IPv6-only subnet (V-03), the egress-only gateway
 // and IPv6 routes (V-04, V-05, V-07), IPv6 and icmpv6 rules of network
 // ACLs (the final rule 32768 left to the model) and security groups, an
-// IPv6 prefix list, interfaces' IPv6 addresses. The topology is valid,
-// and NAT64 is the one thing said not modelled.
+// IPv6 prefix list, interfaces' IPv6 addresses, the NAT64 route
+// (64:ff9b::/96 to a NAT gateway, V-16) and DNS64 on the IPv6-only subnet
+// (EnableDns64, V-17). The topology is valid, and nothing is said not
+// modelled.
 func TestDualStackSnapshot(t *testing.T) {
 	m, diags, err := awsimport.ImportDir(filepath.Join("testdata", "dualstack"))
 	require.NoError(t, err)
@@ -35,8 +37,20 @@ func TestDualStackSnapshot(t *testing.T) {
 			notModelled = append(notModelled, d.Error())
 		}
 	}
-	require.Len(t, notModelled, 1, "%v", diags)
-	assert.Contains(t, notModelled[0], "routetables.json:26:8: RouteTables[2].Routes[3].NatGatewayId: warning: route 64:ff9b::/96 -> nat-ds: NAT64 is not modelled (V-05)")
+	require.Empty(t, notModelled, "%v", diags)
+	var nat64, dns64 bool
+	for _, v := range m.VPCs {
+		for _, rt := range v.RouteTables {
+			for _, r := range rt.Routes {
+				nat64 = nat64 || (r.Destination.CIDR == netip.MustParsePrefix("64:ff9b::/96") && r.Target == "nat-ds" && r.State == model.RouteActive)
+			}
+		}
+		for _, sn := range v.Subnets {
+			dns64 = dns64 || (sn.ID == "subnet-v6" && sn.EnableDNS64)
+		}
+	}
+	assert.True(t, nat64, "the NAT64 route is kept, active (V-16)")
+	assert.True(t, dns64, "EnableDns64 is imported (V-17)")
 
 	got, err := model.Encode(m)
 	require.NoError(t, err)
@@ -135,4 +149,30 @@ func TestDefaultEgressByFamily(t *testing.T) {
 			assert.Equal(t, sg.Egress == nil, m2.VPCs[0].SecurityGroups[0].Egress == nil, "the export of the import reads back the same")
 		})
 	}
+}
+
+// A NAT gateway translates IPv6 only inside 64:ff9b::/96 (V-16): another
+// IPv6 route to one is kept as a blackhole with a warning.
+func TestNATGatewayIPv6RouteOutsideNAT64(t *testing.T) {
+	dir := t.TempDir()
+	src := filepath.Join("testdata", "dualstack")
+	files, err := os.ReadDir(src)
+	require.NoError(t, err)
+	for _, f := range files {
+		data, err := os.ReadFile(filepath.Join(src, f.Name()))
+		require.NoError(t, err)
+		text := strings.Replace(string(data), `"DestinationIpv6CidrBlock": "64:ff9b::/96", "NatGatewayId"`, `"DestinationIpv6CidrBlock": "2600:1f18:ff00::/40", "NatGatewayId"`, 1)
+		require.NoError(t, os.WriteFile(filepath.Join(dir, f.Name()), []byte(text), 0o644))
+	}
+	_, diags, err := awsimport.ImportDir(dir)
+	require.NoError(t, err)
+	require.NoError(t, diags.Err())
+	var notModelled []string
+	for _, d := range diags {
+		if errors.Is(d, awsimport.ErrNotModelled) {
+			notModelled = append(notModelled, d.Error())
+		}
+	}
+	require.Len(t, notModelled, 1, "%v", diags)
+	assert.Contains(t, notModelled[0], "RouteTables[2].Routes[3].NatGatewayId: warning: route 2600:1f18:ff00::/40 -> nat-ds: a NAT gateway translates IPv6 only to destinations in 64:ff9b::/96 (NAT64, V-16)")
 }

@@ -205,7 +205,7 @@ func (e *exporter) vpc(v *model.VPC) {
 		sn := &v.Subnets[i]
 		as := awsSubnet{SubnetId: string(sn.ID), VpcId: string(v.ID), AvailabilityZone: sn.AZ,
 			AvailabilityZoneId: sn.AZID, OwnerId: string(v.Account), State: "available", Tags: nameTags(sn.Name),
-			SubnetArn: fmt.Sprintf("arn:aws:ec2:%s:%s:subnet/%s", v.Region, v.Account, sn.ID), Ipv6Native: sn.IPv6Only}
+			SubnetArn: fmt.Sprintf("arn:aws:ec2:%s:%s:subnet/%s", v.Region, v.Account, sn.ID), Ipv6Native: sn.IPv6Only, EnableDns64: sn.EnableDNS64}
 		if sn.CIDRBlock.IsValid() {
 			as.CidrBlock = jsonText{S: sn.CIDRBlock.String()}
 		}

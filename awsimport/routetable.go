@@ -1,6 +1,8 @@
 package awsimport
 
 import (
+	"net/netip"
+	"slices"
 	"strings"
 
 	"github.com/vpcreach/vpcreach/model"
@@ -195,13 +197,14 @@ func (b *builder) route(v *vpcB, rt *model.RouteTable, a *awsRoute, src model.So
 	case field == "EgressOnlyInternetGatewayId" && known && !six:
 		b.errorf(src, field, model.ErrInvalidValue, "route %s -> %s: an egress-only internet gateway takes IPv6 routes only, and AWS never writes an IPv4 one (V-07)", r.Destination, target)
 		return r, false
-	case field == "NatGatewayId" && known && six:
-		// NAT64 (64:ff9b::/96 to a NAT gateway), which vpcreach does not
-		// model (V-05): a blackhole, so that answers through it are
-		// unknown rather than routed elsewhere.
+	case field == "NatGatewayId" && known && six && !b.insideNAT64(r.Destination):
+		// A NAT gateway translates IPv6 only inside 64:ff9b::/96 (NAT64,
+		// V-16): another IPv6 route to one is kept as a blackhole, so
+		// that answers through it are unknown rather than routed
+		// elsewhere.
 		r.Target = ""
 		r.State = model.RouteBlackhole
-		b.warn(src, field, ErrNotModelled, "route %s -> %s: NAT64 is not modelled (V-05); the route is kept as a blackhole, so answers through it are unknown, not \"no\"", r.Destination, target)
+		b.warn(src, field, ErrNotModelled, "route %s -> %s: a NAT gateway translates IPv6 only to destinations in %s (NAT64, V-16); the route is kept as a blackhole, so answers through it are unknown, not \"no\"", r.Destination, target, model.NAT64Prefix())
 		return r, true
 	}
 	switch field {
@@ -324,4 +327,18 @@ func (b *builder) eachBuiltRouteTable(f func(it *item[awsRouteTable], v *vpcB, r
 			}
 		}
 	}
+}
+
+// insideNAT64 reports whether every CIDR of d lies inside 64:ff9b::/96,
+// which a NAT gateway translates to IPv4 (NAT64, V-16).
+func (b *builder) insideNAT64(d model.Destination) bool {
+	if d.CIDR.IsValid() {
+		return model.InsideNAT64(d.CIDR)
+	}
+	for i := range b.m.PrefixLists {
+		if pl := &b.m.PrefixLists[i]; pl.ID == d.PrefixList {
+			return !slices.ContainsFunc(pl.CIDRs, func(p netip.Prefix) bool { return !model.InsideNAT64(p) })
+		}
+	}
+	return false
 }

@@ -68,7 +68,9 @@ type awsSubnet struct {
 	// has no CidrBlock.
 	Ipv6CidrBlockAssociationSet []awsIPv6Association
 	Ipv6Native                  bool
-	Tags                        []awsTag
+	// EnableDns64 is the subnet's DNS64 attribute (V-17).
+	EnableDns64 bool
+	Tags        []awsTag
 }
 
 func (b *builder) buildVPCs() {
@@ -154,7 +156,7 @@ func (b *builder) buildSubnets() {
 			continue
 		}
 		sn := &model.Subnet{ID: model.ID(a.SubnetId), Name: nameTag(a.Tags), AZ: a.AvailabilityZone,
-			AZID: a.AvailabilityZoneId, CIDRBlock: p, IPv6Only: a.Ipv6Native, Source: it.src}
+			AZID: a.AvailabilityZoneId, CIDRBlock: p, IPv6Only: a.Ipv6Native, EnableDNS64: a.EnableDns64, Source: it.src}
 		ok := true
 		for k := range a.Ipv6CidrBlockAssociationSet {
 			c := &a.Ipv6CidrBlockAssociationSet[k]

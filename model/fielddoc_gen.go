@@ -173,6 +173,7 @@ var fieldDocs = map[string]string{
 	"Subnet.AZ":                                   "az is the availability zone name, such as ap-southeast-1a.",
 	"Subnet.AZID":                                 "az_id is the zone's account-independent id, such as apse1-az1. When set, PrivateLink matches zones across accounts by it (S-74); else by AZ.",
 	"Subnet.CIDRBlock":                            "cidr_block lies inside one of the VPC's blocks, /16 to /28 (S-01). Required, except on an IPv6-only subnet, which has none.",
+	"Subnet.EnableDNS64":                          "enable_dns64 is the subnet's EnableDns64 attribute: the Route 53 Resolver answers a query from the subnet for a name with A records and no AAAA record with synthesised AAAA records, 64:ff9b::/96 followed by each IPv4 address, which a NAT gateway translates back (NAT64, V-16, V-17). Default false.",
 	"Subnet.ID":                                   "id names the subnet; interfaces, endpoints, load balancers and transit gateway attachments refer to it.",
 	"Subnet.IPv6CIDRBlock":                        "ipv6_cidr_block is the subnet's IPv6 block, a /64 inside one of the VPC's IPv6 blocks (V-02).",
 	"Subnet.IPv6Only":                             "ipv6_only marks an IPv6-only subnet: it has an ipv6_cidr_block and no cidr_block, and its interfaces have IPv6 addresses only (V-03).",

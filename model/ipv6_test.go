@@ -106,7 +106,7 @@ func TestDualStackValidation(t *testing.T) {
 			"t.yaml:38:9: vpcs[0].instances[1].ipv6_addresses: i-v6 is in IPv6-only subnet s-v6 and needs ipv6_addresses (V-03)"},
 		{"private_ip needed outside IPv6-only subnets", "private_ip: 10.0.1.10, ", "",
 			"t.yaml:37:9: vpcs[0].instances[0].private_ip: i-web needs a private_ip (only interfaces in an IPv6-only subnet have none)"},
-		{"V-05 NAT gateway for an IPv6 destination", "    instances:\n", "    nat_gateways: [{id: nat-a, subnet: s-web, private_ip: 10.0.1.20, public_ip: 203.0.113.20}]\n    instances:\n",
+		{"V-16 NAT gateway for an IPv6 destination outside 64:ff9b::/96", "    instances:\n", "    nat_gateways: [{id: nat-a, subnet: s-web, private_ip: 10.0.1.20, public_ip: 203.0.113.20}]\n    instances:\n",
 			""},
 		{"V-07 egress-only gateway for IPv4", `{destination: "::/0", target: eigw-a}`, `{destination: "0.0.0.0/0", target: eigw-a}`,
 			"t.yaml:20:48: vpcs[0].route_tables[1].routes[0].target: egress-only internet gateway \"eigw-a\" carries IPv6 only; the route's destination 0.0.0.0/0 is IPv4 (V-07)"},
@@ -121,10 +121,10 @@ func TestDualStackValidation(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			require.Contains(t, dualStack, tt.old)
 			src := dualStackWith(tt.old, tt.new)
-			if tt.name == "V-05 NAT gateway for an IPv6 destination" {
+			if tt.name == "V-16 NAT gateway for an IPv6 destination outside 64:ff9b::/96" {
 				src = dualStackWith(`{destination: "::/0", target: eigw-a}`, `{destination: "::/0", target: nat-a}`)
 				src = stringsReplace(src, "    instances:\n", tt.new)
-				tt.want = "t.yaml:20:43: vpcs[0].route_tables[1].routes[0].target: NAT gateway \"nat-a\" takes IPv4 destinations only; ::/0 is IPv6 (NAT64 through 64:ff9b::/96 is not modelled) (V-05)"
+				tt.want = "t.yaml:20:43: vpcs[0].route_tables[1].routes[0].target: NAT gateway \"nat-a\" translates IPv6 only to IPv4 (NAT64), for destinations inside 64:ff9b::/96; ::/0 is not inside it (V-16)"
 			}
 			_, _, err := model.LoadBytes("t.yaml", []byte(src))
 			var got []string
@@ -189,4 +189,48 @@ func TestGatewayRouteTableIPv6(t *testing.T) {
 			assert.Contains(t, err.Error(), tt.want)
 		})
 	}
+}
+
+// TestNAT64Validation: a NAT gateway takes IPv6 routes inside
+// 64:ff9b::/96 (NAT64, V-16), and no others; it is not placed in an
+// IPv6-only subnet, NAT64 or not (V-16); DNS64 on a subnet without an
+// IPv6 block is a warning, not an error (V-17).
+func TestNAT64Validation(t *testing.T) {
+	nat := "    nat_gateways: [{id: nat-a, subnet: s-web, private_ip: 10.0.1.20, public_ip: 203.0.113.20}]\n    instances:\n"
+	withRoute := func(dst string) string {
+		src := dualStackWith(`{destination: "::/0", target: eigw-a}`, `{destination: "`+dst+`", target: nat-a}`)
+		return stringsReplace(src, "    instances:\n", nat)
+	}
+	for _, dst := range []string{"64:ff9b::/96", "64:ff9b::a00:0/104", "64:ff9b::c633:6407/128"} {
+		_, _, err := model.LoadBytes("t.yaml", []byte(withRoute(dst)))
+		assert.NoError(t, err, "a route for %s to a NAT gateway is NAT64's", dst)
+	}
+	for _, dst := range []string{"64:ff9b::/64", "2600::/16", "::/0"} {
+		_, _, err := model.LoadBytes("t.yaml", []byte(withRoute(dst)))
+		require.Error(t, err, dst)
+		assert.Contains(t, err.Error(), "is not inside it (V-16)")
+	}
+
+	inV6Only := stringsReplace(dualStack, "    instances:\n", "    nat_gateways: [{id: nat-a, subnet: s-v6, private_ip: 10.0.1.20, public_ip: 203.0.113.20}]\n    instances:\n")
+	_, _, err := model.LoadBytes("t.yaml", []byte(inV6Only))
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "subnet s-v6 is IPv6-only: a NAT gateway has IPv4 addresses, and is placed in a subnet with an IPv4 block (for NAT64 too) (V-16)")
+
+	on := stringsReplace(dualStack, "route_table: rt-app}", "route_table: rt-app, enable_dns64: true}")
+	m, warns, err := model.LoadBytes("t.yaml", []byte(on))
+	require.NoError(t, err)
+	assert.True(t, m.VPCs[0].Subnets[1].EnableDNS64)
+	assert.Empty(t, warns)
+	noV6 := stringsReplace(dualStack, "cidr_block: 10.0.1.0/24, ipv6_cidr_block: 2600:1f18:a:c01::/64,", "cidr_block: 10.0.1.0/24, enable_dns64: true,")
+	noV6 = stringsReplace(noV6, "2600:1f18:a:c01::/64", "2600:1f18:a:c03::/64")
+	_, warns, err = model.LoadBytes("t.yaml", []byte(noV6))
+	var got []string
+	for _, w := range warns {
+		got = append(got, w.Error())
+	}
+	if err != nil {
+		t.Logf("errors besides: %v", err)
+	}
+	assert.Contains(t, fmt.Sprint(got), "subnet s-web has DNS64 on but no ipv6_cidr_block")
+	assert.Contains(t, fmt.Sprint(got), "(V-17)")
 }

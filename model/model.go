@@ -209,6 +209,12 @@ type Subnet struct {
 	// IPv6Only marks an IPv6-only subnet: it has an ipv6_cidr_block and no
 	// cidr_block, and its interfaces have IPv6 addresses only (V-03).
 	IPv6Only bool `yaml:"ipv6_only"`
+	// EnableDNS64 is the subnet's EnableDns64 attribute: the Route 53
+	// Resolver answers a query from the subnet for a name with A records
+	// and no AAAA record with synthesised AAAA records, 64:ff9b::/96
+	// followed by each IPv4 address, which a NAT gateway translates back
+	// (NAT64, V-16, V-17). Default false.
+	EnableDNS64 bool `yaml:"enable_dns64"`
 	// RouteTable is the explicitly associated route table; empty means the
 	// VPC's main table (S-10).
 	RouteTable ID `yaml:"route_table" example:"rtb-a-private"`

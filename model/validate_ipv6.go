@@ -41,6 +41,11 @@ func (v *validator) subnetIPv6(vpc *VPC, sn *Subnet) {
 	case !sn.IPv6Only && !sn.CIDRBlock.IsValid() && !v.written(src, "cidr_block"):
 		v.add(SeverityError, src.Field("cidr_block"), ErrMissingField, "S-01", "subnet %s needs a cidr_block (only an IPv6-only subnet, ipv6_only: true, has none)", sn.ID)
 	}
+	if sn.EnableDNS64 && !sn.IPv6CIDRBlock.IsValid() && !v.written(src, "ipv6_cidr_block") {
+		// DNS64 answers with IPv6 addresses, which a subnet without an
+		// IPv6 block has no interface to use.
+		v.add(SeverityWarning, src.Field("enable_dns64"), ErrConflict, "V-17", "subnet %s has DNS64 on but no ipv6_cidr_block: its interfaces have no IPv6 address to use the synthesised AAAA records, so DNS64 changes nothing here", sn.ID)
+	}
 	c := sn.IPv6CIDRBlock
 	if !c.IsValid() {
 		return
@@ -105,14 +110,26 @@ func (v *validator) ifaceIPv6(in *Interface, src Source, owner ID, addrs *addrBo
 // an IPv6-only subnet.
 func (v *validator) notInIPv6Only(src Source, subnet ID, what string) {
 	if sn := v.x.Subnet(subnet); sn != nil && sn.IPv6Only {
+		if what == "NAT gateway" {
+			v.add(SeverityError, src, ErrConflict, "V-16", "subnet %s is IPv6-only: a NAT gateway has IPv4 addresses, and is placed in a subnet with an IPv4 block (for NAT64 too)", subnet)
+			return
+		}
 		v.add(SeverityError, src, ErrConflict, "V-03", "subnet %s is IPv6-only: vpcreach models a %s with IPv4 addresses, so it cannot be placed there (dual-stack and IPv6 %ss are not modelled)", subnet, what, what)
 	}
 }
 
+// NAT64Prefix is the well-known prefix of RFC 6052, 64:ff9b::/96: an
+// IPv6 packet to 64:ff9b::a.b.c.d routed to a NAT gateway is translated
+// to IPv4 a.b.c.d (NAT64, V-16), and DNS64 synthesises its AAAA records
+// in it (V-17).
+func NAT64Prefix() netip.Prefix { return nat64Prefix }
+
+var nat64Prefix = netip.MustParsePrefix("64:ff9b::/96")
+
 // routeFamily checks a route's target against its destination's family:
 // an egress-only internet gateway carries IPv6 only (V-07), a NAT
-// gateway IPv4 only; NAT64 (64:ff9b::/96 to a NAT gateway) is not
-// modelled (V-05).
+// gateway IPv4, and IPv6 only inside 64:ff9b::/96, which it translates
+// to IPv4 (NAT64, V-16).
 func (v *validator) routeFamily(r *Route, tsrc Source) {
 	six, known := v.destinationFamily(r.Destination)
 	if !known {
@@ -124,10 +141,26 @@ func (v *validator) routeFamily(r *Route, tsrc Source) {
 			v.add(SeverityError, tsrc, ErrWrongRef, "V-07", "egress-only internet gateway %q carries IPv6 only; the route's destination %s is IPv4", r.Target, r.Destination)
 		}
 	case KindNATGateway:
-		if six {
-			v.add(SeverityError, tsrc, ErrWrongRef, "V-05", "NAT gateway %q takes IPv4 destinations only; %s is IPv6 (NAT64 through 64:ff9b::/96 is not modelled)", r.Target, r.Destination)
+		if six && !v.insideNAT64(r.Destination) {
+			v.add(SeverityError, tsrc, ErrWrongRef, "V-16", "NAT gateway %q translates IPv6 only to IPv4 (NAT64), for destinations inside %s; %s is not inside it", r.Target, nat64Prefix, r.Destination)
 		}
 	}
+}
+
+// insideNAT64 reports whether every CIDR of d lies inside 64:ff9b::/96.
+func (v *validator) insideNAT64(d Destination) bool {
+	cidrs := []netip.Prefix{d.CIDR}
+	if d.PrefixList != "" {
+		if pl := v.x.PrefixList(d.PrefixList); pl != nil {
+			cidrs = pl.CIDRs
+		}
+	}
+	return !slices.ContainsFunc(cidrs, func(p netip.Prefix) bool { return !InsideNAT64(p) })
+}
+
+// InsideNAT64 reports whether p lies inside 64:ff9b::/96 (NAT64, V-16).
+func InsideNAT64(p netip.Prefix) bool {
+	return p.IsValid() && p.Addr().Is6() && p.Bits() >= nat64Prefix.Bits() && nat64Prefix.Contains(p.Addr())
 }
 
 // destinationFamily returns whether d is IPv6, and whether that is known

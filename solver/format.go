@@ -36,7 +36,7 @@ func (r Result) Text() string {
 	if len(r.Families) > 1 {
 		// One answer per family, each saying which family its paths use.
 		for _, f := range r.Families {
-			fmt.Fprintf(&b, "\n%s: %s\n", familyWord(f.Family), f.Verdict)
+			fmt.Fprintf(&b, "\n%s: %s\n", familyWord(f.Family)+translationWord(f.Translation), f.Verdict)
 			f.writeBody(&b)
 		}
 		return b.String()
@@ -53,6 +53,14 @@ func familyWord(f string) string {
 	return "IPv4"
 }
 
+// translationWord returns " (NAT64)" for an answer through NAT64, else "".
+func translationWord(t string) string {
+	if t == TranslationNAT64 {
+		return " (NAT64)"
+	}
+	return ""
+}
+
 // writeBody writes a one-family answer's paths, blockers and warnings;
 // the titles of an IPv6 answer's paths say so.
 func (r Result) writeBody(b *strings.Builder) {
@@ -60,6 +68,9 @@ func (r Result) writeBody(b *strings.Builder) {
 	suffix := ""
 	if r.Family == FamilyIPv6 {
 		suffix = " (IPv6)"
+	}
+	if r.Translation == TranslationNAT64 {
+		suffix = " (IPv6, NAT64 to IPv4)"
 	}
 	writePath := func(title string, hops []Hop) {
 		if len(hops) == 0 {
@@ -163,8 +174,11 @@ type (
 		Warnings    []blockerJSON `json:"warnings"`
 		// Family is set for an IPv6 answer and for one answered for both
 		// families; Families holds the per-family answers then.
-		Family   string            `json:"family,omitempty"`
-		Families []json.RawMessage `json:"families,omitempty"`
+		Family string `json:"family,omitempty"`
+		// Translation is "nat64" for an answer over IPv6 that a NAT
+		// gateway translates to IPv4 (V-16).
+		Translation string            `json:"translation,omitempty"`
+		Families    []json.RawMessage `json:"families,omitempty"`
 	}
 	queryJSON struct {
 		From      string `json:"from"`
@@ -241,6 +255,7 @@ func (r Result) marshalJSON(withFamily bool) ([]byte, error) {
 	if withFamily || r.Family == FamilyIPv6 || len(r.Families) > 0 {
 		out.Family = r.Family
 	}
+	out.Translation = r.Translation
 	for _, f := range r.Families {
 		f.Families = nil
 		j, err := f.marshalJSON(true)

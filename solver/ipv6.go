@@ -25,6 +25,9 @@ func (w *walker) outIPv6(vi *vpcInfo, gw model.ID, pos model.Position, kind HopK
 	}
 	if !publicAddress(w.pkt.Dst) {
 		w.block(IGWDestinationAddressNotInRFC1918Egress, gw, "", pos, func() string {
+			if _, ok := nat64Embedded(w.pkt.Dst); ok {
+				return fmt.Sprintf("%s is in %s, NAT64's prefix, which the internet does not route; %s drops it: route the prefix to a NAT gateway (V-16)", w.pkt.Dst, model.NAT64Prefix(), gw)
+			}
 			return fmt.Sprintf("%s is not a global IPv6 address; %s drops it (V-06)", w.pkt.Dst, gw)
 		})
 		return w.drop(gw, kind, "not a global destination", model.Position{})
@@ -210,14 +213,27 @@ func (s *Solver) familyPlans(q Query, src, dst origin, dres resolution) []family
 			// icmp is IPv4's, icmpv6 IPv6's (V-11).
 			continue
 		}
-		p := familyPlan{family: f, src: s.originOf(src, f), dst: s.originOf(dst, f), dres: dres}
+		p := familyPlan{family: f, src: s.originOf(src, f), dres: dres}
 		if len(dres.answers) > 0 {
+			// The destination is the answer of the family the client
+			// picks, a synthesised one for DNS64 (V-17).
 			p.dres = dres.forFamily(f)
 			p.dst = s.pick(p.dres.answers, p.src)
+		} else {
+			p.dst = s.originOf(dst, f)
 		}
 		out = append(out, p)
 	}
 	return out
+}
+
+// translation returns TranslationNAT64 for a plan whose destination is
+// an address of 64:ff9b::/96 (V-16), else "".
+func (p familyPlan) translation() string {
+	if _, ok := nat64Embedded(p.dst.addr); ok {
+		return TranslationNAT64
+	}
+	return ""
 }
 
 // endFamilies returns the families a query end can use.
@@ -251,6 +267,9 @@ func (s *Solver) originOf(o origin, f string) origin {
 	switch o.kind {
 	case termENI:
 		if f == FamilyIPv6 {
+			if len(s.enis[o.eni].v6) == 0 {
+				return o
+			}
 			o.addr = s.enis[o.eni].v6[0]
 		} else {
 			o.addr = s.enis[o.eni].primary
@@ -278,6 +297,11 @@ func (s *Solver) noCommonFamily(res Result, q Query, src, dst origin, dres resol
 	}
 	res.Verdict = VerdictUnreachable
 	msg := fmt.Sprintf("%s and %s have no address family in common: one has IPv4 addresses only, the other IPv6 only (V-03)", name(src), name(dst))
+	if d := s.originOf(dst, FamilyIPv4); src.kind == termENI && len(s.enis[src.eni].v6) > 0 && d.addr.Is4() {
+		// An IPv6-only source reaches IPv4 through NAT64, at an
+		// address it is given (V-16).
+		msg += fmt.Sprintf("; through NAT64, %s would send to %s (V-16)", name(src), nat64Addr(d.addr))
+	}
 	switch {
 	case q.Family != "":
 		res.Family = q.Family
@@ -289,6 +313,9 @@ func (s *Solver) noCommonFamily(res Result, q Query, src, dst origin, dres resol
 			records = "AAAA records"
 		}
 		msg = fmt.Sprintf("%s resolves to %s addresses only (%s), and %s has none of that family (V-15)", q.To, fams[0], records, name(src))
+		if fams[0] == FamilyIPv4 && src.kind == termENI && len(s.enis[src.eni].v6) > 0 {
+			msg += fmt.Sprintf("; with DNS64 on subnet %s the Resolver would synthesise AAAA records for NAT64 (V-17)", s.subnets[s.enis[src.eni].subnet].m.ID)
+		}
 	}
 	res.Forward, res.Warnings = dres.hops, dres.warnings
 	res.Blockers = append(res.Blockers, Blocker{Code: DestinationNotFound, Component: model.ID(name(dst)), Leg: LegForward, Message: msg})
@@ -625,6 +652,7 @@ var ipv6NotGlobal = []netip.Prefix{
 	netip.MustParsePrefix("::ffff:0:0/96"),
 	netip.MustParsePrefix("fe80::/10"),
 	netip.MustParsePrefix("ff00::/8"),
+	netip.MustParsePrefix("64:ff9b::/96"),
 }
 
 // classAtoms6 returns the IPv6 atoms of the classes: the boundaries of

@@ -23,13 +23,16 @@ var nonPublic = []netip.Prefix{
 
 // publicAddress reports whether a is a public address, one an internet
 // host can hold: an IPv4 address outside nonPublic, or a global unicast
-// IPv6 address outside fc00::/7. It is the one definition of "public":
+// IPv6 address outside fc00::/7 and outside 64:ff9b::/96, NAT64's
+// prefix, which the internet does not route (V-16). It is the one
+// definition of "public":
 // query ends (resolveAddress), the internet's atoms (publicAtoms,
 // internetHost) and the internet part of an answer (publicOnly) use it.
 func publicAddress(a netip.Addr) bool {
 	a = a.Unmap()
 	if !a.Is4() {
-		return a.IsGlobalUnicast() && !a.IsPrivate()
+		_, nat64 := nat64Embedded(a)
+		return a.IsGlobalUnicast() && !a.IsPrivate() && !nat64
 	}
 	for _, p := range nonPublic {
 		if p.Contains(a) {

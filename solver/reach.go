@@ -78,9 +78,18 @@ func (s *Solver) resolveEndpoint(ep endpoint, dest bool) (origin, error) {
 	return origin{}, fmt.Errorf("%w: %q is not an id, address or name this model knows", ErrInvalidQuery, t)
 }
 
-// resolveAddress resolves an address, or ADDRESS@VPC-ID.
+// resolveAddress resolves an address, or ADDRESS@VPC-ID. As a
+// destination, an address of 64:ff9b::/96 stands for the IPv4 address it
+// embeds, reached through NAT64 (V-16): the origin of that address, with
+// the IPv6 one to send to.
 func (s *Solver) resolveAddress(ep endpoint, dest bool) (origin, error) {
 	a := ep.addr
+	if v4, ok := nat64Embedded(a); ok && dest {
+		ep.addr = v4
+		o, err := s.resolveAddress(ep, dest)
+		o.addr = a
+		return o, err
+	}
 	if ep.vpc != "" {
 		vi, ok := s.vpcByID[ep.vpc]
 		if !ok {
@@ -247,14 +256,14 @@ func (s *Solver) reachQuery(q Query, rec recorder) Result {
 		return s.noCommonFamily(res, q, src, dst, dres)
 	case 1:
 		r := s.reachFamily(res, q, plans[0].src, plans[0].dst, plans[0].dres, rec)
-		r.Family = plans[0].family
+		r.Family, r.Translation = plans[0].family, plans[0].translation()
 		return r
 	}
 	per := make([]Result, len(plans))
 	shown := -1
 	for i, p := range plans {
 		per[i] = s.reachFamily(res, q, p.src, p.dst, p.dres, rec)
-		per[i].Family = p.family
+		per[i].Family, per[i].Translation = p.family, p.translation()
 		if shown < 0 && per[i].Reachable() {
 			shown = i
 		}
@@ -523,7 +532,13 @@ func (s *Solver) returnWalk(sg *segment, eph model.PortRange, req sgeval.Packet,
 	}
 	rw.pkt.DstPort = rw.ephemeral.First
 	if req.Protocol.IsICMP() {
-		rw.pkt.ICMPType = icmpResponse(req.Protocol, req.ICMPType)
+		p, t := req.Protocol, req.ICMPType
+		if sg.term.pkt.Protocol != p && sg.term.pkt.Protocol.IsICMP() {
+			// NAT64 made an ICMPv6 echo an ICMP one (V-16): the server
+			// answers in ICMP.
+			p, t = sg.term.pkt.Protocol, sg.term.pkt.ICMPType
+		}
+		rw.pkt.ICMPType = icmpResponse(p, t)
 	}
 	var rterm terminal
 	if sg.preserved && sg.term.kind == termENI {
@@ -741,7 +756,20 @@ func (w *walker) arrivalName(t terminal) string {
 // and DNS names, resolved from the source's VPC, in that order. The
 // resolution's hops lead the forward path; its blockers make the
 // answer unreachable.
+//
+// A source in a subnet with DNS64 on gets the AAAA records the Resolver
+// synthesises for a name (or a load balancer's or endpoint's name) that
+// has IPv4 answers only (V-17).
 func (s *Solver) resolveDestination(spec string, src origin) (origin, resolution, error) {
+	o, r, err := s.resolveRecords(spec, src)
+	if err == nil && src.kind == termENI && len(r.answers) > 0 {
+		s.dns64(&r, spec, s.subnets[s.enis[src.eni].subnet].m)
+	}
+	return o, r, err
+}
+
+// resolveRecords is resolveDestination without DNS64.
+func (s *Solver) resolveRecords(spec string, src origin) (origin, resolution, error) {
 	var r resolution
 	ep, err := parseEndpoint(spec)
 	if err != nil {

@@ -248,6 +248,11 @@ type Result struct {
 	// Family is the address family of the answer's paths, FamilyIPv4 or
 	// FamilyIPv6; empty for an invalid query.
 	Family string
+	// Translation is TranslationNAT64 when the answer's paths send IPv6
+	// to an address of 64:ff9b::/96 that a NAT gateway translates to the
+	// IPv4 destination (V-16, V-17); empty when the family is used end to
+	// end.
+	Translation string
 	// Families holds one answer per address family when the query was
 	// answered for both: when both ends have both families (a dual-stack
 	// instance or interface named by id, "internet"), IPv4 first. The

@@ -66,6 +66,12 @@ type origin struct {
 type natEntry struct {
 	gw   int32
 	orig netip.Addr
+	// nat64 is set when the gateway translated an IPv6 packet to IPv4
+	// (V-16): the response is translated back to IPv6, its source put
+	// back under 64:ff9b::/96.
+	nat64 bool
+	// icmpv6 is set when NAT64 translated an ICMPv6 echo to ICMP.
+	icmpv6 bool
 }
 
 // maxSteps bounds a walk; real paths take a few dozen steps.
@@ -843,6 +849,11 @@ func (w *walker) atNAT(ei int32) terminal {
 					w.ephemeral = w.clientEph
 					w.pkt.DstPort = w.ephemeral.First
 				}
+				if n.nat64 {
+					w.fromNAT64(n)
+					w.hop(w.translated(Hop{Component: e.id, Kind: HopNATGateway, Decision: DecisionTranslate, Subnet: w.subnetID(e.subnet)}, "NAT64 back to IPv6 (V-16): source to "+w.pkt.Src.String()+", destination to ", n.orig))
+					return w.route(e.subnet)
+				}
 				w.hop(w.translated(Hop{Component: e.id, Kind: HopNATGateway, Decision: DecisionTranslate, Subnet: w.subnetID(e.subnet)}, "translate back to ", n.orig))
 				return w.route(e.subnet)
 			}
@@ -944,10 +955,14 @@ func (w *walker) fromInternet(ei int32) terminal {
 }
 
 // toNAT sends the packet through NAT gateway ei, which puts its own address
-// in place of the source (S-61).
+// in place of the source (S-61); an IPv6 packet to 64:ff9b::/96 it
+// translates to IPv4 (NAT64, V-16).
 func (w *walker) toNAT(ei int32, from int32) terminal {
 	e := &w.s.enis[ei]
 	w.crossACLs(from, e.subnet)
+	if w.pkt.Dst.Is6() {
+		return w.toNAT64(ei)
+	}
 	if p := w.pkt.Protocol; p != model.ProtocolTCP && p != model.ProtocolUDP && p != model.ProtocolICMP {
 		// VPC user guide, NAT gateway basics: TCP, UDP and ICMP only.
 		what := p.String()

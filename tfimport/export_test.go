@@ -245,6 +245,9 @@ func (x *tfExport) build(m *model.Model) {
 			if s.IPv6Only {
 				r.values["ipv6_native"] = true
 			}
+			if s.EnableDNS64 {
+				r.values["enable_dns64"] = true
+			}
 			r.values["availability_zone"] = s.AZ
 			if s.AZID != "" {
 				r.values["availability_zone_id"] = s.AZID

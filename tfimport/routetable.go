@@ -173,11 +173,11 @@ func (b *builder) route(e elem, v *vpcB, cidrKey, cidr6Key, plKey string) (model
 		case t.key == "egress_only_gateway_id" && r.Destination.CIDR.IsValid() && !six:
 			e.errorf(t.key, model.ErrInvalidValue, "an egress-only internet gateway takes IPv6 routes only, and %s is IPv4 (V-07)", r.Destination)
 			return r, false
-		case t.key == "nat_gateway_id" && six:
-			// NAT64 (64:ff9b::/96), not modelled (V-05): a blackhole, so
-			// that answers through it are unknown rather than routed
-			// elsewhere.
-			e.warnf(t.key, ErrNotModelled, "route %s -> %s: NAT64 is not modelled (V-05); the route is kept as a blackhole, so answers through it are unknown, not \"no\"", r.Destination, r.Target)
+		case t.key == "nat_gateway_id" && six && !model.InsideNAT64(r.Destination.CIDR):
+			// A NAT gateway translates IPv6 only inside 64:ff9b::/96
+			// (NAT64, V-16): a blackhole, so that answers through it are
+			// unknown rather than routed elsewhere.
+			e.warnf(t.key, ErrNotModelled, "route %s -> %s: a NAT gateway translates IPv6 only to destinations in %s (NAT64, V-16); the route is kept as a blackhole, so answers through it are unknown, not \"no\"", r.Destination, r.Target, model.NAT64Prefix())
 			r.Target, r.State = "", model.RouteBlackhole
 			return r, true
 		}

@@ -47,6 +47,10 @@ func TestSeedsAsTerraformAnswerAsTheYAML(t *testing.T) {
 	// destination_ipv6_cidr_block and vpc_endpoint_id), beside an
 	// egress-only internet gateway.
 	seeds = append(seeds, "../internal/oracle/testdata/rules/v-25-ipv6-ingress.yaml")
+	// V-16, V-17: enable_dns64 of aws_subnet, an aws_route for
+	// 64:ff9b::/96 (destination_ipv6_cidr_block) to an aws_nat_gateway,
+	// public and private.
+	seeds = append(seeds, "../testdata/nat64-dns64.yaml")
 	for _, seed := range seeds {
 		m, _, err := model.LoadFiles(seed)
 		require.NoError(t, err)

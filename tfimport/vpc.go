@@ -130,6 +130,7 @@ func (b *builder) buildSubnets() {
 		id := model.ID(e.r.addr)
 		s := &model.Subnet{ID: id, Name: nameTag(e), AZ: e.str("availability_zone"), AZID: e.str("availability_zone_id"), Source: e.src()}
 		s.IPv6Only = e.boolean("ipv6_native", false)
+		s.EnableDNS64 = e.boolean("enable_dns64", false)
 		cidr := e.str("cidr_block")
 		switch {
 		case s.IPv6Only && cidr != "":
