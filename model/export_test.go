@@ -32,3 +32,10 @@ func DecodePieces(name string, data []byte, size, workers int) (*Model, Diagnost
 func DecodeWhole(name string, data []byte) (*Model, Diagnostics) {
 	return LoadOptions{}.decodeWhole(name, data)
 }
+
+// FastParse exposes fastParse (no lines before data) to the external
+// tests.
+func FastParse(data []byte) (*yaml.Node, bool) { return fastParse(data, 0) }
+
+// PlainTag exposes plainTag to the external tests.
+func PlainTag(v string) string { return plainTag(v) }

@@ -275,15 +275,16 @@ func parsePieces(data []byte, size, workers int) (*yaml.Node, bool) {
 	return root, true
 }
 
-// parsePiece parses one piece, shifts its lines, and checks that it holds
-// what its kind says and nothing the pieces cannot join (an anchor, an
-// alias).
+// parsePiece parses one piece (with fastParse, or yaml.v3 where it
+// declines), shifts its lines, and checks that it holds what its kind
+// says and nothing the pieces cannot join (an anchor, an alias).
 func parsePiece(p *splitPiece) bool {
-	doc, extra, err := decodeOne(p.text)
-	if err != nil || extra != nil || doc == nil || len(doc.Content) != 1 {
-		return false
+	root, ok := fastParse(p.text, p.lines)
+	if !ok {
+		if root, ok = slowParsePiece(p); !ok {
+			return false
+		}
 	}
-	root := doc.Content[0]
 	want := yaml.MappingNode
 	if p.kind == pieceItems {
 		want = yaml.SequenceNode
@@ -293,6 +294,18 @@ func parsePiece(p *splitPiece) bool {
 	}
 	if p.kind == pieceKey && (len(root.Content) != 2 || root.Content[1].Tag != "!!null") {
 		return false
+	}
+	p.root = root
+	return true
+}
+
+// slowParsePiece parses a piece with yaml.v3 and shifts its lines. It
+// returns false when the piece does not parse, holds more or less than
+// one document, or holds an anchor or an alias.
+func slowParsePiece(p *splitPiece) (*yaml.Node, bool) {
+	doc, extra, err := decodeOne(p.text)
+	if err != nil || extra != nil || doc == nil || len(doc.Content) != 1 {
+		return nil, false
 	}
 	ok := true
 	var walk func(n *yaml.Node)
@@ -306,9 +319,8 @@ func parsePiece(p *splitPiece) bool {
 			walk(c)
 		}
 	}
-	walk(root)
-	p.root = root
-	return ok
+	walk(doc.Content[0])
+	return doc.Content[0], ok
 }
 
 // splitText cuts data into pieces of about size bytes, or returns false
