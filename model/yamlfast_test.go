@@ -3,6 +3,7 @@ package model_test
 import (
 	"bytes"
 	"io/fs"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"strings"
@@ -209,5 +210,166 @@ func FuzzFastParse(f *testing.F) {
 			return
 		}
 		checkFast(t, "fuzz", data)
+	})
+}
+
+// TestLargeFileErrorsPositioned: an error deep in a file large enough to
+// be parsed in pieces (a value that is not a CIDR, and separately a YAML
+// syntax error, both in its third piece) is reported at the line and
+// column where it is, as when the file is parsed whole.
+func TestLargeFileErrorsPositioned(t *testing.T) {
+	var buf bytes.Buffer
+	require.NoError(t, gen.Write(&buf, gen.Options{VPCs: 200, Seed: 7}))
+	text := buf.String()
+	require.Greater(t, len(text), 1<<20, "the file must be large enough to be cut")
+	_, _, cut := model.DecodePieces("big.yaml", buf.Bytes(), 256<<10, 2)
+	require.True(t, cut, "the generated file is not cut into pieces")
+
+	// at returns text with the first occurrence of old after offset
+	// 2.5 pieces (256 KiB each) replaced, and the line and column (from
+	// 1) of the byte of the replacement at offset col.
+	at := func(old, repl string, col int) (string, int, int) {
+		from := 5 * (256 << 10) / 2
+		i := strings.Index(text[from:], old)
+		require.GreaterOrEqual(t, i, 0, "no %q in the third piece", old)
+		i += from
+		line := strings.Count(text[:i], "\n") + 1
+		column := i - strings.LastIndexByte(text[:i], '\n') + col
+		return text[:i] + repl + text[i+len(old):], line, column
+	}
+	for _, c := range []struct {
+		name, old, repl string
+		col             int // of the error in repl, from 0
+		sentinel        error
+	}{
+		{"not a CIDR", "cidr_block: 10.", "cidr_block: 300.", len("cidr_block: "), model.ErrInvalidValue},
+		{"syntax", "\n    region: ", "\n    region: [", len("\n    region: "), model.ErrSyntax},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			data, line, col := at(c.old, c.repl, c.col)
+			// The line of the replacement is that of its first byte; the
+			// syntax case starts with a line break.
+			if strings.HasPrefix(c.repl, "\n") {
+				line++
+				col = len(c.repl) - len("\n")
+			}
+			_, err := model.Parse("big.yaml", []byte(data))
+			var diags model.Diagnostics
+			require.ErrorAs(t, err, &diags)
+			require.Len(t, diags, 1, "%v", diags)
+			d := diags[0]
+			require.ErrorIs(t, d.Err, c.sentinel)
+			require.Equal(t, model.Position{File: "big.yaml", Line: line, Column: col}, d.Pos, "%s", d)
+			_, whole := model.DecodeWhole("big.yaml", []byte(data))
+			require.Equal(t, model.Diagnostics(whole), diags, "parsed whole, the file gives other diagnostics")
+		})
+	}
+}
+
+// fastKeys and fastValues are what randomDocument builds lines from:
+// keys and values at the edges of the fast parser's subset.
+var (
+	fastKeys   = [...]string{"key", "k-2.x/y", "a", "10", "true", "a b", "\"q\"", "?", "<<", "-x", "k" + strings.Repeat("y", 1030)}
+	fastValues = [...]string{
+		"word", "two  words ", "1", "-1", "0x1F", "1.5", "1.2.3", "10.0.0.0/8", "2600:1f18::/56", "2001-12-14", "~", "null", "yes", "<<",
+		"a: b", "a:b", "a:", "a #c", "a#b", "'q'", "'it''s'", "\"q\"", "\"a\\\"b\"", "\"a # b\"", "'a: b'", "'q' x", "\"q\":",
+		"[a, b]", "[]", "{}", "{a: b, c: [d, e]}", "[a: b]", "{a:b}", "[a,", "b]", "{a: ", "}", "[a, ]", "[a?b]", "[a#b]", "[a #b]", "[2600::/56, a@b]", "{ a : b }",
+		"|", ">-", "&x a", "*x", "!!str a", "!t a", "@a", "`a", "%a", "---", "...", ".inf", "x'y", "x\"y", "=a", "(a)", "- a", "-",
+		"\t", "a\tb", "é",
+	}
+)
+
+// randomDocument returns the text that the choices make: four bytes a
+// line, for its indentation, its form, its key and its value.
+func randomDocument(choices []byte) string {
+	var b strings.Builder
+	indent := 0
+	for i := 0; i+3 < len(choices); i += 4 {
+		// The same indentation as the line before, or 2 more or less,
+		// or anything.
+		switch c := choices[i]; c % 5 {
+		case 1, 2:
+			indent += 2
+		case 3:
+			indent = max(0, indent-2*int(c>>6))
+		case 4:
+			indent = int(c>>4) % 7
+		}
+		b.WriteString(strings.Repeat(" ", indent))
+		// Half the keys and values are among the first ones, which
+		// the fast parser takes.
+		pick := func(c byte, n, good int) int {
+			if c&1 == 0 {
+				return int(c>>1) % good
+			}
+			return int(c>>1) % n
+		}
+		k, v := fastKeys[pick(choices[i+2], len(fastKeys), 5)], fastValues[pick(choices[i+3], len(fastValues), 13)]
+		switch choices[i+1] % 12 {
+		case 0:
+			b.WriteString(k + ": " + v)
+		case 1:
+			b.WriteString(k + ":")
+		case 2:
+			b.WriteString("- " + v)
+		case 3:
+			b.WriteString("- " + k + ": " + v)
+		case 4:
+			b.WriteString("- " + k + ":")
+		case 5:
+			b.WriteString("# " + v)
+		case 6:
+		case 7:
+			b.WriteString(v)
+		case 8:
+			b.WriteString("-   " + k + ":    " + v + "   ")
+		case 9:
+			b.WriteString("- - " + v)
+		case 10:
+			b.WriteString(k + ": " + v + " # " + k)
+		case 11:
+			b.WriteString(k + ":   #" + v)
+		}
+		if choices[i]%13 == 0 {
+			b.WriteString("\r")
+		}
+		b.WriteString("\n")
+	}
+	return b.String()
+}
+
+// TestFastParseRandomDocuments: on random documents made of the pieces
+// of YAML at the edges of the fast parser's subset (fixed seeds), the
+// fast parser declines or gives yaml.v3's tree, and takes a fair share
+// of them.
+func TestFastParseRandomDocuments(t *testing.T) {
+	rng := rand.New(rand.NewPCG(17, 1))
+	taken, n := 0, 20000
+	if testing.Short() {
+		n = 2000
+	}
+	for range n {
+		choices := make([]byte, 4*(1+rng.IntN(8)))
+		for i := range choices {
+			choices[i] = byte(rng.Uint32())
+		}
+		if checkFast(t, "random", []byte(randomDocument(choices))) {
+			taken++
+		}
+	}
+	t.Logf("%d of %d random documents taken", taken, n)
+	require.Greater(t, taken, n/100, "the fast parser takes almost none of the random documents")
+}
+
+// FuzzFastParseDocuments is FuzzFastParse on documents built from pieces
+// of YAML (randomDocument), which byte-level mutation rarely makes.
+func FuzzFastParseDocuments(f *testing.F) {
+	f.Add([]byte{0, 0, 0, 0, 2, 0, 11, 11})
+	f.Add([]byte{0, 1, 0, 44, 2, 0, 2, 28, 2, 2, 0, 13})
+	f.Fuzz(func(t *testing.T, choices []byte) {
+		if len(choices) > 1<<10 {
+			return
+		}
+		checkFast(t, "fuzz", []byte(randomDocument(choices)))
 	})
 }
