@@ -27,6 +27,7 @@ import (
 
 type fieldInfo struct {
 	key      string
+	ord      int // its place in structInfo.fields
 	index    []int
 	required bool
 	def      string
@@ -87,7 +88,7 @@ func collectFields(t reflect.Type, prefix []int, si *structInfo) {
 		if name == "" {
 			panic("model: field " + t.Name() + "." + f.Name + " has no yaml key")
 		}
-		fi := &fieldInfo{key: name, index: idx, required: f.Tag.Get("required") == "true", def: f.Tag.Get("default"), walk: walkOf(f.Type), family: f.Tag.Get("family"), unless: f.Tag.Get("requiredunless")}
+		fi := &fieldInfo{key: name, ord: len(si.fields), index: idx, required: f.Tag.Get("required") == "true", def: f.Tag.Get("default"), walk: walkOf(f.Type), family: f.Tag.Get("family"), unless: f.Tag.Get("requiredunless")}
 		if fi.def != "" && f.Type.Kind() == reflect.Int {
 			si.hasDefer = true
 		}
@@ -310,6 +311,9 @@ func (d *decoder) decodeStruct(n *yaml.Node, v reflect.Value, path string) {
 		d.fail(n, path, ErrType, "expected a mapping, got %s", kindName(n))
 		return
 	}
+	if src != nil && src.fields == nil && len(n.Content) > 0 {
+		src.fields = make([]fieldPos, 0, len(n.Content)/2) // one a field, at least
+	}
 	if si.hasDefer {
 		for _, f := range si.fields {
 			if f.def != "" && v.FieldByIndex(f.index).Kind() == reflect.Int {
@@ -319,7 +323,12 @@ func (d *decoder) decodeStruct(n *yaml.Node, v reflect.Value, path string) {
 			}
 		}
 	}
-	seen := make(map[string]bool, len(n.Content)/2)
+	// seen holds the fields given, by their place in si.fields.
+	var few [32]bool
+	seen := few[:]
+	if len(si.fields) > len(few) {
+		seen = make([]bool, len(si.fields))
+	}
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		k := resolve(n.Content[i])
 		val := n.Content[i+1]
@@ -341,11 +350,11 @@ func (d *decoder) decodeStruct(n *yaml.Node, v reflect.Value, path string) {
 			}
 			continue
 		}
-		if seen[f.key] {
+		if seen[f.ord] {
 			d.fail(k, fp, ErrDuplicateID, "field %q given twice", k.Value)
 			continue
 		}
-		seen[f.key] = true
+		seen[f.ord] = true
 		if isNull(val) {
 			if f.required {
 				// Null counts as absent.
@@ -359,10 +368,13 @@ func (d *decoder) decodeStruct(n *yaml.Node, v reflect.Value, path string) {
 		d.family = outer
 	}
 	for _, f := range si.fields {
-		if f.required && !seen[f.key] {
+		if f.required && !seen[f.ord] {
 			d.fail(n, joinPath(path, f.key), ErrMissingField, "required field is missing")
 		}
-		if u := si.byKey[f.unless]; u != nil && !seen[f.key] && !v.FieldByIndex(u.index).Bool() {
+		if f.unless == "" {
+			continue
+		}
+		if u := si.byKey[f.unless]; u != nil && !seen[f.ord] && !v.FieldByIndex(u.index).Bool() {
 			d.fail(n, joinPath(path, f.key), ErrMissingField, "required field is missing (%s: true lifts the requirement)", f.unless)
 		}
 	}

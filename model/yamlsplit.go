@@ -17,7 +17,9 @@ import (
 // that begin a top-level key, and the long lists under a key (vpcs:,
 // written as a block list) at lines that begin one of their items. Each
 // piece is a YAML document of its own: a mapping of some top-level keys,
-// the line of a key whose list is cut, or a list of some of its items.
+// the line of a key whose list is cut, or a list of some of its items,
+// parsed by fastParse (yamlfast.go) when it is written in the plain
+// block style, else by yaml.v3.
 // The pieces' trees, their lines shifted, put together are the tree of
 // the whole text (parsePieces; TestParseSplitMatchesWhole and
 // FuzzParseSplit compare them), and decodeSplit decodes the items of
