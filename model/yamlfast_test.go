@@ -219,7 +219,7 @@ func FuzzFastParse(f *testing.F) {
 // column where it is, as when the file is parsed whole.
 func TestLargeFileErrorsPositioned(t *testing.T) {
 	var buf bytes.Buffer
-	require.NoError(t, gen.Write(&buf, gen.Options{VPCs: 200, Seed: 7}))
+	require.NoError(t, gen.Write(&buf, gen.Options{VPCs: 120, Seed: 7}))
 	text := buf.String()
 	require.Greater(t, len(text), 1<<20, "the file must be large enough to be cut")
 	_, _, cut := model.DecodePieces("big.yaml", buf.Bytes(), 256<<10, 2)
