@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"reflect"
 	"runtime"
-	"strconv"
 	"sync"
 
 	"gopkg.in/yaml.v3"
@@ -119,7 +118,7 @@ func (o LoadOptions) decodePieces(name string, data []byte, size, workers int) (
 		p.decoded = reflect.MakeSlice(t, len(items.Content), len(items.Content))
 		d := &decoder{file: name}
 		for i, c := range items.Content {
-			d.decode(c, p.decoded.Index(i), f.key+"["+strconv.Itoa(p.first+i)+"]", nil, "", 0)
+			d.decode(c, p.decoded.Index(i), decodePath{base: f.key, index: p.first + i}, nil, "", 0)
 		}
 		p.diags = d.diags.list
 		p.root = nil // its tree is garbage now
@@ -179,7 +178,7 @@ func (o LoadOptions) decodePieces(name string, data []byte, size, workers int) (
 	root.Content = content
 	d := &decoder{file: name, presplit: presplit}
 	m := &Model{}
-	d.decode(root, reflect.ValueOf(m).Elem(), "", nil, "", -1)
+	d.decode(root, reflect.ValueOf(m).Elem(), rootPath, nil, "", -1)
 	return m, finishDecode(m, d), true
 }
 
