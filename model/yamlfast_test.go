@@ -167,7 +167,7 @@ func TestFastParseMatchesYAML(t *testing.T) {
 
 	for _, vpcs := range []int{1, 40, 120} {
 		var buf bytes.Buffer
-		require.NoError(t, gen.Write(&buf, gen.Options{VPCs: vpcs, Seed: uint64(vpcs), OverlapEvery: 7}))
+		require.NoError(t, gen.Write(&buf, gen.Options{VPCs: vpcs, Seed: uint64(vpcs), OverlapEvery: 7, DualStack: vpcs == 40}))
 		net := buf.Bytes()
 		for name, data := range map[string][]byte{
 			"generated": net,
@@ -372,4 +372,19 @@ func FuzzFastParseDocuments(f *testing.F) {
 		}
 		checkFast(t, "fuzz", []byte(randomDocument(choices)))
 	})
+}
+
+// TestGeneratedPiecesTakeTheFastPath: every piece of a generated network
+// (the text `vpcreach generate` writes, cut as a large file is) is parsed
+// by the fast parser, not by yaml.v3: the fast path is what makes loading
+// a large organisation fast, and a change of the generator's or the
+// exporter's style that it declines would go unnoticed otherwise.
+func TestGeneratedPiecesTakeTheFastPath(t *testing.T) {
+	for _, dual := range []bool{false, true} {
+		var buf bytes.Buffer
+		require.NoError(t, gen.Write(&buf, gen.Options{VPCs: 30, Seed: 7, DualStack: dual}))
+		pieces, declined := model.FastPieces(buf.Bytes(), 2000)
+		require.Greater(t, pieces, 10, "dual-stack %v: the generated network is not cut", dual)
+		require.Empty(t, declined, "dual-stack %v: the fast parser declines the pieces at these lines", dual)
+	}
 }
