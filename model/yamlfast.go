@@ -8,13 +8,15 @@ import (
 
 // fastParse parses the pieces of a large file (yamlsplit.go) when they
 // are written in the plain block style that generate, export and the
-// importers write, several times faster than yaml.v3, which builds its
+// importers write, about nine times faster than yaml.v3 (0.6 s of CPU
+// instead of 5.3 for a generated network of 5,000 VPCs), which builds its
 // tree one character at a time through a scanner, a token queue and an
 // event parser, and resolves the tag of every plain scalar that starts
 // with a digit through integer, float and timestamp parsers and a
 // regular expression. It reads the text line by line and builds the
-// nodes yaml.v3 builds (kind, style, tag, value, line, column; it keeps
-// no comments, which the decoder does not read).
+// nodes yaml.v3 builds (kind, style, tag, value, line, column, with
+// lines lines before text; it keeps no comments, which the decoder does
+// not read).
 //
 // It accepts only a small subset of YAML, where the structure follows
 // from indentation and a few characters with no room for doubt:
@@ -30,11 +32,16 @@ import (
 //     plain words;
 //   - blank lines and comments (not kept).
 //
-// Anything else (block scalars, anchors, aliases, tags, multi-line
-// scalars, an empty list item, an indentation that yaml.v3 would read as
-// the continuation of a scalar or reject) makes it decline, and the piece
-// is parsed by yaml.v3, so an error is always yaml.v3's. FuzzFastParse
-// checks that what it accepts, yaml.v3 parses to the same tree.
+// Where yaml.v3 would read on (a plain scalar continues on a line more
+// indented than its block; a quoted scalar or a flow collection that is
+// not closed continues on the next line) or could read differently (block
+// scalars, anchors, aliases, tags, merge keys, escapes, an empty list
+// item, an indentation that matches no open block), fastParse declines
+// and the piece is parsed by yaml.v3, so an error is always yaml.v3's.
+// Whatever it accepts, yaml.v3 parses to the same tree: FuzzFastParse and
+// FuzzFastParseDocuments check it on arbitrary and on generated texts,
+// TestFastParseMatchesYAML on edge cases, the repository's YAML files and
+// generated networks.
 func fastParse(text []byte, lines int) (*yaml.Node, bool) {
 	if !fastText(text) {
 		return nil, false
