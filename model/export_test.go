@@ -35,7 +35,7 @@ func DecodeWhole(name string, data []byte) (*Model, Diagnostics) {
 
 // FastParse exposes fastParse (no lines before data) to the external
 // tests.
-func FastParse(data []byte) (*yaml.Node, bool) { return fastParse(data, 0) }
+func FastParse(data []byte) (*yaml.Node, bool) { return fastParse(data, 0, nil) }
 
 // PlainTag exposes plainTag to the external tests.
 func PlainTag(v string) string { return plainTag(v) }
@@ -49,7 +49,7 @@ func FastPieces(data []byte, size int) (pieces int, declined []int) {
 		return 0, nil
 	}
 	for _, p := range ps {
-		if _, ok := fastParse(p.text, p.lines); !ok {
+		if _, ok := fastParse(p.text, p.lines, nil); !ok {
 			declined = append(declined, p.lines+1)
 		}
 	}

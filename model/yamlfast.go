@@ -42,11 +42,13 @@ import (
 // FuzzFastParseDocuments check it on arbitrary and on generated texts,
 // TestFastParseMatchesYAML on edge cases, the repository's YAML files and
 // generated networks.
-func fastParse(text []byte, lines int) (*yaml.Node, bool) {
+//
+// Its nodes come from arena when it is not nil (see nodeArena).
+func fastParse(text []byte, lines int, arena *nodeArena) (*yaml.Node, bool) {
 	if !fastText(text) {
 		return nil, false
 	}
-	p := &fastParser{text: text, lines: lines, line: -1, keys: map[string]fastKey{}}
+	p := &fastParser{text: text, lines: lines, line: -1, keys: map[string]fastKey{}, arena: arena}
 	p.advance()
 	if p.eof {
 		return nil, false
@@ -90,6 +92,7 @@ type fastParser struct {
 	eof                      bool
 
 	depth int
+	arena *nodeArena
 	slab  []yaml.Node        // nodes allocated in bulk
 	stack []*yaml.Node       // children of the collections being parsed
 	keys  map[string]fastKey // keys met so far, with their tags
@@ -130,7 +133,7 @@ func (p *fastParser) advance() {
 // node returns a new node at offset i of the current line.
 func (p *fastParser) node(kind yaml.Kind, style yaml.Style, tag, value string, i int) *yaml.Node {
 	if len(p.slab) == 0 {
-		p.slab = make([]yaml.Node, 512)
+		p.slab = p.arena.chunk()
 	}
 	n := &p.slab[0]
 	p.slab = p.slab[1:]
@@ -147,9 +150,46 @@ func (p *fastParser) enter() bool {
 // children sets n's content to the nodes pushed since base.
 func (p *fastParser) children(n *yaml.Node, base int) {
 	if len(p.stack) > base {
-		n.Content = append([]*yaml.Node(nil), p.stack[base:]...)
+		if a := p.arena; a != nil {
+			start := len(a.content)
+			a.content = append(a.content, p.stack[base:]...)
+			n.Content = a.content[start:len(a.content):len(a.content)]
+		} else {
+			n.Content = append([]*yaml.Node(nil), p.stack[base:]...)
+		}
 	}
 	p.stack = p.stack[:base]
+}
+
+// nodeArena holds the nodes of trees that are dropped one after the
+// other, so that each tree reuses the memory of the one before instead
+// of leaving it to the garbage collector: decodeSplit decodes each list
+// piece, which keeps no node, and then resets its worker's arena. A nil
+// arena allocates.
+type nodeArena struct {
+	chunks  [][]yaml.Node
+	next    int          // the chunk to hand out next
+	content []*yaml.Node // the children of the nodes
+}
+
+// chunk returns memory for nodes.
+func (a *nodeArena) chunk() []yaml.Node {
+	const size = 512
+	if a == nil {
+		return make([]yaml.Node, size)
+	}
+	if a.next == len(a.chunks) {
+		a.chunks = append(a.chunks, make([]yaml.Node, size))
+	}
+	a.next++
+	return a.chunks[a.next-1]
+}
+
+// reset makes the memory of every node handed out so far free again:
+// those nodes must not be used any more.
+func (a *nodeArena) reset() {
+	a.next = 0
+	a.content = a.content[:0]
 }
 
 // isItem reports whether the current line has an item's "-" at column

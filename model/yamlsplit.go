@@ -124,11 +124,15 @@ func (o LoadOptions) decodePieces(name string, data []byte, size, workers int) (
 		p.root = nil // its tree is garbage now
 		return true
 	}
-	if !forEachPiece(pieces, workers, func(p *splitPiece, i int) bool {
-		if !parsePiece(p) {
-			return false
+	// Each worker parses its list pieces into its own arena: a list
+	// piece's tree is dropped once decoded.
+	arenas := make([]nodeArena, workers)
+	if !forEachPiece(pieces, workers, func(p *splitPiece, i, w int) bool {
+		if p.kind != pieceItems {
+			return parsePiece(p, nil) // kept until the root is decoded
 		}
-		return p.kind != pieceItems || decodeItems(p, fields[i])
+		defer arenas[w].reset()
+		return parsePiece(p, &arenas[w]) && decodeItems(p, fields[i])
 	}) {
 		return nil, nil, false
 	}
@@ -210,17 +214,17 @@ func treeSize(n *yaml.Node) int {
 
 // forEachPiece runs f on every piece, on up to workers goroutines, and
 // reports whether it returned true for all.
-func forEachPiece(pieces []splitPiece, workers int, f func(p *splitPiece, i int) bool) bool {
+func forEachPiece(pieces []splitPiece, workers int, f func(p *splitPiece, i, worker int) bool) bool {
 	var mu sync.Mutex
 	good := true
 	next := make(chan int)
 	var wg sync.WaitGroup
-	for range min(workers, len(pieces)) {
+	for w := range min(workers, len(pieces)) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			for i := range next {
-				if !f(&pieces[i], i) {
+				if !f(&pieces[i], i, w) {
 					mu.Lock()
 					good = false
 					mu.Unlock()
@@ -242,8 +246,8 @@ func forEachPiece(pieces []splitPiece, workers int, f func(p *splitPiece, i int)
 // does but keeps the items' trees, for the tests.
 func parsePieces(data []byte, size, workers int) (*yaml.Node, bool) {
 	pieces, ok := splitText(data, size)
-	if !ok || len(pieces) < 2 || !forEachPiece(pieces, workers, func(p *splitPiece, _ int) bool {
-		return parsePiece(p) && (p.kind != pieceItems || len(p.root.Content) == p.items)
+	if !ok || len(pieces) < 2 || !forEachPiece(pieces, workers, func(p *splitPiece, _, _ int) bool {
+		return parsePiece(p, nil) && (p.kind != pieceItems || len(p.root.Content) == p.items)
 	}) {
 		return nil, false
 	}
@@ -276,11 +280,12 @@ func parsePieces(data []byte, size, workers int) (*yaml.Node, bool) {
 	return root, true
 }
 
-// parsePiece parses one piece (with fastParse, or yaml.v3 where it
-// declines), shifts its lines, and checks that it holds what its kind
-// says and nothing the pieces cannot join (an anchor, an alias).
-func parsePiece(p *splitPiece) bool {
-	root, ok := fastParse(p.text, p.lines)
+// parsePiece parses one piece (with fastParse, its nodes in arena, or
+// yaml.v3 where it declines), shifts its lines, and checks that it holds
+// what its kind says and nothing the pieces cannot join (an anchor, an
+// alias).
+func parsePiece(p *splitPiece, arena *nodeArena) bool {
+	root, ok := fastParse(p.text, p.lines, arena)
 	if !ok {
 		if root, ok = slowParsePiece(p); !ok {
 			return false
