@@ -27,6 +27,7 @@ import (
 
 type fieldInfo struct {
 	key      string
+	ord      int // its place in structInfo.fields
 	index    []int
 	required bool
 	def      string
@@ -87,7 +88,7 @@ func collectFields(t reflect.Type, prefix []int, si *structInfo) {
 		if name == "" {
 			panic("model: field " + t.Name() + "." + f.Name + " has no yaml key")
 		}
-		fi := &fieldInfo{key: name, index: idx, required: f.Tag.Get("required") == "true", def: f.Tag.Get("default"), walk: walkOf(f.Type), family: f.Tag.Get("family"), unless: f.Tag.Get("requiredunless")}
+		fi := &fieldInfo{key: name, ord: len(si.fields), index: idx, required: f.Tag.Get("required") == "true", def: f.Tag.Get("default"), walk: walkOf(f.Type), family: f.Tag.Get("family"), unless: f.Tag.Get("requiredunless")}
 		if fi.def != "" && f.Type.Kind() == reflect.Int {
 			si.hasDefer = true
 		}
@@ -163,9 +164,31 @@ func kindName(n *yaml.Node) string {
 	return "a document"
 }
 
+// decodePath is the path of a value being decoded, put together only when
+// it is needed (an error, a resource's Source.Path), so that decoding a
+// scalar costs no string concatenation: base, then ".key" when key is
+// set, else "[index]" when index >= 0.
+type decodePath struct {
+	base, key string
+	index     int
+}
+
+// rootPath is the path of the document.
+var rootPath = decodePath{index: -1}
+
+func (p decodePath) String() string {
+	switch {
+	case p.key != "":
+		return joinPath(p.base, p.key)
+	case p.index >= 0:
+		return p.base + "[" + strconv.Itoa(p.index) + "]"
+	}
+	return p.base
+}
+
 // decode sets v from n. owner receives the positions of scalar values under
 // key (index -1 for a field, else the list index).
-func (d *decoder) decode(n *yaml.Node, v reflect.Value, path string, owner *Source, key string, index int) {
+func (d *decoder) decode(n *yaml.Node, v reflect.Value, path decodePath, owner *Source, key string, index int) {
 	n = resolve(n)
 	if n == nil {
 		return
@@ -188,7 +211,7 @@ func (d *decoder) decode(n *yaml.Node, v reflect.Value, path string, owner *Sour
 		if s, ok := d.scalar(n, path, familyWord(d.family, "address")); ok {
 			a, err := parseAddrOf(d.family, s)
 			if err != nil {
-				d.fail(n, path, ErrInvalidValue, "%s%s", err, familyHint(d.family, key, s))
+				d.fail(n, path.String(), ErrInvalidValue, "%s%s", err, familyHint(d.family, key, s))
 				return
 			}
 			v.Set(reflect.ValueOf(a))
@@ -198,7 +221,7 @@ func (d *decoder) decode(n *yaml.Node, v reflect.Value, path string, owner *Sour
 		if s, ok := d.scalar(n, path, familyWord(d.family, "CIDR")); ok {
 			p, err := parseCIDROf(d.family, s)
 			if err != nil {
-				d.fail(n, path, ErrInvalidValue, "%s%s", err, familyHint(d.family, key, s))
+				d.fail(n, path.String(), ErrInvalidValue, "%s%s", err, familyHint(d.family, key, s))
 				return
 			}
 			v.Set(reflect.ValueOf(p))
@@ -207,11 +230,11 @@ func (d *decoder) decode(n *yaml.Node, v reflect.Value, path string, owner *Sour
 	case reflect.PointerTo(t).Implements(textUnmarshalerType):
 		if s, ok := d.scalar(n, path, "a scalar"); ok {
 			if strings.TrimSpace(s) == "" {
-				d.fail(n, path, ErrInvalidValue, "empty value")
+				d.fail(n, path.String(), ErrInvalidValue, "empty value")
 				return
 			}
 			if err := v.Addr().Interface().(encoding.TextUnmarshaler).UnmarshalText([]byte(s)); err != nil {
-				d.fail(n, path, ErrInvalidValue, "%s", err)
+				d.fail(n, path.String(), ErrInvalidValue, "%s", err)
 			}
 		}
 		return
@@ -224,7 +247,7 @@ func (d *decoder) decode(n *yaml.Node, v reflect.Value, path string, owner *Sour
 			return
 		}
 		if n.Kind != yaml.SequenceNode {
-			d.fail(n, path, ErrType, "expected a list, got %s", kindName(n))
+			d.fail(n, path.String(), ErrType, "expected a list, got %s", kindName(n))
 			return
 		}
 		if l, ok := d.presplit[n]; ok {
@@ -234,8 +257,9 @@ func (d *decoder) decode(n *yaml.Node, v reflect.Value, path string, owner *Sour
 		}
 		s := reflect.MakeSlice(t, len(n.Content), len(n.Content))
 		elemIsStruct := t.Elem().Kind() == reflect.Struct && !reflect.PointerTo(t.Elem()).Implements(textUnmarshalerType) && t.Elem() != addrType && t.Elem() != prefixType
+		list := path.String()
 		for i, c := range n.Content {
-			ep := path + "[" + strconv.Itoa(i) + "]"
+			ep := decodePath{base: list, index: i}
 			if elemIsStruct {
 				d.decode(c, s.Index(i), ep, nil, "", 0)
 			} else {
@@ -247,37 +271,37 @@ func (d *decoder) decode(n *yaml.Node, v reflect.Value, path string, owner *Sour
 		if s, ok := d.scalar(n, path, "a string"); ok {
 			if t == idType && blankID(s) {
 				// Leaving an id out is how a file says "none".
-				d.fail(n, path, ErrInvalidValue, "empty id")
+				d.fail(n, path.String(), ErrInvalidValue, "empty id")
 				return
 			}
 			v.SetString(s)
 		}
 	case reflect.Bool:
 		if n.Kind != yaml.ScalarNode || n.Tag != "!!bool" {
-			d.fail(n, path, ErrType, "expected true or false, got %s", kindName(n))
+			d.fail(n, path.String(), ErrType, "expected true or false, got %s", kindName(n))
 			return
 		}
 		b, _ := strconv.ParseBool(strings.ToLower(n.Value))
 		v.SetBool(b)
 	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
 		if n.Kind != yaml.ScalarNode || n.Tag != "!!int" {
-			d.fail(n, path, ErrType, "expected a whole number, got %s", kindName(n))
+			d.fail(n, path.String(), ErrType, "expected a whole number, got %s", kindName(n))
 			return
 		}
 		i, err := strconv.ParseInt(strings.ReplaceAll(n.Value, "_", ""), 0, t.Bits())
 		if err != nil {
-			d.fail(n, path, ErrInvalidValue, "%s is out of range", n.Value)
+			d.fail(n, path.String(), ErrInvalidValue, "%s is out of range", n.Value)
 			return
 		}
 		v.SetInt(i)
 	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
 		if n.Kind != yaml.ScalarNode || n.Tag != "!!int" {
-			d.fail(n, path, ErrType, "expected a whole number, got %s", kindName(n))
+			d.fail(n, path.String(), ErrType, "expected a whole number, got %s", kindName(n))
 			return
 		}
 		u, err := strconv.ParseUint(strings.ReplaceAll(n.Value, "_", ""), 0, t.Bits())
 		if err != nil {
-			d.fail(n, path, ErrInvalidValue, "%s is out of range (0 to %d)", n.Value, uint64(1)<<t.Bits()-1)
+			d.fail(n, path.String(), ErrInvalidValue, "%s is out of range (0 to %d)", n.Value, uint64(1)<<t.Bits()-1)
 			return
 		}
 		v.SetUint(u)
@@ -287,16 +311,17 @@ func (d *decoder) decode(n *yaml.Node, v reflect.Value, path string, owner *Sour
 }
 
 // scalar returns the text of a non-null scalar, or reports what was found.
-func (d *decoder) scalar(n *yaml.Node, path, want string) (string, bool) {
+func (d *decoder) scalar(n *yaml.Node, path decodePath, want string) (string, bool) {
 	if n.Kind != yaml.ScalarNode || n.Tag == "!!null" {
-		d.fail(n, path, ErrType, "expected %s, got %s", want, kindName(n))
+		d.fail(n, path.String(), ErrType, "expected %s, got %s", want, kindName(n))
 		return "", false
 	}
 	return n.Value, true
 }
 
-func (d *decoder) decodeStruct(n *yaml.Node, v reflect.Value, path string) {
+func (d *decoder) decodeStruct(n *yaml.Node, v reflect.Value, fpath decodePath) {
 	si := infoOf(v.Type())
+	path := fpath.String()
 	var src *Source
 	if si.source != nil {
 		// Set even when the value is not a mapping, so that later checks
@@ -310,6 +335,9 @@ func (d *decoder) decodeStruct(n *yaml.Node, v reflect.Value, path string) {
 		d.fail(n, path, ErrType, "expected a mapping, got %s", kindName(n))
 		return
 	}
+	if src != nil && src.fields == nil && len(n.Content) > 0 {
+		src.fields = make([]fieldPos, 0, len(n.Content)/2) // one a field, at least
+	}
 	if si.hasDefer {
 		for _, f := range si.fields {
 			if f.def != "" && v.FieldByIndex(f.index).Kind() == reflect.Int {
@@ -319,7 +347,12 @@ func (d *decoder) decodeStruct(n *yaml.Node, v reflect.Value, path string) {
 			}
 		}
 	}
-	seen := make(map[string]bool, len(n.Content)/2)
+	// seen holds the fields given, by their place in si.fields.
+	var few [32]bool
+	seen := few[:]
+	if len(si.fields) > len(few) {
+		seen = make([]bool, len(si.fields))
+	}
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		k := resolve(n.Content[i])
 		val := n.Content[i+1]
@@ -327,7 +360,7 @@ func (d *decoder) decodeStruct(n *yaml.Node, v reflect.Value, path string) {
 			d.fail(k, path, ErrType, "expected a key, got %s", kindName(k))
 			continue
 		}
-		fp := joinPath(path, k.Value)
+		fp := decodePath{base: path, key: k.Value, index: -1}
 		if k.Value == "<<" {
 			d.fail(k, path, ErrUnknownField, "YAML merge keys (<<) are not supported; write the fields out")
 			continue
@@ -335,21 +368,21 @@ func (d *decoder) decodeStruct(n *yaml.Node, v reflect.Value, path string) {
 		f := si.byKey[k.Value]
 		if f == nil {
 			if s := Suggest(k.Value, si.keys); s != "" {
-				d.fail(k, fp, ErrUnknownField, "unknown field %q (did you mean %q?)", k.Value, s)
+				d.fail(k, fp.String(), ErrUnknownField, "unknown field %q (did you mean %q?)", k.Value, s)
 			} else {
-				d.fail(k, fp, ErrUnknownField, "unknown field %q (known: %s)", k.Value, strings.Join(si.keys, ", "))
+				d.fail(k, fp.String(), ErrUnknownField, "unknown field %q (known: %s)", k.Value, strings.Join(si.keys, ", "))
 			}
 			continue
 		}
-		if seen[f.key] {
-			d.fail(k, fp, ErrDuplicateID, "field %q given twice", k.Value)
+		if seen[f.ord] {
+			d.fail(k, fp.String(), ErrDuplicateID, "field %q given twice", k.Value)
 			continue
 		}
-		seen[f.key] = true
+		seen[f.ord] = true
 		if isNull(val) {
 			if f.required {
 				// Null counts as absent.
-				d.fail(resolve(val), fp, ErrMissingField, "required field is missing")
+				d.fail(resolve(val), fp.String(), ErrMissingField, "required field is missing")
 			}
 			continue
 		}
@@ -359,10 +392,13 @@ func (d *decoder) decodeStruct(n *yaml.Node, v reflect.Value, path string) {
 		d.family = outer
 	}
 	for _, f := range si.fields {
-		if f.required && !seen[f.key] {
+		if f.required && !seen[f.ord] {
 			d.fail(n, joinPath(path, f.key), ErrMissingField, "required field is missing")
 		}
-		if u := si.byKey[f.unless]; u != nil && !seen[f.key] && !v.FieldByIndex(u.index).Bool() {
+		if f.unless == "" {
+			continue
+		}
+		if u := si.byKey[f.unless]; u != nil && !seen[f.ord] && !v.FieldByIndex(u.index).Bool() {
 			d.fail(n, joinPath(path, f.key), ErrMissingField, "required field is missing (%s: true lifts the requirement)", f.unless)
 		}
 	}

@@ -32,3 +32,26 @@ func DecodePieces(name string, data []byte, size, workers int) (*Model, Diagnost
 func DecodeWhole(name string, data []byte) (*Model, Diagnostics) {
 	return LoadOptions{}.decodeWhole(name, data)
 }
+
+// FastParse exposes fastParse (no lines before data) to the external
+// tests.
+func FastParse(data []byte) (*yaml.Node, bool) { return fastParse(data, 0, nil) }
+
+// PlainTag exposes plainTag to the external tests.
+func PlainTag(v string) string { return plainTag(v) }
+
+// FastPieces cuts data into pieces of about size bytes as a large file is
+// cut and returns the number of pieces and the first line of each that
+// fastParse declines.
+func FastPieces(data []byte, size int) (pieces int, declined []int) {
+	ps, ok := splitText(data, size)
+	if !ok {
+		return 0, nil
+	}
+	for _, p := range ps {
+		if _, ok := fastParse(p.text, p.lines, nil); !ok {
+			declined = append(declined, p.lines+1)
+		}
+	}
+	return len(ps), declined
+}

@@ -62,7 +62,7 @@ func (o LoadOptions) decodeWhole(name string, data []byte) (*Model, Diagnostics)
 	}
 	d := &decoder{file: name}
 	m := &Model{}
-	d.decode(root, reflect.ValueOf(m).Elem(), "", nil, "", -1)
+	d.decode(root, reflect.ValueOf(m).Elem(), rootPath, nil, "", -1)
 	return m, finishDecode(m, d)
 }
 

@@ -46,7 +46,7 @@ func TestExampleTagsDecode(t *testing.T) {
 				require.NoError(t, yaml.Unmarshal([]byte(ex), &doc), "%s.%s: example %q is not YAML", st.Name(), f.key, ex)
 				require.Len(t, doc.Content, 1, "%s.%s: example %q is empty", st.Name(), f.key, ex)
 				d := &decoder{file: "example", family: f.family}
-				d.decode(doc.Content[0], reflect.New(sf.Type).Elem(), f.key, nil, "", -1)
+				d.decode(doc.Content[0], reflect.New(sf.Type).Elem(), decodePath{key: f.key, index: -1}, nil, "", -1)
 				require.Empty(t, d.diags.list, "%s.%s: example %q does not decode", st.Name(), f.key, ex)
 				mapping.WriteString(f.key + ": " + ex + "\n")
 			}
@@ -56,7 +56,7 @@ func TestExampleTagsDecode(t *testing.T) {
 			var doc yaml.Node
 			require.NoError(t, yaml.Unmarshal([]byte(mapping.String()), &doc))
 			d := &decoder{file: "example"}
-			d.decode(doc.Content[0], reflect.New(st).Elem(), "", nil, "", -1)
+			d.decode(doc.Content[0], reflect.New(st).Elem(), rootPath, nil, "", -1)
 			for _, dg := range d.diags.list {
 				// A required key without an example tag is reported as missing; the
 				// generator's -lint lists those. Anything else is a bad example.

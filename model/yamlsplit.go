@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"reflect"
 	"runtime"
-	"strconv"
 	"sync"
 
 	"gopkg.in/yaml.v3"
@@ -17,7 +16,9 @@ import (
 // that begin a top-level key, and the long lists under a key (vpcs:,
 // written as a block list) at lines that begin one of their items. Each
 // piece is a YAML document of its own: a mapping of some top-level keys,
-// the line of a key whose list is cut, or a list of some of its items.
+// the line of a key whose list is cut, or a list of some of its items,
+// parsed by fastParse (yamlfast.go) when it is written in the plain
+// block style, else by yaml.v3.
 // The pieces' trees, their lines shifted, put together are the tree of
 // the whole text (parsePieces; TestParseSplitMatchesWhole and
 // FuzzParseSplit compare them), and decodeSplit decodes the items of
@@ -117,17 +118,21 @@ func (o LoadOptions) decodePieces(name string, data []byte, size, workers int) (
 		p.decoded = reflect.MakeSlice(t, len(items.Content), len(items.Content))
 		d := &decoder{file: name}
 		for i, c := range items.Content {
-			d.decode(c, p.decoded.Index(i), f.key+"["+strconv.Itoa(p.first+i)+"]", nil, "", 0)
+			d.decode(c, p.decoded.Index(i), decodePath{base: f.key, index: p.first + i}, nil, "", 0)
 		}
 		p.diags = d.diags.list
 		p.root = nil // its tree is garbage now
 		return true
 	}
-	if !forEachPiece(pieces, workers, func(p *splitPiece, i int) bool {
-		if !parsePiece(p) {
-			return false
+	// Each worker parses its list pieces into its own arena: a list
+	// piece's tree is dropped once decoded.
+	arenas := make([]nodeArena, workers)
+	if !forEachPiece(pieces, workers, func(p *splitPiece, i, w int) bool {
+		if p.kind != pieceItems {
+			return parsePiece(p, nil) // kept until the root is decoded
 		}
-		return p.kind != pieceItems || decodeItems(p, fields[i])
+		defer arenas[w].reset()
+		return parsePiece(p, &arenas[w]) && decodeItems(p, fields[i])
 	}) {
 		return nil, nil, false
 	}
@@ -177,7 +182,7 @@ func (o LoadOptions) decodePieces(name string, data []byte, size, workers int) (
 	root.Content = content
 	d := &decoder{file: name, presplit: presplit}
 	m := &Model{}
-	d.decode(root, reflect.ValueOf(m).Elem(), "", nil, "", -1)
+	d.decode(root, reflect.ValueOf(m).Elem(), rootPath, nil, "", -1)
 	return m, finishDecode(m, d), true
 }
 
@@ -209,17 +214,17 @@ func treeSize(n *yaml.Node) int {
 
 // forEachPiece runs f on every piece, on up to workers goroutines, and
 // reports whether it returned true for all.
-func forEachPiece(pieces []splitPiece, workers int, f func(p *splitPiece, i int) bool) bool {
+func forEachPiece(pieces []splitPiece, workers int, f func(p *splitPiece, i, worker int) bool) bool {
 	var mu sync.Mutex
 	good := true
 	next := make(chan int)
 	var wg sync.WaitGroup
-	for range min(workers, len(pieces)) {
+	for w := range min(workers, len(pieces)) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			for i := range next {
-				if !f(&pieces[i], i) {
+				if !f(&pieces[i], i, w) {
 					mu.Lock()
 					good = false
 					mu.Unlock()
@@ -241,8 +246,8 @@ func forEachPiece(pieces []splitPiece, workers int, f func(p *splitPiece, i int)
 // does but keeps the items' trees, for the tests.
 func parsePieces(data []byte, size, workers int) (*yaml.Node, bool) {
 	pieces, ok := splitText(data, size)
-	if !ok || len(pieces) < 2 || !forEachPiece(pieces, workers, func(p *splitPiece, _ int) bool {
-		return parsePiece(p) && (p.kind != pieceItems || len(p.root.Content) == p.items)
+	if !ok || len(pieces) < 2 || !forEachPiece(pieces, workers, func(p *splitPiece, _, _ int) bool {
+		return parsePiece(p, nil) && (p.kind != pieceItems || len(p.root.Content) == p.items)
 	}) {
 		return nil, false
 	}
@@ -275,15 +280,17 @@ func parsePieces(data []byte, size, workers int) (*yaml.Node, bool) {
 	return root, true
 }
 
-// parsePiece parses one piece, shifts its lines, and checks that it holds
+// parsePiece parses one piece (with fastParse, its nodes in arena, or
+// yaml.v3 where it declines), shifts its lines, and checks that it holds
 // what its kind says and nothing the pieces cannot join (an anchor, an
 // alias).
-func parsePiece(p *splitPiece) bool {
-	doc, extra, err := decodeOne(p.text)
-	if err != nil || extra != nil || doc == nil || len(doc.Content) != 1 {
-		return false
+func parsePiece(p *splitPiece, arena *nodeArena) bool {
+	root, ok := fastParse(p.text, p.lines, arena)
+	if !ok {
+		if root, ok = slowParsePiece(p); !ok {
+			return false
+		}
 	}
-	root := doc.Content[0]
 	want := yaml.MappingNode
 	if p.kind == pieceItems {
 		want = yaml.SequenceNode
@@ -293,6 +300,18 @@ func parsePiece(p *splitPiece) bool {
 	}
 	if p.kind == pieceKey && (len(root.Content) != 2 || root.Content[1].Tag != "!!null") {
 		return false
+	}
+	p.root = root
+	return true
+}
+
+// slowParsePiece parses a piece with yaml.v3 and shifts its lines. It
+// returns false when the piece does not parse, holds more or less than
+// one document, or holds an anchor or an alias.
+func slowParsePiece(p *splitPiece) (*yaml.Node, bool) {
+	doc, extra, err := decodeOne(p.text)
+	if err != nil || extra != nil || doc == nil || len(doc.Content) != 1 {
+		return nil, false
 	}
 	ok := true
 	var walk func(n *yaml.Node)
@@ -306,9 +325,8 @@ func parsePiece(p *splitPiece) bool {
 			walk(c)
 		}
 	}
-	walk(root)
-	p.root = root
-	return ok
+	walk(doc.Content[0])
+	return doc.Content[0], ok
 }
 
 // splitText cuts data into pieces of about size bytes, or returns false

@@ -139,6 +139,14 @@ func FuzzParseSplit(f *testing.F) {
 	f.Add([]byte("a:\n  - 'x\n  - y'\n  - z\nb: 2\n"), 4)
 	f.Add([]byte("a:\n  - x\n    # c\n  -\n    k: v\n  - \"q\"\n"), 2)
 	f.Add([]byte("version: 1\nvpcs:\n- id: a\n  region: r\n- {id: b, cidr_blocks: [10.0.0.0/33]}\nexpectations:\n  - {name: x}\n"), 3)
+	// The repository's YAML files, and the fast parser's edge cases, cut
+	// into small pieces.
+	for _, data := range repositoryYAML(f) {
+		f.Add(data, 200)
+	}
+	for _, text := range fastCases {
+		f.Add([]byte(text), 4)
+	}
 	f.Fuzz(func(t *testing.T, data []byte, size int) {
 		if size < 1 || size > 1<<16 || len(data) > 1<<16 {
 			return

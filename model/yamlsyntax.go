@@ -52,6 +52,10 @@ func checkEncoding(name string, data []byte) ([]byte, *Diagnostic) {
 		data = u8
 	}
 	for i := 0; i < len(data); {
+		if c := data[i]; c >= 0x20 && c <= 0x7E || c == '\n' {
+			i++ // printable ASCII, most of a file
+			continue
+		}
 		r, w := utf8.DecodeRune(data[i:])
 		msg := ""
 		switch {
