@@ -786,7 +786,7 @@ func (s *Solver) resolveRecords(spec string, src origin) (origin, resolution, er
 	}
 	id := model.ID(t)
 	if _, ok := s.nodes[id]; ok {
-		r.answers = s.nodeAnswers(id)
+		r.answers = s.nodeAnswers(id, false)
 		return s.pick(r.answers, src), r, nil
 	}
 	if svc := s.services[t]; svc != nil {
@@ -797,7 +797,7 @@ func (s *Solver) resolveRecords(spec string, src origin) (origin, resolution, er
 			ep := &s.vpcs[srcVPC].m.Endpoints[i]
 			if ep.Type != model.EndpointGateway && svc.Serves(ep.Service) && len(s.nodes[ep.ID]) > 0 {
 				r.hop(ep.ID, fmt.Sprintf("%s -> interface endpoint %s of %s", t, ep.ID, s.vpcs[srcVPC].m.ID), ep.Source.Position)
-				r.answers = s.nodeAnswers(ep.ID)
+				r.answers = s.nodeAnswers(ep.ID, false)
 				return s.pick(r.answers, src), r, nil
 			}
 		}

@@ -336,9 +336,18 @@ func (s *Solver) throughLB(st *serviceStep, ei int32, pkt sgeval.Packet, viaPriv
 	first := targets[0]
 	src := n.primary
 	how := "source becomes the load balancer's address " + n.primary.String()
-	if preserved {
+	switch {
+	case preserved && pkt.Src.Is6() != first.addr.Is6():
+		// An IPv6 client of a dualstack load balancer reaches an IPv4
+		// target from the load balancer's IPv4 address, client IP
+		// preservation or not (V-34).
+		preserved = false
+		how = "an IPv6 client of an IPv4 target: the target sees the load balancer's address " + n.primary.String() + " (V-34)"
+	case preserved:
 		src = pkt.Src
 		how = "client IP preserved: the target sees " + pkt.Src.String()
+	case pkt.Src.Is6():
+		how += " (IPv6 client, IPv4 target, V-34)"
 	}
 	st.hops = append(st.hops, Hop{Component: lb.ID, Kind: HopLoadBalancer, Decision: DecisionForward,
 		Rule: fmt.Sprintf("%s -> %s port %d; %s", rule, first.addr, first.port, how), Pos: listener.Source.Position,
