@@ -574,7 +574,9 @@ func (t *IPAddressType) UnmarshalText(b []byte) error {
 func (t IPAddressType) HasIPv4() bool { return t != IPAddressIPv6 }
 
 // HasIPv6 reports whether the type gives IPv6 addresses.
-func (t IPAddressType) HasIPv6() bool { return t == IPAddressDualstack || t == IPAddressIPv6 || t == IPAddressDualstackWithoutPublicIPv4 }
+func (t IPAddressType) HasIPv6() bool {
+	return t == IPAddressDualstack || t == IPAddressIPv6 || t == IPAddressDualstackWithoutPublicIPv4
+}
 
 // DNSRecordIPType says which records an interface endpoint's DNS names
 // answer with (V-31). The zero value is unset: the records of the

@@ -106,7 +106,7 @@ func (v *validator) endpointFamilies(vpc *VPC, e *Endpoint, svc *EndpointService
 	if t == IPAddressIPv6 && len(e.PrivateIPs) > 0 {
 		v.add(SeverityError, src.Field("private_ips"), ErrConflict, "V-30", "an endpoint of IP address type ipv6 has no IPv4 addresses; give ipv6_ips")
 	}
-	v.ipv6Nodes(vpc, src, e.ID, t.HasIPv6() && e.Type == EndpointInterface, e.Subnets, e.IPv6IPs, addrs)
+	v.ipv6Nodes(vpc, src, e.ID, t.HasIPv6() && e.Type == EndpointInterface, e.Subnets, e.IPv6IPs, addrs, "V-30")
 	if e.Type == EndpointInterface {
 		if d := e.DNSRecordIPType; d != 0 {
 			ok := true
@@ -174,12 +174,12 @@ func joinTypes(ts []IPAddressType) string {
 
 // ipv6Nodes checks the ipv6_ips of an endpoint or load balancer: only
 // when its type has IPv6, one per subnet, each in its subnet's IPv6 block.
-func (v *validator) ipv6Nodes(vpc *VPC, src Source, owner ID, six bool, subnets []ID, ips []netip.Addr, addrs *addrBook) {
+func (v *validator) ipv6Nodes(vpc *VPC, src Source, owner ID, six bool, subnets []ID, ips []netip.Addr, addrs *addrBook, rule string) {
 	if len(ips) == 0 {
 		return
 	}
 	if !six {
-		v.add(SeverityError, src.Field("ipv6_ips"), ErrConflict, "V-30", "%s has no IPv6 addresses (its ip_address_type is not dualstack or ipv6), so it takes no ipv6_ips", owner)
+		v.add(SeverityError, src.Field("ipv6_ips"), ErrConflict, rule, "%s has no IPv6 addresses (its ip_address_type is not dualstack or ipv6), so it takes no ipv6_ips", owner)
 		return
 	}
 	if len(ips) != len(subnets) {
@@ -219,7 +219,7 @@ func (v *validator) loadBalancerFamilies(vpc *VPC, lb *LoadBalancer, addrs *addr
 			v.add(SeverityError, es, ErrConflict, "V-33", "a %s load balancer needs subnets with IPv6 blocks; subnet %s has none", t, id)
 		}
 	}
-	v.ipv6Nodes(vpc, src, lb.ID, t.HasIPv6(), lb.Subnets, lb.IPv6IPs, addrs)
+	v.ipv6Nodes(vpc, src, lb.ID, t.HasIPv6(), lb.Subnets, lb.IPv6IPs, addrs, "V-33")
 }
 
 // supportedIPAddressTypes checks an endpoint service's list: ipv4 and

@@ -430,7 +430,11 @@ func (s *Solver) compileVPC(vi int, defaultRef sgeval.GroupRef) {
 		}
 		si.ownRouted = routesAwayFromLocal(si.table, v.CIDRBlocks, sn.CIDRBlock) ||
 			routesAwayFromLocal(si.table, v.IPv6CIDRBlocks, sn.IPv6CIDRBlock)
-		si.sameSubnet = "same subnet (" + sn.CIDRBlock.String() + "): delivered directly; its route table does not apply (S-16)"
+		block := sn.CIDRBlock
+		if !block.IsValid() {
+			block = sn.IPv6CIDRBlock // an IPv6-only subnet (V-03)
+		}
+		si.sameSubnet = "same subnet (" + block.String() + "): delivered directly; its route table does not apply (S-16)"
 		s.subnet[sn.ID] = int32(len(s.subnets))
 		s.subnets = append(s.subnets, si)
 	}
@@ -751,7 +755,11 @@ func (s *Solver) sameZone(a, b int32) (same, comparable bool) {
 // describe returns a readable name for an interface.
 func (e *eniInfo) describe() string {
 	if e.kind == eniEndpoint || e.kind == eniLBNode {
-		return fmt.Sprintf("%s (%s in %s)", e.id, e.primary, e.az)
+		a := e.primary
+		if !a.IsValid() && len(e.v6) > 0 {
+			a = e.v6[0] // an ipv6 endpoint (V-30)
+		}
+		return fmt.Sprintf("%s (%s in %s)", e.id, a, e.az)
 	}
 	if !e.primary.IsValid() && len(e.v6) > 0 {
 		return fmt.Sprintf("%s (%s)", e.id, e.v6[0])

@@ -1,0 +1,85 @@
+package solver_test
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/vpcreach/vpcreach/model"
+	"github.com/vpcreach/vpcreach/solver"
+)
+
+// services6File is the scenario of IPv6 on interface endpoints, endpoint
+// services and load balancers; its comments name the AWS page that
+// decides each query.
+const services6File = "../testdata/dualstack-privatelink.yaml"
+
+// TestServicesIPv6Scenario answers the scenario's queries (V-30..V-34).
+func TestServicesIPv6Scenario(t *testing.T) {
+	s := loadFile(t, services6File)
+	runReachCases(t, s, []reachCase{
+		{"V-30", "an IPv6-only client reaches an ipv6 endpoint at its IPv6 address", tcp("i-cons-six", "vpce-cons-six", 443), reachable, nil},
+		{"V-30", "a dual-stack client reaches a dualstack endpoint over IPv6", six(tcp("i-cons-dual", "vpce-cons-dual", 443)), reachable, nil},
+		{"V-30", "and over IPv4", four(tcp("i-cons-dual", "vpce-cons-dual", 443)), reachable, nil},
+		{"V-30", "the endpoint's group is checked against the IPv6 source", tcp("i-cons-six", "vpce-cons-dual", 443), unreachable, []string{"forward:ENI_SG_RULES_MISMATCH"}},
+		{"V-30", "an ipv6 endpoint has no IPv4 address", four(tcp("i-cons-dual", "vpce-cons-six", 443)), unreachable, []string{"forward:DESTINATION_NOT_FOUND"}},
+		{"V-31", "service-defined: the private DNS name answers A records only", tcp("i-cons-six", "sqs.eu-west-1.amazonaws.com", 443), unreachable, []string{"forward:DESTINATION_NOT_FOUND"}},
+		{"V-31", "service-defined: the regional name answers AAAA records too", six(tcp("i-cons-dual", "vpce-0a1b2c3d4e5f60001-abcd1234.sqs.eu-west-1.vpce.amazonaws.com", 443)), reachable, nil},
+		{"V-31", "the zonal name answers both families of its zone's interface", six(tcp("i-cons-dual", "vpce-0a1b2c3d4e5f60001-abcd1234-eu-west-1a.sqs.eu-west-1.vpce.amazonaws.com", 443)), reachable, nil},
+		{"V-34", "an IPv6 client of an IPv4 target is seen from the load balancer's IPv4 address", six(tcp("internet", "nlb-pub", 9000)), reachable, nil},
+		{"S-81", "an IPv4 client's address is preserved, and refused", four(tcp("internet", "nlb-pub", 9000)), unreachable, []string{"forward:ELBV2_SOURCE_ADDRESS_PRESERVATION"}},
+		{"V-33", "dualstack-without-public-ipv4: the internet reaches the ALB over IPv6", tcp("internet", "alb-pub", 443), reachable, nil},
+		{"V-33", "dualstack-without-public-ipv4: no public IPv4 address answers", four(tcp("internet", "alb-pub", 443)), unreachable, []string{"forward:DESTINATION_NOT_FOUND"}},
+		{"V-33", "an internal dualstack load balancer's IPv6 address is not reached from the internet", six(tcp("internet", "2600:1f18:80:800::5", 443)), unreachable, []string{"forward:NO_PUBLIC_ADDRESS"}},
+	})
+}
+
+// TestServicesIPv6Addresses: dualstack and ipv6 nodes get IPv6 addresses
+// of their subnets' blocks, written or the highest free one (V-30,
+// V-33); a dualstack load balancer's name answers A and AAAA records,
+// a dualstack endpoint's endpoint-specific name too (V-31).
+func TestServicesIPv6Addresses(t *testing.T) {
+	s := loadFile(t, services6File)
+	r := s.Reach(tcp("i-cons-six", "vpce-cons-six", 443))
+	require.True(t, r.Reachable(), "%s", r.Text())
+	assert.Equal(t, solver.FamilyIPv6, r.Family)
+	assert.Contains(t, r.Text(), "to 2600:1f18:70:702:ffff:ffff:ffff:fffe", "the highest address of the subnet's /64 that AWS does not reserve")
+	assert.Contains(t, r.Text(), "source becomes the load balancer's address 10.80.0.5 (IPv6 client, IPv4 target, V-34)")
+
+	r = s.Reach(tcp("i-cons-dual", "vpce-cons-dual", 443))
+	require.Len(t, r.Families, 2, "%s", r.Text())
+	assert.Contains(t, r.Families[1].Text(), "2600:1f18:70:701::50")
+
+	r = s.Reach(six(tcp("internet", "nlb-pub", 9000)))
+	assert.Contains(t, r.Text(), "an IPv6 client of an IPv4 target: the target sees the load balancer's address 10.80.0.9 (V-34)")
+}
+
+// six and four ask a query over one family.
+func six(q solver.Query) solver.Query  { q.Family = solver.FamilyIPv6; return q }
+func four(q solver.Query) solver.Query { q.Family = solver.FamilyIPv4; return q }
+
+// TestServicesIPv6Exposure: exposure reports a dualstack internet-facing
+// load balancer over IPv6, and a dualstack-without-public-ipv4 one over
+// IPv6 only, as the point queries answer (V-33).
+func TestServicesIPv6Exposure(t *testing.T) {
+	s := loadFile(t, services6File)
+	got := map[string]bool{}
+	for _, e := range s.Exposure([]model.Protocol{model.ProtocolTCP}, nil, solver.AnalysisOptions{}) {
+		got[string(e.Destination)+"/"+e.Family] = true
+		for _, p := range e.Ports {
+			for port := p.Ports.First; ; port++ {
+				q := solver.Query{From: "internet", To: string(e.Destination), Protocol: model.ProtocolTCP, Port: port, Family: e.Family}
+				assert.True(t, s.Reach(q).Reachable(), "exposure says %s is reached over %s on %d; the point query says not", e.Destination, e.Family, port)
+				if port == p.Ports.Last || port-p.Ports.First > 3 {
+					break
+				}
+			}
+		}
+	}
+	assert.True(t, got["nlb-pub/ipv6"], "the dualstack NLB over IPv6: %v", got)
+	assert.True(t, got["alb-pub/ipv6"], "the ALB over IPv6: %v", got)
+	assert.False(t, got["alb-pub/ipv4"], "dualstack-without-public-ipv4 has no public IPv4 address: %v", got)
+	assert.False(t, got["nlb-pub/ipv4"], "the IPv4 client's preserved address is refused: %v", got)
+	assert.False(t, got["nlb-prov/ipv6"] || got["nlb-prov/ipv4"], "internal: %v", got)
+}
