@@ -19,18 +19,18 @@ const services6File = "../testdata/dualstack-privatelink.yaml"
 func TestServicesIPv6Scenario(t *testing.T) {
 	s := loadFile(t, services6File)
 	runReachCases(t, s, []reachCase{
-		{"V-30", "an IPv6-only client reaches an ipv6 endpoint at its IPv6 address", tcp("i-cons-six", "vpce-cons-six", 443), reachable, nil},
-		{"V-30", "a dual-stack client reaches a dualstack endpoint over IPv6", six(tcp("i-cons-dual", "vpce-cons-dual", 443)), reachable, nil},
-		{"V-30", "and over IPv4", four(tcp("i-cons-dual", "vpce-cons-dual", 443)), reachable, nil},
-		{"V-30", "the endpoint's group is checked against the IPv6 source", tcp("i-cons-six", "vpce-cons-dual", 443), unreachable, []string{"forward:ENI_SG_RULES_MISMATCH"}},
-		{"V-30", "an ipv6 endpoint has no IPv4 address", four(tcp("i-cons-dual", "vpce-cons-six", 443)), unreachable, []string{"forward:DESTINATION_NOT_FOUND"}},
-		{"V-31", "service-defined: the private DNS name answers A records only", tcp("i-cons-six", "sqs.eu-west-1.amazonaws.com", 443), unreachable, []string{"forward:DESTINATION_NOT_FOUND"}},
-		{"V-31", "service-defined: the regional name answers AAAA records too", six(tcp("i-cons-dual", "vpce-0a1b2c3d4e5f60001-abcd1234.sqs.eu-west-1.vpce.amazonaws.com", 443)), reachable, nil},
-		{"V-31", "the zonal name answers both families of its zone's interface", six(tcp("i-cons-dual", "vpce-0a1b2c3d4e5f60001-abcd1234-eu-west-1a.sqs.eu-west-1.vpce.amazonaws.com", 443)), reachable, nil},
-		{"V-34", "an IPv6 client of an IPv4 target is seen from the load balancer's IPv4 address", six(tcp("internet", "nlb-pub", 9000)), reachable, nil},
-		{"S-81", "an IPv4 client's address is preserved, and refused", four(tcp("internet", "nlb-pub", 9000)), unreachable, []string{"forward:ELBV2_SOURCE_ADDRESS_PRESERVATION"}},
-		{"V-33", "dualstack-without-public-ipv4: the internet reaches the ALB over IPv6", tcp("internet", "alb-pub", 443), reachable, nil},
-		{"V-33", "dualstack-without-public-ipv4: no public IPv4 address answers", four(tcp("internet", "alb-pub", 443)), unreachable, []string{"forward:DESTINATION_NOT_FOUND"}},
+		{"V-30", "an IPv6-only client reaches an ipv6 endpoint at its IPv6 address", tcp("i-c6-six", "vpce-c6-six", 443), reachable, nil},
+		{"V-30", "a dual-stack client reaches a dualstack endpoint over IPv6", six(tcp("i-c6-dual", "vpce-c6-dual", 443)), reachable, nil},
+		{"V-30", "and over IPv4", four(tcp("i-c6-dual", "vpce-c6-dual", 443)), reachable, nil},
+		{"V-30", "the endpoint's group is checked against the IPv6 source", tcp("i-c6-six", "vpce-c6-dual", 443), unreachable, []string{"forward:ENI_SG_RULES_MISMATCH"}},
+		{"V-30", "an ipv6 endpoint has no IPv4 address", four(tcp("i-c6-dual", "vpce-c6-six", 443)), unreachable, []string{"forward:DESTINATION_NOT_FOUND"}},
+		{"V-31", "service-defined: the private DNS name answers A records only", tcp("i-c6-six", "sqs.eu-west-1.amazonaws.com", 443), unreachable, []string{"forward:DESTINATION_NOT_FOUND"}},
+		{"V-31", "service-defined: the regional name answers AAAA records too", six(tcp("i-c6-dual", "vpce-0a1b2c3d4e5f60001-abcd1234.sqs.eu-west-1.vpce.amazonaws.com", 443)), reachable, nil},
+		{"V-31", "the zonal name answers both families of its zone's interface", six(tcp("i-c6-dual", "vpce-0a1b2c3d4e5f60001-abcd1234-eu-west-1a.sqs.eu-west-1.vpce.amazonaws.com", 443)), reachable, nil},
+		{"V-34", "an IPv6 client of an IPv4 target is seen from the load balancer's IPv4 address", six(tcp("internet", "nlb-p6-pub", 9000)), reachable, nil},
+		{"S-81", "an IPv4 client's address is preserved, and refused", four(tcp("internet", "nlb-p6-pub", 9000)), unreachable, []string{"forward:ELBV2_SOURCE_ADDRESS_PRESERVATION"}},
+		{"V-33", "dualstack-without-public-ipv4: the internet reaches the ALB over IPv6", tcp("internet", "alb-p6-pub", 443), reachable, nil},
+		{"V-33", "dualstack-without-public-ipv4: no public IPv4 address answers", four(tcp("internet", "alb-p6-pub", 443)), unreachable, []string{"forward:DESTINATION_NOT_FOUND"}},
 		{"V-33", "an internal dualstack load balancer's IPv6 address is not reached from the internet", six(tcp("internet", "2600:1f18:80:800::5", 443)), unreachable, []string{"forward:NO_PUBLIC_ADDRESS"}},
 	})
 }
@@ -41,17 +41,17 @@ func TestServicesIPv6Scenario(t *testing.T) {
 // a dualstack endpoint's endpoint-specific name too (V-31).
 func TestServicesIPv6Addresses(t *testing.T) {
 	s := loadFile(t, services6File)
-	r := s.Reach(tcp("i-cons-six", "vpce-cons-six", 443))
+	r := s.Reach(tcp("i-c6-six", "vpce-c6-six", 443))
 	require.True(t, r.Reachable(), "%s", r.Text())
 	assert.Equal(t, solver.FamilyIPv6, r.Family)
 	assert.Contains(t, r.Text(), "to 2600:1f18:70:702:ffff:ffff:ffff:fffe", "the highest address of the subnet's /64 that AWS does not reserve")
 	assert.Contains(t, r.Text(), "source becomes the load balancer's address 10.80.0.5 (IPv6 client, IPv4 target, V-34)")
 
-	r = s.Reach(tcp("i-cons-dual", "vpce-cons-dual", 443))
+	r = s.Reach(tcp("i-c6-dual", "vpce-c6-dual", 443))
 	require.Len(t, r.Families, 2, "%s", r.Text())
 	assert.Contains(t, r.Families[1].Text(), "2600:1f18:70:701::50")
 
-	r = s.Reach(six(tcp("internet", "nlb-pub", 9000)))
+	r = s.Reach(six(tcp("internet", "nlb-p6-pub", 9000)))
 	assert.Contains(t, r.Text(), "an IPv6 client of an IPv4 target: the target sees the load balancer's address 10.80.0.9 (V-34)")
 }
 
@@ -77,9 +77,9 @@ func TestServicesIPv6Exposure(t *testing.T) {
 			}
 		}
 	}
-	assert.True(t, got["nlb-pub/ipv6"], "the dualstack NLB over IPv6: %v", got)
-	assert.True(t, got["alb-pub/ipv6"], "the ALB over IPv6: %v", got)
-	assert.False(t, got["alb-pub/ipv4"], "dualstack-without-public-ipv4 has no public IPv4 address: %v", got)
-	assert.False(t, got["nlb-pub/ipv4"], "the IPv4 client's preserved address is refused: %v", got)
-	assert.False(t, got["nlb-prov/ipv6"] || got["nlb-prov/ipv4"], "internal: %v", got)
+	assert.True(t, got["nlb-p6-pub/ipv6"], "the dualstack NLB over IPv6: %v", got)
+	assert.True(t, got["alb-p6-pub/ipv6"], "the ALB over IPv6: %v", got)
+	assert.False(t, got["alb-p6-pub/ipv4"], "dualstack-without-public-ipv4 has no public IPv4 address: %v", got)
+	assert.False(t, got["nlb-p6-pub/ipv4"], "the IPv4 client's preserved address is refused: %v", got)
+	assert.False(t, got["nlb-p6/ipv6"] || got["nlb-p6/ipv4"], "internal: %v", got)
 }
