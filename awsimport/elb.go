@@ -130,8 +130,11 @@ func (b *builder) buildLoadBalancers() {
 			continue
 		}
 		if strings.EqualFold(a.IpAddressType, "ipv6") {
-			b.warn(it.src, "IpAddressType", ErrNotModelled, "target group %s has IPv6 targets, which are not modelled: skipped, with the listeners that forward to it (V-34)", a.TargetGroupName)
-			continue
+			if !strings.EqualFold(a.TargetType, "ip") {
+				b.warn(it.src, "IpAddressType", ErrNotModelled, "target group %s is an IPv6 target group of %s targets; vpcreach models IPv6 target groups of ip targets only: skipped, with the listeners that forward to it (V-34)", a.TargetGroupName, strings.ToLower(a.TargetType))
+				continue
+			}
+			tg.IPAddressType = model.IPAddressIPv6
 		}
 		if tg.TargetType == model.TargetLambda {
 			b.warn(it.src, "TargetType", ErrNotModelled, "target group %s sends to Lambda functions, which are not modelled: skipped, with the listeners that forward to it", a.TargetGroupName)
@@ -418,8 +421,16 @@ func (b *builder) buildTargets() {
 				t.ID = ref.in.ID
 			case model.TargetIP:
 				t.IP = parseAddr(d.Target.Id)
+				if tg.IPAddressType == model.IPAddressIPv6 {
+					// An IPv6 target group's targets (V-34).
+					if a, err := netip.ParseAddr(d.Target.Id); err == nil && a.Is6() && !a.Is4In6() && a.Zone() == "" {
+						t.IP = a
+					} else {
+						t.IP = netip.Addr{}
+					}
+				}
 				if !t.IP.IsValid() {
-					b.warn(src, "Target.Id", ErrNotModelled, "target %s of %s is not an IPv4 address: left out", d.Target.Id, tg.ID)
+					b.warn(src, "Target.Id", ErrNotModelled, "target %s of %s is not an %s address: left out", d.Target.Id, tg.ID, map[bool]string{false: "IPv4", true: "IPv6"}[tg.IPAddressType == model.IPAddressIPv6])
 					continue
 				}
 				if d.Target.AvailabilityZone == "all" {

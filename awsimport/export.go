@@ -600,7 +600,7 @@ func (e *exporter) loadBalancers(v *model.VPC, scope string) {
 		tg := &v.TargetGroups[i]
 		arn := tgARN(v.Region, v.Account, tg.ID)
 		a := awsTargetGroup{TargetGroupArn: arn, TargetGroupName: string(tg.ID), Protocol: strings.ToUpper(tg.Protocol.String()), Port: portNum(tg.Port),
-			TargetType: tg.TargetType.String(), VpcId: string(v.ID)}
+			TargetType: tg.TargetType.String(), VpcId: string(v.ID), IpAddressType: tg.AddressType().String()}
 		for _, lb := range v.LoadBalancers {
 			if slices.ContainsFunc(lb.Listeners, func(l model.Listener) bool { return l.TargetGroup == tg.ID }) {
 				a.LoadBalancerArns = append(a.LoadBalancerArns, lbARN(v.Region, v.Account, &lb))

@@ -1216,6 +1216,11 @@ type TargetGroup struct {
 	// Port is the default port targets receive traffic on; required, except
 	// for lambda targets.
 	Port uint16 `yaml:"port" example:"6379"`
+	// IPAddressType is ipv4 (the default) or ipv6: the family of the
+	// targets' addresses, which the load balancer reaches them over. An
+	// ipv6 target group holds ip targets with IPv6 addresses, behind
+	// dualstack load balancers (V-34).
+	IPAddressType IPAddressType `yaml:"ip_address_type" example:"ipv4"`
 	// Targets are the registered targets; only healthy ones receive traffic
 	// (S-81).
 	Targets []Target `yaml:"targets"`
@@ -1253,8 +1258,9 @@ func (tg TargetGroup) PreservesClientIP() bool {
 type Target struct {
 	// ID is the instance or load balancer id (target types instance, alb).
 	ID ID `yaml:"id" example:"i-b-redis"`
-	// IP is the target address (target type ip).
-	IP netip.Addr `yaml:"ip"`
+	// IP is the target address (target type ip): IPv4, or IPv6 in an ipv6
+	// target group (V-34).
+	IP netip.Addr `yaml:"ip" family:"any"`
 	// Port overrides the target group's port.
 	Port uint16 `yaml:"port"`
 	// Health is the target's health state; only healthy targets receive traffic

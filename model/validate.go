@@ -818,6 +818,9 @@ func (v *validator) loadBalancer(vpc *VPC, lb *LoadBalancer, addrs *addrBook) {
 			}
 		}
 		if v.inVPC(l.Source.Field("target_group"), l.TargetGroup, vpc, "target group", KindTargetGroup) {
+			if tg := v.x.TargetGroup(l.TargetGroup); tg.AddressType() == IPAddressIPv6 && !lb.AddressType().HasIPv6() {
+				v.add(SeverityError, l.Source.Field("target_group"), ErrConflict, "V-34", "target group %s is ipv6, and an IPv6 target group is used only by dualstack load balancers; %s is %s", tg.ID, lb.ID, lb.AddressType())
+			}
 			if tg := v.x.TargetGroup(l.TargetGroup); lb.Type == LBNetwork && tg.Protocol != 0 && l.Protocol != tg.Protocol && !(l.Protocol == ListenerTLS && tg.Protocol == ListenerTCP) {
 				v.add(SeverityWarning, l.Source.Field("protocol"), ErrConflict, "S-80", "listener protocol %s forwards to target group %s of protocol %s", l.Protocol, tg.ID, tg.Protocol)
 			}
@@ -829,8 +832,19 @@ func (v *validator) targetGroup(vpc *VPC, tg *TargetGroup) {
 	if tg.Port == 0 && tg.TargetType != TargetLambda {
 		v.add(SeverityError, tg.Source.Field("port"), ErrMissingField, "S-81", "a target group of type %s needs a port", tg.TargetType)
 	}
+	six := v.targetGroupFamily(tg)
 	for i := range tg.Targets {
 		t := &tg.Targets[i]
+		if tg.TargetType == TargetIP && t.IP.IsValid() && t.IP.Is6() != six {
+			v.add(SeverityError, t.Source.Field("ip"), ErrAddress, "V-34", "ip target %s is not of the target group's IP address type %s: a target group's targets are all of its family", t.IP, tg.AddressType())
+			continue
+		}
+		if tg.TargetType == TargetIP && six {
+			if !slices.ContainsFunc(vpc.IPv6CIDRBlocks, func(b netip.Prefix) bool { return b.Contains(t.IP) }) && ipv6BlocksKnown(vpc) {
+				v.add(SeverityError, t.Source.Field("ip"), ErrAddress, "V-34", "ip target %s is outside the IPv6 blocks of %s (%s)", t.IP, vpc.ID, joinPrefixes(vpc.IPv6CIDRBlocks))
+			}
+			continue
+		}
 		switch tg.TargetType {
 		case TargetInstance:
 			if t.IP.IsValid() || t.ID == "" {

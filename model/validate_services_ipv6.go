@@ -235,3 +235,29 @@ func (v *validator) supportedIPAddressTypes(s *EndpointService) {
 		}
 	}
 }
+
+// AddressType returns the target group's IP address type: ipv4 unless
+// set.
+func (tg TargetGroup) AddressType() IPAddressType {
+	if tg.IPAddressType == 0 {
+		return IPAddressIPv4
+	}
+	return tg.IPAddressType
+}
+
+// targetGroupFamily checks a target group's IP address type: ipv4 or
+// ipv6, and an ipv6 one of ip targets (V-34). It reports whether the
+// group is ipv6.
+func (v *validator) targetGroupFamily(tg *TargetGroup) bool {
+	switch tg.AddressType() {
+	case IPAddressIPv4:
+		return false
+	case IPAddressIPv6:
+		if tg.TargetType != TargetIP {
+			v.add(SeverityError, tg.Source.Field("target_type"), ErrConflict, "V-34", "an ipv6 target group holds ip targets, not %s targets (vpcreach models IPv6 target groups of ip targets, as the Network Load Balancer guide documents them)", tg.TargetType)
+		}
+		return true
+	}
+	v.add(SeverityError, tg.Source.Field("ip_address_type"), ErrInvalidValue, "V-34", "a target group's IP address type is ipv4 or ipv6, not %s", tg.IPAddressType)
+	return false
+}

@@ -29,6 +29,8 @@ func TestServicesIPv6Scenario(t *testing.T) {
 		{"V-31", "the zonal name answers both families of its zone's interface", six(tcp("i-c6-dual", "vpce-c6-sqs-abcd1234-eu-west-1a.sqs.eu-west-1.vpce.amazonaws.com", 443)), reachable, nil},
 		{"V-34", "an IPv6 client of an IPv4 target is seen from the load balancer's IPv4 address", six(tcp("internet", "nlb-p6-pub", 9000)), reachable, nil},
 		{"S-81", "an IPv4 client's address is preserved, and refused", four(tcp("internet", "nlb-p6-pub", 9000)), unreachable, []string{"forward:ELBV2_SOURCE_ADDRESS_PRESERVATION"}},
+		{"V-34", "an IPv4 client of an IPv6 target group is seen from the load balancer's IPv6 address", four(tcp("internet", "nlb-p6-pub", 9443)), reachable, nil},
+		{"V-34", "an IPv6 client of an IPv6 target group keeps its address, which the target refuses", six(tcp("internet", "nlb-p6-pub", 9443)), unreachable, []string{"forward:ELBV2_SOURCE_ADDRESS_PRESERVATION"}},
 		{"V-33", "dualstack-without-public-ipv4: the internet reaches the ALB over IPv6", tcp("internet", "alb-p6-pub", 443), reachable, nil},
 		{"V-33", "dualstack-without-public-ipv4: no public IPv4 address answers", four(tcp("internet", "alb-p6-pub", 443)), unreachable, []string{"forward:DESTINATION_NOT_FOUND"}},
 		{"V-33", "an internal dualstack load balancer's IPv6 address is not reached from the internet", six(tcp("internet", "2600:1f18:80:800::5", 443)), unreachable, []string{"forward:NO_PUBLIC_ADDRESS"}},
@@ -53,6 +55,12 @@ func TestServicesIPv6Addresses(t *testing.T) {
 
 	r = s.Reach(six(tcp("internet", "nlb-p6-pub", 9000)))
 	assert.Contains(t, r.Text(), "an IPv6 client of an IPv4 target: the target sees the load balancer's address 10.80.0.9 (V-34)")
+
+	// The response of an IPv6 target returns to the node's IPv6 address.
+	r = s.Reach(four(tcp("internet", "nlb-p6-pub", 9443)))
+	require.True(t, r.Reachable(), "%s", r.Text())
+	assert.Contains(t, r.Text(), "an IPv4 client of an IPv6 target: the target sees the load balancer's address 2600:1f18:80:800::9 (V-34)")
+	assert.Contains(t, r.Text(), "i-p6-six sends tcp/1024-65535 from 2600:1f18:80:803::10 to 2600:1f18:80:800::9")
 }
 
 // six and four ask a query over one family.
@@ -65,8 +73,12 @@ func four(q solver.Query) solver.Query { q.Family = solver.FamilyIPv4; return q 
 func TestServicesIPv6Exposure(t *testing.T) {
 	s := loadFile(t, services6File)
 	got := map[string]bool{}
+	ports := map[string][]model.PortRange{}
 	for _, e := range s.Exposure([]model.Protocol{model.ProtocolTCP}, nil, solver.AnalysisOptions{}) {
 		got[string(e.Destination)+"/"+e.Family] = true
+		for _, p := range e.Ports {
+			ports[string(e.Destination)+"/"+e.Family] = append(ports[string(e.Destination)+"/"+e.Family], p.Ports)
+		}
 		for _, p := range e.Ports {
 			for port := p.Ports.First; ; port++ {
 				q := solver.Query{From: "internet", To: string(e.Destination), Protocol: model.ProtocolTCP, Port: port, Family: e.Family}
@@ -80,6 +92,9 @@ func TestServicesIPv6Exposure(t *testing.T) {
 	assert.True(t, got["nlb-p6-pub/ipv6"], "the dualstack NLB over IPv6: %v", got)
 	assert.True(t, got["alb-p6-pub/ipv6"], "the ALB over IPv6: %v", got)
 	assert.False(t, got["alb-p6-pub/ipv4"], "dualstack-without-public-ipv4 has no public IPv4 address: %v", got)
-	assert.False(t, got["nlb-p6-pub/ipv4"], "the IPv4 client's preserved address is refused: %v", got)
+	assert.Equal(t, []model.PortRange{{First: 9443, Last: 9443}}, ports["nlb-p6-pub/ipv4"],
+		"over IPv4 the preserved address is refused on 9000, and the IPv6 target group admits the node's address on 9443")
+	assert.Equal(t, []model.PortRange{{First: 9000, Last: 9000}}, ports["nlb-p6-pub/ipv6"],
+		"over IPv6 the IPv4 target sees the node's address on 9000, and the IPv6 target refuses the preserved client on 9443")
 	assert.False(t, got["nlb-p6/ipv6"] || got["nlb-p6/ipv4"], "internal: %v", got)
 }

@@ -80,7 +80,9 @@ func (b *builder) buildLoadBalancers() {
 			}
 			switch tg.TargetType {
 			case model.TargetIP:
-				if a, err := model.ParseAddr(e.str("target_id")); err == nil {
+				if a, err := model.ParseIPv6Addr(e.str("target_id")); err == nil && tg.IPAddressType == model.IPAddressIPv6 {
+					t.IP = a // an IPv6 target group's target (V-34)
+				} else if a, err := model.ParseAddr(e.str("target_id")); err == nil {
 					t.IP = a
 				} else if in := e.ref("target_id", "aws_instance", "aws_network_interface"); in.ID != "" && b.iface(in.ID) != nil {
 					// target_id = aws_instance.x.private_ip: read once addresses are known.
@@ -208,8 +210,11 @@ func (b *builder) targetGroup(e elem) {
 		return
 	}
 	if strings.EqualFold(e.str("ip_address_type"), "ipv6") {
-		e.warnf("ip_address_type", ErrNotModelled, "IPv6 target groups are not modelled: the target group is left out (V-34)")
-		return
+		if tg.TargetType != model.TargetIP {
+			e.warnf("ip_address_type", ErrNotModelled, "an IPv6 target group of %s targets is not modelled (vpcreach models IPv6 target groups of ip targets): the target group is left out (V-34)", tg.TargetType)
+			return
+		}
+		tg.IPAddressType = model.IPAddressIPv6
 	}
 	v := b.vpcRef(e, "vpc_id")
 	if v == nil {

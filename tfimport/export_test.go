@@ -518,6 +518,9 @@ func (x *tfExport) fill(m *model.Model) {
 			r := x.get(tg.ID)
 			x.ref(r, "vpc_id", v.ID, "id")
 			r.values["target_type"] = tg.TargetType.String()
+			if tg.IPAddressType != 0 {
+				r.values["ip_address_type"] = tg.IPAddressType.String()
+			}
 			r.values["protocol"] = strings.ToUpper(tg.Protocol.String())
 			if tg.Port != 0 {
 				r.values["port"] = tg.Port
