@@ -1,6 +1,8 @@
 package solver_test
 
 import (
+	"fmt"
+	"slices"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -97,4 +99,66 @@ func TestServicesIPv6Exposure(t *testing.T) {
 	assert.Equal(t, []model.PortRange{{First: 9000, Last: 9000}}, ports["nlb-p6-pub/ipv6"],
 		"over IPv6 the IPv4 target sees the node's address on 9000, and the IPv6 target refuses the preserved client on 9443")
 	assert.False(t, got["nlb-p6/ipv6"] || got["nlb-p6/ipv4"], "internal: %v", got)
+}
+
+// TestServicesIPv6AnalysesAgree: on the scenario, the instance matrix and
+// who-can-reach agree with point queries between every pair of
+// instances, and exposure lists a load balancer's listener port for a
+// family exactly when the point query from the internet over that family
+// reaches it (V-33, V-34).
+func TestServicesIPv6AnalysesAgree(t *testing.T) {
+	s := loadFile(t, services6File)
+	m, _, err := model.LoadFiles(services6File)
+	require.NoError(t, err)
+	var ids []model.ID
+	for _, v := range m.VPCs {
+		for _, in := range v.Instances {
+			ids = append(ids, in.ID)
+		}
+	}
+	for _, port := range []uint16{443, 9000, 9443} {
+		q := solver.Query{Protocol: model.ProtocolTCP, Port: port}
+		mx := s.Matrix(q, solver.LevelInstance, solver.AnalysisOptions{})
+		index := map[model.ID]int{}
+		for i, id := range mx.Nodes {
+			index[id] = i
+		}
+		for _, a := range ids {
+			for _, b := range ids {
+				if a == b {
+					continue
+				}
+				pq := q
+				pq.From, pq.To = string(a), string(b)
+				_, in := slices.BinarySearch(mx.Reach[index[a]], index[b])
+				assert.Equal(t, s.Reach(pq).Reachable(), in, "matrix vs Reach(%s -> %s tcp/%d)", a, b, port)
+			}
+			wq := q
+			wq.To = string(a)
+			who, err := s.WhoCanReach(wq, solver.AnalysisOptions{})
+			require.NoError(t, err)
+			pq := wq
+			pq.From = "internet"
+			assert.Equal(t, s.Reach(pq).Reachable(), len(who.Internet) > 0, "who-can-reach internet vs Reach(internet -> %s tcp/%d)", a, port)
+		}
+	}
+	exposed := map[string]bool{}
+	for _, e := range s.Exposure([]model.Protocol{model.ProtocolTCP}, nil, solver.AnalysisOptions{}) {
+		for _, p := range e.Ports {
+			for port := uint32(p.Ports.First); port <= uint32(p.Ports.Last); port++ {
+				exposed[fmt.Sprintf("%s/%s/%d", e.Destination, e.Family, port)] = true
+			}
+		}
+	}
+	for _, v := range m.VPCs {
+		for _, lb := range v.LoadBalancers {
+			for _, l := range lb.Listeners {
+				for _, fam := range []string{solver.FamilyIPv4, solver.FamilyIPv6} {
+					q := solver.Query{From: "internet", To: string(lb.ID), Protocol: model.ProtocolTCP, Port: l.Port, Family: fam}
+					k := fmt.Sprintf("%s/%s/%d", lb.ID, fam, l.Port)
+					assert.Equal(t, s.Reach(q).Reachable(), exposed[k], "exposure vs Reach(internet -> %s tcp/%d) over %s", lb.ID, l.Port, fam)
+				}
+			}
+		}
+	}
 }
