@@ -366,8 +366,8 @@ func (b *builder) endpointTypes(e *model.Endpoint, a *awsEndpoint, src model.Sou
 			return false
 		}
 	}
-	if e.Type != model.EndpointInterface && e.IPAddressType.HasIPv6() {
-		b.warn(src, "IpAddressType", ErrNotModelled, "endpoint %s is a %s endpoint of IP address type %s: vpcreach models it for IPv4 only", e.ID, e.Type, e.IPAddressType)
+	if (e.Type == model.EndpointGateway && e.IPAddressType.HasIPv6()) || (e.Type == model.EndpointGatewayLoadBalancer && e.IPAddressType == model.IPAddressIPv6) {
+		b.warn(src, "IpAddressType", ErrNotModelled, "endpoint %s is a %s endpoint of IP address type %s, which vpcreach does not model: taken as ipv4", e.ID, e.Type, e.IPAddressType)
 		e.IPAddressType = 0
 	}
 	if e.IPAddressType == model.IPAddressIPv4 {

@@ -91,7 +91,6 @@ func (v *validator) endpointFamilies(vpc *VPC, e *Endpoint, svc *EndpointService
 		switch {
 		case e.Type == EndpointGatewayLoadBalancer && sn.IPv6Only:
 			v.add(SeverityError, es, ErrConflict, "V-30", "subnet %s is IPv6-only: vpcreach models Gateway Load Balancer endpoints with IPv4 addresses, so one cannot be placed there", id)
-		case e.Type == EndpointGatewayLoadBalancer:
 		case t == IPAddressIPv4 && sn.IPv6Only:
 			v.add(SeverityError, es, ErrConflict, "V-30", "subnet %s is IPv6-only: an endpoint of IP address type ipv4 needs subnets with IPv4 blocks (use ip_address_type ipv6)", id)
 		case t == IPAddressDualstack && (sn.IPv6Only || !sn.IPv6CIDRBlock.IsValid()) && !v.written(sn.Source, "ipv6_cidr_block"):
@@ -125,7 +124,7 @@ func (v *validator) endpointFamilies(vpc *VPC, e *Endpoint, svc *EndpointService
 	} else if e.DNSRecordIPType != 0 {
 		v.errorf(src.Field("dns_record_ip_type"), ErrConflict, "only interface endpoints have DNS names and a dns_record_ip_type")
 	}
-	if svc != nil && e.Type == EndpointInterface {
+	if svc != nil {
 		if t.HasIPv4() && !svc.AcceptsIPv4() {
 			v.add(SeverityError, src.Field("ip_address_type"), ErrConflict, "V-32", "endpoint service %s does not accept IPv4 requests (supported_ip_address_types: %s); endpoint %s is %s", svc.ID, joinTypes(svc.SupportedIPAddressTypes), e.ID, t)
 		}
