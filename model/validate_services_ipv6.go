@@ -178,7 +178,7 @@ func (v *validator) ipv6Nodes(vpc *VPC, src Source, owner ID, six bool, subnets 
 		return
 	}
 	if !six {
-		v.add(SeverityError, src.Field("ipv6_ips"), ErrConflict, rule, "%s has no IPv6 addresses (its ip_address_type is not dualstack or ipv6), so it takes no ipv6_ips", owner)
+		v.add(SeverityError, src.Field("ipv6_ips"), ErrConflict, rule, "%s takes no ipv6_ips: only dualstack and ipv6 interface endpoints and dualstack load balancers have IPv6 addresses", owner)
 		return
 	}
 	if len(ips) != len(subnets) {
