@@ -22,11 +22,17 @@ type awsLoadBalancer struct {
 	AvailabilityZones []struct {
 		ZoneName              string
 		SubnetId              string
-		LoadBalancerAddresses []struct{ IpAddress, AllocationId, PrivateIPv4Address string }
+		LoadBalancerAddresses []awsLBAddress
 	}
 	SecurityGroups                                       []string
 	EnforceSecurityGroupInboundRulesOnPrivateLinkTraffic string
+	// IpAddressType is ipv4, dualstack or dualstack-without-public-ipv4
+	// (V-33).
+	IpAddressType string
 }
+
+// awsLBAddress is an address of a load balancer node in one zone.
+type awsLBAddress struct{ IpAddress, AllocationId, PrivateIPv4Address, IPv6Address string }
 
 // awsListenersOf wraps describe-listeners with its load balancer's ARN:
 // {"LoadBalancerListeners": [{"LoadBalancerArn": ..., "Listeners": [...]}]}.
@@ -74,6 +80,9 @@ type awsTargetGroup struct {
 	TargetType       string
 	VpcId            string
 	LoadBalancerArns []string
+	// IpAddressType is ipv4 or ipv6; IPv6 target groups are not modelled
+	// (V-34).
+	IpAddressType string
 }
 
 // awsTargetHealthOf wraps describe-target-health with its target group's
@@ -120,6 +129,13 @@ func (b *builder) buildLoadBalancers() {
 			b.warn(it.src, "TargetType", model.ErrInvalidValue, "target group %s: %s: skipped", a.TargetGroupName, err)
 			continue
 		}
+		if strings.EqualFold(a.IpAddressType, "ipv6") {
+			if !strings.EqualFold(a.TargetType, "ip") {
+				b.warn(it.src, "IpAddressType", ErrNotModelled, "target group %s is an IPv6 target group of %s targets; vpcreach models IPv6 target groups of ip targets only: skipped, with the listeners that forward to it (V-34)", a.TargetGroupName, strings.ToLower(a.TargetType))
+				continue
+			}
+			tg.IPAddressType = model.IPAddressIPv6
+		}
 		if tg.TargetType == model.TargetLambda {
 			b.warn(it.src, "TargetType", ErrNotModelled, "target group %s sends to Lambda functions, which are not modelled: skipped, with the listeners that forward to it", a.TargetGroupName)
 			continue
@@ -162,18 +178,27 @@ func (b *builder) buildLoadBalancers() {
 			b.warn(it.src, "Scheme", model.ErrInvalidValue, "load balancer %s: %s: skipped", a.LoadBalancerName, err)
 			continue
 		}
+		if a.IpAddressType != "" {
+			if err := lb.IPAddressType.UnmarshalText([]byte(a.IpAddressType)); err != nil || lb.IPAddressType == model.IPAddressIPv6 {
+				b.warn(it.src, "IpAddressType", model.ErrInvalidValue, "load balancer %s: IP address type %q is not ipv4, dualstack or dualstack-without-public-ipv4: taken as ipv4", a.LoadBalancerName, a.IpAddressType)
+				lb.IPAddressType = 0
+			}
+			if lb.IPAddressType == model.IPAddressIPv4 {
+				lb.IPAddressType = 0 // the default
+			}
+		}
 		lb.ID = model.ID(b.nameID(a.LoadBalancerName, "lb"))
 		// Nodes: one per zone, with the addresses of their interfaces.
 		path := lbPath(a.LoadBalancerArn)
-		var priv, pub []netip.Addr
-		complete := true
+		var priv, pub, priv6 []netip.Addr
+		complete, complete6 := true, lb.IPAddressType.HasIPv6()
 		for k, z := range a.AvailabilityZones {
 			if v.subnet(z.SubnetId) == nil {
 				b.warn(it.src, "AvailabilityZones["+itoa(k)+"].SubnetId", ErrOutsideSnapshot, "load balancer %s has a node in subnet %s, which is not in the snapshot: left out", a.LoadBalancerName, z.SubnetId)
 				continue
 			}
 			lb.Subnets = append(lb.Subnets, model.ID(z.SubnetId))
-			var p, q netip.Addr
+			var p, q, r netip.Addr
 			for _, la := range z.LoadBalancerAddresses {
 				if x := parseAddr(la.PrivateIPv4Address); x.IsValid() {
 					p = x
@@ -181,7 +206,25 @@ func (b *builder) buildLoadBalancers() {
 				if x := parseAddr(la.IpAddress); x.IsValid() {
 					q = x
 				}
+				if x, err := netip.ParseAddr(la.IPv6Address); err == nil && x.Is6() && !x.Is4In6() && x.Zone() == "" {
+					r = x
+				}
 			}
+			for _, e := range lbENIs[path] {
+				if e.v.SubnetId != z.SubnetId || r.IsValid() {
+					continue
+				}
+				for _, a6 := range e.v.Ipv6Addresses {
+					if x, err := netip.ParseAddr(a6.Ipv6Address.S); err == nil && x.Is6() && !x.Is4In6() && x.Zone() == "" {
+						r = x
+						break
+					}
+				}
+			}
+			if !r.IsValid() {
+				complete6 = false
+			}
+			priv6 = append(priv6, r)
 			explicit, explicitPub := p.IsValid(), q.IsValid()
 			for _, e := range lbENIs[path] {
 				if e.v.SubnetId != z.SubnetId {
@@ -220,7 +263,16 @@ func (b *builder) buildLoadBalancers() {
 		} else if len(lbENIs[path]) > 0 || len(b.s.enis) > 0 {
 			b.note(it.src, "AvailabilityZones", ErrOutsideSnapshot, "the node addresses of load balancer %s are not all in the snapshot: vpcreach picks addresses for them", a.LoadBalancerName)
 		}
-		if lb.Scheme == model.SchemeInternetFacing && !slices.Contains(pub, netip.Addr{}) {
+		if complete6 {
+			ok := true
+			for k, r := range priv6 {
+				ok = ok && b.claim(v, r, string(lb.ID), it.src.Field("AvailabilityZones["+itoa(k)+"]"))
+			}
+			if ok {
+				lb.IPv6IPs = priv6
+			}
+		}
+		if lb.PublicIPv4() && !slices.Contains(pub, netip.Addr{}) {
 			lb.PublicIPs = pub
 		}
 		var refs []awsGroupRef
@@ -369,8 +421,16 @@ func (b *builder) buildTargets() {
 				t.ID = ref.in.ID
 			case model.TargetIP:
 				t.IP = parseAddr(d.Target.Id)
+				if tg.IPAddressType == model.IPAddressIPv6 {
+					// An IPv6 target group's targets (V-34).
+					if a, err := netip.ParseAddr(d.Target.Id); err == nil && a.Is6() && !a.Is4In6() && a.Zone() == "" {
+						t.IP = a
+					} else {
+						t.IP = netip.Addr{}
+					}
+				}
 				if !t.IP.IsValid() {
-					b.warn(src, "Target.Id", ErrNotModelled, "target %s of %s is not an IPv4 address: left out", d.Target.Id, tg.ID)
+					b.warn(src, "Target.Id", ErrNotModelled, "target %s of %s is not an %s address: left out", d.Target.Id, tg.ID, map[bool]string{false: "IPv4", true: "IPv6"}[tg.IPAddressType == model.IPAddressIPv6])
 					continue
 				}
 				if d.Target.AvailabilityZone == "all" {

@@ -23,7 +23,11 @@ type awsEndpoint struct {
 	Groups              []awsGroupRef
 	PrivateDnsEnabled   bool
 	DnsEntries          []struct{ DnsName, HostedZoneId string }
-	Tags                []awsTag
+	// IpAddressType is ipv4, dualstack or ipv6 (V-30); DnsOptions'
+	// DnsRecordIpType says which records its names have (V-31).
+	IpAddressType string
+	DnsOptions    *struct{ DnsRecordIpType string }
+	Tags          []awsTag
 }
 
 // awsServiceConfiguration is an endpoint service of the provider side
@@ -37,6 +41,8 @@ type awsServiceConfiguration struct {
 	NetworkLoadBalancerArns []string
 	GatewayLoadBalancerArns []string
 	SupportedRegions        []struct{ Region string }
+	// SupportedIpAddressTypes are ipv4 and ipv6 (V-32).
+	SupportedIpAddressTypes []string
 	Tags                    []awsTag
 }
 
@@ -117,6 +123,19 @@ func (b *builder) buildEndpointServices() {
 		if ps, ok := perms[a.ServiceId]; ok {
 			s.AllowedPrincipals = ps
 		}
+		for k, t := range a.SupportedIpAddressTypes {
+			var ty model.IPAddressType
+			if err := ty.UnmarshalText([]byte(t)); err != nil || (ty != model.IPAddressIPv4 && ty != model.IPAddressIPv6) {
+				b.warn(it.src, "SupportedIpAddressTypes["+itoa(k)+"]", model.ErrInvalidValue, "endpoint service %s: supported IP address type %q is not ipv4 or ipv6: left out", a.ServiceId, t)
+				continue
+			}
+			if !slices.Contains(s.SupportedIPAddressTypes, ty) {
+				s.SupportedIPAddressTypes = append(s.SupportedIPAddressTypes, ty)
+			}
+		}
+		if len(s.SupportedIPAddressTypes) == 1 && s.SupportedIPAddressTypes[0] == model.IPAddressIPv4 {
+			s.SupportedIPAddressTypes = nil // the default
+		}
 		b.services[a.ServiceId] = s
 		b.place(a.ServiceId, model.KindEndpointService, "")
 	}
@@ -188,18 +207,28 @@ func (b *builder) buildEndpoints() {
 				b.skipRoutes[[2]string{rt, id}] = true
 			}
 		default:
+			if !b.endpointTypes(e, a, it.src) {
+				continue
+			}
 			// The interfaces, one per subnet, with their addresses.
 			addrBySubnet := map[string]netip.Addr{}
+			addr6BySubnet := map[string]netip.Addr{}
 			for _, eni := range a.NetworkInterfaceIds {
 				if x := b.enis[eni]; x != nil {
 					b.usedENIs[eni] = true
 					if ad := parseAddr(x.v.PrivateIpAddress); ad.IsValid() {
 						addrBySubnet[x.v.SubnetId] = ad
 					}
+					for _, a6 := range x.v.Ipv6Addresses {
+						if ad, err := netip.ParseAddr(a6.Ipv6Address.S); err == nil && ad.Is6() && !ad.Is4In6() && ad.Zone() == "" {
+							addr6BySubnet[x.v.SubnetId] = ad
+							break
+						}
+					}
 				}
 			}
-			complete := true
-			var ips []netip.Addr
+			complete, complete6 := true, true
+			var ips, ips6 []netip.Addr
 			for _, sn := range a.SubnetIds {
 				if v.subnet(sn) == nil {
 					b.warn(it.src, "SubnetIds", ErrOutsideSnapshot, "endpoint %s has an interface in subnet %s, which is not in the snapshot: left out", id, sn)
@@ -209,18 +238,30 @@ func (b *builder) buildEndpoints() {
 				ad, ok := addrBySubnet[sn]
 				complete = complete && ok
 				ips = append(ips, ad)
+				ad, ok = addr6BySubnet[sn]
+				complete6 = complete6 && ok
+				ips6 = append(ips6, ad)
 			}
 			if len(e.Subnets) == 0 {
 				b.warn(it.src, "SubnetIds", ErrOutsideSnapshot, "endpoint %s has no subnet in the snapshot: skipped", id)
 				continue
 			}
-			if complete {
+			if complete && e.AddressType().HasIPv4() {
 				ok := true
 				for _, ad := range ips {
 					ok = ok && b.claim(v, ad, id, it.src)
 				}
 				if ok {
 					e.PrivateIPs = ips
+				}
+			}
+			if complete6 && e.AddressType().HasIPv6() {
+				ok := true
+				for _, ad := range ips6 {
+					ok = ok && b.claim(v, ad, id, it.src)
+				}
+				if ok {
+					e.IPv6IPs = ips6
 				}
 			}
 			e.SecurityGroups = b.groupsOf(v, a.Groups, it.src, id)
@@ -313,4 +354,36 @@ func (b *builder) connectServices() {
 			}
 		}
 	}
+}
+
+// endpointTypes reads an interface endpoint's IP address type and DNS
+// record IP type (V-30, V-31); ipv4, AWS's default, is left unwritten.
+// It reports false (with a warning) when the endpoint is skipped.
+func (b *builder) endpointTypes(e *model.Endpoint, a *awsEndpoint, src model.Source) bool {
+	if a.IpAddressType != "" {
+		if err := e.IPAddressType.UnmarshalText([]byte(a.IpAddressType)); err != nil || e.IPAddressType == model.IPAddressDualstackWithoutPublicIPv4 {
+			b.warn(src, "IpAddressType", model.ErrInvalidValue, "endpoint %s: IP address type %q is not ipv4, dualstack or ipv6: skipped", e.ID, a.IpAddressType)
+			return false
+		}
+	}
+	if (e.Type == model.EndpointGateway && e.IPAddressType.HasIPv6()) || (e.Type == model.EndpointGatewayLoadBalancer && e.IPAddressType == model.IPAddressIPv6) {
+		b.warn(src, "IpAddressType", ErrNotModelled, "endpoint %s is a %s endpoint of IP address type %s, which vpcreach does not model: taken as ipv4", e.ID, e.Type, e.IPAddressType)
+		e.IPAddressType = 0
+	}
+	if e.IPAddressType == model.IPAddressIPv4 {
+		e.IPAddressType = 0
+	}
+	if a.DnsOptions != nil && a.DnsOptions.DnsRecordIpType != "" && e.Type == model.EndpointInterface {
+		if err := e.DNSRecordIPType.UnmarshalText([]byte(a.DnsOptions.DnsRecordIpType)); err != nil {
+			b.warn(src, "DnsOptions.DnsRecordIpType", model.ErrInvalidValue, "endpoint %s: %s: taken as the IP address type's", e.ID, err)
+			e.DNSRecordIPType = 0
+		}
+		def := *e
+		def.DNSRecordIPType = 0
+		if e.DNSRecordIPType == def.DNSRecordType() {
+			// The IP address type's own: left unwritten.
+			e.DNSRecordIPType = 0
+		}
+	}
+	return true
 }

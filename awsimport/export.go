@@ -544,7 +544,10 @@ func (e *exporter) serviceName(s string) string {
 
 func (e *exporter) endpoint(v *model.VPC, ep *model.Endpoint, scope string) {
 	a := awsEndpoint{VpcEndpointId: string(ep.ID), VpcId: string(v.ID), ServiceName: e.serviceName(ep.Service), OwnerId: string(ep.Account),
-		PrivateDnsEnabled: ep.PrivateDNS, Groups: groupRefs(ep.SecurityGroups)}
+		PrivateDnsEnabled: ep.PrivateDNS, Groups: groupRefs(ep.SecurityGroups), IpAddressType: ep.AddressType().String()}
+	if ep.Type == model.EndpointInterface {
+		a.DnsOptions = &struct{ DnsRecordIpType string }{ep.DNSRecordType().String()}
+	}
 	a.VpcEndpointType = map[model.EndpointType]string{model.EndpointGateway: "Gateway", model.EndpointInterface: "Interface",
 		model.EndpointGatewayLoadBalancer: "GatewayLoadBalancer"}[ep.Type]
 	a.State = "available"
@@ -571,12 +574,19 @@ func (e *exporter) endpoint(v *model.VPC, ep *model.Endpoint, scope string) {
 	}
 	for k, sn := range ep.Subnets {
 		a.SubnetIds = append(a.SubnetIds, string(sn))
-		if k < len(ep.PrivateIPs) {
+		if k < len(ep.PrivateIPs) || k < len(ep.IPv6IPs) {
 			id := fmt.Sprintf("eni-%s-%d", ep.ID, k)
 			a.NetworkInterfaceIds = append(a.NetworkInterfaceIds, id)
-			e.add(scope, "NetworkInterfaces", awsENI{NetworkInterfaceId: id, SubnetId: string(sn), VpcId: string(v.ID),
+			eni := awsENI{NetworkInterfaceId: id, SubnetId: string(sn), VpcId: string(v.ID),
 				Description: "VPC Endpoint Interface " + string(ep.ID), InterfaceType: "vpc_endpoint", Status: "in-use",
-				RequesterManaged: true, PrivateIpAddress: ep.PrivateIPs[k].String(), Groups: a.Groups})
+				RequesterManaged: true, Groups: a.Groups}
+			if k < len(ep.PrivateIPs) {
+				eni.PrivateIpAddress = ep.PrivateIPs[k].String()
+			}
+			if k < len(ep.IPv6IPs) {
+				eni.Ipv6Addresses = []awsIPv6Address{{Ipv6Address: jsonText{S: ep.IPv6IPs[k].String()}, IsPrimaryIpv6: true}}
+			}
+			e.add(scope, "NetworkInterfaces", eni)
 		}
 	}
 	if ep.DNSName != "" {
@@ -590,7 +600,7 @@ func (e *exporter) loadBalancers(v *model.VPC, scope string) {
 		tg := &v.TargetGroups[i]
 		arn := tgARN(v.Region, v.Account, tg.ID)
 		a := awsTargetGroup{TargetGroupArn: arn, TargetGroupName: string(tg.ID), Protocol: strings.ToUpper(tg.Protocol.String()), Port: portNum(tg.Port),
-			TargetType: tg.TargetType.String(), VpcId: string(v.ID)}
+			TargetType: tg.TargetType.String(), VpcId: string(v.ID), IpAddressType: tg.AddressType().String()}
 		for _, lb := range v.LoadBalancers {
 			if slices.ContainsFunc(lb.Listeners, func(l model.Listener) bool { return l.TargetGroup == tg.ID }) {
 				a.LoadBalancerArns = append(a.LoadBalancerArns, lbARN(v.Region, v.Account, &lb))
@@ -634,7 +644,8 @@ func (e *exporter) loadBalancers(v *model.VPC, scope string) {
 	for i := range v.LoadBalancers {
 		lb := &v.LoadBalancers[i]
 		arn := lbARN(v.Region, v.Account, lb)
-		a := awsLoadBalancer{LoadBalancerArn: arn, LoadBalancerName: string(lb.ID), DNSName: lb.DNSName, Scheme: lb.Scheme.String(), Type: lb.Type.String(), VpcId: string(v.ID)}
+		a := awsLoadBalancer{LoadBalancerArn: arn, LoadBalancerName: string(lb.ID), DNSName: lb.DNSName, Scheme: lb.Scheme.String(), Type: lb.Type.String(), VpcId: string(v.ID),
+			IpAddressType: lb.AddressType().String()}
 		a.State.Code = "active"
 		for _, g := range lb.SecurityGroups {
 			a.SecurityGroups = append(a.SecurityGroups, string(g))
@@ -646,8 +657,11 @@ func (e *exporter) loadBalancers(v *model.VPC, scope string) {
 			z := struct {
 				ZoneName              string
 				SubnetId              string
-				LoadBalancerAddresses []struct{ IpAddress, AllocationId, PrivateIPv4Address string }
+				LoadBalancerAddresses []awsLBAddress
 			}{SubnetId: string(sn)}
+			if k < len(lb.IPv6IPs) {
+				z.LoadBalancerAddresses = append(z.LoadBalancerAddresses, awsLBAddress{IPv6Address: lb.IPv6IPs[k].String()})
+			}
 			if s := e.x.Subnet(sn); s != nil {
 				z.ZoneName = s.AZ
 			}
@@ -798,6 +812,13 @@ func (e *exporter) service(s *model.EndpointService) {
 	}
 	for _, r := range s.SupportedRegions {
 		a.SupportedRegions = append(a.SupportedRegions, struct{ Region string }{r})
+	}
+	a.SupportedIpAddressTypes = []string{"ipv4"}
+	if len(s.SupportedIPAddressTypes) > 0 {
+		a.SupportedIpAddressTypes = nil
+		for _, t := range s.SupportedIPAddressTypes {
+			a.SupportedIpAddressTypes = append(a.SupportedIpAddressTypes, t.String())
+		}
 	}
 	e.add(scope, "ServiceConfigurations", a)
 	p := awsServicePermissions{ServiceId: string(s.ID)}

@@ -192,3 +192,42 @@ func TestExportImportOfGatewayLoadBalancers(t *testing.T) {
 }
 
 func ptr[T any](v T) *T { return &v }
+
+// TestExportImportOfIPv6Services: IpAddressType and DnsOptions of
+// interface endpoints (V-30, V-31), SupportedIpAddressTypes of endpoint
+// services (V-32) and IpAddressType and IPv6 node addresses of load
+// balancers (V-33) survive export and import, and keep the answers.
+func TestExportImportOfIPv6Services(t *testing.T) {
+	m, _, err := model.LoadFiles("../testdata/dualstack-privatelink.yaml")
+	require.NoError(t, err)
+	m2, diags := exportImport(t, m)
+	for _, d := range diags {
+		t.Logf("%s: %s", d.Severity, d.Error())
+	}
+	x, _ := model.NewIndex(m)
+	x2, _ := model.NewIndex(m2)
+	for _, id := range []model.ID{"vpce-c6-dual", "vpce-c6-six", "vpce-c6-sqs"} {
+		e, e2 := x.Endpoint(id), x2.Endpoint(id)
+		require.NotNil(t, e2, "%s", id)
+		assert.Equal(t, e.AddressType(), e2.AddressType(), "%s", id)
+		assert.Equal(t, e.DNSRecordType(), e2.DNSRecordType(), "%s", id)
+		assert.Equal(t, e.IPv6IPs, e2.IPv6IPs, "%s", id)
+	}
+	assert.Equal(t, model.DNSRecordServiceDefined, x2.Endpoint("vpce-c6-sqs").DNSRecordIPType)
+	assert.Empty(t, x2.Endpoint("vpce-c6-six").PrivateIPs, "an ipv6 endpoint has no IPv4 address")
+	svc := x2.EndpointService("vpce-svc-p6web")
+	require.NotNil(t, svc)
+	assert.Equal(t, []model.IPAddressType{model.IPAddressIPv4, model.IPAddressIPv6}, svc.SupportedIPAddressTypes)
+	tg := x2.TargetGroup("tg-p6-six")
+	require.NotNil(t, tg, "the IPv6 target group (V-34)")
+	assert.Equal(t, model.IPAddressIPv6, tg.IPAddressType)
+	require.Len(t, tg.Targets, 1)
+	assert.Equal(t, "2600:1f18:80:803::10", tg.Targets[0].IP.String())
+	for _, id := range []model.ID{"nlb-p6", "nlb-p6-pub", "alb-p6-pub"} {
+		lb, lb2 := x.LoadBalancer(id), x2.LoadBalancer(id)
+		require.NotNil(t, lb2, "%s", id)
+		assert.Equal(t, lb.IPAddressType, lb2.IPAddressType, "%s", id)
+		assert.Equal(t, lb.IPv6IPs, lb2.IPv6IPs, "%s", id)
+	}
+	sameAnswers(t, m, m2)
+}

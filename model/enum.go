@@ -89,6 +89,10 @@ func EnumValues(v any) []string {
 		names = instanceStateNames
 	case ListenerProtocol, *ListenerProtocol:
 		names = listenerProtocolNames
+	case IPAddressType, *IPAddressType:
+		names = ipAddressTypeNames
+	case DNSRecordIPType, *DNSRecordIPType:
+		names = dnsRecordIPTypeNames
 	default:
 		return nil
 	}
@@ -535,5 +539,68 @@ func (s InstanceState) String() string { return enumString(instanceStateNames, i
 func (s *InstanceState) UnmarshalText(b []byte) error {
 	i, err := parseEnum(instanceStateNames, "instance state", string(b))
 	*s = InstanceState(i)
+	return err
+}
+
+// IPAddressType is the address families of an interface endpoint's or a
+// load balancer's addresses, or one a PrivateLink endpoint service
+// accepts (V-30, V-32, V-33). The zero value is unset: ipv4, AWS's
+// default.
+type IPAddressType uint8
+
+// IP address types.
+const (
+	IPAddressIPv4 IPAddressType = iota + 1
+	IPAddressDualstack
+	IPAddressIPv6
+	// IPAddressDualstackWithoutPublicIPv4 is an application load
+	// balancer's: private IPv4 and IPv6 addresses, public IPv6 only.
+	IPAddressDualstackWithoutPublicIPv4
+)
+
+var ipAddressTypeNames = []string{"", "ipv4", "dualstack", "ipv6", "dualstack-without-public-ipv4"}
+
+// String returns the YAML spelling.
+func (t IPAddressType) String() string { return enumString(ipAddressTypeNames, int(t)) }
+
+// UnmarshalText implements encoding.TextUnmarshaler.
+func (t *IPAddressType) UnmarshalText(b []byte) error {
+	i, err := parseEnum(ipAddressTypeNames, "IP address type", string(b))
+	*t = IPAddressType(i)
+	return err
+}
+
+// HasIPv4 reports whether the type gives IPv4 addresses (unset: ipv4).
+func (t IPAddressType) HasIPv4() bool { return t != IPAddressIPv6 }
+
+// HasIPv6 reports whether the type gives IPv6 addresses.
+func (t IPAddressType) HasIPv6() bool {
+	return t == IPAddressDualstack || t == IPAddressIPv6 || t == IPAddressDualstackWithoutPublicIPv4
+}
+
+// DNSRecordIPType says which records an interface endpoint's DNS names
+// answer with (V-31). The zero value is unset: the records of the
+// endpoint's IP address type.
+type DNSRecordIPType uint8
+
+// DNS record IP types.
+const (
+	DNSRecordIPv4 DNSRecordIPType = iota + 1
+	DNSRecordDualstack
+	DNSRecordIPv6
+	// DNSRecordServiceDefined answers A records on every name and AAAA
+	// records on the regional and zonal names, not the private DNS name.
+	DNSRecordServiceDefined
+)
+
+var dnsRecordIPTypeNames = []string{"", "ipv4", "dualstack", "ipv6", "service-defined"}
+
+// String returns the YAML spelling.
+func (t DNSRecordIPType) String() string { return enumString(dnsRecordIPTypeNames, int(t)) }
+
+// UnmarshalText implements encoding.TextUnmarshaler.
+func (t *DNSRecordIPType) UnmarshalText(b []byte) error {
+	i, err := parseEnum(dnsRecordIPTypeNames, "DNS record IP type", string(b))
+	*t = DNSRecordIPType(i)
 	return err
 }

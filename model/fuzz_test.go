@@ -115,6 +115,8 @@ func FuzzEnums(f *testing.F) {
 		textRoundTrip[model.RecordType](t, s)
 		textRoundTrip[model.Expect](t, s)
 		textRoundTrip[model.InstanceState](t, s)
+		textRoundTrip[model.IPAddressType](t, s)
+		textRoundTrip[model.DNSRecordIPType](t, s)
 	})
 }
 

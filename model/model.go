@@ -1021,6 +1021,15 @@ type Endpoint struct {
 	// PrivateIPs are the addresses of the interface endpoint's network
 	// interfaces, one per subnet in the same order. Optional.
 	PrivateIPs []netip.Addr `yaml:"private_ips" example:"[10.0.1.50]"`
+	// IPAddressType is the families of an interface endpoint's addresses:
+	// ipv4 (the default), dualstack (subnets with IPv4 and IPv6 blocks)
+	// or ipv6 (IPv6-only subnets); the endpoint service must accept them
+	// (V-30, V-32).
+	IPAddressType IPAddressType `yaml:"ip_address_type" example:"dualstack"`
+	// IPv6IPs are the IPv6 addresses of a dualstack or ipv6 interface
+	// endpoint's network interfaces, one per subnet in the same order,
+	// from the subnets' IPv6 blocks. Optional (V-30).
+	IPv6IPs []netip.Addr `yaml:"ipv6_ips" family:"ipv6" example:"[2600:1f18:a:c01::50]"`
 	// AssumedIPs lists those of the addresses above that are assumed, not
 	// known: values a Terraform plan leaves unknown until apply, which
 	// vpcreach import terraform chose. A reach answer that depends on one
@@ -1032,6 +1041,11 @@ type Endpoint struct {
 	// PrivateDNS makes the service's default name resolve to the endpoint
 	// inside this VPC (S-72). Needs the VPC's DNS support and hostnames.
 	PrivateDNS bool `yaml:"private_dns"`
+	// DNSRecordIPType says which records the endpoint's DNS names answer
+	// with: ipv4 (A), ipv6 (AAAA), dualstack (both) or service-defined
+	// (A everywhere, AAAA on the endpoint-specific names only). Default:
+	// the records of the IP address type (V-31).
+	DNSRecordIPType DNSRecordIPType `yaml:"dns_record_ip_type" example:"dualstack"`
 	// DNSName is the endpoint's regional DNS name, such as
 	// vpce-0123-abcd.ec2.ap-southeast-1.vpce.amazonaws.com; default: one
 	// made from the id and the service.
@@ -1080,6 +1094,10 @@ type EndpointService struct {
 	// PrivateDNSName is the verified private DNS name consumers' endpoints
 	// may enable.
 	PrivateDNSName string `yaml:"private_dns_name"`
+	// SupportedIPAddressTypes are the families of requests the service
+	// accepts from endpoints: ipv4, ipv6 or both; default ipv4. IPv6
+	// needs dualstack load balancers (V-32).
+	SupportedIPAddressTypes []IPAddressType `yaml:"supported_ip_address_types" example:"[ipv4, ipv6]"`
 	// Connections are the endpoint connections and their states.
 	Connections []EndpointConnection `yaml:"connections"`
 
@@ -1125,6 +1143,15 @@ type LoadBalancer struct {
 	// PublicIPs are an internet-facing load balancer's addresses, one per
 	// subnet.
 	PublicIPs []netip.Addr `yaml:"public_ips"`
+	// IPAddressType is ipv4 (the default), dualstack (IPv6 addresses
+	// too, in subnets with IPv6 blocks) or, for an application load
+	// balancer, dualstack-without-public-ipv4 (an internet-facing one
+	// reached from the internet over IPv6 only) (V-33).
+	IPAddressType IPAddressType `yaml:"ip_address_type" example:"dualstack"`
+	// IPv6IPs are a dualstack load balancer's nodes' IPv6 addresses, one
+	// per subnet in the same order, from the subnets' IPv6 blocks.
+	// Optional (V-33).
+	IPv6IPs []netip.Addr `yaml:"ipv6_ips" family:"ipv6" example:"[2600:1f18:b:c01::5]"`
 	// AssumedIPs lists those of the addresses above that are assumed, not
 	// known: values a Terraform plan leaves unknown until apply, which
 	// vpcreach import terraform chose. A reach answer that depends on one
@@ -1189,6 +1216,11 @@ type TargetGroup struct {
 	// Port is the default port targets receive traffic on; required, except
 	// for lambda targets.
 	Port uint16 `yaml:"port" example:"6379"`
+	// IPAddressType is ipv4 (the default) or ipv6: the family of the
+	// targets' addresses, which the load balancer reaches them over. An
+	// ipv6 target group holds ip targets with IPv6 addresses, behind
+	// dualstack load balancers (V-34).
+	IPAddressType IPAddressType `yaml:"ip_address_type" example:"ipv4"`
 	// Targets are the registered targets; only healthy ones receive traffic
 	// (S-81).
 	Targets []Target `yaml:"targets"`
@@ -1226,8 +1258,9 @@ func (tg TargetGroup) PreservesClientIP() bool {
 type Target struct {
 	// ID is the instance or load balancer id (target types instance, alb).
 	ID ID `yaml:"id" example:"i-b-redis"`
-	// IP is the target address (target type ip).
-	IP netip.Addr `yaml:"ip"`
+	// IP is the target address (target type ip): IPv4, or IPv6 in an ipv6
+	// target group (V-34).
+	IP netip.Addr `yaml:"ip" family:"any"`
 	// Port overrides the target group's port.
 	Port uint16 `yaml:"port"`
 	// Health is the target's health state; only healthy targets receive traffic

@@ -683,9 +683,6 @@ func (v *validator) subnetsOnePerAZ(src Source, vpc *VPC, subnets []ID, ips []ne
 		if !v.inVPC(es, s, vpc, "subnet", KindSubnet) {
 			continue
 		}
-		if ipKey != "" {
-			v.notInIPv6Only(es, s, v.x.Kind(owner).String())
-		}
 		az := v.x.Subnet(s).AZ
 		if prev, dup := azs[az]; dup {
 			v.add(SeverityError, es, ErrConflict, rule, "subnets %s and %s are both in %s; give one subnet per availability zone", prev, s, az)
@@ -717,8 +714,11 @@ func (v *validator) endpoint(vpc *VPC, e *Endpoint, addrs *addrBook) {
 		} else if m[1] != vpc.Region {
 			v.add(SeverityError, src.Field("service"), ErrInvalidValue, "S-70", "gateway endpoint service %s is in region %s; %s is in %s (gateway endpoints are same-region only)", e.Service, m[1], vpc.ID, vpc.Region)
 		}
-		if len(e.Subnets) > 0 || len(e.SecurityGroups) > 0 || len(e.PrivateIPs) > 0 || e.PrivateDNS {
-			v.errorf(src, ErrConflict, "a gateway endpoint has route_tables only (no subnets, security_groups, private_ips or private_dns)")
+		if len(e.Subnets) > 0 || len(e.SecurityGroups) > 0 || len(e.PrivateIPs) > 0 || len(e.IPv6IPs) > 0 || e.PrivateDNS || e.DNSRecordIPType != 0 {
+			v.errorf(src, ErrConflict, "a gateway endpoint has route_tables only (no subnets, security_groups, private_ips, ipv6_ips, private_dns or dns_record_ip_type)")
+		}
+		if e.IPAddressType.HasIPv6() {
+			v.add(SeverityError, src.Field("ip_address_type"), ErrInvalidValue, "V-30", "vpcreach models gateway endpoints for IPv4 only: ip_address_type %s is not modelled (leave it out or write ipv4)", e.IPAddressType)
 		}
 		for i, rt := range e.RouteTables {
 			v.inVPC(src.Elem("route_tables", i), rt, vpc, "route table", KindRouteTable)
@@ -731,10 +731,14 @@ func (v *validator) endpoint(vpc *VPC, e *Endpoint, addrs *addrBook) {
 			v.add(SeverityError, src.Field("subnets"), ErrMissingField, "S-71", "an %s endpoint needs subnets", e.Type)
 		}
 		v.subnetsOnePerAZ(src, vpc, e.Subnets, e.PrivateIPs, "private_ips", e.ID, addrs, "S-71")
-		v.assumed(src, e.ID, e.AssumedIPs, e.PrivateIPs)
+		v.endpointFamilies(vpc, e, svc, addrs)
+		v.assumed(src, e.ID, e.AssumedIPs, append(slices.Clone(e.PrivateIPs), e.IPv6IPs...))
 		v.groups(src, vpc, e.SecurityGroups, 16)
 		if e.Type == EndpointGatewayLoadBalancer && svc == nil {
 			v.errorf(src.Field("service"), ErrWrongRef, "a gateway load balancer endpoint connects to an endpoint service of this model")
+		}
+		if e.Type == EndpointGatewayLoadBalancer && e.IPAddressType == IPAddressIPv6 {
+			v.add(SeverityError, src.Field("ip_address_type"), ErrInvalidValue, "V-30", "vpcreach models Gateway Load Balancer endpoints of IP address type ipv4 and dualstack, not ipv6")
 		}
 		if e.PrivateDNS && !(vpc.DNS.SupportEnabled() && vpc.DNS.HostnamesEnabled()) {
 			v.add(SeverityWarning, src.Field("private_dns"), ErrConflict, "S-72", "private DNS needs the VPC's DNS support and DNS hostnames; %s has support=%t hostnames=%t, so the name will not resolve to the endpoint",
@@ -788,7 +792,8 @@ func (v *validator) loadBalancer(vpc *VPC, lb *LoadBalancer, addrs *addrBook) {
 		v.add(SeverityError, src.Field("subnets"), ErrMissingField, "S-80", "a load balancer needs at least one subnet")
 	}
 	v.subnetsOnePerAZ(src, vpc, lb.Subnets, lb.PrivateIPs, "private_ips", lb.ID, addrs, "S-80")
-	v.assumed(src, lb.ID, lb.AssumedIPs, append(slices.Clone(lb.PrivateIPs), lb.PublicIPs...))
+	v.loadBalancerFamilies(vpc, lb, addrs)
+	v.assumed(src, lb.ID, lb.AssumedIPs, append(append(slices.Clone(lb.PrivateIPs), lb.PublicIPs...), lb.IPv6IPs...))
 	if len(lb.PublicIPs) > 0 {
 		if lb.Scheme != SchemeInternetFacing {
 			v.add(SeverityError, src.Field("public_ips"), ErrConflict, "S-82", "an internal load balancer has no public addresses")
@@ -813,6 +818,9 @@ func (v *validator) loadBalancer(vpc *VPC, lb *LoadBalancer, addrs *addrBook) {
 			}
 		}
 		if v.inVPC(l.Source.Field("target_group"), l.TargetGroup, vpc, "target group", KindTargetGroup) {
+			if tg := v.x.TargetGroup(l.TargetGroup); tg.AddressType() == IPAddressIPv6 && !lb.AddressType().HasIPv6() {
+				v.add(SeverityError, l.Source.Field("target_group"), ErrConflict, "V-34", "target group %s is ipv6, and an IPv6 target group is used only by dualstack load balancers; %s is %s", tg.ID, lb.ID, lb.AddressType())
+			}
 			if tg := v.x.TargetGroup(l.TargetGroup); lb.Type == LBNetwork && tg.Protocol != 0 && l.Protocol != tg.Protocol && !(l.Protocol == ListenerTLS && tg.Protocol == ListenerTCP) {
 				v.add(SeverityWarning, l.Source.Field("protocol"), ErrConflict, "S-80", "listener protocol %s forwards to target group %s of protocol %s", l.Protocol, tg.ID, tg.Protocol)
 			}
@@ -824,8 +832,19 @@ func (v *validator) targetGroup(vpc *VPC, tg *TargetGroup) {
 	if tg.Port == 0 && tg.TargetType != TargetLambda {
 		v.add(SeverityError, tg.Source.Field("port"), ErrMissingField, "S-81", "a target group of type %s needs a port", tg.TargetType)
 	}
+	six := v.targetGroupFamily(tg)
 	for i := range tg.Targets {
 		t := &tg.Targets[i]
+		if tg.TargetType == TargetIP && t.IP.IsValid() && t.IP.Is6() != six {
+			v.add(SeverityError, t.Source.Field("ip"), ErrAddress, "V-34", "ip target %s is not of the target group's IP address type %s: a target group's targets are all of its family", t.IP, tg.AddressType())
+			continue
+		}
+		if tg.TargetType == TargetIP && six {
+			if !slices.ContainsFunc(vpc.IPv6CIDRBlocks, func(b netip.Prefix) bool { return b.Contains(t.IP) }) && ipv6BlocksKnown(vpc) {
+				v.add(SeverityError, t.Source.Field("ip"), ErrAddress, "V-34", "ip target %s is outside the IPv6 blocks of %s (%s)", t.IP, vpc.ID, joinPrefixes(vpc.IPv6CIDRBlocks))
+			}
+			continue
+		}
 		switch tg.TargetType {
 		case TargetInstance:
 			if t.IP.IsValid() || t.ID == "" {
@@ -1049,7 +1068,11 @@ func (v *validator) endpointServices() {
 			if vpc := v.x.OwnerVPC(lb); vpc.Region != s.Region {
 				v.add(SeverityError, es, ErrWrongRef, "S-75", "load balancer %q is in %s; the service is in %s", lb, vpc.Region, s.Region)
 			}
+			if s.AcceptsIPv6() && !l.IPAddressType.HasIPv6() {
+				v.add(SeverityError, es, ErrConflict, "V-32", "endpoint service %s accepts IPv6 requests, so its load balancers must be dualstack; %s is %s", s.ID, lb, l.AddressType())
+			}
 		}
+		v.supportedIPAddressTypes(s)
 		for j := range s.Connections {
 			c := &s.Connections[j]
 			if !v.ref(c.Source.Field("endpoint"), c.Endpoint, "endpoint", KindEndpoint) {

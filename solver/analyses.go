@@ -312,8 +312,12 @@ func (s *Solver) Exposure(protocols []model.Protocol, ports []model.PortRange, o
 		}
 		for i := range s.vpcs[vi].m.LoadBalancers {
 			lb := &s.vpcs[vi].m.LoadBalancers[i]
-			if lb.Scheme == model.SchemeInternetFacing {
+			if lb.PublicIPv4() {
 				targets = append(targets, target{id: lb.ID, kind: HopLoadBalancer, eni: -1, lb: lb})
+			}
+			if lb.Scheme == model.SchemeInternetFacing && lb.AddressType().HasIPv6() {
+				// A dualstack one is reached over IPv6 too (V-33).
+				targets = append(targets, target{id: lb.ID, kind: HopLoadBalancer, eni: -1, lb: lb, v6: true})
 			}
 		}
 	}

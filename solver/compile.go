@@ -430,7 +430,11 @@ func (s *Solver) compileVPC(vi int, defaultRef sgeval.GroupRef) {
 		}
 		si.ownRouted = routesAwayFromLocal(si.table, v.CIDRBlocks, sn.CIDRBlock) ||
 			routesAwayFromLocal(si.table, v.IPv6CIDRBlocks, sn.IPv6CIDRBlock)
-		si.sameSubnet = "same subnet (" + sn.CIDRBlock.String() + "): delivered directly; its route table does not apply (S-16)"
+		block := sn.CIDRBlock
+		if !block.IsValid() {
+			block = sn.IPv6CIDRBlock // an IPv6-only subnet (V-03)
+		}
+		si.sameSubnet = "same subnet (" + block.String() + "): delivered directly; its route table does not apply (S-16)"
 		s.subnet[sn.ID] = int32(len(s.subnets))
 		s.subnets = append(s.subnets, si)
 	}
@@ -449,7 +453,9 @@ func (s *Solver) compileVPC(vi int, defaultRef sgeval.GroupRef) {
 			s.public[e.public] = idx
 		}
 		for _, a := range e.v6 {
-			if publicAddress(a) {
+			// The IPv6 addresses of interface endpoints and internal load
+			// balancers are not reached from the internet (S-82, V-33).
+			if publicAddress(a) && e.kind != eniEndpoint && (e.kind != eniLBNode || e.lb.Scheme == model.SchemeInternetFacing) {
 				s.public[a] = idx
 			}
 		}
@@ -489,10 +495,14 @@ func (s *Solver) compileVPC(vi int, defaultRef sgeval.GroupRef) {
 	// Interface endpoints and load balancers have one interface per
 	// subnet. Addresses written in the model are claimed first; the others
 	// get the highest free addresses of their subnets.
+	// A dualstack or ipv6 node also has an IPv6 address of its subnet's
+	// block (V-30, V-33): written, or the highest free one.
 	type node struct {
 		e     eniInfo
 		owner model.ID
 		auto  bool
+		four  bool // has an IPv4 address
+		six   bool // has an IPv6 address
 	}
 	var nodes []node
 	for i := range v.Endpoints {
@@ -501,13 +511,22 @@ func (s *Solver) compileVPC(vi int, defaultRef sgeval.GroupRef) {
 			continue
 		}
 		groups, refs := s.groupsOf(ep.SecurityGroups, s.vpcs[vi].defSG)
+		t := ep.AddressType()
+		if ep.Type != model.EndpointInterface {
+			t = model.IPAddressIPv4
+		}
 		for j, sn := range ep.Subnets {
 			e := eniInfo{id: ep.ID, kind: eniEndpoint, vpc: int32(vi), subnet: s.subnet[sn], groups: groups, refs: refs,
 				srcDst: true, running: true, src: ep.Source, endpoint: ep}
-			if j < len(ep.PrivateIPs) {
+			if j < len(ep.PrivateIPs) && t.HasIPv4() {
 				e.primary = ep.PrivateIPs[j]
 			}
-			nodes = append(nodes, node{e, ep.ID, !e.primary.IsValid()})
+			if j < len(ep.IPv6IPs) && t.HasIPv6() {
+				e.v6 = []netip.Addr{ep.IPv6IPs[j]}
+			}
+			n := node{e: e, owner: ep.ID, four: t.HasIPv4(), six: t.HasIPv6()}
+			n.auto = (n.four && !e.primary.IsValid()) || (n.six && len(e.v6) == 0)
+			nodes = append(nodes, n)
 		}
 	}
 	for i := range v.LoadBalancers {
@@ -517,13 +536,17 @@ func (s *Solver) compileVPC(vi int, defaultRef sgeval.GroupRef) {
 		if len(lb.SecurityGroups) > 0 {
 			groups, refs = s.groupsOf(lb.SecurityGroups, nil)
 		}
+		six := lb.AddressType().HasIPv6()
 		for j, sn := range lb.Subnets {
 			e := eniInfo{id: lb.ID, kind: eniLBNode, vpc: int32(vi), subnet: s.subnet[sn], groups: groups, refs: refs,
 				srcDst: true, running: true, src: lb.Source, lb: lb}
 			if j < len(lb.PrivateIPs) {
 				e.primary = lb.PrivateIPs[j]
 			}
-			if lb.Scheme == model.SchemeInternetFacing {
+			if j < len(lb.IPv6IPs) && six {
+				e.v6 = []netip.Addr{lb.IPv6IPs[j]}
+			}
+			if lb.PublicIPv4() {
 				if j < len(lb.PublicIPs) {
 					e.public = lb.PublicIPs[j]
 				} else {
@@ -533,7 +556,7 @@ func (s *Solver) compileVPC(vi int, defaultRef sgeval.GroupRef) {
 					e.public = s.placeholderPublic(lb.ID, j)
 				}
 			}
-			nodes = append(nodes, node{e, lb.ID, !e.primary.IsValid()})
+			nodes = append(nodes, node{e: e, owner: lb.ID, auto: !e.primary.IsValid() || (six && len(e.v6) == 0), four: true, six: six})
 		}
 	}
 	for pass := 0; pass < 2; pass++ {
@@ -542,13 +565,22 @@ func (s *Solver) compileVPC(vi int, defaultRef sgeval.GroupRef) {
 				continue
 			}
 			e := n.e
-			if n.auto {
+			if n.four && !e.primary.IsValid() {
 				e.primary = s.freeAddress(int32(vi), e.subnet)
 			}
-			if !e.primary.IsValid() {
+			if n.six && len(e.v6) == 0 {
+				if a := s.freeAddress6(int32(vi), e.subnet); a.IsValid() {
+					e.v6 = []netip.Addr{a}
+				}
+			}
+			if n.four && !e.primary.IsValid() || !e.primary.IsValid() && len(e.v6) == 0 {
 				continue
 			}
-			e.addrs = []netip.Addr{e.primary}
+			e.addrs = nil
+			if e.primary.IsValid() {
+				e.addrs = append(e.addrs, e.primary)
+			}
+			e.addrs = append(e.addrs, e.v6...)
 			e.az = s.subnets[e.subnet].m.AZ
 			s.nodes[n.owner] = append(s.nodes[n.owner], int32(len(s.enis)))
 			addENI(e)
@@ -598,6 +630,23 @@ func (s *Solver) placeholderPublic(id model.ID, j int) netip.Addr {
 // its VPC holds and AWS does not reserve (S-02), or the zero Addr.
 func (s *Solver) freeAddress(vpc, sn int32) netip.Addr {
 	c := s.subnets[sn].m.CIDRBlock
+	reserved := model.ReservedAddresses(c)
+	for a := reserved[4].Prev(); c.Contains(a) && !slices.Contains(reserved, a); a = a.Prev() {
+		if _, used := s.vpcs[vpc].addrs[a]; !used {
+			return a
+		}
+	}
+	return netip.Addr{}
+}
+
+// freeAddress6 returns the highest address of a subnet's IPv6 block that
+// no interface of its VPC holds and AWS does not reserve (V-02), or the
+// zero Addr.
+func (s *Solver) freeAddress6(vpc, sn int32) netip.Addr {
+	c := s.subnets[sn].m.IPv6CIDRBlock
+	if !c.IsValid() {
+		return netip.Addr{}
+	}
 	reserved := model.ReservedAddresses(c)
 	for a := reserved[4].Prev(); c.Contains(a) && !slices.Contains(reserved, a); a = a.Prev() {
 		if _, used := s.vpcs[vpc].addrs[a]; !used {
@@ -706,7 +755,11 @@ func (s *Solver) sameZone(a, b int32) (same, comparable bool) {
 // describe returns a readable name for an interface.
 func (e *eniInfo) describe() string {
 	if e.kind == eniEndpoint || e.kind == eniLBNode {
-		return fmt.Sprintf("%s (%s in %s)", e.id, e.primary, e.az)
+		a := e.primary
+		if !a.IsValid() && len(e.v6) > 0 {
+			a = e.v6[0] // an ipv6 endpoint (V-30)
+		}
+		return fmt.Sprintf("%s (%s in %s)", e.id, a, e.az)
 	}
 	if !e.primary.IsValid() && len(e.v6) > 0 {
 		return fmt.Sprintf("%s (%s)", e.id, e.v6[0])

@@ -140,7 +140,7 @@ func (s *Solver) resolveInto(r *resolution, name string, vpc int32, seen *[]stri
 				continue
 			}
 			r.hop(ep.ID, fmt.Sprintf("%s -> private DNS of interface endpoint %s", name, ep.ID), ep.Source.Field("private_dns").Position)
-			r.answers = append(r.answers, s.nodeAnswers(ep.ID)...)
+			r.answers = append(r.answers, s.nodeAnswers(ep.ID, true)...)
 			return
 		}
 	}
@@ -249,24 +249,44 @@ func (s *Solver) fromZone(r *resolution, z *model.HostedZone, name string, vpc i
 // id; names go through DNS.
 func (s *Solver) aliasTarget(target string) []answer {
 	if _, ok := s.nodes[model.ID(target)]; ok {
-		return s.nodeAnswers(model.ID(target))
+		return s.nodeAnswers(model.ID(target), false)
 	}
 	return nil
 }
 
-// nodeAnswers returns the addresses of a load balancer's or endpoint's
-// interfaces: an internet-facing load balancer's public ones, else private.
-func (s *Solver) nodeAnswers(id model.ID) []answer {
-	var out []answer
+// nodeAnswers returns the addresses a load balancer's or endpoint's name
+// answers with, A records first. A load balancer: an internet-facing
+// one's public IPv4 addresses (none for dualstack-without-public-ipv4),
+// an internal one's private ones, and a dualstack one's IPv6 addresses
+// (V-33). An interface endpoint: the records its DNS record IP type
+// creates, for its private DNS name (private) or its endpoint-specific
+// names (V-31).
+func (s *Solver) nodeAnswers(id model.ID, private bool) []answer {
+	var four, six []answer
 	for _, n := range s.nodes[id] {
 		e := &s.enis[n]
 		a := e.primary
-		if e.lb != nil && e.lb.Scheme == model.SchemeInternetFacing && e.public.IsValid() {
+		if e.lb != nil && e.lb.Scheme == model.SchemeInternetFacing {
 			a = e.public
 		}
-		out = append(out, answer{a, n})
+		aaaa := true
+		if ep := e.endpoint; ep != nil && ep.Type == model.EndpointInterface {
+			t := ep.DNSRecordType()
+			if !t.AnswersA() {
+				a = netip.Addr{}
+			}
+			aaaa = t.AnswersAAAA(private)
+		}
+		if a.IsValid() {
+			four = append(four, answer{a, n})
+		}
+		if aaaa {
+			for _, a6 := range e.v6 {
+				six = append(six, answer{a6, n})
+			}
+		}
 	}
-	return out
+	return append(four, six...)
 }
 
 // addrOwner returns the interface holding a in vpc, or anywhere when only
@@ -331,20 +351,24 @@ func (s *Solver) publicName(r *resolution, name string, seen *[]string) {
 	}
 	if ok && ep.endpoint != nil {
 		r.hop(ep.endpoint.ID, fmt.Sprintf("%s -> interface endpoint %s (public DNS, private addresses)", name, ep.endpoint.ID), ep.endpoint.Source.Position)
-		answers := s.nodeAnswers(ep.endpoint.ID)
-		// A zonal name answers with the interface of its zone.
+		answers := s.nodeAnswers(ep.endpoint.ID, false)
+		// A zonal name answers with the interface of its zone (its A and
+		// AAAA records).
+		var zonal []answer
 		for _, a := range answers {
-			if strings.Contains(name, "-"+s.enis[a.eni].az+".") {
-				answers = []answer{a}
-				break
+			if strings.Contains(name, "-"+s.enis[a.eni].az+".") && (len(zonal) == 0 || zonal[0].eni == a.eni) {
+				zonal = append(zonal, a)
 			}
+		}
+		if len(zonal) > 0 {
+			answers = zonal
 		}
 		r.answers = append(r.answers, answers...)
 		return
 	}
 	if ok && ep.lb != nil {
 		r.hop(ep.lb.ID, fmt.Sprintf("%s -> load balancer %s", name, ep.lb.ID), ep.lb.Source.Position)
-		r.answers = append(r.answers, s.nodeAnswers(ep.lb.ID)...)
+		r.answers = append(r.answers, s.nodeAnswers(ep.lb.ID, false)...)
 		return
 	}
 	if svc := serviceForDNSName(name); svc != "" {

@@ -175,6 +175,20 @@ func (w *walker) inIPv6Unheld(vpc int32) terminal {
 		})
 		return w.drop(vi.m.ID, HopInternetGateway, "no internet gateway", model.Position{})
 	}
+	if ei, ok := vi.addrs[w.pkt.Dst]; ok {
+		// An interface endpoint's or an internal load balancer's IPv6
+		// address is global, but the internet does not reach it (S-82,
+		// V-30, V-33).
+		e := &w.s.enis[ei]
+		w.block(NoPublicAddress, e.id, "", e.src.Position, func() string {
+			what := "interface endpoint"
+			if e.lb != nil {
+				what = "internal load balancer"
+			}
+			return fmt.Sprintf("%s is an IPv6 address of %s %s, which the internet does not reach (S-82, V-33)", w.pkt.Dst, what, e.id)
+		})
+		return w.drop(e.id, eniHopKind(e), "not reached from the internet", e.src.Position)
+	}
 	w.block(DestinationNotFound, vi.m.ID, "", vi.m.Source.Position, func() string {
 		return fmt.Sprintf("no network interface in %s holds %s", vi.m.ID, w.pkt.Dst)
 	})

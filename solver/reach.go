@@ -483,12 +483,16 @@ func (s *Solver) lbSegment(st *serviceStep, arrived sgeval.Packet, eph model.Por
 	pkt := arrived
 	pkt.Src, pkt.Dst, pkt.DstPort = st.src, st.targetAddr, st.port
 	w := &walker{s: s, leg: LegForward, pkt: pkt, first: pkt, ephemeral: eph, srcENI: st.node, egressHop: -1, lbSource: true, rec: rec}
+	nodeAddr := st.nodeAddr
+	if !nodeAddr.IsValid() {
+		nodeAddr = s.enis[st.node].primary
+	}
 	if st.preserved {
-		w.preservedFrom = s.enis[st.node].primary
+		w.preservedFrom = nodeAddr
 	}
 	src := origin{kind: termENI, eni: st.node, ext: -1, addr: st.src}
 	term := w.fromENI(st.node)
-	return &segment{fw: w, term: term, src: src, sentTo: st.targetAddr, returnTo: s.enis[st.node].primary, node: st.node, preserved: st.preserved}
+	return &segment{fw: w, term: term, src: src, sentTo: st.targetAddr, returnTo: nodeAddr, node: st.node, preserved: st.preserved}
 }
 
 // segmentWorks reports whether the request and response between a load
@@ -542,7 +546,7 @@ func (s *Solver) returnWalk(sg *segment, eph model.PortRange, req sgeval.Packet,
 	}
 	var rterm terminal
 	if sg.preserved && sg.term.kind == termENI {
-		rterm = rw.toLoadBalancerNode(sg.term.eni, sg.node)
+		rterm = rw.toLoadBalancerNode(sg.term.eni, sg.node, sg.returnTo)
 	} else {
 		rterm = rw.startReturn(sg.term)
 	}
@@ -560,13 +564,13 @@ func (s *Solver) returnWalk(sg *segment, eph model.PortRange, req sgeval.Packet,
 // it saw (client IP preservation): addressed to the client, it must pass
 // the network ACLs of the target's subnet and the node's as such, and the
 // load balancer, which tracks the connection, takes it back (S-81, S-33).
-func (w *walker) toLoadBalancerNode(target, node int32) terminal {
+func (w *walker) toLoadBalancerNode(target, node int32, nodeAddr netip.Addr) terminal {
 	t, n := &w.s.enis[target], &w.s.enis[node]
 	w.hop(Hop{Component: t.id, Kind: eniHopKind(t), Decision: DecisionSend, Rule: w.say(func() string { return string(t.id) + " answers " + w.flow() }), Pos: t.src.Position, Subnet: w.subnetID(t.subnet)})
 	w.crossACLs(t.subnet, n.subnet)
 	w.hop(Hop{Component: n.id, Kind: HopLoadBalancer, Decision: DecisionDeliver, Rule: w.say(func() string { return "the load balancer takes the response back: " + n.describe() }), Subnet: w.subnetID(n.subnet)})
 	pkt := w.pkt
-	pkt.Dst = n.primary
+	pkt.Dst = nodeAddr
 	return terminal{kind: termENI, eni: node, vpc: n.vpc, ext: -1, pkt: pkt}
 }
 
@@ -786,7 +790,7 @@ func (s *Solver) resolveRecords(spec string, src origin) (origin, resolution, er
 	}
 	id := model.ID(t)
 	if _, ok := s.nodes[id]; ok {
-		r.answers = s.nodeAnswers(id)
+		r.answers = s.nodeAnswers(id, false)
 		return s.pick(r.answers, src), r, nil
 	}
 	if svc := s.services[t]; svc != nil {
@@ -797,7 +801,7 @@ func (s *Solver) resolveRecords(spec string, src origin) (origin, resolution, er
 			ep := &s.vpcs[srcVPC].m.Endpoints[i]
 			if ep.Type != model.EndpointGateway && svc.Serves(ep.Service) && len(s.nodes[ep.ID]) > 0 {
 				r.hop(ep.ID, fmt.Sprintf("%s -> interface endpoint %s of %s", t, ep.ID, s.vpcs[srcVPC].m.ID), ep.Source.Position)
-				r.answers = s.nodeAnswers(ep.ID)
+				r.answers = s.nodeAnswers(ep.ID, false)
 				return s.pick(r.answers, src), r, nil
 			}
 		}

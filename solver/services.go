@@ -33,6 +33,9 @@ type serviceStep struct {
 	port       uint16
 	src        netip.Addr
 	preserved  bool
+	// nodeAddr is the node's address of the target's family, which the
+	// target's responses return to (V-34).
+	nodeAddr netip.Addr
 	// others are further eligible targets, checked for warnings.
 	others []lbTarget
 	// service is set when the request ends at an AWS service behind an
@@ -334,17 +337,35 @@ func (s *Solver) throughLB(st *serviceStep, ei int32, pkt sgeval.Packet, viaPriv
 		}
 	}
 	first := targets[0]
-	src := n.primary
-	how := "source becomes the load balancer's address " + n.primary.String()
-	if preserved {
+	// The load balancer reaches a target from its own address of the
+	// target's family: an ipv6 target group's from the node's IPv6
+	// address (V-34).
+	nodeAddr := n.primary
+	if first.addr.Is6() && len(n.v6) > 0 {
+		nodeAddr = n.v6[0]
+	}
+	src := nodeAddr
+	how := "source becomes the load balancer's address " + nodeAddr.String()
+	cross := pkt.Src.Is6() != first.addr.Is6()
+	switch {
+	case preserved && cross:
+		// A client of the other family reaches the target from the load
+		// balancer's address of the target's family, client IP
+		// preservation or not (V-34).
+		preserved = false
+		how = fmt.Sprintf("an %s client of an %s target: the target sees the load balancer's address %s (V-34)", addrFamily(pkt.Src), addrFamily(first.addr), nodeAddr)
+	case preserved:
 		src = pkt.Src
 		how = "client IP preserved: the target sees " + pkt.Src.String()
+	case cross:
+		how += fmt.Sprintf(" (%s client, %s target, V-34)", addrFamily(pkt.Src), addrFamily(first.addr))
 	}
 	st.hops = append(st.hops, Hop{Component: lb.ID, Kind: HopLoadBalancer, Decision: DecisionForward,
 		Rule: fmt.Sprintf("%s -> %s port %d; %s", rule, first.addr, first.port, how), Pos: listener.Source.Position,
 		Packet: &Header{Src: src, Dst: first.addr}})
 	st.returnHops = append([]Hop{{Component: lb.ID, Kind: HopLoadBalancer, Decision: DecisionForward, Rule: "response back to the client"}}, st.returnHops...)
 	st.next, st.node, st.target, st.targetAddr, st.port, st.src, st.preserved = true, ei, first.eni, first.addr, first.port, src, preserved
+	st.nodeAddr = nodeAddr
 	st.others = targets[1:]
 }
 
@@ -381,9 +402,17 @@ func (s *Solver) targetZone(tg *model.TargetGroup, t model.Target) string {
 		return s.enis[e].az
 	}
 	for _, sn := range vpc.Subnets {
-		if sn.CIDRBlock.Contains(t.IP) {
+		if sn.CIDRBlock.Contains(t.IP) || sn.IPv6CIDRBlock.Contains(t.IP) {
 			return sn.AZ
 		}
 	}
 	return ""
+}
+
+// addrFamily names the family of an address: IPv4 or IPv6.
+func addrFamily(a netip.Addr) string {
+	if a.Is6() {
+		return "IPv6"
+	}
+	return "IPv4"
 }

@@ -80,7 +80,9 @@ func (b *builder) buildLoadBalancers() {
 			}
 			switch tg.TargetType {
 			case model.TargetIP:
-				if a, err := model.ParseAddr(e.str("target_id")); err == nil {
+				if a, err := model.ParseIPv6Addr(e.str("target_id")); err == nil && tg.IPAddressType == model.IPAddressIPv6 {
+					t.IP = a // an IPv6 target group's target (V-34)
+				} else if a, err := model.ParseAddr(e.str("target_id")); err == nil {
 					t.IP = a
 				} else if in := e.ref("target_id", "aws_instance", "aws_network_interface"); in.ID != "" && b.iface(in.ID) != nil {
 					// target_id = aws_instance.x.private_ip: read once addresses are known.
@@ -128,15 +130,30 @@ func (b *builder) loadBalancer(e elem) {
 	if e.boolean("internal", false) {
 		lb.Scheme = model.SchemeInternal
 	}
+	if t := e.str("ip_address_type"); t != "" {
+		// ipv4, dualstack or dualstack-without-public-ipv4 (V-33).
+		if err := lb.IPAddressType.UnmarshalText([]byte(t)); err != nil || lb.IPAddressType == model.IPAddressIPv6 {
+			e.errorf("ip_address_type", model.ErrInvalidValue, "a load balancer's IP address type is ipv4, dualstack or dualstack-without-public-ipv4, not %q", t)
+			return
+		}
+		if lb.IPAddressType == model.IPAddressIPv4 {
+			lb.IPAddressType = 0 // the default
+		}
+	}
 	var v *vpcB
 	var ips []string
 	var eips []ref
+	var ips6 []netip.Addr
 	for _, m := range e.sub("subnet_mapping") {
 		if s := b.subnetRef(m, "subnet_id"); s != nil {
 			lb.Subnets = append(lb.Subnets, s.ID)
 			ips = append(ips, m.str("private_ipv4_address"))
 			eips = append(eips, m.ref("allocation_id", "aws_eip"))
+			ips6 = append(ips6, b.ipv6Of(m, "ipv6_address"))
 		}
+	}
+	if lb.IPAddressType.HasIPv6() && len(ips6) > 0 && !slices.Contains(ips6, netip.Addr{}) {
+		lb.IPv6IPs = ips6
 	}
 	if len(lb.Subnets) == 0 {
 		for _, r := range e.refs("subnets", "aws_subnet") {
@@ -163,7 +180,7 @@ func (b *builder) loadBalancer(e elem) {
 		}
 		b.privateAddr(ipElem, "private_ip", b.subnets[s], func(a netip.Addr) { lb.PrivateIPs[i] = a }, "the load balancer's node in "+string(s))
 	}
-	if lb.Scheme == model.SchemeInternetFacing && len(eips) == len(lb.Subnets) {
+	if lb.PublicIPv4() && len(eips) == len(lb.Subnets) {
 		var pubs []netip.Addr
 		for _, r := range eips {
 			if x := b.eips[r.ID]; x != nil {
@@ -192,6 +209,13 @@ func (b *builder) targetGroup(e elem) {
 		e.notef("target_type", ErrNotModelled, "lambda targets are not modelled: the target group is left out")
 		return
 	}
+	if strings.EqualFold(e.str("ip_address_type"), "ipv6") {
+		if tg.TargetType != model.TargetIP {
+			e.warnf("ip_address_type", ErrNotModelled, "an IPv6 target group of %s targets is not modelled (vpcreach models IPv6 target groups of ip targets): the target group is left out (V-34)", tg.TargetType)
+			return
+		}
+		tg.IPAddressType = model.IPAddressIPv6
+	}
 	v := b.vpcRef(e, "vpc_id")
 	if v == nil {
 		return
@@ -211,4 +235,19 @@ func (b *builder) targetGroup(e elem) {
 	v.tgs = append(v.tgs, tg)
 	b.tgs[id] = tg
 	b.objVPC[id] = v
+}
+
+// ipv6Of reads an IPv6 address written at key, or returns the zero Addr
+// (absent, unknown until apply, or not IPv6: an error).
+func (b *builder) ipv6Of(e elem, key string) netip.Addr {
+	t := e.str(key)
+	if t == "" {
+		return netip.Addr{}
+	}
+	a, err := netip.ParseAddr(t)
+	if err != nil || !a.Is6() || a.Is4In6() || a.Zone() != "" {
+		e.errorf(key, model.ErrInvalidValue, "%q is not an IPv6 address", t)
+		return netip.Addr{}
+	}
+	return a
 }

@@ -56,6 +56,9 @@ func (b *builder) buildEndpoints() {
 		if l := e.val("dns_entry").list(); len(l) > 0 {
 			ep.DNSName = l[0].get("dns_name").strVal()
 		}
+		if !b.endpointTypes(e, ep) {
+			return
+		}
 		v.eps = append(v.eps, ep)
 		b.objVPC[id] = v
 		eps[id] = ep
@@ -90,11 +93,35 @@ func (b *builder) buildEndpoints() {
 		if ep.Type != model.EndpointInterface || len(ep.Subnets) == 0 {
 			continue
 		}
+		e := b.top(b.byAddr[string(id)])
+		// subnet_configuration may give the interfaces' addresses.
+		given4, given6 := map[model.ID]string{}, map[model.ID]netip.Addr{}
+		for _, c := range e.sub("subnet_configuration") {
+			if s := b.subnetRef(c, "subnet_id"); s != nil {
+				given4[s.ID] = c.str("ipv4")
+				given6[s.ID] = b.ipv6Of(c, "ipv6")
+			}
+		}
+		if ep.AddressType().HasIPv6() {
+			ips6 := make([]netip.Addr, len(ep.Subnets))
+			for i, s := range ep.Subnets {
+				ips6[i] = given6[s]
+			}
+			if !slices.Contains(ips6, netip.Addr{}) {
+				ep.IPv6IPs = ips6
+			}
+		}
+		if !ep.AddressType().HasIPv4() {
+			continue // an ipv6 endpoint has no IPv4 address (V-30)
+		}
 		// The interfaces' addresses are AWS's choice: assumed, one per subnet.
 		ep.PrivateIPs = make([]netip.Addr, len(ep.Subnets))
-		e := b.top(b.byAddr[string(id)])
 		for i, s := range ep.Subnets {
-			b.privateAddr(e, "network_interface_ids", b.subnets[s], func(a netip.Addr) { ep.PrivateIPs[i] = a }, "the endpoint's interface in "+string(s))
+			ipElem := e
+			if given4[s] != "" {
+				ipElem = elemWith(e, "network_interface_ids", given4[s])
+			}
+			b.privateAddr(ipElem, "network_interface_ids", b.subnets[s], func(a netip.Addr) { ep.PrivateIPs[i] = a }, "the endpoint's interface in "+string(s))
 		}
 	}
 	b.eps = eps
@@ -136,6 +163,20 @@ func (b *builder) buildEndpointServices() {
 		s := &model.EndpointService{ID: id, Account: b.accountOf(e), Region: b.regionOf(e.r), Name: e.str("service_name"), Source: e.src(),
 			AcceptanceRequired: e.boolean("acceptance_required", false), AllowedPrincipals: e.strs("allowed_principals"),
 			SupportedRegions: e.strs("supported_regions"), PrivateDNSName: e.str("private_dns_name")}
+		for _, t := range e.strs("supported_ip_address_types") {
+			var ty model.IPAddressType
+			if err := ty.UnmarshalText([]byte(t)); err != nil || (ty != model.IPAddressIPv4 && ty != model.IPAddressIPv6) {
+				e.errorf("supported_ip_address_types", model.ErrInvalidValue, "an endpoint service supports ipv4 and ipv6, not %q (V-32)", t)
+				continue
+			}
+			if !slices.Contains(s.SupportedIPAddressTypes, ty) {
+				s.SupportedIPAddressTypes = append(s.SupportedIPAddressTypes, ty)
+			}
+		}
+		slices.Sort(s.SupportedIPAddressTypes)
+		if len(s.SupportedIPAddressTypes) == 1 && s.SupportedIPAddressTypes[0] == model.IPAddressIPv4 {
+			s.SupportedIPAddressTypes = nil // the default
+		}
 		for _, key := range []string{"network_load_balancer_arns", "gateway_load_balancer_arns"} {
 			for _, r := range e.refs(key, "aws_lb", "aws_alb") {
 				if lb := b.lbs[r.ID]; lb != nil {
@@ -178,4 +219,41 @@ func (b *builder) buildEndpointServices() {
 			s.Connections = append(s.Connections, model.EndpointConnection{Endpoint: r.ID, State: model.EndpointAvailable, Source: e.src()})
 		}
 	})
+}
+
+// endpointTypes reads an endpoint's ip_address_type and
+// dns_options.dns_record_ip_type (V-30, V-31); ipv4, the default, is left
+// unwritten, as is the DNS record IP type of the IP address type. It
+// reports false (with an error) when the endpoint is left out.
+func (b *builder) endpointTypes(e elem, ep *model.Endpoint) bool {
+	if t := e.str("ip_address_type"); t != "" {
+		if err := ep.IPAddressType.UnmarshalText([]byte(t)); err != nil || ep.IPAddressType == model.IPAddressDualstackWithoutPublicIPv4 {
+			e.errorf("ip_address_type", model.ErrInvalidValue, "an endpoint's IP address type is ipv4, dualstack or ipv6, not %q", t)
+			return false
+		}
+		if (ep.Type == model.EndpointGateway && ep.IPAddressType.HasIPv6()) || (ep.Type == model.EndpointGatewayLoadBalancer && ep.IPAddressType == model.IPAddressIPv6) {
+			e.warnf("ip_address_type", ErrNotModelled, "a %s endpoint of IP address type %s is not modelled: taken as ipv4 (V-30)", ep.Type, ep.IPAddressType)
+			ep.IPAddressType = 0
+		}
+		if ep.IPAddressType == model.IPAddressIPv4 {
+			ep.IPAddressType = 0
+		}
+	}
+	for _, d := range e.sub("dns_options") {
+		t := d.str("dns_record_ip_type")
+		if t == "" || ep.Type != model.EndpointInterface {
+			continue
+		}
+		if err := ep.DNSRecordIPType.UnmarshalText([]byte(t)); err != nil {
+			d.errorf("dns_record_ip_type", model.ErrInvalidValue, "%s", err)
+			ep.DNSRecordIPType = 0
+			continue
+		}
+		def := *ep
+		def.DNSRecordIPType = 0
+		if ep.DNSRecordIPType == def.DNSRecordType() {
+			ep.DNSRecordIPType = 0 // the IP address type's own
+		}
+	}
+	return true
 }

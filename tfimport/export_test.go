@@ -518,6 +518,9 @@ func (x *tfExport) fill(m *model.Model) {
 			r := x.get(tg.ID)
 			x.ref(r, "vpc_id", v.ID, "id")
 			r.values["target_type"] = tg.TargetType.String()
+			if tg.IPAddressType != 0 {
+				r.values["ip_address_type"] = tg.IPAddressType.String()
+			}
 			r.values["protocol"] = strings.ToUpper(tg.Protocol.String())
 			if tg.Port != 0 {
 				r.values["port"] = tg.Port
@@ -546,6 +549,9 @@ func (x *tfExport) fill(m *model.Model) {
 			r.values["name"] = lb.Name
 			r.values["load_balancer_type"] = lb.Type.String()
 			r.values["internal"] = lb.Scheme == model.SchemeInternal
+			if lb.IPAddressType != 0 {
+				r.values["ip_address_type"] = lb.IPAddressType.String()
+			}
 			if lb.Type == model.LBNetwork || lb.Type == model.LBGateway {
 				r.values["enable_cross_zone_load_balancing"] = lb.CrossZone
 			}
@@ -553,6 +559,9 @@ func (x *tfExport) fill(m *model.Model) {
 				var maps []any
 				for i, s := range lb.Subnets {
 					b := map[string]any{"private_ipv4_address": lb.PrivateIPs[i].String()}
+					if i < len(lb.IPv6IPs) {
+						b["ipv6_address"] = lb.IPv6IPs[i].String()
+					}
 					maps = append(maps, b)
 					if x.plan {
 						// subnet_id by reference, in the configuration's block.
@@ -567,6 +576,9 @@ func (x *tfExport) fill(m *model.Model) {
 						u[i] = map[string]any{"subnet_id": true}
 						a := x.addr[s]
 						cfg[i] = map[string]any{"subnet_id": map[string]any{"references": []string{a + ".id", a}}, "private_ipv4_address": map[string]any{"constant_value": lb.PrivateIPs[i].String()}}
+						if i < len(lb.IPv6IPs) {
+							cfg[i].(map[string]any)["ipv6_address"] = map[string]any{"constant_value": lb.IPv6IPs[i].String()}
+						}
 					}
 					r.unknown["subnet_mapping"] = u
 					r.exprs["subnet_mapping"] = cfg
@@ -631,6 +643,40 @@ func (x *tfExport) fill(m *model.Model) {
 				x.refs(r, "security_group_ids", ep.SecurityGroups)
 			}
 			r.values["private_dns_enabled"] = ep.PrivateDNS
+			if ep.IPAddressType != 0 {
+				r.values["ip_address_type"] = ep.IPAddressType.String()
+			}
+			if ep.DNSRecordIPType != 0 {
+				r.values["dns_options"] = []any{map[string]any{"dns_record_ip_type": ep.DNSRecordIPType.String()}}
+			}
+			if len(ep.IPv6IPs) == len(ep.Subnets) && len(ep.IPv6IPs) > 0 {
+				// subnet_configuration gives the interfaces' addresses.
+				var confs, cfg []any
+				for i, sn := range ep.Subnets {
+					c := map[string]any{"ipv6": ep.IPv6IPs[i].String()}
+					cc := map[string]any{"ipv6": map[string]any{"constant_value": ep.IPv6IPs[i].String()}}
+					if i < len(ep.PrivateIPs) {
+						c["ipv4"] = ep.PrivateIPs[i].String()
+						cc["ipv4"] = map[string]any{"constant_value": ep.PrivateIPs[i].String()}
+					}
+					if x.plan {
+						a := x.addr[sn]
+						cc["subnet_id"] = map[string]any{"references": []string{a + ".id", a}}
+					} else {
+						c["subnet_id"] = string(sn)
+					}
+					confs, cfg = append(confs, c), append(cfg, cc)
+				}
+				r.values["subnet_configuration"] = confs
+				if x.plan {
+					u := make([]any, len(confs))
+					for i := range u {
+						u[i] = map[string]any{"subnet_id": true}
+					}
+					r.unknown["subnet_configuration"] = u
+					r.exprs["subnet_configuration"] = cfg
+				}
+			}
 			if !x.plan && ep.State != 0 {
 				r.values["state"] = ep.State.String()
 			}
@@ -760,6 +806,13 @@ func (x *tfExport) fill(m *model.Model) {
 		r.values["allowed_principals"] = nonNil(s.AllowedPrincipals)
 		if len(s.SupportedRegions) > 0 {
 			r.values["supported_regions"] = s.SupportedRegions
+		}
+		if len(s.SupportedIPAddressTypes) > 0 {
+			var ts []string
+			for _, t := range s.SupportedIPAddressTypes {
+				ts = append(ts, t.String())
+			}
+			r.values["supported_ip_address_types"] = ts
 		}
 		if s.PrivateDNSName != "" {
 			r.values["private_dns_name"] = s.PrivateDNSName

@@ -51,6 +51,11 @@ func TestSeedsAsTerraformAnswerAsTheYAML(t *testing.T) {
 	// 64:ff9b::/96 (destination_ipv6_cidr_block) to an aws_nat_gateway,
 	// public and private.
 	seeds = append(seeds, "../testdata/nat64-dns64.yaml")
+	// V-30..V-34: ip_address_type, dns_options and subnet_configuration of
+	// aws_vpc_endpoint, supported_ip_address_types of
+	// aws_vpc_endpoint_service, ip_address_type and subnet_mapping's
+	// ipv6_address of aws_lb.
+	seeds = append(seeds, "../testdata/dualstack-privatelink.yaml")
 	for _, seed := range seeds {
 		m, _, err := model.LoadFiles(seed)
 		require.NoError(t, err)
@@ -108,6 +113,47 @@ func TestSeedsAsTerraformAnswerAsTheYAML(t *testing.T) {
 					}
 				}
 			})
+		}
+	}
+}
+
+// TestIPv6ServicesFromTerraform: the attributes of IPv6 on endpoints,
+// endpoint services and load balancers come through a Terraform state and
+// plan as the topology writes them: ip_address_type, dns_options and
+// subnet_configuration's ipv6 of aws_vpc_endpoint (V-30, V-31),
+// supported_ip_address_types of aws_vpc_endpoint_service (V-32),
+// ip_address_type and subnet_mapping's ipv6_address of aws_lb (V-33).
+func TestIPv6ServicesFromTerraform(t *testing.T) {
+	m, _, err := model.LoadFiles("../testdata/dualstack-privatelink.yaml")
+	require.NoError(t, err)
+	x, _ := model.NewIndex(m)
+	for _, plan := range []bool{false, true} {
+		data, addrs := exportTerraform(m, plan)
+		im, diags := tfimport.Decode("dualstack-privatelink.json", data)
+		require.NotNil(t, im, "%v", diags)
+		require.NoError(t, diags.Err())
+		x2, _ := model.NewIndex(im.Planned)
+		for _, id := range []model.ID{"vpce-c6-dual", "vpce-c6-six", "vpce-c6-sqs"} {
+			e, e2 := x.Endpoint(id), x2.Endpoint(model.ID(addrs[id]))
+			require.NotNil(t, e2, "%s", id)
+			assert.Equal(t, e.IPAddressType, e2.IPAddressType, "%s", id)
+			assert.Equal(t, e.DNSRecordIPType, e2.DNSRecordIPType, "%s", id)
+			assert.Equal(t, e.IPv6IPs, e2.IPv6IPs, "%s", id)
+		}
+		assert.Empty(t, x2.Endpoint(model.ID(addrs["vpce-c6-six"])).PrivateIPs, "an ipv6 endpoint has no IPv4 address (V-30)")
+		svc := x2.EndpointService(model.ID(addrs["vpce-svc-p6web"]))
+		require.NotNil(t, svc)
+		assert.Equal(t, []model.IPAddressType{model.IPAddressIPv4, model.IPAddressIPv6}, svc.SupportedIPAddressTypes)
+		tg := x2.TargetGroup(model.ID(addrs["tg-p6-six"]))
+		require.NotNil(t, tg, "the IPv6 target group (V-34)")
+		assert.Equal(t, model.IPAddressIPv6, tg.IPAddressType)
+		require.Len(t, tg.Targets, 1)
+		assert.Equal(t, "2600:1f18:80:803::10", tg.Targets[0].IP.String())
+		for _, id := range []model.ID{"nlb-p6", "nlb-p6-pub", "alb-p6-pub"} {
+			lb, lb2 := x.LoadBalancer(id), x2.LoadBalancer(model.ID(addrs[id]))
+			require.NotNil(t, lb2, "%s", id)
+			assert.Equal(t, lb.IPAddressType, lb2.IPAddressType, "%s", id)
+			assert.Equal(t, lb.IPv6IPs, lb2.IPv6IPs, "%s", id)
 		}
 	}
 }

@@ -1,0 +1,262 @@
+package model
+
+import (
+	"net/netip"
+	"slices"
+)
+
+// IPv6 on interface endpoints, endpoint services and load balancers
+// (V-30..V-34): which families their addresses have, where they may be
+// placed, and which of them an endpoint service accepts.
+
+// AddressType returns the endpoint's IP address type: ipv4 unless set.
+func (e Endpoint) AddressType() IPAddressType {
+	if e.IPAddressType == 0 {
+		return IPAddressIPv4
+	}
+	return e.IPAddressType
+}
+
+// DNSRecordType returns the endpoint's DNS record IP type: unless set,
+// the records of its IP address type (V-31).
+func (e Endpoint) DNSRecordType() DNSRecordIPType {
+	if e.DNSRecordIPType != 0 {
+		return e.DNSRecordIPType
+	}
+	switch e.AddressType() {
+	case IPAddressDualstack:
+		return DNSRecordDualstack
+	case IPAddressIPv6:
+		return DNSRecordIPv6
+	}
+	return DNSRecordIPv4
+}
+
+// AnswersA reports whether name kind answers A records under this DNS
+// record IP type: every kind except under ipv6 (V-31).
+func (t DNSRecordIPType) AnswersA() bool { return t != DNSRecordIPv6 }
+
+// AnswersAAAA reports whether a name answers AAAA records under this DNS
+// record IP type; private is the endpoint's private DNS name (the
+// service's name in the VPC), which service-defined answers with A
+// records only (V-31).
+func (t DNSRecordIPType) AnswersAAAA(private bool) bool {
+	switch t {
+	case DNSRecordIPv6, DNSRecordDualstack:
+		return true
+	case DNSRecordServiceDefined:
+		return !private
+	}
+	return false
+}
+
+// AcceptsIPv4 reports whether the service accepts IPv4 requests: it lists
+// ipv4, or lists nothing (AWS's default) (V-32).
+func (s EndpointService) AcceptsIPv4() bool {
+	return len(s.SupportedIPAddressTypes) == 0 || slices.Contains(s.SupportedIPAddressTypes, IPAddressIPv4)
+}
+
+// AcceptsIPv6 reports whether the service accepts IPv6 requests (V-32).
+func (s EndpointService) AcceptsIPv6() bool {
+	return slices.Contains(s.SupportedIPAddressTypes, IPAddressIPv6)
+}
+
+// AddressType returns the load balancer's IP address type: ipv4 unless
+// set.
+func (lb LoadBalancer) AddressType() IPAddressType {
+	if lb.IPAddressType == 0 {
+		return IPAddressIPv4
+	}
+	return lb.IPAddressType
+}
+
+// PublicIPv4 reports whether an internet-facing load balancer has public
+// IPv4 addresses: all but dualstack-without-public-ipv4 (V-33).
+func (lb LoadBalancer) PublicIPv4() bool {
+	return lb.Scheme == SchemeInternetFacing && lb.IPAddressType != IPAddressDualstackWithoutPublicIPv4
+}
+
+// endpointFamilies checks an interface endpoint's IP address type against
+// its subnets, its addresses, its DNS record IP type and its service
+// (V-30..V-32).
+func (v *validator) endpointFamilies(vpc *VPC, e *Endpoint, svc *EndpointService, addrs *addrBook) {
+	src := e.Source
+	t := e.AddressType()
+	for i, id := range e.Subnets {
+		sn := v.x.Subnet(id)
+		if sn == nil || v.x.OwnerVPC(id) != vpc {
+			continue
+		}
+		es := src.Elem("subnets", i)
+		switch {
+		case e.Type == EndpointGatewayLoadBalancer && sn.IPv6Only:
+			v.add(SeverityError, es, ErrConflict, "V-30", "subnet %s is IPv6-only: vpcreach models Gateway Load Balancer endpoints with IPv4 addresses, so one cannot be placed there", id)
+		case t == IPAddressIPv4 && sn.IPv6Only:
+			v.add(SeverityError, es, ErrConflict, "V-30", "subnet %s is IPv6-only: an endpoint of IP address type ipv4 needs subnets with IPv4 blocks (use ip_address_type ipv6)", id)
+		case t == IPAddressDualstack && (sn.IPv6Only || !sn.IPv6CIDRBlock.IsValid()) && !v.written(sn.Source, "ipv6_cidr_block"):
+			v.add(SeverityError, es, ErrConflict, "V-30", "an endpoint of IP address type dualstack needs subnets with both IPv4 and IPv6 blocks; subnet %s has %s", id, subnetFamilies(sn))
+		case t == IPAddressIPv6 && !sn.IPv6Only:
+			v.add(SeverityError, es, ErrConflict, "V-30", "an endpoint of IP address type ipv6 needs IPv6-only subnets; subnet %s has %s", id, subnetFamilies(sn))
+		}
+	}
+	if t == IPAddressDualstackWithoutPublicIPv4 {
+		v.add(SeverityError, src.Field("ip_address_type"), ErrInvalidValue, "V-30", "an endpoint's IP address type is ipv4, dualstack or ipv6; dualstack-without-public-ipv4 is an application load balancer's")
+	}
+	if t == IPAddressIPv6 && len(e.PrivateIPs) > 0 {
+		v.add(SeverityError, src.Field("private_ips"), ErrConflict, "V-30", "an endpoint of IP address type ipv6 has no IPv4 addresses; give ipv6_ips")
+	}
+	v.ipv6Nodes(vpc, src, e.ID, t.HasIPv6() && e.Type == EndpointInterface, e.Subnets, e.IPv6IPs, addrs, "V-30")
+	if e.Type == EndpointInterface {
+		if d := e.DNSRecordIPType; d != 0 {
+			ok := true
+			switch d {
+			case DNSRecordIPv4:
+				ok = t == IPAddressIPv4 || t == IPAddressDualstack
+			case DNSRecordIPv6:
+				ok = t == IPAddressIPv6 || t == IPAddressDualstack
+			default:
+				ok = t == IPAddressDualstack
+			}
+			if !ok {
+				v.add(SeverityError, src.Field("dns_record_ip_type"), ErrConflict, "V-31", "DNS record IP type %s needs IP address type %s; endpoint %s is %s", d, dnsRecordNeeds(d), e.ID, t)
+			}
+		}
+	} else if e.DNSRecordIPType != 0 {
+		v.errorf(src.Field("dns_record_ip_type"), ErrConflict, "only interface endpoints have DNS names and a dns_record_ip_type")
+	}
+	if svc != nil {
+		if t.HasIPv4() && !svc.AcceptsIPv4() {
+			v.add(SeverityError, src.Field("ip_address_type"), ErrConflict, "V-32", "endpoint service %s does not accept IPv4 requests (supported_ip_address_types: %s); endpoint %s is %s", svc.ID, joinTypes(svc.SupportedIPAddressTypes), e.ID, t)
+		}
+		if t.HasIPv6() && !svc.AcceptsIPv6() {
+			v.add(SeverityError, src.Field("ip_address_type"), ErrConflict, "V-32", "endpoint service %s does not accept IPv6 requests (supported_ip_address_types: %s); endpoint %s is %s", svc.ID, joinTypes(svc.SupportedIPAddressTypes), e.ID, t)
+		}
+	}
+}
+
+// dnsRecordNeeds names the IP address types a DNS record IP type needs.
+func dnsRecordNeeds(d DNSRecordIPType) string {
+	switch d {
+	case DNSRecordIPv4:
+		return "ipv4 or dualstack"
+	case DNSRecordIPv6:
+		return "ipv6 or dualstack"
+	}
+	return "dualstack"
+}
+
+// subnetFamilies describes the blocks of a subnet.
+func subnetFamilies(sn *Subnet) string {
+	switch {
+	case sn.IPv6Only:
+		return "an IPv6 block only"
+	case sn.IPv6CIDRBlock.IsValid():
+		return "IPv4 and IPv6 blocks"
+	}
+	return "an IPv4 block only"
+}
+
+// joinTypes writes a list of IP address types, "ipv4" for none.
+func joinTypes(ts []IPAddressType) string {
+	if len(ts) == 0 {
+		return "ipv4, the default"
+	}
+	out := ""
+	for i, t := range ts {
+		if i > 0 {
+			out += ", "
+		}
+		out += t.String()
+	}
+	return out
+}
+
+// ipv6Nodes checks the ipv6_ips of an endpoint or load balancer: only
+// when its type has IPv6, one per subnet, each in its subnet's IPv6 block.
+func (v *validator) ipv6Nodes(vpc *VPC, src Source, owner ID, six bool, subnets []ID, ips []netip.Addr, addrs *addrBook, rule string) {
+	if len(ips) == 0 {
+		return
+	}
+	if !six {
+		v.add(SeverityError, src.Field("ipv6_ips"), ErrConflict, rule, "%s takes no ipv6_ips: only dualstack and ipv6 interface endpoints and dualstack load balancers have IPv6 addresses", owner)
+		return
+	}
+	if len(ips) != len(subnets) {
+		v.errorf(src.Field("ipv6_ips"), ErrConflict, "%s for %s; give one per subnet, in the same order", countOf(len(ips), "IPv6 address", "IPv6 addresses"), countOf(len(subnets), "subnet", "subnets"))
+		return
+	}
+	for i, a := range ips {
+		if sn := v.x.Subnet(subnets[i]); sn != nil && v.x.OwnerVPC(subnets[i]) == vpc && sn.IPv6CIDRBlock.IsValid() {
+			addrs.claim(src.Elem("ipv6_ips", i), a, subnets[i], owner)
+		}
+	}
+}
+
+// loadBalancerFamilies checks a load balancer's IP address type against
+// its kind, its VPC and subnets, and its IPv6 addresses (V-33).
+func (v *validator) loadBalancerFamilies(vpc *VPC, lb *LoadBalancer, addrs *addrBook) {
+	src := lb.Source
+	t := lb.AddressType()
+	switch {
+	case t == IPAddressIPv6:
+		v.add(SeverityError, src.Field("ip_address_type"), ErrInvalidValue, "V-33", "a load balancer's IP address type is ipv4 or dualstack (or dualstack-without-public-ipv4 for an application load balancer), not ipv6")
+	case t == IPAddressDualstackWithoutPublicIPv4 && lb.Type != LBApplication:
+		v.add(SeverityError, src.Field("ip_address_type"), ErrInvalidValue, "V-33", "dualstack-without-public-ipv4 is for application load balancers; %s is a %s load balancer", lb.ID, lb.Type)
+	case t == IPAddressDualstackWithoutPublicIPv4 && len(lb.PublicIPs) > 0:
+		v.add(SeverityError, src.Field("public_ips"), ErrConflict, "V-33", "a load balancer of IP address type dualstack-without-public-ipv4 has no public IPv4 addresses")
+	}
+	for i, id := range lb.Subnets {
+		sn := v.x.Subnet(id)
+		if sn == nil || v.x.OwnerVPC(id) != vpc {
+			continue
+		}
+		es := src.Elem("subnets", i)
+		switch {
+		case sn.IPv6Only:
+			v.add(SeverityError, es, ErrConflict, "V-33", "subnet %s is IPv6-only: a load balancer has IPv4 addresses (dualstack ones too), so it needs subnets with IPv4 blocks", id)
+		case t.HasIPv6() && !sn.IPv6CIDRBlock.IsValid() && !v.written(sn.Source, "ipv6_cidr_block"):
+			v.add(SeverityError, es, ErrConflict, "V-33", "a %s load balancer needs subnets with IPv6 blocks; subnet %s has none", t, id)
+		}
+	}
+	v.ipv6Nodes(vpc, src, lb.ID, t.HasIPv6(), lb.Subnets, lb.IPv6IPs, addrs, "V-33")
+}
+
+// supportedIPAddressTypes checks an endpoint service's list: ipv4 and
+// ipv6 only, each once (V-32).
+func (v *validator) supportedIPAddressTypes(s *EndpointService) {
+	for i, t := range s.SupportedIPAddressTypes {
+		es := s.Source.Elem("supported_ip_address_types", i)
+		switch {
+		case t != IPAddressIPv4 && t != IPAddressIPv6:
+			v.add(SeverityError, es, ErrInvalidValue, "V-32", "an endpoint service supports ipv4 and ipv6 requests; list either or both, not %s", t)
+		case slices.Index(s.SupportedIPAddressTypes, t) < i:
+			v.errorf(es, ErrConflict, "%s is listed twice", t)
+		}
+	}
+}
+
+// AddressType returns the target group's IP address type: ipv4 unless
+// set.
+func (tg TargetGroup) AddressType() IPAddressType {
+	if tg.IPAddressType == 0 {
+		return IPAddressIPv4
+	}
+	return tg.IPAddressType
+}
+
+// targetGroupFamily checks a target group's IP address type: ipv4 or
+// ipv6, and an ipv6 one of ip targets (V-34). It reports whether the
+// group is ipv6.
+func (v *validator) targetGroupFamily(tg *TargetGroup) bool {
+	switch tg.AddressType() {
+	case IPAddressIPv4:
+		return false
+	case IPAddressIPv6:
+		if tg.TargetType != TargetIP {
+			v.add(SeverityError, tg.Source.Field("target_type"), ErrConflict, "V-34", "an ipv6 target group holds ip targets, not %s targets (vpcreach models IPv6 target groups of ip targets, as the Network Load Balancer guide documents them)", tg.TargetType)
+		}
+		return true
+	}
+	v.add(SeverityError, tg.Source.Field("ip_address_type"), ErrInvalidValue, "V-34", "a target group's IP address type is ipv4 or ipv6, not %s", tg.IPAddressType)
+	return false
+}
