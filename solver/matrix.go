@@ -593,21 +593,23 @@ func (m *famEngine) buildTableFor(progress func(int, int), needRow, needCol []bo
 	}
 	// A walker, its recorder and their buffers, reused from row to row.
 	type pathWalk struct {
-		w   walker
-		rec pathRec
-		buf []sgeval.PortDecision
+		w    walker
+		rec  pathRec
+		buf  []sgeval.PortDecision
+		tail tailHook
 	}
-	pool := sync.Pool{New: func() any { return new(pathWalk) }}
+	tails := m.s.newTailMemo(nCols)
+	pool := sync.Pool{New: func() any { return &pathWalk{tail: tailHook{memo: tails}} }}
 	parallel(len(m.rowSubnet), func(r int) {
 		pw := pool.Get().(*pathWalk)
 		switch {
 		case all || (needRow[r] && !cross):
 			for c := range nCols {
-				m.table.set(int32(r), int32(c), m.skeleton(&pw.w, &pw.rec, int32(r), int32(c), &pw.buf))
+				m.table.set(int32(r), int32(c), m.skeleton(&pw.w, &pw.rec, &pw.tail, int32(r), int32(c), &pw.buf))
 			}
 		case needRow[r] || !cross:
 			for _, c := range colList {
-				m.table.set(int32(r), c, m.skeleton(&pw.w, &pw.rec, int32(r), c, &pw.buf))
+				m.table.set(int32(r), c, m.skeleton(&pw.w, &pw.rec, &pw.tail, int32(r), c, &pw.buf))
 			}
 		}
 		pool.Put(pw)
@@ -615,15 +617,19 @@ func (m *famEngine) buildTableFor(progress func(int, int), needRow, needCol []bo
 }
 
 // skeleton walks from row r's start to column c's atom and sums the walk
-// up.
-func (m *famEngine) skeleton(w *walker, rec *pathRec, r, c int32, buf *[]sgeval.PortDecision) skel {
+// up, sharing the walk's tail after a transit gateway through tail (see
+// tailMemo; nil: walk it all).
+func (m *famEngine) skeleton(w *walker, rec *pathRec, tail *tailHook, r, c int32, buf *[]sgeval.PortDecision) skel {
 	s := m.s
 	s0 := m.rowSubnet[r]
 	pkt := m.probes[0].fwd
 	pkt.Src, pkt.Dst = m.rowAddr[r], m.colAddr[c]
 	rec.reset()
+	if tail != nil {
+		tail.col = c
+	}
 	*w = walker{s: s, leg: LegForward, pkt: pkt, first: pkt, ephemeral: m.eph, srcENI: -1, egressHop: -1,
-		rec: rec, visited: w.visited[:0], nat: w.nat[:0]}
+		rec: rec, visited: w.visited[:0], nat: w.nat[:0], tails: tail}
 	term := w.route(s0)
 	fallback := skel{status: skelFallback}
 	switch {

@@ -1,0 +1,179 @@
+package solver
+
+import (
+	"slices"
+	"sync/atomic"
+
+	"github.com/vpcreach/vpcreach/routing"
+	"github.com/vpcreach/vpcreach/sgeval"
+)
+
+// A skeleton walk of the matrix (famEngine.skeleton) that leaves its start
+// subnet for a transit gateway makes one lookup in the start subnet's
+// route table, crosses into the attachment subnet of its zone and enters
+// the attachment's transit gateway route table. Everything it does from
+// there (tgwRoute: the transit gateway's lookup, the attachment out, the
+// far VPC's tables, the delivery) depends on
+//
+//   - the route table t the attachment is associated with, its transit
+//     gateway, and whether the attachment carries group references
+//     (S-22), which is all of the attachment tgwRoute reads;
+//   - the zone the packet is in (S-51, S-53);
+//   - the destination's routing atom (the skeleton's column: see
+//     routingAtoms);
+//   - and the walker's state, which at that point (checked by
+//     atTailStart) is the same for every skeleton walk but for three
+//     things: the source address, the start table's lookup in visited,
+//     and the first subnet crossing.
+//
+// So the tail is walked once per (t, gateway, references, zone, column)
+// and its effect on the walker (what skeleton reads of it: the recorder's
+// crossings and flags, the group-reference state, the terminal) is
+// replayed for every start key that reaches that point: at 5,000
+// generated VPCs, one tail walk per spoke route table, zone and column
+// instead of one per start key and column. The three things a tail may
+// depend on besides its key are handled so:
+//
+//   - the source address: a tail that looks at it before it is tainted
+//     (the peering rule S-42, through walker.srcRead) is not shared; every
+//     start key walks it. A tail tainted before reading it is shared: a
+//     tainted skeleton is a fallback, or blocked by what came before the
+//     taint, whatever the source;
+//   - the start table's lookup: a tail that looped on it (S-15, through
+//     walker.loopAt) is not shared; a shared tail is not replayed for a
+//     start key whose lookup the tail repeats (that walk would loop
+//     there), which then walks on its own;
+//   - the first crossing: the replay appends the tail's crossings to it.
+//
+// Appliance mode needs nothing more: its tail is tainted, and the
+// response's skeleton is a forward walk from the destination's subnet.
+// TestTailMemoSharesOnlyWhatTheSourceDoesNotChange checks the rules
+// against walks without the memo, and that dropping the first would give
+// wrong answers.
+type tailMemo struct {
+	keys  map[tailKey]int32
+	zones map[string]int32
+	nCols int
+	// rows holds, per (key, zone), the entries by column; a row is
+	// allocated when a walk first reaches it.
+	rows []atomic.Pointer[[]atomic.Pointer[tailEntry]]
+	// ignoreSource shares tails that read the source address; for the
+	// test that shows it would be wrong only.
+	ignoreSource bool
+}
+
+// tailKey is what a tail depends on of the attachment it entered by.
+type tailKey struct {
+	t   *routing.TGWTable
+	tgw *tgwInfo
+	ref bool
+}
+
+// tailEntry is one tail walk's effect on the walker.
+type tailEntry struct {
+	// shared is false when the tail depends on more than its key: every
+	// walk that reaches it walks it.
+	shared bool
+	// term is where the tail ended, without its packet (the first
+	// walk's, which skeleton does not read).
+	term terminal
+	// The recorder's flags after the tail.
+	blocked, determined, tainted, notPlain bool
+	refsLost                               refLoss
+	crossedTGW                             bool
+	refBarriers, steps                     int
+	// crossings are the tail's subnet crossings and visited its lookups,
+	// after the start's.
+	crossings []crossing
+	visited   []visit
+}
+
+// tailHook is a walker's view of a tail memo: the memo, and the column
+// of the walk.
+type tailHook struct {
+	memo *tailMemo
+	col  int32
+}
+
+// newTailMemo prepares an empty memo for nCols columns.
+func (s *Solver) newTailMemo(nCols int) *tailMemo {
+	m := &tailMemo{keys: map[tailKey]int32{}, zones: map[string]int32{}, nCols: nCols}
+	for _, a := range s.atts {
+		if a == nil || a.assoc == nil {
+			continue
+		}
+		k := tailKey{a.assoc, a.tgw, a.m.ReferencingEnabled()}
+		if _, ok := m.keys[k]; !ok {
+			m.keys[k] = int32(len(m.keys))
+		}
+	}
+	for i := range s.subnets {
+		if z := s.subnets[i].zone; z != "" {
+			if _, ok := m.zones[z]; !ok {
+				m.zones[z] = int32(len(m.zones))
+			}
+		}
+	}
+	m.rows = make([]atomic.Pointer[[]atomic.Pointer[tailEntry]], len(m.keys)*len(m.zones))
+	return m
+}
+
+// atTailStart reports whether walker w, whose recorder is rec, is where a
+// skeleton walk enters its first transit gateway route table straight
+// from its start subnet: one step, one lookup and one crossing made, and
+// nothing else recorded or changed that a tail could read.
+func (w *walker) atTailStart(rec *pathRec) bool {
+	return w.leg == LegForward && w.steps == 2 && len(w.visited) == 1 && len(rec.crossings) == 1 &&
+		!rec.blocked && !rec.tainted && !rec.notPlain && w.refsLost == 0 && w.refBarriers == 0 && !w.crossedTGW &&
+		!w.srcRead && w.loopAt == 0 && w.srcENI < 0 && w.service == "" && !w.lbSource && !w.preservedFrom.IsValid() &&
+		len(w.nat) == 0 && len(w.boxes) == 0 && len(w.pins) == 0 && len(w.gwlb) == 0 && len(w.sentOn) == 0 &&
+		len(w.egressOnly) == 0 && w.returnVia == ""
+}
+
+// enter walks or replays the tail of walker w, which entered transit
+// gateway route table t by attachment att in zone az; false when the
+// walk must go on by itself (not a skeleton walk at a tail's start, or a
+// tail that is not shared with it).
+func (h *tailHook) enter(w *walker, att *attInfo, t *routing.TGWTable, az string) (terminal, bool) {
+	rec, ok := w.rec.(*pathRec)
+	if !ok || !w.atTailStart(rec) {
+		return terminal{}, false
+	}
+	m := h.memo
+	ki, ok := m.keys[tailKey{t, att.tgw, att.m.ReferencingEnabled()}]
+	zi, ok2 := m.zones[az]
+	if !ok || !ok2 {
+		return terminal{}, false
+	}
+	row := m.rows[int(ki)*len(m.zones)+int(zi)].Load()
+	if row == nil {
+		r := make([]atomic.Pointer[tailEntry], m.nCols)
+		if !m.rows[int(ki)*len(m.zones)+int(zi)].CompareAndSwap(nil, &r) {
+			r = *m.rows[int(ki)*len(m.zones)+int(zi)].Load()
+		}
+		row = &r
+	}
+	cell := &(*row)[h.col]
+	e := cell.Load()
+	if e == nil {
+		// Walk it here, for this start, and keep its effect.
+		term := w.tgwRoute(att, t, az)
+		kept := term
+		kept.pkt = sgeval.Packet{}
+		cell.CompareAndSwap(nil, &tailEntry{
+			shared: (!w.srcRead || m.ignoreSource) && w.loopAt != 1,
+			term:   kept, crossedTGW: w.crossedTGW, blocked: rec.blocked, determined: rec.determined, tainted: rec.tainted, notPlain: rec.notPlain,
+			refsLost: w.refsLost, refBarriers: w.refBarriers, steps: w.steps,
+			crossings: slices.Clone(rec.crossings[1:]), visited: slices.Clone(w.visited[1:]),
+		})
+		return term, true
+	}
+	if !e.shared || slices.Contains(e.visited, w.visited[0]) {
+		return terminal{}, false
+	}
+	rec.crossings = append(rec.crossings, e.crossings...)
+	rec.blocked, rec.determined, rec.tainted, rec.notPlain = e.blocked, e.determined, e.tainted, e.notPlain
+	w.refsLost, w.refBarriers, w.steps, w.crossedTGW = e.refsLost, e.refBarriers, e.steps, e.crossedTGW
+	w.visited = append(w.visited, e.visited...)
+	return e.term, true
+}
