@@ -164,8 +164,10 @@ type famLayout struct {
 	row []int32 // skeleton row: (start key of its subnet, col)
 	sga []int32 // security group atom
 
-	// Routing atoms that hold interfaces (columns), one address each.
+	// Routing atoms that hold interfaces (columns), one address each,
+	// and the VPC of the interface it is.
 	colAddr []netip.Addr
+	colVPC  []int32
 	// Skeleton rows: start subnet and own address.
 	rowSubnet []int32
 	rowAddr   []netip.Addr
@@ -449,6 +451,9 @@ func (m *matrixLayout) famLayoutOf(f int, asDestination func(model.ID, int32) (i
 		}
 		l.has[ci], any = true, true
 		l.col[ci] = compact(colOf, ratoms.of(a), a, &l.colAddr)
+		if len(l.colVPC) < len(l.colAddr) {
+			l.colVPC = append(l.colVPC, e.vpc)
+		}
 		l.sga[ci] = compact(sgaOf, sgatoms.of(a), a, &l.sgaAddr)
 		if c := &classes[ci]; len(c.Members) > 1 {
 			ei, ok := asDestination(c.Members[1], m.src[ci])
@@ -587,7 +592,7 @@ func (m *famEngine) buildTableFor(progress func(int, int), needRow, needCol []bo
 			colList = append(colList, int32(c))
 		}
 	}
-	m.table = newSkelTable(len(m.rowSubnet), nCols, needRow, needCol, len(m.probes) > 1)
+	m.table = newSkelTable(len(m.rowSubnet), nCols, needRow, needCol, len(m.probes) > 1, m.colVPC)
 	if len(m.probes) > 1 {
 		m.mids = make([][]uint64, len(m.rowSubnet))
 	}
@@ -900,9 +905,16 @@ func (m *famEngine) sgOK(set uint64, a, b int32, refOK, egressRefOK bool) uint64
 // sgSet returns the atoms group set g allows to (egress) or from
 // (ingress) a peer: by CIDR or prefix list, the peer's address lying in
 // security group atom atom (memo cidr), or, when refs, by reference to
-// the peer's group set peer (memo ref).
+// the peer's group set peer (memo ref). The egress memos are kept by
+// group set, then peer; the ingress ones by peer, then group set: the
+// subnet matrix asks for one source's against every destination in turn,
+// which then reads consecutive cells.
 func (m *famEngine) sgSet(cidr, ref *lazySets, dir sgeval.Direction, g, atom, peer int32, refs bool) uint64 {
-	i := int(g)*len(m.sgaAddr) + int(atom)
+	nSGA, nGS := len(m.sgaAddr), len(m.gsGroups)
+	i := int(g)*nSGA + int(atom)
+	if dir == sgeval.Ingress {
+		i = int(atom)*nGS + int(g)
+	}
 	set, ok := cidr.load(i)
 	if !ok {
 		set = m.fillSG(cidr, dir, i, g, sgeval.Peer{Addr: m.sgaAddr[atom]})
@@ -910,7 +922,10 @@ func (m *famEngine) sgSet(cidr, ref *lazySets, dir sgeval.Direction, g, atom, pe
 	if set == m.full || !refs {
 		return set
 	}
-	i = int(g)*len(m.gsGroups) + int(peer)
+	i = int(g)*nGS + int(peer)
+	if dir == sgeval.Ingress {
+		i = int(peer)*nGS + int(g)
+	}
 	byRef, ok := ref.load(i)
 	if !ok {
 		byRef = m.fillSG(ref, dir, i, g, sgeval.Peer{Groups: m.gsRefs[peer]})
@@ -1140,21 +1155,30 @@ func (m *famEngine) subnetMatrix(bits [][]uint64, nodeOf []int, progress func(in
 	set := func(a, b int32) { atomic.OrUint64(&bits[a][b>>6], 1<<(uint(b)&63)) }
 	has := func(a, b int32) bool { return atomic.LoadUint64(&bits[a][b>>6])&(1<<(uint(b)&63)) != 0 }
 	nRows := len(m.rowSubnet)
+	// A worker's buffers: the column of responses, and a source's row.
+	type rowBufs struct {
+		back, out []skel
+		buf       []sgeval.PortDecision
+	}
+	pool := sync.Pool{New: func() any { return &rowBufs{back: make([]skel, nRows), out: make([]skel, nCols)} }}
 	parallel(nCols, func(cs int) {
 		if len(units[cs]) == 0 {
 			return
 		}
-		var buf []sgeval.PortDecision
-		back := make([]skel, nRows)
-		for r := range nRows {
-			back[r] = m.table.dense[r*nCols+cs]
-		}
+		rb := pool.Get().(*rowBufs)
+		defer pool.Put(rb)
+		buf, back, out := &rb.buf, rb.back, rb.out
+		m.table.column(int32(cs), back)
+		lastRow := int32(-1)
 		for _, gi := range units[cs] {
 			src := &groups[gi]
 			if len(src.run) == 0 {
 				continue // S-23: stopped instances send nothing
 			}
-			out := m.table.dense[int(src.row)*nCols : int(src.row+1)*nCols]
+			if src.row != lastRow {
+				m.table.row(src.row, out)
+				lastRow = src.row
+			}
 			for di := range groups {
 				dst := &groups[di]
 				if has(src.node, dst.node) {
@@ -1176,7 +1200,7 @@ func (m *famEngine) subnetMatrix(bits [][]uint64, nodeOf []int, progress func(in
 							if a == b && len(m.classes[a].Members) < 2 {
 								continue
 							}
-							if m.matrixEngine.pair(a, b, &buf) != 0 {
+							if m.matrixEngine.pair(a, b, buf) != 0 {
 								set(src.node, dst.node)
 								break slow
 							}
@@ -1184,11 +1208,11 @@ func (m *famEngine) subnetMatrix(bits [][]uint64, nodeOf []int, progress func(in
 					}
 					continue
 				}
-				path := m.fwdOK(m.full, f, src.row, src.sn, dst.sn, src.col, dst.col, &buf)
+				path := m.fwdOK(m.full, f, src.row, src.sn, dst.sn, src.col, dst.col, buf)
 				if path == 0 {
 					continue
 				}
-				if path = m.retOK(path, r, dst.row, dst.sn, src.sn, dst.col, src.col, &buf); path == 0 {
+				if path = m.retOK(path, r, dst.row, dst.sn, src.sn, dst.col, src.col, buf); path == 0 {
 					continue
 				}
 				refOK, egressRefOK := f.flags&skRefOK != 0, f.flags&skEgressRefOK != 0
@@ -1348,111 +1372,5 @@ func (s *Solver) sgBounds(prefix func(netip.Prefix)) {
 				peers(r.Destinations)
 			}
 		}
-	}
-}
-
-// skelTable holds a family's skeletons by row and column: every cell,
-// densely; or, for an analysis of the pairs with a touched end (see
-// buildTableFor), the cells of the needed rows and columns only, which at
-// 1,000 VPCs is a few rows and columns of thousands. A cell it does not
-// hold reads as the zero skeleton, skelFallback.
-type skelTable struct {
-	nRows, nCols int
-	// dense holds every cell, row by row, when the table is dense.
-	dense    []skel
-	denseMid []int32
-	// rowSlot and colSlot give the needed rows and columns their place
-	// in rows (nCols cells each) and cols (nRows cells each); -1 for
-	// the others.
-	rowSlot, colSlot []int32
-	rows, cols       []skel
-	rowMid, colMid   []int32
-}
-
-// newSkelTable returns an empty table of nRows × nCols, holding every cell
-// when needRow and needCol are nil, else those of the rows and columns
-// they mark; with mids, it holds the middle-set index of each cell too.
-func newSkelTable(nRows, nCols int, needRow, needCol []bool, mids bool) skelTable {
-	t := skelTable{nRows: nRows, nCols: nCols}
-	if needRow == nil && needCol == nil {
-		t.dense = make([]skel, nRows*nCols)
-		if mids {
-			t.denseMid = make([]int32, nRows*nCols)
-		}
-		return t
-	}
-	slots := func(need []bool, n int) ([]int32, int) {
-		out := make([]int32, n)
-		k := 0
-		for i := range out {
-			out[i] = -1
-			if need != nil && need[i] {
-				out[i] = int32(k)
-				k++
-			}
-		}
-		return out, k
-	}
-	var nr, nc int
-	t.rowSlot, nr = slots(needRow, nRows)
-	t.colSlot, nc = slots(needCol, nCols)
-	t.rows, t.cols = make([]skel, nr*nCols), make([]skel, nc*nRows)
-	if mids {
-		t.rowMid, t.colMid = make([]int32, nr*nCols), make([]int32, nc*nRows)
-	}
-	return t
-}
-
-// cell returns where the skeleton of cell (r, c) is kept, and mid where
-// its middle-set index is (nil without mids); both nil for a cell the
-// table does not hold.
-func (t *skelTable) cell(r, c int32) (k *skel, mid *int32) {
-	var ks []skel
-	var ms []int32
-	var i int
-	switch {
-	case t.dense != nil:
-		ks, ms, i = t.dense, t.denseMid, int(r)*t.nCols+int(c)
-	case t.rowSlot[r] >= 0:
-		ks, ms, i = t.rows, t.rowMid, int(t.rowSlot[r])*t.nCols+int(c)
-	case t.colSlot[c] >= 0:
-		ks, ms, i = t.cols, t.colMid, int(t.colSlot[c])*t.nRows+int(r)
-	default:
-		return nil, nil
-	}
-	if ms != nil {
-		mid = &ms[i]
-	}
-	return &ks[i], mid
-}
-
-// get returns the skeleton of cell (r, c).
-func (t *skelTable) get(r, c int32) skel {
-	if k, _ := t.cell(r, c); k != nil {
-		return *k
-	}
-	return skel{}
-}
-
-// set stores the skeleton of cell (r, c), which the table holds. Each
-// cell is written once, by the goroutine of its row.
-func (t *skelTable) set(r, c int32, k skel) {
-	if p, _ := t.cell(r, c); p != nil {
-		*p = k
-	}
-}
-
-// mid returns the middle-set index of cell (r, c).
-func (t *skelTable) mid(r, c int32) int32 {
-	if _, m := t.cell(r, c); m != nil {
-		return *m
-	}
-	return 0
-}
-
-// setMid stores the middle-set index of cell (r, c).
-func (t *skelTable) setMid(r, c int32, at int32) {
-	if _, m := t.cell(r, c); m != nil {
-		*m = at
 	}
 }

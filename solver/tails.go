@@ -93,6 +93,12 @@ type tailEntry struct {
 type tailHook struct {
 	memo *tailMemo
 	col  int32
+	// The last attachment, route table and zone the hook was entered
+	// by, and their row of the memo: a row of skeletons enters by one.
+	lastAtt *attInfo
+	lastT   *routing.TGWTable
+	lastAZ  string
+	lastRow int
 }
 
 // newTailMemo prepares an empty memo for nCols columns.
@@ -140,16 +146,19 @@ func (h *tailHook) enter(w *walker, att *attInfo, t *routing.TGWTable, az string
 		return terminal{}, false
 	}
 	m := h.memo
-	ki, ok := m.keys[tailKey{t, att.tgw, att.m.ReferencingEnabled()}]
-	zi, ok2 := m.zones[az]
-	if !ok || !ok2 {
-		return terminal{}, false
+	if att != h.lastAtt || t != h.lastT || az != h.lastAZ {
+		ki, ok := m.keys[tailKey{t, att.tgw, att.m.ReferencingEnabled()}]
+		zi, ok2 := m.zones[az]
+		if !ok || !ok2 {
+			return terminal{}, false
+		}
+		h.lastAtt, h.lastT, h.lastAZ, h.lastRow = att, t, az, int(ki)*len(m.zones)+int(zi)
 	}
-	row := m.rows[int(ki)*len(m.zones)+int(zi)].Load()
+	row := m.rows[h.lastRow].Load()
 	if row == nil {
 		r := make([]atomic.Pointer[tailEntry], m.nCols)
-		if !m.rows[int(ki)*len(m.zones)+int(zi)].CompareAndSwap(nil, &r) {
-			r = *m.rows[int(ki)*len(m.zones)+int(zi)].Load()
+		if !m.rows[h.lastRow].CompareAndSwap(nil, &r) {
+			r = *m.rows[h.lastRow].Load()
 		}
 		row = &r
 	}
