@@ -635,7 +635,7 @@ func (m *famEngine) skeleton(w *walker, rec *pathRec, tail *tailHook, r, c int32
 	}
 	*w = walker{s: s, leg: LegForward, pkt: pkt, first: pkt, ephemeral: m.eph, srcENI: -1, egressHop: -1,
 		rec: rec, visited: w.visited[:0], nat: w.nat[:0], tails: tail}
-	term := w.route(s0)
+	term := tail.route(w, s0, r)
 	fallback := skel{status: skelFallback}
 	switch {
 	case rec.blocked && rec.determined:
@@ -1116,13 +1116,7 @@ func (m *matrixEngine) subnetMatrix(nodeOf []int, nNodes int, progress func(int,
 func (m *famEngine) subnetMatrix(bits [][]uint64, nodeOf []int, progress func(int, int)) {
 	s := m.s
 	nCols := len(m.colAddr)
-	// Destination groups: the classes of one subnet in one atom.
-	type group struct {
-		sn, node, col, row, vpc int32
-		all                     []int32 // classes the engine answers for
-		run                     []int32 // ... that are running
-	}
-	var groups []group
+	var groups []subnetGroup
 	byGroup := map[[2]int32]int{}
 	order := make([]int32, 0, len(m.classes))
 	for ci := range m.classes {
@@ -1138,7 +1132,7 @@ func (m *famEngine) subnetMatrix(bits [][]uint64, nodeOf []int, progress func(in
 		if !ok {
 			gi = len(groups)
 			byGroup[k] = gi
-			groups = append(groups, group{sn: k[0], node: int32(nodeOf[ci]), col: k[1], row: m.row[ci], vpc: s.subnets[k[0]].vpc})
+			groups = append(groups, subnetGroup{sn: k[0], node: int32(nodeOf[ci]), col: k[1], row: m.row[ci], vpc: s.subnets[k[0]].vpc})
 		}
 		g := &groups[gi]
 		g.all = append(g.all, ci)
@@ -1155,22 +1149,45 @@ func (m *famEngine) subnetMatrix(bits [][]uint64, nodeOf []int, progress func(in
 	set := func(a, b int32) { atomic.OrUint64(&bits[a][b>>6], 1<<(uint(b)&63)) }
 	has := func(a, b int32) bool { return atomic.LoadUint64(&bits[a][b>>6])&(1<<(uint(b)&63)) != 0 }
 	nRows := len(m.rowSubnet)
-	// A worker's buffers: the column of responses, and a source's row.
+	// Work goes by blocks of colBlock atoms, whose columns of responses
+	// are read in one pass over the table's rows. A worker's buffers:
+	// the block's columns, and a source's row.
+	const colBlock = 8
 	type rowBufs struct {
-		back, out []skel
-		buf       []sgeval.PortDecision
+		backs [colBlock][]skel
+		out   []skel
+		buf   []sgeval.PortDecision
 	}
-	pool := sync.Pool{New: func() any { return &rowBufs{back: make([]skel, nRows), out: make([]skel, nCols)} }}
-	parallel(nCols, func(cs int) {
-		if len(units[cs]) == 0 {
-			return
+	pool := sync.Pool{New: func() any {
+		rb := &rowBufs{out: make([]skel, nCols)}
+		for i := range rb.backs {
+			rb.backs[i] = make([]skel, nRows)
 		}
+		return rb
+	}}
+	blockProgress := progress
+	if progress != nil {
+		blockProgress = func(done, _ int) { progress(min(done*colBlock, nCols), nCols) }
+	}
+	parallel((nCols+colBlock-1)/colBlock, func(block int) {
+		lo, hi := block*colBlock, min(nCols, (block+1)*colBlock)
 		rb := pool.Get().(*rowBufs)
 		defer pool.Put(rb)
-		buf, back, out := &rb.buf, rb.back, rb.out
-		m.table.column(int32(cs), back)
+		m.table.columns(int32(lo), int32(hi), rb.backs[:hi-lo])
+		for cs := lo; cs < hi; cs++ {
+			m.subnetUnit(cs, units[cs], groups, rb.backs[cs-lo], rb.out, &rb.buf, has, set)
+		}
+	}, blockProgress)
+}
+
+// subnetUnit sets the bits of the pairs of nodes that the source groups
+// units (those of atom cs) reach, reading the responses' skeletons
+// toward cs from back and each source's row into out.
+func (m *famEngine) subnetUnit(cs int, unit []int, groups []subnetGroup, back, out []skel, buf *[]sgeval.PortDecision,
+	has func(a, b int32) bool, set func(a, b int32)) {
+	{ // one source group after another
 		lastRow := int32(-1)
-		for _, gi := range units[cs] {
+		for _, gi := range unit {
 			src := &groups[gi]
 			if len(src.run) == 0 {
 				continue // S-23: stopped instances send nothing
@@ -1208,6 +1225,29 @@ func (m *famEngine) subnetMatrix(bits [][]uint64, nodeOf []int, progress func(in
 					}
 					continue
 				}
+				// The pair reaches when the ACLs pass some atoms (path) and
+				// some pair of classes' groups pass one of them, or a
+				// class's own pair that Reach answers reaches. The groups
+				// go first: sgOK(path, ...) is path & sgOK(m.full, ...),
+				// and they stop most pairs, which then need no ACL.
+				refOK, egressRefOK := f.flags&skRefOK != 0, f.flags&skEgressRefOK != 0
+				var groupsPass uint64
+				self := false
+			groups:
+				for _, a := range src.run {
+					for _, b := range dst.run {
+						if a == b && (len(m.classes[a].Members) < 2 || m.slowSelf[a]) {
+							self = self || len(m.classes[a].Members) > 1
+							continue
+						}
+						if groupsPass |= m.sgOK(m.full, a, b, refOK, egressRefOK); groupsPass == m.full {
+							break groups
+						}
+					}
+				}
+				if groupsPass == 0 && !self {
+					continue
+				}
 				path := m.fwdOK(m.full, f, src.row, src.sn, dst.sn, src.col, dst.col, buf)
 				if path == 0 {
 					continue
@@ -1215,26 +1255,33 @@ func (m *famEngine) subnetMatrix(bits [][]uint64, nodeOf []int, progress func(in
 				if path = m.retOK(path, r, dst.row, dst.sn, src.sn, dst.col, src.col, buf); path == 0 {
 					continue
 				}
-				refOK, egressRefOK := f.flags&skRefOK != 0, f.flags&skEgressRefOK != 0
-			plain:
+				if path&groupsPass != 0 {
+					set(src.node, dst.node)
+					continue
+				}
+				if !self {
+					continue
+				}
+			selfPair:
 				for _, a := range src.run {
 					for _, b := range dst.run {
-						if a == b && (len(m.classes[a].Members) < 2 || m.slowSelf[a]) {
-							if len(m.classes[a].Members) > 1 && m.reach(a, a) != 0 {
-								set(src.node, dst.node)
-								break plain
-							}
-							continue
-						}
-						if m.sgOK(path, a, b, refOK, egressRefOK) != 0 {
+						if a == b && len(m.classes[a].Members) > 1 && m.slowSelf[a] && m.reach(a, a) != 0 {
 							set(src.node, dst.node)
-							break plain
+							break selfPair
 						}
 					}
 				}
 			}
 		}
-	}, progress)
+	}
+}
+
+// subnetGroup is a group of the subnet matrix: the classes of one subnet
+// in one atom.
+type subnetGroup struct {
+	sn, node, col, row, vpc int32
+	all                     []int32 // classes the engine answers for
+	run                     []int32 // ... that are running
 }
 
 // atomBuilder collects the boundaries of address ranges.

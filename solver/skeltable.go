@@ -159,10 +159,20 @@ func (t *skelTable) row(r int32, out []skel) {
 	}
 }
 
-// column writes the skeletons of column c into out (nRows long).
-func (t *skelTable) column(c int32, out []skel) {
-	for r := range out {
-		out[r] = t.get(int32(r), c)
+// columns writes the skeletons of columns lo to hi (excluded) into outs
+// (one per column, nRows long each), in one pass over the rows.
+func (t *skelTable) columns(lo, hi int32, outs [][]skel) {
+	for r := range t.nRows {
+		if t.dense == nil {
+			for c := lo; c < hi; c++ {
+				outs[c-lo][r] = t.get(int32(r), c)
+			}
+			continue
+		}
+		base := r * t.nCols
+		for c := lo; c < hi; c++ {
+			outs[c-lo][r] = t.unpack(t.dense[base+int(c)], c, base+int(c))
+		}
 	}
 }
 

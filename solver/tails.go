@@ -99,6 +99,24 @@ type tailHook struct {
 	lastT   *routing.TGWTable
 	lastAZ  string
 	lastRow int
+	// entered records where the last walk entered a tail from its
+	// start (enter at atTailStart); fast, where the last walk of row
+	// fast.row that took route fast.route of its start table did.
+	entered bool
+	at      tailStart
+	fast    tailStart
+}
+
+// tailStart is where a skeleton walk from a start subnet enters its
+// first transit gateway route table: after route of the start table,
+// into attachment att's subnet asn, in zone az, to route table t.
+type tailStart struct {
+	row   int32
+	route *routing.Route
+	att   *attInfo
+	t     *routing.TGWTable
+	az    string
+	asn   int32
 }
 
 // newTailMemo prepares an empty memo for nCols columns.
@@ -145,6 +163,7 @@ func (h *tailHook) enter(w *walker, att *attInfo, t *routing.TGWTable, az string
 	if !ok || !w.atTailStart(rec) {
 		return terminal{}, false
 	}
+	h.entered, h.at = true, tailStart{att: att, t: t, az: az, asn: rec.crossings[0].to}
 	m := h.memo
 	if att != h.lastAtt || t != h.lastT || az != h.lastAZ {
 		ki, ok := m.keys[tailKey{t, att.tgw, att.m.ReferencingEnabled()}]
@@ -185,4 +204,45 @@ func (h *tailHook) enter(w *walker, att *attInfo, t *routing.TGWTable, az string
 	w.refsLost, w.refBarriers, w.steps, w.crossedTGW = e.refsLost, e.refBarriers, e.steps, e.crossedTGW
 	w.visited = append(w.visited, e.visited...)
 	return e.term, true
+}
+
+// route walks the skeleton walk w from start subnet s0 (row r), as
+// w.route(s0) does, through hook h (nil: none). A walk whose start
+// table's route for the destination is the one the last walk of the row
+// took into a tail (h.fast) goes there without the walk: every step
+// before a tail depends on the destination only through that route
+// (walker.route, toTransitGateway, throughTGW), so the hook sets the
+// walker as those steps leave it (one step and lookup each, the crossing
+// into the attachment subnet) and enters the tail. A tail not shared
+// with this start is walked from the start.
+func (h *tailHook) route(w *walker, s0, r int32) terminal {
+	if h == nil {
+		return w.route(s0)
+	}
+	si := &w.s.subnets[s0]
+	d := w.pkt.Dst
+	if si.m.CIDRBlock.Contains(d) || si.m.IPv6CIDRBlock.Contains(d) {
+		return w.route(s0)
+	}
+	rt := si.table.Lookup(d)
+	if rt != nil && h.fast.route == rt && h.fast.row == r {
+		rec := w.rec.(*pathRec)
+		if w.visited == nil {
+			w.visited = w.visitBuf[:0]
+		}
+		w.steps, w.visited = 2, append(w.visited, visit{si.table.ID, d})
+		rec.crossings = append(rec.crossings, crossing{s0, h.fast.asn})
+		f := h.fast
+		if term, ok := h.enter(w, f.att, f.t, f.az); ok {
+			return term
+		}
+		w.steps, w.visited, rec.crossings = 0, w.visited[:0], rec.crossings[:0]
+	}
+	h.entered = false
+	term := w.route(s0)
+	if h.entered && rt != nil {
+		h.fast = h.at
+		h.fast.row, h.fast.route = r, rt
+	}
+	return term
 }
