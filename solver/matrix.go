@@ -745,6 +745,9 @@ func (m *famEngine) skeleton(w *walker, rec *pathRec, tail *tailHook, r, c int32
 // inbound, the destination outbound) lies in column atom's routing atom.
 func (m *famEngine) aclSet(sn int32, kind int, atom int32, buf *[]sgeval.PortDecision) uint64 {
 	i := (int(m.aclClass[sn])*4+kind)*len(m.colAddr) + int(atom)
+	if set, ok := m.aclMemo.known(i); ok {
+		return set
+	}
 	if set, ok := m.aclMemo.load(i); ok {
 		return set
 	}
@@ -915,9 +918,11 @@ func (m *famEngine) sgSet(cidr, ref *lazySets, dir sgeval.Direction, g, atom, pe
 	if dir == sgeval.Ingress {
 		i = int(atom)*nGS + int(g)
 	}
-	set, ok := cidr.load(i)
+	set, ok := cidr.known(i)
 	if !ok {
-		set = m.fillSG(cidr, dir, i, g, sgeval.Peer{Addr: m.sgaAddr[atom]})
+		if set, ok = cidr.load(i); !ok {
+			set = m.fillSG(cidr, dir, i, g, sgeval.Peer{Addr: m.sgaAddr[atom]})
+		}
 	}
 	if set == m.full || !refs {
 		return set
@@ -926,9 +931,11 @@ func (m *famEngine) sgSet(cidr, ref *lazySets, dir sgeval.Direction, g, atom, pe
 	if dir == sgeval.Ingress {
 		i = int(peer)*nGS + int(g)
 	}
-	byRef, ok := ref.load(i)
+	byRef, ok := ref.known(i)
 	if !ok {
-		byRef = m.fillSG(ref, dir, i, g, sgeval.Peer{Groups: m.gsRefs[peer]})
+		if byRef, ok = ref.load(i); !ok {
+			byRef = m.fillSG(ref, dir, i, g, sgeval.Peer{Groups: m.gsRefs[peer]})
+		}
 	}
 	return set | byRef
 }
