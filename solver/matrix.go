@@ -31,7 +31,12 @@ import (
 //     subnet, so one table of skeletons serves requests and responses. A
 //     walk depends on the protocol (a NAT gateway or gateway endpoint
 //     carries some protocols only) but not on the port, so one table
-//     serves every port atom of a protocol;
+//     serves every port atom of a protocol. Most walks between VPCs
+//     cross a transit gateway, and what a walk does after the
+//     gateway's route table does not depend on where it came from: that
+//     tail is walked once per route table, zone and column, and shared
+//     (see tailMemo, which says when it is not). A cell of the table is
+//     one word (see skelTable);
 //   - the network ACLs of the crossed boundaries: those of the two end
 //     subnets are checked per pair, the others are decided in the
 //     skeleton; each check is memoized by (ACL contents, direction, leg,
