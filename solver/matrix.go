@@ -637,10 +637,24 @@ func (m *famEngine) skeleton(w *walker, rec *pathRec, tail *tailHook, r, c int32
 	rec.reset()
 	if tail != nil {
 		tail.col = c
+		if term, refIn, refOut, ok := tail.replay(s, rec, s0, r, pkt.Dst); ok {
+			return m.summarize(rec, term, refIn, refOut, r, c, buf)
+		}
 	}
 	*w = walker{s: s, leg: LegForward, pkt: pkt, first: pkt, ephemeral: m.eph, srcENI: -1, egressHop: -1,
 		rec: rec, visited: w.visited[:0], nat: w.nat[:0], tails: tail}
 	term := tail.route(w, s0, r)
+	return m.summarize(rec, term, w.refsKept(sgeval.Ingress, 0), w.refsKept(sgeval.Egress, 0), r, c, buf)
+}
+
+// summarize sums up the skeleton walk from row r's start to column c's
+// atom that recorded rec and ended at term, group references kept for
+// inbound rules (refIn) and for the source's outbound rules (refOut) as
+// refsKept said at its end.
+func (m *famEngine) summarize(rec *pathRec, term terminal, refIn, refOut bool, r, c int32, buf *[]sgeval.PortDecision) skel {
+	s := m.s
+	s0 := m.rowSubnet[r]
+	dst := m.colAddr[c]
 	fallback := skel{status: skelFallback}
 	switch {
 	case rec.blocked && rec.determined:
@@ -649,7 +663,7 @@ func (m *famEngine) skeleton(w *walker, rec *pathRec, tail *tailHook, r, c int32
 		return fallback
 	}
 	e := &s.enis[term.eni]
-	if (e.kind != eniInstance && e.kind != eniNetworkInterface) || famAddr(e, m.fam) != pkt.Dst {
+	if (e.kind != eniInstance && e.kind != eniNetworkInterface) || famAddr(e, m.fam) != dst {
 		return fallback
 	}
 	cr := rec.crossings
@@ -667,10 +681,10 @@ func (m *famEngine) skeleton(w *walker, rec *pathRec, tail *tailHook, r, c int32
 		}
 	}
 	k := skel{status: skelPlain, vpc: e.vpc, x: -1, y: -1}
-	if w.refsKept(sgeval.Ingress, 0) {
+	if refIn {
 		k.flags |= skRefOK
 	}
-	if w.refsKept(sgeval.Egress, 0) {
+	if refOut {
 		k.flags |= skEgressRefOK
 	}
 	if n == 1 {
@@ -1164,7 +1178,7 @@ func (m *famEngine) subnetMatrix(bits [][]uint64, nodeOf []int, progress func(in
 	// Work goes by blocks of colBlock atoms, whose columns of responses
 	// are read in one pass over the table's rows. A worker's buffers:
 	// the block's columns, and a source's row.
-	const colBlock = 8
+	const colBlock = 64
 	type rowBufs struct {
 		backs [colBlock][]skel
 		out   []skel

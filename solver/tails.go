@@ -1,6 +1,7 @@
 package solver
 
 import (
+	"net/netip"
 	"slices"
 	"sync/atomic"
 
@@ -82,6 +83,10 @@ type tailEntry struct {
 	refsLost                               refLoss
 	crossedTGW                             bool
 	refBarriers, steps                     int
+	// refIn and refOut are refsKept's answers at the tail's end, for
+	// inbound rules and for the source's outbound ones: the steps
+	// before a tail keep group references.
+	refIn, refOut bool
 	// crossings are the tail's subnet crossings and visited its lookups,
 	// after the start's.
 	crossings []crossing
@@ -190,7 +195,8 @@ func (h *tailHook) enter(w *walker, att *attInfo, t *routing.TGWTable, az string
 		kept.pkt = sgeval.Packet{}
 		cell.CompareAndSwap(nil, &tailEntry{
 			shared: (!w.srcRead || m.ignoreSource) && w.loopAt != 1,
-			term:   kept, crossedTGW: w.crossedTGW, blocked: rec.blocked, determined: rec.determined, tainted: rec.tainted, notPlain: rec.notPlain,
+			term:   kept, crossedTGW: w.crossedTGW,
+			refIn: w.refsKept(sgeval.Ingress, 0), refOut: w.refsKept(sgeval.Egress, 0), blocked: rec.blocked, determined: rec.determined, tainted: rec.tainted, notPlain: rec.notPlain,
 			refsLost: w.refsLost, refBarriers: w.refBarriers, steps: w.steps,
 			crossings: slices.Clone(rec.crossings[1:]), visited: slices.Clone(w.visited[1:]),
 		})
@@ -245,4 +251,33 @@ func (h *tailHook) route(w *walker, s0, r int32) terminal {
 		h.fast.row, h.fast.route = r, rt
 	}
 	return term
+}
+
+// replay sums up, without a walker, the skeleton walk from start subnet
+// s0 (row r) to destination d when it would go as the row's last walk
+// into a tail (h.fast, see route) and that tail is kept and shared with
+// it: it records into rec what the walk would (the crossing into the
+// attachment subnet, then the tail's) and returns the tail's end and
+// refsKept's answers there. False when the walk must be walked.
+func (h *tailHook) replay(s *Solver, rec *pathRec, s0, r int32, d netip.Addr) (term terminal, refIn, refOut, ok bool) {
+	f := &h.fast
+	if f.route == nil || f.row != r {
+		return terminal{}, false, false, false
+	}
+	si := &s.subnets[s0]
+	if si.m.CIDRBlock.Contains(d) || si.m.IPv6CIDRBlock.Contains(d) || si.table.Lookup(d) != f.route ||
+		f.att != h.lastAtt || f.t != h.lastT || f.az != h.lastAZ {
+		return terminal{}, false, false, false
+	}
+	row := h.memo.rows[h.lastRow].Load()
+	if row == nil {
+		return terminal{}, false, false, false
+	}
+	e := (*row)[h.col].Load()
+	if e == nil || !e.shared || slices.Contains(e.visited, visit{si.table.ID, d}) {
+		return terminal{}, false, false, false
+	}
+	rec.crossings = append(append(rec.crossings, crossing{s0, f.asn}), e.crossings...)
+	rec.blocked, rec.determined, rec.tainted, rec.notPlain = e.blocked, e.determined, e.tainted, e.notPlain
+	return e.term, e.refIn, e.refOut, true
 }
