@@ -94,9 +94,13 @@ transit_gateways:
 `
 
 // skeletonsOf walks every skeleton of fe, row by row (the last row first
-// when reverse), sharing tails through memo (nil: none).
-func skeletonsOf(fe *famEngine, memo *tailMemo, reverse bool) []skel {
+// when reverse), sharing tails through memo (nil: none), into a new
+// table; it returns the skeletons, and for those with partial middle
+// sets (engines of several atoms) the sets.
+func skeletonsOf(fe *famEngine, memo *tailMemo, reverse bool) ([]skel, map[int][2]uint64) {
 	nR, nC := len(fe.rowSubnet), len(fe.colAddr)
+	fe.table = newSkelTable(nR, nC, nil, nil, len(fe.probes) > 1, fe.colVPC)
+	fe.mids = make([][]uint64, nR)
 	out := make([]skel, nR*nC)
 	var w walker
 	var rec pathRec
@@ -114,7 +118,14 @@ func skeletonsOf(fe *famEngine, memo *tailMemo, reverse bool) []skel {
 			out[r*nC+c] = fe.skeleton(&w, &rec, hook, int32(r), int32(c), &buf)
 		}
 	}
-	return out
+	mids := map[int][2]uint64{}
+	for i, k := range out {
+		if k.flags&skMidSome != 0 {
+			r, c := int32(i/nC), int32(i%nC)
+			mids[i] = [2]uint64{fe.midSet(r, c, false), fe.midSet(r, c, true)}
+		}
+	}
+	return out, mids
 }
 
 // TestTailMemoSharesOnlyWhatTheSourceDoesNotChange checks the transit
@@ -141,40 +152,53 @@ func TestTailMemoSharesOnlyWhatTheSourceDoesNotChange(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			s, err := New(m)
 			require.NoError(t, err)
-			e := s.newMatrixLayout().engine([]Query{{Protocol: model.ProtocolTCP, Port: 8080}})
-			wrongWhenShared := false
-			for _, fe := range e.fe {
-				if fe == nil {
-					continue
+			// One atom, as Matrix asks; every tcp port atom, as ClassPorts
+			// does.
+			var tcpAtoms []Query
+			for _, a := range s.ServiceAtoms() {
+				if a.Protocol == model.ProtocolTCP && len(tcpAtoms) < maxEngineAtoms {
+					tcpAtoms = append(tcpAtoms, a.Query("", ""))
 				}
-				want := skeletonsOf(fe, nil, false)
-				for _, reverse := range []bool{false, true} {
-					memo := s.newTailMemo(len(fe.colAddr))
-					require.Equal(t, want, skeletonsOf(fe, memo, reverse), "skeletons with the tail memo (reverse %v)", reverse)
-					entries := 0
-					for i := range memo.rows {
-						if row := memo.rows[i].Load(); row != nil {
-							for j := range *row {
-								if (*row)[j].Load() != nil {
-									entries++
+			}
+			wrongWhenShared := false
+			for _, qs := range [][]Query{{{Protocol: model.ProtocolTCP, Port: 8080}}, tcpAtoms} {
+				e := s.newMatrixLayout().engine(qs)
+				for _, fe := range e.fe {
+					if fe == nil {
+						continue
+					}
+					want, wantMids := skeletonsOf(fe, nil, false)
+					for _, reverse := range []bool{false, true} {
+						memo := s.newTailMemo(len(fe.colAddr))
+						got, gotMids := skeletonsOf(fe, memo, reverse)
+						require.Equal(t, want, got, "skeletons with the tail memo (reverse %v, %d atoms)", reverse, len(qs))
+						require.Equal(t, wantMids, gotMids, "middle sets with the tail memo (reverse %v, %d atoms)", reverse, len(qs))
+						entries := 0
+						for i := range memo.rows {
+							if row := memo.rows[i].Load(); row != nil {
+								for j := range *row {
+									if (*row)[j].Load() != nil {
+										entries++
+									}
 								}
 							}
 						}
-					}
-					require.Positive(t, entries, "tails walked")
-					require.Less(t, entries*2, len(want), "most skeleton walks share a tail")
+						require.Positive(t, entries, "tails walked")
+						require.Less(t, entries*2, len(want), "most skeleton walks share a tail")
 
-					memo = s.newTailMemo(len(fe.colAddr))
-					memo.ignoreSource = true
-					got := skeletonsOf(fe, memo, reverse)
-					for i := range want {
-						if got[i] != want[i] {
-							wrongWhenShared = true
+						memo = s.newTailMemo(len(fe.colAddr))
+						memo.ignoreSource = true
+						got, _ = skeletonsOf(fe, memo, reverse)
+						for i := range want {
+							if got[i] != want[i] {
+								wrongWhenShared = true
+							}
 						}
 					}
 				}
 			}
 			if name == "tailsNet" {
+				e := s.newMatrixLayout().engine([]Query{{Protocol: model.ProtocolTCP, Port: 8080}})
 				require.True(t, wrongWhenShared, "sharing the tail that reads the source address (S-42) changes a skeleton")
 				e.buildTable(nil)
 				var buf []sgeval.PortDecision
