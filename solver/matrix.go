@@ -924,6 +924,37 @@ func (m *famEngine) sgOK(set uint64, a, b int32, refOK, egressRefOK bool) uint64
 	return set
 }
 
+// classSG is what the subnet matrix's check of groups reads of a class:
+// its group set, its security group atom, and whether it has groups.
+type classSG struct {
+	gs, sga int32
+	groups  bool
+}
+
+// sgPair is sgOK(m.full, a, b, refOK, egressRefOK) for the classes a
+// and b that ia and ib describe, reading inline the memos' cells that
+// are known, none or all, and need no reference.
+func (m *famEngine) sgPair(ia, ib *classSG, refOK, egressRefOK bool) uint64 {
+	set := m.full
+	if ia.groups {
+		e, ok := m.eCIDR.known(int(ia.gs)*len(m.sgaAddr) + int(ib.sga))
+		if !ok || (e != m.full && egressRefOK) {
+			e = m.sgSet(&m.eCIDR, &m.eRef, sgeval.Egress, ia.gs, ib.sga, ib.gs, egressRefOK)
+		}
+		if set &= e; set == 0 {
+			return 0
+		}
+	}
+	if ib.groups {
+		in, ok := m.iCIDR.known(int(ia.sga)*len(m.gsGroups) + int(ib.gs))
+		if !ok || (in != m.full && refOK) {
+			in = m.sgSet(&m.iCIDR, &m.iRef, sgeval.Ingress, ib.gs, ia.sga, ia.gs, refOK)
+		}
+		set &= in
+	}
+	return set
+}
+
 // sgSet returns the atoms group set g allows to (egress) or from
 // (ingress) a peer: by CIDR or prefix list, the peer's address lying in
 // security group atom atom (memo cidr), or, when refs, by reference to
@@ -1175,6 +1206,12 @@ func (m *famEngine) subnetMatrix(bits [][]uint64, nodeOf []int, progress func(in
 	set := func(a, b int32) { atomic.OrUint64(&bits[a][b>>6], 1<<(uint(b)&63)) }
 	has := func(a, b int32) bool { return atomic.LoadUint64(&bits[a][b>>6])&(1<<(uint(b)&63)) != 0 }
 	nRows := len(m.rowSubnet)
+	sgc := make([]classSG, len(m.classes))
+	for ci := range m.classes {
+		if m.has[ci] {
+			sgc[ci] = classSG{gs: m.gs[ci], sga: m.sga[ci], groups: len(m.gsGroups[m.gs[ci]]) > 0}
+		}
+	}
 	// Work goes by blocks of colBlock atoms, whose columns of responses
 	// are read in one pass over the table's rows. A worker's buffers:
 	// the block's columns, and a source's row.
@@ -1201,15 +1238,16 @@ func (m *famEngine) subnetMatrix(bits [][]uint64, nodeOf []int, progress func(in
 		defer pool.Put(rb)
 		m.table.columns(int32(lo), int32(hi), rb.backs[:hi-lo])
 		for cs := lo; cs < hi; cs++ {
-			m.subnetUnit(cs, units[cs], groups, rb.backs[cs-lo], rb.out, &rb.buf, has, set)
+			m.subnetUnit(cs, units[cs], groups, sgc, rb.backs[cs-lo], rb.out, &rb.buf, has, set)
 		}
 	}, blockProgress)
 }
 
 // subnetUnit sets the bits of the pairs of nodes that the source groups
-// units (those of atom cs) reach, reading the responses' skeletons
-// toward cs from back and each source's row into out.
-func (m *famEngine) subnetUnit(cs int, unit []int, groups []subnetGroup, back, out []skel, buf *[]sgeval.PortDecision,
+// unit (those of atom cs) reach, reading the responses' skeletons toward
+// cs from back, each source's row into out and the classes' groups from
+// sgc.
+func (m *famEngine) subnetUnit(cs int, unit []int, groups []subnetGroup, sgc []classSG, back, out []skel, buf *[]sgeval.PortDecision,
 	has func(a, b int32) bool, set func(a, b int32)) {
 	{ // one source group after another
 		lastRow := int32(-1)
@@ -1266,7 +1304,7 @@ func (m *famEngine) subnetUnit(cs int, unit []int, groups []subnetGroup, back, o
 							self = self || len(m.classes[a].Members) > 1
 							continue
 						}
-						if groupsPass |= m.sgOK(m.full, a, b, refOK, egressRefOK); groupsPass == m.full {
+						if groupsPass |= m.sgPair(&sgc[a], &sgc[b], refOK, egressRefOK); groupsPass == m.full {
 							break groups
 						}
 					}
