@@ -1204,7 +1204,6 @@ func (m *famEngine) subnetMatrix(bits [][]uint64, nodeOf []int, progress func(in
 		units[groups[gi].col] = append(units[groups[gi].col], gi)
 	}
 	set := func(a, b int32) { atomic.OrUint64(&bits[a][b>>6], 1<<(uint(b)&63)) }
-	has := func(a, b int32) bool { return atomic.LoadUint64(&bits[a][b>>6])&(1<<(uint(b)&63)) != 0 }
 	nRows := len(m.rowSubnet)
 	sgc := make([]classSG, len(m.classes))
 	for ci := range m.classes {
@@ -1238,7 +1237,7 @@ func (m *famEngine) subnetMatrix(bits [][]uint64, nodeOf []int, progress func(in
 		defer pool.Put(rb)
 		m.table.columns(int32(lo), int32(hi), rb.backs[:hi-lo])
 		for cs := lo; cs < hi; cs++ {
-			m.subnetUnit(cs, units[cs], groups, sgc, rb.backs[cs-lo], rb.out, &rb.buf, has, set)
+			m.subnetUnit(cs, units[cs], groups, sgc, rb.backs[cs-lo], rb.out, &rb.buf, bits, set)
 		}
 	}, blockProgress)
 }
@@ -1248,7 +1247,7 @@ func (m *famEngine) subnetMatrix(bits [][]uint64, nodeOf []int, progress func(in
 // cs from back, each source's row into out and the classes' groups from
 // sgc.
 func (m *famEngine) subnetUnit(cs int, unit []int, groups []subnetGroup, sgc []classSG, back, out []skel, buf *[]sgeval.PortDecision,
-	has func(a, b int32) bool, set func(a, b int32)) {
+	bits [][]uint64, set func(a, b int32)) {
 	{ // one source group after another
 		lastRow := int32(-1)
 		for _, gi := range unit {
@@ -1260,10 +1259,11 @@ func (m *famEngine) subnetUnit(cs int, unit []int, groups []subnetGroup, sgc []c
 				m.table.row(src.row, out)
 				lastRow = src.row
 			}
+			srcBits := bits[src.node]
 			for di := range groups {
 				dst := &groups[di]
-				if has(src.node, dst.node) {
-					continue
+				if atomic.LoadUint64(&srcBits[dst.node>>6])&(1<<(uint(dst.node)&63)) != 0 {
+					continue // found already
 				}
 				f := out[dst.col]
 				if f.status == skelBlocked {
