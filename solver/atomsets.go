@@ -83,6 +83,19 @@ func (t *lazySets) load(i int) (uint64, bool) {
 	return t.sets[st], st != cellUnknown
 }
 
+// known returns cell i's set when its state is none or all, the common
+// case, in a call small enough to inline; false for an unknown cell or
+// a partial set, which load answers.
+func (t *lazySets) known(i int) (uint64, bool) {
+	w := i >> 4
+	page := t.state[w/statePageWords].Load()
+	if page == nil {
+		return 0, false
+	}
+	st := (page[w%statePageWords].Load() >> (uint(i&15) * 2)) & 3
+	return t.sets[st], st == cellNone || st == cellAll
+}
+
 // pageOf returns the page *p points to, allocating it first if there is
 // none: of two goroutines that allocate one, both use the first stored.
 func pageOf[P any](p *atomic.Pointer[P]) *P {

@@ -31,7 +31,12 @@ import (
 //     subnet, so one table of skeletons serves requests and responses. A
 //     walk depends on the protocol (a NAT gateway or gateway endpoint
 //     carries some protocols only) but not on the port, so one table
-//     serves every port atom of a protocol;
+//     serves every port atom of a protocol. Most walks between VPCs
+//     cross a transit gateway, and what a walk does after the
+//     gateway's route table does not depend on where it came from: that
+//     tail is walked once per route table, zone and column, and shared
+//     (see tailMemo, which says when it is not). A cell of the table is
+//     one word (see skelTable);
 //   - the network ACLs of the crossed boundaries: those of the two end
 //     subnets are checked per pair, the others are decided in the
 //     skeleton; each check is memoized by (ACL contents, direction, leg,
@@ -164,8 +169,10 @@ type famLayout struct {
 	row []int32 // skeleton row: (start key of its subnet, col)
 	sga []int32 // security group atom
 
-	// Routing atoms that hold interfaces (columns), one address each.
+	// Routing atoms that hold interfaces (columns), one address each,
+	// and the VPC of the interface it is.
 	colAddr []netip.Addr
+	colVPC  []int32
 	// Skeleton rows: start subnet and own address.
 	rowSubnet []int32
 	rowAddr   []netip.Addr
@@ -457,6 +464,9 @@ func (m *matrixLayout) famLayoutOf(f int, asDestination func(model.ID, int32) (i
 		}
 		l.has[ci], any = true, true
 		l.col[ci] = compact(colOf, ratoms.of(a), a, &l.colAddr)
+		if len(l.colVPC) < len(l.colAddr) {
+			l.colVPC = append(l.colVPC, e.vpc)
+		}
 		l.sga[ci] = compact(sgaOf, sgatoms.of(a), a, &l.sgaAddr)
 		if c := &classes[ci]; len(c.Members) > 1 {
 			ei, ok := asDestination(c.Members[1], m.src[ci])
@@ -595,27 +605,29 @@ func (m *famEngine) buildTableFor(progress func(int, int), needRow, needCol []bo
 			colList = append(colList, int32(c))
 		}
 	}
-	m.table = newSkelTable(len(m.rowSubnet), nCols, needRow, needCol, len(m.probes) > 1)
+	m.table = newSkelTable(len(m.rowSubnet), nCols, needRow, needCol, len(m.probes) > 1, m.colVPC)
 	if len(m.probes) > 1 {
 		m.mids = make([][]uint64, len(m.rowSubnet))
 	}
 	// A walker, its recorder and their buffers, reused from row to row.
 	type pathWalk struct {
-		w   walker
-		rec pathRec
-		buf []sgeval.PortDecision
+		w    walker
+		rec  pathRec
+		buf  []sgeval.PortDecision
+		tail tailHook
 	}
-	pool := sync.Pool{New: func() any { return new(pathWalk) }}
+	tails := m.s.newTailMemo(nCols)
+	pool := sync.Pool{New: func() any { return &pathWalk{tail: tailHook{memo: tails}} }}
 	parallel(len(m.rowSubnet), func(r int) {
 		pw := pool.Get().(*pathWalk)
 		switch {
 		case all || (needRow[r] && !cross):
 			for c := range nCols {
-				m.table.set(int32(r), int32(c), m.skeleton(&pw.w, &pw.rec, int32(r), int32(c), &pw.buf))
+				m.table.set(int32(r), int32(c), m.skeleton(&pw.w, &pw.rec, &pw.tail, int32(r), int32(c), &pw.buf))
 			}
 		case needRow[r] || !cross:
 			for _, c := range colList {
-				m.table.set(int32(r), c, m.skeleton(&pw.w, &pw.rec, int32(r), c, &pw.buf))
+				m.table.set(int32(r), c, m.skeleton(&pw.w, &pw.rec, &pw.tail, int32(r), c, &pw.buf))
 			}
 		}
 		pool.Put(pw)
@@ -623,16 +635,34 @@ func (m *famEngine) buildTableFor(progress func(int, int), needRow, needCol []bo
 }
 
 // skeleton walks from row r's start to column c's atom and sums the walk
-// up.
-func (m *famEngine) skeleton(w *walker, rec *pathRec, r, c int32, buf *[]sgeval.PortDecision) skel {
+// up, sharing the walk's tail after a transit gateway through tail (see
+// tailMemo; nil: walk it all).
+func (m *famEngine) skeleton(w *walker, rec *pathRec, tail *tailHook, r, c int32, buf *[]sgeval.PortDecision) skel {
 	s := m.s
 	s0 := m.rowSubnet[r]
 	pkt := m.probes[0].fwd
 	pkt.Src, pkt.Dst = m.rowAddr[r], m.colAddr[c]
 	rec.reset()
+	if tail != nil {
+		tail.col = c
+		if term, refIn, refOut, ok := tail.replay(s, rec, s0, r, pkt.Dst); ok {
+			return m.summarize(rec, term, refIn, refOut, r, c, buf)
+		}
+	}
 	*w = walker{s: s, leg: LegForward, pkt: pkt, first: pkt, ephemeral: m.eph, srcENI: -1, egressHop: -1,
-		rec: rec, visited: w.visited[:0], nat: w.nat[:0]}
-	term := w.route(s0)
+		rec: rec, visited: w.visited[:0], nat: w.nat[:0], tails: tail}
+	term := tail.route(w, s0, r)
+	return m.summarize(rec, term, w.refsKept(sgeval.Ingress, 0), w.refsKept(sgeval.Egress, 0), r, c, buf)
+}
+
+// summarize sums up the skeleton walk from row r's start to column c's
+// atom that recorded rec and ended at term, group references kept for
+// inbound rules (refIn) and for the source's outbound rules (refOut) as
+// refsKept said at its end.
+func (m *famEngine) summarize(rec *pathRec, term terminal, refIn, refOut bool, r, c int32, buf *[]sgeval.PortDecision) skel {
+	s := m.s
+	s0 := m.rowSubnet[r]
+	dst := m.colAddr[c]
 	fallback := skel{status: skelFallback}
 	switch {
 	case rec.blocked && rec.determined:
@@ -641,7 +671,7 @@ func (m *famEngine) skeleton(w *walker, rec *pathRec, r, c int32, buf *[]sgeval.
 		return fallback
 	}
 	e := &s.enis[term.eni]
-	if (e.kind != eniInstance && e.kind != eniNetworkInterface) || famAddr(e, m.fam) != pkt.Dst {
+	if (e.kind != eniInstance && e.kind != eniNetworkInterface) || famAddr(e, m.fam) != dst {
 		return fallback
 	}
 	cr := rec.crossings
@@ -659,10 +689,10 @@ func (m *famEngine) skeleton(w *walker, rec *pathRec, r, c int32, buf *[]sgeval.
 		}
 	}
 	k := skel{status: skelPlain, vpc: e.vpc, x: -1, y: -1}
-	if w.refsKept(sgeval.Ingress, 0) {
+	if refIn {
 		k.flags |= skRefOK
 	}
-	if w.refsKept(sgeval.Egress, 0) {
+	if refOut {
 		k.flags |= skEgressRefOK
 	}
 	if n == 1 {
@@ -742,6 +772,9 @@ func (m *famEngine) skeleton(w *walker, rec *pathRec, r, c int32, buf *[]sgeval.
 // inbound, the destination outbound) lies in column atom's routing atom.
 func (m *famEngine) aclSet(sn int32, kind int, atom int32, buf *[]sgeval.PortDecision) uint64 {
 	i := (int(m.aclClass[sn])*4+kind)*len(m.colAddr) + int(atom)
+	if set, ok := m.aclMemo.known(i); ok {
+		return set
+	}
 	if set, ok := m.aclMemo.load(i); ok {
 		return set
 	}
@@ -899,23 +932,68 @@ func (m *famEngine) sgOK(set uint64, a, b int32, refOK, egressRefOK bool) uint64
 	return set
 }
 
+// classSG is what the subnet matrix's check of groups reads of a class:
+// its group set, its security group atom, and whether it has groups.
+type classSG struct {
+	gs, sga int32
+	groups  bool
+}
+
+// sgPair is sgOK(m.full, a, b, refOK, egressRefOK) for the classes a
+// and b that ia and ib describe, reading inline the memos' cells that
+// are known, none or all, and need no reference.
+func (m *famEngine) sgPair(ia, ib *classSG, refOK, egressRefOK bool) uint64 {
+	set := m.full
+	if ia.groups {
+		e, ok := m.eCIDR.known(int(ia.gs)*len(m.sgaAddr) + int(ib.sga))
+		if !ok || (e != m.full && egressRefOK) {
+			e = m.sgSet(&m.eCIDR, &m.eRef, sgeval.Egress, ia.gs, ib.sga, ib.gs, egressRefOK)
+		}
+		if set &= e; set == 0 {
+			return 0
+		}
+	}
+	if ib.groups {
+		in, ok := m.iCIDR.known(int(ia.sga)*len(m.gsGroups) + int(ib.gs))
+		if !ok || (in != m.full && refOK) {
+			in = m.sgSet(&m.iCIDR, &m.iRef, sgeval.Ingress, ib.gs, ia.sga, ia.gs, refOK)
+		}
+		set &= in
+	}
+	return set
+}
+
 // sgSet returns the atoms group set g allows to (egress) or from
 // (ingress) a peer: by CIDR or prefix list, the peer's address lying in
 // security group atom atom (memo cidr), or, when refs, by reference to
-// the peer's group set peer (memo ref).
+// the peer's group set peer (memo ref). The egress memos are kept by
+// group set, then peer; the ingress ones by peer, then group set: the
+// subnet matrix asks for one source's against every destination in turn,
+// which then reads consecutive cells.
 func (m *famEngine) sgSet(cidr, ref *lazySets, dir sgeval.Direction, g, atom, peer int32, refs bool) uint64 {
-	i := int(g)*len(m.sgaAddr) + int(atom)
-	set, ok := cidr.load(i)
+	nSGA, nGS := len(m.sgaAddr), len(m.gsGroups)
+	i := int(g)*nSGA + int(atom)
+	if dir == sgeval.Ingress {
+		i = int(atom)*nGS + int(g)
+	}
+	set, ok := cidr.known(i)
 	if !ok {
-		set = m.fillSG(cidr, dir, i, g, sgeval.Peer{Addr: m.sgaAddr[atom]})
+		if set, ok = cidr.load(i); !ok {
+			set = m.fillSG(cidr, dir, i, g, sgeval.Peer{Addr: m.sgaAddr[atom]})
+		}
 	}
 	if set == m.full || !refs {
 		return set
 	}
-	i = int(g)*len(m.gsGroups) + int(peer)
-	byRef, ok := ref.load(i)
+	i = int(g)*nGS + int(peer)
+	if dir == sgeval.Ingress {
+		i = int(peer)*nGS + int(g)
+	}
+	byRef, ok := ref.known(i)
 	if !ok {
-		byRef = m.fillSG(ref, dir, i, g, sgeval.Peer{Groups: m.gsRefs[peer]})
+		if byRef, ok = ref.load(i); !ok {
+			byRef = m.fillSG(ref, dir, i, g, sgeval.Peer{Groups: m.gsRefs[peer]})
+		}
 	}
 	return set | byRef
 }
@@ -1103,13 +1181,7 @@ func (m *matrixEngine) subnetMatrix(nodeOf []int, nNodes int, progress func(int,
 func (m *famEngine) subnetMatrix(bits [][]uint64, nodeOf []int, progress func(int, int)) {
 	s := m.s
 	nCols := len(m.colAddr)
-	// Destination groups: the classes of one subnet in one atom.
-	type group struct {
-		sn, node, col, row, vpc int32
-		all                     []int32 // classes the engine answers for
-		run                     []int32 // ... that are running
-	}
-	var groups []group
+	var groups []subnetGroup
 	byGroup := map[[2]int32]int{}
 	order := make([]int32, 0, len(m.classes))
 	for ci := range m.classes {
@@ -1125,7 +1197,7 @@ func (m *famEngine) subnetMatrix(bits [][]uint64, nodeOf []int, progress func(in
 		if !ok {
 			gi = len(groups)
 			byGroup[k] = gi
-			groups = append(groups, group{sn: k[0], node: int32(nodeOf[ci]), col: k[1], row: m.row[ci], vpc: s.subnets[k[0]].vpc})
+			groups = append(groups, subnetGroup{sn: k[0], node: int32(nodeOf[ci]), col: k[1], row: m.row[ci], vpc: s.subnets[k[0]].vpc})
 		}
 		g := &groups[gi]
 		g.all = append(g.all, ci)
@@ -1140,27 +1212,66 @@ func (m *famEngine) subnetMatrix(bits [][]uint64, nodeOf []int, progress func(in
 		units[groups[gi].col] = append(units[groups[gi].col], gi)
 	}
 	set := func(a, b int32) { atomic.OrUint64(&bits[a][b>>6], 1<<(uint(b)&63)) }
-	has := func(a, b int32) bool { return atomic.LoadUint64(&bits[a][b>>6])&(1<<(uint(b)&63)) != 0 }
 	nRows := len(m.rowSubnet)
-	parallel(nCols, func(cs int) {
-		if len(units[cs]) == 0 {
-			return
+	sgc := make([]classSG, len(m.classes))
+	for ci := range m.classes {
+		if m.has[ci] {
+			sgc[ci] = classSG{gs: m.gs[ci], sga: m.sga[ci], groups: len(m.gsGroups[m.gs[ci]]) > 0}
 		}
-		var buf []sgeval.PortDecision
-		back := make([]skel, nRows)
-		for r := range nRows {
-			back[r] = m.table.dense[r*nCols+cs]
+	}
+	// Work goes by blocks of colBlock atoms, whose columns of responses
+	// are read in one pass over the table's rows. A worker's buffers:
+	// the block's columns, and a source's row.
+	const colBlock = 64
+	type rowBufs struct {
+		backs [colBlock][]skel
+		out   []skel
+		buf   []sgeval.PortDecision
+	}
+	pool := sync.Pool{New: func() any {
+		rb := &rowBufs{out: make([]skel, nCols)}
+		for i := range rb.backs {
+			rb.backs[i] = make([]skel, nRows)
 		}
-		for _, gi := range units[cs] {
+		return rb
+	}}
+	blockProgress := progress
+	if progress != nil {
+		blockProgress = func(done, _ int) { progress(min(done*colBlock, nCols), nCols) }
+	}
+	parallel((nCols+colBlock-1)/colBlock, func(block int) {
+		lo, hi := block*colBlock, min(nCols, (block+1)*colBlock)
+		rb := pool.Get().(*rowBufs)
+		defer pool.Put(rb)
+		m.table.columns(int32(lo), int32(hi), rb.backs[:hi-lo])
+		for cs := lo; cs < hi; cs++ {
+			m.subnetUnit(cs, units[cs], groups, sgc, rb.backs[cs-lo], rb.out, &rb.buf, bits, set)
+		}
+	}, blockProgress)
+}
+
+// subnetUnit sets the bits of the pairs of nodes that the source groups
+// unit (those of atom cs) reach, reading the responses' skeletons toward
+// cs from back, each source's row into out and the classes' groups from
+// sgc.
+func (m *famEngine) subnetUnit(cs int, unit []int, groups []subnetGroup, sgc []classSG, back, out []skel, buf *[]sgeval.PortDecision,
+	bits [][]uint64, set func(a, b int32)) {
+	{ // one source group after another
+		lastRow := int32(-1)
+		for _, gi := range unit {
 			src := &groups[gi]
 			if len(src.run) == 0 {
 				continue // S-23: stopped instances send nothing
 			}
-			out := m.table.dense[int(src.row)*nCols : int(src.row+1)*nCols]
+			if src.row != lastRow {
+				m.table.row(src.row, out)
+				lastRow = src.row
+			}
+			srcBits := bits[src.node]
 			for di := range groups {
 				dst := &groups[di]
-				if has(src.node, dst.node) {
-					continue
+				if atomic.LoadUint64(&srcBits[dst.node>>6])&(1<<(uint(dst.node)&63)) != 0 {
+					continue // found already
 				}
 				f := out[dst.col]
 				if f.status == skelBlocked {
@@ -1178,7 +1289,7 @@ func (m *famEngine) subnetMatrix(bits [][]uint64, nodeOf []int, progress func(in
 							if a == b && len(m.classes[a].Members) < 2 {
 								continue
 							}
-							if m.matrixEngine.pair(a, b, &buf) != 0 {
+							if m.matrixEngine.pair(a, b, buf) != 0 {
 								set(src.node, dst.node)
 								break slow
 							}
@@ -1186,33 +1297,63 @@ func (m *famEngine) subnetMatrix(bits [][]uint64, nodeOf []int, progress func(in
 					}
 					continue
 				}
-				path := m.fwdOK(m.full, f, src.row, src.sn, dst.sn, src.col, dst.col, &buf)
-				if path == 0 {
-					continue
-				}
-				if path = m.retOK(path, r, dst.row, dst.sn, src.sn, dst.col, src.col, &buf); path == 0 {
-					continue
-				}
+				// The pair reaches when the ACLs pass some atoms (path) and
+				// some pair of classes' groups pass one of them, or a
+				// class's own pair that Reach answers reaches. The groups
+				// go first: sgOK(path, ...) is path & sgOK(m.full, ...),
+				// and they stop most pairs, which then need no ACL.
 				refOK, egressRefOK := f.flags&skRefOK != 0, f.flags&skEgressRefOK != 0
-			plain:
+				var groupsPass uint64
+				self := false
+			groups:
 				for _, a := range src.run {
 					for _, b := range dst.run {
 						if a == b && (len(m.classes[a].Members) < 2 || m.slowSelf[a]) {
-							if len(m.classes[a].Members) > 1 && m.reach(a, a) != 0 {
-								set(src.node, dst.node)
-								break plain
-							}
+							self = self || len(m.classes[a].Members) > 1
 							continue
 						}
-						if m.sgOK(path, a, b, refOK, egressRefOK) != 0 {
+						if groupsPass |= m.sgPair(&sgc[a], &sgc[b], refOK, egressRefOK); groupsPass == m.full {
+							break groups
+						}
+					}
+				}
+				if groupsPass == 0 && !self {
+					continue
+				}
+				path := m.fwdOK(m.full, f, src.row, src.sn, dst.sn, src.col, dst.col, buf)
+				if path == 0 {
+					continue
+				}
+				if path = m.retOK(path, r, dst.row, dst.sn, src.sn, dst.col, src.col, buf); path == 0 {
+					continue
+				}
+				if path&groupsPass != 0 {
+					set(src.node, dst.node)
+					continue
+				}
+				if !self {
+					continue
+				}
+			selfPair:
+				for _, a := range src.run {
+					for _, b := range dst.run {
+						if a == b && len(m.classes[a].Members) > 1 && m.slowSelf[a] && m.reach(a, a) != 0 {
 							set(src.node, dst.node)
-							break plain
+							break selfPair
 						}
 					}
 				}
 			}
 		}
-	}, progress)
+	}
+}
+
+// subnetGroup is a group of the subnet matrix: the classes of one subnet
+// in one atom.
+type subnetGroup struct {
+	sn, node, col, row, vpc int32
+	all                     []int32 // classes the engine answers for
+	run                     []int32 // ... that are running
 }
 
 // atomBuilder collects the boundaries of address ranges.
@@ -1350,111 +1491,5 @@ func (s *Solver) sgBounds(prefix func(netip.Prefix)) {
 				peers(r.Destinations)
 			}
 		}
-	}
-}
-
-// skelTable holds a family's skeletons by row and column: every cell,
-// densely; or, for an analysis of the pairs with a touched end (see
-// buildTableFor), the cells of the needed rows and columns only, which at
-// 1,000 VPCs is a few rows and columns of thousands. A cell it does not
-// hold reads as the zero skeleton, skelFallback.
-type skelTable struct {
-	nRows, nCols int
-	// dense holds every cell, row by row, when the table is dense.
-	dense    []skel
-	denseMid []int32
-	// rowSlot and colSlot give the needed rows and columns their place
-	// in rows (nCols cells each) and cols (nRows cells each); -1 for
-	// the others.
-	rowSlot, colSlot []int32
-	rows, cols       []skel
-	rowMid, colMid   []int32
-}
-
-// newSkelTable returns an empty table of nRows × nCols, holding every cell
-// when needRow and needCol are nil, else those of the rows and columns
-// they mark; with mids, it holds the middle-set index of each cell too.
-func newSkelTable(nRows, nCols int, needRow, needCol []bool, mids bool) skelTable {
-	t := skelTable{nRows: nRows, nCols: nCols}
-	if needRow == nil && needCol == nil {
-		t.dense = make([]skel, nRows*nCols)
-		if mids {
-			t.denseMid = make([]int32, nRows*nCols)
-		}
-		return t
-	}
-	slots := func(need []bool, n int) ([]int32, int) {
-		out := make([]int32, n)
-		k := 0
-		for i := range out {
-			out[i] = -1
-			if need != nil && need[i] {
-				out[i] = int32(k)
-				k++
-			}
-		}
-		return out, k
-	}
-	var nr, nc int
-	t.rowSlot, nr = slots(needRow, nRows)
-	t.colSlot, nc = slots(needCol, nCols)
-	t.rows, t.cols = make([]skel, nr*nCols), make([]skel, nc*nRows)
-	if mids {
-		t.rowMid, t.colMid = make([]int32, nr*nCols), make([]int32, nc*nRows)
-	}
-	return t
-}
-
-// cell returns where the skeleton of cell (r, c) is kept, and mid where
-// its middle-set index is (nil without mids); both nil for a cell the
-// table does not hold.
-func (t *skelTable) cell(r, c int32) (k *skel, mid *int32) {
-	var ks []skel
-	var ms []int32
-	var i int
-	switch {
-	case t.dense != nil:
-		ks, ms, i = t.dense, t.denseMid, int(r)*t.nCols+int(c)
-	case t.rowSlot[r] >= 0:
-		ks, ms, i = t.rows, t.rowMid, int(t.rowSlot[r])*t.nCols+int(c)
-	case t.colSlot[c] >= 0:
-		ks, ms, i = t.cols, t.colMid, int(t.colSlot[c])*t.nRows+int(r)
-	default:
-		return nil, nil
-	}
-	if ms != nil {
-		mid = &ms[i]
-	}
-	return &ks[i], mid
-}
-
-// get returns the skeleton of cell (r, c).
-func (t *skelTable) get(r, c int32) skel {
-	if k, _ := t.cell(r, c); k != nil {
-		return *k
-	}
-	return skel{}
-}
-
-// set stores the skeleton of cell (r, c), which the table holds. Each
-// cell is written once, by the goroutine of its row.
-func (t *skelTable) set(r, c int32, k skel) {
-	if p, _ := t.cell(r, c); p != nil {
-		*p = k
-	}
-}
-
-// mid returns the middle-set index of cell (r, c).
-func (t *skelTable) mid(r, c int32) int32 {
-	if _, m := t.cell(r, c); m != nil {
-		return *m
-	}
-	return 0
-}
-
-// setMid stores the middle-set index of cell (r, c).
-func (t *skelTable) setMid(r, c int32, at int32) {
-	if _, m := t.cell(r, c); m != nil {
-		*m = at
 	}
 }

@@ -151,6 +151,19 @@ type walker struct {
 	portBuf       []sgeval.PortDecision
 	flowFor       sgeval.Packet
 	flowText      string
+	// tails is, for a path walk of the matrix, the memo of the walks'
+	// tails after a transit gateway's route table (see tailMemo); nil
+	// for every other walk.
+	tails *tailHook
+	// srcRead is set once the walk's course depended on the source
+	// address (the peering rule S-42): a tail that set it is not shared
+	// (tailMemo). A read after the walk is tainted need not set it: a
+	// tainted path walk is never shared as plain.
+	srcRead bool
+	// loopAt is 1 + the index in visited of the lookup a routing loop
+	// repeated (S-15), or 0: a tail that looped on a lookup made before
+	// it is not shared (tailMemo).
+	loopAt int
 	// rec records what the walk sees (see record.go): everything for
 	// Reach, verdicts for the whole-network analyses, a path skeleton for
 	// the matrix.
@@ -424,7 +437,8 @@ func (w *walker) loops(table model.ID) bool {
 		// Most walks look up a few tables: no allocation for those.
 		w.visited = w.visitBuf[:0]
 	}
-	if slices.Contains(w.visited, v) {
+	if i := slices.Index(w.visited, v); i >= 0 {
+		w.loopAt = i + 1
 		w.block(RoutingLoop, table, "", model.Position{}, func() string {
 			return fmt.Sprintf("routing loops: %s is looked up in %s a second time (S-15)", w.pkt.Dst, table)
 		})
@@ -994,6 +1008,8 @@ func (w *walker) toPeering(pcx model.ID, vpc int32, from int32) terminal {
 	}
 	other := w.s.vpcByID[p.Other(vi.m.ID)]
 	ov := &w.s.vpcs[other]
+	// The walk's course now depends on the source address (S-42).
+	w.srcRead = true
 	if !inCIDRs(vi.m.AllCIDRBlocks(), w.pkt.Src) {
 		w.block(PCXRequiresAddressInVPCCIDR, pcx, "", p.Source.Position, func() string {
 			return fmt.Sprintf("source %s is not an address of %s: peering connection %s carries no transit traffic (S-42)", w.pkt.Src, vi.m.ID, pcx)
@@ -1081,6 +1097,20 @@ func (w *walker) throughTGW(att *attInfo, az string) terminal {
 		})
 		return w.drop(att.tgw.m.ID, HopTransitGateway, "no associated route table", att.m.Source.Position)
 	}
+	if w.tails != nil {
+		if term, ok := w.tails.enter(w, att, t, az); ok {
+			return term
+		}
+	}
+	return w.tgwRoute(att, t, az)
+}
+
+// tgwRoute routes a packet that entered transit gateway attachment att,
+// in zone az, by att's route table t (S-52): the rest of throughTGW, which
+// depends on att only through its transit gateway and whether it carries
+// group references, and on the walk so far only through the walker's
+// state (see tailMemo).
+func (w *walker) tgwRoute(att *attInfo, t *routing.TGWTable, az string) terminal {
 	if w.loops(t.ID) {
 		return w.drop(t.ID, HopTGWRouteTable, "loop", model.Position{})
 	}
