@@ -106,7 +106,7 @@ func (s *Solver) EndHops(qs []Query) []EndHops {
 			key := skelKey{int32(fe.fam), r, c}
 			k, ok := em.skels[key]
 			if !ok {
-				k = fe.skeleton(&pw, &rec, r, c, &buf)
+				k = fe.skeleton(&pw, &rec, nil, r, c, &buf)
 				em.skels[key] = k
 			}
 			return k
