@@ -223,6 +223,11 @@ func TestExportImportOfIPv6Services(t *testing.T) {
 	assert.Equal(t, model.IPAddressIPv6, tg.IPAddressType)
 	require.Len(t, tg.Targets, 1)
 	assert.Equal(t, "2600:1f18:80:803::10", tg.Targets[0].IP.String())
+	tg = x2.TargetGroup("tg-p6-six-inst")
+	require.NotNil(t, tg, "the IPv6 target group of instance targets (V-34)")
+	assert.Equal(t, model.IPAddressIPv6, tg.IPAddressType)
+	require.Len(t, tg.Targets, 1)
+	assert.Equal(t, model.ID("i-p6-six"), tg.Targets[0].ID)
 	for _, id := range []model.ID{"nlb-p6", "nlb-p6-pub", "alb-p6-pub"} {
 		lb, lb2 := x.LoadBalancer(id), x2.LoadBalancer(id)
 		require.NotNil(t, lb2, "%s", id)

@@ -214,7 +214,7 @@ var fieldDocs = map[string]string{
 	"Target.Port":                                 "port overrides the target group's port.",
 	"TargetGroup.AWSID":                           "aws_id is the resource's id in AWS when the topology names it otherwise (by its Terraform address, as vpcreach import terraform does): shown beside the id in output.",
 	"TargetGroup.ID":                              "id names the target group; listeners refer to it.",
-	"TargetGroup.IPAddressType":                   "ip_address_type is ipv4 (the default) or ipv6: the family of the targets' addresses, which the load balancer reaches them over. An ipv6 target group holds ip targets with IPv6 addresses, behind dualstack load balancers (V-34).",
+	"TargetGroup.IPAddressType":                   "ip_address_type is ipv4 (the default) or ipv6: the family of the targets' addresses, which the load balancer reaches them over. An ipv6 target group holds ip targets with IPv6 addresses, or instances reached at their primary IPv6 address (the first of ipv6_addresses), behind dualstack load balancers (V-34).",
 	"TargetGroup.Inspection":                      "inspection is the verdict of the appliances of a Gateway Load Balancer's target group (protocol geneve): what they drop. Omitted, the appliances forward everything (V-22).",
 	"TargetGroup.Port":                            "port is the default port targets receive traffic on; required, except for lambda targets.",
 	"TargetGroup.PreserveClientIP":                "preserve_client_ip keeps the client's address as the source targets see. Default: on for instance targets, and for ip targets over udp and tcp_udp; never for PrivateLink traffic (S-81).",

@@ -1218,8 +1218,9 @@ type TargetGroup struct {
 	Port uint16 `yaml:"port" example:"6379"`
 	// IPAddressType is ipv4 (the default) or ipv6: the family of the
 	// targets' addresses, which the load balancer reaches them over. An
-	// ipv6 target group holds ip targets with IPv6 addresses, behind
-	// dualstack load balancers (V-34).
+	// ipv6 target group holds ip targets with IPv6 addresses, or instances
+	// reached at their primary IPv6 address (the first of ipv6_addresses),
+	// behind dualstack load balancers (V-34).
 	IPAddressType IPAddressType `yaml:"ip_address_type" example:"ipv4"`
 	// Targets are the registered targets; only healthy ones receive traffic
 	// (S-81).

@@ -851,7 +851,11 @@ func (v *validator) targetGroup(vpc *VPC, tg *TargetGroup) {
 				v.add(SeverityError, t.Source, ErrConflict, "S-81", "targets of an instance target group are given by id")
 				continue
 			}
-			v.inVPC(t.Source.Field("id"), t.ID, vpc, "instance", KindInstance)
+			if v.inVPC(t.Source.Field("id"), t.ID, vpc, "instance", KindInstance) && six {
+				if in := v.x.Instance(t.ID); in != nil && len(in.IPv6Addresses) == 0 {
+					v.add(SeverityError, t.Source.Field("id"), ErrConflict, "V-34", "instance %s has no IPv6 address; an instance registered with an ipv6 target group needs a primary IPv6 address, which the load balancer sends to", t.ID)
+				}
+			}
 		case TargetIP:
 			if !t.IP.IsValid() || t.ID != "" {
 				v.add(SeverityError, t.Source, ErrConflict, "S-81", "targets of an ip target group are given by ip")

@@ -245,15 +245,15 @@ func (tg TargetGroup) AddressType() IPAddressType {
 }
 
 // targetGroupFamily checks a target group's IP address type: ipv4 or
-// ipv6, and an ipv6 one of ip targets (V-34). It reports whether the
-// group is ipv6.
+// ipv6, and an ipv6 one of ip or instance targets (V-34). It reports
+// whether the group is ipv6.
 func (v *validator) targetGroupFamily(tg *TargetGroup) bool {
 	switch tg.AddressType() {
 	case IPAddressIPv4:
 		return false
 	case IPAddressIPv6:
-		if tg.TargetType != TargetIP {
-			v.add(SeverityError, tg.Source.Field("target_type"), ErrConflict, "V-34", "an ipv6 target group holds ip targets, not %s targets (vpcreach models IPv6 target groups of ip targets, as the Network Load Balancer guide documents them)", tg.TargetType)
+		if tg.TargetType != TargetIP && tg.TargetType != TargetInstance {
+			v.add(SeverityError, tg.Source.Field("target_type"), ErrConflict, "V-34", "an ipv6 target group holds ip or instance targets, not %s targets (an Application Load Balancer cannot be registered with an IPv6 target group)", tg.TargetType)
 		}
 		return true
 	}
