@@ -255,7 +255,9 @@ func (b *builder) buildEndpoints() {
 					e.PrivateIPs = ips
 				}
 			}
-			if complete6 && e.AddressType().HasIPv6() {
+			// vpcreach places a dualstack Gateway Load Balancer endpoint by
+			// its IPv4 address; an ipv6 one by its IPv6 address (V-30).
+			if complete6 && e.AddressType().HasIPv6() && (e.Type == model.EndpointInterface || e.AddressType() == model.IPAddressIPv6) {
 				ok := true
 				for _, ad := range ips6 {
 					ok = ok && b.claim(v, ad, id, it.src)
@@ -366,7 +368,7 @@ func (b *builder) endpointTypes(e *model.Endpoint, a *awsEndpoint, src model.Sou
 			return false
 		}
 	}
-	if (e.Type == model.EndpointGateway && e.IPAddressType.HasIPv6()) || (e.Type == model.EndpointGatewayLoadBalancer && e.IPAddressType == model.IPAddressIPv6) {
+	if e.Type == model.EndpointGateway && e.IPAddressType.HasIPv6() {
 		b.warn(src, "IpAddressType", ErrNotModelled, "endpoint %s is a %s endpoint of IP address type %s, which vpcreach does not model: taken as ipv4", e.ID, e.Type, e.IPAddressType)
 		e.IPAddressType = 0
 	}

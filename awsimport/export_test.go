@@ -236,3 +236,21 @@ func TestExportImportOfIPv6Services(t *testing.T) {
 	}
 	sameAnswers(t, m, m2)
 }
+
+// TestExportImportOfIPv6GWLBEndpoint: a Gateway Load Balancer endpoint of
+// IP address type ipv6 (V-30) keeps its type through describe-* JSON, and
+// the answers.
+func TestExportImportOfIPv6GWLBEndpoint(t *testing.T) {
+	m, _, err := model.LoadFiles(filepath.Join("..", "solver", "testdata", "gwlb-ipv6-endpoint.yaml"))
+	require.NoError(t, err)
+	m2, diags := exportImport(t, m)
+	for _, d := range diags {
+		t.Logf("%s: %s", d.Severity, d.Error())
+	}
+	x2, _ := model.NewIndex(m2)
+	e := x2.Endpoint("vpce-fw6")
+	require.NotNil(t, e)
+	assert.Equal(t, model.IPAddressIPv6, e.AddressType())
+	assert.Empty(t, e.PrivateIPs, "an ipv6 endpoint has no IPv4 address")
+	sameAnswers(t, m, m2)
+}

@@ -737,9 +737,6 @@ func (v *validator) endpoint(vpc *VPC, e *Endpoint, addrs *addrBook) {
 		if e.Type == EndpointGatewayLoadBalancer && svc == nil {
 			v.errorf(src.Field("service"), ErrWrongRef, "a gateway load balancer endpoint connects to an endpoint service of this model")
 		}
-		if e.Type == EndpointGatewayLoadBalancer && e.IPAddressType == IPAddressIPv6 {
-			v.add(SeverityError, src.Field("ip_address_type"), ErrInvalidValue, "V-30", "vpcreach models Gateway Load Balancer endpoints of IP address type ipv4 and dualstack, not ipv6")
-		}
 		if e.PrivateDNS && !(vpc.DNS.SupportEnabled() && vpc.DNS.HostnamesEnabled()) {
 			v.add(SeverityWarning, src.Field("private_dns"), ErrConflict, "S-72", "private DNS needs the VPC's DNS support and DNS hostnames; %s has support=%t hostnames=%t, so the name will not resolve to the endpoint",
 				vpc.ID, vpc.DNS.SupportEnabled(), vpc.DNS.HostnamesEnabled())

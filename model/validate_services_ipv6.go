@@ -89,8 +89,6 @@ func (v *validator) endpointFamilies(vpc *VPC, e *Endpoint, svc *EndpointService
 		}
 		es := src.Elem("subnets", i)
 		switch {
-		case e.Type == EndpointGatewayLoadBalancer && sn.IPv6Only:
-			v.add(SeverityError, es, ErrConflict, "V-30", "subnet %s is IPv6-only: vpcreach models Gateway Load Balancer endpoints with IPv4 addresses, so one cannot be placed there", id)
 		case t == IPAddressIPv4 && sn.IPv6Only:
 			v.add(SeverityError, es, ErrConflict, "V-30", "subnet %s is IPv6-only: an endpoint of IP address type ipv4 needs subnets with IPv4 blocks (use ip_address_type ipv6)", id)
 		case t == IPAddressDualstack && (sn.IPv6Only || !sn.IPv6CIDRBlock.IsValid()) && !v.written(sn.Source, "ipv6_cidr_block"):
@@ -105,7 +103,10 @@ func (v *validator) endpointFamilies(vpc *VPC, e *Endpoint, svc *EndpointService
 	if t == IPAddressIPv6 && len(e.PrivateIPs) > 0 {
 		v.add(SeverityError, src.Field("private_ips"), ErrConflict, "V-30", "an endpoint of IP address type ipv6 has no IPv4 addresses; give ipv6_ips")
 	}
-	v.ipv6Nodes(vpc, src, e.ID, t.HasIPv6() && e.Type == EndpointInterface, e.Subnets, e.IPv6IPs, addrs, "V-30")
+	// A Gateway Load Balancer endpoint's IPv6 address is modelled for
+	// the ipv6 type, whose subnet is IPv6-only; a dualstack one is
+	// placed by its IPv4 address.
+	v.ipv6Nodes(vpc, src, e.ID, t.HasIPv6() && e.Type == EndpointInterface || t == IPAddressIPv6 && e.Type == EndpointGatewayLoadBalancer, e.Subnets, e.IPv6IPs, addrs, "V-30")
 	if e.Type == EndpointInterface {
 		if d := e.DNSRecordIPType; d != 0 {
 			ok := true
@@ -178,7 +179,7 @@ func (v *validator) ipv6Nodes(vpc *VPC, src Source, owner ID, six bool, subnets 
 		return
 	}
 	if !six {
-		v.add(SeverityError, src.Field("ipv6_ips"), ErrConflict, rule, "%s takes no ipv6_ips: only dualstack and ipv6 interface endpoints and dualstack load balancers have IPv6 addresses", owner)
+		v.add(SeverityError, src.Field("ipv6_ips"), ErrConflict, rule, "%s takes no ipv6_ips: only dualstack and ipv6 interface endpoints, ipv6 Gateway Load Balancer endpoints and dualstack load balancers have IPv6 addresses", owner)
 		return
 	}
 	if len(ips) != len(subnets) {

@@ -56,6 +56,9 @@ func TestSeedsAsTerraformAnswerAsTheYAML(t *testing.T) {
 	// aws_vpc_endpoint_service, ip_address_type and subnet_mapping's
 	// ipv6_address of aws_lb.
 	seeds = append(seeds, "../testdata/dualstack-privatelink.yaml")
+	// V-30: ip_address_type ipv6 of a GatewayLoadBalancer aws_vpc_endpoint
+	// in an IPv6-only subnet.
+	seeds = append(seeds, "../solver/testdata/gwlb-ipv6-endpoint.yaml")
 	for _, seed := range seeds {
 		m, _, err := model.LoadFiles(seed)
 		require.NoError(t, err)
