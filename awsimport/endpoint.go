@@ -198,6 +198,9 @@ func (b *builder) buildEndpoints() {
 		}
 		switch e.Type {
 		case model.EndpointGateway:
+			if !b.endpointTypes(e, a, it.src) {
+				continue
+			}
 			for _, rt := range a.RouteTableIds {
 				if v.routeTables[rt] == nil {
 					b.warn(it.src, "RouteTableIds", ErrOutsideSnapshot, "endpoint %s is associated with route table %s, which is not in %s in the snapshot: left out", id, rt, a.VpcId)
@@ -358,8 +361,8 @@ func (b *builder) connectServices() {
 	}
 }
 
-// endpointTypes reads an interface endpoint's IP address type and DNS
-// record IP type (V-30, V-31); ipv4, AWS's default, is left unwritten.
+// endpointTypes reads an endpoint's IP address type and an interface
+// endpoint's DNS record IP type (V-30, V-31); ipv4, AWS's default, is left unwritten.
 // It reports false (with a warning) when the endpoint is skipped.
 func (b *builder) endpointTypes(e *model.Endpoint, a *awsEndpoint, src model.Source) bool {
 	if a.IpAddressType != "" {
@@ -367,10 +370,6 @@ func (b *builder) endpointTypes(e *model.Endpoint, a *awsEndpoint, src model.Sou
 			b.warn(src, "IpAddressType", model.ErrInvalidValue, "endpoint %s: IP address type %q is not ipv4, dualstack or ipv6: skipped", e.ID, a.IpAddressType)
 			return false
 		}
-	}
-	if e.Type == model.EndpointGateway && e.IPAddressType.HasIPv6() {
-		b.warn(src, "IpAddressType", ErrNotModelled, "endpoint %s is a %s endpoint of IP address type %s, which vpcreach does not model: taken as ipv4", e.ID, e.Type, e.IPAddressType)
-		e.IPAddressType = 0
 	}
 	if e.IPAddressType == model.IPAddressIPv4 {
 		e.IPAddressType = 0

@@ -254,3 +254,22 @@ func TestExportImportOfIPv6GWLBEndpoint(t *testing.T) {
 	assert.Empty(t, e.PrivateIPs, "an ipv6 endpoint has no IPv4 address")
 	sameAnswers(t, m, m2)
 }
+
+// TestExportImportOfIPv6GatewayEndpoints: the IpAddressType of gateway
+// endpoints (V-30), which decides the prefix lists they route, survives
+// describe-* JSON, with the answers.
+func TestExportImportOfIPv6GatewayEndpoints(t *testing.T) {
+	m, _, err := model.LoadFiles(filepath.Join("..", "solver", "testdata", "gateway-endpoint-ipv6.yaml"))
+	require.NoError(t, err)
+	m2, diags := exportImport(t, m)
+	for _, d := range diags {
+		t.Logf("%s: %s", d.Severity, d.Error())
+	}
+	x2, _ := model.NewIndex(m2)
+	for id, want := range map[model.ID]model.IPAddressType{"vpce-s3-dual": model.IPAddressDualstack, "vpce-s3-four": model.IPAddressIPv4, "vpce-s3-six": model.IPAddressIPv6} {
+		e := x2.Endpoint(id)
+		require.NotNil(t, e, "%s", id)
+		assert.Equal(t, want, e.AddressType(), "%s", id)
+	}
+	sameAnswers(t, m, m2)
+}

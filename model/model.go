@@ -1024,8 +1024,9 @@ type Endpoint struct {
 	// IPAddressType is the families of an interface or Gateway Load
 	// Balancer endpoint's addresses: ipv4 (the default), dualstack
 	// (subnets with IPv4 and IPv6 blocks) or ipv6 (IPv6-only subnets);
-	// the endpoint service must accept them (V-30, V-32). Gateway
-	// endpoints are modelled for ipv4 only.
+	// the endpoint service must accept them (V-30, V-32). On a gateway
+	// endpoint it picks the service's prefix lists its routes carry: IPv4,
+	// IPv6 (route tables of IPv6-only subnets) or both (V-30).
 	IPAddressType IPAddressType `yaml:"ip_address_type" example:"dualstack"`
 	// IPv6IPs are the IPv6 addresses of a dualstack or ipv6 interface
 	// endpoint's, or an ipv6 Gateway Load Balancer endpoint's, network

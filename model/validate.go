@@ -717,11 +717,13 @@ func (v *validator) endpoint(vpc *VPC, e *Endpoint, addrs *addrBook) {
 		if len(e.Subnets) > 0 || len(e.SecurityGroups) > 0 || len(e.PrivateIPs) > 0 || len(e.IPv6IPs) > 0 || e.PrivateDNS || e.DNSRecordIPType != 0 {
 			v.errorf(src, ErrConflict, "a gateway endpoint has route_tables only (no subnets, security_groups, private_ips, ipv6_ips, private_dns or dns_record_ip_type)")
 		}
-		if e.IPAddressType.HasIPv6() {
-			v.add(SeverityError, src.Field("ip_address_type"), ErrInvalidValue, "V-30", "vpcreach models gateway endpoints for IPv4 only: ip_address_type %s is not modelled (leave it out or write ipv4)", e.IPAddressType)
-		}
 		for i, rt := range e.RouteTables {
-			v.inVPC(src.Elem("route_tables", i), rt, vpc, "route table", KindRouteTable)
+			if v.inVPC(src.Elem("route_tables", i), rt, vpc, "route table", KindRouteTable) {
+				v.gatewayEndpointFamilies(vpc, e, src.Elem("route_tables", i), rt)
+			}
+		}
+		if e.IPAddressType == IPAddressDualstackWithoutPublicIPv4 {
+			v.add(SeverityError, src.Field("ip_address_type"), ErrInvalidValue, "V-30", "an endpoint's IP address type is ipv4, dualstack or ipv6; dualstack-without-public-ipv4 is an application load balancer's")
 		}
 	case EndpointInterface, EndpointGatewayLoadBalancer:
 		if len(e.RouteTables) > 0 {

@@ -135,6 +135,34 @@ func (v *validator) endpointFamilies(vpc *VPC, e *Endpoint, svc *EndpointService
 	}
 }
 
+// gatewayEndpointFamilies checks a gateway endpoint's IP address type
+// against the subnets of one of its route tables (V-30): ipv6 needs
+// IPv6-only subnets, dualstack subnets with both blocks (the PrivateLink
+// guide, gateway endpoints, IP address type, which sets no requirement
+// for ipv4). A subnet counts when the topology associates it with the table,
+// explicitly or as the main table.
+func (v *validator) gatewayEndpointFamilies(vpc *VPC, e *Endpoint, src Source, rt ID) {
+	t := e.AddressType()
+	var main ID
+	for i := range vpc.RouteTables {
+		if vpc.RouteTables[i].Main {
+			main = vpc.RouteTables[i].ID
+		}
+	}
+	for i := range vpc.Subnets {
+		sn := &vpc.Subnets[i]
+		if sn.RouteTable != rt && (sn.RouteTable != "" || main != rt) {
+			continue
+		}
+		switch {
+		case t == IPAddressIPv6 && !sn.IPv6Only:
+			v.add(SeverityError, src, ErrConflict, "V-30", "route table %s holds subnet %s, which has %s: a gateway endpoint of IP address type ipv6 needs IPv6-only subnets", rt, sn.ID, subnetFamilies(sn))
+		case t == IPAddressDualstack && (sn.IPv6Only || !sn.IPv6CIDRBlock.IsValid()) && !v.written(sn.Source, "ipv6_cidr_block"):
+			v.add(SeverityError, src, ErrConflict, "V-30", "route table %s holds subnet %s, which has %s: a gateway endpoint of IP address type dualstack needs subnets with both IPv4 and IPv6 blocks", rt, sn.ID, subnetFamilies(sn))
+		}
+	}
+}
+
 // dnsRecordNeeds names the IP address types a DNS record IP type needs.
 func dnsRecordNeeds(d DNSRecordIPType) string {
 	switch d {

@@ -171,3 +171,32 @@ func TestServicesIPv6AnalysesAgree(t *testing.T) {
 		}
 	}
 }
+
+// TestGatewayEndpointIPv6: a gateway endpoint's IP address type decides
+// which of the service's prefix lists it routes (V-30; PrivateLink
+// guide, gateway endpoints, IP address type): a dualstack one takes both
+// families to S3, an ipv4 one leaves IPv6 without a route, an ipv6 one
+// serves an IPv6-only subnet; S3's dualstack name answers A and AAAA
+// records.
+func TestGatewayEndpointIPv6(t *testing.T) {
+	s := loadFile(t, "testdata/gateway-endpoint-ipv6.yaml")
+	const name = "s3.dualstack.eu-west-1.amazonaws.com"
+	runReachCases(t, s, []reachCase{
+		{"V-30", "a dualstack gateway endpoint carries IPv6", six(tcp("i-dual", name, 443)), reachable, nil},
+		{"V-30", "and IPv4", four(tcp("i-dual", name, 443)), reachable, nil},
+		{"V-30", "an ipv4 gateway endpoint adds no IPv6 route", six(tcp("i-four", name, 443)), unreachable, []string{"forward:NO_ROUTE_TO_DESTINATION"}},
+		{"V-30", "but IPv4 goes through it", four(tcp("i-four", name, 443)), reachable, nil},
+		{"V-30", "an ipv6 gateway endpoint serves an IPv6-only subnet", tcp("i-six", name, 443), reachable, nil},
+		{"S-70", "a gateway endpoint carries tcp and icmp echo only, over IPv6 too", six(solver.Query{From: "i-dual", To: name, Protocol: model.ProtocolUDP, Port: 443}), unreachable, []string{"forward:VPCE_GATEWAY_PROTOCOL_RESTRICTION"}},
+	})
+	r := s.Reach(six(tcp("i-dual", name, 443)))
+	assert.Contains(t, r.Text(), "2600:1ffa:15::/48 (com.amazonaws.eu-west-1.s3 (IPv6)) -> vpce-s3-dual", "the IPv6 placeholder prefix list's route")
+	require.True(t, r.Reachable(), explain(r))
+	var via []string
+	for _, h := range r.Forward {
+		if h.Kind == solver.HopGatewayEndpoint || h.Kind == solver.HopAWSService {
+			via = append(via, string(h.Component))
+		}
+	}
+	assert.Equal(t, []string{"vpce-s3-dual", "com.amazonaws.eu-west-1.s3"}, via, explain(r))
+}

@@ -59,6 +59,8 @@ func TestSeedsAsTerraformAnswerAsTheYAML(t *testing.T) {
 	// V-30: ip_address_type ipv6 of a GatewayLoadBalancer aws_vpc_endpoint
 	// in an IPv6-only subnet.
 	seeds = append(seeds, "../solver/testdata/gwlb-ipv6-endpoint.yaml")
+	// V-30: ip_address_type dualstack and ipv6 of Gateway aws_vpc_endpoints.
+	seeds = append(seeds, "../solver/testdata/gateway-endpoint-ipv6.yaml")
 	for _, seed := range seeds {
 		m, _, err := model.LoadFiles(seed)
 		require.NoError(t, err)
