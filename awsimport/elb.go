@@ -130,8 +130,8 @@ func (b *builder) buildLoadBalancers() {
 			continue
 		}
 		if strings.EqualFold(a.IpAddressType, "ipv6") {
-			if !strings.EqualFold(a.TargetType, "ip") {
-				b.warn(it.src, "IpAddressType", ErrNotModelled, "target group %s is an IPv6 target group of %s targets; vpcreach models IPv6 target groups of ip targets only: skipped, with the listeners that forward to it (V-34)", a.TargetGroupName, strings.ToLower(a.TargetType))
+			if !strings.EqualFold(a.TargetType, "ip") && !strings.EqualFold(a.TargetType, "instance") {
+				b.warn(it.src, "IpAddressType", model.ErrInvalidValue, "target group %s is an IPv6 target group of %s targets; IPv6 target groups hold ip or instance targets: skipped, with the listeners that forward to it (V-34)", a.TargetGroupName, strings.ToLower(a.TargetType))
 				continue
 			}
 			tg.IPAddressType = model.IPAddressIPv6

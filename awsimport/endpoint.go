@@ -198,6 +198,9 @@ func (b *builder) buildEndpoints() {
 		}
 		switch e.Type {
 		case model.EndpointGateway:
+			if !b.endpointTypes(e, a, it.src) {
+				continue
+			}
 			for _, rt := range a.RouteTableIds {
 				if v.routeTables[rt] == nil {
 					b.warn(it.src, "RouteTableIds", ErrOutsideSnapshot, "endpoint %s is associated with route table %s, which is not in %s in the snapshot: left out", id, rt, a.VpcId)
@@ -255,7 +258,9 @@ func (b *builder) buildEndpoints() {
 					e.PrivateIPs = ips
 				}
 			}
-			if complete6 && e.AddressType().HasIPv6() {
+			// vpcreach places a dualstack Gateway Load Balancer endpoint by
+			// its IPv4 address; an ipv6 one by its IPv6 address (V-30).
+			if complete6 && e.AddressType().HasIPv6() && (e.Type == model.EndpointInterface || e.AddressType() == model.IPAddressIPv6) {
 				ok := true
 				for _, ad := range ips6 {
 					ok = ok && b.claim(v, ad, id, it.src)
@@ -356,8 +361,8 @@ func (b *builder) connectServices() {
 	}
 }
 
-// endpointTypes reads an interface endpoint's IP address type and DNS
-// record IP type (V-30, V-31); ipv4, AWS's default, is left unwritten.
+// endpointTypes reads an endpoint's IP address type and an interface
+// endpoint's DNS record IP type (V-30, V-31); ipv4, AWS's default, is left unwritten.
 // It reports false (with a warning) when the endpoint is skipped.
 func (b *builder) endpointTypes(e *model.Endpoint, a *awsEndpoint, src model.Source) bool {
 	if a.IpAddressType != "" {
@@ -365,10 +370,6 @@ func (b *builder) endpointTypes(e *model.Endpoint, a *awsEndpoint, src model.Sou
 			b.warn(src, "IpAddressType", model.ErrInvalidValue, "endpoint %s: IP address type %q is not ipv4, dualstack or ipv6: skipped", e.ID, a.IpAddressType)
 			return false
 		}
-	}
-	if (e.Type == model.EndpointGateway && e.IPAddressType.HasIPv6()) || (e.Type == model.EndpointGatewayLoadBalancer && e.IPAddressType == model.IPAddressIPv6) {
-		b.warn(src, "IpAddressType", ErrNotModelled, "endpoint %s is a %s endpoint of IP address type %s, which vpcreach does not model: taken as ipv4", e.ID, e.Type, e.IPAddressType)
-		e.IPAddressType = 0
 	}
 	if e.IPAddressType == model.IPAddressIPv4 {
 		e.IPAddressType = 0

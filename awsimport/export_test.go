@@ -223,11 +223,53 @@ func TestExportImportOfIPv6Services(t *testing.T) {
 	assert.Equal(t, model.IPAddressIPv6, tg.IPAddressType)
 	require.Len(t, tg.Targets, 1)
 	assert.Equal(t, "2600:1f18:80:803::10", tg.Targets[0].IP.String())
+	tg = x2.TargetGroup("tg-p6-six-inst")
+	require.NotNil(t, tg, "the IPv6 target group of instance targets (V-34)")
+	assert.Equal(t, model.IPAddressIPv6, tg.IPAddressType)
+	require.Len(t, tg.Targets, 1)
+	assert.Equal(t, model.ID("i-p6-six"), tg.Targets[0].ID)
 	for _, id := range []model.ID{"nlb-p6", "nlb-p6-pub", "alb-p6-pub"} {
 		lb, lb2 := x.LoadBalancer(id), x2.LoadBalancer(id)
 		require.NotNil(t, lb2, "%s", id)
 		assert.Equal(t, lb.IPAddressType, lb2.IPAddressType, "%s", id)
 		assert.Equal(t, lb.IPv6IPs, lb2.IPv6IPs, "%s", id)
+	}
+	sameAnswers(t, m, m2)
+}
+
+// TestExportImportOfIPv6GWLBEndpoint: a Gateway Load Balancer endpoint of
+// IP address type ipv6 (V-30) keeps its type through describe-* JSON, and
+// the answers.
+func TestExportImportOfIPv6GWLBEndpoint(t *testing.T) {
+	m, _, err := model.LoadFiles(filepath.Join("..", "solver", "testdata", "gwlb-ipv6-endpoint.yaml"))
+	require.NoError(t, err)
+	m2, diags := exportImport(t, m)
+	for _, d := range diags {
+		t.Logf("%s: %s", d.Severity, d.Error())
+	}
+	x2, _ := model.NewIndex(m2)
+	e := x2.Endpoint("vpce-fw6")
+	require.NotNil(t, e)
+	assert.Equal(t, model.IPAddressIPv6, e.AddressType())
+	assert.Empty(t, e.PrivateIPs, "an ipv6 endpoint has no IPv4 address")
+	sameAnswers(t, m, m2)
+}
+
+// TestExportImportOfIPv6GatewayEndpoints: the IpAddressType of gateway
+// endpoints (V-30), which decides the prefix lists they route, survives
+// describe-* JSON, with the answers.
+func TestExportImportOfIPv6GatewayEndpoints(t *testing.T) {
+	m, _, err := model.LoadFiles(filepath.Join("..", "solver", "testdata", "gateway-endpoint-ipv6.yaml"))
+	require.NoError(t, err)
+	m2, diags := exportImport(t, m)
+	for _, d := range diags {
+		t.Logf("%s: %s", d.Severity, d.Error())
+	}
+	x2, _ := model.NewIndex(m2)
+	for id, want := range map[model.ID]model.IPAddressType{"vpce-s3-dual": model.IPAddressDualstack, "vpce-s3-four": model.IPAddressIPv4, "vpce-s3-six": model.IPAddressIPv6} {
+		e := x2.Endpoint(id)
+		require.NotNil(t, e, "%s", id)
+		assert.Equal(t, want, e.AddressType(), "%s", id)
 	}
 	sameAnswers(t, m, m2)
 }

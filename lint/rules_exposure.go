@@ -343,7 +343,7 @@ func engLBTarget(c *Context, l model.Listener, hops []solver.Hop) (model.ID, uin
 	for _, t := range tg.Targets {
 		match := t.IP.IsValid() && t.IP == addr
 		if t.ID != "" {
-			if in := c.Index.Instance(t.ID); in != nil && in.PrivateIP == addr {
+			if in := c.Index.Instance(t.ID); in != nil && (in.PrivateIP == addr || tg.AddressType() == model.IPAddressIPv6 && len(in.IPv6Addresses) > 0 && in.IPv6Addresses[0] == addr) {
 				match = true
 			}
 		}

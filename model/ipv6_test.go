@@ -2,6 +2,7 @@ package model_test
 
 import (
 	"fmt"
+	"os"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -233,4 +234,26 @@ func TestNAT64Validation(t *testing.T) {
 	}
 	assert.Contains(t, fmt.Sprint(got), "subnet s-web has DNS64 on but no ipv6_cidr_block")
 	assert.Contains(t, fmt.Sprint(got), "(V-17)")
+}
+
+// TestIPv6InstanceTargets: an ipv6 target group takes instance targets,
+// reached at their primary IPv6 address, so an instance without an IPv6
+// address is refused; an Application Load Balancer cannot be registered
+// with it (V-34).
+func TestIPv6InstanceTargets(t *testing.T) {
+	raw, err := os.ReadFile("../testdata/dualstack-privatelink.yaml")
+	require.NoError(t, err)
+	src := string(raw)
+	_, _, err = model.LoadBytes("s.yaml", raw)
+	require.NoError(t, err, "i-p6-six, with an IPv6 address, is a target of the ipv6 group tg-p6-six-inst")
+
+	noIPv6 := stringsReplace(src, "        port: 9444\n        targets: [{id: i-p6-six}]", "        port: 9444\n        targets: [{id: i-p6-web}]")
+	_, _, err = model.LoadBytes("s.yaml", []byte(noIPv6))
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "targets[0].id: instance i-p6-web has no IPv6 address; an instance registered with an ipv6 target group needs a primary IPv6 address, which the load balancer sends to (V-34)")
+
+	alb := stringsReplace(src, "      - id: tg-p6-six-inst\n", "      - id: tg-p6-six-inst\n        target_type: alb\n")
+	_, _, err = model.LoadBytes("s.yaml", []byte(alb))
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "an ipv6 target group holds ip or instance targets, not alb targets (an Application Load Balancer cannot be registered with an IPv6 target group) (V-34)")
 }

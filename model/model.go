@@ -1021,14 +1021,17 @@ type Endpoint struct {
 	// PrivateIPs are the addresses of the interface endpoint's network
 	// interfaces, one per subnet in the same order. Optional.
 	PrivateIPs []netip.Addr `yaml:"private_ips" example:"[10.0.1.50]"`
-	// IPAddressType is the families of an interface endpoint's addresses:
-	// ipv4 (the default), dualstack (subnets with IPv4 and IPv6 blocks)
-	// or ipv6 (IPv6-only subnets); the endpoint service must accept them
-	// (V-30, V-32).
+	// IPAddressType is the families of an interface or Gateway Load
+	// Balancer endpoint's addresses: ipv4 (the default), dualstack
+	// (subnets with IPv4 and IPv6 blocks) or ipv6 (IPv6-only subnets);
+	// the endpoint service must accept them (V-30, V-32). On a gateway
+	// endpoint it picks the service's prefix lists its routes carry: IPv4,
+	// IPv6 (route tables of IPv6-only subnets) or both (V-30).
 	IPAddressType IPAddressType `yaml:"ip_address_type" example:"dualstack"`
 	// IPv6IPs are the IPv6 addresses of a dualstack or ipv6 interface
-	// endpoint's network interfaces, one per subnet in the same order,
-	// from the subnets' IPv6 blocks. Optional (V-30).
+	// endpoint's, or an ipv6 Gateway Load Balancer endpoint's, network
+	// interfaces, one per subnet in the same order, from the subnets' IPv6
+	// blocks. Optional (V-30).
 	IPv6IPs []netip.Addr `yaml:"ipv6_ips" family:"ipv6" example:"[2600:1f18:a:c01::50]"`
 	// AssumedIPs lists those of the addresses above that are assumed, not
 	// known: values a Terraform plan leaves unknown until apply, which
@@ -1218,8 +1221,9 @@ type TargetGroup struct {
 	Port uint16 `yaml:"port" example:"6379"`
 	// IPAddressType is ipv4 (the default) or ipv6: the family of the
 	// targets' addresses, which the load balancer reaches them over. An
-	// ipv6 target group holds ip targets with IPv6 addresses, behind
-	// dualstack load balancers (V-34).
+	// ipv6 target group holds ip targets with IPv6 addresses, or instances
+	// reached at their primary IPv6 address (the first of ipv6_addresses),
+	// behind dualstack load balancers (V-34).
 	IPAddressType IPAddressType `yaml:"ip_address_type" example:"ipv4"`
 	// Targets are the registered targets; only healthy ones receive traffic
 	// (S-81).

@@ -717,11 +717,13 @@ func (v *validator) endpoint(vpc *VPC, e *Endpoint, addrs *addrBook) {
 		if len(e.Subnets) > 0 || len(e.SecurityGroups) > 0 || len(e.PrivateIPs) > 0 || len(e.IPv6IPs) > 0 || e.PrivateDNS || e.DNSRecordIPType != 0 {
 			v.errorf(src, ErrConflict, "a gateway endpoint has route_tables only (no subnets, security_groups, private_ips, ipv6_ips, private_dns or dns_record_ip_type)")
 		}
-		if e.IPAddressType.HasIPv6() {
-			v.add(SeverityError, src.Field("ip_address_type"), ErrInvalidValue, "V-30", "vpcreach models gateway endpoints for IPv4 only: ip_address_type %s is not modelled (leave it out or write ipv4)", e.IPAddressType)
-		}
 		for i, rt := range e.RouteTables {
-			v.inVPC(src.Elem("route_tables", i), rt, vpc, "route table", KindRouteTable)
+			if v.inVPC(src.Elem("route_tables", i), rt, vpc, "route table", KindRouteTable) {
+				v.gatewayEndpointFamilies(vpc, e, src.Elem("route_tables", i), rt)
+			}
+		}
+		if e.IPAddressType == IPAddressDualstackWithoutPublicIPv4 {
+			v.add(SeverityError, src.Field("ip_address_type"), ErrInvalidValue, "V-30", "an endpoint's IP address type is ipv4, dualstack or ipv6; dualstack-without-public-ipv4 is an application load balancer's")
 		}
 	case EndpointInterface, EndpointGatewayLoadBalancer:
 		if len(e.RouteTables) > 0 {
@@ -736,9 +738,6 @@ func (v *validator) endpoint(vpc *VPC, e *Endpoint, addrs *addrBook) {
 		v.groups(src, vpc, e.SecurityGroups, 16)
 		if e.Type == EndpointGatewayLoadBalancer && svc == nil {
 			v.errorf(src.Field("service"), ErrWrongRef, "a gateway load balancer endpoint connects to an endpoint service of this model")
-		}
-		if e.Type == EndpointGatewayLoadBalancer && e.IPAddressType == IPAddressIPv6 {
-			v.add(SeverityError, src.Field("ip_address_type"), ErrInvalidValue, "V-30", "vpcreach models Gateway Load Balancer endpoints of IP address type ipv4 and dualstack, not ipv6")
 		}
 		if e.PrivateDNS && !(vpc.DNS.SupportEnabled() && vpc.DNS.HostnamesEnabled()) {
 			v.add(SeverityWarning, src.Field("private_dns"), ErrConflict, "S-72", "private DNS needs the VPC's DNS support and DNS hostnames; %s has support=%t hostnames=%t, so the name will not resolve to the endpoint",
@@ -851,7 +850,11 @@ func (v *validator) targetGroup(vpc *VPC, tg *TargetGroup) {
 				v.add(SeverityError, t.Source, ErrConflict, "S-81", "targets of an instance target group are given by id")
 				continue
 			}
-			v.inVPC(t.Source.Field("id"), t.ID, vpc, "instance", KindInstance)
+			if v.inVPC(t.Source.Field("id"), t.ID, vpc, "instance", KindInstance) && six {
+				if in := v.x.Instance(t.ID); in != nil && len(in.IPv6Addresses) == 0 {
+					v.add(SeverityError, t.Source.Field("id"), ErrConflict, "V-34", "instance %s has no IPv6 address; an instance registered with an ipv6 target group needs a primary IPv6 address, which the load balancer sends to", t.ID)
+				}
+			}
 		case TargetIP:
 			if !t.IP.IsValid() || t.ID != "" {
 				v.add(SeverityError, t.Source, ErrConflict, "S-81", "targets of an ip target group are given by ip")

@@ -89,8 +89,6 @@ func (v *validator) endpointFamilies(vpc *VPC, e *Endpoint, svc *EndpointService
 		}
 		es := src.Elem("subnets", i)
 		switch {
-		case e.Type == EndpointGatewayLoadBalancer && sn.IPv6Only:
-			v.add(SeverityError, es, ErrConflict, "V-30", "subnet %s is IPv6-only: vpcreach models Gateway Load Balancer endpoints with IPv4 addresses, so one cannot be placed there", id)
 		case t == IPAddressIPv4 && sn.IPv6Only:
 			v.add(SeverityError, es, ErrConflict, "V-30", "subnet %s is IPv6-only: an endpoint of IP address type ipv4 needs subnets with IPv4 blocks (use ip_address_type ipv6)", id)
 		case t == IPAddressDualstack && (sn.IPv6Only || !sn.IPv6CIDRBlock.IsValid()) && !v.written(sn.Source, "ipv6_cidr_block"):
@@ -105,7 +103,10 @@ func (v *validator) endpointFamilies(vpc *VPC, e *Endpoint, svc *EndpointService
 	if t == IPAddressIPv6 && len(e.PrivateIPs) > 0 {
 		v.add(SeverityError, src.Field("private_ips"), ErrConflict, "V-30", "an endpoint of IP address type ipv6 has no IPv4 addresses; give ipv6_ips")
 	}
-	v.ipv6Nodes(vpc, src, e.ID, t.HasIPv6() && e.Type == EndpointInterface, e.Subnets, e.IPv6IPs, addrs, "V-30")
+	// A Gateway Load Balancer endpoint's IPv6 address is modelled for
+	// the ipv6 type, whose subnet is IPv6-only; a dualstack one is
+	// placed by its IPv4 address.
+	v.ipv6Nodes(vpc, src, e.ID, t.HasIPv6() && e.Type == EndpointInterface || t == IPAddressIPv6 && e.Type == EndpointGatewayLoadBalancer, e.Subnets, e.IPv6IPs, addrs, "V-30")
 	if e.Type == EndpointInterface {
 		if d := e.DNSRecordIPType; d != 0 {
 			ok := true
@@ -130,6 +131,34 @@ func (v *validator) endpointFamilies(vpc *VPC, e *Endpoint, svc *EndpointService
 		}
 		if t.HasIPv6() && !svc.AcceptsIPv6() {
 			v.add(SeverityError, src.Field("ip_address_type"), ErrConflict, "V-32", "endpoint service %s does not accept IPv6 requests (supported_ip_address_types: %s); endpoint %s is %s", svc.ID, joinTypes(svc.SupportedIPAddressTypes), e.ID, t)
+		}
+	}
+}
+
+// gatewayEndpointFamilies checks a gateway endpoint's IP address type
+// against the subnets of one of its route tables (V-30): ipv6 needs
+// IPv6-only subnets, dualstack subnets with both blocks (the PrivateLink
+// guide, gateway endpoints, IP address type, which sets no requirement
+// for ipv4). A subnet counts when the topology associates it with the table,
+// explicitly or as the main table.
+func (v *validator) gatewayEndpointFamilies(vpc *VPC, e *Endpoint, src Source, rt ID) {
+	t := e.AddressType()
+	var main ID
+	for i := range vpc.RouteTables {
+		if vpc.RouteTables[i].Main {
+			main = vpc.RouteTables[i].ID
+		}
+	}
+	for i := range vpc.Subnets {
+		sn := &vpc.Subnets[i]
+		if sn.RouteTable != rt && (sn.RouteTable != "" || main != rt) {
+			continue
+		}
+		switch {
+		case t == IPAddressIPv6 && !sn.IPv6Only:
+			v.add(SeverityError, src, ErrConflict, "V-30", "route table %s holds subnet %s, which has %s: a gateway endpoint of IP address type ipv6 needs IPv6-only subnets", rt, sn.ID, subnetFamilies(sn))
+		case t == IPAddressDualstack && (sn.IPv6Only || !sn.IPv6CIDRBlock.IsValid()) && !v.written(sn.Source, "ipv6_cidr_block"):
+			v.add(SeverityError, src, ErrConflict, "V-30", "route table %s holds subnet %s, which has %s: a gateway endpoint of IP address type dualstack needs subnets with both IPv4 and IPv6 blocks", rt, sn.ID, subnetFamilies(sn))
 		}
 	}
 }
@@ -178,7 +207,7 @@ func (v *validator) ipv6Nodes(vpc *VPC, src Source, owner ID, six bool, subnets 
 		return
 	}
 	if !six {
-		v.add(SeverityError, src.Field("ipv6_ips"), ErrConflict, rule, "%s takes no ipv6_ips: only dualstack and ipv6 interface endpoints and dualstack load balancers have IPv6 addresses", owner)
+		v.add(SeverityError, src.Field("ipv6_ips"), ErrConflict, rule, "%s takes no ipv6_ips: only dualstack and ipv6 interface endpoints, ipv6 Gateway Load Balancer endpoints and dualstack load balancers have IPv6 addresses", owner)
 		return
 	}
 	if len(ips) != len(subnets) {
@@ -245,15 +274,15 @@ func (tg TargetGroup) AddressType() IPAddressType {
 }
 
 // targetGroupFamily checks a target group's IP address type: ipv4 or
-// ipv6, and an ipv6 one of ip targets (V-34). It reports whether the
-// group is ipv6.
+// ipv6, and an ipv6 one of ip or instance targets (V-34). It reports
+// whether the group is ipv6.
 func (v *validator) targetGroupFamily(tg *TargetGroup) bool {
 	switch tg.AddressType() {
 	case IPAddressIPv4:
 		return false
 	case IPAddressIPv6:
-		if tg.TargetType != TargetIP {
-			v.add(SeverityError, tg.Source.Field("target_type"), ErrConflict, "V-34", "an ipv6 target group holds ip targets, not %s targets (vpcreach models IPv6 target groups of ip targets, as the Network Load Balancer guide documents them)", tg.TargetType)
+		if tg.TargetType != TargetIP && tg.TargetType != TargetInstance {
+			v.add(SeverityError, tg.Source.Field("target_type"), ErrConflict, "V-34", "an ipv6 target group holds ip or instance targets, not %s targets (an Application Load Balancer cannot be registered with an IPv6 target group)", tg.TargetType)
 		}
 		return true
 	}

@@ -80,6 +80,10 @@ type Resolver interface {
 	// service that a gateway endpoint routes, such as
 	// com.amazonaws.eu-west-1.s3.
 	ServicePrefixList(service string) (model.ID, []netip.Prefix)
+	// ServicePrefixList6 returns the IPv6 prefix list (id and CIDRs) of
+	// an AWS service that a dualstack or ipv6 gateway endpoint routes
+	// besides, or instead of, its IPv4 one (V-30).
+	ServicePrefixList6(service string) (model.ID, []netip.Prefix)
 	// ExternalCIDRs returns the CIDRs of the external networks reached
 	// through a virtual private gateway or transit gateway attachment.
 	ExternalCIDRs(via model.ID) []netip.Prefix

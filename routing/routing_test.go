@@ -28,6 +28,9 @@ func (f fakeResolver) VPCCIDRs(id model.ID) []netip.Prefix       { return f.vpcs
 func (f fakeResolver) ServicePrefixList(string) (model.ID, []netip.Prefix) {
 	return "pl-s3", f.pls["pl-s3"]
 }
+func (f fakeResolver) ServicePrefixList6(string) (model.ID, []netip.Prefix) {
+	return "pl-s3-6", f.pls["pl-s3-6"]
+}
 
 func pfx(s string) netip.Prefix { return netip.MustParsePrefix(s) }
 func addr(s string) netip.Addr  { return netip.MustParseAddr(s) }
@@ -38,7 +41,7 @@ func baseResolver() fakeResolver {
 			"tgw": model.KindTransitGateway, "vpce-s3": model.KindEndpoint, "eni-fw": model.KindNetworkInterface, "vgw": model.KindVPNGateway,
 			"pl-a": model.KindPrefixList, "pl-b": model.KindPrefixList, "pl-s3": model.KindPrefixList},
 		pls: map[model.ID][]netip.Prefix{"pl-a": {pfx("52.0.0.0/16"), pfx("54.1.0.0/16")}, "pl-b": {pfx("52.0.0.0/16")},
-			"pl-s3": {pfx("52.218.0.0/17")}},
+			"pl-s3": {pfx("52.218.0.0/17")}, "pl-s3-6": {pfx("2600:1ffa:15::/48")}},
 		external: map[model.ID][]netip.Prefix{"vgw": {pfx("192.168.0.0/16")}},
 	}
 }
@@ -86,6 +89,33 @@ func TestVPCTableRules(t *testing.T) {
 		assert.Nil(t, implicit.Lookup(addr("8.8.8.8")))
 		assert.True(t, implicit.Implicit)
 	})
+}
+
+// TestGatewayEndpointFamilies: a gateway endpoint adds the service's IPv4
+// prefix list, its IPv6 one or both, as its IP address type says (V-30;
+// PrivateLink guide, gateway endpoints, IP address type).
+func TestGatewayEndpointFamilies(t *testing.T) {
+	for _, tt := range []struct {
+		t         model.IPAddressType
+		four, six bool
+	}{
+		{0, true, false},
+		{model.IPAddressIPv4, true, false},
+		{model.IPAddressDualstack, true, true},
+		{model.IPAddressIPv6, false, true},
+	} {
+		t.Run("V-30 "+tt.t.String(), func(t *testing.T) {
+			vpc := &model.VPC{ID: "vpc-a", CIDRBlocks: []netip.Prefix{pfx("10.0.0.0/16")},
+				Endpoints: []model.Endpoint{{ID: "vpce-s3", Type: model.EndpointGateway, Service: "com.amazonaws.eu-west-1.s3", RouteTables: []model.ID{"rtb"}, IPAddressType: tt.t}}}
+			table := routing.CompileVPCTable(vpc, &model.RouteTable{ID: "rtb"}, baseResolver())
+			r4, r6 := table.Lookup(addr("52.218.5.5")), table.Lookup(addr("2600:1ffa:15::1"))
+			assert.Equal(t, tt.four, r4 != nil && r4.Target == "vpce-s3", "IPv4 list")
+			assert.Equal(t, tt.six, r6 != nil && r6.Target == "vpce-s3", "IPv6 list")
+			if r6 != nil {
+				assert.Equal(t, model.ID("pl-s3-6"), r6.PrefixList)
+			}
+		})
+	}
 }
 
 func TestPrefixListTieIsAmbiguous(t *testing.T) {

@@ -107,9 +107,20 @@ func CompileVPCTable(vpc *model.VPC, rt *model.RouteTable, r Resolver) *Table {
 		if e.Type != model.EndpointGateway || !contains(e.RouteTables, rt.ID) {
 			continue
 		}
-		pl, cidrs := r.ServicePrefixList(e.Service)
-		for _, c := range cidrs {
-			add(Route{Destination: c, PrefixList: pl, Target: e.ID, Kind: TargetGatewayEndpoint, Origin: OriginEndpoint, Index: -1}, rankPrefixList, string(pl))
+		// Its IP address type decides which of the service's prefix
+		// lists, IPv4 and IPv6, it adds (V-30).
+		t := e.AddressType()
+		if t.HasIPv4() {
+			pl, cidrs := r.ServicePrefixList(e.Service)
+			for _, c := range cidrs {
+				add(Route{Destination: c, PrefixList: pl, Target: e.ID, Kind: TargetGatewayEndpoint, Origin: OriginEndpoint, Index: -1}, rankPrefixList, string(pl))
+			}
+		}
+		if t.HasIPv6() {
+			pl, cidrs := r.ServicePrefixList6(e.Service)
+			for _, c := range cidrs {
+				add(Route{Destination: c, PrefixList: pl, Target: e.ID, Kind: TargetGatewayEndpoint, Origin: OriginEndpoint, Index: -1}, rankPrefixList, string(pl))
+			}
 		}
 	}
 	// Route propagation from the VPC's virtual private gateway.

@@ -34,6 +34,33 @@ func managedPrefixList(service string) []netip.Prefix {
 	return []netip.Prefix{netip.PrefixFrom(netip.AddrFrom4([4]byte{52, 64 + slot, 0, 0}), 16)}
 }
 
+// servicePrefixList6 returns the placeholder IPv6 prefix list of S3 or
+// DynamoDB in a region, which a dualstack or ipv6 gateway endpoint routes
+// (V-30): a /48 per region, in 2600:1ffa::/32 for S3 and 2600:1ffb::/32
+// for DynamoDB; "" and nil for another service. Its id is the service
+// name followed by " (IPv6)": vpcreach's name, not AWS's.
+func servicePrefixList6(service string) (model.ID, []netip.Prefix) {
+	region, svc, ok := splitServiceName(service)
+	if !ok || (svc != "s3" && svc != "dynamodb") {
+		return "", nil
+	}
+	b := [16]byte{0x26, 0x00, 0x1f, 0xfa, 0, regionSlot(region)}
+	if svc == "dynamodb" {
+		b[3] = 0xfb
+	}
+	return model.ID(service + " (IPv6)"), []netip.Prefix{netip.PrefixFrom(netip.AddrFrom16(b), 48)}
+}
+
+// serviceAddress6 returns the IPv6 address vpcreach uses for S3 or
+// DynamoDB in a region (the first host of its IPv6 placeholder list), or
+// the zero Addr for another service.
+func serviceAddress6(service string) netip.Addr {
+	if _, cidrs := servicePrefixList6(service); len(cidrs) > 0 {
+		return cidrs[0].Addr().Next()
+	}
+	return netip.Addr{}
+}
+
 // regions are the AWS regions in a fixed order: a region's placeholder
 // /16 is its position, so no two known regions share one (a gateway
 // endpoint of one region must not match another region's service). Add

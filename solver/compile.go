@@ -512,7 +512,9 @@ func (s *Solver) compileVPC(vi int, defaultRef sgeval.GroupRef) {
 		}
 		groups, refs := s.groupsOf(ep.SecurityGroups, s.vpcs[vi].defSG)
 		t := ep.AddressType()
-		if ep.Type != model.EndpointInterface {
+		if ep.Type != model.EndpointInterface && t != model.IPAddressIPv6 {
+			// A Gateway Load Balancer endpoint is placed by its IPv4
+			// address, unless it is ipv6 (in an IPv6-only subnet, V-30).
 			t = model.IPAddressIPv4
 		}
 		for j, sn := range ep.Subnets {

@@ -371,6 +371,16 @@ func (s *Solver) publicName(r *resolution, name string, seen *[]string) {
 		r.answers = append(r.answers, s.nodeAnswers(ep.lb.ID, false)...)
 		return
 	}
+	if svc := serviceForDNSName(name); strings.HasSuffix(svc, ".s3.dualstack") {
+		// S3's dualstack name answers A and AAAA records; a dualstack or
+		// ipv6 gateway endpoint takes the IPv6 ones (V-30).
+		svc = strings.TrimSuffix(svc, ".dualstack")
+		a, a6 := s.serviceAddress(svc), serviceAddress6(svc)
+		r.hop(Resolver, fmt.Sprintf("%s -> public addresses %s and %s of %s", name, a, a6, svc), model.Position{})
+		r.answers = append(r.answers, answer{a, -1}, answer{a6, -1})
+		r.service = svc
+		return
+	}
 	if svc := serviceForDNSName(name); svc != "" {
 		a := s.serviceAddress(svc)
 		r.hop(Resolver, fmt.Sprintf("%s -> public address %s of %s", name, a, svc), model.Position{})

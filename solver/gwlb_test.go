@@ -423,3 +423,26 @@ func TestGWLBInspectionEgressAsymmetricReturn(t *testing.T) {
 		assert.Equal(t, reachable, r.Verdict, explain(r))
 	})
 }
+
+// TestGWLBIPv6Endpoint: a Gateway Load Balancer endpoint of IP address
+// type ipv6, in an IPv6-only subnet, takes the IPv6 traffic its
+// consumer's route tables send it, both ways, through the appliances of
+// a dualstack Gateway Load Balancer (V-30; PrivateLink guide, "Access
+// virtual appliances through AWS PrivateLink", IP address types).
+func TestGWLBIPv6Endpoint(t *testing.T) {
+	s := loadFile(t, "testdata/gwlb-ipv6-endpoint.yaml")
+	const host = "2001:db8::1"
+	runReachCases(t, s, []reachCase{
+		{"V-30", "out through the ipv6 endpoint and the appliance", tcp("i-web6", host, 443), reachable, nil},
+		{"V-30", "in by the gateway route table, through the ipv6 endpoint", tcp(host, "i-web6", 443), reachable, nil},
+		{"V-22", "the appliance drops SSH", tcp("i-web6", host, 22), unreachable, []string{"forward:GWLB_INSPECTION_DROP"}},
+	})
+	r := s.Reach(tcp("i-web6", host, 443))
+	assert.Equal(t, []string{
+		"route-table rt-web6 route",
+		"gateway-load-balancer-endpoint vpce-fw6 forward",
+		"appliance i-fw-a forward",
+		"gateway-load-balancer-endpoint vpce-fw6 forward",
+		"route-table rt-gwlbe6 route",
+	}, kinds(r.Forward), explain(r))
+}

@@ -54,6 +54,11 @@ func (r *resolver) ServicePrefixList(service string) (model.ID, []netip.Prefix) 
 	return (*Solver)(r).servicePrefixList(service)
 }
 
+// ServicePrefixList6 implements routing.Resolver.
+func (r *resolver) ServicePrefixList6(service string) (model.ID, []netip.Prefix) {
+	return servicePrefixList6(service)
+}
+
 // ExternalCIDRs implements routing.Resolver.
 func (r *resolver) ExternalCIDRs(via model.ID) []netip.Prefix {
 	var out []netip.Prefix

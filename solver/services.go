@@ -295,7 +295,17 @@ func (s *Solver) throughLB(st *serviceStep, ei int32, pkt sgeval.Packet, viaPriv
 		}
 		switch {
 		case t.ID != "":
-			if e, ok := s.eni[t.ID]; ok {
+			e, ok := s.eni[t.ID]
+			switch {
+			case !ok:
+			case tg.AddressType() == model.IPAddressIPv6:
+				// An instance of an IPv6 target group is reached at its
+				// primary IPv6 address: vpcreach takes the first IPv6
+				// address of its interface (V-34).
+				if v6 := s.enis[e].v6; len(v6) > 0 {
+					targets = append(targets, lbTarget{e, v6[0], port})
+				}
+			default:
 				targets = append(targets, lbTarget{e, s.enis[e].primary, port})
 			}
 		case t.IP.IsValid():

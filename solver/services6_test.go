@@ -33,6 +33,8 @@ func TestServicesIPv6Scenario(t *testing.T) {
 		{"S-81", "an IPv4 client's address is preserved, and refused", four(tcp("internet", "nlb-p6-pub", 9000)), unreachable, []string{"forward:ELBV2_SOURCE_ADDRESS_PRESERVATION"}},
 		{"V-34", "an IPv4 client of an IPv6 target group is seen from the load balancer's IPv6 address", four(tcp("internet", "nlb-p6-pub", 9443)), reachable, nil},
 		{"V-34", "an IPv6 client of an IPv6 target group keeps its address, which the target refuses", six(tcp("internet", "nlb-p6-pub", 9443)), unreachable, []string{"forward:ELBV2_SOURCE_ADDRESS_PRESERVATION"}},
+		{"V-34", "an IPv6 target group of instance targets reaches the instance at its primary IPv6 address", four(tcp("internet", "nlb-p6-pub", 9444)), reachable, nil},
+		{"V-34", "and an IPv6 client's address is preserved for it, and refused", six(tcp("internet", "nlb-p6-pub", 9444)), unreachable, []string{"forward:ELBV2_SOURCE_ADDRESS_PRESERVATION"}},
 		{"V-33", "dualstack-without-public-ipv4: the internet reaches the ALB over IPv6", tcp("internet", "alb-p6-pub", 443), reachable, nil},
 		{"V-33", "dualstack-without-public-ipv4: no public IPv4 address answers", four(tcp("internet", "alb-p6-pub", 443)), unreachable, []string{"forward:DESTINATION_NOT_FOUND"}},
 		{"V-33", "an internal dualstack load balancer's IPv6 address is not reached from the internet", six(tcp("internet", "2600:1f18:80:800::5", 443)), unreachable, []string{"forward:NO_PUBLIC_ADDRESS"}},
@@ -63,6 +65,13 @@ func TestServicesIPv6Addresses(t *testing.T) {
 	require.True(t, r.Reachable(), "%s", r.Text())
 	assert.Contains(t, r.Text(), "an IPv4 client of an IPv6 target: the target sees the load balancer's address 2600:1f18:80:800::9 (V-34)")
 	assert.Contains(t, r.Text(), "i-p6-six sends tcp/1024-65535 from 2600:1f18:80:803::10 to 2600:1f18:80:800::9")
+
+	// An instance of an IPv6 target group is reached at its primary IPv6
+	// address (V-34).
+	r = s.Reach(four(tcp("internet", "nlb-p6-pub", 9444)))
+	require.True(t, r.Reachable(), "%s", r.Text())
+	assert.Contains(t, r.Text(), "2600:1f18:80:803::10")
+	assert.Contains(t, r.Text(), "an IPv4 client of an IPv6 target: the target sees the load balancer's address 2600:1f18:80:800::9 (V-34)")
 }
 
 // six and four ask a query over one family.
@@ -94,8 +103,8 @@ func TestServicesIPv6Exposure(t *testing.T) {
 	assert.True(t, got["nlb-p6-pub/ipv6"], "the dualstack NLB over IPv6: %v", got)
 	assert.True(t, got["alb-p6-pub/ipv6"], "the ALB over IPv6: %v", got)
 	assert.False(t, got["alb-p6-pub/ipv4"], "dualstack-without-public-ipv4 has no public IPv4 address: %v", got)
-	assert.Equal(t, []model.PortRange{{First: 9443, Last: 9443}}, ports["nlb-p6-pub/ipv4"],
-		"over IPv4 the preserved address is refused on 9000, and the IPv6 target group admits the node's address on 9443")
+	assert.Equal(t, []model.PortRange{{First: 9443, Last: 9444}}, ports["nlb-p6-pub/ipv4"],
+		"over IPv4 the preserved address is refused on 9000, and the IPv6 target groups (ip and instance targets) admit the node's address on 9443 and 9444")
 	assert.Equal(t, []model.PortRange{{First: 9000, Last: 9000}}, ports["nlb-p6-pub/ipv6"],
 		"over IPv6 the IPv4 target sees the node's address on 9000, and the IPv6 target refuses the preserved client on 9443")
 	assert.False(t, got["nlb-p6/ipv6"] || got["nlb-p6/ipv4"], "internal: %v", got)
@@ -161,4 +170,33 @@ func TestServicesIPv6AnalysesAgree(t *testing.T) {
 			}
 		}
 	}
+}
+
+// TestGatewayEndpointIPv6: a gateway endpoint's IP address type decides
+// which of the service's prefix lists it routes (V-30; PrivateLink
+// guide, gateway endpoints, IP address type): a dualstack one takes both
+// families to S3, an ipv4 one leaves IPv6 without a route, an ipv6 one
+// serves an IPv6-only subnet; S3's dualstack name answers A and AAAA
+// records.
+func TestGatewayEndpointIPv6(t *testing.T) {
+	s := loadFile(t, "testdata/gateway-endpoint-ipv6.yaml")
+	const name = "s3.dualstack.eu-west-1.amazonaws.com"
+	runReachCases(t, s, []reachCase{
+		{"V-30", "a dualstack gateway endpoint carries IPv6", six(tcp("i-dual", name, 443)), reachable, nil},
+		{"V-30", "and IPv4", four(tcp("i-dual", name, 443)), reachable, nil},
+		{"V-30", "an ipv4 gateway endpoint adds no IPv6 route", six(tcp("i-four", name, 443)), unreachable, []string{"forward:NO_ROUTE_TO_DESTINATION"}},
+		{"V-30", "but IPv4 goes through it", four(tcp("i-four", name, 443)), reachable, nil},
+		{"V-30", "an ipv6 gateway endpoint serves an IPv6-only subnet", tcp("i-six", name, 443), reachable, nil},
+		{"S-70", "a gateway endpoint carries tcp and icmp echo only, over IPv6 too", six(solver.Query{From: "i-dual", To: name, Protocol: model.ProtocolUDP, Port: 443}), unreachable, []string{"forward:VPCE_GATEWAY_PROTOCOL_RESTRICTION"}},
+	})
+	r := s.Reach(six(tcp("i-dual", name, 443)))
+	assert.Contains(t, r.Text(), "2600:1ffa:15::/48 (com.amazonaws.eu-west-1.s3 (IPv6)) -> vpce-s3-dual", "the IPv6 placeholder prefix list's route")
+	require.True(t, r.Reachable(), explain(r))
+	var via []string
+	for _, h := range r.Forward {
+		if h.Kind == solver.HopGatewayEndpoint || h.Kind == solver.HopAWSService {
+			via = append(via, string(h.Component))
+		}
+	}
+	assert.Equal(t, []string{"vpce-s3-dual", "com.amazonaws.eu-west-1.s3"}, via, explain(r))
 }

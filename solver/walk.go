@@ -1250,7 +1250,7 @@ func (w *walker) toGatewayEndpoint(id model.ID, vpc int32, from int32) terminal 
 	// between request and response.
 	w.taint()
 	w.crossACLs(from, -1)
-	if !inCIDRs(vi.m.CIDRBlocks, w.pkt.Src) {
+	if !inCIDRs(vi.m.CIDRBlocks, w.pkt.Src) && !inCIDRs(vi.m.IPv6CIDRBlocks, w.pkt.Src) {
 		w.block(VPCEGatewayNotFromPeer, id, "", e.Source.Position, func() string {
 			return fmt.Sprintf("gateway endpoint %s serves only %s's own addresses, not %s (S-70)", id, vi.m.ID, w.pkt.Src)
 		})

@@ -210,8 +210,8 @@ func (b *builder) targetGroup(e elem) {
 		return
 	}
 	if strings.EqualFold(e.str("ip_address_type"), "ipv6") {
-		if tg.TargetType != model.TargetIP {
-			e.warnf("ip_address_type", ErrNotModelled, "an IPv6 target group of %s targets is not modelled (vpcreach models IPv6 target groups of ip targets): the target group is left out (V-34)", tg.TargetType)
+		if tg.TargetType != model.TargetIP && tg.TargetType != model.TargetInstance {
+			e.warnf("ip_address_type", model.ErrInvalidValue, "an IPv6 target group holds ip or instance targets, not %s targets: the target group is left out (V-34)", tg.TargetType)
 			return
 		}
 		tg.IPAddressType = model.IPAddressIPv6

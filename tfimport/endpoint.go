@@ -231,10 +231,6 @@ func (b *builder) endpointTypes(e elem, ep *model.Endpoint) bool {
 			e.errorf("ip_address_type", model.ErrInvalidValue, "an endpoint's IP address type is ipv4, dualstack or ipv6, not %q", t)
 			return false
 		}
-		if (ep.Type == model.EndpointGateway && ep.IPAddressType.HasIPv6()) || (ep.Type == model.EndpointGatewayLoadBalancer && ep.IPAddressType == model.IPAddressIPv6) {
-			e.warnf("ip_address_type", ErrNotModelled, "a %s endpoint of IP address type %s is not modelled: taken as ipv4 (V-30)", ep.Type, ep.IPAddressType)
-			ep.IPAddressType = 0
-		}
 		if ep.IPAddressType == model.IPAddressIPv4 {
 			ep.IPAddressType = 0
 		}

@@ -56,6 +56,11 @@ func TestSeedsAsTerraformAnswerAsTheYAML(t *testing.T) {
 	// aws_vpc_endpoint_service, ip_address_type and subnet_mapping's
 	// ipv6_address of aws_lb.
 	seeds = append(seeds, "../testdata/dualstack-privatelink.yaml")
+	// V-30: ip_address_type ipv6 of a GatewayLoadBalancer aws_vpc_endpoint
+	// in an IPv6-only subnet.
+	seeds = append(seeds, "../solver/testdata/gwlb-ipv6-endpoint.yaml")
+	// V-30: ip_address_type dualstack and ipv6 of Gateway aws_vpc_endpoints.
+	seeds = append(seeds, "../solver/testdata/gateway-endpoint-ipv6.yaml")
 	for _, seed := range seeds {
 		m, _, err := model.LoadFiles(seed)
 		require.NoError(t, err)
@@ -149,6 +154,11 @@ func TestIPv6ServicesFromTerraform(t *testing.T) {
 		assert.Equal(t, model.IPAddressIPv6, tg.IPAddressType)
 		require.Len(t, tg.Targets, 1)
 		assert.Equal(t, "2600:1f18:80:803::10", tg.Targets[0].IP.String())
+		tg = x2.TargetGroup(model.ID(addrs["tg-p6-six-inst"]))
+		require.NotNil(t, tg, "the IPv6 target group of instance targets (V-34)")
+		assert.Equal(t, model.IPAddressIPv6, tg.IPAddressType)
+		require.Len(t, tg.Targets, 1)
+		assert.Equal(t, model.ID(addrs["i-p6-six"]), tg.Targets[0].ID)
 		for _, id := range []model.ID{"nlb-p6", "nlb-p6-pub", "alb-p6-pub"} {
 			lb, lb2 := x.LoadBalancer(id), x2.LoadBalancer(model.ID(addrs[id]))
 			require.NotNil(t, lb2, "%s", id)
