@@ -2,7 +2,6 @@ package solver_test
 
 import (
 	"fmt"
-	"path/filepath"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -27,33 +26,17 @@ func sgHop(h solver.Hop) string {
 // interfaces, on ports that rules allow and deny. It also requires that
 // most such pairs are plain, so that it cannot pass by saying nothing.
 func TestEndHopsAgreeWithReach(t *testing.T) {
-	files, err := filepath.Glob("../testdata/*.yaml")
-	require.NoError(t, err)
-	more, err := filepath.Glob("testdata/*.yaml")
-	require.NoError(t, err)
-	type network struct {
-		name string
-		m    *model.Model
-	}
-	var nets []network
-	for _, f := range append(files, more...) {
-		m, _, err := model.LoadFiles(f)
-		if err != nil {
-			continue // the invalid examples
-		}
-		nets = append(nets, network{filepath.Base(f), m})
-	}
-	require.GreaterOrEqual(t, len(nets), 8)
+	nets := testNetworks(t)
 	nets = append(nets,
-		network{"generated", gen.Generate(gen.Options{VPCs: 12, Seed: 3, InstancesPerVPC: 6})},
-		network{"regions", gen.Generate(gen.Options{VPCs: 12, Seed: 3, InstancesPerVPC: 5, Regions: []string{"eu-west-1", "us-east-1"}})},
-		network{"dual-stack", gen.Generate(gen.Options{VPCs: 8, Seed: 5, DualStack: true, InstancesPerVPC: 5})})
+		namedNetwork{"generated", gen.Generate(gen.Options{VPCs: 12, Seed: 3, InstancesPerVPC: 6})},
+		namedNetwork{"regions", gen.Generate(gen.Options{VPCs: 12, Seed: 3, InstancesPerVPC: 5, Regions: []string{"eu-west-1", "us-east-1"}})},
+		namedNetwork{"dual-stack", gen.Generate(gen.Options{VPCs: 8, Seed: 5, DualStack: true, InstancesPerVPC: 5})})
 	for seed := uint64(1); seed <= 40; seed++ {
 		nets = append(nets,
-			network{fmt.Sprintf("oracle/%d", seed), oracle.Generate(seed)},
-			network{fmt.Sprintf("oracle-dual/%d", seed), oracle.GenerateDualStack(seed)},
-			network{fmt.Sprintf("oracle-inspection/%d", seed), oracle.GenerateWithInspection(seed)},
-			network{fmt.Sprintf("oracle-transit/%d", seed), oracle.GenerateInspectionVPC(seed)})
+			namedNetwork{fmt.Sprintf("oracle/%d", seed), oracle.Generate(seed)},
+			namedNetwork{fmt.Sprintf("oracle-dual/%d", seed), oracle.GenerateDualStack(seed)},
+			namedNetwork{fmt.Sprintf("oracle-inspection/%d", seed), oracle.GenerateWithInspection(seed)},
+			namedNetwork{fmt.Sprintf("oracle-transit/%d", seed), oracle.GenerateInspectionVPC(seed)})
 	}
 	queries, plain := 0, 0
 	for _, n := range nets {

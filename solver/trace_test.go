@@ -12,6 +12,33 @@ import (
 	"github.com/vpcreach/vpcreach/solver"
 )
 
+// namedNetwork is a named model of the tests that run over many networks.
+type namedNetwork struct {
+	name string
+	m    *model.Model
+}
+
+// testNetworks loads every valid topology of the repository's testdata and
+// the solver's own (seeds, Gateway Load Balancer, dual-stack and service
+// networks), named by file.
+func testNetworks(t *testing.T) []namedNetwork {
+	t.Helper()
+	files, err := filepath.Glob("../testdata/*.yaml")
+	require.NoError(t, err)
+	more, err := filepath.Glob("testdata/*.yaml")
+	require.NoError(t, err)
+	var nets []namedNetwork
+	for _, f := range append(files, more...) {
+		m, _, err := model.LoadFiles(f)
+		if err != nil {
+			continue // the invalid examples
+		}
+		nets = append(nets, namedNetwork{filepath.Base(f), m})
+	}
+	require.GreaterOrEqual(t, len(nets), 8)
+	return nets
+}
+
 // traceSummary is what Trace promises to share with Reach.
 func traceSummary(r solver.Result) string {
 	out := fmt.Sprintf("%s %s err=%v\n", r.Verdict, r.Family, r.Err != nil)
@@ -38,24 +65,8 @@ func traceSummary(r solver.Result) string {
 // the seed topologies, the Gateway Load Balancer and dual-stack test
 // networks and a generated dual-stack organisation.
 func TestTraceAgreesWithReach(t *testing.T) {
-	files, err := filepath.Glob("../testdata/*.yaml")
-	require.NoError(t, err)
-	more, err := filepath.Glob("testdata/*.yaml")
-	require.NoError(t, err)
-	type network struct {
-		name string
-		m    *model.Model
-	}
-	var nets []network
-	for _, f := range append(files, more...) {
-		m, _, err := model.LoadFiles(f)
-		if err != nil {
-			continue // the invalid examples
-		}
-		nets = append(nets, network{filepath.Base(f), m})
-	}
-	require.GreaterOrEqual(t, len(nets), 8)
-	nets = append(nets, network{"generated", gen.Generate(gen.Options{VPCs: 12, Seed: 3, DualStack: true, InstancesPerVPC: 6})})
+	nets := testNetworks(t)
+	nets = append(nets, namedNetwork{"generated", gen.Generate(gen.Options{VPCs: 12, Seed: 3, DualStack: true, InstancesPerVPC: 6})})
 	queries := 0
 	for _, n := range nets {
 		s, err := solver.New(n.m)
