@@ -72,42 +72,62 @@ func TestRouteEditsNarrowed(t *testing.T) {
 	}
 	var mu sync.Mutex
 	narrowed, byTable := 0, 0
-	t.Run("models", func(t *testing.T) {
-		for seed := uint64(1); seed <= uint64(n); seed++ {
-			t.Run(fmt.Sprint(seed), func(t *testing.T) {
-				t.Parallel()
-				generate := oracle.Generate
-				if seed%3 == 0 {
-					generate = oracle.GenerateDualStack
-				}
-				old, next := generate(seed), generate(seed)
-				edits := mutateRoutes(next, rand.New(rand.NewPCG(seed, 7)))
-				so, err := solver.New(old)
-				require.NoError(t, err)
-				sn, err := solver.New(next)
-				if err != nil {
-					return
-				}
-				r := CompareSolvers(so, sn, Options{})
-				c := &comparison{old: newSide(so, "old", resources(old, nil), nil), new: newSide(sn, "new", resources(next, nil), nil)}
-				c.changes = compareResources(c.old.res, c.new.res)
-				if set, tables, ok := c.reroutedTables(); ok && !c.old.otherAddresses(set) && !c.new.otherAddresses(set) {
-					_, okOld := c.old.tableUsers(tables)
-					_, okNew := c.new.tableUsers(tables)
-					mu.Lock()
-					narrowed++
-					if okOld && okNew {
-						byTable++
-					}
-					mu.Unlock()
-				}
-				requireFlowsOfPointQueries(t, so, sn, r, edits)
-			})
+	generate := func(seed uint64) *model.Model {
+		if seed%3 == 0 {
+			return oracle.GenerateDualStack(seed)
 		}
+		return oracle.Generate(seed)
+	}
+	forEditedModels(t, n, generate, mutateRoutes, 7, func(t *testing.T, p editedPair) {
+		r := CompareSolvers(p.so, p.sn, Options{})
+		c := &comparison{old: newSide(p.so, "old", resources(p.old, nil), nil), new: newSide(p.sn, "new", resources(p.next, nil), nil)}
+		c.changes = compareResources(c.old.res, c.new.res)
+		if set, tables, ok := c.reroutedTables(); ok && !c.old.otherAddresses(set) && !c.new.otherAddresses(set) {
+			_, okOld := c.old.tableUsers(tables)
+			_, okNew := c.new.tableUsers(tables)
+			mu.Lock()
+			narrowed++
+			if okOld && okNew {
+				byTable++
+			}
+			mu.Unlock()
+		}
+		requireFlowsOfPointQueries(t, p.so, p.sn, r, p.edits)
 	})
 	t.Logf("%d model pairs: %d narrowed by rerouted addresses, %d of them by the edited tables' subnets too", n, narrowed, byTable)
 	require.Greater(t, narrowed, n/4, "the edits must exercise the narrowing")
 	require.Positive(t, byTable)
+}
+
+// editedPair is a generated model, a copy of it with random edits, the
+// edits in words and the solvers of both.
+type editedPair struct {
+	old, next *model.Model
+	edits     []string
+	so, sn    *solver.Solver
+}
+
+// forEditedModels runs check, in parallel subtests, on n pairs of a model
+// generate gives for seeds 1..n and a copy edit changes (with the random
+// stream stream of the seed). A pair whose edits leave the new model
+// invalid is skipped.
+func forEditedModels(t *testing.T, n int, generate func(seed uint64) *model.Model, edit func(*model.Model, *rand.Rand) []string, stream uint64, check func(*testing.T, editedPair)) {
+	t.Run("models", func(t *testing.T) {
+		for seed := uint64(1); seed <= uint64(n); seed++ {
+			t.Run(fmt.Sprint(seed), func(t *testing.T) {
+				t.Parallel()
+				p := editedPair{old: generate(seed), next: generate(seed)}
+				p.edits = edit(p.next, rand.New(rand.NewPCG(seed, stream)))
+				var err error
+				p.so, err = solver.New(p.old)
+				require.NoError(t, err)
+				if p.sn, err = solver.New(p.next); err != nil {
+					return
+				}
+				check(t, p)
+			})
+		}
+	})
 }
 
 // requireFlowsOfPointQueries requires the gained, lost and changed flows
@@ -176,29 +196,18 @@ func TestGroupEditsNarrowed(t *testing.T) {
 	}
 	var mu sync.Mutex
 	compared, changes := 0, 0
-	t.Run("models", func(t *testing.T) {
-		for seed := uint64(1); seed <= uint64(n); seed++ {
-			t.Run(fmt.Sprint(seed), func(t *testing.T) {
-				t.Parallel()
-				generate := []func(uint64) *model.Model{oracle.Generate, oracle.GenerateWithInspection, oracle.GenerateInspectionVPC}[seed%3]
-				old, next := generate(seed), generate(seed)
-				edits := mutateGroups(next, rand.New(rand.NewPCG(seed, 11)))
-				so, err := solver.New(old)
-				require.NoError(t, err)
-				sn, err := solver.New(next)
-				if err != nil {
-					return
-				}
-				r := CompareSolvers(so, sn, Options{})
-				mu.Lock()
-				compared++
-				if !r.IsEmpty() {
-					changes++
-				}
-				mu.Unlock()
-				requireFlowsOfPointQueries(t, so, sn, r, edits)
-			})
+	generate := func(seed uint64) *model.Model {
+		return []func(uint64) *model.Model{oracle.Generate, oracle.GenerateWithInspection, oracle.GenerateInspectionVPC}[seed%3](seed)
+	}
+	forEditedModels(t, n, generate, mutateGroups, 11, func(t *testing.T, p editedPair) {
+		r := CompareSolvers(p.so, p.sn, Options{})
+		mu.Lock()
+		compared++
+		if !r.IsEmpty() {
+			changes++
 		}
+		mu.Unlock()
+		requireFlowsOfPointQueries(t, p.so, p.sn, r, p.edits)
 	})
 	t.Logf("%d model pairs compared, %d with a change of reachability", compared, changes)
 	require.Greater(t, compared, n/2)
