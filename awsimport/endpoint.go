@@ -374,14 +374,17 @@ func (b *builder) endpointTypes(e *model.Endpoint, a *awsEndpoint, src model.Sou
 	if e.IPAddressType == model.IPAddressIPv4 {
 		e.IPAddressType = 0
 	}
+	if a.DnsOptions != nil && a.DnsOptions.DnsRecordIpType != "" && e.Type != model.EndpointInterface {
+		if t := a.DnsOptions.DnsRecordIpType; t != "service-defined" {
+			b.warn(src, "DnsOptions.DnsRecordIpType", ErrNotModelled, "%s endpoint %s: DNS record IP type %s is not modelled (V-30): its names are answered as service-defined", e.Type, e.ID, t)
+		}
+	}
 	if a.DnsOptions != nil && a.DnsOptions.DnsRecordIpType != "" && e.Type == model.EndpointInterface {
 		if err := e.DNSRecordIPType.UnmarshalText([]byte(a.DnsOptions.DnsRecordIpType)); err != nil {
 			b.warn(src, "DnsOptions.DnsRecordIpType", model.ErrInvalidValue, "endpoint %s: %s: taken as the IP address type's", e.ID, err)
 			e.DNSRecordIPType = 0
 		}
-		def := *e
-		def.DNSRecordIPType = 0
-		if e.DNSRecordIPType == def.DNSRecordType() {
+		if e.DNSRecordIPType == e.DefaultDNSRecordType() {
 			// The IP address type's own: left unwritten.
 			e.DNSRecordIPType = 0
 		}

@@ -1,6 +1,7 @@
 package awsimport_test
 
 import (
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
@@ -272,4 +273,32 @@ func TestExportImportOfIPv6GatewayEndpoints(t *testing.T) {
 		assert.Equal(t, want, e.AddressType(), "%s", id)
 	}
 	sameAnswers(t, m, m2)
+}
+
+// TestGatewayEndpointDNSRecordTypeWarned: a gateway endpoint's DNS record
+// IP type, which vpcreach does not model (V-30), is reported when it is
+// not service-defined, not dropped in silence.
+func TestGatewayEndpointDNSRecordTypeWarned(t *testing.T) {
+	m, _, err := model.LoadFiles("../solver/testdata/gateway-endpoint-ipv6.yaml")
+	require.NoError(t, err)
+	dir := t.TempDir()
+	require.NoError(t, awsimport.Export(m, dir))
+	files, err := filepath.Glob(filepath.Join(dir, "*", "VpcEndpoints.json"))
+	require.NoError(t, err)
+	require.NotEmpty(t, files)
+	for _, f := range files {
+		var doc map[string][]map[string]any
+		b, err := os.ReadFile(f)
+		require.NoError(t, err)
+		require.NoError(t, json.Unmarshal(b, &doc))
+		for _, e := range doc["VpcEndpoints"] {
+			e["DnsOptions"] = map[string]any{"DnsRecordIpType": "ipv4"}
+		}
+		b, err = json.Marshal(doc)
+		require.NoError(t, err)
+		require.NoError(t, os.WriteFile(f, b, 0o644))
+	}
+	_, diags, err := awsimport.ImportDir(dir)
+	require.NoError(t, err)
+	assert.True(t, hasDiag(diags, awsimport.ErrNotModelled, "vpce-s3-dual", "DNS record IP type ipv4", "V-30"), "%v", diags)
 }

@@ -23,6 +23,13 @@ func (e Endpoint) DNSRecordType() DNSRecordIPType {
 	if e.DNSRecordIPType != 0 {
 		return e.DNSRecordIPType
 	}
+	return e.DefaultDNSRecordType()
+}
+
+// DefaultDNSRecordType returns the DNS record IP type an endpoint has when
+// none is written: the records of its IP address type (V-31). Importers
+// leave a type equal to it unwritten.
+func (e Endpoint) DefaultDNSRecordType() DNSRecordIPType {
 	switch e.AddressType() {
 	case IPAddressDualstack:
 		return DNSRecordDualstack

@@ -237,7 +237,13 @@ func (b *builder) endpointTypes(e elem, ep *model.Endpoint) bool {
 	}
 	for _, d := range e.sub("dns_options") {
 		t := d.str("dns_record_ip_type")
-		if t == "" || ep.Type != model.EndpointInterface {
+		if t == "" {
+			continue
+		}
+		if ep.Type != model.EndpointInterface {
+			if t != "service-defined" {
+				d.warnf("dns_record_ip_type", ErrNotModelled, "the DNS record IP type %s of a %s endpoint is not modelled (V-30): its names are answered as service-defined", t, ep.Type)
+			}
 			continue
 		}
 		if err := ep.DNSRecordIPType.UnmarshalText([]byte(t)); err != nil {
@@ -245,9 +251,7 @@ func (b *builder) endpointTypes(e elem, ep *model.Endpoint) bool {
 			ep.DNSRecordIPType = 0
 			continue
 		}
-		def := *ep
-		def.DNSRecordIPType = 0
-		if ep.DNSRecordIPType == def.DNSRecordType() {
+		if ep.DNSRecordIPType == ep.DefaultDNSRecordType() {
 			ep.DNSRecordIPType = 0 // the IP address type's own
 		}
 	}
