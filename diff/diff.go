@@ -397,7 +397,7 @@ type comparison struct {
 	groupsAtEnds bool
 	// ends holds, for the queries of flow entries whose causes need no
 	// walk, the end hops of each side (old, new): see plainEnds.
-	ends map[causeKey][2]solver.EndHops
+	ends map[solver.Query][2]solver.EndHops
 }
 
 // joint is a class of the two sides refined together: interfaces in the
@@ -648,7 +648,7 @@ func (c *comparison) flows(r *Report, opts Options) {
 	keepGroups := func(pair) bool { return false }
 	if groups {
 		keepGroups = func(pair) bool { return true }
-		if c.groupsAtEnds && !hasAssumed(c.old.s.Model()) && !hasAssumed(c.new.s.Model()) {
+		if c.groupsAtEnds && !c.old.s.HasAssumed() && !c.new.s.HasAssumed() {
 			keepGroups = func(p pair) bool {
 				from, to := ends(js, p.a, p.b)
 				return c.dualStack(from) && c.dualStack(to)
@@ -774,21 +774,6 @@ func causeQuery(from, to model.ID, set portset.Set, p model.Protocol) solver.Que
 	return solver.Query{From: string(from), To: string(to), Protocol: p, Port: port}
 }
 
-// causeKey identifies a cause query (see causeQuery).
-type causeKey struct {
-	from, to string
-	p        model.Protocol
-	port     uint16
-}
-
-func causeKeyOf(q solver.Query) causeKey { return causeKey{q.From, q.To, q.Protocol, q.Port} }
-
-// query returns the cause query of k; a query with more in it (an ICMP
-// type, ephemeral ports, a family) has another key.
-func (k causeKey) query() solver.Query {
-	return solver.Query{From: k.from, To: k.to, Protocol: k.p, Port: k.port}
-}
-
 // plainEnds fills c.ends for the cause queries qs, when only security
 // groups changed: a change of groups moves no hop, so on a path that is
 // plain on both sides (solver.EndHops) the walks that causes compares
@@ -811,10 +796,10 @@ func (c *comparison) plainEnds(qs []solver.Query) {
 		}
 		got[i] = sd.s.EndHops(local)
 	})
-	c.ends = map[causeKey][2]solver.EndHops{}
+	c.ends = map[solver.Query][2]solver.EndHops{}
 	for k, q := range qs {
 		if got[0][k].Plain && got[1][k].Plain {
-			c.ends[causeKeyOf(q)] = [2]solver.EndHops{got[0][k], got[1][k]}
+			c.ends[q] = [2]solver.EndHops{got[0][k], got[1][k]}
 		}
 	}
 }
@@ -866,7 +851,7 @@ func (c *comparison) causes(q solver.Query, ja, jb joint, gained bool) []Cause {
 	var blockedHops, passingHops [][]solver.Hop
 	var blockers []solver.Blocker
 	blockedOK := true
-	if e, ok := c.ends[causeKeyOf(q)]; ok && q == causeKeyOf(q).query() {
+	if e, ok := c.ends[q]; ok {
 		endHopsOf := func(sd *side) []solver.Hop {
 			h := e[sideIndex([2]*side{c.old, c.new}, sd)]
 			h.Egress.Component, h.Ingress.Component = sd.id(h.Egress.Component), sd.id(h.Ingress.Component)

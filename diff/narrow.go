@@ -397,39 +397,6 @@ func (c *comparison) groupsActAtEnds(changed map[model.ID]bool) bool {
 	return true
 }
 
-// hasAssumed reports whether m holds an address assumed (assumed_ips),
-// whose warnings depend on the rules around it.
-func hasAssumed(m *model.Model) bool {
-	for _, v := range m.VPCs {
-		for _, in := range v.Instances {
-			if len(in.AssumedIPs) > 0 {
-				return true
-			}
-		}
-		for _, ni := range v.NetworkInterfaces {
-			if len(ni.AssumedIPs) > 0 {
-				return true
-			}
-		}
-		for _, n := range v.NATGateways {
-			if len(n.AssumedIPs) > 0 {
-				return true
-			}
-		}
-		for _, e := range v.Endpoints {
-			if len(e.AssumedIPs) > 0 {
-				return true
-			}
-		}
-		for _, lb := range v.LoadBalancers {
-			if len(lb.AssumedIPs) > 0 {
-				return true
-			}
-		}
-	}
-	return false
-}
-
 // dualStack reports whether an instance or network interface, by global
 // id, has IPv6 addresses on either side: Reach answers a query between two
 // such ends for each family.

@@ -36,6 +36,11 @@ type assumedAddr struct {
 	subnetID model.ID
 }
 
+// HasAssumed reports whether the model assumes any address (an
+// interface's, NAT gateway's, endpoint's or load balancer's AssumedIPs):
+// answers may then rest on them (ASSUMED_ADDRESS).
+func (s *Solver) HasAssumed() bool { return len(s.assumed) > 0 }
+
 // compileAssumed indexes the model's assumed addresses. The importer
 // never assumes an address twice; when a hand-written model does, the
 // first resource keeps it.

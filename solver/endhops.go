@@ -35,7 +35,7 @@ type EndHops struct {
 // decide, recorded in the skeleton.
 func (s *Solver) EndHops(qs []Query) []EndHops {
 	out := make([]EndHops, len(qs))
-	if len(qs) == 0 || len(s.assumed) > 0 {
+	if len(qs) == 0 || s.HasAssumed() {
 		return out
 	}
 	l := s.sharedLayout()
@@ -50,11 +50,15 @@ func (s *Solver) EndHops(qs []Query) []EndHops {
 			}
 		}
 	}
+	// An engine's probe is the query's packet: protocol, port, ephemeral
+	// range and ICMP type and code, where nil (an echo request) is not
+	// the type and code 0 written out (an echo reply).
 	type engineKey struct {
-		p    model.Protocol
-		port uint16
-		icmp model.ICMPMatch
-		eph  model.PortRange
+		p       model.Protocol
+		port    uint16
+		icmp    model.ICMPMatch
+		hasICMP bool
+		eph     model.PortRange
 	}
 	type skelKey struct{ fam, r, c int32 }
 	type engineMemo struct {
@@ -82,7 +86,7 @@ func (s *Solver) EndHops(qs []Query) []EndHops {
 		}
 		k := engineKey{p: q.Protocol, port: q.Port, eph: q.Ephemeral}
 		if q.ICMP != nil {
-			k.icmp = *q.ICMP
+			k.icmp, k.hasICMP = *q.ICMP, true
 		}
 		em := engines[k]
 		if em == nil {
@@ -131,7 +135,7 @@ func (s *Solver) EndHops(qs []Query) []EndHops {
 func (s *Solver) endHops(w *walker, m *matrixEngine, fam int, x, y int32, refOK, egressRefOK bool) EndHops {
 	pkt := m.probes[0].fwd
 	pkt.Src, pkt.Dst = famAddr(&s.enis[x], fam), famAddr(&s.enis[y], fam)
-	*w = walker{s: s, leg: LegForward, pkt: pkt, first: pkt, ephemeral: m.eph, srcENI: x, egressHop: -1, rec: endsRec{}, noMessages: true, portBuf: w.portBuf[:0]}
+	*w = walker{s: s, leg: LegForward, pkt: pkt, first: pkt, ephemeral: m.eph, srcENI: x, egressHop: -1, rec: endsRec{}, portBuf: w.portBuf[:0]}
 	if !refOK {
 		// Why references were lost decides only the code and message of
 		// a blocker, which EndHops does not return; any reason will do.
@@ -147,10 +151,11 @@ func (s *Solver) endHops(w *walker, m *matrixEngine, fam int, x, y int32, refOK,
 }
 
 // endsRec is the recorder of Solver.endHops: it keeps the words of the
-// hops it is handed back, and records nothing.
+// hops it is handed back, renders no message, and records nothing.
 type endsRec struct{}
 
 func (endsRec) words() bool              { return true }
+func (endsRec) messages() bool           { return false }
 func (endsRec) filters() bool            { return true }
 func (endsRec) hop(*walker, Hop)         {}
 func (endsRec) setHop(*walker, int, Hop) {}

@@ -23,7 +23,8 @@ func sgHop(h solver.Hop) string {
 // order, and no other, over one family: on the seed topologies, the
 // test networks, generated organisations (one over two regions) and the
 // oracle's random networks of every kind, for every pair of a sample of
-// interfaces, on ports that rules allow and deny. It also requires that
+// interfaces, on ports that rules allow and deny, and ICMP echo requests
+// and replies in one batch. It also requires that
 // most such pairs are plain, so that it cannot pass by saying nothing.
 func TestEndHopsAgreeWithReach(t *testing.T) {
 	nets := testNetworks(t)
@@ -61,6 +62,9 @@ func TestEndHopsAgreeWithReach(t *testing.T) {
 				}{{model.ProtocolTCP, 443}, {model.ProtocolTCP, 22}, {model.ProtocolTCP, 5432}, {model.ProtocolUDP, 53}, {model.ProtocolICMP, 0}, {model.ProtocolAll, 0}} {
 					qs = append(qs, solver.Query{From: ends[i], To: ends[j], Protocol: p.proto, Port: p.port})
 				}
+				// An echo reply written out (type and code 0) beside the
+				// echo request above, in one batch: another probe.
+				qs = append(qs, solver.Query{From: ends[i], To: ends[j], Protocol: model.ProtocolICMP, ICMP: &model.ICMPMatch{}})
 			}
 		}
 		for i, got := range s.EndHops(qs) {

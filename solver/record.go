@@ -4,10 +4,11 @@ package solver
 // the recorder it is given, and the recorder's methods are the only way a
 // walk records anything: hops, blockers, warnings, the subnet boundaries it
 // crosses, and taint (its course now depends on exact addresses). The
-// walker asks a recorder two questions only: whether it keeps words (when
-// it does not, the walker renders no hop text and no message), and whether
-// the walk checks filters itself (network ACLs, security groups, running
-// states), which every recorder but the path recorder does.
+// walker asks a recorder three questions only: whether it keeps words (when
+// it does not, the walker renders no hop text), whether it keeps the
+// messages of blockers and warnings, and whether the walk checks filters
+// itself (network ACLs, security groups, running states), which every
+// recorder but the path recorder does.
 //
 // The recorders:
 //
@@ -22,9 +23,9 @@ package solver
 //     the matrix asks Reach for it rather than sharing a wrong skeleton;
 //   - traceRec keeps hops, blockers and warnings without their words:
 //     Trace;
-//   - endsRec keeps nothing: Solver.EndHops walks no path, and takes the
-//     hops of the two group checks it makes, with their words, as they
-//     are returned.
+//   - endsRec keeps nothing and renders no message: Solver.EndHops walks
+//     no path, and takes the hops of the two group checks it makes, with
+//     their words, as they are returned.
 //
 // The recorders are an interface, not a struct of funcs: explainRec and
 // verdictRec are empty structs (storing one in an interface allocates
@@ -32,8 +33,11 @@ package solver
 // through an interface costs what the mode flags it replaces cost
 // (BenchmarkReachVerdict, BenchmarkMatrixSubnetGenerated).
 type recorder interface {
-	// words reports whether the recorder keeps hop text and messages.
+	// words reports whether the recorder keeps hop text.
 	words() bool
+	// messages reports whether it keeps the messages of blockers and
+	// warnings: where it keeps words, but for endsRec.
+	messages() bool
 	// filters reports whether the walk checks network ACLs, security
 	// groups and running states itself.
 	filters() bool
@@ -58,8 +62,9 @@ type recorder interface {
 // explainRec records everything: the full explanation of Reach.
 type explainRec struct{}
 
-func (explainRec) words() bool   { return true }
-func (explainRec) filters() bool { return true }
+func (explainRec) words() bool    { return true }
+func (explainRec) messages() bool { return true }
+func (explainRec) filters() bool  { return true }
 
 func (explainRec) hop(w *walker, h Hop) {
 	if w.hops == nil {
@@ -91,6 +96,7 @@ func (explainRec) taint()               {}
 type verdictRec struct{}
 
 func (verdictRec) words() bool              { return false }
+func (verdictRec) messages() bool           { return false }
 func (verdictRec) filters() bool            { return true }
 func (verdictRec) hop(*walker, Hop)         {}
 func (verdictRec) setHop(*walker, int, Hop) {}
@@ -111,8 +117,9 @@ func (verdictRec) block(w *walker, b Blocker) {
 // messages, positions).
 type traceRec struct{}
 
-func (traceRec) words() bool   { return false }
-func (traceRec) filters() bool { return true }
+func (traceRec) words() bool    { return false }
+func (traceRec) messages() bool { return false }
+func (traceRec) filters() bool  { return true }
 
 func (traceRec) hop(w *walker, h Hop) {
 	if w.hops == nil {
@@ -175,6 +182,7 @@ func (r *pathRec) reset() {
 }
 
 func (*pathRec) words() bool              { return false }
+func (*pathRec) messages() bool           { return false }
 func (*pathRec) filters() bool            { return false }
 func (*pathRec) setHop(*walker, int, Hop) {}
 func (*pathRec) warn(*walker, Warning)    {}

@@ -168,9 +168,6 @@ type walker struct {
 	// Reach, verdicts for the whole-network analyses, a path skeleton for
 	// the matrix.
 	rec recorder
-	// noMessages leaves the messages of blockers and warnings unrendered
-	// where the recorder keeps the words of hops (Solver.EndHops).
-	noMessages bool
 }
 
 // taint marks a walk whose course may from now on depend on exact
@@ -195,7 +192,7 @@ func (w *walker) subnetID(i int32) model.ID { return w.s.subnets[i].m.ID }
 // arguments, so that a walk that keeps no words boxes no argument.
 func (w *walker) block(code Code, component model.ID, rule string, pos model.Position, msg func() string) {
 	b := Blocker{Code: code, Component: component, Leg: w.leg, Rule: rule, Pos: pos}
-	if w.words() && !w.noMessages {
+	if w.rec.messages() {
 		b.Message = msg()
 	}
 	w.rec.block(w, b)
@@ -204,7 +201,7 @@ func (w *walker) block(code Code, component model.ID, rule string, pos model.Pos
 // warn records a warning, as block does.
 func (w *walker) warn(code Code, component model.ID, rule string, pos model.Position, msg func() string) {
 	x := Warning{Code: code, Component: component, Leg: w.leg, Rule: rule, Pos: pos}
-	if w.words() && !w.noMessages {
+	if w.rec.messages() {
 		x.Message = msg()
 	}
 	w.rec.warn(w, x)
