@@ -1,8 +1,6 @@
 package awsimport
 
 import (
-	"net/netip"
-	"slices"
 	"strings"
 
 	"github.com/vpcreach/vpcreach/model"
@@ -332,13 +330,12 @@ func (b *builder) eachBuiltRouteTable(f func(it *item[awsRouteTable], v *vpcB, r
 // insideNAT64 reports whether every CIDR of d lies inside 64:ff9b::/96,
 // which a NAT gateway translates to IPv4 (NAT64, V-16).
 func (b *builder) insideNAT64(d model.Destination) bool {
-	if d.CIDR.IsValid() {
-		return model.InsideNAT64(d.CIDR)
-	}
-	for i := range b.m.PrefixLists {
-		if pl := &b.m.PrefixLists[i]; pl.ID == d.PrefixList {
-			return !slices.ContainsFunc(pl.CIDRs, func(p netip.Prefix) bool { return !model.InsideNAT64(p) })
+	return d.InsideNAT64(func(id model.ID) *model.PrefixList {
+		for i := range b.m.PrefixLists {
+			if pl := &b.m.PrefixLists[i]; pl.ID == id {
+				return pl
+			}
 		}
-	}
-	return false
+		return nil
+	})
 }

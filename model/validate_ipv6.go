@@ -148,10 +148,16 @@ func (v *validator) routeFamily(r *Route, tsrc Source) {
 }
 
 // insideNAT64 reports whether every CIDR of d lies inside 64:ff9b::/96.
-func (v *validator) insideNAT64(d Destination) bool {
+func (v *validator) insideNAT64(d Destination) bool { return d.InsideNAT64(v.x.PrefixList) }
+
+// InsideNAT64 reports whether every CIDR of d lies inside 64:ff9b::/96,
+// which a NAT gateway translates to IPv4 (NAT64, V-16): its CIDR, or the
+// entries of its prefix list, found by list (an unknown list is not
+// inside). Validation and both importers ask it.
+func (d Destination) InsideNAT64(list func(ID) *PrefixList) bool {
 	cidrs := []netip.Prefix{d.CIDR}
 	if d.PrefixList != "" {
-		if pl := v.x.PrefixList(d.PrefixList); pl != nil {
+		if pl := list(d.PrefixList); pl != nil {
 			cidrs = pl.CIDRs
 		}
 	}

@@ -1,6 +1,7 @@
 package tfimport
 
 import (
+	"net/netip"
 	"slices"
 
 	"github.com/vpcreach/vpcreach/model"
@@ -169,11 +170,15 @@ func (b *builder) route(e elem, v *vpcB, cidrKey, cidr6Key, plKey string) (model
 		}
 		r.Target = b.canonical(ref)
 		six := r.Destination.CIDR.IsValid() && r.Destination.CIDR.Addr().Is6()
+		if pl := b.pls[r.Destination.PrefixList]; r.Destination.PrefixList != "" && pl != nil && len(pl.CIDRs) > 0 {
+			// A prefix list of IPv6 entries is an IPv6 destination.
+			six = !slices.ContainsFunc(pl.CIDRs, func(p netip.Prefix) bool { return p.Addr().Is4() })
+		}
 		switch {
 		case t.key == "egress_only_gateway_id" && r.Destination.CIDR.IsValid() && !six:
 			e.errorf(t.key, model.ErrInvalidValue, "an egress-only internet gateway takes IPv6 routes only, and %s is IPv4 (V-07)", r.Destination)
 			return r, false
-		case t.key == "nat_gateway_id" && six && !model.InsideNAT64(r.Destination.CIDR):
+		case t.key == "nat_gateway_id" && six && !r.Destination.InsideNAT64(func(id model.ID) *model.PrefixList { return b.pls[id] }):
 			// A NAT gateway translates IPv6 only inside 64:ff9b::/96
 			// (NAT64, V-16): a blackhole, so that answers through it are
 			// unknown rather than routed elsewhere.
