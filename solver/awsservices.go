@@ -16,7 +16,9 @@ import (
 // DynamoDB get a /16 each per region (the AWS-managed prefix lists
 // com.amazonaws.REGION.s3 and .dynamodb, which a topology may override by
 // writing a prefix list of that name), every other service one address in
-// 54.240.0.0/12.
+// 54.240.0.0/12. Over IPv6, S3 and DynamoDB get a /48 each per region
+// (servicePrefixList6), which a prefix list of the service's name with
+// IPv6 entries overrides in the same way.
 
 // managedPrefixList returns the placeholder CIDRs of an AWS-managed prefix
 // list (com.amazonaws.REGION.s3 or .dynamodb), or nil.
@@ -34,12 +36,12 @@ func managedPrefixList(service string) []netip.Prefix {
 	return []netip.Prefix{netip.PrefixFrom(netip.AddrFrom4([4]byte{52, 64 + slot, 0, 0}), 16)}
 }
 
-// servicePrefixList6 returns the placeholder IPv6 prefix list of S3 or
-// DynamoDB in a region, which a dualstack or ipv6 gateway endpoint routes
-// (V-30): a /48 per region, in 2600:1ffa::/32 for S3 and 2600:1ffb::/32
-// for DynamoDB; "" and nil for another service. Its id is the service
-// name followed by " (IPv6)": vpcreach's name, not AWS's.
-func servicePrefixList6(service string) (model.ID, []netip.Prefix) {
+// placeholderPrefixList6 returns the placeholder IPv6 prefix list of S3
+// or DynamoDB in a region, which a dualstack or ipv6 gateway endpoint
+// routes (V-30): a /48 per region, in 2600:1ffa::/32 for S3 and
+// 2600:1ffb::/32 for DynamoDB; "" and nil for another service. Its id is
+// the service name followed by " (IPv6)": vpcreach's name, not AWS's.
+func placeholderPrefixList6(service string) (model.ID, []netip.Prefix) {
 	region, svc, ok := splitServiceName(service)
 	if !ok || (svc != "s3" && svc != "dynamodb") {
 		return "", nil
@@ -51,11 +53,32 @@ func servicePrefixList6(service string) (model.ID, []netip.Prefix) {
 	return model.ID(service + " (IPv6)"), []netip.Prefix{netip.PrefixFrom(netip.AddrFrom16(b), 48)}
 }
 
+// servicePrefixList6 returns the IPv6 prefix list of a service: the IPv6
+// entries of the model's prefix list named after it, where it has some,
+// else the placeholder (placeholderPrefixList6).
+func (s *Solver) servicePrefixList6(service string) (model.ID, []netip.Prefix) {
+	for _, pl := range s.m.PrefixLists {
+		if pl.Name != service {
+			continue
+		}
+		var six []netip.Prefix
+		for _, c := range pl.CIDRs {
+			if c.Addr().Is6() {
+				six = append(six, c)
+			}
+		}
+		if len(six) > 0 {
+			return pl.ID, six
+		}
+	}
+	return placeholderPrefixList6(service)
+}
+
 // serviceAddress6 returns the IPv6 address vpcreach uses for S3 or
-// DynamoDB in a region (the first host of its IPv6 placeholder list), or
-// the zero Addr for another service.
-func serviceAddress6(service string) netip.Addr {
-	if _, cidrs := servicePrefixList6(service); len(cidrs) > 0 {
+// DynamoDB in a region (the first host of its IPv6 prefix list), or the
+// zero Addr for another service.
+func (s *Solver) serviceAddress6(service string) netip.Addr {
+	if _, cidrs := s.servicePrefixList6(service); len(cidrs) > 0 {
 		return cidrs[0].Addr().Next()
 	}
 	return netip.Addr{}
@@ -176,7 +199,9 @@ func (s *Solver) ServicePrefixList(service string) (model.ID, []netip.Prefix) {
 // be the model's.
 func (s *Solver) servicePrefixList(service string) (model.ID, []netip.Prefix) {
 	for _, pl := range s.m.PrefixLists {
-		if pl.Name == service {
+		// A list of IPv6 entries only is the service's IPv6 list
+		// (servicePrefixList6).
+		if pl.Name == service && (len(pl.CIDRs) == 0 || slices.ContainsFunc(pl.CIDRs, func(c netip.Prefix) bool { return c.Addr().Is4() })) {
 			return pl.ID, pl.CIDRs
 		}
 	}

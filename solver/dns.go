@@ -375,7 +375,7 @@ func (s *Solver) publicName(r *resolution, name string, seen *[]string) {
 		// S3's dualstack name answers A and AAAA records; a dualstack or
 		// ipv6 gateway endpoint takes the IPv6 ones (V-30).
 		svc = strings.TrimSuffix(svc, ".dualstack")
-		a, a6 := s.serviceAddress(svc), serviceAddress6(svc)
+		a, a6 := s.serviceAddress(svc), s.serviceAddress6(svc)
 		r.hop(Resolver, fmt.Sprintf("%s -> public addresses %s and %s of %s", name, a, a6, svc), model.Position{})
 		r.answers = append(r.answers, answer{a, -1}, answer{a6, -1})
 		r.service = svc

@@ -56,7 +56,7 @@ func (r *resolver) ServicePrefixList(service string) (model.ID, []netip.Prefix) 
 
 // ServicePrefixList6 implements routing.Resolver.
 func (r *resolver) ServicePrefixList6(service string) (model.ID, []netip.Prefix) {
-	return servicePrefixList6(service)
+	return (*Solver)(r).servicePrefixList6(service)
 }
 
 // ExternalCIDRs implements routing.Resolver.

@@ -200,3 +200,23 @@ func TestGatewayEndpointIPv6(t *testing.T) {
 	}
 	assert.Equal(t, []string{"vpce-s3-dual", "com.amazonaws.eu-west-1.s3"}, via, explain(r))
 }
+
+// TestGatewayEndpointIPv6PrefixListOverride: a prefix list named after the
+// service, with IPv6 entries, takes the place of vpcreach's IPv6
+// placeholder (V-30), as one with IPv4 entries does over IPv4 (S-70); an
+// IPv6-only list leaves the IPv4 placeholder in place.
+func TestGatewayEndpointIPv6PrefixListOverride(t *testing.T) {
+	s := loadFile(t, "testdata/gateway-endpoint-ipv6.yaml", "\nvpcs:\n", `
+prefix_lists:
+  - {id: pl-s3-six, name: com.amazonaws.eu-west-1.s3, cidrs: ["2001:db8:5300::/40"]}
+vpcs:
+`)
+	const name = "s3.dualstack.eu-west-1.amazonaws.com"
+	r := s.Reach(six(tcp("i-dual", name, 443)))
+	require.True(t, r.Reachable(), explain(r))
+	assert.Contains(t, r.Text(), "2001:db8:5300::/40 (pl-s3-six) -> vpce-s3-dual", "the written list's route")
+	assert.Contains(t, r.Text(), "2001:db8:5300::1", "the dualstack name answers from the written list")
+	r = s.Reach(four(tcp("i-dual", name, 443)))
+	require.True(t, r.Reachable(), explain(r))
+	assert.Contains(t, r.Text(), "(com.amazonaws.eu-west-1.s3) -> vpce-s3-dual", "IPv4 keeps the placeholder list")
+}
