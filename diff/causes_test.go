@@ -80,10 +80,7 @@ func editGroupRules(m *model.Model, r *rand.Rand) []string {
 // reference. It requires that most entries took the shortcut, so that it
 // cannot pass by never taking it.
 func TestPlainEndCausesAgreeWithWalks(t *testing.T) {
-	n := 120
-	if testing.Short() || raceEnabled {
-		n = 40
-	}
+	n := seedCount(120, 40)
 	var mu sync.Mutex
 	entries, plain := 0, 0
 	generate := func(seed uint64) *model.Model {

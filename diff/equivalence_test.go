@@ -397,10 +397,7 @@ func requireSameFlows(t *testing.T, what string, want, got map[[2]model.ID]ports
 // two interfaces on every service atom; and that a model compared with
 // itself changes nothing.
 func TestDiffEqualsDifferenceOfMatrices(t *testing.T) {
-	n := 200
-	if testing.Short() || raceEnabled {
-		n = 80
-	}
+	n := seedCount(200, 80)
 	var mu sync.Mutex
 	compared, sawChanged, sawOutside, sawLost := 0, 0, 0, 0
 	t.Run("models", func(t *testing.T) {

@@ -2,7 +2,6 @@ package diff
 
 import (
 	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -27,14 +26,7 @@ func TestIPv6ExposureIsItsOwn(t *testing.T) {
 		`ingress: [{protocol: tcp, ports: 443, sources: [0.0.0.0/0, "::/0"]}, {protocol: tcp, ports: 22, sources: ["::/0"]}]`, 1)
 	require.NotEqual(t, string(data), before)
 	require.NotEqual(t, before, after)
-	dir := t.TempDir()
-	load := func(name, text string) *model.Model {
-		f := filepath.Join(dir, name)
-		require.NoError(t, os.WriteFile(f, []byte(text), 0o600))
-		m, _, err := model.LoadFiles(f)
-		require.NoError(t, err)
-		return m
-	}
+	load := func(name, text string) *model.Model { return loadText(t, name, text) }
 	r := compare(t, load("old.yaml", before), load("new.yaml", after))
 	require.Len(t, r.ExposureGained, 1, "%+v", r.ExposureGained)
 	e := r.ExposureGained[0]
@@ -63,14 +55,7 @@ func TestPartialExposureCauseIsTheRule(t *testing.T) {
 	after := strings.Replace(string(data), `sources: ["::/0"]`, `sources: ["2001:db8:ffff::/48"]`, 1)
 	require.NotEqual(t, string(data), before)
 	require.NotEqual(t, string(data), after)
-	dir := t.TempDir()
-	load := func(name, text string) *model.Model {
-		f := filepath.Join(dir, name)
-		require.NoError(t, os.WriteFile(f, []byte(text), 0o600))
-		m, _, err := model.LoadFiles(f)
-		require.NoError(t, err)
-		return m
-	}
+	load := func(name, text string) *model.Model { return loadText(t, name, text) }
 	r := compare(t, load("old.yaml", before), load("new.yaml", after))
 	require.Len(t, r.ExposureGained, 1)
 	e := r.ExposureGained[0]

@@ -66,10 +66,7 @@ func mutateRoutes(m *model.Model, r *rand.Rand) []string {
 // VPCs', against point queries between every two interfaces, as
 // TestDiffEqualsDifferenceOfMatrices does for every kind of edit.
 func TestRouteEditsNarrowed(t *testing.T) {
-	n := 150
-	if testing.Short() || raceEnabled {
-		n = 50
-	}
+	n := seedCount(150, 50)
 	var mu sync.Mutex
 	narrowed, byTable := 0, 0
 	generate := func(seed uint64) *model.Model {
@@ -97,6 +94,15 @@ func TestRouteEditsNarrowed(t *testing.T) {
 	t.Logf("%d model pairs: %d narrowed by rerouted addresses, %d of them by the edited tables' subnets too", n, narrowed, byTable)
 	require.Greater(t, narrowed, n/4, "the edits must exercise the narrowing")
 	require.Positive(t, byTable)
+}
+
+// seedCount returns how many random models a test checks: full, or short
+// under -short and the race detector, which is several times slower.
+func seedCount(full, short int) int {
+	if testing.Short() || raceEnabled {
+		return short
+	}
+	return full
 }
 
 // editedPair is a generated model, a copy of it with random edits, the
@@ -190,10 +196,7 @@ func mutateGroups(m *model.Model, r *rand.Rand) []string {
 // middleboxes and Gateway Load Balancers (at the internet edge, and in an
 // inspection VPC behind a transit gateway).
 func TestGroupEditsNarrowed(t *testing.T) {
-	n := 120
-	if testing.Short() || raceEnabled {
-		n = 40
-	}
+	n := seedCount(120, 40)
 	var mu sync.Mutex
 	compared, changes := 0, 0
 	generate := func(seed uint64) *model.Model {

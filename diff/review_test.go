@@ -12,8 +12,9 @@ import (
 	"github.com/vpcreach/vpcreach/solver"
 )
 
-// reviewLoad writes text to a temporary file and loads it.
-func reviewLoad(t *testing.T, name, text string) *model.Model {
+// loadText writes text to a temporary file named name and loads it, as
+// the command loads a file: parsed and validated.
+func loadText(t *testing.T, name, text string) *model.Model {
 	t.Helper()
 	f := filepath.Join(t.TempDir(), name)
 	require.NoError(t, os.WriteFile(f, []byte(text), 0o600))
@@ -58,7 +59,7 @@ func TestReviewApplianceGroupOnlyChange(t *testing.T) {
 	before := string(data)
 	after := reviewEdit(t, before, `ingress: [{protocol: tcp, ports: 443, sources: [10.0.0.0/8]}]`+"\n    instances:\n      - {id: i-fw-a",
 		`ingress: [{protocol: all, sources: [10.0.0.0/8]}]`+"\n    instances:\n      - {id: i-fw-a")
-	requireDiffIsBruteForce(t, reviewLoad(t, "old.yaml", before), reviewLoad(t, "new.yaml", after), "sg-fw opens all")
+	requireDiffIsBruteForce(t, loadText(t, "old.yaml", before), loadText(t, "new.yaml", after), "sg-fw opens all")
 }
 
 // TestReviewGENEVEGroupOnlyChange: V-21: the appliances behind a Gateway
@@ -70,7 +71,7 @@ func TestReviewGENEVEGroupOnlyChange(t *testing.T) {
 	require.NoError(t, err)
 	before := string(data)
 	after := reviewEdit(t, before, `ingress: [{protocol: udp, ports: 6081, sources: [10.100.0.0/16]}]`, `ingress: []`)
-	requireDiffIsBruteForce(t, reviewLoad(t, "old.yaml", before), reviewLoad(t, "new.yaml", after), "sg-fw drops GENEVE")
+	requireDiffIsBruteForce(t, loadText(t, "old.yaml", before), loadText(t, "new.yaml", after), "sg-fw drops GENEVE")
 }
 
 // reviewPeered is two peered VPCs: i-1 and i-2 in one subnet of vpc-a,
@@ -115,7 +116,7 @@ peering_connections:
 func TestReviewRouteSplitsAClass(t *testing.T) {
 	after := reviewEdit(t, reviewPeered, `routes: [{destination: 10.0.0.0/16, target: pcx-ab}]`,
 		`routes: [{destination: 10.0.0.0/16, target: pcx-ab}, {destination: 10.0.1.128/25, target: pcx-ab, state: blackhole}]`)
-	requireDiffIsBruteForce(t, reviewLoad(t, "old.yaml", reviewPeered), reviewLoad(t, "new.yaml", after), "rt-b += 10.0.1.128/25 blackhole")
+	requireDiffIsBruteForce(t, loadText(t, "old.yaml", reviewPeered), loadText(t, "new.yaml", after), "rt-b += 10.0.1.128/25 blackhole")
 }
 
 // reviewNoGroups is one VPC whose two instances carry no security group:
@@ -147,7 +148,7 @@ vpcs:
 func TestReviewImplicitDefaultGroupWritten(t *testing.T) {
 	after := reviewEdit(t, reviewNoGroups, `      - {id: sg-other, description: unused, ingress: []}`,
 		"      - {id: sg-other, description: unused, ingress: []}\n      - {id: sg-default, description: default, default: true, ingress: []}")
-	requireDiffIsBruteForce(t, reviewLoad(t, "old.yaml", reviewNoGroups), reviewLoad(t, "new.yaml", after), "sg-default written, default, no ingress")
+	requireDiffIsBruteForce(t, loadText(t, "old.yaml", reviewNoGroups), loadText(t, "new.yaml", after), "sg-default written, default, no ingress")
 }
 
 // TestReviewDefaultGroupEdited: a written default group's rules change;
@@ -157,5 +158,5 @@ func TestReviewDefaultGroupEdited(t *testing.T) {
 	before := reviewEdit(t, reviewNoGroups, `      - {id: sg-other, description: unused, ingress: []}`,
 		"      - {id: sg-other, description: unused, ingress: []}\n      - {id: sg-default, description: default, default: true, ingress: [{protocol: tcp, ports: 22, sources: [10.0.0.0/8]}]}")
 	after := reviewEdit(t, before, `ports: 22`, `ports: 443`)
-	requireDiffIsBruteForce(t, reviewLoad(t, "old.yaml", before), reviewLoad(t, "new.yaml", after), "sg-default 22 -> 443")
+	requireDiffIsBruteForce(t, loadText(t, "old.yaml", before), loadText(t, "new.yaml", after), "sg-default 22 -> 443")
 }
