@@ -921,15 +921,9 @@ func (m *famEngine) retOK(set uint64, r skel, rr, sb, sa, cb, ca int32, buf *[]s
 // ingress allow (S-20..S-23), group references matching when refOK.
 func (m *famEngine) sgOK(set uint64, a, b int32, refOK, egressRefOK bool) uint64 {
 	ga, gb := m.gs[a], m.gs[b]
-	if len(m.gsGroups[ga]) > 0 {
-		if set &= m.sgSet(&m.eCIDR, &m.eRef, sgeval.Egress, ga, m.sga[b], gb, egressRefOK); set == 0 {
-			return 0
-		}
-	}
-	if len(m.gsGroups[gb]) > 0 {
-		set &= m.sgSet(&m.iCIDR, &m.iRef, sgeval.Ingress, gb, m.sga[a], ga, refOK)
-	}
-	return set
+	ia := classSG{gs: ga, sga: m.sga[a], groups: len(m.gsGroups[ga]) > 0}
+	ib := classSG{gs: gb, sga: m.sga[b], groups: len(m.gsGroups[gb]) > 0}
+	return set & m.sgPair(&ia, &ib, refOK, egressRefOK)
 }
 
 // classSG is what the subnet matrix's check of groups reads of a class:
@@ -945,7 +939,7 @@ type classSG struct {
 func (m *famEngine) sgPair(ia, ib *classSG, refOK, egressRefOK bool) uint64 {
 	set := m.full
 	if ia.groups {
-		e, ok := m.eCIDR.known(int(ia.gs)*len(m.sgaAddr) + int(ib.sga))
+		e, ok := m.eCIDR.known(m.cidrCell(sgeval.Egress, ia.gs, ib.sga))
 		if !ok || (e != m.full && egressRefOK) {
 			e = m.sgSet(&m.eCIDR, &m.eRef, sgeval.Egress, ia.gs, ib.sga, ib.gs, egressRefOK)
 		}
@@ -954,13 +948,23 @@ func (m *famEngine) sgPair(ia, ib *classSG, refOK, egressRefOK bool) uint64 {
 		}
 	}
 	if ib.groups {
-		in, ok := m.iCIDR.known(int(ia.sga)*len(m.gsGroups) + int(ib.gs))
+		in, ok := m.iCIDR.known(m.cidrCell(sgeval.Ingress, ib.gs, ia.sga))
 		if !ok || (in != m.full && refOK) {
 			in = m.sgSet(&m.iCIDR, &m.iRef, sgeval.Ingress, ib.gs, ia.sga, ia.gs, refOK)
 		}
 		set &= in
 	}
 	return set
+}
+
+// cidrCell returns the cell of the CIDR memo of direction dir (eCIDR,
+// iCIDR) for group set g and peer atom atom: egress cells by group set,
+// then atom; ingress cells by atom, then group set (see sgSet).
+func (m *famEngine) cidrCell(dir sgeval.Direction, g, atom int32) int {
+	if dir == sgeval.Ingress {
+		return int(atom)*len(m.gsGroups) + int(g)
+	}
+	return int(g)*len(m.sgaAddr) + int(atom)
 }
 
 // sgSet returns the atoms group set g allows to (egress) or from
@@ -971,11 +975,7 @@ func (m *famEngine) sgPair(ia, ib *classSG, refOK, egressRefOK bool) uint64 {
 // subnet matrix asks for one source's against every destination in turn,
 // which then reads consecutive cells.
 func (m *famEngine) sgSet(cidr, ref *lazySets, dir sgeval.Direction, g, atom, peer int32, refs bool) uint64 {
-	nSGA, nGS := len(m.sgaAddr), len(m.gsGroups)
-	i := int(g)*nSGA + int(atom)
-	if dir == sgeval.Ingress {
-		i = int(atom)*nGS + int(g)
-	}
+	i := m.cidrCell(dir, g, atom)
 	set, ok := cidr.known(i)
 	if !ok {
 		if set, ok = cidr.load(i); !ok {
@@ -985,6 +985,7 @@ func (m *famEngine) sgSet(cidr, ref *lazySets, dir sgeval.Direction, g, atom, pe
 	if set == m.full || !refs {
 		return set
 	}
+	nGS := len(m.gsGroups)
 	i = int(g)*nGS + int(peer)
 	if dir == sgeval.Ingress {
 		i = int(peer)*nGS + int(g)
