@@ -794,7 +794,16 @@ func (c *comparison) plainEnds(qs []solver.Query) {
 			q.From, q.To = string(sd.localID(model.ID(q.From))), string(sd.localID(model.ID(q.To)))
 			local[k] = q
 		}
-		got[i] = sd.s.EndHops(local)
+		// Only groups changed: an end that holds none of them decides
+		// alike on both sides, and is no cause.
+		groups := []model.ID{}
+		for _, ch := range c.changes {
+			groups = append(groups, sd.localID(ch.ID))
+			if ch.RenamedFrom != "" {
+				groups = append(groups, sd.localID(ch.RenamedFrom))
+			}
+		}
+		got[i] = sd.s.EndHopsHolding(local, groups)
 	})
 	c.ends = map[solver.Query][2]solver.EndHops{}
 	for k, q := range qs {
@@ -808,8 +817,7 @@ func (c *comparison) plainEnds(qs []solver.Query) {
 // only: the changed components on the path where it passes and among the
 // blockers where it does not, and interfaces that exist on one side only.
 func (c *comparison) causes(q solver.Query, ja, jb joint, gained bool) []Cause {
-	var out []Cause
-	at := map[model.ID]int{}
+	var out []Cause // few: a linear search finds a resource's
 	var add func(id model.ID, rule, sideName string, pos model.Position)
 	add = func(id model.ID, rule, sideName string, pos model.Position) {
 		for _, sd := range []*side{c.old, c.new} {
@@ -821,7 +829,7 @@ func (c *comparison) causes(q solver.Query, ja, jb joint, gained bool) []Cause {
 		if !ok {
 			return
 		}
-		if i, ok := at[id]; ok {
+		if i := slices.IndexFunc(out, func(c Cause) bool { return c.Resource == id }); i >= 0 {
 			// One cause a resource: the first rule or route that names
 			// it wins over a mention without one.
 			if out[i].Rule == "" && rule != "" {
@@ -835,7 +843,6 @@ func (c *comparison) causes(q solver.Query, ja, jb joint, gained bool) []Cause {
 		if !pos.IsValid() {
 			pos = ch.Pos
 		}
-		at[id] = len(out)
 		out = append(out, Cause{Resource: id, Kind: ch.Kind, Change: ch.Change, Rule: rule, Side: sideName, Pos: pos, Position: posString(pos)})
 	}
 	for _, id := range []model.ID{model.ID(q.From), model.ID(q.To)} {
@@ -868,12 +875,16 @@ func (c *comparison) causes(q solver.Query, ja, jb joint, gained bool) []Cause {
 	// The hops the blocked side passes alike are no cause: a cause is a
 	// rule or route on the passing path that the blocked side's walk does
 	// not pass the same way, or a blocker.
-	same := map[string]bool{}
+	type passed struct {
+		component model.ID
+		rule      string
+	}
+	var same []passed // a path's hops: few
 	if blockedOK {
 		for _, hops := range blockedHops {
 			for _, h := range hops {
 				if h.Decision != solver.DecisionDeny && h.Decision != solver.DecisionDrop {
-					same[string(c.renamedTo(h.Component))+"\x00"+hopRule(h)] = true
+					same = append(same, passed{c.renamedTo(h.Component), hopRule(h)})
 				}
 			}
 		}
@@ -887,7 +898,7 @@ func (c *comparison) causes(q solver.Query, ja, jb joint, gained bool) []Cause {
 			if _, changed := c.changeOf[h.Component]; changed {
 				onPath = append(onPath, h)
 			}
-			if !same[string(h.Component)+"\x00"+hopRule(h)] {
+			if !slices.Contains(same, passed{h.Component, hopRule(h)}) {
 				add(h.Component, hopRule(h), passing.name, h.Pos)
 			}
 		}

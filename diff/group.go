@@ -1,8 +1,8 @@
 package diff
 
 import (
+	"hash/maphash"
 	"slices"
-	"strings"
 
 	"github.com/vpcreach/vpcreach/model"
 )
@@ -14,47 +14,81 @@ import (
 // tcp 22", not one line per node's subnet. Order is kept: an entry takes
 // the place of the first it merges.
 func groupFlows(fs []Flow) []Flow {
-	keys := endKeys{}
-	fs = mergeBy(fs, func(f *Flow) *Endpoints { return &f.To }, func(f Flow) string {
-		return keys.of(f.From) + "\x00" + f.To.Kind + "\x00" + string(f.To.VPC) + "\x00" + f.To.Side + "\x00" + flowKey(f)
-	})
-	return mergeBy(fs, func(f *Flow) *Endpoints { return &f.From }, func(f Flow) string {
-		return keys.of(f.To) + "\x00" + f.From.Kind + "\x00" + string(f.From.VPC) + "\x00" + f.From.Side + "\x00" + flowKey(f)
-	})
+	if len(fs) < 2 {
+		return fs
+	}
+	// What each entry says is interned once: merging changes ends, never
+	// protocol, ports or causes.
+	says := make([]int32, len(fs))
+	ids := map[flowSays]int32{}
+	for i := range fs {
+		k := saysOf(&fs[i])
+		id, ok := ids[k]
+		if !ok {
+			id = int32(len(ids))
+			ids[k] = id
+		}
+		says[i] = id
+	}
+	ends := endIDs{byRef: map[endRef]int32{}, byHash: map[uint64][]int32{}, seed: maphash.MakeSeed()}
+	fs, says = mergeBy(fs, says, func(f *Flow) *Endpoints { return &f.To }, func(f *Flow) *Endpoints { return &f.From }, &ends)
+	fs, _ = mergeBy(fs, says, func(f *Flow) *Endpoints { return &f.From }, func(f *Flow) *Endpoints { return &f.To }, &ends)
+	return fs
 }
 
-// mergeBy folds the flows with equal keys into the first of them, joining
-// the ends that end selects (see mergeEnds); only flows whose such end is
-// a class of interfaces take part.
-func mergeBy(fs []Flow, end func(*Flow) *Endpoints, key func(Flow) string) []Flow {
-	var out []Flow
-	var more [][]Endpoints // the ends merged into each of out
-	at := map[string]int{}
-	for _, f := range fs {
-		if f.Detail != "" || end(&f).Kind != kindInterfaces {
-			out, more = append(out, f), append(more, nil)
-			continue
+// mergeKey is what flows merged by one end share: the other end, the
+// merged end's kind, VPC and side, and what they say.
+type mergeKey struct {
+	other int32
+	kind  string
+	vpc   model.ID
+	side  string
+	says  int32
+}
+
+// mergeBy folds the flows with equal keys (the other end, what they say,
+// and the merged end's kind, VPC and side) into the first of them,
+// joining the ends that end selects (see mergeEnds); only flows whose such
+// end is a class of interfaces take part. It compacts fs and says in
+// place and returns what is left of them.
+func mergeBy(fs []Flow, says []int32, end, other func(*Flow) *Endpoints, ends *endIDs) ([]Flow, []int32) {
+	var more [][]Endpoints // the ends merged into each flow kept, by its index
+	at := make(map[mergeKey]int, len(fs))
+	n := 0
+	for i := range fs {
+		f := &fs[i]
+		if e := end(f); f.Detail == "" && e.Kind == kindInterfaces {
+			k := mergeKey{other: ends.of(other(f)), kind: e.Kind, vpc: e.VPC, side: e.Side, says: says[i]}
+			if j, ok := at[k]; ok {
+				if more == nil {
+					more = make([][]Endpoints, len(fs))
+				}
+				more[j] = append(more[j], *e)
+				continue
+			}
+			at[k] = n
 		}
-		k := key(f)
-		if i, ok := at[k]; ok {
-			more[i] = append(more[i], *end(&f))
-			continue
-		}
-		at[k] = len(out)
-		out, more = append(out, f), append(more, nil)
+		fs[n], says[n] = *f, says[i]
+		n++
 	}
-	for i := range out {
+	for i := range more {
 		if len(more[i]) > 0 {
-			e := end(&out[i])
+			e := end(&fs[i])
 			*e = mergeEnds(*e, more[i])
 		}
 	}
-	return out
+	clear(fs[n:])
+	return fs[:n], says[:n]
 }
 
-// endKeys memoizes endKey for ends that share their members' slice, as
-// the entries of one class do.
-type endKeys map[endRef]string
+// endIDs numbers ends by their kind and members, memoized for ends that
+// share their members' slice, as the entries of one class do.
+type endIDs struct {
+	byRef  map[endRef]int32
+	byHash map[uint64][]int32 // the ids of ends whose kind and members hash alike
+	ends   []Endpoints        // an end of each id (its members are never changed)
+	seed   maphash.Seed
+}
 
 // endRef identifies an end by its kind and its members' slice.
 type endRef struct {
@@ -63,37 +97,73 @@ type endRef struct {
 	n     int
 }
 
-// of returns endKey(e).
-func (k endKeys) of(e Endpoints) string {
-	if len(e.Members) == 0 {
-		return endKey(e)
+// of returns the number of e's kind and members.
+func (k *endIDs) of(e *Endpoints) int32 {
+	var r endRef
+	if len(e.Members) > 0 {
+		r = endRef{e.Kind, &e.Members[0], len(e.Members)}
+		if id, ok := k.byRef[r]; ok {
+			return id
+		}
 	}
-	r := endRef{e.Kind, &e.Members[0], len(e.Members)}
-	s, ok := k[r]
-	if !ok {
-		s = endKey(e)
-		k[r] = s
+	var h maphash.Hash
+	h.SetSeed(k.seed)
+	h.WriteString(e.Kind)
+	for _, m := range e.Members {
+		h.WriteByte(0)
+		h.WriteString(string(m))
 	}
-	return s
+	sum := h.Sum64()
+	id := int32(-1)
+	for _, c := range k.byHash[sum] {
+		if o := &k.ends[c]; o.Kind == e.Kind && slices.Equal(o.Members, e.Members) {
+			id = c
+			break
+		}
+	}
+	if id < 0 {
+		id = int32(len(k.ends))
+		k.ends = append(k.ends, *e)
+		k.byHash[sum] = append(k.byHash[sum], id)
+	}
+	if len(e.Members) > 0 {
+		k.byRef[r] = id
+	}
+	return id
 }
 
-// endKey identifies an end by its kind and members.
-func endKey(e Endpoints) string {
-	ids := make([]string, len(e.Members))
-	for i, id := range e.Members {
-		ids[i] = string(id)
-	}
-	return e.Kind + "\x00" + strings.Join(ids, ",")
+// flowSays is what an entry says: protocol, ports and causes (each by
+// resource, change, rule and position); causes beyond the first two are
+// joined into more.
+type flowSays struct {
+	protocol, ports string
+	n               int
+	first, second   causeSays
+	more            string
 }
 
-// flowKey identifies what an entry says: protocol, ports and causes.
-func flowKey(f Flow) string {
-	var b strings.Builder
-	b.WriteString(f.Protocol + "\x00" + f.Ports)
-	for _, c := range f.Cause {
-		b.WriteString("\x00" + string(c.Resource) + "|" + string(c.Change) + "|" + c.Rule + "|" + c.Position)
+// causeSays is what flowSays keeps of a cause.
+type causeSays struct {
+	resource       model.ID
+	change         Change
+	rule, position string
+}
+
+// saysOf returns what f says.
+func saysOf(f *Flow) flowSays {
+	k := flowSays{protocol: f.Protocol, ports: f.Ports, n: len(f.Cause)}
+	for i, c := range f.Cause {
+		cs := causeSays{c.Resource, c.Change, c.Rule, c.Position}
+		switch i {
+		case 0:
+			k.first = cs
+		case 1:
+			k.second = cs
+		default:
+			k.more += "\x00" + string(c.Resource) + "|" + string(c.Change) + "|" + c.Rule + "|" + c.Position
+		}
 	}
-	return b.String()
+	return k
 }
 
 // mergeEnds joins ends of one VPC into a: members sorted, the subnet

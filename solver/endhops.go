@@ -1,6 +1,8 @@
 package solver
 
 import (
+	"slices"
+
 	"github.com/vpcreach/vpcreach/model"
 	"github.com/vpcreach/vpcreach/sgeval"
 )
@@ -34,6 +36,28 @@ type EndHops struct {
 // and whether group references match at each end is what the walk would
 // decide, recorded in the skeleton.
 func (s *Solver) EndHops(qs []Query) []EndHops {
+	return s.endHopsWhere(qs, func(int32) bool { return true })
+}
+
+// EndHopsHolding is EndHops that checks only the ends whose interface
+// holds one of groups, and leaves the hop of another end zero. Comparing
+// two networks that differ only in the rules of groups needs no more: an
+// end that holds none of them decides alike on both.
+func (s *Solver) EndHopsHolding(qs []Query, groups []model.ID) []EndHops {
+	holds := map[int32]bool{} // by interface
+	return s.endHopsWhere(qs, func(ei int32) bool {
+		h, ok := holds[ei]
+		if !ok {
+			h = slices.ContainsFunc(s.enis[ei].groups, func(g *sgeval.SecurityGroup) bool { return slices.Contains(groups, g.ID) })
+			holds[ei] = h
+		}
+		return h
+	})
+}
+
+// endHopsWhere is EndHops checking the groups of the interfaces checked
+// says.
+func (s *Solver) endHopsWhere(qs []Query, checked func(ei int32) bool) []EndHops {
 	out := make([]EndHops, len(qs))
 	if len(qs) == 0 || s.HasAssumed() {
 		return out
@@ -66,16 +90,27 @@ func (s *Solver) EndHops(qs []Query) []EndHops {
 		skels map[skelKey]skel
 	}
 	engines := map[engineKey]*engineMemo{}
+
 	var (
 		pw, ew walker // the path walks', the group checks'
 		rec    pathRec
 		buf    []sgeval.PortDecision
 	)
+	var (
+		fromID         string // the source of the run
+		from           int32  // and its interface
+		okFrom, looked bool
+	)
 	for i, q := range qs {
 		if q.Validate() != nil || q.Family != "" {
 			continue
 		}
-		x, okX := s.eni[model.ID(q.From)]
+		// Queries come in runs from one source: look it up once a run.
+		if !looked || q.From != fromID {
+			from, okFrom = s.eni[model.ID(q.From)]
+			fromID, looked = q.From, true
+		}
+		x, okX := from, okFrom
 		y, okY := s.eni[model.ID(q.To)]
 		if !okX || !okY || x == y || classOf[x] < 0 || classOf[y] < 0 {
 			continue
@@ -122,7 +157,7 @@ func (s *Solver) EndHops(qs []Query) []EndHops {
 		if r := sk(fe.row[b], fe.col[a]); r.status != skelPlain || r.vpc != s.subnets[l.subnet[a]].vpc {
 			continue
 		}
-		out[i] = s.endHops(&ew, m, fe.fam, x, y, f.flags&skRefOK != 0, f.flags&skEgressRefOK != 0)
+		out[i] = s.endHops(&ew, m, fe.fam, x, y, f.flags&skRefOK != 0, f.flags&skEgressRefOK != 0, checked(x), checked(y))
 	}
 	return out
 }
@@ -131,8 +166,9 @@ func (s *Solver) EndHops(qs []Query) []EndHops {
 // the engine's probe sent from x to y over family fam, as the walk does
 // at either end of a plain path (fromENI and finishEgress, arriveAt),
 // group references matching as refOK (inbound) and egressRefOK
-// (outbound) say. w is the walker to use, whatever it held.
-func (s *Solver) endHops(w *walker, m *matrixEngine, fam int, x, y int32, refOK, egressRefOK bool) EndHops {
+// (outbound) say, each end only when checkX or checkY says. w is the
+// walker to use, whatever it held.
+func (s *Solver) endHops(w *walker, m *matrixEngine, fam int, x, y int32, refOK, egressRefOK, checkX, checkY bool) EndHops {
 	pkt := m.probes[0].fwd
 	pkt.Src, pkt.Dst = famAddr(&s.enis[x], fam), famAddr(&s.enis[y], fam)
 	*w = walker{s: s, leg: LegForward, pkt: pkt, first: pkt, ephemeral: m.eph, srcENI: x, egressHop: -1, rec: endsRec{}, portBuf: w.portBuf[:0]}
@@ -144,10 +180,15 @@ func (s *Solver) endHops(w *walker, m *matrixEngine, fam int, x, y int32, refOK,
 	if !egressRefOK {
 		w.refBarriers = 1
 	}
-	peer, peerENI := w.egressPeer(terminal{kind: termENI, eni: y, ext: -1}, 0)
-	egress := w.checkSG(x, sgeval.Egress, peer, peerENI)
-	ingress := w.checkSG(y, sgeval.Ingress, w.peerFor(pkt.Src, x), x)
-	return EndHops{Plain: true, Egress: egress, Ingress: ingress}
+	h := EndHops{Plain: true}
+	if checkX {
+		peer, peerENI := w.egressPeer(terminal{kind: termENI, eni: y, ext: -1}, 0)
+		h.Egress = w.checkSG(x, sgeval.Egress, peer, peerENI)
+	}
+	if checkY {
+		h.Ingress = w.checkSG(y, sgeval.Ingress, w.peerFor(pkt.Src, x), x)
+	}
+	return h
 }
 
 // endsRec is the recorder of Solver.endHops: it keeps the words of the

@@ -2,6 +2,7 @@ package solver_test
 
 import (
 	"fmt"
+	"slices"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -39,7 +40,7 @@ func TestEndHopsAgreeWithReach(t *testing.T) {
 			namedNetwork{fmt.Sprintf("oracle-inspection/%d", seed), oracle.GenerateWithInspection(seed)},
 			namedNetwork{fmt.Sprintf("oracle-transit/%d", seed), oracle.GenerateInspectionVPC(seed)})
 	}
-	queries, plain := 0, 0
+	queries, plain, held := 0, 0, 0
 	for _, n := range nets {
 		s, err := solver.New(n.m)
 		require.NoError(t, err, n.name)
@@ -67,7 +68,29 @@ func TestEndHopsAgreeWithReach(t *testing.T) {
 				qs = append(qs, solver.Query{From: ends[i], To: ends[j], Protocol: model.ProtocolICMP, ICMP: &model.ICMPMatch{}})
 			}
 		}
+		// EndHopsHolding with the groups of one VPC checks the ends that
+		// hold one, and leaves the others zero.
+		var groups []model.ID
+		if len(n.m.VPCs) > 0 {
+			for _, g := range n.m.VPCs[len(n.m.VPCs)/2].SecurityGroups {
+				groups = append(groups, g.ID)
+			}
+		}
+		holding := s.EndHopsHolding(qs, groups)
 		for i, got := range s.EndHops(qs) {
+			h := holding[i]
+			require.Equal(t, got.Plain, h.Plain, "%s: %+v", n.name, qs[i])
+			for _, end := range []struct {
+				id       string
+				all, got solver.Hop
+			}{{qs[i].From, got.Egress, h.Egress}, {qs[i].To, got.Ingress, h.Ingress}} {
+				if got.Plain && holdsOneOf(s, end.id, groups) {
+					held++
+					require.Equal(t, end.all, end.got, "%s: %+v", n.name, qs[i])
+				} else {
+					require.Zero(t, end.got, "%s: %+v", n.name, qs[i])
+				}
+			}
 			queries++
 			if !got.Plain {
 				continue
@@ -86,6 +109,17 @@ func TestEndHopsAgreeWithReach(t *testing.T) {
 			require.Equal(t, []string{sgHop(got.Egress), sgHop(got.Ingress)}, sg, "%s: %+v", n.name, qs[i])
 		}
 	}
-	t.Logf("%d networks, %d queries, %d on plain paths", len(nets), queries, plain)
+	t.Logf("%d networks, %d queries, %d on plain paths, %d ends of them checked by EndHopsHolding", len(nets), queries, plain, held)
+	require.NotZero(t, held)
 	require.Greater(t, plain, queries/4)
+}
+
+// holdsOneOf reports whether interface or instance id holds one of groups.
+func holdsOneOf(s *solver.Solver, id string, groups []model.ID) bool {
+	for _, g := range s.InterfaceGroups(model.ID(id)) {
+		if slices.Contains(groups, g.ID) {
+			return true
+		}
+	}
+	return false
 }
