@@ -73,6 +73,18 @@ func TestNAT64ByID(t *testing.T) {
 	r = s.Reach(solver.Query{From: "i-six-app", To: "i-six-legacy", Protocol: model.ProtocolICMP})
 	assert.Contains(t, r.Blockers[0].Message, "through NAT64, i-six-app would send to 64:ff9b::a3c:40a with icmpv6 (V-11) (V-16)")
 
+	// An external network named by id, reached over the VPN gateway from
+	// the private NAT gateway's subnet (V-16).
+	x := loadFile(t, nat64File,
+		"    egress_only_internet_gateway: eigw-six\n", "    egress_only_internet_gateway: eigw-six\n    vpn_gateway: vgw-six\n",
+		"      - id: rtb-six-main\n        main: true\n", "      - id: rtb-six-main\n        main: true\n        routes:\n          - {destination: 192.168.0.0/16, target: vgw-six}\n",
+		"hosted_zones:\n", "external_networks:\n  - {id: onprem, cidrs: [192.168.0.0/16], via: vgw-six}\nhosted_zones:\n")
+	runReachCases(t, x, []reachCase{
+		{"V-16", "an external network by id, through the private NAT gateway", tcp("i-six-nodns", "onprem", 443), warned, []string{"warning:DNS64_DISABLED"}},
+		{"V-16", "an external network's address", tcp("i-six-nodns", "192.168.7.7", 443), warned, []string{"warning:DNS64_DISABLED"}},
+	})
+	assert.Equal(t, solver.TranslationNAT64, x.Reach(tcp("i-six-nodns", "onprem", 443)).Translation)
+
 	// A name is what its records say: without DNS64, no NAT64 (V-17).
 	r = s.Reach(tcp("i-six-nodns", "legacy.corp.internal", 5432))
 	assert.Empty(t, r.Translation)
