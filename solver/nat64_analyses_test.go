@@ -26,7 +26,7 @@ import (
 // VPCs lose their IPv6 addresses, so that IPv6-only clients have
 // IPv4-only servers to reach, in their own VPC and across the transit
 // gateway, and the internet beyond the public NAT gateways.
-func plantNAT64(t *testing.T, m *model.Model) *model.Model {
+func plantNAT64(t testing.TB, m *model.Model) *model.Model {
 	t.Helper()
 	for vi := range m.VPCs {
 		v := &m.VPCs[vi]
@@ -227,6 +227,23 @@ func TestNAT64CreatesNoExposure(t *testing.T) {
 				r := s.Reach(tcp(solver.InternetHost().String(), string(id), 443))
 				assert.False(t, r.Reachable(), "%s", r.Text())
 				assert.Empty(t, r.Translation)
+			}
+		})
+	}
+}
+
+// BenchmarkMatrixSubnetNAT64 is the subnet matrix of a dual-stack
+// generated network with IPv6-only subnets (plantNAT64): the pairs of an
+// IPv6-only and an IPv4-only class are answered by Reach, one by one.
+func BenchmarkMatrixSubnetNAT64(b *testing.B) {
+	for _, n := range []int{30, 100} {
+		s, err := solver.New(plantNAT64(b, gen.Generate(gen.Options{VPCs: n, Seed: 1, DualStack: true})))
+		require.NoError(b, err)
+		s.Classes()
+		b.Run(fmt.Sprintf("vpcs=%d", n), func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				s.Matrix(solver.Query{Protocol: model.ProtocolTCP, Port: 443}, solver.LevelSubnet, solver.AnalysisOptions{})
 			}
 		})
 	}
