@@ -65,6 +65,7 @@ const (
 	AssumedAddress
 	GWLBInspectionDrop
 	GWLBReturnSkipsAppliance
+	DNS64Disabled
 )
 
 type codeInfo struct{ name, desc string }
@@ -127,6 +128,7 @@ var codeInfos = []codeInfo{
 	{"ASSUMED_ADDRESS", "the answer depends on an address the topology assumes (assumed_ips: a Terraform plan's value unknown until apply): a route or rule on the path treats other addresses its resource may get differently"},
 	{"GWLB_INSPECTION_DROP", "the appliances behind a Gateway Load Balancer drop the flow: a rule of their target group's inspection matches it (V-22)"},
 	{"GWLB_RETURN_SKIPS_APPLIANCE", "the request passed an appliance behind a Gateway Load Balancer endpoint and the response does not: AWS does not support asymmetric routing through appliances, and a stateful appliance never sees the response (V-23)"},
+	{"DNS64_DISABLED", "an IPv6-only source is answered through NAT64, at the 64:ff9b::/96 address of its IPv4-only destination, but DNS64 is off on its subnet: the client must be given that address some other way (V-16, V-17)"},
 }
 
 // String returns the code's name, such as "NO_ROUTE_TO_DESTINATION".

@@ -203,6 +203,9 @@ type familyPlan struct {
 	// dres is the destination's resolution as seen for this family: the
 	// answers of the family, and the hops that lead to them (V-15).
 	dres resolution
+	// nat64 is set for the plan of ends with no family in common that
+	// sends IPv6 to the destination's NAT64 address (nat64Plan).
+	nat64 bool
 }
 
 // familyPlans returns the families a query is answered for, IPv4 first:
@@ -238,7 +241,71 @@ func (s *Solver) familyPlans(q Query, src, dst origin, dres resolution) []family
 		}
 		out = append(out, p)
 	}
+	if len(out) == 0 {
+		if p, ok := s.nat64Plan(q, src, dst, dres); ok {
+			out = append(out, p)
+		}
+	}
 	return out
+}
+
+// nat64Plan returns the plan of a query whose ends have no family in
+// common, from an IPv6-only interface towards an end with an IPv4
+// address only that the query names directly (an interface by id or
+// address, an IPv4 address, an external network): the client sends over
+// IPv6 to the destination's address under 64:ff9b::/96, which a route
+// may take to a NAT gateway's NAT64 (V-03, V-16). A destination that
+// resolves through DNS is not one: its records are what the client has
+// (DNS64, V-17). Nor is a dual-stack source, which uses IPv4; nor a query
+// for IPv4 or for icmp, IPv4's protocol (V-11). With DNS64 off on the
+// source's subnet, the answer warns that the client needs the address
+// from elsewhere (DNS64_DISABLED).
+func (s *Solver) nat64Plan(q Query, src, dst origin, dres resolution) (familyPlan, bool) {
+	if src.kind != termENI || len(dres.answers) > 0 || q.Family == FamilyIPv4 || q.Protocol == model.ProtocolICMP {
+		return familyPlan{}, false
+	}
+	e := &s.enis[src.eni]
+	if e.primary.IsValid() || len(e.v6) == 0 || !slices.Equal(s.endFamilies(q.To, dst), []string{FamilyIPv4}) {
+		return familyPlan{}, false
+	}
+	d := s.originOf(dst, FamilyIPv4)
+	if !d.addr.Is4() {
+		return familyPlan{}, false
+	}
+	d.addr = nat64Addr(d.addr)
+	p := familyPlan{family: FamilyIPv6, src: s.originOf(src, FamilyIPv6), dst: d, dres: dres, nat64: true}
+	if sn := s.subnets[e.subnet].m; !sn.EnableDNS64 {
+		p.dres.warnings = append(slices.Clip(dres.warnings), Warning{Code: DNS64Disabled, Component: sn.ID, Leg: LegForward,
+			Message: fmt.Sprintf("%s is IPv6-only and %s IPv4-only (V-03): the answer is through NAT64, to %s (V-16); DNS64 is off on subnet %s, so the client must get that address some other way (V-17)",
+				e.id, s.endName(dst), d.addr, sn.ID)})
+	}
+	return p, true
+}
+
+// endName names a query end in a message: an interface by its id,
+// another end by its address.
+func (s *Solver) endName(o origin) string {
+	if o.kind == termENI {
+		return string(s.enis[o.eni].id)
+	}
+	return o.addr.String()
+}
+
+// noFamilyNote appends to the first blocker of r, the answer of a
+// nat64Plan that fails, why the path is through NAT64 (V-03).
+func (s *Solver) noFamilyNote(r Result, src, dst origin) Result {
+	if len(r.Blockers) == 0 || r.Blockers[0].Message == "" {
+		return r
+	}
+	to := s.endName(dst)
+	if v4, ok := nat64Embedded(dst.addr); ok && dst.kind != termENI {
+		to = v4.String()
+	}
+	bs := slices.Clone(r.Blockers)
+	bs[0].Message += fmt.Sprintf(" (%s and %s have no address family in common, one IPv6 only, the other IPv4 only (V-03): this is the path through NAT64, to %s (V-16))",
+		s.endName(src), to, dst.addr)
+	r.Blockers = bs
+	return r
 }
 
 // translation returns TranslationNAT64 for a plan whose destination is
@@ -303,18 +370,22 @@ func (s *Solver) originOf(o origin, f string) origin {
 // query asks for. A destination that resolves to addresses has the
 // families of its answers (V-15).
 func (s *Solver) noCommonFamily(res Result, q Query, src, dst origin, dres resolution) Result {
-	name := func(o origin) string {
-		if o.kind == termENI {
-			return string(s.enis[o.eni].id)
-		}
-		return o.addr.String()
-	}
+	name := s.endName
 	res.Verdict = VerdictUnreachable
 	msg := fmt.Sprintf("%s and %s have no address family in common: one has IPv4 addresses only, the other IPv6 only (V-03)", name(src), name(dst))
-	if d := s.originOf(dst, FamilyIPv4); src.kind == termENI && len(s.enis[src.eni].v6) > 0 && d.addr.Is4() {
-		// An IPv6-only source reaches IPv4 through NAT64, at an
-		// address it is given (V-16).
-		msg += fmt.Sprintf("; through NAT64, %s would send to %s (V-16)", name(src), nat64Addr(d.addr))
+	switch d := s.originOf(dst, FamilyIPv4); {
+	case src.kind == termENI && len(s.enis[src.eni].v6) > 0 && d.addr.Is4():
+		// An IPv6 source reaches IPv4 through NAT64, at an address it is
+		// given (V-16); nat64Plan answers so for an IPv6-only one.
+		msg += fmt.Sprintf("; through NAT64, %s would send to %s", name(src), nat64Addr(d.addr))
+		if q.Protocol == model.ProtocolICMP {
+			msg += " with icmpv6 (V-11)"
+		}
+		msg += " (V-16)"
+	case dst.kind == termENI && len(s.enis[dst.eni].v6) > 0 && !s.enis[dst.eni].primary.IsValid():
+		// NAT64 is outbound only: nothing IPv4 reaches an IPv6-only
+		// interface through it.
+		msg += "; NAT64 carries only connections an IPv6 client starts towards IPv4, never the reverse (V-16)"
 	}
 	switch {
 	case q.Family != "":

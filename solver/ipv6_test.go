@@ -163,7 +163,9 @@ vpcs:
 
 // V-03: an IPv6-only instance reaches the internet over IPv6 and a
 // dual-stack instance of its VPC over the IPv6 local route (V-04); with
-// an IPv4-only end it shares no family.
+// an IPv4-only end it shares no family, and is answered through NAT64
+// (V-16): here no route takes 64:ff9b::/96 to a NAT gateway, and the
+// internet gateway drops it, the no-family explanation in the message.
 func TestIPv6OnlySubnet(t *testing.T) {
 	s := load(t, dualStackWeb)
 	r := s.Reach(tcpq("i-v6", "internet", 443))
@@ -178,7 +180,9 @@ func TestIPv6OnlySubnet(t *testing.T) {
 
 	r = s.Reach(tcpq("i-v6", "10.0.2.10", 22))
 	assert.False(t, r.Reachable())
-	assert.Equal(t, []string{"DESTINATION_NOT_FOUND"}, blockerCodes(r))
+	assert.Equal(t, solver.TranslationNAT64, r.Translation)
+	assert.Equal(t, []string{"IGW_DESTINATION_ADDRESS_NOT_IN_RFC1918_EGRESS"}, blockerCodes(r))
+	assert.Contains(t, r.Text(), "have no address family in common, one IPv6 only, the other IPv4 only (V-03): this is the path through NAT64, to 64:ff9b::a00:20a (V-16)")
 }
 
 // V-10: a group reference admits the members' IPv6 addresses too.

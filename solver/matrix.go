@@ -137,6 +137,17 @@ type matrixLayout struct {
 	// no class the engine answers for has.
 	fl [numFams]*famLayout
 
+	// six and four list the classes the engine answers for whose
+	// interfaces are IPv6-only and IPv4-only: a pair of one of each
+	// shares no family, and Reach answers it through NAT64 (nat64Plan,
+	// V-16), which the skeletons do not follow, so the engine asks Reach.
+	// Both are nil when the model has no NAT gateway, the only thing that
+	// translates IPv6 to IPv4: such pairs are then unreachable.
+	six, four []int32
+	// nat64End holds, per class, nat64Six or nat64Four for the classes
+	// of six and four; nil with them.
+	nat64End []uint8
+
 	// Network ACLs by contents, per subnet.
 	aclClass []int32
 	acls     []*sgeval.ACL
@@ -380,6 +391,25 @@ func (s *Solver) newMatrixLayout() *matrixLayout {
 	}
 	for f := range numFams {
 		m.fl[f] = m.famLayoutOf(f, asDestination)
+	}
+	if s.hasNATGateway() {
+		m.nat64End = make([]uint8, n)
+		for ci := range classes {
+			if m.slow[ci] {
+				continue
+			}
+			switch e := &s.enis[m.src[ci]]; {
+			case !e.primary.IsValid() && len(e.v6) > 0:
+				m.six = append(m.six, int32(ci))
+				m.nat64End[ci] = nat64Six
+			case e.primary.IsValid() && len(e.v6) == 0:
+				m.four = append(m.four, int32(ci))
+				m.nat64End[ci] = nat64Four
+			}
+		}
+		if len(m.six) == 0 || len(m.four) == 0 {
+			m.six, m.four, m.nat64End = nil, nil, nil
+		}
 	}
 
 	// Network ACLs by contents.
@@ -1030,11 +1060,34 @@ func (m *matrixEngine) reach(a, b int32) uint64 {
 	return set
 }
 
+// Values of matrixLayout.nat64End.
+const (
+	nat64Six uint8 = 1 + iota
+	nat64Four
+)
+
+// nat64Pair reports whether the engine leaves the pair of classes a and
+// b to Reach for NAT64: a IPv6-only, b IPv4-only (see matrixLayout.six).
+func (m *matrixLayout) nat64Pair(a, b int32) bool {
+	return m.nat64End != nil && m.nat64End[a] == nat64Six && m.nat64End[b] == nat64Four
+}
+
+// hasNATGateway reports whether the model has a NAT gateway, the one
+// thing that translates IPv6 to IPv4 (NAT64, V-16).
+func (s *Solver) hasNATGateway() bool {
+	for i := range s.enis {
+		if s.enis[i].kind == eniNAT {
+			return true
+		}
+	}
+	return false
+}
+
 // pair returns the atoms by which class a reaches class b (b's second
 // member when a == b), exactly as reachQuery would answer each atom's
 // query.
 func (m *matrixEngine) pair(a, b int32, buf *[]sgeval.PortDecision) uint64 {
-	if m.slow[a] || m.slow[b] || (a == b && m.slowSelf[a]) {
+	if m.slow[a] || m.slow[b] || (a == b && m.slowSelf[a]) || m.nat64Pair(a, b) {
 		return m.reach(a, b)
 	}
 	if !m.running[a] {
@@ -1169,6 +1222,22 @@ func (m *matrixEngine) subnetMatrix(nodeOf []int, nNodes int, progress func(int,
 				if m.reach(a, b) != 0 {
 					set(int32(nodeOf[a]), int32(nodeOf[b]))
 				}
+			}
+		}
+	}, nil)
+	// Pairs of an IPv6-only and an IPv4-only class, which no family's
+	// skeletons hold: through Reach, for NAT64 (V-16).
+	parallel(len(m.six), func(i int) {
+		a := m.six[i]
+		if m.slow[a] {
+			return
+		}
+		for _, b := range m.four {
+			if m.slow[b] || has(int32(nodeOf[a]), int32(nodeOf[b])) {
+				continue
+			}
+			if m.reach(a, b) != 0 {
+				set(int32(nodeOf[a]), int32(nodeOf[b]))
 			}
 		}
 	}, nil)

@@ -27,8 +27,68 @@ func TestNAT64Scenario(t *testing.T) {
 		{"V-16", "a private NAT gateway's subnet has no route to the internet", tcp("i-six-nodns", "64:ff9b::198.51.100.7", 443), unreachable, []string{"forward:NO_ROUTE_TO_DESTINATION"}},
 		{"V-17", "DNS64 synthesises the AAAA record", tcp("i-six-app", "legacy.corp.internal", 5432), reachable, nil},
 		{"V-17", "no DNS64, no AAAA record: no address the client can use", tcp("i-six-nodns", "legacy.corp.internal", 5432), unreachable, []string{"forward:DESTINATION_NOT_FOUND"}},
-		{"V-03", "an IPv4 address is no IPv6-only client's destination", tcp("i-six-app", "198.51.100.7", 443), unreachable, []string{"forward:DESTINATION_NOT_FOUND"}},
 	})
+}
+
+// TestNAT64ByID: ends that share no family, an IPv6-only client and an
+// IPv4-only server named by id or by IPv4 address, are answered over
+// IPv6 through NAT64, to 64:ff9b::<IPv4> (V-03, V-16); where DNS64 is off
+// on the client's subnet, with a warning (V-17). A dual-stack client uses
+// IPv4; nothing IPv4 reaches an IPv6-only end, NAT64 being outbound only.
+func TestNAT64ByID(t *testing.T) {
+	s := loadFile(t, nat64File)
+	runReachCases(t, s, []reachCase{
+		{"V-16", "by id, through the public NAT gateway and the local route", tcp("i-six-app", "i-six-legacy", 5432), reachable, nil},
+		{"V-16", "by its IPv4 address", tcp("i-six-app", "10.60.4.10", 5432), reachable, nil},
+		{"V-16", "an IPv4 internet host, through the internet gateway", tcp("i-six-app", "198.51.100.7", 443), reachable, nil},
+		{"V-17", "through the private NAT gateway, DNS64 off: warned", tcp("i-six-nodns", "i-six-report", 8443), warned, []string{"warning:DNS64_DISABLED"}},
+		{"V-16", "the server sees the private NAT gateway's address", tcp("i-six-nodns", "i-six-legacy", 5432), unreachable, []string{"forward:ENI_SG_RULES_MISMATCH", "warning:DNS64_DISABLED"}},
+		{"V-16", "a private NAT gateway's subnet has no route to the internet", tcp("i-six-nodns", "198.51.100.7", 443), unreachable, []string{"forward:NO_ROUTE_TO_DESTINATION", "warning:DNS64_DISABLED"}},
+		{"V-16", "no route for 64:ff9b::/96: the egress-only gateway drops it", tcp("i-six-noroute", "i-six-legacy", 5432), unreachable, []string{"forward:IGW_DESTINATION_ADDRESS_NOT_IN_RFC1918_EGRESS"}},
+		{"V-03", "a dual-stack client uses IPv4, refused", tcp("i-six-dual", "i-six-legacy", 5432), unreachable, []string{"forward:ENI_SG_RULES_MISMATCH"}},
+		{"V-16", "NAT64 is outbound only: IPv4-only to IPv6-only", tcp("i-six-legacy", "i-six-app", 5432), unreachable, []string{"forward:DESTINATION_NOT_FOUND"}},
+		{"V-11", "icmp is IPv4's: no NAT64 for it", solver.Query{From: "i-six-app", To: "i-six-legacy", Protocol: model.ProtocolICMP}, unreachable, []string{"forward:DESTINATION_NOT_FOUND"}},
+		{"V-16", "icmpv6 echo through NAT64, refused as ICMP by the server", solver.Query{From: "i-six-app", To: "i-six-legacy", Protocol: model.ProtocolICMPv6}, unreachable, []string{"forward:ENI_SG_RULES_MISMATCH"}},
+		{"V-03", "an IPv4 query asks for a family the client lacks", solver.Query{From: "i-six-app", To: "i-six-legacy", Protocol: model.ProtocolTCP, Port: 5432, Family: solver.FamilyIPv4}, unreachable, []string{"forward:DESTINATION_NOT_FOUND"}},
+		{"V-06", "from the internet to an IPv6-only client: over IPv6, not NAT64; its group and the egress-only gateway refuse it", tcp("internet", "i-six-app", 443), unreachable, []string{"forward:ENI_SG_RULES_MISMATCH", "return:RETURN_ROUTE_MISSING"}},
+	})
+
+	r := s.Reach(tcp("i-six-app", "i-six-legacy", 5432))
+	assert.Equal(t, solver.FamilyIPv6, r.Family)
+	assert.Equal(t, solver.TranslationNAT64, r.Translation)
+	assert.Contains(t, r.Text(), "forward path (IPv6, NAT64 to IPv4)")
+	assert.Contains(t, r.Text(), "to 64:ff9b::a3c:40a")
+
+	r = s.Reach(tcp("i-six-nodns", "i-six-report", 8443))
+	require.Len(t, r.Warnings, 1)
+	assert.Equal(t, model.ID("sn-six-nodns"), r.Warnings[0].Component)
+	assert.Equal(t, "i-six-nodns is IPv6-only and i-six-report IPv4-only (V-03): the answer is through NAT64, to 64:ff9b::a3c:414 (V-16); DNS64 is off on subnet sn-six-nodns, so the client must get that address some other way (V-17)", r.Warnings[0].Message)
+
+	// A failing path keeps the no-family explanation (V-03).
+	r = s.Reach(tcp("i-six-noroute", "i-six-legacy", 5432))
+	require.NotEmpty(t, r.Blockers)
+	assert.Contains(t, r.Blockers[0].Message, "i-six-noroute and i-six-legacy have no address family in common, one IPv6 only, the other IPv4 only (V-03): this is the path through NAT64, to 64:ff9b::a3c:40a (V-16)")
+	r = s.Reach(tcp("i-six-legacy", "i-six-app", 5432))
+	assert.Contains(t, r.Blockers[0].Message, "NAT64 carries only connections an IPv6 client starts towards IPv4, never the reverse (V-16)")
+	r = s.Reach(solver.Query{From: "i-six-app", To: "i-six-legacy", Protocol: model.ProtocolICMP})
+	assert.Contains(t, r.Blockers[0].Message, "through NAT64, i-six-app would send to 64:ff9b::a3c:40a with icmpv6 (V-11) (V-16)")
+
+	// An external network named by id, reached over the VPN gateway from
+	// the private NAT gateway's subnet (V-16).
+	x := loadFile(t, nat64File,
+		"    egress_only_internet_gateway: eigw-six\n", "    egress_only_internet_gateway: eigw-six\n    vpn_gateway: vgw-six\n",
+		"      - id: rtb-six-main\n        main: true\n", "      - id: rtb-six-main\n        main: true\n        routes:\n          - {destination: 192.168.0.0/16, target: vgw-six}\n",
+		"hosted_zones:\n", "external_networks:\n  - {id: onprem, cidrs: [192.168.0.0/16], via: vgw-six}\nhosted_zones:\n")
+	runReachCases(t, x, []reachCase{
+		{"V-16", "an external network by id, through the private NAT gateway", tcp("i-six-nodns", "onprem", 443), warned, []string{"warning:DNS64_DISABLED"}},
+		{"V-16", "an external network's address", tcp("i-six-nodns", "192.168.7.7", 443), warned, []string{"warning:DNS64_DISABLED"}},
+	})
+	assert.Equal(t, solver.TranslationNAT64, x.Reach(tcp("i-six-nodns", "onprem", 443)).Translation)
+
+	// A name is what its records say: without DNS64, no NAT64 (V-17).
+	r = s.Reach(tcp("i-six-nodns", "legacy.corp.internal", 5432))
+	assert.Empty(t, r.Translation)
+	assert.Equal(t, []string{"forward:DESTINATION_NOT_FOUND"}, codes(r))
 }
 
 // TestNAT64Translation: the answer says it went through NAT64 (V-16):

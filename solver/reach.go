@@ -257,6 +257,9 @@ func (s *Solver) reachQuery(q Query, rec recorder) Result {
 	case 1:
 		r := s.reachFamily(res, q, plans[0].src, plans[0].dst, plans[0].dres, rec)
 		r.Family, r.Translation = plans[0].family, plans[0].translation()
+		if plans[0].nat64 && !r.Reachable() {
+			r = s.noFamilyNote(r, plans[0].src, plans[0].dst)
+		}
 		return r
 	}
 	per := make([]Result, len(plans))

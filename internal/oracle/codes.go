@@ -40,4 +40,5 @@ const (
 	codeNoHealthyTargets     = "ELBV2_NO_HEALTHY_TARGETS"
 	codeInspectionDrop       = "GWLB_INSPECTION_DROP"
 	codeReturnSkipsAppliance = "GWLB_RETURN_SKIPS_APPLIANCE"
+	codeDNS64Disabled        = "DNS64_DISABLED"
 )

@@ -144,6 +144,9 @@ func (n *Network) Reach(q Query) Answer {
 		fams = append(fams, f)
 	}
 	if len(fams) == 0 {
+		if a, ok := n.nat64(q, src, dst); ok {
+			return a
+		}
 		// The ends have no family in common (V-03), or the protocol is of
 		// the other family (V-11): no packet can be sent.
 		found := &findings{blockers: map[string]bool{codeNotFound: true}, warnings: map[string]bool{}}
@@ -167,6 +170,37 @@ func (n *Network) Reach(q Query) Answer {
 	}
 	top.Families = answers
 	return top
+}
+
+// nat64 answers a query from an IPv6-only interface to an end with IPv4
+// addresses only, which share no family (V-03): the client sends over
+// IPv6 to the IPv4 address under 64:ff9b::/96, for a NAT gateway's NAT64
+// to translate (V-16), not with icmp, IPv4's protocol (V-11). Where DNS64
+// is off on the client's subnet, nothing there hands out that address
+// (V-17): a warning. False when the query is not of that kind.
+func (n *Network) nat64(q Query, src, dst end) (Answer, bool) {
+	if src.iface == nil || src.iface.has(ipv4) || !src.iface.has(ipv6) || q.Protocol == model.ProtocolICMP ||
+		!slices.Equal(dst.families(), []family{ipv4}) {
+		return Answer{}, false
+	}
+	v4 := dst.addr
+	if !v4.IsValid() {
+		v4 = dst.iface.address(ipv4)
+	}
+	b := nat64Prefix.Addr().As16()
+	a4 := v4.As4()
+	copy(b[12:], a4[:])
+	dst.addr = netip.AddrFrom16(b)
+	a := n.reachFamily(q, src, dst, ipv6)
+	a.Family = ipv6.String()
+	if !src.iface.subnet.EnableDNS64 {
+		a.Warnings = append(a.Warnings, codeDNS64Disabled)
+		slices.Sort(a.Warnings)
+		if a.Verdict == "reachable" {
+			a.Verdict = "reachable-with-warnings"
+		}
+	}
+	return a, true
 }
 
 // reachFamily answers a query in one family.
