@@ -40,6 +40,18 @@ func GenerateDualStack(seed uint64) *model.Model {
 	return g.m
 }
 
+// GenerateNAT64 is GenerateDualStack with NAT64 and DNS64 (V-16, V-17):
+// every dual-stack VPC gets a NAT gateway (public or private), and some of
+// its route tables send 64:ff9b::/96 to it (now and then elsewhere); the
+// queries of such a model (Queries) send from IPv6 and dual-stack
+// interfaces to 64:ff9b::/96 addresses of internet hosts, public and
+// private addresses of this and other VPCs, and NAT gateways.
+func GenerateNAT64(seed uint64) *model.Model {
+	g := &generator{r: rand.New(rand.NewPCG(seed, 0x0dd5eed)), m: &model.Model{Version: 1}, ipv6: true, nat64: true}
+	g.build()
+	return g.m
+}
+
 // zoneNames and zoneIDs are the availability zones of the two regions
 // models use.
 var (
@@ -59,6 +71,8 @@ type generator struct {
 	m *model.Model
 	// ipv6 makes dual-stack models (GenerateDualStack).
 	ipv6 bool
+	// nat64 adds NAT64 routes and DNS64 (GenerateNAT64).
+	nat64 bool
 	// appliances holds, per VPC, the ids of interfaces that routes may
 	// send traffic through (middleboxes, whatever their state).
 	appliances [][]model.ID
@@ -91,6 +105,29 @@ func (g *generator) build() {
 		g.networkACLs(i)
 		g.routeTables(i)
 		g.gatewayEndpoint(i)
+		if g.nat64 {
+			g.natOnwards(i)
+		}
+	}
+}
+
+// natOnwards gives, mostly, the table of each NAT gateway's subnet a way
+// on for IPv4: a public gateway's to the internet gateway, a private
+// one's to the transit gateway (S-61, V-16), where it has none yet.
+func (g *generator) natOnwards(i int) {
+	v := &g.m.VPCs[i]
+	for _, nat := range v.NATGateways {
+		rt := routeTable(v, findSubnet(v, nat.Subnet))
+		if rt == nil || !g.chance(0.75) || slices.ContainsFunc(rt.Routes, func(r model.Route) bool { return r.Destination.CIDR.Bits() == 0 && r.Destination.CIDR.Addr().Is4() }) {
+			continue
+		}
+		target := v.InternetGateway
+		if nat.Connectivity == model.NATPrivate || target == "" {
+			target = g.target(i, "tgw")
+		}
+		if target != "" {
+			rt.Routes = append(rt.Routes, model.Route{Destination: model.Destination{CIDR: netip.MustParsePrefix("0.0.0.0/0")}, Target: target})
+		}
 	}
 }
 
@@ -159,7 +196,7 @@ func (g *generator) vpcShell(i int) {
 		v.Subnets = append(v.Subnets, sn)
 	}
 	for k := range 1 + g.r.IntN(3) {
-		v.RouteTables = append(v.RouteTables, model.RouteTable{ID: model.ID(fmt.Sprintf("rtb-%s%d", letter, k)), Main: k == 0 && g.chance(0.8)})
+		v.RouteTables = append(v.RouteTables, model.RouteTable{ID: model.ID(fmt.Sprintf("rtb-%s%d", letter, k)), Main: k == 0 && (g.chance(0.8) || g.nat64)})
 	}
 	for k := range 1 + g.r.IntN(3) {
 		v.SecurityGroups = append(v.SecurityGroups, model.SecurityGroup{ID: model.ID(fmt.Sprintf("sg-%s%d", letter, k))})
@@ -298,7 +335,7 @@ func (g *generator) interfaces(i int) {
 		}
 		v.NetworkInterfaces = append(v.NetworkInterfaces, ni)
 	}
-	if g.chance(0.5) {
+	if g.chance(0.5) || (g.nat64 && v.HasIPv6()) {
 		// NAT gateways are IPv4 (V-03, V-05).
 		sn := pick(g, withIPv4(v))
 		nat := model.NATGateway{ID: model.ID("nat-" + string(v.ID[4:])), Subnet: sn.ID, PrivateIP: host(&sn, 5)}
@@ -881,6 +918,14 @@ func (g *generator) routeTables(i int) {
 		if v.HasIPv6() && g.chance(0.75) {
 			// The IPv6 default route: no NAT gateway takes it (V-05).
 			add(model.Destination{CIDR: netip.MustParsePrefix("::/0")}, g.target(i, pick(g, []string{"igw", "igw", "eigw", "eigw", "tgw", "box"})), 0)
+		}
+		if g.nat64 && v.HasIPv6() && g.chance(0.85) {
+			// NAT64's prefix, mostly to the NAT gateway (V-05, V-16).
+			target := g.target(i, pick(g, []string{"nat", "nat", "nat", "nat", "nat", "nat", "igw", "eigw", "box", "tgw"}))
+			if target == "" {
+				target = g.target(i, "nat")
+			}
+			add(model.Destination{CIDR: wellKnownPrefix}, target, 0)
 		}
 		if v.HasIPv6() && g.chance(0.15) {
 			add(model.Destination{PrefixList: "pl-corp6"}, g.target(i, "tgw", "pcx", "igw", "eigw"), 0)

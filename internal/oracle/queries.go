@@ -65,9 +65,51 @@ func Queries(m *model.Model, seed uint64, count int) []Query {
 	// draws IPv6 adds are made only when some VPC is dual-stack.
 	hasV6 := slices.ContainsFunc(m.VPCs, model.VPC.HasIPv6)
 	anyIface := func() held { return ifs[r.IntN(len(ifs))] }
+	// NAT64 (V-16): a model with a route to 64:ff9b::/96 gets queries
+	// from IPv6 interfaces to the prefix's addresses of IPv4 ones.
+	var v4Targets []netip.Addr
+	var v6Clients []held
+	if hasNAT64Route(m) {
+		for _, x := range ifs {
+			if len(x.v6) > 0 {
+				v6Clients = append(v6Clients, x)
+			}
+			for _, a := range []netip.Addr{x.primary, x.public} {
+				if a.IsValid() {
+					v4Targets = append(v4Targets, a)
+				}
+			}
+		}
+		for _, v := range m.VPCs {
+			for _, g := range v.NATGateways {
+				v4Targets = append(v4Targets, g.PrivateIP)
+				if g.PublicIP.IsValid() {
+					v4Targets = append(v4Targets, g.PublicIP)
+				}
+			}
+		}
+		for _, h := range internetHosts {
+			v4Targets = append(v4Targets, netip.MustParseAddr(h), netip.MustParseAddr(h))
+		}
+		if len(subnets) > 0 {
+			b := subnets[0].Addr().As4()
+			b[3] = 250
+			v4Targets = append(v4Targets, netip.AddrFrom4(b))
+		}
+	}
 	var out []Query
 	for len(out) < count {
 		var q Query
+		if len(v6Clients) > 0 && chance(0.45) {
+			c := v6Clients[r.IntN(len(v6Clients))]
+			q := nat64Query(r, c.id, c.v6, v4Targets)
+			if to, _ := embedded(netip.MustParseAddr(q.To)); to == c.primary || to == c.public || slices.Contains(c.others, to) {
+				// A query from an interface to itself asks nothing.
+				continue
+			}
+			out = append(out, q)
+			continue
+		}
 		fromInternet := chance(0.15)
 		var from model.ID
 		six := hasV6 && chance(0.3)
@@ -195,4 +237,53 @@ func (q Query) String() string {
 		s += " ephemeral " + q.Ephemeral.String()
 	}
 	return s
+}
+
+// hasNAT64Route reports whether a route table of the model routes an
+// address of 64:ff9b::/96 (V-16).
+func hasNAT64Route(m *model.Model) bool {
+	for _, v := range m.VPCs {
+		for _, rt := range v.RouteTables {
+			for _, r := range rt.Routes {
+				if r.Destination.CIDR.IsValid() && r.Destination.CIDR.Overlaps(wellKnownPrefix) {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+// nat64Query returns a query from an IPv6 client (by id, or by one of
+// its IPv6 addresses v6) to 64:ff9b::a.b.c.d, a.b.c.d one of targets:
+// over tcp, udp, ICMPv6 echo (translated) and other ICMPv6 types, icmp,
+// all traffic and another protocol (not translated, V-16).
+func nat64Query(r *rand.Rand, id model.ID, v6 []netip.Addr, targets []netip.Addr) Query {
+	q := Query{From: string(id), To: embed(targets[r.IntN(len(targets))]).String()}
+	if r.IntN(3) == 0 {
+		q.From = v6[r.IntN(len(v6))].String()
+	}
+	switch k := r.IntN(100); {
+	case k < 40:
+		q.Protocol = model.ProtocolTCP
+		q.Port = []uint16{22, 80, 443, 8080}[r.IntN(4)]
+	case k < 55:
+		q.Protocol = model.ProtocolUDP
+		q.Port = []uint16{53, 123}[r.IntN(2)]
+	case k < 75:
+		q.Protocol = model.ProtocolICMPv6
+	case k < 80:
+		q.Protocol = model.ProtocolICMPv6
+		q.ICMP = &model.ICMPMatch{Type: 1, Code: 4}
+	case k < 85:
+		q.Protocol = model.ProtocolICMP
+	case k < 95:
+		q.Protocol = model.ProtocolAll
+	default:
+		q.Protocol = 50
+	}
+	if r.IntN(4) == 0 {
+		q.Ephemeral = model.PortRange{First: 32768, Last: 60999}
+	}
+	return q
 }

@@ -247,8 +247,10 @@ func (n *Network) reachFamily(q Query, src, dst end, f family) Answer {
 		// ports until it is translated back.
 		r.ports = defaultEphemeral
 	}
-	r.pkt = Packet{Src: arr.pkt.Dst, Dst: arr.pkt.Src, Protocol: req.Protocol, DstPort: r.ports.First,
-		ICMPType: icmpReply(req.Protocol, req.ICMPType), ICMPCode: req.ICMPCode}
+	// The response is of the protocol the request arrived with: NAT64
+	// turns an ICMPv6 echo into an ICMP one (V-16).
+	r.pkt = Packet{Src: arr.pkt.Dst, Dst: arr.pkt.Src, Protocol: arr.pkt.Protocol, DstPort: r.ports.First,
+		ICMPType: icmpReply(arr.pkt.Protocol, arr.pkt.ICMPType), ICMPCode: arr.pkt.ICMPCode}
 	var back arrival
 	switch arr.kind {
 	case atInterface:
@@ -340,6 +342,13 @@ func (n *Network) resolve(spec string, dest bool) (end, error) {
 	a, err := netip.ParseAddr(text)
 	if err != nil || a.Is4In6() || a.Zone() != "" {
 		return end{}, fmt.Errorf("oracle: %q is not an id or address the oracle knows", spec)
+	}
+	if v4, ok := embedded(a); ok && dest && !qualified {
+		// A destination in 64:ff9b::/96 is the IPv4 end it embeds,
+		// reached at the IPv6 address through NAT64 (V-16).
+		e, err := n.resolve(v4.String(), true)
+		e.addr = a
+		return e, err
 	}
 	if qualified {
 		v := n.vpc(model.ID(vpcID))
