@@ -198,6 +198,10 @@ type tally struct {
 	// nat64 counts queries to an address of 64:ff9b::/96 (V-16), and
 	// nat64Reachable those the oracle finds reachable.
 	nat64, nat64Reachable int
+	// names counts queries to a DNS name (S-90), dns64 those to a name
+	// of A records only answered over IPv6 (DNS64, V-17), and
+	// dns64Reachable those reachable over IPv6.
+	names, dns64, dns64Reachable int
 	// analysisCells counts analysis cells that agree with the oracle.
 	analysisCells int
 	// codes counts the oracle's codes, to show what the models exercise;
@@ -221,6 +225,20 @@ func (tl *tally) compare(t *testing.T, m *model.Model, seed uint64, q oracle.Que
 	reachable := want.verdict == "reachable" || want.verdict == "reachable-with-warnings"
 	if reachable {
 		tl.reachable++
+	}
+	if strings.HasPrefix(q.To, "v4-") {
+		for _, f := range append([]outcome{want}, want.families...) {
+			if f.family == "ipv6" {
+				tl.dns64++
+				if f.verdict == "reachable" || f.verdict == "reachable-with-warnings" {
+					tl.dns64Reachable++
+				}
+				break
+			}
+		}
+	}
+	if strings.HasSuffix(q.To, ".internal") {
+		tl.names++
 	}
 	if a, err := netip.ParseAddr(q.To); err == nil && nat64Prefix.Contains(a) {
 		tl.nat64++
@@ -269,6 +287,9 @@ func (tl *tally) report(t *testing.T) {
 		t.Logf("%d queries, %d agree, %d reachable by the oracle; %d answered over IPv6, %d of them reachable over IPv6", tl.queries, tl.agree, tl.reachable, tl.ipv6, tl.ipv6Reachable)
 		if tl.nat64 > 0 {
 			t.Logf("%d queries to 64:ff9b::/96 (NAT64), %d of them reachable", tl.nat64, tl.nat64Reachable)
+		}
+		if tl.names > 0 {
+			t.Logf("%d queries to names; %d to a name of A records answered over IPv6 (DNS64), %d of them reachable", tl.names, tl.dns64, tl.dns64Reachable)
 		}
 	}
 	if testing.Verbose() {

@@ -109,6 +109,67 @@ func (g *generator) build() {
 			g.natOnwards(i)
 		}
 	}
+	if g.nat64 {
+		g.hostedZone()
+	}
+}
+
+// zoneName is the private hosted zone GenerateNAT64 writes; its records
+// are the names of zoneRecords, and a query for another name below it is
+// NXDOMAIN (S-90).
+const zoneName = "corp.internal"
+
+// hostedZone writes a private hosted zone associated with most VPCs, with
+// names of A records only (which DNS64 answers with synthesised AAAA
+// records where a subnet has it on, V-17), of A and AAAA records, and of
+// AAAA records only (V-15); turns DNS hostnames on in every VPC (S-90)
+// and DNS64 on in most subnets with an IPv6 block.
+func (g *generator) hostedZone() {
+	z := model.HostedZone{ID: "Z-corp", Name: zoneName}
+	var v4, v6 []netip.Addr
+	for i := range g.m.VPCs {
+		v := &g.m.VPCs[i]
+		v.DNS.Hostnames = ptr(true)
+		if g.chance(0.8) {
+			z.VPCs = append(z.VPCs, v.ID)
+		}
+		for k := range v.Subnets {
+			if sn := &v.Subnets[k]; sn.IPv6CIDRBlock.IsValid() && g.chance(0.7) {
+				sn.EnableDNS64 = true
+			}
+		}
+		// Addresses that one VPC holds: no other's blocks overlap it.
+		unique := true
+		for j := range g.m.VPCs {
+			if j != i && overlapping(v, &g.m.VPCs[j]) {
+				unique = false
+			}
+		}
+		for _, in := range v.Instances {
+			if unique && in.PrivateIP.IsValid() {
+				v4 = append(v4, in.PrivateIP)
+			}
+			if in.PublicAddress().IsValid() {
+				v4 = append(v4, in.PublicAddress())
+			}
+			v6 = append(v6, in.IPv6Addresses...)
+		}
+	}
+	v4 = append(v4, netip.MustParseAddr(pick(g, internetHosts)))
+	v6 = append(v6, netip.MustParseAddr(pick(g, internetHosts6)))
+	rec := func(name string, t model.RecordType, a netip.Addr) {
+		z.Records = append(z.Records, model.Record{Name: name + "." + zoneName, Type: t, Values: []string{a.String()}})
+	}
+	for k := range 3 {
+		rec(fmt.Sprintf("v4-%d", k), model.RecordA, pick(g, v4))
+	}
+	rec("dual", model.RecordA, pick(g, v4))
+	rec("dual", model.RecordAAAA, pick(g, v6))
+	rec("v6", model.RecordAAAA, pick(g, v6))
+	if len(z.VPCs) == 0 {
+		z.VPCs = []model.ID{g.m.VPCs[0].ID}
+	}
+	g.m.HostedZones = append(g.m.HostedZones, z)
 }
 
 // natOnwards gives, mostly, the table of each NAT gateway's subnet a way

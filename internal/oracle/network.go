@@ -174,8 +174,12 @@ func New(m *model.Model, opts Options) (*Network, error) {
 func unmodelled(m *model.Model) error {
 	what := ""
 	switch {
-	case len(m.HostedZones) > 0:
-		what = "hosted zones"
+	case slices.ContainsFunc(m.HostedZones, func(z model.HostedZone) bool {
+		return !z.IsPrivate() || slices.ContainsFunc(z.Records, func(r model.Record) bool {
+			return (r.Type != model.RecordA && r.Type != model.RecordAAAA) || len(r.Values) != 1
+		})
+	}):
+		what = "hosted zones other than private ones of A and AAAA records of one value"
 	case len(m.ExternalNetworks) > 0:
 		what = "external networks"
 	}

@@ -100,6 +100,13 @@ func Queries(m *model.Model, seed uint64, count int) []Query {
 	var out []Query
 	for len(out) < count {
 		var q Query
+		if len(m.HostedZones) > 0 && chance(0.2) {
+			// A name (S-90, V-15, V-17), from any interface.
+			q = nat64Query(r, anyIface().id, nil, []netip.Addr{netip.MustParseAddr(internetHosts[0])})
+			q.To = []string{"v4-0", "v4-1", "v4-2", "dual", "v6", "missing"}[r.IntN(6)] + "." + m.HostedZones[0].Name
+			out = append(out, q)
+			continue
+		}
 		if len(v6Clients) > 0 && chance(0.45) {
 			c := v6Clients[r.IntN(len(v6Clients))]
 			q := nat64Query(r, c.id, c.v6, v4Targets)
@@ -260,7 +267,7 @@ func hasNAT64Route(m *model.Model) bool {
 // all traffic and another protocol (not translated, V-16).
 func nat64Query(r *rand.Rand, id model.ID, v6 []netip.Addr, targets []netip.Addr) Query {
 	q := Query{From: string(id), To: embed(targets[r.IntN(len(targets))]).String()}
-	if r.IntN(3) == 0 {
+	if r.IntN(3) == 0 && len(v6) > 0 {
 		q.From = v6[r.IntN(len(v6))].String()
 	}
 	switch k := r.IntN(100); {

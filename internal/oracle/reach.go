@@ -97,11 +97,22 @@ type end struct {
 	iface    *iface
 	addr     netip.Addr
 	internet bool
+	// byFamily holds, for a destination name, the end of its answer in
+	// each family (V-15, V-17).
+	byFamily map[family]end
 }
 
 // families returns the families an end can use, IPv4 first.
 func (e end) families() []family {
 	switch {
+	case e.byFamily != nil:
+		var out []family
+		for _, f := range []family{ipv4, ipv6} {
+			if _, ok := e.byFamily[f]; ok {
+				out = append(out, f)
+			}
+		}
+		return out
 	case e.addr.IsValid():
 		return []family{familyOf(e.addr)}
 	case e.internet:
@@ -128,8 +139,22 @@ func (n *Network) Reach(q Query) Answer {
 	if err != nil {
 		return invalid(err)
 	}
-	dst, err := n.resolve(q.To, true)
-	if err != nil {
+	var dst end
+	warning := ""
+	if isName(q.To) && src.iface != nil {
+		ends, blocker, warn, err := n.resolveName(q.To, src.iface)
+		if err != nil {
+			return invalid(err)
+		}
+		if blocker != "" {
+			found := &findings{blockers: map[string]bool{blocker: true}, warnings: map[string]bool{}}
+			if warn != "" {
+				found.warnings[warn] = true
+			}
+			return found.answer()
+		}
+		dst, warning = end{byFamily: ends}, warn
+	} else if dst, err = n.resolve(q.To, true); err != nil {
 		return invalid(err)
 	}
 	var fams []family
@@ -151,7 +176,7 @@ func (n *Network) Reach(q Query) Answer {
 	}
 	var answers []Answer
 	for _, f := range fams {
-		a := n.reachFamily(q, src, dst, f)
+		a := n.reachFamily(q, src, dst, f, warning)
 		a.Family = f.String()
 		answers = append(answers, a)
 	}
@@ -169,8 +194,12 @@ func (n *Network) Reach(q Query) Answer {
 	return top
 }
 
-// reachFamily answers a query in one family.
-func (n *Network) reachFamily(q Query, src, dst end, f family) Answer {
+// reachFamily answers a query in one family; warning, when not empty, is
+// a warning of the name's resolution.
+func (n *Network) reachFamily(q Query, src, dst end, f family, warning string) Answer {
+	if dst.byFamily != nil {
+		dst = dst.byFamily[f]
+	}
 	pick := func(e end) end {
 		switch {
 		case e.addr.IsValid():
@@ -200,7 +229,15 @@ func (n *Network) reachFamily(q Query, src, dst end, f family) Answer {
 		}
 	}
 	found := &findings{blockers: map[string]bool{}, warnings: map[string]bool{}}
+	if warning != "" {
+		found.warnings[warning] = true
+	}
 	if src.iface != nil && src.iface == dst.iface {
+		// Nothing crosses the network, but a stopped instance sends
+		// nothing (a name may answer with the source's own address).
+		if !src.iface.running {
+			found.blockers[codeNotRunning] = true
+		}
 		return found.answer()
 	}
 
