@@ -37,6 +37,10 @@ const queriesPerModel = 40
 // nat64Prefix is NAT64's well-known prefix (V-16).
 var nat64Prefix = netip.MustParsePrefix("64:ff9b::/96")
 
+// s3Range6 holds the IPv6 prefix lists of S3 that
+// oracle.GenerateIPv6Services writes.
+var s3Range6 = netip.MustParsePrefix("2600:1ffa::/32")
+
 func envInt(name string, flagValue, def int) int {
 	if flagValue > 0 {
 		return flagValue
@@ -202,6 +206,9 @@ type tally struct {
 	// of A records only answered over IPv6 (DNS64, V-17), and
 	// dns64Reachable those reachable over IPv6.
 	names, dns64, dns64Reachable int
+	// s3v6 counts queries to S3's IPv6 list of GenerateIPv6Services
+	// (V-30), and s3v6Reachable those the oracle finds reachable.
+	s3v6, s3v6Reachable int
 	// analysisCells counts analysis cells that agree with the oracle.
 	analysisCells int
 	// codes counts the oracle's codes, to show what the models exercise;
@@ -239,6 +246,12 @@ func (tl *tally) compare(t *testing.T, m *model.Model, seed uint64, q oracle.Que
 	}
 	if strings.HasSuffix(q.To, ".internal") {
 		tl.names++
+	}
+	if a, err := netip.ParseAddr(q.To); err == nil && s3Range6.Contains(a) {
+		tl.s3v6++
+		if reachable {
+			tl.s3v6Reachable++
+		}
 	}
 	if a, err := netip.ParseAddr(q.To); err == nil && nat64Prefix.Contains(a) {
 		tl.nat64++
@@ -287,6 +300,9 @@ func (tl *tally) report(t *testing.T) {
 		t.Logf("%d queries, %d agree, %d reachable by the oracle; %d answered over IPv6, %d of them reachable over IPv6", tl.queries, tl.agree, tl.reachable, tl.ipv6, tl.ipv6Reachable)
 		if tl.nat64 > 0 {
 			t.Logf("%d queries to 64:ff9b::/96 (NAT64), %d of them reachable", tl.nat64, tl.nat64Reachable)
+		}
+		if tl.s3v6 > 0 {
+			t.Logf("%d queries to S3's IPv6 addresses, %d of them reachable", tl.s3v6, tl.s3v6Reachable)
 		}
 		if tl.names > 0 {
 			t.Logf("%d queries to names; %d to a name of A records answered over IPv6 (DNS64), %d of them reachable", tl.names, tl.dns64, tl.dns64Reachable)
@@ -365,7 +381,18 @@ func TestNAT64AgreesWithOracle(t *testing.T) {
 
 // generators are the generators of the kinds of model the tests name
 // apart from generate's seeds: VPCREACH_ORACLE_EXPLAIN takes KIND/SEED.
-var generators = map[string]func(uint64) *model.Model{"nat64": oracle.GenerateNAT64}
+var generators = map[string]func(uint64) *model.Model{"nat64": oracle.GenerateNAT64, "services6": oracle.GenerateIPv6Services}
+
+// TestIPv6ServicesAgreeWithOracle compares them on models with IPv6 on
+// gateway endpoints and Gateway Load Balancer endpoints
+// (oracle.GenerateIPv6Services): gateway endpoints of IP address type
+// ipv4, dualstack and ipv6 routing S3's IPv4 list, both or its IPv6 one,
+// queried at S3's IPv4 and IPv6 addresses (V-30); a dualstack Gateway
+// Load Balancer whose endpoint service accepts IPv4 and IPv6 (V-32,
+// V-33), with ipv4, dualstack and ipv6 endpoints carrying both families.
+func TestIPv6ServicesAgreeWithOracle(t *testing.T) {
+	agreeOn(t, seeds(t, 300), generators["services6"])
+}
 
 // seedsMod8 returns the seeds of a run of def models by default, all
 // equal to r mod 8: the n-th seed of seeds is the n-th such seed.

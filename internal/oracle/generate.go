@@ -52,6 +52,27 @@ func GenerateNAT64(seed uint64) *model.Model {
 	return g.m
 }
 
+// GenerateIPv6Services is GenerateWithInspection with IPv6 on the
+// services (V-30, V-32, V-33): S3 gets an IPv6 prefix list beside its
+// IPv4 one, gateway endpoints are of IP address type ipv4, dualstack or
+// ipv6 as their route tables' subnets allow (so their routes carry the
+// service's IPv4 list, both, or the IPv6 one); the security VPC is
+// dual-stack, its Gateway Load Balancer dualstack, its endpoint service
+// accepts IPv4 and IPv6, and its endpoints are dualstack in dual-stack
+// subnets, ipv4 in IPv4-only ones, and ipv6 in IPv6-only ones.
+func GenerateIPv6Services(seed uint64) *model.Model {
+	g := &generator{r: rand.New(rand.NewPCG(seed, 0x0dd5eed)), m: &model.Model{Version: 1}, ipv6: true, services6: true}
+	g.build()
+	if g.chance(0.8) {
+		g.inspection()
+	}
+	return g.m
+}
+
+// s3Ranges6 are the IPv6 prefix lists of S3 in GenerateIPv6Services's
+// models (written, so not vpcreach's placeholders).
+var s3Ranges6 = map[string]string{mainRegion: "2600:1ffa:1::/48", otherRegion: "2600:1ffa:2::/48"}
+
 // zoneNames and zoneIDs are the availability zones of the two regions
 // models use.
 var (
@@ -73,6 +94,9 @@ type generator struct {
 	ipv6 bool
 	// nat64 adds NAT64 routes and DNS64 (GenerateNAT64).
 	nat64 bool
+	// services6 gives gateway endpoints and Gateway Load Balancer
+	// endpoints IP address types with IPv6 (GenerateIPv6Services).
+	services6 bool
 	// appliances holds, per VPC, the ids of interfaces that routes may
 	// send traffic through (middleboxes, whatever their state).
 	appliances [][]model.ID
@@ -455,11 +479,16 @@ func (g *generator) prefixLists() {
 	g.s3PrefixLists()
 }
 
-// s3PrefixLists writes the S3 lists gateway endpoints route (S-70).
+// s3PrefixLists writes the S3 lists gateway endpoints route (S-70), and,
+// for GenerateIPv6Services, S3's IPv6 lists (V-30).
 func (g *generator) s3PrefixLists() {
 	for _, region := range []string{mainRegion, otherRegion} {
 		g.m.PrefixLists = append(g.m.PrefixLists, model.PrefixList{ID: model.ID("pl-s3-" + region), Name: "com.amazonaws." + region + ".s3",
 			CIDRs: []netip.Prefix{netip.MustParsePrefix(s3Ranges[region])}})
+		if g.services6 {
+			g.m.PrefixLists = append(g.m.PrefixLists, model.PrefixList{ID: model.ID("pl-s3-" + region + "-6"), Name: "com.amazonaws." + region + ".s3",
+				CIDRs: []netip.Prefix{netip.MustParsePrefix(s3Ranges6[region])}})
+		}
 	}
 }
 
@@ -1052,7 +1081,7 @@ func (g *generator) moveOff(v *model.VPC, id, table model.ID) {
 // gatewayEndpoint adds, sometimes, an S3 gateway endpoint to a VPC.
 func (g *generator) gatewayEndpoint(i int) {
 	v := &g.m.VPCs[i]
-	if !g.chance(0.3) {
+	if !g.chance(0.3) && !(g.services6 && g.chance(0.5)) {
 		return
 	}
 	e := model.Endpoint{ID: model.ID("vpce-" + string(v.ID[4:]) + "-s3"), Type: model.EndpointGateway, Service: "com.amazonaws." + v.Region + ".s3"}
@@ -1064,5 +1093,33 @@ func (g *generator) gatewayEndpoint(i int) {
 			e.RouteTables = append(e.RouteTables, rt.ID)
 		}
 	}
+	if g.services6 {
+		e.IPAddressType = g.gatewayEndpointType(v, e.RouteTables)
+	}
 	v.Endpoints = append(v.Endpoints, e)
+}
+
+// gatewayEndpointType picks a gateway endpoint's IP address type that
+// the subnets of its route tables allow (V-30): ipv6 where they are all
+// IPv6-only, dualstack where they all have both blocks, else (and now
+// and then anyway) ipv4.
+func (g *generator) gatewayEndpointType(v *model.VPC, tables []model.ID) model.IPAddressType {
+	only6, both := true, true
+	for _, sn := range v.Subnets {
+		rt := routeTable(v, &sn)
+		if rt == nil || !slices.Contains(tables, rt.ID) {
+			continue
+		}
+		only6 = only6 && sn.IPv6Only
+		both = both && !sn.IPv6Only && sn.IPv6CIDRBlock.IsValid()
+	}
+	switch x := g.r.Float64(); {
+	case x < 0.15:
+		return 0
+	case only6 && x < 0.85:
+		return model.IPAddressIPv6
+	case both:
+		return model.IPAddressDualstack
+	}
+	return model.IPAddressIPv4
 }

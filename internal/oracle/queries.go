@@ -65,6 +65,11 @@ func Queries(m *model.Model, seed uint64, count int) []Query {
 	// draws IPv6 adds are made only when some VPC is dual-stack.
 	hasV6 := slices.ContainsFunc(m.VPCs, model.VPC.HasIPv6)
 	anyIface := func() held { return ifs[r.IntN(len(ifs))] }
+	// S3's IPv6 list written in the model: queries go to it too (the
+	// draw is made only then).
+	s3v6 := slices.ContainsFunc(m.PrefixLists, func(pl model.PrefixList) bool {
+		return pl.Name == "com.amazonaws."+mainRegion+".s3" && slices.ContainsFunc(pl.CIDRs, func(c netip.Prefix) bool { return c.Addr().Is6() })
+	})
 	// NAT64 (V-16): a model with a route to 64:ff9b::/96 gets queries
 	// from IPv6 interfaces to the prefix's addresses of IPv4 ones.
 	var v4Targets []netip.Addr
@@ -100,6 +105,21 @@ func Queries(m *model.Model, seed uint64, count int) []Query {
 	var out []Query
 	for len(out) < count {
 		var q Query
+		if s3v6 && chance(0.25) {
+			// An IPv6 client of S3 at its IPv6 address: through a gateway
+			// endpoint whose type carries the IPv6 list, or elsewhere
+			// (V-30).
+			var c held
+			for range 4 {
+				if c = anyIface(); len(c.v6) > 0 {
+					break
+				}
+			}
+			q = nat64Query(r, c.id, c.v6, []netip.Addr{netip.MustParseAddr("52.218.0.10")})
+			q.To = []string{"2600:1ffa:1::10", "2600:1ffa:1::10", "2600:1ffa:2::10"}[r.IntN(3)]
+			out = append(out, q)
+			continue
+		}
 		if len(m.HostedZones) > 0 && chance(0.2) {
 			// A name (S-90, V-15, V-17), from any interface.
 			q = nat64Query(r, anyIface().id, nil, []netip.Addr{netip.MustParseAddr(internetHosts[0])})
@@ -187,6 +207,11 @@ func Queries(m *model.Model, seed uint64, count int) []Query {
 			q.To = internetHosts[r.IntN(len(internetHosts))]
 		case k < 100 && !fromInternet:
 			q.To = []string{"52.218.0.10", "52.216.0.10"}[r.IntN(2)]
+			if s3v6 && chance(0.5) {
+				// S3 over IPv6, through a gateway endpoint that routes
+				// its IPv6 list or the internet (V-30).
+				q.To = []string{"2600:1ffa:1::10", "2600:1ffa:2::10"}[r.IntN(2)]
+			}
 		default:
 			q.To = string(x.id)
 		}
@@ -246,13 +271,13 @@ func (q Query) String() string {
 	return s
 }
 
-// hasNAT64Route reports whether a route table of the model routes an
-// address of 64:ff9b::/96 (V-16).
+// hasNAT64Route reports whether a route table of the model has a route
+// for 64:ff9b::/96 or part of it (V-16).
 func hasNAT64Route(m *model.Model) bool {
 	for _, v := range m.VPCs {
 		for _, rt := range v.RouteTables {
 			for _, r := range rt.Routes {
-				if r.Destination.CIDR.IsValid() && r.Destination.CIDR.Overlaps(wellKnownPrefix) {
+				if d := r.Destination.CIDR; d.IsValid() && d.Bits() >= wellKnownPrefix.Bits() && wellKnownPrefix.Contains(d.Addr()) {
 					return true
 				}
 			}

@@ -580,11 +580,13 @@ func (w *walk) throughTGW(t *model.TransitGateway, att *model.TGWAttachment, z s
 }
 
 // toGatewayEndpoint delivers the packet to the AWS service behind a gateway
-// endpoint of VPC v (S-70): it serves only the VPC's own addresses, and
-// carries tcp and icmp echo only.
+// endpoint of VPC v (S-70): it serves only the VPC's own addresses (IPv6
+// ones too, V-30), and carries tcp and ICMP echo only. S-70 names ICMP
+// (protocol 1), which V-11 keeps apart from ICMPv6: an ICMPv6 echo is not
+// carried (the rules say no more about it).
 func (w *walk) toGatewayEndpoint(v *model.VPC, from *model.Subnet) arrival {
 	w.crossACLs(from, nil)
-	if !inCIDRs(v.CIDRBlocks, w.pkt.Src) {
+	if !inCIDRs(v.AllCIDRBlocks(), w.pkt.Src) {
 		w.block(codeEndpointFromPeer)
 	}
 	if !(w.pkt.Protocol == model.ProtocolTCP || (w.pkt.Protocol == model.ProtocolICMP && w.pkt.ICMPType == 8)) {
