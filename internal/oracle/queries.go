@@ -24,7 +24,10 @@ var internetHosts6 = []string{"2001:db8::1", "2001:db8:100::9", "2a00:1450::5", 
 // private addresses nobody holds; over tcp, udp, icmp, icmpv6, another
 // protocol or all traffic, with various ephemeral ranges. IPv6 addresses
 // (interfaces', IPv6 internet hosts, unheld ones of a subnet's /64) stand
-// at either end; an id asks about every family the ends share.
+// at either end; an id asks about every family the ends share. A model
+// with a NAT64 route gets queries from IPv6 interfaces to 64:ff9b::/96
+// addresses (V-16), one with a hosted zone queries to its names (V-17),
+// one with S3's IPv6 list queries from IPv6 interfaces to it (V-30).
 func Queries(m *model.Model, seed uint64, count int) []Query {
 	r := rand.New(rand.NewPCG(seed, 0x9e7))
 	type held struct {
