@@ -659,6 +659,17 @@ func (g *generator) transitGateway() {
 			}
 			rt.Routes = append(rt.Routes, r)
 		}
+		if g.nat64 && g.chance(0.6) {
+			// Centralised NAT64: the prefix to a VPC whose NAT gateway
+			// translates it (V-16).
+			att := pick(g, t.Attachments)
+			for _, a := range t.Attachments {
+				if v := g.m.VPCs[slices.IndexFunc(g.m.VPCs, func(v model.VPC) bool { return v.ID == a.VPC })]; len(v.NATGateways) > 0 && g.chance(0.5) {
+					att = a
+				}
+			}
+			rt.Routes = append(rt.Routes, model.TGWRoute{Destination: model.Destination{CIDR: wellKnownPrefix}, Attachment: att.ID})
+		}
 	}
 	g.m.TransitGateways = append(g.m.TransitGateways, t)
 }
@@ -1011,7 +1022,7 @@ func (g *generator) routeTables(i int) {
 		}
 		if g.nat64 && v.HasIPv6() && g.chance(0.85) {
 			// NAT64's prefix, mostly to the NAT gateway (V-05, V-16).
-			target := g.target(i, pick(g, []string{"nat", "nat", "nat", "nat", "nat", "nat", "igw", "eigw", "box", "tgw"}))
+			target := g.target(i, pick(g, []string{"nat", "nat", "nat", "nat", "nat", "igw", "eigw", "box", "tgw", "tgw"}))
 			if target == "" {
 				target = g.target(i, "nat")
 			}
