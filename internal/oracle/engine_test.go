@@ -4,6 +4,7 @@ import (
 	"flag"
 	"fmt"
 	"math/bits"
+	"net/netip"
 	"os"
 	"path/filepath"
 	"slices"
@@ -32,6 +33,13 @@ var (
 )
 
 const queriesPerModel = 40
+
+// nat64Prefix is NAT64's well-known prefix (V-16).
+var nat64Prefix = netip.MustParsePrefix("64:ff9b::/96")
+
+// s3Range6 holds the IPv6 prefix lists of S3 that
+// oracle.GenerateIPv6Services writes.
+var s3Range6 = netip.MustParsePrefix("2600:1ffa::/32")
 
 func envInt(name string, flagValue, def int) int {
 	if flagValue > 0 {
@@ -191,6 +199,16 @@ type tally struct {
 	// ipv6 counts queries the oracle answers over IPv6 (alone or with
 	// IPv4), and ipv6Reachable those it finds reachable over IPv6.
 	ipv6, ipv6Reachable int
+	// nat64 counts queries to an address of 64:ff9b::/96 (V-16), and
+	// nat64Reachable those the oracle finds reachable.
+	nat64, nat64Reachable int
+	// names counts queries to a DNS name (S-90), dns64 those to a name
+	// of A records only answered over IPv6 (DNS64, V-17), and
+	// dns64Reachable those reachable over IPv6.
+	names, dns64, dns64Reachable int
+	// s3v6 counts queries to S3's IPv6 list of GenerateIPv6Services
+	// (V-30), and s3v6Reachable those the oracle finds reachable.
+	s3v6, s3v6Reachable int
 	// analysisCells counts analysis cells that agree with the oracle.
 	analysisCells int
 	// codes counts the oracle's codes, to show what the models exercise;
@@ -211,8 +229,35 @@ func (tl *tally) compare(t *testing.T, m *model.Model, seed uint64, q oracle.Que
 	for _, c := range append(slices.Clone(want.blockers), want.warnings...) {
 		tl.codes[c]++
 	}
-	if want.verdict == "reachable" || want.verdict == "reachable-with-warnings" {
+	reachable := want.verdict == "reachable" || want.verdict == "reachable-with-warnings"
+	if reachable {
 		tl.reachable++
+	}
+	if strings.HasPrefix(q.To, "v4-") {
+		for _, f := range append([]outcome{want}, want.families...) {
+			if f.family == "ipv6" {
+				tl.dns64++
+				if f.verdict == "reachable" || f.verdict == "reachable-with-warnings" {
+					tl.dns64Reachable++
+				}
+				break
+			}
+		}
+	}
+	if strings.HasSuffix(q.To, ".internal") {
+		tl.names++
+	}
+	if a, err := netip.ParseAddr(q.To); err == nil && s3Range6.Contains(a) {
+		tl.s3v6++
+		if reachable {
+			tl.s3v6Reachable++
+		}
+	}
+	if a, err := netip.ParseAddr(q.To); err == nil && nat64Prefix.Contains(a) {
+		tl.nat64++
+		if reachable {
+			tl.nat64Reachable++
+		}
 	}
 	for _, f := range append([]outcome{want}, want.families...) {
 		if f.family == "ipv6" {
@@ -253,6 +298,15 @@ func (tl *tally) report(t *testing.T) {
 		t.Logf("%d analysis cells agree with the oracle; %d differ and are classified below", tl.analysisCells, tl.queries)
 	} else {
 		t.Logf("%d queries, %d agree, %d reachable by the oracle; %d answered over IPv6, %d of them reachable over IPv6", tl.queries, tl.agree, tl.reachable, tl.ipv6, tl.ipv6Reachable)
+		if tl.nat64 > 0 {
+			t.Logf("%d queries to 64:ff9b::/96 (NAT64), %d of them reachable", tl.nat64, tl.nat64Reachable)
+		}
+		if tl.s3v6 > 0 {
+			t.Logf("%d queries to S3's IPv6 addresses, %d of them reachable", tl.s3v6, tl.s3v6Reachable)
+		}
+		if tl.names > 0 {
+			t.Logf("%d queries to names; %d to a name of A records answered over IPv6 (DNS64), %d of them reachable", tl.names, tl.dns64, tl.dns64Reachable)
+		}
 	}
 	if testing.Verbose() {
 		var cs []string
@@ -296,14 +350,14 @@ func (tl *tally) report(t *testing.T) {
 // blocker and warning codes) with the oracle's on random models and
 // queries (S-10..S-70).
 func TestReachAgreesWithOracle(t *testing.T) {
-	agreeOn(t, seeds(t, 300))
+	agreeOn(t, seeds(t, 300), generate)
 }
 
 // TestInspectionVPCAgreesWithOracle compares them on inspection VPCs
 // behind a transit gateway (V-26; V-14, V-20..V-23), IPv4 and dual-stack:
 // the seeds 7 mod 8, of oracle.GenerateInspectionVPC.
 func TestInspectionVPCAgreesWithOracle(t *testing.T) {
-	agreeOn(t, seedsMod8(t, 7, 400))
+	agreeOn(t, seedsMod8(t, 7, 400), generate)
 }
 
 // TestIngressInspectionAgreesWithOracle compares them on Gateway Load
@@ -311,7 +365,33 @@ func TestInspectionVPCAgreesWithOracle(t *testing.T) {
 // to them in dual-stack VPCs: the seeds 3 mod 8, of
 // oracle.GenerateWithInspection.
 func TestIngressInspectionAgreesWithOracle(t *testing.T) {
-	agreeOn(t, seedsMod8(t, 3, 400))
+	agreeOn(t, seedsMod8(t, 3, 400), generate)
+}
+
+// TestNAT64AgreesWithOracle compares them on models with NAT64 routes
+// (oracle.GenerateNAT64): IPv6-only and dual-stack clients sending to
+// 64:ff9b::/96 addresses routed to public and private NAT gateways (and
+// now and then elsewhere), towards internet hosts and IPv4 addresses of
+// the same and other VPCs, over tcp, udp, ICMPv6 echo and what NAT64
+// does not carry (V-16). Its seeds are GenerateNAT64's, apart from the
+// other tests'.
+func TestNAT64AgreesWithOracle(t *testing.T) {
+	agreeOn(t, seeds(t, 300), generators["nat64"])
+}
+
+// generators are the generators of the kinds of model the tests name
+// apart from generate's seeds: VPCREACH_ORACLE_EXPLAIN takes KIND/SEED.
+var generators = map[string]func(uint64) *model.Model{"nat64": oracle.GenerateNAT64, "services6": oracle.GenerateIPv6Services}
+
+// TestIPv6ServicesAgreeWithOracle compares them on models with IPv6 on
+// gateway endpoints and Gateway Load Balancer endpoints
+// (oracle.GenerateIPv6Services): gateway endpoints of IP address type
+// ipv4, dualstack and ipv6 routing S3's IPv4 list, both or its IPv6 one,
+// queried at S3's IPv4 and IPv6 addresses (V-30); a dualstack Gateway
+// Load Balancer whose endpoint service accepts IPv4 and IPv6 (V-32,
+// V-33), with ipv4, dualstack and ipv6 endpoints carrying both families.
+func TestIPv6ServicesAgreeWithOracle(t *testing.T) {
+	agreeOn(t, seeds(t, 300), generators["services6"])
 }
 
 // seedsMod8 returns the seeds of a run of def models by default, all
@@ -325,13 +405,13 @@ func seedsMod8(t *testing.T, r uint64, def int) []uint64 {
 	return out
 }
 
-// agreeOn compares the engine with the oracle on the models of seeds,
-// queriesPerModel queries each.
-func agreeOn(t *testing.T, seeds []uint64) {
+// agreeOn compares the engine with the oracle on the models gen makes of
+// seeds, queriesPerModel queries each.
+func agreeOn(t *testing.T, seeds []uint64, gen func(uint64) *model.Model) {
 	tl := newTally()
 	invalid := 0
 	for _, seed := range seeds {
-		m := generate(seed)
+		m := gen(seed)
 		if err := model.Validate(m).Err(); err != nil {
 			invalid++
 			t.Errorf("seed %d: generated model is invalid: %v", seed, err)
@@ -352,7 +432,8 @@ func agreeOn(t *testing.T, seeds []uint64) {
 }
 
 // TestExplainDisagreement prints, when VPCREACH_ORACLE_EXPLAIN is
-// SEED:QUERY (a query as the failure messages print it), the generated
+// [KIND/]SEED:QUERY (a query as the failure messages print it; KIND one
+// of generators), the generated
 // model, the engine's full answer and the oracle's, to investigate a
 // disagreement.
 func TestExplainDisagreement(t *testing.T) {
@@ -361,9 +442,14 @@ func TestExplainDisagreement(t *testing.T) {
 		t.Skip("set VPCREACH_ORACLE_EXPLAIN=SEED:QUERY to explain a disagreement")
 	}
 	seedText, query, _ := strings.Cut(spec, ":")
+	gen := generate
+	if kind, rest, ok := strings.Cut(seedText, "/"); ok {
+		gen, seedText = generators[strings.TrimSpace(kind)], rest
+		require.NotNil(t, gen, "no generator %q", kind)
+	}
 	seed, err := strconv.ParseUint(strings.TrimSpace(seedText), 10, 64)
 	require.NoError(t, err)
-	m := generate(seed)
+	m := gen(seed)
 	y, err := model.Encode(m)
 	require.NoError(t, err)
 	t.Logf("model of seed %d:\n%s", seed, y)

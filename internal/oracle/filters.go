@@ -114,15 +114,12 @@ func (n *Network) groupsAllow(x *iface, ingress bool, p Packet, peerGroups []mod
 // isPublic reports whether an address can be an internet host's: not
 // private (RFC 1918), shared (RFC 6598), loopback, link-local, multicast
 // or unspecified; for IPv6, a global unicast address outside the unique
-// local range fc00::/7 and NAT64's 64:ff9b::/96 (V-06, V-16).
+// local range fc00::/7 (V-06) and outside NAT64's 64:ff9b::/96, which the
+// internet does not route (V-16).
 func isPublic(a netip.Addr) bool {
 	if a.Is6() {
-		// The internet does not route NAT64's prefix (V-16).
-		return a.IsGlobalUnicast() && !a.IsPrivate() && !nat64Prefix.Contains(a)
+		return a.IsGlobalUnicast() && !a.IsPrivate() && !wellKnownPrefix.Contains(a)
 	}
 	return a.Is4() && !a.IsPrivate() && !a.IsLoopback() && !a.IsLinkLocalUnicast() && !a.IsMulticast() &&
 		!a.IsUnspecified() && !netip.MustParsePrefix("100.64.0.0/10").Contains(a)
 }
-
-// nat64Prefix is NAT64's well-known prefix, 64:ff9b::/96 (RFC 6052).
-var nat64Prefix = netip.MustParsePrefix("64:ff9b::/96")

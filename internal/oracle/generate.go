@@ -40,6 +40,39 @@ func GenerateDualStack(seed uint64) *model.Model {
 	return g.m
 }
 
+// GenerateNAT64 is GenerateDualStack with NAT64 and DNS64 (V-16, V-17):
+// every dual-stack VPC gets a NAT gateway (public or private), and some of
+// its route tables send 64:ff9b::/96 to it (now and then elsewhere); the
+// queries of such a model (Queries) send from IPv6 and dual-stack
+// interfaces to 64:ff9b::/96 addresses of internet hosts, public and
+// private addresses of this and other VPCs, and NAT gateways.
+func GenerateNAT64(seed uint64) *model.Model {
+	g := &generator{r: rand.New(rand.NewPCG(seed, 0x0dd5eed)), m: &model.Model{Version: 1}, ipv6: true, nat64: true}
+	g.build()
+	return g.m
+}
+
+// GenerateIPv6Services is GenerateWithInspection with IPv6 on the
+// services (V-30, V-32, V-33): S3 gets an IPv6 prefix list beside its
+// IPv4 one, gateway endpoints are of IP address type ipv4, dualstack or
+// ipv6 as their route tables' subnets allow (so their routes carry the
+// service's IPv4 list, both, or the IPv6 one); the security VPC is
+// dual-stack, its Gateway Load Balancer dualstack, its endpoint service
+// accepts IPv4 and IPv6, and its endpoints are dualstack in dual-stack
+// subnets, ipv4 in IPv4-only ones, and ipv6 in IPv6-only ones.
+func GenerateIPv6Services(seed uint64) *model.Model {
+	g := &generator{r: rand.New(rand.NewPCG(seed, 0x0dd5eed)), m: &model.Model{Version: 1}, ipv6: true, services6: true}
+	g.build()
+	if g.chance(0.8) {
+		g.inspection()
+	}
+	return g.m
+}
+
+// s3Ranges6 are the IPv6 prefix lists of S3 in GenerateIPv6Services's
+// models (written, so not vpcreach's placeholders).
+var s3Ranges6 = map[string]string{mainRegion: "2600:1ffa:1::/48", otherRegion: "2600:1ffa:2::/48"}
+
 // zoneNames and zoneIDs are the availability zones of the two regions
 // models use.
 var (
@@ -59,6 +92,11 @@ type generator struct {
 	m *model.Model
 	// ipv6 makes dual-stack models (GenerateDualStack).
 	ipv6 bool
+	// nat64 adds NAT64 routes and DNS64 (GenerateNAT64).
+	nat64 bool
+	// services6 gives gateway endpoints and Gateway Load Balancer
+	// endpoints IP address types with IPv6 (GenerateIPv6Services).
+	services6 bool
 	// appliances holds, per VPC, the ids of interfaces that routes may
 	// send traffic through (middleboxes, whatever their state).
 	appliances [][]model.ID
@@ -91,6 +129,90 @@ func (g *generator) build() {
 		g.networkACLs(i)
 		g.routeTables(i)
 		g.gatewayEndpoint(i)
+		if g.nat64 {
+			g.natOnwards(i)
+		}
+	}
+	if g.nat64 {
+		g.hostedZone()
+	}
+}
+
+// zoneName is the private hosted zone GenerateNAT64 writes; its records
+// are the names of zoneRecords, and a query for another name below it is
+// NXDOMAIN (S-90).
+const zoneName = "corp.internal"
+
+// hostedZone writes a private hosted zone associated with most VPCs, with
+// names of A records only (which DNS64 answers with synthesised AAAA
+// records where a subnet has it on, V-17), of A and AAAA records, and of
+// AAAA records only (V-15); turns DNS hostnames on in every VPC (S-90)
+// and DNS64 on in most subnets with an IPv6 block.
+func (g *generator) hostedZone() {
+	z := model.HostedZone{ID: "Z-corp", Name: zoneName}
+	var v4, v6 []netip.Addr
+	for i := range g.m.VPCs {
+		v := &g.m.VPCs[i]
+		v.DNS.Hostnames = ptr(true)
+		if g.chance(0.8) {
+			z.VPCs = append(z.VPCs, v.ID)
+		}
+		for k := range v.Subnets {
+			if sn := &v.Subnets[k]; sn.IPv6CIDRBlock.IsValid() && g.chance(0.7) {
+				sn.EnableDNS64 = true
+			}
+		}
+		// Addresses that one VPC holds: no other's blocks overlap it.
+		unique := true
+		for j := range g.m.VPCs {
+			if j != i && overlapping(v, &g.m.VPCs[j]) {
+				unique = false
+			}
+		}
+		for _, in := range v.Instances {
+			if unique && in.PrivateIP.IsValid() {
+				v4 = append(v4, in.PrivateIP)
+			}
+			if in.PublicAddress().IsValid() {
+				v4 = append(v4, in.PublicAddress())
+			}
+			v6 = append(v6, in.IPv6Addresses...)
+		}
+	}
+	v4 = append(v4, netip.MustParseAddr(pick(g, internetHosts)))
+	v6 = append(v6, netip.MustParseAddr(pick(g, internetHosts6)))
+	rec := func(name string, t model.RecordType, a netip.Addr) {
+		z.Records = append(z.Records, model.Record{Name: name + "." + zoneName, Type: t, Values: []string{a.String()}})
+	}
+	for k := range 3 {
+		rec(fmt.Sprintf("v4-%d", k), model.RecordA, pick(g, v4))
+	}
+	rec("dual", model.RecordA, pick(g, v4))
+	rec("dual", model.RecordAAAA, pick(g, v6))
+	rec("v6", model.RecordAAAA, pick(g, v6))
+	if len(z.VPCs) == 0 {
+		z.VPCs = []model.ID{g.m.VPCs[0].ID}
+	}
+	g.m.HostedZones = append(g.m.HostedZones, z)
+}
+
+// natOnwards gives, mostly, the table of each NAT gateway's subnet a way
+// on for IPv4: a public gateway's to the internet gateway, a private
+// one's to the transit gateway (S-61, V-16), where it has none yet.
+func (g *generator) natOnwards(i int) {
+	v := &g.m.VPCs[i]
+	for _, nat := range v.NATGateways {
+		rt := routeTable(v, findSubnet(v, nat.Subnet))
+		if rt == nil || !g.chance(0.75) || slices.ContainsFunc(rt.Routes, func(r model.Route) bool { return r.Destination.CIDR.Bits() == 0 && r.Destination.CIDR.Addr().Is4() }) {
+			continue
+		}
+		target := v.InternetGateway
+		if nat.Connectivity == model.NATPrivate || target == "" {
+			target = g.target(i, "tgw")
+		}
+		if target != "" {
+			rt.Routes = append(rt.Routes, model.Route{Destination: model.Destination{CIDR: netip.MustParsePrefix("0.0.0.0/0")}, Target: target})
+		}
 	}
 }
 
@@ -159,7 +281,7 @@ func (g *generator) vpcShell(i int) {
 		v.Subnets = append(v.Subnets, sn)
 	}
 	for k := range 1 + g.r.IntN(3) {
-		v.RouteTables = append(v.RouteTables, model.RouteTable{ID: model.ID(fmt.Sprintf("rtb-%s%d", letter, k)), Main: k == 0 && g.chance(0.8)})
+		v.RouteTables = append(v.RouteTables, model.RouteTable{ID: model.ID(fmt.Sprintf("rtb-%s%d", letter, k)), Main: k == 0 && (g.chance(0.8) || g.nat64)})
 	}
 	for k := range 1 + g.r.IntN(3) {
 		v.SecurityGroups = append(v.SecurityGroups, model.SecurityGroup{ID: model.ID(fmt.Sprintf("sg-%s%d", letter, k))})
@@ -298,7 +420,7 @@ func (g *generator) interfaces(i int) {
 		}
 		v.NetworkInterfaces = append(v.NetworkInterfaces, ni)
 	}
-	if g.chance(0.5) {
+	if g.chance(0.5) || (g.nat64 && v.HasIPv6()) {
 		// NAT gateways are IPv4 (V-03, V-05).
 		sn := pick(g, withIPv4(v))
 		nat := model.NATGateway{ID: model.ID("nat-" + string(v.ID[4:])), Subnet: sn.ID, PrivateIP: host(&sn, 5)}
@@ -357,11 +479,16 @@ func (g *generator) prefixLists() {
 	g.s3PrefixLists()
 }
 
-// s3PrefixLists writes the S3 lists gateway endpoints route (S-70).
+// s3PrefixLists writes the S3 lists gateway endpoints route (S-70), and,
+// for GenerateIPv6Services, S3's IPv6 lists (V-30).
 func (g *generator) s3PrefixLists() {
 	for _, region := range []string{mainRegion, otherRegion} {
 		g.m.PrefixLists = append(g.m.PrefixLists, model.PrefixList{ID: model.ID("pl-s3-" + region), Name: "com.amazonaws." + region + ".s3",
 			CIDRs: []netip.Prefix{netip.MustParsePrefix(s3Ranges[region])}})
+		if g.services6 {
+			g.m.PrefixLists = append(g.m.PrefixLists, model.PrefixList{ID: model.ID("pl-s3-" + region + "-6"), Name: "com.amazonaws." + region + ".s3",
+				CIDRs: []netip.Prefix{netip.MustParsePrefix(s3Ranges6[region])}})
+		}
 	}
 }
 
@@ -531,6 +658,17 @@ func (g *generator) transitGateway() {
 				r.Attachment = pick(g, t.Attachments).ID
 			}
 			rt.Routes = append(rt.Routes, r)
+		}
+		if g.nat64 && g.chance(0.6) {
+			// Centralised NAT64: the prefix to a VPC whose NAT gateway
+			// translates it (V-16).
+			att := pick(g, t.Attachments)
+			for _, a := range t.Attachments {
+				if v := g.m.VPCs[slices.IndexFunc(g.m.VPCs, func(v model.VPC) bool { return v.ID == a.VPC })]; len(v.NATGateways) > 0 && g.chance(0.5) {
+					att = a
+				}
+			}
+			rt.Routes = append(rt.Routes, model.TGWRoute{Destination: model.Destination{CIDR: wellKnownPrefix}, Attachment: att.ID})
 		}
 	}
 	g.m.TransitGateways = append(g.m.TransitGateways, t)
@@ -882,6 +1020,14 @@ func (g *generator) routeTables(i int) {
 			// The IPv6 default route: no NAT gateway takes it (V-05).
 			add(model.Destination{CIDR: netip.MustParsePrefix("::/0")}, g.target(i, pick(g, []string{"igw", "igw", "eigw", "eigw", "tgw", "box"})), 0)
 		}
+		if g.nat64 && v.HasIPv6() && g.chance(0.85) {
+			// NAT64's prefix, mostly to the NAT gateway (V-05, V-16).
+			target := g.target(i, pick(g, []string{"nat", "nat", "nat", "nat", "nat", "igw", "eigw", "box", "tgw", "tgw"}))
+			if target == "" {
+				target = g.target(i, "nat")
+			}
+			add(model.Destination{CIDR: wellKnownPrefix}, target, 0)
+		}
 		if v.HasIPv6() && g.chance(0.15) {
 			add(model.Destination{PrefixList: "pl-corp6"}, g.target(i, "tgw", "pcx", "igw", "eigw"), 0)
 		}
@@ -946,7 +1092,7 @@ func (g *generator) moveOff(v *model.VPC, id, table model.ID) {
 // gatewayEndpoint adds, sometimes, an S3 gateway endpoint to a VPC.
 func (g *generator) gatewayEndpoint(i int) {
 	v := &g.m.VPCs[i]
-	if !g.chance(0.3) {
+	if !g.chance(0.3) && !(g.services6 && g.chance(0.5)) {
 		return
 	}
 	e := model.Endpoint{ID: model.ID("vpce-" + string(v.ID[4:]) + "-s3"), Type: model.EndpointGateway, Service: "com.amazonaws." + v.Region + ".s3"}
@@ -958,5 +1104,33 @@ func (g *generator) gatewayEndpoint(i int) {
 			e.RouteTables = append(e.RouteTables, rt.ID)
 		}
 	}
+	if g.services6 {
+		e.IPAddressType = g.gatewayEndpointType(v, e.RouteTables)
+	}
 	v.Endpoints = append(v.Endpoints, e)
+}
+
+// gatewayEndpointType picks a gateway endpoint's IP address type that
+// the subnets of its route tables allow (V-30): ipv6 where they are all
+// IPv6-only, dualstack where they all have both blocks, else (and now
+// and then anyway) ipv4.
+func (g *generator) gatewayEndpointType(v *model.VPC, tables []model.ID) model.IPAddressType {
+	only6, both := true, true
+	for _, sn := range v.Subnets {
+		rt := routeTable(v, &sn)
+		if rt == nil || !slices.Contains(tables, rt.ID) {
+			continue
+		}
+		only6 = only6 && sn.IPv6Only
+		both = both && !sn.IPv6Only && sn.IPv6CIDRBlock.IsValid()
+	}
+	switch x := g.r.Float64(); {
+	case x < 0.15:
+		return 0
+	case only6 && x < 0.85:
+		return model.IPAddressIPv6
+	case both:
+		return model.IPAddressDualstack
+	}
+	return model.IPAddressIPv4
 }

@@ -89,8 +89,19 @@ func (g *generator) inspection() {
 		lb.Subnets = append(lb.Subnets, sec.Subnets[z].ID)
 		lb.PrivateIPs = append(lb.PrivateIPs, host(&sec.Subnets[z], 5))
 	}
+	svc := model.EndpointService{ID: "vpce-svc-fw", Region: mainRegion, LoadBalancers: []model.ID{"gwlb-fw"}}
+	if g.services6 {
+		// A dualstack load balancer, in a VPC and subnets with IPv6
+		// blocks, lets its service accept IPv6 (V-32, V-33).
+		sec.IPv6CIDRBlocks = []netip.Prefix{netip.MustParsePrefix("2600:1f18:50:100::/56")}
+		for z := range sec.Subnets {
+			sec.Subnets[z].IPv6CIDRBlock = netip.MustParsePrefix(fmt.Sprintf("2600:1f18:50:%x::/64", 0x101+z))
+		}
+		lb.IPAddressType = model.IPAddressDualstack
+		svc.SupportedIPAddressTypes = []model.IPAddressType{model.IPAddressIPv4, model.IPAddressIPv6}
+	}
 	sec.LoadBalancers = []model.LoadBalancer{lb}
-	g.m.EndpointServices = append(g.m.EndpointServices, model.EndpointService{ID: "vpce-svc-fw", Region: mainRegion, LoadBalancers: []model.ID{"gwlb-fw"}})
+	g.m.EndpointServices = append(g.m.EndpointServices, svc)
 	n := len(g.m.VPCs)
 	for i := range n {
 		v := &g.m.VPCs[i]
@@ -109,11 +120,28 @@ func (g *generator) useInspection(v *model.VPC) {
 	// The endpoint subnets go out to the internet gateway.
 	out := model.RouteTable{ID: model.ID("rtb-" + letter + "-gwlbe"), Routes: []model.Route{{Destination: model.Destination{CIDR: netip.MustParsePrefix("0.0.0.0/0")}, Target: v.InternetGateway}}}
 	var endpoints []model.ID
-	for _, sn := range withIPv4(v) {
+	places := withIPv4(v)
+	if g.services6 {
+		// IPv6-only subnets too, for ipv6 endpoints (V-30).
+		places = v.Subnets
+	}
+	for _, sn := range places {
 		if len(endpoints) == 2 || !g.chance(0.6) {
 			continue
 		}
 		e := model.Endpoint{ID: model.ID(fmt.Sprintf("vpce-%s-fw%d", letter, len(endpoints))), Type: model.EndpointGatewayLoadBalancer, Service: "vpce-svc-fw", Subnets: []model.ID{sn.ID}}
+		if g.services6 {
+			// The type the subnet allows (V-30); the service accepts
+			// both families (V-32).
+			switch {
+			case sn.IPv6Only:
+				e.IPAddressType = model.IPAddressIPv6
+			case sn.IPv6CIDRBlock.IsValid() && g.chance(0.85):
+				e.IPAddressType = model.IPAddressDualstack
+			case g.chance(0.5):
+				e.IPAddressType = model.IPAddressIPv4
+			}
+		}
 		v.Endpoints = append(v.Endpoints, e)
 		endpoints = append(endpoints, e.ID)
 		if g.chance(0.85) {

@@ -174,8 +174,12 @@ func New(m *model.Model, opts Options) (*Network, error) {
 func unmodelled(m *model.Model) error {
 	what := ""
 	switch {
-	case len(m.HostedZones) > 0:
-		what = "hosted zones"
+	case slices.ContainsFunc(m.HostedZones, func(z model.HostedZone) bool {
+		return !z.IsPrivate() || slices.ContainsFunc(z.Records, func(r model.Record) bool {
+			return (r.Type != model.RecordA && r.Type != model.RecordAAAA) || len(r.Values) != 1
+		})
+	}):
+		what = "hosted zones other than private ones of A and AAAA records of one value"
 	case len(m.ExternalNetworks) > 0:
 		what = "external networks"
 	}
@@ -213,8 +217,8 @@ func unmodelled(m *model.Model) error {
 			}
 			if e.Type != model.EndpointGateway {
 				what = "interface endpoints"
-			} else if !slices.ContainsFunc(m.PrefixLists, func(pl model.PrefixList) bool { return pl.Name == e.Service }) {
-				what = "gateway endpoints whose service's prefix list is not written"
+			} else if !servicePrefixListWritten(m, e) {
+				what = "gateway endpoints whose service's prefix list is not written (for each family of the endpoint's IP address type)"
 			}
 		}
 		for _, rt := range v.RouteTables {
@@ -416,4 +420,23 @@ func inCIDRs(ps []netip.Prefix, a netip.Addr) bool {
 		}
 	}
 	return false
+}
+
+// servicePrefixListWritten reports whether the model writes, for each
+// family gateway endpoint e routes (V-30), a prefix list named after its
+// service with entries of that family: the walker does not know
+// vpcreach's placeholders.
+func servicePrefixListWritten(m *model.Model, e model.Endpoint) bool {
+	has := func(six bool) bool {
+		return slices.ContainsFunc(m.PrefixLists, func(pl model.PrefixList) bool {
+			return pl.Name == e.Service && slices.ContainsFunc(pl.CIDRs, func(c netip.Prefix) bool { return c.Addr().Is6() == six })
+		})
+	}
+	switch e.IPAddressType {
+	case model.IPAddressIPv6:
+		return has(true)
+	case model.IPAddressDualstack:
+		return has(false) && has(true)
+	}
+	return has(false)
 }

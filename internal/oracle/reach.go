@@ -97,11 +97,22 @@ type end struct {
 	iface    *iface
 	addr     netip.Addr
 	internet bool
+	// byFamily holds, for a destination name, the end of its answer in
+	// each family (V-15, V-17).
+	byFamily map[family]end
 }
 
 // families returns the families an end can use, IPv4 first.
 func (e end) families() []family {
 	switch {
+	case e.byFamily != nil:
+		var out []family
+		for _, f := range []family{ipv4, ipv6} {
+			if _, ok := e.byFamily[f]; ok {
+				out = append(out, f)
+			}
+		}
+		return out
 	case e.addr.IsValid():
 		return []family{familyOf(e.addr)}
 	case e.internet:
@@ -128,8 +139,22 @@ func (n *Network) Reach(q Query) Answer {
 	if err != nil {
 		return invalid(err)
 	}
-	dst, err := n.resolve(q.To, true)
-	if err != nil {
+	var dst end
+	warning := ""
+	if isName(q.To) && src.iface != nil {
+		ends, blocker, warn, err := n.resolveName(q.To, src.iface)
+		if err != nil {
+			return invalid(err)
+		}
+		if blocker != "" {
+			found := &findings{blockers: map[string]bool{blocker: true}, warnings: map[string]bool{}}
+			if warn != "" {
+				found.warnings[warn] = true
+			}
+			return found.answer()
+		}
+		dst, warning = end{byFamily: ends}, warn
+	} else if dst, err = n.resolve(q.To, true); err != nil {
 		return invalid(err)
 	}
 	var fams []family
@@ -154,7 +179,7 @@ func (n *Network) Reach(q Query) Answer {
 	}
 	var answers []Answer
 	for _, f := range fams {
-		a := n.reachFamily(q, src, dst, f)
+		a := n.reachFamily(q, src, dst, f, warning)
 		a.Family = f.String()
 		answers = append(answers, a)
 	}
@@ -179,19 +204,20 @@ func (n *Network) Reach(q Query) Answer {
 // is off on the client's subnet, nothing there hands out that address
 // (V-17): a warning. False when the query is not of that kind.
 func (n *Network) nat64(q Query, src, dst end) (Answer, bool) {
+	// A name's answers are DNS64's to give (V-17), not this.
 	if src.iface == nil || src.iface.has(ipv4) || !src.iface.has(ipv6) || q.Protocol == model.ProtocolICMP ||
-		!slices.Equal(dst.families(), []family{ipv4}) {
+		dst.byFamily != nil || !slices.Equal(dst.families(), []family{ipv4}) || (!dst.addr.IsValid() && dst.iface == nil) {
 		return Answer{}, false
 	}
 	v4 := dst.addr
 	if !v4.IsValid() {
 		v4 = dst.iface.address(ipv4)
 	}
-	b := nat64Prefix.Addr().As16()
+	b := wellKnownPrefix.Addr().As16()
 	a4 := v4.As4()
 	copy(b[12:], a4[:])
 	dst.addr = netip.AddrFrom16(b)
-	a := n.reachFamily(q, src, dst, ipv6)
+	a := n.reachFamily(q, src, dst, ipv6, "")
 	a.Family = ipv6.String()
 	if !src.iface.subnet.EnableDNS64 {
 		a.Warnings = append(a.Warnings, codeDNS64Disabled)
@@ -203,8 +229,12 @@ func (n *Network) nat64(q Query, src, dst end) (Answer, bool) {
 	return a, true
 }
 
-// reachFamily answers a query in one family.
-func (n *Network) reachFamily(q Query, src, dst end, f family) Answer {
+// reachFamily answers a query in one family; warning, when not empty, is
+// a warning of the name's resolution.
+func (n *Network) reachFamily(q Query, src, dst end, f family, warning string) Answer {
+	if dst.byFamily != nil {
+		dst = dst.byFamily[f]
+	}
 	pick := func(e end) end {
 		switch {
 		case e.addr.IsValid():
@@ -234,7 +264,15 @@ func (n *Network) reachFamily(q Query, src, dst end, f family) Answer {
 		}
 	}
 	found := &findings{blockers: map[string]bool{}, warnings: map[string]bool{}}
+	if warning != "" {
+		found.warnings[warning] = true
+	}
 	if src.iface != nil && src.iface == dst.iface {
+		// Nothing crosses the network, but a stopped instance sends
+		// nothing (a name may answer with the source's own address).
+		if !src.iface.running {
+			found.blockers[codeNotRunning] = true
+		}
 		return found.answer()
 	}
 
@@ -281,8 +319,10 @@ func (n *Network) reachFamily(q Query, src, dst end, f family) Answer {
 		// ports until it is translated back.
 		r.ports = defaultEphemeral
 	}
-	r.pkt = Packet{Src: arr.pkt.Dst, Dst: arr.pkt.Src, Protocol: req.Protocol, DstPort: r.ports.First,
-		ICMPType: icmpReply(req.Protocol, req.ICMPType), ICMPCode: req.ICMPCode}
+	// The response is of the protocol the request arrived with: NAT64
+	// turns an ICMPv6 echo into an ICMP one (V-16).
+	r.pkt = Packet{Src: arr.pkt.Dst, Dst: arr.pkt.Src, Protocol: arr.pkt.Protocol, DstPort: r.ports.First,
+		ICMPType: icmpReply(arr.pkt.Protocol, arr.pkt.ICMPType), ICMPCode: arr.pkt.ICMPCode}
 	var back arrival
 	switch arr.kind {
 	case atInterface:
@@ -374,6 +414,13 @@ func (n *Network) resolve(spec string, dest bool) (end, error) {
 	a, err := netip.ParseAddr(text)
 	if err != nil || a.Is4In6() || a.Zone() != "" {
 		return end{}, fmt.Errorf("oracle: %q is not an id or address the oracle knows", spec)
+	}
+	if v4, ok := embedded(a); ok && dest && !qualified {
+		// A destination in 64:ff9b::/96 is the IPv4 end it embeds,
+		// reached at the IPv6 address through NAT64 (V-16).
+		e, err := n.resolve(v4.String(), true)
+		e.addr = a
+		return e, err
 	}
 	if qualified {
 		v := n.vpc(model.ID(vpcID))

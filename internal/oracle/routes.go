@@ -141,24 +141,48 @@ func (n *Network) vpcRoutes(v *model.VPC, rt *model.RouteTable) []route {
 		if e.Type != model.EndpointGateway || !contains(e.RouteTables, rt.ID) {
 			continue
 		}
-		pl := n.servicePrefixList(e.Service)
-		for _, c := range pl.CIDRs {
-			out = append(out, route{dest: c, rank: rankPrefixList, tie: pl.ID, order: len(rt.Routes), target: e.ID})
+		// The endpoint's IP address type picks the families of the
+		// service's lists its routes carry: ipv4 (the default) the IPv4
+		// one, ipv6 the IPv6 one, dualstack both (V-30).
+		var fams []family
+		switch e.IPAddressType {
+		case model.IPAddressIPv6:
+			fams = []family{ipv6}
+		case model.IPAddressDualstack:
+			fams = []family{ipv4, ipv6}
+		default:
+			fams = []family{ipv4}
+		}
+		for _, f := range fams {
+			id, cidrs := n.servicePrefixList(e.Service, f)
+			for _, c := range cidrs {
+				out = append(out, route{dest: c, rank: rankPrefixList, tie: id, order: len(rt.Routes), target: e.ID})
+			}
 		}
 	}
 	return out
 }
 
-// servicePrefixList returns the prefix list of an AWS service that a
-// gateway endpoint routes: the one named after the service
-// (com.amazonaws.REGION.s3). New checks it exists.
-func (n *Network) servicePrefixList(service string) *model.PrefixList {
-	for i := range n.m.PrefixLists {
-		if n.m.PrefixLists[i].Name == service {
-			return &n.m.PrefixLists[i]
+// servicePrefixList returns the entries of family f of the prefix list of
+// an AWS service that a gateway endpoint routes: the first list named
+// after the service (com.amazonaws.REGION.s3) with entries of that family
+// (a list holds one family, V-04), with its id. New checks it exists.
+func (n *Network) servicePrefixList(service string, f family) (model.ID, []netip.Prefix) {
+	for _, pl := range n.m.PrefixLists {
+		if pl.Name != service {
+			continue
+		}
+		var out []netip.Prefix
+		for _, c := range pl.CIDRs {
+			if familyOf(c.Addr()) == f {
+				out = append(out, c)
+			}
+		}
+		if len(out) > 0 {
+			return pl.ID, out
 		}
 	}
-	return &model.PrefixList{}
+	return "", nil
 }
 
 // tgwRoutes lists every route of a transit gateway route table: the

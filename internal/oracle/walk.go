@@ -52,10 +52,13 @@ type visit struct {
 }
 
 // translation is a NAT gateway's rewrite of a source, remembered so that
-// the response is translated back (S-61).
+// the response is translated back (S-61). For NAT64 (V-16) the gateway
+// also rewrote the destination and the family: nat64 says so, and the
+// response gets 64:ff9b::/96 back before its source.
 type translation struct {
-	nat  *iface
-	orig netip.Addr
+	nat   *iface
+	orig  netip.Addr
+	nat64 bool
 }
 
 // pin is the subnet through which a request entered a VPC from its
@@ -418,12 +421,15 @@ func (w *walk) fromInternet(x *iface) arrival {
 // gateway basics): "all traffic" includes the protocols it does not carry.
 func (w *walk) toNAT(x *iface, from *model.Subnet) arrival {
 	w.crossACLs(from, x.subnet)
+	if w.pkt.Dst.Is6() {
+		return w.toNAT64(x)
+	}
 	switch w.pkt.Protocol {
 	case model.ProtocolTCP, model.ProtocolUDP, model.ProtocolICMP:
 	default:
 		w.block(codeNATProtocol)
 	}
-	w.translations = append(w.translations, translation{x, w.pkt.Src})
+	w.translations = append(w.translations, translation{nat: x, orig: w.pkt.Src})
 	w.pkt.Src = x.primary()
 	return w.routeFrom(x.subnet)
 }
@@ -437,6 +443,9 @@ func (w *walk) atNAT(x *iface) arrival {
 			if t.nat == x {
 				w.pkt.Dst = t.orig
 				w.ports = w.clientPorts
+				if t.nat64 {
+					w.fromNAT64()
+				}
 				return w.routeFrom(x.subnet)
 			}
 		}
@@ -571,11 +580,13 @@ func (w *walk) throughTGW(t *model.TransitGateway, att *model.TGWAttachment, z s
 }
 
 // toGatewayEndpoint delivers the packet to the AWS service behind a gateway
-// endpoint of VPC v (S-70): it serves only the VPC's own addresses, and
-// carries tcp and icmp echo only.
+// endpoint of VPC v (S-70): it serves only the VPC's own addresses (IPv6
+// ones too, V-30), and carries tcp and ICMP echo only. S-70 names ICMP
+// (protocol 1), which V-11 keeps apart from ICMPv6: an ICMPv6 echo is not
+// carried (the rules say no more about it).
 func (w *walk) toGatewayEndpoint(v *model.VPC, from *model.Subnet) arrival {
 	w.crossACLs(from, nil)
-	if !inCIDRs(v.CIDRBlocks, w.pkt.Src) {
+	if !inCIDRs(v.AllCIDRBlocks(), w.pkt.Src) {
 		w.block(codeEndpointFromPeer)
 	}
 	if !(w.pkt.Protocol == model.ProtocolTCP || (w.pkt.Protocol == model.ProtocolICMP && w.pkt.ICMPType == 8)) {
