@@ -552,53 +552,69 @@ func (c *comparison) flows(r *Report, opts Options) {
 		set    portset.Set
 		gained bool
 	}
-	var entries []entryTask
-	// The joint classes a joint class has a cell to on either side.
-	isCand := make([]bool, len(js))
-	var bs []int
-	for a, ja := range js {
-		bs = bs[:0]
-		for _, side := range []struct {
-			rows [][]solver.PortCell
-			ca   int
-			by   [][]int
-		}{{oldCells, ja.old, byOld}, {newCells, ja.new, byNew}} {
-			if side.ca < 0 {
-				continue
-			}
-			for _, pc := range side.rows[side.ca] {
-				for _, b := range side.by[pc.To] {
-					if !isCand[b] {
-						isCand[b] = true
-						bs = append(bs, b)
+	// The cells of each joint class with a cell on either side, compared
+	// in parallel by runs of joint classes, and gathered in order.
+	const run = 256
+	type runCells struct {
+		both    []pair
+		entries []entryTask
+	}
+	runs := make([]runCells, (len(js)+run-1)/run)
+	scratch := sync.Pool{New: func() any { b := make([]bool, len(js)); return &b }}
+	inParallel(len(runs), func(ri int) {
+		isCand := *scratch.Get().(*[]bool) // the joint classes in bs
+		defer scratch.Put(&isCand)
+		out := &runs[ri]
+		var bs []int
+		for a := ri * run; a < min(len(js), (ri+1)*run); a++ {
+			ja := js[a]
+			bs = bs[:0]
+			for _, side := range []struct {
+				rows [][]solver.PortCell
+				ca   int
+				by   [][]int
+			}{{oldCells, ja.old, byOld}, {newCells, ja.new, byNew}} {
+				if side.ca < 0 {
+					continue
+				}
+				for _, pc := range side.rows[side.ca] {
+					for _, b := range side.by[pc.To] {
+						if !isCand[b] {
+							isCand[b] = true
+							bs = append(bs, b)
+						}
 					}
 				}
 			}
-		}
-		slices.Sort(bs)
-		for _, b := range bs {
-			isCand[b] = false
-		}
-		for _, b := range bs {
-			jb := js[b]
-			os := set(oldCells, ja.old, jb.old, a, b)
-			ns := set(newCells, ja.new, jb.new, a, b)
-			if os.Equal(ns) { // most cells: nothing gained or lost
-				if !os.IsEmpty() {
-					both = append(both, pair{a, b})
+			slices.Sort(bs)
+			for _, b := range bs {
+				isCand[b] = false
+			}
+			for _, b := range bs {
+				jb := js[b]
+				os := set(oldCells, ja.old, jb.old, a, b)
+				ns := set(newCells, ja.new, jb.new, a, b)
+				if os.Equal(ns) { // most cells: nothing gained or lost
+					if !os.IsEmpty() {
+						out.both = append(out.both, pair{a, b})
+					}
+					continue
 				}
-				continue
-			}
-			if gained := ns.Minus(os); !gained.IsEmpty() {
-				entries = append(entries, entryTask{a, b, gained, true})
-			}
-			if lost := os.Minus(ns); !lost.IsEmpty() {
-				entries = append(entries, entryTask{a, b, lost, false})
-			}
-			if !os.Intersect(ns).IsEmpty() {
-				both = append(both, pair{a, b})
+				if gained := ns.Minus(os); !gained.IsEmpty() {
+					out.entries = append(out.entries, entryTask{a, b, gained, true})
+				}
+				if lost := os.Minus(ns); !lost.IsEmpty() {
+					out.entries = append(out.entries, entryTask{a, b, lost, false})
+				}
+				if !os.Intersect(ns).IsEmpty() {
+					out.both = append(out.both, pair{a, b})
+				}
 			}
 		}
+	})
+	var entries []entryTask
+	for _, f := range runs {
+		both, entries = append(both, f.both...), append(entries, f.entries...)
 	}
 	// The entries and their causes (two walks each), in parallel, in
 	// order.
