@@ -1,6 +1,7 @@
 package diff
 
 import (
+	"encoding/binary"
 	"hash/maphash"
 	"slices"
 
@@ -53,6 +54,7 @@ type mergeKey struct {
 // place and returns what is left of them.
 func mergeBy(fs []Flow, says []int32, end, other func(*Flow) *Endpoints, ends *endIDs) ([]Flow, []int32) {
 	var more [][]Endpoints // the ends merged into each flow kept, by its index
+	var moreIDs [][]int32  // and their numbers, with the kept flow's own
 	at := make(map[mergeKey]int, len(fs))
 	n := 0
 	for i := range fs {
@@ -61,9 +63,12 @@ func mergeBy(fs []Flow, says []int32, end, other func(*Flow) *Endpoints, ends *e
 			k := mergeKey{other: ends.of(other(f)), kind: e.Kind, vpc: e.VPC, side: e.Side, says: says[i]}
 			if j, ok := at[k]; ok {
 				if more == nil {
-					more = make([][]Endpoints, len(fs))
+					more, moreIDs = make([][]Endpoints, len(fs)), make([][]int32, len(fs))
 				}
-				more[j] = append(more[j], *e)
+				if moreIDs[j] == nil {
+					moreIDs[j] = []int32{ends.of(end(&fs[j]))}
+				}
+				more[j], moreIDs[j] = append(more[j], *e), append(moreIDs[j], ends.of(e))
 				continue
 			}
 			at[k] = n
@@ -71,11 +76,27 @@ func mergeBy(fs []Flow, says []int32, end, other func(*Flow) *Endpoints, ends *e
 		fs[n], says[n] = *f, says[i]
 		n++
 	}
+	// Ends merged from the same ends are one end: merged once, and
+	// sharing their members, which later look-ups find by reference.
+	merged := map[string]Endpoints{}
+	var key []byte
 	for i := range more {
-		if len(more[i]) > 0 {
-			e := end(&fs[i])
-			*e = mergeEnds(*e, more[i])
+		if len(more[i]) == 0 {
+			continue
 		}
+		ids := moreIDs[i]
+		slices.Sort(ids)
+		key = key[:0]
+		for _, id := range ids {
+			key = binary.LittleEndian.AppendUint32(key, uint32(id))
+		}
+		e := end(&fs[i])
+		m, ok := merged[string(key)]
+		if !ok {
+			m = mergeEnds(*e, more[i])
+			merged[string(key)] = m
+		}
+		*e = m
 	}
 	clear(fs[n:])
 	return fs[:n], says[:n]
