@@ -1047,7 +1047,10 @@ type Endpoint struct {
 	// DNSRecordIPType says which records the endpoint's DNS names answer
 	// with: ipv4 (A), ipv6 (AAAA), dualstack (both) or service-defined
 	// (A everywhere, AAAA on the endpoint-specific names only). Default:
-	// the records of the IP address type (V-31).
+	// the records of the IP address type (V-31). On a gateway endpoint it
+	// decides the records S3's names answer to the subnets of its route
+	// tables (service-defined, the default: the name called decides;
+	// V-30).
 	DNSRecordIPType DNSRecordIPType `yaml:"dns_record_ip_type" example:"dualstack"`
 	// DNSName is the endpoint's regional DNS name, such as
 	// vpce-0123-abcd.ec2.ap-southeast-1.vpce.amazonaws.com; default: one

@@ -714,9 +714,10 @@ func (v *validator) endpoint(vpc *VPC, e *Endpoint, addrs *addrBook) {
 		} else if m[1] != vpc.Region {
 			v.add(SeverityError, src.Field("service"), ErrInvalidValue, "S-70", "gateway endpoint service %s is in region %s; %s is in %s (gateway endpoints are same-region only)", e.Service, m[1], vpc.ID, vpc.Region)
 		}
-		if len(e.Subnets) > 0 || len(e.SecurityGroups) > 0 || len(e.PrivateIPs) > 0 || len(e.IPv6IPs) > 0 || e.PrivateDNS || e.DNSRecordIPType != 0 {
-			v.errorf(src, ErrConflict, "a gateway endpoint has route_tables only (no subnets, security_groups, private_ips, ipv6_ips, private_dns or dns_record_ip_type)")
+		if len(e.Subnets) > 0 || len(e.SecurityGroups) > 0 || len(e.PrivateIPs) > 0 || len(e.IPv6IPs) > 0 || e.PrivateDNS {
+			v.errorf(src, ErrConflict, "a gateway endpoint has route_tables only (no subnets, security_groups, private_ips, ipv6_ips or private_dns)")
 		}
+		v.gatewayDNSRecordType(vpc, e)
 		for i, rt := range e.RouteTables {
 			if v.inVPC(src.Elem("route_tables", i), rt, vpc, "route table", KindRouteTable) {
 				v.gatewayEndpointFamilies(vpc, e, src.Elem("route_tables", i), rt)

@@ -1,6 +1,7 @@
 package model
 
 import (
+	"fmt"
 	"net/netip"
 	"slices"
 )
@@ -27,9 +28,14 @@ func (e Endpoint) DNSRecordType() DNSRecordIPType {
 }
 
 // DefaultDNSRecordType returns the DNS record IP type an endpoint has when
-// none is written: the records of its IP address type (V-31). Importers
+// none is written: for an interface endpoint the records of its IP
+// address type (V-31), for a gateway endpoint service-defined (V-30; the
+// PrivateLink guide, gateway endpoints, DNS record IP type). Importers
 // leave a type equal to it unwritten.
 func (e Endpoint) DefaultDNSRecordType() DNSRecordIPType {
+	if e.Type == EndpointGateway {
+		return DNSRecordServiceDefined
+	}
 	switch e.AddressType() {
 	case IPAddressDualstack:
 		return DNSRecordDualstack
@@ -37,6 +43,45 @@ func (e Endpoint) DefaultDNSRecordType() DNSRecordIPType {
 		return DNSRecordIPv6
 	}
 	return DNSRecordIPv4
+}
+
+// GatewayDNSRecordConflict returns why a gateway endpoint cannot have the
+// DNS record IP type it is given, or "" when it can (V-30; the PrivateLink
+// guide, gateway endpoints, DNS record IP type): service-defined goes with
+// every IP address type, ipv4 needs ipv4 or dualstack, ipv6 needs ipv6 or
+// dualstack, dualstack needs dualstack, and a DynamoDB gateway endpoint
+// takes service-defined only. Validation refuses a conflict; the importers
+// warn of it and leave the type out.
+func (e Endpoint) GatewayDNSRecordConflict() string {
+	d := e.DNSRecordIPType
+	if e.Type != EndpointGateway || d == 0 || d == DNSRecordServiceDefined {
+		return ""
+	}
+	if m := awsServiceName.FindStringSubmatch(e.Service); m != nil && m[2] == "dynamodb" {
+		return fmt.Sprintf("a DynamoDB gateway endpoint's DNS record IP type is service-defined only, not %s", d)
+	}
+	t := e.AddressType()
+	ok := t == IPAddressDualstack || (d == DNSRecordIPv4 && t == IPAddressIPv4) || (d == DNSRecordIPv6 && t == IPAddressIPv6)
+	if ok {
+		return ""
+	}
+	return fmt.Sprintf("a gateway endpoint's DNS record IP type %s needs IP address type %s; endpoint %s is %s", d, dnsRecordNeeds(d), e.ID, t)
+}
+
+// gatewayDNSRecordType checks a gateway endpoint's DNS record IP type
+// against its IP address type and service (GatewayDNSRecordConflict), and
+// a type other than service-defined against its VPC's DNS attributes,
+// which AWS requires on (V-30).
+func (v *validator) gatewayDNSRecordType(vpc *VPC, e *Endpoint) {
+	src := e.Source.Field("dns_record_ip_type")
+	if c := e.GatewayDNSRecordConflict(); c != "" {
+		v.add(SeverityError, src, ErrConflict, "V-30", "%s", c)
+		return
+	}
+	if d := e.DNSRecordIPType; d != 0 && d != DNSRecordServiceDefined && !(vpc.DNS.SupportEnabled() && vpc.DNS.HostnamesEnabled()) {
+		v.add(SeverityError, src, ErrConflict, "V-30", "a gateway endpoint's DNS record IP type other than service-defined needs the VPC's DNS support and DNS hostnames on; %s has support=%t hostnames=%t",
+			vpc.ID, vpc.DNS.SupportEnabled(), vpc.DNS.HostnamesEnabled())
+	}
 }
 
 // AnswersA reports whether name kind answers A records under this DNS
@@ -130,7 +175,7 @@ func (v *validator) endpointFamilies(vpc *VPC, e *Endpoint, svc *EndpointService
 			}
 		}
 	} else if e.DNSRecordIPType != 0 {
-		v.errorf(src.Field("dns_record_ip_type"), ErrConflict, "only interface endpoints have DNS names and a dns_record_ip_type")
+		v.errorf(src.Field("dns_record_ip_type"), ErrConflict, "a Gateway Load Balancer endpoint has no DNS names: dns_record_ip_type is for interface and gateway endpoints")
 	}
 	if svc != nil {
 		if t.HasIPv4() && !svc.AcceptsIPv4() {

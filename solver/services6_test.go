@@ -220,3 +220,42 @@ vpcs:
 	require.True(t, r.Reachable(), explain(r))
 	assert.Contains(t, r.Text(), "(com.amazonaws.eu-west-1.s3) -> vpce-s3-dual", "IPv4 keeps the placeholder list")
 }
+
+// TestGatewayEndpointDNSRecordType: a gateway endpoint's DNS record IP
+// type decides the records S3's names answer to the subnets of its route
+// tables (V-30; PrivateLink guide, gateway endpoints, DNS record IP type):
+// service-defined follows the name called (the regional name A, the
+// dualstack name A and AAAA), ipv4 answers A, ipv6 AAAA, dualstack both.
+// The scenario's expectations are asked too.
+func TestGatewayEndpointDNSRecordType(t *testing.T) {
+	const file = "testdata/gateway-endpoint-dns.yaml"
+	s := loadFile(t, file)
+	const regional, dual = "s3.eu-west-1.amazonaws.com", "s3.dualstack.eu-west-1.amazonaws.com"
+	runReachCases(t, s, []reachCase{
+		{"V-30", "service-defined: the regional name answers A records only", six(tcp("i-g-sd", regional, 443)), unreachable, []string{"forward:DESTINATION_NOT_FOUND"}},
+		{"V-30", "service-defined: and IPv4 goes through the endpoint", four(tcp("i-g-sd", regional, 443)), reachable, nil},
+		{"V-30", "service-defined: the dualstack name answers AAAA too", six(tcp("i-g-sd", dual, 443)), reachable, nil},
+		{"V-30", "dualstack: the regional name answers AAAA too", six(tcp("i-g-dd", regional, 443)), reachable, nil},
+		{"V-30", "dualstack: and A", four(tcp("i-g-dd", regional, 443)), reachable, nil},
+		{"V-30", "ipv4: the dualstack name answers A records only", six(tcp("i-g-d4", dual, 443)), unreachable, []string{"forward:DESTINATION_NOT_FOUND"}},
+		{"V-30", "ipv4: and IPv4 goes through the endpoint", four(tcp("i-g-d4", dual, 443)), reachable, nil},
+		{"V-30", "ipv6: an IPv6-only client reaches S3 at the regional name", tcp("i-g-66", regional, 443), reachable, nil},
+		{"V-30", "ipv6: and at the dualstack name", tcp("i-g-66", dual, 443), reachable, nil},
+		{"V-30", "service-defined: an IPv6-only client finds no AAAA record at the regional name", tcp("i-g-6sd", regional, 443), unreachable, []string{"forward:DESTINATION_NOT_FOUND"}},
+		{"V-30", "service-defined: but at the dualstack name", tcp("i-g-6sd", dual, 443), reachable, nil},
+	})
+	r := s.Reach(six(tcp("i-g-dd", regional, 443)))
+	require.True(t, r.Reachable(), explain(r))
+	assert.Contains(t, r.Text(), "(DNS record IP type dualstack of gateway endpoint vpce-g-dd)", "the hop names the endpoint whose type decided the records")
+	r = s.Reach(six(tcp("i-g-sd", dual, 443)))
+	assert.NotContains(t, r.Text(), "DNS record IP type", "service-defined is the name's own answer, no endpoint's")
+
+	m, _, err := model.LoadFiles(file)
+	require.NoError(t, err)
+	require.NotEmpty(t, m.Expectations)
+	for _, e := range m.Expectations {
+		q := solver.Query{From: e.From, To: e.To, Protocol: e.Protocol, Port: *e.Port, Family: e.Family}
+		r := s.Reach(q)
+		assert.Equal(t, e.Expect == model.ExpectReachable, r.Reachable(), "%s: %s", e.Name, explain(r))
+	}
+}
