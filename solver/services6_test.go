@@ -259,3 +259,43 @@ func TestGatewayEndpointDNSRecordType(t *testing.T) {
 		assert.Equal(t, e.Expect == model.ExpectReachable, r.Reachable(), "%s: %s", e.Name, explain(r))
 	}
 }
+
+// TestEndpointServiceIPAddressTypes asks the scenario of endpoint
+// services' IP address types (V-32; PrivateLink guide, share your
+// services, IP address types): an IPv6 client reaches a service that
+// accepts IPv6 through an ipv6 or dualstack endpoint; the load balancer's
+// group, which applies to PrivateLink traffic by default (S-80), is
+// matched against the consumer's IPv6 address; an IPv4-only service's
+// endpoint has no IPv6 address. The scenario's expectations are asked too.
+func TestEndpointServiceIPAddressTypes(t *testing.T) {
+	const file = "testdata/endpoint-service-ip-types.yaml"
+	s := loadFile(t, file)
+	runReachCases(t, s, []reachCase{
+		{"V-32", "an IPv6-only client through an ipv6 endpoint of a service that accepts both", tcp("i-c-six", "vpce-c-six", 443), reachable, nil},
+		{"V-32", "a dual-stack client through a dualstack endpoint, over IPv6", six(tcp("i-c-dual", "vpce-c-dual", 443)), reachable, nil},
+		{"V-32", "and over IPv4", four(tcp("i-c-dual", "vpce-c-dual", 443)), reachable, nil},
+		{"V-32", "an ipv6-only service through its ipv6 endpoint", tcp("i-c-six", "vpce-c-six2", 443), reachable, nil},
+		{"S-80", "the load balancer's group is matched against the consumer's IPv6 address", six(tcp("i-c-dual", "vpce-c-six2", 443)), unreachable, []string{"forward:ENI_SG_RULES_MISMATCH"}},
+		{"V-32", "an IPv4-only service's endpoint has no IPv6 address", six(tcp("i-c-dual", "vpce-c-four", 443)), unreachable, []string{"forward:DESTINATION_NOT_FOUND"}},
+		{"V-32", "but is reached over IPv4", four(tcp("i-c-dual", "vpce-c-four", 443)), reachable, nil},
+	})
+	r := s.Reach(tcp("i-c-six", "vpce-c-six", 443))
+	require.True(t, r.Reachable(), explain(r))
+	assert.Equal(t, solver.FamilyIPv6, r.Family)
+	assert.Contains(t, r.Text(), "10.60.0.5", "the target is reached from the load balancer's IPv4 address (V-34)")
+
+	// With the group not applied to PrivateLink traffic (S-80), the IPv6
+	// client the group refused passes.
+	open := loadFile(t, file, "private_ips: [10.60.0.6], security_groups: [sg-p-six],",
+		"private_ips: [10.60.0.6], security_groups: [sg-p-six], enforce_security_group_inbound_rules_on_private_link_traffic: false,")
+	r = open.Reach(six(tcp("i-c-dual", "vpce-c-six2", 443)))
+	assert.True(t, r.Reachable(), explain(r))
+
+	m, _, err := model.LoadFiles(file)
+	require.NoError(t, err)
+	require.NotEmpty(t, m.Expectations)
+	for _, e := range m.Expectations {
+		r := s.Reach(solver.Query{From: e.From, To: e.To, Protocol: e.Protocol, Port: *e.Port, Family: e.Family})
+		assert.Equal(t, e.Expect == model.ExpectReachable, r.Reachable(), "%s: %s", e.Name, explain(r))
+	}
+}
