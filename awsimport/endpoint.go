@@ -125,7 +125,7 @@ func (b *builder) buildEndpointServices() {
 		}
 		for k, t := range a.SupportedIpAddressTypes {
 			var ty model.IPAddressType
-			if err := ty.UnmarshalText([]byte(t)); err != nil || (ty != model.IPAddressIPv4 && ty != model.IPAddressIPv6) {
+			if err := ty.UnmarshalText([]byte(t)); err != nil || !model.FieldAccepts("EndpointService.SupportedIPAddressTypes", ty.String()) {
 				b.warn(it.src, "SupportedIpAddressTypes["+itoa(k)+"]", model.ErrInvalidValue, "endpoint service %s: supported IP address type %q is not ipv4 or ipv6: left out", a.ServiceId, t)
 				continue
 			}
@@ -368,7 +368,7 @@ func (b *builder) connectServices() {
 // It reports false (with a warning) when the endpoint is skipped.
 func (b *builder) endpointTypes(e *model.Endpoint, a *awsEndpoint, src model.Source) bool {
 	if a.IpAddressType != "" {
-		if err := e.IPAddressType.UnmarshalText([]byte(a.IpAddressType)); err != nil || e.IPAddressType == model.IPAddressDualstackWithoutPublicIPv4 {
+		if err := e.IPAddressType.UnmarshalText([]byte(a.IpAddressType)); err != nil || !model.FieldAccepts("Endpoint.IPAddressType", e.IPAddressType.String()) {
 			b.warn(src, "IpAddressType", model.ErrInvalidValue, "endpoint %s: IP address type %q is not ipv4, dualstack or ipv6: skipped", e.ID, a.IpAddressType)
 			return false
 		}

@@ -723,9 +723,7 @@ func (v *validator) endpoint(vpc *VPC, e *Endpoint, addrs *addrBook) {
 				v.gatewayEndpointFamilies(vpc, e, src.Elem("route_tables", i), rt)
 			}
 		}
-		if e.IPAddressType == IPAddressDualstackWithoutPublicIPv4 {
-			v.add(SeverityError, src.Field("ip_address_type"), ErrInvalidValue, "V-30", "an endpoint's IP address type is ipv4, dualstack or ipv6; dualstack-without-public-ipv4 is an application load balancer's")
-		}
+		v.endpointAddressType(e)
 	case EndpointInterface, EndpointGatewayLoadBalancer:
 		if len(e.RouteTables) > 0 {
 			v.errorf(src.Field("route_tables"), ErrConflict, "only gateway endpoints take route_tables")
@@ -832,6 +830,9 @@ func (v *validator) targetGroup(vpc *VPC, tg *TargetGroup) {
 	if tg.Port == 0 && tg.TargetType != TargetLambda {
 		v.add(SeverityError, tg.Source.Field("port"), ErrMissingField, "S-81", "a target group of type %s needs a port", tg.TargetType)
 	}
+	if tt := tg.TargetType.String(); !FieldAccepts("TargetGroup.TargetType", tt) {
+		v.errorf(tg.Source.Field("target_type"), ErrInvalidValue, "%s targets are not modelled: a target group's targets are %s", tt, fieldValuesText("TargetGroup.TargetType"))
+	}
 	six := v.targetGroupFamily(tg)
 	for i := range tg.Targets {
 		t := &tg.Targets[i]
@@ -878,8 +879,6 @@ func (v *validator) targetGroup(vpc *VPC, tg *TargetGroup) {
 			if v.inVPC(t.Source.Field("id"), t.ID, vpc, "load balancer", KindLoadBalancer) && v.x.LoadBalancer(t.ID).Type != LBApplication {
 				v.errorf(t.Source.Field("id"), ErrWrongRef, "%q is not an application load balancer", t.ID)
 			}
-		case TargetLambda:
-			v.errorf(tg.Source.Field("target_type"), ErrInvalidValue, "lambda targets are not modelled")
 		}
 	}
 }

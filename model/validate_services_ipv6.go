@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/netip"
 	"slices"
+	"strings"
 )
 
 // IPv6 on interface endpoints, endpoint services and load balancers
@@ -149,9 +150,7 @@ func (v *validator) endpointFamilies(vpc *VPC, e *Endpoint, svc *EndpointService
 			v.add(SeverityError, es, ErrConflict, "V-30", "an endpoint of IP address type ipv6 needs IPv6-only subnets; subnet %s has %s", id, subnetFamilies(sn))
 		}
 	}
-	if t == IPAddressDualstackWithoutPublicIPv4 {
-		v.add(SeverityError, src.Field("ip_address_type"), ErrInvalidValue, "V-30", "an endpoint's IP address type is ipv4, dualstack or ipv6; dualstack-without-public-ipv4 is an application load balancer's")
-	}
+	v.endpointAddressType(e)
 	if t == IPAddressIPv6 && len(e.PrivateIPs) > 0 {
 		v.add(SeverityError, src.Field("private_ips"), ErrConflict, "V-30", "an endpoint of IP address type ipv6 has no IPv4 addresses; give ipv6_ips")
 	}
@@ -184,6 +183,14 @@ func (v *validator) endpointFamilies(vpc *VPC, e *Endpoint, svc *EndpointService
 		if t.HasIPv6() && !svc.AcceptsIPv6() {
 			v.add(SeverityError, src.Field("ip_address_type"), ErrConflict, "V-32", "endpoint service %s does not accept IPv6 requests (supported_ip_address_types: %s); endpoint %s is %s", svc.ID, joinTypes(svc.SupportedIPAddressTypes), e.ID, t)
 		}
+	}
+}
+
+// endpointAddressType checks an endpoint's IP address type against the
+// values an endpoint accepts (fieldValues, V-30).
+func (v *validator) endpointAddressType(e *Endpoint) {
+	if t := e.IPAddressType.String(); e.IPAddressType != 0 && !FieldAccepts("Endpoint.IPAddressType", t) {
+		v.add(SeverityError, e.Source.Field("ip_address_type"), ErrInvalidValue, "V-30", "an endpoint's IP address type is %s; %s is an application load balancer's", fieldValuesText("Endpoint.IPAddressType"), t)
 	}
 }
 
@@ -279,8 +286,8 @@ func (v *validator) loadBalancerFamilies(vpc *VPC, lb *LoadBalancer, addrs *addr
 	src := lb.Source
 	t := lb.AddressType()
 	switch {
-	case t == IPAddressIPv6:
-		v.add(SeverityError, src.Field("ip_address_type"), ErrInvalidValue, "V-33", "a load balancer's IP address type is ipv4 or dualstack (or dualstack-without-public-ipv4 for an application load balancer), not ipv6")
+	case !FieldAccepts("LoadBalancer.IPAddressType", t.String()):
+		v.add(SeverityError, src.Field("ip_address_type"), ErrInvalidValue, "V-33", "a load balancer's IP address type is %s (dualstack-without-public-ipv4 for an application load balancer), not %s", fieldValuesText("LoadBalancer.IPAddressType"), t)
 	case t == IPAddressDualstackWithoutPublicIPv4 && lb.Type != LBApplication:
 		v.add(SeverityError, src.Field("ip_address_type"), ErrInvalidValue, "V-33", "dualstack-without-public-ipv4 is for application load balancers; %s is a %s load balancer", lb.ID, lb.Type)
 	case t == IPAddressDualstackWithoutPublicIPv4 && len(lb.PublicIPs) > 0:
@@ -308,8 +315,8 @@ func (v *validator) supportedIPAddressTypes(s *EndpointService) {
 	for i, t := range s.SupportedIPAddressTypes {
 		es := s.Source.Elem("supported_ip_address_types", i)
 		switch {
-		case t != IPAddressIPv4 && t != IPAddressIPv6:
-			v.add(SeverityError, es, ErrInvalidValue, "V-32", "an endpoint service supports ipv4 and ipv6 requests; list either or both, not %s", t)
+		case !FieldAccepts("EndpointService.SupportedIPAddressTypes", t.String()):
+			v.add(SeverityError, es, ErrInvalidValue, "V-32", "an endpoint service supports %s requests; list either or both, not %s", strings.Join(fieldValues["EndpointService.SupportedIPAddressTypes"], " and "), t)
 		case slices.Index(s.SupportedIPAddressTypes, t) < i:
 			v.errorf(es, ErrConflict, "%s is listed twice", t)
 		}
@@ -329,6 +336,10 @@ func (tg TargetGroup) AddressType() IPAddressType {
 // ipv6, and an ipv6 one of ip or instance targets (V-34). It reports
 // whether the group is ipv6.
 func (v *validator) targetGroupFamily(tg *TargetGroup) bool {
+	if tg.IPAddressType != 0 && !FieldAccepts("TargetGroup.IPAddressType", tg.IPAddressType.String()) {
+		v.add(SeverityError, tg.Source.Field("ip_address_type"), ErrInvalidValue, "V-34", "a target group's IP address type is %s, not %s", fieldValuesText("TargetGroup.IPAddressType"), tg.IPAddressType)
+		return false
+	}
 	switch tg.AddressType() {
 	case IPAddressIPv4:
 		return false
@@ -338,6 +349,5 @@ func (v *validator) targetGroupFamily(tg *TargetGroup) bool {
 		}
 		return true
 	}
-	v.add(SeverityError, tg.Source.Field("ip_address_type"), ErrInvalidValue, "V-34", "a target group's IP address type is ipv4 or ipv6, not %s", tg.IPAddressType)
 	return false
 }

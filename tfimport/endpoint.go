@@ -165,7 +165,7 @@ func (b *builder) buildEndpointServices() {
 			SupportedRegions: e.strs("supported_regions"), PrivateDNSName: e.str("private_dns_name")}
 		for _, t := range e.strs("supported_ip_address_types") {
 			var ty model.IPAddressType
-			if err := ty.UnmarshalText([]byte(t)); err != nil || (ty != model.IPAddressIPv4 && ty != model.IPAddressIPv6) {
+			if err := ty.UnmarshalText([]byte(t)); err != nil || !model.FieldAccepts("EndpointService.SupportedIPAddressTypes", ty.String()) {
 				e.errorf("supported_ip_address_types", model.ErrInvalidValue, "an endpoint service supports ipv4 and ipv6, not %q (V-32)", t)
 				continue
 			}
@@ -228,7 +228,7 @@ func (b *builder) buildEndpointServices() {
 // reports false (with an error) when the endpoint is left out.
 func (b *builder) endpointTypes(e elem, ep *model.Endpoint) bool {
 	if t := e.str("ip_address_type"); t != "" {
-		if err := ep.IPAddressType.UnmarshalText([]byte(t)); err != nil || ep.IPAddressType == model.IPAddressDualstackWithoutPublicIPv4 {
+		if err := ep.IPAddressType.UnmarshalText([]byte(t)); err != nil || !model.FieldAccepts("Endpoint.IPAddressType", ep.IPAddressType.String()) {
 			e.errorf("ip_address_type", model.ErrInvalidValue, "an endpoint's IP address type is ipv4, dualstack or ipv6, not %q", t)
 			return false
 		}
