@@ -219,7 +219,7 @@ var fieldDocs = map[string]string{
 	"TargetGroup.Port":                            "port is the default port targets receive traffic on; required, except for lambda targets.",
 	"TargetGroup.PreserveClientIP":                "preserve_client_ip keeps the client's address as the source targets see. Default: on for instance targets, and for ip targets over udp and tcp_udp; never for PrivateLink traffic (S-81).",
 	"TargetGroup.Protocol":                        "protocol is the protocol the load balancer uses to reach the targets; with the target type it sets preserve_client_ip's default (S-81).",
-	"TargetGroup.TargetType":                      "target_type says how targets are given: instance (by id, the default), ip (by address), alb (an application load balancer's id) or lambda, which is not modelled (S-81).",
+	"TargetGroup.TargetType":                      "target_type says how targets are given: instance (by id, the default), ip (by address) or alb (an application load balancer's id) (S-81). AWS's lambda target groups are not modelled: validation refuses them.",
 	"TargetGroup.Targets":                         "targets are the registered targets; only healthy ones receive traffic (S-81).",
 	"TransitGateway.AWSID":                        "aws_id is the resource's id in AWS when the topology names it otherwise (by its Terraform address, as vpcreach import terraform does): shown beside the id in output.",
 	"TransitGateway.Account":                      "account is the 12-digit id of the account that owns the gateway.",

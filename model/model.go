@@ -1213,8 +1213,8 @@ type TargetGroup struct {
 	// does): shown beside the id in output.
 	AWSID ID `yaml:"aws_id" example:"arn:aws:elasticloadbalancing:ap-southeast-1:111111111111:targetgroup/redis/0a1b2c3d4e5f6789"`
 	// TargetType says how targets are given: instance (by id, the default), ip
-	// (by address), alb (an application load balancer's id) or lambda, which is
-	// not modelled (S-81).
+	// (by address) or alb (an application load balancer's id) (S-81). AWS's
+	// lambda target groups are not modelled: validation refuses them.
 	TargetType TargetType `yaml:"target_type"`
 	// Protocol is the protocol the load balancer uses to reach the targets; with
 	// the target type it sets preserve_client_ip's default (S-81).
