@@ -179,7 +179,7 @@ func (b *builder) buildLoadBalancers() {
 			continue
 		}
 		if a.IpAddressType != "" {
-			if err := lb.IPAddressType.UnmarshalText([]byte(a.IpAddressType)); err != nil || lb.IPAddressType == model.IPAddressIPv6 {
+			if err := lb.IPAddressType.UnmarshalText([]byte(a.IpAddressType)); err != nil || !model.FieldAccepts("LoadBalancer.IPAddressType", lb.IPAddressType.String()) {
 				b.warn(it.src, "IpAddressType", model.ErrInvalidValue, "load balancer %s: IP address type %q is not ipv4, dualstack or dualstack-without-public-ipv4: taken as ipv4", a.LoadBalancerName, a.IpAddressType)
 				lb.IPAddressType = 0
 			}

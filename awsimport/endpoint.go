@@ -125,7 +125,7 @@ func (b *builder) buildEndpointServices() {
 		}
 		for k, t := range a.SupportedIpAddressTypes {
 			var ty model.IPAddressType
-			if err := ty.UnmarshalText([]byte(t)); err != nil || (ty != model.IPAddressIPv4 && ty != model.IPAddressIPv6) {
+			if err := ty.UnmarshalText([]byte(t)); err != nil || !model.FieldAccepts("EndpointService.SupportedIPAddressTypes", ty.String()) {
 				b.warn(it.src, "SupportedIpAddressTypes["+itoa(k)+"]", model.ErrInvalidValue, "endpoint service %s: supported IP address type %q is not ipv4 or ipv6: left out", a.ServiceId, t)
 				continue
 			}
@@ -361,12 +361,14 @@ func (b *builder) connectServices() {
 	}
 }
 
-// endpointTypes reads an endpoint's IP address type and an interface
-// endpoint's DNS record IP type (V-30, V-31); ipv4, AWS's default, is left unwritten.
+// endpointTypes reads an endpoint's IP address type and an interface or
+// gateway endpoint's DNS record IP type (V-30, V-31); defaults (ipv4, the
+// IP address type's records, service-defined for a gateway endpoint) are
+// left unwritten.
 // It reports false (with a warning) when the endpoint is skipped.
 func (b *builder) endpointTypes(e *model.Endpoint, a *awsEndpoint, src model.Source) bool {
 	if a.IpAddressType != "" {
-		if err := e.IPAddressType.UnmarshalText([]byte(a.IpAddressType)); err != nil || e.IPAddressType == model.IPAddressDualstackWithoutPublicIPv4 {
+		if err := e.IPAddressType.UnmarshalText([]byte(a.IpAddressType)); err != nil || !model.FieldAccepts("Endpoint.IPAddressType", e.IPAddressType.String()) {
 			b.warn(src, "IpAddressType", model.ErrInvalidValue, "endpoint %s: IP address type %q is not ipv4, dualstack or ipv6: skipped", e.ID, a.IpAddressType)
 			return false
 		}
@@ -374,20 +376,28 @@ func (b *builder) endpointTypes(e *model.Endpoint, a *awsEndpoint, src model.Sou
 	if e.IPAddressType == model.IPAddressIPv4 {
 		e.IPAddressType = 0
 	}
-	if a.DnsOptions != nil && a.DnsOptions.DnsRecordIpType != "" && e.Type != model.EndpointInterface {
-		if t := a.DnsOptions.DnsRecordIpType; t != "service-defined" {
-			b.warn(src, "DnsOptions.DnsRecordIpType", ErrNotModelled, "%s endpoint %s: DNS record IP type %s is not modelled (V-30): its names are answered as service-defined", e.Type, e.ID, t)
-		}
+	if a.DnsOptions == nil || a.DnsOptions.DnsRecordIpType == "" {
+		return true
 	}
-	if a.DnsOptions != nil && a.DnsOptions.DnsRecordIpType != "" && e.Type == model.EndpointInterface {
-		if err := e.DNSRecordIPType.UnmarshalText([]byte(a.DnsOptions.DnsRecordIpType)); err != nil {
-			b.warn(src, "DnsOptions.DnsRecordIpType", model.ErrInvalidValue, "endpoint %s: %s: taken as the IP address type's", e.ID, err)
-			e.DNSRecordIPType = 0
+	t := a.DnsOptions.DnsRecordIpType
+	if e.Type == model.EndpointGatewayLoadBalancer {
+		if t != "service-defined" {
+			b.warn(src, "DnsOptions.DnsRecordIpType", ErrNotModelled, "Gateway Load Balancer endpoint %s: DNS record IP type %s is left out: such an endpoint has no DNS names (V-30)", e.ID, t)
 		}
-		if e.DNSRecordIPType == e.DefaultDNSRecordType() {
-			// The IP address type's own: left unwritten.
-			e.DNSRecordIPType = 0
-		}
+		return true
+	}
+	if err := e.DNSRecordIPType.UnmarshalText([]byte(t)); err != nil {
+		b.warn(src, "DnsOptions.DnsRecordIpType", model.ErrInvalidValue, "endpoint %s: %s: taken as the default", e.ID, err)
+		e.DNSRecordIPType = 0
+	}
+	if c := e.GatewayDNSRecordConflict(); c != "" {
+		b.warn(src, "DnsOptions.DnsRecordIpType", model.ErrConflict, "%s: taken as service-defined", c)
+		e.DNSRecordIPType = 0
+	}
+	if e.DNSRecordIPType == e.DefaultDNSRecordType() {
+		// The default (the IP address type's own, or service-defined
+		// for a gateway endpoint): left unwritten.
+		e.DNSRecordIPType = 0
 	}
 	return true
 }

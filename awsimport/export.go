@@ -545,7 +545,7 @@ func (e *exporter) serviceName(s string) string {
 func (e *exporter) endpoint(v *model.VPC, ep *model.Endpoint, scope string) {
 	a := awsEndpoint{VpcEndpointId: string(ep.ID), VpcId: string(v.ID), ServiceName: e.serviceName(ep.Service), OwnerId: string(ep.Account),
 		PrivateDnsEnabled: ep.PrivateDNS, Groups: groupRefs(ep.SecurityGroups), IpAddressType: ep.AddressType().String()}
-	if ep.Type == model.EndpointInterface {
+	if ep.Type != model.EndpointGatewayLoadBalancer {
 		a.DnsOptions = &struct{ DnsRecordIpType string }{ep.DNSRecordType().String()}
 	}
 	a.VpcEndpointType = map[model.EndpointType]string{model.EndpointGateway: "Gateway", model.EndpointInterface: "Interface",

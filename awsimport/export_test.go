@@ -275,10 +275,28 @@ func TestExportImportOfIPv6GatewayEndpoints(t *testing.T) {
 	sameAnswers(t, m, m2)
 }
 
-// TestGatewayEndpointDNSRecordTypeWarned: a gateway endpoint's DNS record
-// IP type, which vpcreach does not model (V-30), is reported when it is
-// not service-defined, not dropped in silence.
-func TestGatewayEndpointDNSRecordTypeWarned(t *testing.T) {
+// TestExportImportOfGatewayEndpointDNSRecordTypes: a gateway endpoint's
+// DnsOptions.DnsRecordIpType (V-30), which decides the records S3's names
+// answer to its route tables' subnets, survives describe-* JSON, with the
+// answers; service-defined, the default, is left unwritten.
+func TestExportImportOfGatewayEndpointDNSRecordTypes(t *testing.T) {
+	m, _, err := model.LoadFiles("../solver/testdata/gateway-endpoint-dns.yaml")
+	require.NoError(t, err)
+	m2, diags := exportImport(t, m)
+	require.NoError(t, diags.Err())
+	x2, _ := model.NewIndex(m2)
+	for id, want := range map[model.ID]model.DNSRecordIPType{"vpce-g-sd": 0, "vpce-g-dd": model.DNSRecordDualstack, "vpce-g-d4": model.DNSRecordIPv4, "vpce-g-66": model.DNSRecordIPv6} {
+		e := x2.Endpoint(id)
+		require.NotNil(t, e, "%s", id)
+		assert.Equal(t, want, e.DNSRecordIPType, "%s", id)
+	}
+	sameAnswers(t, m, m2)
+}
+
+// TestGatewayEndpointDNSRecordTypeConflictWarned: a gateway endpoint's DNS
+// record IP type that its IP address type does not allow (V-30) is
+// reported and taken as service-defined, as validation would refuse it.
+func TestGatewayEndpointDNSRecordTypeConflictWarned(t *testing.T) {
 	m, _, err := model.LoadFiles("../solver/testdata/gateway-endpoint-ipv6.yaml")
 	require.NoError(t, err)
 	dir := t.TempDir()
@@ -286,19 +304,27 @@ func TestGatewayEndpointDNSRecordTypeWarned(t *testing.T) {
 	files, err := filepath.Glob(filepath.Join(dir, "*", "VpcEndpoints.json"))
 	require.NoError(t, err)
 	require.NotEmpty(t, files)
+	set := 0
 	for _, f := range files {
 		var doc map[string][]map[string]any
 		b, err := os.ReadFile(f)
 		require.NoError(t, err)
 		require.NoError(t, json.Unmarshal(b, &doc))
 		for _, e := range doc["VpcEndpoints"] {
-			e["DnsOptions"] = map[string]any{"DnsRecordIpType": "ipv4"}
+			if e["VpcEndpointId"] == "vpce-s3-four" {
+				e["DnsOptions"] = map[string]any{"DnsRecordIpType": "ipv6"}
+				set++
+			}
 		}
 		b, err = json.Marshal(doc)
 		require.NoError(t, err)
 		require.NoError(t, os.WriteFile(f, b, 0o644))
 	}
-	_, diags, err := awsimport.ImportDir(dir)
+	require.Equal(t, 1, set)
+	m2, diags, err := awsimport.ImportDir(dir)
 	require.NoError(t, err)
-	assert.True(t, hasDiag(diags, awsimport.ErrNotModelled, "vpce-s3-dual", "DNS record IP type ipv4", "V-30"), "%v", diags)
+	assert.True(t, hasDiag(diags, model.ErrConflict, "DNS record IP type ipv6 needs IP address type ipv6 or dualstack", "vpce-s3-four", "taken as service-defined"), "%v", diags)
+	x2, _ := model.NewIndex(m2)
+	require.NotNil(t, x2.Endpoint("vpce-s3-four"))
+	assert.Zero(t, x2.Endpoint("vpce-s3-four").DNSRecordIPType)
 }

@@ -88,6 +88,35 @@ func init() {
 		},
 	})
 	register(&Rule{
+		ID:       "ipv6-route-to-ipv4-gwlb-endpoint",
+		Severity: model.SeverityWarning,
+		Title:    "IPv6 route to a Gateway Load Balancer endpoint of IP address type ipv4",
+		Description: "A Gateway Load Balancer endpoint takes IPv6 traffic when its IP address type is dualstack " +
+			"or ipv6 (its subnet has an IPv6 block, its endpoint service accepts IPv6) and the route tables " +
+			"route IPv6 to it, as the PrivateLink guide lists (V-30). An endpoint of the default type ipv4 " +
+			"has no IPv6 address, and AWS documents neither a refusal of an IPv6 route to it nor what " +
+			"becomes of the IPv6 packets it is sent: they may be dropped, or skip the inspection the route " +
+			"was written for. vpcreach carries them as if the endpoint were dualstack, so its answers over " +
+			"IPv6 through such an endpoint are an assumption.",
+		Fix:       "Set the endpoint's ip_address_type to dualstack (or ipv6 in an IPv6-only subnet), with an endpoint service that supports ipv6, or remove the IPv6 routes to it.",
+		Semantics: []string{"V-30"},
+		check: func(c *Context) {
+			for _, v := range c.Model.VPCs {
+				for _, rt := range v.RouteTables {
+					for _, r := range rt.Routes {
+						e := c.Index.Endpoint(r.Target)
+						if e == nil || e.Type != model.EndpointGatewayLoadBalancer || e.AddressType().HasIPv6() || !r.Destination.CIDR.Addr().Is6() {
+							continue
+						}
+						c.Report(r.Source, e.ID,
+							"route %s in %s targets Gateway Load Balancer endpoint %s, whose IP address type is %s: AWS documents IPv6 through dualstack and ipv6 endpoints only",
+							r.Destination, rt.ID, e.ID, e.AddressType())
+					}
+				}
+			}
+		},
+	})
+	register(&Rule{
 		ID:       "endpoint-private-dns-without-vpc-dns",
 		Severity: model.SeverityWarning,
 		Title:    "endpoint private DNS in a VPC without DNS support or hostnames",

@@ -579,8 +579,9 @@ func (t IPAddressType) HasIPv6() bool {
 }
 
 // DNSRecordIPType says which records an interface endpoint's DNS names
-// answer with (V-31). The zero value is unset: the records of the
-// endpoint's IP address type.
+// answer with (V-31), or a gateway endpoint's service names (V-30). The
+// zero value is unset: the records of an interface endpoint's IP address
+// type, service-defined for a gateway endpoint.
 type DNSRecordIPType uint8
 
 // DNS record IP types.
@@ -589,7 +590,8 @@ const (
 	DNSRecordDualstack
 	DNSRecordIPv6
 	// DNSRecordServiceDefined answers A records on every name and AAAA
-	// records on the regional and zonal names, not the private DNS name.
+	// records on the regional and zonal names, not the private DNS name;
+	// on a gateway endpoint, the records of the service name called (V-30).
 	DNSRecordServiceDefined
 )
 

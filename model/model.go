@@ -1047,7 +1047,10 @@ type Endpoint struct {
 	// DNSRecordIPType says which records the endpoint's DNS names answer
 	// with: ipv4 (A), ipv6 (AAAA), dualstack (both) or service-defined
 	// (A everywhere, AAAA on the endpoint-specific names only). Default:
-	// the records of the IP address type (V-31).
+	// the records of the IP address type (V-31). On a gateway endpoint it
+	// decides the records S3's names answer to the subnets of its route
+	// tables (service-defined, the default: the name called decides;
+	// V-30).
 	DNSRecordIPType DNSRecordIPType `yaml:"dns_record_ip_type" example:"dualstack"`
 	// DNSName is the endpoint's regional DNS name, such as
 	// vpce-0123-abcd.ec2.ap-southeast-1.vpce.amazonaws.com; default: one
@@ -1210,8 +1213,8 @@ type TargetGroup struct {
 	// does): shown beside the id in output.
 	AWSID ID `yaml:"aws_id" example:"arn:aws:elasticloadbalancing:ap-southeast-1:111111111111:targetgroup/redis/0a1b2c3d4e5f6789"`
 	// TargetType says how targets are given: instance (by id, the default), ip
-	// (by address), alb (an application load balancer's id) or lambda, which is
-	// not modelled (S-81).
+	// (by address) or alb (an application load balancer's id) (S-81). AWS's
+	// lambda target groups are not modelled: validation refuses them.
 	TargetType TargetType `yaml:"target_type"`
 	// Protocol is the protocol the load balancer uses to reach the targets; with
 	// the target type it sets preserve_client_ip's default (S-81).

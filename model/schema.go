@@ -249,6 +249,17 @@ func (b *schemaBuilder) object(t reflect.Type) map[string]any {
 		if d := fieldDocs[owner.Name()+"."+sf.Name]; d != "" {
 			p["description"] = d
 		}
+		if vals := FieldValues(owner.Name() + "." + sf.Name); vals != nil {
+			// The values validation accepts for this field, fewer than its
+			// type's (fieldValues).
+			if items, ok := p["items"].(map[string]any); ok {
+				items = maps.Clone(items)
+				items["enum"] = vals
+				p["items"] = items
+			} else {
+				p["enum"] = vals
+			}
+		}
 		if v, ok := defaultValue(sf.Type, f.def); ok {
 			p["default"] = v
 		}

@@ -380,6 +380,8 @@ func TestSchemaCheckerRejects(t *testing.T) {
 		{"blank required string", "version: 1\nvpcs:\n  - {id: a, region: \" \", cidr_blocks: [10.0.0.0/16]}\n", `vpcs[0].region: " " does not match`},
 		{"empty required list", "version: 1\nvpcs:\n  - {id: a, region: r, cidr_blocks: []}\n", `vpcs[0].cidr_blocks: 0 items, fewer than 1`},
 		{"empty id", "version: 1\nvpcs:\n  - {id: a, region: r, cidr_blocks: [10.0.0.0/16], subnets: [{id: s, az: r1, cidr_block: 10.0.0.0/24, route_table: \"\"}]}\n", `vpcs[0].subnets[0].route_table: "" does not match`},
+		{"a value of the enum the field does not take", "version: 1\nvpcs:\n  - {id: a, region: r, cidr_blocks: [10.0.0.0/16], load_balancers: [{id: lb, type: network, scheme: internal, subnets: [s], ip_address_type: ipv6}]}\n", `vpcs[0].load_balancers[0].ip_address_type: "ipv6" is not one of`},
+		{"and in a list", "version: 1\nendpoint_services:\n  - {id: s, load_balancers: [lb], supported_ip_address_types: [dualstack]}\n", `endpoint_services[0].supported_ip_address_types[0]: "dualstack" is not one of`},
 		{"port out of range", "version: 1\nexpectations:\n  - {from: a, to: b, protocol: tcp, port: 70000, expect: reachable}\n", `expectations[0].port: 70000 is above 65535`},
 	}
 	for _, tt := range tests {

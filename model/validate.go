@@ -714,17 +714,16 @@ func (v *validator) endpoint(vpc *VPC, e *Endpoint, addrs *addrBook) {
 		} else if m[1] != vpc.Region {
 			v.add(SeverityError, src.Field("service"), ErrInvalidValue, "S-70", "gateway endpoint service %s is in region %s; %s is in %s (gateway endpoints are same-region only)", e.Service, m[1], vpc.ID, vpc.Region)
 		}
-		if len(e.Subnets) > 0 || len(e.SecurityGroups) > 0 || len(e.PrivateIPs) > 0 || len(e.IPv6IPs) > 0 || e.PrivateDNS || e.DNSRecordIPType != 0 {
-			v.errorf(src, ErrConflict, "a gateway endpoint has route_tables only (no subnets, security_groups, private_ips, ipv6_ips, private_dns or dns_record_ip_type)")
+		if len(e.Subnets) > 0 || len(e.SecurityGroups) > 0 || len(e.PrivateIPs) > 0 || len(e.IPv6IPs) > 0 || e.PrivateDNS {
+			v.errorf(src, ErrConflict, "a gateway endpoint has route_tables only (no subnets, security_groups, private_ips, ipv6_ips or private_dns)")
 		}
+		v.gatewayDNSRecordType(vpc, e)
 		for i, rt := range e.RouteTables {
 			if v.inVPC(src.Elem("route_tables", i), rt, vpc, "route table", KindRouteTable) {
 				v.gatewayEndpointFamilies(vpc, e, src.Elem("route_tables", i), rt)
 			}
 		}
-		if e.IPAddressType == IPAddressDualstackWithoutPublicIPv4 {
-			v.add(SeverityError, src.Field("ip_address_type"), ErrInvalidValue, "V-30", "an endpoint's IP address type is ipv4, dualstack or ipv6; dualstack-without-public-ipv4 is an application load balancer's")
-		}
+		v.endpointAddressType(e)
 	case EndpointInterface, EndpointGatewayLoadBalancer:
 		if len(e.RouteTables) > 0 {
 			v.errorf(src.Field("route_tables"), ErrConflict, "only gateway endpoints take route_tables")
@@ -831,6 +830,9 @@ func (v *validator) targetGroup(vpc *VPC, tg *TargetGroup) {
 	if tg.Port == 0 && tg.TargetType != TargetLambda {
 		v.add(SeverityError, tg.Source.Field("port"), ErrMissingField, "S-81", "a target group of type %s needs a port", tg.TargetType)
 	}
+	if tt := tg.TargetType.String(); !FieldAccepts("TargetGroup.TargetType", tt) {
+		v.errorf(tg.Source.Field("target_type"), ErrInvalidValue, "%s targets are not modelled: a target group's targets are %s", tt, fieldValuesText("TargetGroup.TargetType"))
+	}
 	six := v.targetGroupFamily(tg)
 	for i := range tg.Targets {
 		t := &tg.Targets[i]
@@ -877,8 +879,6 @@ func (v *validator) targetGroup(vpc *VPC, tg *TargetGroup) {
 			if v.inVPC(t.Source.Field("id"), t.ID, vpc, "load balancer", KindLoadBalancer) && v.x.LoadBalancer(t.ID).Type != LBApplication {
 				v.errorf(t.Source.Field("id"), ErrWrongRef, "%q is not an application load balancer", t.ID)
 			}
-		case TargetLambda:
-			v.errorf(tg.Source.Field("target_type"), ErrInvalidValue, "lambda targets are not modelled")
 		}
 	}
 }

@@ -1,8 +1,10 @@
 package model
 
 import (
+	"fmt"
 	"net/netip"
 	"slices"
+	"strings"
 )
 
 // IPv6 on interface endpoints, endpoint services and load balancers
@@ -27,9 +29,14 @@ func (e Endpoint) DNSRecordType() DNSRecordIPType {
 }
 
 // DefaultDNSRecordType returns the DNS record IP type an endpoint has when
-// none is written: the records of its IP address type (V-31). Importers
+// none is written: for an interface endpoint the records of its IP
+// address type (V-31), for a gateway endpoint service-defined (V-30; the
+// PrivateLink guide, gateway endpoints, DNS record IP type). Importers
 // leave a type equal to it unwritten.
 func (e Endpoint) DefaultDNSRecordType() DNSRecordIPType {
+	if e.Type == EndpointGateway {
+		return DNSRecordServiceDefined
+	}
 	switch e.AddressType() {
 	case IPAddressDualstack:
 		return DNSRecordDualstack
@@ -37,6 +44,45 @@ func (e Endpoint) DefaultDNSRecordType() DNSRecordIPType {
 		return DNSRecordIPv6
 	}
 	return DNSRecordIPv4
+}
+
+// GatewayDNSRecordConflict returns why a gateway endpoint cannot have the
+// DNS record IP type it is given, or "" when it can (V-30; the PrivateLink
+// guide, gateway endpoints, DNS record IP type): service-defined goes with
+// every IP address type, ipv4 needs ipv4 or dualstack, ipv6 needs ipv6 or
+// dualstack, dualstack needs dualstack, and a DynamoDB gateway endpoint
+// takes service-defined only. Validation refuses a conflict; the importers
+// warn of it and leave the type out.
+func (e Endpoint) GatewayDNSRecordConflict() string {
+	d := e.DNSRecordIPType
+	if e.Type != EndpointGateway || d == 0 || d == DNSRecordServiceDefined {
+		return ""
+	}
+	if m := awsServiceName.FindStringSubmatch(e.Service); m != nil && m[2] == "dynamodb" {
+		return fmt.Sprintf("a DynamoDB gateway endpoint's DNS record IP type is service-defined only, not %s", d)
+	}
+	t := e.AddressType()
+	ok := t == IPAddressDualstack || (d == DNSRecordIPv4 && t == IPAddressIPv4) || (d == DNSRecordIPv6 && t == IPAddressIPv6)
+	if ok {
+		return ""
+	}
+	return fmt.Sprintf("a gateway endpoint's DNS record IP type %s needs IP address type %s; endpoint %s is %s", d, dnsRecordNeeds(d), e.ID, t)
+}
+
+// gatewayDNSRecordType checks a gateway endpoint's DNS record IP type
+// against its IP address type and service (GatewayDNSRecordConflict), and
+// a type other than service-defined against its VPC's DNS attributes,
+// which AWS requires on (V-30).
+func (v *validator) gatewayDNSRecordType(vpc *VPC, e *Endpoint) {
+	src := e.Source.Field("dns_record_ip_type")
+	if c := e.GatewayDNSRecordConflict(); c != "" {
+		v.add(SeverityError, src, ErrConflict, "V-30", "%s", c)
+		return
+	}
+	if d := e.DNSRecordIPType; d != 0 && d != DNSRecordServiceDefined && !(vpc.DNS.SupportEnabled() && vpc.DNS.HostnamesEnabled()) {
+		v.add(SeverityError, src, ErrConflict, "V-30", "a gateway endpoint's DNS record IP type other than service-defined needs the VPC's DNS support and DNS hostnames on; %s has support=%t hostnames=%t",
+			vpc.ID, vpc.DNS.SupportEnabled(), vpc.DNS.HostnamesEnabled())
+	}
 }
 
 // AnswersA reports whether name kind answers A records under this DNS
@@ -104,9 +150,7 @@ func (v *validator) endpointFamilies(vpc *VPC, e *Endpoint, svc *EndpointService
 			v.add(SeverityError, es, ErrConflict, "V-30", "an endpoint of IP address type ipv6 needs IPv6-only subnets; subnet %s has %s", id, subnetFamilies(sn))
 		}
 	}
-	if t == IPAddressDualstackWithoutPublicIPv4 {
-		v.add(SeverityError, src.Field("ip_address_type"), ErrInvalidValue, "V-30", "an endpoint's IP address type is ipv4, dualstack or ipv6; dualstack-without-public-ipv4 is an application load balancer's")
-	}
+	v.endpointAddressType(e)
 	if t == IPAddressIPv6 && len(e.PrivateIPs) > 0 {
 		v.add(SeverityError, src.Field("private_ips"), ErrConflict, "V-30", "an endpoint of IP address type ipv6 has no IPv4 addresses; give ipv6_ips")
 	}
@@ -130,7 +174,7 @@ func (v *validator) endpointFamilies(vpc *VPC, e *Endpoint, svc *EndpointService
 			}
 		}
 	} else if e.DNSRecordIPType != 0 {
-		v.errorf(src.Field("dns_record_ip_type"), ErrConflict, "only interface endpoints have DNS names and a dns_record_ip_type")
+		v.errorf(src.Field("dns_record_ip_type"), ErrConflict, "a Gateway Load Balancer endpoint has no DNS names: dns_record_ip_type is for interface and gateway endpoints")
 	}
 	if svc != nil {
 		if t.HasIPv4() && !svc.AcceptsIPv4() {
@@ -139,6 +183,14 @@ func (v *validator) endpointFamilies(vpc *VPC, e *Endpoint, svc *EndpointService
 		if t.HasIPv6() && !svc.AcceptsIPv6() {
 			v.add(SeverityError, src.Field("ip_address_type"), ErrConflict, "V-32", "endpoint service %s does not accept IPv6 requests (supported_ip_address_types: %s); endpoint %s is %s", svc.ID, joinTypes(svc.SupportedIPAddressTypes), e.ID, t)
 		}
+	}
+}
+
+// endpointAddressType checks an endpoint's IP address type against the
+// values an endpoint accepts (fieldValues, V-30).
+func (v *validator) endpointAddressType(e *Endpoint) {
+	if t := e.IPAddressType.String(); e.IPAddressType != 0 && !FieldAccepts("Endpoint.IPAddressType", t) {
+		v.add(SeverityError, e.Source.Field("ip_address_type"), ErrInvalidValue, "V-30", "an endpoint's IP address type is %s; %s is an application load balancer's", fieldValuesText("Endpoint.IPAddressType"), t)
 	}
 }
 
@@ -234,8 +286,8 @@ func (v *validator) loadBalancerFamilies(vpc *VPC, lb *LoadBalancer, addrs *addr
 	src := lb.Source
 	t := lb.AddressType()
 	switch {
-	case t == IPAddressIPv6:
-		v.add(SeverityError, src.Field("ip_address_type"), ErrInvalidValue, "V-33", "a load balancer's IP address type is ipv4 or dualstack (or dualstack-without-public-ipv4 for an application load balancer), not ipv6")
+	case !FieldAccepts("LoadBalancer.IPAddressType", t.String()):
+		v.add(SeverityError, src.Field("ip_address_type"), ErrInvalidValue, "V-33", "a load balancer's IP address type is %s (dualstack-without-public-ipv4 for an application load balancer), not %s", fieldValuesText("LoadBalancer.IPAddressType"), t)
 	case t == IPAddressDualstackWithoutPublicIPv4 && lb.Type != LBApplication:
 		v.add(SeverityError, src.Field("ip_address_type"), ErrInvalidValue, "V-33", "dualstack-without-public-ipv4 is for application load balancers; %s is a %s load balancer", lb.ID, lb.Type)
 	case t == IPAddressDualstackWithoutPublicIPv4 && len(lb.PublicIPs) > 0:
@@ -263,8 +315,8 @@ func (v *validator) supportedIPAddressTypes(s *EndpointService) {
 	for i, t := range s.SupportedIPAddressTypes {
 		es := s.Source.Elem("supported_ip_address_types", i)
 		switch {
-		case t != IPAddressIPv4 && t != IPAddressIPv6:
-			v.add(SeverityError, es, ErrInvalidValue, "V-32", "an endpoint service supports ipv4 and ipv6 requests; list either or both, not %s", t)
+		case !FieldAccepts("EndpointService.SupportedIPAddressTypes", t.String()):
+			v.add(SeverityError, es, ErrInvalidValue, "V-32", "an endpoint service supports %s requests; list either or both, not %s", strings.Join(fieldValues["EndpointService.SupportedIPAddressTypes"], " and "), t)
 		case slices.Index(s.SupportedIPAddressTypes, t) < i:
 			v.errorf(es, ErrConflict, "%s is listed twice", t)
 		}
@@ -284,6 +336,10 @@ func (tg TargetGroup) AddressType() IPAddressType {
 // ipv6, and an ipv6 one of ip or instance targets (V-34). It reports
 // whether the group is ipv6.
 func (v *validator) targetGroupFamily(tg *TargetGroup) bool {
+	if tg.IPAddressType != 0 && !FieldAccepts("TargetGroup.IPAddressType", tg.IPAddressType.String()) {
+		v.add(SeverityError, tg.Source.Field("ip_address_type"), ErrInvalidValue, "V-34", "a target group's IP address type is %s, not %s", fieldValuesText("TargetGroup.IPAddressType"), tg.IPAddressType)
+		return false
+	}
 	switch tg.AddressType() {
 	case IPAddressIPv4:
 		return false
@@ -293,6 +349,5 @@ func (v *validator) targetGroupFamily(tg *TargetGroup) bool {
 		}
 		return true
 	}
-	v.add(SeverityError, tg.Source.Field("ip_address_type"), ErrInvalidValue, "V-34", "a target group's IP address type is ipv4 or ipv6, not %s", tg.IPAddressType)
 	return false
 }

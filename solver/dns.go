@@ -91,24 +91,31 @@ func (r *resolution) block(code Code, component model.ID, pos model.Position, fo
 // Resolver is the component id of the Route 53 Resolver in hops.
 const Resolver model.ID = "route53-resolver"
 
-// resolveName resolves a DNS name as seen from VPC vpc (-1: from the
-// internet, public DNS only).
-func (s *Solver) resolveName(name string, vpc int32) resolution {
+// asker is who asks the Route 53 Resolver: a VPC (-1: the internet,
+// public DNS only) and the subnet of the client in it (-1: unknown), whose
+// route table's gateway endpoints decide S3's records (V-30).
+type asker struct {
+	vpc, subnet int32
+}
+
+// resolveName resolves a DNS name as a client in from sees it.
+func (s *Solver) resolveName(name string, from asker) resolution {
 	var r resolution
 	name = normDNS(name)
-	if vpc >= 0 && !s.vpcs[vpc].m.DNS.SupportEnabled() {
+	if vpc := from.vpc; vpc >= 0 && !s.vpcs[vpc].m.DNS.SupportEnabled() {
 		r.block(DNSSupportDisabled, s.vpcs[vpc].m.ID, s.vpcs[vpc].m.Source.Field("dns").Position,
 			"%s has DNS support off: the Route 53 Resolver does not answer %s there (S-90)", s.vpcs[vpc].m.ID, name)
 		return r
 	}
 	var seen []string
-	s.resolveInto(&r, name, vpc, &seen)
+	s.resolveInto(&r, name, from, &seen)
 	return r
 }
 
 func normDNS(s string) string { return strings.TrimSuffix(strings.ToLower(strings.TrimSpace(s)), ".") }
 
-func (s *Solver) resolveInto(r *resolution, name string, vpc int32, seen *[]string) {
+func (s *Solver) resolveInto(r *resolution, name string, from asker, seen *[]string) {
+	vpc := from.vpc
 	if slices.Contains(*seen, name) || len(*seen) > 16 {
 		r.block(DNSResolutionLoop, model.ID(name), model.Position{}, "resolving %s loops: %s (S-91)", name, strings.Join(append(*seen, name), " -> "))
 		return
@@ -149,7 +156,7 @@ func (s *Solver) resolveInto(r *resolution, name string, vpc int32, seen *[]stri
 			r.warnings = append(r.warnings, Warning{Code: DNSHostnamesDisabled, Component: v.ID, Leg: LegForward, Pos: v.Source.Field("dns").Position,
 				Message: fmt.Sprintf("private zone %s answered %s in %s, whose DNS hostnames setting is off: AWS documents that private hosted zones need DNS support and DNS hostnames on (S-90)", z.Name, name, v.ID)})
 		}
-		s.fromZone(r, z, name, vpc, seen)
+		s.fromZone(r, z, name, from, seen)
 		return
 	}
 	if vpc >= 0 {
@@ -163,7 +170,7 @@ func (s *Solver) resolveInto(r *resolution, name string, vpc int32, seen *[]stri
 			}
 		}
 	}
-	s.publicName(r, name, seen)
+	s.publicName(r, name, from, seen)
 }
 
 // zoneFor returns the most specific private zone associated with vpc that
@@ -198,7 +205,8 @@ func recordName(rec *model.Record, z *model.HostedZone) string {
 	return n + "." + normDNS(z.Name)
 }
 
-func (s *Solver) fromZone(r *resolution, z *model.HostedZone, name string, vpc int32, seen *[]string) {
+func (s *Solver) fromZone(r *resolution, z *model.HostedZone, name string, from asker, seen *[]string) {
+	vpc := from.vpc
 	// A name's A and AAAA records answer together, each for its family
 	// (V-15); a CNAME stands alone (S-91), and an ALIAS answers for both
 	// families.
@@ -227,7 +235,7 @@ func (s *Solver) fromZone(r *resolution, z *model.HostedZone, name string, vpc i
 				return
 			}
 			r.hop(z.ID, fmt.Sprintf("%s CNAME %s (private zone %s)", name, rec.Values[0], z.Name), pos)
-			s.resolveInto(r, normDNS(rec.Values[0]), vpc, seen)
+			s.resolveInto(r, normDNS(rec.Values[0]), from, seen)
 			return
 		case model.RecordAlias:
 			r.hop(z.ID, fmt.Sprintf("%s ALIAS %s (private zone %s)", name, rec.Target, z.Name), pos)
@@ -235,7 +243,7 @@ func (s *Solver) fromZone(r *resolution, z *model.HostedZone, name string, vpc i
 				r.answers = append(r.answers, nodes...)
 				continue
 			}
-			s.resolveInto(r, normDNS(rec.Target), vpc, seen)
+			s.resolveInto(r, normDNS(rec.Target), from, seen)
 		}
 	}
 	if found {
@@ -326,8 +334,9 @@ func (s *Solver) endpointPrivateZone(ep *model.Endpoint, name string) (string, b
 }
 
 // publicName answers a name from public DNS: endpoint-specific names,
-// load balancer names, AWS service names.
-func (s *Solver) publicName(r *resolution, name string, seen *[]string) {
+// load balancer names, AWS service names (S3's as the asker's gateway
+// endpoint's DNS record IP type decides, V-30).
+func (s *Solver) publicName(r *resolution, name string, from asker, seen *[]string) {
 	idx := s.dnsIndex()
 	ep, ok := idx.names[name]
 	if !ok && strings.HasSuffix(name, ".vpce.amazonaws.com") {
@@ -371,14 +380,8 @@ func (s *Solver) publicName(r *resolution, name string, seen *[]string) {
 		r.answers = append(r.answers, s.nodeAnswers(ep.lb.ID, false)...)
 		return
 	}
-	if svc := serviceForDNSName(name); strings.HasSuffix(svc, ".s3.dualstack") {
-		// S3's dualstack name answers A and AAAA records; a dualstack or
-		// ipv6 gateway endpoint takes the IPv6 ones (V-30).
-		svc = strings.TrimSuffix(svc, ".dualstack")
-		a, a6 := s.serviceAddress(svc), s.serviceAddress6(svc)
-		r.hop(Resolver, fmt.Sprintf("%s -> public addresses %s and %s of %s", name, a, a6, svc), model.Position{})
-		r.answers = append(r.answers, answer{a, -1}, answer{a6, -1})
-		r.service = svc
+	if svc := serviceForDNSName(name); isS3Name(svc) {
+		s.s3Name(r, name, svc, from)
 		return
 	}
 	if svc := serviceForDNSName(name); svc != "" {
@@ -466,4 +469,74 @@ func lbDNSName(lb *model.LoadBalancer, region string) string {
 		return normDNS(lb.DNSName)
 	}
 	return normDNS(string(lb.ID) + ".elb." + region + ".amazonaws.com")
+}
+
+// s3Name answers S3's regional name (s3.REGION.amazonaws.com) or its
+// dualstack name (s3.dualstack.REGION.amazonaws.com) with the records the
+// PrivateLink guide's gateway endpoints page, DNS record IP type, gives:
+// service-defined (the default, and the answer where no gateway endpoint
+// of the asker's route table decides) answers the regional name with A
+// records and the dualstack name with A and AAAA; ipv4 answers A, ipv6
+// AAAA and dualstack both, on either name (V-30).
+func (s *Solver) s3Name(r *resolution, name, svc string, from asker) {
+	dual := strings.HasSuffix(svc, ".s3.dualstack")
+	svc = strings.TrimSuffix(svc, ".dualstack")
+	a, aaaa := true, dual
+	ep := s.gatewayEndpointOf(from, svc)
+	t := model.DNSRecordServiceDefined
+	if ep != nil {
+		t = ep.DNSRecordType()
+	}
+	if t != model.DNSRecordServiceDefined {
+		a, aaaa = t.AnswersA(), t.AnswersAAAA(false)
+	}
+	var addrs []string
+	if a {
+		r.answers = append(r.answers, answer{s.serviceAddress(svc), -1})
+		addrs = append(addrs, r.answers[len(r.answers)-1].addr.String())
+	}
+	if a6 := s.serviceAddress6(svc); aaaa && a6.IsValid() {
+		r.answers = append(r.answers, answer{a6, -1})
+		addrs = append(addrs, a6.String())
+	}
+	r.service = svc
+	if ep != nil && ep.DNSRecordIPType != 0 && t != model.DNSRecordServiceDefined {
+		r.hop(ep.ID, fmt.Sprintf("%s -> public addresses %s of %s (DNS record IP type %s of gateway endpoint %s)", name, strings.Join(addrs, " and "), svc, t, ep.ID),
+			ep.Source.Field("dns_record_ip_type").Position)
+		return
+	}
+	what := "public address"
+	if len(addrs) > 1 {
+		what = "public addresses"
+	}
+	r.hop(Resolver, fmt.Sprintf("%s -> %s %s of %s", name, what, strings.Join(addrs, " and "), svc), model.Position{})
+}
+
+// gatewayEndpointOf returns the gateway endpoint to AWS service svc that
+// the route table of the asker's subnet is associated with, or nil: the
+// PrivateLink guide says its DNS record IP type decides the records the
+// subnets of its route tables get (V-30).
+func (s *Solver) gatewayEndpointOf(from asker, svc string) *model.Endpoint {
+	if from.vpc < 0 || from.subnet < 0 {
+		return nil
+	}
+	v := s.vpcs[from.vpc].m
+	rt := v.RouteTableOf(s.subnets[from.subnet].m)
+	if rt == nil {
+		return nil
+	}
+	for i := range v.Endpoints {
+		ep := &v.Endpoints[i]
+		if ep.Type == model.EndpointGateway && ep.Service == svc && slices.Contains(ep.RouteTables, rt.ID) {
+			return ep
+		}
+	}
+	return nil
+}
+
+// isS3Name reports whether service name svc (from serviceForDNSName) is
+// S3's regional or dualstack name in a region.
+func isS3Name(svc string) bool {
+	_, name, ok := splitServiceName(svc)
+	return ok && (name == "s3" || name == "s3.dualstack")
 }

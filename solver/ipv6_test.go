@@ -537,3 +537,53 @@ func TestImplicitDefaultACLsDifferByFamily(t *testing.T) {
 	}
 	assert.True(t, got[[2]model.ID{"i-v6", "i-app"}], "the IPv6-only instance reaches i-app on 22 over IPv6")
 }
+
+// TestPrivateIPv6ULA: a VPC IPv6 block in unique local space (fc00::/7;
+// AWS allocates private IPv6 ULA ranges from IPAM, under fd80::/9) is
+// private: the internet gateway drops its traffic and the internet does
+// not reach it, while a global block in the same VPC goes out (V-01; VPC
+// user guide, private IPv6 addresses: "automatically dropped at the
+// internet gateway edge").
+func TestPrivateIPv6ULA(t *testing.T) {
+	s := load(t, ulaTopology)
+	runReachCases(t, s, []reachCase{
+		{"V-01", "a ULA source is dropped at the internet gateway", six(tcp("i-ula", "internet", 443)), unreachable, []string{"forward:IGW_PUBLIC_IP_ASSOCIATION_FOR_EGRESS"}},
+		{"V-01", "a global one goes out", six(tcp("i-gua", "internet", 443)), reachable, nil},
+		{"V-01", "the internet does not reach a ULA address", tcp("internet", "fd80:9:9:901::10", 443), unreachable, []string{"forward:NO_PUBLIC_ADDRESS"}},
+		{"V-01", "it reaches a global one", tcp("internet", "2600:1f18:9:902::10", 443), reachable, nil},
+		{"V-01", "inside the VPC, ULA addresses are reached", tcp("i-gua", "fd80:9:9:901::10", 443), reachable, nil},
+	})
+	// Through an egress-only internet gateway too.
+	s = load(t, strings.Replace(strings.Replace(ulaTopology, "internet_gateway: igw-u", "egress_only_internet_gateway: eigw-u", 1), "target: igw-u", "target: eigw-u", 1))
+	runReachCases(t, s, []reachCase{
+		{"V-01", "a ULA source is dropped at the egress-only internet gateway", six(tcp("i-ula", "internet", 443)), unreachable, []string{"forward:IGW_PUBLIC_IP_ASSOCIATION_FOR_EGRESS"}},
+		{"V-07", "a global one goes out", six(tcp("i-gua", "internet", 443)), reachable, nil},
+	})
+}
+
+// ulaTopology is a VPC with a unique local IPv6 block and a global one,
+// and an internet gateway (TestPrivateIPv6ULA).
+const ulaTopology = `
+version: 1
+vpcs:
+  - id: vpc-u
+    region: eu-west-1
+    cidr_blocks: [10.9.0.0/16]
+    ipv6_cidr_blocks: ["fd80:9:9:900::/56", "2600:1f18:9:900::/56"]
+    internet_gateway: igw-u
+    subnets:
+      - {id: sn-ula, az: eu-west-1a, cidr_block: 10.9.1.0/24, ipv6_cidr_block: "fd80:9:9:901::/64"}
+      - {id: sn-gua, az: eu-west-1a, cidr_block: 10.9.2.0/24, ipv6_cidr_block: "2600:1f18:9:902::/64"}
+    route_tables:
+      - id: rtb-u
+        main: true
+        routes:
+          - {destination: "::/0", target: igw-u}
+    security_groups:
+      - id: sg-u
+        description: open both ways
+        ingress: [{protocol: all, sources: ["::/0"]}]
+    instances:
+      - {id: i-ula, subnet: sn-ula, private_ip: 10.9.1.10, ipv6_addresses: ["fd80:9:9:901::10"], security_groups: [sg-u]}
+      - {id: i-gua, subnet: sn-gua, private_ip: 10.9.2.10, ipv6_addresses: ["2600:1f18:9:902::10"], security_groups: [sg-u]}
+`

@@ -787,9 +787,9 @@ func (s *Solver) resolveRecords(spec string, src origin) (origin, resolution, er
 		return o, r, err
 	}
 	t := ep.text
-	srcVPC := int32(-1)
+	srcVPC, srcSubnet := int32(-1), int32(-1)
 	if src.kind == termENI {
-		srcVPC = s.enis[src.eni].vpc
+		srcVPC, srcSubnet = s.enis[src.eni].vpc, s.enis[src.eni].subnet
 	}
 	id := model.ID(t)
 	if _, ok := s.nodes[id]; ok {
@@ -845,7 +845,7 @@ func (s *Solver) resolveRecords(spec string, src origin) (origin, resolution, er
 		o, err := s.resolveEndpoint(ep, true)
 		return o, r, err
 	}
-	r = s.resolveName(name, srcVPC)
+	r = s.resolveName(name, asker{vpc: srcVPC, subnet: srcSubnet})
 	if len(r.blockers) > 0 || len(r.answers) == 0 {
 		return origin{}, r, nil
 	}

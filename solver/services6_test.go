@@ -220,3 +220,82 @@ vpcs:
 	require.True(t, r.Reachable(), explain(r))
 	assert.Contains(t, r.Text(), "(com.amazonaws.eu-west-1.s3) -> vpce-s3-dual", "IPv4 keeps the placeholder list")
 }
+
+// TestGatewayEndpointDNSRecordType: a gateway endpoint's DNS record IP
+// type decides the records S3's names answer to the subnets of its route
+// tables (V-30; PrivateLink guide, gateway endpoints, DNS record IP type):
+// service-defined follows the name called (the regional name A, the
+// dualstack name A and AAAA), ipv4 answers A, ipv6 AAAA, dualstack both.
+// The scenario's expectations are asked too.
+func TestGatewayEndpointDNSRecordType(t *testing.T) {
+	const file = "testdata/gateway-endpoint-dns.yaml"
+	s := loadFile(t, file)
+	const regional, dual = "s3.eu-west-1.amazonaws.com", "s3.dualstack.eu-west-1.amazonaws.com"
+	runReachCases(t, s, []reachCase{
+		{"V-30", "service-defined: the regional name answers A records only", six(tcp("i-g-sd", regional, 443)), unreachable, []string{"forward:DESTINATION_NOT_FOUND"}},
+		{"V-30", "service-defined: and IPv4 goes through the endpoint", four(tcp("i-g-sd", regional, 443)), reachable, nil},
+		{"V-30", "service-defined: the dualstack name answers AAAA too", six(tcp("i-g-sd", dual, 443)), reachable, nil},
+		{"V-30", "dualstack: the regional name answers AAAA too", six(tcp("i-g-dd", regional, 443)), reachable, nil},
+		{"V-30", "dualstack: and A", four(tcp("i-g-dd", regional, 443)), reachable, nil},
+		{"V-30", "ipv4: the dualstack name answers A records only", six(tcp("i-g-d4", dual, 443)), unreachable, []string{"forward:DESTINATION_NOT_FOUND"}},
+		{"V-30", "ipv4: and IPv4 goes through the endpoint", four(tcp("i-g-d4", dual, 443)), reachable, nil},
+		{"V-30", "ipv6: an IPv6-only client reaches S3 at the regional name", tcp("i-g-66", regional, 443), reachable, nil},
+		{"V-30", "ipv6: and at the dualstack name", tcp("i-g-66", dual, 443), reachable, nil},
+		{"V-30", "service-defined: an IPv6-only client finds no AAAA record at the regional name", tcp("i-g-6sd", regional, 443), unreachable, []string{"forward:DESTINATION_NOT_FOUND"}},
+		{"V-30", "service-defined: but at the dualstack name", tcp("i-g-6sd", dual, 443), reachable, nil},
+	})
+	r := s.Reach(six(tcp("i-g-dd", regional, 443)))
+	require.True(t, r.Reachable(), explain(r))
+	assert.Contains(t, r.Text(), "(DNS record IP type dualstack of gateway endpoint vpce-g-dd)", "the hop names the endpoint whose type decided the records")
+	r = s.Reach(six(tcp("i-g-sd", dual, 443)))
+	assert.NotContains(t, r.Text(), "DNS record IP type", "service-defined is the name's own answer, no endpoint's")
+
+	m, _, err := model.LoadFiles(file)
+	require.NoError(t, err)
+	require.NotEmpty(t, m.Expectations)
+	for _, e := range m.Expectations {
+		q := solver.Query{From: e.From, To: e.To, Protocol: e.Protocol, Port: *e.Port, Family: e.Family}
+		r := s.Reach(q)
+		assert.Equal(t, e.Expect == model.ExpectReachable, r.Reachable(), "%s: %s", e.Name, explain(r))
+	}
+}
+
+// TestEndpointServiceIPAddressTypes asks the scenario of endpoint
+// services' IP address types (V-32; PrivateLink guide, share your
+// services, IP address types): an IPv6 client reaches a service that
+// accepts IPv6 through an ipv6 or dualstack endpoint; the load balancer's
+// group, which applies to PrivateLink traffic by default (S-80), is
+// matched against the consumer's IPv6 address; an IPv4-only service's
+// endpoint has no IPv6 address. The scenario's expectations are asked too.
+func TestEndpointServiceIPAddressTypes(t *testing.T) {
+	const file = "testdata/endpoint-service-ip-types.yaml"
+	s := loadFile(t, file)
+	runReachCases(t, s, []reachCase{
+		{"V-32", "an IPv6-only client through an ipv6 endpoint of a service that accepts both", tcp("i-c-six", "vpce-c-six", 443), reachable, nil},
+		{"V-32", "a dual-stack client through a dualstack endpoint, over IPv6", six(tcp("i-c-dual", "vpce-c-dual", 443)), reachable, nil},
+		{"V-32", "and over IPv4", four(tcp("i-c-dual", "vpce-c-dual", 443)), reachable, nil},
+		{"V-32", "an ipv6-only service through its ipv6 endpoint", tcp("i-c-six", "vpce-c-six2", 443), reachable, nil},
+		{"S-80", "the load balancer's group is matched against the consumer's IPv6 address", six(tcp("i-c-dual", "vpce-c-six2", 443)), unreachable, []string{"forward:ENI_SG_RULES_MISMATCH"}},
+		{"V-32", "an IPv4-only service's endpoint has no IPv6 address", six(tcp("i-c-dual", "vpce-c-four", 443)), unreachable, []string{"forward:DESTINATION_NOT_FOUND"}},
+		{"V-32", "but is reached over IPv4", four(tcp("i-c-dual", "vpce-c-four", 443)), reachable, nil},
+	})
+	r := s.Reach(tcp("i-c-six", "vpce-c-six", 443))
+	require.True(t, r.Reachable(), explain(r))
+	assert.Equal(t, solver.FamilyIPv6, r.Family)
+	assert.Contains(t, r.Text(), "10.60.0.5", "the target is reached from the load balancer's IPv4 address (V-34)")
+
+	// With the group not applied to PrivateLink traffic (S-80), the IPv6
+	// client the group refused passes.
+	open := loadFile(t, file, "private_ips: [10.60.0.6], security_groups: [sg-p-six],",
+		"private_ips: [10.60.0.6], security_groups: [sg-p-six], enforce_security_group_inbound_rules_on_private_link_traffic: false,")
+	r = open.Reach(six(tcp("i-c-dual", "vpce-c-six2", 443)))
+	assert.True(t, r.Reachable(), explain(r))
+
+	m, _, err := model.LoadFiles(file)
+	require.NoError(t, err)
+	require.NotEmpty(t, m.Expectations)
+	for _, e := range m.Expectations {
+		r := s.Reach(solver.Query{From: e.From, To: e.To, Protocol: e.Protocol, Port: *e.Port, Family: e.Family})
+		assert.Equal(t, e.Expect == model.ExpectReachable, r.Reachable(), "%s: %s", e.Name, explain(r))
+	}
+}

@@ -132,7 +132,7 @@ func (b *builder) loadBalancer(e elem) {
 	}
 	if t := e.str("ip_address_type"); t != "" {
 		// ipv4, dualstack or dualstack-without-public-ipv4 (V-33).
-		if err := lb.IPAddressType.UnmarshalText([]byte(t)); err != nil || lb.IPAddressType == model.IPAddressIPv6 {
+		if err := lb.IPAddressType.UnmarshalText([]byte(t)); err != nil || !model.FieldAccepts("LoadBalancer.IPAddressType", lb.IPAddressType.String()) {
 			e.errorf("ip_address_type", model.ErrInvalidValue, "a load balancer's IP address type is ipv4, dualstack or dualstack-without-public-ipv4, not %q", t)
 			return
 		}

@@ -165,7 +165,7 @@ func (b *builder) buildEndpointServices() {
 			SupportedRegions: e.strs("supported_regions"), PrivateDNSName: e.str("private_dns_name")}
 		for _, t := range e.strs("supported_ip_address_types") {
 			var ty model.IPAddressType
-			if err := ty.UnmarshalText([]byte(t)); err != nil || (ty != model.IPAddressIPv4 && ty != model.IPAddressIPv6) {
+			if err := ty.UnmarshalText([]byte(t)); err != nil || !model.FieldAccepts("EndpointService.SupportedIPAddressTypes", ty.String()) {
 				e.errorf("supported_ip_address_types", model.ErrInvalidValue, "an endpoint service supports ipv4 and ipv6, not %q (V-32)", t)
 				continue
 			}
@@ -223,11 +223,12 @@ func (b *builder) buildEndpointServices() {
 
 // endpointTypes reads an endpoint's ip_address_type and
 // dns_options.dns_record_ip_type (V-30, V-31); ipv4, the default, is left
-// unwritten, as is the DNS record IP type of the IP address type. It
+// unwritten, as is the default DNS record IP type (the IP address type's
+// own, service-defined for a gateway endpoint). It
 // reports false (with an error) when the endpoint is left out.
 func (b *builder) endpointTypes(e elem, ep *model.Endpoint) bool {
 	if t := e.str("ip_address_type"); t != "" {
-		if err := ep.IPAddressType.UnmarshalText([]byte(t)); err != nil || ep.IPAddressType == model.IPAddressDualstackWithoutPublicIPv4 {
+		if err := ep.IPAddressType.UnmarshalText([]byte(t)); err != nil || !model.FieldAccepts("Endpoint.IPAddressType", ep.IPAddressType.String()) {
 			e.errorf("ip_address_type", model.ErrInvalidValue, "an endpoint's IP address type is ipv4, dualstack or ipv6, not %q", t)
 			return false
 		}
@@ -240,9 +241,9 @@ func (b *builder) endpointTypes(e elem, ep *model.Endpoint) bool {
 		if t == "" {
 			continue
 		}
-		if ep.Type != model.EndpointInterface {
+		if ep.Type == model.EndpointGatewayLoadBalancer {
 			if t != "service-defined" {
-				d.warnf("dns_record_ip_type", ErrNotModelled, "the DNS record IP type %s of a %s endpoint is not modelled (V-30): its names are answered as service-defined", t, ep.Type)
+				d.warnf("dns_record_ip_type", ErrNotModelled, "the DNS record IP type %s of a Gateway Load Balancer endpoint is left out: such an endpoint has no DNS names (V-30)", t)
 			}
 			continue
 		}
@@ -251,8 +252,12 @@ func (b *builder) endpointTypes(e elem, ep *model.Endpoint) bool {
 			ep.DNSRecordIPType = 0
 			continue
 		}
+		if c := ep.GatewayDNSRecordConflict(); c != "" {
+			d.warnf("dns_record_ip_type", model.ErrConflict, "%s: taken as service-defined", c)
+			ep.DNSRecordIPType = 0
+		}
 		if ep.DNSRecordIPType == ep.DefaultDNSRecordType() {
-			ep.DNSRecordIPType = 0 // the IP address type's own
+			ep.DNSRecordIPType = 0 // the default: the IP address type's own, service-defined for a gateway endpoint
 		}
 	}
 	return true

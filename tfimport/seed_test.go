@@ -1,6 +1,7 @@
 package tfimport_test
 
 import (
+	"errors"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -61,6 +62,8 @@ func TestSeedsAsTerraformAnswerAsTheYAML(t *testing.T) {
 	seeds = append(seeds, "../solver/testdata/gwlb-ipv6-endpoint.yaml")
 	// V-30: ip_address_type dualstack and ipv6 of Gateway aws_vpc_endpoints.
 	seeds = append(seeds, "../solver/testdata/gateway-endpoint-ipv6.yaml")
+	// V-30: dns_options.dns_record_ip_type of Gateway aws_vpc_endpoints.
+	seeds = append(seeds, "../solver/testdata/gateway-endpoint-dns.yaml")
 	for _, seed := range seeds {
 		m, _, err := model.LoadFiles(seed)
 		require.NoError(t, err)
@@ -166,4 +169,43 @@ func TestIPv6ServicesFromTerraform(t *testing.T) {
 			assert.Equal(t, lb.IPv6IPs, lb2.IPv6IPs, "%s", id)
 		}
 	}
+}
+
+// TestGatewayEndpointDNSRecordTypeFromTerraform: dns_options'
+// dns_record_ip_type of a Gateway aws_vpc_endpoint (V-30) is read, in state
+// and plan; one its ip_address_type does not allow is warned of and taken
+// as service-defined, as validation would refuse it.
+func TestGatewayEndpointDNSRecordTypeFromTerraform(t *testing.T) {
+	m, _, err := model.LoadFiles("../solver/testdata/gateway-endpoint-dns.yaml")
+	require.NoError(t, err)
+	x, _ := model.NewIndex(m)
+	for _, plan := range []bool{false, true} {
+		data, addrs := exportTerraform(m, plan)
+		im, diags := tfimport.Decode("gateway-endpoint-dns.json", data)
+		require.NotNil(t, im, "%v", diags)
+		require.NoError(t, diags.Err())
+		x2, _ := model.NewIndex(im.Planned)
+		for _, id := range []model.ID{"vpce-g-sd", "vpce-g-dd", "vpce-g-d4", "vpce-g-66"} {
+			e2 := x2.Endpoint(model.ID(addrs[id]))
+			require.NotNil(t, e2, "%s", id)
+			assert.Equal(t, x.Endpoint(id).DNSRecordIPType, e2.DNSRecordIPType, "%s", id)
+		}
+	}
+
+	m, _, err = model.LoadFiles("../solver/testdata/gateway-endpoint-ipv6.yaml")
+	require.NoError(t, err)
+	x, _ = model.NewIndex(m)
+	x.Endpoint("vpce-s3-four").DNSRecordIPType = model.DNSRecordIPv6
+	data, addrs := exportTerraform(m, false)
+	im, diags := tfimport.Decode("gateway-endpoint-ipv6.json", data)
+	require.NotNil(t, im, "%v", diags)
+	require.NoError(t, diags.Err())
+	found := false
+	for _, d := range diags {
+		found = found || errors.Is(d, model.ErrConflict) && strings.Contains(d.Error(), "DNS record IP type ipv6 needs IP address type ipv6 or dualstack") && strings.Contains(d.Error(), "taken as service-defined")
+	}
+	assert.True(t, found, "%v", diags)
+	x2, _ := model.NewIndex(im.Planned)
+	require.NotNil(t, x2.Endpoint(model.ID(addrs["vpce-s3-four"])))
+	assert.Zero(t, x2.Endpoint(model.ID(addrs["vpce-s3-four"])).DNSRecordIPType)
 }

@@ -8,7 +8,9 @@
 // struct tags, inline embedded structs flattened, Source fields skipped. It
 // does not import package model, so it still runs when the generated file
 // is missing or stale. Enum values come from the []string literals that
-// model.EnumValues returns.
+// model.EnumValues returns; a field that accepts fewer values than its
+// type (the model's fieldValues map literal, which validation checks
+// against) is documented with those.
 //
 // Run it with go generate ./model. Output depends only on the input files,
 // so a test can compare it with the files on disk.
@@ -44,6 +46,9 @@ func Generate(modelDir string) (fieldDocGo, formatMD []byte, err error) {
 	if err := s.walk(rootType); err != nil {
 		return nil, nil, fmt.Errorf("formatgen: %w", err)
 	}
+	if err := s.checkFieldValues(); err != nil {
+		return nil, nil, fmt.Errorf("formatgen: %w", err)
+	}
 	fieldDocGo, err = s.fieldDocGo()
 	if err != nil {
 		return nil, nil, fmt.Errorf("formatgen: %w", err)
@@ -77,6 +82,24 @@ func EnumValues(modelDir string) (map[string][]string, error) {
 		}
 	}
 	return out, nil
+}
+
+// FieldValues returns the model's fieldValues as the generator read them
+// from the source: by "Type.Field", the values an enum field accepts when
+// they are fewer than its type's, which the reference lists instead. A
+// test compares them with model.FieldValues.
+func FieldValues(modelDir string) (map[string][]string, error) {
+	s, err := load(modelDir)
+	if err != nil {
+		return nil, fmt.Errorf("formatgen: %w", err)
+	}
+	if err := s.walk(rootType); err != nil {
+		return nil, fmt.Errorf("formatgen: %w", err)
+	}
+	if err := s.checkFieldValues(); err != nil {
+		return nil, fmt.Errorf("formatgen: %w", err)
+	}
+	return s.fieldVals, nil
 }
 
 // Lint lists what the format's documentation lacks: types and fields

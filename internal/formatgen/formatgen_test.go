@@ -205,3 +205,30 @@ func TestUserDoc(t *testing.T) {
 		require.Equal(t, tt.want, userDoc(tt.doc, tt.goName, tt.key, q), "userDoc(%q)", tt.doc)
 	}
 }
+
+// TestGenerateFieldValues: a field that fieldValues lists is documented
+// with the values it accepts, not its enum type's; an entry that names no
+// enum field of the format, or a value its type lacks, is refused.
+func TestGenerateFieldValues(t *testing.T) {
+	dir := writeModel(t, miniModel+"\nvar fieldValues = map[string][]string{\"Thing.Color\": {\"green\"}}\n")
+	_, md, err := Generate(dir)
+	require.NoError(t, err)
+	require.Contains(t, string(md), "| `color` | one of `green` | no |")
+	require.NotContains(t, string(md), "one of `red` \\| `green`")
+	vals, err := FieldValues(dir)
+	require.NoError(t, err)
+	require.Equal(t, map[string][]string{"Thing.Color": {"green"}}, vals)
+
+	for _, tt := range []struct{ entry, want string }{
+		{`"Thing.Colour": {"green"}`, "fieldValues lists Thing.Colour, which is not a field of the format"},
+		// The key names the struct that declares the field.
+		{`"Thing.Note": {"green"}`, "fieldValues lists Thing.Note, which is not a field of the format"},
+		{`"Common.Note": {"green"}`, "fieldValues lists Common.Note, which is not an enum field"},
+		{`"Thing.Color": {"blue"}`, `fieldValues lists "blue" for Thing.Color, which is not a value of Color`},
+		{`"Thing.Color": {1}`, `fieldValues["Thing.Color"]: not a string literal`},
+	} {
+		dir := writeModel(t, miniModel+"\nvar fieldValues = map[string][]string{"+tt.entry+"}\n")
+		_, _, err := Generate(dir)
+		require.ErrorContains(t, err, tt.want)
+	}
+}

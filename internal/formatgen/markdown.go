@@ -131,7 +131,7 @@ func (s *source) mdSection(b *bytes.Buffer, st *structInfo) error {
 		}
 		doc := userDoc(f.doc, f.goName, f.key, func(k string) string { return "`" + k + "`" })
 		fmt.Fprintf(b, "| `%s` | %s | %s | %s | %s |\n",
-			f.key, cell(s.word(f.typ)), req, cell(s.defaultText(f)), cell(doc))
+			f.key, cell(s.fieldWord(f)), req, cell(s.defaultText(f)), cell(doc))
 	}
 	ex, err := s.exampleSnippet(st)
 	if err != nil {
@@ -144,6 +144,30 @@ func (s *source) mdSection(b *bytes.Buffer, st *structInfo) error {
 		b.WriteString("```\n")
 	}
 	return nil
+}
+
+// fieldWord names a field's type in the Type column: the values it
+// accepts when fieldValues lists fewer than its type's, else its type's
+// word.
+func (s *source) fieldWord(f *field) string {
+	vals, ok := s.fieldVals[f.owner+"."+f.goName]
+	if !ok {
+		return s.word(f.typ)
+	}
+	out := oneOf(vals)
+	if f.typ.kind == kList {
+		out = "list of " + out
+	}
+	return out
+}
+
+// oneOf writes enum values as the Type column does.
+func oneOf(vals []string) string {
+	q := make([]string, len(vals))
+	for i, v := range vals {
+		q[i] = "`" + v + "`"
+	}
+	return "one of " + strings.Join(q, " | ")
 }
 
 // word names a type in the words of the value types table.
@@ -172,12 +196,7 @@ func (s *source) word(t *typ) string {
 	case kAddr:
 		return map[string]string{"": "address", "ipv6": "IPv6 address", "any": "IPv4 or IPv6 address"}[t.family]
 	case kEnum:
-		vals := s.enumValues(t.name)
-		q := make([]string, len(vals))
-		for i, v := range vals {
-			q[i] = "`" + v + "`"
-		}
-		return "one of " + strings.Join(q, " | ")
+		return oneOf(s.enumValues(t.name))
 	case kText:
 		return textTypes[t.name]
 	case kStruct:

@@ -5,6 +5,7 @@ import (
 	"go/ast"
 	"go/parser"
 	"go/token"
+	"maps"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -19,18 +20,21 @@ const generatedFile = "fielddoc_gen.go"
 
 // source is the parsed Go source of the model package.
 type source struct {
-	pkg      string
-	specs    map[string]*ast.TypeSpec     // type name -> declaration
-	docs     map[string]*ast.CommentGroup // type name -> doc comment
-	methods  map[string]map[string]bool   // type name -> method names
-	funcs    map[string]*ast.FuncDecl     // top-level functions
-	vars     map[string]ast.Expr          // top-level var name -> value
-	enums    map[string][]string          // enum type -> value names; "" marks an unused number
-	structs  map[string]*structInfo       // struct types reached from Model
-	order    []string                     // struct types in the order first reached
-	scalars  map[string]bool              // scalar model types reached (ID, Protocol, enums)
-	stacking map[string]bool              // structs on the walk's stack, to refuse cycles
-	fileSet  *token.FileSet
+	pkg     string
+	specs   map[string]*ast.TypeSpec     // type name -> declaration
+	docs    map[string]*ast.CommentGroup // type name -> doc comment
+	methods map[string]map[string]bool   // type name -> method names
+	funcs   map[string]*ast.FuncDecl     // top-level functions
+	vars    map[string]ast.Expr          // top-level var name -> value
+	enums   map[string][]string          // enum type -> value names; "" marks an unused number
+	// fieldVals holds the model's fieldValues: by "Type.Field", the
+	// values an enum field accepts when they are fewer than its type's.
+	fieldVals map[string][]string
+	structs   map[string]*structInfo // struct types reached from Model
+	order     []string               // struct types in the order first reached
+	scalars   map[string]bool        // scalar model types reached (ID, Protocol, enums)
+	stacking  map[string]bool        // structs on the walk's stack, to refuse cycles
+	fileSet   *token.FileSet
 }
 
 // kind classifies a field type by what YAML holds.
@@ -102,16 +106,17 @@ func load(dir string) (*source, error) {
 		return nil, err
 	}
 	s := &source{
-		specs:    map[string]*ast.TypeSpec{},
-		docs:     map[string]*ast.CommentGroup{},
-		methods:  map[string]map[string]bool{},
-		funcs:    map[string]*ast.FuncDecl{},
-		vars:     map[string]ast.Expr{},
-		enums:    map[string][]string{},
-		structs:  map[string]*structInfo{},
-		scalars:  map[string]bool{},
-		stacking: map[string]bool{},
-		fileSet:  token.NewFileSet(),
+		specs:     map[string]*ast.TypeSpec{},
+		docs:      map[string]*ast.CommentGroup{},
+		methods:   map[string]map[string]bool{},
+		funcs:     map[string]*ast.FuncDecl{},
+		vars:      map[string]ast.Expr{},
+		enums:     map[string][]string{},
+		fieldVals: map[string][]string{},
+		structs:   map[string]*structInfo{},
+		scalars:   map[string]bool{},
+		stacking:  map[string]bool{},
+		fileSet:   token.NewFileSet(),
 	}
 	for _, e := range entries {
 		name := e.Name()
@@ -133,6 +138,9 @@ func load(dir string) (*source, error) {
 		return nil, fmt.Errorf("%s: no Go files", dir)
 	}
 	if err := s.findEnums(); err != nil {
+		return nil, err
+	}
+	if err := s.findFieldValues(); err != nil {
 		return nil, err
 	}
 	return s, nil
@@ -233,6 +241,81 @@ func (s *source) findEnums() error {
 		err = fmt.Errorf("EnumValues: found no case that assigns a names variable")
 	}
 	return err
+}
+
+// findFieldValues reads the model's fieldValues, a map literal from
+// "Type.Field" to a []string literal of the values the field accepts, when
+// the model has one.
+func (s *source) findFieldValues() error {
+	e, ok := s.vars["fieldValues"]
+	if !ok {
+		return nil
+	}
+	lit, ok := e.(*ast.CompositeLit)
+	if !ok {
+		return fmt.Errorf("fieldValues is not a map literal")
+	}
+	for _, el := range lit.Elts {
+		kv, ok := el.(*ast.KeyValueExpr)
+		if !ok {
+			return fmt.Errorf("fieldValues holds an element that is not key: value")
+		}
+		key, err := stringLit(kv.Key)
+		if err != nil {
+			return fmt.Errorf("fieldValues: a key: %v", err)
+		}
+		vals, ok := kv.Value.(*ast.CompositeLit)
+		if !ok {
+			return fmt.Errorf("fieldValues[%q] is not a []string literal", key)
+		}
+		for _, v := range vals.Elts {
+			str, err := stringLit(v)
+			if err != nil {
+				return fmt.Errorf("fieldValues[%q]: %v", key, err)
+			}
+			s.fieldVals[key] = append(s.fieldVals[key], str)
+		}
+	}
+	return nil
+}
+
+// checkFieldValues makes sure every entry of fieldValues names an enum
+// field of the format (or a list of one), with values of its type.
+func (s *source) checkFieldValues() error {
+	fields := map[string]*field{}
+	for _, n := range s.order {
+		for _, f := range s.structs[n].fields {
+			fields[f.owner+"."+f.goName] = f
+		}
+	}
+	for _, key := range slices.Sorted(maps.Keys(s.fieldVals)) {
+		f := fields[key]
+		if f == nil {
+			return fmt.Errorf("fieldValues lists %s, which is not a field of the format", key)
+		}
+		t := f.typ
+		if t.kind == kList {
+			t = t.elem
+		}
+		if t.kind != kEnum {
+			return fmt.Errorf("fieldValues lists %s, which is not an enum field", key)
+		}
+		for _, v := range s.fieldVals[key] {
+			if !slices.Contains(s.enumValues(t.name), v) {
+				return fmt.Errorf("fieldValues lists %q for %s, which is not a value of %s", v, key, t.name)
+			}
+		}
+	}
+	return nil
+}
+
+// stringLit returns the value of a string literal expression.
+func stringLit(e ast.Expr) (string, error) {
+	bl, ok := e.(*ast.BasicLit)
+	if !ok || bl.Kind != token.STRING {
+		return "", fmt.Errorf("not a string literal")
+	}
+	return strconv.Unquote(bl.Value)
 }
 
 // stringList returns the elements of var name = []string{"a", ...}.
