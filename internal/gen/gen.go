@@ -641,8 +641,11 @@ func (g *generator) pcx(i, j int) model.ID {
 // one), each with 1 to 3 consumer VPCs of its region.
 func (g *generator) planServices() {
 	want := max(1, len(g.recs)/25)
-	used := make([]bool, len(g.recs))
 	w := max(2, len(strconv.Itoa(want)))
+	// The candidates are counted, and the one drawn found, rather than
+	// listed: a list per service would allocate, over all services, a
+	// few bytes per VPC times the number of services.
+	free := func(i int) bool { return g.eligible(i) && g.recs[i].provides == 0 }
 	for s := 0; s < want; s++ {
 		// Regions in turn; skip those with no free provider or no consumer.
 		var provider = -1
@@ -650,42 +653,48 @@ func (g *generator) planServices() {
 		for try := range len(g.regions) {
 			region = (s + try) % len(g.regions)
 			rp := &g.regions[region]
-			var cand []int
+			n := 0
 			for i := rp.first; i < rp.first+rp.count; i++ {
-				if g.eligible(i) && !used[i] {
-					cand = append(cand, i)
+				if free(i) {
+					n++
 				}
 			}
-			if len(cand) == 0 || rp.count < 2 {
+			if n == 0 || rp.count < 2 {
 				continue
 			}
-			provider = cand[g.r.IntN(len(cand))]
+			k := g.r.IntN(n)
+			for i := rp.first; provider < 0; i++ {
+				if free(i) {
+					if k == 0 {
+						provider = i
+					}
+					k--
+				}
+			}
 			break
 		}
 		if provider < 0 {
 			break
 		}
-		used[provider] = true
+		g.recs[provider].provides = int32(len(g.services) + 1)
 		sp := servicePlan{num: fmt.Sprintf("%0*d", w, len(g.services)+1), region: region, provider: provider}
-		// Consumers: other VPCs of the region, spokes preferred.
+		// Consumers: other VPCs of the region, spokes preferred; drawn
+		// one at a time from those not yet drawn (the spokes but the
+		// provider, or else the hub).
 		rp := &g.regions[region]
-		var cand []int
-		for i := rp.first; i < rp.first+rp.count; i++ {
-			if i != provider && !g.hub(i) {
-				cand = append(cand, i)
-			}
+		lo, n, skip := rp.first+1, rp.count-2, []int{provider}
+		if n == 0 {
+			lo, n, skip = rp.first, 1, nil
 		}
-		if len(cand) == 0 {
-			cand = []int{rp.first}
-		}
-		nc := min(len(cand), 1+g.r.IntN(3))
+		nc := min(n, 1+g.r.IntN(3))
 		for range nc {
-			j := g.r.IntN(len(cand))
-			sp.consumers = append(sp.consumers, cand[j])
-			cand = slices.Delete(cand, j, j+1)
+			c := nth(lo, g.r.IntN(n), skip)
+			sp.consumers = append(sp.consumers, c)
+			skip = append(skip, c)
+			slices.Sort(skip)
+			n--
 		}
 		slices.Sort(sp.consumers)
-		g.recs[provider].provides = int32(len(g.services) + 1)
 		g.services = append(g.services, sp)
 	}
 	// Each VPC's services, in the order of the services.
@@ -706,6 +715,18 @@ func (g *generator) planServices() {
 			next[c]++
 		}
 	}
+}
+
+// nth returns the j-th (from 0) of lo, lo+1, ... that is not in skip
+// (ascending, each at least lo).
+func nth(lo, j int, skip []int) int {
+	v := lo + j
+	for _, s := range skip {
+		if s <= v {
+			v++
+		}
+	}
+	return v
 }
 
 // serviceID, nlbID and tgID return the ids of endpoint service si, and of
