@@ -321,8 +321,9 @@ func Build(o Options) (*model.Model, error) {
 // model.Encode of what Build builds, building and writing one VPC, and
 // then one transit gateway attachment, peering or endpoint service, at a
 // time (model.EncodeStream, writeTail): its memory is that of the VPC
-// being written and of the plan of the network, about 35 bytes a VPC
-// (vpcRec), not that of the network. It returns Build's errors before
+// being written and of the plan of the network (vpcRec, the peerings
+// and the services: about 50 bytes a VPC on the heap), not that of the
+// network. It returns Build's errors before
 // writing anything, and w's.
 func Write(w io.Writer, o Options) error {
 	// A first pass builds and drops every VPC, so that an error (a VPC
