@@ -40,8 +40,9 @@ func runGenerate(args []string, out, errOut io.Writer) int {
 			vpcs.n, perVPC.n, byteSize(need), byteSize(limit), source)
 		return exitInvalid
 	}
-	// Written as it is built (gen.Write): memory grows with the plan of
-	// the network, a few ids per VPC, not with the network.
+	// Written as it is built (gen.Write): memory grows with the largest
+	// VPC and the plan of the network, about 50 bytes a VPC, not with
+	// the network.
 	w := bufio.NewWriterSize(out, 1<<16)
 	err := gen.Write(w, gen.Options{VPCs: vpcs.n, Seed: *seed, InstancesPerVPC: perVPC.n, OverlapEvery: overlapEvery.n, DualStack: *dual})
 	if err == nil {
@@ -54,52 +55,59 @@ func runGenerate(args []string, out, errOut io.Writer) int {
 	return exitOK
 }
 
-// maxCount bounds the counts of generate: far more than the memory of any
-// machine builds (a million VPCs would take about 56 GiB), so that the
-// memory estimate and the generator see sane numbers.
+// maxCount bounds the counts of generate: far more than the address plan
+// holds (about 49,000 VPCs without planted overlaps) or the memory of any
+// machine builds (a VPC of a million instances would take about 27 GiB),
+// so that the memory estimate and the generator see sane numbers.
 const maxCount = 1_000_000
 
 // generateMemory estimates the peak memory of vpcreach generate, which
-// holds the plan of the network and the resources built after the VPCs
-// (transit gateway attachments, peerings), and one VPC at a time with its
-// YAML (gen.Write): 16 MiB, plus 40 KiB and 320 bytes per instance for
-// each VPC, plus 16 KiB per instance for the VPC being written (28 KiB
-// with --dual-stack: an IPv6 address per instance, more routes and
-// rules). The
-// figures come from the maximum resident set size that /usr/bin/time
-// reported for vpcreach generate (go 1.26, linux/amd64, default GOGC),
-// with a margin of 7% or more:
+// writes one VPC at a time with its YAML, then one transit gateway
+// attachment, peering or endpoint service at a time (gen.Write), and
+// holds the plan of the network, about 50 bytes a VPC: 24 MiB, plus 1 KiB
+// for each VPC, plus 28 KiB per instance for the VPC being written (36
+// KiB with --dual-stack: an IPv6 address per instance, more routes and
+// rules). The figures come from the maximum resident set size that
+// /usr/bin/time reported for vpcreach generate --seed 1 (go 1.26,
+// linux/amd64, default GOGC; the largest of two runs), with a margin of
+// 7% or more:
 //
 //	--vpcs   --instances-per-vpc    max RSS    estimate
-//	    10                    60      13 MiB     18 MiB
-//	   100                     3      15 MiB     20 MiB
-//	   100                    60      15 MiB     22 MiB
-//	   100                  1000      43 MiB     66 MiB
-//	    50                  2000      67 MiB     80 MiB
-//	   400                    60      31 MiB     40 MiB
-//	  1000                    60      61 MiB     75 MiB
-//	  2000                    60      97 MiB    132 MiB
-//	  3000                    20     123 MiB    152 MiB
-//	  5000                    60     249 MiB    305 MiB
+//	    10                    60      14 MiB     26 MiB
+//	   100                     3      16 MiB     24 MiB
+//	   100                    60      16 MiB     26 MiB
+//	   100                  1000      43 MiB     51 MiB
+//	    50                  2000      70 MiB     79 MiB
+//	   400                    60      18 MiB     26 MiB
+//	  1000                    60      19 MiB     27 MiB
+//	  2000                    60      19 MiB     28 MiB
+//	  3000                    20      22 MiB     27 MiB
+//	  5000                    60      22 MiB     31 MiB
+//	 20000                     3      35 MiB     44 MiB
+//	 49000                     3      32 MiB     72 MiB
+//	     4                 10000     228 MiB    297 MiB
 //
-// and with --dual-stack (go 1.26):
+// (--overlap-every 2 --vpcs 90000 --instances-per-vpc 3: 52 MiB, estimate
+// 112 MiB) and with --dual-stack:
 //
 //	--vpcs   --instances-per-vpc    max RSS    estimate
-//	    10                    60      14 MiB     18 MiB
-//	   100                    60      15 MiB     23 MiB
-//	   100                  1000      55 MiB     78 MiB
-//	    50                  2000      88 MiB    103 MiB
-//	  1000                    60      65 MiB     75 MiB
-//	  3000                    20     120 MiB    152 MiB
-//	  5000                    60     231 MiB    305 MiB
+//	    10                    60      14 MiB     26 MiB
+//	   100                    60      17 MiB     26 MiB
+//	   100                  1000      53 MiB     59 MiB
+//	    50                  2000      75 MiB     94 MiB
+//	  1000                    60      19 MiB     27 MiB
+//	  3000                    20      20 MiB     28 MiB
+//	  5000                    60      23 MiB     31 MiB
+//	     4                 10000     305 MiB    376 MiB
 //
-// (Before generate wrote as it built, 1,000 VPCs took 1,225 MiB and
-// 5,000 VPCs 7 GB.) TestGenerateMemoryEstimateCoversTheHeap keeps it
-// above the heap.
+// (Before generate wrote as it built, 1,000 VPCs took 1,225 MiB and 5,000
+// VPCs 7 GB; while it held the plan's ids and built what follows the VPCs
+// whole, 61 MiB and 249 MiB.) TestGenerateMemoryEstimateCoversTheHeap
+// keeps it above the heap.
 func generateMemory(vpcs, instancesPerVPC int, dualStack bool) uint64 {
-	writing := uint64(16 << 10)
+	writing := uint64(28 << 10)
 	if dualStack {
-		writing = 28 << 10
+		writing = 36 << 10
 	}
-	return 16<<20 + uint64(vpcs)*(40<<10+uint64(instancesPerVPC)*320) + uint64(instancesPerVPC)*writing
+	return 24<<20 + uint64(vpcs)<<10 + uint64(instancesPerVPC)*writing
 }

@@ -10,6 +10,32 @@ import (
 
 func (g *generator) tgwID(r int) model.ID { return model.ID(fmt.Sprintf("tgw-%02d", r+1)) }
 
+// spokeRT and hubRT return the ids of region r's transit gateway route
+// tables.
+func (g *generator) spokeRT(r int) model.ID { return model.ID(fmt.Sprintf("tgw-%02d-rtb-spoke", r+1)) }
+
+func (g *generator) hubRT(r int) model.ID { return model.ID(fmt.Sprintf("tgw-%02d-rtb-hub", r+1)) }
+
+// attachID returns the id of VPC number num's transit gateway attachment.
+func attachID(num string) model.ID { return model.ID("tgw-attach-" + num) }
+
+// peerAttID returns the id of region r's transit gateway's peering
+// attachment to region o's.
+func peerAttID(r, o int) model.ID {
+	return model.ID(fmt.Sprintf("tgw-attach-%02d-peer-%02d", r+1, o+1))
+}
+
+// subnetID returns the id of VPC number num's subnet of tier t in zone z.
+func subnetID(num string, t, z int) model.ID {
+	return model.ID(fmt.Sprintf("sn-%s-%s-%s", num, subnetTierNames[t], azLetter(z)))
+}
+
+// instanceID returns the id of VPC number num's k-th instance (from 0) of
+// tier t.
+func instanceID(num string, t, k int) model.ID {
+	return model.ID(fmt.Sprintf("i-%s-%s-%02d", num, tierNames[t], k+1))
+}
+
 // subnetPrefix6 returns IPv6 block k of the VPC, a /64 (Options.DualStack).
 func (g *generator) subnetPrefix6(v *vpcPlan, k int) netip.Prefix {
 	return prefix6(v.cidr6, 64, uint64(k))
@@ -25,7 +51,7 @@ func (g *generator) subnetPrefix(v *vpcPlan, k int) netip.Prefix {
 var tierBlock = [numSubnetTiers]int{snPublic: 0, snApp: 4, snData: 8, snTGW: 12}
 
 func (g *generator) buildVPC(i int, mv *model.VPC) {
-	v := &g.vpcs[i]
+	v := g.vpc(i)
 	rp := &g.regions[v.region]
 	tgw := g.tgwID(v.region)
 	mv.ID = v.id
@@ -74,7 +100,7 @@ func (g *generator) buildVPC(i int, mv *model.VPC) {
 		}
 		for z := range v.azs {
 			sn := model.Subnet{
-				ID: model.ID(fmt.Sprintf("sn-%s-%s-%s", v.num, subnetTierNames[t], azLetter(z))),
+				ID: subnetID(v.num, t, z),
 				AZ: azName(rp.name, z),
 			}
 			p := g.subnetPrefix(v, tierBlock[t]+z)
@@ -106,12 +132,12 @@ func (g *generator) buildVPC(i int, mv *model.VPC) {
 	// attachment subnet tables that send egress to the NAT of their zone.
 	peerRoutes := func() []model.Route {
 		var rs []model.Route
-		for _, p := range v.peers {
-			rs = append(rs, model.Route{Destination: model.Destination{CIDR: g.vpcs[p.other].cidr}, Target: p.pcx})
+		for _, o := range v.peers {
+			rs = append(rs, model.Route{Destination: model.Destination{CIDR: g.cidr(int(o))}, Target: g.pcx(i, int(o))})
 		}
 		if dual {
-			for _, p := range v.peers {
-				rs = append(rs, model.Route{Destination: model.Destination{CIDR: g.vpcs[p.other].cidr6}, Target: p.pcx})
+			for _, o := range v.peers {
+				rs = append(rs, model.Route{Destination: model.Destination{CIDR: g.cidr6(int(o))}, Target: g.pcx(i, int(o))})
 			}
 		}
 		return rs
@@ -203,7 +229,7 @@ func (g *generator) buildVPC(i int, mv *model.VPC) {
 			tcpIn(portApp, "from the web tier", refPeer(sg("web"))),
 			tcpIn(portApp, "service calls from internal networks", both(internal, internal6)...),
 		}}
-	if len(v.provides) > 0 {
+	if v.provides >= 0 {
 		app.Ingress = append(app.Ingress, tcpIn(portApp, "from the PrivateLink load balancer", refPeer(sg("nlb"))))
 	}
 	mv.SecurityGroups = []model.SecurityGroup{
@@ -218,7 +244,7 @@ func (g *generator) buildVPC(i int, mv *model.VPC) {
 			Description: "interface endpoints",
 			Ingress:     []model.IngressRule{tcpIn(443, "https from the VPC", cidrPeer(v.cidr))}})
 	}
-	if len(v.provides) > 0 {
+	if v.provides >= 0 {
 		mv.SecurityGroups = append(mv.SecurityGroups, model.SecurityGroup{ID: sg("nlb"), Name: mv.Name + "-nlb",
 			Description: "PrivateLink network load balancer",
 			Ingress:     []model.IngressRule{tcpIn(portService, "service port from internal networks", cidrPeer(internal))}})
@@ -251,9 +277,9 @@ func (g *generator) buildVPC(i int, mv *model.VPC) {
 	}
 	for _, si := range v.consumes {
 		sp := &g.services[si]
-		e := model.Endpoint{ID: g.consumerEndpoint(v, sp), Type: model.EndpointInterface, Service: string(sp.id),
+		e := model.Endpoint{ID: consumerEndpoint(v.num, sp), Type: model.EndpointInterface, Service: string(g.serviceID(int(si))),
 			SecurityGroups: []model.ID{sg("vpce")}}
-		for z := range min(v.azs, g.vpcs[sp.provider].azs) {
+		for z := range min(v.azs, int(g.recs[sp.provider].azs)) {
 			e.Subnets = append(e.Subnets, v.subnets[snApp][z])
 			e.PrivateIPs = append(e.PrivateIPs, v.pools[snApp][z].mustTake())
 		}
@@ -262,13 +288,10 @@ func (g *generator) buildVPC(i int, mv *model.VPC) {
 
 	// PrivateLink load balancers (their target groups come after the
 	// instances).
-	for _, si := range v.provides {
-		sp := &g.services[si]
-		sp.nlb = model.ID("nlb-" + v.num + "-svc-" + sp.num)
-		sp.tg = model.ID("tg-" + v.num + "-svc-" + sp.num)
-		lb := model.LoadBalancer{ID: sp.nlb, Name: mv.Name + "-svc-" + sp.num, Type: model.LBNetwork, Scheme: model.SchemeInternal,
+	if si := v.provides; si >= 0 {
+		lb := model.LoadBalancer{ID: g.nlbID(si), Name: mv.Name + "-svc-" + g.services[si].num, Type: model.LBNetwork, Scheme: model.SchemeInternal,
 			SecurityGroups: []model.ID{sg("nlb")},
-			Listeners:      []model.Listener{{Protocol: model.ListenerTCP, Port: portService, TargetGroup: sp.tg}}}
+			Listeners:      []model.Listener{{Protocol: model.ListenerTCP, Port: portService, TargetGroup: g.tgID(si)}}}
 		for z := range v.azs {
 			lb.Subnets = append(lb.Subnets, v.subnets[snApp][z])
 			lb.PrivateIPs = append(lb.PrivateIPs, v.pools[snApp][z].mustTake())
@@ -278,9 +301,8 @@ func (g *generator) buildVPC(i int, mv *model.VPC) {
 
 	g.buildInstances(v, mv)
 
-	for _, si := range v.provides {
-		sp := &g.services[si]
-		tg := model.TargetGroup{ID: sp.tg, Protocol: model.ListenerTCP, Port: portApp}
+	if si := v.provides; si >= 0 {
+		tg := model.TargetGroup{ID: g.tgID(si), Protocol: model.ListenerTCP, Port: portApp}
 		for _, in := range v.instances[tierApp][:min(4, len(v.instances[tierApp]))] {
 			tg.Targets = append(tg.Targets, model.Target{ID: in})
 		}
@@ -288,8 +310,10 @@ func (g *generator) buildVPC(i int, mv *model.VPC) {
 	}
 }
 
-func (g *generator) consumerEndpoint(v *vpcPlan, sp *servicePlan) model.ID {
-	return model.ID("vpce-" + v.num + "-svc-" + sp.num)
+// consumerEndpoint returns the id of VPC number num's endpoint to
+// service sp.
+func consumerEndpoint(num string, sp *servicePlan) model.ID {
+	return model.ID("vpce-" + num + "-svc-" + sp.num)
 }
 
 // buildInstances spreads about InstancesPerVPC instances (±15%) over the
@@ -327,7 +351,7 @@ func (g *generator) buildInstances(v *vpcPlan, mv *model.VPC) {
 					v.id, g.vpcBits, g.snBits, c, subnetTierNames[st], len(mv.Instances))
 				return
 			}
-			in := model.Instance{ID: model.ID(fmt.Sprintf("i-%s-%s-%02d", v.num, tierNames[t], k+1)),
+			in := model.Instance{ID: instanceID(v.num, t, k),
 				Interface: model.Interface{Subnet: v.subnets[st][z], PrivateIP: a, SecurityGroups: []model.ID{sg}}}
 			if g.o.DualStack {
 				// The same interface identifier as the IPv4 address's host
@@ -336,219 +360,12 @@ func (g *generator) buildInstances(v *vpcPlan, mv *model.VPC) {
 				in.IPv6Addresses = []netip.Addr{addr6(g.subnetPrefix6(v, tierBlock[st]+z), host)}
 			}
 			if t == tierWeb && k < nPublic && st == snPublic {
+				// At least the first web instance of every public VPC
+				// (firstPublicWeb).
 				in.PublicIP = g.publicIP()
-				v.publicWeb = append(v.publicWeb, in.ID)
 			}
 			mv.Instances = append(mv.Instances, in)
 			v.instances[t] = append(v.instances[t], in.ID)
 		}
 	}
-}
-
-// buildTransitGateways builds a hub-and-spoke transit gateway per region,
-// and the peering between the first two regions' gateways.
-func (g *generator) buildTransitGateways() {
-	for r := range g.regions {
-		rp := &g.regions[r]
-		if len(rp.vpcs) == 0 {
-			continue
-		}
-		rp.tgw = g.tgwID(r)
-		prefix := fmt.Sprintf("tgw-%02d-rtb-", r+1)
-		rp.spokeRT, rp.hubRT = model.ID(prefix+"spoke"), model.ID(prefix+"hub")
-		t := model.TransitGateway{ID: rp.tgw, Account: g.accounts[0], Region: rp.name}
-		hubAtt := model.ID("tgw-attach-" + g.vpcs[rp.vpcs[0]].num)
-		t.RouteTables = []model.TGWRouteTable{
-			{ID: rp.spokeRT, Routes: []model.TGWRoute{{Destination: model.Destination{CIDR: anywhere}, Attachment: hubAtt}}},
-			{ID: rp.hubRT},
-		}
-		for _, i := range rp.vpcs {
-			v := &g.vpcs[i]
-			v.attach = model.ID("tgw-attach-" + v.num)
-			a := model.TGWAttachment{ID: v.attach, Type: model.AttachmentVPC, VPC: v.id, Subnets: slices.Clone(v.subnets[snTGW]),
-				Association: rp.spokeRT, Propagations: []model.ID{rp.hubRT, rp.spokeRT}}
-			if v.hub {
-				a.Association = rp.hubRT
-			}
-			// IPv6 blocks propagate only with the attachment's IPv6
-			// support on (V-14).
-			a.IPv6Support = g.o.DualStack
-			if v.overlap {
-				// A planted overlap: attached, but its routes would make the
-				// tables ambiguous (S-55), so it propagates nowhere.
-				a.Propagations = []model.ID{}
-			}
-			if v.account != 0 {
-				a.Account = g.accounts[v.account]
-			}
-			t.Attachments = append(t.Attachments, a)
-		}
-		g.m.TransitGateways = append(g.m.TransitGateways, t)
-	}
-	if len(g.m.TransitGateways) < 2 || len(g.regions[0].vpcs) == 0 || len(g.regions[1].vpcs) == 0 {
-		return
-	}
-	// Peering between the first two regions: static routes to the other
-	// region's supernet in both tables of each side.
-	for side := range 2 {
-		r, o := side, 1-side
-		rp := &g.regions[r]
-		rp.peerAtt = model.ID(fmt.Sprintf("tgw-attach-%02d-peer-%02d", r+1, o+1))
-		peer := model.ID(fmt.Sprintf("tgw-attach-%02d-peer-%02d", o+1, r+1))
-		t := &g.m.TransitGateways[side]
-		t.Attachments = append(t.Attachments, model.TGWAttachment{ID: rp.peerAtt, Type: model.AttachmentPeering, Peer: peer, Association: rp.hubRT})
-		for k := range t.RouteTables {
-			t.RouteTables[k].Routes = append(t.RouteTables[k].Routes,
-				model.TGWRoute{Destination: model.Destination{CIDR: g.regions[o].supernet}, Attachment: rp.peerAtt})
-			if g.o.DualStack {
-				t.RouteTables[k].Routes = append(t.RouteTables[k].Routes,
-					model.TGWRoute{Destination: model.Destination{CIDR: g.regions[o].supernet6}, Attachment: rp.peerAtt})
-			}
-		}
-	}
-}
-
-func (g *generator) buildPeerings() {
-	for i := range g.vpcs {
-		v := &g.vpcs[i]
-		for _, p := range v.peers {
-			if p.other > i {
-				g.m.PeeringConnections = append(g.m.PeeringConnections,
-					model.PeeringConnection{ID: p.pcx, Requester: v.id, Accepter: g.vpcs[p.other].id})
-			}
-		}
-	}
-}
-
-func (g *generator) buildPrefixLists() {
-	for r := range g.regions {
-		rp := &g.regions[r]
-		if len(rp.vpcs) == 0 {
-			continue
-		}
-		rp.pl = model.ID("pl-s3-" + rp.name)
-		pl := model.PrefixList{ID: rp.pl, Name: "com.amazonaws." + rp.name + ".s3"}
-		ranges, ok := s3Ranges[rp.name]
-		if !ok {
-			ranges = []string{fmt.Sprintf("15.%d.0.0/16", r%256)}
-		}
-		for _, c := range ranges {
-			pl.CIDRs = append(pl.CIDRs, netip.MustParsePrefix(c))
-		}
-		g.m.PrefixLists = append(g.m.PrefixLists, pl)
-	}
-}
-
-func (g *generator) buildServices() {
-	for si := range g.services {
-		sp := &g.services[si]
-		pv := &g.vpcs[sp.provider]
-		s := model.EndpointService{ID: sp.id, Account: g.accounts[pv.account], Region: g.regions[sp.region].name,
-			LoadBalancers: []model.ID{sp.nlb}, AcceptanceRequired: true}
-		var allowed []string
-		for _, c := range sp.consumers {
-			cv := &g.vpcs[c]
-			arn := "arn:aws:iam::" + string(g.accounts[cv.account]) + ":root"
-			if !slices.Contains(allowed, arn) {
-				allowed = append(allowed, arn)
-			}
-			s.Connections = append(s.Connections, model.EndpointConnection{Endpoint: g.consumerEndpoint(cv, sp), State: model.EndpointAvailable})
-		}
-		s.AllowedPrincipals = allowed
-		g.m.EndpointServices = append(g.m.EndpointServices, s)
-	}
-}
-
-// buildExpectations states a handful of intents that hold by design.
-func (g *generator) buildExpectations() {
-	if len(g.vpcs) == 0 {
-		return
-	}
-	port := func(p uint16) *uint16 { return &p }
-	add := func(name, from, to string, p uint16, want model.Expect) {
-		g.m.Expectations = append(g.m.Expectations, model.Expectation{Name: name, From: from, To: to,
-			Protocol: model.ProtocolTCP, Port: port(p), Expect: want})
-	}
-	// A spoke of its own address space, or else the first hub.
-	var spokes []int
-	for i := range g.vpcs {
-		if g.vpcs[i].eligible() {
-			spokes = append(spokes, i)
-		}
-	}
-	a := &g.vpcs[0]
-	if len(spokes) > 0 {
-		a = &g.vpcs[spokes[0]]
-	}
-	if app, db := first(a, tierApp), first(a, tierDB); app != "" && db != "" {
-		add("the app tier reaches its database in "+string(a.id), string(app), string(db), portDB, model.ExpectReachable)
-		add("the internet cannot reach the database in "+string(a.id), "internet", string(db), portDB, model.ExpectUnreachable)
-	}
-	for i := range g.vpcs {
-		if v := &g.vpcs[i]; len(v.publicWeb) > 0 && !v.overlap {
-			add("the internet reaches the public web server in "+string(v.id), "internet", string(v.publicWeb[0]), portWeb, model.ExpectReachable)
-			break
-		}
-	}
-	// Two spokes of one region, not peered: through the transit gateway.
-	if b, c := g.spokePair(spokes); b != nil {
-		add(fmt.Sprintf("%s's app reaches %s's app through transit gateway %s", b.id, c.id, g.regions[b.region].tgw),
-			string(first(b, tierApp)), string(first(c, tierApp)), portApp, model.ExpectReachable)
-		add(fmt.Sprintf("%s's database admits only its own app tier, not %s's", c.id, b.id),
-			string(first(b, tierApp)), string(first(c, tierDB)), portDB, model.ExpectUnreachable)
-	}
-	if g.regions[0].peerAtt != "" {
-		b, c := g.regionRep(0), g.regionRep(1)
-		add(fmt.Sprintf("%s's app reaches %s's app across the transit gateway peering", b.id, c.id),
-			string(first(b, tierApp)), string(first(c, tierApp)), portApp, model.ExpectReachable)
-	}
-	for _, i := range spokes {
-		if v := &g.vpcs[i]; !v.public {
-			add(fmt.Sprintf("%s's app reaches the internet through the egress hub of %s", v.id, g.regions[v.region].name),
-				string(first(v, tierApp)), "internet", 443, model.ExpectReachable)
-			break
-		}
-	}
-	for _, i := range spokes {
-		if v := &g.vpcs[i]; len(v.peers) > 0 {
-			o := &g.vpcs[v.peers[0].other]
-			add(fmt.Sprintf("%s's app reaches %s's app over peering %s", v.id, o.id, v.peers[0].pcx),
-				string(first(v, tierApp)), string(first(o, tierApp)), portApp, model.ExpectReachable)
-			break
-		}
-	}
-}
-
-func first(v *vpcPlan, tier int) model.ID {
-	if len(v.instances[tier]) == 0 {
-		return ""
-	}
-	return v.instances[tier][0]
-}
-
-func peered(v *vpcPlan, other int) bool {
-	return slices.ContainsFunc(v.peers, func(p peerRef) bool { return p.other == other })
-}
-
-// spokePair returns two spokes of one region that are not peered, if any.
-func (g *generator) spokePair(spokes []int) (*vpcPlan, *vpcPlan) {
-	for _, i := range spokes {
-		for _, j := range spokes {
-			if j > i && g.vpcs[j].region == g.vpcs[i].region && !peered(&g.vpcs[i], j) {
-				return &g.vpcs[i], &g.vpcs[j]
-			}
-		}
-	}
-	return nil, nil
-}
-
-// regionRep returns the first spoke of region r with its own address
-// space, or else its hub.
-func (g *generator) regionRep(r int) *vpcPlan {
-	for _, i := range g.regions[r].vpcs {
-		if g.vpcs[i].eligible() {
-			return &g.vpcs[i]
-		}
-	}
-	return &g.vpcs[g.regions[r].vpcs[0]]
 }

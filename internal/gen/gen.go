@@ -174,7 +174,31 @@ var appNames = []string{"payments", "orders", "inventory", "search", "identity",
 
 var envNames = []string{"prod", "prod", "staging", "dev", "qa"}
 
-// vpcPlan is what is decided about a VPC before it is built.
+// vpcRec is what the generator holds about each VPC from planning to the
+// end of the output: what the random choices of planning decided, and
+// where its IPv4 block is. The rest of a VPC's plan follows from its index
+// (generator.vpc), and what building a VPC decides is dropped once it is
+// built, so that a network of n VPCs holds 16n bytes of these, 8n bytes
+// of offsets (generator.peerOff, consOff) and 8 bytes per peering and 4
+// per consumer of a service: about 35 bytes a VPC.
+type vpcRec struct {
+	addr     uint32 // the first address of its IPv4 block
+	account  int32
+	provides int32 // 1 + the index of the endpoint service it provides, or 0 (a VPC provides at most one)
+	azs      uint8
+	flags    uint8 // recPublic, recPerAZNAT, recAWS
+}
+
+// Flags of vpcRec.
+const (
+	recPublic   = 1 << iota // has an internet gateway and NAT gateways
+	recPerAZNAT             // a NAT gateway per zone (else one)
+	recAWS                  // has interface endpoints to awsInterfaceServices
+)
+
+// vpcPlan is what is decided about a VPC before it is built, as
+// generator.vpc derives it, and what building it fills in. It is made for
+// the VPC being built or written, and dropped.
 type vpcPlan struct {
 	idx      int
 	id       model.ID
@@ -188,9 +212,9 @@ type vpcPlan struct {
 	azs      int
 	cidr     netip.Prefix
 	cidr6    netip.Prefix // the IPv6 block (Options.DualStack), a /56
-	peers    []peerRef
-	provides []int // endpoint services this VPC provides
-	consumes []int // endpoint services this VPC has endpoints to
+	peers    []int32      // the VPCs it is peered with, in ascending order (the generator's: read only)
+	provides int          // the endpoint service it provides, or -1
+	consumes []int32      // the endpoint services it has endpoints to, in order (the generator's: read only)
 	aws      []string
 
 	// Filled in while building.
@@ -198,13 +222,6 @@ type vpcPlan struct {
 	pools     [numSubnetTiers][]*pool
 	privRTs   []model.ID // per zone, or one
 	instances [numTiers][]model.ID
-	publicWeb []model.ID
-	attach    model.ID
-}
-
-type peerRef struct {
-	pcx   model.ID
-	other int
 }
 
 // Subnet tiers.
@@ -220,37 +237,37 @@ var subnetTierNames = [numSubnetTiers]string{"public", "app", "data", "tgw"}
 
 // servicePlan is a PrivateLink service: provider VPC and consumers.
 type servicePlan struct {
-	id        model.ID
 	num       string
 	region    int
 	provider  int
 	consumers []int
-	nlb, tg   model.ID
 }
 
 type regionPlan struct {
 	name      string
-	vpcs      []int // indexes of its VPCs, hub first
+	first     int // its VPCs are first, first+1, ..., first+count-1, the hub first
+	count     int
 	supernet  netip.Prefix
 	supernet6 netip.Prefix // its IPv6 blocks' /40 (Options.DualStack)
-	tgw       model.ID
-	spokeRT   model.ID
-	hubRT     model.ID
-	peerAtt   model.ID // its transit gateway peering attachment, if any
-	pl        model.ID // the S3 prefix list
 }
 
 type generator struct {
 	o        Options
 	r        *rand.Rand
-	m        *model.Model
+	m        *model.Model // the version and the accounts
 	accounts []model.ID
 	regions  []regionPlan
-	vpcs     []vpcPlan
-	services []servicePlan
-	vpcBits  int // VPC prefix length
-	snBits   int // subnet prefix length
-	nextPub  uint32
+	recs     []vpcRec // per VPC
+	// VPC i is peered with peerList[peerOff[i]:peerOff[i+1]], in
+	// ascending order, and has endpoints to the services
+	// consList[consOff[i]:consOff[i+1]], in order.
+	peerOff, peerList []int32
+	consOff, consList []int32
+	services          []servicePlan
+	width             int // the number of digits of VPC numbers
+	vpcBits           int // VPC prefix length
+	snBits            int // subnet prefix length
+	nextPub           uint32
 	// err is the first reason the options cannot be built as asked.
 	err error
 }
@@ -278,21 +295,36 @@ func Build(o Options) (*model.Model, error) {
 	if err != nil {
 		return nil, err
 	}
-	g.m.VPCs = make([]model.VPC, len(g.vpcs))
+	m := g.m
+	m.VPCs = make([]model.VPC, len(g.recs))
 	for v, err := range g.build() {
 		if err != nil {
 			return nil, err
 		}
-		g.m.VPCs[v.i] = *v.VPC
+		m.VPCs[v.i] = *v.VPC
 	}
-	return g.m, nil
+	m.PeeringConnections = slices.Collect(g.peerings())
+	for r := range g.regions {
+		if g.regions[r].count > 0 {
+			t := g.transitGateway(r)
+			t.Attachments = slices.Collect(g.attachments(r))
+			m.TransitGateways = append(m.TransitGateways, t)
+		}
+	}
+	m.PrefixLists = g.prefixLists()
+	m.EndpointServices = slices.Collect(g.endpointServices())
+	m.Expectations = g.expectations()
+	return m, nil
 }
 
 // Write writes the topology the options describe as YAML, the bytes of
-// model.Encode of what Build builds, building and writing one VPC at a
-// time (model.EncodeStream): its memory grows with the plan of the network
-// (a few ids per VPC), not with the network. It returns Build's errors
-// before writing anything, and w's.
+// model.Encode of what Build builds, building and writing one VPC, and
+// then one transit gateway attachment, peering or endpoint service, at a
+// time (model.EncodeStream, writeTail): its memory is that of the VPC
+// being written and of the plan of the network (vpcRec, the peerings
+// and the services: about 50 bytes a VPC on the heap), not that of the
+// network. It returns Build's errors before
+// writing anything, and w's.
 func Write(w io.Writer, o Options) error {
 	// A first pass builds and drops every VPC, so that an error (a VPC
 	// with no room for its instances) comes before any output: it costs a
@@ -307,13 +339,17 @@ func Write(w io.Writer, o Options) error {
 		}
 	}
 	g, _ = plan(o)
-	return model.EncodeStream(w, g.m, func(yield func(*model.VPC, error) bool) {
+	err = model.EncodeStream(w, g.m, func(yield func(*model.VPC, error) bool) {
 		for v, err := range g.build() {
 			if !yield(v.VPC, err) || err != nil {
 				return
 			}
 		}
 	})
+	if err != nil {
+		return err
+	}
+	return g.writeTail(w)
 }
 
 // plan makes the generator's plan: accounts, regions, VPCs, peerings and
@@ -339,14 +375,14 @@ type builtVPC struct {
 }
 
 // build builds the VPCs in order, yielding each (the same VPC value,
-// overwritten for the next), and after the last builds the rest of the
-// model: transit gateways, peerings, prefix lists, services and
-// expectations. The random choices are made in this one order, whoever
-// consumes the VPCs.
+// overwritten for the next). The random choices are made in this one
+// order, whoever consumes the VPCs; what comes after the VPCs (transit
+// gateways, peerings, prefix lists, services and expectations) makes none,
+// and follows from the plan.
 func (g *generator) build() iter.Seq2[builtVPC, error] {
 	return func(yield func(builtVPC, error) bool) {
 		var v model.VPC
-		for i := range g.vpcs {
+		for i := range g.recs {
 			v = model.VPC{}
 			g.buildVPC(i, &v)
 			if g.err != nil {
@@ -357,11 +393,6 @@ func (g *generator) build() iter.Seq2[builtVPC, error] {
 				return
 			}
 		}
-		g.buildTransitGateways()
-		g.buildPeerings()
-		g.buildPrefixLists()
-		g.buildServices()
-		g.buildExpectations()
 	}
 }
 
@@ -393,33 +424,25 @@ func (g *generator) planVPCs() {
 		return
 	}
 	g.regions = make([]regionPlan, nr)
-	w := width(n)
-	idx := 0
+	g.width = width(n)
+	first := 0
 	for r := range nr {
 		rp := &g.regions[r]
 		rp.name = g.o.Regions[r]
 		rp.supernet = netip.PrefixFrom(addrOf(u32(internal.Addr())+uint32(r)<<(32-regionBits)), regionBits)
-		count := n / nr
+		rp.supernet6 = prefix6(internal6, 40, uint64(r))
+		rp.first, rp.count = first, n/nr
 		if r < n%nr {
-			count++
+			rp.count++
 		}
-		for k := range count {
-			v := vpcPlan{idx: idx, region: r, hub: k == 0}
-			v.num = fmt.Sprintf("%0*d", w, idx+1)
-			v.id = model.ID("vpc-" + v.num)
-			rp.vpcs = append(rp.vpcs, idx)
-			g.vpcs = append(g.vpcs, v)
-			idx++
-		}
+		first += rp.count
 	}
 	// Planted overlaps, then the size of VPC blocks: the largest that
 	// gives every distinct VPC of the busiest region its own block.
 	distinct := make([]int, nr)
-	for i := range g.vpcs {
-		v := &g.vpcs[i]
-		v.overlap = g.o.OverlapEvery > 0 && i > 0 && (i+1)%g.o.OverlapEvery == 0 && !v.hub
-		if !v.overlap {
-			distinct[v.region]++
+	for i := range n {
+		if !g.overlaps(i) {
+			distinct[g.regionOf(i)]++
 		}
 	}
 	most := slices.Max(append(distinct, 1))
@@ -437,40 +460,92 @@ func (g *generator) planVPCs() {
 	}
 	g.snBits = g.subnetBits()
 
-	slot, slot6 := make([]int, nr), make([]int, nr)
-	for r := range g.regions {
-		g.regions[r].supernet6 = prefix6(internal6, 40, uint64(r))
-	}
-	for i := range g.vpcs {
-		v := &g.vpcs[i]
-		if g.o.DualStack {
-			// Amazon-provided blocks never overlap, planted overlaps or not.
-			v.cidr6 = prefix6(g.regions[v.region].supernet6, 56, uint64(slot6[v.region]))
-			slot6[v.region]++
-		}
-		if v.overlap {
-			v.cidr = g.vpcs[i-1].cidr
+	g.recs = make([]vpcRec, n)
+	slot := make([]int, nr)
+	for i := range g.recs {
+		rec := &g.recs[i]
+		r, hub := g.regionOf(i), g.hub(i)
+		if g.overlaps(i) {
+			rec.addr = g.recs[i-1].addr
 		} else {
-			rp := &g.regions[v.region]
-			v.cidr = netip.PrefixFrom(addrOf(u32(rp.supernet.Addr())+uint32(slot[v.region])<<(32-g.vpcBits)), g.vpcBits)
-			slot[v.region]++
+			rec.addr = u32(g.regions[r].supernet.Addr()) + uint32(slot[r])<<(32-g.vpcBits)
+			slot[r]++
 		}
 		// Random choices, in a fixed order per VPC.
-		if v.hub || len(g.accounts) == 1 {
-			v.account = 0
-		} else {
-			v.account = 1 + g.r.IntN(len(g.accounts)-1)
+		if !hub && len(g.accounts) > 1 {
+			rec.account = int32(1 + g.r.IntN(len(g.accounts)-1))
 		}
-		v.public = v.hub || g.r.IntN(4) == 0
-		v.perAZNAT = v.hub || (v.public && g.r.IntN(2) == 0)
-		v.azs = 3
-		if !v.hub && g.r.IntN(2) == 0 {
-			v.azs = 2
+		public := hub || g.r.IntN(4) == 0
+		if public {
+			rec.flags |= recPublic
+		}
+		if hub || (public && g.r.IntN(2) == 0) {
+			rec.flags |= recPerAZNAT
+		}
+		rec.azs = 3
+		if !hub && g.r.IntN(2) == 0 {
+			rec.azs = 2
 		}
 		if g.r.IntN(10) < 3 {
-			v.aws = awsInterfaceServices
+			rec.flags |= recAWS
 		}
 	}
+}
+
+// regionOf returns the region of VPC i: the first n%nr regions have
+// n/nr+1 VPCs, the others n/nr.
+func (g *generator) regionOf(i int) int {
+	q, rem := g.o.VPCs/len(g.regions), g.o.VPCs%len(g.regions)
+	if i < rem*(q+1) {
+		return i / (q + 1)
+	}
+	return rem + (i-rem*(q+1))/q
+}
+
+// hub reports whether VPC i is the egress hub of its region, its first.
+func (g *generator) hub(i int) bool { return i == g.regions[g.regionOf(i)].first }
+
+// overlaps reports whether VPC i is a planted overlap, reusing the CIDR
+// block of the VPC before it: every OverlapEvery-th, the hubs excepted.
+func (g *generator) overlaps(i int) bool {
+	return g.o.OverlapEvery > 0 && i > 0 && (i+1)%g.o.OverlapEvery == 0 && !g.hub(i)
+}
+
+// eligible reports whether VPC i may be peered or provide a service: a
+// spoke whose block is its own.
+func (g *generator) eligible(i int) bool { return !g.hub(i) && !g.overlaps(i) }
+
+// num returns VPC i's number as it appears in ids: "0001".
+func (g *generator) num(i int) string { return fmt.Sprintf("%0*d", g.width, i+1) }
+
+// cidr returns VPC i's IPv4 block.
+func (g *generator) cidr(i int) netip.Prefix {
+	return netip.PrefixFrom(addrOf(g.recs[i].addr), g.vpcBits)
+}
+
+// cidr6 returns VPC i's IPv6 block (Options.DualStack): the next /56 of
+// its region's /40, planted overlaps or not (Amazon-provided blocks never
+// overlap).
+func (g *generator) cidr6(i int) netip.Prefix {
+	rp := &g.regions[g.regionOf(i)]
+	return prefix6(rp.supernet6, 56, uint64(i-rp.first))
+}
+
+// vpc returns the plan of VPC i.
+func (g *generator) vpc(i int) *vpcPlan {
+	rec := &g.recs[i]
+	v := &vpcPlan{idx: i, num: g.num(i), region: g.regionOf(i), account: int(rec.account), hub: g.hub(i),
+		public: rec.flags&recPublic != 0, overlap: g.overlaps(i), perAZNAT: rec.flags&recPerAZNAT != 0, azs: int(rec.azs),
+		cidr: g.cidr(i), peers: g.peerList[g.peerOff[i]:g.peerOff[i+1]], provides: int(rec.provides) - 1,
+		consumes: g.consList[g.consOff[i]:g.consOff[i+1]]}
+	v.id = model.ID("vpc-" + v.num)
+	if g.o.DualStack {
+		v.cidr6 = g.cidr6(i)
+	}
+	if rec.flags&recAWS != 0 {
+		v.aws = awsInterfaceServices
+	}
+	return v
 }
 
 // subnetBits chooses the subnet size: /24, or 1/16th of the VPC when that
@@ -486,19 +561,17 @@ func (g *generator) subnetBits() int {
 	return b
 }
 
-// eligible reports whether a VPC may be peered or provide a service: a
-// spoke whose block is its own.
-func (v *vpcPlan) eligible() bool { return !v.hub && !v.overlap }
-
 // planPeerings picks a few percent of the pairs of eligible spokes of each
 // region (3% of the pairs, at most one per spoke on average, at least one
 // when there are two spokes), by rejection sampling with integers only.
 func (g *generator) planPeerings() {
 	type pair struct{ a, b int }
+	var all []pair
 	for r := range g.regions {
+		rp := &g.regions[r]
 		var cand []int
-		for _, i := range g.regions[r].vpcs {
-			if g.vpcs[i].eligible() {
+		for i := rp.first; i < rp.first+rp.count; i++ {
+			if g.eligible(i) {
 				cand = append(cand, i)
 			}
 		}
@@ -529,23 +602,51 @@ func (g *generator) planPeerings() {
 			return x.b - y.b
 		})
 		for _, p := range pairs {
-			a, b := &g.vpcs[p.a], &g.vpcs[p.b]
-			if a.cidr.Overlaps(b.cidr) {
+			if g.cidr(p.a).Overlaps(g.cidr(p.b)) {
 				continue // never: distinct blocks; kept as a guard (S-41)
 			}
-			id := model.ID("pcx-" + a.num + "-" + b.num)
-			a.peers = append(a.peers, peerRef{id, p.b})
-			b.peers = append(b.peers, peerRef{id, p.a})
+			all = append(all, p)
 		}
 	}
+	// Each VPC's peers, in the order of the sorted pairs: ascending, as
+	// the pairs (x, j) with x < j come before the pairs (j, y).
+	g.peerOff = make([]int32, len(g.recs)+1)
+	for _, p := range all {
+		g.peerOff[p.a+1]++
+		g.peerOff[p.b+1]++
+	}
+	for i := range g.recs {
+		g.peerOff[i+1] += g.peerOff[i]
+	}
+	next := slices.Clone(g.peerOff[:len(g.recs)])
+	g.peerList = make([]int32, 2*len(all))
+	for _, p := range all {
+		g.peerList[next[p.a]] = int32(p.b)
+		next[p.a]++
+		g.peerList[next[p.b]] = int32(p.a)
+		next[p.b]++
+	}
+}
+
+// peered reports whether VPCs i and j are peered.
+func (g *generator) peered(i, j int) bool {
+	return slices.Contains(g.peerList[g.peerOff[i]:g.peerOff[i+1]], int32(j))
+}
+
+// pcx returns the id of the peering between VPCs i and j.
+func (g *generator) pcx(i, j int) model.ID {
+	return model.ID("pcx-" + g.num(min(i, j)) + "-" + g.num(max(i, j)))
 }
 
 // planServices picks a few PrivateLink providers (one per 25 VPCs, at least
 // one), each with 1 to 3 consumer VPCs of its region.
 func (g *generator) planServices() {
-	want := max(1, len(g.vpcs)/25)
-	used := make([]bool, len(g.vpcs))
+	want := max(1, len(g.recs)/25)
 	w := max(2, len(strconv.Itoa(want)))
+	// The candidates are counted, and the one drawn found, rather than
+	// listed: a list per service would allocate, over all services, a
+	// few bytes per VPC times the number of services.
+	free := func(i int) bool { return g.eligible(i) && g.recs[i].provides == 0 }
 	for s := 0; s < want; s++ {
 		// Regions in turn; skip those with no free provider or no consumer.
 		var provider = -1
@@ -553,48 +654,92 @@ func (g *generator) planServices() {
 		for try := range len(g.regions) {
 			region = (s + try) % len(g.regions)
 			rp := &g.regions[region]
-			var cand []int
-			for _, i := range rp.vpcs {
-				if g.vpcs[i].eligible() && !used[i] {
-					cand = append(cand, i)
+			n := 0
+			for i := rp.first; i < rp.first+rp.count; i++ {
+				if free(i) {
+					n++
 				}
 			}
-			if len(cand) == 0 || len(rp.vpcs) < 2 {
+			if n == 0 || rp.count < 2 {
 				continue
 			}
-			provider = cand[g.r.IntN(len(cand))]
+			k := g.r.IntN(n)
+			for i := rp.first; provider < 0; i++ {
+				if free(i) {
+					if k == 0 {
+						provider = i
+					}
+					k--
+				}
+			}
 			break
 		}
 		if provider < 0 {
 			break
 		}
-		used[provider] = true
+		g.recs[provider].provides = int32(len(g.services) + 1)
 		sp := servicePlan{num: fmt.Sprintf("%0*d", w, len(g.services)+1), region: region, provider: provider}
-		sp.id = model.ID("vpce-svc-" + sp.num)
-		// Consumers: other VPCs of the region, spokes preferred.
-		var cand []int
-		for _, i := range g.regions[region].vpcs {
-			if i != provider && !g.vpcs[i].hub {
-				cand = append(cand, i)
-			}
+		// Consumers: other VPCs of the region, spokes preferred; drawn
+		// one at a time from those not yet drawn (the spokes but the
+		// provider, or else the hub).
+		rp := &g.regions[region]
+		lo, n, skip := rp.first+1, rp.count-2, []int{provider}
+		if n == 0 {
+			lo, n, skip = rp.first, 1, nil
 		}
-		if len(cand) == 0 {
-			cand = []int{g.regions[region].vpcs[0]}
-		}
-		nc := min(len(cand), 1+g.r.IntN(3))
+		nc := min(n, 1+g.r.IntN(3))
 		for range nc {
-			j := g.r.IntN(len(cand))
-			sp.consumers = append(sp.consumers, cand[j])
-			cand = slices.Delete(cand, j, j+1)
+			c := nth(lo, g.r.IntN(n), skip)
+			sp.consumers = append(sp.consumers, c)
+			skip = append(skip, c)
+			slices.Sort(skip)
+			n--
 		}
 		slices.Sort(sp.consumers)
-		si := len(g.services)
-		g.vpcs[provider].provides = append(g.vpcs[provider].provides, si)
-		for _, c := range sp.consumers {
-			g.vpcs[c].consumes = append(g.vpcs[c].consumes, si)
-		}
 		g.services = append(g.services, sp)
 	}
+	// Each VPC's services, in the order of the services.
+	g.consOff = make([]int32, len(g.recs)+1)
+	for _, sp := range g.services {
+		for _, c := range sp.consumers {
+			g.consOff[c+1]++
+		}
+	}
+	for i := range g.recs {
+		g.consOff[i+1] += g.consOff[i]
+	}
+	next := slices.Clone(g.consOff[:len(g.recs)])
+	g.consList = make([]int32, g.consOff[len(g.recs)])
+	for si, sp := range g.services {
+		for _, c := range sp.consumers {
+			g.consList[next[c]] = int32(si)
+			next[c]++
+		}
+	}
+}
+
+// nth returns the j-th (from 0) of lo, lo+1, ... that is not in skip
+// (ascending, each at least lo).
+func nth(lo, j int, skip []int) int {
+	v := lo + j
+	for _, s := range skip {
+		if s <= v {
+			v++
+		}
+	}
+	return v
+}
+
+// serviceID, nlbID and tgID return the ids of endpoint service si, and of
+// its load balancer and target group.
+func (g *generator) serviceID(si int) model.ID { return model.ID("vpce-svc-" + g.services[si].num) }
+
+func (g *generator) nlbID(si int) model.ID {
+	return model.ID("nlb-" + g.num(g.services[si].provider) + "-svc-" + g.services[si].num)
+}
+
+func (g *generator) tgID(si int) model.ID {
+	return model.ID("tg-" + g.num(g.services[si].provider) + "-svc-" + g.services[si].num)
 }
 
 // --- addresses --------------------------------------------------------------
