@@ -96,22 +96,15 @@ func (s *Solver) endHopsWhere(qs []Query, checked func(ei int32) bool) []EndHops
 		rec    pathRec
 		buf    []sgeval.PortDecision
 	)
-	var (
-		fromID         string // the source of the run
-		from           int32  // and its interface
-		okFrom, looked bool
-	)
+	// Queries come in runs from one source, often to one destination:
+	// each end is looked up once a run.
+	var from, to lastENI
 	for i, q := range qs {
 		if q.Validate() != nil || q.Family != "" {
 			continue
 		}
-		// Queries come in runs from one source: look it up once a run.
-		if !looked || q.From != fromID {
-			from, okFrom = s.eni[model.ID(q.From)]
-			fromID, looked = q.From, true
-		}
-		x, okX := from, okFrom
-		y, okY := s.eni[model.ID(q.To)]
+		x, okX := from.of(s, q.From)
+		y, okY := to.of(s, q.To)
 		if !okX || !okY || x == y || classOf[x] < 0 || classOf[y] < 0 {
 			continue
 		}
@@ -204,3 +197,19 @@ func (endsRec) block(*walker, Blocker)   {}
 func (endsRec) warn(*walker, Warning)    {}
 func (endsRec) cross(from, to int32)     {}
 func (endsRec) taint()                   {}
+
+// lastENI remembers the interface of the id looked up last.
+type lastENI struct {
+	id         string
+	ei         int32
+	ok, looked bool
+}
+
+// of returns the interface of id, as Solver.eni holds it.
+func (l *lastENI) of(s *Solver, id string) (int32, bool) {
+	if !l.looked || id != l.id {
+		l.ei, l.ok = s.eni[model.ID(id)]
+		l.id, l.looked = id, true
+	}
+	return l.ei, l.ok
+}
