@@ -13,7 +13,7 @@ import (
 // VPC become one entry whose destination lists them all (and the same the
 // other way round), as people read a change: "i-ops-tools -> the EKS nodes
 // tcp 22", not one line per node's subnet. Order is kept: an entry takes
-// the place of the first it merges.
+// the place of the first it merges. The result reuses fs's storage.
 func groupFlows(fs []Flow) []Flow {
 	if len(fs) < 2 {
 		return fs
