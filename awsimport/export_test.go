@@ -328,3 +328,68 @@ func TestGatewayEndpointDNSRecordTypeConflictWarned(t *testing.T) {
 	require.NotNil(t, x2.Endpoint("vpce-s3-four"))
 	assert.Zero(t, x2.Endpoint("vpce-s3-four").DNSRecordIPType)
 }
+
+// TestGatewayEndpointDNSRecordTypeAndVPCAttributes: AWS allows a gateway
+// endpoint's DNS record IP type other than service-defined only in a VPC
+// with DNS support and hostnames on (V-30). A snapshot without the VPC's
+// attributes imports with them taken as on (a note); one that says
+// hostnames are off imports with the type taken as service-defined (a
+// warning). Neither fails validation.
+func TestGatewayEndpointDNSRecordTypeAndVPCAttributes(t *testing.T) {
+	m, _, err := model.LoadFiles("../solver/testdata/gateway-endpoint-dns.yaml")
+	require.NoError(t, err)
+	for _, tc := range []struct {
+		name    string
+		attrs   func(dir string)
+		kept    bool
+		err     error
+		message string
+	}{
+		{"attributes missing", func(dir string) {
+			files, err := filepath.Glob(filepath.Join(dir, "*", "VpcAttributes.json"))
+			require.NoError(t, err)
+			require.NotEmpty(t, files)
+			for _, f := range files {
+				require.NoError(t, os.Remove(f))
+			}
+		}, true, awsimport.ErrInferred, "DNS support and hostnames of vpc-g taken as on"},
+		{"hostnames off", func(dir string) {
+			files, err := filepath.Glob(filepath.Join(dir, "*", "VpcAttributes.json"))
+			require.NoError(t, err)
+			require.NotEmpty(t, files)
+			for _, f := range files {
+				var doc map[string][]map[string]any
+				b, err := os.ReadFile(f)
+				require.NoError(t, err)
+				require.NoError(t, json.Unmarshal(b, &doc))
+				for _, a := range doc["VpcAttributes"] {
+					a["EnableDnsHostnames"] = map[string]any{"Value": false}
+				}
+				b, err = json.Marshal(doc)
+				require.NoError(t, err)
+				require.NoError(t, os.WriteFile(f, b, 0o644))
+			}
+		}, false, model.ErrConflict, "gateway endpoint vpce-g-d4: DNS record IP type ipv4 needs the DNS support and DNS hostnames of vpc-g on"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			require.NoError(t, awsimport.Export(m, dir))
+			tc.attrs(dir)
+			m2, diags, err := awsimport.ImportDir(dir)
+			require.NoError(t, err)
+			require.NoError(t, diags.Err())
+			assert.True(t, hasDiag(diags, tc.err, tc.message), "%v", diags)
+			x2, errs := model.NewIndex(m2)
+			require.NoError(t, errs.Err())
+			e := x2.Endpoint("vpce-g-d4")
+			require.NotNil(t, e)
+			if tc.kept {
+				assert.Equal(t, model.DNSRecordIPv4, e.DNSRecordIPType)
+			} else {
+				assert.Zero(t, e.DNSRecordIPType)
+			}
+			_, err = solver.New(m2)
+			require.NoError(t, err)
+		})
+	}
+}

@@ -222,17 +222,33 @@ func (b *builder) finishVPCs() {
 		if v.v.DNS.Hostnames == nil || v.v.DNS.Support == nil {
 			for _, k := range sortedKeys(v.endpoints) {
 				e := v.endpoints[k]
-				if e.PrivateDNS {
-					// AWS enables private DNS on an endpoint only in a VPC
-					// with DNS support and hostnames on.
+				if e.PrivateDNS || e.GatewayDNSRecordNeedsDNS() {
+					// AWS enables private DNS on an endpoint, or a gateway
+					// endpoint's DNS record IP type other than
+					// service-defined, only in a VPC with DNS support and
+					// hostnames on (V-30).
 					if v.v.DNS.Support == nil {
 						v.v.DNS.Support = ptr(true)
 					}
 					if v.v.DNS.Hostnames == nil {
 						v.v.DNS.Hostnames = ptr(true)
 					}
-					b.note(e.Source, "PrivateDnsEnabled", ErrInferred, "DNS support and hostnames of %s taken as on: endpoint %s has private DNS, which AWS allows only then (no VpcAttributes in the snapshot)", id, e.ID)
+					what, field := "private DNS", "PrivateDnsEnabled"
+					if !e.PrivateDNS {
+						what, field = "DNS record IP type "+e.DNSRecordIPType.String(), "DnsOptions.DnsRecordIpType"
+					}
+					b.note(e.Source, field, ErrInferred, "DNS support and hostnames of %s taken as on: endpoint %s has %s, which AWS allows only then (no VpcAttributes in the snapshot)", id, e.ID, what)
 					break
+				}
+			}
+		}
+		// A snapshot that says the VPC's DNS is off: the endpoint's type
+		// cannot hold there (V-30).
+		if !(v.v.DNS.SupportEnabled() && v.v.DNS.HostnamesEnabled()) {
+			for _, k := range sortedKeys(v.endpoints) {
+				if e := v.endpoints[k]; e.GatewayDNSRecordNeedsDNS() {
+					b.warn(e.Source, "DnsOptions.DnsRecordIpType", model.ErrConflict, "gateway endpoint %s: DNS record IP type %s needs the DNS support and DNS hostnames of %s on, which the snapshot says are not (V-30): taken as service-defined", e.ID, e.DNSRecordIPType, id)
+					e.DNSRecordIPType = 0
 				}
 			}
 		}

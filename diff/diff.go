@@ -810,8 +810,8 @@ func (c *comparison) plainEnds(qs []solver.Query) {
 			q.From, q.To = string(sd.localID(model.ID(q.From))), string(sd.localID(model.ID(q.To)))
 			local[k] = q
 		}
-		// Only groups changed: an end that holds none of them decides
-		// alike on both sides, and is no cause.
+		// Only groups changed: the hop of an end that holds none of them
+		// names no changed group, so it adds no cause and excludes none.
 		groups := []model.ID{}
 		for _, ch := range c.changes {
 			groups = append(groups, sd.localID(ch.ID))

@@ -69,6 +69,13 @@ func (e Endpoint) GatewayDNSRecordConflict() string {
 	return fmt.Sprintf("a gateway endpoint's DNS record IP type %s needs IP address type %s; endpoint %s is %s", d, dnsRecordNeeds(d), e.ID, t)
 }
 
+// GatewayDNSRecordNeedsDNS reports whether the endpoint is a gateway
+// endpoint whose DNS record IP type is other than service-defined, which
+// AWS allows only in a VPC with DNS support and DNS hostnames on (V-30).
+func (e Endpoint) GatewayDNSRecordNeedsDNS() bool {
+	return e.Type == EndpointGateway && e.DNSRecordIPType != 0 && e.DNSRecordIPType != DNSRecordServiceDefined
+}
+
 // gatewayDNSRecordType checks a gateway endpoint's DNS record IP type
 // against its IP address type and service (GatewayDNSRecordConflict), and
 // a type other than service-defined against its VPC's DNS attributes,
@@ -79,7 +86,7 @@ func (v *validator) gatewayDNSRecordType(vpc *VPC, e *Endpoint) {
 		v.add(SeverityError, src, ErrConflict, "V-30", "%s", c)
 		return
 	}
-	if d := e.DNSRecordIPType; d != 0 && d != DNSRecordServiceDefined && !(vpc.DNS.SupportEnabled() && vpc.DNS.HostnamesEnabled()) {
+	if e.GatewayDNSRecordNeedsDNS() && !(vpc.DNS.SupportEnabled() && vpc.DNS.HostnamesEnabled()) {
 		v.add(SeverityError, src, ErrConflict, "V-30", "a gateway endpoint's DNS record IP type other than service-defined needs the VPC's DNS support and DNS hostnames on; %s has support=%t hostnames=%t",
 			vpc.ID, vpc.DNS.SupportEnabled(), vpc.DNS.HostnamesEnabled())
 	}

@@ -41,8 +41,9 @@ func (s *Solver) EndHops(qs []Query) []EndHops {
 
 // EndHopsHolding is EndHops that checks only the ends whose interface
 // holds one of groups, and leaves the hop of another end zero. Comparing
-// two networks that differ only in the rules of groups needs no more: an
-// end that holds none of them decides alike on both.
+// two networks that differ only in groups needs no more: the hop of an end
+// that holds none of them names no changed group, so it tells nothing of
+// what the change did.
 func (s *Solver) EndHopsHolding(qs []Query, groups []model.ID) []EndHops {
 	holds := map[int32]bool{} // by interface
 	return s.endHopsWhere(qs, func(ei int32) bool {

@@ -59,6 +59,25 @@ func (b *builder) buildEndpoints() {
 		if !b.endpointTypes(e, ep) {
 			return
 		}
+		if ep.GatewayDNSRecordNeedsDNS() {
+			// AWS allows it only in a VPC with DNS support and hostnames
+			// on (V-30): unknown until apply, they are taken as on; planned
+			// off, the type as service-defined.
+			dns := &v.m.DNS
+			if dns.Support == nil || dns.Hostnames == nil {
+				if dns.Support == nil {
+					dns.Support = boolPtr(true)
+				}
+				if dns.Hostnames == nil {
+					dns.Hostnames = boolPtr(true)
+				}
+				e.notef("dns_options", ErrAssumed, "DNS support and hostnames of %s taken as on: AWS allows DNS record IP type %s on a gateway endpoint only then", v.m.ID, ep.DNSRecordIPType)
+			}
+			if !dns.SupportEnabled() || !dns.HostnamesEnabled() {
+				e.warnf("dns_options", model.ErrConflict, "DNS record IP type %s needs the DNS support and DNS hostnames of %s on, which the plan says are not (V-30): taken as service-defined", ep.DNSRecordIPType, v.m.ID)
+				ep.DNSRecordIPType = 0
+			}
+		}
 		v.eps = append(v.eps, ep)
 		b.objVPC[id] = v
 		eps[id] = ep

@@ -209,3 +209,30 @@ func TestGatewayEndpointDNSRecordTypeFromTerraform(t *testing.T) {
 	require.NotNil(t, x2.Endpoint(model.ID(addrs["vpce-s3-four"])))
 	assert.Zero(t, x2.Endpoint(model.ID(addrs["vpce-s3-four"])).DNSRecordIPType)
 }
+
+// TestGatewayEndpointDNSRecordTypeNeedsVPCDNS: AWS allows a gateway
+// endpoint's DNS record IP type other than service-defined only in a VPC
+// with DNS support and hostnames on (V-30); a plan whose VPC has
+// hostnames off is imported with the type taken as service-defined and a
+// warning, not refused.
+func TestGatewayEndpointDNSRecordTypeNeedsVPCDNS(t *testing.T) {
+	m, _, err := model.LoadFiles("../solver/testdata/gateway-endpoint-dns.yaml")
+	require.NoError(t, err)
+	for i := range m.VPCs {
+		m.VPCs[i].DNS.Hostnames = new(bool)
+	}
+	data, addrs := exportTerraform(m, true)
+	im, diags := tfimport.Decode("gateway-endpoint-dns.json", data)
+	require.NotNil(t, im, "%v", diags)
+	require.NoError(t, diags.Err())
+	found := false
+	for _, d := range diags {
+		found = found || errors.Is(d, model.ErrConflict) && strings.Contains(d.Error(), "DNS record IP type ipv4 needs the DNS support and DNS hostnames") && strings.Contains(d.Error(), "taken as service-defined")
+	}
+	assert.True(t, found, "%v", diags)
+	x2, errs := model.NewIndex(im.Planned)
+	require.NoError(t, errs.Err())
+	e := x2.Endpoint(model.ID(addrs["vpce-g-d4"]))
+	require.NotNil(t, e)
+	assert.Zero(t, e.DNSRecordIPType)
+}
