@@ -141,8 +141,8 @@ type matrixLayout struct {
 	// interfaces are IPv6-only and IPv4-only: a pair of one of each
 	// shares no family, and Reach answers it through NAT64 (nat64Plan,
 	// V-16), which the skeletons do not follow, so the engine asks Reach.
-	// Both are nil when the model has no NAT gateway, the only thing that
-	// translates IPv6 to IPv4: such pairs are then unreachable.
+	// Both are nil when NAT64 can carry nothing in the model (mayNAT64):
+	// such pairs are then unreachable.
 	six, four []int32
 	// nat64End holds, per class, nat64Six or nat64Four for the classes
 	// of six and four; nil with them.
@@ -392,7 +392,7 @@ func (s *Solver) newMatrixLayout() *matrixLayout {
 	for f := range numFams {
 		m.fl[f] = m.famLayoutOf(f, asDestination)
 	}
-	if s.hasNATGateway() {
+	if s.mayNAT64() {
 		m.nat64End = make([]uint8, n)
 		for ci := range classes {
 			if m.slow[ci] {
@@ -1072,12 +1072,45 @@ func (m *matrixLayout) nat64Pair(a, b int32) bool {
 	return m.nat64End != nil && m.nat64End[a] == nat64Six && m.nat64End[b] == nat64Four
 }
 
-// hasNATGateway reports whether the model has a NAT gateway, the one
-// thing that translates IPv6 to IPv4 (NAT64, V-16).
-func (s *Solver) hasNATGateway() bool {
+// mayNAT64 reports whether NAT64 can carry anything in the model (V-16):
+// it has a NAT gateway, the one thing that translates IPv6 to IPv4, and a
+// route table of a VPC sends some of 64:ff9b::/96 on to a target other
+// than an internet or egress-only internet gateway (the internet does not
+// route the prefix) or a blackhole. Otherwise no IPv6-only client reaches
+// an IPv4-only end, and the pair is unreachable without asking Reach.
+func (s *Solver) mayNAT64() bool {
+	nat := false
 	for i := range s.enis {
 		if s.enis[i].kind == eniNAT {
+			nat = true
+			break
+		}
+	}
+	if !nat {
+		return false
+	}
+	prefix := model.NAT64Prefix()
+	carries := func(t *routing.Table) bool {
+		if t == nil {
+			return false
+		}
+		for _, r := range t.Routes() {
+			if r.Destination.Addr().Is6() && r.Destination.Overlaps(prefix) && !r.Blackhole &&
+				r.Kind != routing.TargetInternetGateway && r.Kind != routing.TargetEgressOnlyInternetGateway {
+				return true
+			}
+		}
+		return false
+	}
+	for i := range s.vpcs {
+		v := &s.vpcs[i]
+		if carries(v.main) {
 			return true
+		}
+		for _, t := range v.tables {
+			if carries(t) {
+				return true
+			}
 		}
 	}
 	return false
