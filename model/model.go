@@ -101,7 +101,7 @@ type VPC struct {
 	// their traffic (V-01). Each is written as in ipv6_cidr_blocks. A
 	// block in fc00::/7 (unique local) is private whether it is listed
 	// here or not.
-	PrivateIPv6CIDRBlocks []netip.Prefix `yaml:"private_ipv6_cidr_blocks" family:"ipv6" example:"[2001:db8:1200::/56]"`
+	PrivateIPv6CIDRBlocks []netip.Prefix `yaml:"private_ipv6_cidr_blocks" family:"ipv6" example:"[2600:1f18:a:c00::/56]"`
 	// DNS holds the VPC's DNS attributes.
 	DNS DNSSettings `yaml:"dns"`
 	// InternetGateway is the id of the internet gateway attached to the
