@@ -7,6 +7,8 @@ import (
 	"strings"
 	"sync"
 
+	"go4.org/netipx"
+
 	"github.com/vpcreach/vpcreach/model"
 	"github.com/vpcreach/vpcreach/routing"
 	"github.com/vpcreach/vpcreach/sgeval"
@@ -58,8 +60,10 @@ type Solver struct {
 	v6blocks ipv6Blocks
 	// private6 are the VPCs' private IPv6 blocks other than unique local
 	// ones (private GUA, model.VPC.PrivateIPv6Blocks), masked, sorted: no
-	// address in them is public (publicAddress, V-01).
-	private6 []netip.Prefix
+	// address in them is public (publicAddress, V-01). private6Set holds
+	// them for lookup; nil when there is none.
+	private6    []netip.Prefix
+	private6Set *netipx.IPSet
 	// host is the address "internet" stands for (see internetHost).
 	host     netip.Addr
 	hostOnce sync.Once
@@ -232,6 +236,13 @@ func NewFromIndex(x *model.Index) (*Solver, error) {
 		}
 	}
 	slices.SortFunc(s.private6, func(a, b netip.Prefix) int { return a.Addr().Compare(b.Addr()) })
+	if len(s.private6) > 0 {
+		var pb netipx.IPSetBuilder
+		for _, p := range s.private6 {
+			pb.AddPrefix(p)
+		}
+		s.private6Set, _ = pb.IPSet()
+	}
 	for i := range m.EndpointServices {
 		es := &m.EndpointServices[i]
 		s.services[string(es.ID)] = es

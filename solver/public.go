@@ -2,7 +2,6 @@ package solver
 
 import (
 	"net/netip"
-	"slices"
 
 	"go4.org/netipx"
 )
@@ -35,10 +34,7 @@ func (s *Solver) publicAddress(a netip.Addr) bool {
 	if !publicRange(a) {
 		return false
 	}
-	if !a.Is6() || len(s.private6) == 0 {
-		return true
-	}
-	return !slices.ContainsFunc(s.private6, func(p netip.Prefix) bool { return p.Contains(a) })
+	return s.private6Set == nil || !s.private6Set.Contains(a)
 }
 
 // publicRange reports whether a is in a range an internet host can hold
