@@ -57,8 +57,13 @@
 //
 // VPCs keep their associated IPv4 and IPv6 blocks (CidrBlockAssociationSet,
 // Ipv6CidrBlockAssociationSet: Amazon-provided, BYOIP or IPAM; blocks of
-// another state are left out; a block of private space, IpSource none, is
-// kept with a warning, as vpcreach takes IPv6 addresses as public).
+// another state are left out). An IPv6 block of private space
+// (Ipv6AddressAttribute private, or IpSource none) is listed in
+// private_ipv6_cidr_blocks, unless it is unique local (fc00::/7), which is
+// private unlisted; a unique local block said to be public is warned of
+// and taken as private (V-01). Ipv6AddressAttribute and IpSource values
+// AWS never writes are errors. The exporter writes a private block with
+// Ipv6AddressAttribute private and IpSource none.
 // Subnets keep their associated IPv6 block; Ipv6Native marks an IPv6-only
 // subnet, which has no CidrBlock; EnableDns64 becomes enable_dns64 (V-17). Egress-only internet gateways
 // (EgressOnlyInternetGateways, describe-egress-only-internet-gateways)

@@ -104,11 +104,53 @@ func TestIPv6OnlyInterfacesAndPrivateBlocks(t *testing.T) {
 		switch {
 		case strings.Contains(d.Message, "eni-b is in IPv6-only subnet subnet-6 and has no IPv6 address: skipped"):
 			found++
-		case errors.Is(d, awsimport.ErrNotModelled) && strings.Contains(d.Message, "private address space (IpSource none)"):
-			found++
+		case strings.Contains(d.Message, "fd00:10::/56"):
+			t.Errorf("V-01: a unique local block, private, draws no diagnostic: %v", d)
 		}
 	}
-	assert.Equal(t, 2, found, "%v", diags)
+	assert.Equal(t, 1, found, "%v", diags)
+	// Unique local: private unlisted (V-01).
+	assert.Empty(t, v.PrivateIPv6CIDRBlocks)
+	assert.Equal(t, []netip.Prefix{netip.MustParsePrefix("fd00:10::/56")}, v.PrivateIPv6Blocks())
+}
+
+// TestPrivateIPv6GUAImport: DescribeVpcs marks private IPv6 space with
+// Ipv6AddressAttribute private (or IpSource none); a global unicast block
+// so marked is listed in private_ipv6_cidr_blocks, a public one is not,
+// a unique local block said to be public is warned of and private, and
+// the export writes the marks back (V-01).
+func TestPrivateIPv6GUAImport(t *testing.T) {
+	text := `{"Vpcs": [{"VpcId": "vpc-1", "CidrBlock": "10.0.0.0/16", "Ipv6CidrBlockAssociationSet": [
+	{"Ipv6CidrBlock": "2600:1f18:1:100::/56", "Ipv6CidrBlockState": {"State": "associated"}, "IpSource": "amazon", "Ipv6AddressAttribute": "public"},
+	{"Ipv6CidrBlock": "2600:1f18:1:200::/56", "Ipv6CidrBlockState": {"State": "associated"}, "IpSource": "none", "Ipv6AddressAttribute": "private"},
+	{"Ipv6CidrBlock": "2600:1f18:1:300::/56", "Ipv6CidrBlockState": {"State": "associated"}, "IpSource": "none"},
+	{"Ipv6CidrBlock": "fd80:1:1:100::/56", "Ipv6CidrBlockState": {"State": "associated"}, "Ipv6AddressAttribute": "public"}]}],
+"RouteTables": [{"RouteTableId": "rtb-1", "VpcId": "vpc-1", "Associations": [{"Main": true}], "Routes": []}],
+"NetworkAcls": [{"NetworkAclId": "acl-1", "VpcId": "vpc-1", "IsDefault": true, "Entries": []}]}`
+	_, m, diags := readOne(t, text)
+	require.NoError(t, diags.Err())
+	require.NotNil(t, m)
+	v := m.VPCs[0]
+	assert.Equal(t, []netip.Prefix{netip.MustParsePrefix("2600:1f18:1:200::/56"), netip.MustParsePrefix("2600:1f18:1:300::/56")}, v.PrivateIPv6CIDRBlocks, "V-01")
+	warned := 0
+	for _, d := range diags {
+		if errors.Is(d, awsimport.ErrNotModelled) && strings.Contains(d.Message, "fd80:1:1:100::/56 of vpc-1 is unique local space (fc00::/7) said to be public") {
+			warned++
+		}
+	}
+	assert.Equal(t, 1, warned, "V-01: a unique local block said to be public: %v", diags)
+	m2, diags2 := exportImport(t, m)
+	require.NoError(t, diags2.Err())
+	assert.Equal(t, v.PrivateIPv6CIDRBlocks, m2.VPCs[0].PrivateIPv6CIDRBlocks, "V-01: the export keeps the private blocks")
+	assert.Equal(t, v.PrivateIPv6Blocks(), m2.VPCs[0].PrivateIPv6Blocks())
+
+	// A value AWS never writes is an error.
+	for _, bad := range []string{`"IpSource": "none", "Ipv6AddressAttribute": "Private"`, `"IpSource": "ipam", "Ipv6AddressAttribute": "private"`} {
+		_, _, diags := readOne(t, strings.Replace(text, `"IpSource": "none", "Ipv6AddressAttribute": "private"`, bad, 1))
+		require.Error(t, diags.Err(), bad)
+		assert.ErrorIs(t, diags.Err(), model.ErrInvalidValue, bad)
+		assert.Contains(t, diags.Err().Error(), "Ipv6CidrBlockAssociationSet[1].", bad)
+	}
 }
 
 // V-08: a group's egress rules are left unwritten (the format's default)

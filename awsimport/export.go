@@ -177,9 +177,14 @@ func (e *exporter) vpc(v *model.VPC) {
 		a.CidrBlockState.State = "associated"
 		av.CidrBlockAssociationSet = append(av.CidrBlockAssociationSet, a)
 	}
+	private := v.PrivateIPv6Blocks()
 	for _, c := range v.IPv6CIDRBlocks {
 		a := awsIPv6Association{Ipv6CidrBlock: jsonText{S: c.String()}}
 		a.Ipv6CidrBlockState.State = "associated"
+		if slices.Contains(private, c) {
+			// Private space, as DescribeVpcs writes it (V-01).
+			a.Ipv6AddressAttribute, a.IpSource = "private", "none"
+		}
 		av.Ipv6CidrBlockAssociationSet = append(av.Ipv6CidrBlockAssociationSet, a)
 	}
 	e.add(scope, "Vpcs", av)

@@ -245,6 +245,7 @@ var fieldDocs = map[string]string{
 	"VPC.Name":                                    "name is a readable name, used only in output.",
 	"VPC.NetworkACLs":                             "network_acls are the VPC's network ACLs (S-30). When none is marked default, the VPC has an implicit default ACL that allows all traffic both ways.",
 	"VPC.NetworkInterfaces":                       "network_interfaces are the VPC's other network interfaces: instances' secondary ones and standalone ones (S-03).",
+	"VPC.PrivateIPv6CIDRBlocks":                   "private_ipv6_cidr_blocks names those of the VPC's IPv6 blocks that are private global unicast ranges from IPAM (Ipv6AddressAttribute private): AWS does not advertise them, the internet does not reach them and an internet gateway or egress-only internet gateway drops their traffic (V-01). Each is written as in ipv6_cidr_blocks. A block in fc00::/7 (unique local) is private whether it is listed here or not.",
 	"VPC.Region":                                  "region is the AWS region, such as ap-southeast-1.",
 	"VPC.RouteTables":                             "route_tables are the VPC's route tables (S-10). When none is marked main, the VPC has an implicit main table with only the local routes (S-11).",
 	"VPC.SecurityGroups":                          "security_groups are the VPC's security groups (S-20). When none is marked default, the VPC has an implicit default group that allows inbound from itself and all outbound.",

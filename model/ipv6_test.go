@@ -71,6 +71,33 @@ func TestDualStackLoads(t *testing.T) {
 	assert.Equal(t, []string{"::/0", "2600:1f18:a:c01::/64"}, []string{v.RouteTables[1].Routes[0].Destination.String(), v.RouteTables[1].Routes[1].Destination.String()})
 }
 
+// TestPrivateIPv6Blocks: private_ipv6_cidr_blocks marks VPC IPv6 blocks
+// private (private GUA); a unique local block is private unlisted, and a
+// subnet's block is private as the VPC block it is in (V-01).
+func TestPrivateIPv6Blocks(t *testing.T) {
+	src := dualStackWith("ipv6_cidr_blocks: [2600:1f18:a:c00::/56]", "ipv6_cidr_blocks: [2600:1f18:a:c00::/56, 2600:1f18:a:d00::/56, fd80:a:a:a00::/56]\n    private_ipv6_cidr_blocks: [2600:1f18:a:c00::/56]")
+	m, warns, err := model.LoadBytes("t.yaml", []byte(src))
+	require.NoError(t, err)
+	require.Empty(t, warns)
+	assert.Equal(t, []string{"2600:1f18:a:c00::/56", "fd80:a:a:a00::/56"}, prefixStrings(m.VPCs[0].PrivateIPv6Blocks()))
+	out, err := model.Encode(m)
+	require.NoError(t, err)
+	assert.Contains(t, string(out), "private_ipv6_cidr_blocks:")
+	m2, _, err := model.LoadBytes("t.yaml", out)
+	require.NoError(t, err)
+	assert.Equal(t, m.VPCs[0].PrivateIPv6CIDRBlocks, m2.VPCs[0].PrivateIPv6CIDRBlocks, "V-01: private blocks survive encoding")
+	m.VPCs[0].PrivateIPv6CIDRBlocks = nil
+	assert.Equal(t, []string{"fd80:a:a:a00::/56"}, prefixStrings(m.VPCs[0].PrivateIPv6Blocks()), "V-01: a ULA block is private unlisted")
+}
+
+func prefixStrings[T fmt.Stringer](ps []T) []string {
+	var out []string
+	for _, p := range ps {
+		out = append(out, p.String())
+	}
+	return out
+}
+
 // TestDualStackValidation: each IPv6 addressing and routing mistake is one
 // positioned error naming its rule.
 func TestDualStackValidation(t *testing.T) {
@@ -81,6 +108,12 @@ func TestDualStackValidation(t *testing.T) {
 			"t.yaml:6:24: vpcs[0].ipv6_cidr_blocks[0]: VPC IPv6 block 2600:1f18::/40 is /40; VPC IPv6 blocks are /44 to /60 (Amazon-provided ones /56) (V-01)"},
 		{"V-01 overlapping blocks", "ipv6_cidr_blocks: [2600:1f18:a:c00::/56]", "ipv6_cidr_blocks: [2600:1f18:a:c00::/56, 2600:1f18:a::/48]",
 			"t.yaml:6:46: vpcs[0].ipv6_cidr_blocks[1]: VPC IPv6 block 2600:1f18:a::/48 overlaps block 2600:1f18:a:c00::/56 of the same VPC (V-01)"},
+		{"V-01 private block that is not a VPC block", "ipv6_cidr_blocks: [2600:1f18:a:c00::/56]", "ipv6_cidr_blocks: [2600:1f18:a:c00::/56]\n    private_ipv6_cidr_blocks: [2600:1f18:b:c00::/56]",
+			"t.yaml:7:32: vpcs[0].private_ipv6_cidr_blocks[0]: private IPv6 block 2600:1f18:b:c00::/56 is not one of the ipv6_cidr_blocks of vpc-a (2600:1f18:a:c00::/56); list a block there and name it here (V-01)"},
+		{"V-01 private block listed twice", "ipv6_cidr_blocks: [2600:1f18:a:c00::/56]", "ipv6_cidr_blocks: [2600:1f18:a:c00::/56]\n    private_ipv6_cidr_blocks: [2600:1f18:a:c00::/56, 2600:1f18:a:c00::/56]",
+			"t.yaml:7:54: vpcs[0].private_ipv6_cidr_blocks[1]: private IPv6 block 2600:1f18:a:c00::/56 is listed twice (V-01)"},
+		{"V-01 private block not a CIDR", "ipv6_cidr_blocks: [2600:1f18:a:c00::/56]", "ipv6_cidr_blocks: [2600:1f18:a:c00::/56]\n    private_ipv6_cidr_blocks: [10.0.0.0/16]",
+			"t.yaml:7:32: vpcs[0].private_ipv6_cidr_blocks[0]: \"10.0.0.0/16\" is an IPv4 CIDR, not IPv6"},
 		{"V-02 subnet outside the VPC's IPv6 blocks", "ipv6_cidr_block: 2600:1f18:a:c01::/64", "ipv6_cidr_block: 2600:1f18:b:c01::/64",
 			"t.yaml:10:84: vpcs[0].subnets[0].ipv6_cidr_block: subnet 2600:1f18:b:c01::/64 is not inside any IPv6 block of vpc-a (2600:1f18:a:c00::/56) (V-02)"},
 		{"V-02 subnet block size", "ipv6_cidr_block: 2600:1f18:a:c01::/64", "ipv6_cidr_block: 2600:1f18:a:c01::/80",

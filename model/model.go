@@ -94,6 +94,14 @@ type VPC struct {
 	// one of your own (BYOIP, /44 to /60); at most five (V-01). A VPC
 	// always has IPv4 blocks too.
 	IPv6CIDRBlocks []netip.Prefix `yaml:"ipv6_cidr_blocks" family:"ipv6" example:"[2600:1f18:a:c00::/56]"`
+	// PrivateIPv6CIDRBlocks names those of the VPC's IPv6 blocks that are
+	// private global unicast ranges from IPAM (Ipv6AddressAttribute
+	// private): AWS does not advertise them, the internet does not reach
+	// them and an internet gateway or egress-only internet gateway drops
+	// their traffic (V-01). Each is written as in ipv6_cidr_blocks. A
+	// block in fc00::/7 (unique local) is private whether it is listed
+	// here or not.
+	PrivateIPv6CIDRBlocks []netip.Prefix `yaml:"private_ipv6_cidr_blocks" family:"ipv6" example:"[2600:1f18:a:c00::/56]"`
 	// DNS holds the VPC's DNS attributes.
 	DNS DNSSettings `yaml:"dns"`
 	// InternetGateway is the id of the internet gateway attached to the
@@ -148,6 +156,24 @@ func (v VPC) AllCIDRBlocks() []netip.Prefix {
 	}
 	return append(slices.Clip(v.CIDRBlocks), v.IPv6CIDRBlocks...)
 }
+
+// PrivateIPv6Blocks returns the VPC's private IPv6 blocks: those of
+// IPv6CIDRBlocks in fc00::/7 (unique local) or listed in
+// PrivateIPv6CIDRBlocks (private GUA). Their addresses are not public
+// (V-01). Nil when there is none.
+func (v VPC) PrivateIPv6Blocks() []netip.Prefix {
+	var out []netip.Prefix
+	for _, b := range v.IPv6CIDRBlocks {
+		if b.IsValid() && (ULAPrefix().Overlaps(b) || slices.ContainsFunc(v.PrivateIPv6CIDRBlocks, func(p netip.Prefix) bool { return p.Masked() == b.Masked() })) {
+			out = append(out, b)
+		}
+	}
+	return out
+}
+
+// ULAPrefix returns fc00::/7, the unique local IPv6 addresses (RFC
+// 4193): private whatever a VPC says of its blocks (V-01).
+func ULAPrefix() netip.Prefix { return netip.PrefixFrom(netip.AddrFrom16([16]byte{0xfc}), 7) }
 
 // HasIPv6 reports whether the VPC has an IPv6 block.
 func (v VPC) HasIPv6() bool { return len(v.IPv6CIDRBlocks) > 0 }

@@ -22,6 +22,17 @@ func (v *validator) vpcIPv6(vpc *VPC) {
 	v.overlapsWithin(vpc.IPv6CIDRBlocks, func(i, j int) {
 		v.add(SeverityError, src.Elem("ipv6_cidr_blocks", j), ErrAddress, "V-01", "VPC IPv6 block %s overlaps block %s of the same VPC", vpc.IPv6CIDRBlocks[j], vpc.IPv6CIDRBlocks[i])
 	})
+	// A private block is one of the VPC's blocks, named as written there.
+	for i, c := range vpc.PrivateIPv6CIDRBlocks {
+		switch {
+		case !c.IsValid():
+		case slices.ContainsFunc(vpc.PrivateIPv6CIDRBlocks[:i], func(p netip.Prefix) bool { return p.Masked() == c.Masked() }):
+			v.add(SeverityError, src.Elem("private_ipv6_cidr_blocks", i), ErrConflict, "V-01", "private IPv6 block %s is listed twice", c)
+		case !ipv6BlocksKnown(vpc):
+		case !slices.ContainsFunc(vpc.IPv6CIDRBlocks, func(p netip.Prefix) bool { return p.Masked() == c.Masked() }):
+			v.add(SeverityError, src.Elem("private_ipv6_cidr_blocks", i), ErrAddress, "V-01", "private IPv6 block %s is not one of the ipv6_cidr_blocks of %s (%s); list a block there and name it here", c, vpc.ID, joinPrefixes(vpc.IPv6CIDRBlocks))
+		}
+	}
 }
 
 // ipv6BlocksKnown reports whether every IPv6 block of vpc decoded.

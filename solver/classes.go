@@ -358,7 +358,7 @@ func (s *Solver) computeClasses() {
 			ci = len(s.cls.classes)
 			byKey[k] = ci
 			c := Class{Subnet: s.subnets[e.subnet].m.ID, VPC: s.vpcs[e.vpc].m.ID, Public: e.public.IsValid(), rep: int32(i), subnet: e.subnet}
-			c.IPv6 = slices.ContainsFunc(e.v6, publicAddress)
+			c.IPv6 = slices.ContainsFunc(e.v6, s.publicAddress)
 			for _, g := range e.groups {
 				c.Groups = append(c.Groups, g.ID)
 			}
@@ -380,7 +380,7 @@ func (s *Solver) publicAtoms() []netip.Addr {
 	for i := range cs.atoms.bounds {
 		lo, hi := cs.atoms.interval(i)
 		a := u32Addr(lo)
-		if publicAddress(a) && publicAddress(u32Addr(hi)) {
+		if s.publicAddress(a) && s.publicAddress(u32Addr(hi)) {
 			// Prefer the internet host as the representative of its atom.
 			if ih := addrU32(s.internetHost()); lo <= ih && ih <= hi {
 				a = u32Addr(ih)
@@ -407,7 +407,7 @@ func (s *Solver) internetHost() netip.Addr {
 		best, bestSize := uint32(0), uint32(0)
 		for i := range cs.atoms.bounds {
 			alo, ahi := cs.atoms.interval(i)
-			if publicAddress(u32Addr(alo)) && publicAddress(u32Addr(ahi)) && ahi-alo > bestSize {
+			if s.publicAddress(u32Addr(alo)) && s.publicAddress(u32Addr(ahi)) && ahi-alo > bestSize {
 				best, bestSize = alo, ahi-alo
 			}
 		}

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"sync"
 
+	"go4.org/netipx"
+
 	"github.com/vpcreach/vpcreach/model"
 	"github.com/vpcreach/vpcreach/routing"
 	"github.com/vpcreach/vpcreach/sgeval"
@@ -56,6 +58,12 @@ type Solver struct {
 	}
 	// v6blocks finds the VPC of an IPv6 address (vpcOfIPv6).
 	v6blocks ipv6Blocks
+	// private6 are the VPCs' private IPv6 blocks other than unique local
+	// ones (private GUA, model.VPC.PrivateIPv6Blocks), masked, sorted: no
+	// address in them is public (publicAddress, V-01). private6Set holds
+	// them for lookup; nil when there is none.
+	private6    []netip.Prefix
+	private6Set *netipx.IPSet
 	// host is the address "internet" stands for (see internetHost).
 	host     netip.Addr
 	hostOnce sync.Once
@@ -220,6 +228,21 @@ func NewFromIndex(x *model.Index) (*Solver, error) {
 		tgws: map[model.ID]*tgwInfo{}, atts: map[model.ID]*attInfo{}, public: map[netip.Addr]int32{},
 		externalVia: map[model.ID][]int{}, nodes: map[model.ID][]int32{}, services: map[string]*model.EndpointService{},
 		lbService: map[model.ID]*model.EndpointService{}}
+	for vi := range m.VPCs {
+		for _, b := range m.VPCs[vi].PrivateIPv6Blocks() {
+			if !model.ULAPrefix().Overlaps(b) {
+				s.private6 = append(s.private6, b.Masked())
+			}
+		}
+	}
+	slices.SortFunc(s.private6, func(a, b netip.Prefix) int { return a.Addr().Compare(b.Addr()) })
+	if len(s.private6) > 0 {
+		var pb netipx.IPSetBuilder
+		for _, p := range s.private6 {
+			pb.AddPrefix(p)
+		}
+		s.private6Set, _ = pb.IPSet()
+	}
 	for i := range m.EndpointServices {
 		es := &m.EndpointServices[i]
 		s.services[string(es.ID)] = es
@@ -455,7 +478,7 @@ func (s *Solver) compileVPC(vi int, defaultRef sgeval.GroupRef) {
 		for _, a := range e.v6 {
 			// The IPv6 addresses of interface endpoints and internal load
 			// balancers are not reached from the internet (S-82, V-33).
-			if publicAddress(a) && e.kind != eniEndpoint && (e.kind != eniLBNode || e.lb.Scheme == model.SchemeInternetFacing) {
+			if s.publicAddress(a) && e.kind != eniEndpoint && (e.kind != eniLBNode || e.lb.Scheme == model.SchemeInternetFacing) {
 				s.public[a] = idx
 			}
 		}

@@ -23,19 +23,19 @@ func (w *walker) outIPv6(vi *vpcInfo, gw model.ID, pos model.Position, kind HopK
 		})
 		return w.drop(vi.m.ID, kind, "no internet gateway", model.Position{})
 	}
-	if !publicAddress(w.pkt.Dst) {
+	if !w.s.publicAddress(w.pkt.Dst) {
 		w.block(IGWDestinationAddressNotInRFC1918Egress, gw, "", pos, func() string {
 			if _, ok := nat64Embedded(w.pkt.Dst); ok {
 				return fmt.Sprintf("%s is in %s, NAT64's prefix, which the internet does not route; %s drops it: route the prefix to a NAT gateway (V-16)", w.pkt.Dst, model.NAT64Prefix(), gw)
 			}
-			return fmt.Sprintf("%s is not a global IPv6 address; %s drops it (V-06)", w.pkt.Dst, gw)
+			return fmt.Sprintf("%s is not a global IPv6 address; %s drops it (V-06)%s", w.pkt.Dst, gw, w.s.privateNote(w.pkt.Dst))
 		})
 		return w.drop(gw, kind, "not a global destination", model.Position{})
 	}
 	w.taint()
-	if _, ok := vi.addrs[w.pkt.Src]; !ok || !publicAddress(w.pkt.Src) {
+	if _, ok := vi.addrs[w.pkt.Src]; !ok || !w.s.publicAddress(w.pkt.Src) {
 		w.block(IGWPublicIPAssociationForEgress, gw, "", pos, func() string {
-			return fmt.Sprintf("%s is not a global IPv6 address of an interface of %s, so %s drops its traffic (V-06)", w.pkt.Src, vi.m.ID, gw)
+			return fmt.Sprintf("%s is not a global IPv6 address of an interface of %s, so %s drops its traffic (V-06)%s", w.pkt.Src, vi.m.ID, gw, w.s.privateNote(w.pkt.Src))
 		})
 		return w.drop(gw, kind, w.say(func() string { return "source " + w.pkt.Src.String() + " is not the VPC's" }), model.Position{})
 	}
@@ -443,7 +443,7 @@ func (s *Solver) internetHost6() netip.Addr {
 			}
 		}
 		for _, lo := range s.atoms6() {
-			if inIPv6Global(lo) && publicAddress(lo) && free(lo) {
+			if inIPv6Global(lo) && s.publicAddress(lo) && free(lo) {
 				s.host6 = lo
 				return
 			}
@@ -583,7 +583,7 @@ func (s *Solver) internetAtoms6() []internetAtom6 {
 			if i+1 < len(bounds) {
 				hi = bounds[i+1].Prev()
 			}
-			if !publicAddress(lo) || !publicAddress(hi) || !inIPv6Global(lo) {
+			if !s.publicAddress(lo) || !s.publicAddress(hi) || !inIPv6Global(lo) {
 				continue
 			}
 			var b netipx.IPSetBuilder

@@ -587,3 +587,92 @@ vpcs:
       - {id: i-ula, subnet: sn-ula, private_ip: 10.9.1.10, ipv6_addresses: ["fd80:9:9:901::10"], security_groups: [sg-u]}
       - {id: i-gua, subnet: sn-gua, private_ip: 10.9.2.10, ipv6_addresses: ["2600:1f18:9:902::10"], security_groups: [sg-u]}
 `
+
+// TestPrivateIPv6GUA: a VPC IPv6 block of global unicast space that IPAM
+// provides as private (private_ipv6_cidr_blocks, Ipv6AddressAttribute
+// private) is private as a unique local one is: the internet gateway and
+// the egress-only internet gateway drop its traffic both ways, the
+// internet does not reach it and exposure leaves it out, while a public
+// block in the same VPC goes out; a subnet's block is private as the VPC
+// block it is in (V-01; VPC user guide, private IPv6 addresses: "not
+// reachable via the internet", "automatically dropped at the internet
+// gateway edge").
+func TestPrivateIPv6GUA(t *testing.T) {
+	s := load(t, privateGUATopology)
+	runReachCases(t, s, []reachCase{
+		{"V-01", "a private GUA source is dropped at the internet gateway", six(tcp("i-priv", "internet", 443)), unreachable, []string{"forward:IGW_PUBLIC_IP_ASSOCIATION_FOR_EGRESS"}},
+		{"V-01", "a public one goes out", six(tcp("i-pub", "internet", 443)), reachable, nil},
+		{"V-01", "the internet does not reach a private GUA address", tcp("internet", "2600:1f18:9:a01::10", 443), unreachable, []string{"forward:NO_PUBLIC_ADDRESS"}},
+		{"V-01", "it reaches a public one", tcp("internet", "2600:1f18:9:b02::10", 443), reachable, nil},
+		{"V-01", "an internet address next to the private block is public", tcp("i-pub", "2600:1f18:9:c00::1", 443), reachable, nil},
+		{"V-01", "inside the VPC, private GUA addresses are reached", tcp("i-pub", "2600:1f18:9:a01::10", 443), reachable, nil},
+		{"V-01", "another VPC's private GUA address is not a global destination for the internet gateway", tcp("i-pub", "2600:1f18:7:a01::10", 443), unreachable, []string{"forward:IGW_DESTINATION_ADDRESS_NOT_IN_RFC1918_EGRESS"}},
+	})
+	// The blockers name the private block.
+	for _, q := range []solver.Query{six(tcp("i-priv", "internet", 443)), tcp("internet", "2600:1f18:9:a01::10", 443), tcp("i-pub", "2600:1f18:7:a01::10", 443)} {
+		r := s.Reach(q)
+		if assert.Len(t, r.Blockers, 1, "%s -> %s", q.From, q.To) {
+			assert.Contains(t, r.Blockers[0].Message, "is a private IPv6 block, which AWS does not advertise (V-01)", "%s -> %s", q.From, q.To)
+		}
+	}
+	got := map[string]bool{}
+	for _, e := range s.Exposure([]model.Protocol{model.ProtocolTCP}, nil, solver.AnalysisOptions{}) {
+		got[string(e.Destination)+"/"+e.Family] = true
+	}
+	assert.True(t, got["i-pub/"+solver.FamilyIPv6], "V-01: i-pub's public IPv6 address is exposed: %v", got)
+	assert.False(t, got["i-priv/"+solver.FamilyIPv6], "V-01: i-priv's private GUA address is not exposed: %v", got)
+	// Through an egress-only internet gateway too.
+	s = load(t, strings.Replace(strings.Replace(privateGUATopology, "internet_gateway: igw-p", "egress_only_internet_gateway: eigw-p", 1), "target: igw-p", "target: eigw-p", 1))
+	runReachCases(t, s, []reachCase{
+		{"V-01", "a private GUA source is dropped at the egress-only internet gateway", six(tcp("i-priv", "internet", 443)), unreachable, []string{"forward:IGW_PUBLIC_IP_ASSOCIATION_FOR_EGRESS"}},
+		{"V-07", "a public one goes out", six(tcp("i-pub", "internet", 443)), reachable, nil},
+	})
+	// Unmarked, the same block is public (the control).
+	s = load(t, strings.Replace(privateGUATopology, `    private_ipv6_cidr_blocks: ["2600:1f18:9:a00::/56"]`+"\n", "", 1))
+	runReachCases(t, s, []reachCase{
+		{"V-06", "an unmarked block goes out", six(tcp("i-priv", "internet", 443)), reachable, nil},
+		{"V-06", "and is reached from the internet", tcp("internet", "2600:1f18:9:a01::10", 443), reachable, nil},
+	})
+}
+
+// privateGUATopology is a VPC with a private GUA block and a public one,
+// an internet gateway, and a second VPC with a private GUA block
+// (TestPrivateIPv6GUA).
+const privateGUATopology = `
+version: 1
+vpcs:
+  - id: vpc-p
+    region: eu-west-1
+    cidr_blocks: [10.9.0.0/16]
+    ipv6_cidr_blocks: ["2600:1f18:9:a00::/56", "2600:1f18:9:b00::/56"]
+    private_ipv6_cidr_blocks: ["2600:1f18:9:a00::/56"]
+    internet_gateway: igw-p
+    subnets:
+      - {id: sn-priv, az: eu-west-1a, cidr_block: 10.9.1.0/24, ipv6_cidr_block: "2600:1f18:9:a01::/64"}
+      - {id: sn-pub, az: eu-west-1a, cidr_block: 10.9.2.0/24, ipv6_cidr_block: "2600:1f18:9:b02::/64"}
+    route_tables:
+      - id: rtb-p
+        main: true
+        routes:
+          - {destination: "::/0", target: igw-p}
+    security_groups:
+      - id: sg-p
+        description: open both ways
+        ingress: [{protocol: all, sources: ["::/0"]}]
+    instances:
+      - {id: i-priv, subnet: sn-priv, private_ip: 10.9.1.10, ipv6_addresses: ["2600:1f18:9:a01::10"], security_groups: [sg-p]}
+      - {id: i-pub, subnet: sn-pub, private_ip: 10.9.2.10, ipv6_addresses: ["2600:1f18:9:b02::10"], security_groups: [sg-p]}
+  - id: vpc-q
+    region: eu-west-1
+    cidr_blocks: [10.7.0.0/16]
+    ipv6_cidr_blocks: ["2600:1f18:7:a00::/56"]
+    private_ipv6_cidr_blocks: ["2600:1f18:7:a00::/56"]
+    subnets:
+      - {id: sn-q, az: eu-west-1a, cidr_block: 10.7.1.0/24, ipv6_cidr_block: "2600:1f18:7:a01::/64"}
+    security_groups:
+      - id: sg-q
+        description: open both ways
+        ingress: [{protocol: all, sources: ["::/0"]}]
+    instances:
+      - {id: i-q, subnet: sn-q, private_ip: 10.7.1.10, ipv6_addresses: ["2600:1f18:7:a01::10"], security_groups: [sg-q]}
+`

@@ -22,13 +22,28 @@ var nonPublic = []netip.Prefix{
 }
 
 // publicAddress reports whether a is a public address, one an internet
-// host can hold: an IPv4 address outside nonPublic, or a global unicast
-// IPv6 address outside fc00::/7 and outside 64:ff9b::/96, NAT64's
-// prefix, which the internet does not route (V-16). It is the one
-// definition of "public":
-// query ends (resolveAddress), the internet's atoms (publicAtoms,
-// internetHost) and the internet part of an answer (publicOnly) use it.
-func publicAddress(a netip.Addr) bool {
+// host can hold: publicRange's, and outside the private GUA blocks of
+// the model's VPCs (private6), which AWS does not advertise and drops at
+// the internet gateway edge, as it does unique local ones (V-01). It is
+// the one definition of "public": query ends (resolveAddress), the
+// internet's atoms (publicAtoms, internetHost, internetAtoms6), the
+// interfaces the internet reaches, the internet and egress-only internet
+// gateways (outIPv6) and the internet part of an answer (publicOnly) use
+// it.
+func (s *Solver) publicAddress(a netip.Addr) bool {
+	if !publicRange(a) {
+		return false
+	}
+	return s.private6Set == nil || !s.private6Set.Contains(a)
+}
+
+// publicRange reports whether a is in a range an internet host can hold
+// an address in: an IPv4 address outside nonPublic, or a global unicast
+// IPv6 address outside fc00::/7 (unique local, private, V-01) and
+// outside 64:ff9b::/96, NAT64's prefix, which the internet does not
+// route (V-16). Solver.publicAddress adds the model's private GUA
+// blocks.
+func publicRange(a netip.Addr) bool {
 	a = a.Unmap()
 	if !a.Is4() {
 		_, nat64 := nat64Embedded(a)
@@ -43,7 +58,8 @@ func publicAddress(a netip.Addr) bool {
 }
 
 // publicOnly returns the prefixes of a set, without the addresses that
-// are not public (publicAddress).
+// are not public (publicRange; an IPv6 set holds no VPC block, private
+// or not).
 func publicOnly(set *netipx.IPSet) []netip.Prefix {
 	if set == nil {
 		return nil
@@ -55,4 +71,16 @@ func publicOnly(set *netipx.IPSet) []netip.Prefix {
 	}
 	out, _ := b.IPSet()
 	return out.Prefixes()
+}
+
+// privateNote says why a is not public when a VPC block marked private
+// holds it (private6): "; 2001:db8::/56 is a private IPv6 block (V-01)".
+// Empty otherwise.
+func (s *Solver) privateNote(a netip.Addr) string {
+	for _, p := range s.private6 {
+		if p.Contains(a) {
+			return "; " + p.String() + " is a private IPv6 block, which AWS does not advertise (V-01)"
+		}
+	}
+	return ""
 }

@@ -40,7 +40,7 @@ func TestOneDefinitionOfPublicAddress(t *testing.T) {
 		{"172.16.0.1", false}, {"192.168.1.1", false},
 	} {
 		a := netip.MustParseAddr(c.addr)
-		assert.Equal(t, c.public, publicAddress(a), "publicAddress(%s)", a)
+		assert.Equal(t, c.public, s.publicAddress(a), "publicAddress(%s)", a)
 		assert.Equal(t, c.public, pubSet.Contains(a), "publicOnly holds %s", a)
 		o, err := s.resolve(c.addr, false)
 		if c.public {
@@ -56,6 +56,6 @@ func TestOneDefinitionOfPublicAddress(t *testing.T) {
 		}
 	}
 	for a := range atoms {
-		assert.True(t, publicAddress(a), "public atom %s", a)
+		assert.True(t, s.publicAddress(a), "public atom %s", a)
 	}
 }

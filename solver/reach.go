@@ -138,7 +138,7 @@ func (s *Solver) resolveAddress(ep endpoint, dest bool) (origin, error) {
 		}
 		return origin{}, fmt.Errorf("%w: no network interface of %s holds %s", ErrInvalidQuery, s.vpcs[vpc].m.ID, a)
 	}
-	if publicAddress(a) {
+	if s.publicAddress(a) {
 		return origin{kind: termInternet, eni: -1, ext: -1, addr: a}, nil
 	}
 	if dest {
@@ -589,7 +589,7 @@ func (w *walker) start(src, dst origin) terminal {
 	case termInternet:
 		w.hop(Hop{Component: Internet, Kind: HopInternet, Decision: DecisionSend, Rule: w.say(func() string { return "internet host " + src.addr.String() + " sends " + w.flow() })})
 		w.loseRefs(refsInternet)
-		if dst.kind == termENI && w.s.enis[dst.eni].public != w.pkt.Dst && !(w.pkt.Dst.Is6() && publicAddress(w.pkt.Dst) && w.s.enis[dst.eni].holds(w.pkt.Dst)) {
+		if dst.kind == termENI && w.s.enis[dst.eni].public != w.pkt.Dst && !(w.pkt.Dst.Is6() && w.s.publicAddress(w.pkt.Dst) && w.s.enis[dst.eni].holds(w.pkt.Dst)) {
 			e := &w.s.enis[dst.eni]
 			if e.public.IsValid() {
 				w.block(DestinationNotFound, e.id, "", e.src.Position, func() string {
@@ -597,12 +597,12 @@ func (w *walker) start(src, dst origin) terminal {
 				})
 			} else {
 				w.block(NoPublicAddress, e.id, "", e.src.Position, func() string {
-					return fmt.Sprintf("%s has no public IPv4 or Elastic IP: nothing on the internet can address it (S-60)", e.id)
+					return fmt.Sprintf("%s has no public IPv4 or Elastic IP: nothing on the internet can address it (S-60)%s", e.id, w.s.privateNote(w.pkt.Dst))
 				})
 			}
 			return w.drop(e.id, eniHopKind(e), "not addressable from the internet", e.src.Position)
 		}
-		if !publicAddress(w.pkt.Dst) {
+		if !w.s.publicAddress(w.pkt.Dst) {
 			w.block(DestinationNotFound, Internet, "", model.Position{}, func() string {
 				return fmt.Sprintf("%s is not a public address: the internet carries no packet to it, and reaches a VPC's interfaces at their public addresses only (S-60)", w.pkt.Dst)
 			})

@@ -73,7 +73,12 @@
 // else a constant region in its provider block (inherited by modules), else
 // its ARN or its subnets' zones, else DefaultRegion with a warning; the
 // account is owner_id or the ARN's, else the provider block's only
-// allowed_account_ids or its assume_role's role ARN.
+// allowed_account_ids or its assume_role's role ARN. An
+// aws_vpc_ipv6_cidr_block_association whose computed ipv6_address_attribute
+// is private, or ip_source none (known once applied), adds a private IPv6
+// block (private_ipv6_cidr_blocks, V-01); aws_vpc exposes no such
+// attribute for its own IPv6 block, which is taken as public unless it is
+// unique local (fc00::/7), private whatever it says.
 //
 // # Why a decoder of its own
 //

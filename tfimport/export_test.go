@@ -220,6 +220,10 @@ func (x *tfExport) build(m *model.Model) {
 			r := x.newRes("aws_vpc_ipv6_cidr_block_association", "", p)
 			x.ref(r, "vpc_id", v.ID, "id")
 			r.values["ipv6_cidr_block"] = c.String()
+			if slices.Contains(v.PrivateIPv6CIDRBlocks, c) {
+				// Computed by the provider, from DescribeVpcs (V-01).
+				r.values["ipv6_address_attribute"] = "private"
+			}
 		}
 		if v.InternetGateway != "" {
 			r := x.newRes("aws_internet_gateway", v.InternetGateway, p)

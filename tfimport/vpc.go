@@ -82,6 +82,9 @@ func (b *builder) vpcIPv6(e elem, v *vpcB, key, what string, added bool) {
 		}
 		v.m.IPv6CIDRBlocks = append(v.m.IPv6CIDRBlocks, p)
 		b.ipv6Blocks = append(b.ipv6Blocks, p)
+		if added && privateIPv6(e, p) {
+			v.m.PrivateIPv6CIDRBlocks = append(v.m.PrivateIPv6CIDRBlocks, p)
+		}
 	case e.boolean("assign_generated_ipv6_cidr_block", false) || e.given("ipv6_ipam_pool_id") || (e.unknown(key) && (added || (e.r.cfg != nil && !e.computed(key)))):
 		// Unknown because AWS (or IPAM) allocates it; a block the
 		// provider only computes, not asked for, is none.
@@ -223,4 +226,24 @@ func regionOfZone(az string) string {
 		return parts[0] + "-" + parts[1] + "-" + last[:n]
 	}
 	return strings.TrimRight(az, "abcdefghijklmnopqrstuvwxyz")
+}
+
+// privateIPv6 reports whether the block p of an
+// aws_vpc_ipv6_cidr_block_association is private global unicast space, as
+// the provider's computed ipv6_address_attribute (private) or ip_source
+// (none) say, once applied (V-01). A unique local block is private
+// unlisted; aws_vpc says nothing of its own IPv6 block, which is taken as
+// public unless unique local. A value AWS never writes is an error.
+func privateIPv6(e elem, p netip.Prefix) bool {
+	attr, src := e.str("ipv6_address_attribute"), e.str("ip_source")
+	ok := true
+	if attr != "" && attr != "public" && attr != "private" {
+		e.errorf("ipv6_address_attribute", model.ErrInvalidValue, "ipv6_address_attribute %q is not public or private, the values AWS writes", attr)
+		ok = false
+	}
+	if src != "" && src != "amazon" && src != "byoip" && src != "none" {
+		e.errorf("ip_source", model.ErrInvalidValue, "ip_source %q is not amazon, byoip or none, the values AWS writes", src)
+		ok = false
+	}
+	return ok && !model.ULAPrefix().Overlaps(p) && (attr == "private" || src == "none")
 }

@@ -116,10 +116,31 @@ func (n *Network) groupsAllow(x *iface, ingress bool, p Packet, peerGroups []mod
 // or unspecified; for IPv6, a global unicast address outside the unique
 // local range fc00::/7 (V-06) and outside NAT64's 64:ff9b::/96, which the
 // internet does not route (V-16).
+//
+// Network.public adds the VPC IPv6 blocks marked private.
 func isPublic(a netip.Addr) bool {
 	if a.Is6() {
 		return a.IsGlobalUnicast() && !a.IsPrivate() && !wellKnownPrefix.Contains(a)
 	}
 	return a.Is4() && !a.IsPrivate() && !a.IsLoopback() && !a.IsLinkLocalUnicast() && !a.IsMulticast() &&
 		!a.IsUnspecified() && !netip.MustParsePrefix("100.64.0.0/10").Contains(a)
+}
+
+// public reports whether an address can be an internet host's: isPublic,
+// and outside every VPC IPv6 block the model marks private
+// (private_ipv6_cidr_blocks): AWS does not advertise a private GUA range,
+// and drops its traffic at the internet gateway edge, as for a unique
+// local one (V-01).
+func (n *Network) public(a netip.Addr) bool {
+	if !isPublic(a) {
+		return false
+	}
+	for i := range n.m.VPCs {
+		for _, b := range n.m.VPCs[i].PrivateIPv6CIDRBlocks {
+			if b.Contains(a) {
+				return false
+			}
+		}
+	}
+	return true
 }

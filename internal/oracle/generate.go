@@ -245,6 +245,11 @@ func (g *generator) vpcShell(i int) {
 		if g.chance(0.5) {
 			v.EgressOnlyInternetGateway = model.ID("eigw-" + letter)
 		}
+		if g.chance(0.3) {
+			// A private GUA range from IPAM (V-01): its last block, the
+			// VPC's only one or its second, is not advertised.
+			v.PrivateIPv6CIDRBlocks = []netip.Prefix{v.IPv6CIDRBlocks[len(v.IPv6CIDRBlocks)-1]}
+		}
 	}
 	zones := 1 + g.r.IntN(2)
 	for k := range 2 + g.r.IntN(3) {

@@ -291,7 +291,16 @@ func (n *Network) reachFamily(q Query, src, dst end, f family, warning string) A
 		} else {
 			w.block(codeNoPublicAddress)
 		}
-	case !isPublic(dst.addr):
+	case f == ipv6 && dst.iface != nil && dst.addr.Is6() && !n.public(dst.addr):
+		// An interface's private IPv6 address (a private GUA or unique
+		// local block, V-01): nothing on the internet addresses it; it is
+		// reached at its public IPv4 address, if it has one.
+		if dst.iface.public.IsValid() {
+			w.block(codeNotFound)
+		} else {
+			w.block(codeNoPublicAddress)
+		}
+	case !n.public(dst.addr):
 		// The internet carries no private addresses: nothing there can
 		// send to one (S-60, V-06).
 		w.block(codeNotFound)
@@ -452,7 +461,7 @@ func (n *Network) resolve(spec string, dest bool) (end, error) {
 	if !dest && n.v6Home(a) != nil {
 		return end{}, fmt.Errorf("oracle: nothing holds %s", a)
 	}
-	if isPublic(a) {
+	if n.public(a) {
 		return end{addr: a, internet: true}, nil
 	}
 	if dest {

@@ -291,7 +291,7 @@ func (w *walk) checkACL(sn *model.Subnet, ingress bool) {
 // Infrastructure", Centralized egress for IPv6).
 func (w *walk) toInternetGateway(v *model.VPC, from *model.Subnet) arrival {
 	w.crossACLs(from, nil)
-	if !isPublic(w.pkt.Dst) {
+	if !w.n.public(w.pkt.Dst) {
 		w.block(codeIGWPrivateDst)
 		return drop
 	}
@@ -321,7 +321,11 @@ func (w *walk) toInternetGateway(v *model.VPC, from *model.Subnet) arrival {
 // ownV6Source reports whether the packet's source is an IPv6 address of
 // VPC v's blocks, which an internet gateway or an egress-only one carries
 // out untranslated (V-06, V-07).
-func (w *walk) ownV6Source(v *model.VPC) bool { return inCIDRs(v.IPv6CIDRBlocks, w.pkt.Src) }
+// A source in a block marked private is not carried: AWS drops private
+// IPv6 addresses at the internet gateway edge (V-01).
+func (w *walk) ownV6Source(v *model.VPC) bool {
+	return inCIDRs(v.IPv6CIDRBlocks, w.pkt.Src) && w.n.public(w.pkt.Src)
+}
 
 // toEgressOnly sends an IPv6 packet out of VPC v through its egress-only
 // internet gateway (V-07): a request goes out as it is (the gateway is
@@ -332,7 +336,7 @@ func (w *walk) toEgressOnly(v *model.VPC, from *model.Subnet) arrival {
 	w.crossACLs(from, nil)
 	// The packet's own addresses first, as for an internet gateway; then
 	// the connection's state (the engine's order: either drops it).
-	if !isPublic(w.pkt.Dst) {
+	if !w.n.public(w.pkt.Dst) {
 		w.block(codeIGWPrivateDst)
 		return drop
 	}
