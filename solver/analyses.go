@@ -243,8 +243,8 @@ func (s *Solver) atomsIn(p netip.Prefix) []netip.Addr {
 	return out
 }
 
-// atomsIn6 is atomsIn for an IPv6 prefix, by the IPv6 atoms (atoms6),
-// which split at every external network's IPv6 prefix (V-35).
+// atomsIn6 is atomsIn for an IPv6 prefix (an external network's, V-35),
+// by the IPv6 atoms (atoms6).
 func (s *Solver) atomsIn6(p netip.Prefix) []netip.Addr {
 	lo, hi := p.Masked().Addr(), lastIP(p)
 	bs := s.atoms6()

@@ -545,9 +545,6 @@ func (s *Solver) atoms6() []netip.Addr {
 		for _, p := range ipv6Special {
 			add(p)
 		}
-		for _, p := range s.externalIPv6() {
-			add(p)
-		}
 		for _, v := range s.m.VPCs {
 			for _, b := range v.IPv6CIDRBlocks {
 				add(b)
