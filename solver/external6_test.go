@@ -130,3 +130,20 @@ func TestExternalIPv6PrefixIsNotInternet(t *testing.T) {
 	require.Len(t, res.External, 1)
 	assert.Equal(t, []netip.Prefix{netip.MustParsePrefix("2001:db8:dc::/48")}, res.External[0].CIDRs)
 }
+
+// The virtual private gateway's hop names the connection a Direct Connect
+// network is reached by (V-35).
+func TestVirtualPrivateGatewayHopNamesDirectConnect(t *testing.T) {
+	s := onPremSolver(t)
+	q := tcp("i-dc-db", "datacentre", 22)
+	q.Family = "ipv6"
+	r := s.Reach(q)
+	require.True(t, r.Reachable(), "%s", r.Text())
+	var rules []string
+	for _, h := range r.Forward {
+		if h.Kind == solver.HopVPNGateway {
+			rules = append(rules, h.Rule)
+		}
+	}
+	assert.Equal(t, []string{"to Direct Connect"}, rules)
+}

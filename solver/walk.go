@@ -1234,7 +1234,14 @@ func (w *walker) toExternal(via model.ID, kind HopKind) terminal {
 // toVPNGateway sends the packet to the virtual private gateway.
 func (w *walker) toVPNGateway(vgw model.ID, from int32) terminal {
 	w.crossACLs(from, -1)
-	w.hop(Hop{Component: vgw, Kind: HopVPNGateway, Decision: DecisionForward, Rule: "to the VPN"})
+	rule := "to the VPN"
+	for _, i := range w.s.externalVia[vgw] {
+		if e := w.s.externals[i]; inCIDRs(e.CIDRs, w.pkt.Dst) && model.ExternalConnectionOf(w.s.x, e) == model.ConnectionDirectConnect {
+			rule = "to Direct Connect" // V-35
+			break
+		}
+	}
+	w.hop(Hop{Component: vgw, Kind: HopVPNGateway, Decision: DecisionForward, Rule: rule})
 	return w.toExternal(vgw, HopVPNGateway)
 }
 
