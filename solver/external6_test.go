@@ -147,3 +147,44 @@ func TestVirtualPrivateGatewayHopNamesDirectConnect(t *testing.T) {
 	}
 	assert.Equal(t, []string{"to Direct Connect"}, rules)
 }
+
+// IPv6 routed to a connection that cannot carry it goes nowhere (V-35):
+// to a VPN attachment whose tunnels carry IPv4, or to a virtual private
+// gateway with only VPN connections behind it. Behind Direct Connect it
+// goes on, to the network behind the gateway.
+func TestIPv6ToAConnectionThatCannotCarryIt(t *testing.T) {
+	s := onPremSolver(t,
+		`          - {destination: "2001:db8:bb::/48", target: tgw-onprem}`,
+		`          - {destination: "2001:db8:bb::/48", target: tgw-onprem}
+          - {destination: "2001:db8:ee::/48", target: tgw-onprem}`,
+		"      - id: tgw-rtb-onprem\n",
+		"      - id: tgw-rtb-onprem\n        routes:\n          - {destination: \"2001:db8:ee::/48\", attachment: att-branch-v4}\n",
+		"        propagations: [vgw-dc]\n",
+		"        propagations: [vgw-dc]\n        routes:\n          - {destination: \"2001:db8:ff::/48\", target: vgw-dc}\n")
+	r := s.Reach(tcp("i-hub-app", "2001:db8:ee::5", 443))
+	assert.False(t, r.Reachable(), "%s", r.Text())
+	require.NotEmpty(t, r.Blockers)
+	assert.Equal(t, solver.NoRouteToDestination, r.Blockers[0].Code)
+	assert.Equal(t, model.ID("att-branch-v4"), r.Blockers[0].Component)
+	assert.Contains(t, r.Blockers[0].Message, "carry IPv4 only (tunnel_inside_ip_version ipv4)")
+
+	// Behind Direct Connect, the gateway takes IPv6 on, out to the
+	// network behind it (which the model does not name: no response
+	// comes back from there).
+	r = s.Reach(tcp("i-dc-db", "2001:db8:ff::5", 443))
+	require.NotEmpty(t, r.Forward)
+	last := r.Forward[len(r.Forward)-1]
+	assert.Equal(t, solver.DecisionDeliver, last.Decision, "%s", r.Text())
+	assert.Equal(t, model.ID("vgw-dc"), last.Component)
+
+	s = onPremSolver(t,
+		`cidrs: [192.168.0.0/16, "2001:db8:dc::/48"], via: vgw-dc, connection: direct-connect}`,
+		`cidrs: [192.168.0.0/16], via: vgw-dc}`,
+		"        propagations: [vgw-dc]\n",
+		"        propagations: [vgw-dc]\n        routes:\n          - {destination: \"2001:db8:ff::/48\", target: vgw-dc}\n")
+	r = s.Reach(tcp("i-dc-db", "2001:db8:ff::5", 443))
+	assert.False(t, r.Reachable(), "%s", r.Text())
+	require.NotEmpty(t, r.Blockers)
+	assert.Equal(t, model.ID("vgw-dc"), r.Blockers[0].Component)
+	assert.Contains(t, r.Blockers[0].Message, "carry IPv4 only on a virtual private gateway")
+}
