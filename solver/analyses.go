@@ -258,7 +258,7 @@ func (s *Solver) atomsIn6(p netip.Prefix) []netip.Addr {
 		if a.Less(lo) {
 			a = lo
 		}
-		if _, ahi := s.atomRange6(a); a == lo && ahi != a {
+		if _, ahi := s.atomRange6(a); a == lo && ahi != a && p.Bits() < 128 {
 			a = a.Next() // skip the network address of a range
 		}
 		out = append(out, a)

@@ -102,6 +102,12 @@ func TestWhoCanReachExternalIPv6(t *testing.T) {
 	require.Len(t, res.External, 1)
 	assert.Equal(t, model.ID("datacentre"), res.External[0].ID)
 	assert.Equal(t, []netip.Prefix{netip.MustParsePrefix("2001:db8:dc:1::/64")}, res.External[0].CIDRs)
+	// A single-address prefix is probed at its one address.
+	s1 := onPremSolver(t, `cidrs: [192.168.0.0/16, "2001:db8:dc::/48"]`, `cidrs: [192.168.0.0/16, "2001:db8:dc::5/128"]`)
+	res, err = s1.WhoCanReach(tcp("", "i-dc-db", 5432), solver.AnalysisOptions{})
+	require.NoError(t, err)
+	require.Len(t, res.External, 1)
+	assert.Equal(t, []netip.Prefix{netip.MustParsePrefix("2001:db8:dc::5/128")}, res.External[0].CIDRs)
 	res, err = s.WhoCanReach(tcp("", "i-hub-app", 443), solver.AnalysisOptions{})
 	require.NoError(t, err)
 	got := map[model.ID][]netip.Prefix{}
