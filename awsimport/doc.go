@@ -150,8 +150,9 @@
 //	  (instances, network interfaces)
 //	PrefixLists Cidrs, Entries[].Cidr    IPv4 or IPv6 blocks, host bits zero,   error
 //	                                     one family (AddressFamily)
-//	VpnConnections Routes[]              an IPv4 block, host bits zero          error; IPv6: warning, skipped
-//	  DestinationCidrBlock
+//	VpnConnections Routes[]              a block of the family of               error; the other family:
+//	  DestinationCidrBlock               Options.TunnelInsideIpVersion          warning, skipped (V-35)
+//	                                     (ipv4 when absent), host bits zero
 //	Listeners[].Port                     1..65535 (none: Gateway LB)            error
 //	TargetGroups Port                    1..65535 (none: Lambda)                error
 //	TargetHealthDescriptions             1..65535                               error
@@ -183,7 +184,12 @@
 // so the side of the gateway whose id sorts second is named ID@GATEWAY.
 // Static routes and blackholes come from TransitGatewayStaticRoutes;
 // propagated routes follow from the propagations. Site-to-site VPN
-// connections with static routes become external networks.
+// connections with static routes become external networks, of the one
+// family their tunnels carry (Options.TunnelInsideIpVersion, ipv4 when
+// absent: tunnel_inside_ip_version; LocalIpv4NetworkCidr or
+// LocalIpv6NetworkCidr when there is no static route); an ipv6 connection
+// on a virtual private gateway, which AWS does not offer, is left out with
+// a warning (V-35). Direct Connect is not in a snapshot.
 //
 // Endpoints keep their type, service, route tables or subnets, groups,
 // private DNS (which shows that the VPC's DNS support and hostnames are on,

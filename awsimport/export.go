@@ -118,6 +118,9 @@ func (e *exporter) export() {
 		n := &e.m.ExternalNetworks[i]
 		c := awsVPNConnection{VpnConnectionId: string(n.ID), State: "available"}
 		c.Tags = nameTags(n.Name)
+		if n.TunnelInsideVersion() == model.IPAddressIPv6 {
+			c.Options.TunnelInsideIpVersion = "ipv6"
+		}
 		for _, p := range n.CIDRs {
 			c.Routes = append(c.Routes, awsVPNRoute{DestinationCidrBlock: jsonText{S: p.String()}, State: "available", Source: "Static"})
 		}

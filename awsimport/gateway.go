@@ -63,6 +63,10 @@ type awsVPNConnection struct {
 		StaticRoutesOnly      bool
 		LocalIpv4NetworkCidr  jsonText
 		RemoteIpv4NetworkCidr string
+		// TunnelInsideIpVersion is the family the tunnels carry, ipv4
+		// (also when absent) or ipv6 (V-35).
+		TunnelInsideIpVersion string
+		LocalIpv6NetworkCidr  jsonText
 	}
 	Routes []awsVPNRoute
 	Tags   []awsTag
@@ -244,17 +248,40 @@ func (b *builder) buildVPNs() {
 			continue
 		}
 		n := model.ExternalNetwork{ID: model.ID(a.VpnConnectionId), Name: nameTag(a.Tags), Via: model.ID(via), Source: it.src}
+		// A VPN connection's tunnels carry one IP version; IPv6 only on a
+		// transit gateway (V-35).
+		want := cidrIPv4
+		switch v := strings.ToLower(a.Options.TunnelInsideIpVersion); v {
+		case "", "ipv4":
+		case "ipv6":
+			if a.VpnGatewayId != "" {
+				b.warn(it.src, "Options.TunnelInsideIpVersion", model.ErrInvalidValue, "VPN connection %s on virtual private gateway %s has tunnel inside IP version ipv6, which AWS offers only on a transit gateway (V-35): the networks behind it are not modelled", a.VpnConnectionId, a.VpnGatewayId)
+				continue
+			}
+			want, n.TunnelInsideIPVersion = cidrIPv6, model.IPAddressIPv6
+		default:
+			b.warn(it.src, "Options.TunnelInsideIpVersion", model.ErrInvalidValue, "VPN connection %s: tunnel inside IP version %q is neither ipv4 nor ipv6: the networks behind it are not modelled", a.VpnConnectionId, a.Options.TunnelInsideIpVersion)
+			continue
+		}
 		for k, r := range a.Routes {
 			if r.State != "" && r.State != "available" {
 				continue
 			}
-			p, kind := b.ipv4CIDR(r.DestinationCidrBlock, it.src, "Routes["+itoa(k)+"].DestinationCidrBlock", "the static route to")
-			if kind == cidrIPv4 && !slices.Contains(n.CIDRs, p) {
+			field := "Routes[" + itoa(k) + "].DestinationCidrBlock"
+			p, kind := b.block(r.DestinationCidrBlock, it.src, field, famAny, "")
+			switch {
+			case kind == want && !slices.Contains(n.CIDRs, p):
 				n.CIDRs = append(n.CIDRs, p)
+			case kind == cidrIPv4 || kind == cidrIPv6:
+				b.warn(at(it.src, r.DestinationCidrBlock.Pos), field, model.ErrInvalidValue, "VPN connection %s: the static route to %s is skipped: the connection's tunnels carry %s only (tunnel inside IP version), one IP version (V-35)", a.VpnConnectionId, p, map[cidrKind]string{cidrIPv4: "IPv4", cidrIPv6: "IPv6"}[want])
 			}
 		}
 		if len(n.CIDRs) == 0 {
-			if p, kind := b.ipv4CIDR(a.Options.LocalIpv4NetworkCidr, it.src, "Options.LocalIpv4NetworkCidr", "the network"); kind == cidrIPv4 && p.Bits() > 0 {
+			local, field, fam, other := a.Options.LocalIpv4NetworkCidr, "Options.LocalIpv4NetworkCidr", famIPv4, "LocalIpv6NetworkCidr"
+			if want == cidrIPv6 {
+				local, field, fam, other = a.Options.LocalIpv6NetworkCidr, "Options.LocalIpv6NetworkCidr", famIPv6, "LocalIpv4NetworkCidr"
+			}
+			if p, kind := b.block(local, it.src, field, fam, other); kind == want && p.Bits() > 0 {
 				n.CIDRs = append(n.CIDRs, p)
 			}
 		}

@@ -93,6 +93,8 @@ func EnumValues(v any) []string {
 		names = ipAddressTypeNames
 	case DNSRecordIPType, *DNSRecordIPType:
 		names = dnsRecordIPTypeNames
+	case ExternalConnection, *ExternalConnection:
+		names = externalConnectionNames
 	default:
 		return nil
 	}
@@ -604,5 +606,35 @@ func (t DNSRecordIPType) String() string { return enumString(dnsRecordIPTypeName
 func (t *DNSRecordIPType) UnmarshalText(b []byte) error {
 	i, err := parseEnum(dnsRecordIPTypeNames, "DNS record IP type", string(b))
 	*t = DNSRecordIPType(i)
+	return err
+}
+
+// ExternalConnection is the kind of connection an external network is
+// reached by: a Site-to-Site VPN connection or Direct Connect (a private
+// virtual interface to a virtual private gateway or Direct Connect
+// gateway, a transit virtual interface to a Direct Connect gateway). The
+// zero value is unset: the kind of a transit gateway attachment, a VPN
+// for a virtual private gateway (V-35).
+type ExternalConnection uint8
+
+// External connection kinds.
+const (
+	// ConnectionVPN is a Site-to-Site VPN connection: its tunnels carry
+	// one IP version (V-35).
+	ConnectionVPN ExternalConnection = iota + 1
+	// ConnectionDirectConnect is a Direct Connect virtual interface: it
+	// carries IPv4 and IPv6 BGP sessions side by side (V-35).
+	ConnectionDirectConnect
+)
+
+var externalConnectionNames = []string{"", "vpn", "direct-connect"}
+
+// String returns the YAML spelling.
+func (c ExternalConnection) String() string { return enumString(externalConnectionNames, int(c)) }
+
+// UnmarshalText implements encoding.TextUnmarshaler.
+func (c *ExternalConnection) UnmarshalText(b []byte) error {
+	i, err := parseEnum(externalConnectionNames, "connection kind", string(b))
+	*c = ExternalConnection(i)
 	return err
 }

@@ -25,6 +25,8 @@ var fieldValues = map[string][]string{
 	"TargetGroup.TargetType": {"instance", "ip", "alb"},
 	// V-32: the families of requests an endpoint service accepts.
 	"EndpointService.SupportedIPAddressTypes": {"ipv4", "ipv6"},
+	// V-35: a VPN connection's tunnels carry one IP version.
+	"ExternalNetwork.TunnelInsideIPVersion": {"ipv4", "ipv6"},
 }
 
 // FieldValues returns the YAML spellings field ("Type.Field", such as

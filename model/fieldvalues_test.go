@@ -35,6 +35,12 @@ var fieldValueCases = map[string]struct {
 endpoint_services:
   - {id: vpce-svc-a, region: eu-west-1, load_balancers: [nlb-a], supported_ip_address_types: [VALUE]}
 `},
+	"ExternalNetwork.TunnelInsideIPVersion": {"IPAddressType", "external_networks[0].tunnel_inside_ip_version", fieldValueVPC + `
+transit_gateways:
+  - {id: tgw-a, region: eu-west-1, attachments: [{id: att-vpn, type: vpn}]}
+external_networks:
+  - {id: branch, cidrs: ["2001:db8:bb::/48"], via: att-vpn, tunnel_inside_ip_version: VALUE}
+`},
 }
 
 // fieldValueVPC is the dual-stack VPC of the fieldValueCases.

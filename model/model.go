@@ -1363,11 +1363,22 @@ type ExternalNetwork struct {
 	// use it in place of the id when it is unique, as an instance's.
 	Name string `yaml:"name"`
 	// CIDRs are the network's address ranges, the prefixes its VPN or Direct
-	// Connect connection advertises.
-	CIDRs []netip.Prefix `yaml:"cidrs" required:"true" example:"[192.168.0.0/16]"`
+	// Connect connection advertises: IPv4 or IPv6, as the connection
+	// carries (V-35).
+	CIDRs []netip.Prefix `yaml:"cidrs" required:"true" family:"any" example:"[192.168.0.0/16]"`
 	// Via is the virtual private gateway or the transit gateway attachment
 	// (vpn or direct-connect-gateway) the network is reached through.
 	Via ID `yaml:"via" required:"true" example:"vgw-a"`
+	// Connection is the kind of connection behind via: vpn (a Site-to-Site
+	// VPN) or direct-connect (a private or transit virtual interface).
+	// Default: the attachment's type for a transit gateway attachment,
+	// vpn for a virtual private gateway. Direct Connect carries IPv4 and
+	// IPv6; a VPN one IP version, tunnel_inside_ip_version (V-35).
+	Connection ExternalConnection `yaml:"connection" example:"direct-connect"`
+	// TunnelInsideIPVersion is the IP version a VPN connection's tunnels
+	// carry, ipv4 (the default, as in AWS) or ipv6: the family of all the
+	// network's cidrs. Only a VPN on a transit gateway carries ipv6 (V-35).
+	TunnelInsideIPVersion IPAddressType `yaml:"tunnel_inside_ip_version" example:"ipv6"`
 
 	Source Source `yaml:"-"`
 }

@@ -1192,6 +1192,103 @@ func (v *validator) externalNetworks() {
 		}
 		if a := v.x.TGWAttachment(n.Via); a != nil && a.Type != AttachmentVPN && a.Type != AttachmentDirectConnect {
 			v.errorf(src, ErrWrongRef, "attachment %q is a %s attachment; external networks are reached through vpn or direct-connect-gateway attachments", n.Via, a.Type)
+			continue
+		}
+		v.externalFamilies(n)
+	}
+	v.vpnInsideVersions()
+}
+
+// ExternalConnectionOf returns the kind of connection external network n
+// is reached by: its connection field, else the type of its transit
+// gateway attachment (vpn or direct-connect-gateway), else vpn, a virtual
+// private gateway's default (V-35). x indexes the network's model.
+func ExternalConnectionOf(x *Index, n *ExternalNetwork) ExternalConnection {
+	if n.Connection != 0 {
+		return n.Connection
+	}
+	if a := x.TGWAttachment(n.Via); a != nil && a.Type == AttachmentDirectConnect {
+		return ConnectionDirectConnect
+	}
+	return ConnectionVPN
+}
+
+// TunnelInsideVersion returns the IP version a VPN connection's tunnels
+// carry: tunnel_inside_ip_version, ipv4 when unset (V-35).
+func (n *ExternalNetwork) TunnelInsideVersion() IPAddressType {
+	if n.TunnelInsideIPVersion == 0 {
+		return IPAddressIPv4
+	}
+	return n.TunnelInsideIPVersion
+}
+
+// externalFamilies checks that external network n's connection carries
+// the families of its cidrs (V-35): Direct Connect carries both, a VPN
+// connection the one IP version of its tunnels, and a VPN on a virtual
+// private gateway IPv4 only.
+func (v *validator) externalFamilies(n *ExternalNetwork) {
+	att := v.x.TGWAttachment(n.Via)
+	conn := ExternalConnectionOf(v.x, n)
+	if att != nil && n.Connection != 0 {
+		want := ConnectionVPN
+		if att.Type == AttachmentDirectConnect {
+			want = ConnectionDirectConnect
+		}
+		if n.Connection != want {
+			v.add(SeverityError, n.Source.Field("connection"), ErrConflict, "V-35", "connection is %s, but %s is a %s attachment", n.Connection, n.Via, att.Type)
+			return
+		}
+	}
+	ver := n.TunnelInsideIPVersion
+	switch {
+	case ver != 0 && !FieldAccepts("ExternalNetwork.TunnelInsideIPVersion", ver.String()):
+		v.add(SeverityError, n.Source.Field("tunnel_inside_ip_version"), ErrInvalidValue, "V-35", "a VPN connection's tunnels carry %s, not %s", fieldValuesText("ExternalNetwork.TunnelInsideIPVersion"), ver)
+		return
+	case ver != 0 && conn != ConnectionVPN:
+		v.add(SeverityError, n.Source.Field("tunnel_inside_ip_version"), ErrConflict, "V-35", "tunnel_inside_ip_version applies to a VPN connection; %s is reached over Direct Connect, which carries IPv4 and IPv6", n.ID)
+		return
+	case ver == IPAddressIPv6 && att == nil:
+		v.add(SeverityError, n.Source.Field("tunnel_inside_ip_version"), ErrConflict, "V-35", "a Site-to-Site VPN on a virtual private gateway carries IPv4 only: IPv6 inside the tunnels needs a VPN attachment on a transit gateway")
+		return
+	}
+	if conn != ConnectionVPN {
+		return
+	}
+	want := n.TunnelInsideVersion()
+	for i, c := range n.CIDRs {
+		if c.Addr().Is6() == (want == IPAddressIPv6) {
+			continue
+		}
+		src := n.Source.Elem("cidrs", i)
+		switch {
+		case att == nil:
+			v.add(SeverityError, src, ErrInvalidValue, "V-35", "%s is IPv6, but a Site-to-Site VPN on a virtual private gateway carries IPv4 only; write connection: direct-connect if %s is reached over Direct Connect, or reach it through a transit gateway VPN attachment", c, n.ID)
+		case want == IPAddressIPv6:
+			v.add(SeverityError, src, ErrInvalidValue, "V-35", "%s is IPv4, but the tunnels of VPN connection %s carry IPv6 (tunnel_inside_ip_version: ipv6): a VPN connection carries one IP version", c, n.ID)
+		default:
+			v.add(SeverityError, src, ErrInvalidValue, "V-35", "%s is IPv6, but the tunnels of VPN connection %s carry IPv4 (tunnel_inside_ip_version: ipv4, the default): write tunnel_inside_ip_version: ipv6, and only IPv6 cidrs, for a VPN that carries IPv6", c, n.ID)
+		}
+	}
+}
+
+// vpnInsideVersions checks that the external networks behind one transit
+// gateway VPN attachment, one VPN connection, agree on the IP version its
+// tunnels carry (V-35).
+func (v *validator) vpnInsideVersions() {
+	first := map[ID]*ExternalNetwork{}
+	for i := range v.m.ExternalNetworks {
+		n := &v.m.ExternalNetworks[i]
+		if a := v.x.TGWAttachment(n.Via); a == nil || a.Type != AttachmentVPN {
+			continue
+		}
+		f, ok := first[n.Via]
+		if !ok {
+			first[n.Via] = n
+			continue
+		}
+		if f.TunnelInsideVersion() != n.TunnelInsideVersion() {
+			v.add(SeverityError, n.Source.Field("via"), ErrConflict, "V-35", "%s and %s are both behind VPN attachment %s, one VPN connection, but their tunnel_inside_ip_version differ (%s, %s): a VPN connection carries one IP version",
+				f.ID, n.ID, n.Via, f.TunnelInsideVersion(), n.TunnelInsideVersion())
 		}
 	}
 }

@@ -23,6 +23,11 @@ type overlapGraph struct {
 	// its VPC. A router sees across one of them, never two.
 	direct map[int][]link
 	tables map[int][]model.ID // space node -> TGW route tables it propagates into
+	// tables6 is tables for the space's IPv6 prefixes: a VPC attachment
+	// propagates its IPv6 blocks only with IPv6 support (V-14); an
+	// external network's attachment propagates its prefixes of either
+	// family (V-35).
+	tables6 map[int][]model.ID
 	// trees holds the search trees from transit gateways (see tree), and
 	// lastRoot the root of lastTree, the last other one.
 	trees    map[int][]int32
@@ -40,7 +45,7 @@ func buildOverlapGraph(m *model.Model) *overlapGraph {
 	og := &overlapGraph{
 		m: m, nVPC: len(m.VPCs), nTGW: len(m.TransitGateways), nExt: len(m.ExternalNetworks),
 		peerings: map[[2]int]model.ID{}, privateLink: map[[2]int]model.ID{},
-		direct: map[int][]link{}, tables: map[int][]model.ID{}, trees: map[int][]int32{},
+		direct: map[int][]link{}, tables: map[int][]model.ID{}, tables6: map[int][]model.ID{}, trees: map[int][]int32{},
 	}
 	og.g = newLinkGraph(og.nVPC + og.nTGW + og.nExt)
 	vpcNode := make(map[model.ID]int, og.nVPC)
@@ -95,6 +100,9 @@ func buildOverlapGraph(m *model.Model) *overlapGraph {
 			for _, n := range nodes {
 				og.g.addEdge(int64(n), int64(tn))
 				og.tables[n] = append(og.tables[n], t.PropagationsOf(a)...)
+				if a.Type != model.AttachmentVPC || a.IPv6Support {
+					og.tables6[n] = append(og.tables6[n], t.PropagationsOf(a)...)
+				}
 			}
 		}
 	}
@@ -174,7 +182,7 @@ func (og *overlapGraph) classify(o *Overlap, a, b int) {
 		o.Message = what + "; they are peered by " + string(pcx) + ", which AWS does not allow"
 		return
 	}
-	if shared := intersect(og.tables[a], og.tables[b]); len(shared) > 0 {
+	if shared := og.sharedTables(o, a, b); len(shared) > 0 {
 		o.Class, o.Via, o.Rule = TGWRouteTable, shared, "S-55"
 		o.Message = what + "; both propagate into transit gateway route table " + joinIDs(shared) + ", whose routes to them are ambiguous"
 		return
@@ -295,6 +303,21 @@ func (og *overlapGraph) tree(root int) []int32 {
 		og.lastRoot, og.lastTree = root, t
 	}
 	return t
+}
+
+// sharedTables returns the transit gateway route tables both a and b
+// propagate an overlapping prefix into: for an IPv6 pair, only those
+// their IPv6 prefixes propagate into (V-14, V-35).
+func (og *overlapGraph) sharedTables(o *Overlap, a, b int) []model.ID {
+	var out []model.ID
+	for _, p := range o.Pairs {
+		ta, tb := og.tables[a], og.tables[b]
+		if p.A.Addr().Is6() {
+			ta, tb = og.tables6[a], og.tables6[b]
+		}
+		out = append(out, intersect(ta, tb)...)
+	}
+	return intersect(out, out)
 }
 
 func intersect(a, b []model.ID) []model.ID {

@@ -222,6 +222,9 @@ func mustSet(p netip.Prefix) *netipx.IPSet {
 
 // atomsIn returns a representative address of each atom within a prefix.
 func (s *Solver) atomsIn(p netip.Prefix) []netip.Addr {
+	if p.Addr().Is6() {
+		return s.atomsIn6(p)
+	}
 	cs := s.classData()
 	lo := addrU32(p.Masked().Addr())
 	hi := addrU32(netipx.PrefixLastIP(p.Masked()))
@@ -236,6 +239,29 @@ func (s *Solver) atomsIn(p netip.Prefix) []netip.Addr {
 			a++ // skip the network address of a range
 		}
 		out = append(out, u32Addr(a))
+	}
+	return out
+}
+
+// atomsIn6 is atomsIn for an IPv6 prefix (an external network's, V-35),
+// by the IPv6 atoms (atoms6).
+func (s *Solver) atomsIn6(p netip.Prefix) []netip.Addr {
+	lo, hi := p.Masked().Addr(), lastIP(p)
+	bs := s.atoms6()
+	i, found := slices.BinarySearchFunc(bs, lo, netip.Addr.Compare)
+	if !found {
+		i--
+	}
+	var out []netip.Addr
+	for ; i < len(bs) && bs[i].Compare(hi) <= 0; i++ {
+		a := bs[i]
+		if a.Less(lo) {
+			a = lo
+		}
+		if _, ahi := s.atomRange6(a); a == lo && ahi != a && p.Bits() < 128 {
+			a = a.Next() // skip the network address of a range
+		}
+		out = append(out, a)
 	}
 	return out
 }

@@ -59,7 +59,8 @@
 //
 // IPv6: a query is answered per address family (Result.Family). When both
 // ends have both families (a dual-stack instance or interface named by
-// id, "internet"), Result.Families holds the IPv4 and the IPv6 answer and
+// id, "internet", an external network with IPv4 and IPv6 prefixes,
+// V-35), Result.Families holds the IPv4 and the IPv6 answer and
 // the Result is a copy of the first that reaches (else of the IPv4 one):
 // the verdict is reachable when either family reaches, which is what
 // exposure checks and reachtest.Unreachable need. Exposure reports an

@@ -213,8 +213,9 @@ type familyPlan struct {
 // instance or network interface named by id has those of its addresses;
 // "internet" has both; a destination that resolves to addresses (a DNS
 // name, a load balancer or an endpoint) has the families of its answers:
-// a name's A records give IPv4, its AAAA records IPv6 (V-15); every other
-// end (external networks, services) is IPv4 (V-03).
+// a name's A records give IPv4, its AAAA records IPv6 (V-15); an
+// external network named by id has the families of its prefixes (V-35);
+// every other end (services) is IPv4 (V-03).
 func (s *Solver) familyPlans(q Query, src, dst origin, dres resolution) []familyPlan {
 	srcFams := s.endFamilies(q.From, src)
 	dstFams := s.endFamilies(q.To, dst)
@@ -332,10 +333,40 @@ func (s *Solver) endFamilies(spec string, o origin) []string {
 			out = append(out, FamilyIPv6)
 		}
 		return out
+	case o.kind == termExternal && o.ext >= 0 && !namesAddress(spec):
+		// An external network named by id has the families of its
+		// prefixes (V-35).
+		var out []string
+		cidrs := s.externals[o.ext].CIDRs
+		if slices.ContainsFunc(cidrs, func(p netip.Prefix) bool { return p.Addr().Is4() }) {
+			out = append(out, FamilyIPv4)
+		}
+		if slices.ContainsFunc(cidrs, func(p netip.Prefix) bool { return p.Addr().Is6() }) {
+			out = append(out, FamilyIPv6)
+		}
+		return out
 	case o.addr.Is6():
 		return []string{FamilyIPv6}
 	}
 	return []string{FamilyIPv4}
+}
+
+// externalHost returns the address that stands for external network e
+// in family f (IPv6 when v6): the second address of its first prefix of
+// that family (the first of a single-address prefix), or the zero Addr
+// when it has none.
+func externalHost(e *model.ExternalNetwork, v6 bool) netip.Addr {
+	for _, c := range e.CIDRs {
+		if c.Addr().Is6() != v6 {
+			continue
+		}
+		a := c.Masked().Addr()
+		if c.Bits() < a.BitLen() {
+			a = a.Next()
+		}
+		return a
+	}
+	return netip.Addr{}
 }
 
 // originOf returns o with an address of family f: an interface's primary
@@ -360,6 +391,12 @@ func (s *Solver) originOf(o origin, f string) origin {
 			o.addr = s.internetHost6()
 		} else {
 			o.addr = s.internetHost()
+		}
+	case termExternal:
+		if o.ext >= 0 {
+			if a := externalHost(s.externals[o.ext], f == FamilyIPv6); a.IsValid() {
+				o.addr = a
+			}
 		}
 	}
 	return o
@@ -432,6 +469,7 @@ func (s *Solver) internetHost6() netip.Addr {
 		for _, v := range s.m.VPCs {
 			named = append(named, v.IPv6CIDRBlocks...)
 		}
+		named = append(named, s.externalIPv6()...)
 		free := func(a netip.Addr) bool {
 			return !slices.ContainsFunc(named, func(p netip.Prefix) bool { return p.Contains(a) })
 		}
@@ -450,6 +488,19 @@ func (s *Solver) internetHost6() netip.Addr {
 		}
 	})
 	return s.host6
+}
+
+// externalIPv6 returns the IPv6 prefixes of the external networks (V-35).
+func (s *Solver) externalIPv6() []netip.Prefix {
+	var out []netip.Prefix
+	for _, e := range s.externals {
+		for _, c := range e.CIDRs {
+			if c.Addr().Is6() {
+				out = append(out, c)
+			}
+		}
+	}
+	return out
 }
 
 // modelIPv6Prefixes returns the IPv6 prefixes the model's routes, rules
@@ -555,6 +606,11 @@ func (s *Solver) internetAtoms6() []internetAtom6 {
 			for _, b := range v.IPv6CIDRBlocks {
 				vpcs.AddPrefix(b)
 			}
+		}
+		// An external network's IPv6 prefixes are its, not the
+		// internet's, as a VPC's blocks are the VPC's (V-35).
+		for _, p := range s.externalIPv6() {
+			vpcs.AddPrefix(p)
 		}
 		vpcSet, _ := vpcs.IPSet()
 		bounds := []netip.Addr{netip.IPv6Unspecified()}

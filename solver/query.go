@@ -18,7 +18,9 @@ func DefaultEphemeral() model.PortRange { return model.PortRange{First: 1024, La
 // From and To name an instance or network interface by id, an IPv4
 // address (ADDRESS@VPC-ID picks the VPC when address spaces overlap),
 // "internet" (an arbitrary internet host, 198.51.100.1) or a public
-// address, or an external network by id (its first usable address). To
+// address, or an external network by id (the first usable address of its
+// first prefix of each family it has, answered per family like a
+// dual-stack instance, V-35). To
 // also names a load balancer or endpoint by id, an endpoint service by id
 // or service name, an AWS service or a DNS name (see Solver.Reach).
 //

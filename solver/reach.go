@@ -628,7 +628,7 @@ func (w *walker) fromExternal(i int, az int) terminal {
 	for vi := range w.s.vpcs {
 		if w.s.vpcs[vi].m.VPNGateway == e.Via {
 			w.hop(Hop{Component: e.Via, Kind: HopVPNGateway, Decision: DecisionForward, Rule: w.say(func() string { return "into " + string(w.s.vpcs[vi].m.ID) })})
-			if !inCIDRs(w.s.vpcs[vi].m.CIDRBlocks, w.pkt.Dst) {
+			if !inCIDRs(w.s.vpcs[vi].m.AllCIDRBlocks(), w.pkt.Dst) {
 				w.block(NoRouteToDestination, e.Via, "", e.Source.Position, func() string {
 					return fmt.Sprintf("virtual private gateway %s delivers only inside %s, not to %s", e.Via, w.s.vpcs[vi].m.ID, w.pkt.Dst)
 				})

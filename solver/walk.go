@@ -1220,6 +1220,10 @@ func (w *walker) tgwRoute(att *attInfo, t *routing.TGWTable, az string) terminal
 // or attachment.
 func (w *walker) toExternal(via model.ID, kind HopKind) terminal {
 	w.loseRefs(refsExternal)
+	if why := w.familyNotCarried(via); why != "" {
+		w.block(NoRouteToDestination, via, "", model.Position{}, func() string { return why })
+		return w.drop(via, kind, w.say(func() string { return "no " + familyName(w.family()) + " connection" }), model.Position{})
+	}
 	for _, i := range w.s.externalVia[via] {
 		if inCIDRs(w.s.externals[i].CIDRs, w.pkt.Dst) {
 			e := w.s.externals[i]
@@ -1231,10 +1235,68 @@ func (w *walker) toExternal(via model.ID, kind HopKind) terminal {
 	return terminal{kind: termExternal, ext: -1, via: via, pkt: w.pkt}
 }
 
+// family returns the packet's address family.
+func (w *walker) family() string {
+	if w.pkt.Dst.Is6() {
+		return FamilyIPv6
+	}
+	return FamilyIPv4
+}
+
+// familyNotCarried says why the connections behind gateway or attachment
+// via cannot carry the packet's family, or "" when they can or the model
+// names no network behind it (V-35): a VPN connection's tunnels carry one
+// IP version, and a Site-to-Site VPN on a virtual private gateway IPv4
+// only; Direct Connect carries both.
+func (w *walker) familyNotCarried(via model.ID) string {
+	nets := w.s.externalVia[via]
+	if len(nets) == 0 {
+		return ""
+	}
+	v6 := w.pkt.Dst.Is6()
+	if att := w.s.atts[via]; att != nil {
+		if att.m.Type != model.AttachmentVPN {
+			return ""
+		}
+		// The networks behind one VPN attachment share its version
+		// (validation).
+		ver := w.s.externals[nets[0]].TunnelInsideVersion()
+		if (ver == model.IPAddressIPv6) == v6 {
+			return ""
+		}
+		return fmt.Sprintf("the tunnels of VPN attachment %s carry %s only (tunnel_inside_ip_version %s): a VPN connection carries one IP version, so nothing takes %s to %s (V-35)",
+			via, familyName(familyOfVersion(ver)), ver, familyName(w.family()), w.pkt.Dst)
+	}
+	if !v6 {
+		return ""
+	}
+	for _, i := range nets {
+		if model.ExternalConnectionOf(w.s.x, w.s.externals[i]) == model.ConnectionDirectConnect {
+			return ""
+		}
+	}
+	return fmt.Sprintf("virtual private gateway %s reaches only Site-to-Site VPN connections, which carry IPv4 only on a virtual private gateway: nothing takes IPv6 to %s (V-35)", via, w.pkt.Dst)
+}
+
+// familyOfVersion is the family of a VPN's tunnel inside IP version.
+func familyOfVersion(v model.IPAddressType) string {
+	if v == model.IPAddressIPv6 {
+		return FamilyIPv6
+	}
+	return FamilyIPv4
+}
+
 // toVPNGateway sends the packet to the virtual private gateway.
 func (w *walker) toVPNGateway(vgw model.ID, from int32) terminal {
 	w.crossACLs(from, -1)
-	w.hop(Hop{Component: vgw, Kind: HopVPNGateway, Decision: DecisionForward, Rule: "to the VPN"})
+	rule := "to the VPN"
+	for _, i := range w.s.externalVia[vgw] {
+		if e := w.s.externals[i]; inCIDRs(e.CIDRs, w.pkt.Dst) && model.ExternalConnectionOf(w.s.x, e) == model.ConnectionDirectConnect {
+			rule = "to Direct Connect" // V-35
+			break
+		}
+	}
+	w.hop(Hop{Component: vgw, Kind: HopVPNGateway, Decision: DecisionForward, Rule: rule})
 	return w.toExternal(vgw, HopVPNGateway)
 }
 
