@@ -73,3 +73,33 @@ func ExampleNewFromIndex() {
 	// Output:
 	// true reachable
 }
+
+// EndHops gives the security group hops at the two ends of plain paths
+// without walking them: here, the database's group admits the app's
+// members on tcp/5432 and nothing on tcp/22. EndHopsHolding checks only
+// the ends that hold given groups, leaving the others zero.
+func ExampleSolver_EndHops() {
+	m, _, err := model.LoadBytes("net.yaml", []byte(exampleTopology))
+	if err != nil {
+		panic(err)
+	}
+	s, err := solver.New(m)
+	if err != nil {
+		panic(err)
+	}
+	qs := []solver.Query{
+		{From: "i-app", To: "i-db", Protocol: model.ProtocolTCP, Port: 5432},
+		{From: "i-app", To: "i-db", Protocol: model.ProtocolTCP, Port: 22},
+	}
+	for i, h := range s.EndHops(qs) {
+		fmt.Println(qs[i].Port, h.Plain, h.Egress.Component, h.Egress.Decision, "|", h.Ingress.Component, h.Ingress.Decision)
+	}
+	for i, h := range s.EndHopsHolding(qs, []model.ID{"sg-db"}) {
+		fmt.Printf("%d %q %s\n", qs[i].Port, h.Egress.Component, h.Ingress.Decision)
+	}
+	// Output:
+	// 5432 true sg-app allow | sg-db allow
+	// 22 true sg-app allow | sg-db deny
+	// 5432 "" allow
+	// 22 "" deny
+}
