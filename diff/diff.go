@@ -802,24 +802,39 @@ func (c *comparison) plainEnds(qs []solver.Query) {
 	if !c.onlyGroupsChanged() || len(qs) == 0 {
 		return
 	}
+	// Each side's queries in two halves, cut between runs from one
+	// source: the old side's group checks, which deny and say why, cost
+	// more than the new side's, and four tasks keep both cores busy.
+	half := len(qs) / 2
+	for half > 0 && half < len(qs) && qs[half].From == qs[half-1].From {
+		half++
+	}
+	parts := [][2]int{{0, half}, {half, len(qs)}}
 	var got [2][]solver.EndHops
-	inParallel(2, func(i int) {
-		sd := [2]*side{c.old, c.new}[i]
-		local := make([]solver.Query, len(qs))
+	var local [2][]solver.Query
+	var groups [2][]model.ID
+	for i, sd := range [2]*side{c.old, c.new} {
+		got[i] = make([]solver.EndHops, len(qs))
+		local[i] = make([]solver.Query, len(qs))
 		for k, q := range qs {
 			q.From, q.To = string(sd.localID(model.ID(q.From))), string(sd.localID(model.ID(q.To)))
-			local[k] = q
+			local[i][k] = q
 		}
 		// Only groups changed: the hop of an end that holds none of them
 		// names no changed group, so it adds no cause and excludes none.
-		groups := []model.ID{}
+		groups[i] = []model.ID{}
 		for _, ch := range c.changes {
-			groups = append(groups, sd.localID(ch.ID))
+			groups[i] = append(groups[i], sd.localID(ch.ID))
 			if ch.RenamedFrom != "" {
-				groups = append(groups, sd.localID(ch.RenamedFrom))
+				groups[i] = append(groups[i], sd.localID(ch.RenamedFrom))
 			}
 		}
-		got[i] = sd.s.EndHopsHolding(local, groups)
+	}
+	inParallel(2*len(parts), func(t int) {
+		i, p := t%2, parts[t/2]
+		if p[0] < p[1] {
+			copy(got[i][p[0]:p[1]], [2]*side{c.old, c.new}[i].s.EndHopsHolding(local[i][p[0]:p[1]], groups[i]))
+		}
 	})
 	c.ends = map[solver.Query][2]solver.EndHops{}
 	for k, q := range qs {

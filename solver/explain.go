@@ -2,6 +2,7 @@ package solver
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/vpcreach/vpcreach/model"
@@ -122,9 +123,9 @@ func flowText(p sgeval.Packet, ports model.PortRange, leg Leg) string {
 	case p.Protocol.HasPorts() && leg == LegReturn:
 		svc += "/" + ports.String()
 	case p.Protocol.HasPorts():
-		svc += fmt.Sprintf("/%d", p.DstPort)
+		svc += "/" + strconv.Itoa(int(p.DstPort))
 	case p.Protocol.IsICMP():
-		svc += fmt.Sprintf(" type %d code %d", p.ICMPType, p.ICMPCode)
+		svc += " type " + strconv.Itoa(int(p.ICMPType)) + " code " + strconv.Itoa(int(p.ICMPCode))
 	}
-	return fmt.Sprintf("%s from %s to %s", svc, p.Src, p.Dst)
+	return svc + " from " + p.Src.String() + " to " + p.Dst.String()
 }

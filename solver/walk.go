@@ -730,8 +730,8 @@ func (w *walker) checkSGNote(ei int32, dir sgeval.Direction, peer sgeval.Peer, p
 		for i, g := range e.groups {
 			ids[i] = string(g.ID)
 		}
-		groupsText = fmt.Sprint(ids)
-		h.Rule = fmt.Sprintf("no rule of %s allows %s", groupsText, w.flow())
+		groupsText = "[" + strings.Join(ids, " ") + "]" // as fmt.Sprint writes a []string
+		h.Rule = "no rule of " + groupsText + " allows " + w.flow()
 	}
 	code, why := ENISGRulesMismatch, ""
 	if w.preservedFrom.IsValid() && dir == sgeval.Ingress {
