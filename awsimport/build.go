@@ -504,6 +504,18 @@ func (b *builder) claim(v *vpcB, a netip.Addr, holder string, src model.Source) 
 	return true
 }
 
+// claimAll claims each of addrs for holder (see claim), src(k) being
+// where the k-th is written, and reports whether every claim held. It
+// stops at the first that fails.
+func (b *builder) claimAll(v *vpcB, addrs []netip.Addr, holder string, src func(k int) model.Source) bool {
+	for k, a := range addrs {
+		if !b.claim(v, a, holder, src(k)) {
+			return false
+		}
+	}
+	return true
+}
+
 // parseAddr parses an IPv4 address, or returns the zero Addr.
 func parseAddr(s string) netip.Addr {
 	a, err := netip.ParseAddr(strings.TrimSpace(s))

@@ -252,25 +252,16 @@ func (b *builder) buildLoadBalancers() {
 			b.warn(it.src, "AvailabilityZones", ErrOutsideSnapshot, "load balancer %s has no subnet in the snapshot: skipped", a.LoadBalancerName)
 			continue
 		}
+		zone := func(k int) model.Source { return it.src.Field("AvailabilityZones[" + itoa(k) + "]") }
 		if complete {
-			ok := true
-			for k, p := range priv {
-				ok = ok && b.claim(v, p, string(lb.ID), it.src.Field("AvailabilityZones["+itoa(k)+"]"))
-			}
-			if ok {
+			if b.claimAll(v, priv, string(lb.ID), zone) {
 				lb.PrivateIPs = priv
 			}
 		} else if len(lbENIs[path]) > 0 || len(b.s.enis) > 0 {
 			b.note(it.src, "AvailabilityZones", ErrOutsideSnapshot, "the node addresses of load balancer %s are not all in the snapshot: vpcreach picks addresses for them", a.LoadBalancerName)
 		}
-		if complete6 {
-			ok := true
-			for k, r := range priv6 {
-				ok = ok && b.claim(v, r, string(lb.ID), it.src.Field("AvailabilityZones["+itoa(k)+"]"))
-			}
-			if ok {
-				lb.IPv6IPs = priv6
-			}
+		if complete6 && b.claimAll(v, priv6, string(lb.ID), zone) {
+			lb.IPv6IPs = priv6
 		}
 		if lb.PublicIPv4() && !slices.Contains(pub, netip.Addr{}) {
 			lb.PublicIPs = pub

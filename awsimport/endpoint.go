@@ -249,25 +249,15 @@ func (b *builder) buildEndpoints() {
 				b.warn(it.src, "SubnetIds", ErrOutsideSnapshot, "endpoint %s has no subnet in the snapshot: skipped", id)
 				continue
 			}
-			if complete && e.AddressType().HasIPv4() {
-				ok := true
-				for _, ad := range ips {
-					ok = ok && b.claim(v, ad, id, it.src)
-				}
-				if ok {
-					e.PrivateIPs = ips
-				}
+			at := func(int) model.Source { return it.src }
+			if complete && e.AddressType().HasIPv4() && b.claimAll(v, ips, id, at) {
+				e.PrivateIPs = ips
 			}
 			// vpcreach places a dualstack Gateway Load Balancer endpoint by
 			// its IPv4 address; an ipv6 one by its IPv6 address (V-30).
-			if complete6 && e.AddressType().HasIPv6() && (e.Type == model.EndpointInterface || e.AddressType() == model.IPAddressIPv6) {
-				ok := true
-				for _, ad := range ips6 {
-					ok = ok && b.claim(v, ad, id, it.src)
-				}
-				if ok {
-					e.IPv6IPs = ips6
-				}
+			if complete6 && e.AddressType().HasIPv6() && (e.Type == model.EndpointInterface || e.AddressType() == model.IPAddressIPv6) &&
+				b.claimAll(v, ips6, id, at) {
+				e.IPv6IPs = ips6
 			}
 			e.SecurityGroups = b.groupsOf(v, a.Groups, it.src, id)
 			for _, d := range a.DnsEntries {
