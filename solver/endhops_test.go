@@ -45,13 +45,8 @@ func TestEndHopsAgreeWithReach(t *testing.T) {
 		s, err := solver.New(n.m)
 		require.NoError(t, err, n.name)
 		var ends []string
-		for _, v := range n.m.VPCs {
-			for _, in := range v.Instances {
-				ends = append(ends, string(in.ID))
-			}
-			for _, ni := range v.NetworkInterfaces {
-				ends = append(ends, string(ni.ID))
-			}
+		for _, x := range interfaces(n.m) {
+			ends = append(ends, string(x.id))
 		}
 		step := max(1, len(ends)/30)
 		var qs []solver.Query

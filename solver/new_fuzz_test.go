@@ -51,13 +51,8 @@ func FuzzNewAfterValidation(f *testing.F) {
 			return
 		}
 		var ends []string
-		for _, v := range m.VPCs {
-			for _, in := range v.Instances {
-				ends = append(ends, string(in.ID))
-			}
-			for _, ni := range v.NetworkInterfaces {
-				ends = append(ends, string(ni.ID))
-			}
+		for _, x := range interfaces(m) {
+			ends = append(ends, string(x.id))
 		}
 		ends = append(ends, "internet")
 		for _, to := range ends[:min(len(ends), 4)] {

@@ -72,13 +72,8 @@ func TestTraceAgreesWithReach(t *testing.T) {
 		s, err := solver.New(n.m)
 		require.NoError(t, err, n.name)
 		var ends []string
-		for _, v := range n.m.VPCs {
-			for _, in := range v.Instances {
-				ends = append(ends, string(in.ID))
-			}
-			for _, ni := range v.NetworkInterfaces {
-				ends = append(ends, string(ni.ID))
-			}
+		for _, x := range interfaces(n.m) {
+			ends = append(ends, string(x.id))
 		}
 		ends = append(ends, "internet")
 		step := max(1, len(ends)/40) // about 40 x 40 pairs a network
