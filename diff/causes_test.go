@@ -96,7 +96,7 @@ func TestPlainEndCausesAgreeWithWalks(t *testing.T) {
 		require.Equal(t, walked.Lost, fast.Lost, p.edits)
 		mu.Lock()
 		entries += len(fast.Gained) + len(fast.Lost)
-		plain += len(c.ends)
+		plain += c.ends.plain
 		mu.Unlock()
 	})
 	t.Logf("%d entries, %d cause queries answered from plain ends", entries, plain)

@@ -396,9 +396,33 @@ type comparison struct {
 	// selectClasses has asked.
 	groupsAtEnds bool
 	// ends holds, for the queries of flow entries whose causes need no
-	// walk, the end hops of each side (old, new): see plainEnds.
-	ends map[solver.Query][2]solver.EndHops
+	// walk, the end hops of each side: see plainEnds.
+	ends endHopsTable
 }
+
+// endHopsTable holds the end hops of each side for a list of cause
+// queries, by the query's index in the list, as plainEnds asked them: in
+// two parts a side, cut at half.
+type endHopsTable struct {
+	half  int
+	parts [2][2][]solver.EndHops // side (old, new), part
+	plain int                    // how many queries are plain on both sides
+}
+
+// at returns the end hops of query k on the old and new side, and
+// whether its path is plain on both (only then are the hops set).
+func (t *endHopsTable) at(k int) (*solver.EndHops, *solver.EndHops, bool) {
+	part, i := 0, k
+	if k >= t.half {
+		part, i = 1, k-t.half
+	}
+	if i >= len(t.parts[0][part]) {
+		return nil, nil, false
+	}
+	o, n := &t.parts[0][part][i], &t.parts[1][part][i]
+	return o, n, o.Plain && n.Plain
+}
+
 
 // joint is a class of the two sides refined together: interfaces in the
 // same class on the old side and on the new (-1 where absent).
@@ -618,20 +642,24 @@ func (c *comparison) flows(r *Report, opts Options) {
 	}
 	// The entries and their causes (two walks each), in parallel, in
 	// order.
-	if !opts.walkCauses {
-		var qs []solver.Query
-		for _, t := range entries {
-			from, to := ends(js, t.a, t.b)
-			for _, p := range t.set.Protocols() {
-				qs = append(qs, causeQuery(from, to, t.set, p))
-			}
+	// Entry i's queries, one a protocol, are those from first[i] on.
+	first := make([]int, len(entries))
+	var qs []solver.Query
+	for i, t := range entries {
+		first[i] = len(qs)
+		if opts.walkCauses {
+			continue
 		}
-		c.plainEnds(qs)
+		from, to := ends(js, t.a, t.b)
+		for _, p := range t.set.Protocols() {
+			qs = append(qs, causeQuery(from, to, t.set, p))
+		}
 	}
+	c.plainEnds(qs)
 	flowsOf := make([][]Flow, len(entries))
 	inParallel(len(entries), func(i int) {
 		t := entries[i]
-		flowsOf[i] = c.flowEntries(js, t.a, t.b, t.set, t.gained)
+		flowsOf[i] = c.flowEntries(js, t.a, t.b, t.set, t.gained, first[i])
 	})
 	var nGained, nLost int
 	for i, t := range entries {
@@ -756,22 +784,30 @@ func ends(js []joint, a, b int) (model.ID, model.ID) {
 }
 
 // flowEntries splits a set of flows from joint class a to b into one
-// entry per protocol, each with its cause.
-func (c *comparison) flowEntries(js []joint, a, b int, set portset.Set, gained bool) []Flow {
+// entry per protocol, each with its cause; the cause queries of its
+// protocols are c.ends's from first on.
+func (c *comparison) flowEntries(js []joint, a, b int, set portset.Set, gained bool, first int) []Flow {
 	from, to := ends(js, a, b)
-	return c.entries(c.endpoints(js[a]), c.endpoints(js[b]), from, to, js[a], js[b], set, gained)
+	return c.entries(c.endpoints(js[a]), c.endpoints(js[b]), from, to, js[a], js[b], set, gained, first)
 }
 
 // entries splits a set of flows between two ends (queried as from and
-// to) into one entry per protocol, each with its cause.
-func (c *comparison) entries(fromE, toE Endpoints, from, to model.ID, ja, jb joint, set portset.Set, gained bool) []Flow {
+// to) into one entry per protocol, each with its cause. The cause queries
+// of its protocols are c.ends's from first on, or not there (first < 0).
+func (c *comparison) entries(fromE, toE Endpoints, from, to model.ID, ja, jb joint, set portset.Set, gained bool, first int) []Flow {
 	var out []Flow
-	for _, p := range set.Protocols() {
+	for pi, p := range set.Protocols() {
 		f := Flow{From: fromE, To: toE, Protocol: p.String(), set: onlyProtocol(set, p)}
 		if p.HasPorts() {
 			f.Ports = portset.RangesString(set.Ranges(p))
 		}
-		f.Cause = c.causes(causeQuery(from, to, set, p), ja, jb, gained)
+		var ends *[2]*solver.EndHops
+		if first >= 0 {
+			if o, n, ok := c.ends.at(first + pi); ok {
+				ends = &[2]*solver.EndHops{o, n}
+			}
+		}
+		f.Cause = c.causes(causeQuery(from, to, set, p), ja, jb, gained, ends)
 		if f.Cause == nil {
 			f.Cause = []Cause{}
 		}
@@ -810,15 +846,16 @@ func (c *comparison) plainEnds(qs []solver.Query) {
 		half++
 	}
 	parts := [][2]int{{0, half}, {half, len(qs)}}
-	var got [2][]solver.EndHops
 	var local [2][]solver.Query
 	var groups [2][]model.ID
 	for i, sd := range [2]*side{c.old, c.new} {
-		got[i] = make([]solver.EndHops, len(qs))
-		local[i] = make([]solver.Query, len(qs))
-		for k, q := range qs {
-			q.From, q.To = string(sd.localID(model.ID(q.From))), string(sd.localID(model.ID(q.To)))
-			local[i][k] = q
+		local[i] = qs
+		if len(sd.local) > 0 { // ids the side writes otherwise
+			local[i] = make([]solver.Query, len(qs))
+			for k, q := range qs {
+				q.From, q.To = string(sd.localID(model.ID(q.From))), string(sd.localID(model.ID(q.To)))
+				local[i][k] = q
+			}
 		}
 		// Only groups changed: the hop of an end that holds none of them
 		// names no changed group, so it adds no cause and excludes none.
@@ -830,16 +867,17 @@ func (c *comparison) plainEnds(qs []solver.Query) {
 			}
 		}
 	}
-	inParallel(2*len(parts), func(t int) {
-		i, p := t%2, parts[t/2]
+	t := &c.ends
+	t.half = half
+	inParallel(2*len(parts), func(k int) {
+		i, p := k%2, parts[k/2]
 		if p[0] < p[1] {
-			copy(got[i][p[0]:p[1]], [2]*side{c.old, c.new}[i].s.EndHopsHolding(local[i][p[0]:p[1]], groups[i]))
+			t.parts[i][k/2] = [2]*side{c.old, c.new}[i].s.EndHopsHolding(local[i][p[0]:p[1]], groups[i])
 		}
 	})
-	c.ends = map[solver.Query][2]solver.EndHops{}
-	for k, q := range qs {
-		if got[0][k].Plain && got[1][k].Plain {
-			c.ends[q] = [2]solver.EndHops{got[0][k], got[1][k]}
+	for k := range qs {
+		if _, _, ok := t.at(k); ok {
+			t.plain++
 		}
 	}
 }
@@ -847,7 +885,10 @@ func (c *comparison) plainEnds(qs []solver.Query) {
 // causes finds the resource changes behind a flow that passes on one side
 // only: the changed components on the path where it passes and among the
 // blockers where it does not, and interfaces that exist on one side only.
-func (c *comparison) causes(q solver.Query, ja, jb joint, gained bool) []Cause {
+//
+// ends, where set, are the query's end hops on the old and new side, for
+// a path plain on both (see plainEnds).
+func (c *comparison) causes(q solver.Query, ja, jb joint, gained bool, ends *[2]*solver.EndHops) []Cause {
 	var out []Cause // few: a linear search finds a resource's
 	var add func(id model.ID, rule, sideName string, pos model.Position)
 	add = func(id model.ID, rule, sideName string, pos model.Position) {
@@ -889,9 +930,9 @@ func (c *comparison) causes(q solver.Query, ja, jb joint, gained bool) []Cause {
 	var blockedHops, passingHops [][]solver.Hop
 	var blockers []solver.Blocker
 	blockedOK := true
-	if e, ok := c.ends[q]; ok {
+	if ends != nil {
 		endHopsOf := func(sd *side) []solver.Hop {
-			h := e[sideIndex([2]*side{c.old, c.new}, sd)]
+			h := *ends[sideIndex([2]*side{c.old, c.new}, sd)]
 			h.Egress.Component, h.Ingress.Component = sd.id(h.Egress.Component), sd.id(h.Ingress.Component)
 			return []solver.Hop{h.Egress, h.Ingress}
 		}

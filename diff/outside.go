@@ -126,10 +126,10 @@ func (c *comparison) outsideFlows(r *Report, js []joint, touched map[model.ID]bo
 					ja, jb = jb, ja
 				}
 				if !gained.IsEmpty() {
-					r.Gained = append(r.Gained, c.entries(fe, te, from, to, ja, jb, gained, true)...)
+					r.Gained = append(r.Gained, c.entries(fe, te, from, to, ja, jb, gained, true, -1)...)
 				}
 				if !lost.IsEmpty() {
-					r.Lost = append(r.Lost, c.entries(fe, te, from, to, ja, jb, lost, false)...)
+					r.Lost = append(r.Lost, c.entries(fe, te, from, to, ja, jb, lost, false, -1)...)
 				}
 				if changed && !both.IsEmpty() {
 					if f, ok := c.changedBetween(fe, te, from, to, both); ok {

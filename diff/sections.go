@@ -222,7 +222,7 @@ func groupExposure(es []Exposure) []Exposure {
 // wider) to the destination.
 func (c *comparison) exposureCauses(src string, id model.ID, proto model.Protocol, port uint16, family string, gained bool) []Cause {
 	q := solver.Query{From: src, To: string(id), Protocol: proto, Port: port, Family: family}
-	out := c.causes(q, joint{members: []model.ID{id}}, joint{members: []model.ID{id}}, gained)
+	out := c.causes(q, joint{members: []model.ID{id}}, joint{members: []model.ID{id}}, gained, nil)
 	if out == nil {
 		out = []Cause{}
 	}
@@ -287,7 +287,7 @@ func (c *comparison) expectations(r *Report) {
 				ec.Port = *e.Port
 			}
 			gained := rn.Reachable()
-			ec.Cause = c.causes(q, joint{members: []model.ID{model.ID(e.From)}}, joint{members: []model.ID{model.ID(e.To)}}, gained)
+			ec.Cause = c.causes(q, joint{members: []model.ID{model.ID(e.From)}}, joint{members: []model.ID{model.ID(e.To)}}, gained, nil)
 			if ec.Cause == nil {
 				ec.Cause = []Cause{}
 			}
