@@ -630,7 +630,7 @@ func (c *comparison) flows(r *Report, opts Options) {
 				if lost := os.Minus(ns); !lost.IsEmpty() {
 					out.entries = append(out.entries, entryTask{a, b, lost, false})
 				}
-				if !os.Intersect(ns).IsEmpty() {
+				if os.Overlaps(ns) {
 					out.both = append(out.both, pair{a, b})
 				}
 			}
@@ -656,27 +656,27 @@ func (c *comparison) flows(r *Report, opts Options) {
 		}
 	}
 	c.plainEnds(qs)
-	flowsOf := make([][]Flow, len(entries))
+	// Each entry's flows, one a protocol, in their places in r.Gained or
+	// r.Lost.
+	at := make([]int, len(entries))
+	nGained, nLost := len(r.Gained), len(r.Lost)
+	for i, t := range entries {
+		n := &nLost
+		if t.gained {
+			n = &nGained
+		}
+		at[i] = *n
+		*n += protocolCount(t.set)
+	}
+	r.Gained, r.Lost = slices.Grow(r.Gained, nGained-len(r.Gained))[:nGained], slices.Grow(r.Lost, nLost-len(r.Lost))[:nLost]
 	inParallel(len(entries), func(i int) {
 		t := entries[i]
-		flowsOf[i] = c.flowEntries(js, t.a, t.b, t.set, t.gained, first[i])
+		out := r.Lost
+		if t.gained {
+			out = r.Gained
+		}
+		c.flowEntries(out[at[i]:at[i]+protocolCount(t.set)], js, t.a, t.b, t.set, t.gained, first[i])
 	})
-	var nGained, nLost int
-	for i, t := range entries {
-		if t.gained {
-			nGained += len(flowsOf[i])
-		} else {
-			nLost += len(flowsOf[i])
-		}
-	}
-	r.Gained, r.Lost = slices.Grow(r.Gained, nGained), slices.Grow(r.Lost, nLost)
-	for i, t := range entries {
-		if t.gained {
-			r.Gained = append(r.Gained, flowsOf[i]...)
-		} else {
-			r.Lost = append(r.Lost, flowsOf[i]...)
-		}
-	}
 	c.outsideFlows(r, js, touched, !opts.NoChanged)
 	if opts.NoChanged {
 		return
@@ -784,18 +784,36 @@ func ends(js []joint, a, b int) (model.ID, model.ID) {
 }
 
 // flowEntries splits a set of flows from joint class a to b into one
-// entry per protocol, each with its cause; the cause queries of its
-// protocols are c.ends's from first on.
-func (c *comparison) flowEntries(js []joint, a, b int, set portset.Set, gained bool, first int) []Flow {
+// entry per protocol, each with its cause, written to out (one a
+// protocol); the cause queries of its protocols are c.ends's from first
+// on.
+func (c *comparison) flowEntries(out []Flow, js []joint, a, b int, set portset.Set, gained bool, first int) {
 	from, to := ends(js, a, b)
-	return c.entries(c.endpoints(js[a]), c.endpoints(js[b]), from, to, js[a], js[b], set, gained, first)
+	c.fillEntries(out, c.endpoints(js[a]), c.endpoints(js[b]), from, to, js[a], js[b], set, gained, first)
+}
+
+// protocolCount returns len(set.Protocols()), without the list.
+func protocolCount(set portset.Set) int {
+	n := len(set.Other)
+	for _, has := range []bool{len(set.TCP) > 0, len(set.UDP) > 0, set.ICMP} {
+		if has {
+			n++
+		}
+	}
+	return n
 }
 
 // entries splits a set of flows between two ends (queried as from and
 // to) into one entry per protocol, each with its cause. The cause queries
 // of its protocols are c.ends's from first on, or not there (first < 0).
 func (c *comparison) entries(fromE, toE Endpoints, from, to model.ID, ja, jb joint, set portset.Set, gained bool, first int) []Flow {
-	var out []Flow
+	out := make([]Flow, protocolCount(set))
+	c.fillEntries(out, fromE, toE, from, to, ja, jb, set, gained, first)
+	return out
+}
+
+// fillEntries is entries, written to out (one a protocol).
+func (c *comparison) fillEntries(out []Flow, fromE, toE Endpoints, from, to model.ID, ja, jb joint, set portset.Set, gained bool, first int) {
 	for pi, p := range set.Protocols() {
 		f := Flow{From: fromE, To: toE, Protocol: p.String(), set: onlyProtocol(set, p)}
 		if p.HasPorts() {
@@ -811,9 +829,8 @@ func (c *comparison) entries(fromE, toE Endpoints, from, to model.ID, ja, jb joi
 		if f.Cause == nil {
 			f.Cause = []Cause{}
 		}
-		out = append(out, f)
+		out[pi] = f
 	}
-	return out
 }
 
 // causeQuery is the query whose answers on either side explain the flows

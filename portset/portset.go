@@ -81,6 +81,15 @@ func (s Set) Intersect(t Set) Set {
 	return s.Minus(s.Minus(t))
 }
 
+// Overlaps reports whether some flow is in both s and t: whether
+// Intersect would not be empty, without building it.
+func (s Set) Overlaps(t Set) bool {
+	if (s.ICMP && t.ICMP) || rangesOverlap(s.TCP, t.TCP) || rangesOverlap(s.UDP, t.UDP) {
+		return true
+	}
+	return slices.ContainsFunc(s.Other, func(p model.Protocol) bool { return slices.Contains(t.Other, p) })
+}
+
 // Contains reports whether one flow passes: a tcp or udp port, or a
 // protocol without ports (port ignored).
 func (s Set) Contains(p model.Protocol, port uint16) bool {
@@ -213,6 +222,22 @@ func minus(a, b []model.PortRange) []model.PortRange {
 		}
 	}
 	return out
+}
+
+// rangesOverlap reports whether two canonical lists of ranges share a
+// port.
+func rangesOverlap(a, b []model.PortRange) bool {
+	for i, j := 0, 0; i < len(a) && j < len(b); {
+		switch {
+		case a[i].Last < b[j].First:
+			i++
+		case b[j].Last < a[i].First:
+			j++
+		default:
+			return true
+		}
+	}
+	return false
 }
 
 // protocols sorts and deduplicates protocol numbers.

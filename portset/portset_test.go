@@ -80,6 +80,38 @@ func TestSetAlgebraAgreesWithBruteForce(t *testing.T) {
 	}
 }
 
+// TestOverlapsAgreesWithIntersect checks Overlaps against Intersect on
+// random sets of every protocol: tcp and udp ranges that overlap, touch
+// or miss, icmp and other protocols.
+func TestOverlapsAgreesWithIntersect(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	random := func() Set {
+		s := Ports(model.ProtocolTCP, randomRanges(r)...)
+		if r.IntN(2) == 0 {
+			s = s.Union(Ports(model.ProtocolUDP, randomRanges(r)...))
+		}
+		if r.IntN(3) == 0 {
+			s = s.Union(Ports(model.ProtocolICMP))
+		}
+		for range r.IntN(3) {
+			s = s.Union(Ports(model.Protocol(40 + r.IntN(4))))
+		}
+		return s
+	}
+	overlapping := 0
+	for range 2000 {
+		a, b := random(), random()
+		want := !a.Intersect(b).IsEmpty()
+		require.Equal(t, want, a.Overlaps(b), "%v and %v", a, b)
+		require.Equal(t, want, b.Overlaps(a), "%v and %v", b, a)
+		if want {
+			overlapping++
+		}
+	}
+	require.Greater(t, overlapping, 200)
+	require.Less(t, overlapping, 1800)
+}
+
 func TestSetString(t *testing.T) {
 	s := Ports(model.ProtocolTCP, model.SinglePort(443), model.SinglePort(22), model.PortRange{First: 8000, Last: 8080}).
 		Union(Ports(model.ProtocolUDP, model.AllPorts())).
