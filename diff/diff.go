@@ -423,7 +423,6 @@ func (t *endHopsTable) at(k int) (*solver.EndHops, *solver.EndHops, bool) {
 	return o, n, o.Plain && n.Plain
 }
 
-
 // joint is a class of the two sides refined together: interfaces in the
 // same class on the old side and on the new (-1 where absent).
 type joint struct {
