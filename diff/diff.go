@@ -226,10 +226,19 @@ func compareSolvers(old, new *solver.Solver, opts Options) (*Report, *comparison
 	}
 	r := &Report{Resources: c.changes}
 	c.flows(r, opts)
-	r.Gained, r.Lost = groupFlows(r.Gained), groupFlows(r.Lost)
-	c.exposure(r)
-	c.expectations(r)
-	c.overlaps(r)
+	// Grouping reads the flows alone; the sections, the comparison.
+	inParallel(3, func(i int) {
+		switch i {
+		case 0:
+			r.Gained = groupFlows(r.Gained)
+		case 1:
+			r.Lost = groupFlows(r.Lost)
+		default:
+			c.exposure(r)
+			c.expectations(r)
+			c.overlaps(r)
+		}
+	})
 	for _, p := range []*[]Flow{&r.Gained, &r.Lost, &r.Changed} {
 		if *p == nil {
 			*p = []Flow{}
