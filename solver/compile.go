@@ -56,6 +56,12 @@ type Solver struct {
 		once sync.Once
 		l    *matrixLayout
 	}
+	// eniClass maps each interface to its class of the layout (-1: none),
+	// for EndHops; built once, on first use.
+	eniClass struct {
+		once sync.Once
+		of   []int32
+	}
 	// v6blocks finds the VPC of an IPv6 address (vpcOfIPv6).
 	v6blocks ipv6Blocks
 	// private6 are the VPCs' private IPv6 blocks other than unique local

@@ -64,17 +64,7 @@ func (s *Solver) endHopsWhere(qs []Query, checked func(ei int32) bool) []EndHops
 		return out
 	}
 	l := s.sharedLayout()
-	classOf := make([]int32, len(s.enis)) // by interface; -1: none
-	for i := range classOf {
-		classOf[i] = -1
-	}
-	for ci := range l.classes {
-		for _, id := range l.classes[ci].Members {
-			if ei, ok := s.eni[id]; ok {
-				classOf[ei] = int32(ci)
-			}
-		}
-	}
+	classOf := s.eniClasses()
 	// An engine's probe is the query's packet: protocol, port, ephemeral
 	// range and ICMP type and code, where nil (an echo request) is not
 	// the type and code 0 written out (an echo reply).
@@ -89,6 +79,9 @@ func (s *Solver) endHopsWhere(qs []Query, checked func(ei int32) bool) []EndHops
 	type engineMemo struct {
 		m     *matrixEngine
 		skels map[skelKey]skel
+		// tails shares, per family, the walks' tails after a transit
+		// gateway, as the matrix's skeleton tables do (see tailMemo).
+		tails [numFams]tailHook
 	}
 	engines := map[engineKey]*engineMemo{}
 
@@ -120,6 +113,11 @@ func (s *Solver) endHopsWhere(qs []Query, checked func(ei int32) bool) []EndHops
 		em := engines[k]
 		if em == nil {
 			em = &engineMemo{m: l.engine([]Query{q}), skels: map[skelKey]skel{}}
+			for f, fe := range em.m.fe {
+				if fe != nil {
+					em.tails[f].memo = s.newTailMemo(len(fe.colAddr))
+				}
+			}
 			engines[k] = em
 		}
 		m := em.m
@@ -154,6 +152,27 @@ func (s *Solver) endHopsWhere(qs []Query, checked func(ei int32) bool) []EndHops
 		out[i] = s.endHops(&ew, m, fe.fam, x, y, f.flags&skRefOK != 0, f.flags&skEgressRefOK != 0, checked(x), checked(y))
 	}
 	return out
+}
+
+// eniClasses returns the class of the layout of each interface (-1:
+// none), computed once.
+func (s *Solver) eniClasses() []int32 {
+	s.eniClass.once.Do(func() {
+		l := s.sharedLayout()
+		classOf := make([]int32, len(s.enis))
+		for i := range classOf {
+			classOf[i] = -1
+		}
+		for ci := range l.classes {
+			for _, id := range l.classes[ci].Members {
+				if ei, ok := s.eni[id]; ok {
+					classOf[ei] = int32(ci)
+				}
+			}
+		}
+		s.eniClass.of = classOf
+	})
+	return s.eniClass.of
 }
 
 // endHops checks the groups of interface x (outbound) and y (inbound) for

@@ -3,6 +3,7 @@ package solver_test
 import (
 	"fmt"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -117,4 +118,41 @@ func holdsOneOf(s *solver.Solver, id string, groups []model.ID) bool {
 		}
 	}
 	return false
+}
+
+// BenchmarkEndHops asks EndHops what a diff asks when an app tier's group
+// changes: a query from the first member of every class to an app
+// instance of the middle VPC, and back, on a generated network of 1,000
+// VPCs (tcp 2222: no rule names it).
+func BenchmarkEndHops(b *testing.B) {
+	m, s := generatedSolver(b, 1000)
+	app := ""
+	for _, in := range m.VPCs[len(m.VPCs)/2].Instances {
+		if slices.ContainsFunc(in.SecurityGroups, func(g model.ID) bool { return strings.HasSuffix(string(g), "-app") }) {
+			app = string(in.ID)
+		}
+	}
+	if app == "" {
+		b.Fatal("no app instance")
+	}
+	var qs []solver.Query
+	for _, c := range s.Classes() {
+		if from := string(c.Members[0]); from != app {
+			qs = append(qs, solver.Query{From: from, To: app, Protocol: model.ProtocolTCP, Port: 2222},
+				solver.Query{From: app, To: from, Protocol: model.ProtocolTCP, Port: 2222})
+		}
+	}
+	plain := 0
+	for _, h := range s.EndHops(qs) {
+		if h.Plain {
+			plain++
+		}
+	}
+	if plain < len(qs)/2 {
+		b.Fatalf("%d of %d queries plain", plain, len(qs))
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		s.EndHops(qs)
+	}
 }
