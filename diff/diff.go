@@ -644,7 +644,12 @@ func (c *comparison) flows(r *Report, opts Options) {
 			}
 		}
 	})
-	var entries []entryTask
+	nBoth, nEntries := 0, 0
+	for _, f := range runs {
+		nBoth, nEntries = nBoth+len(f.both), nEntries+len(f.entries)
+	}
+	both = make([]pair, 0, nBoth)
+	entries := make([]entryTask, 0, nEntries)
 	for _, f := range runs {
 		both, entries = append(both, f.both...), append(entries, f.entries...)
 	}
@@ -653,6 +658,13 @@ func (c *comparison) flows(r *Report, opts Options) {
 	// Entry i's queries, one a protocol, are those from first[i] on.
 	first := make([]int, len(entries))
 	var qs []solver.Query
+	if !opts.walkCauses {
+		n := 0
+		for _, t := range entries {
+			n += protocolCount(t.set)
+		}
+		qs = make([]solver.Query, 0, n)
+	}
 	for i, t := range entries {
 		first[i] = len(qs)
 		if opts.walkCauses {
