@@ -229,6 +229,14 @@ func (s *Solver) reachQuery(q Query, rec recorder) Result {
 		return res
 	}
 	src, err := s.resolve(q.From, false)
+	return s.reachFrom(q, src, err, rec)
+}
+
+// reachFrom is reachQuery once q is valid and its source resolved (src,
+// or the error resolving it): the whole-network analyses resolve a source
+// they ask about many times once.
+func (s *Solver) reachFrom(q Query, src origin, err error, rec recorder) Result {
+	res := Result{Query: q}
 	if err == nil && src.kind == termENI && s.enis[src.eni].public == src.addr {
 		// A source named by its public address sends from its private one.
 		src.addr = s.enis[src.eni].primary
@@ -426,6 +434,16 @@ func (s *Solver) reach(res Result, src, dst origin, pkt sgeval.Packet, eph model
 	// into its spare capacity.
 	res.Forward = append(slices.Clip(prefix), fw.hops...)
 	res.Blockers, res.Warnings = fw.blockers, append(res.Warnings, fw.warnings...)
+	if _, verdictOnly := rec.(verdictRec); verdictOnly && len(res.Blockers) > 0 {
+		// The request is blocked: whatever the response or a load
+		// balancer's next segment meets, the verdict is unreachable. A
+		// verdict-only walk stops here (what grows with IPv6: a global
+		// address makes the request arrive, through the internet, where
+		// an IPv4 one is dropped for want of a route, and the response
+		// was walked back before the verdict was read).
+		res.Verdict = VerdictUnreachable
+		return res
+	}
 	segs := []*segment{{fw: fw, term: term, src: src, sentTo: pkt.Dst}}
 	for len(segs) < 8 && term.kind == termENI {
 		st := s.afterArrival(term.eni, term.pkt)
