@@ -83,6 +83,8 @@ type Solver struct {
 	// names indexes public DNS names, built on first use.
 	names     *publicNames
 	namesOnce sync.Once
+	// owners finds the interface holding an address of no named VPC.
+	owners addrOwners
 	// assumed holds the addresses the model assumes (assumed_ips); nil
 	// when it assumes none.
 	assumed map[netip.Addr]*assumedAddr

@@ -101,7 +101,7 @@ func (s *Solver) resolveAddress(ep endpoint, dest bool) (origin, error) {
 		return origin{}, fmt.Errorf("%w: no network interface in %s holds %s", ErrInvalidQuery, ep.vpc, a)
 	}
 	var found []int32
-	if e, ok := s.dnsIndex().owners[a]; ok && e >= 0 {
+	if e, ok := s.owner(a); ok && e >= 0 {
 		found = []int32{e}
 	} else if ok {
 		for vi := range s.vpcs {
