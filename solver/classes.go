@@ -304,7 +304,7 @@ func (s *Solver) computeClasses() {
 		}
 	}
 	slices.Sort(held4)
-	slices.SortFunc(held6, netip.Addr.Compare)
+	sortAddrs(held6)
 	shared := map[netip.Addr]bool{}
 	for i := 1; i < len(held4); i++ {
 		if held4[i] == held4[i-1] {
@@ -334,7 +334,7 @@ func (s *Solver) computeClasses() {
 		if e.primary.IsValid() {
 			k.atom = s.cls.atoms.of(e.primary)
 		}
-		if _, public := s.public[e.primary]; shared[e.primary] || public || routeTargets[int32(i)] ||
+		if _, public := s.publicHolder(e.primary); shared[e.primary] || public || routeTargets[int32(i)] ||
 			slices.ContainsFunc(e.v6, func(a netip.Addr) bool { return shared[a] }) {
 			k.alone = int32(i)
 		}

@@ -32,9 +32,13 @@ type Solver struct {
 	refs    map[model.ID]sgeval.GroupRef
 	tgws    map[model.ID]*tgwInfo
 	atts    map[model.ID]*attInfo
-	// public maps a public address (public IP, Elastic IP, NAT gateway
-	// address) to the interface that holds it.
-	public map[netip.Addr]int32
+	// public maps a public IPv4 address (public IP, Elastic IP, NAT
+	// gateway address) to the interface that holds it, and public6 a
+	// global IPv6 address: apart, so that the IPv4 lookups (every
+	// interface's, when classes are computed) read a map of thousands
+	// rather than one of every dual-stack instance. Read them through
+	// publicHolder.
+	public, public6 map[netip.Addr]int32
 	// externals holds the external networks, and externalVia the indexes
 	// of those reached through each gateway or attachment.
 	externals   []*model.ExternalNetwork
@@ -236,7 +240,7 @@ func NewFromIndex(x *model.Index) (*Solver, error) {
 	s := &Solver{m: m, x: x, vpcByID: make(map[model.ID]int32, len(m.VPCs)), subnet: map[model.ID]int32{}, eni: make(map[model.ID]int32, nENI),
 		enis:   make([]eniInfo, 0, nENI),
 		groups: map[model.ID]*sgeval.SecurityGroup{}, refs: map[model.ID]sgeval.GroupRef{},
-		tgws: map[model.ID]*tgwInfo{}, atts: map[model.ID]*attInfo{}, public: make(map[netip.Addr]int32, nPublic),
+		tgws: map[model.ID]*tgwInfo{}, atts: map[model.ID]*attInfo{}, public: map[netip.Addr]int32{}, public6: make(map[netip.Addr]int32, nPublic),
 		externalVia: map[model.ID][]int{}, nodes: map[model.ID][]int32{}, services: map[string]*model.EndpointService{},
 		lbService: map[model.ID]*model.EndpointService{}}
 	for vi := range m.VPCs {
@@ -413,6 +417,25 @@ func cachedRule(ts [2][]ruleText, dir sgeval.Direction, index int) (ruleText, bo
 	return side[index], true
 }
 
+// publicHolder returns the interface that holds public address a.
+func (s *Solver) publicHolder(a netip.Addr) (int32, bool) {
+	m := s.public
+	if !a.Is4() {
+		m = s.public6
+	}
+	e, ok := m[a]
+	return e, ok
+}
+
+// setPublic records that interface e holds public address a.
+func (s *Solver) setPublic(a netip.Addr, e int32) {
+	if a.Is4() {
+		s.public[a] = e
+	} else {
+		s.public6[a] = e
+	}
+}
+
 // vpcAddrs counts the private addresses of a VPC's instances and network
 // interfaces, IPv4 and IPv6, to size its address map.
 func vpcAddrs(v *model.VPC) int {
@@ -497,13 +520,13 @@ func (s *Solver) compileVPC(vi int, defaultRef sgeval.GroupRef) {
 			s.vpcs[vi].addrs[a] = idx
 		}
 		if e.public.IsValid() {
-			s.public[e.public] = idx
+			s.setPublic(e.public, idx)
 		}
 		for _, a := range e.v6 {
 			// The IPv6 addresses of interface endpoints and internal load
 			// balancers are not reached from the internet (S-82, V-33).
 			if s.publicAddress(a) && e.kind != eniEndpoint && (e.kind != eniLBNode || e.lb.Scheme == model.SchemeInternetFacing) {
-				s.public[a] = idx
+				s.setPublic(a, idx)
 			}
 		}
 	}
@@ -669,7 +692,7 @@ func (s *Solver) placeholderPublic(id model.ID, j int) netip.Addr {
 	for k := uint32(0); ; k++ {
 		x := uint32(15)<<24 | 192<<16 | ((h+k*7919)&0x3fffff | 1)
 		a := u32Addr(x)
-		if _, used := s.public[a]; !used {
+		if _, used := s.publicHolder(a); !used {
 			return a
 		}
 	}

@@ -308,7 +308,7 @@ func (s *Solver) addrOwner(a netip.Addr, vpc int32) int32 {
 	if e, ok := s.owner(a); ok {
 		return e
 	}
-	if e, ok := s.public[a]; ok {
+	if e, ok := s.publicHolder(a); ok {
 		return e
 	}
 	return -1

@@ -120,7 +120,7 @@ func (s *Solver) resolveAddress(ep endpoint, dest bool) (origin, error) {
 		}
 		return origin{}, fmt.Errorf("%w: %s is held in several VPCs (overlapping address spaces); write one of %s", ErrInvalidQuery, a, strings.Join(where, ", "))
 	}
-	if ei, ok := s.public[a]; ok {
+	if ei, ok := s.publicHolder(a); ok {
 		// A public address names the interface that holds it; as a
 		// destination it is reached over the internet.
 		return origin{kind: termENI, eni: ei, ext: -1, addr: a}, nil
