@@ -670,13 +670,16 @@ func (s *Solver) compileVPC(vi int, defaultRef sgeval.GroupRef) {
 // than local: a route more specific than the local route, or one that
 // replaces it (and, to be safe, an equal one that loses to it).
 func routesAwayFromLocal(t *routing.Table, blocks []netip.Prefix, p netip.Prefix) bool {
+	if !p.IsValid() {
+		return false // no block of this family: nothing to route away
+	}
 	bits := -1
 	for _, b := range blocks {
 		if b.Overlaps(p) {
 			bits = b.Bits()
 		}
 	}
-	for _, r := range t.Routes() {
+	for r := range t.All() {
 		if r.Kind != routing.TargetLocal && r.Destination.Overlaps(p) && r.Destination.Bits() >= bits {
 			return true
 		}
