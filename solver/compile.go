@@ -229,7 +229,15 @@ func NewFromIndex(x *model.Index) (*Solver, error) {
 	nENI, nPublic := 0, 0
 	for vi := range m.VPCs {
 		v := &m.VPCs[vi]
-		nENI += len(v.Instances) + len(v.NetworkInterfaces) + len(v.NATGateways) + len(v.Endpoints) + len(v.LoadBalancers)
+		nENI += len(v.Instances) + len(v.NetworkInterfaces) + len(v.NATGateways)
+		// Endpoints and load balancers have an interface per subnet:
+		// counted once each, the list outgrew its size and was copied.
+		for i := range v.Endpoints {
+			nENI += len(v.Endpoints[i].Subnets)
+		}
+		for i := range v.LoadBalancers {
+			nENI += len(v.LoadBalancers[i].Subnets)
+		}
 		for i := range v.Instances {
 			nPublic += len(v.Instances[i].IPv6Addresses)
 		}
