@@ -222,7 +222,8 @@ func (s *Solver) Trace(q Query) Result {
 
 // reachQuery answers a query, its walks recorded by rec: explainRec for
 // Reach, verdictRec (no hops, no messages) for the whole-network analyses
-// that need verdicts and codes only.
+// that need verdicts only: a verdict-only walk stops once the request is
+// blocked, so its blockers are not all of them.
 func (s *Solver) reachQuery(q Query, rec recorder) Result {
 	res := Result{Query: q}
 	if err := q.Validate(); err != nil {
