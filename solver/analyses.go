@@ -1,6 +1,7 @@
 package solver
 
 import (
+	"encoding/binary"
 	"fmt"
 	"net/netip"
 	"runtime"
@@ -413,16 +414,77 @@ func (s *Solver) Exposure(protocols []model.Protocol, ports []model.PortRange, o
 			}
 		}
 	}
+	// Each internet atom is resolved as a source once, not once per job.
+	type source struct {
+		text string
+		o    origin
+		err  error
+	}
+	resolveAll := func(atoms []netip.Addr) []source {
+		out := make([]source, len(atoms))
+		for i, a := range atoms {
+			out[i].text = a.String()
+			out[i].o, out[i].err = s.resolve(out[i].text, false)
+		}
+		return out
+	}
+	srcs, srcs6 := resolveAll(pub), resolveAll(pub6)
 	hits := make([][]int, len(jobs)) // reaching internet atoms per job
 	parallel(len(jobs), func(i int) {
 		j := jobs[i]
-		for ai, a := range atomsOf(targets[j.t]) {
-			q := Query{From: a.String(), To: string(targets[j.t].id), Protocol: j.proto, Port: probePort(j.proto, j.port)}
-			if s.reachQuery(q, verdictRec{}).Reachable() {
+		from := srcs
+		if targets[j.t].v6 {
+			from = srcs6
+		}
+		for ai, src := range from {
+			q := Query{From: src.text, To: string(targets[j.t].id), Protocol: j.proto, Port: probePort(j.proto, j.port)}
+			if q.Validate() != nil {
+				continue // as reachQuery answers: invalid, not reachable
+			}
+			if s.reachFrom(q, src.o, src.err, verdictRec{}).Reachable() {
 				hits[i] = append(hits[i], ai)
 			}
 		}
 	}, opts.Progress)
+	// The sources a job's hits stand for, rendered once per family and
+	// set of hits: thousands of IPv6 targets are reached from the same
+	// atoms.
+	type rendered struct{ from, except6 []netip.Prefix }
+	renders := map[string]rendered{}
+	var keyBuf []byte
+	render := func(t target, hit []int) rendered {
+		keyBuf = keyBuf[:0]
+		if t.v6 {
+			keyBuf = append(keyBuf, 6)
+		}
+		for _, ai := range hit {
+			keyBuf = binary.AppendUvarint(keyBuf, uint64(ai))
+		}
+		if r, ok := renders[string(keyBuf)]; ok {
+			return r
+		}
+		atoms := atomsOf(t)
+		var b netipx.IPSetBuilder
+		for _, ai := range hit {
+			s.addInternetAtom(&b, atoms[ai])
+		}
+		set, _ := b.IPSet()
+		var r rendered
+		if !t.v6 {
+			r.from = publicOnly(set)
+		} else {
+			r.from = set.Prefixes()
+			if len(hit) != len(atoms) {
+				var b netipx.IPSetBuilder
+				b.AddSet(internet6)
+				b.RemoveSet(set)
+				rest, _ := b.IPSet()
+				r.except6 = rest.Prefixes()
+			}
+		}
+		renders[string(keyBuf)] = r
+		return r
+	}
 	var out []Exposed
 	byKey := map[[2]int]int{}
 	for i, j := range jobs {
@@ -443,22 +505,8 @@ func (s *Solver) Exposure(protocols []model.Protocol, ports []model.PortRange, o
 		}
 		e := &out[idx]
 		atoms := atomsOf(targets[j.t])
-		var b netipx.IPSetBuilder
-		for _, ai := range hits[i] {
-			s.addInternetAtom(&b, atoms[ai])
-		}
-		set, _ := b.IPSet()
-		ep := ExposedPorts{Ports: j.port, From: publicOnly(set), Anywhere: len(hits[i]) == len(atoms)}
-		if targets[j.t].v6 {
-			ep.From = set.Prefixes()
-			if !ep.Anywhere {
-				var b netipx.IPSetBuilder
-				b.AddSet(internet6)
-				b.RemoveSet(set)
-				rest, _ := b.IPSet()
-				ep.except6 = rest.Prefixes()
-			}
-		}
+		r := render(targets[j.t], hits[i])
+		ep := ExposedPorts{Ports: j.port, From: slices.Clone(r.from), Anywhere: len(hits[i]) == len(atoms), except6: slices.Clone(r.except6)}
 		if n := len(e.Ports); n > 0 && uint32(e.Ports[n-1].Ports.Last)+1 == uint32(ep.Ports.First) &&
 			e.Ports[n-1].Anywhere == ep.Anywhere && slices.Equal(e.Ports[n-1].From, ep.From) {
 			e.Ports[n-1].Ports.Last = ep.Ports.Last

@@ -32,9 +32,13 @@ type Solver struct {
 	refs    map[model.ID]sgeval.GroupRef
 	tgws    map[model.ID]*tgwInfo
 	atts    map[model.ID]*attInfo
-	// public maps a public address (public IP, Elastic IP, NAT gateway
-	// address) to the interface that holds it.
-	public map[netip.Addr]int32
+	// public maps a public IPv4 address (public IP, Elastic IP, NAT
+	// gateway address) to the interface that holds it, and public6 a
+	// global IPv6 address: apart, so that the IPv4 lookups (every
+	// interface's, when classes are computed) read a map of thousands
+	// rather than one of every dual-stack instance. Read them through
+	// publicHolder.
+	public, public6 map[netip.Addr]int32
 	// externals holds the external networks, and externalVia the indexes
 	// of those reached through each gateway or attachment.
 	externals   []*model.ExternalNetwork
@@ -89,6 +93,8 @@ type Solver struct {
 	// names indexes public DNS names, built on first use.
 	names     *publicNames
 	namesOnce sync.Once
+	// owners finds the interface holding an address of no named VPC.
+	owners addrOwners
 	// assumed holds the addresses the model assumes (assumed_ips); nil
 	// when it assumes none.
 	assumed map[netip.Addr]*assumedAddr
@@ -223,15 +229,32 @@ func NewFromIndex(x *model.Index) (*Solver, error) {
 	m := x.Model()
 	// The interfaces, sized once: at 5,000 VPCs growing the list and the
 	// map by doubling was a third of compiling.
-	nENI := 0
+	// So for the public addresses: on a dual-stack network every global
+	// IPv6 address of an instance is one (300,000 at 5,000 generated
+	// VPCs, against 5,000 public IPv4 addresses).
+	nENI, nPublic := 0, 0
 	for vi := range m.VPCs {
 		v := &m.VPCs[vi]
-		nENI += len(v.Instances) + len(v.NetworkInterfaces) + len(v.NATGateways) + len(v.Endpoints) + len(v.LoadBalancers)
+		nENI += len(v.Instances) + len(v.NetworkInterfaces) + len(v.NATGateways)
+		// Endpoints and load balancers have an interface per subnet:
+		// counted once each, the list outgrew its size and was copied.
+		for i := range v.Endpoints {
+			nENI += len(v.Endpoints[i].Subnets)
+		}
+		for i := range v.LoadBalancers {
+			nENI += len(v.LoadBalancers[i].Subnets)
+		}
+		for i := range v.Instances {
+			nPublic += len(v.Instances[i].IPv6Addresses)
+		}
+		for i := range v.NetworkInterfaces {
+			nPublic += len(v.NetworkInterfaces[i].IPv6Addresses)
+		}
 	}
 	s := &Solver{m: m, x: x, vpcByID: make(map[model.ID]int32, len(m.VPCs)), subnet: map[model.ID]int32{}, eni: make(map[model.ID]int32, nENI),
 		enis:   make([]eniInfo, 0, nENI),
 		groups: map[model.ID]*sgeval.SecurityGroup{}, refs: map[model.ID]sgeval.GroupRef{},
-		tgws: map[model.ID]*tgwInfo{}, atts: map[model.ID]*attInfo{}, public: map[netip.Addr]int32{},
+		tgws: map[model.ID]*tgwInfo{}, atts: map[model.ID]*attInfo{}, public: map[netip.Addr]int32{}, public6: make(map[netip.Addr]int32, nPublic),
 		externalVia: map[model.ID][]int{}, nodes: map[model.ID][]int32{}, services: map[string]*model.EndpointService{},
 		lbService: map[model.ID]*model.EndpointService{}}
 	for vi := range m.VPCs {
@@ -408,10 +431,42 @@ func cachedRule(ts [2][]ruleText, dir sgeval.Direction, index int) (ruleText, bo
 	return side[index], true
 }
 
+// publicHolder returns the interface that holds public address a.
+func (s *Solver) publicHolder(a netip.Addr) (int32, bool) {
+	m := s.public
+	if !a.Is4() {
+		m = s.public6
+	}
+	e, ok := m[a]
+	return e, ok
+}
+
+// setPublic records that interface e holds public address a.
+func (s *Solver) setPublic(a netip.Addr, e int32) {
+	if a.Is4() {
+		s.public[a] = e
+	} else {
+		s.public6[a] = e
+	}
+}
+
+// vpcAddrs counts the private addresses of a VPC's instances and network
+// interfaces, IPv4 and IPv6, to size its address map.
+func vpcAddrs(v *model.VPC) int {
+	n := 0
+	for i := range v.Instances {
+		n += 1 + len(v.Instances[i].SecondaryIPs) + len(v.Instances[i].IPv6Addresses)
+	}
+	for i := range v.NetworkInterfaces {
+		n += 1 + len(v.NetworkInterfaces[i].SecondaryIPs) + len(v.NetworkInterfaces[i].IPv6Addresses)
+	}
+	return n
+}
+
 func (s *Solver) compileVPC(vi int, defaultRef sgeval.GroupRef) {
 	v := &s.m.VPCs[vi]
 	info := vpcInfo{m: v, tables: map[model.ID]*routing.Table{}, acl: map[model.ID]*sgeval.ACL{},
-		addrs: make(map[netip.Addr]int32, len(v.Instances)+len(v.NetworkInterfaces)), tgwAttachment: map[model.ID]*attInfo{}}
+		addrs: make(map[netip.Addr]int32, vpcAddrs(v)), tgwAttachment: map[model.ID]*attInfo{}}
 	s.vpcByID[v.ID] = int32(vi)
 	firstENI := len(s.enis)
 	for i := range v.RouteTables {
@@ -479,13 +534,13 @@ func (s *Solver) compileVPC(vi int, defaultRef sgeval.GroupRef) {
 			s.vpcs[vi].addrs[a] = idx
 		}
 		if e.public.IsValid() {
-			s.public[e.public] = idx
+			s.setPublic(e.public, idx)
 		}
 		for _, a := range e.v6 {
 			// The IPv6 addresses of interface endpoints and internal load
 			// balancers are not reached from the internet (S-82, V-33).
 			if s.publicAddress(a) && e.kind != eniEndpoint && (e.kind != eniLBNode || e.lb.Scheme == model.SchemeInternetFacing) {
-				s.public[a] = idx
+				s.setPublic(a, idx)
 			}
 		}
 	}
@@ -629,13 +684,16 @@ func (s *Solver) compileVPC(vi int, defaultRef sgeval.GroupRef) {
 // than local: a route more specific than the local route, or one that
 // replaces it (and, to be safe, an equal one that loses to it).
 func routesAwayFromLocal(t *routing.Table, blocks []netip.Prefix, p netip.Prefix) bool {
+	if !p.IsValid() {
+		return false // no block of this family: nothing to route away
+	}
 	bits := -1
 	for _, b := range blocks {
 		if b.Overlaps(p) {
 			bits = b.Bits()
 		}
 	}
-	for _, r := range t.Routes() {
+	for r := range t.All() {
 		if r.Kind != routing.TargetLocal && r.Destination.Overlaps(p) && r.Destination.Bits() >= bits {
 			return true
 		}
@@ -651,7 +709,7 @@ func (s *Solver) placeholderPublic(id model.ID, j int) netip.Addr {
 	for k := uint32(0); ; k++ {
 		x := uint32(15)<<24 | 192<<16 | ((h+k*7919)&0x3fffff | 1)
 		a := u32Addr(x)
-		if _, used := s.public[a]; !used {
+		if _, used := s.publicHolder(a); !used {
 			return a
 		}
 	}

@@ -305,10 +305,10 @@ func (s *Solver) addrOwner(a netip.Addr, vpc int32) int32 {
 			return e
 		}
 	}
-	if e, ok := s.dnsIndex().owners[a]; ok {
+	if e, ok := s.owner(a); ok {
 		return e
 	}
-	if e, ok := s.public[a]; ok {
+	if e, ok := s.publicHolder(a); ok {
 		return e
 	}
 	return -1
@@ -408,14 +408,11 @@ type publicNames struct {
 	// zonal holds the written endpoint names, for their zonal forms: the
 	// longest first, so that the most specific name wins, in a fixed order.
 	zonal []zonalEntry
-	// owners maps an address to the interface holding it when exactly one
-	// VPC holds it (-1 when several do).
-	owners map[netip.Addr]int32
 }
 
 func (s *Solver) dnsIndex() *publicNames {
 	s.namesOnce.Do(func() {
-		idx := &publicNames{names: map[string]dnsTarget{}, endpointIDs: map[string]dnsTarget{}, owners: map[netip.Addr]int32{}}
+		idx := &publicNames{names: map[string]dnsTarget{}, endpointIDs: map[string]dnsTarget{}}
 		for vi := range s.vpcs {
 			v := s.vpcs[vi].m
 			for i := range v.Endpoints {
@@ -433,13 +430,6 @@ func (s *Solver) dnsIndex() *publicNames {
 			for i := range v.LoadBalancers {
 				lb := &v.LoadBalancers[i]
 				idx.names[lbDNSName(lb, v.Region)] = dnsTarget{lb: lb}
-			}
-			for a, e := range s.vpcs[vi].addrs {
-				if prev, dup := idx.owners[a]; dup && prev != e {
-					idx.owners[a] = -1
-				} else {
-					idx.owners[a] = e
-				}
 			}
 		}
 		slices.SortFunc(idx.zonal, func(a, b zonalEntry) int {

@@ -41,8 +41,9 @@
 //
 // Internally, one walker follows every packet, and what a walk records is
 // a recorder passed in, not a mode the walker tests: explainRec keeps hops
-// and messages (Reach), verdictRec keeps blockers' codes only and renders
-// no text (WhoCanReach, Exposure, Check, the matrix's fallbacks), and
+// and messages (Reach), verdictRec keeps blockers' codes only, renders
+// no text and stops at a blocked request (WhoCanReach, Exposure, Check,
+// the matrix's fallbacks), and
 // pathRec keeps the routing skeleton the matrix shares between pairs,
 // deciding from the hops it is shown whether a path is plain, so that a
 // new kind of hop makes the matrix ask Reach rather than guess. Each rule

@@ -174,3 +174,36 @@ func BenchmarkReachDualStack(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkAnalysesFromIndexDualStack measures what the exposure and
+// who-can-reach commands pay once the network is loaded and validated:
+// compiling it (NewFromIndex), its classes, the analysis, and the one-time
+// lookups it starts (the owners of the internet atoms' addresses), on a
+// fresh solver each time; the benchmarks above reuse one solver and its
+// classes.
+func BenchmarkAnalysesFromIndexDualStack(b *testing.B) {
+	for _, n := range dualSizes {
+		m, _ := dualSolver(b, n)
+		x, _ := model.NewIndex(m)
+		if err := x.Validate().Err(); err != nil {
+			b.Fatal(err)
+		}
+		db := firstInstance(m, "-db")
+		for _, analysis := range []string{"exposure", "who-can-reach"} {
+			b.Run(fmt.Sprintf("%s/vpcs=%d", analysis, n), func(b *testing.B) {
+				b.ReportAllocs()
+				for b.Loop() {
+					s, err := solver.NewFromIndex(x)
+					if err != nil {
+						b.Fatal(err)
+					}
+					if analysis == "exposure" {
+						s.Exposure(nil, nil, solver.AnalysisOptions{})
+					} else if _, err := s.WhoCanReach(solver.Query{To: string(db), Protocol: model.ProtocolTCP, Port: 5432}, solver.AnalysisOptions{}); err != nil {
+						b.Fatal(err)
+					}
+				}
+			})
+		}
+	}
+}

@@ -1,6 +1,8 @@
 package solver
 
 import (
+	"cmp"
+	"encoding/binary"
 	"fmt"
 	"net/netip"
 	"slices"
@@ -553,10 +555,35 @@ func (s *Solver) atoms6() []netip.Addr {
 				add(sn.IPv6CIDRBlock)
 			}
 		}
-		slices.SortFunc(bounds, netip.Addr.Compare)
+		sortAddrs(bounds)
 		s.bounds6 = slices.Compact(bounds)
 	})
 	return s.bounds6
+}
+
+// sortAddrs sorts addresses as netip.Addr.Compare orders them. Zoneless
+// IPv6 addresses, all that the atoms and classes sort at scale (60,000
+// atom bounds, 300,000 held addresses at 5,000 dual-stack VPCs), are
+// sorted as 128-bit numbers, which orders them alike at a fraction of
+// the cost of Compare's family and zone tests.
+func sortAddrs(as []netip.Addr) {
+	type u128 struct{ hi, lo uint64 }
+	keys := make([]u128, len(as))
+	for i, a := range as {
+		if !a.Is6() || a.Zone() != "" {
+			slices.SortFunc(as, netip.Addr.Compare)
+			return
+		}
+		b := a.As16()
+		keys[i] = u128{binary.BigEndian.Uint64(b[:8]), binary.BigEndian.Uint64(b[8:])}
+	}
+	slices.SortFunc(keys, func(x, y u128) int { return cmp.Or(cmp.Compare(x.hi, y.hi), cmp.Compare(x.lo, y.lo)) })
+	for i, k := range keys {
+		var b [16]byte
+		binary.BigEndian.PutUint64(b[:8], k.hi)
+		binary.BigEndian.PutUint64(b[8:], k.lo)
+		as[i] = netip.AddrFrom16(b)
+	}
 }
 
 // lastIP returns the last address of p.
@@ -631,7 +658,7 @@ func (s *Solver) internetAtoms6() []internetAtom6 {
 		for _, p := range append(slices.Clone(ipv6Special), ipv6NotGlobal...) {
 			add(p)
 		}
-		slices.SortFunc(bounds, netip.Addr.Compare)
+		sortAddrs(bounds)
 		bounds = slices.Compact(bounds)
 		host := s.internetHost6()
 		for i, lo := range bounds {
@@ -780,7 +807,7 @@ func (b *atomBuilder6) special() {
 
 func (b *atomBuilder6) atoms() atoms6 {
 	bounds := append(b.bounds, netip.IPv6Unspecified())
-	slices.SortFunc(bounds, netip.Addr.Compare)
+	sortAddrs(bounds)
 	return atoms6{bounds: slices.Compact(bounds)}
 }
 

@@ -15,7 +15,8 @@ package solver
 //   - explainRec keeps every hop and every blocker and warning with its
 //     message: Reach;
 //   - verdictRec keeps blockers and warnings with their codes and
-//     components only: the whole-network analyses, which need verdicts;
+//     components only: the whole-network analyses, which need verdicts
+//     (reach stops once the request is blocked, and pools its walkers);
 //   - pathRec keeps no hop; it records the subnet boundaries crossed
 //     instead of checking them, leaves the security groups and running
 //     states out, and decides from the hops it is shown whether the path

@@ -919,7 +919,7 @@ func (w *walker) toInternetGateway(vpc int32, from int32) terminal {
 // that holds its public destination, or out to an internet host.
 func (w *walker) overInternet(via model.ID) terminal {
 	w.taint()
-	if ei, ok := w.s.public[w.pkt.Dst]; ok {
+	if ei, ok := w.s.publicHolder(w.pkt.Dst); ok {
 		return w.fromInternet(ei)
 	}
 	if vpc := w.s.vpcOfIPv6(w.pkt.Dst); vpc >= 0 {
