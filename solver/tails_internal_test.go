@@ -99,7 +99,7 @@ transit_gateways:
 // sets (engines of several atoms) the sets.
 func skeletonsOf(fe *famEngine, memo *tailMemo, reverse bool) ([]skel, map[int][2]uint64) {
 	nR, nC := len(fe.rowSubnet), len(fe.colAddr)
-	fe.table = newSkelTable(nR, nC, nil, nil, len(fe.probes) > 1, fe.colVPC)
+	fe.table = newSkelTable(nR, nC, nil, nil, len(fe.probes) > 1, fe.colVPC, nil)
 	fe.mids = make([][]uint64, nR)
 	out := make([]skel, nR*nC)
 	var w walker
