@@ -184,6 +184,13 @@ type famLayout struct {
 	// and the VPC of the interface it is.
 	colAddr []netip.Addr
 	colVPC  []int32
+	// colENI is, per column, the interface whose address colAddr is,
+	// and colSubnet its subnet; colEnd says whether it is an instance or
+	// network interface. summarize reads them for a walk delivered there
+	// instead of the interface's record.
+	colENI    []int32
+	colSubnet []int32
+	colEnd    []bool
 	// Skeleton rows: start subnet and own address.
 	rowSubnet []int32
 	rowAddr   []netip.Addr
@@ -503,6 +510,9 @@ func (m *matrixLayout) famLayoutOf(f int, asDestination func(model.ID, int32) (i
 		l.col[ci] = compact(colOf, ratoms.of(a), a, &l.colAddr)
 		if len(l.colVPC) < len(l.colAddr) {
 			l.colVPC = append(l.colVPC, e.vpc)
+			l.colENI = append(l.colENI, m.src[ci])
+			l.colSubnet = append(l.colSubnet, e.subnet)
+			l.colEnd = append(l.colEnd, e.kind == eniInstance || e.kind == eniNetworkInterface)
 		}
 		l.sga[ci] = compact(sgaOf, sgatoms.of(a), a, &l.sgaAddr)
 		if c := &classes[ci]; len(c.Members) > 1 {
@@ -736,13 +746,19 @@ func (m *famEngine) summarize(rec *pathRec, term terminal, refIn, refOut bool, r
 	case rec.blocked || rec.notPlain || rec.tainted || term.kind != termENI:
 		return fallback
 	}
-	e := &s.enis[term.eni]
-	if (e.kind != eniInstance && e.kind != eniNetworkInterface) || famAddr(e, m.fam) != dst {
-		return fallback
+	// The interface delivered to: an instance or network interface whose
+	// address is dst; most walks end at the column's own.
+	eVPC, eSubnet := m.colVPC[c], m.colSubnet[c]
+	if term.eni != m.colENI[c] || !m.colEnd[c] {
+		e := &s.enis[term.eni]
+		if (e.kind != eniInstance && e.kind != eniNetworkInterface) || famAddr(e, m.fam) != dst {
+			return fallback
+		}
+		eVPC, eSubnet = e.vpc, e.subnet
 	}
 	cr := rec.crossings
 	n := len(cr)
-	if n == 0 || cr[0].from != s0 || cr[n-1].to != e.subnet {
+	if n == 0 || cr[0].from != s0 || cr[n-1].to != eSubnet {
 		return fallback
 	}
 	if m.grouped[r] {
@@ -754,7 +770,7 @@ func (m *famEngine) summarize(rec *pathRec, term terminal, refIn, refOut bool, r
 			}
 		}
 	}
-	k := skel{status: skelPlain, vpc: e.vpc, x: -1, y: -1}
+	k := skel{status: skelPlain, vpc: eVPC, x: -1, y: -1}
 	if refIn {
 		k.flags |= skRefOK
 	}
