@@ -1417,16 +1417,17 @@ func (m *famEngine) subnetMatrix(bits [][]uint64, nodeOf []int, progress func(in
 		defer pool.Put(rb)
 		m.table.columns(int32(lo), int32(hi), rb.backs[:hi-lo])
 		for cs := lo; cs < hi; cs++ {
-			m.subnetUnit(cs, units[cs], groups, sgc, sigs, rb.backs[cs-lo], rb.out, &rb.buf, bits, set)
+			m.subnetUnit(cs, units[cs], units, groups, sgc, sigs, rb.backs[cs-lo], rb.out, &rb.buf, bits, set)
 		}
 	}, blockProgress)
 }
 
 // subnetUnit sets the bits of the pairs of nodes that the source groups
-// unit (those of atom cs) reach, reading the responses' skeletons toward
-// cs from back, each source's row into out and the classes' groups from
-// sgc.
-func (m *famEngine) subnetUnit(cs int, unit []int, groups []subnetGroup, sgc []classSG, sigs *groupSigs, back, out []skel, buf *[]sgeval.PortDecision,
+// unit (those of atom cs) reach, units holding every atom's groups,
+// reading the responses' skeletons toward cs from back, each source's row
+// into out, the classes' groups from sgc and the groups' signatures from
+// sigs.
+func (m *famEngine) subnetUnit(cs int, unit []int, units [][]int, groups []subnetGroup, sgc []classSG, sigs *groupSigs, back, out []skel, buf *[]sgeval.PortDecision,
 	bits [][]uint64, set func(a, b int32)) {
 	{ // one source group after another
 		lastRow := int32(-1)
@@ -1440,85 +1441,92 @@ func (m *famEngine) subnetUnit(cs int, unit []int, groups []subnetGroup, sgc []c
 				lastRow = src.row
 			}
 			srcBits := bits[src.node]
-			for di := range groups {
-				dst := &groups[di]
-				if atomic.LoadUint64(&srcBits[dst.node>>6])&(1<<(uint(dst.node)&63)) != 0 {
-					continue // found already
-				}
-				f := out[dst.col]
+			// The destinations by atom: a request routing blocks toward
+			// an atom is blocked toward each of its groups.
+			for dc, dsts := range units {
+				f := out[dc]
 				if f.status == skelBlocked {
 					continue
 				}
-				r := back[dst.row]
-				if f.status == skelPlain && (r.status == skelBlocked || len(dst.run) == 0) && f.vpc == dst.vpc {
-					continue
-				}
-				if f.status != skelPlain || r.status != skelPlain || f.vpc != dst.vpc || r.vpc != src.vpc {
-					// Not plain: each class pair on its own.
-				slow:
-					for _, a := range src.run {
-						for _, b := range dst.all {
-							if a == b && len(m.classes[a].Members) < 2 {
-								continue
+				for _, di := range dsts {
+					dst := &groups[di]
+					if atomic.LoadUint64(&srcBits[dst.node>>6])&(1<<(uint(dst.node)&63)) != 0 {
+						continue // found already
+					}
+					r := back[dst.row]
+					if f.status == skelPlain && (r.status == skelBlocked || len(dst.run) == 0) && f.vpc == dst.vpc {
+						continue
+					}
+					if f.status != skelPlain || r.status != skelPlain || f.vpc != dst.vpc || r.vpc != src.vpc {
+						// Not plain: each class pair on its own.
+					slow:
+						for _, a := range src.run {
+							for _, b := range dst.all {
+								if a == b && len(m.classes[a].Members) < 2 {
+									continue
+								}
+								if m.matrixEngine.pair(a, b, buf) != 0 {
+									set(src.node, dst.node)
+									break slow
+								}
 							}
-							if m.matrixEngine.pair(a, b, buf) != 0 {
-								set(src.node, dst.node)
-								break slow
+						}
+						continue
+					}
+					// The pair reaches when the ACLs pass some atoms (path) and
+					// some pair of classes' groups pass one of them, or a
+					// class's own pair that Reach answers reaches. The groups
+					// go first: sgOK(path, ...) is path & sgOK(m.full, ...),
+					// and they stop most pairs, which then need no ACL.
+					refOK, egressRefOK := f.flags&skRefOK != 0, f.flags&skEgressRefOK != 0
+					var groupsPass uint64
+					self := false
+					switch {
+					case gi != di && len(src.run) == 1 && len(dst.run) == 1:
+						groupsPass = m.sgPair(&sgc[src.run[0]], &sgc[dst.run[0]], refOK, egressRefOK)
+					case gi != di:
+						// No class is in both groups (a class is in the group
+						// of its subnet and atom): the OR over the pairs of
+						// their classes is that over their signatures'.
+						groupsPass = m.sigPass(sigs, src.sig, dst.sig, refOK, egressRefOK)
+					default:
+					groups:
+						for _, a := range src.run {
+							for _, b := range dst.run {
+								if a == b && (len(m.classes[a].Members) < 2 || m.slowSelf[a]) {
+									self = self || len(m.classes[a].Members) > 1
+									continue
+								}
+								if groupsPass |= m.sgPair(&sgc[a], &sgc[b], refOK, egressRefOK); groupsPass == m.full {
+									break groups
+								}
 							}
 						}
 					}
-					continue
-				}
-				// The pair reaches when the ACLs pass some atoms (path) and
-				// some pair of classes' groups pass one of them, or a
-				// class's own pair that Reach answers reaches. The groups
-				// go first: sgOK(path, ...) is path & sgOK(m.full, ...),
-				// and they stop most pairs, which then need no ACL.
-				refOK, egressRefOK := f.flags&skRefOK != 0, f.flags&skEgressRefOK != 0
-				var groupsPass uint64
-				self := false
-				if gi != di {
-					// No class is in both groups (a class is in the group
-					// of its subnet and atom): the OR over the pairs of
-					// their classes is that over their signatures'.
-					groupsPass = m.sigPass(sigs, src.sig, dst.sig, refOK, egressRefOK)
-				} else {
-				groups:
+					if groupsPass == 0 && !self {
+						continue
+					}
+					path := m.fwdOK(m.full, f, src.row, src.sn, dst.sn, src.col, dst.col, buf)
+					if path == 0 {
+						continue
+					}
+					if path = m.retOK(path, r, dst.row, dst.sn, src.sn, dst.col, src.col, buf); path == 0 {
+						continue
+					}
+					if path&groupsPass != 0 {
+						set(src.node, dst.node)
+						continue
+					}
+					if !self {
+						continue
+					}
+				selfPair:
 					for _, a := range src.run {
 						for _, b := range dst.run {
-							if a == b && (len(m.classes[a].Members) < 2 || m.slowSelf[a]) {
-								self = self || len(m.classes[a].Members) > 1
-								continue
+							if a == b && len(m.classes[a].Members) > 1 && m.slowSelf[a] && m.reach(a, a) != 0 {
+								set(src.node, dst.node)
+								break selfPair
 							}
-							if groupsPass |= m.sgPair(&sgc[a], &sgc[b], refOK, egressRefOK); groupsPass == m.full {
-								break groups
-							}
-						}
-					}
-				}
-				if groupsPass == 0 && !self {
-					continue
-				}
-				path := m.fwdOK(m.full, f, src.row, src.sn, dst.sn, src.col, dst.col, buf)
-				if path == 0 {
-					continue
-				}
-				if path = m.retOK(path, r, dst.row, dst.sn, src.sn, dst.col, src.col, buf); path == 0 {
-					continue
-				}
-				if path&groupsPass != 0 {
-					set(src.node, dst.node)
-					continue
-				}
-				if !self {
-					continue
-				}
-			selfPair:
-				for _, a := range src.run {
-					for _, b := range dst.run {
-						if a == b && len(m.classes[a].Members) > 1 && m.slowSelf[a] && m.reach(a, a) != 0 {
-							set(src.node, dst.node)
-							break selfPair
 						}
 					}
 				}

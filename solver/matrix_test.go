@@ -291,8 +291,10 @@ func plantOddCases(t *testing.T, m *model.Model) *model.Model {
 // sn-q, whose group sends to sg-z by reference only, reach sn-z by a
 // peering and by the transit gateway with referencing on, which keeps
 // inbound references only; sn-a and sn-b reach sn-d, whose group admits
-// sn-a's block only (S-20). A memo that did not tell the two of a pair
-// apart would give the second subnet the first's answer.
+// sn-a's block only (S-20). Each source subnet holds two classes (the
+// second's instance has sg-w too, which changes no answer), so that the
+// check goes through the memo. A memo that did not tell the two of a
+// pair apart would give the second subnet the first's answer.
 func TestSubnetMatrixGroupsMemoTellsPathsAndAtomsApart(t *testing.T) {
 	topo := `version: 1
 vpcs:
@@ -318,13 +320,20 @@ vpcs:
       - {id: sg-x, description: x}
       - {id: sg-e, description: e, egress: [{protocol: tcp, ports: 9000, destinations: [sg-z]}]}
       - {id: sg-d, description: d, ingress: [{protocol: tcp, ports: 9000, sources: [10.10.3.0/24]}]}
+      - {id: sg-w, description: w, egress: [{protocol: tcp, ports: 9000, destinations: [sg-z]}]}
     instances:
       - {id: i-t, subnet: sn-t, private_ip: 10.10.4.10, security_groups: [sg-x]}
+      - {id: i-t2, subnet: sn-t, private_ip: 10.10.4.11, security_groups: [sg-x, sg-w]}
       - {id: i-u, subnet: sn-u, private_ip: 10.10.6.10, security_groups: [sg-x]}
+      - {id: i-u2, subnet: sn-u, private_ip: 10.10.6.11, security_groups: [sg-x, sg-w]}
       - {id: i-p, subnet: sn-p, private_ip: 10.10.7.10, security_groups: [sg-e]}
+      - {id: i-p2, subnet: sn-p, private_ip: 10.10.7.11, security_groups: [sg-e, sg-w]}
       - {id: i-q, subnet: sn-q, private_ip: 10.10.8.10, security_groups: [sg-e]}
+      - {id: i-q2, subnet: sn-q, private_ip: 10.10.8.11, security_groups: [sg-e, sg-w]}
       - {id: i-a, subnet: sn-a, private_ip: 10.10.3.10, security_groups: [sg-x]}
+      - {id: i-a2, subnet: sn-a, private_ip: 10.10.3.11, security_groups: [sg-x, sg-w]}
       - {id: i-b, subnet: sn-b, private_ip: 10.10.5.10, security_groups: [sg-x]}
+      - {id: i-b2, subnet: sn-b, private_ip: 10.10.5.11, security_groups: [sg-x, sg-w]}
       - {id: i-d, subnet: sn-d, private_ip: 10.10.11.10, security_groups: [sg-d]}
   - id: vpc-y
     region: eu-west-1
