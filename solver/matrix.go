@@ -690,7 +690,10 @@ type pathWalk struct {
 // buildTableFor's but for the tail memo, which changes no skeleton (see
 // tailMemo), and an engine of one atom has no middle sets to keep (see
 // mids); for one of several, a cell of no table is skelFallback, which
-// asks Reach.
+// asks Reach. The subnet matrix reads another family's cells only for a
+// pair that is not plain in its own, which then asks Reach or, for a
+// stopped destination, reaches by neither family: the walk saves Reach
+// queries and changes no answer.
 func (m *famEngine) skelOf(r, c int32) skel {
 	if m.table.built || m.walked == nil || len(m.probes) > 1 {
 		return m.table.get(r, c)
