@@ -1487,10 +1487,12 @@ func (m *famEngine) subnetUnit(cs int, unit []int, units [][]int, groups []subne
 					switch {
 					case gi != di && len(src.run) == 1 && len(dst.run) == 1:
 						groupsPass = m.sgPair(&sgc[src.run[0]], &sgc[dst.run[0]], refOK, egressRefOK)
-					case gi != di:
+					case gi != di && len(src.run) > 1:
 						// No class is in both groups (a class is in the group
 						// of its subnet and atom): the OR over the pairs of
-						// their classes is that over their signatures'.
+						// their classes is that over their signatures'. Only
+						// sources of several classes use the memo, whose
+						// rows (pages) are allocated as they are used.
 						groupsPass = m.sigPass(sigs, src.sig, dst.sig, refOK, egressRefOK)
 					default:
 					groups:
