@@ -2,6 +2,7 @@ package routing
 
 import (
 	"cmp"
+	"encoding/binary"
 	"net/netip"
 	"slices"
 )
@@ -16,10 +17,36 @@ type lpm struct {
 	// maps a masked address of length lens[i] to an entry index.
 	lens []uint8
 	maps []map[uint32]int32
-	// lens6 and maps6 are the same for IPv6 prefixes, keyed by the masked
-	// address.
+	// lens6, maps6 and half6 are the same for IPv6 prefixes: maps6[i]
+	// keyed by the masked address's two halves (see key6Of) for a length
+	// beyond 64; half6[i], by its first half, for one up to 64, which is
+	// most (VPC and subnet blocks).
 	lens6 []uint8
-	maps6 []map[netip.Addr]int32
+	maps6 []map[key6]int32
+	half6 []map[uint64]int32
+}
+
+// key6 is a 16-byte address as two words, high first: a map key hashed
+// as plain memory, which netip.Addr, with its zone handle, is not.
+type key6 struct{ hi, lo uint64 }
+
+// key6Of returns the key of address a (IPv6, or IPv4-mapped IPv6).
+func key6Of(a netip.Addr) key6 {
+	b := a.As16()
+	return key6{binary.BigEndian.Uint64(b[:8]), binary.BigEndian.Uint64(b[8:])}
+}
+
+// masked returns k with the bits after the first n cleared.
+func (k key6) masked(n uint8) key6 {
+	switch {
+	case n == 0:
+		return key6{}
+	case n <= 64:
+		return key6{hi: k.hi & (^uint64(0) << (64 - n))}
+	case n < 128:
+		return key6{hi: k.hi, lo: k.lo & (^uint64(0) << (128 - n))}
+	}
+	return k
 }
 
 func addrBits(a netip.Addr) uint32 {
@@ -74,9 +101,21 @@ func buildLPM(cands []candidate, sameTarget func(a, b int32) bool) (lpm, [][]int
 		if win.prefix.Addr().Is6() {
 			if n := len(t.lens6); n == 0 || t.lens6[n-1] != bits {
 				t.lens6 = append(t.lens6, bits)
-				t.maps6 = append(t.maps6, map[netip.Addr]int32{})
+				var full map[key6]int32
+				var half map[uint64]int32
+				if bits > 64 {
+					full = map[key6]int32{}
+				} else {
+					half = map[uint64]int32{}
+				}
+				t.maps6, t.half6 = append(t.maps6, full), append(t.half6, half)
 			}
-			t.maps6[len(t.maps6)-1][win.prefix.Addr()] = win.entry
+			k := key6Of(win.prefix.Addr())
+			if bits > 64 {
+				t.maps6[len(t.maps6)-1][k] = win.entry
+			} else {
+				t.half6[len(t.half6)-1][k.hi] = win.entry
+			}
 			i = j
 			continue
 		}
@@ -93,9 +132,13 @@ func buildLPM(cands []candidate, sameTarget func(a, b int32) bool) (lpm, [][]int
 // lookup returns the entry of the longest prefix holding a, or -1.
 func (t *lpm) lookup(a netip.Addr) int32 {
 	if a.Is6() {
+		k := key6Of(a)
 		for i, n := range t.lens6 {
-			p, _ := a.Prefix(int(n))
-			if e, ok := t.maps6[i][p.Addr()]; ok {
+			if n <= 64 {
+				if e, ok := t.half6[i][k.masked(n).hi]; ok {
+					return e
+				}
+			} else if e, ok := t.maps6[i][k.masked(n)]; ok {
 				return e
 			}
 		}

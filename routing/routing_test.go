@@ -313,3 +313,69 @@ func TestLocalRouteTargetCanBeReplaced(t *testing.T) {
 	rt.Routes[0].Target = "local"
 	assert.Equal(t, routing.TargetLocal, routing.CompileVPCTable(vpc, rt, baseResolver()).Lookup(addr("10.0.3.3")).Kind)
 }
+
+// TestLookupMatchesBruteForce6 is TestLookupMatchesBruteForce for IPv6
+// routes (S-12, V-04), of every length from 0 to 128, so that prefixes
+// end in either half of the address.
+func TestLookupMatchesBruteForce6(t *testing.T) {
+	addr6 := func(r *rand.Rand) netip.Addr {
+		// Few distinct bits, at both ends and around the middle, so that
+		// random prefixes and addresses match each other often.
+		var b [16]byte
+		b[0], b[1], b[2], b[3] = 0x20, 0x01, 0x0d, 0xb8
+		b[7] = byte(r.IntN(4)) << 6
+		b[8] = byte(r.IntN(4))
+		b[15] = byte(r.IntN(4))
+		return netip.AddrFrom16(b)
+	}
+	for seed := uint64(1); seed <= 200; seed++ {
+		r := rand.New(rand.NewPCG(seed, 6))
+		vpc := &model.VPC{ID: "vpc", CIDRBlocks: []netip.Prefix{pfx("10.0.0.0/16")}}
+		rt := &model.RouteTable{ID: "rtb"}
+		seen := map[netip.Prefix]bool{}
+		targets := []model.ID{"igw", "eigw", "pcx", "tgw", "eni-fw"}
+		for range 1 + r.IntN(30) {
+			bits := []int{0, 32, 56, 57, 58, 63, 64, 65, 70, 72, 120, 126, 127, 128}[r.IntN(14)]
+			p := netip.PrefixFrom(addr6(r), bits).Masked()
+			if seen[p] {
+				continue
+			}
+			seen[p] = true
+			rt.Routes = append(rt.Routes, model.Route{Destination: model.Destination{CIDR: p}, Target: targets[r.IntN(len(targets))]})
+		}
+		table := routing.CompileVPCTable(vpc, rt, baseResolver())
+		for range 300 {
+			a := addr6(r)
+			best, bestBits := model.ID(""), -1
+			for _, route := range rt.Routes {
+				if c := route.Destination.CIDR; c.Contains(a) && c.Bits() > bestBits {
+					best, bestBits = route.Target, c.Bits()
+				}
+			}
+			got := table.Lookup(a)
+			if best == "" {
+				require.Nil(t, got, "seed %d %s", seed, a)
+				continue
+			}
+			require.NotNil(t, got, "seed %d %s", seed, a)
+			require.Equal(t, best, got.Target, "seed %d %s", seed, a)
+		}
+	}
+}
+
+// BenchmarkVPCLookup6 is BenchmarkVPCLookup for an IPv6 address, on a
+// table of IPv6 routes of several lengths.
+func BenchmarkVPCLookup6(b *testing.B) {
+	vpc := &model.VPC{ID: "vpc", CIDRBlocks: []netip.Prefix{pfx("10.0.0.0/16")}}
+	rt := &model.RouteTable{ID: "rtb", Routes: []model.Route{{Destination: model.Destination{CIDR: pfx("::/0")}, Target: "eigw"}}}
+	for i := 1; i < 50; i++ {
+		p := netip.PrefixFrom(netip.AddrFrom16([16]byte{0x20, 0x01, 0x0d, 0xb8, byte(i)}), 40+i%3*8).Masked()
+		rt.Routes = append(rt.Routes, model.Route{Destination: model.Destination{CIDR: p}, Target: "tgw"})
+	}
+	table := routing.CompileVPCTable(vpc, rt, baseResolver())
+	a := addr("2001:db8:3:7::9")
+	b.ReportAllocs()
+	for b.Loop() {
+		table.Lookup(a)
+	}
+}

@@ -184,6 +184,13 @@ type famLayout struct {
 	// and the VPC of the interface it is.
 	colAddr []netip.Addr
 	colVPC  []int32
+	// colENI is, per column, the interface whose address colAddr is,
+	// and colSubnet its subnet; colEnd says whether it is an instance or
+	// network interface. summarize reads them for a walk delivered there
+	// instead of the interface's record.
+	colENI    []int32
+	colSubnet []int32
+	colEnd    []bool
 	// Skeleton rows: start subnet and own address.
 	rowSubnet []int32
 	rowAddr   []netip.Addr
@@ -243,6 +250,13 @@ type famEngine struct {
 	*matrixEngine
 	*famLayout
 	table skelTable
+	// walked holds the skeletons walked on demand (see skelOf), by
+	// row*nCols + column, while the table is not built; nil but then.
+	walkedMu *sync.Mutex
+	walked   map[int]skel
+	// spare is storage the next build of the table may reuse (see
+	// matrixEngine.subnetMatrix).
+	spare []uint64
 	// mids holds, per row, the partial middle sets of the row's
 	// skeletons with skMidSome (engines of several atoms), in pairs: the
 	// request's, then the response's; the table gives each such skeleton
@@ -496,6 +510,9 @@ func (m *matrixLayout) famLayoutOf(f int, asDestination func(model.ID, int32) (i
 		l.col[ci] = compact(colOf, ratoms.of(a), a, &l.colAddr)
 		if len(l.colVPC) < len(l.colAddr) {
 			l.colVPC = append(l.colVPC, e.vpc)
+			l.colENI = append(l.colENI, m.src[ci])
+			l.colSubnet = append(l.colSubnet, e.subnet)
+			l.colEnd = append(l.colEnd, e.kind == eniInstance || e.kind == eniNetworkInterface)
 		}
 		l.sga[ci] = compact(sgaOf, sgatoms.of(a), a, &l.sgaAddr)
 		if c := &classes[ci]; len(c.Members) > 1 {
@@ -635,16 +652,10 @@ func (m *famEngine) buildTableFor(progress func(int, int), needRow, needCol []bo
 			colList = append(colList, int32(c))
 		}
 	}
-	m.table = newSkelTable(len(m.rowSubnet), nCols, needRow, needCol, len(m.probes) > 1, m.colVPC)
+	m.table = newSkelTable(len(m.rowSubnet), nCols, needRow, needCol, len(m.probes) > 1, m.colVPC, m.spare)
+	m.spare = nil
 	if len(m.probes) > 1 {
 		m.mids = make([][]uint64, len(m.rowSubnet))
-	}
-	// A walker, its recorder and their buffers, reused from row to row.
-	type pathWalk struct {
-		w    walker
-		rec  pathRec
-		buf  []sgeval.PortDecision
-		tail tailHook
 	}
 	tails := m.s.newTailMemo(nCols)
 	pool := sync.Pool{New: func() any { return &pathWalk{tail: tailHook{memo: tails}} }}
@@ -662,6 +673,44 @@ func (m *famEngine) buildTableFor(progress func(int, int), needRow, needCol []bo
 		}
 		pool.Put(pw)
 	}, progress)
+}
+
+// pathWalk is a skeleton walker, its recorder and their buffers, reused
+// from walk to walk.
+type pathWalk struct {
+	w    walker
+	rec  pathRec
+	buf  []sgeval.PortDecision
+	tail tailHook
+}
+
+// skelOf returns the skeleton of cell (r, c): the table's; or, when the
+// table is not built (matrixEngine.subnetMatrix builds one family's at a
+// time) and walked is set, a walk of it, kept in walked. Its walk is
+// buildTableFor's but for the tail memo, which changes no skeleton (see
+// tailMemo), and an engine of one atom has no middle sets to keep (see
+// mids); for one of several, a cell of no table is skelFallback, which
+// asks Reach. The subnet matrix reads another family's cells only for a
+// pair that is not plain in its own, which then asks Reach or, for a
+// stopped destination, reaches by neither family: the walk saves Reach
+// queries and changes no answer.
+func (m *famEngine) skelOf(r, c int32) skel {
+	if m.table.built || m.walked == nil || len(m.probes) > 1 {
+		return m.table.get(r, c)
+	}
+	i := int(r)*len(m.colAddr) + int(c)
+	m.walkedMu.Lock()
+	k, ok := m.walked[i]
+	m.walkedMu.Unlock()
+	if ok {
+		return k
+	}
+	var pw pathWalk
+	k = m.skeleton(&pw.w, &pw.rec, nil, r, c, &pw.buf)
+	m.walkedMu.Lock()
+	m.walked[i] = k
+	m.walkedMu.Unlock()
+	return k
 }
 
 // skeleton walks from row r's start to column c's atom and sums the walk
@@ -700,13 +749,19 @@ func (m *famEngine) summarize(rec *pathRec, term terminal, refIn, refOut bool, r
 	case rec.blocked || rec.notPlain || rec.tainted || term.kind != termENI:
 		return fallback
 	}
-	e := &s.enis[term.eni]
-	if (e.kind != eniInstance && e.kind != eniNetworkInterface) || famAddr(e, m.fam) != dst {
-		return fallback
+	// The interface delivered to: an instance or network interface whose
+	// address is dst; most walks end at the column's own.
+	eVPC, eSubnet := m.colVPC[c], m.colSubnet[c]
+	if term.eni != m.colENI[c] || !m.colEnd[c] {
+		e := &s.enis[term.eni]
+		if (e.kind != eniInstance && e.kind != eniNetworkInterface) || famAddr(e, m.fam) != dst {
+			return fallback
+		}
+		eVPC, eSubnet = e.vpc, e.subnet
 	}
 	cr := rec.crossings
 	n := len(cr)
-	if n == 0 || cr[0].from != s0 || cr[n-1].to != e.subnet {
+	if n == 0 || cr[0].from != s0 || cr[n-1].to != eSubnet {
 		return fallback
 	}
 	if m.grouped[r] {
@@ -718,7 +773,7 @@ func (m *famEngine) summarize(rec *pathRec, term terminal, refIn, refOut bool, r
 			}
 		}
 	}
-	k := skel{status: skelPlain, vpc: e.vpc, x: -1, y: -1}
+	k := skel{status: skelPlain, vpc: eVPC, x: -1, y: -1}
 	if refIn {
 		k.flags |= skRefOK
 	}
@@ -1144,7 +1199,7 @@ func (m *matrixEngine) pair(a, b int32, buf *[]sgeval.PortDecision) uint64 {
 // family, both having addresses of it, a running; false when the pair
 // must ask Reach.
 func (m *famEngine) pair(a, b int32, buf *[]sgeval.PortDecision) (uint64, bool) {
-	f := m.table.get(m.row[a], m.col[b])
+	f := m.skelOf(m.row[a], m.col[b])
 	switch {
 	case f.status == skelBlocked:
 		return 0, true
@@ -1158,7 +1213,7 @@ func (m *famEngine) pair(a, b int32, buf *[]sgeval.PortDecision) (uint64, bool) 
 	if !m.running[b] {
 		return 0, true
 	}
-	r := m.table.get(m.row[b], m.col[a])
+	r := m.skelOf(m.row[b], m.col[a])
 	switch {
 	case r.status == skelBlocked:
 		return 0, true
@@ -1226,16 +1281,32 @@ func (m *matrixEngine) subnetMatrix(nodeOf []int, nNodes int, progress func(int,
 			total += len(fe.colAddr)
 		}
 	}
-	// Every family's table first (a pair that is not plain asks
-	// matrixEngine.pair, which reads them all), then each family in
-	// turn: a pair of nodes found by one is not asked again.
-	m.buildTable(offsetProgress(progress, 0, total))
-	done := m.rows()
+	// Each family in turn: its table, then its pairs; a pair of nodes
+	// found by one is not asked again. One table is held at a time: a
+	// family's is released (its storage reused by the next) once its
+	// pairs are done. A pair that is not plain asks matrixEngine.pair,
+	// which reads every family's skeletons: those of a table not built,
+	// or released, are walked on demand (famEngine.skelOf).
 	for _, fe := range m.fe {
 		if fe != nil {
-			fe.subnetMatrix(bits, nodeOf, offsetProgress(progress, done, total))
-			done += len(fe.colAddr)
+			fe.walkedMu, fe.walked = new(sync.Mutex), map[int]skel{}
 		}
+	}
+	done := 0
+	var spare []uint64
+	for _, fe := range m.fe {
+		if fe == nil {
+			continue
+		}
+		fe.spare, spare = spare, nil
+		fe.buildTableFor(offsetProgress(progress, done, total), nil, nil, false)
+		fe.walked = nil // the table holds them all
+		done += len(fe.rowSubnet)
+		fe.subnetMatrix(bits, nodeOf, offsetProgress(progress, done, total))
+		done += len(fe.colAddr)
+		spare = fe.table.dense
+		fe.table = skelTable{}
+		fe.walked = map[int]skel{}
 	}
 	set := func(a, b int32) { atomic.OrUint64(&bits[a][b>>6], 1<<(uint(b)&63)) }
 	has := func(a, b int32) bool { return atomic.LoadUint64(&bits[a][b>>6])&(1<<(uint(b)&63)) != 0 }
@@ -1322,6 +1393,7 @@ func (m *famEngine) subnetMatrix(bits [][]uint64, nodeOf []int, progress func(in
 			sgc[ci] = classSG{gs: m.gs[ci], sga: m.sga[ci], groups: len(m.gsGroups[m.gs[ci]]) > 0}
 		}
 	}
+	sigs := m.groupSignatures(groups, sgc)
 	// Work goes by blocks of colBlock atoms, whose columns of responses
 	// are read in one pass over the table's rows. A worker's buffers:
 	// the block's columns, and a source's row.
@@ -1348,16 +1420,17 @@ func (m *famEngine) subnetMatrix(bits [][]uint64, nodeOf []int, progress func(in
 		defer pool.Put(rb)
 		m.table.columns(int32(lo), int32(hi), rb.backs[:hi-lo])
 		for cs := lo; cs < hi; cs++ {
-			m.subnetUnit(cs, units[cs], groups, sgc, rb.backs[cs-lo], rb.out, &rb.buf, bits, set)
+			m.subnetUnit(cs, units[cs], units, groups, sgc, sigs, rb.backs[cs-lo], rb.out, &rb.buf, bits, set)
 		}
 	}, blockProgress)
 }
 
 // subnetUnit sets the bits of the pairs of nodes that the source groups
-// unit (those of atom cs) reach, reading the responses' skeletons toward
-// cs from back, each source's row into out and the classes' groups from
-// sgc.
-func (m *famEngine) subnetUnit(cs int, unit []int, groups []subnetGroup, sgc []classSG, back, out []skel, buf *[]sgeval.PortDecision,
+// unit (those of atom cs) reach, units holding every atom's groups,
+// reading the responses' skeletons toward cs from back, each source's row
+// into out, the classes' groups from sgc and the groups' signatures from
+// sigs.
+func (m *famEngine) subnetUnit(cs int, unit []int, units [][]int, groups []subnetGroup, sgc []classSG, sigs *groupSigs, back, out []skel, buf *[]sgeval.PortDecision,
 	bits [][]uint64, set func(a, b int32)) {
 	{ // one source group after another
 		lastRow := int32(-1)
@@ -1371,78 +1444,94 @@ func (m *famEngine) subnetUnit(cs int, unit []int, groups []subnetGroup, sgc []c
 				lastRow = src.row
 			}
 			srcBits := bits[src.node]
-			for di := range groups {
-				dst := &groups[di]
-				if atomic.LoadUint64(&srcBits[dst.node>>6])&(1<<(uint(dst.node)&63)) != 0 {
-					continue // found already
-				}
-				f := out[dst.col]
+			// The destinations by atom: a request routing blocks toward
+			// an atom is blocked toward each of its groups.
+			for dc, dsts := range units {
+				f := out[dc]
 				if f.status == skelBlocked {
 					continue
 				}
-				r := back[dst.row]
-				if f.status == skelPlain && (r.status == skelBlocked || len(dst.run) == 0) && f.vpc == dst.vpc {
-					continue
-				}
-				if f.status != skelPlain || r.status != skelPlain || f.vpc != dst.vpc || r.vpc != src.vpc {
-					// Not plain: each class pair on its own.
-				slow:
+				for _, di := range dsts {
+					dst := &groups[di]
+					if atomic.LoadUint64(&srcBits[dst.node>>6])&(1<<(uint(dst.node)&63)) != 0 {
+						continue // found already
+					}
+					r := back[dst.row]
+					if f.status == skelPlain && (r.status == skelBlocked || len(dst.run) == 0) && f.vpc == dst.vpc {
+						continue
+					}
+					if f.status != skelPlain || r.status != skelPlain || f.vpc != dst.vpc || r.vpc != src.vpc {
+						// Not plain: each class pair on its own.
+					slow:
+						for _, a := range src.run {
+							for _, b := range dst.all {
+								if a == b && len(m.classes[a].Members) < 2 {
+									continue
+								}
+								if m.matrixEngine.pair(a, b, buf) != 0 {
+									set(src.node, dst.node)
+									break slow
+								}
+							}
+						}
+						continue
+					}
+					// The pair reaches when the ACLs pass some atoms (path) and
+					// some pair of classes' groups pass one of them, or a
+					// class's own pair that Reach answers reaches. The groups
+					// go first: sgOK(path, ...) is path & sgOK(m.full, ...),
+					// and they stop most pairs, which then need no ACL.
+					refOK, egressRefOK := f.flags&skRefOK != 0, f.flags&skEgressRefOK != 0
+					var groupsPass uint64
+					self := false
+					switch {
+					case gi != di && len(src.run) == 1 && len(dst.run) == 1:
+						groupsPass = m.sgPair(&sgc[src.run[0]], &sgc[dst.run[0]], refOK, egressRefOK)
+					case gi != di && len(src.run) > 1:
+						// No class is in both groups (a class is in the group
+						// of its subnet and atom): the OR over the pairs of
+						// their classes is that over their signatures'. Only
+						// sources of several classes use the memo, whose
+						// rows (pages) are allocated as they are used.
+						groupsPass = m.sigPass(sigs, src.sig, dst.sig, refOK, egressRefOK)
+					default:
+					groups:
+						for _, a := range src.run {
+							for _, b := range dst.run {
+								if a == b && (len(m.classes[a].Members) < 2 || m.slowSelf[a]) {
+									self = self || len(m.classes[a].Members) > 1
+									continue
+								}
+								if groupsPass |= m.sgPair(&sgc[a], &sgc[b], refOK, egressRefOK); groupsPass == m.full {
+									break groups
+								}
+							}
+						}
+					}
+					if groupsPass == 0 && !self {
+						continue
+					}
+					path := m.fwdOK(m.full, f, src.row, src.sn, dst.sn, src.col, dst.col, buf)
+					if path == 0 {
+						continue
+					}
+					if path = m.retOK(path, r, dst.row, dst.sn, src.sn, dst.col, src.col, buf); path == 0 {
+						continue
+					}
+					if path&groupsPass != 0 {
+						set(src.node, dst.node)
+						continue
+					}
+					if !self {
+						continue
+					}
+				selfPair:
 					for _, a := range src.run {
-						for _, b := range dst.all {
-							if a == b && len(m.classes[a].Members) < 2 {
-								continue
-							}
-							if m.matrixEngine.pair(a, b, buf) != 0 {
+						for _, b := range dst.run {
+							if a == b && len(m.classes[a].Members) > 1 && m.slowSelf[a] && m.reach(a, a) != 0 {
 								set(src.node, dst.node)
-								break slow
+								break selfPair
 							}
-						}
-					}
-					continue
-				}
-				// The pair reaches when the ACLs pass some atoms (path) and
-				// some pair of classes' groups pass one of them, or a
-				// class's own pair that Reach answers reaches. The groups
-				// go first: sgOK(path, ...) is path & sgOK(m.full, ...),
-				// and they stop most pairs, which then need no ACL.
-				refOK, egressRefOK := f.flags&skRefOK != 0, f.flags&skEgressRefOK != 0
-				var groupsPass uint64
-				self := false
-			groups:
-				for _, a := range src.run {
-					for _, b := range dst.run {
-						if a == b && (len(m.classes[a].Members) < 2 || m.slowSelf[a]) {
-							self = self || len(m.classes[a].Members) > 1
-							continue
-						}
-						if groupsPass |= m.sgPair(&sgc[a], &sgc[b], refOK, egressRefOK); groupsPass == m.full {
-							break groups
-						}
-					}
-				}
-				if groupsPass == 0 && !self {
-					continue
-				}
-				path := m.fwdOK(m.full, f, src.row, src.sn, dst.sn, src.col, dst.col, buf)
-				if path == 0 {
-					continue
-				}
-				if path = m.retOK(path, r, dst.row, dst.sn, src.sn, dst.col, src.col, buf); path == 0 {
-					continue
-				}
-				if path&groupsPass != 0 {
-					set(src.node, dst.node)
-					continue
-				}
-				if !self {
-					continue
-				}
-			selfPair:
-				for _, a := range src.run {
-					for _, b := range dst.run {
-						if a == b && len(m.classes[a].Members) > 1 && m.slowSelf[a] && m.reach(a, a) != 0 {
-							set(src.node, dst.node)
-							break selfPair
 						}
 					}
 				}
@@ -1451,12 +1540,108 @@ func (m *famEngine) subnetUnit(cs int, unit []int, groups []subnetGroup, sgc []c
 	}
 }
 
+// groupSigs gives the groups of the subnet matrix signatures: the set of
+// the distinct classSG of a group's running classes. The check of groups
+// between two groups that share no class is the OR of sgPair over their
+// running classes' pairs, which depends on their signatures alone (and
+// the path's two reference flags): it is kept by signature pair, in
+// memo (4 cells, one per pair of flags, per signature pair).
+type groupSigs struct {
+	list [][]classSG
+	memo lazySets
+}
+
+// groupSignatures gives each group of groups its signature, and returns
+// the signatures with an empty memo.
+func (m *famEngine) groupSignatures(groups []subnetGroup, sgc []classSG) *groupSigs {
+	sigs := &groupSigs{}
+	byKey := map[string]int32{}
+	var key []byte
+	var list []classSG
+	for gi := range groups {
+		g := &groups[gi]
+		list = list[:0]
+		for _, a := range g.run {
+			if !slices.Contains(list, sgc[a]) {
+				list = append(list, sgc[a])
+			}
+		}
+		slices.SortFunc(list, func(x, y classSG) int {
+			switch {
+			case x.gs != y.gs:
+				return int(x.gs) - int(y.gs)
+			case x.sga != y.sga:
+				return int(x.sga) - int(y.sga)
+			case x.groups != y.groups:
+				if x.groups {
+					return 1
+				}
+				return -1
+			}
+			return 0
+		})
+		key = key[:0]
+		for _, c := range list {
+			key = strconv.AppendInt(key, int64(c.gs), 10)
+			key = append(key, ' ')
+			key = strconv.AppendInt(key, int64(c.sga), 10)
+			key = append(key, ' ')
+			key = strconv.AppendBool(key, c.groups)
+			key = append(key, ';')
+		}
+		id, ok := byKey[string(key)]
+		if !ok {
+			id = int32(len(sigs.list))
+			byKey[string(key)] = id
+			sigs.list = append(sigs.list, slices.Clone(list))
+		}
+		g.sig = id
+	}
+	n := len(sigs.list)
+	sigs.memo = newLazySets(n*n*4, m.full)
+	return sigs
+}
+
+// sigPass returns the atoms the groups of some pair of classes of two
+// groups that share none, of signatures a and b, let through: the OR of
+// sgPair over the pairs, as subnetUnit's loop over the classes computes
+// it.
+func (m *famEngine) sigPass(sigs *groupSigs, a, b int32, refOK, egressRefOK bool) uint64 {
+	i := (int(a)*len(sigs.list)+int(b))*4 + int(b2i(refOK))*2 + int(b2i(egressRefOK))
+	if set, ok := sigs.memo.known(i); ok {
+		return set
+	}
+	if set, ok := sigs.memo.load(i); ok {
+		return set
+	}
+	var set uint64
+pairs:
+	for x := range sigs.list[a] {
+		for y := range sigs.list[b] {
+			if set |= m.sgPair(&sigs.list[a][x], &sigs.list[b][y], refOK, egressRefOK); set == m.full {
+				break pairs
+			}
+		}
+	}
+	return sigs.memo.store(i, set)
+}
+
+// b2i is 1 for true, 0 for false.
+func b2i(b bool) uint8 {
+	if b {
+		return 1
+	}
+	return 0
+}
+
 // subnetGroup is a group of the subnet matrix: the classes of one subnet
 // in one atom.
 type subnetGroup struct {
 	sn, node, col, row, vpc int32
-	all                     []int32 // classes the engine answers for
-	run                     []int32 // ... that are running
+	// sig is the group's signature (see groupSigs).
+	sig int32
+	all []int32 // classes the engine answers for
+	run []int32 // ... that are running
 }
 
 // atomBuilder collects the boundaries of address ranges.

@@ -281,3 +281,124 @@ func plantOddCases(t *testing.T, m *model.Model) *model.Model {
 	}
 	return m
 }
+
+// TestSubnetMatrixGroupsMemoTellsPathsAndAtomsApart checks the subnet
+// matrix's memo of the groups check between two subnets' classes, kept by
+// their group sets and security group atoms and by the two reference
+// flags of the path, on subnets whose classes share their groups (S-22):
+// sn-t and sn-u reach sn-y, whose group admits sg-x by reference, by a
+// transit gateway with referencing on and by one with it off; sn-p and
+// sn-q, whose group sends to sg-z by reference only, reach sn-z by a
+// peering and by the transit gateway with referencing on, which keeps
+// inbound references only; sn-a and sn-b reach sn-d, whose group admits
+// sn-a's block only (S-20). Each source subnet holds two classes (the
+// second's instance has sg-w too, which changes no answer), so that the
+// check goes through the memo. A memo that did not tell the two of a
+// pair apart would give the second subnet the first's answer.
+func TestSubnetMatrixGroupsMemoTellsPathsAndAtomsApart(t *testing.T) {
+	topo := `version: 1
+vpcs:
+  - id: vpc-x
+    region: eu-west-1
+    cidr_blocks: [10.10.0.0/16]
+    subnets:
+      - {id: sn-t, az: eu-west-1a, cidr_block: 10.10.4.0/24, route_table: rtb-t}
+      - {id: sn-u, az: eu-west-1a, cidr_block: 10.10.6.0/24, route_table: rtb-u}
+      - {id: sn-p, az: eu-west-1a, cidr_block: 10.10.7.0/24, route_table: rtb-p}
+      - {id: sn-q, az: eu-west-1a, cidr_block: 10.10.8.0/24, route_table: rtb-t}
+      - {id: sn-a, az: eu-west-1a, cidr_block: 10.10.3.0/24}
+      - {id: sn-b, az: eu-west-1a, cidr_block: 10.10.5.0/24}
+      - {id: sn-d, az: eu-west-1a, cidr_block: 10.10.11.0/24}
+      - {id: sn-xatt, az: eu-west-1a, cidr_block: 10.10.9.0/24}
+      - {id: sn-xatt2, az: eu-west-1a, cidr_block: 10.10.10.0/24}
+    route_tables:
+      - {id: rtb-x, main: true}
+      - {id: rtb-p, routes: [{destination: 10.20.0.0/16, target: pcx}]}
+      - {id: rtb-t, routes: [{destination: 10.20.0.0/16, target: tgw}]}
+      - {id: rtb-u, routes: [{destination: 10.20.0.0/16, target: tgw2}]}
+    security_groups:
+      - {id: sg-x, description: x}
+      - {id: sg-e, description: e, egress: [{protocol: tcp, ports: 9000, destinations: [sg-z]}]}
+      - {id: sg-d, description: d, ingress: [{protocol: tcp, ports: 9000, sources: [10.10.3.0/24]}]}
+      - {id: sg-w, description: w, egress: [{protocol: tcp, ports: 9000, destinations: [sg-z]}]}
+    instances:
+      - {id: i-t, subnet: sn-t, private_ip: 10.10.4.10, security_groups: [sg-x]}
+      - {id: i-t2, subnet: sn-t, private_ip: 10.10.4.11, security_groups: [sg-x, sg-w]}
+      - {id: i-u, subnet: sn-u, private_ip: 10.10.6.10, security_groups: [sg-x]}
+      - {id: i-u2, subnet: sn-u, private_ip: 10.10.6.11, security_groups: [sg-x, sg-w]}
+      - {id: i-p, subnet: sn-p, private_ip: 10.10.7.10, security_groups: [sg-e]}
+      - {id: i-p2, subnet: sn-p, private_ip: 10.10.7.11, security_groups: [sg-e, sg-w]}
+      - {id: i-q, subnet: sn-q, private_ip: 10.10.8.10, security_groups: [sg-e]}
+      - {id: i-q2, subnet: sn-q, private_ip: 10.10.8.11, security_groups: [sg-e, sg-w]}
+      - {id: i-a, subnet: sn-a, private_ip: 10.10.3.10, security_groups: [sg-x]}
+      - {id: i-a2, subnet: sn-a, private_ip: 10.10.3.11, security_groups: [sg-x, sg-w]}
+      - {id: i-b, subnet: sn-b, private_ip: 10.10.5.10, security_groups: [sg-x]}
+      - {id: i-b2, subnet: sn-b, private_ip: 10.10.5.11, security_groups: [sg-x, sg-w]}
+      - {id: i-d, subnet: sn-d, private_ip: 10.10.11.10, security_groups: [sg-d]}
+  - id: vpc-y
+    region: eu-west-1
+    cidr_blocks: [10.20.0.0/16]
+    subnets:
+      - {id: sn-y, az: eu-west-1a, cidr_block: 10.20.1.0/24}
+      - {id: sn-z, az: eu-west-1a, cidr_block: 10.20.2.0/24}
+      - {id: sn-yatt, az: eu-west-1a, cidr_block: 10.20.9.0/24}
+      - {id: sn-yatt2, az: eu-west-1a, cidr_block: 10.20.10.0/24}
+    route_tables:
+      - id: rtb-y
+        main: true
+        routes:
+          - {destination: 10.10.7.0/24, target: pcx}
+          - {destination: 10.10.4.0/24, target: tgw}
+          - {destination: 10.10.8.0/24, target: tgw}
+          - {destination: 10.10.6.0/24, target: tgw2}
+    security_groups:
+      - {id: sg-y, description: y, ingress: [{protocol: tcp, ports: 9000, sources: [sg-x]}]}
+      - {id: sg-z, description: z, ingress: [{protocol: tcp, ports: 9000, sources: [10.10.0.0/16]}]}
+    instances:
+      - {id: i-y, subnet: sn-y, private_ip: 10.20.1.10, security_groups: [sg-y]}
+      - {id: i-z, subnet: sn-z, private_ip: 10.20.2.10, security_groups: [sg-z]}
+peering_connections: [{id: pcx, requester: vpc-x, accepter: vpc-y}]
+transit_gateways:
+  - id: tgw
+    region: eu-west-1
+    security_group_referencing: true
+    route_tables: [{id: rtb}]
+    attachments:
+      - {id: att-x, type: vpc, vpc: vpc-x, subnets: [sn-xatt], association: rtb, propagations: [rtb]}
+      - {id: att-y, type: vpc, vpc: vpc-y, subnets: [sn-yatt], association: rtb, propagations: [rtb]}
+  - id: tgw2
+    region: eu-west-1
+    security_group_referencing: false
+    route_tables: [{id: rtb2}]
+    attachments:
+      - {id: att-x2, type: vpc, vpc: vpc-x, subnets: [sn-xatt2], association: rtb2, propagations: [rtb2]}
+      - {id: att-y2, type: vpc, vpc: vpc-y, subnets: [sn-yatt2], association: rtb2, propagations: [rtb2]}
+`
+	m, _, err := model.LoadBytes("t.yaml", []byte(topo))
+	require.NoError(t, err)
+	s, err := solver.New(m)
+	require.NoError(t, err)
+	q := solver.Query{Protocol: model.ProtocolTCP, Port: 9000}
+	mx := s.Matrix(q, solver.LevelSubnet, solver.AnalysisOptions{})
+	got := map[[2]model.ID]bool{}
+	for a, row := range mx.Reach {
+		for _, b := range row {
+			got[[2]model.ID{mx.Nodes[a], mx.Nodes[b]}] = true
+		}
+	}
+	for _, c := range []struct {
+		from, to string
+		want     bool
+	}{
+		{"i-t", "i-y", true}, {"i-u", "i-y", false},
+		{"i-p", "i-z", true}, {"i-q", "i-z", false},
+		{"i-a", "i-d", true}, {"i-b", "i-d", false},
+	} {
+		pq := q
+		pq.From, pq.To = c.from, c.to
+		require.Equal(t, c.want, s.Reach(pq).Reachable(), "Reach(%s -> %s)", c.from, c.to)
+		from, to := "sn-"+c.from[2:], "sn-"+c.to[2:]
+		require.Equal(t, c.want, got[[2]model.ID{model.ID(from), model.ID(to)}], "subnet matrix %s -> %s", from, to)
+	}
+	checkMatrixByBruteForce(t, m, s, q)
+}

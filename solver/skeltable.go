@@ -16,6 +16,8 @@ import "sync"
 // the cells. At 5,000 generated VPCs (16,000 rows of 5,000 columns) the
 // dense table is 640 MB, not the 1.3 GB of skel values.
 type skelTable struct {
+	// built is false for the zero table, which holds no cell.
+	built        bool
 	nRows, nCols int
 	// colVPC is, per column, the VPC of its interface.
 	colVPC []int32
@@ -82,11 +84,19 @@ func (t *skelTable) unpack(v uint64, c int32, i int) skel {
 // newSkelTable returns an empty table of nRows × nCols, holding every cell
 // when needRow and needCol are nil, else those of the rows and columns
 // they mark; with mids, it holds the middle-set index of each cell too.
-// colVPC gives each column's VPC.
-func newSkelTable(nRows, nCols int, needRow, needCol []bool, mids bool, colVPC []int32) skelTable {
-	t := skelTable{nRows: nRows, nCols: nCols, colVPC: colVPC, mu: new(sync.RWMutex), whole: map[int]skel{}}
+// colVPC gives each column's VPC. A dense table keeps its cells in spare
+// when it is large enough.
+func newSkelTable(nRows, nCols int, needRow, needCol []bool, mids bool, colVPC []int32, spare []uint64) skelTable {
+	t := skelTable{built: true, nRows: nRows, nCols: nCols, colVPC: colVPC, mu: new(sync.RWMutex), whole: map[int]skel{}}
 	if needRow == nil && needCol == nil {
-		t.dense = make([]uint64, nRows*nCols)
+		if cap(spare) >= nRows*nCols {
+			// A released table's cells: the two are not held at once
+			// (see matrixEngine.subnetMatrix).
+			t.dense = spare[:nRows*nCols]
+			clear(t.dense)
+		} else {
+			t.dense = make([]uint64, nRows*nCols)
+		}
 		if mids {
 			t.denseMid = make([]int32, nRows*nCols)
 		}
@@ -139,6 +149,9 @@ func (t *skelTable) cell(r, c int32) (k *uint64, mid *int32) {
 
 // get returns the skeleton of cell (r, c).
 func (t *skelTable) get(r, c int32) skel {
+	if !t.built {
+		return skel{}
+	}
 	if k, _ := t.cell(r, c); k != nil {
 		return t.unpack(*k, c, int(r)*t.nCols+int(c))
 	}

@@ -99,7 +99,7 @@ transit_gateways:
 // sets (engines of several atoms) the sets.
 func skeletonsOf(fe *famEngine, memo *tailMemo, reverse bool) ([]skel, map[int][2]uint64) {
 	nR, nC := len(fe.rowSubnet), len(fe.colAddr)
-	fe.table = newSkelTable(nR, nC, nil, nil, len(fe.probes) > 1, fe.colVPC)
+	fe.table = newSkelTable(nR, nC, nil, nil, len(fe.probes) > 1, fe.colVPC, nil)
 	fe.mids = make([][]uint64, nR)
 	out := make([]skel, nR*nC)
 	var w walker
@@ -217,4 +217,69 @@ func TestTailMemoSharesOnlyWhatTheSourceDoesNotChange(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestSummarizeReadsTheColumnsInterfaceAsItsRecord checks summarize's
+// shortcut for a walk delivered to its column's own interface (colENI):
+// every skeleton equals the one summed up from the interface's record
+// (the shortcut off), on generated networks with overlapping blocks and
+// on two VPCs of one block with an instance at one address each, where a
+// walk from one VPC toward the other's column delivers to its own VPC's
+// interface (S-10's local route); some do, so the check can fail.
+func TestSummarizeReadsTheColumnsInterfaceAsItsRecord(t *testing.T) {
+	twins, _, err := model.LoadBytes("twins.yaml", []byte(`version: 1
+vpcs:
+  - id: vpc-a
+    region: eu-west-1
+    cidr_blocks: [10.0.0.0/16]
+    subnets: [{id: sn-a, az: eu-west-1a, cidr_block: 10.0.0.0/24}]
+    security_groups: [{id: sg-a, description: a, ingress: [{protocol: all, sources: [10.0.0.0/8]}]}]
+    instances:
+      - {id: i-a1, subnet: sn-a, private_ip: 10.0.0.10, security_groups: [sg-a]}
+      - {id: i-a2, subnet: sn-a, private_ip: 10.0.0.20, security_groups: [sg-a]}
+  - id: vpc-b
+    region: eu-west-1
+    cidr_blocks: [10.0.0.0/16]
+    subnets: [{id: sn-b, az: eu-west-1a, cidr_block: 10.0.0.0/24}]
+    security_groups: [{id: sg-b, description: b, ingress: [{protocol: all, sources: [10.0.0.0/8]}]}]
+    instances:
+      - {id: i-b1, subnet: sn-b, private_ip: 10.0.0.10, security_groups: [sg-b]}
+      - {id: i-b3, subnet: sn-b, private_ip: 10.0.0.30, security_groups: [sg-b]}
+`))
+	require.NoError(t, err)
+	nets := map[string]*model.Model{"twins": twins}
+	for _, o := range []gen.Options{
+		{VPCs: 12, Seed: 2, InstancesPerVPC: 8, OverlapEvery: 4, DualStack: true},
+		{VPCs: 10, Seed: 5, InstancesPerVPC: 6, OverlapEvery: 3},
+	} {
+		nets[fmt.Sprintf("vpcs=%d,seed=%d", o.VPCs, o.Seed)] = gen.Generate(o)
+	}
+	elsewhere := 0
+	for name, m := range nets {
+		t.Run(name, func(t *testing.T) {
+			s, err := New(m)
+			require.NoError(t, err)
+			e := s.newMatrixLayout().engine([]Query{{Protocol: model.ProtocolTCP, Port: 8080}})
+			for _, fe := range e.fe {
+				if fe == nil {
+					continue
+				}
+				got, _ := skeletonsOf(fe, nil, false)
+				ownENI := fe.colENI
+				fe.colENI = make([]int32, len(ownENI))
+				for c := range fe.colENI {
+					fe.colENI[c] = -1 // no walk ends at its column's interface
+				}
+				want, _ := skeletonsOf(fe, nil, false)
+				fe.colENI = ownENI
+				require.Equal(t, want, got, "skeletons with the column's interface")
+				for i, k := range want {
+					if k.status == skelPlain && k.vpc != fe.colVPC[i%len(fe.colAddr)] {
+						elsewhere++
+					}
+				}
+			}
+		})
+	}
+	require.Positive(t, elsewhere, "walks delivered in another VPC than their column's interface's")
 }
