@@ -653,9 +653,10 @@ func (c *comparison) flows(r *Report, opts Options) {
 	for _, f := range runs {
 		both, entries = append(both, f.both...), append(entries, f.entries...)
 	}
-	// The entries and their causes (two walks each), in parallel, in
-	// order.
-	// Entry i's queries, one a protocol, are those from first[i] on.
+	// The entries and their causes, in parallel, in order: first the
+	// cause queries, one an entry's protocol (entry i's are those from
+	// first[i] on), whose end hops plainEnds gives when it can (the
+	// others walk both sides).
 	first := make([]int, len(entries))
 	var qs []solver.Query
 	if !opts.walkCauses {
