@@ -79,9 +79,6 @@ func (s *Solver) endHopsWhere(qs []Query, checked func(ei int32) bool) []EndHops
 	type engineMemo struct {
 		m     *matrixEngine
 		skels map[skelKey]skel
-		// tails shares, per family, the walks' tails after a transit
-		// gateway, as the matrix's skeleton tables do (see tailMemo).
-		tails [numFams]tailHook
 	}
 	engines := map[engineKey]*engineMemo{}
 
@@ -113,11 +110,6 @@ func (s *Solver) endHopsWhere(qs []Query, checked func(ei int32) bool) []EndHops
 		em := engines[k]
 		if em == nil {
 			em = &engineMemo{m: l.engine([]Query{q}), skels: map[skelKey]skel{}}
-			for f, fe := range em.m.fe {
-				if fe != nil {
-					em.tails[f].memo = s.newTailMemo(len(fe.colAddr))
-				}
-			}
 			engines[k] = em
 		}
 		m := em.m
