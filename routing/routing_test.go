@@ -203,15 +203,22 @@ func TestLookupMatchesBruteForce(t *testing.T) {
 					best, bestBits = route.Target, route.Destination.CIDR.Bits()
 				}
 			}
-			got := table.Lookup(a)
-			if best == "" {
-				require.Nil(t, got, "seed %d %s", seed, a)
-				continue
-			}
-			require.NotNil(t, got, "seed %d %s", seed, a)
-			require.Equal(t, best, got.Target, "seed %d %s", seed, a)
+			requireLookup(t, table, a, best, seed)
 		}
 	}
+}
+
+// requireLookup checks that table looks address a up to a route to
+// target best, or to none when best is empty (seed names the case).
+func requireLookup(t *testing.T, table *routing.Table, a netip.Addr, best model.ID, seed uint64) {
+	t.Helper()
+	got := table.Lookup(a)
+	if best == "" {
+		require.Nil(t, got, "seed %d %s", seed, a)
+		return
+	}
+	require.NotNil(t, got, "seed %d %s", seed, a)
+	require.Equal(t, best, got.Target, "seed %d %s", seed, a)
 }
 
 func TestLookupDoesNotAllocate(t *testing.T) {
@@ -352,13 +359,7 @@ func TestLookupMatchesBruteForce6(t *testing.T) {
 					best, bestBits = route.Target, c.Bits()
 				}
 			}
-			got := table.Lookup(a)
-			if best == "" {
-				require.Nil(t, got, "seed %d %s", seed, a)
-				continue
-			}
-			require.NotNil(t, got, "seed %d %s", seed, a)
-			require.Equal(t, best, got.Target, "seed %d %s", seed, a)
+			requireLookup(t, table, a, best, seed)
 		}
 	}
 }
