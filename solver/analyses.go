@@ -453,9 +453,12 @@ func (s *Solver) Exposure(protocols []model.Protocol, ports []model.PortRange, o
 	renders := map[string]rendered{}
 	var keyBuf []byte
 	render := func(t target, hit []int) rendered {
-		keyBuf = keyBuf[:0]
+		// The family first, in every key: hits are indexes into that
+		// family's atoms, and an untagged IPv4 key could spell a tagged
+		// IPv6 one (hits 6, x against x).
+		keyBuf = append(keyBuf[:0], 4)
 		if t.v6 {
-			keyBuf = append(keyBuf, 6)
+			keyBuf[0] = 6
 		}
 		for _, ai := range hit {
 			keyBuf = binary.AppendUvarint(keyBuf, uint64(ai))
