@@ -96,7 +96,16 @@ func TestPlainEndCausesAgreeWithWalks(t *testing.T) {
 		require.Equal(t, walked.Lost, fast.Lost, p.edits)
 		mu.Lock()
 		entries += len(fast.Gained) + len(fast.Lost)
-		plain += c.ends.plain
+		for k := range c.ends.parts[0][0] {
+			if _, _, ok := c.ends.at(k); ok {
+				plain++
+			}
+		}
+		for k := range c.ends.parts[0][1] {
+			if _, _, ok := c.ends.at(c.ends.half + k); ok {
+				plain++
+			}
+		}
 		mu.Unlock()
 	})
 	t.Logf("%d entries, %d cause queries answered from plain ends", entries, plain)

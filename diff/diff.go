@@ -415,7 +415,6 @@ type comparison struct {
 type endHopsTable struct {
 	half  int
 	parts [2][2][]solver.EndHops // side (old, new), part
-	plain int                    // how many queries are plain on both sides
 }
 
 // at returns the end hops of query k on the old and new side, and
@@ -662,7 +661,7 @@ func (c *comparison) flows(r *Report, opts Options) {
 	if !opts.walkCauses {
 		n := 0
 		for _, t := range entries {
-			n += protocolCount(t.set)
+			n += t.set.NumProtocols()
 		}
 		qs = make([]solver.Query, 0, n)
 	}
@@ -687,7 +686,7 @@ func (c *comparison) flows(r *Report, opts Options) {
 			n = &nGained
 		}
 		at[i] = *n
-		*n += protocolCount(t.set)
+		*n += t.set.NumProtocols()
 	}
 	r.Gained, r.Lost = slices.Grow(r.Gained, nGained-len(r.Gained))[:nGained], slices.Grow(r.Lost, nLost-len(r.Lost))[:nLost]
 	inParallel(len(entries), func(i int) {
@@ -696,7 +695,7 @@ func (c *comparison) flows(r *Report, opts Options) {
 		if t.gained {
 			out = r.Gained
 		}
-		c.flowEntries(out[at[i]:at[i]+protocolCount(t.set)], js, t.a, t.b, t.set, t.gained, first[i])
+		c.flowEntries(out[at[i]:at[i]+t.set.NumProtocols()], js, t.a, t.b, t.set, t.gained, first[i])
 	})
 	c.outsideFlows(r, js, touched, !opts.NoChanged)
 	if opts.NoChanged {
@@ -813,22 +812,11 @@ func (c *comparison) flowEntries(out []Flow, js []joint, a, b int, set portset.S
 	c.fillEntries(out, c.endpoints(js[a]), c.endpoints(js[b]), from, to, js[a], js[b], set, gained, first)
 }
 
-// protocolCount returns len(set.Protocols()), without the list.
-func protocolCount(set portset.Set) int {
-	n := len(set.Other)
-	for _, has := range []bool{len(set.TCP) > 0, len(set.UDP) > 0, set.ICMP} {
-		if has {
-			n++
-		}
-	}
-	return n
-}
-
 // entries splits a set of flows between two ends (queried as from and
 // to) into one entry per protocol, each with its cause. The cause queries
 // of its protocols are c.ends's from first on, or not there (first < 0).
 func (c *comparison) entries(fromE, toE Endpoints, from, to model.ID, ja, jb joint, set portset.Set, gained bool, first int) []Flow {
-	out := make([]Flow, protocolCount(set))
+	out := make([]Flow, set.NumProtocols())
 	c.fillEntries(out, fromE, toE, from, to, ja, jb, set, gained, first)
 	return out
 }
@@ -913,11 +901,6 @@ func (c *comparison) plainEnds(qs []solver.Query) {
 			t.parts[i][k/2] = [2]*side{c.old, c.new}[i].s.EndHopsHolding(local[i][p[0]:p[1]], groups[i])
 		}
 	})
-	for k := range qs {
-		if _, _, ok := t.at(k); ok {
-			t.plain++
-		}
-	}
 }
 
 // causes finds the resource changes behind a flow that passes on one side

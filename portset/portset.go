@@ -132,6 +132,17 @@ func (s Set) Protocols() []model.Protocol {
 	return append(out, s.Other...)
 }
 
+// NumProtocols returns len(s.Protocols()), without building the list.
+func (s Set) NumProtocols() int {
+	n := len(s.Other)
+	for _, has := range []bool{len(s.TCP) > 0, len(s.UDP) > 0, s.ICMP} {
+		if has {
+			n++
+		}
+	}
+	return n
+}
+
 // Ranges returns the port ranges of tcp or udp (nil for other protocols).
 func (s Set) Ranges(p model.Protocol) []model.PortRange {
 	switch p {

@@ -80,9 +80,9 @@ func TestSetAlgebraAgreesWithBruteForce(t *testing.T) {
 	}
 }
 
-// TestOverlapsAgreesWithIntersect checks Overlaps against Intersect on
-// random sets of every protocol: tcp and udp ranges that overlap, touch
-// or miss, icmp and other protocols.
+// TestOverlapsAgreesWithIntersect checks Overlaps against Intersect, and
+// NumProtocols against Protocols, on random sets of every protocol: tcp
+// and udp ranges that overlap, touch or miss, icmp and other protocols.
 func TestOverlapsAgreesWithIntersect(t *testing.T) {
 	r := rand.New(rand.NewPCG(3, 4))
 	random := func() Set {
@@ -101,6 +101,7 @@ func TestOverlapsAgreesWithIntersect(t *testing.T) {
 	overlapping := 0
 	for range 2000 {
 		a, b := random(), random()
+		require.Equal(t, len(a.Protocols()), a.NumProtocols(), "%v", a)
 		want := !a.Intersect(b).IsEmpty()
 		require.Equal(t, want, a.Overlaps(b), "%v and %v", a, b)
 		require.Equal(t, want, b.Overlaps(a), "%v and %v", b, a)
