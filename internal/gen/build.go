@@ -360,8 +360,7 @@ func (g *generator) buildInstances(v *vpcPlan, mv *model.VPC) {
 				in.IPv6Addresses = []netip.Addr{addr6(g.subnetPrefix6(v, tierBlock[st]+z), host)}
 			}
 			if t == tierWeb && k < nPublic && st == snPublic {
-				// At least the first web instance of every public VPC
-				// (firstPublicWeb).
+				// At least the first web instance of every public VPC.
 				in.PublicIP = g.publicIP()
 			}
 			mv.Instances = append(mv.Instances, in)

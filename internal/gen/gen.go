@@ -180,7 +180,8 @@ var envNames = []string{"prod", "prod", "staging", "dev", "qa"}
 // (generator.vpc), and what building a VPC decides is dropped once it is
 // built, so that a network of n VPCs holds 16n bytes of these, 8n bytes
 // of offsets (generator.peerOff, consOff) and 8 bytes per peering and 4
-// per consumer of a service: about 35 bytes a VPC.
+// per consumer of a service: about 35 bytes a VPC, and about 50 with
+// the maps' and slices' overheads on the heap.
 type vpcRec struct {
 	addr     uint32 // the first address of its IPv4 block
 	account  int32
@@ -200,14 +201,12 @@ const (
 // generator.vpc derives it, and what building it fills in. It is made for
 // the VPC being built or written, and dropped.
 type vpcPlan struct {
-	idx      int
 	id       model.ID
 	num      string // the VPC's number as it appears in ids: "0001"
 	region   int
 	account  int
 	hub      bool // the egress hub of its region
 	public   bool // has an internet gateway and NAT gateways
-	overlap  bool // reuses the previous VPC's CIDR (planted overlap)
 	perAZNAT bool // a NAT gateway per zone (else one)
 	azs      int
 	cidr     netip.Prefix
@@ -534,8 +533,8 @@ func (g *generator) cidr6(i int) netip.Prefix {
 // vpc returns the plan of VPC i.
 func (g *generator) vpc(i int) *vpcPlan {
 	rec := &g.recs[i]
-	v := &vpcPlan{idx: i, num: g.num(i), region: g.regionOf(i), account: int(rec.account), hub: g.hub(i),
-		public: rec.flags&recPublic != 0, overlap: g.overlaps(i), perAZNAT: rec.flags&recPerAZNAT != 0, azs: int(rec.azs),
+	v := &vpcPlan{num: g.num(i), region: g.regionOf(i), account: int(rec.account), hub: g.hub(i),
+		public: rec.flags&recPublic != 0, perAZNAT: rec.flags&recPerAZNAT != 0, azs: int(rec.azs),
 		cidr: g.cidr(i), peers: g.peerList[g.peerOff[i]:g.peerOff[i+1]], provides: int(rec.provides) - 1,
 		consumes: g.consList[g.consOff[i]:g.consOff[i+1]]}
 	v.id = model.ID("vpc-" + v.num)
