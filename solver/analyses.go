@@ -302,6 +302,23 @@ type ExposedPorts struct {
 	except6 []netip.Prefix
 }
 
+// renderKey appends to buf the key of Exposure's rendered sources for a
+// target of one family (v6) reached from the internet atoms hit. The
+// family comes first in every key: hits index that family's atoms, and
+// an untagged IPv4 key would spell a tagged IPv6 one (hits 6, x against
+// x).
+func renderKey(buf []byte, v6 bool, hit []int) []byte {
+	tag := byte(4)
+	if v6 {
+		tag = 6
+	}
+	buf = append(buf, tag)
+	for _, ai := range hit {
+		buf = binary.AppendUvarint(buf, uint64(ai))
+	}
+	return buf
+}
+
 // Exposure finds everything reachable from the internet: interfaces with
 // public addresses (by class) and internet-facing load balancers, on each
 // protocol and port range asked (nil: tcp and udp, all ports), trying one
@@ -453,16 +470,7 @@ func (s *Solver) Exposure(protocols []model.Protocol, ports []model.PortRange, o
 	renders := map[string]rendered{}
 	var keyBuf []byte
 	render := func(t target, hit []int) rendered {
-		// The family first, in every key: hits are indexes into that
-		// family's atoms, and an untagged IPv4 key could spell a tagged
-		// IPv6 one (hits 6, x against x).
-		keyBuf = append(keyBuf[:0], 4)
-		if t.v6 {
-			keyBuf[0] = 6
-		}
-		for _, ai := range hit {
-			keyBuf = binary.AppendUvarint(keyBuf, uint64(ai))
-		}
+		keyBuf = renderKey(keyBuf[:0], t.v6, hit)
 		if r, ok := renders[string(keyBuf)]; ok {
 			return r
 		}
