@@ -1149,7 +1149,7 @@ func (s *Solver) mayNAT64() bool {
 		if t == nil {
 			return false
 		}
-		for _, r := range t.Routes() {
+		for r := range t.All() {
 			if r.Destination.Addr().Is6() && r.Destination.Overlaps(prefix) && !r.Blackhole &&
 				r.Kind != routing.TargetInternetGateway && r.Kind != routing.TargetEgressOnlyInternetGateway {
 				return true
