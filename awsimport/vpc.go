@@ -110,8 +110,7 @@ func (b *builder) buildVPCs() {
 				continue
 			}
 			v.v.IPv6CIDRBlocks = append(v.v.IPv6CIDRBlocks, p)
-			if b.privateIPv6(c, p, it.src, "Ipv6CidrBlockAssociationSet["+itoa(k)+"]", a.VpcId) && !model.ULAPrefix().Overlaps(p) {
-				// A unique local block is private unlisted (V-01).
+			if b.privateIPv6(c, p, it.src, "Ipv6CidrBlockAssociationSet["+itoa(k)+"]", a.VpcId) {
 				v.v.PrivateIPv6CIDRBlocks = append(v.v.PrivateIPv6CIDRBlocks, p)
 			}
 		}
@@ -262,24 +261,24 @@ func (v *vpcB) inVPC(a netip.Addr) bool {
 	return slices.ContainsFunc(v.v.AllCIDRBlocks(), func(p netip.Prefix) bool { return p.Contains(a) })
 }
 
-// privateIPv6 reports whether a VPC's IPv6 block p is private space, which
-// AWS does not advertise to the internet (V-01): Ipv6AddressAttribute
-// private, or IpSource none. A unique local block is private whatever
-// the association says; one said to be public is warned of. A value AWS
-// never writes is an error (field names the association).
+// privateIPv6 reports whether a VPC's IPv6 block p is listed as private
+// global unicast space, which AWS does not advertise to the internet
+// (V-01, model.ListsPrivateIPv6): Ipv6AddressAttribute private, or
+// IpSource none. A unique local block is private unlisted; one said to
+// be public is warned of. A value AWS never writes is an error (field
+// names the association).
 func (b *builder) privateIPv6(c *awsIPv6Association, p netip.Prefix, src model.Source, field, vpc string) bool {
 	ok := true
-	if !slices.Contains([]string{"", "public", "private"}, c.Ipv6AddressAttribute) {
+	if c.Ipv6AddressAttribute != "" && !slices.Contains(model.IPv6AddressAttributes(), c.Ipv6AddressAttribute) {
 		b.errorf(src, field+".Ipv6AddressAttribute", model.ErrInvalidValue, "Ipv6AddressAttribute %q is not public or private, the values AWS writes", c.Ipv6AddressAttribute)
 		ok = false
 	}
-	if !slices.Contains([]string{"", "amazon", "byoip", "none"}, c.IpSource) {
+	if c.IpSource != "" && !slices.Contains(model.IPv6Sources(), c.IpSource) {
 		b.errorf(src, field+".IpSource", model.ErrInvalidValue, "IpSource %q is not amazon, byoip or none, the values AWS writes", c.IpSource)
 		ok = false
 	}
-	ula := model.ULAPrefix().Overlaps(p)
-	if ula && ok && c.Ipv6AddressAttribute == "public" {
+	if model.ULAPrefix().Overlaps(p) && ok && c.Ipv6AddressAttribute == "public" {
 		b.warn(at(src, c.Ipv6CidrBlock.Pos), field+".Ipv6AddressAttribute", ErrNotModelled, "IPv6 block %s of %s is unique local space (fc00::/7) said to be public; AWS does not advertise unique local addresses, and vpcreach takes the block as private (V-01)", p, vpc)
 	}
-	return ula || (ok && (c.Ipv6AddressAttribute == "private" || c.IpSource == "none"))
+	return model.ListsPrivateIPv6(p, c.Ipv6AddressAttribute, c.IpSource)
 }

@@ -2,6 +2,7 @@ package model_test
 
 import (
 	"fmt"
+	"net/netip"
 	"os"
 	"testing"
 
@@ -289,4 +290,29 @@ func TestIPv6InstanceTargets(t *testing.T) {
 	_, _, err = model.LoadBytes("s.yaml", []byte(alb))
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "an ipv6 target group holds ip or instance targets, not alb targets (an Application Load Balancer cannot be registered with an IPv6 target group) (V-34)")
+}
+
+// TestListsPrivateIPv6 checks the importers' one decision of V-01: a
+// block is listed as private global unicast space when its association
+// says private or its source none, with values AWS writes; a unique local
+// block is private unlisted, and an unknown value lists nothing.
+func TestListsPrivateIPv6(t *testing.T) {
+	gua, ula := netip.MustParsePrefix("2600:1f18:9:a00::/56"), netip.MustParsePrefix("fd80:9:9:900::/56")
+	for _, c := range []struct {
+		p                 netip.Prefix
+		attribute, source string
+		want              bool
+	}{
+		{gua, "private", "", true},
+		{gua, "", "none", true},
+		{gua, "public", "amazon", false},
+		{gua, "", "", false},
+		{gua, "public", "none", true},
+		{gua, "private", "somewhere", false},
+		{gua, "secret", "none", false},
+		{ula, "private", "none", false},
+		{ula, "public", "", false},
+	} {
+		require.Equal(t, c.want, model.ListsPrivateIPv6(c.p, c.attribute, c.source), "%s %q %q (V-01)", c.p, c.attribute, c.source)
+	}
 }

@@ -175,6 +175,25 @@ func (v VPC) PrivateIPv6Blocks() []netip.Prefix {
 // 4193): private whatever a VPC says of its blocks (V-01).
 func ULAPrefix() netip.Prefix { return netip.PrefixFrom(netip.AddrFrom16([16]byte{0xfc}), 7) }
 
+// IPv6AddressAttributes and IPv6Sources are the values AWS writes for an
+// IPv6 block association's Ipv6AddressAttribute and IpSource (Terraform:
+// ipv6_address_attribute, ip_source); the importers refuse others.
+func IPv6AddressAttributes() []string { return []string{"public", "private"} }
+
+// IPv6Sources: see IPv6AddressAttributes.
+func IPv6Sources() []string { return []string{"amazon", "byoip", "none"} }
+
+// ListsPrivateIPv6 reports whether an importer lists VPC IPv6 block p in
+// PrivateIPv6CIDRBlocks, as its association's address attribute and
+// source say (V-01): private global unicast space (attribute private, or
+// source none), valid values only. A unique local block is private
+// unlisted; "" is an unset value.
+func ListsPrivateIPv6(p netip.Prefix, attribute, source string) bool {
+	valid := (attribute == "" || slices.Contains(IPv6AddressAttributes(), attribute)) &&
+		(source == "" || slices.Contains(IPv6Sources(), source))
+	return valid && !ULAPrefix().Overlaps(p) && (attribute == "private" || source == "none")
+}
+
 // HasIPv6 reports whether the VPC has an IPv6 block.
 func (v VPC) HasIPv6() bool { return len(v.IPv6CIDRBlocks) > 0 }
 

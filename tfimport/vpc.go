@@ -2,6 +2,7 @@ package tfimport
 
 import (
 	"net/netip"
+	"slices"
 	"strings"
 
 	"github.com/vpcreach/vpcreach/model"
@@ -236,14 +237,11 @@ func regionOfZone(az string) string {
 // public unless unique local. A value AWS never writes is an error.
 func privateIPv6(e elem, p netip.Prefix) bool {
 	attr, src := e.str("ipv6_address_attribute"), e.str("ip_source")
-	ok := true
-	if attr != "" && attr != "public" && attr != "private" {
+	if attr != "" && !slices.Contains(model.IPv6AddressAttributes(), attr) {
 		e.errorf("ipv6_address_attribute", model.ErrInvalidValue, "ipv6_address_attribute %q is not public or private, the values AWS writes", attr)
-		ok = false
 	}
-	if src != "" && src != "amazon" && src != "byoip" && src != "none" {
+	if src != "" && !slices.Contains(model.IPv6Sources(), src) {
 		e.errorf("ip_source", model.ErrInvalidValue, "ip_source %q is not amazon, byoip or none, the values AWS writes", src)
-		ok = false
 	}
-	return ok && !model.ULAPrefix().Overlaps(p) && (attr == "private" || src == "none")
+	return model.ListsPrivateIPv6(p, attr, src)
 }
